@@ -1,0 +1,113 @@
+// The domain model shared by core, the CLI and the extension. Plain data only: everything here
+// must survive JSON.stringify so the CLI can print it and the extension can cache it.
+
+/** Ordered from best to worst: when several serving revisions disagree, the worst wins. */
+export const VERDICT_SEVERITY = [
+  'up-to-date',
+  'unlabeled',
+  'stale',
+  'diverged',
+  'unknown-commit',
+  'deploy-failed',
+  'deploying',
+  'not-found',
+  'error',
+] as const;
+
+export type VerdictStatus = (typeof VERDICT_SEVERITY)[number];
+
+/** Verdicts that mean "we could not tell", as opposed to "we can tell and it drifted". */
+export const UNCHECKABLE: ReadonlySet<VerdictStatus> = new Set(['error', 'deploying']);
+
+export interface CommitInfo {
+  sha: string;
+  subject: string;
+  author: string;
+  /** ISO 8601 author date. */
+  date: string;
+}
+
+/** One revision as Cloud Run reports it, reduced to what verdicts need. */
+export interface RevisionFacts {
+  /** Short revision name, e.g. `prediction-worker-00042-abc`. */
+  name: string;
+  labels: Record<string, string>;
+  /** ISO 8601, or null when the API did not say. */
+  createTime: string | null;
+  image: string | null;
+  ready: boolean;
+  /** The Ready condition's message when the revision is not ready. */
+  readyMessage: string | null;
+}
+
+export interface ServingRevision {
+  revision: string;
+  percent: number;
+  tag: string | null;
+}
+
+/** One service as Cloud Run reports it. */
+export interface ServiceFacts {
+  name: string;
+  project: string;
+  region: string;
+  /** True while Cloud Run is still rolling out a change (service.reconciling). */
+  reconciling: boolean;
+  /** The revisions actually receiving traffic, from trafficStatuses, with LATEST resolved. */
+  serving: ServingRevision[];
+  /** Details of every revision named in `serving` and of latestCreatedRevision. */
+  revisions: Record<string, RevisionFacts>;
+  latestCreatedRevision: string | null;
+  latestReadyRevision: string | null;
+  uri: string | null;
+}
+
+/** What the reader got for one service: facts, absence, or a failure confined to this service. */
+export type ServiceLookup =
+  | { kind: 'found'; facts: ServiceFacts }
+  | { kind: 'not-found'; message: string }
+  | { kind: 'error'; message: string; code: number | null };
+
+export interface ServingVerdict {
+  revision: string;
+  percent: number;
+  /** The raw label value, or null when the revision has no commit label. */
+  commitLabel: string | null;
+  /** The full local SHA the label resolved to, or null. */
+  commit: string | null;
+  status: VerdictStatus;
+  commitsBehind: number | null;
+  createTime: string | null;
+  image: string | null;
+}
+
+export interface ServiceVerdict {
+  name: string;
+  project: string;
+  region: string;
+  status: VerdictStatus;
+  /** The commit of the worst serving revision (full SHA), when known locally. */
+  deployedCommit: string | null;
+  commitLabel: string | null;
+  commitsBehind: number | null;
+  /** Undeployed commits touching the service's paths, newest first. */
+  commits: CommitInfo[];
+  dirty: boolean;
+  serving: ServingVerdict[];
+  latestCreatedRevision: string | null;
+  /** The failed revision's details when status is deploy-failed. */
+  failedRevision: RevisionFacts | null;
+  /** One human sentence that explains the verdict. */
+  message: string;
+  /** The subject of the deployed commit, when local. */
+  deployedSubject: string | null;
+  /** When the deployed (worst serving) revision was created, ISO 8601. */
+  deployedAt: string | null;
+  paths: string[];
+}
+
+export interface CheckResult {
+  head: string;
+  checkedAt: string;
+  services: ServiceVerdict[];
+}
