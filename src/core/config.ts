@@ -78,7 +78,7 @@ interface RawConfig {
 
 let compiledValidator: ReturnType<Ajv['compile']> | undefined;
 function validator(): ReturnType<Ajv['compile']> {
-  compiledValidator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  compiledValidator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   return compiledValidator;
 }
 
@@ -300,7 +300,7 @@ function describeSchemaError(e: ErrorObject): string {
   const definition = /#\/definitions\/([A-Za-z]+)/.exec(e.schemaPath)?.[1];
   switch (e.keyword) {
     case 'additionalProperties':
-      return `unknown key "${String(params.additionalProperty)}" (expected one of: ${allowedKeys(e.schemaPath)})`;
+      return `unknown key "${String(params.additionalProperty)}" (expected one of: ${allowedKeys(e)})`;
     case 'propertyNames':
       return `invalid service name "${String(params.propertyName)}": expected ${SCHEMA_HINTS.serviceName}`;
     case 'required':
@@ -325,12 +325,9 @@ function describeSchemaError(e: ErrorObject): string {
   }
 }
 
-function allowedKeys(schemaPath: string): string {
-  // schemaPath looks like "#/definitions/service/additionalProperties" or "#/properties/deploy/additionalProperties".
-  const segments = schemaPath.replace(/^#\//, '').split('/').slice(0, -1);
-  let node: unknown = schema;
-  for (const s of segments) node = (node as Record<string, unknown>)[s];
-  const props = (node as { properties?: Record<string, unknown> }).properties ?? {};
+function allowedKeys(e: ErrorObject): string {
+  // With `verbose`, Ajv hands us the schema object that failed, wherever a $ref led.
+  const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
   return Object.keys(props).filter((k) => k !== '$schema').join(', ');
 }
 

@@ -36,7 +36,9 @@ export interface RevisionFacts {
   createTime: string | null;
   image: string | null;
   ready: boolean;
-  /** The Ready condition's message when the revision is not ready. */
+  /** The Ready condition failed (as opposed to still pending). */
+  failed: boolean;
+  /** The Ready condition's message when the revision failed. */
   readyMessage: string | null;
 }
 

@@ -1,0 +1,241 @@
+// The cloud-run-drift command: the same core as the extension, for CI and terminals.
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkServices, UnknownServiceError } from '../core/check';
+import { createCloudRunReader, type CloudRunReader } from '../core/cloudrun';
+import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig } from '../core/config';
+import { STATUS_LABELS } from '../core/format';
+import { GitError, GitRepository } from '../core/git';
+import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
+import { short } from '../core/verdict';
+import { verifyDeployment } from '../core/verify';
+
+export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3 } as const;
+
+const USAGE = `Usage: cloud-run-drift <command> [options]
+
+Commands:
+  check [--config FILE] [--repo DIR] [--service NAME]... [--json] [--verbose]
+      Drift verdict for every configured service.
+      Exit 0 all up to date, 1 some drift, 3 some service could not be checked, 2 usage or configuration error.
+  verify SERVICE [--commit SHA] [--timeout SECONDS] [--config FILE] [--repo DIR]
+      Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD).
+      Exit 0 once live; 1 when the timeout ends first (says what is live instead); 3 API failure; 2 usage.
+
+Configuration and repository are found from the current directory upward unless given.
+Credentials: Application Default Credentials (gcloud auth application-default login).`;
+
+class UsageError extends Error {}
+
+interface Output {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  color: boolean;
+}
+
+export async function main(argv: string[], output: Output = defaultOutput()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck(rest, output);
+      case 'verify':
+        return await runVerify(rest, output);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        output.out(USAGE);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof UnknownServiceError) {
+      output.err(`cloud-run-drift: ${err.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (err instanceof ConfigError || err instanceof GitError) {
+      output.err(`cloud-run-drift: ${err.message}`);
+      return EXIT.usage;
+    }
+    output.err(`cloud-run-drift: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.unchecked;
+  }
+}
+
+/** Runs node's argument parser, turning its complaints into usage errors (exit 2). */
+function parsing<T>(parseFn: () => T): T {
+  try {
+    return parseFn();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function loadContext(configFlag: string | undefined, repoFlag: string | undefined): Promise<{ config: DriftConfig; git: GitRepository; reader: CloudRunReader }> {
+  const file = configFlag ? path.resolve(configFlag) : await findConfigFile(repoFlag ?? process.cwd());
+  if (!file) throw new UsageError(`no ${CONFIG_FILE_NAME} found in ${repoFlag ?? process.cwd()} or any parent directory (use --config FILE)`);
+  const config = await loadConfig(file);
+  const git = await GitRepository.open(repoFlag ? path.resolve(repoFlag) : config.root);
+  return { config, git, reader: createCloudRunReader(config.endpoints) };
+}
+
+async function runCheck(args: string[], output: Output): Promise<number> {
+  const { values } = parsing(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string' },
+        repo: { type: 'string' },
+        service: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', short: 'v', default: false },
+      },
+    }),
+  );
+  const { config, git, reader } = await loadContext(values.config, values.repo);
+  try {
+    const result = await checkServices(config, { reader, git }, { services: values.service ?? [] });
+    output.out(values.json ? JSON.stringify(toJson(result), null, 2) : formatHuman(result, Boolean(values.verbose), output.color));
+    return exitCodeFor(result.services.map((s) => s.status));
+  } finally {
+    await reader.close();
+  }
+}
+
+export function exitCodeFor(statuses: VerdictStatus[]): number {
+  if (statuses.some((s) => UNCHECKABLE.has(s))) return EXIT.unchecked;
+  if (statuses.some((s) => s !== 'up-to-date')) return EXIT.drift;
+  return EXIT.ok;
+}
+
+export function toJson(result: CheckResult): unknown {
+  return {
+    head: result.head,
+    services: result.services.map((s) => ({
+      name: s.name,
+      project: s.project,
+      region: s.region,
+      status: s.status,
+      deployedCommit: s.deployedCommit,
+      commitLabel: s.commitLabel,
+      commitsBehind: s.commitsBehind,
+      commits: s.commits.map((c) => ({ sha: c.sha, subject: c.subject })),
+      dirty: s.dirty,
+      serving: s.serving.map((r) => ({ revision: r.revision, percent: r.percent, commit: r.commit })),
+      latestCreatedRevision: s.latestCreatedRevision,
+      message: s.message,
+    })),
+  };
+}
+
+const SYMBOLS: Record<VerdictStatus, string> = {
+  'up-to-date': '✓',
+  stale: '✗',
+  diverged: '⑂',
+  'unknown-commit': '?',
+  unlabeled: '?',
+  'deploy-failed': '✗',
+  'not-found': '∅',
+  error: '!',
+  deploying: '…',
+};
+const COLORS: Record<VerdictStatus, number> = {
+  'up-to-date': 32,
+  stale: 33,
+  diverged: 35,
+  'unknown-commit': 33,
+  unlabeled: 33,
+  'deploy-failed': 31,
+  'not-found': 31,
+  error: 31,
+  deploying: 36,
+};
+
+export function formatHuman(result: CheckResult, verbose: boolean, color: boolean): string {
+  const paint = (status: VerdictStatus, text: string): string => (color ? `\x1b[${COLORS[status]}m${text}\x1b[0m` : text);
+  const nameWidth = Math.max(...result.services.map((s) => s.name.length), 7);
+  const lines = [`HEAD ${short(result.head)}`];
+  for (const s of result.services) {
+    const status = STATUS_LABELS[s.status].padEnd(14);
+    const deployed = (s.deployedCommit ? short(s.deployedCommit) : s.commitLabel ? short(s.commitLabel) : '-').padEnd(8);
+    const behind = s.commitsBehind ? `${s.commitsBehind} behind` : '';
+    const extras = [behind, s.dirty ? 'dirty' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
+    lines.push(`${paint(s.status, `${SYMBOLS[s.status]} ${s.name.padEnd(nameWidth)}  ${status}`)} ${deployed}  ${extras}`.trimEnd());
+    if (s.status !== 'up-to-date' || verbose) lines.push(`    ${s.message}`);
+    if (verbose) for (const c of s.commits) lines.push(`    ${short(c.sha)} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);
+  }
+  lines.push(summary(result.services));
+  return lines.join('\n');
+}
+
+function summary(services: ServiceVerdict[]): string {
+  const counts = new Map<VerdictStatus, number>();
+  for (const s of services) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${n} ${STATUS_LABELS[status]}`).join(', ');
+}
+
+async function runVerify(args: string[], output: Output): Promise<number> {
+  const { values, positionals } = parsing(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        repo: { type: 'string' },
+        commit: { type: 'string' },
+        timeout: { type: 'string', default: '300' },
+        interval: { type: 'string', default: '2' },
+      },
+    }),
+  );
+  if (positionals.length !== 1) throw new UsageError('verify takes exactly one SERVICE');
+  const timeoutSeconds = Number(values.timeout);
+  const intervalSeconds = Number(values.interval);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw new UsageError(`--timeout expects seconds, got "${values.timeout}"`);
+  if (!Number.isFinite(intervalSeconds) || intervalSeconds <= 0) throw new UsageError(`--interval expects seconds, got "${values.interval}"`);
+  const { config, git, reader } = await loadContext(values.config, values.repo);
+  try {
+    const service = config.services.find((s) => s.name === positionals[0]);
+    if (!service) throw new UnknownServiceError([positionals[0]!], config.services.map((s) => s.name));
+    let expected: string;
+    if (values.commit) {
+      const resolution = (await git.resolveLabels([values.commit])).get(values.commit);
+      if (resolution?.kind !== 'found') throw new UsageError(`--commit ${values.commit}: ${resolution?.kind === 'ambiguous' ? 'ambiguous; give more characters' : 'no such commit in this repository'}`);
+      expected = resolution.sha;
+    } else {
+      expected = await git.head();
+    }
+    output.err(`Waiting up to ${timeoutSeconds}s for ${service.name} to serve ${short(expected)}…`);
+    const outcome = await verifyDeployment({ service, commitLabel: config.commitLabel, expectedCommit: expected, reader, git, timeoutMs: timeoutSeconds * 1000, pollMs: intervalSeconds * 1000 });
+    (outcome.kind === 'verified' ? output.out : output.err)(outcome.message);
+    if (outcome.kind === 'verified') return EXIT.ok;
+    return outcome.kind === 'error' ? EXIT.unchecked : EXIT.drift;
+  } finally {
+    await reader.close();
+  }
+}
+
+function defaultOutput(): Output {
+  return {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`cloud-run-drift: ${String(err)}\n`);
+      process.exitCode = EXIT.unchecked;
+    },
+  );
+}

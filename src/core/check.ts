@@ -1,0 +1,76 @@
+import type { CloudRunReader } from './cloudrun';
+import type { DriftConfig, ServiceConfig } from './config';
+import type { GitRepository, RangeFacts } from './git';
+import type { CheckResult, CommitInfo, ServiceLookup } from './model';
+import { computeVerdict } from './verdict';
+
+export interface CheckDeps {
+  reader: CloudRunReader;
+  git: GitRepository;
+}
+
+export interface CheckOptions {
+  /** Only these services (by name); all configured services when omitted. */
+  services?: string[];
+  signal?: AbortSignal;
+}
+
+export class UnknownServiceError extends Error {
+  constructor(readonly names: string[], known: string[]) {
+    super(`not configured: ${names.join(', ')} (configured: ${known.join(', ')})`);
+    this.name = 'UnknownServiceError';
+  }
+}
+
+export function selectServices(config: DriftConfig, names: string[] | undefined): ServiceConfig[] {
+  if (!names || names.length === 0) return config.services;
+  const known = config.services.map((s) => s.name);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new UnknownServiceError(unknown, known);
+  return config.services.filter((s) => names.includes(s.name));
+}
+
+/**
+ * Checks every selected service. API calls for all services and the repository's HEAD and status
+ * run at once; then one git process resolves every label, and each distinct deployed commit costs
+ * one (cached) range read however many services share it.
+ */
+export async function checkServices(config: DriftConfig, deps: CheckDeps, options: CheckOptions = {}): Promise<CheckResult> {
+  const services = selectServices(config, options.services);
+  const { reader, git } = deps;
+  const [head, changedPaths, lookups] = await Promise.all([
+    git.head(),
+    git.changedPaths(),
+    Promise.all(services.map((s) => reader.lookupService(s))),
+  ]);
+  options.signal?.throwIfAborted();
+
+  const labels = new Set<string>();
+  for (const lookup of lookups) {
+    for (const label of servingLabels(lookup, config.commitLabel)) if (label !== null) labels.add(label);
+  }
+  const resolved = await git.resolveLabels([...labels]);
+  const deployedShas = [...new Set([...resolved.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];
+
+  const needsLastPathCommit = services.map((_, i) => servingLabels(lookups[i]!, config.commitLabel).includes(null));
+  const [ranges, commits, lastPathCommits] = await Promise.all([
+    Promise.all(deployedShas.map(async (sha) => [sha, await git.range(sha, head)] as const)).then((entries) => new Map<string, RangeFacts>(entries)),
+    git.describeCommits(deployedShas),
+    Promise.all(services.map((s, i) => (needsLastPathCommit[i] ? git.lastCommitTouching(s.paths, head) : Promise.resolve<CommitInfo | null>(null)))),
+  ]);
+  options.signal?.throwIfAborted();
+
+  return {
+    head,
+    checkedAt: new Date().toISOString(),
+    services: services.map((service, i) =>
+      computeVerdict(service, config.commitLabel, lookups[i]!, { head, labels: resolved, ranges, commits, changedPaths, lastPathCommit: lastPathCommits[i]! }),
+    ),
+  };
+}
+
+/** The commit label of each serving revision (null for an unlabeled one). */
+function servingLabels(lookup: ServiceLookup, commitLabel: string): (string | null)[] {
+  if (lookup.kind !== 'found') return [];
+  return lookup.facts.serving.map((s) => lookup.facts.revisions[s.revision]?.labels[commitLabel] ?? null);
+}

@@ -1,0 +1,262 @@
+import type { protos } from '@google-cloud/run';
+import type { Endpoints } from './config';
+import type { RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
+import { Semaphore } from './semaphore';
+
+export interface ServiceRef {
+  project: string;
+  region: string;
+  name: string;
+}
+
+export interface ListedService {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** Reads Cloud Run. Every failure is confined to the service it concerns. */
+export interface CloudRunReader {
+  lookupService(ref: ServiceRef): Promise<ServiceLookup>;
+  /** Names of the services in one project and region (for scaffolding a config). Throws CloudRunError. */
+  listServices(project: string, region: string): Promise<ListedService[]>;
+  close(): Promise<void>;
+}
+
+export const CREDENTIALS_FIX = 'gcloud auth application-default login';
+export function credentialsFix(): string {
+  return CREDENTIALS_FIX;
+}
+
+export class CloudRunError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | null,
+  ) {
+    super(message);
+    this.name = 'CloudRunError';
+  }
+}
+
+// gRPC status codes the API answers with (the REST transport maps HTTP statuses onto them).
+const NOT_FOUND = 5;
+const PERMISSION_DENIED = 7;
+const UNAUTHENTICATED = 16;
+
+export interface ReaderOptions {
+  /** Requests in flight at once across all services. */
+  concurrency?: number;
+  /** Per-request deadline. */
+  timeoutMs?: number;
+}
+
+type RunSdk = typeof import('../sdk/run');
+type ServicesClient = InstanceType<RunSdk['v2']['ServicesClient']>;
+type RevisionsClient = InstanceType<RunSdk['v2']['RevisionsClient']>;
+type ApiService = protos.google.cloud.run.v2.IService;
+type ApiRevision = protos.google.cloud.run.v2.IRevision;
+
+interface Clients {
+  services: ServicesClient;
+  revisions: RevisionsClient;
+}
+
+/**
+ * A reader over the real `@google-cloud/run` v2 clients (REST transport). The SDK is loaded on the
+ * first call, never at import, so neither activation nor `--help` pays for it.
+ */
+export function createCloudRunReader(endpoints: Endpoints, options: ReaderOptions = {}): CloudRunReader {
+  return new SdkCloudRunReader(endpoints, options);
+}
+
+class SdkCloudRunReader implements CloudRunReader {
+  private clients: Promise<Clients> | undefined;
+  private readonly limit: Semaphore;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly endpoints: Endpoints,
+    options: ReaderOptions,
+  ) {
+    this.limit = new Semaphore(options.concurrency ?? 64);
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+  }
+
+  /** A bounded retry budget: a refresh must answer within seconds, not gax's default minute. */
+  private callOptions(): { timeout: number; maxRetries: number } {
+    return { timeout: this.timeoutMs, maxRetries: 2 };
+  }
+
+  private getClients(): Promise<Clients> {
+    this.clients ??= createClients(this.endpoints);
+    // A failed credential lookup is retried on the next refresh (the user may have just logged in).
+    this.clients.catch(() => (this.clients = undefined));
+    return this.clients;
+  }
+
+  async lookupService(ref: ServiceRef): Promise<ServiceLookup> {
+    try {
+      const clients = await this.getClients();
+      const name = `projects/${ref.project}/locations/${ref.region}/services/${ref.name}`;
+      const [service] = await this.limit.run(() => clients.services.getService({ name }, this.callOptions()));
+      const serving = servingRevisions(service);
+      const latestCreated = shortRevisionName(service.latestCreatedRevision);
+      const wanted = new Set(serving.map((s) => s.revision));
+      if (latestCreated) wanted.add(latestCreated);
+      const revisions: Record<string, RevisionFacts> = {};
+      const fetched = await Promise.all(
+        [...wanted].map(async (revision) => {
+          const [found] = await this.limit.run(() =>
+            clients.revisions.getRevision({ name: `${name}/revisions/${revision}` }, this.callOptions()),
+          );
+          return revisionFacts(found);
+        }),
+      );
+      for (const facts of fetched) revisions[facts.name] = facts;
+      const facts: ServiceFacts = {
+        name: ref.name,
+        project: ref.project,
+        region: ref.region,
+        reconciling: Boolean(service.reconciling),
+        serving,
+        revisions,
+        latestCreatedRevision: latestCreated,
+        latestReadyRevision: shortRevisionName(service.latestReadyRevision),
+        uri: service.uri || null,
+      };
+      return { kind: 'found', facts };
+    } catch (err) {
+      const { message, code } = describeApiError(err);
+      if (code === NOT_FOUND) return { kind: 'not-found', message: `${ref.name} does not exist in ${ref.project}/${ref.region}` };
+      return { kind: 'error', message, code };
+    }
+  }
+
+  async listServices(project: string, region: string): Promise<ListedService[]> {
+    try {
+      const clients = await this.getClients();
+      const [services] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}` }, { ...this.callOptions(), autoPaginate: true });
+      return services.map((s) => ({ name: shortName(s.name), labels: { ...(s.labels ?? {}) } })).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (err) {
+      const { message, code } = describeApiError(err);
+      throw new CloudRunError(message, code);
+    }
+  }
+
+  async close(): Promise<void> {
+    const clients = await this.clients?.catch(() => undefined);
+    this.clients = undefined;
+    if (clients) await Promise.all([clients.services.close(), clients.revisions.close()]);
+  }
+}
+
+async function createClients(endpoints: Endpoints): Promise<Clients> {
+  const sdk: RunSdk = await import('../sdk/run');
+  const target = endpoints.run ? new URL(endpoints.run) : null;
+  if (target && target.protocol === 'http:') {
+    if (!isLoopback(target.hostname)) {
+      throw new CloudRunError(`endpoints.run ${endpoints.run}: plain http is only allowed to a loopback emulator`, 3);
+    }
+    // A local emulator: no credentials, so none are looked up, stored or sent.
+    const options = { apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient: new sdk.PassThroughClient() };
+    return { services: new sdk.v2.ServicesClient(options), revisions: new sdk.v2.RevisionsClient(options) };
+  }
+  // Resolve Application Default Credentials once, up front: the SDK otherwise rejects inside a
+  // promise nobody awaits, which would surface as an unhandled rejection in the extension host.
+  const auth = new sdk.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+  let authClient: Awaited<ReturnType<typeof auth.getClient>>;
+  try {
+    authClient = await auth.getClient();
+    await authClient.getAccessToken();
+  } catch (err) {
+    throw new CloudRunError(credentialsMessage(err), UNAUTHENTICATED);
+  }
+  const options = {
+    fallback: true,
+    authClient,
+    ...(target ? { apiEndpoint: target.hostname, port: Number(target.port || 443) } : {}),
+  };
+  return { services: new sdk.v2.ServicesClient(options), revisions: new sdk.v2.RevisionsClient(options) };
+}
+
+function credentialsMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  if (/default credentials/i.test(text)) return `No Google Cloud credentials found. Run: ${CREDENTIALS_FIX}`;
+  return `Google Cloud credentials were rejected (${firstLine(text)}). Run: ${CREDENTIALS_FIX}`;
+}
+
+export function describeApiError(err: unknown): { message: string; code: number | null } {
+  if (err instanceof CloudRunError) return { message: err.message, code: err.code };
+  const record = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown; details?: unknown };
+  const code = typeof record.code === 'number' ? record.code : null;
+  const raw = typeof record.message === 'string' ? record.message : String(err);
+  if (code === UNAUTHENTICATED || /invalid_grant|reauth|invalid_rapt/i.test(raw)) {
+    return { message: `Google Cloud credentials were rejected or expired. Run: ${CREDENTIALS_FIX}`, code: UNAUTHENTICATED };
+  }
+  // gax wraps retried failures as "Total timeout ... retrying error Error: <cause> : Previous errors : [...]"
+  // and the REST transport prefixes "<code> <STATUS>: "; keep only the server's (or socket's) own words.
+  const cause = raw.replace(/^Total timeout[\s\S]*?retrying error (Error: )?/, '').replace(/\s*: Previous errors[\s\S]*$/, '');
+  const refused = /request to (\S+?) failed, reason: (.*)$/.exec(cause);
+  const message = refused
+    ? `cannot reach ${new URL(refused[1]!).origin} (${firstLine(refused[2]!).trim()})`
+    : firstLine(cause.replace(/^\d+ [A-Z_]+: /, ''));
+  if (code === PERMISSION_DENIED) return { message: `Permission denied: ${message}`, code };
+  return { message: message || 'Cloud Run API call failed', code };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim();
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function shortName(resource: string | null | undefined): string {
+  return (resource ?? '').split('/').pop() ?? '';
+}
+
+function shortRevisionName(resource: string | null | undefined): string | null {
+  return resource ? shortName(resource) : null;
+}
+
+const LATEST_TYPES = new Set<unknown>([1, 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST']);
+
+/** Revisions receiving traffic, from trafficStatuses (what is actually served), LATEST resolved. */
+export function servingRevisions(service: ApiService): ServingRevision[] {
+  const byRevision = new Map<string, ServingRevision>();
+  const latestReady = shortRevisionName(service.latestReadyRevision);
+  for (const status of service.trafficStatuses ?? []) {
+    const percent = Number(status.percent ?? 0);
+    if (percent <= 0) continue;
+    const revision = status.revision ? shortName(status.revision) : LATEST_TYPES.has(status.type) ? latestReady : null;
+    if (!revision) continue;
+    const existing = byRevision.get(revision);
+    if (existing) existing.percent += percent;
+    else byRevision.set(revision, { revision, percent, tag: status.tag || null });
+  }
+  return [...byRevision.values()].sort((a, b) => b.percent - a.percent || a.revision.localeCompare(b.revision));
+}
+
+const READY_SUCCEEDED = new Set<unknown>([4, 'CONDITION_SUCCEEDED']);
+const READY_FAILED = new Set<unknown>([3, 'CONDITION_FAILED']);
+
+export function revisionFacts(revision: ApiRevision): RevisionFacts {
+  const ready = (revision.conditions ?? []).find((c) => c.type === 'Ready');
+  const failed = ready ? READY_FAILED.has(ready.state) : false;
+  return {
+    name: shortName(revision.name),
+    labels: { ...(revision.labels ?? {}) },
+    createTime: timestampToIso(revision.createTime),
+    image: revision.containers?.[0]?.image || null,
+    ready: ready ? READY_SUCCEEDED.has(ready.state) : false,
+    readyMessage: failed ? ready?.message || 'the revision failed to become ready' : null,
+    failed,
+  };
+}
+
+function timestampToIso(ts: { seconds?: unknown; nanos?: unknown } | null | undefined): string | null {
+  if (!ts || ts.seconds === undefined || ts.seconds === null) return null;
+  const seconds = Number(ts.seconds);
+  if (!Number.isFinite(seconds) || seconds <= 0) return null;
+  return new Date(seconds * 1000 + Math.floor(Number(ts.nanos ?? 0) / 1e6)).toISOString();
+}

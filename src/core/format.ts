@@ -1,0 +1,45 @@
+// Short human texts for verdicts, shared by the CLI and the tree so both say the same thing.
+import type { ServiceVerdict, VerdictStatus } from './model';
+import { short } from './verdict';
+
+export const STATUS_LABELS: Record<VerdictStatus, string> = {
+  'up-to-date': 'up to date',
+  stale: 'stale',
+  diverged: 'diverged',
+  'unknown-commit': 'unknown commit',
+  unlabeled: 'unlabeled',
+  'deploy-failed': 'deploy failed',
+  'not-found': 'not found',
+  error: 'error',
+  deploying: 'deploying',
+};
+
+/** "3 behind · 81147d04 · 2h ago": what the tree shows beside a service name. */
+export function describeVerdict(v: ServiceVerdict, now: Date): string {
+  const parts: string[] = [];
+  if (v.status === 'stale' && v.commitsBehind !== null) parts.push(`${v.commitsBehind} behind`);
+  else if (v.status !== 'up-to-date') parts.push(STATUS_LABELS[v.status]);
+  const deployed = v.deployedCommit ? short(v.deployedCommit) : v.commitLabel ? short(v.commitLabel) : null;
+  if (deployed && v.status !== 'not-found' && v.status !== 'error') parts.push(deployed);
+  if (v.deployedAt && v.status !== 'not-found' && v.status !== 'error') parts.push(relativeTime(v.deployedAt, now));
+  if (v.serving.length > 1) parts.push(`split ${v.serving.map((s) => `${s.percent}%`).join('/')}`);
+  if (v.dirty) parts.push('dirty');
+  return parts.join(' · ');
+}
+
+export function relativeTime(iso: string, now: Date): string {
+  const seconds = Math.round((now.getTime() - Date.parse(iso)) / 1000);
+  if (!Number.isFinite(seconds)) return '';
+  if (seconds < 0) return 'just now';
+  if (seconds < 60) return `${seconds}s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ago`;
+  return `${Math.floor(hours / 24)}d ago`;
+}
+
+/** How many services need attention: anything not up to date. */
+export function countNotUpToDate(services: readonly ServiceVerdict[]): number {
+  return services.filter((s) => s.status !== 'up-to-date').length;
+}

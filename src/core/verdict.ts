@@ -1,0 +1,177 @@
+// Pure verdict logic: given what Cloud Run says and what git says, decide. No I/O here.
+import type { ServiceConfig } from './config';
+import type { LabelResolution, RangeFacts } from './git';
+import { touchesPaths } from './git';
+import { VERDICT_SEVERITY, type CommitInfo, type RevisionFacts, type ServiceLookup, type ServiceVerdict, type ServingVerdict, type VerdictStatus } from './model';
+
+export interface GitFactsForVerdict {
+  head: string;
+  /** Resolution of every commit label seen, keyed by the raw label. */
+  labels: ReadonlyMap<string, LabelResolution>;
+  /** Facts per deployed full SHA (only for labels that resolved). */
+  ranges: ReadonlyMap<string, RangeFacts>;
+  /** Subject/author/date of deployed commits. */
+  commits: ReadonlyMap<string, CommitInfo>;
+  /** Repository-relative paths with uncommitted or untracked changes. */
+  changedPaths: readonly string[];
+  /** Newest commit to the service's paths, needed only when a serving revision is unlabeled. */
+  lastPathCommit: CommitInfo | null;
+}
+
+export function worstStatus(statuses: VerdictStatus[]): VerdictStatus {
+  let worst = 0;
+  for (const s of statuses) worst = Math.max(worst, VERDICT_SEVERITY.indexOf(s));
+  return VERDICT_SEVERITY[worst]!;
+}
+
+export function short(sha: string | null | undefined): string {
+  return sha ? sha.slice(0, 8) : '';
+}
+
+/** The commits in a range that touch a service's paths, newest first. */
+export function commitsTouching(range: RangeFacts, paths: string[]): CommitInfo[] {
+  return range.commits.filter((c) => c.files.some((f) => touchesPaths(f, paths))).map((c) => c.commit);
+}
+
+export function computeVerdict(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
+  const base: ServiceVerdict = {
+    name: service.name,
+    project: service.project,
+    region: service.region,
+    status: 'error',
+    deployedCommit: null,
+    commitLabel: null,
+    commitsBehind: null,
+    commits: [],
+    dirty: git.changedPaths.some((f) => touchesPaths(f, service.paths)),
+    serving: [],
+    latestCreatedRevision: null,
+    failedRevision: null,
+    message: '',
+    deployedSubject: null,
+    deployedAt: null,
+    paths: service.paths,
+  };
+  if (lookup.kind === 'not-found') {
+    return { ...base, status: 'not-found', message: `${service.name} is configured but does not exist in Cloud Run (${service.project}/${service.region}).` };
+  }
+  if (lookup.kind === 'error') {
+    return { ...base, status: 'error', message: lookup.message };
+  }
+
+  const facts = lookup.facts;
+  const serving: (ServingVerdict & { undeployed: CommitInfo[]; explanation: string })[] = facts.serving.map((s) =>
+    judgeServingRevision(s.revision, s.percent, facts.revisions[s.revision], commitLabel, service, git),
+  );
+  const latestCreated = facts.latestCreatedRevision ? facts.revisions[facts.latestCreatedRevision] ?? null : null;
+  const failedRevision = latestCreated?.failed ? latestCreated : null;
+
+  const statuses: VerdictStatus[] = serving.map((s) => s.status);
+  if (failedRevision) statuses.push('deploy-failed');
+  if (facts.reconciling || (latestCreated && !latestCreated.ready && !latestCreated.failed)) statuses.push('deploying');
+  if (serving.length === 0 && !failedRevision && statuses.length === 0) statuses.push('error');
+  const status = worstStatus(statuses);
+
+  // The revision that decides the verdict: the worst one, the one furthest behind among equals.
+  const decisive = [...serving].sort(
+    (a, b) => VERDICT_SEVERITY.indexOf(b.status) - VERDICT_SEVERITY.indexOf(a.status) || (b.commitsBehind ?? 0) - (a.commitsBehind ?? 0) || b.percent - a.percent,
+  )[0];
+  const deployedInfo = decisive?.commit ? git.commits.get(decisive.commit) ?? null : null;
+
+  const split = serving.length > 1 ? ` Traffic is split: ${serving.map((s) => `${s.percent}% ${s.revision} (${s.commitLabel ?? 'unlabeled'})`).join(', ')}.` : '';
+  let message: string;
+  switch (status) {
+    case 'deploy-failed':
+      message = `The latest revision ${failedRevision!.name} failed: ${failedRevision!.readyMessage}.${decisive ? ` ${decisive.revision} still serves.` : ' No revision serves traffic.'}`;
+      break;
+    case 'deploying':
+      message = 'A rollout is in progress; no verdict until it settles.';
+      break;
+    case 'error':
+      message = serving.length === 0 ? `${service.name} serves no traffic from any revision.` : 'The service could not be checked.';
+      break;
+    default:
+      message = (decisive?.explanation ?? '') + split;
+  }
+
+  return {
+    ...base,
+    status,
+    deployedCommit: decisive?.commit ?? null,
+    commitLabel: decisive?.commitLabel ?? null,
+    commitsBehind: decisive?.commitsBehind ?? null,
+    commits: decisive?.undeployed ?? [],
+    serving: serving.map(({ undeployed: _undeployed, explanation: _explanation, ...rest }) => rest),
+    latestCreatedRevision: facts.latestCreatedRevision,
+    failedRevision,
+    message: message.trim(),
+    deployedSubject: deployedInfo?.subject ?? null,
+    deployedAt: decisive?.createTime ?? null,
+  };
+}
+
+function judgeServingRevision(
+  revisionName: string,
+  percent: number,
+  revision: RevisionFacts | undefined,
+  commitLabel: string,
+  service: ServiceConfig,
+  git: GitFactsForVerdict,
+): ServingVerdict & { undeployed: CommitInfo[]; explanation: string } {
+  const label = revision?.labels[commitLabel] ?? null;
+  const common = { revision: revisionName, percent, commitLabel: label, createTime: revision?.createTime ?? null, image: revision?.image ?? null };
+  if (label === null) {
+    return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'unlabeled', explanation: unlabeledExplanation(revisionName, commitLabel, revision, git.lastPathCommit) };
+  }
+  const resolution = git.labels.get(label) ?? { kind: 'unknown' };
+  if (resolution.kind !== 'found') {
+    const why =
+      resolution.kind === 'ambiguous'
+        ? `Label ${commitLabel}=${label} on ${revisionName} matches several local commits; a longer SHA is needed (not guessed).`
+        : resolution.kind === 'invalid'
+          ? `Label ${commitLabel}=${JSON.stringify(label)} on ${revisionName} is not a commit SHA.`
+          : `Label ${commitLabel}=${label} on ${revisionName} names a commit that is not in this repository. Try: git fetch --all`;
+    return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'unknown-commit', explanation: why };
+  }
+  const sha = resolution.sha;
+  if (sha === git.head) {
+    return { ...common, commit: sha, commitsBehind: 0, undeployed: [], status: 'up-to-date', explanation: `${revisionName} serves HEAD (${short(sha)}).` };
+  }
+  const range = git.ranges.get(sha);
+  if (!range) {
+    return { ...common, commit: sha, commitsBehind: null, undeployed: [], status: 'unknown-commit', explanation: `Could not compare ${short(sha)} with HEAD.` };
+  }
+  if (!range.isAncestor) {
+    return {
+      ...common,
+      commit: sha,
+      commitsBehind: null,
+      undeployed: [],
+      status: 'diverged',
+      explanation: `${revisionName} serves ${short(sha)}, which is not in the history of HEAD (deployed from another branch?).`,
+    };
+  }
+  const undeployed = commitsTouching(range, service.paths);
+  if (undeployed.length === 0) {
+    return { ...common, commit: sha, commitsBehind: 0, undeployed, status: 'up-to-date', explanation: `${revisionName} serves ${short(sha)}; no later commit touches the service's paths.` };
+  }
+  return {
+    ...common,
+    commit: sha,
+    commitsBehind: undeployed.length,
+    undeployed,
+    status: 'stale',
+    explanation: `${revisionName} serves ${short(sha)}; ${undeployed.length} later commit${undeployed.length === 1 ? '' : 's'} touch the service's paths.`,
+  };
+}
+
+function unlabeledExplanation(revisionName: string, commitLabel: string, revision: RevisionFacts | undefined, lastPathCommit: CommitInfo | null): string {
+  const prefix = `${revisionName} has no ${commitLabel} label, so only times can be compared (a weaker signal than commits):`;
+  if (!revision?.createTime || !lastPathCommit) return `${prefix} not enough information to compare.`;
+  const created = Date.parse(revision.createTime);
+  const committed = Date.parse(lastPathCommit.date);
+  if (committed > created) {
+    return `${prefix} the last commit to its paths (${short(lastPathCommit.sha)}, ${lastPathCommit.date}) is newer than the revision (${revision.createTime}), so it is probably stale.`;
+  }
+  return `${prefix} the revision (${revision.createTime}) is newer than the last commit to its paths (${short(lastPathCommit.sha)}), so it is probably current.`;
+}

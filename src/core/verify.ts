@@ -1,0 +1,147 @@
+// Proof that a deploy went live: poll until the revisions serving all traffic carry the commit.
+import type { CloudRunReader } from './cloudrun';
+import type { ServiceConfig } from './config';
+import type { GitRepository } from './git';
+import type { ServiceFacts, ServiceLookup } from './model';
+import { short } from './verdict';
+
+export type VerifyOutcome =
+  | { kind: 'verified'; revision: string; message: string }
+  | { kind: 'revision-failed'; revision: string; message: string }
+  | { kind: 'traffic-not-moved'; revision: string; percent: number; message: string }
+  | { kind: 'label-unchanged'; servedCommit: string | null; message: string }
+  | { kind: 'timeout'; message: string }
+  | { kind: 'error'; message: string };
+
+export interface VerifyOptions {
+  service: ServiceConfig;
+  commitLabel: string;
+  /** Full SHA that must be live. */
+  expectedCommit: string;
+  reader: CloudRunReader;
+  git: GitRepository;
+  timeoutMs: number;
+  pollMs?: number;
+  /**
+   * When set, a settled service (not rolling out) that keeps showing the same wrong state for this
+   * long is reported at once instead of waiting for the timeout: the extension uses it right after a
+   * deploy script exited, when nothing else is coming.
+   */
+  settleMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (text: string) => void;
+  /** Injected for tests; defaults to real time. */
+  now?: () => number;
+}
+
+interface Observation {
+  state: 'verified' | 'pending' | 'revision-failed' | 'traffic-not-moved' | 'label-unchanged' | 'error';
+  outcome: VerifyOutcome;
+  /** Identifies the observed state so "unchanged for settleMs" can be measured. */
+  fingerprint: string;
+}
+
+export async function verifyDeployment(options: VerifyOptions): Promise<VerifyOutcome> {
+  const now = options.now ?? Date.now;
+  const pollMs = options.pollMs ?? 2000;
+  const deadline = now() + options.timeoutMs;
+  let last: Observation | null = null;
+  let sameSince = now();
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const lookup = await options.reader.lookupService(options.service);
+    const observation = await observe(lookup, options);
+    if (observation.state === 'verified' || observation.state === 'revision-failed') return observation.outcome;
+    if (!last || last.fingerprint !== observation.fingerprint) sameSince = now();
+    last = observation;
+    options.onProgress?.(observation.outcome.message);
+    const settled = observation.state === 'traffic-not-moved' || observation.state === 'label-unchanged';
+    if (settled && options.settleMs !== undefined && now() - sameSince >= options.settleMs) return observation.outcome;
+    if (now() >= deadline) {
+      if (observation.state === 'pending' || observation.state === 'error') {
+        return { kind: observation.state === 'error' ? 'error' : 'timeout', message: `Timed out after ${Math.round(options.timeoutMs / 1000)}s: ${observation.outcome.message}` };
+      }
+      return observation.outcome;
+    }
+    await sleep(Math.min(pollMs, Math.max(0, deadline - now())), options.signal);
+  }
+}
+
+async function observe(lookup: ServiceLookup, options: VerifyOptions): Promise<Observation> {
+  const name = options.service.name;
+  const expected = options.expectedCommit;
+  if (lookup.kind !== 'found') {
+    const outcome: VerifyOutcome = { kind: 'error', message: lookup.message };
+    return { state: 'error', outcome, fingerprint: `error:${lookup.message}` };
+  }
+  const facts = lookup.facts;
+  const carries = await commitCarriers(facts, options);
+  const servingExpected = facts.serving.filter((s) => carries.get(s.revision) === true);
+  const servedPercent = servingExpected.reduce((sum, s) => sum + s.percent, 0);
+  const totalPercent = facts.serving.reduce((sum, s) => sum + s.percent, 0);
+  const fingerprint = JSON.stringify([facts.reconciling, facts.latestCreatedRevision, facts.serving]);
+
+  if (!facts.reconciling && servingExpected.length > 0 && servedPercent >= totalPercent && totalPercent > 0) {
+    const revision = servingExpected[0]!.revision;
+    return { state: 'verified', fingerprint, outcome: { kind: 'verified', revision, message: `${name} serves ${short(expected)} from ${revision} (100% of traffic).` } };
+  }
+  const latest = facts.latestCreatedRevision ? facts.revisions[facts.latestCreatedRevision] : undefined;
+  if (latest?.failed && carries.get(latest.name) === true) {
+    return {
+      state: 'revision-failed',
+      fingerprint,
+      outcome: { kind: 'revision-failed', revision: latest.name, message: `The new revision ${latest.name} of ${name} failed: ${latest.readyMessage ?? 'not ready'}` },
+    };
+  }
+  if (facts.reconciling || (latest && !latest.ready && !latest.failed)) {
+    return { state: 'pending', fingerprint, outcome: { kind: 'timeout', message: `${name} is still rolling out${latest ? ` ${latest.name}` : ''}.` } };
+  }
+  if (latest?.ready && carries.get(latest.name) === true) {
+    const percent = facts.serving.find((s) => s.revision === latest.name)?.percent ?? 0;
+    return {
+      state: 'traffic-not-moved',
+      fingerprint,
+      outcome: { kind: 'traffic-not-moved', revision: latest.name, percent, message: `${latest.name} carries ${short(expected)} and is ready, but serves ${percent}% of ${name}'s traffic.` },
+    };
+  }
+  const top = facts.serving[0];
+  const topRevision = top ? facts.revisions[top.revision] : undefined;
+  const servedLabel = topRevision?.labels[options.commitLabel] ?? null;
+  const served = servedLabel ? short(servedLabel) : 'an unlabeled revision';
+  return {
+    state: 'label-unchanged',
+    fingerprint,
+    outcome: {
+      kind: 'label-unchanged',
+      servedCommit: servedLabel,
+      message: `The deploy script exited 0 but ${name} still serves ${served} (expected ${short(expected)})${top ? ` from ${top.revision}` : ''}.`,
+    },
+  };
+}
+
+/** Which of the observed revisions carry the expected commit, by resolving their labels locally. */
+async function commitCarriers(facts: ServiceFacts, options: VerifyOptions): Promise<Map<string, boolean>> {
+  const labelled = Object.values(facts.revisions).map((r) => [r.name, r.labels[options.commitLabel] ?? null] as const);
+  const labels = labelled.flatMap(([, label]) => (label ? [label] : []));
+  const resolved = await options.git.resolveLabels(labels);
+  return new Map(
+    labelled.map(([revision, label]) => {
+      const resolution = label ? resolved.get(label) : undefined;
+      return [revision, resolution?.kind === 'found' && resolution.sha === options.expectedCommit];
+    }),
+  );
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}

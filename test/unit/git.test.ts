@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GitRepository, parseLogWithFiles, touchesPaths } from '../../src/core/git';
+import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
+
+describe('git facts (real git)', () => {
+  let repo: TempRepo;
+  let git: GitRepository;
+  let first: string;
+  let second: string;
+  before(async () => {
+    repo = createTempRepo();
+    first = repo.commit('initial', { 'svc/a.txt': '1', 'shared/lib.txt': '1', 'other/x.txt': '1' });
+    second = repo.commit('touch svc and a path with spaces', { 'svc/a.txt': '2', 'svc/with space.txt': 's' });
+    repo.commit('touch other only', { 'other/x.txt': '2' });
+    git = await GitRepository.open(`${repo.dir}/svc`);
+  });
+  after(() => repo.cleanup());
+
+  it('opens from a subdirectory and reads HEAD', async () => {
+    assert.equal(git.root, repo.dir);
+    assert.equal(await git.head(), repo.head());
+  });
+
+  it('resolves short and full labels, and refuses non-hex and unknown ones', async () => {
+    const resolved = await git.resolveLabels([first.slice(0, 7), second, 'deadbeef', '--output=/tmp/x', 'HEAD', first.slice(0, 7)]);
+    assert.deepEqual(resolved.get(first.slice(0, 7)), { kind: 'found', sha: first });
+    assert.deepEqual(resolved.get(second), { kind: 'found', sha: second });
+    assert.deepEqual(resolved.get('deadbeef'), { kind: 'unknown' });
+    assert.deepEqual(resolved.get('--output=/tmp/x'), { kind: 'invalid' });
+    assert.deepEqual(resolved.get('HEAD'), { kind: 'invalid' }, 'refs are not commit labels');
+  });
+
+  it('reads a range with ancestry and the files of each commit', async () => {
+    const range = await git.range(first, repo.head());
+    assert.equal(range.isAncestor, true);
+    assert.deepEqual(range.commits.map((c) => c.commit.subject), ['touch other only', 'touch svc and a path with spaces']);
+    assert.deepEqual(range.commits[1]!.files.sort(), ['svc/a.txt', 'svc/with space.txt']);
+    assert.equal(range.commits[1]!.commit.author, 'Test Author');
+    assert.match(range.commits[1]!.commit.date, /^2026-01-01T00:02:00/);
+    assert.strictEqual(await git.range(first, repo.head()), range, 'ranges are cached per commit pair');
+  });
+
+  it('reports changed and untracked paths, renames on both sides', async () => {
+    const scratch = createTempRepo();
+    try {
+      scratch.commit('base', { 'a/one.txt': '1', 'b/two.txt': '2' });
+      scratch.git('mv', 'a/one.txt', 'c/one.txt'.replace('c/', 'b/'));
+      scratch.write('d/new file.txt', 'n');
+      const changed = await (await GitRepository.open(scratch.dir)).changedPaths();
+      assert.deepEqual(changed.sort(), ['a/one.txt', 'b/one.txt', 'd/new file.txt']);
+    } finally {
+      scratch.cleanup();
+    }
+  });
+
+  it('finds the last commit touching paths', async () => {
+    const last = await git.lastCommitTouching(['svc'], repo.head());
+    assert.equal(last?.sha, second);
+    assert.equal((await git.lastCommitTouching([], repo.head()))?.sha, repo.head());
+  });
+
+  it('shows a commit patch limited to paths, and refuses non-SHAs', async () => {
+    const patch = await git.commitPatch(second, ['svc/with space.txt']);
+    assert.match(patch, /with space\.txt/);
+    assert.doesNotMatch(patch, /a\.txt/);
+    await assert.rejects(git.commitPatch('--output=x', []), /not a commit id/);
+  });
+
+  it('does not guess an ambiguous abbreviation', async () => {
+    const big = createTempRepo();
+    try {
+      big.commit('base', { 'x/seed': '0' });
+      const shas = fastImportCommits(big, 1000, 'bulk');
+      const byPrefix = new Map<string, string>();
+      let ambiguous: string | null = null;
+      for (const sha of shas) {
+        const prefix = sha.slice(0, 4);
+        if (byPrefix.has(prefix)) {
+          ambiguous = prefix;
+          break;
+        }
+        byPrefix.set(prefix, sha);
+      }
+      assert.ok(ambiguous, 'a 1000-commit history has a shared 4-hex prefix');
+      const resolved = await (await GitRepository.open(big.dir)).resolveLabels([ambiguous, shas[0]!.slice(0, 12)]);
+      assert.deepEqual(resolved.get(ambiguous), { kind: 'ambiguous' });
+      assert.deepEqual(resolved.get(shas[0]!.slice(0, 12)), { kind: 'found', sha: shas[0] });
+    } finally {
+      big.cleanup();
+    }
+  });
+
+  it('matches paths by directory boundary', () => {
+    assert.equal(touchesPaths('shared/x.py', ['shared']), true);
+    assert.equal(touchesPaths('shared', ['shared']), true);
+    assert.equal(touchesPaths('shared-old/x.py', ['shared']), false);
+    assert.equal(touchesPaths('anything', []), true);
+  });
+
+  it('parses log output with empty commits', () => {
+    const parsed = parseLogWithFiles('\x1e' + 'a'.repeat(40) + '\x1fempty\x1fA\x1f2026-01-01T00:00:00Z\0\x1e' + 'b'.repeat(40) + '\x1ftwo\x1fB\x1f2026-01-02T00:00:00Z\0\nx/1\0x/2\0');
+    assert.deepEqual(parsed.map((p) => [p.commit.subject, p.files]), [['empty', []], ['two', ['x/1', 'x/2']]]);
+  });
+});
