@@ -1,6 +1,9 @@
 // Builds the shipped bundles. The Google SDK lives in its own bundle (dist/sdk-run.js) that core
 // loads on first use, so activating the extension or printing CLI usage never parses it.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -13,6 +16,24 @@ const lazySdkPlugin = {
       if (args.importer.includes('/src/sdk/')) return undefined;
       const name = args.path.split('/').pop();
       return { path: `./sdk-${name}.js`, external: true };
+    });
+  },
+};
+
+/** Replaces src/core/config-validator.ts with Ajv's precompiled validator for the same schema and options. */
+const precompiledValidatorPlugin = {
+  name: 'precompiled-config-validator',
+  setup(build) {
+    build.onLoad({ filter: /src\/core\/config-validator\.ts$/ }, () => {
+      const schema = JSON.parse(readFileSync('schema/cloud-run-drift.schema.json', 'utf8'));
+      const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { source: true, esm: false } });
+      const validate = ajv.compile(schema);
+      const code = standaloneCode(ajv, validate);
+      return {
+        contents: `const validate = (() => { const module = { exports: {} }; const exports = module.exports; ${code}; return module.exports; })();\nexport function configValidator() { return validate; }\n`,
+        loader: 'js',
+        resolveDir: 'src/core',
+      };
     });
   },
 };
@@ -30,15 +51,17 @@ const common = {
   outdir: 'dist',
 };
 
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'], plugins: [lazySdkPlugin] },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [lazySdkPlugin], banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'], plugins: [lazySdkPlugin, precompiledValidatorPlugin] },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [lazySdkPlugin, precompiledValidatorPlugin], banner: { js: '#!/usr/bin/env node' } },
   // The SDK bundles are minified even in development: they are third-party code and size dominates load time.
   { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false },
 ];
 
+const selected = only ? builds.filter((b) => only.split(',').some((name) => name in b.entryPoints)) : builds;
 if (watch) {
-  for (const options of builds) await (await esbuild.context(options)).watch();
+  for (const options of selected) await (await esbuild.context(options)).watch();
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await Promise.all(selected.map((options) => esbuild.build(options)));
 }

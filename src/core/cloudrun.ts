@@ -1,6 +1,7 @@
 import type { protos } from '@google-cloud/run';
 import type { Endpoints } from './config';
 import type { RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
+import { loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from './semaphore';
 
 export interface ServiceRef {
@@ -49,7 +50,6 @@ export interface ReaderOptions {
   timeoutMs?: number;
 }
 
-type RunSdk = typeof import('../sdk/run');
 type ServicesClient = InstanceType<RunSdk['v2']['ServicesClient']>;
 type RevisionsClient = InstanceType<RunSdk['v2']['RevisionsClient']>;
 type ApiService = protos.google.cloud.run.v2.IService;
@@ -150,7 +150,7 @@ class SdkCloudRunReader implements CloudRunReader {
 }
 
 async function createClients(endpoints: Endpoints): Promise<Clients> {
-  const sdk: RunSdk = await import('../sdk/run');
+  const sdk: RunSdk = loadRunSdk();
   const target = endpoints.run ? new URL(endpoints.run) : null;
   if (target && target.protocol === 'http:') {
     if (!isLoopback(target.hostname)) {

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import schema from '../../schema/cloud-run-drift.schema.json';
+import { configValidator } from './config-validator';
 
 export const CONFIG_FILE_NAME = 'cloud-run-drift.json';
 export const DEFAULT_COMMIT_LABEL = 'commit-sha';
@@ -76,12 +76,6 @@ interface RawConfig {
   endpoints?: Endpoints;
 }
 
-let compiledValidator: ReturnType<Ajv['compile']> | undefined;
-function validator(): ReturnType<Ajv['compile']> {
-  compiledValidator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
-  return compiledValidator;
-}
-
 /** Walks up from `start` to the nearest directory holding cloud-run-drift.json. */
 export async function findConfigFile(start: string): Promise<string | null> {
   let dir = path.resolve(start);
@@ -130,7 +124,7 @@ export function parseConfig(text: string, file: string): DriftConfig {
     return node ? lineOf(text, node.offset) : null;
   };
 
-  const validate = validator();
+  const validate = configValidator();
   if (!validate(raw)) {
     const problems = dedupeErrors(validate.errors ?? []).map((e) => {
       const segments = pointerSegments(e.instancePath);

@@ -161,7 +161,7 @@ function judgeServingRevision(
     commitsBehind: undeployed.length,
     undeployed,
     status: 'stale',
-    explanation: `${revisionName} serves ${short(sha)}; ${undeployed.length} later commit${undeployed.length === 1 ? '' : 's'} touch the service's paths.`,
+    explanation: `${revisionName} serves ${short(sha)}; ${undeployed.length} later commit${undeployed.length === 1 ? ' touches' : 's touch'} the service's paths.`,
   };
 }
 

@@ -1,0 +1,170 @@
+// Benchmark for drift checks (issue targets):
+//  1. `cloud-run-drift check` on 13 services over loopback, including process start: well under 1 s.
+//  2. 73 services with 100 ms added to every API response: about two dependent round trips + process start.
+//  3. A warm in-editor refresh of the same 73: within 1.5x of two round trips plus git time.
+// The emulator runs in its own process so it never shares an event loop with what is measured.
+// Usage: npm run bench   (builds first; prints a table and writes bench/results.json when --write is given)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkServices } from '../src/core/check';
+import { createCloudRunReader } from '../src/core/cloudrun';
+import { loadConfig } from '../src/core/config';
+import { GitRepository } from '../src/core/git';
+import { createTempRepo, fastImportCommits, type TempRepo } from '../test/helpers/repo';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const PROJECT = 'bench-project';
+const REGION = 'us-west2';
+
+interface Emulator {
+  url: string;
+  process: ChildProcess;
+}
+
+async function startEmulatorProcess(scenarioFile: string): Promise<Emulator> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/emulator/main.ts'), '--scenario', scenarioFile, '--port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${out}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${out}`)));
+  });
+  return { url, process: child };
+}
+
+async function control(url: string, action: string, payload: unknown): Promise<void> {
+  const res = await fetch(`${url}/control/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+  if (!res.ok) throw new Error(`control ${action}: ${res.status} ${await res.text()}`);
+}
+
+/** A monorepo with `count` services, 2,000 commits of history, deployed from a handful of commits. */
+function buildWorkspace(count: number): { repo: TempRepo; scenario: unknown } {
+  const repo = createTempRepo('crd-bench-');
+  const files: Record<string, string> = { 'shared/lib.py': '0' };
+  for (let i = 0; i < count; i++) files[`services/svc-${i}/main.py`] = '0';
+  repo.commit('initial layout', files);
+  const history = fastImportCommits(repo, 2000, 'shared/generated');
+  for (let i = 0; i < 20; i++) repo.commit(`svc-${i}: change`, { [`services/svc-${i}/main.py`]: '1' });
+  const deployedFrom = [history[500]!, history[1500]!, history[1999]!, repo.head()];
+  const services = Array.from({ length: count }, (_, i) => ({
+    project: PROJECT,
+    region: REGION,
+    name: `svc-${i}`,
+    revisions: [{ name: `svc-${i}-00001-abc`, labels: { 'commit-sha': deployedFrom[i % deployedFrom.length]!.slice(0, 8) } }],
+  }));
+  const config = {
+    project: PROJECT,
+    region: REGION,
+    services: Object.fromEntries(Array.from({ length: count }, (_, i) => [`svc-${i}`, { paths: [`services/svc-${i}`, 'shared'] }])),
+  };
+  fs.writeFileSync(path.join(repo.dir, 'cloud-run-drift.json'), JSON.stringify(config));
+  return { repo, scenario: { run: { services } } };
+}
+
+function timeCli(args: string[], cwd: string): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`cli exited ${result.status}: ${result.stderr}${result.stdout}`);
+  return ms;
+}
+
+function stats(samples: number[]): { median: number; p90: number; min: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { median: round(at(0.5)), p90: round(at(0.9)), min: round(sorted[0]!) };
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+async function measure(count: number, latencyMs: number): Promise<Record<string, unknown>> {
+  const { repo, scenario } = buildWorkspace(count);
+  const scenarioFile = path.join(os.tmpdir(), `crd-bench-${process.pid}-${count}.json`);
+  fs.writeFileSync(scenarioFile, JSON.stringify(scenario));
+  const emulator = await startEmulatorProcess(scenarioFile);
+  try {
+    const configPath = path.join(repo.dir, 'cloud-run-drift.json');
+    const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(configPath, JSON.stringify({ ...config, endpoints: { run: emulator.url } }));
+    if (latencyMs > 0) await control(emulator.url, 'faults', { rules: [], globalLatencyMs: latencyMs });
+
+    const processStart = stats(Array.from({ length: RUNS }, () => timeCli(['help'], repo.dir)));
+    timeCli(['check'], repo.dir); // warm the OS file cache; not counted
+    const cli = stats(Array.from({ length: RUNS }, () => timeCli(['check', '--json'], repo.dir)));
+
+    // In-editor refresh: one long-lived reader and repository, as the extension keeps them.
+    const loaded = await loadConfig(configPath);
+    const reader = createCloudRunReader(loaded.endpoints);
+    const git = await GitRepository.open(repo.dir);
+    const coldStart = process.hrtime.bigint();
+    await checkServices(loaded, { reader, git });
+    const cold = Number(process.hrtime.bigint() - coldStart) / 1e6;
+    const warmSamples: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const start = process.hrtime.bigint();
+      await checkServices(loaded, { reader, git });
+      warmSamples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    // The git part of a warm refresh: HEAD, status and label resolution (ranges are cached).
+    const gitSamples: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const start = process.hrtime.bigint();
+      await Promise.all([git.head(), git.changedPaths(), git.resolveLabels(['deadbeef'])]);
+      gitSamples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    await reader.close();
+    const warm = stats(warmSamples);
+    const gitTime = stats(gitSamples);
+    return {
+      services: count,
+      addedLatencyMs: latencyMs,
+      processStartMs: processStart.median,
+      cliCheckMs: cli,
+      cliBudgetMs: latencyMs > 0 ? round(2 * latencyMs + processStart.median) : null,
+      refreshColdMs: round(cold),
+      refreshWarmMs: warm,
+      gitMs: gitTime.median,
+      refreshBudgetMs: latencyMs > 0 ? round(1.5 * (2 * latencyMs + gitTime.median)) : null,
+    };
+  } finally {
+    emulator.process.kill('SIGTERM');
+    fs.rmSync(scenarioFile, { force: true });
+    repo.cleanup();
+  }
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build');
+  const results = [await measure(13, 0), await measure(73, 100)];
+  for (const r of results) {
+    const cli = r.cliCheckMs as { median: number; p90: number };
+    const warm = r.refreshWarmMs as { median: number; p90: number };
+    console.log(
+      `${String(r.services).padStart(3)} services, +${r.addedLatencyMs} ms/response: CLI check median ${cli.median} ms (p90 ${cli.p90}; process start ${r.processStartMs}` +
+        `${r.cliBudgetMs ? `; budget 2 RTT + start = ${r.cliBudgetMs}` : ''}) | in-editor refresh cold ${r.refreshColdMs} ms, warm median ${warm.median} ms (p90 ${warm.p90}; git ${r.gitMs}` +
+        `${r.refreshBudgetMs ? `; budget 1.5 x (2 RTT + git) = ${r.refreshBudgetMs}` : ''})`,
+    );
+  }
+  if (process.argv.includes('--write')) fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results }, null, 2) + '\n');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

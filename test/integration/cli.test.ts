@@ -1,0 +1,154 @@
+// The built CLI (dist/cli.js, as shipped) against the emulator and real git: output, JSON, exit codes.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { createTempRepo, type TempRepo } from '../helpers/repo';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const PROJECT = 'demo-project';
+const REGION = 'us-west2';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  assert.ok(fs.existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('cloud-run-drift CLI', () => {
+  let repo: TempRepo;
+  let emulator: RunningEmulator;
+  let old: string;
+  let head: string;
+
+  const writeConfig = (services: Record<string, unknown>, extra: Record<string, unknown> = {}): void => {
+    fs.writeFileSync(path.join(repo.dir, 'cloud-run-drift.json'), JSON.stringify({ project: PROJECT, region: REGION, services, endpoints: { run: emulator.httpUrl }, ...extra }, null, 2));
+  };
+
+  before(async () => {
+    repo = createTempRepo();
+    old = repo.commit('initial', { 'api/main.py': '1', 'web/index.html': '1' });
+    repo.commit('api: fix the MERGE', { 'api/main.py': '2' });
+    head = repo.head();
+    emulator = await startEmulator({
+      port: 0,
+      scenario: {
+        run: {
+          services: [
+            { project: PROJECT, region: REGION, name: 'api', revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': old.slice(0, 8) } }] },
+            { project: PROJECT, region: REGION, name: 'web', revisions: [{ name: 'web-00001-aaa', labels: { 'commit-sha': old.slice(0, 8) } }] },
+          ],
+        },
+      },
+    });
+    writeConfig({ api: { paths: ['api'] }, web: { paths: ['web'] } });
+    repo.git('add', 'cloud-run-drift.json');
+    repo.git('commit', '-qm', 'add config');
+    head = repo.head();
+  });
+  after(async () => {
+    await emulator?.close();
+    repo?.cleanup();
+  });
+
+  it('check prints one line per service and exits 1 on drift, found from a subdirectory', async () => {
+    const run = await runCli(['check'], path.join(repo.dir, 'web'));
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /✗ api\s+stale\s+\S{8}\s+1 behind/);
+    assert.match(run.stdout, /✓ web\s+up to date/);
+  });
+
+  it('--verbose lists the undeployed commits', async () => {
+    const run = await runCli(['check', '--verbose'], repo.dir);
+    assert.match(run.stdout, /api: fix the MERGE \(Test Author, 2026-01-01\)/);
+  });
+
+  it('--json has the documented shape', async () => {
+    const run = await runCli(['check', '--json'], repo.dir);
+    assert.equal(run.code, 1);
+    const json = JSON.parse(run.stdout) as { head: string; services: Record<string, unknown>[] };
+    assert.equal(json.head, head);
+    assert.deepEqual(Object.keys(json.services[0]!).sort(), [
+      'commitLabel', 'commits', 'commitsBehind', 'deployedCommit', 'dirty', 'latestCreatedRevision', 'message', 'name', 'project', 'region', 'serving', 'status',
+    ]);
+    const api = json.services.find((s) => s.name === 'api')!;
+    assert.equal(api.status, 'stale');
+    assert.equal(api.deployedCommit, old);
+    assert.equal(api.commitLabel, old.slice(0, 8));
+    assert.equal(api.commitsBehind, 1);
+    assert.deepEqual(api.commits, [{ sha: repo.git('rev-parse', 'HEAD~1'), subject: 'api: fix the MERGE' }]);
+    assert.deepEqual(api.serving, [{ revision: 'api-00001-aaa', percent: 100, commit: old }]);
+  });
+
+  it('--service limits the check; exit 0 when all selected are up to date', async () => {
+    const run = await runCli(['check', '--service', 'web', '--json'], repo.dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual((JSON.parse(run.stdout) as { services: { name: string }[] }).services.map((s) => s.name), ['web']);
+  });
+
+  it('exit 3 when some service cannot be checked, even with drift elsewhere', async () => {
+    await emulator.control('faults', { rules: [{ api: 'run', service: 'web', httpStatus: 503, message: 'try later', times: 20 }] });
+    try {
+      const run = await runCli(['check'], repo.dir);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stdout, /! web\s+error/);
+      assert.match(run.stdout, /✗ api\s+stale/);
+    } finally {
+      await emulator.control('clear-faults', {});
+    }
+  });
+
+  it('exit 2 for usage errors, unknown services and malformed config, naming file, path and line', async () => {
+    assert.equal((await runCli(['frobnicate'], repo.dir)).code, 2);
+    assert.equal((await runCli(['check', '--bogus'], repo.dir)).code, 2);
+    const unknown = await runCli(['check', '--service', 'nope'], repo.dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /not configured: nope/);
+    const bad = path.join(repo.dir, 'bad.json');
+    fs.writeFileSync(bad, '{\n  "project": "demo-project",\n  "region": "us-west2",\n  "services": { "api": { "paths": ["api"], "dependson": [] } }\n}\n');
+    const run = await runCli(['check', '--config', bad], repo.dir);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: \\$\\.services\\.api\\.dependson: unknown key "dependson"`));
+    const noConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-empty-'));
+    const missing = await runCli(['check'], noConfig);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no cloud-run-drift\.json found/);
+  });
+
+  it('missing credentials give the exact fix and contact no metadata server', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-home-'));
+    const config = path.join(repo.dir, 'prod.json');
+    fs.writeFileSync(config, JSON.stringify({ project: PROJECT, region: REGION, services: { api: { paths: ['api'] } } }));
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, CLOUDSDK_CONFIG: path.join(home, 'gcloud'), METADATA_SERVER_DETECTION: 'none' };
+    const run = await runCli(['check', '--config', config], repo.dir, env);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, /gcloud auth application-default login/);
+  });
+
+  it('verify exits 0 once HEAD is live, and says what is live on timeout', async () => {
+    const timedOut = await runCli(['verify', 'api', '--timeout', '1', '--interval', '0.2'], repo.dir);
+    assert.equal(timedOut.code, 1);
+    assert.match(timedOut.stderr, new RegExp(`still serves ${old.slice(0, 8)} \\(expected ${head.slice(0, 8)}\\)`));
+    await emulator.control('deploy', { project: PROJECT, region: REGION, service: 'api', labels: { 'commit-sha': head.slice(0, 7) } });
+    const ok = await runCli(['verify', 'api', '--timeout', '10', '--interval', '0.2'], repo.dir);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /api serves \S+ from api-00002-/);
+    const badCommit = await runCli(['verify', 'api', '--commit', 'zzz'], repo.dir);
+    assert.equal(badCommit.code, 2);
+  });
+});
