@@ -1,0 +1,182 @@
+// `npm run demo [-- --dir DIR] [--port N] [--open]`: builds the demo workspace (a git monorepo whose
+// prediction-coordinator is 53 commits behind in Cloud Run), starts the local emulator seeded to
+// match, runs `cloud-run-drift check` in it, and keeps the emulator up until Ctrl-C.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildDemoWorkspace, type DemoWorkspace } from './demo/workspace';
+import { startEmulator, type RunningEmulator } from './server';
+
+export { buildDemoWorkspace, loadDemoScenario, type DemoWorkspace, type DemoServiceState, type DemoEndpoints } from './demo/workspace';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'cli.js');
+
+export interface StartDemoOptions {
+  /** Workspace directory (new or empty); default a new folder under the system temp dir. */
+  dir?: string;
+  /** Emulator HTTP port; default 8123, falling back to a free port when it is taken. 0 = free port. */
+  port?: number;
+  grpcPort?: number;
+}
+
+export interface RunningDemo {
+  workspace: DemoWorkspace;
+  emulator: RunningEmulator;
+  /** Stops the emulator (the workspace stays on disk). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the emulator, builds the workspace pointing at it and loads the matching scenario.
+ * POST /control/reset on the emulator returns to this seeded state.
+ */
+export async function startDemo(options: StartDemoOptions = {}): Promise<RunningDemo> {
+  const emulator = await startEmulatorPreferringPort(options.port ?? 8123, options.grpcPort ?? 0);
+  try {
+    const workspace = await buildDemoWorkspace({
+      dir: options.dir,
+      endpoints: { run: emulator.httpUrl, logging: emulator.grpcAddress || undefined, bigquery: emulator.httpUrl },
+    });
+    await emulator.control('load', workspace.scenario);
+    return { workspace, emulator, close: () => emulator.close() };
+  } catch (err) {
+    await emulator.close();
+    throw err;
+  }
+}
+
+async function startEmulatorPreferringPort(port: number, grpcPort: number): Promise<RunningEmulator> {
+  try {
+    return await startEmulator({ scenario: {}, port, grpcPort });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
+    process.stderr.write(`demo: port ${port} is taken; using a free port instead\n`);
+    return startEmulator({ scenario: {}, port: 0, grpcPort });
+  }
+}
+
+interface DemoArguments {
+  dir?: string;
+  port?: number;
+  open: boolean;
+}
+
+function parseArguments(argv: readonly string[]): DemoArguments | string {
+  const args: DemoArguments = { open: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--open') args.open = true;
+    else if (arg === '--dir') {
+      const value = argv[++i];
+      if (!value) return '--dir expects a directory';
+      args.dir = value;
+    } else if (arg === '--port') {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value < 0 || value > 65535) return '--port expects a port number from 0 to 65535';
+      args.port = value;
+    } else if (arg === '--help' || arg === '-h') return 'help';
+    else return `unknown argument ${JSON.stringify(arg)}`;
+  }
+  return args;
+}
+
+const USAGE = 'Usage: npm run demo [-- --dir DIR] [--port N] [--open]';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArguments(argv);
+  if (args === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (typeof args === 'string') {
+    process.stderr.write(`demo: ${args}\n${USAGE}\n`);
+    return 2;
+  }
+
+  let demo: RunningDemo;
+  try {
+    demo = await startDemo({ dir: args.dir, port: args.port });
+  } catch (err) {
+    process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  const { workspace, emulator } = demo;
+  const coordinator = workspace.services.find((s) => s.name === 'prediction-coordinator');
+  const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+  out(`Demo workspace: ${workspace.dir}`);
+  out(`  git repository, ${workspace.commitCount} commits, HEAD ${workspace.headShort}`);
+  out(`  prediction-coordinator serves ${coordinator?.servingRevision} built from ${coordinator?.deployedShort}, ${coordinator?.commitsBehind} commits behind`);
+  out(`Emulator: ${emulator.httpUrl} (Cloud Run, BigQuery, /control)${emulator.grpcAddress ? `, Logging gRPC ${emulator.grpcAddress}` : ''}`);
+  out();
+
+  if (fs.existsSync(CLI_PATH)) {
+    out(`$ cloud-run-drift check`);
+    // Asynchronously: the emulator answering the CLI lives in this very process.
+    const code = await runCli(['check'], workspace.dir);
+    out(`(exit ${code ?? '?'})`);
+  } else {
+    out(`(${CLI_PATH} is missing: run \`npm run build\` to see the CLI's verdict here)`);
+  }
+  out();
+  out('Open it in VS Code with the extension:');
+  out(`  code --extensionDevelopmentPath=${REPO_ROOT} ${workspace.dir}`);
+  out('Try in the workspace:');
+  out(`  cd ${workspace.dir}`);
+  out('  ./bin/deploy-service.sh prediction-coordinator && node ' + CLI_PATH + ' check');
+  out('  DEMO_DEPLOY_FAULT=label-unchanged ./bin/deploy-service.sh prediction-coordinator   # "succeeds", label unchanged');
+  out('  DEMO_DEPLOY_FAULT=revision-fails ./bin/deploy-service.sh prediction-coordinator    # "succeeds", revision never ready');
+  out(`  curl -X POST ${emulator.httpUrl}/control/reset   # back to the seeded state`);
+
+  if (args.open) openInVsCode(workspace.dir);
+
+  out();
+  out('Press Ctrl-C to stop the emulator (the workspace stays on disk).');
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      demo.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          process.stderr.write(`demo: error while stopping: ${String(err)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** Runs the built CLI in `cwd`, its output going straight to ours; resolves its exit code. */
+function runCli(args: string[], cwd: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (err) => {
+      process.stderr.write(`demo: cannot run the CLI: ${err.message}\n`);
+      resolve(null);
+    });
+    child.on('close', (code) => resolve(code));
+  });
+}
+
+/** Opens a VS Code window on the workspace with this checkout as the extension under development. */
+function openInVsCode(dir: string): void {
+  const child = spawn('code', [`--extensionDevelopmentPath=${REPO_ROOT}`, dir], { stdio: 'ignore', detached: true });
+  child.on('error', () => process.stderr.write('demo: could not run `code`; open the folder in VS Code yourself (command above)\n'));
+  // The editor window belongs to the user: Ctrl-C here stops the emulator, not VS Code.
+  child.unref();
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`demo: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,119 @@
+// The demo workspace's bin/deploy-service.sh: looks and talks like a team's real deploy script, but
+// "deploys" by asking the local emulator's control API for a new revision labelled with HEAD.
+//
+// DEMO_DEPLOY_FAULT reproduces the failures the product exists to catch; in both the script still
+// reports success and exits 0, as the session-43 deploy did:
+//   label-unchanged  the new revision reuses the previous build, so its commit-sha label is unchanged
+//   revision-fails   the new revision never becomes ready (its Ready condition carries the reason)
+import type { DemoServiceName } from './history';
+
+export function deployScript(options: { project: string; region: string; services: readonly DemoServiceName[]; commitLabel: string }): string {
+  return `#!/usr/bin/env bash
+# Builds, pushes and deploys one service of this repository to Cloud Run.
+#
+# Usage: ./bin/deploy-service.sh SERVICE
+#
+# Demo workspace: nothing is built and nothing leaves this machine. The "deploy" creates a revision in
+# the local Cloud Run emulator (CLOUD_RUN_DRIFT_EMULATOR, else endpoints.run in cloud-run-drift.json),
+# labelled ${options.commitLabel}=<git rev-parse --short HEAD>.
+# DEMO_DEPLOY_FAULT=label-unchanged|revision-fails simulates a deploy that lies about succeeding.
+set -euo pipefail
+
+PROJECT="${options.project}"
+REGION="${options.region}"
+SERVICES=(${options.services.join(' ')})
+
+usage() {
+  echo "Usage: $0 SERVICE" >&2
+  echo "Services: \${SERVICES[*]}" >&2
+}
+
+if [[ $# -ne 1 ]]; then
+  usage
+  exit 2
+fi
+SERVICE="$1"
+known=false
+for candidate in "\${SERVICES[@]}"; do
+  if [[ "$candidate" == "$SERVICE" ]]; then known=true; fi
+done
+if [[ "$known" != true ]]; then
+  echo "error: unknown service '$SERVICE'" >&2
+  usage
+  exit 2
+fi
+
+FAULT="\${DEMO_DEPLOY_FAULT:-}"
+case "$FAULT" in
+  ""|label-unchanged|revision-fails) ;;
+  *) echo "error: DEMO_DEPLOY_FAULT must be label-unchanged or revision-fails, got '$FAULT'" >&2; exit 2 ;;
+esac
+
+ROOT="$(cd "$(dirname "\${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+EMULATOR="\${CLOUD_RUN_DRIFT_EMULATOR:-}"
+if [[ -z "$EMULATOR" ]]; then
+  EMULATOR="$(node -e 'const c = JSON.parse(require("fs").readFileSync("cloud-run-drift.json", "utf8")); process.stdout.write((c.endpoints && c.endpoints.run) || "")')"
+fi
+if [[ -z "$EMULATOR" ]]; then
+  echo "error: no emulator URL: set CLOUD_RUN_DRIFT_EMULATOR or endpoints.run in cloud-run-drift.json" >&2
+  exit 1
+fi
+
+COMMIT_SHA="$(git rev-parse --short HEAD)"
+DEPLOYED_AT="$(date -u +%Y-%m-%dt%H-%M-%Sz)"
+IMAGE="\${REGION}-docker.pkg.dev/\${PROJECT}/nba-props/\${SERVICE}:\${COMMIT_SHA}"
+
+echo "==> Building \${IMAGE}"
+echo "Step 1/6 : FROM python:3.11-slim"
+echo "Step 2/6 : COPY shared/ shared/"
+echo "Step 3/6 : RUN pip install --no-cache-dir -r requirements.txt"
+echo "Step 4/6 : COPY . ."
+if [[ "$FAULT" == "label-unchanged" ]]; then
+  echo " ---> Using cache"
+fi
+echo "Step 5/6 : ENV PYTHONPATH=/app"
+echo "Step 6/6 : CMD exec gunicorn --bind :\\$PORT main:app"
+echo "Successfully tagged \${IMAGE}"
+echo "==> Pushing \${IMAGE}"
+echo "\${COMMIT_SHA}: digest: sha256:$(node -e 'process.stdout.write(require("crypto").createHash("sha256").update(process.argv[1]).digest("hex"))' "\${IMAGE}") size: 2841"
+echo "==> Deploying \${SERVICE} to Cloud Run (\${PROJECT}, \${REGION})"
+
+RESULT="$(
+  EMULATOR="$EMULATOR" PROJECT="$PROJECT" REGION="$REGION" SERVICE="$SERVICE" IMAGE="$IMAGE" \\
+  COMMIT_SHA="$COMMIT_SHA" DEPLOYED_AT="$DEPLOYED_AT" FAULT="$FAULT" node -e '
+    const env = process.env;
+    const request = { project: env.PROJECT, region: env.REGION, service: env.SERVICE };
+    if (env.FAULT !== "label-unchanged") {
+      // A cached build reuses the previous image and labels: that is what the fault leaves out.
+      request.image = env.IMAGE;
+      request.labels = { "${options.commitLabel}": env.COMMIT_SHA, "deployed-at": env.DEPLOYED_AT };
+    }
+    if (env.FAULT === "revision-fails") {
+      request.ready = false;
+      request.message = "The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable. " +
+        "Logs for this revision might contain more information. Container import failed: ModuleNotFoundError: No module named \\"shared.utils.merge_helpers\\"";
+    }
+    fetch(env.EMULATOR.replace(/\\/+$/, "") + "/control/deploy", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(request),
+    })
+      .then(async (response) => {
+        const body = await response.json();
+        if (!response.ok) throw new Error((body.error && body.error.message) || ("HTTP " + response.status));
+        process.stdout.write(body.revision);
+      })
+      .catch((err) => {
+        process.stderr.write("error: deploy request to " + env.EMULATOR + " failed: " + err.message + "\\n");
+        process.exit(1);
+      });
+  '
+)"
+
+echo "Creating Revision... done"
+echo "Routing traffic... done"
+echo "Service [\${SERVICE}] revision [\${RESULT}] has been deployed and is serving 100 percent of traffic."
+`;
+}

@@ -1,0 +1,374 @@
+// Builds the demo workspace: a real git repository with a believable monorepo history, its
+// cloud-run-drift.json pointing at a local emulator, a deploy script, and the emulator scenario that
+// matches it (which commit each Cloud Run service was deployed from, logs, BigQuery tables).
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseConfig } from '../../core/config';
+import type { Scenario, ScenarioService } from '../scenario';
+import { deployScript } from './deploy-script';
+import { appendedChange, DEMO_SERVICES, demoHistory, type DemoServiceName, type PlannedCommit } from './history';
+import { buildDemoLogEntries } from './logging-seed';
+
+export const DEMO_PROJECT = 'nba-props-platform';
+export const DEMO_REGION = 'us-west2';
+export const DEMO_COMMIT_LABEL = 'commit-sha';
+/** Pacific time, where the team works: commit dates carry this offset. */
+const TIMEZONE = '-0800';
+const HISTORY_DAYS = 16;
+
+export interface DemoEndpoints {
+  /** Cloud Run (and control) base URL, e.g. http://127.0.0.1:8123. */
+  run: string;
+  /** Cloud Logging gRPC host:port. */
+  logging?: string;
+  /** BigQuery base URL (the emulator's HTTP URL). */
+  bigquery?: string;
+}
+
+export interface BuildDemoOptions {
+  /** Where to build; must not exist or be empty. Default: a new folder under os.tmpdir(). */
+  dir?: string;
+  endpoints: DemoEndpoints;
+  /** The moment the history ends near (commits spread over the 16 days before). Default: now. */
+  now?: Date;
+}
+
+export interface DemoRevision {
+  name: string;
+  commit: string;
+  commitShort: string;
+  createTime: string;
+}
+
+export interface DemoServiceState {
+  name: DemoServiceName;
+  project: string;
+  region: string;
+  paths: string[];
+  /** Full SHA of the commit the serving revision was built from. */
+  deployedCommit: string;
+  /** Its `git rev-parse --short`: the value of the commit-sha label. */
+  deployedShort: string;
+  servingRevision: string;
+  deployedAt: string;
+  /** Commits touching `paths` after the deployed commit (what `check` reports as behind). */
+  commitsBehind: number;
+  /** Oldest first; the last one serves traffic. */
+  revisions: DemoRevision[];
+}
+
+export interface DemoWorkspace {
+  dir: string;
+  configFile: string;
+  head: string;
+  headShort: string;
+  commitCount: number;
+  project: string;
+  region: string;
+  services: DemoServiceState[];
+  /** The emulator scenario matching this repository: load it with POST /control/load. */
+  scenario: Scenario;
+}
+
+export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<DemoWorkspace> {
+  const now = options.now ?? new Date();
+  const dir = prepareDirectory(options.dir);
+  const config = demoConfig(options.endpoints);
+  // Fail here, not in the product, if the demo's configuration ever stops matching the schema.
+  parseConfig(config, path.join(dir, 'cloud-run-drift.json'));
+
+  const plan = demoHistory({
+    deployScript: deployScript({ project: DEMO_PROJECT, region: DEMO_REGION, services: DEMO_SERVICES.map((s) => s.name), commitLabel: DEMO_COMMIT_LABEL }),
+    config,
+    extraFiles: gradingBackfillFiles(),
+  });
+  const times = commitTimes(plan.length, now);
+
+  await git(dir, ['init', '-q', '-b', 'main']);
+  await git(dir, ['fast-import', '--quiet', '--done'], fastImportStream(plan, times));
+  await git(dir, ['reset', '-q', '--hard', 'main']);
+  const shas = (await git(dir, ['rev-list', '--reverse', 'main'])).trim().split('\n');
+  if (shas.length !== plan.length) throw new Error(`demo: expected ${plan.length} commits, git has ${shas.length}`);
+  const head = shas[shas.length - 1]!;
+  const shortOf = await shortShas(dir);
+
+  const services: DemoServiceState[] = [];
+  for (const spec of DEMO_SERVICES) {
+    const deployedIndex = plan.findIndex((c) => c.deployed?.includes(spec.name));
+    if (deployedIndex < 0) throw new Error(`demo: no deploy planned for ${spec.name}`);
+    const createdIndex = plan.findIndex((c) => filesOf(c).some((f) => f.startsWith(`${spec.paths[0]}/`)));
+    // Earlier deploys came from earlier commits that changed the service.
+    const earlier = plan
+      .map((c, i) => ({ c, i }))
+      .filter(({ c, i }) => i >= createdIndex && i < deployedIndex && touchesPaths(c, spec.paths))
+      .slice(-3)
+      .map(({ i }) => i);
+    const revisionIndexes = [...earlier, deployedIndex];
+    const revisions = revisionIndexes.map((commitIndex, k) => {
+      const number = spec.servingRevisionNumber - (revisionIndexes.length - 1 - k);
+      const isServing = k === revisionIndexes.length - 1;
+      const suffix = isServing && spec.servingRevisionSuffix ? spec.servingRevisionSuffix : revisionSuffix(`${spec.name}/${number}`);
+      const deployDelayMs = (20 + (parseInt(createHash('sha256').update(`${spec.name}/${number}`).digest('hex').slice(0, 4), 16) % 25)) * 60_000;
+      const createMs = Math.min(times[commitIndex]! * 1000 + deployDelayMs, now.getTime() - 10 * 60_000);
+      return {
+        name: `${spec.name}-${String(number).padStart(5, '0')}-${suffix}`,
+        commit: shas[commitIndex]!,
+        commitShort: shortOf.get(shas[commitIndex]!)!,
+        createTime: new Date(createMs).toISOString(),
+      };
+    });
+    const serving = revisions[revisions.length - 1]!;
+    const behind = Number((await git(dir, ['rev-list', '--count', `${serving.commit}..HEAD`, '--', ...spec.paths])).trim());
+    services.push({
+      name: spec.name,
+      project: DEMO_PROJECT,
+      region: DEMO_REGION,
+      paths: spec.paths,
+      deployedCommit: serving.commit,
+      deployedShort: serving.commitShort,
+      servingRevision: serving.name,
+      deployedAt: serving.createTime,
+      commitsBehind: behind,
+      revisions,
+    });
+  }
+
+  return {
+    dir,
+    configFile: path.join(dir, 'cloud-run-drift.json'),
+    head,
+    headShort: shortOf.get(head)!,
+    commitCount: shas.length,
+    project: DEMO_PROJECT,
+    region: DEMO_REGION,
+    services,
+    scenario: demoScenario(services, now),
+  };
+}
+
+/** Loads the workspace's scenario into a running emulator; POST /control/reset returns to it afterwards. */
+export async function loadDemoScenario(emulatorHttpUrl: string, workspace: DemoWorkspace): Promise<void> {
+  const response = await fetch(`${emulatorHttpUrl.replace(/\/+$/, '')}/control/load`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(workspace.scenario),
+  });
+  if (!response.ok) throw new Error(`demo: loading the scenario failed: HTTP ${response.status} ${await response.text()}`);
+}
+
+export function demoConfig(endpoints: DemoEndpoints): string {
+  const services: Record<string, { paths: string[] }> = {};
+  for (const s of DEMO_SERVICES) services[s.name] = { paths: s.paths };
+  const config = {
+    project: DEMO_PROJECT,
+    region: DEMO_REGION,
+    commitLabel: DEMO_COMMIT_LABEL,
+    services,
+    deploy: { command: './bin/deploy-service.sh ${service}' },
+    logFilters: { Errors: 'severity>=ERROR', MERGE: 'textPayload=~"MERGE"' },
+    endpoints: {
+      run: endpoints.run,
+      ...(endpoints.logging ? { logging: endpoints.logging } : {}),
+      ...(endpoints.bigquery ? { bigquery: endpoints.bigquery } : {}),
+    },
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+function demoScenario(services: DemoServiceState[], now: Date): Scenario {
+  const runServices: ScenarioService[] = services.map((s) => ({
+    name: s.name,
+    labels: { team: s.name.startsWith('prediction') ? 'predictions' : 'data' },
+    revisions: s.revisions.map((r) => ({
+      name: r.name,
+      labels: { [DEMO_COMMIT_LABEL]: r.commitShort, 'deployed-at': labelSafeTime(r.createTime) },
+      image: `${DEMO_REGION}-docker.pkg.dev/${DEMO_PROJECT}/nba-props/${s.name}:${r.commitShort}`,
+      createTime: r.createTime,
+    })),
+    traffic: [{ latest: true, percent: 100 }],
+  }));
+  const scenario: Scenario = {
+    description: 'Cloud Run Drift demo: prediction-coordinator serves an old commit; every other service is up to date.',
+    run: { project: DEMO_PROJECT, region: DEMO_REGION, services: runServices },
+    logging: {
+      project: DEMO_PROJECT,
+      location: DEMO_REGION,
+      entries: buildDemoLogEntries(
+        now,
+        services.map((s) => ({ name: s.name, revision: s.servingRevision })),
+        { project: DEMO_PROJECT, location: DEMO_REGION },
+      ),
+    },
+  };
+  const bigquery = demoBigQuerySection(now, services);
+  if (bigquery !== undefined) scenario.bigquery = bigquery;
+  return scenario;
+}
+
+/**
+ * TODO(bigquery-seed): the BigQuery engineer writes src/emulator/demo/bigquery-seed.ts. Until it
+ * exists the demo has no BigQuery section. When it does, its first exported `buildDemo*` function is
+ * called as (now, services, {project, region}) and its result becomes the scenario's `bigquery` section.
+ */
+function demoBigQuerySection(now: Date, services: DemoServiceState[]): unknown {
+  const candidates = ['bigquery-seed.ts', 'bigquery-seed.js'].map((f) => path.join(__dirname, f));
+  const file = candidates.find((f) => fs.existsSync(f));
+  if (!file) return undefined;
+  const loaded: unknown = createRequire(__filename)(file);
+  if (typeof loaded !== 'object' || loaded === null) return undefined;
+  for (const [name, value] of Object.entries(loaded)) {
+    if (/^buildDemo/.test(name) && typeof value === 'function') {
+      return (value as (now: Date, services: DemoServiceState[], options: { project: string; region: string }) => unknown)(now, services, {
+        project: DEMO_PROJECT,
+        region: DEMO_REGION,
+      });
+    }
+  }
+  return undefined;
+}
+
+/** backfill_jobs/grading/: the Python job the handoff runs, plus grading-backfill.mjs when present. */
+function gradingBackfillFiles(): Record<string, string> {
+  const files: Record<string, string> = {
+    'backfill_jobs/grading/prediction_accuracy/prediction_accuracy_grading_backfill.py': [
+      '"""Grades predictions against final box scores for a date range."""',
+      'import argparse',
+      '',
+      '',
+      'def main():',
+      '    parser = argparse.ArgumentParser()',
+      '    parser.add_argument("--start-date", required=True)',
+      '    parser.add_argument("--end-date", required=True)',
+      '    args = parser.parse_args()',
+      '    print(f"Grading predictions {args.start_date}..{args.end_date}")',
+      '',
+      '',
+      'if __name__ == "__main__":',
+      '    main()',
+      '',
+    ].join('\n'),
+  };
+  const mjs = path.join(__dirname, 'grading-backfill.mjs');
+  if (fs.existsSync(mjs)) files['backfill_jobs/grading/grading-backfill.mjs'] = fs.readFileSync(mjs, 'utf8');
+  return files;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Git.
+
+function prepareDirectory(requested: string | undefined): string {
+  if (requested === undefined) return fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-run-drift-demo-'));
+  const dir = path.resolve(requested);
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw new Error(`demo: ${dir} exists and is not a directory`);
+    if (fs.readdirSync(dir).length > 0) throw new Error(`demo: ${dir} is not empty; choose a new or empty directory`);
+  } else {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  return dir;
+}
+
+function git(cwd: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // Identity, hooks and the user's config stay out of the demo repository's making.
+    const child = spawn('git', ['-c', 'user.name=Cloud Run Drift demo', '-c', 'user.email=demo@cloud-run-drift.invalid', '-c', 'core.autocrlf=false', '-c', 'core.hooksPath=/dev/null', ...args], {
+      cwd,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new Error(`demo: cannot run git: ${e.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new Error(`demo: git ${args[0]} failed (exit ${code}): ${Buffer.concat(err).toString('utf8').trim()}`));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Every commit's abbreviation as `git rev-parse --short` gives it (%h uses the same auto-scaled length). */
+async function shortShas(dir: string): Promise<Map<string, string>> {
+  const lines = (await git(dir, ['log', '--format=%H %h', 'main'])).trim().split('\n');
+  return new Map(lines.map((line) => line.split(' ') as [string, string]));
+}
+
+/** Commit times (epoch seconds), increasing, spread over the days before `now` during working hours-ish. */
+function commitTimes(count: number, now: Date): number[] {
+  const end = Math.floor(now.getTime() / 1000) - 3 * 3600;
+  const start = end - HISTORY_DAYS * 86_400;
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const jitter = (parseInt(createHash('sha256').update(`commit/${i}`).digest('hex').slice(0, 6), 16) % 5400) - 2700;
+    let t = Math.round(start + (i / Math.max(1, count - 1)) * (end - start)) + (i === count - 1 ? 0 : jitter);
+    if (i > 0) t = Math.max(t, times[i - 1]! + 120);
+    times.push(Math.min(t, end));
+  }
+  // Clamping at `end` could tie the last commits; keep them strictly increasing backwards from the end.
+  for (let i = count - 2; i >= 0; i--) if (times[i]! >= times[i + 1]!) times[i] = times[i + 1]! - 120;
+  return times;
+}
+
+function fastImportStream(plan: PlannedCommit[], times: number[]): string {
+  const files = new Map<string, string>();
+  const parts: string[] = [];
+  const data = (text: string): string => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`;
+  plan.forEach((commit, i) => {
+    const changed = new Map<string, string>();
+    for (const [file, content] of Object.entries(commit.add ?? {})) changed.set(file, content);
+    for (const file of commit.touch ?? []) {
+      const before = changed.get(file) ?? files.get(file) ?? newFileHeader(file);
+      changed.set(file, before + appendedChange(file, commit.subject));
+    }
+    for (const [file, search, replacement] of commit.edit ?? []) {
+      const before = changed.get(file) ?? files.get(file);
+      if (before === undefined || !before.includes(search)) throw new Error(`demo history: "${commit.subject}" cannot edit ${file}`);
+      changed.set(file, before.replace(search, replacement));
+    }
+    const who = (a: { name: string; email: string }): string => `${a.name} <${a.email}> ${times[i]} ${TIMEZONE}`;
+    parts.push(`commit refs/heads/main\nauthor ${who(commit.author)}\ncommitter ${who(commit.author)}\n${data(`${commit.subject}\n`)}`);
+    for (const [file, content] of changed) {
+      files.set(file, content);
+      const mode = commit.executable?.includes(file) ? '100755' : '100644';
+      parts.push(`M ${mode} inline ${file}\n${data(content)}`);
+    }
+    parts.push('\n');
+  });
+  parts.push('done\n');
+  return parts.join('');
+}
+
+function newFileHeader(file: string): string {
+  if (file.endsWith('.py')) return `"""${path.basename(file, '.py').replace(/_/g, ' ')}."""\nimport logging\n\nlogger = logging.getLogger(__name__)\n`;
+  return '';
+}
+
+function filesOf(commit: PlannedCommit): string[] {
+  return [...Object.keys(commit.add ?? {}), ...(commit.touch ?? []), ...(commit.edit ?? []).map(([f]) => f)];
+}
+
+function touchesPaths(commit: PlannedCommit, paths: string[]): boolean {
+  return filesOf(commit).some((f) => paths.some((p) => f === p || f.startsWith(`${p}/`)));
+}
+
+function revisionSuffix(seed: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(createHash('sha256').update(seed).digest().subarray(0, 3), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** Label values allow no ":" or uppercase: 2026-01-30T22:59:00.000Z → 2026-01-30t22-59-00z. */
+export function labelSafeTime(iso: string): string {
+  return `${iso.slice(0, 19).toLowerCase().replace(/:/g, '-')}z`;
+}
+
+/** For callers that need the per-service paths without building anything. */
+export function demoServicePaths(): Record<DemoServiceName, string[]> {
+  return Object.fromEntries(DEMO_SERVICES.map((s) => [s.name, s.paths])) as Record<DemoServiceName, string[]>;
+}

@@ -1,0 +1,236 @@
+// The demo end to end: the workspace's git history, the seeded emulator, the built CLI's verdicts,
+// and the workspace's deploy script (including the deploys that lie about succeeding).
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { v2 } from '@google-cloud/run';
+import { PassThroughClient } from 'google-auth-library';
+import { loadConfig } from '../../src/core/config';
+import { CLI_PATH, startDemo, type RunningDemo } from '../../src/emulator/demo';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+interface CheckJson {
+  head: string;
+  services: { name: string; status: string; commitsBehind: number | null; latestCreatedRevision: string | null; commitLabel: string | null }[];
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program without blocking the event loop: the emulator it talks to lives in this process. */
+function run(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+async function check(dir: string): Promise<{ code: number | null; result: CheckJson }> {
+  const { code, stdout, stderr } = await run(process.execPath, [CLI_PATH, 'check', '--json'], { cwd: dir });
+  assert.ok(stdout.trim().startsWith('{'), `check --json printed no JSON (exit ${code}): ${stdout}${stderr}`);
+  return { code, result: JSON.parse(stdout) as CheckJson };
+}
+
+function statusOf(result: CheckJson, service: string): string | undefined {
+  return result.services.find((s) => s.name === service)?.status;
+}
+
+describe('demo', () => {
+  let demo: RunningDemo;
+  let dir: string;
+
+  before(async () => {
+    if (!fs.existsSync(CLI_PATH)) {
+      // The CLI is the lead's; build it when this checkout has not been built yet.
+      const build = await run(process.execPath, [path.join(REPO_ROOT, 'esbuild.mjs')], { cwd: REPO_ROOT });
+      assert.equal(build.code, 0, build.stderr);
+    }
+    demo = await startDemo({ port: 0 });
+    dir = demo.workspace.dir;
+  });
+  after(async () => {
+    await demo?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the workspace is a clean git monorepo with dozens of commits and a valid configuration', async () => {
+    const { workspace } = demo;
+    assert.ok(workspace.commitCount >= 60, `${workspace.commitCount} commits`);
+    for (const folder of ['predictions/coordinator', 'predictions/worker', 'shared', 'scrapers', 'data_processors/analytics', 'data_processors/precompute', 'bin', 'backfill_jobs/grading']) {
+      assert.ok(fs.statSync(path.join(dir, folder)).isDirectory(), folder);
+    }
+    assert.equal((await run('git', ['status', '--porcelain'], { cwd: dir })).stdout, '');
+    assert.equal((await run('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim(), workspace.head);
+    const authors = new Set((await run('git', ['log', '--format=%an'], { cwd: dir })).stdout.trim().split('\n'));
+    assert.ok(authors.size >= 3, 'several authors');
+    const dates = (await run('git', ['log', '--format=%at'], { cwd: dir })).stdout.trim().split('\n').map(Number);
+    assert.ok((dates[0]! - dates[dates.length - 1]!) / 86_400 >= 10, 'history spread over days');
+    assert.ok(dates[0]! * 1000 < Date.now(), 'no commits from the future');
+    assert.ok((fs.statSync(path.join(dir, 'bin/deploy-service.sh')).mode & 0o111) !== 0, 'deploy script is executable');
+
+    const config = await loadConfig(workspace.configFile);
+    assert.deepEqual(config.services.map((s) => [s.name, s.paths]), [
+      ['prediction-coordinator', ['predictions/coordinator', 'shared']],
+      ['prediction-worker', ['predictions/worker', 'shared']],
+      ['nba-phase1-scrapers', ['scrapers']],
+      ['nba-phase3-analytics-processors', ['data_processors/analytics', 'shared']],
+      ['nba-phase4-precompute-processors', ['data_processors/precompute', 'shared']],
+    ]);
+    assert.equal(config.commitLabel, 'commit-sha');
+    assert.equal(config.deployCommands[0]?.template, './bin/deploy-service.sh ${service}');
+    assert.deepEqual(config.logFilters, { Errors: 'severity>=ERROR', MERGE: 'textPayload=~"MERGE"' });
+    assert.equal(config.endpoints.run, demo.emulator.httpUrl);
+    assert.equal(config.endpoints.logging, demo.emulator.grpcAddress);
+
+    // The log tracebacks point at these lines; they must be there in the repository.
+    assert.equal(fs.readFileSync(path.join(dir, 'predictions/coordinator/coordinator.py'), 'utf8').split('\n')[211], '        result = self.consolidator.run_merge(batch_id, staging_tables)');
+    assert.equal(fs.readFileSync(path.join(dir, 'predictions/coordinator/batch_consolidator.py'), 'utf8').split('\n')[147], '        merge_job.result(timeout=300)');
+  });
+
+  test('Cloud Run reports each service at the commit the workspace says, labelled with short SHAs', async () => {
+    const services = new v2.ServicesClient({ apiEndpoint: '127.0.0.1', port: demo.emulator.httpPort, protocol: 'http', fallback: true, authClient: new PassThroughClient() });
+    const revisions = new v2.RevisionsClient({ apiEndpoint: '127.0.0.1', port: demo.emulator.httpPort, protocol: 'http', fallback: true, authClient: new PassThroughClient() });
+    try {
+      for (const expected of demo.workspace.services) {
+        const [service] = await services.getService({ name: `projects/nba-props-platform/locations/us-west2/services/${expected.name}` });
+        assert.equal(service.trafficStatuses?.[0]?.revision, expected.servingRevision);
+        const [revision] = await revisions.getRevision({ name: `${service.name}/revisions/${expected.servingRevision}` });
+        assert.equal(revision.labels?.['commit-sha'], expected.deployedShort);
+        assert.match(revision.labels?.['deployed-at'] ?? '', /^\d{4}-\d{2}-\d{2}t\d{2}-\d{2}-\d{2}z$/);
+        const short = (await run('git', ['rev-parse', '--short', expected.deployedCommit], { cwd: dir })).stdout.trim();
+        assert.equal(expected.deployedShort, short);
+      }
+      const coordinator = demo.workspace.services.find((s) => s.name === 'prediction-coordinator')!;
+      assert.equal(coordinator.servingRevision, 'prediction-coordinator-00117-m5r');
+      assert.ok(coordinator.commitsBehind >= 24, `coordinator ${coordinator.commitsBehind} commits behind`);
+      for (const other of demo.workspace.services.filter((s) => s.name !== 'prediction-coordinator')) assert.equal(other.commitsBehind, 0, other.name);
+    } finally {
+      await Promise.all([services.close(), revisions.close()]);
+    }
+  });
+
+  test('check shows the coordinator stale and everything else up to date (exit 1)', async () => {
+    await demo.emulator.control('reset');
+    const { code, result } = await check(dir);
+    assert.equal(code, 1);
+    assert.equal(result.head, demo.workspace.head);
+    const coordinator = result.services.find((s) => s.name === 'prediction-coordinator');
+    assert.equal(coordinator?.status, 'stale');
+    assert.equal(coordinator?.commitsBehind, demo.workspace.services[0]!.commitsBehind);
+    for (const name of ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors']) {
+      assert.equal(statusOf(result, name), 'up-to-date', name);
+    }
+  });
+
+  test('the deploy script deploys HEAD; check then shows every service current (exit 0)', async () => {
+    await demo.emulator.control('reset');
+    const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinator'], { cwd: dir });
+    assert.equal(deploy.code, 0, deploy.stderr);
+    assert.match(deploy.stdout, /==> Building .*prediction-coordinator:/);
+    assert.match(deploy.stdout, /Service \[prediction-coordinator\] revision \[prediction-coordinator-00118-[a-z0-9]{3}\] has been deployed/);
+    const { code, result } = await check(dir);
+    assert.equal(code, 0, JSON.stringify(result));
+    assert.ok(result.services.every((s) => s.status === 'up-to-date'));
+  });
+
+  test('the deploy script takes the emulator URL from CLOUD_RUN_DRIFT_EMULATOR and runs from any directory', async () => {
+    await demo.emulator.control('reset');
+    const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['nba-phase1-scrapers'], { cwd: os.tmpdir(), env: { CLOUD_RUN_DRIFT_EMULATOR: demo.emulator.httpUrl } });
+    assert.equal(deploy.code, 0, deploy.stderr);
+    const unreachable = await run(path.join(dir, 'bin/deploy-service.sh'), ['nba-phase1-scrapers'], { cwd: dir, env: { CLOUD_RUN_DRIFT_EMULATOR: 'http://127.0.0.1:9' } });
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.stderr, /deploy request to http:\/\/127\.0\.0\.1:9 failed/);
+  });
+
+  test('DEMO_DEPLOY_FAULT=label-unchanged reports success but the coordinator stays stale', async () => {
+    await demo.emulator.control('reset');
+    const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinator'], { cwd: dir, env: { DEMO_DEPLOY_FAULT: 'label-unchanged' } });
+    assert.equal(deploy.code, 0, deploy.stderr);
+    assert.match(deploy.stdout, /has been deployed and is serving 100 percent of traffic/);
+    const { code, result } = await check(dir);
+    assert.equal(code, 1);
+    const coordinator = result.services.find((s) => s.name === 'prediction-coordinator');
+    assert.equal(coordinator?.status, 'stale');
+    assert.match(coordinator?.latestCreatedRevision ?? '', /prediction-coordinator-00118-/);
+    assert.equal(coordinator?.commitLabel, demo.workspace.services[0]!.deployedShort);
+  });
+
+  test('DEMO_DEPLOY_FAULT=revision-fails reports success but the new revision never becomes ready', async () => {
+    await demo.emulator.control('reset');
+    const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinator'], { cwd: dir, env: { DEMO_DEPLOY_FAULT: 'revision-fails' } });
+    assert.equal(deploy.code, 0, deploy.stderr);
+    const { code, result } = await check(dir);
+    assert.equal(code, 1);
+    assert.equal(statusOf(result, 'prediction-coordinator'), 'deploy-failed');
+    const state = (await demo.emulator.control('state')) as { run: { services: { name: string; revisions: { state: string; message: string | null }[] }[] } };
+    const failed = state.run.services.find((s) => s.name === 'prediction-coordinator')!.revisions.at(-1)!;
+    assert.equal(failed.state, 'CONDITION_FAILED');
+    assert.match(failed.message ?? '', /ModuleNotFoundError/);
+  });
+
+  test('the deploy script refuses unknown services and unknown faults (exit 2)', async () => {
+    const unknownService = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinatr'], { cwd: dir });
+    assert.equal(unknownService.code, 2);
+    assert.match(unknownService.stderr, /unknown service 'prediction-coordinatr'/);
+    const unknownFault = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-worker'], { cwd: dir, env: { DEMO_DEPLOY_FAULT: 'explode' } });
+    assert.equal(unknownFault.code, 2);
+    const noArgs = await run(path.join(dir, 'bin/deploy-service.sh'), [], { cwd: dir });
+    assert.equal(noArgs.code, 2);
+  });
+
+  test('the logs seeded for the demo are served by the Logging module', async () => {
+    const state = (await demo.emulator.control('state')) as { logging?: { entryCount?: number } };
+    assert.ok((state.logging?.entryCount ?? 0) > 50, JSON.stringify(state.logging).slice(0, 200));
+  });
+});
+
+describe('npm run demo (demo.ts)', () => {
+  test('builds the workspace, prints the check verdict and stops on SIGINT', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-main-test-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/emulator/demo.ts'), '--port', '0', '--dir', dir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    const ready = new Promise<void>((resolve) =>
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString('utf8');
+        if (stdout.includes('Press Ctrl-C')) resolve();
+      }),
+    );
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      await Promise.race([ready, closed.then(() => assert.fail(`demo exited early:\n${stdout}\n${stderr}`))]);
+      assert.match(stdout, new RegExp(`Demo workspace: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      assert.match(stdout, /prediction-coordinator.*stale/);
+      assert.match(stdout, /\(exit 1\)/);
+      assert.match(stdout, /code --extensionDevelopmentPath=/);
+      child.kill('SIGINT');
+      assert.equal(await closed, 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses a non-empty --dir', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-main-test-'));
+    fs.writeFileSync(path.join(dir, 'keep.txt'), 'mine');
+    try {
+      const result = await run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/emulator/demo.ts'), '--port', '0', '--dir', dir], { cwd: REPO_ROOT });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /is not empty/);
+      assert.deepEqual(fs.readdirSync(dir), ['keep.txt']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

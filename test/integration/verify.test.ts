@@ -1,0 +1,88 @@
+// Proof of a deploy: every outcome of verifyDeployment against the emulator and real git.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import type { ServiceConfig } from '../../src/core/config';
+import { GitRepository } from '../../src/core/git';
+import { verifyDeployment, type VerifyOutcome } from '../../src/core/verify';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { createTempRepo, type TempRepo } from '../helpers/repo';
+
+const PROJECT = 'demo-project';
+const REGION = 'us-west2';
+const service: ServiceConfig = { name: 'api', project: PROJECT, region: REGION, paths: ['api'], dependsOn: [] };
+
+describe('verifyDeployment', () => {
+  let repo: TempRepo;
+  let emulator: RunningEmulator;
+  let reader: CloudRunReader;
+  let git: GitRepository;
+  let old: string;
+  let head: string;
+
+  const verify = (extra: Partial<Parameters<typeof verifyDeployment>[0]> = {}): Promise<VerifyOutcome> =>
+    verifyDeployment({ service, commitLabel: 'commit-sha', expectedCommit: head, reader, git, timeoutMs: 5_000, pollMs: 100, settleMs: 300, ...extra });
+  const deploy = (payload: Record<string, unknown>): Promise<unknown> => emulator.control('deploy', { project: PROJECT, region: REGION, service: 'api', ...payload });
+
+  before(async () => {
+    repo = createTempRepo();
+    old = repo.commit('initial', { 'api/main.py': '1' });
+    head = repo.commit('api: fix', { 'api/main.py': '2' });
+    git = await GitRepository.open(repo.dir);
+    emulator = await startEmulator({ port: 0, scenario: { run: { services: [{ project: PROJECT, region: REGION, name: 'api', revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': old.slice(0, 8) } }] }] } } });
+    reader = createCloudRunReader({ run: emulator.httpUrl });
+  });
+  beforeEach(async () => {
+    await emulator.control('reset', {});
+  });
+  after(async () => {
+    await reader.close();
+    await emulator.close();
+    repo.cleanup();
+  });
+
+  it('verified once the new revision carrying the commit serves all traffic', async () => {
+    await deploy({ labels: { 'commit-sha': head.slice(0, 7) } });
+    const outcome = await verify();
+    assert.equal(outcome.kind, 'verified');
+    assert.match(outcome.kind === 'verified' ? outcome.revision : '', /^api-00002-/);
+  });
+
+  it('label unchanged: the revision moved but still carries the old commit', async () => {
+    await deploy({ labels: { 'commit-sha': old.slice(0, 8) } });
+    const outcome = await verify();
+    assert.equal(outcome.kind, 'label-unchanged');
+    assert.match(outcome.message, new RegExp(`still serves ${old.slice(0, 8)} \\(expected ${head.slice(0, 8)}\\) from api-00002-`));
+  });
+
+  it('revision failed: reported at once with its condition message', async () => {
+    await deploy({ labels: { 'commit-sha': head.slice(0, 7) }, ready: false, message: 'Container failed to start' });
+    const started = Date.now();
+    const outcome = await verify({ settleMs: undefined });
+    assert.equal(outcome.kind, 'revision-failed');
+    assert.match(outcome.message, /Container failed to start/);
+    assert.ok(Date.now() - started < 2_000, 'does not wait for the timeout');
+  });
+
+  it('traffic not moved: the new revision is ready but serves less than 100%', async () => {
+    await deploy({ labels: { 'commit-sha': head.slice(0, 7) }, moveTraffic: false });
+    const outcome = await verify();
+    assert.equal(outcome.kind, 'traffic-not-moved');
+    assert.equal(outcome.kind === 'traffic-not-moved' ? outcome.percent : -1, 0);
+  });
+
+  it('waits through a rollout, then verifies', async () => {
+    await deploy({ labels: { 'commit-sha': head.slice(0, 7) }, reconcilingMs: 600 });
+    const progress: string[] = [];
+    const outcome = await verify({ onProgress: (text) => progress.push(text) });
+    assert.equal(outcome.kind, 'verified');
+    assert.ok(progress.some((p) => /rolling out/.test(p)), progress.join('\n'));
+  });
+
+  it('times out while the API keeps failing, saying why', async () => {
+    await emulator.control('faults', { rules: [{ api: 'run', service: 'api', httpStatus: 500, message: 'backend down' }] });
+    const outcome = await verify({ timeoutMs: 400 });
+    assert.equal(outcome.kind, 'error');
+    assert.match(outcome.message, /Timed out after .*backend down/);
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { exitCodeFor } from '../../src/cli/main';
+import { countNotUpToDate, describeVerdict, relativeTime } from '../../src/core/format';
+import type { ServiceVerdict } from '../../src/core/model';
+import { worstStatus } from '../../src/core/verdict';
+
+const NOW = new Date('2026-01-30T23:00:00Z');
+const verdict = (over: Partial<ServiceVerdict>): ServiceVerdict => ({
+  name: 'svc',
+  project: 'p',
+  region: 'us-west2',
+  status: 'up-to-date',
+  deployedCommit: '81147d04aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  commitLabel: '81147d04',
+  commitsBehind: 0,
+  commits: [],
+  dirty: false,
+  serving: [{ revision: 'svc-00001', percent: 100, commitLabel: '81147d04', commit: null, status: 'up-to-date', commitsBehind: 0, createTime: null, image: null }],
+  latestCreatedRevision: 'svc-00001',
+  failedRevision: null,
+  message: '',
+  deployedSubject: null,
+  deployedAt: '2026-01-30T21:00:00Z',
+  paths: [],
+  ...over,
+});
+
+describe('verdict presentation and precedence', () => {
+  it('the worst status wins in the documented order', () => {
+    assert.equal(worstStatus(['up-to-date', 'stale']), 'stale');
+    assert.equal(worstStatus(['stale', 'diverged', 'up-to-date']), 'diverged');
+    assert.equal(worstStatus(['unlabeled', 'up-to-date']), 'unlabeled');
+    assert.equal(worstStatus(['stale', 'deploy-failed']), 'deploy-failed');
+    assert.equal(worstStatus([]), 'up-to-date');
+  });
+
+  it('describes a service the way the tree shows it', () => {
+    assert.equal(describeVerdict(verdict({ status: 'stale', commitsBehind: 3 }), NOW), '3 behind · 81147d04 · 2h ago');
+    assert.equal(describeVerdict(verdict({}), NOW), '81147d04 · 2h ago');
+    assert.equal(describeVerdict(verdict({ status: 'not-found', deployedCommit: null, commitLabel: null, deployedAt: null }), NOW), 'not found');
+    assert.equal(describeVerdict(verdict({ dirty: true }), NOW), '81147d04 · 2h ago · dirty');
+    assert.equal(describeVerdict(verdict({ status: 'unknown-commit', deployedCommit: null, commitLabel: 'deadbeef' }), NOW), 'unknown commit · deadbeef · 2h ago');
+  });
+
+  it('relative times', () => {
+    assert.equal(relativeTime('2026-01-30T22:59:30Z', NOW), '30s ago');
+    assert.equal(relativeTime('2026-01-30T22:15:00Z', NOW), '45m ago');
+    assert.equal(relativeTime('2026-01-27T23:00:00Z', NOW), '3d ago');
+  });
+
+  it('counts services needing attention', () => {
+    assert.equal(countNotUpToDate([verdict({}), verdict({ status: 'stale' }), verdict({ status: 'error' })]), 2);
+  });
+
+  it('CLI exit codes: 3 beats 1 beats 0', () => {
+    assert.equal(exitCodeFor(['up-to-date', 'up-to-date']), 0);
+    assert.equal(exitCodeFor(['up-to-date', 'stale']), 1);
+    assert.equal(exitCodeFor(['not-found']), 1);
+    assert.equal(exitCodeFor(['stale', 'error']), 3);
+    assert.equal(exitCodeFor(['deploying']), 3);
+  });
+});
