@@ -1,0 +1,18 @@
+// Command identifiers, kept free of `vscode` so tests can check them against package.json.
+
+export const COMMAND_IDS = {
+  refresh: 'cloudRunDrift.refresh',
+  scaffoldConfig: 'cloudRunDrift.scaffoldConfig',
+  openConfig: 'cloudRunDrift.openConfig',
+  showCommitPatch: 'cloudRunDrift.showCommitPatch',
+  copyDeployedCommit: 'cloudRunDrift.copyDeployedCommit',
+  openInCloudConsole: 'cloudRunDrift.openInCloudConsole',
+  showLog: 'cloudRunDrift.showLog',
+} as const;
+
+export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];
+
+export const VIEW_CONTAINER_ID = 'cloudRunDrift';
+export const SERVICES_VIEW_ID = 'cloudRunDrift.services';
+/** VS Code generates `<viewId>.focus` for every view; the status bar item uses it to reveal the tree. */
+export const FOCUS_SERVICES_VIEW_COMMAND = `${SERVICES_VIEW_ID}.focus`;

@@ -1,0 +1,39 @@
+import type * as vscode from 'vscode';
+import type { CloudRunReader } from '../../core/cloudrun';
+import type { Endpoints } from '../../core/config';
+import type { GitRepository } from '../../core/git';
+import type { CommandId } from '../commandIds';
+import type { DriftSession } from '../driftSession';
+import type { Logger } from '../logger';
+import type { RefreshReason } from '../refreshScheduler';
+import type { DriftSettings } from '../settings';
+
+/** Everything a command may use, passed in (no global extension namespace, no import cycles). */
+export interface CommandServices {
+  session: DriftSession;
+  refresh: { request(reason: RefreshReason): Promise<void> };
+  logger: Logger;
+  /** Remembers inputs across sessions (e.g. the last project scaffolded from). */
+  memento: vscode.Memento;
+  settings(): DriftSettings;
+  createReader(endpoints: Endpoints): CloudRunReader;
+  openRepository(dir: string): Promise<GitRepository>;
+}
+
+export interface CommandDefinition<Id extends CommandId = CommandId> {
+  readonly id: Id;
+  /** Names the command in error messages ("Refresh failed: …"). */
+  readonly title: string;
+  /**
+   * The command runs code from the repository (deploy scripts, in later issues) and is refused in
+   * an untrusted workspace. Reading verdicts runs none, so today's commands leave it unset.
+   */
+  readonly requiresTrust?: boolean;
+  /** `args` are whatever VS Code passes: a tree node, a palette invocation's nothing, or a test's values. */
+  run(services: CommandServices, ...args: unknown[]): unknown;
+}
+
+/** Keeps the literal id type so the registration table can be checked for completeness. */
+export function defineCommand<Id extends CommandId>(definition: CommandDefinition<Id>): CommandDefinition<Id> {
+  return definition;
+}

@@ -1,0 +1,35 @@
+// The one table of commands. A command is a file exporting a definition plus a row here; the
+// table is checked against COMMAND_IDS at compile time (and against package.json by a unit test).
+// Later issues add their rows (deploy with `requiresTrust: true`, logs) without touching the rest.
+import * as vscode from 'vscode';
+import type { CommandId } from '../commandIds';
+import { runCommand } from './commandErrors';
+import type { CommandServices } from './commandTypes';
+import { copyDeployedCommitCommand } from './copyDeployedCommit';
+import { openConfigCommand } from './openConfig';
+import { openInCloudConsoleCommand } from './openInCloudConsole';
+import { refreshCommand } from './refresh';
+import { scaffoldConfigCommand } from './scaffoldConfig';
+import { showCommitPatchCommand } from './showCommitPatch';
+import { showLogCommand } from './showLog';
+
+const COMMAND_TABLE = [
+  refreshCommand,
+  scaffoldConfigCommand,
+  openConfigCommand,
+  showCommitPatchCommand,
+  copyDeployedCommitCommand,
+  openInCloudConsoleCommand,
+  showLogCommand,
+] as const;
+
+type Unregistered = Exclude<CommandId, (typeof COMMAND_TABLE)[number]['id']>;
+type AssertTrue<T extends true> = T;
+/** Fails to compile when an id in COMMAND_IDS has no row in the table. */
+export type EveryCommandIsRegistered = AssertTrue<[Unregistered] extends [never] ? true : false>;
+
+export function registerCommands(services: CommandServices): vscode.Disposable[] {
+  return COMMAND_TABLE.map((definition) =>
+    vscode.commands.registerCommand(definition.id, (...args: unknown[]) => runCommand(definition, services, args)),
+  );
+}

@@ -1,0 +1,180 @@
+// Creates cloud-run-drift.json from the services Cloud Run lists in a chosen project and region.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CloudRunError, credentialsFix, type ListedService } from '../../core/cloudrun';
+import { CONFIG_FILE_NAME } from '../../core/config';
+import { COMMAND_IDS } from '../commandIds';
+import { UserCancelledError, UserFacingError, type ErrorAction } from '../errors';
+import { errorText, isCredentialsProblem } from '../presentation';
+import {
+  buildScaffoldConfig,
+  guessCommitLabel,
+  guessServicePaths,
+  listRepositoryDirectories,
+  validateProjectId,
+  validateRegion,
+} from '../scaffoldPlan';
+import { defineCommand, type CommandServices } from './commandTypes';
+
+const LAST_PROJECT_KEY = 'cloudRunDrift.scaffold.project';
+const LAST_REGION_KEY = 'cloudRunDrift.scaffold.region';
+const STEPS = 3;
+const UNAUTHENTICATED = 16;
+const PERMISSION_DENIED = 7;
+
+async function pickFolder(): Promise<vscode.WorkspaceFolder> {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  if (folders.length === 0) {
+    throw new UserFacingError(
+      'Open the folder of your repository first: cloud-run-drift.json lives at its root.',
+      [{ title: 'Open Folder', run: () => vscode.commands.executeCommand('vscode.openFolder') }],
+      'warning',
+    );
+  }
+  if (folders.length === 1) return folders[0]!;
+  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Create cloud-run-drift.json for which repository?' });
+  if (!picked) throw new UserCancelledError();
+  return picked;
+}
+
+/** The repository root (paths in the file are relative to it), or the folder itself outside git. */
+async function configDirectory(services: CommandServices, folder: string): Promise<string> {
+  try {
+    return (await services.openRepository(folder)).root;
+  } catch (err) {
+    services.logger.warn(`${folder} is not in a git repository (${errorText(err)}); writing the file there`);
+    return folder;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function ask(options: vscode.InputBoxOptions): Promise<string> {
+  const value = await vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
+  if (value === undefined) throw new UserCancelledError();
+  return value.trim();
+}
+
+function credentialsActions(): ErrorAction[] {
+  const fix = credentialsFix();
+  return [
+    {
+      title: 'Run in Terminal',
+      run: () => {
+        const terminal = vscode.window.createTerminal('gcloud auth');
+        terminal.show();
+        terminal.sendText(fix);
+      },
+    },
+    { title: 'Copy Command', run: () => vscode.env.clipboard.writeText(fix) },
+  ];
+}
+
+async function listServices(services: CommandServices, project: string, region: string): Promise<ListedService[]> {
+  const endpoint = services.settings().scaffoldRunEndpoint;
+  const reader = services.createReader(endpoint ? { run: endpoint } : {});
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Listing Cloud Run services in ${project} (${region})…`, cancellable: true },
+      (_progress, token) =>
+        new Promise<ListedService[]>((resolve, reject) => {
+          // The SDK call cannot be aborted; cancelling stops waiting for it.
+          token.onCancellationRequested(() => reject(new UserCancelledError()));
+          reader.listServices(project, region).then(resolve, reject);
+        }),
+    );
+  } catch (err) {
+    if (err instanceof UserCancelledError) throw err;
+    const message = errorText(err);
+    const code = err instanceof CloudRunError ? err.code : null;
+    if (code === UNAUTHENTICATED || isCredentialsProblem(message)) {
+      throw new UserFacingError(`Cannot list Cloud Run services: ${message}`, credentialsActions());
+    }
+    if (code === PERMISSION_DENIED) {
+      throw new UserFacingError(`Cannot list Cloud Run services in ${project} (${region}): ${message}`);
+    }
+    throw new Error(`Listing Cloud Run services in ${project} (${region}) failed: ${message}`, { cause: err });
+  } finally {
+    reader.close().catch((err: unknown) => services.logger.warn(`closing the scaffold client failed: ${errorText(err)}`));
+  }
+}
+
+export const scaffoldConfigCommand = defineCommand({
+  id: COMMAND_IDS.scaffoldConfig,
+  title: 'Create cloud-run-drift.json',
+  run: async (services) => {
+    const folder = await pickFolder();
+    const directory = await configDirectory(services, folder.uri.fsPath);
+    const file = path.join(directory, CONFIG_FILE_NAME);
+    if (await exists(file)) {
+      const replace = 'Replace';
+      const choice = await vscode.window.showWarningMessage(
+        `${file} already exists. Replace it with one generated from Cloud Run?`,
+        { modal: true },
+        replace,
+      );
+      if (choice !== replace) throw new UserCancelledError();
+    }
+
+    const environmentProject = process.env.CLOUDSDK_CORE_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? process.env.GCLOUD_PROJECT;
+    const project = await ask({
+      title: `Create cloud-run-drift.json (1/${STEPS})`,
+      prompt: 'Google Cloud project whose Cloud Run services this repository deploys',
+      placeHolder: 'my-project-123',
+      value: services.memento.get<string>(LAST_PROJECT_KEY) ?? environmentProject ?? '',
+      validateInput: validateProjectId,
+    });
+    const region = await ask({
+      title: `Create cloud-run-drift.json (2/${STEPS})`,
+      prompt: 'Cloud Run region',
+      placeHolder: 'us-west2',
+      value: services.memento.get<string>(LAST_REGION_KEY) ?? 'us-central1',
+      validateInput: validateRegion,
+    });
+    await services.memento.update(LAST_PROJECT_KEY, project);
+    await services.memento.update(LAST_REGION_KEY, region);
+
+    const listed = await listServices(services, project, region);
+    if (listed.length === 0) {
+      throw new UserFacingError(`Cloud Run lists no services in ${project} (${region}).`, [], 'warning');
+    }
+    const picked = await vscode.window.showQuickPick(
+      listed.map((service) => ({ label: service.name, picked: true, service })),
+      {
+        title: `Create cloud-run-drift.json (3/${STEPS})`,
+        placeHolder: 'Which of these services are deployed from this repository?',
+        canPickMany: true,
+        ignoreFocusOut: true,
+      },
+    );
+    if (!picked || picked.length === 0) throw new UserCancelledError();
+
+    const directories = await listRepositoryDirectories(directory);
+    const chosen = picked.map((p) => ({ name: p.service.name, paths: guessServicePaths(p.service.name, directories) }));
+    const text = buildScaffoldConfig({
+      project,
+      region,
+      commitLabel: guessCommitLabel(picked.map((p) => p.service)),
+      services: chosen,
+      runEndpoint: services.settings().scaffoldRunEndpoint || null,
+    });
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(text));
+    services.logger.info(`wrote ${file} with ${chosen.length} services from ${project} (${region})`);
+    services.session.markConfigChanged();
+    void services.refresh.request('config');
+
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
+    const withoutPaths = chosen.filter((s) => s.paths.length === 0).map((s) => s.name);
+    if (withoutPaths.length > 0) {
+      void vscode.window.showInformationMessage(
+        `Set "paths" for ${withoutPaths.join(', ')}: until then every commit in the repository counts as a change to ${withoutPaths.length === 1 ? 'it' : 'them'}.`,
+      );
+    }
+  },
+});

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import type { CommitInfo } from '../../core/model';
+import { COMMAND_IDS } from '../commandIds';
+import { commitPatchUri } from '../commitPatchProvider';
+import { UserCancelledError, UserFacingError } from '../errors';
+import { formatAge, shortSha } from '../presentation';
+import { defineCommand } from './commandTypes';
+import { resolveServiceTarget } from './servicePicker';
+
+interface CommitArgument {
+  serviceName: string;
+  sha: string;
+}
+
+function isCommitArgument(value: unknown): value is CommitArgument {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { serviceName?: unknown; sha?: unknown };
+  return typeof candidate.serviceName === 'string' && typeof candidate.sha === 'string';
+}
+
+async function pickCommit(commits: readonly CommitInfo[]): Promise<CommitInfo> {
+  const now = new Date();
+  const items = commits.map((commit) => ({
+    label: commit.subject || shortSha(commit.sha),
+    description: [shortSha(commit.sha), commit.author, formatAge(commit.date, now)].filter(Boolean).join(' · '),
+    commit,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Show which undeployed commit?', matchOnDescription: true });
+  if (!picked) throw new UserCancelledError();
+  return picked.commit;
+}
+
+/** Opens an undeployed commit's patch, limited to the service's paths, as a read-only diff. */
+export const showCommitPatchCommand = defineCommand({
+  id: COMMAND_IDS.showCommitPatch,
+  title: 'Show Commit Patch',
+  run: async (services, node?: unknown) => {
+    let ref: { service: string; sha: string };
+    if (isCommitArgument(node)) {
+      ref = { service: node.serviceName, sha: node.sha };
+    } else {
+      const target = await resolveServiceTarget(node, services.session, {
+        placeHolder: 'Show an undeployed commit of which service?',
+        accepts: (t) => (t.verdict?.commits.length ?? 0) > 0,
+        noneMessage: 'No service has undeployed commits.',
+      });
+      ref = { service: target.config.name, sha: (await pickCommit(target.verdict?.commits ?? [])).sha };
+    }
+    if (!services.session.serviceConfig(ref.service)) {
+      throw new UserFacingError(`${ref.service} is not a service in cloud-run-drift.json.`, [], 'warning');
+    }
+    let document = await vscode.workspace.openTextDocument(commitPatchUri(ref));
+    if (document.languageId !== 'diff') document = await vscode.languages.setTextDocumentLanguage(document, 'diff');
+    await vscode.window.showTextDocument(document, { preview: true });
+  },
+});

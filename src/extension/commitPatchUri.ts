@@ -1,0 +1,34 @@
+// The address of a read-only document holding one commit's patch limited to a service's paths.
+// Pure so the parsing, which guards what reaches `git show`, is unit-tested.
+
+export const COMMIT_PATCH_SCHEME = 'cloud-run-drift-commit';
+
+export interface CommitPatchRef {
+  service: string;
+  sha: string;
+}
+
+const SHA = /^[0-9a-f]{7,64}$/;
+const SERVICE = /^[a-z](?:[-a-z0-9]{0,47}[a-z0-9])?$/;
+
+/** The file name becomes the editor tab's title (`worker@81147d04.diff`); `.diff` gives the language. */
+export function commitPatchPath(ref: CommitPatchRef): string {
+  return `/${ref.service}@${ref.sha.slice(0, 8)}.diff`;
+}
+
+export function commitPatchQuery(ref: CommitPatchRef): string {
+  return new URLSearchParams({ service: ref.service, sha: ref.sha }).toString();
+}
+
+/**
+ * Anyone can hand the editor a URI with our scheme (a link in a Markdown preview, another
+ * extension), so only a well-formed service name and hex SHA get through: a value such as
+ * `--output=/tmp/x` must never reach git's argument list.
+ */
+export function parseCommitPatchQuery(query: string): CommitPatchRef | null {
+  const params = new URLSearchParams(query);
+  const service = params.get('service');
+  const sha = params.get('sha')?.toLowerCase();
+  if (!service || !sha || !SERVICE.test(service) || !SHA.test(sha)) return null;
+  return { service, sha };
+}

@@ -1,0 +1,18 @@
+// Context keys for `when` clauses in package.json, all namespaced under `cloudRunDrift.`.
+import * as vscode from 'vscode';
+import type { SessionStateKind } from './driftSession';
+
+export const CONTEXT_KEYS = {
+  /** 'noConfig' | 'invalidConfig' | 'ready' (unset while loading, so no welcome flashes first). */
+  state: 'cloudRunDrift.state',
+} as const;
+
+export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
+
+export function setContext(key: ContextKey, value: unknown): void {
+  void vscode.commands.executeCommand('setContext', key, value);
+}
+
+export function stateContextValue(kind: SessionStateKind): Exclude<SessionStateKind, 'loading'> | undefined {
+  return kind === 'loading' ? undefined : kind;
+}

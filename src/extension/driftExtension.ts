@@ -1,0 +1,84 @@
+// The composition root: builds every part once and passes each its dependencies.
+import * as vscode from 'vscode';
+import { createCloudRunReader } from '../core/cloudrun';
+import { GitRepository } from '../core/git';
+import type { CheckResult } from '../core/model';
+import { CommitPatchProvider } from './commitPatchProvider';
+import { COMMIT_PATCH_SCHEME } from './commitPatchUri';
+import { registerCommands } from './commands/registerCommands';
+import { CONTEXT_KEYS, setContext, stateContextValue } from './contextKeys';
+import { createCoreServices } from './coreServices';
+import { Disposable } from './disposable';
+import { DriftSession, type SessionStateKind } from './driftSession';
+import type { Logger } from './logger';
+import { RefreshManager } from './refreshManager';
+import { onDidChangeSettings, readSettings } from './settings';
+import { ServicesTreeProvider, type TreeSnapshotNode } from './tree/servicesTreeProvider';
+import { ServicesView } from './views/servicesView';
+import { StatusBarSummary } from './views/statusBarSummary';
+
+/** What `activate` returns: e2e tests read tree state through it. */
+export interface CloudRunDriftApi {
+  getLastResult(): CheckResult | undefined;
+  /** Resolves when a refresh that started after the call has finished. */
+  refresh(): Promise<void>;
+  readonly onDidRefresh: vscode.Event<CheckResult>;
+  getState(): SessionStateKind;
+  /** The Services tree as plain data (labels, descriptions, icons, context values, children). */
+  getTreeSnapshot(): TreeSnapshotNode[];
+}
+
+export class DriftExtension extends Disposable {
+  readonly api: CloudRunDriftApi;
+
+  constructor(context: vscode.ExtensionContext, logger: Logger) {
+    super();
+    let settings = readSettings();
+    const session = new DriftSession(
+      createCoreServices(),
+      {
+        workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+        isTrusted: () => vscode.workspace.isTrusted,
+      },
+      logger.child('session'),
+    );
+    this._register(session);
+    const refresh = this._register(new RefreshManager(session, logger.child('refresh'), settings));
+    const tree = this._register(new ServicesTreeProvider(session));
+    this._register(new ServicesView(tree, session));
+    const statusBar = this._register(new StatusBarSummary(session, settings));
+    this._register(vscode.workspace.registerTextDocumentContentProvider(COMMIT_PATCH_SCHEME, new CommitPatchProvider(session)));
+    this._register(session.onDidChange(() => setContext(CONTEXT_KEYS.state, stateContextValue(session.state.kind))));
+    this._register(
+      onDidChangeSettings((next) => {
+        settings = next;
+        refresh.applySettings(next);
+        statusBar.applySettings(next);
+      }),
+    );
+    for (const disposable of registerCommands({
+      session,
+      refresh,
+      logger,
+      memento: context.globalState,
+      settings: () => settings,
+      createReader: (endpoints) => createCloudRunReader(endpoints),
+      openRepository: (dir) => GitRepository.open(dir),
+    })) {
+      this._register(disposable);
+    }
+
+    const refreshed = this._register(new vscode.EventEmitter<CheckResult>());
+    this._register(session.onDidRefresh((result) => refreshed.fire(result)));
+    this.api = {
+      getLastResult: () => session.lastResult,
+      refresh: () => refresh.request('api'),
+      onDidRefresh: refreshed.event,
+      getState: () => session.state.kind,
+      getTreeSnapshot: () => tree.snapshot(),
+    };
+
+    logger.info(`activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);
+    void refresh.request('startup');
+  }
+}

@@ -1,0 +1,215 @@
+// How verdicts look in the editor: icons, colours, descriptions, summaries, badge and context values.
+// Pure functions with no `vscode` import so they are unit-tested directly (test/unit/extension-*.test.ts).
+import { relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../core/format';
+import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
+
+/** A verdict, or `unchecked` for a configured service no refresh has reported on yet. */
+export type DisplayStatus = VerdictStatus | 'unchecked';
+
+export interface IconSpec {
+  /** A product icon id for `ThemeIcon`, e.g. `pass` or `loading~spin`. */
+  id: string;
+  /** A theme colour id for `ThemeColor`, or null to use the default foreground. */
+  color: string | null;
+}
+
+const VERDICT_ICONS: Record<VerdictStatus, IconSpec> = {
+  'up-to-date': { id: 'pass', color: 'testing.iconPassed' },
+  stale: { id: 'warning', color: 'list.warningForeground' },
+  diverged: { id: 'git-compare', color: 'list.warningForeground' },
+  'unknown-commit': { id: 'question', color: 'list.warningForeground' },
+  // A weaker signal than a label, so it is drawn quieter than a proven drift.
+  unlabeled: { id: 'tag', color: 'descriptionForeground' },
+  'deploy-failed': { id: 'error', color: 'errorForeground' },
+  'not-found': { id: 'circle-slash', color: 'disabledForeground' },
+  error: { id: 'warning', color: 'list.errorForeground' },
+  // No colour: a rollout in progress is neither good nor bad yet.
+  deploying: { id: 'loading~spin', color: null },
+};
+
+export function verdictIcon(status: DisplayStatus, refreshing = false): IconSpec {
+  if (status === 'unchecked') return refreshing ? { id: 'loading~spin', color: null } : { id: 'circle-outline', color: null };
+  return VERDICT_ICONS[status];
+}
+
+const STATUS_LABELS: Record<DisplayStatus, string> = { ...VERDICT_LABELS, unchecked: 'not checked yet' };
+
+export function statusLabel(status: DisplayStatus): string {
+  return STATUS_LABELS[status];
+}
+
+export function displayStatus(verdict: ServiceVerdict | undefined): DisplayStatus {
+  return verdict ? verdict.status : 'unchecked';
+}
+
+export const STALE_DATA_MARKER = '(stale data)';
+
+/**
+ * `verdictText` is core's describeVerdict (e.g. `3 behind · 81147d04 · 2h ago · dirty`, the dirty
+ * marker included); a failed refresh appends the stale-data marker.
+ */
+export function serviceDescription(verdictText: string, staleData: boolean): string {
+  if (!staleData) return verdictText;
+  return verdictText ? `${verdictText} ${STALE_DATA_MARKER}` : STALE_DATA_MARKER;
+}
+
+export function uncheckedDescription(refreshing: boolean): string {
+  return refreshing ? 'checking…' : STATUS_LABELS.unchecked;
+}
+
+/**
+ * Menus match on this with `viewItem =~ /^cloudRunDrift\.service\./` and friends, so the segments
+ * always come in the same order: kind, status, then optional flags.
+ */
+export function serviceContextValue(verdict: ServiceVerdict | undefined, staleData: boolean): string {
+  const segments = ['cloudRunDrift', 'service', displayStatus(verdict)];
+  if (verdict?.dirty) segments.push('dirty');
+  if (verdict && (verdict.deployedCommit || verdict.commitLabel)) segments.push('hasCommit');
+  if (staleData) segments.push('staleData');
+  return segments.join('.');
+}
+
+export const CONTEXT_VALUES = {
+  commit: 'cloudRunDrift.commit',
+  revision: 'cloudRunDrift.revision',
+  failedRevision: 'cloudRunDrift.failedRevision',
+  configProblem: 'cloudRunDrift.configProblem',
+} as const;
+
+export interface ServiceRow {
+  name: string;
+  verdict: ServiceVerdict | undefined;
+}
+
+/** Joins configured services with the last result; the tree follows the configuration's order. */
+export function serviceRows(configuredNames: readonly string[], result: CheckResult | undefined): ServiceRow[] {
+  const byName = new Map((result?.services ?? []).map((v) => [v.name, v]));
+  return configuredNames.map((name) => ({ name, verdict: byName.get(name) }));
+}
+
+export interface StatusCount {
+  status: DisplayStatus;
+  count: number;
+}
+
+/** Counts per status, worst first, `up-to-date` last so the summary leads with what needs attention. */
+export function countByStatus(rows: readonly ServiceRow[]): StatusCount[] {
+  const counts = new Map<DisplayStatus, number>();
+  for (const row of rows) {
+    const status = displayStatus(row.verdict);
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+  const order: DisplayStatus[] = [...[...VERDICT_SEVERITY].reverse().filter((s) => s !== 'up-to-date'), 'unchecked', 'up-to-date'];
+  return order.filter((s) => counts.has(s)).map((status) => ({ status, count: counts.get(status)! }));
+}
+
+function countLabel({ status, count }: StatusCount): string {
+  if (status === 'up-to-date') return `${count} ok`;
+  if (status === 'error') return `${count} ${count === 1 ? 'error' : 'errors'}`;
+  return `${count} ${STATUS_LABELS[status]}`;
+}
+
+/** E.g. `1 stale · 4 ok`. */
+export function summaryText(counts: readonly StatusCount[]): string {
+  return counts.map(countLabel).join(' · ');
+}
+
+/** Services that were checked and are not up to date; unchecked services are not claimed either way. */
+export function notUpToDateCount(rows: readonly ServiceRow[]): number {
+  return rows.filter((r) => r.verdict !== undefined && r.verdict.status !== 'up-to-date').length;
+}
+
+export interface BadgeSpec {
+  value: number;
+  tooltip: string;
+}
+
+export function badgeFor(rows: readonly ServiceRow[]): BadgeSpec | undefined {
+  const value = notUpToDateCount(rows);
+  if (value === 0) return undefined;
+  return { value, tooltip: `${value} ${value === 1 ? 'service is' : 'services are'} not up to date` };
+}
+
+export interface StatusBarInput {
+  rows: readonly ServiceRow[];
+  refreshing: boolean;
+  staleData: boolean;
+  configInvalid: boolean;
+}
+
+export function statusBarText(input: StatusBarInput): string {
+  if (input.configInvalid) return '$(cloud) config error';
+  const icon = input.refreshing ? '$(sync~spin)' : '$(cloud)';
+  const checked = input.rows.some((r) => r.verdict !== undefined);
+  const summary = checked ? summaryText(countByStatus(input.rows)) : input.refreshing ? 'checking…' : 'not checked';
+  return `${icon} ${summary}${input.staleData ? ' $(warning)' : ''}`;
+}
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 8);
+}
+
+/** Compact age such as `2h ago` (core's wording, so the tree and the CLI agree); null when unknown. */
+export function formatAge(iso: string | null, now: Date): string | null {
+  if (!iso || Number.isNaN(Date.parse(iso))) return null;
+  return relativeTime(iso, now) || null;
+}
+
+/** https://console.cloud.google.com/run/detail/REGION/SERVICE/revisions?project=P */
+export function cloudConsoleUrl(service: { project: string; region: string; name: string }): string {
+  const region = encodeURIComponent(service.region);
+  const name = encodeURIComponent(service.name);
+  return `https://console.cloud.google.com/run/detail/${region}/${name}/revisions?project=${encodeURIComponent(service.project)}`;
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/** The first non-empty line, shortened: what fits in a notification or a tree description. */
+export function oneLine(text: string, maxLength = 200): string {
+  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
+}
+
+/** Recognises Application Default Credentials failures so the fix command can be offered. */
+export function isCredentialsProblem(message: string): boolean {
+  return /default credentials|application-default|credential|unauthenticated|invalid_grant|reauth|invalid_rapt|\b401\b/i.test(message);
+}
+
+export interface ViewMessageInput {
+  configProblemCount: number | null;
+  rows: readonly ServiceRow[];
+  lastResultAt: string | null;
+  failure: { message: string; at: Date } | undefined;
+  now: Date;
+  credentialsFix: string;
+}
+
+/** The line above the tree. Undefined when there is nothing to say (a message also hides welcome views). */
+export function viewMessage(input: ViewMessageInput): string | undefined {
+  if (input.configProblemCount !== null) {
+    const n = input.configProblemCount;
+    return `cloud-run-drift.json has ${n} ${n === 1 ? 'problem' : 'problems'}; fix ${n === 1 ? 'it' : 'them'} to see verdicts.`;
+  }
+  if (input.failure) {
+    const reason = oneLine(input.failure.message);
+    const needsHint = isCredentialsProblem(input.failure.message) && !input.failure.message.includes(input.credentialsFix);
+    const hint = needsHint ? ` — run: ${input.credentialsFix}` : '';
+    if (input.lastResultAt) {
+      return `Refresh failed: ${reason}${hint} (showing results from ${formatAge(input.lastResultAt, input.now) ?? 'earlier'})`;
+    }
+    return `Refresh failed: ${reason}${hint}`;
+  }
+  const checked = input.rows.filter((r) => r.verdict !== undefined);
+  if (checked.length > 0 && checked.every((r) => r.verdict!.status === 'error' && isCredentialsProblem(r.verdict!.message))) {
+    return `Google Cloud credentials are missing or expired. Run: ${input.credentialsFix}`;
+  }
+  return undefined;
+}
+
+/** The last refresh failed after an earlier one succeeded, so what is shown is older data. */
+export function isStaleData(failure: unknown, hasResult: boolean): boolean {
+  return failure !== undefined && hasResult;
+}

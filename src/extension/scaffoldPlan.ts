@@ -1,0 +1,118 @@
+// Decisions behind "create cloud-run-drift.json from Cloud Run": input validation, guessed paths
+// and commit label, and the file text. No `vscode` import, so it is unit-tested directly.
+import type { Dirent } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import schema from '../../schema/cloud-run-drift.schema.json';
+import { DEFAULT_COMMIT_LABEL } from '../core/config';
+
+// The shipped schema is the single source of what a valid project and region look like.
+const PROJECT_PATTERN = new RegExp(schema.definitions.projectId.pattern);
+const REGION_PATTERN = new RegExp(schema.definitions.region.pattern);
+
+/** An error message for the input box, or null when the value is acceptable. */
+export function validateProjectId(value: string): string | null {
+  if (value.trim() === '') return 'Enter a Google Cloud project ID';
+  return PROJECT_PATTERN.test(value.trim()) ? null : 'Expected a project ID such as "my-project-123" (lowercase letters, digits and hyphens)';
+}
+
+export function validateRegion(value: string): string | null {
+  if (value.trim() === '') return 'Enter a Cloud Run region';
+  return REGION_PATTERN.test(value.trim()) ? null : 'Expected a region such as "us-west2"';
+}
+
+export interface ListedService {
+  name: string;
+  labels: Record<string, string>;
+}
+
+const HEX_SHA = /^[0-9a-f]{7,40}$/;
+
+/**
+ * The label key the team's deploys put commits in: the default when any service uses it, otherwise
+ * the key most often holding a hex SHA. Null means "keep the default" (nothing better was seen).
+ */
+export function guessCommitLabel(services: readonly ListedService[]): string | null {
+  const counts = new Map<string, number>();
+  for (const service of services) {
+    for (const [key, value] of Object.entries(service.labels)) {
+      if (HEX_SHA.test(value)) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  if (counts.size === 0 || counts.has(DEFAULT_COMMIT_LABEL)) return null;
+  const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return best ? best[0] : null;
+}
+
+function nameVariants(service: string): Set<string> {
+  const variants = new Set([service, service.replace(/-/g, '_')]);
+  const stripped = service.replace(/-(service|svc|server|app)$/, '');
+  if (stripped !== service && stripped.length > 0) {
+    variants.add(stripped);
+    variants.add(stripped.replace(/-/g, '_'));
+  }
+  return variants;
+}
+
+/**
+ * A directory whose name matches the service (`prediction-worker`, `prediction_worker`,
+ * `api` for `api-service`), shallowest first. Empty when nothing matches: the service then
+ * counts commits anywhere in the repository until the user sets its paths.
+ */
+export function guessServicePaths(service: string, directories: readonly string[]): string[] {
+  const variants = nameVariants(service);
+  const matches = directories.filter((d) => variants.has(d.split('/').pop() ?? ''));
+  if (matches.length === 0) return [];
+  const depth = (d: string): number => d.split('/').length;
+  matches.sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+  return [matches[0]!];
+}
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist', 'build', 'out', 'target', 'vendor', '__pycache__', 'venv']);
+
+/** Repository-relative directories up to `maxDepth` levels, skipping hidden and dependency folders. */
+export async function listRepositoryDirectories(root: string, maxDepth = 3): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (relative: string, depth: number): Promise<void> => {
+    if (depth > maxDepth) return;
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(path.join(root, relative), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const children = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIPPED_DIRECTORIES.has(e.name));
+    await Promise.all(
+      children.map(async (entry) => {
+        const child = relative ? `${relative}/${entry.name}` : entry.name;
+        found.push(child);
+        await walk(child, depth + 1);
+      }),
+    );
+  };
+  await walk('', 1);
+  return found.sort();
+}
+
+export interface ScaffoldInput {
+  project: string;
+  region: string;
+  commitLabel: string | null;
+  services: { name: string; paths: string[] }[];
+  /** The Cloud Run endpoint the services were listed from, when not Google's (an emulator). */
+  runEndpoint: string | null;
+}
+
+/** The file text, formatted the way the README shows it, ending in a newline. */
+export function buildScaffoldConfig(input: ScaffoldInput): string {
+  const services: Record<string, { paths?: string[] }> = {};
+  for (const service of [...input.services].sort((a, b) => a.name.localeCompare(b.name))) {
+    services[service.name] = service.paths.length > 0 ? { paths: service.paths } : {};
+  }
+  const config: Record<string, unknown> = { project: input.project, region: input.region };
+  if (input.commitLabel) config.commitLabel = input.commitLabel;
+  config.services = services;
+  // Verdicts must come from where the services were listed.
+  if (input.runEndpoint) config.endpoints = { run: input.runEndpoint };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}

@@ -1,0 +1,28 @@
+// Typed access to the `cloudRunDrift.*` settings: the only module that reads them.
+import * as vscode from 'vscode';
+import { DEFAULT_SETTINGS, normaliseInterval, SETTINGS_SECTION, type DriftSettings } from './settingsDefaults';
+
+export type { DriftSettings } from './settingsDefaults';
+
+export function readSettings(): DriftSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  // A hand-edited settings.json can hold any JSON; a value of the wrong type falls back to the default.
+  const get = <K extends keyof DriftSettings>(key: K): DriftSettings[K] => {
+    const value: unknown = config.get(key);
+    return typeof value === typeof DEFAULT_SETTINGS[key] ? (value as DriftSettings[K]) : DEFAULT_SETTINGS[key];
+  };
+  return {
+    refreshIntervalSeconds: normaliseInterval(get('refreshIntervalSeconds')),
+    refreshOnFocus: get('refreshOnFocus'),
+    refreshOnRepositoryChange: get('refreshOnRepositoryChange'),
+    showStatusBarItem: get('showStatusBarItem'),
+    scaffoldRunEndpoint: get('scaffoldRunEndpoint').trim(),
+  };
+}
+
+/** Fires with the new settings when any `cloudRunDrift.*` setting changes. */
+export function onDidChangeSettings(listener: (settings: DriftSettings) => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(SETTINGS_SECTION)) listener(readSettings());
+  });
+}

@@ -1,0 +1,31 @@
+// The shape and defaults of the `cloudRunDrift.*` settings, free of `vscode` so a test can hold
+// them against contributes.configuration in package.json. settings.ts is the one reader.
+
+export interface DriftSettings {
+  /** 0 turns interval refreshes off. */
+  refreshIntervalSeconds: number;
+  refreshOnFocus: boolean;
+  /** Refresh when HEAD, branches, the index or files inside a service's paths change. */
+  refreshOnRepositoryChange: boolean;
+  showStatusBarItem: boolean;
+  /** Cloud Run Admin API URL used by "Create cloud-run-drift.json" (an emulator in tests); empty for Google's. */
+  scaffoldRunEndpoint: string;
+}
+
+export const SETTINGS_SECTION = 'cloudRunDrift';
+
+export const DEFAULT_SETTINGS: DriftSettings = {
+  refreshIntervalSeconds: 300,
+  refreshOnFocus: true,
+  refreshOnRepositoryChange: true,
+  showStatusBarItem: true,
+  scaffoldRunEndpoint: '',
+};
+
+/** Shorter intervals would poll Cloud Run faster than a deploy can change anything. */
+export const MIN_INTERVAL_SECONDS = 30;
+
+export function normaliseInterval(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds <= 0) return 0;
+  return Math.max(MIN_INTERVAL_SECONDS, Math.round(seconds));
+}

@@ -1,0 +1,79 @@
+import * as vscode from 'vscode';
+import type { ServiceConfig } from '../../core/config';
+import { describeVerdict } from '../../core/format';
+import type { ServiceVerdict } from '../../core/model';
+import type { RefreshFailure } from '../driftSession';
+import {
+  displayStatus,
+  isStaleData,
+  serviceContextValue,
+  serviceDescription,
+  statusLabel,
+  uncheckedDescription,
+  verdictIcon,
+} from '../presentation';
+import { serviceTooltipMarkdown } from '../tooltip';
+import { CommitNode } from './commitNode';
+import { FailedRevisionNode } from './failedRevisionNode';
+import { themeIcon, untrustedMarkdown } from './icons';
+import { RevisionNode } from './revisionNode';
+import type { DriftTreeNode, ServiceScoped } from './treeNode';
+
+export interface ServiceNodeInput {
+  service: ServiceConfig;
+  verdict: ServiceVerdict | undefined;
+  /** When the result holding `verdict` was computed. */
+  checkedAt: string | null;
+  failure: RefreshFailure | undefined;
+  refreshing: boolean;
+  now: Date;
+}
+
+/** A configured service with its verdict; children are what explains the verdict. */
+export class ServiceNode implements DriftTreeNode, ServiceScoped {
+  constructor(private readonly input: ServiceNodeInput) {}
+
+  get serviceName(): string {
+    return this.input.service.name;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const { service, verdict, failure, refreshing, now } = this.input;
+    const status = displayStatus(verdict);
+    const staleData = isStaleData(failure, verdict !== undefined);
+    const hasChildren = this.getChildren().length > 0;
+    const item = new vscode.TreeItem(
+      service.name,
+      hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = `service:${service.name}`;
+    item.iconPath = themeIcon(verdictIcon(status, refreshing));
+    item.description = verdict ? serviceDescription(describeVerdict(verdict, now), staleData) : uncheckedDescription(refreshing);
+    item.tooltip = untrustedMarkdown(
+      serviceTooltipMarkdown({
+        name: service.name,
+        project: service.project,
+        region: service.region,
+        paths: service.paths,
+        status,
+        verdict,
+        checkedAt: this.input.checkedAt,
+        failure: failure && { message: failure.message, at: failure.at, dataCheckedAt: verdict ? this.input.checkedAt : null },
+        now,
+      }),
+    );
+    item.contextValue = serviceContextValue(verdict, staleData);
+    item.accessibilityInformation = { label: `${service.name}: ${statusLabel(status)}${staleData ? ', stale data' : ''}` };
+    return item;
+  }
+
+  getChildren(): DriftTreeNode[] {
+    const { service, verdict, now } = this.input;
+    if (!verdict) return [];
+    const children: DriftTreeNode[] = [];
+    if (verdict.failedRevision) children.push(new FailedRevisionNode(service.name, verdict.failedRevision, now));
+    for (const serving of verdict.serving) children.push(new RevisionNode(service.name, serving, now));
+    for (const commit of verdict.commits) children.push(new CommitNode(service.name, commit, now));
+    return children;
+  }
+}

@@ -1,0 +1,16 @@
+import type * as vscode from 'vscode';
+
+/** One node kind per class; the provider only asks nodes for their item and children. */
+export interface DriftTreeNode {
+  getTreeItem(): vscode.TreeItem;
+  getChildren(): DriftTreeNode[];
+}
+
+/** Nodes that belong to a service; service-taking commands accept any of them as their argument. */
+export interface ServiceScoped {
+  readonly serviceName: string;
+}
+
+export function isServiceScoped(value: unknown): value is ServiceScoped {
+  return typeof value === 'object' && value !== null && typeof (value as { serviceName?: unknown }).serviceName === 'string';
+}

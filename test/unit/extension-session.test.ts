@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CloudRunReader } from '../../src/core/cloudrun';
+import { ConfigError, type DriftConfig, type Endpoints } from '../../src/core/config';
+import type { GitRepository } from '../../src/core/git';
+import type { CheckResult } from '../../src/core/model';
+import { DriftSession, type CoreServices } from '../../src/extension/driftSession';
+import type { Logger } from '../../src/extension/logger';
+import type { RefreshReason } from '../../src/extension/refreshScheduler';
+import { result, verdict } from './extension-fixtures';
+
+const silent: Logger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silent,
+  show: () => undefined,
+};
+
+function config(overrides: Partial<DriftConfig> = {}): DriftConfig {
+  return {
+    file: '/repo/cloud-run-drift.json',
+    root: '/repo',
+    commitLabel: 'commit-sha',
+    services: [{ name: 'worker', project: 'p-123456', region: 'us-west2', paths: ['worker'], dependsOn: [] }],
+    deployCommands: [],
+    logFilters: {},
+    endpoints: {},
+    ...overrides,
+  };
+}
+
+interface FakeCore extends CoreServices {
+  configFile: string | null;
+  loaded: () => DriftConfig;
+  check: () => Promise<CheckResult>;
+  readers: { endpoints: Endpoints; closed: boolean }[];
+  opened: string[];
+}
+
+function fakeCore(): FakeCore {
+  const core: FakeCore = {
+    configFile: '/repo/cloud-run-drift.json',
+    loaded: () => config(),
+    check: async () => result([verdict('worker', 'up-to-date')]),
+    readers: [],
+    opened: [],
+    findConfigFile: async () => core.configFile,
+    loadConfig: async () => core.loaded(),
+    openRepository: async (root) => {
+      core.opened.push(root);
+      return { root } as unknown as GitRepository;
+    },
+    createReader: (endpoints) => {
+      const record = { endpoints, closed: false };
+      core.readers.push(record);
+      const reader: CloudRunReader = {
+        lookupService: () => Promise.reject(new Error('not used')),
+        listServices: () => Promise.reject(new Error('not used')),
+        close: async () => void (record.closed = true),
+      };
+      return reader;
+    },
+    checkServices: () => core.check(),
+  };
+  return core;
+}
+
+const REASONS: ReadonlySet<RefreshReason> = new Set(['manual']);
+const signal = (): AbortSignal => new AbortController().signal;
+
+function session(core: CoreServices, trusted = true): DriftSession {
+  return new DriftSession(core, { workspaceFolders: () => ['/repo/sub'], isTrusted: () => trusted }, silent);
+}
+
+describe('extension session', () => {
+  it('reports noConfig when no configuration is found', async () => {
+    const core = fakeCore();
+    core.configFile = null;
+    const s = session(core);
+    assert.equal(s.state.kind, 'loading');
+    await s.refresh(REASONS, signal());
+    assert.equal(s.state.kind, 'noConfig');
+    assert.equal(s.lastResult, undefined);
+  });
+
+  it('carries configuration problems with their JSON paths and lines', async () => {
+    const core = fakeCore();
+    core.loaded = () => {
+      throw new ConfigError('/repo/cloud-run-drift.json', [{ jsonPath: '$.services.Bad', message: 'invalid service name', line: 4 }]);
+    };
+    const s = session(core);
+    await s.refresh(REASONS, signal());
+    assert.equal(s.state.kind, 'invalidConfig');
+    assert.deepEqual(s.state.kind === 'invalidConfig' && s.state.problems, [{ jsonPath: '$.services.Bad', message: 'invalid service name', line: 4 }]);
+    assert.equal(s.configFile, '/repo/cloud-run-drift.json');
+  });
+
+  it('keeps the last result when a refresh fails, and clears the failure on the next success', async () => {
+    const core = fakeCore();
+    const s = session(core);
+    const refreshed: CheckResult[] = [];
+    s.onDidRefresh((r) => refreshed.push(r));
+    await s.refresh(REASONS, signal());
+    const first = s.lastResult;
+    assert.equal(first?.services[0]?.status, 'up-to-date');
+
+    core.check = async () => {
+      throw new Error('git head failed: boom');
+    };
+    await s.refresh(REASONS, signal());
+    assert.equal(s.lastResult, first, 'a failed refresh never blanks the tree');
+    assert.equal(s.failure?.message, 'git head failed: boom');
+    assert.equal(refreshed.length, 1);
+
+    core.check = async () => result([verdict('worker', 'stale')]);
+    await s.refresh(REASONS, signal());
+    assert.equal(s.failure, undefined);
+    assert.equal(s.lastResult?.services[0]?.status, 'stale');
+    assert.equal(refreshed.length, 2);
+  });
+
+  it('records nothing for a refresh aborted by dispose', async () => {
+    const core = fakeCore();
+    const controller = new AbortController();
+    core.check = async () => {
+      controller.abort();
+      throw new Error('aborted');
+    };
+    const s = session(core);
+    await s.refresh(REASONS, controller.signal);
+    assert.equal(s.failure, undefined);
+    assert.equal(s.lastResult, undefined);
+    assert.equal(s.refreshing, false);
+  });
+
+  it('re-reads the configuration only when told it changed', async () => {
+    const core = fakeCore();
+    let loads = 0;
+    core.loaded = () => {
+      loads++;
+      return config();
+    };
+    const s = session(core);
+    await s.refresh(REASONS, signal());
+    await s.refresh(REASONS, signal());
+    assert.equal(loads, 1);
+    s.markConfigChanged();
+    await s.refresh(REASONS, signal());
+    assert.equal(loads, 2);
+    core.configFile = null;
+    s.markConfigChanged();
+    await s.refresh(REASONS, signal());
+    assert.equal(s.state.kind, 'noConfig', 'a deleted file brings the welcome back');
+  });
+
+  it('reuses the reader and repository, and replaces the reader when endpoints change', async () => {
+    const core = fakeCore();
+    const s = session(core);
+    await s.refresh(REASONS, signal());
+    await s.refresh(REASONS, signal());
+    assert.equal(core.readers.length, 1);
+    assert.deepEqual(core.opened, ['/repo']);
+    core.loaded = () => config({ endpoints: { run: 'http://127.0.0.1:8123' } });
+    s.markConfigChanged();
+    await s.refresh(REASONS, signal());
+    assert.equal(core.readers.length, 2);
+    assert.equal(core.readers[0]!.closed, true);
+    s.dispose();
+    assert.equal(core.readers[1]!.closed, true);
+  });
+
+  it('in an untrusted workspace, ignores endpoints that leave this machine', async () => {
+    const core = fakeCore();
+    core.loaded = () => config({ endpoints: { run: 'https://attacker.example', logging: '127.0.0.1:8124' } });
+    let checkedWith: Endpoints | undefined;
+    core.checkServices = async (c) => {
+      checkedWith = c.endpoints;
+      return result([]);
+    };
+    await session(core, false).refresh(REASONS, signal());
+    assert.deepEqual(core.readers[0]!.endpoints, { logging: '127.0.0.1:8124' });
+    assert.deepEqual(checkedWith, { logging: '127.0.0.1:8124' });
+
+    const trustedCore = fakeCore();
+    trustedCore.loaded = core.loaded;
+    await session(trustedCore, true).refresh(REASONS, signal());
+    assert.deepEqual(trustedCore.readers[0]!.endpoints, { run: 'https://attacker.example', logging: '127.0.0.1:8124' });
+  });
+
+  it('retries opening the repository after a failure', async () => {
+    const core = fakeCore();
+    let attempts = 0;
+    core.openRepository = async (root) => {
+      attempts++;
+      if (attempts === 1) throw new Error('not inside a git repository');
+      return { root } as unknown as GitRepository;
+    };
+    const s = session(core);
+    await s.refresh(REASONS, signal());
+    assert.match(s.failure?.message ?? '', /not inside a git repository/);
+    await s.refresh(REASONS, signal());
+    assert.equal(s.failure, undefined);
+    assert.equal(attempts, 2);
+  });
+
+  it('announces refreshing and state changes', async () => {
+    const core = fakeCore();
+    const s = session(core);
+    const seen: string[] = [];
+    s.onDidChange(() => seen.push(`${s.state.kind}:${s.refreshing}`));
+    await s.refresh(REASONS, signal());
+    assert.deepEqual(seen, ['loading:true', 'ready:true', 'ready:false']);
+  });
+});
