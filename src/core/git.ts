@@ -79,10 +79,18 @@ export class GitRepository {
   private readonly commitCache = new Map<string, CommitInfo>();
   private readonly lastPathCommitCache = new Map<string, Promise<CommitInfo | null>>();
 
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    /**
+     * False in an untrusted workspace: `git status` may run clean/process filters that the
+     * repository's own config and .gitattributes name, so the working tree is not examined and
+     * services are never flagged dirty there.
+     */
+    readonly examinesWorkingTree: boolean,
+  ) {}
 
   /** Opens the repository containing `dir` (any folder inside the work tree). */
-  static async open(dir: string): Promise<GitRepository> {
+  static async open(dir: string, options: { trusted?: boolean } = {}): Promise<GitRepository> {
     let top: GitRun;
     try {
       top = await runGit(dir, ['rev-parse', '--show-toplevel']);
@@ -93,7 +101,7 @@ export class GitRepository {
       }
       throw new GitError(`${dir} is not inside a git repository`, [], null, stderr);
     }
-    return new GitRepository(path.resolve(top.stdout.trim()));
+    return new GitRepository(path.resolve(top.stdout.trim()), options.trusted ?? true);
   }
 
   private git(args: string[], options?: { input?: string; allowExitCodes?: number[] }): Promise<GitRun> {
@@ -198,6 +206,7 @@ export class GitRepository {
 
   /** Repository-relative paths with uncommitted or untracked changes. */
   async changedPaths(): Promise<string[]> {
+    if (!this.examinesWorkingTree) return [];
     const { stdout } = await this.git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=dirty']);
     const files: string[] = [];
     const fields = stdout.split('\0');

@@ -10,10 +10,9 @@ export function createCoreServices(): CoreServices {
   return {
     findConfigFile,
     loadConfig,
-    // Trust does not change how git is opened today: core runs every git call with overrides that
-    // disable repository-configured programs (fsmonitor, external diff, textconv) in all workspaces.
-    // The flag stays in the signature so a stricter untrusted mode needs a change here only.
-    openRepository: (root, _trusted) => GitRepository.open(root),
+    // Every git call disables fsmonitor, external diff and textconv; untrusted, core also skips
+    // `git status`, which could run clean filters the repository configures.
+    openRepository: (root, trusted) => GitRepository.open(root, { trusted }),
     createReader: (endpoints) => createCloudRunReader(endpoints),
     checkServices: (config, deps, options) => checkServices(config, deps, options),
   };

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { GitRepository, parseLogWithFiles, touchesPaths } from '../../src/core/git';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
@@ -101,5 +102,26 @@ describe('git facts (real git)', () => {
   it('parses log output with empty commits', () => {
     const parsed = parseLogWithFiles('\x1e' + 'a'.repeat(40) + '\x1fempty\x1fA\x1f2026-01-01T00:00:00Z\0\x1e' + 'b'.repeat(40) + '\x1ftwo\x1fB\x1f2026-01-02T00:00:00Z\0\nx/1\0x/2\0');
     assert.deepEqual(parsed.map((p) => [p.commit.subject, p.files]), [['empty', []], ['two', ['x/1', 'x/2']]]);
+  });
+});
+
+describe('untrusted repositories', () => {
+  it('never run a clean filter the repository configures: the working tree is not examined', async () => {
+    const repo = createTempRepo();
+    try {
+      repo.commit('base', { 'svc/a.txt': '1', '.gitattributes': '*.txt filter=evil\n' });
+      const canary = `${repo.dir}/../canary-${process.pid}`;
+      repo.git('config', 'filter.evil.clean', `touch ${canary}; cat`);
+      repo.write('svc/a.txt', '2'); // same size: git must read the content, through the filter
+      const untrusted = await GitRepository.open(repo.dir, { trusted: false });
+      assert.deepEqual(await untrusted.changedPaths(), []);
+      assert.equal(fs.existsSync(canary), false, 'the clean filter ran');
+      const trusted = await GitRepository.open(repo.dir);
+      assert.deepEqual(await trusted.changedPaths(), ['svc/a.txt']);
+      assert.equal(fs.existsSync(canary), true, 'a trusted repository may run its own filters, proving the canary works');
+      fs.rmSync(canary, { force: true });
+    } finally {
+      repo.cleanup();
+    }
   });
 });
