@@ -206,7 +206,7 @@ describe('npm run demo (demo.ts)', () => {
         if (stdout.includes('Press Ctrl-C')) resolve();
       }),
     );
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code, signal) => { if (signal) stderr += `(killed by ${signal})`; resolve(code); }));
     try {
       await Promise.race([ready, closed.then(() => assert.fail(`demo exited early:\n${stdout}\n${stderr}`))]);
       assert.match(stdout, new RegExp(`Demo workspace: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
@@ -214,7 +214,7 @@ describe('npm run demo (demo.ts)', () => {
       assert.match(stdout, /\(exit 1\)/);
       assert.match(stdout, /code --extensionDevelopmentPath=/);
       child.kill('SIGINT');
-      assert.equal(await closed, 0);
+      assert.equal(await closed, 0, `demo did not stop cleanly: ${stderr}`);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });

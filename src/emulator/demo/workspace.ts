@@ -4,13 +4,13 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseConfig } from '../../core/config';
 import type { Scenario, ScenarioService } from '../scenario';
 import { deployScript } from './deploy-script';
 import { appendedChange, DEMO_SERVICES, demoHistory, type DemoServiceName, type PlannedCommit } from './history';
+import { buildDemoBigQuerySection } from './bigquery-seed';
 import { buildDemoLogEntries } from './logging-seed';
 
 export const DEMO_PROJECT = 'nba-props-platform';
@@ -204,34 +204,11 @@ function demoScenario(services: DemoServiceState[], now: Date): Scenario {
       ),
     },
   };
-  const bigquery = demoBigQuerySection(now, services);
-  if (bigquery !== undefined) scenario.bigquery = bigquery;
+  scenario.bigquery = buildDemoBigQuerySection(now, services, { project: DEMO_PROJECT });
   return scenario;
 }
 
-/**
- * TODO(bigquery-seed): the BigQuery engineer writes src/emulator/demo/bigquery-seed.ts. Until it
- * exists the demo has no BigQuery section. When it does, its first exported `buildDemo*` function is
- * called as (now, services, {project, region}) and its result becomes the scenario's `bigquery` section.
- */
-function demoBigQuerySection(now: Date, services: DemoServiceState[]): unknown {
-  const candidates = ['bigquery-seed.ts', 'bigquery-seed.js'].map((f) => path.join(__dirname, f));
-  const file = candidates.find((f) => fs.existsSync(f));
-  if (!file) return undefined;
-  const loaded: unknown = createRequire(__filename)(file);
-  if (typeof loaded !== 'object' || loaded === null) return undefined;
-  for (const [name, value] of Object.entries(loaded)) {
-    if (/^buildDemo/.test(name) && typeof value === 'function') {
-      return (value as (now: Date, services: DemoServiceState[], options: { project: string; region: string }) => unknown)(now, services, {
-        project: DEMO_PROJECT,
-        region: DEMO_REGION,
-      });
-    }
-  }
-  return undefined;
-}
-
-/** backfill_jobs/grading/: the Python job the handoff runs, plus grading-backfill.mjs when present. */
+/** backfill_jobs/grading/: the Python job the handoff runs, plus the runnable Node port of it the demo uses. */
 function gradingBackfillFiles(): Record<string, string> {
   const files: Record<string, string> = {
     'backfill_jobs/grading/prediction_accuracy/prediction_accuracy_grading_backfill.py': [
@@ -252,8 +229,7 @@ function gradingBackfillFiles(): Record<string, string> {
       '',
     ].join('\n'),
   };
-  const mjs = path.join(__dirname, 'grading-backfill.mjs');
-  if (fs.existsSync(mjs)) files['backfill_jobs/grading/grading-backfill.mjs'] = fs.readFileSync(mjs, 'utf8');
+  files['backfill_jobs/grading/prediction_accuracy/grading_backfill.mjs'] = fs.readFileSync(path.join(__dirname, 'grading-backfill.mjs'), 'utf8');
   return files;
 }
 
