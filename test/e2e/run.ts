@@ -1,0 +1,296 @@
+// End-to-end tests of Cloud Run Drift in a real VS Code (`npm run test:e2e`; README.md beside this file).
+//
+//   1. build the extension and package it (.vsix, @vscode/vsce), compile the suites (esbuild);
+//   2. start the Google Cloud emulator on a free port and build the demo workspace against it;
+//   3. per profile (workspace trust off / on): fresh server-data, user-data and extensions folders,
+//      the .vsix installed with the server's --install-extension, the VS Code server on a free port;
+//   4. UI checks with Chromium (playwright-core), test/e2e/ui/checks.ts;
+//   5. each run's Mocha suites inside the remote extension host, driven the way @vscode/test-web does;
+//   6. `N passed, N failed`; exit 1 on any failure. Server, browser and emulator are stopped on every
+//      path out (success, failure, SIGINT/SIGTERM, the global deadline).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import type { E2eContext, FolderKind } from './shared';
+import { launchBrowser, newEditorContext, openWorkbenchPage } from './lib/browser';
+import { driverOptions, extensionManifest, installedEditor, REPO_ROOT, RESULTS_DIR, type DriverOptions, type ExtensionManifest, type InstalledEditor } from './lib/env';
+import { compileSuites, discoverSuites, runSuites } from './lib/extensionTests';
+import { Cleanup, errorText, withTimeout } from './lib/process';
+import { prepareExtension } from './lib/packaging';
+import { Results } from './lib/results';
+import { installExtension, makeEditorDirs, startEditorServer, writeUserSettings, type EditorServer, type ExtensionSource } from './lib/vscodeServer';
+import { prepareFolders, type Folders } from './lib/workspace';
+import { UI_PAGES, type UiContext, type UiPage } from './ui/checks';
+
+interface Profile {
+  name: 'trusted' | 'restricted';
+  /** `security.workspace.trust.enabled`: on, the folder opens in Restricted Mode. */
+  workspaceTrust: boolean;
+}
+
+/** One VS Code server each, with its own fresh folders and settings. UI pages run before suites. */
+const PROFILES: Profile[] = [
+  { name: 'trusted', workspaceTrust: false },
+  { name: 'restricted', workspaceTrust: true },
+];
+
+/** Each folder under test/e2e/suite/ is one run: one page, one extension host, one Mocha run. */
+const RUNS: Record<string, { profile: Profile['name']; folder: FolderKind }> = {
+  demo: { profile: 'trusted', folder: 'demo' },
+  minimal: { profile: 'trusted', folder: 'minimal' },
+  'no-config': { profile: 'trusted', folder: 'empty' },
+  restricted: { profile: 'restricted', folder: 'demo' },
+};
+
+const SUITE_TIMEOUT_MS = 5 * 60_000;
+
+function log(message: string): void {
+  process.stdout.write(`e2e: ${message}\n`);
+}
+
+async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  const start = Date.now();
+  const value = await fn();
+  log(`${what} (${((Date.now() - start) / 1000).toFixed(1)}s)`);
+  return value;
+}
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+}
+
+/** The extension's folder after installation (the development extension of suite runs). */
+function installedExtensionDir(extensionsDir: string, manifest: ExtensionManifest): string {
+  const prefix = `${manifest.publisher}.${manifest.name}-`.toLowerCase();
+  const match = fs.readdirSync(extensionsDir).find((d) => d.toLowerCase().startsWith(prefix) && fs.existsSync(path.join(extensionsDir, d, 'package.json')));
+  if (!match) throw new Error(`${manifest.publisher}.${manifest.name} is not in ${extensionsDir} after installing it`);
+  return path.join(extensionsDir, match);
+}
+
+interface Contributions {
+  containerTitle: string;
+  servicesViewName: string;
+}
+
+function contributions(): Contributions {
+  interface Manifest {
+    contributes?: {
+      viewsContainers?: { activitybar?: { id: string; title: string }[] };
+      views?: Record<string, { id: string; name: string }[]>;
+    };
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
+  const container = pkg.contributes?.viewsContainers?.activitybar?.find((c) => c.id === 'cloudRunDrift');
+  const view = pkg.contributes?.views?.cloudRunDrift?.find((v) => v.id === 'cloudRunDrift.services');
+  if (!container || !view) throw new Error('package.json does not contribute the cloudRunDrift view container with the cloudRunDrift.services view');
+  return { containerTitle: container.title, servicesViewName: view.name };
+}
+
+async function runUiPage(uiPage: UiPage, context: BrowserContext, server: EditorServer, folders: Folders, results: Results, options: DriverOptions): Promise<void> {
+  const wb = await openWorkbenchPage(context, { consoleLog: path.join(RESULTS_DIR, `console-ui-${uiPage.name}.log`), verbose: options.verbose });
+  try {
+    const folder = folders.dirs[uiPage.folder];
+    await wb.page.goto(server.workbenchUrl(folder), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    const ctx: UiContext = { page: wb.page, folder, demo: folders.demo, ...contributions() };
+    let failedBefore = false;
+    for (const [index, check] of uiPage.checks.entries()) {
+      const name = `ui ${uiPage.name} › ${check.name}`;
+      if (failedBefore) {
+        results.record({ name, state: 'skipped', durationMs: 0 });
+        continue;
+      }
+      const start = Date.now();
+      try {
+        await withTimeout(check.run(ctx), check.timeoutMs, check.name);
+        results.record({ name, state: 'passed', durationMs: Date.now() - start });
+      } catch (err) {
+        const shot = path.join(RESULTS_DIR, `ui-${uiPage.name}-${index + 1}-${slug(check.name)}.png`);
+        await wb.page.screenshot({ path: shot }).catch(() => undefined);
+        results.record({ name, state: 'failed', durationMs: Date.now() - start, error: `${errorText(err)}\n(screenshot: ${path.relative(REPO_ROOT, shot)})` });
+        failedBefore = true;
+      }
+    }
+    if (uiPage.overview) {
+      // Every run, whatever happened: the README uses it.
+      if (!failedBefore) await withTimeout(uiPage.beforeOverview?.(ctx) ?? Promise.resolve(), 15_000, 'arranging the overview').catch(() => undefined);
+      await wb.page.waitForTimeout(500);
+      const overview = path.join(RESULTS_DIR, 'overview.png');
+      await wb.page.screenshot({ path: overview });
+      log(`screenshot: ${path.relative(REPO_ROOT, overview)}`);
+      if (options.updateScreenshot && !failedBefore) {
+        fs.copyFileSync(overview, path.join(REPO_ROOT, 'media', 'screenshot.png'));
+        log('copied it to media/screenshot.png');
+      }
+    }
+  } finally {
+    await wb.close();
+  }
+}
+
+async function runProfile(
+  profile: Profile,
+  runs: { name: string; folder: FolderKind; files: string[] }[],
+  env: { editor: InstalledEditor; browser: Browser; folders: Folders; source: ExtensionSource; manifest: ExtensionManifest; runner: string; tmp: string },
+  results: Results,
+  options: DriverOptions,
+  cleanup: Cleanup,
+): Promise<void> {
+  const failedBefore = results.count('failed');
+  const work = path.join(env.tmp, profile.name);
+  const dirs = makeEditorDirs(work);
+  writeUserSettings(dirs, { workspaceTrust: profile.workspaceTrust });
+  await timed(`[${profile.name}] extension installed (${env.source.kind})`, () => installExtension(env.editor, dirs, env.source));
+  const extensionDir = installedExtensionDir(dirs.extensions, env.manifest);
+  const specFile = path.join(work, 'run-spec.json');
+  const server = await timed(`[${profile.name}] VS Code ${env.editor.vscodeVersion} server up`, () =>
+    startEditorServer(env.editor, dirs, { env: { CRD_E2E_RUN_SPEC: specFile }, logFile: path.join(RESULTS_DIR, `server-${profile.name}.log`), verbose: options.verbose }),
+  );
+  cleanup.add(`VS Code server (${profile.name})`, () => server.stop());
+  const browserContext = await newEditorContext(env.browser, server.url);
+  try {
+    for (const uiPage of UI_PAGES.filter((p) => p.profile === profile.name)) {
+      await timed(`[${profile.name}] UI page "${uiPage.name}" done`, () => runUiPage(uiPage, browserContext, server, env.folders, results, options));
+    }
+    for (const run of runs) {
+      const context: E2eContext = {
+        run: run.name,
+        workspaceTrust: profile.workspaceTrust,
+        folder: { kind: run.folder, dir: env.folders.dirs[run.folder] },
+        emulatorUrl: env.folders.emulator.httpUrl,
+        emulatorGrpc: env.folders.emulator.grpcAddress,
+        extensionId: `${env.manifest.publisher}.${env.manifest.name}`,
+        ...(run.folder === 'demo'
+          ? { demo: { head: env.folders.demo.head, headShort: env.folders.demo.headShort, project: env.folders.demo.project, region: env.folders.demo.region, services: env.folders.demo.services } }
+          : {}),
+      };
+      const start = Date.now();
+      const result = await timed(`[${profile.name}] suite run "${run.name}" done`, () =>
+        runSuites({
+          browserContext,
+          server,
+          name: run.name,
+          folder: context.folder.dir,
+          files: run.files,
+          runner: env.runner,
+          specFile,
+          extensionDir,
+          context,
+          grep: options.grep,
+          timeoutMs: SUITE_TIMEOUT_MS,
+          verbose: options.verbose,
+          screenshotOnFailure: path.join(RESULTS_DIR, `suite-${run.name}.png`),
+          consoleLog: path.join(RESULTS_DIR, `console-suite-${run.name}.log`),
+        }),
+      );
+      for (const t of result.outcome?.tests ?? []) {
+        const state = t.state === 'pending' ? 'skipped' : t.state;
+        results.record({ name: `${run.name} › ${t.title}`, state, durationMs: t.durationMs, ...(t.error ? { error: t.error } : {}) });
+      }
+      const failedInside = result.outcome?.tests.some((t) => t.state === 'failed') ?? false;
+      const problem =
+        result.problem ??
+        (result.outcome?.crash ? `the suite crashed: ${result.outcome.crash}` : undefined) ??
+        (result.exitCode !== 0 && !failedInside ? `VS Code reported exit code ${result.exitCode} though no test failed` : undefined);
+      if (problem) {
+        results.record({
+          name: `${run.name} › (suite run)`,
+          state: 'failed',
+          durationMs: Date.now() - start,
+          error: `${problem}\nlast console errors:\n${result.consoleTail || '(none)'}\nconsole log: test-results/console-suite-${run.name}.log`,
+        });
+      }
+    }
+  } finally {
+    await browserContext.close().catch(() => undefined);
+    await server.stop();
+    // The editor's own logs (extension host, our output channel) when something in this profile failed.
+    if (results.count('failed') > failedBefore) {
+      const logs = path.join(dirs.userData, 'logs');
+      const target = path.join(RESULTS_DIR, `editor-logs-${profile.name}`);
+      if (fs.existsSync(logs)) fs.cpSync(logs, target, { recursive: true });
+      log(`[${profile.name}] editor logs: ${path.relative(REPO_ROOT, target)}`);
+    }
+  }
+}
+
+async function main(): Promise<boolean> {
+  const started = Date.now();
+  const options = driverOptions();
+  const results = new Results();
+  const cleanup = new Cleanup();
+  // Screenshots and logs of this run only (test-results/ is git-ignored; other tools may write there).
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  for (const f of fs.readdirSync(RESULTS_DIR)) {
+    if (/^(overview|ui-.*|suite-.*)\.png$|^(console-.*|server-.*)\.log$|^editor-logs-/.test(f)) fs.rmSync(path.join(RESULTS_DIR, f), { recursive: true, force: true });
+  }
+
+  // Exactly one way out prints the summary: the normal end, or an abort (deadline, signal).
+  let ending = false;
+  const abort = async (why: string): Promise<never> => {
+    if (!ending) {
+      ending = true;
+      results.record({ name: 'e2e harness', state: 'failed', durationMs: Date.now() - started, error: why });
+      results.freeze();
+      await cleanup.run();
+      results.printSummary(Date.now() - started);
+      process.exit(1);
+    }
+    // The normal end is already under way; it prints and exits, bounded by the cleanup's own limits.
+    return new Promise<never>(() => undefined);
+  };
+  const deadline = setTimeout(() => void abort(`the whole run exceeded ${options.deadlineMs / 1000}s (CRD_E2E_TIMEOUT_S)`), options.deadlineMs);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void abort(`interrupted by ${signal}`));
+
+  try {
+    const editor = installedEditor();
+    const manifest = extensionManifest();
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'crd-e2e-')));
+    cleanup.add('temp folders', () => {
+      if (options.keep) log(`kept ${tmp}`);
+      else fs.rmSync(tmp, { recursive: true, force: true });
+    });
+    log(`VS Code ${editor.vscodeVersion} (code-server ${editor.codeServerVersion}), work folder ${tmp}`);
+
+    const discovered = discoverSuites();
+    for (const name of discovered.keys()) {
+      if (!RUNS[name]) throw new Error(`test/e2e/suite/${name}/ is not a known run; add it to RUNS in test/e2e/run.ts (${Object.keys(RUNS).join(', ')})`);
+    }
+    const [source, compiled] = await Promise.all([
+      timed(options.install === 'unpacked' ? 'extension built' : 'extension built and packaged', () => prepareExtension(options, manifest, results)),
+      timed('suites compiled', () => compileSuites([...discovered.values()].flat())),
+    ]);
+    const folders = await timed('emulator started, demo workspace built', () => prepareFolders(tmp));
+    cleanup.add('emulator', () => folders.emulator.close());
+    const browser = await timed('chromium launched', () => launchBrowser(editor.chromium));
+    cleanup.add('chromium', () => browser.close());
+
+    for (const profile of PROFILES) {
+      if (options.profileFilter && profile.name !== options.profileFilter) continue;
+      const runs = [...discovered.entries()]
+        .filter(([name]) => RUNS[name]!.profile === profile.name)
+        .map(([name, files]) => ({ name, folder: RUNS[name]!.folder, files: files.map((f) => compiled.compiled.get(f)!) }));
+      if (runs.length === 0 && !UI_PAGES.some((p) => p.profile === profile.name)) continue;
+      await runProfile(profile, runs, { editor, browser, folders, source, manifest, runner: compiled.runner, tmp }, results, options, cleanup);
+    }
+  } catch (err) {
+    results.record({ name: 'e2e harness', state: 'failed', durationMs: Date.now() - started, error: errorText(err) });
+  }
+  if (ending) return new Promise<boolean>(() => undefined); // an abort owns the exit
+  ending = true;
+  clearTimeout(deadline);
+  await cleanup.run();
+  return results.printSummary(Date.now() - started);
+}
+
+main().then(
+  (ok) => process.exit(ok ? 0 : 1),
+  (err: unknown) => {
+    process.stderr.write(`e2e: ${errorText(err)}\n`);
+    process.exit(1);
+  },
+);
