@@ -1,9 +1,12 @@
 // `npm run demo [-- --dir DIR] [--port N] [--open]`: builds the demo workspace (a git monorepo whose
 // prediction-coordinator is 53 commits behind in Cloud Run), starts the local emulator seeded to
-// match, runs `cloud-run-drift check` in it, and keeps the emulator up until Ctrl-C.
+// match, runs `cloud-run-drift check` in it, and keeps the emulator up until Ctrl-C. `--open` also
+// serves the workspace in a real VS Code (the server build .ci/install-e2e.sh installs) with the
+// packaged extension, on 127.0.0.1, and prints its URL.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { openDemoInBrowserEditor, type OpenedEditor } from './demo/open-editor';
 import { buildDemoWorkspace, type DemoWorkspace } from './demo/workspace';
 import { startEmulator, type RunningEmulator } from './server';
 
@@ -129,7 +132,15 @@ async function main(argv: readonly string[]): Promise<number> {
   out('  DEMO_DEPLOY_FAULT=revision-fails ./bin/deploy-service.sh prediction-coordinator    # "succeeds", revision never ready');
   out(`  curl -X POST ${emulator.httpUrl}/control/reset   # back to the seeded state`);
 
-  if (args.open) openInVsCode(workspace.dir);
+  let editor: OpenedEditor | undefined;
+  if (args.open) {
+    try {
+      editor = await openDemoInBrowserEditor(workspace.dir, out);
+      out(`VS Code with Cloud Run Drift: ${editor.url}`);
+    } catch (err) {
+      process.stderr.write(`demo: --open needs the real-editor setup (bash .ci/install-e2e.sh): ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
 
   out();
   out('Press Ctrl-C to stop the emulator (the workspace stays on disk).');
@@ -138,7 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
-      demo.close().then(
+      Promise.all([demo.close(), editor?.stop()]).then(
         () => resolve(0),
         (err: unknown) => {
           process.stderr.write(`demo: error while stopping: ${String(err)}\n`);
@@ -164,13 +175,6 @@ function runCli(args: string[], cwd: string): Promise<number | null> {
 }
 
 /** Opens a VS Code window on the workspace with this checkout as the extension under development. */
-function openInVsCode(dir: string): void {
-  const child = spawn('code', [`--extensionDevelopmentPath=${REPO_ROOT}`, dir], { stdio: 'ignore', detached: true });
-  child.on('error', () => process.stderr.write('demo: could not run `code`; open the folder in VS Code yourself (command above)\n'));
-  // The editor window belongs to the user: Ctrl-C here stops the emulator, not VS Code.
-  child.unref();
-}
-
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
