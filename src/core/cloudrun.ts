@@ -56,8 +56,8 @@ export interface ReaderOptions {
   timeoutMs?: number;
 }
 
-type ServicesClient = InstanceType<RunSdk['v2']['ServicesClient']>;
-type RevisionsClient = InstanceType<RunSdk['v2']['RevisionsClient']>;
+type ServicesClient = InstanceType<RunSdk['ServicesClient']>;
+type RevisionsClient = InstanceType<RunSdk['RevisionsClient']>;
 type ApiService = protos.google.cloud.run.v2.IService;
 type ApiRevision = protos.google.cloud.run.v2.IRevision;
 
@@ -191,7 +191,7 @@ async function createClients(endpoints: Endpoints): Promise<Clients> {
     }
     // A local emulator: no credentials, so none are looked up, stored or sent.
     const options = { apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient: new sdk.PassThroughClient() };
-    return { services: new sdk.v2.ServicesClient(options), revisions: new sdk.v2.RevisionsClient(options) };
+    return { services: new sdk.ServicesClient(options), revisions: new sdk.RevisionsClient(options) };
   }
   // Resolve Application Default Credentials once, up front: the SDK otherwise rejects inside a
   // promise nobody awaits, which would surface as an unhandled rejection in the extension host.
@@ -208,7 +208,7 @@ async function createClients(endpoints: Endpoints): Promise<Clients> {
     authClient,
     ...(target ? { apiEndpoint: target.hostname, port: Number(target.port || 443) } : {}),
   };
-  return { services: new sdk.v2.ServicesClient(options), revisions: new sdk.v2.RevisionsClient(options) };
+  return { services: new sdk.ServicesClient(options), revisions: new sdk.RevisionsClient(options) };
 }
 
 function credentialsMessage(err: unknown): string {
