@@ -8,6 +8,10 @@ export const COMMAND_IDS = {
   copyDeployedCommit: 'cloudRunDrift.copyDeployedCommit',
   openInCloudConsole: 'cloudRunDrift.openInCloudConsole',
   showLog: 'cloudRunDrift.showLog',
+  deploy: 'cloudRunDrift.deploy',
+  deployWith: 'cloudRunDrift.deployWith',
+  deployAllStale: 'cloudRunDrift.deployAllStale',
+  showDeployTerminal: 'cloudRunDrift.showDeployTerminal',
 } as const;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];

@@ -1,6 +1,8 @@
 // The composition root: builds every part once and passes each its dependencies.
 import * as vscode from 'vscode';
 import { createCloudRunReader } from '../core/cloudrun';
+import type { DeploymentHistory } from '../core/deploy/history';
+import type { DeployResult } from '../core/deploy/runner';
 import { GitRepository } from '../core/git';
 import type { CheckResult } from '../core/model';
 import { CommitPatchProvider } from './commitPatchProvider';
@@ -8,6 +10,8 @@ import { COMMIT_PATCH_SCHEME } from './commitPatchUri';
 import { registerCommands } from './commands/registerCommands';
 import { CONTEXT_KEYS, setContext, stateContextValue } from './contextKeys';
 import { createCoreServices } from './coreServices';
+import { DeployController } from './deploy/deployController';
+import type { DeployStateSnapshot } from './deploy/deployState';
 import { Disposable } from './disposable';
 import { DriftSession, type SessionStateKind } from './driftSession';
 import type { Logger } from './logger';
@@ -26,6 +30,12 @@ export interface CloudRunDriftApi {
   getState(): SessionStateKind;
   /** The Services tree as plain data (labels, descriptions, icons, context values, children). */
   getTreeSnapshot(): TreeSnapshotNode[];
+  /** Whether the service is deploying (and in which phase), and how its last deploy in this window ended. */
+  getDeployState(service: string): DeployStateSnapshot;
+  /** Fires with every finished deploy (click, palette, Retry or Deploy All Stale), after getDeployState reflects it. */
+  readonly onDidFinishDeploy: vscode.Event<DeployResult>;
+  /** The service's Deployments history as the tree shows it (loads it when not loaded yet). */
+  getDeploymentHistory(service: string): Promise<DeploymentHistory>;
 }
 
 export class DriftExtension extends Disposable {
@@ -44,7 +54,8 @@ export class DriftExtension extends Disposable {
     );
     this._register(session);
     const refresh = this._register(new RefreshManager(session, logger.child('refresh'), settings));
-    const tree = this._register(new ServicesTreeProvider(session));
+    const deploys = this._register(new DeployController(session, refresh, logger.child('deploy'), () => settings));
+    const tree = this._register(new ServicesTreeProvider(session, deploys));
     this._register(new ServicesView(tree, session));
     const statusBar = this._register(new StatusBarSummary(session, settings));
     this._register(vscode.workspace.registerTextDocumentContentProvider(COMMIT_PATCH_SCHEME, new CommitPatchProvider(session)));
@@ -64,18 +75,24 @@ export class DriftExtension extends Disposable {
       settings: () => settings,
       createReader: (endpoints) => createCloudRunReader(endpoints),
       openRepository: (dir) => GitRepository.open(dir),
+      deploys,
     })) {
       this._register(disposable);
     }
 
     const refreshed = this._register(new vscode.EventEmitter<CheckResult>());
     this._register(session.onDidRefresh((result) => refreshed.fire(result)));
+    const deployFinished = this._register(new vscode.EventEmitter<DeployResult>());
+    this._register(deploys.states.onDidFinish((result) => deployFinished.fire(result)));
     this.api = {
       getLastResult: () => session.lastResult,
       refresh: () => refresh.request('api'),
       onDidRefresh: refreshed.event,
       getState: () => session.state.kind,
       getTreeSnapshot: () => tree.snapshot(),
+      getDeployState: (service) => deploys.states.get(service),
+      onDidFinishDeploy: deployFinished.event,
+      getDeploymentHistory: (service) => deploys.history.get(service),
     };
 
     logger.info(`activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);

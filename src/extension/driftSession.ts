@@ -119,6 +119,19 @@ export class DriftSession {
     return this.repositoryFor(config.root, this.environment.isTrusted());
   }
 
+  /**
+   * The configuration in force with the repository and Cloud Run reader its checks use (endpoints
+   * as trust allows): deploys verify, and the Deployments history reads, through the same ones.
+   */
+  async coreContext(): Promise<{ config: DriftConfig; git: GitRepository; reader: CloudRunReader }> {
+    const config = this.config;
+    if (!config) throw new Error('No valid cloud-run-drift.json is loaded');
+    const trusted = this.environment.isTrusted();
+    const { endpoints } = effectiveEndpoints(config.endpoints, trusted);
+    const git = await this.repositoryFor(config.root, trusted);
+    return { config: { ...config, endpoints }, git, reader: this.readerFor(endpoints) };
+  }
+
   async refresh(reasons: ReadonlySet<RefreshReason>, signal: AbortSignal): Promise<void> {
     this.setRefreshing(true);
     try {

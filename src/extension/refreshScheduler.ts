@@ -17,7 +17,8 @@ export type RefreshReason =
   | 'interval'
   | 'settings'
   | 'trust'
-  | 'workspace-folders';
+  | 'workspace-folders'
+  | 'deploy';
 
 export type RefreshWork = (reasons: ReadonlySet<RefreshReason>, signal: AbortSignal) => Promise<void>;
 

@@ -17,6 +17,10 @@ export function readSettings(): DriftSettings {
     refreshOnRepositoryChange: get('refreshOnRepositoryChange'),
     showStatusBarItem: get('showStatusBarItem'),
     scaffoldRunEndpoint: get('scaffoldRunEndpoint').trim(),
+    'deploy.skipConfirmationWhenClean': get('deploy.skipConfirmationWhenClean'),
+    'deploy.verifyTimeoutSeconds': get('deploy.verifyTimeoutSeconds'),
+    'deploy.concurrency': get('deploy.concurrency'),
+    'deploy.settleSeconds': get('deploy.settleSeconds'),
   };
 }
 

@@ -10,6 +10,15 @@ export interface DriftSettings {
   showStatusBarItem: boolean;
   /** Cloud Run Admin API URL used by "Create cloud-run-drift.json" (an emulator in tests); empty for Google's. */
   scaffoldRunEndpoint: string;
+  // Deploy settings keep their dotted names so each key is its package.json name minus the section.
+  /** Skip the confirmation before a deploy whose service paths have no uncommitted change. */
+  'deploy.skipConfirmationWhenClean': boolean;
+  /** How long verification waits for the deployed commit to serve all traffic. */
+  'deploy.verifyTimeoutSeconds': number;
+  /** Deploy All Stale: deploys running at once. */
+  'deploy.concurrency': number;
+  /** How long a wrong state must persist after the script exited before it is reported. */
+  'deploy.settleSeconds': number;
 }
 
 export const SETTINGS_SECTION = 'cloudRunDrift';
@@ -20,6 +29,10 @@ export const DEFAULT_SETTINGS: DriftSettings = {
   refreshOnRepositoryChange: true,
   showStatusBarItem: true,
   scaffoldRunEndpoint: '',
+  'deploy.skipConfirmationWhenClean': false,
+  'deploy.verifyTimeoutSeconds': 300,
+  'deploy.concurrency': 1,
+  'deploy.settleSeconds': 15,
 };
 
 /** Shorter intervals would poll Cloud Run faster than a deploy can change anything. */

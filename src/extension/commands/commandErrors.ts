@@ -12,7 +12,7 @@ export async function runCommand(definition: CommandDefinition, services: Comman
   const logger = services.logger.child(definition.id.replace(/^cloudRunDrift\./, ''));
   if (definition.requiresTrust && !vscode.workspace.isTrusted) {
     const choice = await vscode.window.showWarningMessage(
-      `${definition.title} runs scripts from this repository, so it needs a trusted workspace.`,
+      definition.untrustedMessage ?? `${definition.title} runs scripts from this repository, so it needs a trusted workspace.`,
       MANAGE_TRUST,
     );
     if (choice === MANAGE_TRUST) await vscode.commands.executeCommand('workbench.trust.manage');

@@ -3,6 +3,7 @@ import type { CloudRunReader } from '../../core/cloudrun';
 import type { Endpoints } from '../../core/config';
 import type { GitRepository } from '../../core/git';
 import type { CommandId } from '../commandIds';
+import type { DeployService } from '../deploy/deployController';
 import type { DriftSession } from '../driftSession';
 import type { Logger } from '../logger';
 import type { RefreshReason } from '../refreshScheduler';
@@ -18,6 +19,8 @@ export interface CommandServices {
   settings(): DriftSettings;
   createReader(endpoints: Endpoints): CloudRunReader;
   openRepository(dir: string): Promise<GitRepository>;
+  /** Deploys, their state and the Deployments history. */
+  deploys: DeployService;
 }
 
 export interface CommandDefinition<Id extends CommandId = CommandId> {
@@ -29,6 +32,8 @@ export interface CommandDefinition<Id extends CommandId = CommandId> {
    * an untrusted workspace. Reading verdicts runs none, so today's commands leave it unset.
    */
   readonly requiresTrust?: boolean;
+  /** What Restricted Mode refusal says instead of the generic sentence (deploys use core's words). */
+  readonly untrustedMessage?: string;
   /** `args` are whatever VS Code passes: a tree node, a palette invocation's nothing, or a test's values. */
   run(services: CommandServices, ...args: unknown[]): unknown;
 }

@@ -6,11 +6,15 @@ import type { CommandId } from '../commandIds';
 import { runCommand } from './commandErrors';
 import type { CommandServices } from './commandTypes';
 import { copyDeployedCommitCommand } from './copyDeployedCommit';
+import { deployCommand } from './deploy';
+import { deployAllStaleCommand } from './deployAllStale';
+import { deployWithCommand } from './deployWith';
 import { openConfigCommand } from './openConfig';
 import { openInCloudConsoleCommand } from './openInCloudConsole';
 import { refreshCommand } from './refresh';
 import { scaffoldConfigCommand } from './scaffoldConfig';
 import { showCommitPatchCommand } from './showCommitPatch';
+import { showDeployTerminalCommand } from './showDeployTerminal';
 import { showLogCommand } from './showLog';
 
 const COMMAND_TABLE = [
@@ -21,6 +25,10 @@ const COMMAND_TABLE = [
   copyDeployedCommitCommand,
   openInCloudConsoleCommand,
   showLogCommand,
+  deployCommand,
+  deployWithCommand,
+  deployAllStaleCommand,
+  showDeployTerminalCommand,
 ] as const;
 
 type Unregistered = Exclude<CommandId, (typeof COMMAND_TABLE)[number]['id']>;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ServiceConfig } from '../../core/config';
+import type { DeployPhase } from '../../core/deploy/runner';
 import { describeVerdict } from '../../core/format';
 import type { ServiceVerdict } from '../../core/model';
 import type { RefreshFailure } from '../driftSession';
@@ -13,7 +14,10 @@ import {
   verdictIcon,
 } from '../presentation';
 import { serviceTooltipMarkdown } from '../tooltip';
+import { DEPLOYING_ICON, deployingDescription, withDeployingFlag } from '../deploy/deployPresentation';
+import type { DeploymentHistoryStore } from '../deploy/historyStore';
 import { CommitNode } from './commitNode';
+import { DeploymentsNode } from './deploymentsNode';
 import { FailedRevisionNode } from './failedRevisionNode';
 import { themeIcon, untrustedMarkdown } from './icons';
 import { RevisionNode } from './revisionNode';
@@ -27,6 +31,10 @@ export interface ServiceNodeInput {
   failure: RefreshFailure | undefined;
   refreshing: boolean;
   now: Date;
+  /** Set while a deploy of the service runs: its phase (null before the first progress). */
+  deploying?: { phase: DeployPhase | null };
+  /** Where the Deployments child reads the history; without it there is no such child. */
+  history?: DeploymentHistoryStore;
 }
 
 /** A configured service with its verdict; children are what explains the verdict. */
@@ -47,8 +55,10 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
       hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = `service:${service.name}`;
-    item.iconPath = themeIcon(verdictIcon(status, refreshing));
-    item.description = verdict ? serviceDescription(describeVerdict(verdict, now), staleData) : uncheckedDescription(refreshing);
+    const deploying = this.input.deploying;
+    item.iconPath = themeIcon(deploying ? DEPLOYING_ICON : verdictIcon(status, refreshing));
+    if (deploying) item.description = deployingDescription(deploying.phase);
+    else item.description = verdict ? serviceDescription(describeVerdict(verdict, now), staleData) : uncheckedDescription(refreshing);
     item.tooltip = untrustedMarkdown(
       serviceTooltipMarkdown({
         name: service.name,
@@ -62,7 +72,7 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
         now,
       }),
     );
-    item.contextValue = serviceContextValue(verdict, staleData);
+    item.contextValue = withDeployingFlag(serviceContextValue(verdict, staleData), deploying !== undefined);
     item.accessibilityInformation = { label: `${service.name}: ${statusLabel(status)}${staleData ? ', stale data' : ''}` };
     return item;
   }
@@ -73,6 +83,8 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
     const children: DriftTreeNode[] = [];
     if (verdict.failedRevision) children.push(new FailedRevisionNode(service.name, verdict.failedRevision, now));
     for (const serving of verdict.serving) children.push(new RevisionNode(service.name, serving, now));
+    // Before the undeployed commits, which can run to dozens. A service Cloud Run does not have has no revisions to list.
+    if (this.input.history && verdict.status !== 'not-found') children.push(new DeploymentsNode(service.name, this.input.history));
     for (const commit of verdict.commits) children.push(new CommitNode(service.name, commit, now));
     return children;
   }

@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
+import type { DeployStates } from '../deploy/deployState';
+import type { DeploymentHistoryStore } from '../deploy/historyStore';
 import { Disposable } from '../disposable';
 import type { DriftSession } from '../driftSession';
 import { ConfigProblemNode } from './configProblemNode';
+import { DeploymentsNode } from './deploymentsNode';
 import { ServiceNode } from './serviceNode';
 import type { DriftTreeNode } from './treeNode';
 
@@ -22,16 +25,21 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   private readonly changeEmitter = this._register(new vscode.EventEmitter<DriftTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
 
-  constructor(private readonly session: DriftSession) {
+  constructor(
+    private readonly session: DriftSession,
+    /** Deploy state for the spinner and the Deployments children; absent, the tree shows verdicts only. */
+    private readonly deploys?: { states: DeployStates; history: DeploymentHistoryStore },
+  ) {
     super();
     this._register(session.onDidChange(() => this.changeEmitter.fire(undefined)));
+    if (deploys) this._register(deploys.states.onDidChange(() => this.changeEmitter.fire(undefined)));
   }
 
   getTreeItem(node: DriftTreeNode): vscode.TreeItem {
     return node.getTreeItem();
   }
 
-  getChildren(node?: DriftTreeNode): DriftTreeNode[] {
+  getChildren(node?: DriftTreeNode): DriftTreeNode[] | Promise<DriftTreeNode[]> {
     return node ? node.getChildren() : this.rootNodes();
   }
 
@@ -55,12 +63,16 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
           failure: this.session.failure,
           refreshing: this.session.refreshing,
           now,
+          deploying: this.deploys?.states.isDeploying(service.name) ? { phase: this.deploys.states.phase(service.name) } : undefined,
+          history: this.deploys?.history,
         }),
     );
   }
 
-  snapshot(nodes: DriftTreeNode[] = this.getChildren()): TreeSnapshotNode[] {
+  /** Deployments rows appear once an expansion loaded them: a snapshot never waits for, nor starts, a fetch. */
+  snapshot(nodes: DriftTreeNode[] = this.rootNodes()): TreeSnapshotNode[] {
     return nodes.map((node) => {
+      const children = node instanceof DeploymentsNode ? node.loadedChildren() : node.getChildren();
       const item = node.getTreeItem();
       const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -74,7 +86,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
         contextValue: item.contextValue,
         tooltip,
         command: item.command?.command,
-        children: this.snapshot(node.getChildren()),
+        children: Array.isArray(children) ? this.snapshot(children) : [],
       };
     });
   }

@@ -3,7 +3,8 @@ import type * as vscode from 'vscode';
 /** One node kind per class; the provider only asks nodes for their item and children. */
 export interface DriftTreeNode {
   getTreeItem(): vscode.TreeItem;
-  getChildren(): DriftTreeNode[];
+  /** A promise only where children are fetched on expansion (Deployments). */
+  getChildren(): DriftTreeNode[] | Promise<DriftTreeNode[]>;
 }
 
 /** Nodes that belong to a service; service-taking commands accept any of them as their argument. */

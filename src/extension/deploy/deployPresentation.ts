@@ -1,0 +1,190 @@
+// How deploys look in the editor: notification text and buttons, the deploying service's icon,
+// description and context value, task names, Deploy All Stale's progress lines, the Deployments
+// history rows, and the deploy settings as the runner wants them. Pure, no `vscode` import, so
+// every decision here is unit-tested (test/unit/extension-deploy*.test.ts).
+import type { DeployCommand, DriftConfig } from '../../core/config';
+import { historyLine, type DeploymentEntry, type DeploymentHistory } from '../../core/deploy/history';
+import { DEPLOY_DEFAULTS, describeDeployResult, type DeployAction, type DeployAllEvent, type DeployAllResult, type DeployPhase, type DeployResult } from '../../core/deploy/runner';
+import type { IconSpec } from '../presentation';
+import type { DriftSettings } from '../settingsDefaults';
+import { escapeMarkdown, formatTimestamp } from '../tooltip';
+
+// ---------------------------------------------------------------------------------------------
+// Notifications.
+
+export const DEPLOY_ACTION_TITLES: Record<DeployAction, string> = {
+  'show-terminal': 'Show Terminal',
+  'open-logs': 'Open Logs',
+  retry: 'Retry',
+};
+
+export interface DeployButton {
+  action: DeployAction;
+  title: string;
+}
+
+export interface DeployMessage {
+  severity: 'info' | 'warning' | 'error';
+  text: string;
+  buttons: DeployButton[];
+}
+
+/** The notification for one deploy's outcome: core's wording and actions, with button titles. */
+export function deployResultMessage(result: DeployResult): DeployMessage {
+  const notification = describeDeployResult(result);
+  return {
+    severity: notification.severity,
+    text: notification.text,
+    buttons: notification.actions.map((action) => ({ action, title: DEPLOY_ACTION_TITLES[action] })),
+  };
+}
+
+/** The log channel's level for an outcome: only a proven deploy is good news. */
+export function deployLogLevel(result: DeployResult): 'info' | 'warn' | 'error' {
+  if (result.kind === 'verified') return 'info';
+  if (result.kind === 'cancelled') return 'warn';
+  return 'error';
+}
+
+/** Deploy All Stale's closing message: the summary, as loud as its worst outcome. */
+export function deployAllSummaryMessage(result: DeployAllResult): { severity: 'info' | 'warning' | 'error'; text: string } {
+  const severity = result.failed > 0 ? 'error' : result.skipped > 0 || result.cancelled > 0 ? 'warning' : 'info';
+  return { severity, text: `Deploy All Stale: ${result.summary}.` };
+}
+
+/** The progress line of Deploy All Stale's notification, e.g. `1/3 done · prediction-worker: verifying…`. */
+export function deployAllProgressMessage(event: Pick<DeployAllEvent, 'done' | 'total' | 'service'>, detail: string): string {
+  return `${event.done}/${event.total} done · ${event.service}: ${detail}`;
+}
+
+/** The progress notification's increment when one more of `total` steps finished. */
+export function deployAllIncrement(total: number): number {
+  return total > 0 ? 100 / total : 100;
+}
+
+/** The title of the cancellable notification shown while a deploy is being proven live. */
+export function verifyProgressTitle(service: string, commit: string | null): string {
+  return `Verifying ${service}${commit ? ` serves ${commit.slice(0, 8)}` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The service item while it deploys.
+
+/** Appended to the service's context value while a deploy of it runs; menus match on it. */
+export const DEPLOYING_FLAG = 'deploying';
+
+/** Menus match the flag as the last segment (kind, status, flags, then this), see presentation.ts. */
+export function withDeployingFlag(contextValue: string, deploying: boolean): string {
+  return deploying ? `${contextValue}.${DEPLOYING_FLAG}` : contextValue;
+}
+
+export const DEPLOYING_ICON: IconSpec = { id: 'loading~spin', color: null };
+
+/** The service item's description while it deploys; the verdict returns after the refresh that follows. */
+export function deployingDescription(phase: DeployPhase | null): string {
+  return phase === 'verifying' ? 'deploying… verifying' : 'deploying…';
+}
+
+/** Context values of the history nodes. */
+export const DEPLOY_CONTEXT_VALUES = {
+  deployments: 'cloudRunDrift.deployments',
+  deployment: 'cloudRunDrift.deployment',
+  deploymentsMessage: 'cloudRunDrift.deploymentsMessage',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Tasks and commands.
+
+/** One task (and so one dedicated terminal) per service and deploy command. */
+export function deployTaskName(service: string, command: DeployCommand, config: Pick<DriftConfig, 'deployCommands'>): string {
+  const isDefault = config.deployCommands[0]?.name === command.name;
+  return isDefault ? `Deploy ${service}` : `Deploy ${service} (${command.name})`;
+}
+
+/** "Deploy With…" offers the commands other than the default, which a click on Deploy already runs. */
+export function alternateDeployCommands(config: Pick<DriftConfig, 'deployCommands'>): DeployCommand[] {
+  return config.deployCommands.slice(1);
+}
+
+export function noAlternateCommandsMessage(config: Pick<DriftConfig, 'deployCommands' | 'file'>): string {
+  const only = config.deployCommands[0];
+  return only
+    ? `${config.file} has only one deploy command ("${only.name}"). Name more under "deploy": {"commands": {…}} to choose among them.`
+    : `${config.file} has no "deploy" command.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings.
+
+/** The raw `cloudRunDrift.deploy.*` values (settings.ts falls back to defaults for wrong types). */
+export type RawDeploySettings = Pick<
+  DriftSettings,
+  'deploy.skipConfirmationWhenClean' | 'deploy.verifyTimeoutSeconds' | 'deploy.concurrency' | 'deploy.settleSeconds'
+>;
+
+export interface DeployRunSettings {
+  skipConfirmationWhenClean: boolean;
+  verifyTimeoutMs: number;
+  settleMs: number;
+  concurrency: number;
+}
+
+/** Below this a verification would time out before Cloud Run could finish a normal rollout. */
+export const MIN_VERIFY_TIMEOUT_SECONDS = 10;
+/** Each concurrent deploy is a terminal and a build: more than this is a typo, not a plan. */
+export const MAX_DEPLOY_CONCURRENCY = 16;
+
+/** Hand-edited settings can hold anything; the runner gets sane numbers. */
+export function deployRunSettings(raw: RawDeploySettings): DeployRunSettings {
+  const timeoutSeconds = raw['deploy.verifyTimeoutSeconds'];
+  const settleSeconds = raw['deploy.settleSeconds'];
+  const concurrency = raw['deploy.concurrency'];
+  const timeout = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? Math.max(MIN_VERIFY_TIMEOUT_SECONDS, timeoutSeconds) : DEPLOY_DEFAULTS.verifyTimeoutMs / 1000;
+  const settle = Number.isFinite(settleSeconds) && settleSeconds >= 0 ? settleSeconds : DEPLOY_DEFAULTS.settleMs / 1000;
+  return {
+    skipConfirmationWhenClean: raw['deploy.skipConfirmationWhenClean'],
+    verifyTimeoutMs: Math.round(timeout * 1000),
+    settleMs: Math.round(settle * 1000),
+    concurrency: Number.isFinite(concurrency) ? Math.min(MAX_DEPLOY_CONCURRENCY, Math.max(1, Math.floor(concurrency))) : DEPLOY_DEFAULTS.concurrency,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Deployments history.
+
+export interface DeploymentRow {
+  label: string;
+  description: string;
+  icon: IconSpec;
+  /** Markdown with every API- and git-sourced value escaped. */
+  tooltip: string;
+}
+
+function deploymentIcon(entry: DeploymentEntry): IconSpec {
+  if (entry.failed) return { id: 'error', color: 'errorForeground' };
+  if (!entry.ready) return { id: 'watch', color: null };
+  if (entry.percent > 0) return { id: 'circle-filled', color: 'testing.iconPassed' };
+  return { id: 'circle-outline', color: null };
+}
+
+export function deploymentRow(entry: DeploymentEntry, now: number): DeploymentRow {
+  const { label, description } = historyLine(entry, now);
+  const lines = [`**${escapeMarkdown(entry.revision)}**`];
+  if (entry.commit) lines.push(`Commit: ${escapeMarkdown(entry.commit)}${entry.subject ? ` ${escapeMarkdown(entry.subject)}` : ''}`);
+  else if (entry.commitLabel) lines.push(`Commit label: ${escapeMarkdown(JSON.stringify(entry.commitLabel))} (not a commit in this clone)`);
+  else lines.push('No commit label');
+  const created = formatTimestamp(entry.createTime);
+  if (created) lines.push(`Created: ${created}`);
+  lines.push(entry.trafficKnown ? `Traffic: ${entry.percent}%` : 'Traffic: unknown');
+  lines.push(`State: ${entry.failed ? 'failed' : entry.ready ? 'ready' : 'not ready'}`);
+  if (entry.failed && entry.readyMessage) lines.push(`Reason: ${escapeMarkdown(entry.readyMessage)}`);
+  if (entry.image) lines.push(`Image: ${escapeMarkdown(entry.image)}`);
+  return { label, description, icon: deploymentIcon(entry), tooltip: lines.join('\n\n') };
+}
+
+/** The single row shown instead of revisions: why there are none. Null when there are rows to show. */
+export function deploymentsMessage(history: DeploymentHistory): { text: string; error: boolean } | null {
+  if (history.kind === 'error') return { text: `Cannot list revisions: ${history.message}`, error: true };
+  if (history.entries.length === 0) return { text: 'No revisions', error: false };
+  return null;
+}
