@@ -57,6 +57,7 @@ const builds = [
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [lazySdkPlugin, precompiledValidatorPlugin], banner: { js: '#!/usr/bin/env node' } },
   // The SDK bundles are minified even in development: they are third-party code and size dominates load time.
   { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false },
+  { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false },
 ];
 
 const selected = only ? builds.filter((b) => only.split(',').some((name) => name in b.entryPoints)) : builds;

@@ -6,6 +6,7 @@ import { createCloudRunReader, type CloudRunReader } from '../core/cloudrun';
 import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig } from '../core/config';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
+import { cliJson, composeFilter, createLogSource, FilterCompositionError, formatLogLine, openLogStream, parseSeverity, parseSince, type LogQuery } from '../core/logs';
 import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
 import { short } from '../core/verdict';
 import { verifyDeployment } from '../core/verify';
@@ -21,6 +22,13 @@ Commands:
   verify SERVICE [--commit SHA] [--timeout SECONDS] [--config FILE] [--repo DIR]
       Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD).
       Exit 0 once live; 1 when the timeout ends first (says what is live instead); 3 API failure; 2 usage.
+  logs SERVICE [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--config FILE]
+      SERVICE's log entries of the window (--since, default 1h: 15m, 6h, 1d or an RFC 3339 time), oldest first;
+      with --follow, then live until interrupted (Ctrl-C). --filter: a saved filter's name from logFilters, or a
+      Logging query; --text: plain text to find in the message; --severity: the minimum (e.g. ERROR).
+      --json prints one entry per line: {"insertId","timestamp","severity","revision","text"|"json"}.
+      Config endpoints.logging (host:port) points at a local emulator (plain gRPC, no credentials).
+      Exit 0 done or interrupted; 3 API failure (the API's message, e.g. a bad filter); 2 usage or configuration.
 
 Configuration and repository are found from the current directory upward unless given.
 Credentials: Application Default Credentials (gcloud auth application-default login).`;
@@ -31,6 +39,8 @@ interface Output {
   out: (text: string) => void;
   err: (text: string) => void;
   color: boolean;
+  /** Resolves when `out` can take more (a following `logs` must not outrun a slow pipe). */
+  waitForDrain?: () => Promise<void>;
 }
 
 export async function main(argv: string[], output: Output = defaultOutput()): Promise<number> {
@@ -41,6 +51,8 @@ export async function main(argv: string[], output: Output = defaultOutput()): Pr
         return await runCheck(rest, output);
       case 'verify':
         return await runVerify(rest, output);
+      case 'logs':
+        return await runLogs(rest, output);
       case undefined:
       case 'help':
       case '--help':
@@ -51,7 +63,7 @@ export async function main(argv: string[], output: Output = defaultOutput()): Pr
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof UnknownServiceError) {
+    if (err instanceof UsageError || err instanceof UnknownServiceError || err instanceof FilterCompositionError) {
       output.err(`cloud-run-drift: ${err.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
@@ -220,11 +232,101 @@ async function runVerify(args: string[], output: Output): Promise<number> {
   }
 }
 
+async function runLogs(args: string[], output: Output): Promise<number> {
+  const { values, positionals } = parsing(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        filter: { type: 'string' },
+        text: { type: 'string' },
+        severity: { type: 'string' },
+        since: { type: 'string', default: '1h' },
+        follow: { type: 'boolean', short: 'f', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    }),
+  );
+  if (positionals.length !== 1) throw new UsageError('logs takes exactly one SERVICE');
+  const minSeverity = values.severity === undefined ? undefined : parseSeverity(values.severity);
+  if (values.severity !== undefined && !minSeverity) throw new UsageError(`--severity expects a level such as ERROR, got "${values.severity}"`);
+  const since = parseSince(values.since ?? '1h');
+  // Logs need the configuration (project, region, endpoints) but not git, so this does not go through loadContext.
+  const file = values.config ? path.resolve(values.config) : await findConfigFile(process.cwd());
+  if (!file) throw new UsageError(`no ${CONFIG_FILE_NAME} found in ${process.cwd()} or any parent directory (use --config FILE)`);
+  const config = await loadConfig(file);
+  const service = config.services.find((s) => s.name === positionals[0]);
+  if (!service) throw new UnknownServiceError([positionals[0]!], config.services.map((s) => s.name));
+  const query: LogQuery = { scope: { kind: 'services', services: [{ name: service.name, region: service.region }] } };
+  if (values.filter !== undefined) {
+    // A saved filter's name picks it from logFilters; anything else is a Logging query.
+    const saved = Object.prototype.hasOwnProperty.call(config.logFilters, values.filter) ? config.logFilters[values.filter] : undefined;
+    if (saved !== undefined) query.savedFilter = saved;
+    else query.raw = values.filter;
+  }
+  if (values.text !== undefined) query.text = values.text;
+  if (minSeverity) query.minSeverity = minSeverity;
+  const filter = composeFilter(query);
+
+  const source = await createLogSource({ projects: [service.project], endpoint: config.endpoints.logging });
+  const stream = openLogStream(source, { filter, since, follow: Boolean(values.follow) });
+  const interrupt = (): void => void stream.stop();
+  if (values.follow) process.once('SIGINT', interrupt);
+  // `logs … | head` closes the pipe: stop quietly instead of dying on EPIPE.
+  const onStdoutError = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE') void stream.stop();
+  };
+  process.stdout.on('error', onStdoutError);
+  let failed = false;
+  try {
+    for await (const event of stream.start()) {
+      switch (event.type) {
+        case 'entries': {
+          const lines = event.entries.map((entry) => (values.json ? JSON.stringify(cliJson(entry)) : formatLogLine(entry, { color: output.color })));
+          output.out(lines.join('\n'));
+          await output.waitForDrain?.();
+          break;
+        }
+        case 'history-complete':
+          if (values.follow && !values.json) output.err(`-- ${event.count} entries since ${since.toISOString()}; following ${service.name} (Ctrl-C to stop) --`);
+          break;
+        case 'reconnecting':
+          output.err(`cloud-run-drift: ${event.reason}; reconnecting in ${(event.delayMs / 1000).toFixed(1)} s`);
+          break;
+        case 'polling':
+          output.err(`cloud-run-drift: ${event.reason}`);
+          break;
+        case 'suppressed':
+          output.err(`cloud-run-drift: Cloud Logging did not send ${event.rateLimit + event.notConsumed} matching entries (rate limit ${event.rateLimit}, not consumed ${event.notConsumed})`);
+          break;
+        case 'error':
+          output.err(`cloud-run-drift: ${event.message}`);
+          if (event.fatal) failed = true;
+          break;
+        case 'end':
+          if (event.reason === 'failed') failed = true;
+          break;
+        case 'connected':
+          break;
+      }
+    }
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.stdout.off('error', onStdoutError);
+    await stream.stop();
+    await source.close();
+  }
+  return failed ? EXIT.unchecked : EXIT.ok;
+}
+
 function defaultOutput(): Output {
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    waitForDrain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
   };
 }
 

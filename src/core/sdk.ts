@@ -9,3 +9,12 @@ export function loadRunSdk(): RunSdk {
   runSdk ??= require('../sdk/run') as RunSdk;
   return runSdk;
 }
+
+export type LoggingSdk = typeof import('../sdk/logging');
+
+let loggingSdk: LoggingSdk | undefined;
+export function loadLoggingSdk(): LoggingSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loggingSdk ??= require('../sdk/logging') as LoggingSdk;
+  return loggingSdk;
+}
