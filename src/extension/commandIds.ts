@@ -12,6 +12,9 @@ export const COMMAND_IDS = {
   deployWith: 'cloudRunDrift.deployWith',
   deployAllStale: 'cloudRunDrift.deployAllStale',
   showDeployTerminal: 'cloudRunDrift.showDeployTerminal',
+  openLogs: 'cloudRunDrift.openLogs',
+  openRevisionLogs: 'cloudRunDrift.openRevisionLogs',
+  openAllLogs: 'cloudRunDrift.openAllLogs',
 } as const;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];

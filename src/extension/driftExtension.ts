@@ -15,6 +15,7 @@ import type { DeployStateSnapshot } from './deploy/deployState';
 import { Disposable } from './disposable';
 import { DriftSession, type SessionStateKind } from './driftSession';
 import type { Logger } from './logger';
+import { attachLogSessions, LogSessions, type LogSessionInfo } from './logs/logSessions';
 import { RefreshManager } from './refreshManager';
 import { onDidChangeSettings, readSettings } from './settings';
 import { ServicesTreeProvider, type TreeSnapshotNode } from './tree/servicesTreeProvider';
@@ -36,6 +37,8 @@ export interface CloudRunDriftApi {
   readonly onDidFinishDeploy: vscode.Event<DeployResult>;
   /** The service's Deployments history as the tree shows it (loads it when not loaded yet). */
   getDeploymentHistory(service: string): Promise<DeploymentHistory>;
+  /** Open log panels: which stream (service, "service/revision" or "all services"), entries received, connection state. */
+  getLogSessions(): LogSessionInfo[];
 }
 
 export class DriftExtension extends Disposable {
@@ -67,6 +70,8 @@ export class DriftExtension extends Disposable {
         statusBar.applySettings(next);
       }),
     );
+    const logSessions = this._register(new LogSessions(context.extensionUri, logger.child('logs')));
+    attachLogSessions(session, logSessions);
     for (const disposable of registerCommands({
       session,
       refresh,
@@ -93,6 +98,7 @@ export class DriftExtension extends Disposable {
       getDeployState: (service) => deploys.states.get(service),
       onDidFinishDeploy: deployFinished.event,
       getDeploymentHistory: (service) => deploys.history.get(service),
+      getLogSessions: () => logSessions.list(),
     };
 
     logger.info(`activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);

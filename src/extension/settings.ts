@@ -21,6 +21,7 @@ export function readSettings(): DriftSettings {
     'deploy.verifyTimeoutSeconds': get('deploy.verifyTimeoutSeconds'),
     'deploy.concurrency': get('deploy.concurrency'),
     'deploy.settleSeconds': get('deploy.settleSeconds'),
+    'logs.maxEntries': Math.min(1_000_000, Math.max(100, Math.round(get('logs.maxEntries')))),
   };
 }
 

@@ -19,6 +19,8 @@ export interface DriftSettings {
   'deploy.concurrency': number;
   /** How long a wrong state must persist after the script exited before it is reported. */
   'deploy.settleSeconds': number;
+  /** Log view: entries kept per stream; older ones are dropped (memory stays bounded). */
+  'logs.maxEntries': number;
 }
 
 export const SETTINGS_SECTION = 'cloudRunDrift';
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: DriftSettings = {
   'deploy.verifyTimeoutSeconds': 300,
   'deploy.concurrency': 1,
   'deploy.settleSeconds': 15,
+  'logs.maxEntries': 10_000,
 };
 
 /** Shorter intervals would poll Cloud Run faster than a deploy can change anything. */

@@ -11,6 +11,9 @@ import { deployAllStaleCommand } from './deployAllStale';
 import { deployWithCommand } from './deployWith';
 import { openConfigCommand } from './openConfig';
 import { openInCloudConsoleCommand } from './openInCloudConsole';
+import { openLogsCommand } from './openLogs';
+import { openAllLogsCommand } from './openLogsAll';
+import { openRevisionLogsCommand } from './openLogsRevision';
 import { refreshCommand } from './refresh';
 import { scaffoldConfigCommand } from './scaffoldConfig';
 import { showCommitPatchCommand } from './showCommitPatch';
@@ -29,6 +32,9 @@ const COMMAND_TABLE = [
   deployWithCommand,
   deployAllStaleCommand,
   showDeployTerminalCommand,
+  openLogsCommand,
+  openRevisionLogsCommand,
+  openAllLogsCommand,
 ] as const;
 
 type Unregistered = Exclude<CommandId, (typeof COMMAND_TABLE)[number]['id']>;

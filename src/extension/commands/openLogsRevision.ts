@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../commandIds';
+import { UserCancelledError, UserFacingError } from '../errors';
+import { pickFilter, pickWindow } from '../logs/filterPicker';
+import { logSessionsOf } from '../logs/logSessions';
+import { parseOpenLogsOptions, revisionTarget } from '../logs/openRequest';
+import { defineCommand } from './commandTypes';
+import { requireConfig, resolveServiceTarget } from './servicePicker';
+
+/** One revision's logs: from a revision tree item, or executeCommand(id, { service, revision }[, options]). */
+export const openRevisionLogsCommand = defineCommand({
+  id: COMMAND_IDS.openRevisionLogs,
+  title: 'Open Revision Logs',
+  run: async (services, node?: unknown, rawOptions?: unknown) => {
+    requireConfig(services.session);
+    const target = revisionTarget(node) ?? (await pickRevision(services.session, node));
+    const { config } = await services.session.coreContext();
+    const service = config.services.find((s) => s.name === target.service);
+    if (!service) throw new UserFacingError(`${target.service} is not a service in cloud-run-drift.json.`, [], 'warning');
+    const fromScript = typeof node === 'object' && node !== null && !('serving' in node);
+    const options = parseOpenLogsOptions(rawOptions, config.logFilters);
+    const choice = options.choice ?? (fromScript ? { kind: 'all' as const } : await pickFilter(config.logFilters, target.revision));
+    const window = options.window ?? (fromScript ? '1h' : await pickWindow());
+    await logSessionsOf(services.session).open({
+      config,
+      scope: { kind: 'revision', service: { name: service.name, region: service.region }, revision: target.revision },
+      projects: [service.project],
+      label: `${service.name}/${target.revision}`,
+      choice,
+      window,
+    });
+  },
+});
+
+/** From the palette (or a service item): the service, then one of the revisions serving its traffic. */
+async function pickRevision(session: Parameters<typeof resolveServiceTarget>[1], node: unknown): Promise<{ service: string; revision: string }> {
+  const service = await resolveServiceTarget(node, session, {
+    placeHolder: 'Open the logs of a revision of which service?',
+    noneMessage: 'cloud-run-drift.json lists no services.',
+  });
+  const serving = service.verdict?.serving ?? [];
+  if (serving.length === 0) {
+    throw new UserFacingError(`No serving revisions of ${service.config.name} are known yet; refresh, or open the service's logs.`, [], 'warning');
+  }
+  const picked = await vscode.window.showQuickPick(
+    serving.map((s) => ({ label: s.revision, description: `${s.percent}% of traffic`, revision: s.revision })),
+    { placeHolder: `Which revision of ${service.config.name}?` },
+  );
+  if (!picked) throw new UserCancelledError();
+  return { service: service.config.name, revision: picked.revision };
+}

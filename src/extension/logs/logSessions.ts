@@ -1,0 +1,104 @@
+// The open log panels: opens a stream for a scope and filter, keeps the list for the test API, closes them all
+// on deactivation. Commands reach it through the DriftSession they already get (see attach/logSessionsOf).
+import * as vscode from 'vscode';
+import type { DriftConfig } from '../../core/config';
+import {
+  composeFilter,
+  createLogSource,
+  FilterCompositionError,
+  LogApiError,
+  openLogStream,
+  parseSince,
+  type LogScope,
+} from '../../core/logs';
+import type { DriftSession } from '../driftSession';
+import { UserFacingError } from '../errors';
+import { readSettings } from '../settings';
+import type { Logger } from '../logger';
+import { describeChoice, describeWindow, logQueryFor, type FilterChoice } from './logQuery';
+import { LogPanel } from './logPanel';
+
+export interface LogSessionInfo {
+  service: string;
+  entries: number;
+  status: string;
+}
+
+export interface OpenLogsRequest {
+  config: DriftConfig;
+  scope: LogScope;
+  /** Projects whose logs to read: every configured service's project the scope covers. */
+  projects: string[];
+  label: string;
+  choice: FilterChoice;
+  /** A preset (15m, 1h, 6h, 1d) or a custom start parseSince accepts. */
+  window: string;
+}
+
+export class LogSessions implements vscode.Disposable {
+  private readonly panels = new Set<LogPanel>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly logger: Logger,
+  ) {}
+
+  list(): LogSessionInfo[] {
+    return [...this.panels].map((p) => p.snapshot());
+  }
+
+  async open(request: OpenLogsRequest): Promise<void> {
+    let filter: string;
+    let since: Date;
+    try {
+      filter = composeFilter(logQueryFor(request.scope, request.choice));
+      since = parseSince(request.window);
+    } catch (err) {
+      if (err instanceof FilterCompositionError) throw new UserFacingError(err.message, [], 'warning');
+      throw err;
+    }
+    const capacity = readSettings()['logs.maxEntries'];
+    let source;
+    try {
+      source = await createLogSource({ projects: [...new Set(request.projects)], endpoint: request.config.endpoints.logging });
+    } catch (err) {
+      if (err instanceof LogApiError) throw new UserFacingError(`Cannot read logs: ${err.message}`);
+      throw err;
+    }
+    const stream = openLogStream(source, { filter, since, historyLimit: capacity });
+    const description = `${describeChoice(request.choice)} · ${describeWindow(request.window)} · ${source.description}`;
+    this.logger.info(`opening logs for ${request.label}: ${filter}`);
+    const panel = new LogPanel({
+      title: `Logs: ${request.label}`,
+      service: request.label,
+      description,
+      capacity,
+      repoRoot: request.config.root,
+      extensionUri: this.extensionUri,
+      source,
+      stream,
+      logger: this.logger,
+    });
+    this.panels.add(panel);
+    panel.onDidDispose(() => this.panels.delete(panel));
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels]) panel.dispose();
+    this.panels.clear();
+  }
+}
+
+// CommandServices is shared by every command and owned elsewhere; keying the log sessions by the session object
+// every command already receives gives the log commands their dependency without a global or an extra field.
+const bySession = new WeakMap<DriftSession, LogSessions>();
+
+export function attachLogSessions(session: DriftSession, sessions: LogSessions): void {
+  bySession.set(session, sessions);
+}
+
+export function logSessionsOf(session: DriftSession): LogSessions {
+  const sessions = bySession.get(session);
+  if (!sessions) throw new Error('Log sessions are not wired to this session');
+  return sessions;
+}
