@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkServices, UnknownServiceError } from '../core/check';
 import { createCloudRunReader, type CloudRunReader } from '../core/cloudrun';
-import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig } from '../core/config';
+import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, formatLogLine, openLogStream, parseSeverity, parseSince, type LogQuery } from '../core/logs';
@@ -85,10 +85,21 @@ function parsing<T>(parseFn: () => T): T {
   }
 }
 
+/** --config, or the nearest cloud-run-drift.json from `startDir` upward. */
+async function findAndLoadConfig(configFlag: string | undefined, startDir: string): Promise<DriftConfig> {
+  const file = configFlag ? path.resolve(configFlag) : await findConfigFile(startDir);
+  if (!file) throw new UsageError(`no ${CONFIG_FILE_NAME} found in ${startDir} or any parent directory (use --config FILE)`);
+  return loadConfig(file);
+}
+
+function configuredService(config: DriftConfig, name: string): ServiceConfig {
+  const service = config.services.find((s) => s.name === name);
+  if (!service) throw new UnknownServiceError([name], config.services.map((s) => s.name));
+  return service;
+}
+
 async function loadContext(configFlag: string | undefined, repoFlag: string | undefined): Promise<{ config: DriftConfig; git: GitRepository; reader: CloudRunReader }> {
-  const file = configFlag ? path.resolve(configFlag) : await findConfigFile(repoFlag ?? process.cwd());
-  if (!file) throw new UsageError(`no ${CONFIG_FILE_NAME} found in ${repoFlag ?? process.cwd()} or any parent directory (use --config FILE)`);
-  const config = await loadConfig(file);
+  const config = await findAndLoadConfig(configFlag, repoFlag ?? process.cwd());
   const git = await GitRepository.open(repoFlag ? path.resolve(repoFlag) : config.root);
   return { config, git, reader: createCloudRunReader(config.endpoints) };
 }
@@ -212,8 +223,7 @@ async function runVerify(args: string[], output: Output): Promise<number> {
   if (!Number.isFinite(intervalSeconds) || intervalSeconds <= 0) throw new UsageError(`--interval expects seconds, got "${values.interval}"`);
   const { config, git, reader } = await loadContext(values.config, values.repo);
   try {
-    const service = config.services.find((s) => s.name === positionals[0]);
-    if (!service) throw new UnknownServiceError([positionals[0]!], config.services.map((s) => s.name));
+    const service = configuredService(config, positionals[0]!);
     let expected: string;
     if (values.commit) {
       const resolution = (await git.resolveLabels([values.commit])).get(values.commit);
@@ -254,11 +264,8 @@ async function runLogs(args: string[], output: Output): Promise<number> {
   if (values.severity !== undefined && !minSeverity) throw new UsageError(`--severity expects a level such as ERROR, got "${values.severity}"`);
   const since = parseSince(values.since ?? '1h');
   // Logs need the configuration (project, region, endpoints) but not git, so this does not go through loadContext.
-  const file = values.config ? path.resolve(values.config) : await findConfigFile(process.cwd());
-  if (!file) throw new UsageError(`no ${CONFIG_FILE_NAME} found in ${process.cwd()} or any parent directory (use --config FILE)`);
-  const config = await loadConfig(file);
-  const service = config.services.find((s) => s.name === positionals[0]);
-  if (!service) throw new UnknownServiceError([positionals[0]!], config.services.map((s) => s.name));
+  const config = await findAndLoadConfig(values.config, process.cwd());
+  const service = configuredService(config, positionals[0]!);
   const query: LogQuery = { scope: { kind: 'services', services: [{ name: service.name, region: service.region }] } };
   if (values.filter !== undefined) {
     // A saved filter's name picks it from logFilters; anything else is a Logging query.
