@@ -21,26 +21,46 @@ import { prepareExtension } from './lib/packaging';
 import { Results } from './lib/results';
 import { installExtension, makeEditorDirs, startEditorServer, writeUserSettings, type EditorServer, type ExtensionSource } from './lib/vscodeServer';
 import { prepareFolders, type Folders } from './lib/workspace';
-import { UI_PAGES, type UiContext, type UiPage } from './ui/checks';
+import { DEPLOY_SKIP_CONFIRMATION_SETTING } from './expectations';
+import { UI_PAGES, UiSkip, type ProfileName, type UiContext, type UiPage } from './ui/checks';
 
 interface Profile {
-  name: 'trusted' | 'restricted';
+  name: ProfileName;
   /** `security.workspace.trust.enabled`: on, the folder opens in Restricted Mode. */
   workspaceTrust: boolean;
+  /** Added to the server's environment, which the extension host and the terminals (deploy tasks) inherit. */
+  env?: Record<string, string>;
+  /** Extra user settings. */
+  settings?: Record<string, unknown>;
 }
+
+/**
+ * Deploys from the tree run without the modal confirmation (the repository is clean), so a test
+ * never hangs on a dialog; Restricted Mode must refuse before any confirmation anyway.
+ */
+const DEPLOY_SETTINGS: Record<string, unknown> = { [DEPLOY_SKIP_CONFIRMATION_SETTING]: true };
 
 /** One VS Code server each, with its own fresh folders and settings. UI pages run before suites. */
 const PROFILES: Profile[] = [
-  { name: 'trusted', workspaceTrust: false },
-  { name: 'restricted', workspaceTrust: true },
+  { name: 'trusted', workspaceTrust: false, settings: DEPLOY_SETTINGS },
+  { name: 'restricted', workspaceTrust: true, settings: DEPLOY_SETTINGS },
+  // The demo deploy script "succeeds" but leaves the commit label as it was (issue 6: it must end
+  // with the specific label-unchanged error). A wrong state is reported after settleSeconds.
+  {
+    name: 'fault',
+    workspaceTrust: false,
+    env: { DEMO_DEPLOY_FAULT: 'label-unchanged' },
+    settings: { ...DEPLOY_SETTINGS, 'cloudRunDrift.deploy.settleSeconds': 2, 'cloudRunDrift.deploy.verifyTimeoutSeconds': 60 },
+  },
 ];
 
 /** Each folder under test/e2e/suite/ is one run: one page, one extension host, one Mocha run. */
-const RUNS: Record<string, { profile: Profile['name']; folder: FolderKind }> = {
+const RUNS: Record<string, { profile: ProfileName; folder: FolderKind }> = {
   demo: { profile: 'trusted', folder: 'demo' },
   minimal: { profile: 'trusted', folder: 'minimal' },
   'no-config': { profile: 'trusted', folder: 'empty' },
   restricted: { profile: 'restricted', folder: 'demo' },
+  'deploy-fault': { profile: 'fault', folder: 'demo' },
 };
 
 const SUITE_TIMEOUT_MS = 5 * 60_000;
@@ -75,6 +95,7 @@ function installedExtensionDir(extensionsDir: string, manifest: ExtensionManifes
 interface Contributions {
   containerTitle: string;
   servicesViewName: string;
+  commands: string[];
 }
 
 function contributions(): Contributions {
@@ -82,13 +103,14 @@ function contributions(): Contributions {
     contributes?: {
       viewsContainers?: { activitybar?: { id: string; title: string }[] };
       views?: Record<string, { id: string; name: string }[]>;
+      commands?: { command: string }[];
     };
   }
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
   const container = pkg.contributes?.viewsContainers?.activitybar?.find((c) => c.id === 'cloudRunDrift');
   const view = pkg.contributes?.views?.cloudRunDrift?.find((v) => v.id === 'cloudRunDrift.services');
   if (!container || !view) throw new Error('package.json does not contribute the cloudRunDrift view container with the cloudRunDrift.services view');
-  return { containerTitle: container.title, servicesViewName: view.name };
+  return { containerTitle: container.title, servicesViewName: view.name, commands: (pkg.contributes?.commands ?? []).map((c) => c.command) };
 }
 
 async function runUiPage(uiPage: UiPage, context: BrowserContext, server: EditorServer, folders: Folders, results: Results, options: DriverOptions): Promise<void> {
@@ -96,27 +118,12 @@ async function runUiPage(uiPage: UiPage, context: BrowserContext, server: Editor
   try {
     const folder = folders.dirs[uiPage.folder];
     await wb.page.goto(server.workbenchUrl(folder), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    const ctx: UiContext = { page: wb.page, folder, demo: folders.demo, ...contributions() };
+    const ctx: UiContext = { page: wb.page, folder, demo: folders.demo, emulatorUrl: folders.emulator.httpUrl, consoleLines: () => wb.console(), ...contributions() };
     let failedBefore = false;
-    for (const [index, check] of uiPage.checks.entries()) {
-      const name = `ui ${uiPage.name} › ${check.name}`;
-      if (failedBefore) {
-        results.record({ name, state: 'skipped', durationMs: 0 });
-        continue;
-      }
-      const start = Date.now();
-      try {
-        await withTimeout(check.run(ctx), check.timeoutMs, check.name);
-        results.record({ name, state: 'passed', durationMs: Date.now() - start });
-      } catch (err) {
-        const shot = path.join(RESULTS_DIR, `ui-${uiPage.name}-${index + 1}-${slug(check.name)}.png`);
-        await wb.page.screenshot({ path: shot }).catch(() => undefined);
-        results.record({ name, state: 'failed', durationMs: Date.now() - start, error: `${errorText(err)}\n(screenshot: ${path.relative(REPO_ROOT, shot)})` });
-        failedBefore = true;
-      }
-    }
-    if (uiPage.overview) {
+    let photographed = !uiPage.overview;
+    const photograph = async (): Promise<void> => {
       // Every run, whatever happened: the README uses it.
+      photographed = true;
       if (!failedBefore) await withTimeout(uiPage.beforeOverview?.(ctx) ?? Promise.resolve(), 15_000, 'arranging the overview').catch(() => undefined);
       await wb.page.waitForTimeout(500);
       const overview = path.join(RESULTS_DIR, 'overview.png');
@@ -126,7 +133,31 @@ async function runUiPage(uiPage: UiPage, context: BrowserContext, server: Editor
         fs.copyFileSync(overview, path.join(REPO_ROOT, 'media', 'screenshot.png'));
         log('copied it to media/screenshot.png');
       }
+    };
+    for (const [index, check] of uiPage.checks.entries()) {
+      const name = `ui ${uiPage.name} › ${check.name}`;
+      if (failedBefore) {
+        results.record({ name, state: 'skipped', durationMs: 0, reason: '(an earlier check of this page failed)' });
+        continue;
+      }
+      // Checks that change what the page shows (a deploy) come after the README's screenshot.
+      if (check.afterOverview && !photographed) await photograph();
+      const start = Date.now();
+      try {
+        await withTimeout(check.run(ctx), check.timeoutMs, check.name);
+        results.record({ name, state: 'passed', durationMs: Date.now() - start });
+      } catch (err) {
+        if (err instanceof UiSkip) {
+          results.record({ name, state: 'skipped', durationMs: Date.now() - start, reason: err.message });
+          continue;
+        }
+        const shot = path.join(RESULTS_DIR, `ui-${uiPage.name}-${index + 1}-${slug(check.name)}.png`);
+        await wb.page.screenshot({ path: shot }).catch(() => undefined);
+        results.record({ name, state: 'failed', durationMs: Date.now() - start, error: `${errorText(err)}\n(screenshot: ${path.relative(REPO_ROOT, shot)})` });
+        failedBefore = true;
+      }
     }
+    if (!photographed) await photograph();
   } finally {
     await wb.close();
   }
@@ -143,12 +174,12 @@ async function runProfile(
   const failedBefore = results.count('failed');
   const work = path.join(env.tmp, profile.name);
   const dirs = makeEditorDirs(work);
-  writeUserSettings(dirs, { workspaceTrust: profile.workspaceTrust });
+  writeUserSettings(dirs, { workspaceTrust: profile.workspaceTrust, ...(profile.settings ? { extra: profile.settings } : {}) });
   await timed(`[${profile.name}] extension installed (${env.source.kind})`, () => installExtension(env.editor, dirs, env.source));
   const extensionDir = installedExtensionDir(dirs.extensions, env.manifest);
   const specFile = path.join(work, 'run-spec.json');
   const server = await timed(`[${profile.name}] VS Code ${env.editor.vscodeVersion} server up`, () =>
-    startEditorServer(env.editor, dirs, { env: { CRD_E2E_RUN_SPEC: specFile }, logFile: path.join(RESULTS_DIR, `server-${profile.name}.log`), verbose: options.verbose }),
+    startEditorServer(env.editor, dirs, { env: { ...profile.env, CRD_E2E_RUN_SPEC: specFile }, logFile: path.join(RESULTS_DIR, `server-${profile.name}.log`), verbose: options.verbose }),
   );
   cleanup.add(`VS Code server (${profile.name})`, () => server.stop());
   const browserContext = await newEditorContext(env.browser, server.url);
@@ -159,7 +190,9 @@ async function runProfile(
     for (const run of runs) {
       const context: E2eContext = {
         run: run.name,
+        profile: profile.name,
         workspaceTrust: profile.workspaceTrust,
+        serverEnv: profile.env ?? {},
         folder: { kind: run.folder, dir: env.folders.dirs[run.folder] },
         emulatorUrl: env.folders.emulator.httpUrl,
         emulatorGrpc: env.folders.emulator.grpcAddress,
@@ -189,7 +222,7 @@ async function runProfile(
       );
       for (const t of result.outcome?.tests ?? []) {
         const state = t.state === 'pending' ? 'skipped' : t.state;
-        results.record({ name: `${run.name} › ${t.title}`, state, durationMs: t.durationMs, ...(t.error ? { error: t.error } : {}) });
+        results.record({ name: `${run.name} › ${t.title}`, state, durationMs: t.durationMs, ...(t.error ? { error: t.error } : {}), ...(t.reason ? { reason: t.reason } : {}) });
       }
       const failedInside = result.outcome?.tests.some((t) => t.state === 'failed') ?? false;
       const problem =

@@ -9,8 +9,12 @@ export type FolderKind = 'demo' | 'minimal' | 'empty';
 export interface E2eContext {
   /** The run's name: the suite folder under test/e2e/suite/. */
   run: string;
+  /** The editor profile (run.ts PROFILES) the run belongs to: trusted, restricted, fault… */
+  profile: string;
   /** Whether workspace trust is on (then the folder opens in Restricted Mode). */
   workspaceTrust: boolean;
+  /** Variables the profile adds to the editor server's environment (the extension host and terminals inherit them). */
+  serverEnv: Record<string, string>;
   folder: { kind: FolderKind; dir: string };
   /** The local Google Cloud emulator: Cloud Run REST and /control/*. */
   emulatorUrl: string;
@@ -41,6 +45,8 @@ export interface TestOutcome {
   state: 'passed' | 'failed' | 'pending';
   durationMs: number;
   error?: string;
+  /** Why a pending test was skipped (helpers.ts: skipBecause). */
+  reason?: string;
 }
 
 export interface RunOutcome {

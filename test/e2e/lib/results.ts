@@ -5,6 +5,8 @@ export interface Outcome {
   state: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   error?: string;
+  /** Why it was skipped (printed beside `# SKIP`). */
+  reason?: string;
 }
 
 export class Results {
@@ -21,7 +23,7 @@ export class Results {
     this.outcomes.push(outcome);
     const ms = `(${outcome.durationMs.toFixed(0)}ms)`;
     if (outcome.state === 'passed') process.stdout.write(`✔ ${outcome.name} ${ms}\n`);
-    else if (outcome.state === 'skipped') process.stdout.write(`﹣ ${outcome.name} # SKIP\n`);
+    else if (outcome.state === 'skipped') process.stdout.write(`﹣ ${outcome.name} # SKIP${outcome.reason ? ` ${outcome.reason}` : ''}\n`);
     else {
       process.stdout.write(`✖ ${outcome.name} ${ms}\n`);
       if (outcome.error) process.stdout.write(`${indent(outcome.error, '    ')}\n`);

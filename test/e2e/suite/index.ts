@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import type MochaType from 'mocha';
 import * as vscode from 'vscode';
 import type { RunOutcome, RunSpec } from '../shared';
+import { skipReasons } from './helpers';
 
 export function readSpec(): RunSpec {
   const file = process.env.CRD_E2E_RUN_SPEC;
@@ -44,7 +45,8 @@ export async function run(): Promise<void> {
         outcome.tests.push({ title: test.fullTitle(), file: test.file, state: 'failed', durationMs: test.duration ?? 0, error: errorString(err) });
       });
       runner.on('pending', (test) => {
-        outcome.tests.push({ title: test.fullTitle(), file: test.file, state: 'pending', durationMs: 0 });
+        const reason = skipReasons().get(test.fullTitle());
+        outcome.tests.push({ title: test.fullTitle(), file: test.file, state: 'pending', durationMs: 0, ...(reason ? { reason } : {}) });
       });
     });
   } catch (err) {

@@ -5,28 +5,45 @@
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import type { DemoWorkspace } from '../../../src/emulator/demo/workspace';
+import { DEPLOY_COMMAND, expectedDemoRows, expectedSummary, fetchEmulatorService, servingCommitLabel, sha8, type EmulatorRunService, type ExpectedRow } from '../expectations';
 import type { FolderKind } from '../shared';
+
+/** The profiles of run.ts (PROFILES). */
+export type ProfileName = 'trusted' | 'restricted' | 'fault';
 
 export interface UiContext {
   page: Page;
   /** The folder this page opened. */
   folder: string;
   demo: DemoWorkspace;
+  /** The emulator the demo workspace points at (GET /control/state, POST /control/reset). */
+  emulatorUrl: string;
   /** Titles from package.json contributes, so renaming one does not break the checks. */
   containerTitle: string;
   servicesViewName: string;
+  /** Command ids package.json contributes. */
+  commands: string[];
+  /** The page's console so far (the workbench logs failed commands there). */
+  consoleLines(): string[];
+}
+
+/** Thrown by a check that cannot apply yet (e.g. a command not contributed): recorded as skipped, with this reason. */
+export class UiSkip extends Error {
+  override name = 'UiSkip';
 }
 
 export interface UiCheck {
   name: string;
   timeoutMs: number;
+  /** Runs after the page's overview screenshot (it changes what the page shows, e.g. a deploy). */
+  afterOverview?: boolean;
   run(ctx: UiContext): Promise<void>;
 }
 
 export interface UiPage {
   name: string;
   /** A profile name from PROFILES in run.ts. */
-  profile: 'trusted' | 'restricted';
+  profile: ProfileName;
   folder: FolderKind;
   /** Photograph the page after its checks as test-results/overview.png (the README screenshot). */
   overview?: boolean;
@@ -63,6 +80,220 @@ async function workbenchOpens({ page, folder }: UiContext): Promise<void> {
     assert.ok(Date.now() < deadline, `the window title never named ${folderName}: "${await page.title()}"`);
     await page.waitForTimeout(250);
   }
+}
+
+/** A service's row in the Services tree; its accessible name is `<service>: <verdict>`. */
+export function serviceRow(page: Page, service: string): Locator {
+  return page.locator(`.part.sidebar .monaco-list-row[aria-level="1"][aria-label^="${service}: "]`).first();
+}
+
+/** The status bar item the extension contributes (id ends with its item id). */
+export function statusBarSummary(page: Page): Locator {
+  return page.locator('.part.statusbar .statusbar-item[id$="cloudRunDrift.summary"]').first();
+}
+
+/** The badge on our activity bar entry (VS Code hides it with display:none when there is none). */
+export function activityBarBadge(page: Page, title: string): Locator {
+  return page.locator(`.part.activitybar li.action-item[aria-label^="${title}"] .badge`).first();
+}
+
+interface RowView {
+  /** The row's accessible name, e.g. `prediction-coordinator: stale`. */
+  ariaLabel: string;
+  description: string;
+  /** The codicon ids of the row's icon (`warning`, `pass`, `loading`…). */
+  icons: string[];
+}
+
+async function readRow(page: Page, service: string): Promise<RowView | undefined> {
+  const row = serviceRow(page, service);
+  if ((await row.count()) === 0) return undefined;
+  return row.evaluate((el) => ({
+    ariaLabel: el.getAttribute('aria-label') ?? '',
+    description: el.querySelector('.label-description')?.textContent ?? '',
+    icons: [...(el.querySelector('.custom-view-tree-node-item-icon')?.classList ?? [])].filter((c) => c.startsWith('codicon-')).map((c) => c.slice('codicon-'.length)),
+  }));
+}
+
+/** Polls until `problem()` returns undefined; fails with the last problem it reported. */
+async function until(what: string, timeoutMs: number, problem: () => Promise<string | undefined>, page?: Page): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | undefined = 'never checked';
+  while (Date.now() < deadline) {
+    last = await problem();
+    if (last === undefined) return;
+    await (page ? page.waitForTimeout(250) : new Promise((r) => setTimeout(r, 250)));
+  }
+  throw new Error(`${what}: still not so after ${timeoutMs} ms: ${last}`);
+}
+
+/** What differs between a row on screen and the expected verdict, or undefined when it matches. */
+async function rowProblem(page: Page, expected: ExpectedRow): Promise<string | undefined> {
+  const row = await readRow(page, expected.name);
+  if (!row) return `no row for ${expected.name}`;
+  const problems: string[] = [];
+  if (row.ariaLabel !== `${expected.name}: ${expected.statusLabel}`) problems.push(`accessible name "${row.ariaLabel}", expected "${expected.name}: ${expected.statusLabel}"`);
+  if (!row.icons.includes(expected.icon)) problems.push(`icon codicon-${row.icons.join('/codicon-')}, expected codicon-${expected.icon}`);
+  if (!expected.descriptions.includes(row.description)) problems.push(`description "${row.description}", expected "${expected.descriptions.join('" or "')}"`);
+  return problems.length > 0 ? `${expected.name}: ${problems.join('; ')}` : undefined;
+}
+
+/**
+ * Opens the notification centre. The workbench shows no toasts when the server runs with
+ * --enable-smoke-test-driver (NotificationsToasts.addToast checks it; VS Code's own smoke tests
+ * read the centre too), so the centre is where a check reads what the user is told.
+ */
+async function showNotificationCenter(page: Page): Promise<void> {
+  if (await page.locator('.notifications-center.visible').isVisible()) return;
+  await page.locator('.part.statusbar [id="status.notifications"]').click();
+  await page.locator('.notifications-center.visible').waitFor({ state: 'visible', timeout: 5_000 });
+}
+
+async function hideNotificationCenter(page: Page): Promise<void> {
+  if (!(await page.locator('.notifications-center.visible').isVisible())) return;
+  await page.locator('.part.statusbar [id="status.notifications"]').click();
+}
+
+/** The texts of the notifications on screen (toasts and, when open, the notification centre), buttons in brackets. */
+async function notificationTexts(page: Page): Promise<string[]> {
+  return page.locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item').evaluateAll((els) =>
+    els.map((el) => {
+      const message = el.querySelector('.notification-list-item-message')?.textContent ?? '';
+      const buttons = [...el.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => b.textContent ?? '');
+      return buttons.length > 0 ? `${message} [${buttons.join('] [')}]` : message;
+    }),
+  );
+}
+
+/** A condition that turns a check into a skip: a notification or console line matching `pattern`. */
+interface SkipWhen {
+  pattern: RegExp;
+  reason: string;
+  consoleLines(): string[];
+}
+
+/**
+ * Waits for a notification whose text matches (the centre is opened to read it, then closed);
+ * returns the match. A notification or console line matching `skipIf` ends the check as skipped.
+ */
+async function waitForNotification(page: Page, pattern: RegExp, timeoutMs: number, skipIf?: SkipWhen): Promise<RegExpExecArray> {
+  let seen: string[] = [];
+  let match: RegExpExecArray | null = null;
+  await showNotificationCenter(page);
+  await until(
+    `a notification matching ${pattern}`,
+    timeoutMs,
+    async () => {
+      // Reopened when something closed it (a terminal revealed by the deploy task does).
+      await showNotificationCenter(page).catch(() => undefined);
+      seen = await notificationTexts(page);
+      const logged = skipIf?.consoleLines().find((line) => skipIf.pattern.test(line));
+      if (skipIf && logged) throw new UiSkip(`${skipIf.reason} (the editor logged: "${logged.slice(0, 200)}")`);
+      for (const text of seen) {
+        if (skipIf?.pattern.test(text)) throw new UiSkip(`${skipIf.reason} (the editor said: "${text}")`);
+        match = pattern.exec(text);
+        if (match) return undefined;
+      }
+      return `notifications on screen: ${seen.length > 0 ? seen.map((t) => `"${t}"`).join(', ') : 'none'}`;
+    },
+    page,
+  );
+  await hideNotificationCenter(page);
+  return match!;
+}
+
+/** The demo's verdict for each service, read off the screen: row text, accessible name and codicon. */
+async function everyRowShowsItsVerdict({ page, demo, containerTitle }: UiContext): Promise<void> {
+  await openContainer(page, containerTitle);
+  const expected = expectedDemoRows(demo.services, Date.now());
+  // The demo is built so: one stale service with a long backlog, the rest up to date.
+  assert.deepEqual(
+    expected.filter((r) => r.status === 'stale').map((r) => `${r.name} ${r.commitsBehind}`),
+    ['prediction-coordinator 53'],
+    'the demo workspace no longer has prediction-coordinator 53 commits behind as its only stale service',
+  );
+  await until('every service row shows its verdict, icon and description', 60_000, async () => {
+    const problems: string[] = [];
+    for (const row of expected) {
+      const problem = await rowProblem(page, row);
+      if (problem) problems.push(problem);
+    }
+    return problems.length > 0 ? problems.join(' | ') : undefined;
+  }, page);
+}
+
+/** Counts per verdict as the rows on screen show them. */
+async function countsOnScreen(page: Page, services: readonly string[]): Promise<{ stale: number; ok: number; other: number }> {
+  const counts = { stale: 0, ok: 0, other: 0 };
+  for (const name of services) {
+    const row = await readRow(page, name);
+    const status = row?.ariaLabel.slice(name.length + 2);
+    if (status === 'stale') counts.stale++;
+    else if (status === 'up to date') counts.ok++;
+    else counts.other++;
+  }
+  return counts;
+}
+
+/** The status bar summary and the activity bar badge say what the tree's rows say. */
+async function summaryAndBadgeMatchTree({ page, demo, containerTitle }: UiContext, expectedText: string, expectedBadge: number): Promise<void> {
+  const names = demo.services.map((s) => s.name);
+  await until('the status bar summary and the badge match the tree', 30_000, async () => {
+    const counts = await countsOnScreen(page, names);
+    if (counts.other > 0) return `rows not yet stale or up to date: ${JSON.stringify(counts)}`;
+    const fromTree = [counts.stale > 0 ? `${counts.stale} stale` : '', counts.ok > 0 ? `${counts.ok} ok` : ''].filter(Boolean).join(' · ');
+    if (fromTree !== expectedText) return `the rows count "${fromTree}", expected "${expectedText}"`;
+    const item = statusBarSummary(page);
+    if (!(await item.isVisible())) return 'no Cloud Run Drift item in the status bar';
+    const text = (await item.locator('.statusbar-item-label').innerText()).trim();
+    if (text !== fromTree) return `status bar says "${text}", the tree "${fromTree}"`;
+    const icon = await item.locator('.statusbar-item-label .codicon').first().getAttribute('class');
+    if (!icon?.includes('codicon-cloud')) return `status bar icon "${icon}", expected codicon-cloud`;
+    const badge = activityBarBadge(page, containerTitle);
+    const notUpToDate = counts.stale;
+    if (notUpToDate !== expectedBadge) return `${notUpToDate} rows are not up to date, expected ${expectedBadge}`;
+    if (notUpToDate === 0) return (await badge.isVisible()) ? `a badge "${await badge.innerText()}" though every service is up to date` : undefined;
+    if (!(await badge.isVisible())) return `no badge on the ${containerTitle} activity bar entry`;
+    const value = (await badge.locator('.badge-content').innerText()).trim();
+    if (value !== String(notUpToDate)) return `badge "${value}", the tree has ${notUpToDate} services not up to date`;
+    const label = await activityBarItem(page, containerTitle).getAttribute('aria-label');
+    const sentence = `${notUpToDate} ${notUpToDate === 1 ? 'service is' : 'services are'} not up to date`;
+    if (!label?.includes(sentence)) return `activity bar entry labelled "${label}", expected it to say "${sentence}"`;
+    return undefined;
+  }, page);
+}
+
+const COORDINATOR = 'prediction-coordinator';
+
+function skipUnlessDeployContributed(commands: readonly string[]): void {
+  if (!commands.includes(DEPLOY_COMMAND)) throw new UiSkip(`${DEPLOY_COMMAND} is not contributed in package.json yet`);
+}
+
+/** VS Code's answer (console, no notification) to clicking a contributed command that no extension registered. */
+function deployNotRegistered(ctx: UiContext): SkipWhen {
+  return {
+    pattern: new RegExp(`command '${DEPLOY_COMMAND.replace('.', '\\.')}' not found`, 'i'),
+    reason: `${DEPLOY_COMMAND} is contributed but the extension does not register it yet`,
+    consoleLines: ctx.consoleLines,
+  };
+}
+
+async function resetEmulator(emulatorUrl: string): Promise<void> {
+  const response = await fetch(`${emulatorUrl}/control/reset`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`emulator reset: HTTP ${response.status}`);
+}
+
+/** Hovers the service's row and clicks its inline Deploy action (what a person does). */
+async function clickInlineDeploy(page: Page, service: string): Promise<void> {
+  const row = serviceRow(page, service);
+  await row.hover();
+  const button = row.locator('.actions .action-label[aria-label="Deploy"]');
+  await button.waitFor({ state: 'visible', timeout: 10_000 });
+  await button.click();
+}
+
+function revisionNames(service: EmulatorRunService): string[] {
+  return service.revisions.map((r) => r.name);
 }
 
 export const UI_PAGES: UiPage[] = [
@@ -107,6 +338,51 @@ export const UI_PAGES: UiPage[] = [
           }
         },
       },
+      {
+        name: 'each row shows its verdict: prediction-coordinator "53 behind · <sha> · Nd ago" with the warning icon, the others their commit with the pass icon',
+        timeoutMs: 75_000,
+        run: everyRowShowsItsVerdict,
+      },
+      {
+        name: 'the status bar reads "1 stale · 4 ok" and the activity bar badge 1, as the rows do',
+        timeoutMs: 45_000,
+        run: (ctx) => summaryAndBadgeMatchTree(ctx, expectedSummary(expectedDemoRows(ctx.demo.services, Date.now())), 1),
+      },
+      {
+        name: "Deploy on prediction-coordinator's row runs the script in a terminal and ends verified at HEAD",
+        timeoutMs: 120_000,
+        afterOverview: true,
+        async run(ctx) {
+          const { page, demo, emulatorUrl, commands } = ctx;
+          skipUnlessDeployContributed(commands);
+          const before = await fetchEmulatorService(emulatorUrl, COORDINATOR);
+          assert.notEqual(servingCommitLabel(before), demo.headShort, `precondition: ${COORDINATOR} must not already serve HEAD`);
+          try {
+            await clickInlineDeploy(page, COORDINATOR);
+            const verified = await waitForNotification(page, new RegExp(`^${COORDINATOR} serves ${sha8(demo.head)} from (${COORDINATOR}-\\d{5}-[a-z0-9]+) \\(100% of traffic\\)\\.`), 90_000, deployNotRegistered(ctx));
+            const revision = verified[1]!;
+            // The deploy command ran as a task in the integrated terminal, named after the service.
+            await page.locator('.part.panel').getByText(`Deploy ${COORDINATOR}`).first().waitFor({ state: 'visible', timeout: 5_000 });
+            const after = await fetchEmulatorService(emulatorUrl, COORDINATOR);
+            assert.ok(!revisionNames(before).includes(revision), `${revision} existed before the deploy`);
+            assert.equal(after.latestCreatedRevision, revision, 'the revision the notification names is the one the script created');
+            assert.equal(servingCommitLabel(after), demo.headShort, `${COORDINATOR} serves 100% from a revision labelled HEAD's short SHA`);
+            await until(`${COORDINATOR}'s row up to date at HEAD`, 30_000, async () => {
+              const row = await readRow(page, COORDINATOR);
+              if (!row) return 'no row';
+              const description = new RegExp(`^${sha8(demo.head)} · (\\d+s ago|\\d+m ago|just now)$`);
+              if (row.ariaLabel !== `${COORDINATOR}: up to date` || !row.icons.includes('pass') || !description.test(row.description)) {
+                return `"${row.ariaLabel}", codicon-${row.icons.join('/')}, "${row.description}"`;
+              }
+              return undefined;
+            }, page);
+            await summaryAndBadgeMatchTree(ctx, `${demo.services.length} ok`, 0);
+          } finally {
+            // Later pages and runs start from the demo's scenario again.
+            await resetEmulator(emulatorUrl);
+          }
+        },
+      },
     ],
     /** For the README: a wider side bar so verdicts are readable, the configuration open beside it. */
     async beforeOverview({ page }) {
@@ -128,5 +404,79 @@ export const UI_PAGES: UiPage[] = [
       await page.locator('.editor-group-container .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 10_000 });
       await page.waitForTimeout(1_000);
     },
+  },
+  {
+    name: 'no-config',
+    profile: 'trusted',
+    folder: 'empty',
+    checks: [
+      { name: 'the workbench opens a repository without cloud-run-drift.json', timeoutMs: 90_000, run: workbenchOpens },
+      {
+        name: 'the Services view shows the welcome text and its Create button, no rows and no status bar item',
+        timeoutMs: 60_000,
+        async run({ page, containerTitle }) {
+          await openContainer(page, containerTitle);
+          const welcome = page.locator('.part.sidebar .welcome-view-content');
+          await welcome.getByText('No cloud-run-drift.json found.', { exact: false }).waitFor({ state: 'visible', timeout: 40_000 });
+          await welcome.locator('.monaco-button', { hasText: 'Create from Cloud Run Services' }).waitFor({ state: 'visible', timeout: 5_000 });
+          assert.equal(await sideBarRows(page).count(), 0, `tree rows beside the welcome view: ${(await sideBarRows(page).allInnerTexts()).join(' | ')}`);
+          assert.equal(await statusBarSummary(page).isVisible(), false, 'a drift summary in the status bar without any configuration');
+        },
+      },
+      {
+        name: 'the welcome button starts creating cloud-run-drift.json (asks for the project)',
+        timeoutMs: 30_000,
+        async run({ page }) {
+          await page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Create from Cloud Run Services' }).click();
+          const input = page.locator('.quick-input-widget');
+          await input.getByText('Create cloud-run-drift.json (1/', { exact: false }).first().waitFor({ state: 'visible', timeout: 15_000 });
+          await page.keyboard.press('Escape');
+          await input.waitFor({ state: 'hidden', timeout: 5_000 });
+        },
+      },
+    ],
+  },
+  {
+    name: 'restricted',
+    profile: 'restricted',
+    folder: 'demo',
+    checks: [
+      { name: 'the workbench opens the demo workspace in Restricted Mode', timeoutMs: 90_000, run: workbenchOpens },
+      {
+        name: 'verdicts still show in Restricted Mode: every row its verdict, icon and description',
+        timeoutMs: 75_000,
+        run: everyRowShowsItsVerdict,
+      },
+      {
+        name: 'the status bar and the badge still count the stale service',
+        timeoutMs: 45_000,
+        run: (ctx) => summaryAndBadgeMatchTree(ctx, expectedSummary(expectedDemoRows(ctx.demo.services, Date.now())), 1),
+      },
+      {
+        name: "Deploy on a row is refused with the Restricted Mode reason: no terminal, no new revision",
+        timeoutMs: 60_000,
+        async run(ctx) {
+          const { page, demo, emulatorUrl, commands } = ctx;
+          skipUnlessDeployContributed(commands);
+          const before = await fetchEmulatorService(emulatorUrl, COORDINATOR);
+          try {
+            await clickInlineDeploy(page, COORDINATOR);
+            await waitForNotification(page, /Restricted Mode does not allow.*\[Manage Workspace Trust\]/, 20_000, deployNotRegistered(ctx));
+            // Long enough for the demo script to have created a revision had it been started.
+            await page.waitForTimeout(4_000);
+            const after = await fetchEmulatorService(emulatorUrl, COORDINATOR);
+            assert.deepEqual(revisionNames(after), revisionNames(before), 'the deploy script ran: the emulator has a new revision');
+            assert.equal(servingCommitLabel(after), servingCommitLabel(before));
+            assert.equal(await page.locator('.part.panel').getByText(`Deploy ${COORDINATOR}`).count(), 0, 'a deploy terminal opened in Restricted Mode');
+            const coordinator = expectedDemoRows(demo.services, Date.now()).find((r) => r.name === COORDINATOR)!;
+            const problem = await rowProblem(page, coordinator);
+            assert.equal(problem, undefined, problem);
+          } finally {
+            const now = await fetchEmulatorService(emulatorUrl, COORDINATOR).catch(() => undefined);
+            if (!now || revisionNames(now).join() !== revisionNames(before).join()) await resetEmulator(emulatorUrl);
+          }
+        },
+      },
+    ],
   },
 ];

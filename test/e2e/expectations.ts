@@ -1,0 +1,107 @@
+// What the editor must show for the demo workspace, derived from the facts the demo builder
+// reports (each service's deployed commit, deploy time and commits behind), not from the
+// extension's own formatting code: the UI checks (driver, Node 20) and the extension-host suites
+// (Node 24) both assert against these. No runtime imports, so both sides bundle it freely.
+import type { DemoServiceState } from '../../src/emulator/demo/workspace';
+
+export interface ExpectedRow {
+  name: string;
+  status: 'stale' | 'up-to-date';
+  /** How the row's accessible name ends (`prediction-coordinator: stale`). */
+  statusLabel: 'stale' | 'up to date';
+  /** The product icon (ThemeIcon id, codicon class `codicon-<id>`). */
+  icon: 'warning' | 'pass';
+  /** The ThemeColor id the icon is drawn in. */
+  color: 'list.warningForeground' | 'testing.iconPassed';
+  commitsBehind: number;
+  /** The description beside the name; a few variants, so a minute boundary crossed mid-test is no failure. */
+  descriptions: string[];
+}
+
+/** `Nd ago` and friends, the spec's wording: seconds, minutes, hours under 48, then days. */
+export function ageText(iso: string, nowMs: number): string {
+  const seconds = Math.round((nowMs - Date.parse(iso)) / 1000);
+  if (seconds < 0) return 'just now';
+  if (seconds < 60) return `${seconds}s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ago`;
+  return `${Math.floor(hours / 24)}d ago`;
+}
+
+/** The age as it may read at any moment within two minutes of `nowMs`. */
+export function ageTexts(iso: string, nowMs: number): string[] {
+  return [...new Set([-120_000, -60_000, 0, 60_000].map((d) => ageText(iso, nowMs + d)))];
+}
+
+/** The tree shows commits as the first 8 hex digits of the full SHA. */
+export function sha8(sha: string): string {
+  return sha.slice(0, 8);
+}
+
+/** `53 behind · 5e32cc34 · 14d ago` for a stale service, `db972341 · 5d ago` for an up-to-date one. */
+export function expectedRow(service: Pick<DemoServiceState, 'name' | 'deployedCommit' | 'deployedAt' | 'commitsBehind'>, nowMs: number): ExpectedRow {
+  const stale = service.commitsBehind > 0;
+  const lead = stale ? `${service.commitsBehind} behind · ` : '';
+  return {
+    name: service.name,
+    status: stale ? 'stale' : 'up-to-date',
+    statusLabel: stale ? 'stale' : 'up to date',
+    icon: stale ? 'warning' : 'pass',
+    color: stale ? 'list.warningForeground' : 'testing.iconPassed',
+    commitsBehind: service.commitsBehind,
+    descriptions: ageTexts(service.deployedAt, nowMs).map((age) => `${lead}${sha8(service.deployedCommit)} · ${age}`),
+  };
+}
+
+export function expectedDemoRows(services: readonly DemoServiceState[], nowMs: number): ExpectedRow[] {
+  return services.map((s) => expectedRow(s, nowMs));
+}
+
+/** The status bar summary for stale and up-to-date rows: worst first, `ok` last (`1 stale · 4 ok`). */
+export function expectedSummary(rows: readonly Pick<ExpectedRow, 'status'>[]): string {
+  const stale = rows.filter((r) => r.status === 'stale').length;
+  const ok = rows.filter((r) => r.status === 'up-to-date').length;
+  return [stale > 0 ? `${stale} stale` : '', ok > 0 ? `${ok} ok` : ''].filter(Boolean).join(' · ');
+}
+
+/** The label-unchanged failure, word for word as issue 6 asks ("ends with the specific error"). */
+export function labelUnchangedMessage(service: string, servedSha: string, expectedSha: string): string {
+  return `the deploy script exited 0 but ${service} still serves ${sha8(servedSha)} (expected ${sha8(expectedSha)})`;
+}
+
+/** The command id the deploy tests need; they skip, saying so, while it is not contributed. */
+export const DEPLOY_COMMAND = 'cloudRunDrift.deploy';
+export const DEPLOY_SKIP_CONFIRMATION_SETTING = 'cloudRunDrift.deploy.skipConfirmationWhenClean';
+
+/** A service's state in the emulator (GET /control/state → run.services[]), the fields the tests read. */
+export interface EmulatorRunService {
+  project: string;
+  region: string;
+  name: string;
+  latestCreatedRevision: string | null;
+  latestReadyRevision: string | null;
+  serving: { revision: string; percent: number }[];
+  revisions: { name: string; labels: Record<string, string>; state: string }[];
+}
+
+export interface EmulatorState {
+  run: { services: EmulatorRunService[] };
+}
+
+export async function fetchEmulatorService(emulatorUrl: string, name: string): Promise<EmulatorRunService> {
+  const response = await fetch(`${emulatorUrl}/control/state`, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET /control/state: HTTP ${response.status}`);
+  const state = (await response.json()) as EmulatorState;
+  const service = state.run.services.find((s) => s.name === name);
+  if (!service) throw new Error(`the emulator has no service ${name}: ${state.run.services.map((s) => s.name).join(', ')}`);
+  return service;
+}
+
+/** The commit label of the revision serving 100% of the service's traffic (undefined when traffic is split or unlabeled). */
+export function servingCommitLabel(service: EmulatorRunService, commitLabel = 'commit-sha'): string | undefined {
+  const full = service.serving.find((s) => s.percent === 100);
+  if (!full) return undefined;
+  return service.revisions.find((r) => r.name === full.revision)?.labels[commitLabel];
+}

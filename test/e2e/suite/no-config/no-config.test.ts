@@ -1,0 +1,37 @@
+// A git repository without cloud-run-drift.json: the extension activates when its view is opened
+// (not by workspaceContains), reports `noConfig` and an empty tree (so the welcome view shows; the
+// UI check sees its text and button), and picks the file up as soon as one is created.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { driftApi, e2eContext, waitFor } from '../helpers';
+
+suite('no configuration', () => {
+  test('opening the Services view activates the extension: state noConfig, no rows, no result', async () => {
+    const ctx = e2eContext();
+    assert.equal(fs.existsSync(path.join(ctx.folder.dir, 'cloud-run-drift.json')), false);
+    await vscode.commands.executeCommand('workbench.view.extension.cloudRunDrift');
+    const api = await driftApi();
+    await waitFor(`state noConfig (is ${api.getState()})`, () => api.getState() === 'noConfig', 20_000);
+    assert.deepEqual(api.getTreeSnapshot(), []);
+    assert.equal(api.getLastResult(), undefined);
+    await vscode.commands.executeCommand('cloudRunDrift.refresh');
+    assert.equal(api.getState(), 'noConfig', 'a refresh without a configuration stays noConfig');
+  });
+
+  test('creating cloud-run-drift.json replaces the welcome with the service; deleting it brings noConfig back', async function () {
+    this.timeout(60_000);
+    const ctx = e2eContext();
+    const file = path.join(ctx.folder.dir, 'cloud-run-drift.json');
+    const api = await driftApi();
+    try {
+      const config = { project: 'demo-project', region: 'us-west2', services: { 'svc-e2e': {} }, endpoints: { run: ctx.emulatorUrl } };
+      fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+      await waitFor(`state ready with svc-e2e (state ${api.getState()})`, () => api.getState() === 'ready' && api.getTreeSnapshot().some((n) => n.label === 'svc-e2e'), 30_000);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    await waitFor(`state noConfig again (state ${api.getState()})`, () => api.getState() === 'noConfig' && api.getTreeSnapshot().length === 0, 30_000);
+  });
+});
