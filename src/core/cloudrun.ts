@@ -49,6 +49,13 @@ const NOT_FOUND = 5;
 const PERMISSION_DENIED = 7;
 const UNAUTHENTICATED = 16;
 
+/**
+ * Requests in flight at once. High enough that a hundred services cost two dependent round trips
+ * (service, then its revisions), low enough to stay far below the Admin API's per-minute read quota
+ * and the process's socket limits.
+ */
+export const DEFAULT_CONCURRENCY = 128;
+
 export interface ReaderOptions {
   /** Requests in flight at once across all services. */
   concurrency?: number;
@@ -76,6 +83,7 @@ export function createCloudRunReader(endpoints: Endpoints, options: ReaderOption
 
 class SdkCloudRunReader implements CloudRunReader {
   private clients: Promise<Clients> | undefined;
+  private readonly settledRevisions = new Map<string, RevisionFacts>();
   private readonly limit: Semaphore;
   private readonly timeoutMs: number;
 
@@ -83,7 +91,7 @@ class SdkCloudRunReader implements CloudRunReader {
     private readonly endpoints: Endpoints,
     options: ReaderOptions,
   ) {
-    this.limit = new Semaphore(options.concurrency ?? 64);
+    this.limit = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.timeoutMs = options.timeoutMs ?? 20_000;
   }
 
@@ -111,10 +119,15 @@ class SdkCloudRunReader implements CloudRunReader {
       const revisions: Record<string, RevisionFacts> = {};
       const fetched = await Promise.all(
         [...wanted].map(async (revision) => {
-          const [found] = await this.limit.run(() =>
-            clients.revisions.getRevision({ name: `${name}/revisions/${revision}` }, this.callOptions()),
-          );
-          return revisionFacts(found);
+          const resource = `${name}/revisions/${revision}`;
+          const settled = this.settledRevisions.get(resource);
+          if (settled) return settled;
+          const [found] = await this.limit.run(() => clients.revisions.getRevision({ name: resource }, this.callOptions()));
+          const facts = revisionFacts(found);
+          // Cloud Run revisions are immutable (the v2 API has no UpdateRevision); once Ready has
+          // succeeded or failed nothing we read can change, so a warm refresh costs one round trip.
+          if (facts.ready || facts.failed) this.settledRevisions.set(resource, facts);
+          return facts;
         }),
       );
       for (const facts of fetched) revisions[facts.name] = facts;
