@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openDemoInBrowserEditor, type OpenedEditor } from './demo/open-editor';
 import { buildDemoWorkspace, type DemoWorkspace } from './demo/workspace';
-import { startEmulator, type RunningEmulator } from './server';
+import { startEmulator, type ModuleSelection, type RunningEmulator } from './server';
 
 export { buildDemoWorkspace, loadDemoScenario, type DemoWorkspace, type DemoServiceState, type DemoEndpoints } from './demo/workspace';
 
@@ -21,6 +21,8 @@ export interface StartDemoOptions {
   /** Emulator HTTP port; default 8123, falling back to a free port when it is taken. 0 = free port. */
   port?: number;
   grpcPort?: number;
+  /** Which emulated APIs to run; tests that only deploy leave Logging and BigQuery out. */
+  modules?: ModuleSelection;
 }
 
 export interface RunningDemo {
@@ -35,7 +37,7 @@ export interface RunningDemo {
  * POST /control/reset on the emulator returns to this seeded state.
  */
 export async function startDemo(options: StartDemoOptions = {}): Promise<RunningDemo> {
-  const emulator = await startEmulatorPreferringPort(options.port ?? 8123, options.grpcPort ?? 0);
+  const emulator = await startEmulatorPreferringPort(options.port ?? 8123, options.grpcPort ?? 0, options.modules);
   try {
     const workspace = await buildDemoWorkspace({
       dir: options.dir,
@@ -49,13 +51,13 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
   }
 }
 
-async function startEmulatorPreferringPort(port: number, grpcPort: number): Promise<RunningEmulator> {
+async function startEmulatorPreferringPort(port: number, grpcPort: number, modules: ModuleSelection | undefined): Promise<RunningEmulator> {
   try {
-    return await startEmulator({ scenario: {}, port, grpcPort });
+    return await startEmulator({ scenario: {}, port, grpcPort, modules });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
     process.stderr.write(`demo: port ${port} is taken; using a free port instead\n`);
-    return startEmulator({ scenario: {}, port: 0, grpcPort });
+    return startEmulator({ scenario: {}, port: 0, grpcPort, modules });
   }
 }
 

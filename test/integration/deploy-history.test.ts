@@ -7,8 +7,8 @@ import { CloudRunError, createCloudRunReader, type CloudRunReader, type ServiceR
 import { loadConfig, type DriftConfig } from '../../src/core/config';
 import { formatAge, historyLine, readDeploymentHistory } from '../../src/core/deploy/history';
 import { GitRepository } from '../../src/core/git';
-import { buildDemoWorkspace, loadDemoScenario, type DemoWorkspace } from '../../src/emulator/demo';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startDemo, type DemoWorkspace } from '../../src/emulator/demo';
+import type { RunningEmulator } from '../../src/emulator/server';
 
 const COORDINATOR = 'prediction-coordinator';
 
@@ -21,9 +21,7 @@ describe('deployment history', () => {
   let ref: ServiceRef;
 
   before(async () => {
-    emulator = await startEmulator({ port: 0, scenario: {}, modules: { logging: false, bigquery: false } });
-    workspace = await buildDemoWorkspace({ endpoints: { run: emulator.httpUrl } });
-    await loadDemoScenario(emulator.httpUrl, workspace);
+    ({ emulator, workspace } = await startDemo({ port: 0, modules: { logging: false, bigquery: false } }));
     config = await loadConfig(workspace.configFile);
     git = await GitRepository.open(workspace.dir);
     reader = createCloudRunReader(config.endpoints);

@@ -13,8 +13,8 @@ import { planDeployAll } from '../../src/core/deploy/plan';
 import { prepareDeploy } from '../../src/core/deploy/prepare';
 import { deployAll, DeployQueue, runDeploy, type DeployExecutor, type DeployProgress, type DeployResult, type RunDeployOptions } from '../../src/core/deploy/runner';
 import { GitRepository } from '../../src/core/git';
-import { buildDemoWorkspace, loadDemoScenario, type DemoWorkspace } from '../../src/emulator/demo';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startDemo, type DemoWorkspace } from '../../src/emulator/demo';
+import type { RunningEmulator } from '../../src/emulator/server';
 
 const COORDINATOR = 'prediction-coordinator';
 /** Each deploy runs the script (two node processes) and polls; the machine may be busy. */
@@ -61,9 +61,7 @@ describe('runDeploy against the demo', () => {
   const coordinator = (): DemoWorkspace['services'][number] => workspace.services.find((s) => s.name === COORDINATOR)!;
 
   before(async () => {
-    emulator = await startEmulator({ port: 0, scenario: {}, modules: { logging: false, bigquery: false } });
-    workspace = await buildDemoWorkspace({ endpoints: { run: emulator.httpUrl } });
-    await loadDemoScenario(emulator.httpUrl, workspace);
+    ({ emulator, workspace } = await startDemo({ port: 0, modules: { logging: false, bigquery: false } }));
     config = await loadConfig(workspace.configFile);
     git = await GitRepository.open(workspace.dir);
     reader = createCloudRunReader(config.endpoints);
@@ -231,9 +229,7 @@ describe('deployAll against the demo', () => {
   let reader: CloudRunReader;
 
   before(async () => {
-    emulator = await startEmulator({ port: 0, scenario: {}, modules: { logging: false, bigquery: false } });
-    workspace = await buildDemoWorkspace({ endpoints: { run: emulator.httpUrl } });
-    await loadDemoScenario(emulator.httpUrl, workspace);
+    ({ emulator, workspace } = await startDemo({ port: 0, modules: { logging: false, bigquery: false } }));
     // The pipeline deploys scrapers before processors before predictors: dependsOn says so, listed
     // in an order where config order alone would get it wrong.
     const raw = JSON.parse(fs.readFileSync(workspace.configFile, 'utf8')) as { services: Record<string, { dependsOn?: string[] }> };

@@ -13,8 +13,8 @@ import { createBashExecutor } from '../../src/core/deploy/bash';
 import { prepareDeploy } from '../../src/core/deploy/prepare';
 import { runDeploy, type DeployExecutor, type RunDeployOptions } from '../../src/core/deploy/runner';
 import { GitRepository } from '../../src/core/git';
-import { buildDemoWorkspace, loadDemoScenario, type DemoWorkspace } from '../../src/emulator/demo';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startDemo, type DemoWorkspace } from '../../src/emulator/demo';
+import type { RunningEmulator } from '../../src/emulator/server';
 
 const COORDINATOR = 'prediction-coordinator';
 const TEST_TIMEOUT_MS = 180_000;
@@ -60,9 +60,7 @@ describe('hostile values never reach a shell', () => {
     const [c1, c2, c3] = canaries;
     // The repository itself lives in a folder whose name is a shell injection.
     const hostileFolder = path.join(sandbox, `repo $(touch ${c1}) \`touch ${c2}\` ; touch ${c3} 'q' "dq" \\ ünï 🚀\nnext line`);
-    emulator = await startEmulator({ port: 0, scenario: {}, modules: { logging: false, bigquery: false } });
-    workspace = await buildDemoWorkspace({ dir: hostileFolder, endpoints: { run: emulator.httpUrl } });
-    await loadDemoScenario(emulator.httpUrl, workspace);
+    ({ emulator, workspace } = await startDemo({ dir: hostileFolder, port: 0, modules: { logging: false, bigquery: false } }));
     config = await loadConfig(workspace.configFile);
     git = await GitRepository.open(workspace.dir);
     reader = createCloudRunReader(config.endpoints);

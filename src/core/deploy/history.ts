@@ -11,6 +11,7 @@
 // served, LATEST resolved); commits from resolving each commit label in the local repository, so
 // the subject appears only for commits this clone has. Labels are shown, never executed.
 import type { CloudRunReader, ServiceRef } from '../cloudrun';
+import { relativeTime } from '../format';
 import type { GitRepository } from '../git';
 import type { RevisionFacts } from '../model';
 import { short } from '../verdict';
@@ -87,12 +88,8 @@ export function formatAge(createTime: string | null, now: number): string | null
   if (!createTime) return null;
   const ms = now - Date.parse(createTime);
   if (!Number.isFinite(ms)) return null;
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes}m ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h ago`;
-  return `${Math.floor(hours / 24)}d ago`;
+  // A history row says "just now" rather than counting seconds; beyond that, the age reads as everywhere else.
+  return ms < 60_000 ? 'just now' : relativeTime(createTime, new Date(now));
 }
 
 /** A tree row: label `1a2b3c4d fix merge` (or the revision when unlabeled), description with age, traffic and state. */
