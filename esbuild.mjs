@@ -2,9 +2,12 @@
 // loads on first use, so activating the extension or printing CLI usage never parses it.
 import * as esbuild from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
+const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
@@ -38,6 +41,16 @@ const precompiledValidatorPlugin = {
   },
 };
 
+/** The Run bundle's `google-gax` is the REST-only subset in src/sdk/gax-rest-only.ts (no gRPC stack). */
+const restOnlyGaxPlugin = {
+  name: 'rest-only-gax',
+  setup(build) {
+    build.onResolve({ filter: /^google-gax$/ }, () => ({ path: new URL('./src/sdk/gax-rest-only.ts', import.meta.url).pathname }));
+    // Not in google-gax's `exports` map, but a plain file of the installed package.
+    build.onResolve({ filter: /^google-gax\/build\/src\/util$/ }, () => ({ path: join(dirname(require.resolve('google-gax/fallback')), 'util.js') }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -56,7 +69,7 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'], plugins: [lazySdkPlugin, precompiledValidatorPlugin] },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [lazySdkPlugin, precompiledValidatorPlugin], banner: { js: '#!/usr/bin/env node' } },
   // The SDK bundles are minified even in development: they are third-party code and size dominates load time.
-  { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false },
+  { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin] },
   { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false },
 ];
 
