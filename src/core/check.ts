@@ -1,6 +1,6 @@
 import type { CloudRunReader } from './cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
-import type { GitRepository, RangeFacts } from './git';
+import type { GitRepository } from './git';
 import type { CheckResult, CommitInfo, ServiceLookup } from './model';
 import { computeVerdict } from './verdict';
 
@@ -32,8 +32,8 @@ export function selectServices(config: DriftConfig, names: string[] | undefined)
 
 /**
  * Checks every selected service. API calls for all services and the repository's HEAD and status
- * run at once; then one git process resolves every label, and each distinct deployed commit costs
- * one (cached) range read however many services share it.
+ * run at once; then one git process resolves every label, and the distinct deployed commits' ranges
+ * are read in one walk (cached per commit pair) however many services share them.
  */
 export async function checkServices(config: DriftConfig, deps: CheckDeps, options: CheckOptions = {}): Promise<CheckResult> {
   const services = selectServices(config, options.services);
@@ -54,7 +54,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
 
   const needsLastPathCommit = services.map((_, i) => servingLabels(lookups[i]!, config.commitLabel).includes(null));
   const [ranges, commits, lastPathCommits] = await Promise.all([
-    Promise.all(deployedShas.map(async (sha) => [sha, await git.range(sha, head)] as const)).then((entries) => new Map<string, RangeFacts>(entries)),
+    git.ranges(deployedShas, head),
     git.describeCommits(deployedShas),
     Promise.all(services.map((s, i) => (needsLastPathCommit[i] ? git.lastCommitTouching(s.paths, head) : Promise.resolve<CommitInfo | null>(null)))),
   ]);

@@ -184,6 +184,58 @@ export class GitRepository {
     return cached;
   }
 
+  /**
+   * The ranges from several deployed commits to HEAD. Ranges to one HEAD overlap (a service
+   * deployed last week shares most of its range with one deployed yesterday), so the ones not yet
+   * cached are read together: one walk from HEAD down to the deployed commits' common base, whose
+   * commits and files each range then takes its part of. A deployed commit that is not an ancestor
+   * of HEAD (another branch) is read on its own.
+   */
+  async ranges(deployed: string[], head: string): Promise<Map<string, RangeFacts>> {
+    const unique = [...new Set(deployed)];
+    const missing = unique.filter((sha) => !this.rangeCache.has(`${sha}..${head}`));
+    if (missing.length >= 2) {
+      const shared = this.readSharedRanges(missing, head).catch(() => new Map<string, RangeFacts>());
+      for (const sha of missing) {
+        const key = `${sha}..${head}`;
+        const facts = shared.then((found) => found.get(sha) ?? this.readRange(sha, head));
+        facts.catch(() => this.rangeCache.delete(key));
+        this.rangeCache.set(key, facts);
+      }
+    }
+    return new Map(await Promise.all(unique.map(async (sha) => [sha, await this.range(sha, head)] as const)));
+  }
+
+  /** See ranges(): the ancestors of HEAD among `deployed` get their facts; the others are left out. */
+  private async readSharedRanges(deployed: string[], head: string): Promise<Map<string, RangeFacts>> {
+    const found = new Map<string, RangeFacts>();
+    const { stdout: baseOut } = await this.git(['merge-base', '--octopus', '--all', head, ...deployed], { allowExitCodes: [1] });
+    const bases = baseOut.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
+    // No common base (unrelated histories): a walk would cover all of HEAD's history.
+    if (bases.length === 0) return found;
+    const log = await this.git(['log', '--no-renames', '-z', '--name-only', `--format=${RECORD}%P${FIELD}${COMMIT_FORMAT}`, head, '--not', ...bases]);
+    const walked = parseLogWithParents(log.stdout);
+    const bySha = new Map(walked.map((entry) => [entry.commit.sha, entry]));
+    for (const sha of deployed) {
+      // Every base is an ancestor of each deployed commit, so one that is itself a base is the only
+      // base and its range is the whole walk; one outside the walk and not a base is not an ancestor.
+      if (!bySha.has(sha) && !bases.includes(sha)) continue;
+      const reachable = new Set<string>();
+      const pending = [sha];
+      while (pending.length > 0) {
+        const next = pending.pop()!;
+        const entry = bySha.get(next);
+        // Commits outside the walk are below the base, so already outside every range.
+        if (!entry || reachable.has(next)) continue;
+        reachable.add(next);
+        pending.push(...entry.parents);
+      }
+      const commits = walked.filter((entry) => entry.parents.length <= 1 && !reachable.has(entry.commit.sha)).map(({ commit, files }) => ({ commit, files }));
+      found.set(sha, { isAncestor: true, commits });
+    }
+    return found;
+  }
+
   private async readRange(deployed: string, head: string): Promise<RangeFacts> {
     const [ancestry, log] = await Promise.all([
       this.git(['merge-base', '--is-ancestor', deployed, head], { allowExitCodes: [1] }),
@@ -255,6 +307,22 @@ export function parseLogWithFiles(stdout: string): { commit: CommitInfo; files: 
     if (!commit) continue;
     const files = rest.map((f) => f.replace(/^\n+/, '')).filter(Boolean);
     out.push({ commit, files });
+  }
+  return out;
+}
+
+/** Parses `git log -z --name-only --format=<RS>%P<US><commit fields>`: parents, commit and files of each record. */
+export function parseLogWithParents(stdout: string): { commit: CommitInfo; parents: string[]; files: string[] }[] {
+  const out: { commit: CommitInfo; parents: string[]; files: string[] }[] = [];
+  for (const chunk of stdout.split(RECORD)) {
+    if (!chunk.trim()) continue;
+    const [header = '', ...rest] = chunk.split('\0');
+    const separator = header.indexOf(FIELD);
+    const commit = parseCommit(header.slice(separator + 1));
+    if (separator < 0 || !commit) continue;
+    const parents = header.slice(0, separator).split(' ').filter((p) => /^[0-9a-f]{40,64}$/.test(p));
+    const files = rest.map((f) => f.replace(/^\n+/, '')).filter(Boolean);
+    out.push({ commit, parents, files });
   }
   return out;
 }

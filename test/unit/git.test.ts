@@ -125,3 +125,59 @@ describe('untrusted repositories', () => {
     }
   });
 });
+
+describe('ranges read together (real git, branchy history)', () => {
+  let repo: TempRepo;
+  let commits: string[];
+  let diverged: string;
+
+  /** A deterministic history of side branches merged back (no fast-forward), so ranges overlap across merges. */
+  before(() => {
+    repo = createTempRepo();
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    commits = [repo.commit('root', { 'a/f': '0', 'b/f': '0' })];
+    for (let round = 0; round < 6; round++) {
+      const branch = `side-${round}`;
+      repo.git('checkout', '-q', '-b', branch);
+      for (let i = 0; i < 1 + random(3); i++) commits.push(repo.commit(`${branch} ${i}`, { [`${random(2) ? 'a' : 'b'}/s${round}-${i}`]: String(i) }));
+      repo.git('checkout', '-q', 'main');
+      for (let i = 0; i < random(3); i++) commits.push(repo.commit(`main ${round}.${i}`, { [`${random(2) ? 'a' : 'b'}/m${round}-${i}`]: String(i) }));
+      repo.git('merge', '-q', '--no-ff', '-m', `merge ${branch}`, branch);
+      commits.push(repo.head());
+    }
+    repo.git('checkout', '-q', '-b', 'elsewhere', commits[3]!);
+    diverged = repo.commit('not on main', { 'a/elsewhere': '1' });
+    repo.git('checkout', '-q', 'main');
+  });
+  after(() => repo.cleanup());
+
+  it('gives every deployed commit the same facts as reading its range alone', async () => {
+    const head = repo.head();
+    const samples = [[commits[0]!, commits[5]!, commits[9]!], [commits[2]!, commits[4]!, diverged, head], [head, commits[1]!], [commits[7]!, commits[8]!, commits[12]!, commits[15]!]];
+    for (const deployed of samples) {
+      const together = await (await GitRepository.open(repo.dir)).ranges(deployed, head);
+      const alone = await GitRepository.open(repo.dir);
+      for (const sha of deployed) {
+        assert.deepEqual(together.get(sha), await alone.range(sha, head), `range of ${sha.slice(0, 8)} among ${deployed.map((d) => d.slice(0, 8)).join(',')}`);
+      }
+      // And against git's own answer, so the two paths cannot agree on a shared mistake.
+      for (const sha of deployed) {
+        const expected = repo.git('log', '--no-merges', '--format=%H', `${sha}..${head}`).split('\n').filter(Boolean);
+        assert.deepEqual(together.get(sha)!.commits.map((c) => c.commit.sha), expected);
+      }
+    }
+  });
+
+  it('marks a commit from another branch as not an ancestor, and fills the cache for later calls', async () => {
+    const git = await GitRepository.open(repo.dir);
+    const head = repo.head();
+    const first = await git.ranges([diverged, commits[2]!], head);
+    assert.equal(first.get(diverged)!.isAncestor, false);
+    assert.equal(first.get(commits[2]!)!.isAncestor, true);
+    assert.strictEqual(await git.range(commits[2]!, head), first.get(commits[2]!), 'a later single read is served from the cache');
+  });
+});
