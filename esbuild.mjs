@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
+import { pruneRunProtos } from './build/prune-run-protos.mjs';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const require = createRequire(import.meta.url);
@@ -51,6 +52,17 @@ const restOnlyGaxPlugin = {
   },
 };
 
+/** The Run bundle's protos.json holds only what the Services and Revisions clients use (build/prune-run-protos.mjs). */
+const prunedRunProtosPlugin = {
+  name: 'pruned-run-protos',
+  setup(build) {
+    build.onLoad({ filter: /@google-cloud\/run\/build\/protos\/protos\.json$/ }, (args) => ({
+      contents: JSON.stringify(pruneRunProtos(JSON.parse(readFileSync(args.path, 'utf8')))),
+      loader: 'json',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -69,7 +81,7 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'], plugins: [lazySdkPlugin, precompiledValidatorPlugin] },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [lazySdkPlugin, precompiledValidatorPlugin], banner: { js: '#!/usr/bin/env node' } },
   // The SDK bundles are minified even in development: they are third-party code and size dominates load time.
-  { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin] },
+  { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, prunedRunProtosPlugin] },
   { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false },
 ];
 

@@ -1,0 +1,55 @@
+// Shrinks @google-cloud/run's protos.json to what the two clients we bundle can use.
+// The file describes every Cloud Run v2 API (builds, jobs, executions, tasks, worker pools...); each
+// client parses all of it (protobuf.Root.fromJSON) when it is constructed, and hashes its JSON text to
+// look it up in gax's cache. Keeping only the types reachable from the Services and Revisions
+// services, plus the shared google.api/protobuf/rpc/longrunning packages the clients' long-running
+// operations and errors use, halves the file and the parse.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const protobuf = require('protobufjs');
+
+const SERVICES = ['google.cloud.run.v2.Services', 'google.cloud.run.v2.Revisions'];
+const WHOLE_PACKAGES = ['google.api', 'google.protobuf', 'google.rpc', 'google.longrunning'];
+
+export function pruneRunProtos(json) {
+  const root = protobuf.Root.fromJSON(json);
+  root.resolveAll();
+  const keep = new Set();
+  const mark = (object) => {
+    if (!object || keep.has(object)) return;
+    keep.add(object);
+    for (let parent = object.parent; parent; parent = parent.parent) keep.add(parent);
+    if (object instanceof protobuf.Type) {
+      for (const field of object.fieldsArray) mark(field.resolvedType);
+      for (const nested of object.nestedArray) mark(nested);
+    }
+    if (object instanceof protobuf.Service) {
+      for (const method of object.methodsArray) {
+        mark(method.resolvedRequestType);
+        mark(method.resolvedResponseType);
+      }
+    }
+  };
+  const markAll = (object) => {
+    mark(object);
+    for (const nested of object.nestedArray ?? []) markAll(nested);
+  };
+  for (const name of SERVICES) {
+    const service = root.lookup(name);
+    if (!service) throw new Error(`protos.json has no ${name}: @google-cloud/run changed; update build/prune-run-protos.mjs`);
+    mark(service);
+  }
+  for (const name of WHOLE_PACKAGES) {
+    const pkg = root.lookup(name);
+    if (pkg) markAll(pkg);
+  }
+  const prune = (namespace) => {
+    for (const nested of [...(namespace.nestedArray ?? [])]) {
+      if (keep.has(nested)) prune(nested);
+      else namespace.remove(nested);
+    }
+  };
+  prune(root);
+  return root.toJSON();
+}
