@@ -119,14 +119,25 @@ async function runCheck(args: string[], output: Output): Promise<number> {
       },
     }),
   );
+  const timing = process.env.CLOUD_RUN_DRIFT_TIMING ? phaseTimer(output) : undefined;
   const { config, git, reader } = await loadContext(values.config, values.repo);
+  timing?.('setup');
   try {
-    const result = await checkServices(config, { reader, git }, { services: values.service ?? [] });
+    const result = await checkServices(config, { reader, git }, { services: values.service ?? [], ...(timing ? { onPhase: timing } : {}) });
+    timing?.('verdicts');
     output.out(values.json ? JSON.stringify(toJson(result), null, 2) : formatHuman(result, Boolean(values.verbose), output.color));
     return exitCodeFor(result.services.map((s) => s.status));
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * CLOUD_RUN_DRIFT_TIMING=1: each phase's end, in ms since the process started, on stderr
+ * (`setup` includes node's own start and loading the config; `api` includes loading the SDK).
+ */
+function phaseTimer(output: Output): (phase: string) => void {
+  return (phase) => output.err(`timing ${phase} ${Math.round(performance.now())} ms`);
 }
 
 export function exitCodeFor(statuses: VerdictStatus[]): number {

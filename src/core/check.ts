@@ -13,7 +13,12 @@ export interface CheckOptions {
   /** Only these services (by name); all configured services when omitted. */
   services?: string[];
   signal?: AbortSignal;
+  /** Called as each phase ends, for timing diagnostics (the CLI's CLOUD_RUN_DRIFT_TIMING). */
+  onPhase?: (phase: CheckPhase) => void;
 }
+
+/** `api`: every service read from Cloud Run; `git-head`: HEAD and working tree; `labels`: commit labels resolved; `ranges`: commits since each deployed commit. */
+export type CheckPhase = 'api' | 'git-head' | 'labels' | 'ranges';
 
 export class UnknownServiceError extends Error {
   constructor(readonly names: string[], known: string[]) {
@@ -38,10 +43,10 @@ export function selectServices(config: DriftConfig, names: string[] | undefined)
 export async function checkServices(config: DriftConfig, deps: CheckDeps, options: CheckOptions = {}): Promise<CheckResult> {
   const services = selectServices(config, options.services);
   const { reader, git } = deps;
-  const [head, changedPaths, lookups] = await Promise.all([
-    git.head(),
-    git.changedPaths(),
-    Promise.all(services.map((s) => reader.lookupService(s))),
+  const phase = <T>(name: CheckPhase, value: T): T => (options.onPhase?.(name), value);
+  const [[head, changedPaths], lookups] = await Promise.all([
+    Promise.all([git.head(), git.changedPaths()]).then((facts) => phase('git-head', facts)),
+    Promise.all(services.map((s) => reader.lookupService(s))).then((found) => phase('api', found)),
   ]);
   options.signal?.throwIfAborted();
 
@@ -49,7 +54,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   for (const lookup of lookups) {
     for (const label of servingLabels(lookup, config.commitLabel)) if (label !== null) labels.add(label);
   }
-  const resolved = await git.resolveLabels([...labels]);
+  const resolved = phase('labels', await git.resolveLabels([...labels]));
   const deployedShas = [...new Set([...resolved.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];
 
   const needsLastPathCommit = services.map((_, i) => servingLabels(lookups[i]!, config.commitLabel).includes(null));
@@ -58,6 +63,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     git.describeCommits(deployedShas),
     Promise.all(services.map((s, i) => (needsLastPathCommit[i] ? git.lastCommitTouching(s.paths, head) : Promise.resolve<CommitInfo | null>(null)))),
   ]);
+  phase('ranges', null);
   options.signal?.throwIfAborted();
 
   return {

@@ -101,6 +101,19 @@ describe('cloud-run-drift CLI', () => {
     assert.deepEqual((JSON.parse(run.stdout) as { services: { name: string }[] }).services.map((s) => s.name), ['web']);
   });
 
+  it('CLOUD_RUN_DRIFT_TIMING prints each phase on stderr, in order, leaving stdout as it was', async () => {
+    const plain = await runCli(['check', '--json'], repo.dir);
+    const timed = await runCli(['check', '--json'], repo.dir, { ...process.env, CLOUD_RUN_DRIFT_TIMING: '1' });
+    assert.equal(timed.code, plain.code);
+    assert.deepEqual(JSON.parse(timed.stdout), JSON.parse(plain.stdout));
+    const phases = [...timed.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => ({ phase: m[1]!, ms: Number(m[2]) }));
+    assert.deepEqual(phases.map((p) => p.phase).filter((p) => p !== 'git-head'), ['setup', 'api', 'labels', 'ranges', 'verdicts']);
+    assert.ok(phases.some((p) => p.phase === 'git-head'));
+    const ordered = phases.filter((p) => p.phase !== 'git-head').map((p) => p.ms);
+    assert.deepEqual(ordered, [...ordered].sort((a, b) => a - b));
+    assert.equal(plain.stderr, '');
+  });
+
   it('exit 3 when some service cannot be checked, even with drift elsewhere', async () => {
     await emulator.control('faults', { rules: [{ api: 'run', service: 'web', httpStatus: 503, message: 'try later', times: 20 }] });
     try {
