@@ -2,12 +2,14 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkServices, UnknownServiceError } from '../core/check';
+import { defaultCodeCacheDir, saveCodeCaches } from '../core/codeCache';
 import { createCloudRunReader, type CloudRunReader } from '../core/cloudrun';
 import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, formatLogLine, openLogStream, parseSeverity, parseSince, type LogQuery } from '../core/logs';
 import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
+import { useSdkCodeCache } from '../core/sdk';
 import { short } from '../core/verdict';
 import { verifyDeployment } from '../core/verify';
 
@@ -349,9 +351,11 @@ function defaultOutput(): Output {
 }
 
 if (require.main === module) {
+  useSdkCodeCache(defaultCodeCacheDir());
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      saveCodeCaches();
     },
     (err: unknown) => {
       process.stderr.write(`cloud-run-drift: ${String(err)}\n`);

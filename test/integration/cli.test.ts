@@ -114,6 +114,22 @@ describe('cloud-run-drift CLI', () => {
     assert.equal(plain.stderr, '');
   });
 
+  it('keeps a V8 code cache of the SDK bundle in CLOUD_RUN_DRIFT_CACHE_DIR; runs with and without it agree', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-cli-cache-'));
+    try {
+      const env = { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir };
+      const first = await runCli(['check', '--json'], repo.dir, env);
+      assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => /^sdk-run-[0-9a-f]+\.v8cache$/.test(f)).length, 1);
+      const second = await runCli(['check', '--json'], repo.dir, env);
+      const uncached = await runCli(['check', '--json'], repo.dir, { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: '' });
+      assert.equal(second.code, first.code);
+      assert.deepEqual(JSON.parse(second.stdout), JSON.parse(first.stdout));
+      assert.deepEqual(JSON.parse(uncached.stdout), JSON.parse(first.stdout));
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   it('exit 3 when some service cannot be checked, even with drift elsewhere', async () => {
     await emulator.control('faults', { rules: [{ api: 'run', service: 'web', httpStatus: 503, message: 'try later', times: 20 }] });
     try {
