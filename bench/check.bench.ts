@@ -75,12 +75,29 @@ function buildWorkspace(count: number): { repo: TempRepo; scenario: unknown } {
   return { repo, scenario: { run: { services } } };
 }
 
-function timeCli(args: string[], cwd: string): number {
+interface CliRun {
+  ms: number;
+  /** When each check phase ended (ms since the process started), from CLOUD_RUN_DRIFT_TIMING. */
+  phases: Record<string, number>;
+}
+
+function timeCli(args: string[], cwd: string, cacheDir: string): CliRun {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, CLOUD_RUN_DRIFT_TIMING: '1', CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir },
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0 && result.status !== 1) throw new Error(`cli exited ${result.status}: ${result.stderr}${result.stdout}`);
-  return ms;
+  const phases = Object.fromEntries([...result.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  return { ms, phases };
+}
+
+function phaseMedians(runs: CliRun[]): Record<string, number> {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.phases)))];
+  return Object.fromEntries(names.map((name) => [name, stats(runs.map((r) => r.phases[name] ?? NaN)).median]));
 }
 
 function stats(samples: number[]): { median: number; p90: number; min: number } {
@@ -104,9 +121,14 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
     fs.writeFileSync(configPath, JSON.stringify({ ...config, endpoints: { run: emulator.url } }));
     if (latencyMs > 0) await control(emulator.url, 'faults', { rules: [], globalLatencyMs: latencyMs });
 
-    const processStart = stats(Array.from({ length: RUNS }, () => timeCli(['help'], repo.dir)));
-    timeCli(['check'], repo.dir); // warm the OS file cache; not counted
-    const cli = stats(Array.from({ length: RUNS }, () => timeCli(['check', '--json'], repo.dir)));
+    const codeCache = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
+    const processStart = stats(Array.from({ length: RUNS }, () => timeCli(['help'], repo.dir, '').ms));
+    timeCli(['check'], repo.dir, codeCache); // warms the OS file cache and writes the V8 code cache; not counted
+    const cliRuns = Array.from({ length: RUNS }, () => timeCli(['check', '--json'], repo.dir, codeCache));
+    const cli = stats(cliRuns.map((r) => r.ms));
+    // The same without a code cache: a first run, or CLOUD_RUN_DRIFT_CACHE_DIR set empty.
+    const cliNoCache = stats(Array.from({ length: RUNS }, () => timeCli(['check', '--json'], repo.dir, '').ms));
+    fs.rmSync(codeCache, { recursive: true, force: true });
 
     // In-editor refresh: one long-lived reader and repository, as the extension keeps them.
     const loaded = await loadConfig(configPath);
@@ -136,6 +158,8 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
       addedLatencyMs: latencyMs,
       processStartMs: processStart.median,
       cliCheckMs: cli,
+      cliCheckNoCodeCacheMs: cliNoCache,
+      cliPhaseEndsMs: phaseMedians(cliRuns),
       cliBudgetMs: latencyMs > 0 ? round(2 * latencyMs + processStart.median) : null,
       refreshColdMs: round(cold),
       refreshWarmMs: warm,
@@ -154,10 +178,12 @@ async function main(): Promise<void> {
   const results = [await measure(13, 0), await measure(73, 100)];
   for (const r of results) {
     const cli = r.cliCheckMs as { median: number; p90: number };
+    const noCache = r.cliCheckNoCodeCacheMs as { median: number };
+    const phases = Object.entries(r.cliPhaseEndsMs as Record<string, number>).map(([name, ms]) => `${name} ${ms}`).join(', ');
     const warm = r.refreshWarmMs as { median: number; p90: number };
     console.log(
       `${String(r.services).padStart(3)} services, +${r.addedLatencyMs} ms/response: CLI check median ${cli.median} ms (p90 ${cli.p90}; process start ${r.processStartMs}` +
-        `${r.cliBudgetMs ? `; budget 2 RTT + start = ${r.cliBudgetMs}` : ''}) | in-editor refresh cold ${r.refreshColdMs} ms, warm median ${warm.median} ms (p90 ${warm.p90}; git ${r.gitMs}` +
+        `${r.cliBudgetMs ? `; budget 2 RTT + start = ${r.cliBudgetMs}` : ''}; without code cache ${noCache.median})\n    CLI phases end at (median ms): ${phases}\n    | in-editor refresh cold ${r.refreshColdMs} ms, warm median ${warm.median} ms (p90 ${warm.p90}; git ${r.gitMs}` +
         `${r.refreshBudgetMs ? `; budget 1.5 x (2 RTT + git) = ${r.refreshBudgetMs}` : ''})`,
     );
   }
