@@ -15,6 +15,7 @@ export const COMMAND_IDS = {
   openLogs: 'cloudRunDrift.openLogs',
   openRevisionLogs: 'cloudRunDrift.openRevisionLogs',
   openAllLogs: 'cloudRunDrift.openAllLogs',
+  openDeployLogs: 'cloudRunDrift.openDeployLogs',
 } as const;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];

@@ -19,6 +19,7 @@ import { attachLogSessions, LogSessions, type LogSessionInfo } from './logs/logS
 import { RefreshManager } from './refreshManager';
 import { onDidChangeSettings, readSettings } from './settings';
 import { ServicesTreeProvider, type TreeSnapshotNode } from './tree/servicesTreeProvider';
+import { DeployStatusBar } from './views/deployStatusBar';
 import { ServicesView } from './views/servicesView';
 import { StatusBarSummary } from './views/statusBarSummary';
 
@@ -37,7 +38,7 @@ export interface CloudRunDriftApi {
   readonly onDidFinishDeploy: vscode.Event<DeployResult>;
   /** The service's Deployments history as the tree shows it (loads it when not loaded yet). */
   getDeploymentHistory(service: string): Promise<DeploymentHistory>;
-  /** Open log panels: which stream (service, "service/revision" or "all services"), entries received, connection state. */
+  /** Open log panels: which stream (service, "service/revision" or "all services"), title, history start, entries received, connection state. */
   getLogSessions(): LogSessionInfo[];
 }
 
@@ -61,6 +62,7 @@ export class DriftExtension extends Disposable {
     const tree = this._register(new ServicesTreeProvider(session, deploys));
     this._register(new ServicesView(tree, session));
     const statusBar = this._register(new StatusBarSummary(session, settings));
+    this._register(new DeployStatusBar(deploys.states));
     this._register(vscode.workspace.registerTextDocumentContentProvider(COMMIT_PATCH_SCHEME, new CommitPatchProvider(session)));
     this._register(session.onDidChange(() => setContext(CONTEXT_KEYS.state, stateContextValue(session.state.kind))));
     this._register(

@@ -16,17 +16,20 @@ import {
   deployAllSummaryMessage,
   deployingDescription,
   deployLogLevel,
+  deployLogsRequest,
+  deployLogsSince,
   deploymentRow,
   deploymentsMessage,
   deployResultMessage,
   deployRunSettings,
+  deployStatusItem,
   deployTaskName,
   MAX_DEPLOY_CONCURRENCY,
   MIN_VERIFY_TIMEOUT_SECONDS,
   noAlternateCommandsMessage,
   withDeployingFlag,
 } from '../../src/extension/deploy/deployPresentation';
-import { DeployStates } from '../../src/extension/deploy/deployState';
+import { DeployStates, type DeployStateSnapshot } from '../../src/extension/deploy/deployState';
 import { DeploymentHistoryStore } from '../../src/extension/deploy/historyStore';
 import { serviceContextValue } from '../../src/extension/presentation';
 import { DEFAULT_SETTINGS } from '../../src/extension/settingsDefaults';
@@ -380,5 +383,90 @@ describe('DeploymentHistoryStore', () => {
     await pending;
     assert.equal(store.peek('api'), undefined, 'the pre-deploy answer is not shown as current');
     assert.deepEqual(await store.get('bad'), { kind: 'error', message: 'no network' });
+  });
+});
+
+describe('the running deploy in the status bar, and its logs', () => {
+  function snapshot(service: string, overrides: Partial<DeployStateSnapshot> = {}): DeployStateSnapshot {
+    return { service, running: false, phase: null, message: null, commit: null, startedAt: null, lastResult: null, ...overrides };
+  }
+  const running = (service: string, phase: DeployStateSnapshot['phase'], startedAt: string): DeployStateSnapshot =>
+    snapshot(service, { running: true, phase, message: `${service} is ${phase}`, startedAt });
+
+  it('is hidden while nothing deploys (a finished deploy does not keep it)', () => {
+    assert.equal(deployStatusItem([]), null);
+    assert.equal(deployStatusItem([snapshot('api', { lastResult: result('verified', { service: 'api' }) })]), null);
+  });
+
+  it('names the one deploying service, its phase and start, and opens that service’s logs', () => {
+    const item = deployStatusItem([running('api', 'running-script', '2026-11-29T10:00:00Z'), snapshot('web', { lastResult: result('verified', { service: 'web' }) })]);
+    assert.deepEqual(item, {
+      text: '$(loading~spin) Deploying api',
+      tooltip: 'api: api is running-script (started 2026-11-29 10:00 UTC)\nClick to open its logs since the deploy started',
+      accessibilityLabel: 'Deploying api. Open its logs since the deploy started',
+      service: 'api',
+    });
+    assert.equal(deployStatusItem([running('api', 'verifying', '2026-11-29T10:00:00Z')])?.text, '$(loading~spin) Deploying api: verifying');
+  });
+
+  it('counts several deploys, and a click asks which one', () => {
+    const item = deployStatusItem([running('api', 'verifying', '2026-11-29T10:00:00Z'), running('web', 'starting', '2026-11-29T10:00:05Z')]);
+    assert.equal(item?.text, '$(loading~spin) Deploying 2 services');
+    assert.equal(item?.service, null);
+    assert.match(item?.tooltip ?? '', /^api: api is verifying \(started .*\)\nweb: web is starting \(started .*\)\nClick to open the logs of one of them/);
+  });
+
+  it('starts a deploy’s logs when the running deploy started, else when the last one did', () => {
+    assert.equal(deployLogsSince(running('api', 'verifying', '2026-11-29T10:00:00.123Z')), '2026-11-29T10:00:00.123Z');
+    const finished = snapshot('api', { lastResult: result('label-unchanged', { startedAt: '2026-11-29T09:00:00Z' }) });
+    assert.equal(deployLogsSince(finished), '2026-11-29T09:00:00Z');
+    // A new deploy of a service that failed before: its own start, not the failed one's.
+    assert.equal(deployLogsSince(snapshot('api', { running: true, startedAt: '2026-11-29T10:00:00Z', lastResult: finished.lastResult })), '2026-11-29T10:00:00Z');
+    assert.equal(deployLogsSince(snapshot('api')), null);
+    assert.deepEqual(deployLogsRequest('api', '2026-11-29T10:00:00Z'), {
+      label: 'api',
+      title: 'Logs: api (since deploy)',
+      window: '2026-11-29T10:00:00Z',
+      choice: { kind: 'all' },
+    });
+  });
+
+  it('offers Open Deploy Logs inline on a deploying service instead of Open Logs, and in the palette', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      contributes: { menus: Record<string, { command: string; when?: string; group?: string }[]> };
+    };
+    const inline = (command: string): RegExp[] =>
+      (manifest.contributes.menus['view/item/context'] ?? [])
+        .filter((m) => m.command === command && m.group?.startsWith('inline'))
+        .map((m) => new RegExp(/viewItem =~ \/(.+?)\/(?:\s|$)/.exec(m.when ?? '')![1]!));
+    const value = serviceContextValue(verdict('a', 'stale'), true);
+    const deploying = withDeployingFlag(value, true);
+    assert.ok(inline(COMMAND_IDS.openLogs).some((p) => p.test(value)));
+    assert.ok(!inline(COMMAND_IDS.openLogs).some((p) => p.test(deploying)));
+    assert.ok(inline(COMMAND_IDS.openDeployLogs).some((p) => p.test(deploying)));
+    assert.ok(!inline(COMMAND_IDS.openDeployLogs).some((p) => p.test(value)));
+    assert.ok((manifest.contributes.menus.commandPalette ?? []).some((m) => m.command === COMMAND_IDS.openDeployLogs));
+  });
+
+  it('DeployStates lists running deploys first, then the finished ones', async () => {
+    const queue = new DeployQueue();
+    const states = new DeployStates(queue);
+    const first = queue.start('web', async () => result('verified', { service: 'web' }));
+    await first.handle.result;
+    let finish!: (r: DeployResult) => void;
+    queue.start('api', () => new Promise<DeployResult>((resolve) => (finish = resolve)));
+    await tick();
+    assert.deepEqual(
+      states.list().map((s) => [s.service, s.running, s.lastResult?.kind ?? null]),
+      [
+        ['api', true, null],
+        ['web', false, 'verified'],
+      ],
+    );
+    finish(result('verified', { service: 'api' }));
+    await tick();
+    assert.deepEqual(states.list().map((s) => s.service).sort(), ['api', 'web']);
+    assert.ok(states.list().every((s) => !s.running));
+    states.dispose();
   });
 });

@@ -11,6 +11,7 @@ import { deployAllStaleCommand } from './deployAllStale';
 import { deployWithCommand } from './deployWith';
 import { openConfigCommand } from './openConfig';
 import { openInCloudConsoleCommand } from './openInCloudConsole';
+import { openDeployLogsCommand } from './openDeployLogs';
 import { openLogsCommand } from './openLogs';
 import { openAllLogsCommand } from './openLogsAll';
 import { openRevisionLogsCommand } from './openLogsRevision';
@@ -35,6 +36,7 @@ const COMMAND_TABLE = [
   openLogsCommand,
   openRevisionLogsCommand,
   openAllLogsCommand,
+  openDeployLogsCommand,
 ] as const;
 
 type Unregistered = Exclude<CommandId, (typeof COMMAND_TABLE)[number]['id']>;

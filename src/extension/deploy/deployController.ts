@@ -44,8 +44,6 @@ import { DeployStates } from './deployState';
 import { DeployTasks } from './deployTasks';
 import { DeploymentHistoryStore } from './historyStore';
 
-/** The logs feature's command; offered by "Open Logs" when it is registered, else the log channel. */
-const OPEN_LOGS_COMMAND = 'cloudRunDrift.openLogs';
 const MANAGE_TRUST = 'Manage Workspace Trust';
 const OPEN_CONFIG = 'Open Config';
 
@@ -237,7 +235,7 @@ export class DeployController extends Disposable implements DeployService {
     const message = deployResultMessage(result);
     const choice = await this.show(message);
     const action = message.buttons.find((b) => b.title === choice)?.action;
-    if (action) await this.runAction(action, result.service, commandName);
+    if (action) await this.runAction(action, result, commandName);
   }
 
   private show(message: DeployMessage): Thenable<string | undefined> {
@@ -247,16 +245,16 @@ export class DeployController extends Disposable implements DeployService {
     return vscode.window.showErrorMessage(message.text, ...titles);
   }
 
-  private async runAction(action: DeployAction, service: string, commandName: string | null): Promise<void> {
+  private async runAction(action: DeployAction, result: DeployResult, commandName: string | null): Promise<void> {
+    const service = result.service;
     try {
       switch (action) {
         case 'show-terminal':
           if (!this.tasks.showTerminal(service)) void vscode.window.showWarningMessage(`The deploy terminal of ${service} was closed.`);
           return;
         case 'open-logs':
-          // The logs view is its own feature; until it is registered the log channel is the place to look.
-          if ((await vscode.commands.getCommands(true)).includes(OPEN_LOGS_COMMAND)) await vscode.commands.executeCommand(OPEN_LOGS_COMMAND, service);
-          else this.logger.show();
+          // The service's logs from the moment this deploy started: what the new revision said, if it ever started.
+          await vscode.commands.executeCommand(COMMAND_IDS.openDeployLogs, service, result.startedAt);
           return;
         case 'retry':
           // Through the command, so the trust check and the confirmation apply again.

@@ -1,13 +1,16 @@
 // How deploys look in the editor: notification text and buttons, the deploying service's icon,
-// description and context value, task names, Deploy All Stale's progress lines, the Deployments
-// history rows, and the deploy settings as the runner wants them. Pure, no `vscode` import, so
-// every decision here is unit-tested (test/unit/extension-deploy*.test.ts).
+// description and context value, the status bar item of running deploys and the logs it opens,
+// task names, Deploy All Stale's progress lines, the Deployments history rows, and the deploy
+// settings as the runner wants them. Pure, no `vscode` import, so every decision here is
+// unit-tested (test/unit/extension-deploy*.test.ts).
 import type { DeployCommand, DriftConfig } from '../../core/config';
 import { historyLine, type DeploymentEntry, type DeploymentHistory } from '../../core/deploy/history';
 import { DEPLOY_DEFAULTS, describeDeployResult, type DeployAction, type DeployAllEvent, type DeployAllResult, type DeployPhase, type DeployResult } from '../../core/deploy/runner';
+import type { FilterChoice } from '../logs/logQuery';
 import type { IconSpec } from '../presentation';
 import type { DriftSettings } from '../settingsDefaults';
 import { escapeMarkdown, formatTimestamp } from '../tooltip';
+import type { DeployStateSnapshot } from './deployState';
 
 // ---------------------------------------------------------------------------------------------
 // Notifications.
@@ -91,6 +94,57 @@ export const DEPLOY_CONTEXT_VALUES = {
   deployment: 'cloudRunDrift.deployment',
   deploymentsMessage: 'cloudRunDrift.deploymentsMessage',
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// The status bar item while deploys run, and the logs it (and a failed deploy's Open Logs) opens.
+
+/** Where a deploy's logs start: the running deploy's start, else the last finished one's; null when none ran here. */
+export function deployLogsSince(state: Pick<DeployStateSnapshot, 'startedAt' | 'lastResult'>): string | null {
+  return state.startedAt ?? state.lastResult?.startedAt ?? null;
+}
+
+/** The log panel of a deploy: the service's entries (no filter) from the deploy's start on. */
+export function deployLogsRequest(service: string, startedAt: string): { label: string; title: string; window: string; choice: FilterChoice } {
+  return { label: service, title: `Logs: ${service} (since deploy)`, window: startedAt, choice: { kind: 'all' } };
+}
+
+export interface DeployStatusItem {
+  text: string;
+  tooltip: string;
+  /** What a screen reader says. */
+  accessibilityLabel: string;
+  /** Whose logs a click opens; null when several services deploy (the click asks which). */
+  service: string | null;
+}
+
+/**
+ * `$(loading~spin) Deploying prediction-coordinator` in the status bar while deploys run (null: hide it); a click
+ * opens the logs since the deploy started, the place to watch a rollout or see why it fails.
+ */
+export function deployStatusItem(states: readonly DeployStateSnapshot[]): DeployStatusItem | null {
+  const running = states.filter((s) => s.running);
+  if (running.length === 0) return null;
+  const lines = running.map((s) => {
+    const started = formatTimestamp(s.startedAt);
+    return `${s.service}: ${s.message ?? deployingDescription(s.phase)}${started ? ` (started ${started})` : ''}`;
+  });
+  if (running.length === 1) {
+    const only = running[0]!;
+    const verifying = only.phase === 'verifying' ? ': verifying' : '';
+    return {
+      text: `$(loading~spin) Deploying ${only.service}${verifying}`,
+      tooltip: [...lines, 'Click to open its logs since the deploy started'].join('\n'),
+      accessibilityLabel: `Deploying ${only.service}${verifying}. Open its logs since the deploy started`,
+      service: only.service,
+    };
+  }
+  return {
+    text: `$(loading~spin) Deploying ${running.length} services`,
+    tooltip: [...lines, 'Click to open the logs of one of them since its deploy started'].join('\n'),
+    accessibilityLabel: `Deploying ${running.map((s) => s.service).join(', ')}. Open the logs of one of them since its deploy started`,
+    service: null,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Tasks and commands.

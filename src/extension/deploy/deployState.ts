@@ -78,6 +78,13 @@ export class DeployStates {
     return this.running.get(service)?.phase ?? null;
   }
 
+  /** Every service deploying now or with a finished deploy in this window: running ones first, each in start order. */
+  list(): DeployStateSnapshot[] {
+    const running = [...this.running.keys()];
+    const finished = [...this.finished.keys()].filter((service) => !this.running.has(service));
+    return [...running, ...finished].map((service) => this.get(service));
+  }
+
   get(service: string): DeployStateSnapshot {
     const running = this.running.get(service);
     return {

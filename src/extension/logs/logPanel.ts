@@ -18,6 +18,8 @@ export interface LogPanelOptions {
   title: string;
   /** Names the stream in getLogSessions() (a service, "service/revision" or "all"). */
   service: string;
+  /** Where the stream's history starts. */
+  since: Date;
   description: string;
   capacity: number;
   repoRoot: string;
@@ -108,8 +110,9 @@ export class LogPanel {
     this.panel.reveal();
   }
 
-  snapshot(): { service: string; entries: number; status: string } {
-    return { service: this.options.service, entries: this.buffer.status().totalAppended, status: this.buffer.status().connection };
+  snapshot(): { service: string; title: string; since: string; entries: number; status: string } {
+    const status = this.buffer.status();
+    return { service: this.options.service, title: this.options.title, since: this.options.since.toISOString(), entries: status.totalAppended, status: status.connection };
   }
 
   private post(message: ToWebview): void {
@@ -241,7 +244,7 @@ export class LogPanel {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
-<title>Logs</title>
+<title>${escapeHtml(this.options.title)}</title>
 </head>
 <body>
 <div id="toolbar">
@@ -270,4 +273,8 @@ export class LogPanel {
     this.panel.dispose();
     for (const listener of this.disposeListeners) listener();
   }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

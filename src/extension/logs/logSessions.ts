@@ -20,6 +20,10 @@ import { LogPanel } from './logPanel';
 
 export interface LogSessionInfo {
   service: string;
+  /** The panel's title (its tab). */
+  title: string;
+  /** Where the history starts (ISO 8601). */
+  since: string;
   entries: number;
   status: string;
 }
@@ -30,6 +34,8 @@ export interface OpenLogsRequest {
   /** Projects whose logs to read: every configured service's project the scope covers. */
   projects: string[];
   label: string;
+  /** The panel's title; `Logs: <label>` when absent. */
+  title?: string;
   choice: FilterChoice;
   /** A preset (15m, 1h, 6h, 1d) or a custom start parseSince accepts. */
   window: string;
@@ -69,8 +75,9 @@ export class LogSessions implements vscode.Disposable {
     const description = `${describeChoice(request.choice)} · ${describeWindow(request.window)} · ${source.description}`;
     this.logger.info(`opening logs for ${request.label}: ${filter}`);
     const panel = new LogPanel({
-      title: `Logs: ${request.label}`,
+      title: request.title ?? `Logs: ${request.label}`,
       service: request.label,
+      since,
       description,
       capacity,
       repoRoot: request.config.root,

@@ -67,12 +67,13 @@ export async function openContainer(page: Page, title: string): Promise<void> {
   const item = activityBarItem(page, title);
   await item.waitFor({ state: 'visible', timeout: 25_000 });
   const checked = await item.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false);
-  // Clicking the entry of the container already shown would close the side bar.
-  if (!checked) await item.click();
+  // Clicking the entry of the container already shown would close the side bar. The entry's item, not its label:
+  // a badge drawn over the label would take the click (playwright refuses a click another element intercepts).
+  if (!checked) await item.locator('xpath=ancestor::li[contains(@class, "action-item")][1]').click();
 }
 
 /** Waits for the workbench and for the window title to name the opened folder. */
-async function workbenchOpens({ page, folder }: UiContext): Promise<void> {
+export async function workbenchOpens({ page, folder }: UiContext): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
   const folderName = folder.split('/').pop() ?? '';
   const deadline = Date.now() + 30_000;
@@ -116,7 +117,7 @@ async function readRow(page: Page, service: string): Promise<RowView | undefined
 }
 
 /** Polls until `problem()` returns undefined; fails with the last problem it reported. */
-async function until(what: string, timeoutMs: number, problem: () => Promise<string | undefined>, page?: Page): Promise<void> {
+export async function until(what: string, timeoutMs: number, problem: () => Promise<string | undefined>, page?: Page): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: string | undefined = 'never checked';
   while (Date.now() < deadline) {
@@ -143,7 +144,7 @@ async function rowProblem(page: Page, expected: ExpectedRow): Promise<string | u
  * --enable-smoke-test-driver (NotificationsToasts.addToast checks it; VS Code's own smoke tests
  * read the centre too), so the centre is where a check reads what the user is told.
  */
-async function showNotificationCenter(page: Page): Promise<void> {
+export async function showNotificationCenter(page: Page): Promise<void> {
   if (await page.locator('.notifications-center.visible').isVisible()) return;
   await page.locator('.part.statusbar [id="status.notifications"]').click();
   await page.locator('.notifications-center.visible').waitFor({ state: 'visible', timeout: 5_000 });
@@ -166,7 +167,7 @@ async function notificationTexts(page: Page): Promise<string[]> {
 }
 
 /** A condition that turns a check into a skip: a notification or console line matching `pattern`. */
-interface SkipWhen {
+export interface SkipWhen {
   pattern: RegExp;
   reason: string;
   consoleLines(): string[];
@@ -176,7 +177,7 @@ interface SkipWhen {
  * Waits for a notification whose text matches (the centre is opened to read it, then closed);
  * returns the match. A notification or console line matching `skipIf` ends the check as skipped.
  */
-async function waitForNotification(page: Page, pattern: RegExp, timeoutMs: number, skipIf?: SkipWhen): Promise<RegExpExecArray> {
+export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs: number, skipIf?: SkipWhen): Promise<RegExpExecArray> {
   let seen: string[] = [];
   let match: RegExpExecArray | null = null;
   await showNotificationCenter(page);
@@ -278,18 +279,23 @@ function deployNotRegistered(ctx: UiContext): SkipWhen {
   };
 }
 
-async function resetEmulator(emulatorUrl: string): Promise<void> {
+export async function resetEmulator(emulatorUrl: string): Promise<void> {
   const response = await fetch(`${emulatorUrl}/control/reset`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`emulator reset: HTTP ${response.status}`);
 }
 
-/** Hovers the service's row and clicks its inline Deploy action (what a person does). */
-async function clickInlineDeploy(page: Page, service: string): Promise<void> {
+/** Hovers the service's row and clicks its inline action titled `title` (what a person does). */
+export async function clickInlineAction(page: Page, service: string, title: string): Promise<void> {
   const row = serviceRow(page, service);
   await row.hover();
-  const button = row.locator('.actions .action-label[aria-label="Deploy"]');
+  const button = row.locator(`.actions .action-label[aria-label="${title}"]`);
   await button.waitFor({ state: 'visible', timeout: 10_000 });
   await button.click();
+}
+
+/** Hovers the service's row and clicks its inline Deploy action. */
+async function clickInlineDeploy(page: Page, service: string): Promise<void> {
+  await clickInlineAction(page, service, 'Deploy');
 }
 
 function revisionNames(service: EmulatorRunService): string[] {

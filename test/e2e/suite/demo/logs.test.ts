@@ -17,6 +17,7 @@ suite('logs', () => {
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('cloudRunDrift.openLogs'), 'cloudRunDrift.openLogs is registered');
 
+    const openedAt = Date.now();
     await vscode.commands.executeCommand('cloudRunDrift.openLogs', COORDINATOR, { all: true, window: '1d' });
     const session = (): ReturnType<typeof api.getLogSessions>[number] | undefined => api.getLogSessions().find((s) => s.service === COORDINATOR);
     // The demo seeds hours of coordinator logs (MERGE errors among them): history must arrive and the tail go live.
@@ -24,6 +25,9 @@ suite('logs', () => {
       const s = session();
       return s && s.entries > 0 && s.status === 'live' ? s : undefined;
     }, 45_000);
+    assert.equal(history.title, `Logs: ${COORDINATOR}`);
+    const sinceAgoMs = openedAt - Date.parse(history.since);
+    assert.ok(Math.abs(sinceAgoMs - 86_400_000) < 60_000, `the history starts a day back, not at ${history.since}`);
 
     const marker = `e2e live entry ${Date.now()}`;
     const now = Date.now();

@@ -1,0 +1,620 @@
+// UI checks of the log view (issue 5) in the real editor: Open Logs from the Command Palette, from a service row's
+// inline action and from the status bar item of a running deploy; then, inside the view's webview (playwright in
+// its iframe), search, pause/resume, export (.jsonl and .log through the editor's save dialog), clear, stop and two
+// streams at once. Every expectation is about entries this page writes into the emulator's Cloud Logging
+// (POST /control/logs) while it runs, each carrying a token unique to the run, so a view that shows too few, too
+// many, doubled or out-of-order entries fails.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import {
+  clickInlineAction,
+  openContainer,
+  resetEmulator,
+  serviceRow,
+  showNotificationCenter,
+  statusBarSummary,
+  until,
+  UiSkip,
+  waitForNotification,
+  workbenchOpens,
+  type UiCheck,
+  type UiContext,
+  type UiPage,
+} from './checks';
+
+const COORDINATOR = 'prediction-coordinator';
+const WORKER = 'prediction-worker';
+const OPEN_LOGS_COMMAND = 'cloudRunDrift.openLogs';
+const OPEN_DEPLOY_LOGS_COMMAND = 'cloudRunDrift.openDeployLogs';
+
+interface Written {
+  /** `<marker>-<tag>`, e.g. `uilogm3x9k2-h1`: what the checks look for in rows and files. */
+  token: string;
+  service: string;
+  revision: string;
+  severity: string;
+  text: string;
+  timestamp: string;
+  insertId: string;
+}
+
+interface EntrySpec {
+  tag: string;
+  service?: string;
+  severity?: string;
+  words?: string;
+  /** Default: now (a live entry). */
+  at?: number;
+}
+
+/** The entries this page wrote, and the token every one of them carries. */
+class LogScript {
+  readonly marker = `uilog${Date.now().toString(36)}`;
+  readonly written = new Map<string, Written>();
+
+  constructor(private readonly emulatorUrl: string) {}
+
+  token(tag: string): string {
+    return `${this.marker}-${tag}`;
+  }
+
+  tokens(...tags: string[]): string[] {
+    return tags.map((tag) => this.token(tag));
+  }
+
+  /** POST /control/logs: what a running service would log, as the Cloud Logging API then serves it. */
+  async write(specs: EntrySpec[]): Promise<Written[]> {
+    let now = Date.now();
+    const entries = specs.map((spec): Written => {
+      const service = spec.service ?? COORDINATOR;
+      const token = this.token(spec.tag);
+      // Distinct, increasing timestamps: the view orders by timestamp, and so do these expectations.
+      const at = spec.at ?? now++;
+      return {
+        token,
+        service,
+        revision: `${service}-00042-e2e`,
+        severity: spec.severity ?? 'INFO',
+        text: `${token} ${spec.words ?? 'entry'}`,
+        timestamp: new Date(at).toISOString(),
+        insertId: `${token}-insert`,
+      };
+    });
+    const response = await fetch(`${this.emulatorUrl}/control/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        entries: entries.map((e) => ({ service: e.service, revision: e.revision, severity: e.severity, textPayload: e.text, timestamp: e.timestamp, insertId: e.insertId })),
+      }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`emulator /control/logs: HTTP ${response.status} ${await response.text()}`);
+    for (const entry of entries) this.written.set(entry.token, entry);
+    return entries;
+  }
+
+  entry(tag: string): Written {
+    const entry = this.written.get(this.token(tag));
+    if (!entry) throw new Error(`no entry ${tag} was written`);
+    return entry;
+  }
+}
+
+async function emulatorPost(emulatorUrl: string, action: string, body: unknown): Promise<void> {
+  const response = await fetch(`${emulatorUrl}/control/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`emulator /control/${action}: HTTP ${response.status} ${await response.text()}`);
+}
+
+/** Tail sessions open in the emulator's Cloud Logging (one per streaming view): an empty POST /control/logs reports them. */
+async function openTailSessions(emulatorUrl: string): Promise<number> {
+  const response = await fetch(`${emulatorUrl}/control/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"entries": []}', signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`emulator /control/logs: HTTP ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { openTailSessions: number }).openTailSessions;
+}
+
+async function expectTailSessions(page: Page, emulatorUrl: string, what: string, expected: number): Promise<void> {
+  await until(what, 15_000, async () => {
+    const open = await openTailSessions(emulatorUrl);
+    return open === expected ? undefined : `${open} tail sessions open in the emulator, expected ${expected}`;
+  }, page);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workbench: palette, quick picks, input boxes, tabs.
+
+/** Clicks the quick pick's item whose label is exactly `label` (waits for it to be offered). */
+async function pickItem(page: Page, label: string, timeoutMs = 20_000): Promise<void> {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  // Found by its label when clicked, not by position: the list re-renders (and reuses its row elements) as it settles.
+  const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+  await until(
+    `the quick pick to offer "${label}"`,
+    timeoutMs,
+    async () => {
+      if ((await row.count()) > 0 && (await row.isVisible())) return undefined;
+      const labels = await rows.evaluateAll((els) => els.map((el) => el.querySelector('.label-name')?.textContent ?? ''));
+      return `it offers: ${labels.map((l) => `"${l}"`).join(', ') || 'nothing'}`;
+    },
+    page,
+  );
+  await row.click();
+}
+
+/** Types into the input box whose prompt contains `prompt`, then Enter. */
+async function answerInputBox(page: Page, prompt: string, text: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-message', { hasText: prompt }).waitFor({ state: 'visible', timeout: 15_000 });
+  await widget.locator('.quick-input-box input').fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** F1, the command's title, its row: what a person does (the webview forwards F1 when it has focus). */
+async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await pickItem(page, title);
+}
+
+/** The filter and window pickers every Open Logs from the palette or a row asks: Text… (the run's marker), Last 15 minutes. */
+async function chooseTextFilterAndWindow(page: Page, marker: string): Promise<void> {
+  await pickItem(page, 'Text…');
+  await answerInputBox(page, 'Text to find', marker);
+  await pickItem(page, 'Last 15 minutes');
+}
+
+function editorTab(page: Page, title: string) {
+  return page.locator(`.part.editor .tabs-container .tab[aria-label="${title}"]`).first();
+}
+
+async function activateTab(page: Page, title: string): Promise<void> {
+  const tab = editorTab(page, title);
+  await tab.waitFor({ state: 'visible', timeout: 10_000 });
+  await tab.click();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The log view's webview (its inner iframe, found by the document title the panel gives it).
+
+/** The frame of the log view titled `title` (`Logs: <service>`), once its script has drawn the status line. */
+async function logView(page: Page, title: string, timeoutMs = 30_000): Promise<Frame> {
+  let found: Frame | undefined;
+  await until(
+    `a log view titled "${title}"`,
+    timeoutMs,
+    async () => {
+      const titles: string[] = [];
+      for (const frame of page.frames()) {
+        const state = await frame
+          .locator('html')
+          .evaluate(
+            (html) => {
+              const doc = html.ownerDocument;
+              return { title: doc.title, ready: doc.getElementById('rows') !== null && doc.getElementById('status')?.textContent !== 'starting…' };
+            },
+            undefined,
+            { timeout: 2_000 },
+          )
+          .catch(() => undefined);
+        if (!state) continue;
+        if (state.title) titles.push(state.title);
+        if (state.title === title && state.ready) {
+          found = frame;
+          return undefined;
+        }
+      }
+      return `frames titled: ${titles.map((t) => `"${t}"`).join(', ') || 'none'}`;
+    },
+    page,
+  );
+  return found!;
+}
+
+interface ViewState {
+  /** The run's tokens in the rows shown, top to bottom. */
+  tokens: string[];
+  rows: number;
+  status: string;
+  note: string | null;
+}
+
+async function viewState(frame: Frame, marker: string): Promise<ViewState> {
+  return frame.locator('body').evaluate(
+    (body, m) => {
+      const doc = body.ownerDocument;
+      const rows: { textContent: string | null }[] = [...doc.querySelectorAll('#rows .row')];
+      const pattern = new RegExp(`${m}-[a-z]+\\d+`, 'g');
+      const note = doc.getElementById('note');
+      return {
+        tokens: rows.flatMap((row) => (row.textContent ?? '').match(pattern) ?? []),
+        rows: rows.length,
+        status: (doc.getElementById('status')?.textContent as string | undefined) ?? '',
+        note: note && !note.hidden ? ((note.textContent as string | null) ?? '') : null,
+      };
+    },
+    marker,
+    { timeout: 5_000 },
+  );
+}
+
+function describeView(state: ViewState): string {
+  return `rows [${state.tokens.join(', ')}] (${state.rows} rows); status "${state.status}"${state.note ? `; note "${state.note}"` : ''}`;
+}
+
+/**
+ * Waits until the view shows exactly `tokens`, in this order, one row each (no other rows unless `othersAllowed`),
+ * and `extra(state)` has nothing to say.
+ */
+async function expectRows(
+  page: Page,
+  frame: Frame,
+  script: LogScript,
+  what: string,
+  tokens: string[],
+  options: { timeoutMs?: number; othersAllowed?: boolean; extra?: (state: ViewState) => string | undefined } = {},
+): Promise<ViewState> {
+  let last: ViewState | undefined;
+  await until(
+    what,
+    options.timeoutMs ?? 30_000,
+    async () => {
+      last = await viewState(frame, script.marker);
+      if (last.tokens.join() !== tokens.join()) return `expected [${tokens.join(', ')}]; ${describeView(last)}`;
+      if (!options.othersAllowed && last.rows !== tokens.length) return `${last.rows - tokens.length} rows without this run's entries; ${describeView(last)}`;
+      const problem = options.extra?.(last);
+      return problem === undefined ? undefined : `${problem}; ${describeView(last)}`;
+    },
+    page,
+  );
+  return last!;
+}
+
+/** The webview's own toolbar button (what a person clicks). */
+async function clickViewButton(frame: Frame, id: string): Promise<void> {
+  await frame.locator(`#${id}`).click({ timeout: 10_000 });
+}
+
+/** Clicks an Export button, answers the editor's save dialog with `target`, and waits for the file and the notification. */
+async function exportThroughSaveDialog(page: Page, frame: Frame, button: string, target: string, entries: number): Promise<string> {
+  fs.rmSync(target, { force: true });
+  await clickViewButton(frame, button);
+  // The remote (web) workbench shows its own save dialog: a path in a quick input. A person types the path and clicks OK.
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const extension = path.extname(target);
+  await until(
+    'the save dialog to propose a file',
+    15_000,
+    async () => {
+      const visible = await input.isVisible().catch(() => false);
+      const value = visible ? await input.inputValue().catch(() => '') : '';
+      return visible && value.endsWith(extension) ? undefined : `save dialog ${visible ? `shows "${value}"` : 'not shown'}`;
+    },
+    page,
+  );
+  await input.fill(target);
+  // The dialog follows the typed path (it lists that folder); OK accepts it once it has.
+  await page.waitForTimeout(500);
+  await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
+  await until('the export file to be written', 15_000, async () => (fs.existsSync(target) && fs.statSync(target).size > 0 ? undefined : `${target} does not exist yet`), page);
+  await waitForNotification(page, new RegExp(`^Exported ${entries} entries to ${path.basename(target).replace(/\./g, '\\.')}\\.`), 15_000);
+  return fs.readFileSync(target, 'utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pages.
+
+const verdictsLoad: UiCheck = {
+  name: 'the workbench opens the demo workspace and the verdicts load',
+  timeoutMs: 120_000,
+  async run(ctx) {
+    await workbenchOpens(ctx);
+    // Open Logs from the palette needs a loaded configuration (cloudRunDrift.state == ready).
+    await until('the status bar summary to count verdicts', 60_000, async () => {
+      const item = statusBarSummary(ctx.page);
+      const text = (await item.isVisible()) ? (await item.innerText()).trim() : '';
+      return /\d+ ok/.test(text) ? undefined : `status bar: "${text}"`;
+    }, ctx.page);
+  },
+};
+
+/** The deploy's log view: opened, starting when the deploy started, showing what is logged since and nothing before. */
+async function expectDeployLogView(page: Page, s: LogScript, deployClickedAt: number, openedAt: number): Promise<void> {
+  const view = await logView(page, `Logs: ${COORDINATOR} (since deploy)`);
+  const status = (await viewState(view, s.marker)).status;
+  const since = /· all entries · since (\S+) · /.exec(status)?.[1];
+  assert.ok(since, `the status line names no start: "${status}"`);
+  const sinceMs = Date.parse(since);
+  assert.ok(
+    sinceMs >= deployClickedAt - 1_000 && sinceMs <= openedAt,
+    `the logs start at ${since}, not when the deploy started (Deploy was clicked at ${new Date(deployClickedAt).toISOString()})`,
+  );
+  await s.write([{ tag: 'd1', words: 'logged since the deploy started' }]);
+  // The entry written a second before the deploy (b1), and any earlier one of this run, is outside the window.
+  await expectRows(page, view, s, 'only the entry logged since the deploy started', s.tokens('d1'), { othersAllowed: true });
+}
+
+function requireCommands(ctx: UiContext, ...commands: string[]): void {
+  const missing = commands.filter((c) => !ctx.commands.includes(c));
+  if (missing.length > 0) throw new UiSkip(`${missing.join(', ')} not contributed in package.json`);
+}
+
+/** A fresh page definition: its checks share the entries they write and the views they open. */
+export function logViewPage(): UiPage {
+  let script: LogScript | undefined;
+  const scriptOf = (ctx: UiContext): LogScript => (script ??= new LogScript(ctx.emulatorUrl));
+  const coordinatorTitle = `Logs: ${COORDINATOR}`;
+  const workerTitle = `Logs: ${WORKER}`;
+  const exportBase = (ctx: UiContext, s: LogScript): string => path.join(path.dirname(ctx.folder), `ui-logs-${s.marker}`);
+
+  return {
+    name: 'logs',
+    profile: 'trusted',
+    folder: 'demo',
+    checks: [
+      verdictsLoad,
+      {
+        name: 'Open Logs from the Command Palette (service, Text… filter, window) shows the matching history, then live entries, each once, with entries/s and reconnects in the status line',
+        timeoutMs: 90_000,
+        async run(ctx) {
+          requireCommands(ctx, OPEN_LOGS_COMMAND);
+          const s = scriptOf(ctx);
+          const now = Date.now();
+          // History: written before the view opens, within its window.
+          await s.write([
+            { tag: 'h1', severity: 'INFO', words: 'alpha history', at: now - 3000 },
+            { tag: 'h2', severity: 'WARNING', words: 'beta history', at: now - 2000 },
+            { tag: 'h3', severity: 'ERROR', words: 'alpha history', at: now - 1000 },
+          ]);
+          await runFromPalette(ctx.page, 'Cloud Run Drift: Open Logs');
+          await pickItem(ctx.page, COORDINATOR);
+          await chooseTextFilterAndWindow(ctx.page, s.marker);
+          const view = await logView(ctx.page, coordinatorTitle);
+          await expectRows(ctx.page, view, s, 'the history written before opening', s.tokens('h1', 'h2', 'h3'), {
+            extra: (v) => (v.status.includes(' · live · ') ? undefined : 'the tail is not live yet'),
+          });
+          // Live: the same service's entries matching the filter arrive; one that does not match (no marker) stays out.
+          await s.write([{ tag: 'l1', words: 'beta live' }, { tag: 'l2', words: 'alpha live' }, { tag: 'l3', severity: 'NOTICE', words: 'beta live' }]);
+          await emulatorPost(ctx.emulatorUrl, 'logs', { entries: [{ service: COORDINATOR, severity: 'INFO', textPayload: `unrelated entry ${Date.now()}` }] });
+          // The status line: entries, entries/s, connection, reconnects, the filter and the window.
+          const statusPattern = new RegExp(`^6 entries · \\d+\\.\\d/s · live · 0 reconnects · “${s.marker}” · since 15m ago · `);
+          await expectRows(ctx.page, view, s, 'the live entries after the history, and the status line counting them', s.tokens('h1', 'h2', 'h3', 'l1', 'l2', 'l3'), {
+            extra: (v) => (statusPattern.test(v.status) ? undefined : `the status line does not match ${statusPattern}`),
+          });
+          // Severity is shown per row, as written.
+          const severities = await view.locator('#rows .row .sev').evaluateAll((els) => els.map((e) => e.textContent));
+          assert.deepEqual(severities, ['INFO', 'WARNING', 'ERROR', 'INFO', 'INFO', 'NOTICE']);
+        },
+      },
+      {
+        name: 'search narrows the view to the matching entries (new matches join while searching) and clearing it shows every entry again',
+        timeoutMs: 60_000,
+        async run(ctx) {
+          const s = scriptOf(ctx);
+          const view = await logView(ctx.page, coordinatorTitle);
+          await view.locator('#search').fill('alpha');
+          await expectRows(ctx.page, view, s, 'only the entries matching "alpha"', s.tokens('h1', 'h3', 'l2'), {
+            extra: (v) => (v.note === '3 matching “alpha”' ? undefined : 'no "3 matching “alpha”" note'),
+          });
+          // An entry arriving during the search is searched too.
+          await s.write([{ tag: 's1', words: 'alpha during search' }, { tag: 's2', words: 'beta during search' }]);
+          await expectRows(ctx.page, view, s, 'the new match joining the search results', s.tokens('h1', 'h3', 'l2', 's1'));
+          await view.locator('#search').fill('');
+          await expectRows(ctx.page, view, s, 'every entry once the search is cleared', s.tokens('h1', 'h2', 'h3', 'l1', 'l2', 'l3', 's1', 's2'), {
+            extra: (v) => (v.note === null ? undefined : 'the search note is still shown'),
+          });
+        },
+      },
+      {
+        name: 'Pause holds the entries that arrive meanwhile (the status line counts them) and Resume shows each of them once, in order',
+        timeoutMs: 60_000,
+        async run(ctx) {
+          const s = scriptOf(ctx);
+          const view = await logView(ctx.page, coordinatorTitle);
+          const before = s.tokens('h1', 'h2', 'h3', 'l1', 'l2', 'l3', 's1', 's2');
+          await clickViewButton(view, 'pause');
+          await expectRows(ctx.page, view, s, 'the view paused', before, {
+            extra: (v) => (v.status.includes('paused, 0 waiting') ? undefined : 'the status line does not say paused'),
+          });
+          assert.equal(await view.locator('#pause').innerText(), 'Resume');
+          await s.write([{ tag: 'p1', words: 'gamma paused' }, { tag: 'p2', words: 'gamma paused' }, { tag: 'p3', words: 'gamma paused' }, { tag: 'p4', words: 'gamma paused' }]);
+          // They reached the extension (counted as waiting) but are not shown.
+          await expectRows(ctx.page, view, s, 'the four entries waiting while paused, not shown', before, {
+            extra: (v) => (v.status.includes('paused, 4 waiting') ? undefined : 'the status line does not count 4 waiting'),
+          });
+          await clickViewButton(view, 'pause');
+          await expectRows(ctx.page, view, s, 'each held entry shown once after Resume', [...before, ...s.tokens('p1', 'p2', 'p3', 'p4')], {
+            extra: (v) => (v.status.includes('paused') ? 'the status line still says paused' : undefined),
+          });
+          assert.equal(await view.locator('#pause').innerText(), 'Pause');
+        },
+      },
+      {
+        name: 'Export .jsonl and Export .log, through the editor’s save dialog, write exactly the entries the view holds',
+        timeoutMs: 90_000,
+        async run(ctx) {
+          const s = scriptOf(ctx);
+          const view = await logView(ctx.page, coordinatorTitle);
+          const expected = ['h1', 'h2', 'h3', 'l1', 'l2', 'l3', 's1', 's2', 'p1', 'p2', 'p3', 'p4'].map((tag) => s.entry(tag));
+          await expectRows(ctx.page, view, s, 'the view before exporting', expected.map((e) => e.token));
+
+          const jsonl = await exportThroughSaveDialog(ctx.page, view, 'export-jsonl', `${exportBase(ctx, s)}.jsonl`, expected.length);
+          const lines = jsonl.split('\n');
+          assert.equal(lines.pop(), '', 'the .jsonl file ends with a newline');
+          const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+          assert.deepEqual(
+            parsed.map((e) => ({ insertId: e['insertId'], severity: e['severity'], service: e['service'], revision: e['revision'], text: e['text'], time: Date.parse(String(e['timestamp'])) })),
+            expected.map((e) => ({ insertId: e.insertId, severity: e.severity, service: e.service, revision: e.revision, text: e.text, time: Date.parse(e.timestamp) })),
+            'one JSON object per entry, in the view’s order, each the entry as the API served it',
+          );
+
+          const log = await exportThroughSaveDialog(ctx.page, view, 'export-log', `${exportBase(ctx, s)}.log`, expected.length);
+          const logLines = log.split('\n');
+          assert.equal(logLines.pop(), '', 'the .log file ends with a newline');
+          assert.equal(logLines.length, expected.length, log);
+          // "<timestamp> <severity, padded> <revision> <text>": one line per entry.
+          logLines.forEach((line, i) => {
+            const e = expected[i]!;
+            const match = /^(\S+) (\S+) +(\S+) (.*)$/.exec(line);
+            assert.ok(match, `line ${i + 1} is "timestamp severity revision text": ${line}`);
+            assert.deepEqual([Date.parse(match[1]!), match[2], match[3], match[4]], [Date.parse(e.timestamp), e.severity, e.revision, e.text], `line ${i + 1}: ${line}`);
+          });
+        },
+      },
+      {
+        name: 'Clear empties the view; entries arriving afterwards still show',
+        timeoutMs: 45_000,
+        async run(ctx) {
+          const s = scriptOf(ctx);
+          const view = await logView(ctx.page, coordinatorTitle);
+          await clickViewButton(view, 'clear');
+          await expectRows(ctx.page, view, s, 'an empty view after Clear', [], { extra: (v) => (v.status.startsWith('0 entries · ') ? undefined : 'the status line does not say 0 entries') });
+          await s.write([{ tag: 'c1', words: 'delta after clear' }]);
+          await expectRows(ctx.page, view, s, 'the entry written after Clear, alone', s.tokens('c1'), {
+            extra: (v) => (v.status.startsWith('1 entries · ') ? undefined : 'the status line does not count 1 entry'),
+          });
+        },
+      },
+      {
+        name: 'two streams at once: Open Logs inline on prediction-worker’s row opens a second view, and each view shows only its own service’s entries',
+        timeoutMs: 90_000,
+        async run(ctx) {
+          const s = scriptOf(ctx);
+          await openContainer(ctx.page, ctx.containerTitle);
+          await clickInlineAction(ctx.page, WORKER, 'Open Logs');
+          await pickItem(ctx.page, 'Text…');
+          await answerInputBox(ctx.page, 'Text to find', s.marker);
+          await pickItem(ctx.page, 'Last 15 minutes');
+          const worker = await logView(ctx.page, workerTitle);
+          await expectRows(ctx.page, worker, s, 'the worker view live and empty', [], { extra: (v) => (v.status.includes(' · live · ') ? undefined : 'not live yet') });
+          await s.write([{ tag: 'w1', service: WORKER, words: 'worker entry' }, { tag: 'c2', words: 'coordinator entry' }]);
+          await expectRows(ctx.page, worker, s, 'the worker view: the worker entry only', s.tokens('w1'));
+          // The coordinator view is in a background tab, still streaming.
+          const coordinator = await logView(ctx.page, coordinatorTitle);
+          await expectRows(ctx.page, coordinator, s, 'the coordinator view: the coordinator entries only', s.tokens('c1', 'c2'));
+          await activateTab(ctx.page, coordinatorTitle);
+          await expectRows(ctx.page, coordinator, s, 'the coordinator view once shown', s.tokens('c1', 'c2'));
+          await activateTab(ctx.page, workerTitle);
+        },
+      },
+      {
+        name: 'Stop ends one stream (its button reads Stopped, later entries stay out) while the other keeps receiving',
+        timeoutMs: 60_000,
+        async run(ctx) {
+          const s = scriptOf(ctx);
+          const worker = await logView(ctx.page, workerTitle);
+          const sessions = await openTailSessions(ctx.emulatorUrl);
+          await clickViewButton(worker, 'stop');
+          await expectRows(ctx.page, worker, s, 'the worker stream stopped', s.tokens('w1'), { extra: (v) => (v.status.includes(' · ended · ') ? undefined : 'the status line does not say ended') });
+          const stopButton = worker.locator('#stop');
+          assert.equal(await stopButton.innerText(), 'Stopped');
+          assert.equal(await stopButton.isDisabled(), true, 'Stop is disabled once stopped');
+          // Stopping releases the stream's connection, not only the view's updates.
+          await expectTailSessions(ctx.page, ctx.emulatorUrl, 'the stopped view to close its tail session', sessions - 1);
+          await s.write([{ tag: 'w2', service: WORKER, words: 'worker after stop' }, { tag: 'c3', words: 'coordinator after the worker stopped' }]);
+          // Written together: once the coordinator view has its entry, the worker's would have arrived had it still streamed.
+          const coordinator = await logView(ctx.page, coordinatorTitle);
+          await expectRows(ctx.page, coordinator, s, 'the coordinator view still receiving', s.tokens('c1', 'c2', 'c3'));
+          await ctx.page.waitForTimeout(2_000);
+          const after = await viewState(worker, s.marker);
+          assert.deepEqual(after.tokens, s.tokens('w1'), `the stopped worker view changed: ${describeView(after)}`);
+        },
+      },
+      {
+        name: 'Open Logs from a running deploy: its status bar item (and the deploying row’s inline action) opens the service’s logs from the moment the deploy started',
+        timeoutMs: 150_000,
+        async run(ctx) {
+          requireCommands(ctx, OPEN_DEPLOY_LOGS_COMMAND, 'cloudRunDrift.deploy');
+          const { page, emulatorUrl } = ctx;
+          const s = scriptOf(ctx);
+          const deploying = page.locator('.part.statusbar .statusbar-item[id$="cloudRunDrift.deploying"]');
+          try {
+            // A slow rollout: every Cloud Run read of the service takes 4 s, so the deploy stays in progress long enough to click.
+            await emulatorPost(emulatorUrl, 'faults', { rules: [{ api: 'run', service: COORDINATOR, latencyMs: 4_000 }] });
+            await s.write([{ tag: 'b1', words: 'before the deploy', at: Date.now() - 1_000 }]);
+            const clickedDeployAt = Date.now();
+            await openContainer(page, ctx.containerTitle);
+            await clickInlineAction(page, COORDINATOR, 'Deploy');
+            await deploying.waitFor({ state: 'visible', timeout: 20_000 });
+            assert.match((await deploying.innerText()).trim(), new RegExp(`^Deploying ${COORDINATOR}(: verifying)?$`));
+            // The deploying row offers the deploy's logs inline in place of Open Logs.
+            const row = serviceRow(page, COORDINATOR);
+            await until('the deploying row to offer Open Deploy Logs inline', 20_000, async () => {
+              await row.hover();
+              const titles = await row.locator('.actions .action-label').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''));
+              return titles.includes('Open Deploy Logs') && !titles.includes('Open Logs') ? undefined : `inline actions: ${titles.join(', ')}`;
+            }, page);
+            assert.ok(await deploying.isVisible(), 'the deploy ended before its status bar item could be clicked');
+            await deploying.click();
+            await expectDeployLogView(page, s, clickedDeployAt, Date.now());
+            await emulatorPost(emulatorUrl, 'clear-faults', {});
+            await waitForNotification(page, new RegExp(`^${COORDINATOR} serves [0-9a-f]{8} from `), 90_000);
+            await deploying.waitFor({ state: 'hidden', timeout: 10_000 });
+          } finally {
+            await emulatorPost(emulatorUrl, 'clear-faults', {}).catch(() => undefined);
+            // Later pages and runs start from the demo's scenario (prediction-coordinator stale, the seeded logs).
+            await resetEmulator(emulatorUrl);
+          }
+        },
+      },
+      {
+        name: 'closing the log views ends their streams: the emulator’s open tail sessions drop by the two views still streaming',
+        timeoutMs: 45_000,
+        async run(ctx) {
+          const { page, emulatorUrl } = ctx;
+          // Still streaming: the coordinator view and the deploy's view (the worker view was stopped).
+          const sessions = await openTailSessions(emulatorUrl);
+          assert.ok(sessions >= 2, `${sessions} tail sessions open, expected at least the two streaming views'`);
+          await runFromPalette(page, 'View: Close All Editors');
+          await until('every log view to close', 15_000, async () => {
+            const tabs = await page.locator('.part.editor .tabs-container .tab').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''));
+            const open = tabs.filter((t) => t.startsWith('Logs: '));
+            return open.length === 0 ? undefined : `still open: ${open.join(', ')}`;
+          }, page);
+          await expectTailSessions(page, emulatorUrl, 'the closed views to end their tail sessions', sessions - 2);
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The fault profile (DEMO_DEPLOY_FAULT=label-unchanged): the deploy script "succeeds" but the service still serves the
+ * old commit; the error names it and offers Open Logs, which opens the service's logs since that deploy started.
+ */
+export function failedDeployLogsPage(): UiPage {
+  return {
+    name: 'deploy-fault',
+    profile: 'fault',
+    folder: 'demo',
+    checks: [
+      verdictsLoad,
+      {
+        name: 'a deploy that ends label-unchanged says so with Open Logs, which opens the service’s logs since that deploy started',
+        timeoutMs: 150_000,
+        async run(ctx) {
+          requireCommands(ctx, OPEN_DEPLOY_LOGS_COMMAND, 'cloudRunDrift.deploy');
+          const { page, emulatorUrl } = ctx;
+          const s = new LogScript(emulatorUrl);
+          try {
+            await s.write([{ tag: 'b1', words: 'before the deploy', at: Date.now() - 1_000 }]);
+            const clickedDeployAt = Date.now();
+            await openContainer(page, ctx.containerTitle);
+            await clickInlineAction(page, COORDINATOR, 'Deploy');
+            const failure = new RegExp(`the deploy script exited 0 but ${COORDINATOR} still serves [0-9a-f]+ \\(expected [0-9a-f]+\\).* \\[Open Logs\\]`);
+            await waitForNotification(page, failure, 90_000);
+            await showNotificationCenter(page);
+            const notification = page.locator('.notifications-center .notification-list-item', { hasText: 'the deploy script exited 0 but' }).first();
+            await notification.locator('.notification-list-item-buttons-container .monaco-button', { hasText: 'Open Logs' }).click();
+            await expectDeployLogView(page, s, clickedDeployAt, Date.now());
+            await runFromPalette(page, 'View: Close All Editors');
+          } finally {
+            await resetEmulator(emulatorUrl);
+          }
+        },
+      },
+    ],
+  };
+}
