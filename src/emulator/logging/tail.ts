@@ -189,7 +189,9 @@ export class TailSession {
     if (this.closed || this.flushTimer !== null || this.flushing || this.awaitingDrain) return;
     const openedAt = this.windowOpenedAtMs;
     if (openedAt === null && this.ready.length === 0) return;
-    const delay = openedAt === null ? 0 : Math.max(0, openedAt + this.bufferWindowMs - Date.now());
+    // Entries whose window has passed wait only for the transport: send them as soon as it drains, not when the
+    // next window closes (at a sustained rate a window is always open, and the backlog would grow without bound).
+    const delay = openedAt === null || this.ready.length > 0 ? 0 : Math.max(0, openedAt + this.bufferWindowMs - Date.now());
     this.flushTimer =
       delay === 0
         ? setImmediate(() => void this.flush())
