@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { entryText, formatInstant, normaliseApiEntry, parseInstant, shiftInstant, type LogEntry, type TimedEntry } from '../../src/core/logs/entry';
-import { EntrySequencer } from '../../src/core/logs/sequencer';
+import { EntrySequencer, IdMemory, hashId } from '../../src/core/logs/sequencer';
 
 function timed(insertId: string, seconds: number, nanos = 0): TimedEntry {
   return { entry: { insertId, timestamp: formatInstant({ seconds, nanos }), severity: 'INFO', service: 'api', revision: 'api-1', log: 'run.googleapis.com/stdout', text: insertId }, seconds, nanos };
@@ -236,6 +236,112 @@ describe('EntrySequencer protection during a backfill', () => {
     unprotect();
     assert.deepEqual(seq.forgottenUpTo, { seconds: 3, nanos: 0 });
     assert.equal(seq.offer([timed('e', 5), timed('d', 4)]), 0, 'the newest two are still known');
+    seq.dispose();
+  });
+});
+
+describe('IdMemory (the de-duplication memory)', () => {
+  /** The reference: a plain FIFO of records, where only the newest record of an id counts (as with a Map). */
+  class Reference {
+    records: { id: string; seconds: number; nanos: number }[] = [];
+    has(id: string, seconds: number, nanos: number): boolean {
+      for (let i = this.records.length - 1; i >= 0; i--) {
+        const record = this.records[i]!;
+        if (record.id === id) return record.seconds === seconds && record.nanos === nanos;
+      }
+      return false;
+    }
+  }
+
+  /** A small deterministic generator, so a failure reproduces. */
+  function random(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+  }
+
+  // Weak hashes force long probe runs, runs that wrap around the end of the index, and deletions inside them.
+  const hashes: [string, (id: string) => number][] = [
+    ['FNV-1a', hashId],
+    ['everything collides at the last position', () => -1],
+    ['four buckets', (id) => id.length % 4 + (id.charCodeAt(id.length - 1) % 2) * 7],
+  ];
+  for (const [name, hash] of hashes) {
+    test(`matches a plain FIFO under churn, repeats and growth (${name})`, () => {
+      const next = random(name.length);
+      const memory = new IdMemory(8, hash);
+      const reference = new Reference();
+      const pool = Array.from({ length: 40 }, (_, i) => `id-${i}`);
+      for (let step = 0; step < 20_000; step++) {
+        const id = pool[Math.floor(next() * pool.length)]!;
+        const seconds = Math.floor(next() * 3);
+        const nanos = Math.floor(next() * 2);
+        const action = next();
+        // Mostly steady churn at about 24 records, sometimes a surge that makes the ring grow.
+        const target = step % 5000 < 4000 ? 24 : 60;
+        if (action < 0.5 || reference.records.length < target) {
+          if (!memory.has(id, seconds, nanos)) {
+            memory.push(id, seconds, nanos);
+            reference.records.push({ id, seconds, nanos });
+          }
+        } else {
+          memory.shift();
+          reference.records.shift();
+        }
+        assert.equal(memory.size, reference.records.length);
+        if (reference.records.length > 0) {
+          assert.equal(memory.headSeconds, reference.records[0]!.seconds);
+          assert.equal(memory.headNanos, reference.records[0]!.nanos);
+        }
+        const probe = pool[Math.floor(next() * pool.length)]!;
+        for (let s = 0; s < 3; s++) for (let n = 0; n < 2; n++) assert.equal(memory.has(probe, s, n), reference.has(probe, s, n), `step ${step}: ${probe} @ ${s}.${n}`);
+      }
+    });
+  }
+
+  test('removing a record from the middle of a probe run keeps the ids after it reachable', () => {
+    const memory = new IdMemory(4, () => 5);
+    memory.push('a', 1, 0);
+    memory.push('b', 2, 0);
+    memory.push('c', 3, 0);
+    memory.shift();
+    assert.equal(memory.has('a', 1, 0), false);
+    assert.equal(memory.has('b', 2, 0), true);
+    assert.equal(memory.has('c', 3, 0), true);
+  });
+
+  test('an id recorded again with another timestamp: only the newest record counts, and it outlives the older one', () => {
+    const memory = new IdMemory(4);
+    memory.push('a', 1, 0);
+    memory.push('a', 2, 0);
+    assert.equal(memory.has('a', 1, 0), false);
+    assert.equal(memory.has('a', 2, 0), true);
+    memory.shift();
+    assert.equal(memory.has('a', 2, 0), true, 'dropping the older record leaves the newer one findable');
+    memory.shift();
+    assert.equal(memory.has('a', 2, 0), false);
+    assert.equal(memory.size, 0);
+  });
+
+  test('pushing beyond the capacity grows the ring, oldest first', () => {
+    const memory = new IdMemory(2);
+    for (let i = 0; i < 5; i++) memory.push(`id-${i}`, i, 0);
+    assert.equal(memory.size, 5);
+    for (let i = 0; i < 5; i++) {
+      assert.equal(memory.headSeconds, i);
+      assert.equal(memory.has(`id-${i}`, i, 0), true);
+      memory.shift();
+      assert.equal(memory.has(`id-${i}`, i, 0), false);
+    }
+  });
+
+  test('timestamps are compared exactly, nanoseconds included', () => {
+    const { seq } = sequencer();
+    const seconds = 1_769_900_000;
+    assert.equal(seq.offer([timed('a', seconds, 100), timed('a', seconds, 100)]), 1);
+    assert.equal(seq.offer([timed('a', seconds, 101)]), 1, 'one nanosecond later is another entry');
     seq.dispose();
   });
 });
