@@ -3,7 +3,8 @@
 //
 // API:
 //   interface LogEntry      the normalised entry (below); plain data, JSON-serialisable, safe to postMessage
-//   normaliseApiEntry(raw)  a decoded google.logging.v2.LogEntry (gRPC or REST transport of the gapic client)
+//   normaliseApiEntry(raw)  a decoded google.logging.v2.LogEntry (gRPC or REST transport of the gapic client, or a
+//                           protobufjs message before toObject, as the tail reader decodes them)
 //                           → TimedEntry: the LogEntry plus its exact (seconds, nanos) for ordering
 //   compareTimed(a, b)      the API's order: timestamp, then insertId
 //   formatInstant(instant)  RFC 3339 UTC with 0/3/6/9 fractional digits, as the API prints timestamps
@@ -111,9 +112,10 @@ export function formatInstant(instant: Instant): string {
   const base = cachedBase;
   if (instant.nanos === 0) return `${base}Z`;
   const digits = String(instant.nanos).padStart(9, '0');
-  if (digits.endsWith('000000')) return `${base}.${digits.slice(0, 3)}Z`;
-  if (digits.endsWith('000')) return `${base}.${digits.slice(0, 6)}Z`;
-  return `${base}.${digits}Z`;
+  const fraction = digits.endsWith('000000') ? digits.slice(0, 3) : digits.endsWith('000') ? digits.slice(0, 6) : digits;
+  // join builds one flat string; concatenation would keep a chain of string pieces alive in every buffered entry
+  // (~75 bytes more each, all of which the young-generation GC copies while a busy tail fills the view).
+  return [base, '.', fraction, 'Z'].join('');
 }
 
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i;
@@ -142,15 +144,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function ownField(record: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** int64 fields arrive as strings (longs: String), numbers, or Long objects; all have a decimal toString. */
+/**
+ * int64 fields arrive as strings (longs: String), numbers, or Long objects ({low, high, unsigned}: what protobufjs
+ * decodes, which the tail reader hands over without toObject). A Long is read from its two halves: its toString
+ * does long division, the costliest part of converting a decoded entry.
+ */
 function int64(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'string') return Number(value);
-  if (isRecord(value) && typeof value['toString'] === 'function') return Number(String(value));
+  if (isRecord(value)) {
+    const low = value['low'];
+    const high = value['high'];
+    if (typeof low === 'number' && typeof high === 'number') return (value['unsigned'] === true ? high >>> 0 : high) * 4294967296 + (low >>> 0);
+    if (typeof value['toString'] === 'function') return Number(String(value));
+  }
   return 0;
 }
 
@@ -213,7 +228,7 @@ function httpRequestOf(raw: unknown): HttpRequestInfo | undefined {
   if (userAgent) info.userAgent = userAgent;
   const remoteIp = nonEmptyString(raw['remoteIp']);
   if (remoteIp) info.remoteIp = remoteIp;
-  const responseSize = raw['responseSize'];
+  const responseSize = isRecord(raw['responseSize']) ? int64(raw['responseSize']) : raw['responseSize'];
   if (responseSize !== undefined && responseSize !== null && String(responseSize) !== '0' && String(responseSize) !== '') info.responseSize = String(responseSize);
   const protocol = nonEmptyString(raw['protocol']);
   if (protocol) info.protocol = protocol;
@@ -230,6 +245,20 @@ function sourceLocationOf(raw: unknown): SourceLocation | undefined {
   const functionName = nonEmptyString(raw['function']);
   if (functionName) location.function = functionName;
   return location;
+}
+
+const internedNames = new Map<string, string>();
+
+/**
+ * One string per service or revision name instead of a fresh copy in every entry (decoding makes one per entry):
+ * a view holding 10,000 entries of a few revisions keeps a few names, and the GC has less to copy.
+ */
+function interned(name: string | undefined): string | null {
+  if (name === undefined) return null;
+  const known = internedNames.get(name);
+  if (known !== undefined) return known;
+  if (internedNames.size < 1000) internedNames.set(name, name);
+  return name;
 }
 
 const decodedLogIds = new Map<string, string>();
@@ -262,7 +291,8 @@ function stringMapOf(raw: unknown): Record<string, string> | undefined {
 
 /**
  * A decoded LogEntry message → TimedEntry. Works on what the gapic client yields over gRPC and over REST
- * (both decode into the same protobufjs object shape: Timestamps as {seconds, nanos}, Structs as {fields}).
+ * (both decode into the same protobufjs object shape: Timestamps as {seconds, nanos}, Structs as {fields}), and on
+ * a protobufjs message as decoded, before toObject (int64 as Long, enums as numbers, defaults on the prototype).
  */
 export function normaliseApiEntry(raw: unknown): TimedEntry {
   const message = isRecord(raw) ? raw : {};
@@ -273,17 +303,18 @@ export function normaliseApiEntry(raw: unknown): TimedEntry {
     insertId: typeof message['insertId'] === 'string' ? message['insertId'] : '',
     timestamp: formatInstant(instant),
     severity: severityOf(message['severity']),
-    service: nonEmptyString(resourceLabels['service_name']) ?? null,
-    revision: nonEmptyString(resourceLabels['revision_name']) ?? null,
+    service: interned(nonEmptyString(resourceLabels['service_name'])),
+    revision: interned(nonEmptyString(resourceLabels['revision_name'])),
     log: logIdOf(typeof message['logName'] === 'string' ? message['logName'] : ''),
   };
-  // `payload` names the oneof member that is set; fall back to presence for shapes without it.
+  // `payload` names the oneof member that is set; fall back to presence for shapes without it. Presence means an
+  // own property: a decoded protobufjs message keeps field defaults (textPayload "") on its prototype.
   const payload = typeof message['payload'] === 'string' ? message['payload'] : undefined;
-  if (payload === 'textPayload' || (payload === undefined && typeof message['textPayload'] === 'string')) {
+  if (payload === 'textPayload' || (payload === undefined && typeof ownField(message, 'textPayload') === 'string')) {
     entry.text = String(message['textPayload'] ?? '');
-  } else if (payload === 'jsonPayload' || (payload === undefined && isRecord(message['jsonPayload']))) {
+  } else if (payload === 'jsonPayload' || (payload === undefined && isRecord(ownField(message, 'jsonPayload')))) {
     entry.json = fromProtoStruct(message['jsonPayload']);
-  } else if (payload === 'protoPayload' || (payload === undefined && isRecord(message['protoPayload']))) {
+  } else if (payload === 'protoPayload' || (payload === undefined && isRecord(ownField(message, 'protoPayload')))) {
     // An Any (audit logs); its type cannot be decoded without the message's proto, so say what it is.
     const any = isRecord(message['protoPayload']) ? message['protoPayload'] : {};
     entry.text = `[protoPayload ${String(any['type_url'] ?? any['typeUrl'] ?? '')}]`;

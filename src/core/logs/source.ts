@@ -15,6 +15,9 @@
 //   LogApiError { code: gRPC status code | null, message: the API's own words }
 //   describeLogError(error): LogApiError
 //   GrpcStatus: the status codes we act on
+//   readTail(call, handlers, options): TailHandle   what tail() reads a call with, and normaliseInSlices(items,
+//                              decoder) what list() normalises a page with: a slice of entries per macrotask
+//                              (see "Reading responses a slice at a time" below)
 //
 // Unhandled rejections (the library's pitfalls, and how each is avoided here):
 //   - Without credentials the generated client rejects inside initialize() promises it does not await: we
@@ -123,13 +126,18 @@ export async function createLogSource(options: LogSourceOptions): Promise<LogSou
   const sdk = loadLoggingSdk();
   const transport = options.transport ?? 'grpc';
   const { client, description } = await buildClient(sdk, projects[0]!, transport, options);
+  let decoder: ResponseDecoder | null = null;
   try {
     await client.initialize();
+    if (transport === 'grpc') {
+      const undecoded = await sdk.undecodedResponses(client);
+      if (undecoded.tail || undecoded.list) decoder = sdk.createResponseDecoder();
+    }
   } catch (error) {
     await client.close().catch(() => undefined);
     throw asSetupError(error);
   }
-  return new SdkLogSource(client, projects, transport === 'grpc', description, options.callTimeoutMs ?? 20_000);
+  return new SdkLogSource(client, projects, transport === 'grpc', description, options.callTimeoutMs ?? 20_000, decoder);
 }
 
 async function buildClient(
@@ -241,9 +249,6 @@ export function describeLogError(error: unknown, call: LogApiError['call'] = 'se
   return new LogApiError(code === GrpcStatus.PERMISSION_DENIED ? `Permission denied: ${message}` : message, code, call);
 }
 
-const SUPPRESSION_RATE_LIMIT = new Set<unknown>(['RATE_LIMIT', 1]);
-const SUPPRESSION_NOT_CONSUMED = new Set<unknown>(['NOT_CONSUMED', 2]);
-
 class SdkLogSource implements LogSource {
   private closed = false;
   private readonly resourceNames: string[];
@@ -254,6 +259,8 @@ class SdkLogSource implements LogSource {
     readonly canTail: boolean,
     readonly description: string,
     private readonly callTimeoutMs: number,
+    /** Set when the client yields undecoded responses (see "Reading responses a slice at a time" below). */
+    private readonly decoder: ResponseDecoder | null,
   ) {
     this.resourceNames = projects.map((p) => `projects/${p}`);
   }
@@ -270,7 +277,7 @@ class SdkLogSource implements LogSource {
         },
         { autoPaginate: false, timeout: this.callTimeoutMs, maxRetries: 2 },
       );
-      return { entries: entries.map(normaliseApiEntry), nextPageToken: response?.nextPageToken ?? '' };
+      return { entries: await normaliseInSlices(entries, this.decoder), nextPageToken: response?.nextPageToken ?? '' };
     } catch (error) {
       throw describeLogError(error, 'list');
     }
@@ -286,38 +293,15 @@ class SdkLogSource implements LogSource {
     } catch (error) {
       throw describeLogError(error, 'tail');
     }
-    let over = false;
-    let cancelled = false;
-    const end = (error: LogApiError | null): void => {
-      if (over) return;
-      over = true;
-      if (!cancelled) handlers.end(error);
-    };
-    call.on('data', (message: unknown) => {
-      if (over) return;
-      handlers.response(tailResponseOf(message));
-    });
-    call.on('error', (error: unknown) => end(describeLogError(error, 'tail')));
-    // A failed call may signal end/close before its 'error' (the status arrives last): let the error win.
-    const endCleanly = (): void => void setImmediate(() => end(null));
-    call.on('end', endCleanly);
-    call.on('close', endCleanly);
+    // Listeners first (readTail attaches them), then the request: no event can be missed.
+    const handle = readTail(call, handlers, { decoder: this.decoder });
     const windowMs = Math.max(0, Math.min(60_000, Math.round(request.bufferWindowMs)));
     call.write({
       resourceNames: this.resourceNames,
       filter: request.filter,
       bufferWindow: { seconds: Math.floor(windowMs / 1000), nanos: (windowMs % 1000) * 1_000_000 },
     });
-    return {
-      pause: () => call.pause(),
-      resume: () => call.resume(),
-      cancel: () => {
-        if (over || cancelled) return;
-        cancelled = true;
-        over = true;
-        call.cancel();
-      },
-    };
+    return handle;
   }
 
   async close(): Promise<void> {
@@ -327,16 +311,245 @@ class SdkLogSource implements LogSource {
   }
 }
 
-function tailResponseOf(message: unknown): TailResponse {
-  const record = (typeof message === 'object' && message !== null ? message : {}) as { entries?: unknown; suppressionInfo?: unknown };
-  const entries = Array.isArray(record.entries) ? record.entries.map(normaliseApiEntry) : [];
-  const suppressed = { rateLimit: 0, notConsumed: 0 };
-  if (Array.isArray(record.suppressionInfo)) {
-    for (const info of record.suppressionInfo as { reason?: unknown; suppressedCount?: unknown }[]) {
-      const count = Number(info.suppressedCount ?? 0);
-      if (SUPPRESSION_RATE_LIMIT.has(info.reason)) suppressed.rateLimit += count;
-      else if (SUPPRESSION_NOT_CONSUMED.has(info.reason)) suppressed.notConsumed += count;
+// ---------------------------------------------------------------------------------------------------------------
+// Reading responses a slice at a time
+//
+// The generated client decodes each response whole and converts it with toObject before anyone sees it, so a page
+// or tail response of a thousand entries was one task of ~10 ms warm and several times that cold (with a GC on
+// top, more). With undecoded responses (undecodedResponses in src/sdk/logging.ts), each macrotask decodes and
+// normalises at most SLICE_ENTRIES entries or for about SLICE_BUDGET_MS, whichever comes first, then yields
+// (setImmediate). Decoded responses (another SDK shape, the REST transport) are read the same way, only without the
+// decoding.
+//
+// A tail (readTail): responses queue in arrival order; beyond `maxQueued` the call is paused (gRPC flow control
+// then holds the server back), so memory stays bounded. Suppression counts go with the first slice of their
+// response. A response that cannot be decoded ends the call with INTERNAL, as the client library would.
+
+/** The SDK's ResponseDecoder (src/sdk/logging.ts), structurally. */
+export interface ResponseDecoder {
+  split(message: Uint8Array): { entries: number[]; suppression: { reason: number; count: number }[] };
+  entry(message: Uint8Array, start: number, end: number): unknown;
+  listed(item: unknown): unknown;
+}
+
+const SLICE_ENTRIES = 250;
+/** Cold code is many times slower than warm: the budget keeps its slices short too. */
+const SLICE_BUDGET_MS = 8;
+/** How often (in entries) the budget is checked: reading the clock per entry would cost more than a small entry. */
+const BUDGET_CHECK_EVERY = 16;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A ListLogEntries page's entries, decoded (when undecoded) and normalised a slice per macrotask. */
+export async function normaliseInSlices(items: readonly unknown[], decoder: Pick<ResponseDecoder, 'listed'> | null): Promise<TimedEntry[]> {
+  const out = new Array<TimedEntry>(items.length);
+  let i = 0;
+  while (i < items.length) {
+    const started = performance.now();
+    const end = Math.min(items.length, i + SLICE_ENTRIES);
+    while (i < end) {
+      try {
+        out[i] = normaliseApiEntry(decoder ? decoder.listed(items[i]) : items[i]);
+      } catch (error) {
+        throw new LogApiError(`Response message parsing error: ${describeLogError(error, 'list').message}`, GrpcStatus.INTERNAL, 'list');
+      }
+      i += 1;
+      if (i % BUDGET_CHECK_EVERY === 0 && performance.now() - started >= SLICE_BUDGET_MS) break;
     }
+    if (i < items.length) await nextTurn();
   }
-  return { entries, suppressed };
+  return out;
+}
+
+/** What readTail needs of the call (a grpc-js/gax ClientDuplexStream). */
+export interface TailCallLike {
+  on(event: 'data', listener: (message: unknown) => void): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  cancel(): void;
+}
+
+export interface TailReaderOptions {
+  /** Decodes undecoded (Uint8Array) responses; without one, only decoded objects can be read. */
+  decoder?: Pick<ResponseDecoder, 'split' | 'entry'> | null;
+  /** Most entries handled per macrotask (default SLICE_ENTRIES). */
+  sliceEntries?: number;
+  /** Stop a slice after about this long even if it is not full (default SLICE_BUDGET_MS). */
+  sliceBudgetMs?: number;
+  /** Responses waiting beyond this pause the call (default 4). */
+  maxQueued?: number;
+  /** Clock for the budget (tests). */
+  now?: () => number;
+}
+
+const SUPPRESSION_RATE_LIMIT = new Set<unknown>(['RATE_LIMIT', 1]);
+const SUPPRESSION_NOT_CONSUMED = new Set<unknown>(['NOT_CONSUMED', 2]);
+
+/** One response being read: its entries (byte ranges, or decoded objects) and how far we got. */
+interface Pending {
+  bytes: Uint8Array | null;
+  /** [start, end) pairs into `bytes`, or null for a decoded response. */
+  ranges: number[] | null;
+  decoded: readonly unknown[] | null;
+  count: number;
+  next: number;
+  suppressed: { rateLimit: number; notConsumed: number } | null;
+}
+
+export function readTail(call: TailCallLike, handlers: TailHandlers, options: TailReaderOptions = {}): TailHandle {
+  const decoder = options.decoder ?? null;
+  const sliceEntries = Math.max(1, options.sliceEntries ?? SLICE_ENTRIES);
+  const budgetMs = options.sliceBudgetMs ?? SLICE_BUDGET_MS;
+  const maxQueued = Math.max(1, options.maxQueued ?? 4);
+  const now = options.now ?? (() => performance.now());
+
+  const queue: Pending[] = [];
+  let scheduled: NodeJS.Immediate | null = null;
+  let pausedByUser = false;
+  let backlogged = false;
+  let callPaused = false;
+  let over = false;
+  let cancelled = false;
+  /** undefined: the call has not ended; null: it ended cleanly; else how it failed. */
+  let ending: LogApiError | null | undefined;
+  let endTimer: NodeJS.Immediate | null = null;
+
+  const updateFlow = (): void => {
+    if (queue.length >= maxQueued) backlogged = true;
+    else if (queue.length <= maxQueued >> 1) backlogged = false;
+    const pause = pausedByUser || backlogged;
+    if (pause === callPaused) return;
+    callPaused = pause;
+    if (pause) call.pause();
+    else call.resume();
+  };
+
+  const schedule = (): void => {
+    if (scheduled === null && !over && !pausedByUser && queue.length > 0) scheduled = setImmediate(step);
+  };
+
+  /** Tells the end once everything that arrived before it has been handed on. */
+  const finishIfDone = (): void => {
+    if (over || ending === undefined || queue.length > 0) return;
+    over = true;
+    if (!cancelled) handlers.end(ending);
+  };
+
+  /**
+   * A response that cannot be decoded ends the call with INTERNAL, as the client library would. What arrived before
+   * it is still handed on; the rest of a response that broke halfway, and anything after it, is left to the
+   * reconnection's backfill (handing on later entries first would move the backfill's starting point past them).
+   */
+  const failParsing = (error: unknown, dropQueued: boolean): void => {
+    if (dropQueued) queue.length = 0;
+    ending = new LogApiError(`Response message parsing error: ${describeLogError(error, 'tail').message}`, GrpcStatus.INTERNAL, 'tail');
+    call.cancel();
+    finishIfDone();
+  };
+
+  function step(): void {
+    scheduled = null;
+    const pending = queue[0];
+    if (over || pausedByUser || !pending) return;
+    const entries: TimedEntry[] = [];
+    const started = now();
+    try {
+      while (pending.next < pending.count && entries.length < sliceEntries) {
+        const i = pending.next;
+        const raw = pending.ranges ? decoder!.entry(pending.bytes!, pending.ranges[2 * i]!, pending.ranges[2 * i + 1]!) : pending.decoded![i];
+        entries.push(normaliseApiEntry(raw));
+        pending.next = i + 1;
+        if (entries.length % BUDGET_CHECK_EVERY === 0 && now() - started >= budgetMs) break;
+      }
+    } catch (error) {
+      failParsing(error, true);
+      return;
+    }
+    const suppressed = pending.suppressed;
+    pending.suppressed = null;
+    if (pending.next >= pending.count) {
+      queue.shift();
+      updateFlow();
+    }
+    schedule();
+    if (entries.length > 0 || suppressed) handlers.response({ entries, suppressed: suppressed ?? { rateLimit: 0, notConsumed: 0 } });
+    finishIfDone();
+  }
+
+  const enqueue = (message: unknown): void => {
+    let pending: Pending;
+    const suppressed = { rateLimit: 0, notConsumed: 0 };
+    const count = (reason: unknown, n: number): void => {
+      if (SUPPRESSION_RATE_LIMIT.has(reason)) suppressed.rateLimit += n;
+      else if (SUPPRESSION_NOT_CONSUMED.has(reason)) suppressed.notConsumed += n;
+    };
+    if (message instanceof Uint8Array) {
+      if (!decoder) throw new Error('an undecoded response, and no decoder');
+      const split = decoder.split(message);
+      for (const info of split.suppression) count(info.reason, info.count);
+      pending = { bytes: message, ranges: split.entries, decoded: null, count: split.entries.length / 2, next: 0, suppressed };
+    } else {
+      const record = (typeof message === 'object' && message !== null ? message : {}) as { entries?: unknown; suppressionInfo?: unknown };
+      const decoded: readonly unknown[] = Array.isArray(record.entries) ? record.entries : [];
+      if (Array.isArray(record.suppressionInfo)) {
+        for (const info of record.suppressionInfo as { reason?: unknown; suppressedCount?: unknown }[]) count(info.reason, Number(info.suppressedCount ?? 0));
+      }
+      pending = { bytes: null, ranges: null, decoded, count: decoded.length, next: 0, suppressed };
+    }
+    // Counts only when there are some; a response with nothing at all is still told (the tail is live).
+    if (pending.count > 0 && suppressed.rateLimit === 0 && suppressed.notConsumed === 0) pending.suppressed = null;
+    queue.push(pending);
+    updateFlow();
+    schedule();
+  };
+
+  call.on('data', (message: unknown) => {
+    if (over || ending !== undefined) return;
+    try {
+      enqueue(message);
+    } catch (error) {
+      failParsing(error, false);
+    }
+  });
+  call.on('error', (error: unknown) => {
+    if (over) return;
+    // The status arrives last, possibly after end/close: an error wins over a clean end not yet told.
+    if (!ending) ending = describeLogError(error, 'tail');
+    finishIfDone();
+  });
+  const endCleanly = (): void => {
+    if (over || ending !== undefined || endTimer !== null) return;
+    endTimer = setImmediate(() => {
+      endTimer = null;
+      if (ending === undefined) ending = null;
+      finishIfDone();
+    });
+  };
+  call.on('end', endCleanly);
+  call.on('close', endCleanly);
+
+  return {
+    pause: () => {
+      pausedByUser = true;
+      updateFlow();
+    },
+    resume: () => {
+      pausedByUser = false;
+      updateFlow();
+      schedule();
+    },
+    cancel: () => {
+      if (over) return;
+      cancelled = true;
+      over = true;
+      queue.length = 0;
+      if (scheduled !== null) clearImmediate(scheduled);
+      if (endTimer !== null) clearImmediate(endTimer);
+      scheduled = null;
+      endTimer = null;
+      call.cancel();
+    },
+  };
 }
