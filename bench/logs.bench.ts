@@ -10,7 +10,7 @@
 // the end-to-end figures also depend on what else runs; the bench prints the load average beside them.
 // A second phase, "model only", feeds decoded-shaped messages straight into normalisation, the sequencer and the
 // buffer at 40,000 entries/s in-process: the cost of our own code, without gRPC decoding or the emulator.
-// Usage: node --import tsx --expose-gc bench/logs.bench.ts   (env BENCH_RATE=20000 BENCH_SECONDS=12 BENCH_BUFFER_WINDOW_MS=1000)
+// Usage: node --import tsx --expose-gc bench/logs.bench.ts   (env BENCH_RATE=22000 BENCH_SECONDS=12 BENCH_BUFFER_WINDOW_MS=1000)
 import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
@@ -24,7 +24,10 @@ import { openLogStream, type LogStreamEvent } from '../src/core/logs/stream';
 const PROJECT = 'bench-logs';
 const REGION = 'us-west2';
 const SERVICE = 'ingest';
-const RATE = Number(process.env.BENCH_RATE ?? 20_000);
+// Offered 10% above the target: the measured rate is what arrives in the view model, which can only be as high as
+// what the feeder (sharing this machine's CPUs) manages to append; offering exactly 20,000/s measured the feeder's
+// shortfall (19,8xx/s with a 150 ms lag) rather than ours.
+const RATE = Number(process.env.BENCH_RATE ?? 22_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 /** The server-side tail buffer window, as the view would use it (the stream's default). */
 const BUFFER_WINDOW_MS = Number(process.env.BENCH_BUFFER_WINDOW_MS ?? 1000);
