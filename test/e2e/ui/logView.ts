@@ -464,6 +464,41 @@ export function logViewPage(): UiPage {
         },
       },
       {
+        name: 'the view follows new entries only while the reader is at the bottom: scrolled up, the reading position stays put',
+        timeoutMs: 60_000,
+        async run(ctx) {
+          const s = scriptOf(ctx);
+          const view = await logView(ctx.page, coordinatorTitle);
+          const held = s.tokens('h1', 'h2', 'h3', 'l1', 'l2', 'l3', 's1', 's2', 'p1', 'p2', 'p3', 'p4');
+          const overflow = Array.from({ length: 60 }, (_, i) => `a${i}`);
+          await s.write(overflow.map((tag) => ({ tag, words: 'epsilon scrolling' })));
+          await expectRows(ctx.page, view, s, 'enough entries to overflow the view', [...held, ...s.tokens(...overflow)]);
+          const rows = view.locator('#rows');
+          const position = (): Promise<{ top: number; max: number }> => rows.evaluate((el) => ({ top: el.scrollTop, max: el.scrollHeight - el.clientHeight }));
+          const expectPosition = (what: string, ok: (p: { top: number; max: number }) => boolean): Promise<void> =>
+            until(what, 10_000, async () => {
+              const p = await position();
+              return ok(p) ? undefined : `scrollTop ${p.top} of ${p.max}`;
+            }, ctx.page);
+          await expectPosition('the view to overflow and follow to the bottom', (p) => p.max > 100 && p.max - p.top <= 2);
+
+          // The reader scrolls up with the mouse wheel, as a person does, to read an older entry.
+          await rows.hover();
+          await ctx.page.mouse.wheel(0, -100_000);
+          await expectPosition('the view scrolled to the top', (p) => p.top === 0);
+          await s.write([{ tag: 'b1', words: 'zeta while reading' }, { tag: 'b2', words: 'zeta while reading' }]);
+          await expectRows(ctx.page, view, s, 'the entries arriving while the reader is scrolled up', [...held, ...s.tokens(...overflow, 'b1', 'b2')]);
+          assert.equal((await position()).top, 0, 'new entries did not move the reading position');
+
+          // Back at the bottom, the view follows again.
+          await ctx.page.mouse.wheel(0, 100_000);
+          await expectPosition('the view scrolled back to the bottom', (p) => p.max - p.top <= 2);
+          await s.write([{ tag: 'b3', words: 'eta at the bottom' }]);
+          await expectRows(ctx.page, view, s, 'the entry arriving at the bottom', [...held, ...s.tokens(...overflow, 'b1', 'b2', 'b3')]);
+          await expectPosition('the view to follow the new entry', (p) => p.max - p.top <= 2);
+        },
+      },
+      {
         name: 'Clear empties the view; entries arriving afterwards still show',
         timeoutMs: 45_000,
         async run(ctx) {
