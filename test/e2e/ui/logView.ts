@@ -43,6 +43,8 @@ interface Written {
 interface EntrySpec {
   tag: string;
   service?: string;
+  /** Default: `<service>-00042-e2e`. */
+  revision?: string;
   severity?: string;
   words?: string;
   /** Default: now (a live entry). */
@@ -75,7 +77,7 @@ class LogScript {
       return {
         token,
         service,
-        revision: `${service}-00042-e2e`,
+        revision: spec.revision ?? `${service}-00042-e2e`,
         severity: spec.severity ?? 'INFO',
         text: `${token} ${spec.words ?? 'entry'}`,
         timestamp: new Date(at).toISOString(),
@@ -609,6 +611,64 @@ export function logViewPage(): UiPage {
             return open.length === 0 ? undefined : `still open: ${open.join(', ')}`;
           }, page);
           await expectTailSessions(page, emulatorUrl, 'the closed views to end their tail sessions', sessions - 2);
+        },
+      },
+      {
+        name: 'Open Logs of All Services streams every configured service in one view (one tail session), each entry once, in timestamp order, with its revision',
+        timeoutMs: 60_000,
+        async run(ctx) {
+          const { page, emulatorUrl } = ctx;
+          const s = scriptOf(ctx);
+          const sessions = await openTailSessions(emulatorUrl);
+          await runFromPalette(page, 'Cloud Run Drift: Open Logs of All Services');
+          await chooseTextFilterAndWindow(page, s.marker);
+          const view = await logView(page, 'Logs: all services');
+          await expectRows(page, view, s, 'the all-services view live', [], { othersAllowed: true, extra: (v) => (v.status.includes(' · live · ') ? undefined : 'not live yet') });
+          await expectTailSessions(page, emulatorUrl, 'one tail session for every service together', sessions + 1);
+          const base = Date.now();
+          await s.write([
+            { tag: 'x1', service: COORDINATOR, words: 'all services', at: base },
+            { tag: 'x2', service: WORKER, words: 'all services', at: base + 1 },
+            { tag: 'x3', service: COORDINATOR, words: 'all services', at: base + 2 },
+          ]);
+          await expectRows(page, view, s, 'both services’ entries, interleaved by timestamp', s.tokens('x1', 'x2', 'x3'), { othersAllowed: true });
+          const revisions = await view.locator('#rows .row').evaluateAll(
+            (rows, marker) => rows.filter((row) => (row.textContent ?? '').includes(`${marker}-x`)).map((row) => row.querySelector('.rev')?.textContent ?? ''),
+            s.marker,
+          );
+          assert.deepEqual(revisions, ['x1', 'x2', 'x3'].map((tag) => s.entry(tag).revision), 'each row names its revision');
+        },
+      },
+      {
+        name: 'Open Revision Logs on a serving revision’s row shows that revision’s entries only',
+        timeoutMs: 60_000,
+        async run(ctx) {
+          const { page } = ctx;
+          const s = scriptOf(ctx);
+          await openContainer(page, ctx.containerTitle);
+          const row = serviceRow(page, WORKER);
+          if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+          let revision = '';
+          const revisionPattern = new RegExp(`^(${WORKER}-\\d{5}-[a-z0-9]+)`);
+          await until(`a serving revision row under ${WORKER}`, 15_000, async () => {
+            const labels = await page.locator('.part.sidebar .monaco-list-row[aria-level="2"]').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''));
+            revision = labels.map((label) => revisionPattern.exec(label)?.[1]).find((name) => name !== undefined) ?? '';
+            return revision ? undefined : `second-level rows: ${labels.slice(0, 6).join(' | ') || 'none'}`;
+          }, page);
+          const revisionRow = page.locator(`.part.sidebar .monaco-list-row[aria-level="2"][aria-label^="${revision}"]`).first();
+          await revisionRow.hover();
+          const button = revisionRow.locator('.actions .action-label[aria-label="Open Revision Logs"]');
+          await button.waitFor({ state: 'visible', timeout: 10_000 });
+          await button.click();
+          await chooseTextFilterAndWindow(page, s.marker);
+          const view = await logView(page, `Logs: ${WORKER}/${revision}`);
+          await s.write([
+            { tag: 'r1', service: WORKER, revision, words: 'the serving revision' },
+            { tag: 'r2', service: WORKER, words: 'another revision of the same service' },
+            { tag: 'r3', service: WORKER, revision, words: 'the serving revision again' },
+          ]);
+          await expectRows(page, view, s, `only ${revision}’s entries`, s.tokens('r1', 'r3'), { othersAllowed: true });
+          await runFromPalette(page, 'View: Close All Editors');
         },
       },
     ],
