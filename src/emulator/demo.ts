@@ -145,8 +145,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   out();
-  out('Press Ctrl-C to stop the emulator (the workspace stays on disk).');
-  return new Promise<number>((resolve) => {
+  // The handlers go in before the line that invites Ctrl-C: a reader (or a test) acting on it at once
+  // must not meet Node's default disposition, which kills the process without closing the emulator.
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (): void => {
       if (stopping) return;
@@ -159,9 +160,12 @@ async function main(argv: readonly string[]): Promise<number> {
         },
       );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // `on`, not `once`: a second Ctrl-C while closing must not fall through to the default (kill).
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
+  out('Press Ctrl-C to stop the emulator (the workspace stays on disk).');
+  return stopped;
 }
 
 /** Runs the built CLI in `cwd`, its output going straight to ours; resolves its exit code. */
