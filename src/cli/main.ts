@@ -1,7 +1,7 @@
 // The cloud-run-drift command: the same core as the extension, for CI and terminals.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkServices, UnknownServiceError } from '../core/check';
+import { checkServices, selectServices, UnknownServiceError } from '../core/check';
 import { defaultCodeCacheDir, saveCodeCaches } from '../core/codeCache';
 import { createCloudRunReader, type CloudRunReader } from '../core/cloudrun';
 import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
@@ -95,9 +95,7 @@ async function findAndLoadConfig(configFlag: string | undefined, startDir: strin
 }
 
 function configuredService(config: DriftConfig, name: string): ServiceConfig {
-  const service = config.services.find((s) => s.name === name);
-  if (!service) throw new UnknownServiceError([name], config.services.map((s) => s.name));
-  return service;
+  return selectServices(config, [name])[0]!;
 }
 
 async function loadContext(configFlag: string | undefined, repoFlag: string | undefined): Promise<{ config: DriftConfig; git: GitRepository; reader: CloudRunReader }> {

@@ -176,6 +176,11 @@ class SdkCloudRunReader implements CloudRunReader {
         collected.push(...page);
         pageToken = next?.pageToken || undefined;
       } while (pageToken && collected.length < limit);
+      // Settled revisions are immutable (see lookupService): the ones listed here spare the next lookup its getRevision.
+      for (const revision of collected) {
+        const facts = revisionFacts(revision);
+        if (revision.name && (facts.ready || facts.failed)) this.settledRevisions.set(revision.name, facts);
+      }
       // Sorted again (stable) so the order never depends on a server honouring its documentation.
       return collected
         .map(revisionFacts)
@@ -224,7 +229,8 @@ async function createClients(endpoints: Endpoints): Promise<Clients> {
   return { services: new sdk.ServicesClient(options), revisions: new sdk.RevisionsClient(options) };
 }
 
-function credentialsMessage(err: unknown): string {
+/** What to tell the user when Application Default Credentials are missing or refused: the exact fix. */
+export function credentialsMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   if (/default credentials/i.test(text)) return `No Google Cloud credentials found. Run: ${CREDENTIALS_FIX}`;
   return `Google Cloud credentials were rejected (${firstLine(text)}). Run: ${CREDENTIALS_FIX}`;
@@ -249,7 +255,7 @@ export function describeApiError(err: unknown): { message: string; code: number 
   return { message: message || 'Cloud Run API call failed', code };
 }
 
-function firstLine(text: string): string {
+export function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }
 

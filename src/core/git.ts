@@ -299,28 +299,24 @@ function parseCommit(record: string): CommitInfo | null {
 
 /** Parses `git log -z --name-only --format=<RS>fields`: records start with RS; header then NUL-separated files. */
 export function parseLogWithFiles(stdout: string): { commit: CommitInfo; files: string[] }[] {
-  const out: { commit: CommitInfo; files: string[] }[] = [];
-  for (const chunk of stdout.split(RECORD)) {
-    if (!chunk.trim()) continue;
-    const [header = '', ...rest] = chunk.split('\0');
-    const commit = parseCommit(header);
-    if (!commit) continue;
-    const files = rest.map((f) => f.replace(/^\n+/, '')).filter(Boolean);
-    out.push({ commit, files });
-  }
-  return out;
+  return parseLogRecords(stdout, false).map(({ commit, files }) => ({ commit, files }));
 }
 
 /** Parses `git log -z --name-only --format=<RS>%P<US><commit fields>`: parents, commit and files of each record. */
 export function parseLogWithParents(stdout: string): { commit: CommitInfo; parents: string[]; files: string[] }[] {
+  return parseLogRecords(stdout, true);
+}
+
+function parseLogRecords(stdout: string, withParents: boolean): { commit: CommitInfo; parents: string[]; files: string[] }[] {
   const out: { commit: CommitInfo; parents: string[]; files: string[] }[] = [];
   for (const chunk of stdout.split(RECORD)) {
     if (!chunk.trim()) continue;
     const [header = '', ...rest] = chunk.split('\0');
-    const separator = header.indexOf(FIELD);
+    const separator = withParents ? header.indexOf(FIELD) : -1;
+    if (withParents && separator < 0) continue;
     const commit = parseCommit(header.slice(separator + 1));
-    if (separator < 0 || !commit) continue;
-    const parents = header.slice(0, separator).split(' ').filter((p) => /^[0-9a-f]{40,64}$/.test(p));
+    if (!commit) continue;
+    const parents = withParents ? header.slice(0, separator).split(' ').filter((p) => /^[0-9a-f]{40,64}$/.test(p)) : [];
     const files = rest.map((f) => f.replace(/^\n+/, '')).filter(Boolean);
     out.push({ commit, parents, files });
   }

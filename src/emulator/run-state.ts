@@ -3,7 +3,6 @@
 // Time-dependent facts (is a rollout still reconciling? which revision is latest ready?) are computed
 // from the clock when a resource is rendered, so a deploy with `reconcilingMs` needs no timers.
 import { createHash } from 'node:crypto';
-import { ScenarioError } from './api';
 import type { ScenarioRunSection, ScenarioService, ScenarioTrafficTarget } from './scenario';
 
 export interface RevisionRecord {
@@ -466,11 +465,4 @@ export function renderRevision(service: ServiceRecord, revision: RevisionRecord,
 
 export function notFoundMessage(kind: 'SERVICE' | 'REVISION', name: string, region: string, project: string): string {
   return `Resource '${name}' of kind '${kind}' in region '${region}' in project '${project}' does not exist.`;
-}
-
-/** For control payload errors that are about state, not shape. */
-export function requireService(state: RunState, project: string, region: string, name: string, path: string): ServiceRecord {
-  const service = state.getService(project, region, name);
-  if (!service) throw new ScenarioError(path, `the name of an existing service in ${project}/${region}, got ${JSON.stringify(name)}`);
-  return service;
 }

@@ -372,11 +372,6 @@ export function parseScenario(value: unknown, extraSections: readonly string[] =
   return { ...object, run } as Scenario;
 }
 
-/** Reads a scenario file. JSON or validation problems throw ScenarioFileError naming file and line. */
-export function readScenarioFile(file: string, extraSections: readonly string[] = []): Scenario {
-  return parseScenarioText(readScenarioText(file), file, extraSections);
-}
-
 export function readScenarioText(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');

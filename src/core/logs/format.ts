@@ -5,9 +5,8 @@
 //                                     severity coloured with ANSI codes when color is true
 //   cliJson(entry)                    the CLI's --json object: {insertId, timestamp, severity, revision, text|json}
 //   SEVERITY_ANSI                     the ANSI colour per severity (the view can map the same buckets to theme colours)
-//   severityRank(severity)            0 (DEFAULT) … 8 (EMERGENCY), for comparisons
 import { entryText, type JsonObject, type LogEntry } from './entry';
-import { SEVERITIES, type Severity } from './filter';
+import type { Severity } from './filter';
 
 export const SEVERITY_ANSI: Record<Severity, string> = {
   DEFAULT: '39',
@@ -20,12 +19,6 @@ export const SEVERITY_ANSI: Record<Severity, string> = {
   ALERT: '1;35',
   EMERGENCY: '1;41',
 };
-
-const SEVERITY_RANK = new Map<Severity, number>(SEVERITIES.map((s, i) => [s, i]));
-
-export function severityRank(severity: Severity): number {
-  return SEVERITY_RANK.get(severity) ?? 0;
-}
 
 /** The longest severity name, so columns line up. */
 const SEVERITY_WIDTH = 9;

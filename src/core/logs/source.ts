@@ -26,7 +26,7 @@
 //   - In REST mode tailLogEntries throws (synchronously for the generated client, inside a promise for the
 //     Logging class, which we do not use): tail() checks the transport first and throws a LogApiError.
 //   - A tail's server errors arrive as 'error' events: listeners are attached before the request is written.
-import { CREDENTIALS_FIX } from '../cloudrun';
+import { CREDENTIALS_FIX, credentialsMessage, firstLine } from '../cloudrun';
 import { loadLoggingSdk, type LoggingSdk } from '../sdk';
 import { normaliseApiEntry, type TimedEntry } from './entry';
 import type { LoggingServiceClient, TailCall } from '../../sdk/logging';
@@ -135,7 +135,7 @@ export async function createLogSource(options: LogSourceOptions): Promise<LogSou
     }
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw asSetupError(error);
+    throw describeLogError(error, 'setup');
   }
   return new SdkLogSource(client, projects, transport === 'grpc', description, options.callTimeoutMs ?? 20_000, decoder);
 }
@@ -199,11 +199,7 @@ async function applicationDefaultCredentials(sdk: LoggingSdk): Promise<InstanceT
     await client.getAccessToken();
     return client;
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    const message = /default credentials/i.test(text)
-      ? `No Google Cloud credentials found. Run: ${CREDENTIALS_FIX}`
-      : `Google Cloud credentials were rejected (${firstLine(text)}). Run: ${CREDENTIALS_FIX}`;
-    throw new LogApiError(message, GrpcStatus.UNAUTHENTICATED);
+    throw new LogApiError(credentialsMessage(error), GrpcStatus.UNAUTHENTICATED);
   }
 }
 
@@ -217,15 +213,6 @@ function parseUrl(text: string): URL {
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
-}
-
-function asSetupError(error: unknown): LogApiError {
-  const described = describeLogError(error, 'setup');
-  return described;
 }
 
 /** The API's own message (gRPC `details`), without the "3 INVALID_ARGUMENT: " prefix; credentials → the fix. */

@@ -343,8 +343,3 @@ function revisionSuffix(seed: string): string {
 export function labelSafeTime(iso: string): string {
   return `${iso.slice(0, 19).toLowerCase().replace(/:/g, '-')}z`;
 }
-
-/** For callers that need the per-service paths without building anything. */
-export function demoServicePaths(): Record<DemoServiceName, string[]> {
-  return Object.fromEntries(DEMO_SERVICES.map((s) => [s.name, s.paths])) as Record<DemoServiceName, string[]>;
-}

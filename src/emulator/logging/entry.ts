@@ -47,10 +47,6 @@ export function instantFromMillis(ms: number): PreciseInstant {
   return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) };
 }
 
-export function instantToMillis(instant: PreciseInstant): number {
-  return instant.seconds * 1000 + instant.nanos / 1e6;
-}
-
 const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
