@@ -1,5 +1,6 @@
 // The address of a read-only document holding one commit's patch limited to a service's paths.
 // Pure so the parsing, which guards what reaches `git show`, is unit-tested.
+import { short } from '../core/verdict';
 
 export const COMMIT_PATCH_SCHEME = 'cloud-run-drift-commit';
 
@@ -13,7 +14,7 @@ const SERVICE = /^[a-z](?:[-a-z0-9]{0,47}[a-z0-9])?$/;
 
 /** The file name becomes the editor tab's title (`worker@81147d04.diff`); `.diff` gives the language. */
 export function commitPatchPath(ref: CommitPatchRef): string {
-  return `/${ref.service}@${ref.sha.slice(0, 8)}.diff`;
+  return `/${ref.service}@${short(ref.sha)}.diff`;
 }
 
 export function commitPatchQuery(ref: CommitPatchRef): string {

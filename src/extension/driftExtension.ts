@@ -15,7 +15,7 @@ import type { DeployStateSnapshot } from './deploy/deployState';
 import { Disposable } from './disposable';
 import { DriftSession, type SessionStateKind } from './driftSession';
 import type { Logger } from './logger';
-import { attachLogSessions, LogSessions, type LogSessionInfo } from './logs/logSessions';
+import { LogSessions, type LogSessionInfo } from './logs/logSessions';
 import { RefreshManager } from './refreshManager';
 import { onDidChangeSettings, readSettings } from './settings';
 import { ServicesTreeProvider, type TreeSnapshotNode } from './tree/servicesTreeProvider';
@@ -72,8 +72,7 @@ export class DriftExtension extends Disposable {
         statusBar.applySettings(next);
       }),
     );
-    const logSessions = this._register(new LogSessions(context.extensionUri, logger.child('logs')));
-    attachLogSessions(session, logSessions);
+    const logSessions = this._register(new LogSessions(context.extensionUri, logger.child('logs'), () => settings));
     for (const disposable of registerCommands({
       session,
       refresh,
@@ -83,6 +82,7 @@ export class DriftExtension extends Disposable {
       createReader: (endpoints) => createCloudRunReader(endpoints),
       openRepository: (dir) => GitRepository.open(dir),
       deploys,
+      logs: logSessions,
     })) {
       this._register(disposable);
     }

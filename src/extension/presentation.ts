@@ -1,6 +1,6 @@
 // How verdicts look in the editor: icons, colours, descriptions, summaries, badge and context values.
 // Pure functions with no `vscode` import so they are unit-tested directly (test/unit/extension-*.test.ts).
-import { relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../core/format';
+import { countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../core/format';
 import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
 
 /** A verdict, or `unchecked` for a configured service no refresh has reported on yet. */
@@ -116,7 +116,7 @@ export function summaryText(counts: readonly StatusCount[]): string {
 
 /** Services that were checked and are not up to date; unchecked services are not claimed either way. */
 export function notUpToDateCount(rows: readonly ServiceRow[]): number {
-  return rows.filter((r) => r.verdict !== undefined && r.verdict.status !== 'up-to-date').length;
+  return countNotUpToDate(rows.flatMap((r) => (r.verdict ? [r.verdict] : [])));
 }
 
 export interface BadgeSpec {
@@ -143,10 +143,6 @@ export function statusBarText(input: StatusBarInput): string {
   const checked = input.rows.some((r) => r.verdict !== undefined);
   const summary = checked ? summaryText(countByStatus(input.rows)) : input.refreshing ? 'checking…' : 'not checked';
   return `${icon} ${summary}${input.staleData ? ' $(warning)' : ''}`;
-}
-
-export function shortSha(sha: string): string {
-  return sha.slice(0, 8);
 }
 
 /** Compact age such as `2h ago` (core's wording, so the tree and the CLI agree); null when unknown. */

@@ -15,7 +15,6 @@ export type RefreshReason =
   | 'working-tree'
   | 'focus'
   | 'interval'
-  | 'settings'
   | 'trust'
   | 'workspace-folders'
   | 'deploy';

@@ -4,6 +4,7 @@ import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import schema from '../../schema/cloud-run-drift.schema.json';
+import type { ListedService } from '../core/cloudrun';
 import { DEFAULT_COMMIT_LABEL } from '../core/config';
 
 // The shipped schema is the single source of what a valid project and region look like.
@@ -19,11 +20,6 @@ export function validateProjectId(value: string): string | null {
 export function validateRegion(value: string): string | null {
   if (value.trim() === '') return 'Enter a Cloud Run region';
   return REGION_PATTERN.test(value.trim()) ? null : 'Expected a region such as "us-west2"';
-}
-
-export interface ListedService {
-  name: string;
-  labels: Record<string, string>;
 }
 
 const HEX_SHA = /^[0-9a-f]{7,40}$/;

@@ -3,7 +3,8 @@
 // it renders as text and can never become a link, an image or markup. No `vscode` import: the
 // result goes into a MarkdownString whose `isTrusted` stays false.
 import type { CommitInfo, RevisionFacts, ServiceVerdict, ServingVerdict } from '../core/model';
-import { formatAge, shortSha, statusLabel, type DisplayStatus } from './presentation';
+import { short } from '../core/verdict';
+import { formatAge, statusLabel, type DisplayStatus } from './presentation';
 
 /** Backslash-escapes every ASCII punctuation character (CommonMark allows it for all of them). */
 export function escapeMarkdown(text: string): string {
@@ -33,7 +34,7 @@ function field(name: string, value: string | null): string | null {
 }
 
 function servingLine(s: ServingVerdict): string {
-  const commit = s.commit ? shortSha(s.commit) : s.commitLabel ? `label "${s.commitLabel}"` : 'no commit label';
+  const commit = s.commit ? short(s.commit) : s.commitLabel ? `label "${s.commitLabel}"` : 'no commit label';
   const behind = s.commitsBehind ? ` (${s.commitsBehind} behind)` : '';
   return `- ${escapeMarkdown(s.revision)}: ${s.percent}% · ${escapeMarkdown(commit)} · ${statusLabel(s.status)}${behind}`;
 }
@@ -69,7 +70,7 @@ export function serviceTooltipMarkdown(input: ServiceTooltipInput): string {
     const commit = v.deployedCommit ?? v.commitLabel;
     if (commit) {
       const subject = v.deployedSubject ? ` ${escapeMarkdown(v.deployedSubject)}` : '';
-      facts.push(field('Deployed commit', `${escapeMarkdown(v.deployedCommit ? shortSha(commit) : commit)}${subject}`));
+      facts.push(field('Deployed commit', `${escapeMarkdown(v.deployedCommit ? short(commit) : commit)}${subject}`));
     }
     facts.push(field('Deployed', when(v.deployedAt, input.now)));
     const images = [...new Set(v.serving.map((s) => s.image).filter((i): i is string => i !== null))];

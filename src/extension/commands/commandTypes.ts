@@ -6,6 +6,7 @@ import type { CommandId } from '../commandIds';
 import type { DeployService } from '../deploy/deployController';
 import type { DriftSession } from '../driftSession';
 import type { Logger } from '../logger';
+import type { LogSessions } from '../logs/logSessions';
 import type { RefreshReason } from '../refreshScheduler';
 import type { DriftSettings } from '../settings';
 
@@ -21,6 +22,8 @@ export interface CommandServices {
   openRepository(dir: string): Promise<GitRepository>;
   /** Deploys, their state and the Deployments history. */
   deploys: DeployService;
+  /** The open log panels. */
+  logs: LogSessions;
 }
 
 export interface CommandDefinition<Id extends CommandId = CommandId> {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
 import { UserFacingError } from '../errors';
-import { shortSha } from '../presentation';
+import { short } from '../../core/verdict';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 
@@ -18,7 +18,7 @@ export const copyDeployedCommitCommand = defineCommand({
     const commit = target.verdict?.deployedCommit ?? target.verdict?.commitLabel;
     if (!commit) throw new UserFacingError(`${target.config.name} has no deployed commit label.`, [], 'warning');
     await vscode.env.clipboard.writeText(commit);
-    const shown = target.verdict?.deployedCommit ? shortSha(commit) : `"${commit}"`;
+    const shown = target.verdict?.deployedCommit ? short(commit) : `"${commit}"`;
     vscode.window.setStatusBarMessage(`$(check) Copied ${target.config.name}'s deployed commit ${shown}`, 4000);
   },
 });

@@ -1,8 +1,7 @@
-import { parseSince } from '../../core/logs';
 import { COMMAND_IDS } from '../commandIds';
 import { deployLogsRequest, deployLogsSince } from '../deploy/deployPresentation';
 import { UserFacingError } from '../errors';
-import { logSessionsOf } from '../logs/logSessions';
+import { acceptedSince } from '../logs/openRequest';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 
@@ -24,11 +23,11 @@ export const openDeployLogsCommand = defineCommand({
     });
     const name = target.config.name;
     // The deploy flow passes the start of the deploy its notification is about (a newer one may have started since).
-    const since = typeof startedAt === 'string' && validStart(startedAt) ? startedAt : deployLogsSince(states.get(name));
+    const since = typeof startedAt === 'string' && acceptedSince(startedAt) ? startedAt : deployLogsSince(states.get(name));
     if (since === null) throw new UserFacingError(`No deploy of ${name} has run in this window yet. Open Logs shows its logs.`, [], 'warning');
     const { config } = await services.session.coreContext();
     const request = deployLogsRequest(name, since);
-    await logSessionsOf(services.session).open({
+    await services.logs.open({
       config,
       scope: { kind: 'services', services: [{ name, region: target.config.region }] },
       projects: [target.config.project],
@@ -37,11 +36,3 @@ export const openDeployLogsCommand = defineCommand({
   },
 });
 
-function validStart(text: string): boolean {
-  try {
-    parseSince(text);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,6 +1,5 @@
 import { COMMAND_IDS } from '../commandIds';
 import { pickFilter, pickWindow } from '../logs/filterPicker';
-import { logSessionsOf } from '../logs/logSessions';
 import { parseOpenLogsOptions } from '../logs/openRequest';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
@@ -23,7 +22,7 @@ export const openLogsCommand = defineCommand({
     const options = parseOpenLogsOptions(rawOptions, config.logFilters);
     const choice = options.choice ?? (fromScript ? { kind: 'all' as const } : await pickFilter(config.logFilters, target.config.name));
     const window = options.window ?? (fromScript ? '1h' : await pickWindow());
-    await logSessionsOf(services.session).open({
+    await services.logs.open({
       config,
       scope: { kind: 'services', services: [{ name: target.config.name, region: target.config.region }] },
       projects: [target.config.project],

@@ -1,7 +1,6 @@
 import { COMMAND_IDS } from '../commandIds';
 import { UserFacingError } from '../errors';
 import { pickFilter, pickWindow } from '../logs/filterPicker';
-import { logSessionsOf } from '../logs/logSessions';
 import { parseOpenLogsOptions } from '../logs/openRequest';
 import { defineCommand } from './commandTypes';
 import { requireConfig } from './servicePicker';
@@ -18,7 +17,7 @@ export const openAllLogsCommand = defineCommand({
     const fromScript = rawOptions !== undefined && options.choice !== undefined;
     const choice = options.choice ?? (await pickFilter(config.logFilters, 'all services'));
     const window = options.window ?? (fromScript ? '1h' : await pickWindow());
-    await logSessionsOf(services.session).open({
+    await services.logs.open({
       config,
       scope: { kind: 'services', services: config.services.map((s) => ({ name: s.name, region: s.region })) },
       projects: config.services.map((s) => s.project),

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
 import { UserCancelledError, UserFacingError } from '../errors';
 import { pickFilter, pickWindow } from '../logs/filterPicker';
-import { logSessionsOf } from '../logs/logSessions';
 import { parseOpenLogsOptions, revisionTarget } from '../logs/openRequest';
 import { defineCommand } from './commandTypes';
 import { requireConfig, resolveServiceTarget } from './servicePicker';
@@ -21,7 +20,7 @@ export const openRevisionLogsCommand = defineCommand({
     const options = parseOpenLogsOptions(rawOptions, config.logFilters);
     const choice = options.choice ?? (fromScript ? { kind: 'all' as const } : await pickFilter(config.logFilters, target.revision));
     const window = options.window ?? (fromScript ? '1h' : await pickWindow());
-    await logSessionsOf(services.session).open({
+    await services.logs.open({
       config,
       scope: { kind: 'revision', service: { name: service.name, region: service.region }, revision: target.revision },
       projects: [service.project],

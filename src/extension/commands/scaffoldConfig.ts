@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloudRunError, credentialsFix, type ListedService } from '../../core/cloudrun';
 import { CONFIG_FILE_NAME } from '../../core/config';
+import { GrpcStatus } from '../../core/logs';
 import { COMMAND_IDS } from '../commandIds';
 import { UserCancelledError, UserFacingError, type ErrorAction } from '../errors';
 import { errorText, isCredentialsProblem } from '../presentation';
@@ -20,8 +21,6 @@ import { defineCommand, type CommandServices } from './commandTypes';
 const LAST_PROJECT_KEY = 'cloudRunDrift.scaffold.project';
 const LAST_REGION_KEY = 'cloudRunDrift.scaffold.region';
 const STEPS = 3;
-const UNAUTHENTICATED = 16;
-const PERMISSION_DENIED = 7;
 
 async function pickFolder(): Promise<vscode.WorkspaceFolder> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
@@ -93,10 +92,10 @@ async function listServices(services: CommandServices, project: string, region: 
     if (err instanceof UserCancelledError) throw err;
     const message = errorText(err);
     const code = err instanceof CloudRunError ? err.code : null;
-    if (code === UNAUTHENTICATED || isCredentialsProblem(message)) {
+    if (code === GrpcStatus.UNAUTHENTICATED || isCredentialsProblem(message)) {
       throw new UserFacingError(`Cannot list Cloud Run services: ${message}`, credentialsActions());
     }
-    if (code === PERMISSION_DENIED) {
+    if (code === GrpcStatus.PERMISSION_DENIED) {
       throw new UserFacingError(`Cannot list Cloud Run services in ${project} (${region}): ${message}`);
     }
     throw new Error(`Listing Cloud Run services in ${project} (${region}) failed: ${message}`, { cause: err });

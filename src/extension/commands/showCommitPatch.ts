@@ -3,7 +3,8 @@ import type { CommitInfo } from '../../core/model';
 import { COMMAND_IDS } from '../commandIds';
 import { commitPatchUri } from '../commitPatchProvider';
 import { UserCancelledError, UserFacingError } from '../errors';
-import { formatAge, shortSha } from '../presentation';
+import { short } from '../../core/verdict';
+import { formatAge } from '../presentation';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 
@@ -21,8 +22,8 @@ function isCommitArgument(value: unknown): value is CommitArgument {
 async function pickCommit(commits: readonly CommitInfo[]): Promise<CommitInfo> {
   const now = new Date();
   const items = commits.map((commit) => ({
-    label: commit.subject || shortSha(commit.sha),
-    description: [shortSha(commit.sha), commit.author, formatAge(commit.date, now)].filter(Boolean).join(' · '),
+    label: commit.subject || short(commit.sha),
+    description: [short(commit.sha), commit.author, formatAge(commit.date, now)].filter(Boolean).join(' · '),
     commit,
   }));
   const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Show which undeployed commit?', matchOnDescription: true });

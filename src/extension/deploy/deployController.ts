@@ -5,7 +5,8 @@
 // All Stale alike; its events feed DeployStates (tree, test API), the log channel, the history
 // cache and the refresh that follows every deploy.
 import * as vscode from 'vscode';
-import type { DriftConfig } from '../../core/config';
+import type { CloudRunReader } from '../../core/cloudrun';
+import type { DeployCommand, DriftConfig, ServiceConfig } from '../../core/config';
 import { buildBulkConfirmation, needsConfirmation } from '../../core/deploy/confirm';
 import { readDeploymentHistory, type DeploymentHistory } from '../../core/deploy/history';
 import { planDeployAll } from '../../core/deploy/plan';
@@ -21,7 +22,9 @@ import {
   type DeployExecutor,
   type DeployHandle,
   type DeployResult,
+  type RunDeployOptions,
 } from '../../core/deploy/runner';
+import type { GitRepository } from '../../core/git';
 import { COMMAND_IDS } from '../commandIds';
 import { Disposable } from '../disposable';
 import type { DriftSession } from '../driftSession';
@@ -66,7 +69,7 @@ export interface DeployService {
 }
 
 export class DeployController extends Disposable implements DeployService {
-  readonly queue = new DeployQueue();
+  private readonly queue = new DeployQueue();
   readonly states: DeployStates;
   readonly history: DeploymentHistoryStore;
   private readonly tasks: DeployTasks;
@@ -168,25 +171,36 @@ export class DeployController extends Disposable implements DeployService {
     }
 
     const command = preparation.command;
-    const { handle, started } = this.queue.deploy({
-      service: preparation.service,
-      config,
-      git,
-      reader,
-      commandName: command.name,
-      execute: this.executorFor(service, command.name, deployTaskName(service, command, config)),
-      verifyTimeoutMs: settings.verifyTimeoutMs,
-      settleMs: settings.settleMs,
-      // A HEAD that moved while the confirmation was open would ship a commit nobody confirmed.
-      confirmedCommit: preparation.commit.sha,
-      workspaceTrusted: vscode.workspace.isTrusted,
-    });
+    // A HEAD that moved while the confirmation was open would ship a commit nobody confirmed.
+    const { handle, started } = this.queue.deploy(this.runOptions(preparation.service, command, { config, git, reader }, settings, preparation.commit.sha));
     // Someone else started one while the confirmation was open.
     if (!started) return this.revealRunning(handle);
     this.showVerifyProgressWhenVerifying(handle);
     const result = await handle.result;
     void this.notify(result, command.name);
     return result;
+  }
+
+  /** What a deploy started alone and one started by Deploy All Stale share: its task, verification timing and trust. */
+  private runOptions(
+    service: ServiceConfig,
+    command: DeployCommand,
+    { config, git, reader }: { config: DriftConfig; git: GitRepository; reader: CloudRunReader },
+    settings: ReturnType<typeof deployRunSettings>,
+    confirmedCommit: string,
+  ): RunDeployOptions {
+    return {
+      service,
+      config,
+      git,
+      reader,
+      commandName: command.name,
+      execute: this.executorFor(service.name, command.name, deployTaskName(service.name, command, config)),
+      verifyTimeoutMs: settings.verifyTimeoutMs,
+      settleMs: settings.settleMs,
+      confirmedCommit,
+      workspaceTrusted: vscode.workspace.isTrusted,
+    };
   }
 
   private executorFor(service: string, commandName: string, taskName: string): DeployExecutor {
@@ -308,20 +322,7 @@ export class DeployController extends Disposable implements DeployService {
           concurrency: settings.concurrency,
           queue: this.queue,
           run: (step, signal, report) =>
-            runDeploy({
-              service: step.service,
-              config,
-              git,
-              reader,
-              commandName: command.name,
-              execute: this.executorFor(step.service.name, command.name, deployTaskName(step.service.name, command, config)),
-              verifyTimeoutMs: settings.verifyTimeoutMs,
-              settleMs: settings.settleMs,
-              signal,
-              onProgress: report,
-              confirmedCommit: head,
-              workspaceTrusted: vscode.workspace.isTrusted,
-            }),
+            runDeploy({ ...this.runOptions(step.service, command, { config, git, reader }, settings, head), signal, onProgress: report }),
           onProgress: (event) => {
             const finished = event.status !== 'pending' && event.status !== 'running';
             if (finished) done = event.done;

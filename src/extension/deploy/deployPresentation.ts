@@ -4,6 +4,7 @@
 // settings as the runner wants them. Pure, no `vscode` import, so every decision here is
 // unit-tested (test/unit/extension-deploy*.test.ts).
 import type { DeployCommand, DriftConfig } from '../../core/config';
+import { short } from '../../core/verdict';
 import { historyLine, type DeploymentEntry, type DeploymentHistory } from '../../core/deploy/history';
 import { DEPLOY_DEFAULTS, describeDeployResult, type DeployAction, type DeployAllEvent, type DeployAllResult, type DeployPhase, type DeployResult } from '../../core/deploy/runner';
 import type { FilterChoice } from '../logs/logQuery';
@@ -67,7 +68,7 @@ export function deployAllIncrement(total: number): number {
 
 /** The title of the cancellable notification shown while a deploy is being proven live. */
 export function verifyProgressTitle(service: string, commit: string | null): string {
-  return `Verifying ${service}${commit ? ` serves ${commit.slice(0, 8)}` : ''}`;
+  return `Verifying ${service}${commit ? ` serves ${short(commit)}` : ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -117,17 +117,12 @@ export class DeployTasks extends Disposable {
     });
   }
 
-  /** Whether a deploy task of the service is running in this window. */
-  isRunning(service: string): boolean {
-    return this.executions.has(service);
-  }
-
   /** Shows the service's deploy terminal (running or finished, while it is open); false when there is none. */
-  showTerminal(service: string, preserveFocus = false): boolean {
+  showTerminal(service: string): boolean {
     const name = this.taskNames.get(service);
     const terminal = name === undefined ? undefined : findTaskTerminal(name);
     if (!terminal) return false;
-    terminal.show(preserveFocus);
+    terminal.show(false);
     return true;
   }
 

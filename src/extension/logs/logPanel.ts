@@ -98,16 +98,8 @@ export class LogPanel {
     options.stream.start();
   }
 
-  get service(): string {
-    return this.options.service;
-  }
-
   onDidDispose(listener: () => void): void {
     this.disposeListeners.add(listener);
-  }
-
-  reveal(): void {
-    this.panel.reveal();
   }
 
   snapshot(): { service: string; title: string; since: string; entries: number; status: string } {

@@ -1,5 +1,5 @@
 // The open log panels: opens a stream for a scope and filter, keeps the list for the test API, closes them all
-// on deactivation. Commands reach it through the DriftSession they already get (see attach/logSessionsOf).
+// on deactivation. Commands reach it as CommandServices.logs.
 import * as vscode from 'vscode';
 import type { DriftConfig } from '../../core/config';
 import {
@@ -11,9 +11,8 @@ import {
   parseSince,
   type LogScope,
 } from '../../core/logs';
-import type { DriftSession } from '../driftSession';
 import { UserFacingError } from '../errors';
-import { readSettings } from '../settings';
+import type { DriftSettings } from '../settings';
 import type { Logger } from '../logger';
 import { describeChoice, describeWindow, logQueryFor, type FilterChoice } from './logQuery';
 import { LogPanel } from './logPanel';
@@ -47,6 +46,8 @@ export class LogSessions implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly logger: Logger,
+    /** The settings the extension already holds (kept current on change), not a fresh read per panel. */
+    private readonly settings: () => DriftSettings,
   ) {}
 
   list(): LogSessionInfo[] {
@@ -63,7 +64,7 @@ export class LogSessions implements vscode.Disposable {
       if (err instanceof FilterCompositionError) throw new UserFacingError(err.message, [], 'warning');
       throw err;
     }
-    const capacity = readSettings()['logs.maxEntries'];
+    const capacity = this.settings()['logs.maxEntries'];
     let source;
     try {
       source = await createLogSource({ projects: [...new Set(request.projects)], endpoint: request.config.endpoints.logging });
@@ -94,18 +95,4 @@ export class LogSessions implements vscode.Disposable {
     for (const panel of [...this.panels]) panel.dispose();
     this.panels.clear();
   }
-}
-
-// CommandServices is shared by every command and owned elsewhere; keying the log sessions by the session object
-// every command already receives gives the log commands their dependency without a global or an extra field.
-const bySession = new WeakMap<DriftSession, LogSessions>();
-
-export function attachLogSessions(session: DriftSession, sessions: LogSessions): void {
-  bySession.set(session, sessions);
-}
-
-export function logSessionsOf(session: DriftSession): LogSessions {
-  const sessions = bySession.get(session);
-  if (!sessions) throw new Error('Log sessions are not wired to this session');
-  return sessions;
 }

@@ -42,7 +42,8 @@ export function revisionTarget(value: unknown): { service: string; revision: str
   return null;
 }
 
-function acceptedSince(text: string): boolean {
+/** Whether `text` is a window core's parseSince accepts (15m, 1h, an RFC 3339 time...). */
+export function acceptedSince(text: string): boolean {
   try {
     parseSince(text);
     return true;

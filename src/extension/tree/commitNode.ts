@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { CommitInfo } from '../../core/model';
 import { COMMAND_IDS } from '../commandIds';
-import { CONTEXT_VALUES, formatAge, shortSha } from '../presentation';
+import { short } from '../../core/verdict';
+import { CONTEXT_VALUES, formatAge } from '../presentation';
 import { commitTooltipMarkdown } from '../tooltip';
 import { untrustedMarkdown } from './icons';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';
@@ -19,10 +20,10 @@ export class CommitNode implements DriftTreeNode, ServiceScoped {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.commit.subject || shortSha(this.commit.sha), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(this.commit.subject || short(this.commit.sha), vscode.TreeItemCollapsibleState.None);
     item.id = `service:${this.serviceName}/commit:${this.commit.sha}`;
     item.iconPath = new vscode.ThemeIcon('git-commit');
-    item.description = [shortSha(this.commit.sha), this.commit.author, formatAge(this.commit.date, this.now)].filter(Boolean).join(' · ');
+    item.description = [short(this.commit.sha), this.commit.author, formatAge(this.commit.date, this.now)].filter(Boolean).join(' · ');
     item.tooltip = untrustedMarkdown(commitTooltipMarkdown(this.commit, this.now));
     item.contextValue = CONTEXT_VALUES.commit;
     item.command = { command: COMMAND_IDS.showCommitPatch, title: 'Show Commit Patch', arguments: [this] };

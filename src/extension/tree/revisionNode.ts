@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ServingVerdict } from '../../core/model';
-import { CONTEXT_VALUES, shortSha, statusLabel, verdictIcon } from '../presentation';
+import { short } from '../../core/verdict';
+import { CONTEXT_VALUES, statusLabel, verdictIcon } from '../presentation';
 import { revisionTooltipMarkdown } from '../tooltip';
 import { themeIcon, untrustedMarkdown } from './icons';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';
@@ -18,7 +19,7 @@ export class RevisionNode implements DriftTreeNode, ServiceScoped {
     const item = new vscode.TreeItem(s.revision, vscode.TreeItemCollapsibleState.None);
     item.id = `service:${this.serviceName}/revision:${s.revision}`;
     item.iconPath = themeIcon(verdictIcon(s.status));
-    const commit = s.commit ? shortSha(s.commit) : s.commitLabel ? `label ${s.commitLabel}` : 'no commit label';
+    const commit = s.commit ? short(s.commit) : s.commitLabel ? `label ${s.commitLabel}` : 'no commit label';
     item.description = `${s.percent}% · ${commit} · ${statusLabel(s.status)}`;
     item.tooltip = untrustedMarkdown(revisionTooltipMarkdown(s, this.now));
     item.contextValue = CONTEXT_VALUES.revision;

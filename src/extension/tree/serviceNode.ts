@@ -49,7 +49,7 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
     const { service, verdict, failure, refreshing, now } = this.input;
     const status = displayStatus(verdict);
     const staleData = isStaleData(failure, verdict !== undefined);
-    const hasChildren = this.getChildren().length > 0;
+    const hasChildren = this.hasChildren();
     const item = new vscode.TreeItem(
       service.name,
       hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
@@ -75,6 +75,13 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
     item.contextValue = withDeployingFlag(serviceContextValue(verdict, staleData), deploying !== undefined);
     item.accessibilityInformation = { label: `${service.name}: ${statusLabel(status)}${staleData ? ', stale data' : ''}` };
     return item;
+  }
+
+  /** Whether getChildren() would return anything, without building the (possibly dozens of) nodes. */
+  private hasChildren(): boolean {
+    const { verdict, history } = this.input;
+    if (!verdict) return false;
+    return Boolean(verdict.failedRevision) || verdict.serving.length > 0 || (Boolean(history) && verdict.status !== 'not-found') || verdict.commits.length > 0;
   }
 
   getChildren(): DriftTreeNode[] {
