@@ -30,7 +30,37 @@ export function short(sha: string | null | undefined): string {
 
 /** The commits in a range that touch a service's paths, newest first. */
 export function commitsTouching(range: RangeFacts, paths: string[]): CommitInfo[] {
-  return range.commits.filter((c) => c.files.some((f) => touchesPaths(f, paths))).map((c) => c.commit);
+  if (paths.length === 0) return range.commits.map((c) => c.commit);
+  const index = pathIndexOf(range);
+  const positions = new Set<number>();
+  for (const p of paths) for (const position of index.get(p) ?? []) positions.add(position);
+  return [...positions].sort((a, b) => a - b).map((position) => range.commits[position]!.commit);
+}
+
+// Services deployed from one commit share its range, and a range can hold thousands of commits:
+// filtering it once per service cost tens of milliseconds for 73 services. Instead each range is
+// indexed once by every path a configured path can name (each file and each of its folders), which
+// is exactly touchesPaths's rule: `p` touches `f` when `f` is `p` or lies under `p/`.
+const pathIndexes = new WeakMap<RangeFacts, Map<string, number[]>>();
+
+function pathIndexOf(range: RangeFacts): Map<string, number[]> {
+  let index = pathIndexes.get(range);
+  if (!index) {
+    index = new Map();
+    range.commits.forEach((commit, position) => {
+      for (const file of commit.files) {
+        for (let slash = file.indexOf('/'); ; slash = file.indexOf('/', slash + 1)) {
+          const key = slash === -1 ? file : file.slice(0, slash);
+          const positions = index!.get(key);
+          if (!positions) index!.set(key, [position]);
+          else if (positions[positions.length - 1] !== position) positions.push(position);
+          if (slash === -1) break;
+        }
+      }
+    });
+    pathIndexes.set(range, index);
+  }
+  return index;
 }
 
 export function computeVerdict(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
