@@ -2,7 +2,7 @@
 //
 // Time-dependent facts (is a rollout still reconciling? which revision is latest ready?) are computed
 // from the clock when a resource is rendered, so a deploy with `reconcilingMs` needs no timers.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ScenarioRunSection, ScenarioService, ScenarioTrafficTarget } from './scenario';
 
 export interface RevisionRecord {
@@ -61,11 +61,6 @@ function revisionSuffix(seed: string): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   const digest = createHash('sha256').update(seed).digest();
   return Array.from(digest.subarray(0, 3), (byte) => alphabet[byte % alphabet.length]).join('');
-}
-
-function uuidFrom(seed: string): string {
-  const h = stableHash(seed);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export function revisionNumberOf(name: string): number | null {
@@ -152,7 +147,7 @@ export class RunState {
       const createTimeMs = r.createTime !== undefined ? Date.parse(r.createTime) : now - (specs.length - index) * HOUR_MS;
       return {
         name,
-        uid: uuidFrom(`${project}/${region}/${name}`),
+        uid: randomUUID(),
         labels: { ...(r.labels ?? {}) },
         image: r.image ?? defaultImage(project, region, spec.name, `${project}/${region}/${name}`),
         ready: r.ready ?? true,
@@ -167,7 +162,9 @@ export class RunState {
       project,
       region,
       name: spec.name,
-      uid: uuidFrom(serviceKey(project, region, spec.name)),
+      // Random, as Cloud Run's are: a uid names one life of a service, and readers key what they
+      // keep about its revisions by it.
+      uid: randomUUID(),
       labels: { ...(spec.labels ?? {}) },
       createTimeMs,
       updateTimeMs,
@@ -179,8 +176,9 @@ export class RunState {
     };
     const existing = this.services.get(serviceKey(project, region, spec.name));
     if (existing) {
-      // A replaced service keeps its identity and counts as a change.
-      record.uid = existing.uid;
+      // A replaced service counts as a change. Its revisions are replaced too, which Cloud Run
+      // cannot do to a living service (revisions are immutable): only deleting the service and
+      // creating it again can bring a revision name back with other contents, so it gets a new uid.
       record.createTimeMs = existing.createTimeMs;
       record.generation = existing.generation + 1;
       record.updateTimeMs = now;
@@ -203,7 +201,7 @@ export class RunState {
         project: request.project,
         region: request.region,
         name: request.service,
-        uid: uuidFrom(serviceKey(request.project, request.region, request.service)),
+        uid: randomUUID(),
         labels: {},
         createTimeMs: now,
         updateTimeMs: now,
@@ -236,7 +234,7 @@ export class RunState {
     const reconcilingMs = request.reconcilingMs ?? 0;
     const revision: RevisionRecord = {
       name,
-      uid: uuidFrom(`${service.uid}/${name}/${now}`),
+      uid: randomUUID(),
       labels,
       image,
       ready,
