@@ -2,13 +2,15 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkServices, selectServices, UnknownServiceError } from '../core/check';
-import { defaultCodeCacheDir, saveCodeCaches } from '../core/codeCache';
-import { createCloudRunReader, type CloudRunReader } from '../core/cloudrun';
+import { defaultCacheDir } from '../core/cacheDir';
+import { saveCodeCaches } from '../core/codeCache';
+import { createCloudRunReader, type CloudRunReader, type ReaderOptions } from '../core/cloudrun';
 import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, formatLogLine, openLogStream, parseSeverity, parseSince, type LogQuery } from '../core/logs';
 import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
+import { RevisionCacheFile } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
 import { short } from '../core/verdict';
 import { verifyDeployment } from '../core/verify';
@@ -98,10 +100,14 @@ function configuredService(config: DriftConfig, name: string): ServiceConfig {
   return selectServices(config, [name])[0]!;
 }
 
-async function loadContext(configFlag: string | undefined, repoFlag: string | undefined): Promise<{ config: DriftConfig; git: GitRepository; reader: CloudRunReader }> {
+async function loadContext(
+  configFlag: string | undefined,
+  repoFlag: string | undefined,
+  readerOptions: ReaderOptions = {},
+): Promise<{ config: DriftConfig; git: GitRepository; reader: CloudRunReader }> {
   const config = await findAndLoadConfig(configFlag, repoFlag ?? process.cwd());
   const git = await GitRepository.open(repoFlag ? path.resolve(repoFlag) : config.root);
-  return { config, git, reader: createCloudRunReader(config.endpoints) };
+  return { config, git, reader: createCloudRunReader(config.endpoints, readerOptions) };
 }
 
 async function runCheck(args: string[], output: Output): Promise<number> {
@@ -120,12 +126,17 @@ async function runCheck(args: string[], output: Output): Promise<number> {
     }),
   );
   const timing = process.env.CLOUD_RUN_DRIFT_TIMING ? phaseTimer(output) : undefined;
-  const { config, git, reader } = await loadContext(values.config, values.repo);
+  // Settled revisions from earlier runs spare this one its second round trip (see revisionStore.ts).
+  const cacheDir = defaultCacheDir();
+  const settledRevisions = cacheDir ? RevisionCacheFile.open(cacheDir) : undefined;
+  const { config, git, reader } = await loadContext(values.config, values.repo, settledRevisions ? { settledRevisions } : {});
   timing?.('setup');
   try {
     const result = await checkServices(config, { reader, git }, { services: values.service ?? [], ...(timing ? { onPhase: timing } : {}) });
     timing?.('verdicts');
+    settledRevisions?.save();
     output.out(values.json ? JSON.stringify(toJson(result), null, 2) : formatHuman(result, Boolean(values.verbose), output.color));
+    timing?.('output');
     return exitCodeFor(result.services.map((s) => s.status));
   } finally {
     await reader.close();
@@ -137,7 +148,10 @@ async function runCheck(args: string[], output: Output): Promise<number> {
  * (`setup` includes node's own start and loading the config; `api` includes loading the SDK).
  */
 function phaseTimer(output: Output): (phase: string) => void {
-  return (phase) => output.err(`timing ${phase} ${Math.round(performance.now())} ms`);
+  const mark = (phase: string): void => output.err(`timing ${phase} ${Math.round(performance.now())} ms`);
+  // What follows the output: closing the clients, saving caches, Node's own teardown.
+  process.once('exit', () => mark('exit'));
+  return mark;
 }
 
 export function exitCodeFor(statuses: VerdictStatus[]): number {
@@ -349,7 +363,7 @@ function defaultOutput(): Output {
 }
 
 if (require.main === module) {
-  useSdkCodeCache(defaultCodeCacheDir());
+  useSdkCodeCache(defaultCacheDir());
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

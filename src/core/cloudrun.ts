@@ -2,6 +2,7 @@ import type { protos } from '@google-cloud/run';
 import type { Endpoints } from './config';
 import type { RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
 import { httpFetch } from './httpFetch';
+import { MemoryRevisionStore, settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from './semaphore';
 
@@ -57,11 +58,15 @@ const UNAUTHENTICATED = 16;
  */
 export const DEFAULT_CONCURRENCY = 128;
 
+const DEFAULT_API_ORIGIN = 'https://run.googleapis.com';
+
 export interface ReaderOptions {
   /** Requests in flight at once across all services. */
   concurrency?: number;
   /** Per-request deadline. */
   timeoutMs?: number;
+  /** Where settled revisions are kept between lookups (default: in memory, for this reader's life). */
+  settledRevisions?: SettledRevisionStore;
 }
 
 type ServicesClient = InstanceType<RunSdk['ServicesClient']>;
@@ -85,7 +90,10 @@ export function createCloudRunReader(endpoints: Endpoints, options: ReaderOption
 
 class SdkCloudRunReader implements CloudRunReader {
   private clients: Promise<Clients> | undefined;
-  private readonly settledRevisions = new Map<string, RevisionFacts>();
+  private readonly settledRevisions: SettledRevisionStore;
+  /** Each service's uid by resource name, as last read (listRevisions keys what it lists by it). */
+  private readonly serviceUids = new Map<string, string>();
+  private readonly apiOrigin: string;
   private readonly limit: Semaphore;
   private readonly timeoutMs: number;
 
@@ -95,6 +103,8 @@ class SdkCloudRunReader implements CloudRunReader {
   ) {
     this.limit = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.settledRevisions = options.settledRevisions ?? new MemoryRevisionStore();
+    this.apiOrigin = endpoints.run ? new URL(endpoints.run).origin : DEFAULT_API_ORIGIN;
   }
 
   /** A bounded retry budget: a refresh must answer within seconds, not gax's default minute. */
@@ -119,16 +129,19 @@ class SdkCloudRunReader implements CloudRunReader {
       const wanted = new Set(serving.map((s) => s.revision));
       if (latestCreated) wanted.add(latestCreated);
       const revisions: Record<string, RevisionFacts> = {};
+      const uid = service.uid ?? '';
+      this.serviceUids.set(name, uid);
       const fetched = await Promise.all(
         [...wanted].map(async (revision) => {
           const resource = `${name}/revisions/${revision}`;
-          const settled = this.settledRevisions.get(resource);
-          if (settled) return settled;
+          const key = settledRevisionKey(this.apiOrigin, uid, resource);
+          const settled = this.settledRevisions.get(key);
+          if (settled && agreesWithService(settled, revision, service)) return settled;
           const [found] = await this.limit.run(() => clients.revisions.getRevision({ name: resource }, this.callOptions()));
           const facts = revisionFacts(found);
           // Cloud Run revisions are immutable (the v2 API has no UpdateRevision); once Ready has
           // succeeded or failed nothing we read can change, so a warm refresh costs one round trip.
-          if (facts.ready || facts.failed) this.settledRevisions.set(resource, facts);
+          if (facts.ready || facts.failed) this.settledRevisions.set(key, facts);
           return facts;
         }),
       );
@@ -178,10 +191,12 @@ class SdkCloudRunReader implements CloudRunReader {
         collected.push(...page);
         pageToken = next?.pageToken || undefined;
       } while (pageToken && collected.length < limit);
-      // Settled revisions are immutable (see lookupService): the ones listed here spare the next lookup its getRevision.
+      // Settled revisions are immutable (see lookupService): the ones listed here spare the next
+      // lookup its getRevision, once a lookup has told us which service (uid) they belong to.
+      const uid = this.serviceUids.get(parent);
       for (const revision of collected) {
         const facts = revisionFacts(revision);
-        if (revision.name && (facts.ready || facts.failed)) this.settledRevisions.set(revision.name, facts);
+        if (uid !== undefined && revision.name && (facts.ready || facts.failed)) this.settledRevisions.set(settledRevisionKey(this.apiOrigin, uid, revision.name), facts);
       }
       // Sorted again (stable) so the order never depends on a server honouring its documentation.
       return collected
@@ -225,7 +240,7 @@ async function createClients(endpoints: Endpoints): Promise<Clients> {
   } catch (err) {
     throw new CloudRunError(credentialsMessage(err), UNAUTHENTICATED);
   }
-  sendApiCallsThroughHttpFetch(authClient, target ? `https://${target.host}` : 'https://run.googleapis.com');
+  sendApiCallsThroughHttpFetch(authClient, target ? `https://${target.host}` : DEFAULT_API_ORIGIN);
   const options = {
     fallback: true,
     authClient,
@@ -294,6 +309,20 @@ function shortName(resource: string | null | undefined): string {
 
 function shortRevisionName(resource: string | null | undefined): string | null {
   return resource ? shortName(resource) : null;
+}
+
+/**
+ * Whether a kept revision still fits what the service says now. Settled revisions do not change,
+ * but the reader does not bet a verdict on it: the latest ready revision must have been kept as
+ * ready, and a latest created revision that is not the latest ready one as failed; otherwise it
+ * is read again.
+ */
+export function agreesWithService(kept: RevisionFacts, revision: string, service: ApiService): boolean {
+  const latestReady = shortRevisionName(service.latestReadyRevision);
+  const latestCreated = shortRevisionName(service.latestCreatedRevision);
+  if (revision === latestReady && !kept.ready) return false;
+  if (revision === latestCreated && revision !== latestReady && !kept.failed) return false;
+  return true;
 }
 
 const LATEST_TYPES = new Set<unknown>([1, 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST']);

@@ -8,9 +8,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { readOwnFile, writeOwnFile } from './cacheDir';
 
 interface PendingSave {
   script: vm.Script;
@@ -18,19 +18,6 @@ interface PendingSave {
 }
 
 const pending: PendingSave[] = [];
-
-/**
- * Where caches live: CLOUD_RUN_DRIFT_CACHE_DIR (empty turns caching off), else the platform's
- * per-user cache folder. Null when there is none.
- */
-export function defaultCodeCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = os.homedir()): string | null {
-  const override = env.CLOUD_RUN_DRIFT_CACHE_DIR;
-  if (override !== undefined) return override.trim() ? path.resolve(override) : null;
-  if (platform === 'win32') return env.LOCALAPPDATA ? path.join(env.LOCALAPPDATA, 'cloud-run-drift', 'Cache') : null;
-  if (!home) return null;
-  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'cloud-run-drift');
-  return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'cloud-run-drift');
-}
 
 /** The cache file for `source` of `file`: content, Node version and architecture in the name. */
 export function codeCacheFile(dir: string, file: string, source: string): string {
@@ -63,30 +50,9 @@ export function requireWithCodeCache<T>(file: string, dir: string): T {
 export function saveCodeCaches(): void {
   for (const { script, file } of pending.splice(0)) {
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      if (!ownedByUs(path.dirname(file))) continue;
-      const temporary = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
-      fs.renameSync(temporary, file);
+      writeOwnFile(file, script.createCachedData());
     } catch {
       // A read-only home or a full disk: run without a cache.
     }
   }
-}
-
-/** The file's bytes, only if it and its folder belong to this user (another user's cache would be their code). */
-function readOwnFile(file: string): Buffer | undefined {
-  try {
-    if (!ownedByUs(path.dirname(file)) || !ownedByUs(file)) return undefined;
-    return fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
-}
-
-function ownedByUs(target: string): boolean {
-  const uid = process.getuid?.();
-  if (uid === undefined) return true; // Windows: per-user LOCALAPPDATA
-  const stat = fs.statSync(target);
-  return stat.uid === uid && (stat.mode & 0o022) === 0;
 }

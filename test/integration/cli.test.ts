@@ -18,7 +18,11 @@ interface Run {
   stderr: string;
 }
 
-function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+// The suite's own cache folder, so that no run reads or fills the user's (~/.cache/cloud-run-drift).
+const SUITE_CACHE = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-cli-suite-cache-'));
+const SUITE_ENV: NodeJS.ProcessEnv = { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: SUITE_CACHE };
+
+function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = SUITE_ENV): Promise<Run> {
   assert.ok(fs.existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...env, NO_COLOR: '1' } });
@@ -64,6 +68,7 @@ describe('cloud-run-drift CLI', () => {
   after(async () => {
     await emulator?.close();
     repo?.cleanup();
+    fs.rmSync(SUITE_CACHE, { recursive: true, force: true });
   });
 
   it('check prints one line per service and exits 1 on drift, found from a subdirectory', async () => {
@@ -107,7 +112,7 @@ describe('cloud-run-drift CLI', () => {
     assert.equal(timed.code, plain.code);
     assert.deepEqual(JSON.parse(timed.stdout), JSON.parse(plain.stdout));
     const phases = [...timed.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => ({ phase: m[1]!, ms: Number(m[2]) }));
-    assert.deepEqual(phases.map((p) => p.phase).filter((p) => p !== 'git-head'), ['setup', 'api', 'labels', 'ranges', 'verdicts']);
+    assert.deepEqual(phases.map((p) => p.phase).filter((p) => p !== 'git-head'), ['setup', 'api', 'labels', 'ranges', 'verdicts', 'output', 'exit']);
     assert.ok(phases.some((p) => p.phase === 'git-head'));
     const ordered = phases.filter((p) => p.phase !== 'git-head').map((p) => p.ms);
     assert.deepEqual(ordered, [...ordered].sort((a, b) => a - b));
@@ -126,6 +131,46 @@ describe('cloud-run-drift CLI', () => {
       assert.deepEqual(JSON.parse(second.stdout), JSON.parse(first.stdout));
       assert.deepEqual(JSON.parse(uncached.stdout), JSON.parse(first.stdout));
     } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps settled revisions in the cache folder: a repeated check reads no revision again', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-cli-revisions-'));
+    const env = { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir };
+    try {
+      const first = await runCli(['check', '--json'], repo.dir, env);
+      const file = path.join(cacheDir, 'settled-revisions-v1.json');
+      assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+      const kept = (JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: [string, { name: string }][] }).entries.map(([, facts]) => facts.name).sort();
+      assert.deepEqual(kept, ['api-00001-aaa', 'web-00001-aaa']);
+      // Every revision read now fails; only runs that keep them can still answer.
+      await emulator.control('faults', { rules: [{ api: 'run', operation: 'getRevision', httpStatus: 500, message: 'revisions are down' }] });
+      const second = await runCli(['check', '--json'], repo.dir, env);
+      assert.equal(second.code, first.code, second.stderr);
+      assert.deepEqual(JSON.parse(second.stdout), JSON.parse(first.stdout));
+      const uncached = await runCli(['check', '--json'], repo.dir, { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: '' });
+      assert.equal(uncached.code, 3, 'without the cache the fault is seen');
+      assert.match(uncached.stdout, /revisions are down/);
+    } finally {
+      await emulator.control('clear-faults', {});
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a revision again when its service was re-created (new uid), though the name is the same', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-cli-recreated-'));
+    const env = { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir };
+    const original = { project: PROJECT, region: REGION, name: 'api', revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': old.slice(0, 8) } }] };
+    try {
+      const before = JSON.parse((await runCli(['check', '--json', '--service', 'api'], repo.dir, env)).stdout) as { services: { status: string }[] };
+      assert.equal(before.services[0]!.status, 'stale');
+      await emulator.control('service', { ...original, revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': head } }] });
+      const after = await runCli(['check', '--json', '--service', 'api'], repo.dir, env);
+      assert.equal(after.code, 0, after.stdout);
+      assert.equal((JSON.parse(after.stdout) as { services: { status: string; deployedCommit: string }[] }).services[0]!.deployedCommit, head);
+    } finally {
+      await emulator.control('service', original);
       fs.rmSync(cacheDir, { recursive: true, force: true });
     }
   });

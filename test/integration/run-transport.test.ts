@@ -85,7 +85,7 @@ describe('Cloud Run reader transport', () => {
       const missing = await reader.lookupService({ project: PROJECT, region: REGION, name: 'gone' });
       assert.equal(missing.kind, 'not-found');
     } finally {
-      await emulator.control('faults', { rules: [] });
+      await emulator.control('clear-faults', {});
     }
   });
 

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { codeCacheFile, defaultCodeCacheDir, requireWithCodeCache, saveCodeCaches } from '../../src/core/codeCache';
+import { defaultCacheDir } from '../../src/core/cacheDir';
+import { codeCacheFile, requireWithCodeCache, saveCodeCaches } from '../../src/core/codeCache';
 
 describe('V8 code cache for the SDK bundles', () => {
   let dir: string;
@@ -82,11 +83,11 @@ describe('V8 code cache for the SDK bundles', () => {
   });
 
   it('finds the per-user cache folder, and CLOUD_RUN_DRIFT_CACHE_DIR overrides or turns it off', () => {
-    assert.equal(defaultCodeCacheDir({}, 'linux', '/home/ana'), '/home/ana/.cache/cloud-run-drift');
-    assert.equal(defaultCodeCacheDir({ XDG_CACHE_HOME: '/xdg' }, 'linux', '/home/ana'), '/xdg/cloud-run-drift');
-    assert.equal(defaultCodeCacheDir({}, 'darwin', '/Users/ana'), '/Users/ana/Library/Caches/cloud-run-drift');
-    assert.equal(defaultCodeCacheDir({ LOCALAPPDATA: 'C:\\Users\\ana\\AppData\\Local' }, 'win32', 'C:\\Users\\ana'), path.join('C:\\Users\\ana\\AppData\\Local', 'cloud-run-drift', 'Cache'));
-    assert.equal(defaultCodeCacheDir({ CLOUD_RUN_DRIFT_CACHE_DIR: '/tmp/x' }, 'linux', '/home/ana'), '/tmp/x');
-    assert.equal(defaultCodeCacheDir({ CLOUD_RUN_DRIFT_CACHE_DIR: '' }, 'linux', '/home/ana'), null);
+    assert.equal(defaultCacheDir({}, 'linux', '/home/ana'), '/home/ana/.cache/cloud-run-drift');
+    assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/xdg' }, 'linux', '/home/ana'), '/xdg/cloud-run-drift');
+    assert.equal(defaultCacheDir({}, 'darwin', '/Users/ana'), '/Users/ana/Library/Caches/cloud-run-drift');
+    assert.equal(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\ana\\AppData\\Local' }, 'win32', 'C:\\Users\\ana'), path.join('C:\\Users\\ana\\AppData\\Local', 'cloud-run-drift', 'Cache'));
+    assert.equal(defaultCacheDir({ CLOUD_RUN_DRIFT_CACHE_DIR: '/tmp/x' }, 'linux', '/home/ana'), '/tmp/x');
+    assert.equal(defaultCacheDir({ CLOUD_RUN_DRIFT_CACHE_DIR: '' }, 'linux', '/home/ana'), null);
   });
 });

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { agreesWithService } from '../../src/core/cloudrun';
+import type { RevisionFacts } from '../../src/core/model';
+import { MAX_FILE_ENTRIES, RevisionCacheFile, settledRevisionKey } from '../../src/core/revisionStore';
+
+const SERVICE = 'projects/p/locations/r/services/api';
+
+function facts(name: string, extra: Partial<RevisionFacts> = {}): RevisionFacts {
+  return { name, labels: { 'commit-sha': 'c0ffee12' }, createTime: '2026-01-01T00:00:00.000Z', image: 'img@sha256:1', ready: true, failed: false, readyMessage: null, ...extra };
+}
+
+describe('settled revisions kept in a file (the CLI)', () => {
+  let root: string;
+  before(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-revstore-'))));
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const freshDir = (name: string): string => path.join(root, name);
+
+  it('starts empty, writes only when something was added, privately, and reads it back', () => {
+    const dir = freshDir('roundtrip');
+    const store = RevisionCacheFile.open(dir);
+    assert.equal(store.size, 0);
+    store.save();
+    assert.equal(fs.existsSync(dir), false, 'nothing added, nothing written');
+    const key = settledRevisionKey('https://run.googleapis.com', 'uid-1', `${SERVICE}/revisions/api-00001-aaa`);
+    store.set(key, facts('api-00001-aaa'));
+    store.set(settledRevisionKey('https://run.googleapis.com', 'uid-1', `${SERVICE}/revisions/api-00002-bbb`), facts('api-00002-bbb', { ready: false, failed: true, readyMessage: 'Container failed' }));
+    store.save();
+    assert.equal(fs.statSync(store.file).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
+    const again = RevisionCacheFile.open(dir);
+    assert.equal(again.size, 2);
+    assert.deepEqual(again.get(key), facts('api-00001-aaa'));
+    assert.equal(again.get(settledRevisionKey('https://run.googleapis.com', 'uid-2', `${SERVICE}/revisions/api-00001-aaa`)), undefined, 'another uid is another service');
+    const written = fs.statSync(again.file).mtimeMs;
+    again.save();
+    assert.equal(fs.statSync(again.file).mtimeMs, written, 'reading alone does not rewrite the file');
+  });
+
+  it('keeps the newest entries when full', () => {
+    const dir = freshDir('full');
+    const store = RevisionCacheFile.open(dir);
+    for (let i = 0; i < MAX_FILE_ENTRIES + 10; i++) store.set(`k${i}`, facts(`r${i}`));
+    store.set('k0', facts('r0'));
+    store.save();
+    const again = RevisionCacheFile.open(dir);
+    assert.equal(again.size, MAX_FILE_ENTRIES);
+    assert.ok(again.get('k0'), 'set again, so among the newest');
+    assert.equal(again.get('k1'), undefined);
+    assert.equal(again.get('k10'), undefined);
+    assert.ok(again.get('k11'));
+    assert.ok(again.get(`k${MAX_FILE_ENTRIES + 9}`));
+  });
+
+  it('ignores a damaged file, and entries that are not revision facts', () => {
+    const dir = freshDir('damaged');
+    fs.mkdirSync(dir, { mode: 0o700 });
+    const file = path.join(dir, 'settled-revisions-v1.json');
+    fs.writeFileSync(file, '{"entries": [', { mode: 0o600 });
+    assert.equal(RevisionCacheFile.open(dir).size, 0);
+    const bad = [
+      ['a', { ...facts('a'), ready: 'yes' }],
+      ['b', { ...facts('b'), labels: { 'commit-sha': 7 } }],
+      ['c', null],
+      ['d'],
+      [42, facts('e')],
+    ];
+    fs.writeFileSync(file, JSON.stringify({ entries: [...bad, ['good', facts('good')]] }));
+    const store = RevisionCacheFile.open(dir);
+    assert.equal(store.size, 1);
+    assert.deepEqual(store.get('good'), facts('good'));
+  });
+
+  it('does not read a file others could have written', { skip: process.getuid === undefined }, () => {
+    const dir = freshDir('shared');
+    const store = RevisionCacheFile.open(dir);
+    store.set('k', facts('r'));
+    store.save();
+    fs.chmodSync(store.file, 0o620);
+    assert.equal(RevisionCacheFile.open(dir).size, 0, 'group-writable file');
+    fs.chmodSync(store.file, 0o600);
+    fs.chmodSync(dir, 0o777);
+    assert.equal(RevisionCacheFile.open(dir).size, 0, 'world-writable folder');
+    fs.chmodSync(dir, 0o700);
+    assert.equal(RevisionCacheFile.open(dir).size, 1);
+  });
+});
+
+describe('agreesWithService: a kept revision is used only while the service agrees', () => {
+  const service = (latestReady: string, latestCreated: string) => ({ latestReadyRevision: `${SERVICE}/revisions/${latestReady}`, latestCreatedRevision: `${SERVICE}/revisions/${latestCreated}` });
+
+  it('accepts a ready latest revision and an older pinned one', () => {
+    assert.equal(agreesWithService(facts('r2'), 'r2', service('r2', 'r2')), true);
+    assert.equal(agreesWithService(facts('r1'), 'r1', service('r2', 'r2')), true);
+  });
+
+  it('accepts a failed latest created revision while an older one is the latest ready', () => {
+    assert.equal(agreesWithService(facts('r3', { ready: false, failed: true }), 'r3', service('r2', 'r3')), true);
+  });
+
+  it('reads again when the service says otherwise', () => {
+    assert.equal(agreesWithService(facts('r3', { ready: false, failed: true }), 'r3', service('r3', 'r3')), false, 'kept as failed, now the latest ready');
+    assert.equal(agreesWithService(facts('r3'), 'r3', service('r2', 'r3')), false, 'kept as ready, now not the latest ready');
+  });
+});
