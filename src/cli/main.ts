@@ -4,13 +4,13 @@ import { parseArgs } from 'node:util';
 import { checkServices, selectServices, UnknownServiceError } from '../core/check';
 import { defaultCacheDir } from '../core/cacheDir';
 import { saveCodeCaches } from '../core/codeCache';
-import { createCloudRunReader, type CloudRunReader, type ReaderOptions } from '../core/cloudrun';
+import { apiOriginOf, createCloudRunReader, type CloudRunReader, type ReaderOptions } from '../core/cloudrun';
 import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, formatLogLine, openLogStream, parseSeverity, parseSince, type LogQuery } from '../core/logs';
 import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
-import { RevisionCacheFile } from '../core/revisionStore';
+import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
 import { short } from '../core/verdict';
 import { verifyDeployment } from '../core/verify';
@@ -126,15 +126,25 @@ async function runCheck(args: string[], output: Output): Promise<number> {
     }),
   );
   const timing = process.env.CLOUD_RUN_DRIFT_TIMING ? phaseTimer(output) : undefined;
-  // Settled revisions from earlier runs spare this one its second round trip (see revisionStore.ts).
+  // What earlier runs learned: settled revisions spare this one its second round trip, and the
+  // labels last seen serving let its git work start before Cloud Run answers (see revisionStore.ts).
   const cacheDir = defaultCacheDir();
-  const settledRevisions = cacheDir ? RevisionCacheFile.open(cacheDir) : undefined;
-  const { config, git, reader } = await loadContext(values.config, values.repo, settledRevisions ? { settledRevisions } : {});
+  const cache = cacheDir ? CheckCacheFile.open(cacheDir) : undefined;
+  const { config, git, reader } = await loadContext(values.config, values.repo, cache ? { settledRevisions: cache } : {});
+  const apiOrigin = apiOriginOf(config.endpoints);
+  const labelsKey = (s: { project: string; region: string; name: string }): string => servingLabelsKey(apiOrigin, `projects/${s.project}/locations/${s.region}/services/${s.name}`);
+  const expectedLabels = cache?.lastServingLabels(selectServices(config, values.service).map(labelsKey)) ?? [];
   timing?.('setup');
   try {
-    const result = await checkServices(config, { reader, git }, { services: values.service ?? [], ...(timing ? { onPhase: timing } : {}) });
+    const result = await checkServices(config, { reader, git }, { services: values.service ?? [], expectedLabels, ...(timing ? { onPhase: timing } : {}) });
     timing?.('verdicts');
-    settledRevisions?.save();
+    if (cache) {
+      // A service that could not be read keeps what was last seen serving it.
+      for (const verdict of result.services) {
+        if (verdict.status !== 'error') cache.rememberServingLabels(labelsKey(verdict), verdict.serving.flatMap((s) => (s.commitLabel === null ? [] : [s.commitLabel])));
+      }
+      cache.save();
+    }
     output.out(values.json ? JSON.stringify(toJson(result), null, 2) : formatHuman(result, Boolean(values.verbose), output.color));
     timing?.('output');
     return exitCodeFor(result.services.map((s) => s.status));

@@ -1,6 +1,6 @@
 import type { CloudRunReader } from './cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
-import type { GitRepository } from './git';
+import type { GitRepository, LabelResolution } from './git';
 import type { CheckResult, CommitInfo, ServiceLookup } from './model';
 import { computeVerdict } from './verdict';
 
@@ -15,6 +15,13 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** Called as each phase ends, for timing diagnostics (the CLI's CLOUD_RUN_DRIFT_TIMING). */
   onPhase?: (phase: CheckPhase) => void;
+  /**
+   * Commit labels this check expects to find serving (what the last one saw). Their git work
+   * (resolution, ranges, commit facts) starts at once, while Cloud Run is read, instead of after.
+   * Only a head start: labels found serving that were not expected are resolved afterwards, and
+   * expected ones not found serving are ignored.
+   */
+  expectedLabels?: readonly string[];
 }
 
 /** `api`: every service read from Cloud Run; `git-head`: HEAD and working tree; `labels`: commit labels resolved; `ranges`: commits since each deployed commit. */
@@ -44,8 +51,10 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   const services = selectServices(config, options.services);
   const { reader, git } = deps;
   const phase = <T>(name: CheckPhase, value: T): T => (options.onPhase?.(name), value);
+  const headFacts = Promise.all([git.head(), git.changedPaths()]);
+  const early = options.expectedLabels?.length ? startGitWork(git, options.expectedLabels, headFacts.then(([head]) => head)) : null;
   const [[head, changedPaths], lookups] = await Promise.all([
-    Promise.all([git.head(), git.changedPaths()]).then((facts) => phase('git-head', facts)),
+    headFacts.then((facts) => phase('git-head', facts)),
     Promise.all(services.map((s) => reader.lookupService(s))).then((found) => phase('api', found)),
   ]);
   options.signal?.throwIfAborted();
@@ -54,7 +63,10 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   for (const lookup of lookups) {
     for (const label of servingLabels(lookup, config.commitLabel)) if (label !== null) labels.add(label);
   }
-  const resolved = phase('labels', await git.resolveLabels([...labels]));
+  const expected = early ? await early : new Map<string, LabelResolution>();
+  const resolved = new Map([...labels].flatMap((label) => (expected.has(label) ? [[label, expected.get(label)!] as const] : [])));
+  for (const [label, resolution] of await git.resolveLabels([...labels].filter((label) => !resolved.has(label)))) resolved.set(label, resolution);
+  phase('labels', resolved);
   const deployedShas = [...new Set([...resolved.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];
 
   const needsLastPathCommit = services.map((_, i) => servingLabels(lookups[i]!, config.commitLabel).includes(null));
@@ -73,6 +85,22 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
       computeVerdict(service, config.commitLabel, lookups[i]!, { head, labels: resolved, ranges, commits, changedPaths, lastPathCommit: lastPathCommits[i]! }),
     ),
   };
+}
+
+/**
+ * Resolves the expected labels and, once HEAD is known, reads their ranges and commit facts into
+ * the repository's caches, where the check finds them. Never fails: a guess that goes wrong only
+ * leaves the work to be done after the API answers.
+ */
+function startGitWork(git: GitRepository, labels: readonly string[], head: Promise<string>): Promise<Map<string, LabelResolution>> {
+  const resolution = git.resolveLabels([...labels]).catch(() => new Map<string, LabelResolution>());
+  void Promise.all([resolution, head])
+    .then(([resolved, sha]) => {
+      const found = [...new Set([...resolved.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];
+      return Promise.all([git.ranges(found, sha), git.describeCommits(found)]);
+    })
+    .catch(() => undefined);
+  return resolution;
 }
 
 /** The commit label of each serving revision (null for an unlabeled one). */

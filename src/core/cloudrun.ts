@@ -80,6 +80,11 @@ interface Clients {
   revisions: RevisionsClient;
 }
 
+/** The origin the Run API is called at: the configured endpoint's, or Google's. */
+export function apiOriginOf(endpoints: Endpoints): string {
+  return endpoints.run ? new URL(endpoints.run).origin : DEFAULT_API_ORIGIN;
+}
+
 /**
  * A reader over the real `@google-cloud/run` v2 clients (REST transport). The SDK is loaded on the
  * first call, never at import, so neither activation nor `--help` pays for it.
@@ -104,7 +109,7 @@ class SdkCloudRunReader implements CloudRunReader {
     this.limit = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.timeoutMs = options.timeoutMs ?? 20_000;
     this.settledRevisions = options.settledRevisions ?? new MemoryRevisionStore();
-    this.apiOrigin = endpoints.run ? new URL(endpoints.run).origin : DEFAULT_API_ORIGIN;
+    this.apiOrigin = apiOriginOf(endpoints);
   }
 
   /** A bounded retry budget: a refresh must answer within seconds, not gax's default minute. */

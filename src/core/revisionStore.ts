@@ -1,10 +1,14 @@
-// Settled Cloud Run revisions, kept so that a check need not read them again.
+// What checks learn from Cloud Run and keep for the next one.
 //
-// A revision is immutable in the v2 API (there is no UpdateRevision): its labels, image and creation
-// time never change, and once its Ready condition has succeeded or failed the reader treats that as
-// final too. A check's second round trip (service → its serving revisions) is only needed for
-// revisions not seen before. The extension keeps them in memory for its session; the CLI keeps
-// them in a file in its cache folder, so a repeated `check` costs one round trip.
+// Settled revisions: a revision is immutable in the v2 API (there is no UpdateRevision): its labels,
+// image and creation time never change, and once its Ready condition has succeeded or failed the
+// reader treats that as final too. A check's second round trip (service → its serving revisions)
+// is only needed for revisions not seen before. The extension keeps them in memory for its
+// session; the CLI keeps them in a file in its cache folder, so a repeated `check` costs one round
+// trip.
+//
+// Labels last seen serving (CLI only): a guess at what this check will find, so that its git work
+// can start while Cloud Run is still being read (see CheckOptions.expectedLabels).
 import * as path from 'node:path';
 import { readOwnFile, writeOwnFile } from './cacheDir';
 import type { RevisionFacts } from './model';
@@ -35,26 +39,45 @@ export class MemoryRevisionStore implements SettledRevisionStore {
   }
 }
 
-const FILE_NAME = 'settled-revisions-v1.json';
+/** The key of a service for the labels last seen serving it. */
+export function servingLabelsKey(apiOrigin: string, serviceResource: string): string {
+  return `${apiOrigin} ${serviceResource}`;
+}
+
+export const CHECK_CACHE_FILE = 'check-cache-v1.json';
 /** About 250 bytes each: the file stays well under a megabyte, read in a few milliseconds. */
 export const MAX_FILE_ENTRIES = 3000;
+export const MAX_SERVING_LABEL_SERVICES = 1000;
 
-/** A store read from, and written back to, one private file in the cache folder. */
-export class RevisionCacheFile implements SettledRevisionStore {
-  private readonly entries: Map<string, RevisionFacts>;
+/** Settled revisions and the labels last seen serving, read from and written back to one private file in the cache folder. */
+export class CheckCacheFile implements SettledRevisionStore {
   private changed = false;
 
   private constructor(
     readonly file: string,
-    entries: Map<string, RevisionFacts>,
-  ) {
-    this.entries = entries;
-  }
+    private readonly entries: Map<string, RevisionFacts>,
+    private readonly servingLabels: Map<string, string[]>,
+  ) {}
 
   /** The store kept in `dir`; empty when there is no file yet, or one that is not ours or not valid. */
-  static open(dir: string): RevisionCacheFile {
-    const file = path.join(dir, FILE_NAME);
-    return new RevisionCacheFile(file, parseEntries(readOwnFile(file)));
+  static open(dir: string): CheckCacheFile {
+    const file = path.join(dir, CHECK_CACHE_FILE);
+    const document = parseDocument(readOwnFile(file));
+    return new CheckCacheFile(file, parseEntries(document), parseServingLabels(document));
+  }
+
+  /** The labels the last checks saw serving these services (by servingLabelsKey), each once. */
+  lastServingLabels(serviceKeys: readonly string[]): string[] {
+    return [...new Set(serviceKeys.flatMap((key) => this.servingLabels.get(key) ?? []))];
+  }
+
+  rememberServingLabels(serviceKey: string, labels: readonly string[]): void {
+    const unique = [...new Set(labels)].sort();
+    const known = this.servingLabels.get(serviceKey);
+    if (known && known.length === unique.length && known.every((label, i) => label === unique[i])) return;
+    this.servingLabels.delete(serviceKey);
+    this.servingLabels.set(serviceKey, unique);
+    this.changed = true;
   }
 
   get size(): number {
@@ -75,9 +98,10 @@ export class RevisionCacheFile implements SettledRevisionStore {
   /** Writes the file when something was added. Failures (a read-only home, a full disk) only cost the next run its speed-up. */
   save(): void {
     if (!this.changed) return;
-    const kept = [...this.entries].slice(-MAX_FILE_ENTRIES);
+    const entries = [...this.entries].slice(-MAX_FILE_ENTRIES);
+    const servingLabels = [...this.servingLabels].slice(-MAX_SERVING_LABEL_SERVICES);
     try {
-      writeOwnFile(this.file, JSON.stringify({ entries: kept }));
+      writeOwnFile(this.file, JSON.stringify({ entries, servingLabels }));
       this.changed = false;
     } catch {
       // Nothing to do: the cache is an optimisation.
@@ -85,16 +109,31 @@ export class RevisionCacheFile implements SettledRevisionStore {
   }
 }
 
-function parseEntries(bytes: Buffer | undefined): Map<string, RevisionFacts> {
-  const entries = new Map<string, RevisionFacts>();
-  if (!bytes) return entries;
-  let document: unknown;
+function parseDocument(bytes: Buffer | undefined): Record<string, unknown> {
+  if (!bytes) return {};
   try {
-    document = JSON.parse(bytes.toString('utf8'));
+    const document: unknown = JSON.parse(bytes.toString('utf8'));
+    return typeof document === 'object' && document !== null ? (document as Record<string, unknown>) : {};
   } catch {
-    return entries;
+    return {};
   }
-  const list = (document as { entries?: unknown } | null)?.entries;
+}
+
+function parseServingLabels(document: Record<string, unknown>): Map<string, string[]> {
+  const labels = new Map<string, string[]>();
+  const list = document.servingLabels;
+  if (!Array.isArray(list)) return labels;
+  for (const entry of list) {
+    if (Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && Array.isArray(entry[1]) && entry[1].every((l) => typeof l === 'string')) {
+      labels.set(entry[0], entry[1] as string[]);
+    }
+  }
+  return labels;
+}
+
+function parseEntries(document: Record<string, unknown>): Map<string, RevisionFacts> {
+  const entries = new Map<string, RevisionFacts>();
+  const list = document.entries;
   if (!Array.isArray(list)) return entries;
   for (const entry of list) {
     if (Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && isRevisionFacts(entry[1])) entries.set(entry[0], entry[1]);

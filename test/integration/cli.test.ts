@@ -140,10 +140,14 @@ describe('cloud-run-drift CLI', () => {
     const env = { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir };
     try {
       const first = await runCli(['check', '--json'], repo.dir, env);
-      const file = path.join(cacheDir, 'settled-revisions-v1.json');
+      const file = path.join(cacheDir, 'check-cache-v1.json');
       assert.equal(fs.statSync(file).mode & 0o777, 0o600);
-      const kept = (JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: [string, { name: string }][] }).entries.map(([, facts]) => facts.name).sort();
-      assert.deepEqual(kept, ['api-00001-aaa', 'web-00001-aaa']);
+      const document = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: [string, { name: string }][]; servingLabels: [string, string[]][] };
+      assert.deepEqual(document.entries.map(([, facts]) => facts.name).sort(), ['api-00001-aaa', 'web-00001-aaa']);
+      assert.deepEqual(document.servingLabels, [
+        [`${emulator.httpUrl} projects/${PROJECT}/locations/${REGION}/services/api`, [old.slice(0, 8)]],
+        [`${emulator.httpUrl} projects/${PROJECT}/locations/${REGION}/services/web`, [old.slice(0, 8)]],
+      ]);
       // Every revision read now fails; only runs that keep them can still answer.
       await emulator.control('faults', { rules: [{ api: 'run', operation: 'getRevision', httpStatus: 500, message: 'revisions are down' }] });
       const second = await runCli(['check', '--json'], repo.dir, env);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { agreesWithService } from '../../src/core/cloudrun';
 import type { RevisionFacts } from '../../src/core/model';
-import { MAX_FILE_ENTRIES, RevisionCacheFile, settledRevisionKey } from '../../src/core/revisionStore';
+import { MAX_FILE_ENTRIES, CheckCacheFile, settledRevisionKey } from '../../src/core/revisionStore';
 
 const SERVICE = 'projects/p/locations/r/services/api';
 
@@ -21,7 +21,7 @@ describe('settled revisions kept in a file (the CLI)', () => {
 
   it('starts empty, writes only when something was added, privately, and reads it back', () => {
     const dir = freshDir('roundtrip');
-    const store = RevisionCacheFile.open(dir);
+    const store = CheckCacheFile.open(dir);
     assert.equal(store.size, 0);
     store.save();
     assert.equal(fs.existsSync(dir), false, 'nothing added, nothing written');
@@ -31,7 +31,7 @@ describe('settled revisions kept in a file (the CLI)', () => {
     store.save();
     assert.equal(fs.statSync(store.file).mode & 0o777, 0o600);
     assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
-    const again = RevisionCacheFile.open(dir);
+    const again = CheckCacheFile.open(dir);
     assert.equal(again.size, 2);
     assert.deepEqual(again.get(key), facts('api-00001-aaa'));
     assert.equal(again.get(settledRevisionKey('https://run.googleapis.com', 'uid-2', `${SERVICE}/revisions/api-00001-aaa`)), undefined, 'another uid is another service');
@@ -42,11 +42,11 @@ describe('settled revisions kept in a file (the CLI)', () => {
 
   it('keeps the newest entries when full', () => {
     const dir = freshDir('full');
-    const store = RevisionCacheFile.open(dir);
+    const store = CheckCacheFile.open(dir);
     for (let i = 0; i < MAX_FILE_ENTRIES + 10; i++) store.set(`k${i}`, facts(`r${i}`));
     store.set('k0', facts('r0'));
     store.save();
-    const again = RevisionCacheFile.open(dir);
+    const again = CheckCacheFile.open(dir);
     assert.equal(again.size, MAX_FILE_ENTRIES);
     assert.ok(again.get('k0'), 'set again, so among the newest');
     assert.equal(again.get('k1'), undefined);
@@ -58,9 +58,9 @@ describe('settled revisions kept in a file (the CLI)', () => {
   it('ignores a damaged file, and entries that are not revision facts', () => {
     const dir = freshDir('damaged');
     fs.mkdirSync(dir, { mode: 0o700 });
-    const file = path.join(dir, 'settled-revisions-v1.json');
+    const file = path.join(dir, 'check-cache-v1.json');
     fs.writeFileSync(file, '{"entries": [', { mode: 0o600 });
-    assert.equal(RevisionCacheFile.open(dir).size, 0);
+    assert.equal(CheckCacheFile.open(dir).size, 0);
     const bad = [
       ['a', { ...facts('a'), ready: 'yes' }],
       ['b', { ...facts('b'), labels: { 'commit-sha': 7 } }],
@@ -69,23 +69,43 @@ describe('settled revisions kept in a file (the CLI)', () => {
       [42, facts('e')],
     ];
     fs.writeFileSync(file, JSON.stringify({ entries: [...bad, ['good', facts('good')]] }));
-    const store = RevisionCacheFile.open(dir);
+    const store = CheckCacheFile.open(dir);
     assert.equal(store.size, 1);
     assert.deepEqual(store.get('good'), facts('good'));
   });
 
+  it('remembers the labels last seen serving each service, and offers them as one list', () => {
+    const dir = freshDir('labels');
+    const store = CheckCacheFile.open(dir);
+    store.rememberServingLabels('origin svc-a', ['c0ffee12', 'beefcafe', 'c0ffee12']);
+    store.rememberServingLabels('origin svc-b', ['c0ffee12']);
+    store.save();
+    const again = CheckCacheFile.open(dir);
+    assert.deepEqual(again.lastServingLabels(['origin svc-a', 'origin svc-b', 'origin svc-c']), ['beefcafe', 'c0ffee12']);
+    assert.deepEqual(again.lastServingLabels(['origin svc-c']), []);
+    const written = fs.statSync(again.file).mtimeMs;
+    again.rememberServingLabels('origin svc-a', ['c0ffee12', 'beefcafe']);
+    again.save();
+    assert.equal(fs.statSync(again.file).mtimeMs, written, 'the same labels again change nothing');
+    again.rememberServingLabels('origin svc-b', []);
+    again.save();
+    assert.deepEqual(CheckCacheFile.open(dir).lastServingLabels(['origin svc-b']), []);
+    fs.writeFileSync(again.file, JSON.stringify({ servingLabels: [['ok', ['a1']], ['bad', [1]], ['worse', 'a2'], [3, ['a3']]] }));
+    assert.deepEqual(CheckCacheFile.open(dir).lastServingLabels(['ok', 'bad', 'worse']), ['a1']);
+  });
+
   it('does not read a file others could have written', { skip: process.getuid === undefined }, () => {
     const dir = freshDir('shared');
-    const store = RevisionCacheFile.open(dir);
+    const store = CheckCacheFile.open(dir);
     store.set('k', facts('r'));
     store.save();
     fs.chmodSync(store.file, 0o620);
-    assert.equal(RevisionCacheFile.open(dir).size, 0, 'group-writable file');
+    assert.equal(CheckCacheFile.open(dir).size, 0, 'group-writable file');
     fs.chmodSync(store.file, 0o600);
     fs.chmodSync(dir, 0o777);
-    assert.equal(RevisionCacheFile.open(dir).size, 0, 'world-writable folder');
+    assert.equal(CheckCacheFile.open(dir).size, 0, 'world-writable folder');
     fs.chmodSync(dir, 0o700);
-    assert.equal(RevisionCacheFile.open(dir).size, 1);
+    assert.equal(CheckCacheFile.open(dir).size, 1);
   });
 });
 

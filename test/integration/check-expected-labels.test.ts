@@ -1,0 +1,112 @@
+// CheckOptions.expectedLabels: the git work for the labels a check expects starts while Cloud Run
+// is still being read, and a wrong guess changes nothing but the timing. Real git, the real Run
+// client against the emulator; the reader is wrapped only to hold its answers back.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { checkServices } from '../../src/core/check';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { parseConfig, type DriftConfig } from '../../src/core/config';
+import { GitRepository } from '../../src/core/git';
+import type { CheckResult } from '../../src/core/model';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { createTempRepo, type TempRepo } from '../helpers/repo';
+
+const PROJECT = 'expect-project';
+const REGION = 'us-west2';
+
+/** The real reader, each lookup held until `open()`. */
+function gatedReader(inner: CloudRunReader): { reader: CloudRunReader; open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const reader: CloudRunReader = {
+    lookupService: async (ref) => {
+      await gate;
+      return inner.lookupService(ref);
+    },
+    listServices: (project, region) => inner.listServices(project, region),
+    close: () => inner.close(),
+  };
+  return { reader, open };
+}
+
+function withoutTime(result: CheckResult): Omit<CheckResult, 'checkedAt'> {
+  const { checkedAt: _checkedAt, ...rest } = result;
+  return rest;
+}
+
+describe('checkServices with expected labels', () => {
+  let repo: TempRepo;
+  let emulator: RunningEmulator;
+  let config: DriftConfig;
+  let reader: CloudRunReader;
+  let base: string;
+  let middle: string;
+
+  before(async () => {
+    repo = createTempRepo();
+    base = repo.commit('base', { 'a/main.py': '1', 'b/main.py': '1' });
+    middle = repo.commit('a: change', { 'a/main.py': '2' });
+    repo.commit('b: change', { 'b/main.py': '2' });
+    repo.commit('a: again', { 'a/main.py': '3' });
+    emulator = await startEmulator({
+      port: 0,
+      modules: { logging: false, bigquery: false },
+      scenario: {
+        run: {
+          services: [
+            { project: PROJECT, region: REGION, name: 'a', revisions: [{ name: 'a-00001-aaa', labels: { 'commit-sha': base.slice(0, 8) } }] },
+            { project: PROJECT, region: REGION, name: 'b', revisions: [{ name: 'b-00001-aaa', labels: { 'commit-sha': middle.slice(0, 8) } }] },
+          ],
+        },
+      },
+    });
+    config = parseConfig(
+      JSON.stringify({ project: PROJECT, region: REGION, services: { a: { paths: ['a'] }, b: { paths: ['b'] } }, endpoints: { run: emulator.httpUrl } }),
+      path.join(repo.dir, 'cloud-run-drift.json'),
+    );
+    reader = createCloudRunReader(config.endpoints);
+  });
+  after(async () => {
+    await reader?.close();
+    await emulator?.close();
+    repo?.cleanup();
+  });
+
+  it('reads the expected ranges before Cloud Run has answered', async () => {
+    const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
+    const trace = path.join(traceDir, 'git.trace');
+    const gated = gatedReader(reader);
+    process.env.GIT_TRACE = trace;
+    try {
+      const git = await GitRepository.open(repo.dir);
+      const checking = checkServices(config, { reader: gated.reader, git }, { expectedLabels: [base.slice(0, 8), middle.slice(0, 8)] });
+      let seenBeforeAnswers = '';
+      for (let waited = 0; waited < 5000 && !/ log .*--not/.test(seenBeforeAnswers); waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        seenBeforeAnswers = fs.existsSync(trace) ? fs.readFileSync(trace, 'utf8') : '';
+      }
+      gated.open();
+      const result = await checking;
+      assert.match(seenBeforeAnswers, /merge-base --octopus/, 'the common base of the expected commits');
+      assert.match(seenBeforeAnswers, / log .*--not/, 'the walk their ranges are taken from');
+      assert.deepEqual(result.services.map((s) => [s.name, s.status, s.commitsBehind]), [['a', 'stale', 2], ['b', 'stale', 1]]);
+      const after = fs.readFileSync(trace, 'utf8');
+      assert.equal((after.match(/merge-base --octopus/g) ?? []).length, 1, 'the walk is not read again after the answers');
+    } finally {
+      delete process.env.GIT_TRACE;
+      fs.rmSync(traceDir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the same verdicts whatever it was told to expect', async () => {
+    const check = async (expectedLabels?: string[]): Promise<Omit<CheckResult, 'checkedAt'>> =>
+      withoutTime(await checkServices(config, { reader, git: await GitRepository.open(repo.dir) }, expectedLabels ? { expectedLabels } : {}));
+    const plain = await check();
+    assert.deepEqual(await check([base.slice(0, 8), middle.slice(0, 8)]), plain, 'right');
+    assert.deepEqual(await check([middle.slice(0, 8)]), plain, 'partly right');
+    assert.deepEqual(await check([repo.head(), 'deadbeef', 'not-hex', '', base.slice(0, 1)]), plain, 'wrong, unknown, invalid and ambiguous');
+  });
+});
