@@ -103,6 +103,11 @@ function startGitWork(git: GitRepository, labels: readonly string[], head: Promi
   return resolution;
 }
 
+/** The commit labels a result saw serving, each once: what the next check can expect (CheckOptions.expectedLabels). */
+export function servingLabelsOf(result: CheckResult): string[] {
+  return [...new Set(result.services.flatMap((s) => s.serving.flatMap((r) => (r.commitLabel === null ? [] : [r.commitLabel]))))];
+}
+
 /** The commit label of each serving revision (null for an unlabeled one). */
 function servingLabels(lookup: ServiceLookup, commitLabel: string): (string | null)[] {
   if (lookup.kind !== 'found') return [];

@@ -4,7 +4,7 @@
 // through SessionEnvironment, core through CoreServices, so the rules ("a failed refresh keeps the
 // last result") are unit-tested with fakes.
 import type { CloudRunReader } from '../core/cloudrun';
-import type { CheckDeps } from '../core/check';
+import { servingLabelsOf, type CheckDeps } from '../core/check';
 import { ConfigError, type ConfigProblem, type DriftConfig, type Endpoints, type ServiceConfig } from '../core/config';
 import type { GitRepository } from '../core/git';
 import type { CheckResult, ServiceVerdict } from '../core/model';
@@ -34,7 +34,7 @@ export interface CoreServices {
   /** `trusted: false` must keep git from running anything the repository configures. */
   openRepository(root: string, trusted: boolean): Promise<GitRepository>;
   createReader(endpoints: Endpoints): CloudRunReader;
-  checkServices(config: DriftConfig, deps: CheckDeps, options: { signal: AbortSignal }): Promise<CheckResult>;
+  checkServices(config: DriftConfig, deps: CheckDeps, options: { signal: AbortSignal; expectedLabels: readonly string[] }): Promise<CheckResult>;
 }
 
 export interface SessionEnvironment {
@@ -161,7 +161,9 @@ export class DriftSession {
       this.reportDroppedEndpoints(dropped);
       const git = await this.repositoryFor(config.root, trusted);
       const reader = this.readerFor(endpoints);
-      const result = await this.core.checkServices({ ...config, endpoints }, { reader, git }, { signal });
+      // The last result's labels: after a commit moves HEAD, their ranges are read while Cloud Run answers.
+      const expectedLabels = this.result ? servingLabelsOf(this.result) : [];
+      const result = await this.core.checkServices({ ...config, endpoints }, { reader, git }, { signal, expectedLabels });
       if (signal.aborted) return;
       this.result = result;
       this.latestFailure = undefined;

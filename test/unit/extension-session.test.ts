@@ -7,7 +7,7 @@ import type { CheckResult } from '../../src/core/model';
 import { DriftSession, type CoreServices } from '../../src/extension/driftSession';
 import type { Logger } from '../../src/extension/logger';
 import type { RefreshReason } from '../../src/extension/refreshScheduler';
-import { result, verdict } from './extension-fixtures';
+import { result, serving, verdict } from './extension-fixtures';
 
 const silent: Logger = {
   trace: () => undefined,
@@ -96,6 +96,25 @@ describe('extension session', () => {
     assert.equal(s.state.kind, 'invalidConfig');
     assert.deepEqual(s.state.kind === 'invalidConfig' && s.state.problems, [{ jsonPath: '$.services.Bad', message: 'invalid service name', line: 4 }]);
     assert.equal(s.configFile, '/repo/cloud-run-drift.json');
+  });
+
+  it('expects the labels the last result saw serving, so their git work starts early', async () => {
+    const core = fakeCore();
+    const expected: (readonly string[])[] = [];
+    core.checkServices = async (_config, _deps, options) => {
+      expected.push(options.expectedLabels);
+      return core.check();
+    };
+    core.check = async () =>
+      result([
+        verdict('worker', 'stale', { serving: [serving({ commitLabel: 'aaaa1111', percent: 50 }), serving({ revision: 'worker-00041-xyz', commitLabel: null, percent: 50 })] }),
+        verdict('scraper', 'up-to-date', { serving: [serving({ commitLabel: 'bbbb2222' })] }),
+        verdict('coordinator', 'up-to-date', { serving: [serving({ commitLabel: 'aaaa1111' })] }),
+      ]);
+    const s = session(core);
+    await s.refresh(REASONS, signal());
+    await s.refresh(REASONS, signal());
+    assert.deepEqual(expected, [[], ['aaaa1111', 'bbbb2222']]);
   });
 
   it('keeps the last result when a refresh fails, and clears the failure on the next success', async () => {
