@@ -21,7 +21,7 @@ const USAGE = `Usage: cloud-run-drift <command> [options]
 
 Commands:
   check [--config FILE] [--repo DIR] [--service NAME]... [--json] [--verbose]
-      Drift verdict for every configured service.
+      Drift verdict for every configured service. --json: one JSON document (indented on a terminal, compact when piped).
       Exit 0 all up to date, 1 some drift, 3 some service could not be checked, 2 usage or configuration error.
   verify SERVICE [--commit SHA] [--timeout SECONDS] [--config FILE] [--repo DIR]
       Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD).
@@ -43,6 +43,8 @@ interface Output {
   out: (text: string) => void;
   err: (text: string) => void;
   color: boolean;
+  /** A person reads `out` (a terminal): --json is indented for them, and compact for programs. */
+  interactive?: boolean;
   /** Resolves when `out` can take more (a following `logs` must not outrun a slow pipe). */
   waitForDrain?: () => Promise<void>;
 }
@@ -145,7 +147,7 @@ async function runCheck(args: string[], output: Output): Promise<number> {
       }
       cache.save();
     }
-    output.out(values.json ? JSON.stringify(toJson(result), null, 2) : formatHuman(result, Boolean(values.verbose), output.color));
+    output.out(values.json ? JSON.stringify(toJson(result), null, output.interactive ? 2 : undefined) : formatHuman(result, Boolean(values.verbose), output.color));
     timing?.('output');
     return exitCodeFor(result.services.map((s) => s.status));
   } finally {
@@ -368,6 +370,7 @@ function defaultOutput(): Output {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    interactive: Boolean(process.stdout.isTTY),
     waitForDrain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
   };
 }

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { main } from '../../src/cli/main';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
@@ -87,6 +88,7 @@ describe('cloud-run-drift CLI', () => {
     const run = await runCli(['check', '--json'], repo.dir);
     assert.equal(run.code, 1);
     const json = JSON.parse(run.stdout) as { head: string; services: Record<string, unknown>[] };
+    assert.equal(run.stdout.trimEnd().includes('\n'), false, 'compact when piped');
     assert.equal(json.head, head);
     assert.deepEqual(Object.keys(json.services[0]!).sort(), [
       'commitLabel', 'commits', 'commitsBehind', 'deployedCommit', 'dirty', 'latestCreatedRevision', 'message', 'name', 'project', 'region', 'serving', 'status',
@@ -98,6 +100,25 @@ describe('cloud-run-drift CLI', () => {
     assert.equal(api.commitsBehind, 1);
     assert.deepEqual(api.commits, [{ sha: repo.git('rev-parse', 'HEAD~1'), subject: 'api: fix the MERGE' }]);
     assert.deepEqual(api.serving, [{ revision: 'api-00001-aaa', percent: 100, commit: old }]);
+  });
+
+  it('--json is indented for a person at a terminal', async () => {
+    const printed: string[] = [];
+    const saved = process.env.CLOUD_RUN_DRIFT_CACHE_DIR;
+    process.env.CLOUD_RUN_DRIFT_CACHE_DIR = '';
+    try {
+      const code = await main(['check', '--json', '--repo', repo.dir, '--config', path.join(repo.dir, 'cloud-run-drift.json')], {
+        out: (text) => printed.push(text),
+        err: () => undefined,
+        color: false,
+        interactive: true,
+      });
+      assert.equal(code, 1);
+    } finally {
+      if (saved === undefined) delete process.env.CLOUD_RUN_DRIFT_CACHE_DIR;
+      else process.env.CLOUD_RUN_DRIFT_CACHE_DIR = saved;
+    }
+    assert.match(printed.join(''), /^\{\n {2}"head": "[0-9a-f]{40}",\n {2}"services": \[\n/);
   });
 
   it('--service limits the check; exit 0 when all selected are up to date', async () => {
