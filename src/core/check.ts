@@ -52,10 +52,35 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   const { reader, git } = deps;
   const phase = <T>(name: CheckPhase, value: T): T => (options.onPhase?.(name), value);
   const headFacts = Promise.all([git.head(), git.changedPaths()]);
-  const early = options.expectedLabels?.length ? startGitWork(git, options.expectedLabels, headFacts.then(([head]) => head)) : null;
+  const headSha = headFacts.then(([head]) => head);
+  // Git work started before Cloud Run has answered, for labels that are likely to serve: the
+  // caller's expectations at once, then the labels the services' templates carry once every
+  // service has been read (while their revisions are being read).
+  const early: Promise<Map<string, LabelResolution>>[] = [];
+  const expected = new Set(options.expectedLabels ?? []);
+  if (expected.size > 0) early.push(startGitWork(git, [...expected], headSha));
+  const templateLabels = new Set<string>();
+  let servicesUnread = services.length;
+  const serviceRead = (): void => {
+    servicesUnread -= 1;
+    const fresh = [...templateLabels].filter((label) => !expected.has(label));
+    if (servicesUnread === 0 && fresh.length > 0) early.push(startGitWork(git, fresh, headSha));
+  };
+  const lookupOf = (service: ServiceConfig): Promise<ServiceLookup> => {
+    let read = false;
+    const onServiceRead = (labels: Readonly<Record<string, string>>): void => {
+      read = true;
+      const label = labels[config.commitLabel];
+      if (label) templateLabels.add(label);
+      serviceRead();
+    };
+    return reader.lookupService(service, { onServiceRead }).finally(() => {
+      if (!read) serviceRead();
+    });
+  };
   const [[head, changedPaths], lookups] = await Promise.all([
     headFacts.then((facts) => phase('git-head', facts)),
-    Promise.all(services.map((s) => reader.lookupService(s))).then((found) => phase('api', found)),
+    Promise.all(services.map(lookupOf)).then((found) => phase('api', found)),
   ]);
   options.signal?.throwIfAborted();
 
@@ -63,8 +88,10 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   for (const lookup of lookups) {
     for (const label of servingLabels(lookup, config.commitLabel)) if (label !== null) labels.add(label);
   }
-  const expected = early ? await early : new Map<string, LabelResolution>();
-  const resolved = new Map([...labels].flatMap((label) => (expected.has(label) ? [[label, expected.get(label)!] as const] : [])));
+  const resolved = new Map<string, LabelResolution>();
+  for (const resolutions of await Promise.all(early)) {
+    for (const [label, resolution] of resolutions) if (labels.has(label)) resolved.set(label, resolution);
+  }
   for (const [label, resolution] of await git.resolveLabels([...labels].filter((label) => !resolved.has(label)))) resolved.set(label, resolution);
   phase('labels', resolved);
   const deployedShas = [...new Set([...resolved.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];

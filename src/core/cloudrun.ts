@@ -17,9 +17,18 @@ export interface ListedService {
   labels: Record<string, string>;
 }
 
+export interface LookupOptions {
+  /**
+   * Called once the service itself has been read, before its revisions are, with the labels of
+   * its revision template: the labels its newest revision was created with. Only a hint of what
+   * its revisions will say (traffic may serve another one); verdicts never use it.
+   */
+  onServiceRead?: (templateLabels: Readonly<Record<string, string>>) => void;
+}
+
 /** Reads Cloud Run. Every failure is confined to the service it concerns. */
 export interface CloudRunReader {
-  lookupService(ref: ServiceRef): Promise<ServiceLookup>;
+  lookupService(ref: ServiceRef, options?: LookupOptions): Promise<ServiceLookup>;
   /** Names of the services in one project and region (for scaffolding a config). Throws CloudRunError. */
   listServices(project: string, region: string): Promise<ListedService[]>;
   /**
@@ -126,11 +135,12 @@ class SdkCloudRunReader implements CloudRunReader {
     return this.clients;
   }
 
-  async lookupService(ref: ServiceRef): Promise<ServiceLookup> {
+  async lookupService(ref: ServiceRef, options: LookupOptions = {}): Promise<ServiceLookup> {
     try {
       const clients = await this.getClients();
       const name = `projects/${ref.project}/locations/${ref.region}/services/${ref.name}`;
       const [service] = await this.limit.run(() => clients.services.getService({ name }, this.callOptions()));
+      options.onServiceRead?.({ ...(service.template?.labels ?? {}) });
       const serving = servingRevisions(service);
       const latestCreated = shortRevisionName(service.latestCreatedRevision);
       const wanted = new Set(serving.map((s) => s.revision));

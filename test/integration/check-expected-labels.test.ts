@@ -101,6 +101,46 @@ describe('checkServices with expected labels', () => {
     }
   });
 
+  it('reads the ranges of the labels the templates carry while the revisions are being read', async () => {
+    const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
+    const trace = path.join(traceDir, 'git.trace');
+    let revisionsAnswered = false;
+    // A reader of its own: the suite's keeps the revisions it has read, and these must be read.
+    const fresh = createCloudRunReader(config.endpoints);
+    const watched: CloudRunReader = {
+      lookupService: async (ref, options) => {
+        const lookup = await fresh.lookupService(ref, options);
+        revisionsAnswered = true;
+        return lookup;
+      },
+      listServices: (project, region) => fresh.listServices(project, region),
+      close: () => fresh.close(),
+    };
+    // Revisions answer slowly; services at once.
+    await emulator.control('faults', { rules: [{ api: 'run', operation: 'getRevision', latencyMs: 1500 }] });
+    process.env.GIT_TRACE = trace;
+    try {
+      const checking = checkServices(config, { reader: watched, git: await GitRepository.open(repo.dir) });
+      let walkedWhileWaiting = false;
+      let settled = false;
+      void checking.finally(() => (settled = true));
+      while (!settled && !walkedWhileWaiting) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const text = fs.existsSync(trace) ? fs.readFileSync(trace, 'utf8') : '';
+        walkedWhileWaiting = !revisionsAnswered && / log .*--not/.test(text);
+      }
+      const result = await checking;
+      assert.equal(walkedWhileWaiting, true, 'the walk ran before the revisions answered');
+      assert.deepEqual(result.services.map((s) => [s.name, s.status, s.commitsBehind]), [['a', 'stale', 2], ['b', 'stale', 1]]);
+      assert.equal((fs.readFileSync(trace, 'utf8').match(/merge-base --octopus/g) ?? []).length, 1);
+    } finally {
+      delete process.env.GIT_TRACE;
+      await watched.close();
+      await emulator.control('clear-faults', {});
+      fs.rmSync(traceDir, { recursive: true, force: true });
+    }
+  });
+
   it('gives the same verdicts whatever it was told to expect', async () => {
     const check = async (expectedLabels?: string[]): Promise<Omit<CheckResult, 'checkedAt'>> =>
       withoutTime(await checkServices(config, { reader, git: await GitRepository.open(repo.dir) }, expectedLabels ? { expectedLabels } : {}));
