@@ -18,7 +18,7 @@ import type { Logger } from './logger';
 import { LogSessions, type LogSessionInfo } from './logs/logSessions';
 import { RefreshManager } from './refreshManager';
 import { onDidChangeSettings, readSettings } from './settings';
-import { ServicesTreeProvider, type TreeSnapshotNode } from './tree/servicesTreeProvider';
+import { ServicesTreeProvider, type TreeRefreshCounts, type TreeSnapshotNode } from './tree/servicesTreeProvider';
 import { DeployStatusBar } from './views/deployStatusBar';
 import { ServicesView } from './views/servicesView';
 import { StatusBarSummary } from './views/statusBarSummary';
@@ -32,6 +32,8 @@ export interface CloudRunDriftApi {
   getState(): SessionStateKind;
   /** The Services tree as plain data (labels, descriptions, icons, context values, children). */
   getTreeSnapshot(): TreeSnapshotNode[];
+  /** How often the tree redrew everything or only its rows (see ServicesTreeProvider.changed). */
+  getTreeRefreshCounts(): TreeRefreshCounts;
   /** Whether the service is deploying (and in which phase), and how its last deploy in this window ended. */
   getDeployState(service: string): DeployStateSnapshot;
   /** Fires with every finished deploy (click, palette, Retry or Deploy All Stale), after getDeployState reflects it. */
@@ -97,6 +99,7 @@ export class DriftExtension extends Disposable {
       onDidRefresh: refreshed.event,
       getState: () => session.state.kind,
       getTreeSnapshot: () => tree.snapshot(),
+      getTreeRefreshCounts: () => ({ ...tree.refreshCounts }),
       getDeployState: (service) => deploys.states.get(service),
       onDidFinishDeploy: deployFinished.event,
       getDeploymentHistory: (service) => deploys.history.get(service),

@@ -37,9 +37,16 @@ export interface ServiceNodeInput {
   history?: DeploymentHistoryStore;
 }
 
-/** A configured service with its verdict; children are what explains the verdict. */
+/**
+ * A configured service with its verdict; children are what explains the verdict. One instance per
+ * service for the tree's life, updated in place (see ServicesTreeProvider).
+ */
 export class ServiceNode implements DriftTreeNode, ServiceScoped {
-  constructor(private readonly input: ServiceNodeInput) {}
+  constructor(private input: ServiceNodeInput) {}
+
+  update(input: ServiceNodeInput): void {
+    this.input = input;
+  }
 
   get serviceName(): string {
     return this.input.service.name;

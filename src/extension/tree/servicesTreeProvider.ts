@@ -5,7 +5,7 @@ import { Disposable } from '../disposable';
 import type { DriftSession } from '../driftSession';
 import { ConfigProblemNode } from './configProblemNode';
 import { DeploymentsNode } from './deploymentsNode';
-import { ServiceNode } from './serviceNode';
+import { ServiceNode, type ServiceNodeInput } from './serviceNode';
 import type { DriftTreeNode } from './treeNode';
 
 /** What a tree item shows, as plain data: for e2e tests (through the API) and debugging. */
@@ -21,9 +21,25 @@ export interface TreeSnapshotNode {
   children: TreeSnapshotNode[];
 }
 
+/**
+ * How often the tree told VS Code to redraw everything (`root`) or only its service rows (`rows`).
+ * For e2e tests: a refresh that changes no row's place must never redraw the root.
+ */
+export interface TreeRefreshCounts {
+  root: number;
+  rows: number;
+  /** How often VS Code asked for the root rows. */
+  rootFetches: number;
+}
+
 export class ServicesTreeProvider extends Disposable implements vscode.TreeDataProvider<DriftTreeNode> {
-  private readonly changeEmitter = this._register(new vscode.EventEmitter<DriftTreeNode | undefined>());
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<DriftTreeNode | DriftTreeNode[] | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
+  /** One node per service, updated in place: VS Code keeps resolving a row to the same element. */
+  private readonly serviceNodes = new Map<string, ServiceNode>();
+  /** The root rows VS Code last asked for (see rootShape). */
+  private shownShape: string | undefined;
+  readonly refreshCounts: TreeRefreshCounts = { root: 0, rows: 0, rootFetches: 0 };
 
   constructor(
     private readonly session: DriftSession,
@@ -31,8 +47,8 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
     private readonly deploys?: { states: DeployStates; history: DeploymentHistoryStore },
   ) {
     super();
-    this._register(session.onDidChange(() => this.changeEmitter.fire(undefined)));
-    if (deploys) this._register(deploys.states.onDidChange(() => this.changeEmitter.fire(undefined)));
+    this._register(session.onDidChange(() => this.changed()));
+    if (deploys) this._register(deploys.states.onDidChange(() => this.changed()));
   }
 
   getTreeItem(node: DriftTreeNode): vscode.TreeItem {
@@ -40,37 +56,74 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   }
 
   getChildren(node?: DriftTreeNode): DriftTreeNode[] | Promise<DriftTreeNode[]> {
-    return node ? node.getChildren() : this.rootNodes();
+    if (node) return node.getChildren();
+    const { nodes, shape } = this.rootNodes();
+    this.shownShape = shape;
+    this.refreshCounts.rootFetches += 1;
+    return nodes;
+  }
+
+  /**
+   * Redraws only the service rows when the rows themselves stay (the common case: a refresh, a
+   * deploy's progress). A whole-tree redraw makes VS Code forget every row's element until it has
+   * asked for them again, and a row action clicked in that moment reaches its command with no
+   * row at all (the command then asks which service), so it is kept for real changes of rows.
+   */
+  private changed(): void {
+    const { nodes, shape } = this.rootNodes();
+    if (shape !== this.shownShape || nodes.length === 0) {
+      this.refreshCounts.root += 1;
+      this.changeEmitter.fire(undefined);
+    } else {
+      this.refreshCounts.rows += 1;
+      this.changeEmitter.fire(nodes);
+    }
   }
 
   /**
    * Services come from the configuration (so a new service shows at once, unchecked) and verdicts
    * from the last successful result, which a failed refresh never clears. An empty list lets the
-   * welcome view for the state show.
+   * welcome view for the state show. `shape` names the rows and their order.
    */
-  private rootNodes(): DriftTreeNode[] {
+  private rootNodes(): { nodes: DriftTreeNode[]; shape: string } {
     const state = this.session.state;
-    if (state.kind === 'invalidConfig') return state.problems.map((p, i) => new ConfigProblemNode(state.file, p, i));
-    if (state.kind !== 'ready') return [];
+    if (state.kind === 'invalidConfig') {
+      this.serviceNodes.clear();
+      return { nodes: state.problems.map((p, i) => new ConfigProblemNode(state.file, p, i)), shape: `invalid:${JSON.stringify(state.problems)}` };
+    }
+    if (state.kind !== 'ready') {
+      this.serviceNodes.clear();
+      return { nodes: [], shape: state.kind };
+    }
     const result = this.session.lastResult;
     const now = new Date();
-    return state.config.services.map(
-      (service) =>
-        new ServiceNode({
-          service,
-          verdict: this.session.verdict(service.name),
-          checkedAt: result?.checkedAt ?? null,
-          failure: this.session.failure,
-          refreshing: this.session.refreshing,
-          now,
-          deploying: this.deploys?.states.isDeploying(service.name) ? { phase: this.deploys.states.phase(service.name) } : undefined,
-          history: this.deploys?.history,
-        }),
-    );
+    const names = new Set(state.config.services.map((s) => s.name));
+    for (const name of this.serviceNodes.keys()) if (!names.has(name)) this.serviceNodes.delete(name);
+    const nodes = state.config.services.map((service) => {
+      const input: ServiceNodeInput = {
+        service,
+        verdict: this.session.verdict(service.name),
+        checkedAt: result?.checkedAt ?? null,
+        failure: this.session.failure,
+        refreshing: this.session.refreshing,
+        now,
+        deploying: this.deploys?.states.isDeploying(service.name) ? { phase: this.deploys.states.phase(service.name) } : undefined,
+        history: this.deploys?.history,
+      };
+      const existing = this.serviceNodes.get(service.name);
+      if (existing) {
+        existing.update(input);
+        return existing;
+      }
+      const created = new ServiceNode(input);
+      this.serviceNodes.set(service.name, created);
+      return created;
+    });
+    return { nodes, shape: `ready:${[...names].join('\n')}` };
   }
 
   /** Deployments rows appear once an expansion loaded them: a snapshot never waits for, nor starts, a fetch. */
-  snapshot(nodes: DriftTreeNode[] = this.rootNodes()): TreeSnapshotNode[] {
+  snapshot(nodes: DriftTreeNode[] = this.rootNodes().nodes): TreeSnapshotNode[] {
     return nodes.map((node) => {
       const children = node instanceof DeploymentsNode ? node.loadedChildren() : node.getChildren();
       const item = node.getTreeItem();

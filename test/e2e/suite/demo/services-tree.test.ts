@@ -3,6 +3,7 @@
 // commits behind, the rest up to date), its icon, colour and description, and the children that
 // explain it. The same verdicts are checked on screen by test/e2e/ui/checks.ts.
 import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
 import { expectedDemoRows, sha8 } from '../../expectations';
 import { e2eContext, git, serviceNode, settledApi, treeProblems, waitFor } from '../helpers';
 
@@ -31,6 +32,19 @@ suite('Services tree', () => {
     // Spelled out once, as a person reads it.
     assert.match(coordinator.description ?? '', new RegExp(`^53 behind · ${sha8(demo().services.find((s) => s.name === COORDINATOR)!.deployedCommit)} · \\d+d ago$`));
     assert.equal(coordinator.icon, 'warning');
+  });
+
+  test('a refresh that moves no row redraws the rows only, so a row clicked meanwhile still reaches its command', async () => {
+    const api = await settledApi();
+    // VS Code asks for the rows once the view is shown; until then every change redraws it all.
+    await vscode.commands.executeCommand('cloudRunDrift.services.focus');
+    await waitFor('VS Code to ask for the rows', () => api.getTreeRefreshCounts().rootFetches > 0, 10_000);
+    const before = api.getTreeRefreshCounts();
+    await api.refresh();
+    await api.refresh();
+    const after = api.getTreeRefreshCounts();
+    assert.equal(after.root, before.root, 'no whole-tree redraw: VS Code would forget every row until it asked again');
+    assert.ok(after.rows >= before.rows + 2, `the rows were redrawn (${before.rows} -> ${after.rows})`);
   });
 
   test("prediction-coordinator's children: its serving revision at 100% and exactly the 53 commits git lists as undeployed", async () => {
