@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import type { E2eContext, FolderKind } from './shared';
-import { launchBrowser, newEditorContext, openWorkbenchPage } from './lib/browser';
+import { launchBrowser, newEditorContext, openWorkbenchPage, type WorkbenchPage } from './lib/browser';
 import { driverOptions, extensionManifest, installedEditor, REPO_ROOT, RESULTS_DIR, type DriverOptions, type ExtensionManifest, type InstalledEditor } from './lib/env';
 import { compileSuites, discoverSuites, runSuites } from './lib/extensionTests';
 import { Cleanup, errorText, withTimeout } from './lib/process';
@@ -117,11 +117,44 @@ function contributions(): Contributions {
   return { containerTitle: container.title, servicesViewName: view.name, commands: (pkg.contributes?.commands ?? []).map((c) => c.command) };
 }
 
+/** How many remote extension hosts the page has connected to (the workbench logs each socket). */
+function extensionHostSockets(wb: WorkbenchPage): number {
+  return wb.console().filter((line) => /Creating a socket \(renderer-ExtensionHost-[0-9a-f-]+\) was successful/.test(line)).length;
+}
+
+/**
+ * code-server's VS Code 1.139 sometimes restarts the remote extension host while the workbench
+ * starts (the second socket a few seconds after the first, with "Trying to add a disposable to a
+ * DisposableStore that has already been disposed of" from _createExtensionHostCustomers). The old
+ * host's main-thread side leaks: its tree view keeps drawing the Services rows while commands run
+ * in the new host, so a row's inline action arrives with no row. No user action causes it and
+ * our extension cannot tell, so a page that came up that way is loaded again.
+ */
+async function settleOnOneExtensionHost(wb: WorkbenchPage, pageName: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    // Quiet for 3 s after the first host connected: a restart comes within about 4 s of it.
+    let seen = -1;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const now = extensionHostSockets(wb);
+      if (now > 0 && now === seen) break;
+      seen = now;
+      await wb.page.waitForTimeout(3_000);
+    }
+    if (seen <= 1) return;
+    log(`[${pageName}] the workbench started ${seen} extension hosts; loading the page again`);
+    wb.resetConsole();
+    await wb.page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+  }
+}
+
 async function runUiPage(uiPage: UiPage, context: BrowserContext, server: EditorServer, folders: Folders, results: Results, options: DriverOptions): Promise<void> {
   const wb = await openWorkbenchPage(context, { consoleLog: path.join(RESULTS_DIR, `console-ui-${uiPage.name}.log`), verbose: options.verbose });
   try {
     const folder = folders.dirs[uiPage.folder];
     await wb.page.goto(server.workbenchUrl(folder), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await settleOnOneExtensionHost(wb, uiPage.name);
     const ctx: UiContext = { page: wb.page, folder, demo: folders.demo, emulatorUrl: folders.emulator.httpUrl, consoleLines: () => wb.console(), ...contributions() };
     let failedBefore = false;
     let photographed = !uiPage.overview;

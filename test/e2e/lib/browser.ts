@@ -17,6 +17,8 @@ export interface WorkbenchPage {
   page: Page;
   /** Console lines of the page so far (the workbench forwards extension host logs here). */
   console(): string[];
+  /** Forgets the lines so far (the page is about to be loaded again). The log file keeps them. */
+  resetConsole(): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function openWorkbenchPage(context: BrowserContext, options: { cons
   return {
     page,
     console: () => lines,
+    resetConsole: () => void lines.splice(0),
     async close() {
       await page.close({ runBeforeUnload: false }).catch(() => undefined);
       log.end();
