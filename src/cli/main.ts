@@ -1,10 +1,10 @@
 // The cloud-run-drift command: the same core as the extension, for CI and terminals.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkServices, selectServices, UnknownServiceError } from '../core/check';
+import { checkServices, selectServices, servingLabelsOf, UnknownServiceError } from '../core/check';
 import { defaultCacheDir } from '../core/cacheDir';
 import { saveCodeCaches } from '../core/codeCache';
-import { apiOriginOf, createCloudRunReader, type CloudRunReader, type ReaderOptions } from '../core/cloudrun';
+import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunReader, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
 import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
@@ -134,7 +134,7 @@ async function runCheck(args: string[], output: Output): Promise<number> {
   const cache = cacheDir ? CheckCacheFile.open(cacheDir) : undefined;
   const { config, git, reader } = await loadContext(values.config, values.repo, cache ? { settledRevisions: cache } : {});
   const apiOrigin = apiOriginOf(config.endpoints);
-  const labelsKey = (s: { project: string; region: string; name: string }): string => servingLabelsKey(apiOrigin, `projects/${s.project}/locations/${s.region}/services/${s.name}`);
+  const labelsKey = (s: ServiceRef): string => servingLabelsKey(apiOrigin, serviceResourceName(s));
   const expectedLabels = cache?.lastServingLabels(selectServices(config, values.service).map(labelsKey)) ?? [];
   timing?.('setup');
   try {
@@ -143,7 +143,7 @@ async function runCheck(args: string[], output: Output): Promise<number> {
     if (cache) {
       // A service that could not be read keeps what was last seen serving it.
       for (const verdict of result.services) {
-        if (verdict.status !== 'error') cache.rememberServingLabels(labelsKey(verdict), verdict.serving.flatMap((s) => (s.commitLabel === null ? [] : [s.commitLabel])));
+        if (verdict.status !== 'error') cache.rememberServingLabels(labelsKey(verdict), servingLabelsOf([verdict]));
       }
       cache.save();
     }

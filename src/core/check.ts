@@ -1,7 +1,7 @@
 import type { CloudRunReader } from './cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
 import type { GitRepository, LabelResolution } from './git';
-import type { CheckResult, CommitInfo, ServiceLookup } from './model';
+import type { CheckResult, CommitInfo, ServiceLookup, ServiceVerdict } from './model';
 import { computeVerdict } from './verdict';
 
 export interface CheckDeps {
@@ -62,9 +62,9 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   const templateLabels = new Set<string>();
   let servicesUnread = services.length;
   const serviceRead = (): void => {
-    servicesUnread -= 1;
+    if (--servicesUnread > 0) return;
     const fresh = [...templateLabels].filter((label) => !expected.has(label));
-    if (servicesUnread === 0 && fresh.length > 0) early.push(startGitWork(git, fresh, headSha));
+    if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha));
   };
   const lookupOf = (service: ServiceConfig): Promise<ServiceLookup> => {
     let read = false;
@@ -94,7 +94,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   }
   for (const [label, resolution] of await git.resolveLabels([...labels].filter((label) => !resolved.has(label)))) resolved.set(label, resolution);
   phase('labels', resolved);
-  const deployedShas = [...new Set([...resolved.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];
+  const deployedShas = foundShas(resolved);
 
   const needsLastPathCommit = services.map((_, i) => servingLabels(lookups[i]!, config.commitLabel).includes(null));
   const [ranges, commits, lastPathCommits] = await Promise.all([
@@ -123,16 +123,21 @@ function startGitWork(git: GitRepository, labels: readonly string[], head: Promi
   const resolution = git.resolveLabels([...labels]).catch(() => new Map<string, LabelResolution>());
   void Promise.all([resolution, head])
     .then(([resolved, sha]) => {
-      const found = [...new Set([...resolved.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];
+      const found = foundShas(resolved);
       return Promise.all([git.ranges(found, sha), git.describeCommits(found)]);
     })
     .catch(() => undefined);
   return resolution;
 }
 
-/** The commit labels a result saw serving, each once: what the next check can expect (CheckOptions.expectedLabels). */
-export function servingLabelsOf(result: CheckResult): string[] {
-  return [...new Set(result.services.flatMap((s) => s.serving.flatMap((r) => (r.commitLabel === null ? [] : [r.commitLabel]))))];
+/** The commits the labels resolved to, each once. */
+function foundShas(resolutions: ReadonlyMap<string, LabelResolution>): string[] {
+  return [...new Set([...resolutions.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];
+}
+
+/** The commit labels these verdicts saw serving, each once: what the next check can expect (CheckOptions.expectedLabels). */
+export function servingLabelsOf(verdicts: readonly ServiceVerdict[]): string[] {
+  return [...new Set(verdicts.flatMap((s) => s.serving.flatMap((r) => (r.commitLabel === null ? [] : [r.commitLabel]))))];
 }
 
 /** The commit label of each serving revision (null for an unlabeled one). */

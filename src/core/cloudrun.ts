@@ -2,7 +2,7 @@ import type { protos } from '@google-cloud/run';
 import type { Endpoints } from './config';
 import type { RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
 import { httpFetch } from './httpFetch';
-import { MemoryRevisionStore, settledRevisionKey, type SettledRevisionStore } from './revisionStore';
+import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from './semaphore';
 
@@ -74,7 +74,7 @@ export interface ReaderOptions {
   concurrency?: number;
   /** Per-request deadline. */
   timeoutMs?: number;
-  /** Where settled revisions are kept between lookups (default: in memory, for this reader's life). */
+  /** Where settled revisions are kept between lookups (default: a Map, for this reader's life). */
   settledRevisions?: SettledRevisionStore;
 }
 
@@ -89,6 +89,11 @@ interface Clients {
   /** Built on first use: a check whose serving revisions are all kept never needs it (about 25 ms saved). */
   revisions(): RevisionsClient;
   close(): Promise<void>;
+}
+
+/** `projects/P/locations/R/services/S`: the service's name in the Admin API. */
+export function serviceResourceName(ref: ServiceRef): string {
+  return `projects/${ref.project}/locations/${ref.region}/services/${ref.name}`;
 }
 
 /** The origin the Run API is called at: the configured endpoint's, or Google's. */
@@ -119,7 +124,7 @@ class SdkCloudRunReader implements CloudRunReader {
   ) {
     this.limit = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.timeoutMs = options.timeoutMs ?? 20_000;
-    this.settledRevisions = options.settledRevisions ?? new MemoryRevisionStore();
+    this.settledRevisions = options.settledRevisions ?? new Map<string, RevisionFacts>();
     this.apiOrigin = apiOriginOf(endpoints);
   }
 
@@ -138,9 +143,9 @@ class SdkCloudRunReader implements CloudRunReader {
   async lookupService(ref: ServiceRef, options: LookupOptions = {}): Promise<ServiceLookup> {
     try {
       const clients = await this.getClients();
-      const name = `projects/${ref.project}/locations/${ref.region}/services/${ref.name}`;
+      const name = serviceResourceName(ref);
       const [service] = await this.limit.run(() => clients.services.getService({ name }, this.callOptions()));
-      options.onServiceRead?.({ ...(service.template?.labels ?? {}) });
+      options.onServiceRead?.(service.template?.labels ?? {});
       const serving = servingRevisions(service);
       const latestCreated = shortRevisionName(service.latestCreatedRevision);
       const wanted = new Set(serving.map((s) => s.revision));
@@ -197,7 +202,7 @@ class SdkCloudRunReader implements CloudRunReader {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
     try {
       const clients = await this.getClients();
-      const parent = `projects/${ref.project}/locations/${ref.region}/services/${ref.name}`;
+      const parent = serviceResourceName(ref);
       // The API lists newest first ("sorted by creation time, descending"), so the first pages are
       // the history; a page may hold fewer than asked, hence the loop.
       const collected: ApiRevision[] = [];
@@ -243,7 +248,7 @@ async function createClients(endpoints: Endpoints): Promise<Clients> {
     }
     // A local emulator: no credentials, so none are looked up, stored or sent.
     const authClient = new sdk.PassThroughClient();
-    sendApiCallsThroughHttpFetch(authClient, target.origin);
+    sendApiCallsThroughHttpFetch(authClient, apiOriginOf(endpoints));
     const options = { apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient };
     return clientsFor(sdk, options);
   }
@@ -257,7 +262,7 @@ async function createClients(endpoints: Endpoints): Promise<Clients> {
   } catch (err) {
     throw new CloudRunError(credentialsMessage(err), UNAUTHENTICATED);
   }
-  sendApiCallsThroughHttpFetch(authClient, target ? `https://${target.host}` : DEFAULT_API_ORIGIN);
+  sendApiCallsThroughHttpFetch(authClient, apiOriginOf(endpoints));
   const options = {
     fallback: true,
     authClient,

@@ -27,8 +27,6 @@ export class HttpFetchResponse {
   readonly status: number;
   readonly statusText: string;
   readonly headers: Headers;
-  readonly redirected = false;
-  readonly type = 'basic';
   private used = false;
   private decoded: Readable | undefined;
 

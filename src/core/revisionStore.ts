@@ -7,12 +7,13 @@
 // session; the CLI keeps them in a file in its cache folder, so a repeated `check` costs one round
 // trip.
 //
-// Labels last seen serving (CLI only): a guess at what this check will find, so that its git work
+// Labels last seen serving (kept in the CLI's file): a guess at what this check will find, so that its git work
 // can start while Cloud Run is still being read (see CheckOptions.expectedLabels).
 import * as path from 'node:path';
 import { readOwnFile, writeOwnFile } from './cacheDir';
 import type { RevisionFacts } from './model';
 
+/** A Map is one (the extension's, for its session); CheckCacheFile is the CLI's. */
 export interface SettledRevisionStore {
   get(key: string): RevisionFacts | undefined;
   set(key: string, facts: RevisionFacts): void;
@@ -25,18 +26,6 @@ export interface SettledRevisionStore {
  */
 export function settledRevisionKey(apiOrigin: string, serviceUid: string, revisionResource: string): string {
   return `${apiOrigin} ${serviceUid} ${revisionResource}`;
-}
-
-export class MemoryRevisionStore implements SettledRevisionStore {
-  private readonly entries = new Map<string, RevisionFacts>();
-
-  get(key: string): RevisionFacts | undefined {
-    return this.entries.get(key);
-  }
-
-  set(key: string, facts: RevisionFacts): void {
-    this.entries.set(key, facts);
-  }
 }
 
 /** The key of a service for the labels last seen serving it. */

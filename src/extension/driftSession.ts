@@ -162,7 +162,7 @@ export class DriftSession {
       const git = await this.repositoryFor(config.root, trusted);
       const reader = this.readerFor(endpoints);
       // The last result's labels: after a commit moves HEAD, their ranges are read while Cloud Run answers.
-      const expectedLabels = this.result ? servingLabelsOf(this.result) : [];
+      const expectedLabels = servingLabelsOf(this.result?.services ?? []);
       const result = await this.core.checkServices({ ...config, endpoints }, { reader, git }, { signal, expectedLabels });
       if (signal.aborted) return;
       this.result = result;
