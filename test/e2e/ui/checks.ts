@@ -93,9 +93,30 @@ export function statusBarSummary(page: Page): Locator {
   return page.locator('.part.statusbar .statusbar-item[id$="cloudRunDrift.summary"]').first();
 }
 
-/** The badge on our activity bar entry (VS Code hides it with display:none when there is none). */
+/**
+ * The badge on our activity bar entry (VS Code hides it with display:none when there is none). The entry is found by
+ * its label: the entry's own aria-label is not dependable, since VS Code's base action item empties it whenever the
+ * action changes (updateAriaLabel sets the tooltip, which composite entries leave unset), so it is set or empty
+ * depending on whether the badge or the last action change came last.
+ */
 export function activityBarBadge(page: Page, title: string): Locator {
-  return page.locator(`.part.activitybar li.action-item[aria-label^="${title}"] .badge`).first();
+  return page.locator(`.part.activitybar li.action-item:has(> .action-label[aria-label^="${title}"]) .badge`).first();
+}
+
+/** Each activity bar entry as the DOM has it (label, classes, badges and whether they show), for failure messages. */
+async function describeActivityBar(page: Page): Promise<string> {
+  return page.locator('.part.activitybar').first().evaluate((bar) =>
+    [...bar.querySelectorAll('li.action-item')]
+      .map((li) => {
+        const badges = [...li.querySelectorAll('.badge')].map((b) => {
+          const style = b.ownerDocument.defaultView?.getComputedStyle(b);
+          const box = b.getBoundingClientRect();
+          return `badge[class="${b.className}" display=${style?.display} visibility=${style?.visibility} box=${Math.round(box.width)}x${Math.round(box.height)} text="${(b.textContent ?? '').trim()}"]`;
+        });
+        return `li[aria-label="${li.getAttribute('aria-label') ?? ''}" class="${li.className}" ${badges.join(' ')}]`;
+      })
+      .join(' | '),
+  );
 }
 
 interface RowView {
@@ -254,7 +275,7 @@ async function summaryAndBadgeMatchTree({ page, demo, containerTitle }: UiContex
     const notUpToDate = counts.stale;
     if (notUpToDate !== expectedBadge) return `${notUpToDate} rows are not up to date, expected ${expectedBadge}`;
     if (notUpToDate === 0) return (await badge.isVisible()) ? `a badge "${await badge.innerText()}" though every service is up to date` : undefined;
-    if (!(await badge.isVisible())) return `no badge on the ${containerTitle} activity bar entry`;
+    if (!(await badge.isVisible())) return `no badge on the ${containerTitle} activity bar entry; the activity bar's entries: ${await describeActivityBar(page)}`;
     const value = (await badge.locator('.badge-content').innerText()).trim();
     if (value !== String(notUpToDate)) return `badge "${value}", the tree has ${notUpToDate} services not up to date`;
     const label = await activityBarItem(page, containerTitle).getAttribute('aria-label');
