@@ -76,7 +76,7 @@ export interface RangeFacts {
 export class GitRepository {
   /** deployed..HEAD facts never change for a given pair of SHAs, so they are kept across refreshes. */
   private readonly rangeCache = new Map<string, Promise<RangeFacts>>();
-  private readonly commitCache = new Map<string, CommitInfo>();
+  private readonly commitCache = new Map<string, Promise<CommitInfo | undefined>>();
   private readonly lastPathCommitCache = new Map<string, Promise<CommitInfo | null>>();
 
   private constructor(
@@ -156,17 +156,29 @@ export class GitRepository {
     return types.split('\n').filter((t) => t === 'commit').length;
   }
 
-  /** Subject, author and date of known commits, in one git process; cached forever (commits are immutable). */
+  /**
+   * Subject, author and date of known commits, in one git process; cached forever (commits are
+   * immutable). A commit already being read is awaited, not read again.
+   */
   async describeCommits(shas: string[]): Promise<Map<string, CommitInfo>> {
     const missing = [...new Set(shas)].filter((s) => !this.commitCache.has(s));
     if (missing.length > 0) {
-      const { stdout } = await this.git(['log', '--no-walk=unsorted', `--format=${COMMIT_FORMAT}${RECORD}`, ...missing]);
-      for (const record of stdout.split(RECORD)) {
-        const commit = parseCommit(record);
-        if (commit) this.commitCache.set(commit.sha, commit);
+      const reading = this.git(['log', '--no-walk=unsorted', `--format=${COMMIT_FORMAT}${RECORD}`, ...missing]).then(({ stdout }) => {
+        const found = new Map<string, CommitInfo>();
+        for (const record of stdout.split(RECORD)) {
+          const commit = parseCommit(record);
+          if (commit) found.set(commit.sha, commit);
+        }
+        return found;
+      });
+      for (const sha of missing) {
+        const info = reading.then((found) => found.get(sha));
+        this.commitCache.set(sha, info);
+        info.catch(() => this.commitCache.delete(sha));
       }
     }
-    return new Map(shas.flatMap((s) => (this.commitCache.has(s) ? [[s, this.commitCache.get(s)!] as const] : [])));
+    const infos = await Promise.all(shas.map(async (sha) => [sha, await this.commitCache.get(sha)] as const));
+    return new Map(infos.flatMap(([sha, info]) => (info ? [[sha, info] as const] : [])));
   }
 
   /**

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GitRepository, parseLogWithFiles, touchesPaths } from '../../src/core/git';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
@@ -59,6 +61,26 @@ describe('git facts (real git)', () => {
     const last = await git.lastCommitTouching(['svc'], repo.head());
     assert.equal(last?.sha, second);
     assert.equal((await git.lastCommitTouching([], repo.head()))?.sha, repo.head());
+  });
+
+  it('describes a commit once: a second request while the first is being read waits for it', async () => {
+    const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
+    const trace = path.join(traceDir, 'git.trace');
+    process.env.GIT_TRACE = trace;
+    try {
+      const fresh = await GitRepository.open(repo.dir);
+      const [early, late] = await Promise.all([fresh.describeCommits([first, second]), fresh.describeCommits([second, first])]);
+      const again = await fresh.describeCommits([first]);
+      assert.deepEqual([...early.keys()], [first, second]);
+      assert.deepEqual([...late.keys()], [second, first]);
+      assert.equal(late.get(first)?.subject, 'initial');
+      assert.equal(again.get(first), early.get(first));
+      const walks = fs.readFileSync(trace, 'utf8').match(/built-in: git log --no-walk/g) ?? [];
+      assert.equal(walks.length, 1, 'one git log for both requests and none for the cached commit');
+    } finally {
+      delete process.env.GIT_TRACE;
+      fs.rmSync(traceDir, { recursive: true, force: true });
+    }
   });
 
   it('shows a commit patch limited to paths, and refuses non-SHAs', async () => {
