@@ -51,8 +51,9 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   const services = selectServices(config, options.services);
   const { reader, git } = deps;
   const phase = <T>(name: CheckPhase, value: T): T => (options.onPhase?.(name), value);
-  const headFacts = Promise.all([git.head(), git.changedPaths()]);
-  const headSha = headFacts.then(([head]) => head);
+  // The ranges need HEAD only; `git status` (slower on a large tree) is wanted by the verdicts alone.
+  const headSha = git.head();
+  const headFacts = Promise.all([headSha, git.changedPaths()]);
   // Git work started before Cloud Run has answered, for labels that are likely to serve: the
   // caller's expectations at once, then the labels the services' templates carry once every
   // service has been read (while their revisions are being read).

@@ -101,6 +101,40 @@ describe('checkServices with expected labels', () => {
     }
   });
 
+  it('walks the ranges without waiting for git status', async () => {
+    // A slow `git status` (a large working tree; here a clean filter that takes 2 s on one edited
+    // file): the walk needs HEAD only, so it runs while status is still examining the tree.
+    const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
+    const trace = path.join(traceDir, 'git.trace');
+    const statusDone = path.join(traceDir, 'status-done');
+    const headBefore = repo.head();
+    repo.commit('a file with a slow clean filter', { '.gitattributes': 'c/slow.txt filter=slow\n', 'c/slow.txt': '1' });
+    repo.git('config', 'filter.slow.clean', `sleep 2; touch '${statusDone}'; cat`);
+    fs.writeFileSync(path.join(repo.dir, 'c/slow.txt'), '2');
+    const gated = gatedReader(reader);
+    process.env.GIT_TRACE = trace;
+    try {
+      const checking = checkServices(config, { reader: gated.reader, git: await GitRepository.open(repo.dir) }, { expectedLabels: [base.slice(0, 8), middle.slice(0, 8)] });
+      let walked = false;
+      for (let waited = 0; waited < 10_000 && !walked; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        walked = fs.existsSync(trace) && / log .*--not/.test(fs.readFileSync(trace, 'utf8'));
+      }
+      const statusFinishedFirst = fs.existsSync(statusDone);
+      gated.open();
+      const result = await checking;
+      assert.equal(walked, true, 'the walk ran');
+      assert.ok(fs.existsSync(statusDone), 'git status ran the slow clean filter');
+      assert.equal(statusFinishedFirst, false, 'the walk waited for git status');
+      assert.deepEqual(result.services.map((s) => [s.name, s.status, s.commitsBehind]), [['a', 'stale', 2], ['b', 'stale', 1]]);
+    } finally {
+      delete process.env.GIT_TRACE;
+      repo.git('config', '--unset', 'filter.slow.clean');
+      repo.git('reset', '-q', '--hard', headBefore);
+      fs.rmSync(traceDir, { recursive: true, force: true });
+    }
+  });
+
   it('reads the ranges of the labels the templates carry while the revisions are being read', async () => {
     const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
     const trace = path.join(traceDir, 'git.trace');
