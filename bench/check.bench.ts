@@ -16,6 +16,7 @@ import { createTempRepo, fastImportCommits, type TempRepo } from '../test/helper
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
+const SDK_ALONE = path.join(__dirname, 'sdk-alone.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const PROJECT = 'bench-project';
 const REGION = 'us-west2';
@@ -95,6 +96,16 @@ function timeCli(args: string[], cwd: string, cacheDir: string): CliRun {
   return { ms, phases };
 }
 
+function timeSdkAlone(emulatorUrl: string, count: number, cwd: string): CliRun {
+  const services = Array.from({ length: count }, (_, i) => `svc-${i}`);
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [SDK_ALONE, emulatorUrl, PROJECT, REGION, ...services], { cwd, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`sdk-alone exited ${result.status}: ${result.stderr}`);
+  const phases = Object.fromEntries([...result.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  return { ms, phases };
+}
+
 function phaseMedians(runs: CliRun[]): Record<string, number> {
   const names = [...new Set(runs.flatMap((r) => Object.keys(r.phases)))];
   return Object.fromEntries(names.map((name) => [name, stats(runs.map((r) => r.phases[name] ?? NaN)).median]));
@@ -126,7 +137,14 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
     const processStart = stats(Array.from({ length: RUNS }, () => timeCli(['help'], repo.dir, '').ms));
     timeCli(['check'], repo.dir, cacheDir); // warms the OS file cache and writes the V8 code cache; not counted
     // Repeat runs: the code cache and the settled revisions of the run before (one round trip).
-    const repeatRuns = Array.from({ length: RUNS }, () => timeCli(['check', '--json'], repo.dir, cacheDir));
+    // Each beside a run of the SDK alone reading the same services (the floor; see sdk-alone.cjs),
+    // interleaved so that a slow moment of the machine weighs on both.
+    const repeatRuns: CliRun[] = [];
+    const sdkAloneRuns: CliRun[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      repeatRuns.push(timeCli(['check', '--json'], repo.dir, cacheDir));
+      sdkAloneRuns.push(timeSdkAlone(emulator.url, count, repo.dir));
+    }
     const repeatHuman = stats(Array.from({ length: RUNS }, () => timeCli(['check'], repo.dir, cacheDir).ms));
     // Revisions not seen before (every service just deployed): the code cache only, two round trips.
     const newRevisionRuns = Array.from({ length: RUNS }, () => {
@@ -166,6 +184,8 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
       processStartMs: processStart.median,
       cliRepeatMs: stats(repeatRuns.map((r) => r.ms)),
       cliRepeatHumanOutputMs: repeatHuman,
+      sdkAloneMs: stats(sdkAloneRuns.map((r) => r.ms)),
+      sdkAloneAnsweredMs: stats(sdkAloneRuns.map((r) => r.phases.answered ?? NaN)).median,
       cliNewRevisionsMs: stats(newRevisionRuns.map((r) => r.ms)),
       cliFirstRunMs: stats(firstRuns.map((r) => r.ms)),
       cliPhaseEndsMs: { repeat: phaseMedians(repeatRuns), newRevisions: phaseMedians(newRevisionRuns), firstRun: phaseMedians(firstRuns) },
@@ -194,6 +214,7 @@ async function main(): Promise<void> {
       `${String(r.services).padStart(3)} services, +${r.addedLatencyMs} ms/response (process start ${r.processStartMs}${r.cliBudgetMs ? `; budget 2 RTT + start = ${r.cliBudgetMs}` : ''}):\n` +
         `    CLI check --json, repeat run:    median ${ms('cliRepeatMs').median} ms (p90 ${ms('cliRepeatMs').p90}); without --json ${ms('cliRepeatHumanOutputMs').median}\n` +
         `      phases end at: ${phaseLine('repeat')}\n` +
+        `    the SDK alone reading the same services: median ${ms('sdkAloneMs').median} ms (p90 ${ms('sdkAloneMs').p90}; last answer at ${r.sdkAloneAnsweredMs})\n` +
         `    CLI check --json, new revisions: median ${ms('cliNewRevisionsMs').median} ms (p90 ${ms('cliNewRevisionsMs').p90})\n` +
         `      phases end at: ${phaseLine('newRevisions')}\n` +
         `    CLI check --json, no cache:      median ${ms('cliFirstRunMs').median} ms (p90 ${ms('cliFirstRunMs').p90})\n` +
