@@ -2,6 +2,8 @@
 //  1. `cloud-run-drift check` on 13 services over loopback, including process start: well under 1 s.
 //  2. 73 services with 100 ms added to every API response: about two dependent round trips + process start.
 //  3. A warm in-editor refresh of the same 73: within 1.5x of two round trips plus git time.
+// Beside each repeat run: the SDK alone reading the same services (sdk-alone.cjs) and plain HTTP
+// GETs of them (rest-alone.cjs), so the figures show which part of a check is the SDK's own work.
 // The emulator runs in its own process so it never shares an event loop with what is measured.
 // Usage: npm run bench   (builds first; prints a table and writes bench/results.json when --write is given)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -17,6 +19,7 @@ import { createTempRepo, fastImportCommits, type TempRepo } from '../test/helper
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const SDK_ALONE = path.join(__dirname, 'sdk-alone.cjs');
+const REST_ALONE = path.join(__dirname, 'rest-alone.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const PROJECT = 'bench-project';
 const REGION = 'us-west2';
@@ -96,12 +99,13 @@ function timeCli(args: string[], cwd: string, cacheDir: string): CliRun {
   return { ms, phases };
 }
 
-function timeSdkAlone(emulatorUrl: string, count: number, cwd: string): CliRun {
+/** A process that only reads the services (sdk-alone.cjs or rest-alone.cjs), for comparison. */
+function timeReadAlone(script: string, emulatorUrl: string, count: number, cwd: string): CliRun {
   const services = Array.from({ length: count }, (_, i) => `svc-${i}`);
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [SDK_ALONE, emulatorUrl, PROJECT, REGION, ...services], { cwd, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [script, emulatorUrl, PROJECT, REGION, ...services], { cwd, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`sdk-alone exited ${result.status}: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`${path.basename(script)} exited ${result.status}: ${result.stderr}`);
   const phases = Object.fromEntries([...result.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => [m[1]!, Number(m[2])]));
   return { ms, phases };
 }
@@ -141,9 +145,11 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
     // interleaved so that a slow moment of the machine weighs on both.
     const repeatRuns: CliRun[] = [];
     const sdkAloneRuns: CliRun[] = [];
+    const restAloneRuns: CliRun[] = [];
     for (let i = 0; i < RUNS; i++) {
       repeatRuns.push(timeCli(['check', '--json'], repo.dir, cacheDir));
-      sdkAloneRuns.push(timeSdkAlone(emulator.url, count, repo.dir));
+      sdkAloneRuns.push(timeReadAlone(SDK_ALONE, emulator.url, count, repo.dir));
+      restAloneRuns.push(timeReadAlone(REST_ALONE, emulator.url, count, repo.dir));
     }
     const repeatHuman = stats(Array.from({ length: RUNS }, () => timeCli(['check'], repo.dir, cacheDir).ms));
     // Revisions not seen before (every service just deployed): the code cache only, two round trips.
@@ -186,6 +192,8 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
       cliRepeatHumanOutputMs: repeatHuman,
       sdkAloneMs: stats(sdkAloneRuns.map((r) => r.ms)),
       sdkAloneAnsweredMs: stats(sdkAloneRuns.map((r) => r.phases.answered ?? NaN)).median,
+      restAloneMs: stats(restAloneRuns.map((r) => r.ms)),
+      restAloneAnsweredMs: stats(restAloneRuns.map((r) => r.phases.answered ?? NaN)).median,
       cliNewRevisionsMs: stats(newRevisionRuns.map((r) => r.ms)),
       cliFirstRunMs: stats(firstRuns.map((r) => r.ms)),
       cliPhaseEndsMs: { repeat: phaseMedians(repeatRuns), newRevisions: phaseMedians(newRevisionRuns), firstRun: phaseMedians(firstRuns) },
@@ -215,6 +223,7 @@ async function main(): Promise<void> {
         `    CLI check --json, repeat run:    median ${ms('cliRepeatMs').median} ms (p90 ${ms('cliRepeatMs').p90}); without --json ${ms('cliRepeatHumanOutputMs').median}\n` +
         `      phases end at: ${phaseLine('repeat')}\n` +
         `    the SDK alone reading the same services: median ${ms('sdkAloneMs').median} ms (p90 ${ms('sdkAloneMs').p90}; last answer at ${r.sdkAloneAnsweredMs})\n` +
+        `    plain HTTP GETs of the same services:    median ${ms('restAloneMs').median} ms (p90 ${ms('restAloneMs').p90}; last answer at ${r.restAloneAnsweredMs})\n` +
         `    CLI check --json, new revisions: median ${ms('cliNewRevisionsMs').median} ms (p90 ${ms('cliNewRevisionsMs').p90})\n` +
         `      phases end at: ${phaseLine('newRevisions')}\n` +
         `    CLI check --json, no cache:      median ${ms('cliFirstRunMs').median} ms (p90 ${ms('cliFirstRunMs').p90})\n` +
