@@ -109,25 +109,21 @@ function parseDocument(bytes: Buffer | undefined): Record<string, unknown> {
 }
 
 function parseServingLabels(document: Record<string, unknown>): Map<string, string[]> {
-  const labels = new Map<string, string[]>();
-  const list = document.servingLabels;
-  if (!Array.isArray(list)) return labels;
-  for (const entry of list) {
-    if (Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && Array.isArray(entry[1]) && entry[1].every((l) => typeof l === 'string')) {
-      labels.set(entry[0], entry[1] as string[]);
-    }
-  }
-  return labels;
+  return parseKeyedPairs(document.servingLabels, (labels): labels is string[] => Array.isArray(labels) && labels.every((l) => typeof l === 'string'));
 }
 
 function parseEntries(document: Record<string, unknown>): Map<string, RevisionFacts> {
-  const entries = new Map<string, RevisionFacts>();
-  const list = document.entries;
-  if (!Array.isArray(list)) return entries;
+  return parseKeyedPairs(document.entries, isRevisionFacts);
+}
+
+/** A list of `[key, value]` pairs as a Map, keeping only the pairs whose value passes `isValue`. */
+function parseKeyedPairs<T>(list: unknown, isValue: (value: unknown) => value is T): Map<string, T> {
+  const pairs = new Map<string, T>();
+  if (!Array.isArray(list)) return pairs;
   for (const entry of list) {
-    if (Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && isRevisionFacts(entry[1])) entries.set(entry[0], entry[1]);
+    if (Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && isValue(entry[1])) pairs.set(entry[0], entry[1]);
   }
-  return entries;
+  return pairs;
 }
 
 function isRevisionFacts(value: unknown): value is RevisionFacts {
