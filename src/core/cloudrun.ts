@@ -2,6 +2,7 @@ import type { protos } from '@google-cloud/run';
 import type { Endpoints } from './config';
 import type { RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
 import { httpFetch } from './httpFetch';
+import { isLoopbackHost } from './loopback';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from './semaphore';
@@ -243,7 +244,7 @@ async function createClients(endpoints: Endpoints): Promise<Clients> {
   const sdk: RunSdk = loadRunSdk();
   const target = endpoints.run ? new URL(endpoints.run) : null;
   if (target && target.protocol === 'http:') {
-    if (!isLoopback(target.hostname)) {
+    if (!isLoopbackHost(target.hostname)) {
       throw new CloudRunError(`endpoints.run ${endpoints.run}: plain http is only allowed to a loopback emulator`, 3);
     }
     // A local emulator: no credentials, so none are looked up, stored or sent.
@@ -333,9 +334,6 @@ export function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 function shortName(resource: string | null | undefined): string {
   return (resource ?? '').split('/').pop() ?? '';

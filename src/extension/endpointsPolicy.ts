@@ -2,8 +2,7 @@
 // an untrusted workspace it must not be able to send the user's Google credentials to a host of the
 // author's choosing, so only loopback endpoints (the local emulator) are kept there.
 import type { Endpoints } from '../core/config';
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+import { isLoopbackHost } from '../core/loopback';
 
 function hostOf(endpoint: string): string | null {
   try {
@@ -18,7 +17,7 @@ function hostOf(endpoint: string): string | null {
 
 export function isLoopbackEndpoint(endpoint: string): boolean {
   const host = hostOf(endpoint);
-  return host !== null && (LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host));
+  return host !== null && isLoopbackHost(host);
 }
 
 export interface EndpointDecision {

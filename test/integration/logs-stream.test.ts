@@ -492,4 +492,10 @@ describe('log source setup', () => {
     await assert.rejects(createLogSource({ projects: [PROJECT], endpoint: 'http://127.0.0.1:1' }), /expected host:port such as "127\.0\.0\.1:8124"/);
     await assert.rejects(createLogSource({ projects: [PROJECT], transport: 'rest', restEndpoint: 'http://example.com:80' }), /plain http is only allowed to a loopback emulator/);
   });
+
+  test('IPv6 loopback counts as this machine, as it does for the Run client', async () => {
+    // Creating the source checks the endpoint and builds the client; nothing is sent yet.
+    const source = await createLogSource({ projects: [PROJECT], transport: 'rest', restEndpoint: 'http://[::1]:1' });
+    await source.close();
+  });
 });

@@ -27,6 +27,7 @@
 //     Logging class, which we do not use): tail() checks the transport first and throws a LogApiError.
 //   - A tail's server errors arrive as 'error' events: listeners are attached before the request is written.
 import { CREDENTIALS_FIX, credentialsMessage, firstLine } from '../cloudrun';
+import { isLoopbackHost } from '../loopback';
 import { loadLoggingSdk, type LoggingSdk } from '../sdk';
 import { normaliseApiEntry, type TimedEntry } from './entry';
 import type { LoggingServiceClient, TailCall } from '../../sdk/logging';
@@ -149,7 +150,7 @@ async function buildClient(
   if (transport === 'rest') {
     const target = options.restEndpoint ? parseUrl(options.restEndpoint) : null;
     if (target && target.protocol === 'http:') {
-      if (!isLoopback(target.hostname)) throw new LogApiError(`${options.restEndpoint}: plain http is only allowed to a loopback emulator`, null);
+      if (!isLoopbackHost(target.hostname)) throw new LogApiError(`${options.restEndpoint}: plain http is only allowed to a loopback emulator`, null);
       const client = new sdk.LoggingServiceV2Client({
         projectId,
         apiEndpoint: target.hostname,
@@ -173,7 +174,7 @@ async function buildClient(
     const match = /^([^/\s:]+):(\d{1,5})$/.exec(options.endpoint);
     if (!match) throw new LogApiError(`endpoints.logging "${options.endpoint}": expected host:port such as "127.0.0.1:8124"`, null);
     const [, host, port] = match;
-    if (isLoopback(host!)) {
+    if (isLoopbackHost(host!)) {
       // A local emulator: no credentials, so none are looked up, stored or sent.
       const client = new sdk.LoggingServiceV2Client({
         projectId,
@@ -209,10 +210,6 @@ function parseUrl(text: string): URL {
   } catch {
     throw new LogApiError(`"${text}" is not a URL such as http://127.0.0.1:8123`, null);
   }
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** The API's own message (gRPC `details`), without the "3 INVALID_ARGUMENT: " prefix; credentials → the fix. */
