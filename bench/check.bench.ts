@@ -157,6 +157,22 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
       fs.rmSync(settledFile, { force: true });
       return timeCli(['check', '--json'], repo.dir, cacheDir);
     });
+    // What the added latency itself costs: the same runs with and without it, interleaved. The
+    // difference is the part of the budget's "two round trips" a check really spends waiting; the
+    // rest of its time is process start and CPU.
+    const withLatency = { repeat: [] as number[], newRevisions: [] as number[] };
+    const withoutLatency = { repeat: [] as number[], newRevisions: [] as number[] };
+    if (latencyMs > 0) {
+      for (let i = 0; i < RUNS; i++) {
+        for (const [latency, samples] of [[latencyMs, withLatency], [0, withoutLatency]] as const) {
+          await control(emulator.url, 'faults', { rules: [], globalLatencyMs: latency });
+          samples.repeat.push(timeCli(['check', '--json'], repo.dir, cacheDir).ms);
+          fs.rmSync(settledFile, { force: true });
+          samples.newRevisions.push(timeCli(['check', '--json'], repo.dir, cacheDir).ms);
+        }
+      }
+      await control(emulator.url, 'faults', { rules: [], globalLatencyMs: latencyMs });
+    }
     // No cache at all: the first run on a machine, or CLOUD_RUN_DRIFT_CACHE_DIR set empty.
     const firstRuns = Array.from({ length: RUNS }, () => timeCli(['check', '--json'], repo.dir, ''));
     fs.rmSync(cacheDir, { recursive: true, force: true });
@@ -197,6 +213,15 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
       cliNewRevisionsMs: stats(newRevisionRuns.map((r) => r.ms)),
       cliFirstRunMs: stats(firstRuns.map((r) => r.ms)),
       cliPhaseEndsMs: { repeat: phaseMedians(repeatRuns), newRevisions: phaseMedians(newRevisionRuns), firstRun: phaseMedians(firstRuns) },
+      latencyCost:
+        latencyMs > 0
+          ? {
+              repeatWithoutLatencyMs: stats(withoutLatency.repeat).median,
+              repeatAddedMs: round(stats(withLatency.repeat).median - stats(withoutLatency.repeat).median),
+              newRevisionsWithoutLatencyMs: stats(withoutLatency.newRevisions).median,
+              newRevisionsAddedMs: round(stats(withLatency.newRevisions).median - stats(withoutLatency.newRevisions).median),
+            }
+          : null,
       cliBudgetMs: latencyMs > 0 ? round(2 * latencyMs + processStart.median) : null,
       refreshColdMs: round(cold),
       refreshWarmMs: warm,
@@ -218,6 +243,7 @@ async function main(): Promise<void> {
     const phases = r.cliPhaseEndsMs as Record<string, Record<string, number>>;
     const phaseLine = (name: string): string => Object.entries(phases[name]!).map(([phase, at]) => `${phase} ${at}`).join(', ');
     const warm = ms('refreshWarmMs');
+    const cost = r.latencyCost as { repeatWithoutLatencyMs: number; repeatAddedMs: number; newRevisionsWithoutLatencyMs: number; newRevisionsAddedMs: number } | null;
     console.log(
       `${String(r.services).padStart(3)} services, +${r.addedLatencyMs} ms/response (process start ${r.processStartMs}${r.cliBudgetMs ? `; budget 2 RTT + start = ${r.cliBudgetMs}` : ''}):\n` +
         `    CLI check --json, repeat run:    median ${ms('cliRepeatMs').median} ms (p90 ${ms('cliRepeatMs').p90}); without --json ${ms('cliRepeatHumanOutputMs').median}\n` +
@@ -227,6 +253,10 @@ async function main(): Promise<void> {
         `    CLI check --json, new revisions: median ${ms('cliNewRevisionsMs').median} ms (p90 ${ms('cliNewRevisionsMs').p90})\n` +
         `      phases end at: ${phaseLine('newRevisions')}\n` +
         `    CLI check --json, no cache:      median ${ms('cliFirstRunMs').median} ms (p90 ${ms('cliFirstRunMs').p90})\n` +
+        (cost
+          ? `    what the +${r.addedLatencyMs} ms costs (interleaved with runs at +0): repeat run +${cost.repeatAddedMs} ms over ${cost.repeatWithoutLatencyMs} (1 round trip), ` +
+            `new revisions +${cost.newRevisionsAddedMs} ms over ${cost.newRevisionsWithoutLatencyMs} (2 round trips)\n`
+          : '') +
         `    in-editor refresh cold ${r.refreshColdMs} ms, warm median ${warm.median} ms (p90 ${warm.p90}; git ${r.gitMs}` +
         `${r.refreshBudgetMs ? `; budget 1.5 x (2 RTT + git) = ${r.refreshBudgetMs}` : ''})`,
     );
