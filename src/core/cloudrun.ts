@@ -135,7 +135,7 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 
   private getClients(): Promise<Clients> {
-    this.clients ??= createClients(this.endpoints);
+    this.clients ??= createClients(this.endpoints, this.apiOrigin);
     // A failed credential lookup is retried on the next refresh (the user may have just logged in).
     this.clients.catch(() => (this.clients = undefined));
     return this.clients;
@@ -217,15 +217,13 @@ class SdkCloudRunReader implements CloudRunReader {
       // Settled revisions are immutable (see lookupService): the ones listed here spare the next
       // lookup its getRevision, once a lookup has told us which service (uid) they belong to.
       const uid = this.serviceUids.get(parent);
-      for (const revision of collected) {
-        const facts = revisionFacts(revision);
+      const listed = collected.map(revisionFacts);
+      collected.forEach((revision, i) => {
+        const facts = listed[i]!;
         if (uid !== undefined && revision.name && (facts.ready || facts.failed)) this.settledRevisions.set(settledRevisionKey(this.apiOrigin, uid, revision.name), facts);
-      }
+      });
       // Sorted again (stable) so the order never depends on a server honouring its documentation.
-      return collected
-        .map(revisionFacts)
-        .sort((a, b) => (b.createTime ?? '').localeCompare(a.createTime ?? ''))
-        .slice(0, limit);
+      return listed.sort((a, b) => (b.createTime ?? '').localeCompare(a.createTime ?? '')).slice(0, limit);
     } catch (err) {
       const { message, code } = describeApiError(err);
       if (code === NOT_FOUND) throw new CloudRunError(`${ref.name} does not exist in ${ref.project}/${ref.region}`, code);
@@ -240,7 +238,7 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 }
 
-async function createClients(endpoints: Endpoints): Promise<Clients> {
+async function createClients(endpoints: Endpoints, apiOrigin: string): Promise<Clients> {
   const sdk: RunSdk = loadRunSdk();
   const target = endpoints.run ? new URL(endpoints.run) : null;
   if (target && target.protocol === 'http:') {
@@ -249,7 +247,7 @@ async function createClients(endpoints: Endpoints): Promise<Clients> {
     }
     // A local emulator: no credentials, so none are looked up, stored or sent.
     const authClient = new sdk.PassThroughClient();
-    sendApiCallsThroughHttpFetch(authClient, apiOriginOf(endpoints));
+    sendApiCallsThroughHttpFetch(authClient, apiOrigin);
     const options = { apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient };
     return clientsFor(sdk, options);
   }
@@ -263,7 +261,7 @@ async function createClients(endpoints: Endpoints): Promise<Clients> {
   } catch (err) {
     throw new CloudRunError(credentialsMessage(err), UNAUTHENTICATED);
   }
-  sendApiCallsThroughHttpFetch(authClient, apiOriginOf(endpoints));
+  sendApiCallsThroughHttpFetch(authClient, apiOrigin);
   const options = {
     fallback: true,
     authClient,
@@ -292,10 +290,9 @@ type GaxiosFetch = NonNullable<NonNullable<Parameters<AuthClient['transporter'][
  * `fetchImplementation` for this; a request interceptor sets it per request by origin.
  */
 function sendApiCallsThroughHttpFetch(authClient: AuthClient, apiOrigin: string): void {
-  const origin = new URL(apiOrigin).origin;
   authClient.transporter.interceptors.request.add({
     resolved: async (config) => {
-      if (new URL(String(config.url)).origin === origin) config.fetchImplementation = httpFetch as unknown as GaxiosFetch;
+      if (new URL(String(config.url)).origin === apiOrigin) config.fetchImplementation = httpFetch as unknown as GaxiosFetch;
       return config;
     },
   });
@@ -333,7 +330,6 @@ export function describeApiError(err: unknown): { message: string; code: number 
 export function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }
-
 
 function shortName(resource: string | null | undefined): string {
   return (resource ?? '').split('/').pop() ?? '';
