@@ -10,49 +10,20 @@
 //   checkTemplate(template)                    → TemplateError | null, for config diagnostics before a run
 //   shellQuote(value)                          → 'value' with ' written as '\''
 //
-// Why the care: the command line runs in a real shell. Every value is validated against what it
-// can legitimately be (Cloud Run service name, 40/64-hex commit, project and region patterns, an
-// absolute path) and then single-quoted. Values come from the configuration and git only; nothing
-// read from the Cloud Run API (labels, revision names, messages) is a template value.
-//
-// Quoting is context-aware: a variable written inside '...' or "..." in the template closes that
-// quote, inserts the single-quoted value and reopens it, so `cd "${workspaceFolder}/api"` works and
-// is still safe. Positions where we cannot be sure what bash will do with the value are refused
-// rather than guessed: inside $(...), <(...), backticks or $'...', after a heredoc `<<`, a comment,
-// a `case` or an unmatched `)`, and right after a `$`. Every `${...}` in a template is a template
-// variable: shell variables are written without braces ($HOME), an unknown name is an error that
-// says so, and `\${` keeps a literal `${` as it does in the shell.
-//
-// The command line is bash syntax: run it with bash (`bash -c`, or ShellExecution with
-// `executable: 'bash', shellArgs: ['-c']`), never the user's default shell (fish quotes differently).
+// Every value is validated against what it can legitimately be (Cloud Run service name, 40/64-hex
+// commit, project and region patterns, an absolute path) before shellTemplate.ts quotes it for the
+// position it has in the template. Values come from the configuration and git only; nothing read
+// from the Cloud Run API (labels, revision names, messages) is a template value.
 import * as path from 'node:path';
+import { checkTemplateSyntax, expandTemplate, TemplateError, type ExpandedCommand as TemplateExpansion } from '../shellTemplate';
+
+export { shellQuote, TemplateError } from '../shellTemplate';
 
 export const TEMPLATE_VARIABLES = ['service', 'commit', 'shortCommit', 'project', 'region', 'workspaceFolder'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 export type TemplateValues = Record<TemplateVariable, string>;
 
-export class TemplateError extends Error {
-  constructor(
-    message: string,
-    /** The variable the problem concerns (as written between the braces), or null for the template as a whole. */
-    readonly variable: string | null,
-  ) {
-    super(message);
-    this.name = 'TemplateError';
-  }
-}
-
-export interface ExpandedCommand {
-  /** The command line for `bash -c` or a VS Code ShellExecution(commandLine). */
-  commandLine: string;
-  /**
-   * The same command as argv when the template is a plain list of words (no pipes, redirections,
-   * expansions, globs or assignments), e.g. for ProcessExecution or execFile; null otherwise.
-   */
-  argv: string[] | null;
-  /** The variables the template uses, in order of first use. */
-  variables: TemplateVariable[];
-}
+export type ExpandedCommand = TemplateExpansion<TemplateVariable>;
 
 // Cloud Run and Google Cloud naming rules (the same patterns as schema/cloud-run-drift.schema.json).
 const SERVICE_NAME = /^[a-z](?:[-a-z0-9]{0,47}[a-z0-9])?$/;
@@ -83,264 +54,12 @@ export function validateTemplateValues(values: TemplateValues): TemplateValues {
   return values;
 }
 
-/** POSIX shell single quoting: everything literal, a quote written as '\''. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /** Expands a deploy command template with validated, quoted values. Throws TemplateError. */
 export function expandDeployCommand(template: string, values: TemplateValues): ExpandedCommand {
-  validateTemplateValues(values);
-  const parts = lexTemplate(template);
-  let commandLine = '';
-  const variables: TemplateVariable[] = [];
-  for (const part of parts) {
-    if (part.kind === 'text') {
-      commandLine += part.text;
-      continue;
-    }
-    if (!variables.includes(part.name)) variables.push(part.name);
-    commandLine += quoteInContext(values[part.name], part.context);
-  }
-  return { commandLine, argv: plainArgv(parts, values), variables };
+  return expandTemplate(template, TEMPLATE_VARIABLES, validateTemplateValues(values));
 }
 
 /** The problem with a template, found without any values (for diagnostics), or null when it is usable. */
 export function checkTemplate(template: string): TemplateError | null {
-  try {
-    lexTemplate(template);
-    return null;
-  } catch (err) {
-    if (err instanceof TemplateError) return err;
-    throw err;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lexing: just enough of bash's quoting rules to know, for each ${variable}, whether bash will be
-// reading it unquoted, inside '...' or inside "...". Anything beyond that is refused.
-
-/** Where bash reads a character: bare, inside '...', inside "...", or inside ANSI-C $'...'. */
-type QuoteContext = 'unquoted' | 'single' | 'double' | 'ansi';
-
-type TemplatePart = { kind: 'text'; text: string } | { kind: 'variable'; name: TemplateVariable; context: 'unquoted' | 'single' | 'double' };
-
-interface Frame {
-  /** `top` is the command line itself; `command` is $(...), <(...) or >(...); `backtick` is `...`. */
-  kind: 'top' | 'command' | 'backtick';
-  quote: QuoteContext;
-  /** Unquoted `(` seen inside this frame and not yet closed (subshells, $((...)) arithmetic). */
-  parens: number;
-}
-
-/** Bash's metacharacters: a word starts after one of these. */
-const WORD_BOUNDARY = /[\s;&|()<>]/;
-
-function lexTemplate(template: string): TemplatePart[] {
-  const parts: TemplatePart[] = [];
-  const stack: Frame[] = [{ kind: 'top', quote: 'unquoted', parens: 0 }];
-  /** Set once the lexer meets syntax after which it cannot vouch for the quoting context. */
-  let uncertainBecause: string | null = null;
-  let text = '';
-  const flushText = (): void => {
-    if (text) parts.push({ kind: 'text', text });
-    text = '';
-  };
-  let i = 0;
-  /** Copies the next character as it is (the one after a backslash, or the rest of a two-character token). */
-  const takeEscaped = (): void => {
-    text += template[i] ?? '';
-    i++;
-  };
-
-  while (i < template.length) {
-    const frame = stack[stack.length - 1]!;
-    const c = template[i]!;
-
-    if (template.startsWith('${', i)) {
-      const end = template.indexOf('}', i + 2);
-      const written = end < 0 ? template.slice(i + 2) : template.slice(i + 2, end);
-      if (end < 0) throw new TemplateError(`unterminated \${${written}: expected "}"`, written);
-      const name = checkVariableName(written);
-      if (frame.kind !== 'top') {
-        throw new TemplateError(`\${${name}} is inside $(...), <(...) or backticks, where its quoting cannot be guaranteed; use it outside them`, name);
-      }
-      if (frame.quote === 'ansi') {
-        throw new TemplateError(`\${${name}} is inside $'...', where backslashes in the value would be interpreted; use it outside`, name);
-      }
-      // `$'value'` would be ANSI-C quoting and `$"value"` a translation: neither keeps the value literal.
-      if (template[i - 1] === '$' && frame.quote !== 'single') {
-        throw new TemplateError(`\${${name}} follows a "$"; remove the "$" (the value is quoted for you)`, name);
-      }
-      if (uncertainBecause) {
-        throw new TemplateError(`\${${name}} comes after ${uncertainBecause}, where its quoting cannot be guaranteed; move it before`, name);
-      }
-      flushText();
-      parts.push({ kind: 'variable', name, context: frame.quote });
-      i = end + 1;
-      continue;
-    }
-
-    text += c;
-    i++;
-    if (frame.kind === 'backtick') {
-      // Bash ends `...` at the first backquote not preceded by a backslash, whatever the quotes.
-      if (c === '\\') takeEscaped();
-      else if (c === '`') stack.pop();
-      continue;
-    }
-    if (frame.quote === 'single') {
-      if (c === "'") frame.quote = 'unquoted';
-      continue;
-    }
-    if (frame.quote === 'ansi') {
-      if (c === '\\') takeEscaped();
-      else if (c === "'") frame.quote = 'unquoted';
-      continue;
-    }
-    // A backslash outside single quotes keeps the next character literal: `\${x}` stays the text ${x}.
-    if (c === '\\') {
-      takeEscaped();
-      continue;
-    }
-    if (c === '`') {
-      stack.push({ kind: 'backtick', quote: 'unquoted', parens: 0 });
-      continue;
-    }
-    if (c === '$' && template[i] === '(') {
-      takeEscaped();
-      stack.push({ kind: 'command', quote: 'unquoted', parens: 0 });
-      continue;
-    }
-    if (frame.quote === 'double') {
-      if (c === '"') frame.quote = 'unquoted';
-      continue;
-    }
-    // Unquoted from here on.
-    if (c === "'") frame.quote = 'single';
-    else if (c === '"') frame.quote = 'double';
-    else if (c === '$' && template[i] === "'") {
-      takeEscaped();
-      frame.quote = 'ansi';
-    } else if ((c === '<' || c === '>') && template[i] === '(') {
-      takeEscaped();
-      stack.push({ kind: 'command', quote: 'unquoted', parens: 0 });
-    } else if (c === '(') frame.parens++;
-    else if (c === ')') {
-      if (frame.parens > 0) frame.parens--;
-      else if (frame.kind === 'command') stack.pop();
-      else uncertainBecause ??= 'an unmatched ")"';
-    } else if (c === '#' && (i === 1 || WORD_BOUNDARY.test(template[i - 2]!))) {
-      // A comment runs to the end of the line; quotes inside it quote nothing. Variables on later
-      // lines are refused all the same: one misjudged "#" would shift every quote after it.
-      const newline = template.indexOf('\n', i);
-      const stop = newline < 0 ? template.length : newline;
-      text += template.slice(i, stop);
-      i = stop;
-      uncertainBecause ??= 'a "#" comment';
-    } else if (c === '<' && template.startsWith('<<', i)) {
-      // A here-string `<<<` is an ordinary word afterwards.
-      takeEscaped();
-      takeEscaped();
-    } else if (c === '<' && template[i] === '<') {
-      uncertainBecause ??= 'a heredoc "<<"';
-    } else if (c === 'c' && template.startsWith('ase', i) && isWordAt(template, i - 1, 4)) {
-      // `case x in a) ...` has unbalanced ")" that we do not follow.
-      uncertainBecause ??= 'a "case" statement';
-    }
-  }
-
-  const open = stack[stack.length - 1]!;
-  if (stack.length > 1) throw new TemplateError(`unterminated ${open.kind === 'backtick' ? 'backtick `' : '$('}: the template would not run`, null);
-  if (open.quote !== 'unquoted') {
-    const what = open.quote === 'single' ? "single quote '" : open.quote === 'double' ? 'double quote "' : "$'";
-    throw new TemplateError(`unterminated ${what}: the template would not run`, null);
-  }
-  flushText();
-  return parts;
-}
-
-function checkVariableName(written: string): TemplateVariable {
-  const known = (TEMPLATE_VARIABLES as readonly string[]).includes(written);
-  if (known) return written as TemplateVariable;
-  const hint = /^[A-Za-z_][A-Za-z0-9_]*$/.test(written) ? `; for the shell variable write $${written} without braces` : '';
-  throw new TemplateError(
-    `unknown template variable \${${written}} (known: ${TEMPLATE_VARIABLES.map((v) => `\${${v}}`).join(', ')})${hint}`,
-    written,
-  );
-}
-
-function isWordAt(template: string, start: number, length: number): boolean {
-  const before = start === 0 ? ' ' : template[start - 1]!;
-  const after = template[start + length] ?? ' ';
-  return WORD_BOUNDARY.test(before) && WORD_BOUNDARY.test(after);
-}
-
-/** Characters that need no quoting anywhere, used to keep "..." and '...' readable in the terminal. */
-const PLAIN_VALUE = /^[A-Za-z0-9_./:@%+=,-]*$/;
-
-function quoteInContext(value: string, context: 'unquoted' | 'single' | 'double'): string {
-  switch (context) {
-    case 'unquoted':
-      // Always quoted, even when plain: an unquoted value next to template text could form an
-      // assignment, a glob or a tilde expansion that the value alone would not.
-      return shellQuote(value);
-    case 'single':
-      // Inside '...' only a quote is special.
-      return value.includes("'") ? `'${shellQuote(value)}'` : value;
-    case 'double':
-      return PLAIN_VALUE.test(value) ? value : `"${shellQuote(value)}"`;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// argv: only for templates that are a plain list of words, where splitting is unambiguous.
-
-const SHELL_SYNTAX = /[;&|<>(){}*?[\]~#!$`]/;
-
-function plainArgv(parts: TemplatePart[], values: TemplateValues): string[] | null {
-  const words: string[] = [];
-  let current: string | null = null;
-  let quote: 'unquoted' | 'single' | 'double' = 'unquoted';
-  for (const part of parts) {
-    if (part.kind === 'variable') {
-      current = (current ?? '') + values[part.name];
-      continue;
-    }
-    const text = part.text;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
-      if (quote === 'single') {
-        if (c === "'") quote = 'unquoted';
-        else current += c;
-        continue;
-      }
-      if (quote === 'double') {
-        if (c === '"') quote = 'unquoted';
-        else if (c === '$' || c === '`' || c === '\\') return null;
-        else current += c;
-        continue;
-      }
-      if (c === ' ' || c === '\t') {
-        if (current !== null) words.push(current);
-        current = null;
-      } else if (c === "'") {
-        quote = 'single';
-        current ??= '';
-      } else if (c === '"') {
-        quote = 'double';
-        current ??= '';
-      } else if (c === '\n' || c === '\\' || SHELL_SYNTAX.test(c)) {
-        return null;
-      } else {
-        current = (current ?? '') + c;
-      }
-    }
-  }
-  if (current !== null) words.push(current);
-  if (words.length === 0) return null;
-  // `NAME=value cmd` is an assignment in the shell, not a program called NAME=value.
-  const first = parts[0];
-  if (first?.kind === 'text' && /^\s*[A-Za-z_][A-Za-z0-9_]*=/.test(first.text)) return null;
-  return words;
+  return checkTemplateSyntax(template, TEMPLATE_VARIABLES);
 }
