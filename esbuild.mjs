@@ -83,6 +83,7 @@ const builds = [
   // The SDK bundles are minified even in development: they are third-party code and size dominates load time.
   { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, prunedRunProtosPlugin] },
   { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false },
+  { ...common, entryPoints: { 'sdk-bigquery': 'src/sdk/bigquery.ts' }, minify: true, sourcemap: false },
 ];
 
 const selected = only ? builds.filter((b) => only.split(',').some((name) => name in b.entryPoints)) : builds;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { configValidator } from './config-validator';
+import { parseTableId } from './jobs/tableId';
 
 export const CONFIG_FILE_NAME = 'cloud-run-drift.json';
 export const DEFAULT_COMMIT_LABEL = 'commit-sha';
@@ -21,6 +22,24 @@ export interface DeployCommand {
   template: string;
 }
 
+/** A data job (`jobs.<name>`): a command over a date range, with the guards it runs behind. */
+export interface DataJobConfig {
+  name: string;
+  command: string;
+  description: string | undefined;
+  /** Services that must be up to date before the job runs. */
+  requires: string[];
+  /** Where its queries run; ${project} in its command. */
+  project: string;
+  /** project.dataset.table whose streaming buffer must be empty before the job runs. */
+  table: string | undefined;
+  maxDays: number;
+  /** Standard SQL with @startDate and @endDate DATE parameters. */
+  scoreboard: string | undefined;
+}
+
+export const DEFAULT_JOB_MAX_DAYS = 31;
+
 export interface Endpoints {
   run?: string;
   logging?: string;
@@ -38,6 +57,8 @@ export interface DriftConfig {
   /** The first is the default deploy command. Empty when the repository has none. */
   deployCommands: DeployCommand[];
   logFilters: Record<string, string>;
+  /** In the order the file lists them. */
+  jobs: DataJobConfig[];
   endpoints: Endpoints;
 }
 
@@ -73,7 +94,18 @@ interface RawConfig {
   services: Record<string, RawService>;
   deploy?: { command?: string; commands?: Record<string, string>; default?: string };
   logFilters?: Record<string, string>;
+  jobs?: Record<string, RawJob>;
   endpoints?: Endpoints;
+}
+
+interface RawJob {
+  command: string;
+  description?: string;
+  requires?: string[];
+  project?: string;
+  table?: string;
+  maxDays?: number;
+  scoreboard?: string;
 }
 
 /** Walks up from `start` to the nearest directory holding cloud-run-drift.json. */
@@ -190,6 +222,24 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
     problem(['deploy', 'default'], 'expected "commands" beside "default"');
   }
 
+  const jobs: DataJobConfig[] = Object.entries(raw.jobs ?? {}).map(([name, job]) => {
+    (job.requires ?? []).forEach((service, i) => {
+      if (!(service in raw.services)) problem(['jobs', name, 'requires', i], `expected the name of a configured service, got "${service}"`);
+    });
+    const project = job.project ?? raw.project ?? (job.table === undefined ? undefined : parseTableId(job.table)?.project);
+    if (!project) problem(['jobs', name], 'expected a "project" here or at the top level (or a "table" that names one)');
+    return {
+      name,
+      command: job.command,
+      description: job.description,
+      requires: job.requires ?? [],
+      project: project ?? '',
+      table: job.table,
+      maxDays: job.maxDays ?? DEFAULT_JOB_MAX_DAYS,
+      scoreboard: job.scoreboard,
+    };
+  });
+
   if (problems.length > 0) throw new ConfigError(file, problems);
   return {
     file,
@@ -198,6 +248,7 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
     services,
     deployCommands,
     logFilters: raw.logFilters ?? {},
+    jobs,
     endpoints: raw.endpoints ?? {},
   };
 }
@@ -287,6 +338,8 @@ const SCHEMA_HINTS: Record<string, string> = {
   serviceName: 'a Cloud Run service name (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 49 characters)',
   projectId: 'a Google Cloud project ID such as "my-project-123"',
   region: 'a Cloud Run region such as "us-west2"',
+  tableId: 'a BigQuery table as project.dataset.table, e.g. "my-project.analytics.events"',
+  jobName: 'a job name (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen)',
 };
 
 function describeSchemaError(e: ErrorObject): string {
@@ -296,6 +349,7 @@ function describeSchemaError(e: ErrorObject): string {
     case 'additionalProperties':
       return `unknown key "${String(params.additionalProperty)}" (expected one of: ${allowedKeys(e)})`;
     case 'propertyNames':
+      if (e.instancePath === '/jobs') return `invalid job name "${String(params.propertyName)}": expected ${SCHEMA_HINTS.jobName}`;
       return `invalid service name "${String(params.propertyName)}": expected ${SCHEMA_HINTS.serviceName}`;
     case 'required':
       return `missing required key "${String(params.missingProperty)}"`;
@@ -310,6 +364,10 @@ function describeSchemaError(e: ErrorObject): string {
       return `expected a string matching ${String(params.pattern)}`;
     case 'minLength':
       return 'expected a non-empty string';
+    case 'minimum':
+      return `expected at least ${String(params.limit)}`;
+    case 'maximum':
+      return `expected at most ${String(params.limit)}`;
     case 'minProperties':
       return 'expected at least one entry';
     case 'uniqueItems':

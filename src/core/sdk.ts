@@ -39,3 +39,12 @@ export function loadLoggingSdk(): LoggingSdk {
   loggingSdk ??= loadBundle('logging', () => require('../sdk/logging') as LoggingSdk);
   return loggingSdk;
 }
+
+export type BigQuerySdk = typeof import('../sdk/bigquery');
+
+let bigQuerySdk: BigQuerySdk | undefined;
+export function loadBigQuerySdk(): BigQuerySdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  bigQuerySdk ??= loadBundle('bigquery', () => require('../sdk/bigquery') as BigQuerySdk);
+  return bigQuerySdk;
+}

@@ -10,7 +10,7 @@ function service(name: string, dependsOn: string[] = []): ServiceConfig {
 }
 
 function config(services: ServiceConfig[]): DriftConfig {
-  return { file: '/repo/cloud-run-drift.json', root: '/repo', commitLabel: 'commit-sha', services, deployCommands: [{ name: 'deploy', template: './d ${service}' }], logFilters: {}, endpoints: {} };
+  return { file: '/repo/cloud-run-drift.json', root: '/repo', commitLabel: 'commit-sha', services, deployCommands: [{ name: 'deploy', template: './d ${service}' }], logFilters: {}, jobs: [], endpoints: {} };
 }
 
 function verdict(name: string, status: VerdictStatus): ServiceVerdict {

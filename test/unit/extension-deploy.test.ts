@@ -60,6 +60,7 @@ function config(commands: { name: string; template: string }[]): DriftConfig {
     services: [],
     deployCommands: commands,
     logFilters: {},
+    jobs: [],
     endpoints: {},
   };
 }

@@ -27,6 +27,7 @@ function config(overrides: Partial<DriftConfig> = {}): DriftConfig {
     services: [{ name: 'worker', project: 'p-123456', region: 'us-west2', paths: ['worker'], dependsOn: [] }],
     deployCommands: [],
     logFilters: {},
+    jobs: [],
     endpoints: {},
     ...overrides,
   };

@@ -1,0 +1,147 @@
+// What data jobs read from BigQuery: a table's streaming buffer (the guard) and a query's rows (the
+// scoreboard), through @google-cloud/bigquery, loaded on first use.
+//
+// API (no vscode import):
+//
+//   createBigQueryReader({ project, endpoint })  → BigQueryReader
+//       endpoint: config `endpoints.bigquery`. A loopback http URL (the emulator) is used without
+//       credentials; plain http elsewhere is refused; otherwise Application Default Credentials.
+//   reader.streamingBuffer('project.dataset.table') → StreamingBuffer | null (null: empty)
+//   reader.query(sql, dateParams)                 → QueryTable (columns in the query's order, cells as text/number/boolean/null)
+//   BigQueryApiError                              every failure, with a one-line message (credentials: the exact fix)
+import { CREDENTIALS_FIX, credentialsMessage, firstLine } from '../cloudrun';
+import { isLoopbackHost } from '../loopback';
+import { loadBigQuerySdk, type BigQuerySdk } from '../sdk';
+import { parseTableId } from './tableId';
+
+export interface StreamingBuffer {
+  estimatedRows: number;
+  /** When the oldest row still in the buffer was streamed; null when BigQuery does not say. */
+  oldestEntryTime: Date | null;
+}
+
+export type Cell = string | number | boolean | null;
+
+export interface QueryTable {
+  columns: string[];
+  rows: Cell[][];
+}
+
+export interface BigQueryReader {
+  streamingBuffer(table: string): Promise<StreamingBuffer | null>;
+  /** Runs Standard SQL; each entry of `dateParams` is a DATE parameter (only those the SQL names are sent). */
+  query(sql: string, dateParams: Readonly<Record<string, string>>): Promise<QueryTable>;
+}
+
+export interface BigQueryReaderOptions {
+  /** The project queries run (and are billed) in. */
+  project: string;
+  endpoint?: string | undefined;
+}
+
+export class BigQueryApiError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status when the API answered, else null. */
+    readonly status: number | null,
+  ) {
+    super(message);
+    this.name = 'BigQueryApiError';
+  }
+}
+
+type BigQueryClient = InstanceType<BigQuerySdk['BigQuery']>;
+
+export function createBigQueryReader(options: BigQueryReaderOptions): BigQueryReader {
+  let client: Promise<BigQueryClient> | undefined;
+  // A failed credential lookup is retried on the next call (the user may have just logged in).
+  const connect = (): Promise<BigQueryClient> => {
+    client ??= createClient(options).catch((err: unknown) => {
+      client = undefined;
+      throw err;
+    });
+    return client;
+  };
+  return {
+    async streamingBuffer(tableText) {
+      const id = parseTableId(tableText);
+      if (!id) throw new BigQueryApiError(`"${tableText}" is not a BigQuery table as project.dataset.table`, null);
+      const bigquery = await connect();
+      try {
+        const [metadata] = await bigquery.dataset(id.dataset, { projectId: id.project }).table(id.table).getMetadata();
+        const buffer = (metadata as { streamingBuffer?: { estimatedRows?: string | number; oldestEntryTime?: string | number } }).streamingBuffer;
+        if (!buffer) return null;
+        const rows = Number(buffer.estimatedRows ?? 0);
+        const oldest = buffer.oldestEntryTime === undefined ? null : new Date(Number(buffer.oldestEntryTime));
+        // BigQuery omits the buffer once it is flushed; an estimate of 0 rows with no time is the same.
+        if (rows === 0 && oldest === null) return null;
+        return { estimatedRows: rows, oldestEntryTime: oldest && !Number.isNaN(oldest.getTime()) ? oldest : null };
+      } catch (err) {
+        throw describeBigQueryError(err, `reading ${tableText}`);
+      }
+    },
+
+    async query(sql, dateParams) {
+      const bigquery = await connect();
+      const named = Object.keys(dateParams).filter((name) => new RegExp(`@${name}\\b`).test(sql));
+      // A plain string typed DATE is sent as an empty parameterValue, which BigQuery reads as NULL:
+      // the SDK takes the date from a BigQueryDate's `value` only.
+      const params = Object.fromEntries(named.map((name) => [name, bigquery.date(dateParams[name]!)]));
+      const types = Object.fromEntries(named.map((name) => [name, 'DATE']));
+      try {
+        const [rows] = (await bigquery.query({ query: sql, useLegacySql: false, ...(named.length > 0 ? { params, types } : {}) })) as [Record<string, unknown>[], ...unknown[]];
+        const columns = rows.length > 0 ? Object.keys(rows[0]!) : [];
+        return { columns, rows: rows.map((row) => columns.map((column) => cellOf(row[column]))) };
+      } catch (err) {
+        throw describeBigQueryError(err, 'the query');
+      }
+    },
+  };
+}
+
+async function createClient(options: BigQueryReaderOptions): Promise<BigQueryClient> {
+  const sdk = loadBigQuerySdk();
+  const target = options.endpoint ? new URL(options.endpoint) : null;
+  const common = { projectId: options.project, retryOptions: { autoRetry: false } };
+  if (target && target.protocol === 'http:') {
+    if (!isLoopbackHost(target.hostname)) throw new BigQueryApiError(`endpoints.bigquery ${options.endpoint}: plain http is only allowed to a loopback emulator`, null);
+    // A local emulator: no credentials, so none are looked up, stored or sent.
+    return new sdk.BigQuery({ ...common, apiEndpoint: target.origin, authClient: new sdk.PassThroughClient() });
+  }
+  // Resolve Application Default Credentials up front, so that a missing login is one clear message.
+  const auth = new sdk.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/bigquery'] });
+  let authClient: Awaited<ReturnType<typeof auth.getClient>>;
+  try {
+    authClient = await auth.getClient();
+    await authClient.getAccessToken();
+  } catch (err) {
+    throw new BigQueryApiError(credentialsMessage(err), 401);
+  }
+  return new sdk.BigQuery({ ...common, authClient, ...(target ? { apiEndpoint: target.origin } : {}) });
+}
+
+/** The SDK's wrapper objects (DATE, TIMESTAMP, NUMERIC, ...) as the text BigQuery shows. */
+function cellOf(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return value.toString();
+  if (Buffer.isBuffer(value)) return value.toString('base64');
+  if (typeof value === 'object' && 'value' in value && typeof (value as { value: unknown }).value === 'string') return (value as { value: string }).value;
+  if (value instanceof Number) return value.valueOf();
+  if (Array.isArray(value) || value.constructor === Object) return JSON.stringify(value);
+  return String(value);
+}
+
+function describeBigQueryError(err: unknown, what: string): BigQueryApiError {
+  if (err instanceof BigQueryApiError) return err;
+  const record = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown };
+  const status = typeof record.code === 'number' ? record.code : null;
+  const message = typeof record.message === 'string' ? record.message : String(err);
+  if (status === 401 || /invalid_grant|reauth|invalid_rapt/i.test(message)) {
+    return new BigQueryApiError(`Google Cloud credentials were rejected or expired. Run: ${CREDENTIALS_FIX}`, 401);
+  }
+  const refused = /request to (\S+?) failed, reason: (.*)$/m.exec(message) ?? /(connect ECONNREFUSED \S+)/.exec(message);
+  if (refused) return new BigQueryApiError(`BigQuery: cannot reach the API for ${what} (${firstLine(refused[2] ?? refused[1]!)})`, null);
+  return new BigQueryApiError(`BigQuery: ${what} failed: ${firstLine(message)}`, status);
+}

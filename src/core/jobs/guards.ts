@@ -1,0 +1,90 @@
+// The guards a data job runs behind, the two ways the operations log lost work:
+//   - stale code: a backfill started while a service it depends on still served old code;
+//   - the streaming buffer: rows streamed into the job's table recently cannot be deleted, updated
+//     or merged until BigQuery flushes them, so a re-run collides with the previous one.
+//
+// API (no vscode import):
+//
+//   checkJobGuards(config, job, deps, now)      → JobGuardReport (reads Cloud Run, git and BigQuery at once)
+//   evaluateJobGuards(job, verdicts, buffer, now) → JobGuardReport (the decision alone, pure)
+//   describeGuardReport(report)                 → lines for a terminal or a dialog
+//
+// A guard that cannot be checked (an API failure) is a blocker too: the job never runs on an
+// assumption. Every blocker can be overridden knowingly (the CLI's --force, the editor's "Run Anyway").
+import { checkServices, type CheckDeps } from '../check';
+import type { DataJobConfig, DriftConfig } from '../config';
+import { relativeTime, STATUS_LABELS } from '../format';
+import type { ServiceVerdict } from '../model';
+import { short } from '../verdict';
+import type { BigQueryReader, StreamingBuffer } from './bigquery';
+
+export type JobBlocker =
+  | { kind: 'stale-code'; subject: string; message: string }
+  | { kind: 'streaming-buffer'; subject: string; message: string; estimatedRows: number; oldestEntryTime: string | null }
+  | { kind: 'unchecked'; subject: string; message: string };
+
+export interface JobGuardReport {
+  job: string;
+  /** Empty: the job may run. */
+  blockers: JobBlocker[];
+  /** What was checked and found fine, one line each. */
+  passed: string[];
+}
+
+export type BufferReading = { table: string; buffer: StreamingBuffer | null } | { table: string; error: string };
+
+export interface JobGuardDeps extends CheckDeps {
+  bigquery: BigQueryReader;
+}
+
+export async function checkJobGuards(config: DriftConfig, job: DataJobConfig, deps: JobGuardDeps, now: () => Date = () => new Date()): Promise<JobGuardReport> {
+  const table = job.table;
+  const [verdicts, buffer] = await Promise.all([
+    job.requires.length > 0 ? checkServices(config, deps, { services: job.requires }).then((r) => r.services) : Promise.resolve([]),
+    table === undefined
+      ? Promise.resolve(undefined)
+      : deps.bigquery.streamingBuffer(table).then(
+          (state): BufferReading => ({ table, buffer: state }),
+          (err: unknown): BufferReading => ({ table, error: err instanceof Error ? err.message : String(err) }),
+        ),
+  ]);
+  return evaluateJobGuards(job, verdicts, buffer, now());
+}
+
+export function evaluateJobGuards(job: DataJobConfig, verdicts: readonly ServiceVerdict[], buffer: BufferReading | undefined, now: Date): JobGuardReport {
+  const blockers: JobBlocker[] = [];
+  const passed: string[] = [];
+  for (const name of job.requires) {
+    const verdict = verdicts.find((v) => v.name === name);
+    if (!verdict) {
+      blockers.push({ kind: 'unchecked', subject: name, message: `${name}: no verdict (it was not checked)` });
+    } else if (verdict.status === 'up-to-date') {
+      passed.push(`${name} serves HEAD's code for its paths${verdict.deployedCommit ? ` (${short(verdict.deployedCommit)})` : ''}`);
+    } else if (verdict.status === 'error') {
+      blockers.push({ kind: 'unchecked', subject: name, message: `${name}: could not be checked: ${verdict.message}` });
+    } else {
+      const behind = verdict.status === 'stale' && verdict.commitsBehind !== null ? `, ${verdict.commitsBehind} commit${verdict.commitsBehind === 1 ? '' : 's'} behind` : '';
+      blockers.push({ kind: 'stale-code', subject: name, message: `${name} is ${STATUS_LABELS[verdict.status]}${behind}: ${verdict.message} Deploy it before running ${job.name}.` });
+    }
+  }
+  if (buffer && 'error' in buffer) {
+    blockers.push({ kind: 'unchecked', subject: buffer.table, message: `${buffer.table}: streaming buffer could not be checked: ${buffer.error}` });
+  } else if (buffer && buffer.buffer) {
+    const { estimatedRows, oldestEntryTime } = buffer.buffer;
+    const oldest = oldestEntryTime ? `, the oldest streamed ${relativeTime(oldestEntryTime.toISOString(), now)} (${oldestEntryTime.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : '';
+    blockers.push({
+      kind: 'streaming-buffer',
+      subject: buffer.table,
+      estimatedRows,
+      oldestEntryTime: oldestEntryTime?.toISOString() ?? null,
+      message: `${buffer.table} has about ${estimatedRows} row${estimatedRows === 1 ? '' : 's'} in its streaming buffer${oldest}. BigQuery refuses DELETE, UPDATE and MERGE on them until it flushes the buffer; run ${job.name} once the buffer is empty.`,
+    });
+  } else if (buffer) {
+    passed.push(`${buffer.table}: the streaming buffer is empty`);
+  }
+  return { job: job.name, blockers, passed };
+}
+
+export function describeGuardReport(report: JobGuardReport): string[] {
+  return [...report.passed.map((line) => `✓ ${line}`), ...report.blockers.map((b) => `✗ ${b.message}`)];
+}

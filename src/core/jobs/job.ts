@@ -1,0 +1,39 @@
+// Choosing a configured data job and turning a date range into its command line.
+//
+// API (no vscode import):
+//
+//   findJob(config, name?)                 → DataJobConfig; throws UnknownJobError (none, unknown, or a choice needed)
+//   jobCommandLine(config, job, range)     → the bash command line; throws TemplateError with the JSON path
+import type { DataJobConfig, DriftConfig } from '../config';
+import { jsonPath } from '../config';
+import { TemplateError } from '../shellTemplate';
+import { expandJobCommand } from './command';
+import type { DateRange } from './dates';
+
+export class UnknownJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownJobError';
+  }
+}
+
+export function findJob(config: DriftConfig, name: string | undefined): DataJobConfig {
+  const names = config.jobs.map((j) => j.name);
+  if (names.length === 0) throw new UnknownJobError(`${config.file} configures no data jobs (add one under "jobs")`);
+  if (name === undefined) {
+    if (names.length === 1) return config.jobs[0]!;
+    throw new UnknownJobError(`name the job: ${names.join(', ')}`);
+  }
+  const job = config.jobs.find((j) => j.name === name);
+  if (!job) throw new UnknownJobError(`no data job "${name}" (configured: ${names.join(', ')})`);
+  return job;
+}
+
+export function jobCommandLine(config: DriftConfig, job: DataJobConfig, range: DateRange): string {
+  try {
+    return expandJobCommand(job.command, { startDate: range.start, endDate: range.end, project: job.project, workspaceFolder: config.root }).commandLine;
+  } catch (err) {
+    if (err instanceof TemplateError) throw new TemplateError(`${config.file}: ${jsonPath(['jobs', job.name, 'command'])}: ${err.message}`, err.variable);
+    throw err;
+  }
+}

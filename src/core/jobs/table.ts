@@ -1,0 +1,27 @@
+// A query's rows as a plain-text table (the CLI's scoreboard): numbers right-aligned, null as "-".
+import type { Cell, QueryTable } from './bigquery';
+
+export function cellText(cell: Cell): string {
+  if (cell === null) return '-';
+  return String(cell);
+}
+
+/** Digits after the point for a column of numbers: as many as its most precise value has (at most 6), so 40 and 58.9 line up as 40.0 and 58.9. */
+function columnDecimals(values: readonly Cell[]): number {
+  let decimals = 0;
+  for (const value of values) {
+    if (typeof value !== 'number' || Number.isInteger(value) || !Number.isFinite(value)) continue;
+    decimals = Math.max(decimals, Math.min(6, (String(value).split('.')[1] ?? '').length));
+  }
+  return decimals;
+}
+
+export function formatQueryTable(table: QueryTable): string {
+  if (table.columns.length === 0) return '(no rows)';
+  const decimals = table.columns.map((_, i) => columnDecimals(table.rows.map((row) => row[i]!)));
+  const texts = table.rows.map((row) => row.map((cell, i) => (typeof cell === 'number' && Number.isFinite(cell) ? cell.toFixed(decimals[i]) : cellText(cell))));
+  const widths = table.columns.map((column, i) => Math.max(column.length, ...texts.map((row) => row[i]!.length)));
+  const numeric = table.columns.map((_, i) => table.rows.every((row) => row[i] === null || typeof row[i] === 'number'));
+  const line = (cells: string[]): string => cells.map((text, i) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...texts.map(line)].join('\n');
+}
