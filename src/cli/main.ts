@@ -1,4 +1,5 @@
 // The cloud-run-drift command: the same core as the extension, for CI and terminals.
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkServices, selectServices, servingLabelsOf, UnknownServiceError } from '../core/check';
@@ -14,8 +15,14 @@ import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
 import { short } from '../core/verdict';
 import { verifyDeployment } from '../core/verify';
+import { createBigQueryReader, type BigQueryReader } from '../core/jobs/bigquery';
+import { addDays, DateRangeError, parseDateRange, utcToday, type DateRange } from '../core/jobs/dates';
+import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
+import { findJob, jobCommandLine, UnknownJobError } from '../core/jobs/job';
+import { formatQueryTable } from '../core/jobs/table';
+import { TemplateError } from '../core/shellTemplate';
 
-export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3 } as const;
+export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
 
 const USAGE = `Usage: cloud-run-drift <command> [options]
 
@@ -33,6 +40,16 @@ Commands:
       --json prints one entry per line: {"insertId","timestamp","severity","revision","text"|"json"}.
       Config endpoints.logging (host:port) points at a local emulator (plain gRPC, no credentials).
       Exit 0 done or interrupted; 3 API failure (the API's message, e.g. a bad filter); 2 usage or configuration.
+  job [JOB] --start-date YYYY-MM-DD --end-date YYYY-MM-DD [--force] [--dry-run] [--config FILE] [--repo DIR]
+      Runs a data job from the config's "jobs" (JOB may be left out when there is one) over the date range,
+      from the repository root, after its guards: every service in its "requires" up to date, and its "table"'s
+      BigQuery streaming buffer empty. Then prints its scoreboard, when it has one. --force runs it despite a
+      guard; --dry-run checks the guards and prints the command without running it.
+      Exit 0 the job succeeded; 1 it failed (its exit code is shown); 4 a guard refused it; 3 a guard could not
+      be checked; 2 usage or configuration.
+  scoreboard [JOB] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--json] [--config FILE]
+      The job's "scoreboard" query over the date range (default: the 7 days ending today, UTC).
+      --json: an array of rows as objects. Exit 0; 3 API failure; 2 usage or configuration.
 
 Configuration and repository are found from the current directory upward unless given.
 Credentials: Application Default Credentials (gcloud auth application-default login).`;
@@ -59,6 +76,10 @@ export async function main(argv: string[], output: Output = defaultOutput()): Pr
         return await runVerify(rest, output);
       case 'logs':
         return await runLogs(rest, output);
+      case 'job':
+        return await runJob(rest, output);
+      case 'scoreboard':
+        return await runScoreboard(rest, output);
       case undefined:
       case 'help':
       case '--help':
@@ -69,11 +90,11 @@ export async function main(argv: string[], output: Output = defaultOutput()): Pr
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof UnknownServiceError || err instanceof FilterCompositionError) {
+    if (err instanceof UsageError || err instanceof UnknownServiceError || err instanceof FilterCompositionError || err instanceof UnknownJobError || err instanceof DateRangeError) {
       output.err(`cloud-run-drift: ${err.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
-    if (err instanceof ConfigError || err instanceof GitError) {
+    if (err instanceof ConfigError || err instanceof GitError || err instanceof TemplateError) {
       output.err(`cloud-run-drift: ${err.message}`);
       return EXIT.usage;
     }
@@ -363,6 +384,107 @@ async function runLogs(args: string[], output: Output): Promise<number> {
     await source.close();
   }
   return failed ? EXIT.unchecked : EXIT.ok;
+}
+
+async function runJob(args: string[], output: Output): Promise<number> {
+  const { values, positionals } = parsing(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        repo: { type: 'string' },
+        'start-date': { type: 'string' },
+        'end-date': { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+      },
+    }),
+  );
+  if (positionals.length > 1) throw new UsageError('job takes at most one JOB');
+  if (values['start-date'] === undefined || values['end-date'] === undefined) throw new UsageError('job needs --start-date and --end-date (YYYY-MM-DD)');
+  const config = await findAndLoadConfig(values.config, values.repo ?? process.cwd());
+  const job = findJob(config, positionals[0]);
+  const range = parseDateRange(values['start-date'], values['end-date'], { maxDays: job.maxDays, today: utcToday() });
+  // Expanded before any guard runs: a template problem is a configuration error, found at once.
+  const commandLine = jobCommandLine(config, job, range);
+
+  const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery });
+  const git = await GitRepository.open(values.repo ? path.resolve(values.repo) : config.root);
+  const reader = createCloudRunReader(config.endpoints);
+  try {
+    const report = await checkJobGuards(config, job, { reader, git, bigquery });
+    for (const line of describeGuardReport(report)) output.err(line);
+    if (report.blockers.length > 0 && !values.force) {
+      const refused = report.blockers.some((b) => b.kind !== 'unchecked');
+      output.err(`cloud-run-drift: ${job.name} was not started (${refused ? 'refused by its guards' : 'its guards could not be checked'}); --force runs it anyway`);
+      return refused ? EXIT.refused : EXIT.unchecked;
+    }
+    if (report.blockers.length > 0) output.err(`cloud-run-drift: --force: running ${job.name} despite ${report.blockers.length} failed guard${report.blockers.length === 1 ? '' : 's'}`);
+  } finally {
+    await reader.close();
+  }
+  if (values['dry-run']) {
+    output.out(commandLine);
+    return EXIT.ok;
+  }
+
+  output.err(`$ ${commandLine}`);
+  const exitCode = await runInheritingTerminal(commandLine, config.root);
+  if (exitCode !== 0) {
+    output.err(`cloud-run-drift: ${job.name} failed (${exitCode === null ? 'killed by a signal' : `exit code ${exitCode}`})`);
+    return EXIT.drift;
+  }
+  if (job.scoreboard !== undefined) {
+    try {
+      output.out(formatQueryTable(await bigquery.query(job.scoreboard, { startDate: range.start, endDate: range.end })));
+    } catch (err) {
+      output.err(`cloud-run-drift: ${job.name} succeeded, but its scoreboard could not be read: ${(err as Error).message}`);
+    }
+  }
+  return EXIT.ok;
+}
+
+/** bash -c with this process's terminal: the job's own output, prompts and Ctrl-C reach it directly. */
+function runInheritingTerminal(commandLine: string, cwd: string): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', commandLine], { cwd, stdio: 'inherit' });
+    child.on('error', (err) => reject(new Error(`cannot run bash: ${err.message}`)));
+    child.on('close', (code) => resolve(code));
+  });
+}
+
+async function runScoreboard(args: string[], output: Output): Promise<number> {
+  const { values, positionals } = parsing(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        'start-date': { type: 'string' },
+        'end-date': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    }),
+  );
+  if (positionals.length > 1) throw new UsageError('scoreboard takes at most one JOB');
+  const config = await findAndLoadConfig(values.config, process.cwd());
+  const job = findJob(config, positionals[0]);
+  if (job.scoreboard === undefined) throw new UsageError(`${job.name} has no "scoreboard" query in ${config.file}`);
+  const today = utcToday();
+  const end = values['end-date'] ?? today;
+  const range: DateRange = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });
+  const bigquery: BigQueryReader = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery });
+  const table = await bigquery.query(job.scoreboard, { startDate: range.start, endDate: range.end });
+  if (values.json) {
+    const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])));
+    output.out(JSON.stringify(rows, null, output.interactive ? 2 : undefined));
+  } else {
+    output.out(formatQueryTable(table));
+  }
+  return EXIT.ok;
 }
 
 function defaultOutput(): Output {

@@ -301,7 +301,9 @@ async function main(argv) {
       for (let start = 0; start < graded.length; start += INSERT_BATCH_ROWS) {
         const batch = graded.slice(start, start + INSERT_BATCH_ROWS);
         const response = await call(base, 'POST', `/bigquery/v2/projects/${project}/datasets/nba_predictions/tables/prediction_accuracy/insertAll`, {
-          rows: batch.map((row) => ({ insertId: `${row.game_date}:${row.system_id}:${row.player_lookup}`, json: row })),
+          // The insertId de-duplicates retries of this batch only: BigQuery drops rows whose insertId it saw in the last
+          // minute or so, so an id without the run's graded_at would silently drop a re-grade that follows closely.
+          rows: batch.map((row) => ({ insertId: `${row.game_date}:${row.system_id}:${row.player_lookup}:${gradedAt}`, json: row })),
         });
         if (response.insertErrors?.length) {
           throw new Error(`insertAll rejected ${response.insertErrors.length} rows: ${JSON.stringify(response.insertErrors[0])}`);

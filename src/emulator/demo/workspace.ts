@@ -160,6 +160,17 @@ export async function loadDemoScenario(emulatorHttpUrl: string, workspace: DemoW
   if (!response.ok) throw new Error(`demo: loading the scenario failed: HTTP ${response.status} ${await response.text()}`);
 }
 
+export const DEMO_GRADING_JOB = 'grading-backfill';
+
+/** The grading scoreboard: the handoff's table (graded, MAE, bias, accuracy per date). */
+export const DEMO_SCOREBOARD_SQL = [
+  'SELECT game_date, COUNT(*) AS graded, ROUND(AVG(absolute_error), 2) AS mae, ROUND(AVG(signed_error), 2) AS bias,',
+  'ROUND(100 * SAFE_DIVIDE(COUNTIF(prediction_correct), COUNTIF(prediction_correct IS NOT NULL)), 1) AS accuracy',
+  `FROM \`${DEMO_PROJECT}.nba_predictions.prediction_accuracy\``,
+  "WHERE system_id = 'catboost_v8' AND game_date BETWEEN @startDate AND @endDate",
+  'GROUP BY game_date ORDER BY game_date',
+].join(' ');
+
 export function demoConfig(endpoints: DemoEndpoints): string {
   const services: Record<string, { paths: string[] }> = {};
   for (const s of DEMO_SERVICES) services[s.name] = { paths: s.paths };
@@ -170,6 +181,17 @@ export function demoConfig(endpoints: DemoEndpoints): string {
     services,
     deploy: { command: './bin/deploy-service.sh ${service}' },
     logFilters: { Errors: 'severity>=ERROR', MERGE: 'textPayload=~"MERGE"' },
+    jobs: {
+      [DEMO_GRADING_JOB]: {
+        description: 'Grade catboost_v8 predictions against final box scores into prediction_accuracy',
+        command: 'node backfill_jobs/grading/prediction_accuracy/grading_backfill.mjs --start-date ${startDate} --end-date ${endDate}',
+        // Grading reads what the coordinator consolidated: a backfill on its old code grades wrong data.
+        requires: ['prediction-coordinator'],
+        table: `${DEMO_PROJECT}.nba_predictions.prediction_accuracy`,
+        maxDays: 62,
+        scoreboard: DEMO_SCOREBOARD_SQL,
+      },
+    },
     endpoints: {
       run: endpoints.run,
       ...(endpoints.logging ? { logging: endpoints.logging } : {}),
