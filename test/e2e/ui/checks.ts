@@ -513,3 +513,55 @@ export const UI_PAGES: UiPage[] = [
     ],
   },
 ];
+
+// ---------------------------------------------------------------------------------------------
+// The workbench: palette, quick picks, input boxes; the first check of a page that uses them.
+
+/** Clicks the quick pick's item whose label is exactly `label` (waits for it to be offered). */
+export async function pickItem(page: Page, label: string, timeoutMs = 20_000): Promise<void> {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  // Found by its label when clicked, not by position: the list re-renders (and reuses its row elements) as it settles.
+  const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+  await until(
+    `the quick pick to offer "${label}"`,
+    timeoutMs,
+    async () => {
+      if ((await row.count()) > 0 && (await row.isVisible())) return undefined;
+      const labels = await rows.evaluateAll((els) => els.map((el) => el.querySelector('.label-name')?.textContent ?? ''));
+      return `it offers: ${labels.map((l) => `"${l}"`).join(', ') || 'nothing'}`;
+    },
+    page,
+  );
+  await row.click();
+}
+
+/** Types into the input box whose prompt contains `prompt`, then Enter. */
+export async function answerInputBox(page: Page, prompt: string, text: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-message', { hasText: prompt }).waitFor({ state: 'visible', timeout: 15_000 });
+  await widget.locator('.quick-input-box input').fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** F1, the command's title, its row: what a person does (the webview forwards F1 when it has focus). */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await pickItem(page, title);
+}
+
+export const verdictsLoad: UiCheck = {
+  name: 'the workbench opens the demo workspace and the verdicts load',
+  timeoutMs: 120_000,
+  async run(ctx) {
+    await workbenchOpens(ctx);
+    // Commands in the palette need a loaded configuration (cloudRunDrift.state == ready).
+    await until('the status bar summary to count verdicts', 60_000, async () => {
+      const item = statusBarSummary(ctx.page);
+      const text = (await item.isVisible()) ? (await item.innerText()).trim() : '';
+      return /\d+ ok/.test(text) ? undefined : `status bar: "${text}"`;
+    }, ctx.page);
+  },
+};

@@ -9,17 +9,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import {
+  answerInputBox,
   clickInlineAction,
   openContainer,
+  pickItem,
   resetEmulator,
+  runFromPalette,
   serviceRow,
   showNotificationCenter,
-  statusBarSummary,
   until,
   UiSkip,
+  verdictsLoad,
   waitForNotification,
-  workbenchOpens,
-  type UiCheck,
   type UiContext,
   type UiPage,
 } from './checks';
@@ -125,41 +126,6 @@ async function expectTailSessions(page: Page, emulatorUrl: string, what: string,
 
 // ---------------------------------------------------------------------------------------------
 // The workbench: palette, quick picks, input boxes, tabs.
-
-/** Clicks the quick pick's item whose label is exactly `label` (waits for it to be offered). */
-async function pickItem(page: Page, label: string, timeoutMs = 20_000): Promise<void> {
-  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  // Found by its label when clicked, not by position: the list re-renders (and reuses its row elements) as it settles.
-  const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
-  await until(
-    `the quick pick to offer "${label}"`,
-    timeoutMs,
-    async () => {
-      if ((await row.count()) > 0 && (await row.isVisible())) return undefined;
-      const labels = await rows.evaluateAll((els) => els.map((el) => el.querySelector('.label-name')?.textContent ?? ''));
-      return `it offers: ${labels.map((l) => `"${l}"`).join(', ') || 'nothing'}`;
-    },
-    page,
-  );
-  await row.click();
-}
-
-/** Types into the input box whose prompt contains `prompt`, then Enter. */
-async function answerInputBox(page: Page, prompt: string, text: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-message', { hasText: prompt }).waitFor({ state: 'visible', timeout: 15_000 });
-  await widget.locator('.quick-input-box input').fill(text);
-  await page.keyboard.press('Enter');
-}
-
-/** F1, the command's title, its row: what a person does (the webview forwards F1 when it has focus). */
-async function runFromPalette(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await pickItem(page, title);
-}
 
 /** The filter and window pickers every Open Logs from the palette or a row asks: Text… (the run's marker), Last 15 minutes. */
 async function chooseTextFilterAndWindow(page: Page, marker: string): Promise<void> {
@@ -307,20 +273,6 @@ async function exportThroughSaveDialog(page: Page, frame: Frame, button: string,
 
 // ---------------------------------------------------------------------------------------------
 // The pages.
-
-const verdictsLoad: UiCheck = {
-  name: 'the workbench opens the demo workspace and the verdicts load',
-  timeoutMs: 120_000,
-  async run(ctx) {
-    await workbenchOpens(ctx);
-    // Open Logs from the palette needs a loaded configuration (cloudRunDrift.state == ready).
-    await until('the status bar summary to count verdicts', 60_000, async () => {
-      const item = statusBarSummary(ctx.page);
-      const text = (await item.isVisible()) ? (await item.innerText()).trim() : '';
-      return /\d+ ok/.test(text) ? undefined : `status bar: "${text}"`;
-    }, ctx.page);
-  },
-};
 
 /** The deploy's log view: opened, starting when the deploy started, showing what is logged since and nothing before. */
 async function expectDeployLogView(page: Page, s: LogScript, deployClickedAt: number, openedAt: number): Promise<void> {
