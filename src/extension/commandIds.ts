@@ -16,6 +16,8 @@ export const COMMAND_IDS = {
   openRevisionLogs: 'cloudRunDrift.openRevisionLogs',
   openAllLogs: 'cloudRunDrift.openAllLogs',
   openDeployLogs: 'cloudRunDrift.openDeployLogs',
+  runDataJob: 'cloudRunDrift.runDataJob',
+  showScoreboard: 'cloudRunDrift.showScoreboard',
 } as const;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];

@@ -4,6 +4,7 @@ import { createCloudRunReader } from '../core/cloudrun';
 import type { DeploymentHistory } from '../core/deploy/history';
 import type { DeployResult } from '../core/deploy/runner';
 import { GitRepository } from '../core/git';
+import { createBigQueryReader } from '../core/jobs/bigquery';
 import type { CheckResult } from '../core/model';
 import { CommitPatchProvider } from './commitPatchProvider';
 import { COMMIT_PATCH_SCHEME } from './commitPatchUri';
@@ -14,6 +15,8 @@ import { DeployController } from './deploy/deployController';
 import type { DeployStateSnapshot } from './deploy/deployState';
 import { Disposable } from './disposable';
 import { DriftSession, type SessionStateKind } from './driftSession';
+import { effectiveEndpoints } from './endpointsPolicy';
+import { DataJobs } from './jobs/dataJobs';
 import type { Logger } from './logger';
 import { LogSessions, type LogSessionInfo } from './logs/logSessions';
 import { RefreshManager } from './refreshManager';
@@ -75,6 +78,17 @@ export class DriftExtension extends Disposable {
       }),
     );
     const logSessions = this._register(new LogSessions(context.extensionUri, logger.child('logs'), () => settings));
+    const jobs = this._register(
+      new DataJobs(
+        {
+          coreContext: () => session.coreContext(),
+          // Untrusted, only a loopback emulator endpoint is kept (as for Cloud Run and Logging).
+          createBigQueryReader: (job, config) =>
+            createBigQueryReader({ project: job.project, endpoint: effectiveEndpoints(config.endpoints, vscode.workspace.isTrusted).endpoints.bigquery }),
+        },
+        logger.child('jobs'),
+      ),
+    );
     for (const disposable of registerCommands({
       session,
       refresh,
@@ -85,6 +99,7 @@ export class DriftExtension extends Disposable {
       openRepository: (dir) => GitRepository.open(dir),
       deploys,
       logs: logSessions,
+      jobs,
     })) {
       this._register(disposable);
     }

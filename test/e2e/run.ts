@@ -23,6 +23,7 @@ import { installExtension, makeEditorDirs, startEditorServer, writeUserSettings,
 import { prepareFolders, type Folders } from './lib/workspace';
 import { DEPLOY_SKIP_CONFIRMATION_SETTING } from './expectations';
 import { UI_PAGES as WORKBENCH_PAGES, UiSkip, type ProfileName, type UiContext, type UiPage } from './ui/checks';
+import { dataJobsPage } from './ui/dataJobs';
 import { failedDeployLogsPage, logViewPage } from './ui/logView';
 
 interface Profile {
@@ -67,7 +68,7 @@ const RUNS: Record<string, { profile: ProfileName; folder: FolderKind }> = {
 const SUITE_TIMEOUT_MS = 5 * 60_000;
 
 /** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts). */
-const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), failedDeployLogsPage()];
+const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), dataJobsPage(), failedDeployLogsPage()];
 
 function log(message: string): void {
   process.stdout.write(`e2e: ${message}\n`);

@@ -1,7 +1,7 @@
 // A query's rows as a plain-text table (the CLI's scoreboard): numbers right-aligned, null as "-".
 import type { Cell, QueryTable } from './bigquery';
 
-export function cellText(cell: Cell): string {
+function cellText(cell: Cell): string {
   if (cell === null) return '-';
   return String(cell);
 }
@@ -16,12 +16,22 @@ function columnDecimals(values: readonly Cell[]): number {
   return decimals;
 }
 
+/** Every cell as text, numbers with their column's decimals: what the CLI and the scoreboard view show. */
+export function cellTexts(table: QueryTable): string[][] {
+  const decimals = table.columns.map((_, i) => columnDecimals(table.rows.map((row) => row[i]!)));
+  return table.rows.map((row) => row.map((cell, i) => (typeof cell === 'number' && Number.isFinite(cell) ? cell.toFixed(decimals[i]) : cellText(cell))));
+}
+
+/** Columns whose every value is a number (or NULL): right-aligned. */
+export function numericColumns(table: QueryTable): boolean[] {
+  return table.columns.map((_, i) => table.rows.length > 0 && table.rows.every((row) => row[i] === null || typeof row[i] === 'number'));
+}
+
 export function formatQueryTable(table: QueryTable): string {
   if (table.columns.length === 0) return '(no rows)';
-  const decimals = table.columns.map((_, i) => columnDecimals(table.rows.map((row) => row[i]!)));
-  const texts = table.rows.map((row) => row.map((cell, i) => (typeof cell === 'number' && Number.isFinite(cell) ? cell.toFixed(decimals[i]) : cellText(cell))));
+  const texts = cellTexts(table);
   const widths = table.columns.map((column, i) => Math.max(column.length, ...texts.map((row) => row[i]!.length)));
-  const numeric = table.columns.map((_, i) => table.rows.every((row) => row[i] === null || typeof row[i] === 'number'));
+  const numeric = numericColumns(table);
   const line = (cells: string[]): string => cells.map((text, i) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...texts.map(line)].join('\n');
 }

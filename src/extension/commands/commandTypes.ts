@@ -5,6 +5,7 @@ import type { GitRepository } from '../../core/git';
 import type { CommandId } from '../commandIds';
 import type { DeployService } from '../deploy/deployController';
 import type { DriftSession } from '../driftSession';
+import type { DataJobs } from '../jobs/dataJobs';
 import type { Logger } from '../logger';
 import type { LogSessions } from '../logs/logSessions';
 import type { RefreshReason } from '../refreshScheduler';
@@ -24,6 +25,8 @@ export interface CommandServices {
   deploys: DeployService;
   /** The open log panels. */
   logs: LogSessions;
+  /** Data jobs: guards, runs and scoreboards. */
+  jobs: DataJobs;
 }
 
 export interface CommandDefinition<Id extends CommandId = CommandId> {

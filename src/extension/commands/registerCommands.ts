@@ -16,10 +16,12 @@ import { openLogsCommand } from './openLogs';
 import { openAllLogsCommand } from './openLogsAll';
 import { openRevisionLogsCommand } from './openLogsRevision';
 import { refreshCommand } from './refresh';
+import { runDataJobCommand } from './runDataJob';
 import { scaffoldConfigCommand } from './scaffoldConfig';
 import { showCommitPatchCommand } from './showCommitPatch';
 import { showDeployTerminalCommand } from './showDeployTerminal';
 import { showLogCommand } from './showLog';
+import { showScoreboardCommand } from './showScoreboard';
 
 const COMMAND_TABLE = [
   refreshCommand,
@@ -37,6 +39,8 @@ const COMMAND_TABLE = [
   openRevisionLogsCommand,
   openAllLogsCommand,
   openDeployLogsCommand,
+  runDataJobCommand,
+  showScoreboardCommand,
 ] as const;
 
 type Unregistered = Exclude<CommandId, (typeof COMMAND_TABLE)[number]['id']>;

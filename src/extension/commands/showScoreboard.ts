@@ -1,0 +1,18 @@
+import { COMMAND_IDS } from '../commandIds';
+import { resolveDateRange, resolveJob } from '../jobs/jobInputs';
+import { defineCommand } from './commandTypes';
+import { requireConfig } from './servicePicker';
+
+/** Shows a data job's scoreboard query for a date range in a webview; resolves with the rows read. Arguments as Run Data Job's first two. */
+export const showScoreboardCommand = defineCommand({
+  id: COMMAND_IDS.showScoreboard,
+  title: 'Show Data Job Scoreboard',
+  run: async (services, jobName?: unknown, range?: unknown) => {
+    const config = requireConfig(services.session);
+    const withScoreboard = { ...config, jobs: config.jobs.filter((j) => j.scoreboard !== undefined) };
+    const job = await resolveJob(withScoreboard.jobs.length > 0 ? withScoreboard : config, jobName, 'Show which job’s scoreboard?');
+    // Reading is harmless, so a scoreboard may span more than one run's maxDays.
+    const dates = await resolveDateRange(job, range, services.memento, 366);
+    return services.jobs.showScoreboard(config, job, dates);
+  },
+});

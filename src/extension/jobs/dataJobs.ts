@@ -1,0 +1,149 @@
+// Data jobs in the editor: guards (with a progress notification), the job as a Task in the
+// integrated terminal, then its scoreboard. The decisions are core's (core/jobs); this class owns
+// what lives in the window: the running tasks and the scoreboard panels.
+import * as vscode from 'vscode';
+import type { DataJobConfig, DriftConfig } from '../../core/config';
+import type { BigQueryReader, QueryTable } from '../../core/jobs/bigquery';
+import type { DateRange } from '../../core/jobs/dates';
+import { checkJobGuards, describeGuardReport, type JobGuardDeps, type JobGuardReport } from '../../core/jobs/guards';
+import { jobCommandLine } from '../../core/jobs/job';
+import { TemplateError } from '../../core/shellTemplate';
+import { Disposable } from '../disposable';
+import { UserCancelledError, UserFacingError } from '../errors';
+import type { Logger } from '../logger';
+import { errorText } from '../presentation';
+import { findTaskTerminal, runShellTask } from '../tasks/shellTask';
+import { ScoreboardPanels } from './scoreboardPanels';
+
+/** The task type of data job tasks; contributed in package.json so VS Code knows the definition. */
+export const JOB_TASK_TYPE = 'cloudRunDrift.job';
+
+/** What to do when a guard fails: ask (a modal with Run Anyway), refuse, or run regardless. */
+export type WhenBlocked = 'ask' | 'refuse' | 'run';
+
+export type DataJobOutcome =
+  | { kind: 'refused'; job: string; range: DateRange; report: JobGuardReport }
+  | { kind: 'finished'; job: string; range: DateRange; report: JobGuardReport; exitCode: number | undefined; scoreboard: QueryTable | { error: string } | undefined };
+
+export interface DataJobDeps {
+  /** Cloud Run and git as the session has them (endpoints already filtered for trust). */
+  coreContext(): Promise<Omit<JobGuardDeps, 'bigquery'>>;
+  createBigQueryReader(job: DataJobConfig, config: DriftConfig): BigQueryReader;
+}
+
+const RUN_ANYWAY = 'Run Anyway';
+const SHOW_TERMINAL = 'Show Terminal';
+
+export class DataJobs extends Disposable {
+  /** Jobs between their guard check and their end. */
+  private readonly active = new Set<string>();
+  private readonly running = new Map<string, vscode.TaskExecution>();
+  /** The task name each job last ran with: its terminal's name. */
+  private readonly lastTaskNames = new Map<string, string>();
+  private readonly scoreboards = this._register(new ScoreboardPanels());
+
+  constructor(
+    private readonly deps: DataJobDeps,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async run(config: DriftConfig, job: DataJobConfig, range: DateRange, whenBlocked: WhenBlocked): Promise<DataJobOutcome> {
+    // One run per job at a time, from the guard check on: two runs of a backfill would collide.
+    if (this.active.has(job.name)) {
+      throw new UserFacingError(`${job.name} is already running.`, [{ title: SHOW_TERMINAL, run: () => this.showTerminal(job.name) }], 'warning');
+    }
+    this.active.add(job.name);
+    try {
+      return await this.guardAndRun(config, job, range, whenBlocked);
+    } finally {
+      this.active.delete(job.name);
+    }
+  }
+
+  private async guardAndRun(config: DriftConfig, job: DataJobConfig, range: DateRange, whenBlocked: WhenBlocked): Promise<DataJobOutcome> {
+    let commandLine: string;
+    try {
+      commandLine = jobCommandLine(config, job, range);
+    } catch (err) {
+      if (err instanceof TemplateError) throw new UserFacingError(err.message, [{ title: 'Open Config', run: () => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(config.file)) }]);
+      throw err;
+    }
+    const bigquery = this.deps.createBigQueryReader(job, config);
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Checking ${job.name}'s guards…` },
+      async () => checkJobGuards(config, job, { ...(await this.deps.coreContext()), bigquery }),
+    );
+    for (const line of describeGuardReport(report)) this.logger.info(`${job.name}: ${line}`);
+    if (report.blockers.length > 0) {
+      const proceed = whenBlocked === 'run' || (whenBlocked === 'ask' && (await this.askToRunAnyway(job, report)));
+      if (!proceed) return { kind: 'refused', job: job.name, range, report };
+      this.logger.warn(`${job.name}: running despite ${report.blockers.length} failed guard(s)`);
+    }
+
+    const taskName = `${job.name} ${range.start}..${range.end}`;
+    this.lastTaskNames.set(job.name, taskName);
+    const { exitCode } = await runShellTask(
+      {
+        definition: { type: JOB_TASK_TYPE, job: job.name },
+        isOwn: (d) => d.type === JOB_TASK_TYPE && (d as { job?: unknown }).job === job.name,
+        taskName,
+        commandLine,
+        cwd: config.root,
+        signal: new AbortController().signal,
+        onStarted: (execution) => this.running.set(job.name, execution),
+      },
+      this.logger,
+    ).finally(() => this.running.delete(job.name));
+
+    if (exitCode !== 0) {
+      const how = exitCode === undefined ? 'was stopped' : `failed (exit code ${exitCode})`;
+      void vscode.window.showErrorMessage(`${job.name} ${how} for ${range.start} to ${range.end}.`, SHOW_TERMINAL).then((choice) => {
+        if (choice === SHOW_TERMINAL) this.showTerminal(job.name);
+      });
+      return { kind: 'finished', job: job.name, range, report, exitCode, scoreboard: undefined };
+    }
+    void vscode.window.showInformationMessage(`${job.name} finished for ${range.start} to ${range.end}.`, SHOW_TERMINAL).then((choice) => {
+      if (choice === SHOW_TERMINAL) this.showTerminal(job.name);
+    });
+    const scoreboard = job.scoreboard === undefined ? undefined : await this.showScoreboard(config, job, range, bigquery).catch((err: unknown) => ({ error: errorText(err) }));
+    if (scoreboard && 'error' in scoreboard) void vscode.window.showWarningMessage(`${job.name} finished, but its scoreboard could not be read: ${scoreboard.error}`);
+    return { kind: 'finished', job: job.name, range, report, exitCode, scoreboard };
+  }
+
+  /** Reads the job's scoreboard for the range and shows it; rejects with the API's message. */
+  async showScoreboard(config: DriftConfig, job: DataJobConfig, range: DateRange, reader = this.deps.createBigQueryReader(job, config)): Promise<QueryTable> {
+    const sql = job.scoreboard;
+    if (sql === undefined) throw new UserFacingError(`${job.name} has no "scoreboard" query in cloud-run-drift.json.`, [], 'warning');
+    const table = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${job.name}'s scoreboard…` }, () =>
+      reader.query(sql, { startDate: range.start, endDate: range.end }),
+    );
+    this.scoreboards.show(job.name, range, table, new Date());
+    return table;
+  }
+
+  private showTerminal(job: string): void {
+    const name = this.lastTaskNames.get(job);
+    const terminal = name === undefined ? undefined : findTaskTerminal(name);
+    terminal?.show(false);
+  }
+
+  private async askToRunAnyway(job: DataJobConfig, report: JobGuardReport): Promise<boolean> {
+    const failed = report.blockers.length;
+    const choice = await vscode.window.showWarningMessage(
+      `${job.name} was not started: ${failed} guard${failed === 1 ? '' : 's'} failed.`,
+      { modal: true, detail: describeGuardReport(report).join('\n') },
+      RUN_ANYWAY,
+    );
+    if (choice === undefined) throw new UserCancelledError();
+    return choice === RUN_ANYWAY;
+  }
+
+  override dispose(): void {
+    // Jobs started from this window do not outlive it half-watched: stop them with it.
+    for (const execution of this.running.values()) execution.terminate();
+    this.running.clear();
+    super.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+// What a data job command asks: which job (a quick pick when there are several) and its date range
+// (two input boxes that say what is wrong as the user types, and remember the last range per job).
+import * as vscode from 'vscode';
+import type { DataJobConfig, DriftConfig } from '../../core/config';
+import { addDays, DateRangeError, dateProblem, parseDateRange, utcToday, type DateRange } from '../../core/jobs/dates';
+import { findJob, UnknownJobError } from '../../core/jobs/job';
+import { UserCancelledError, UserFacingError } from '../errors';
+
+export async function resolveJob(config: DriftConfig, name: unknown, placeHolder: string): Promise<DataJobConfig> {
+  if (config.jobs.length === 0) {
+    throw new UserFacingError('cloud-run-drift.json has no data jobs: add one under "jobs".', [
+      { title: 'Open Config', run: () => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(config.file)) },
+    ], 'warning');
+  }
+  if (typeof name === 'string') {
+    try {
+      return findJob(config, name);
+    } catch (err) {
+      if (err instanceof UnknownJobError) throw new UserFacingError(err.message, [], 'warning');
+      throw err;
+    }
+  }
+  if (config.jobs.length === 1) return config.jobs[0]!;
+  const picked = await vscode.window.showQuickPick(
+    config.jobs.map((job) => ({ label: job.name, description: job.description ?? '', detail: job.requires.length > 0 ? `requires ${job.requires.join(', ')}` : undefined, job })),
+    { placeHolder, ignoreFocusOut: true },
+  );
+  if (!picked) throw new UserCancelledError();
+  return picked.job;
+}
+
+const lastRangeKey = (job: string): string => `cloudRunDrift.job.${job}.range`;
+
+/** A range handed in (tests, other commands) is checked like typed input; otherwise two input boxes ask for it. */
+export async function resolveDateRange(job: DataJobConfig, given: unknown, memento: vscode.Memento, maxDays = job.maxDays): Promise<DateRange> {
+  const today = utcToday();
+  if (isRangeArgument(given)) {
+    try {
+      return parseDateRange(given.start, given.end, { maxDays, today });
+    } catch (err) {
+      if (err instanceof DateRangeError) throw new UserFacingError(`${job.name}: ${err.message}.`, [], 'warning');
+      throw err;
+    }
+  }
+  const last = memento.get<{ start: string; end: string }>(lastRangeKey(job.name));
+  const yesterday = addDays(today, -1);
+  const start = await ask({
+    title: `${job.name}: start date (1/2)`,
+    prompt: `The first date to process, YYYY-MM-DD (UTC). At most ${maxDays} days per run.`,
+    value: last?.start ?? yesterday,
+    validateInput: (text) => dateProblem(text.trim()),
+  });
+  const end = await ask({
+    title: `${job.name}: end date (2/2)`,
+    prompt: `The last date to process, YYYY-MM-DD (UTC), from ${start}.`,
+    value: last?.end && last.end >= start ? last.end : start,
+    validateInput: (text) => {
+      try {
+        parseDateRange(start, text, { maxDays, today });
+        return undefined;
+      } catch (err) {
+        return err instanceof DateRangeError ? err.message : String(err);
+      }
+    },
+  });
+  const range = parseDateRange(start, end, { maxDays, today });
+  await memento.update(lastRangeKey(job.name), { start: range.start, end: range.end });
+  return range;
+}
+
+function isRangeArgument(value: unknown): value is { start: string; end: string } {
+  const record = value as { start?: unknown; end?: unknown } | null | undefined;
+  return typeof record === 'object' && record !== null && typeof record.start === 'string' && typeof record.end === 'string';
+}
+
+async function ask(options: vscode.InputBoxOptions): Promise<string> {
+  const value = await vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
+  if (value === undefined) throw new UserCancelledError();
+  return value.trim();
+}
