@@ -1,7 +1,7 @@
 // The cloud-run-drift command: the same core as the extension, for CI and terminals.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkServices, selectServices, servingLabelsOf, UnknownServiceError } from '../core/check';
 import { defaultCacheDir } from '../core/cacheDir';
 import { saveCodeCaches } from '../core/codeCache';
@@ -110,6 +110,11 @@ function parsing<T>(parseFn: () => T): T {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/** Node's argument parser with our rules (strict, positionals allowed), its complaints as usage errors (exit 2). */
+function parseCommand<const Options extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: Options) {
+  return parsing(() => parseArgs({ args, strict: true, allowPositionals: true, options }));
 }
 
 /** --config, or the nearest cloud-run-drift.json from `startDir` upward. */
@@ -260,20 +265,13 @@ function summary(services: ServiceVerdict[]): string {
 }
 
 async function runVerify(args: string[], output: Output): Promise<number> {
-  const { values, positionals } = parsing(() =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        repo: { type: 'string' },
-        commit: { type: 'string' },
-        timeout: { type: 'string', default: '300' },
-        interval: { type: 'string', default: '2' },
-      },
-    }),
-  );
+  const { values, positionals } = parseCommand(args, {
+    config: { type: 'string' },
+    repo: { type: 'string' },
+    commit: { type: 'string' },
+    timeout: { type: 'string', default: '300' },
+    interval: { type: 'string', default: '2' },
+  });
   if (positionals.length !== 1) throw new UsageError('verify takes exactly one SERVICE');
   const timeoutSeconds = Number(values.timeout);
   const intervalSeconds = Number(values.interval);
@@ -301,22 +299,15 @@ async function runVerify(args: string[], output: Output): Promise<number> {
 }
 
 async function runLogs(args: string[], output: Output): Promise<number> {
-  const { values, positionals } = parsing(() =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        filter: { type: 'string' },
-        text: { type: 'string' },
-        severity: { type: 'string' },
-        since: { type: 'string', default: '1h' },
-        follow: { type: 'boolean', short: 'f', default: false },
-        json: { type: 'boolean', default: false },
-      },
-    }),
-  );
+  const { values, positionals } = parseCommand(args, {
+    config: { type: 'string' },
+    filter: { type: 'string' },
+    text: { type: 'string' },
+    severity: { type: 'string' },
+    since: { type: 'string', default: '1h' },
+    follow: { type: 'boolean', short: 'f', default: false },
+    json: { type: 'boolean', default: false },
+  });
   if (positionals.length !== 1) throw new UsageError('logs takes exactly one SERVICE');
   const minSeverity = values.severity === undefined ? undefined : parseSeverity(values.severity);
   if (values.severity !== undefined && !minSeverity) throw new UsageError(`--severity expects a level such as ERROR, got "${values.severity}"`);
@@ -387,21 +378,14 @@ async function runLogs(args: string[], output: Output): Promise<number> {
 }
 
 async function runJob(args: string[], output: Output): Promise<number> {
-  const { values, positionals } = parsing(() =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        repo: { type: 'string' },
-        'start-date': { type: 'string' },
-        'end-date': { type: 'string' },
-        force: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-      },
-    }),
-  );
+  const { values, positionals } = parseCommand(args, {
+    config: { type: 'string' },
+    repo: { type: 'string' },
+    'start-date': { type: 'string' },
+    'end-date': { type: 'string' },
+    force: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+  });
   if (positionals.length > 1) throw new UsageError('job takes at most one JOB');
   if (values['start-date'] === undefined || values['end-date'] === undefined) throw new UsageError('job needs --start-date and --end-date (YYYY-MM-DD)');
   const config = await findAndLoadConfig(values.config, values.repo ?? process.cwd());
@@ -456,19 +440,12 @@ function runInheritingTerminal(commandLine: string, cwd: string): Promise<number
 }
 
 async function runScoreboard(args: string[], output: Output): Promise<number> {
-  const { values, positionals } = parsing(() =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        'start-date': { type: 'string' },
-        'end-date': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    }),
-  );
+  const { values, positionals } = parseCommand(args, {
+    config: { type: 'string' },
+    'start-date': { type: 'string' },
+    'end-date': { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
   if (positionals.length > 1) throw new UsageError('scoreboard takes at most one JOB');
   const config = await findAndLoadConfig(values.config, process.cwd());
   const job = findJob(config, positionals[0]);

@@ -1,6 +1,7 @@
 import type { protos } from '@google-cloud/run';
 import type { Endpoints } from './config';
 import type { RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
+import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './credentials';
 import { httpFetch } from './httpFetch';
 import { isLoopbackHost } from './loopback';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
@@ -41,10 +42,6 @@ export interface CloudRunReader {
   close(): Promise<void>;
 }
 
-export const CREDENTIALS_FIX = 'gcloud auth application-default login';
-export function credentialsFix(): string {
-  return CREDENTIALS_FIX;
-}
 
 export class CloudRunError extends Error {
   constructor(
@@ -251,16 +248,7 @@ async function createClients(endpoints: Endpoints, apiOrigin: string): Promise<C
     const options = { apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient };
     return clientsFor(sdk, options);
   }
-  // Resolve Application Default Credentials once, up front: the SDK otherwise rejects inside a
-  // promise nobody awaits, which would surface as an unhandled rejection in the extension host.
-  const auth = new sdk.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
-  let authClient: Awaited<ReturnType<typeof auth.getClient>>;
-  try {
-    authClient = await auth.getClient();
-    await authClient.getAccessToken();
-  } catch (err) {
-    throw new CloudRunError(credentialsMessage(err), UNAUTHENTICATED);
-  }
+  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', (message) => new CloudRunError(message, UNAUTHENTICATED));
   sendApiCallsThroughHttpFetch(authClient, apiOrigin);
   const options = {
     fallback: true,
@@ -298,12 +286,6 @@ function sendApiCallsThroughHttpFetch(authClient: AuthClient, apiOrigin: string)
   });
 }
 
-/** What to tell the user when Application Default Credentials are missing or refused: the exact fix. */
-export function credentialsMessage(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  if (/default credentials/i.test(text)) return `No Google Cloud credentials found. Run: ${CREDENTIALS_FIX}`;
-  return `Google Cloud credentials were rejected (${firstLine(text)}). Run: ${CREDENTIALS_FIX}`;
-}
 
 export function describeApiError(err: unknown): { message: string; code: number | null } {
   if (err instanceof CloudRunError) return { message: err.message, code: err.code };
@@ -327,9 +309,6 @@ export function describeApiError(err: unknown): { message: string; code: number 
   return { message: message || 'Cloud Run API call failed', code };
 }
 
-export function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
-}
 
 function shortName(resource: string | null | undefined): string {
   return (resource ?? '').split('/').pop() ?? '';

@@ -145,6 +145,37 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
   });
 });
 
+describe('data jobs without credentials', () => {
+  test('scoreboard and the job guards give the exact fix, run nothing and contact no metadata server', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-home-'));
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-jobs-prod-'));
+    try {
+      await run('git', ['init', '-q'], repo);
+      fs.writeFileSync(
+        path.join(repo, 'cloud-run-drift.json'),
+        JSON.stringify({
+          project: 'nba-props-platform',
+          region: 'us-west2',
+          services: { api: {} },
+          jobs: { grade: { command: 'touch ran', table: TABLE, scoreboard: 'SELECT 1 AS one' } },
+        }),
+      );
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, CLOUDSDK_CONFIG: path.join(home, 'gcloud'), METADATA_SERVER_DETECTION: 'none' };
+      const scoreboard = await run(process.execPath, [CLI_PATH, 'scoreboard'], repo, env);
+      assert.equal(scoreboard.code, 3, scoreboard.stdout + scoreboard.stderr);
+      assert.match(scoreboard.stderr, /No Google Cloud credentials found\. Run: gcloud auth application-default login/);
+      const job = await run(process.execPath, [CLI_PATH, 'job', '--start-date', '2026-01-24', '--end-date', '2026-01-24'], repo, env);
+      assert.equal(job.code, 3, job.stdout + job.stderr);
+      assert.match(job.stderr, /✗ nba-props-platform\.nba_predictions\.prediction_accuracy: streaming buffer could not be checked: No Google Cloud credentials found\. Run: gcloud auth application-default login/);
+      assert.match(job.stderr, /grade was not started \(its guards could not be checked\)/);
+      assert.ok(!fs.existsSync(path.join(repo, 'ran')), 'the job ran');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('BigQuery reader errors', () => {
   test('refuses plain http to another host, and names an unreachable emulator and a missing table', async () => {
     await assert.rejects(createBigQueryReader({ project: 'nba-props-platform', endpoint: 'http://bigquery.example.com' }).streamingBuffer(TABLE), /plain http is only allowed to a loopback emulator/);

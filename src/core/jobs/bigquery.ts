@@ -9,7 +9,7 @@
 //   reader.streamingBuffer('project.dataset.table') → StreamingBuffer | null (null: empty)
 //   reader.query(sql, dateParams)                 → QueryTable (columns in the query's order, cells as text/number/boolean/null)
 //   BigQueryApiError                              every failure, with a one-line message (credentials: the exact fix)
-import { CREDENTIALS_FIX, credentialsMessage, firstLine } from '../cloudrun';
+import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from '../credentials';
 import { isLoopbackHost } from '../loopback';
 import { loadBigQuerySdk, type BigQuerySdk } from '../sdk';
 import { parseTableId } from './tableId';
@@ -108,15 +108,7 @@ async function createClient(options: BigQueryReaderOptions): Promise<BigQueryCli
     // A local emulator: no credentials, so none are looked up, stored or sent.
     return new sdk.BigQuery({ ...common, apiEndpoint: target.origin, authClient: new sdk.PassThroughClient() });
   }
-  // Resolve Application Default Credentials up front, so that a missing login is one clear message.
-  const auth = new sdk.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/bigquery'] });
-  let authClient: Awaited<ReturnType<typeof auth.getClient>>;
-  try {
-    authClient = await auth.getClient();
-    await authClient.getAccessToken();
-  } catch (err) {
-    throw new BigQueryApiError(credentialsMessage(err), 401);
-  }
+  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/bigquery', (message) => new BigQueryApiError(message, 401));
   return new sdk.BigQuery({ ...common, authClient, ...(target ? { apiEndpoint: target.origin } : {}) });
 }
 

@@ -26,7 +26,7 @@
 //   - In REST mode tailLogEntries throws (synchronously for the generated client, inside a promise for the
 //     Logging class, which we do not use): tail() checks the transport first and throws a LogApiError.
 //   - A tail's server errors arrive as 'error' events: listeners are attached before the request is written.
-import { CREDENTIALS_FIX, credentialsMessage, firstLine } from '../cloudrun';
+import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine, type AdcClient } from '../credentials';
 import { isLoopbackHost } from '../loopback';
 import { loadLoggingSdk, type LoggingSdk } from '../sdk';
 import { normaliseApiEntry, type TimedEntry } from './entry';
@@ -161,7 +161,7 @@ async function buildClient(
       });
       return { client, description: `emulator ${target.host} (REST)` };
     }
-    const authClient = await applicationDefaultCredentials(sdk);
+    const authClient = await loggingCredentials(sdk);
     const client = new sdk.LoggingServiceV2Client({
       projectId,
       fallback: true,
@@ -185,24 +185,13 @@ async function buildClient(
       });
       return { client, description: `emulator ${options.endpoint} (gRPC)` };
     }
-    const authClient = await applicationDefaultCredentials(sdk);
+    const authClient = await loggingCredentials(sdk);
     return { client: new sdk.LoggingServiceV2Client({ projectId, apiEndpoint: host!, port: Number(port), authClient }), description: `Cloud Logging at ${options.endpoint} (gRPC)` };
   }
-  const authClient = await applicationDefaultCredentials(sdk);
+  const authClient = await loggingCredentials(sdk);
   return { client: new sdk.LoggingServiceV2Client({ projectId, authClient }), description: 'Cloud Logging (gRPC)' };
 }
 
-/** Resolves ADC once, up front: the SDK would otherwise reject inside a promise nobody awaits. */
-async function applicationDefaultCredentials(sdk: LoggingSdk): Promise<InstanceType<LoggingSdk['PassThroughClient']> | Awaited<ReturnType<InstanceType<LoggingSdk['GoogleAuth']>['getClient']>>> {
-  const auth = new sdk.GoogleAuth({ scopes: ['https://www.googleapis.com/auth/logging.read'] });
-  try {
-    const client = await auth.getClient();
-    await client.getAccessToken();
-    return client;
-  } catch (error) {
-    throw new LogApiError(credentialsMessage(error), GrpcStatus.UNAUTHENTICATED);
-  }
-}
 
 function parseUrl(text: string): URL {
   try {
@@ -536,4 +525,8 @@ export function readTail(call: TailCallLike, handlers: TailHandlers, options: Ta
       call.cancel();
     },
   };
+}
+
+function loggingCredentials(sdk: LoggingSdk): Promise<AdcClient> {
+  return applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/logging.read', (message) => new LogApiError(message, GrpcStatus.UNAUTHENTICATED));
 }

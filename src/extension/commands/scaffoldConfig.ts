@@ -2,7 +2,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CloudRunError, credentialsFix, type ListedService } from '../../core/cloudrun';
+import { CloudRunError, type ListedService } from '../../core/cloudrun';
+import { credentialsFix } from '../../core/credentials';
 import { CONFIG_FILE_NAME } from '../../core/config';
 import { GrpcStatus } from '../../core/logs';
 import { COMMAND_IDS } from '../commandIds';

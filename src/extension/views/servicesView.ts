@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { credentialsFix } from '../../core/cloudrun';
+import { credentialsFix } from '../../core/credentials';
 import { SERVICES_VIEW_ID } from '../commandIds';
 import { Disposable } from '../disposable';
 import type { DriftSession } from '../driftSession';
