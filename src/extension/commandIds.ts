@@ -24,5 +24,6 @@ export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];
 
 export const VIEW_CONTAINER_ID = 'cloudRunDrift';
 export const SERVICES_VIEW_ID = 'cloudRunDrift.services';
+export const JOBS_VIEW_ID = 'cloudRunDrift.jobs';
 /** VS Code generates `<viewId>.focus` for every view; the status bar item uses it to reveal the tree. */
 export const FOCUS_SERVICES_VIEW_COMMAND = `${SERVICES_VIEW_ID}.focus`;

@@ -5,6 +5,8 @@ import type { SessionStateKind } from './driftSession';
 export const CONTEXT_KEYS = {
   /** 'noConfig' | 'invalidConfig' | 'ready' (unset while loading, so no welcome flashes first). */
   state: 'cloudRunDrift.state',
+  /** true when the loaded configuration has data jobs: the Data Jobs view shows. */
+  hasJobs: 'cloudRunDrift.hasJobs',
 } as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];

@@ -8,6 +8,7 @@ import { createBigQueryReader } from '../core/jobs/bigquery';
 import type { CheckResult } from '../core/model';
 import { CommitPatchProvider } from './commitPatchProvider';
 import { COMMIT_PATCH_SCHEME } from './commitPatchUri';
+import { JOBS_VIEW_ID } from './commandIds';
 import { registerCommands } from './commands/registerCommands';
 import { CONTEXT_KEYS, setContext, stateContextValue } from './contextKeys';
 import { createCoreServices } from './coreServices';
@@ -21,6 +22,7 @@ import type { Logger } from './logger';
 import { LogSessions, type LogSessionInfo } from './logs/logSessions';
 import { RefreshManager } from './refreshManager';
 import { onDidChangeSettings, readSettings } from './settings';
+import { JobsTreeProvider } from './tree/jobsTreeProvider';
 import { ServicesTreeProvider, type TreeRefreshCounts, type TreeSnapshotNode } from './tree/servicesTreeProvider';
 import { DeployStatusBar } from './views/deployStatusBar';
 import { ServicesView } from './views/servicesView';
@@ -69,7 +71,12 @@ export class DriftExtension extends Disposable {
     const statusBar = this._register(new StatusBarSummary(session, settings));
     this._register(new DeployStatusBar(deploys.states));
     this._register(vscode.workspace.registerTextDocumentContentProvider(COMMIT_PATCH_SCHEME, new CommitPatchProvider(session)));
-    this._register(session.onDidChange(() => setContext(CONTEXT_KEYS.state, stateContextValue(session.state.kind))));
+    this._register(
+      session.onDidChange(() => {
+        setContext(CONTEXT_KEYS.state, stateContextValue(session.state.kind));
+        setContext(CONTEXT_KEYS.hasJobs, session.state.kind === 'ready' && session.state.config.jobs.length > 0);
+      }),
+    );
     this._register(
       onDidChangeSettings((next) => {
         settings = next;
@@ -89,6 +96,7 @@ export class DriftExtension extends Disposable {
         logger.child('jobs'),
       ),
     );
+    this._register(vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: this._register(new JobsTreeProvider(session, jobs.runs)) }));
     for (const disposable of registerCommands({
       session,
       refresh,

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
-import { COMMAND_IDS, SERVICES_VIEW_ID, VIEW_CONTAINER_ID } from '../../src/extension/commandIds';
+import { COMMAND_IDS, JOBS_VIEW_ID, SERVICES_VIEW_ID, VIEW_CONTAINER_ID } from '../../src/extension/commandIds';
 import { CONTEXT_VALUES, serviceContextValue } from '../../src/extension/presentation';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../src/extension/settingsDefaults';
 import { verdict } from './extension-fixtures';
@@ -83,7 +83,7 @@ describe('extension manifest', () => {
     assert.ok(container);
     assert.ok(fs.existsSync(path.join(ROOT, container.icon)), container.icon);
     assert.match(fs.readFileSync(path.join(ROOT, container.icon), 'utf8'), /<svg[\s\S]*currentColor/);
-    assert.deepEqual(contributes.views[VIEW_CONTAINER_ID]?.map((v) => [v.id, v.name]), [[SERVICES_VIEW_ID, 'Services']]);
+    assert.deepEqual(contributes.views[VIEW_CONTAINER_ID]?.map((v) => [v.id, v.name]), [[SERVICES_VIEW_ID, 'Services'], [JOBS_VIEW_ID, 'Data Jobs']]);
     const noConfig = contributes.viewsWelcome.find((w) => w.when.includes('cloudRunDrift.state == noConfig'));
     assert.ok(noConfig?.contents.includes(`(command:${COMMAND_IDS.scaffoldConfig})`));
     assert.deepEqual(contributes.jsonValidation, [{ fileMatch: 'cloud-run-drift.json', url: './schema/cloud-run-drift.schema.json' }]);

@@ -9,10 +9,11 @@ import { checkJobGuards, describeGuardReport, type JobGuardDeps, type JobGuardRe
 import { jobCommandLine } from '../../core/jobs/job';
 import { TemplateError } from '../../core/shellTemplate';
 import { Disposable } from '../disposable';
-import { UserCancelledError, UserFacingError } from '../errors';
+import { UserFacingError } from '../errors';
 import type { Logger } from '../logger';
 import { errorText } from '../presentation';
 import { findTaskTerminal, runShellTask } from '../tasks/shellTask';
+import { JobRuns } from './jobRuns';
 import { ScoreboardPanels } from './scoreboardPanels';
 
 /** The task type of data job tasks; contributed in package.json so VS Code knows the definition. */
@@ -41,6 +42,8 @@ export class DataJobs extends Disposable {
   /** The task name each job last ran with: its terminal's name. */
   private readonly lastTaskNames = new Map<string, string>();
   private readonly scoreboards = this._register(new ScoreboardPanels());
+  /** Running now and the last run's end, per job: what the Data Jobs view shows. */
+  readonly runs = this._register(new JobRuns());
 
   constructor(
     private readonly deps: DataJobDeps,
@@ -55,10 +58,18 @@ export class DataJobs extends Disposable {
       throw new UserFacingError(`${job.name} is already running.`, [{ title: SHOW_TERMINAL, run: () => this.showTerminal(job.name) }], 'warning');
     }
     this.active.add(job.name);
+    this.runs.setPhase(job.name, 'checking');
+    let outcome: DataJobOutcome | undefined;
     try {
-      return await this.guardAndRun(config, job, range, whenBlocked);
+      outcome = await this.guardAndRun(config, job, range, whenBlocked);
+      return outcome;
     } finally {
       this.active.delete(job.name);
+      const endedAt = new Date().toISOString();
+      if (outcome?.kind === 'refused') this.runs.finish(job.name, { range, endedAt, end: { kind: 'refused', blockers: outcome.report.blockers.map((b) => b.message) } });
+      else if (outcome?.kind === 'finished') this.runs.finish(job.name, { range, endedAt, end: outcome.exitCode === 0 ? { kind: 'succeeded' } : { kind: 'failed', exitCode: outcome.exitCode } });
+      // Cancelled or failed before the task: the last run stays what it was.
+      else this.runs.setPhase(job.name, 'idle');
     }
   }
 
@@ -92,7 +103,10 @@ export class DataJobs extends Disposable {
         commandLine,
         cwd: config.root,
         signal: new AbortController().signal,
-        onStarted: (execution) => this.running.set(job.name, execution),
+        onStarted: (execution) => {
+          this.running.set(job.name, execution);
+          this.runs.setPhase(job.name, 'running');
+        },
       },
       this.logger,
     ).finally(() => this.running.delete(job.name));
@@ -136,7 +150,7 @@ export class DataJobs extends Disposable {
       { modal: true, detail: describeGuardReport(report).join('\n') },
       RUN_ANYWAY,
     );
-    if (choice === undefined) throw new UserCancelledError();
+    // Cancel is the answer to the dialog's question: the run ends refused, as the guards said.
     return choice === RUN_ANYWAY;
   }
 

@@ -5,16 +5,19 @@ import type { DataJobConfig, DriftConfig } from '../../core/config';
 import { addDays, DateRangeError, dateProblem, parseDateRange, utcToday, type DateRange } from '../../core/jobs/dates';
 import { findJob, UnknownJobError } from '../../core/jobs/job';
 import { UserCancelledError, UserFacingError } from '../errors';
+import { isJobScoped } from '../tree/treeNode';
 
+/** `arg`: a Data Jobs row, a job's name (tests, other commands), or nothing (a quick pick when there are several). */
 export async function resolveJob(config: DriftConfig, name: unknown, placeHolder: string): Promise<DataJobConfig> {
   if (config.jobs.length === 0) {
     throw new UserFacingError('cloud-run-drift.json has no data jobs: add one under "jobs".', [
       { title: 'Open Config', run: () => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(config.file)) },
     ], 'warning');
   }
-  if (typeof name === 'string') {
+  const given = isJobScoped(name) ? name.jobName : name;
+  if (typeof given === 'string') {
     try {
-      return findJob(config, name);
+      return findJob(config, given);
     } catch (err) {
       if (err instanceof UnknownJobError) throw new UserFacingError(err.message, [], 'warning');
       throw err;

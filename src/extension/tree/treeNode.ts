@@ -15,3 +15,12 @@ export interface ServiceScoped {
 export function isServiceScoped(value: unknown): value is ServiceScoped {
   return typeof value === 'object' && value !== null && typeof (value as { serviceName?: unknown }).serviceName === 'string';
 }
+
+/** Nodes that stand for a data job; job-taking commands accept them as their argument. */
+export interface JobScoped {
+  readonly jobName: string;
+}
+
+export function isJobScoped(value: unknown): value is JobScoped {
+  return typeof value === 'object' && value !== null && typeof (value as { jobName?: unknown }).jobName === 'string';
+}

@@ -1,10 +1,11 @@
-// Data jobs as a person meets them in the workbench (trusted demo workspace): Run Data Job from the
-// Command Palette asks for the dates (refusing an impossible one as it is typed), then a modal dialog
-// names the guard that failed (the demo's coordinator is stale) and Cancel runs nothing; Show Data
-// Job Scoreboard opens the grading table in a webview.
+// Data jobs as a person meets them in the workbench (trusted demo workspace): the Data Jobs view's
+// row and its inline Run (dates, the modal naming the stale coordinator, Run Anyway, the task, the
+// row's result and the scoreboard); Run Data Job from the Command Palette refusing an impossible date
+// as it is typed, and Cancel in the modal running nothing; Show Data Job Scoreboard's webview table.
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { runFromPalette, until, verdictsLoad, type UiPage } from './checks';
+import type { Locator } from 'playwright-core';
+import { openContainer, resetEmulator, runFromPalette, until, verdictsLoad, waitForNotification, type UiPage } from './checks';
 
 const JOB = 'grading-backfill';
 
@@ -32,6 +33,16 @@ async function webviewWithHeading(page: Page, heading: string, timeoutMs = 30_00
   return found!;
 }
 
+/** The job's row in the Data Jobs view; its accessible name is `<job>: <description>`. */
+function jobRow(page: Page, job: string): Locator {
+  return page.locator(`.part.sidebar .monaco-list-row[aria-label^="${job}: "]`).first();
+}
+
+async function jobRowLabel(page: Page, job: string): Promise<string> {
+  const row = jobRow(page, job);
+  return (await row.count()) > 0 ? ((await row.getAttribute('aria-label')) ?? '') : '(no row)';
+}
+
 export function dataJobsPage(): UiPage {
   return {
     name: 'jobs',
@@ -40,7 +51,44 @@ export function dataJobsPage(): UiPage {
     checks: [
       verdictsLoad,
       {
-        name: 'Run Data Job from the Command Palette refuses an impossible date as it is typed, then a modal names the stale coordinator; Cancel starts nothing',
+        name: 'the Data Jobs view lists grading-backfill; its inline Run asks for the dates, the modal names the stale coordinator, Run Anyway runs it in a terminal, and the row and the scoreboard show the result',
+        timeoutMs: 120_000,
+        async run({ page, containerTitle, emulatorUrl }) {
+          await openContainer(page, containerTitle);
+          await until('the Data Jobs row to name the stale requirement', 30_000, async () => {
+            const label = await jobRowLabel(page, JOB);
+            return label === `${JOB}: requires prediction-coordinator (not up to date)` ? undefined : `row: "${label}"`;
+          }, page);
+          try {
+            const row = jobRow(page, JOB);
+            await row.hover();
+            const run = row.locator('.actions .action-label[aria-label="Run Data Job…"]');
+            await run.waitFor({ state: 'visible', timeout: 10_000 });
+            await run.click();
+            await typeDate(page, `${JOB}: start date (1/2)`, '2026-01-24');
+            await typeDate(page, `${JOB}: end date (2/2)`, '2026-01-25');
+            const dialog = page.locator('.monaco-dialog-box');
+            await dialog.waitFor({ state: 'visible', timeout: 45_000 });
+            assert.match((await dialog.innerText()).replace(/\s+/g, ' '), /✗ prediction-coordinator is stale, 53 commits behind/);
+            await dialog.locator('.monaco-button', { hasText: 'Run Anyway' }).click();
+
+            await waitForNotification(page, new RegExp(`^${JOB} finished for 2026-01-24 to 2026-01-25\\.`), 60_000);
+            await page.locator('.part.panel').getByText(`${JOB} 2026-01-24..2026-01-25`).first().waitFor({ state: 'visible', timeout: 5_000 });
+            await until('the row to say the run succeeded', 15_000, async () => {
+              const label = await jobRowLabel(page, JOB);
+              return /^grading-backfill: 2026-01-24\.\.2026-01-25 · succeeded · (\d+s ago|just now)$/.test(label) ? undefined : `row: "${label}"`;
+            }, page);
+            const view = await webviewWithHeading(page, `Scoreboard: ${JOB}`);
+            assert.match((await view.locator('.subtitle').textContent()) ?? '', /^2026-01-24 to 2026-01-25 · 2 rows · /);
+            await runFromPalette(page, 'View: Close All Editors');
+          } finally {
+            // The run streamed rows into prediction_accuracy: later pages start from the demo's scenario.
+            await resetEmulator(emulatorUrl);
+          }
+        },
+      },
+      {
+        name: 'Run Data Job from the Command Palette refuses an impossible date as it is typed, then a modal names the stale coordinator; Cancel starts nothing and the row says refused',
         timeoutMs: 90_000,
         async run({ page, commands }) {
           assert.ok(commands.includes('cloudRunDrift.runDataJob'), 'cloudRunDrift.runDataJob is contributed');
@@ -52,8 +100,9 @@ export function dataJobsPage(): UiPage {
           await page.keyboard.press('Enter');
           // Enter on an invalid value keeps the box open on the same step.
           await widget.locator('.quick-input-title', { hasText: `${JOB}: start date (1/2)` }).waitFor({ state: 'visible', timeout: 5_000 });
-          await typeDate(page, `${JOB}: start date (1/2)`, '2026-01-24');
-          await typeDate(page, `${JOB}: end date (2/2)`, '2026-01-25');
+          // Another range than the run above, whose terminal stays open: this one must get none.
+          await typeDate(page, `${JOB}: start date (1/2)`, '2026-01-26');
+          await typeDate(page, `${JOB}: end date (2/2)`, '2026-01-27');
 
           const dialog = page.locator('.monaco-dialog-box');
           await dialog.waitFor({ state: 'visible', timeout: 45_000 });
@@ -65,8 +114,12 @@ export function dataJobsPage(): UiPage {
           await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
           await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
           await page.waitForTimeout(1_000);
-          const terminals = await page.locator('.part.panel').getByText(`${JOB} 2026-01-24..2026-01-25`).count();
+          const terminals = await page.locator('.part.panel').getByText(`${JOB} 2026-01-26..2026-01-27`).count();
           assert.equal(terminals, 0, 'no terminal runs the job after Cancel');
+          await until('the row to say the run was refused', 10_000, async () => {
+            const label = await jobRowLabel(page, JOB);
+            return /^grading-backfill: 2026-01-26\.\.2026-01-27 · refused · /.test(label) ? undefined : `row: "${label}"`;
+          }, page);
         },
       },
       {
@@ -77,6 +130,10 @@ export function dataJobsPage(): UiPage {
           await typeDate(page, `${JOB}: start date (1/2)`, '2026-01-24');
           await typeDate(page, `${JOB}: end date (2/2)`, '2026-01-28');
           const view = await webviewWithHeading(page, `Scoreboard: ${JOB}`);
+          await until('the scoreboard to show the typed range', 10_000, async () => {
+            const subtitle = (await view.locator('.subtitle').textContent().catch(() => null)) ?? '';
+            return subtitle.startsWith('2026-01-24 to 2026-01-28 · ') ? undefined : `subtitle: "${subtitle}"`;
+          }, page);
           const rows = await view.locator('table tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent ?? '')));
           assert.deepEqual(rows, [
             ['game_date', 'graded', 'mae', 'bias', 'accuracy'],
@@ -87,6 +144,7 @@ export function dataJobsPage(): UiPage {
             ['2026-01-28', '145', '5.55', '-0.15', '45.0'],
           ]);
           assert.match((await view.locator('.subtitle').textContent()) ?? '', /^2026-01-24 to 2026-01-28 · 5 rows · read \d\d:\d\d:\d\d UTC$/);
+          await runFromPalette(page, 'View: Close All Editors');
         },
       },
     ],
