@@ -7,6 +7,10 @@ import { requireConfig } from './servicePicker';
 export const showScoreboardCommand = defineCommand({
   id: COMMAND_IDS.showScoreboard,
   title: 'Show Data Job Scoreboard',
+  // The query comes from the repository and runs with the user's credentials; BigQuery runs DML
+  // through the same call, so an untrusted repository's "scoreboard" could change data.
+  requiresTrust: true,
+  untrustedMessage: 'A data job scoreboard runs a BigQuery query from this repository with your credentials, so it needs a trusted workspace.',
   run: async (services, jobName?: unknown, range?: unknown) => {
     const config = requireConfig(services.session);
     const withScoreboard = { ...config, jobs: config.jobs.filter((j) => j.scoreboard !== undefined) };

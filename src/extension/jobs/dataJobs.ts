@@ -68,7 +68,7 @@ export class DataJobs extends Disposable {
       const endedAt = new Date().toISOString();
       if (outcome?.kind === 'refused') this.runs.finish(job.name, { range, endedAt, end: { kind: 'refused', blockers: outcome.report.blockers.map((b) => b.message) } });
       else if (outcome?.kind === 'finished') this.runs.finish(job.name, { range, endedAt, end: outcome.exitCode === 0 ? { kind: 'succeeded' } : { kind: 'failed', exitCode: outcome.exitCode } });
-      // Cancelled or failed before the task: the last run stays what it was.
+      // Failed before its task (a template or API error): the last run stays what it was.
       else this.runs.setPhase(job.name, 'idle');
     }
   }
@@ -102,6 +102,7 @@ export class DataJobs extends Disposable {
         taskName,
         commandLine,
         cwd: config.root,
+        // Stopped from its terminal (kill, Ctrl-C) like any task, or with the window (dispose).
         signal: new AbortController().signal,
         onStarted: (execution) => {
           this.running.set(job.name, execution);

@@ -33,7 +33,7 @@ suite('restricted mode', () => {
     );
   });
 
-  test('Deploy, Deploy With…, Deploy All Stale and Run Data Job are refused: no task, no terminal, no deploy, no new revision', async function () {
+  test('Deploy, Deploy With…, Deploy All Stale, Run Data Job and Show Data Job Scoreboard are refused: no task, no terminal, no deploy, no new revision, no query', async function () {
     this.timeout(40_000);
     const api = await settledApi();
     const unavailable = await deployUnavailable(api);
@@ -53,6 +53,8 @@ suite('restricted mode', () => {
         ['cloudRunDrift.deployAllStale', []],
         // whenBlocked 'run': only the trust check stands between this call and the grading script.
         ['cloudRunDrift.runDataJob', ['grading-backfill', { start: '2026-01-24', end: '2026-01-25' }, { whenBlocked: 'run' }]],
+        // Its query comes from the repository: refused too (it would resolve with the rows read).
+        ['cloudRunDrift.showScoreboard', ['grading-backfill', { start: '2026-01-24', end: '2026-01-25' }]],
       ];
       const pending = attempts.filter(([id]) => registered.includes(id)).map(([id, args]) => vscode.commands.executeCommand<unknown>(id, ...args));
       // The refusal is a warning with "Manage Workspace Trust" (the UI check sees it); give a started
