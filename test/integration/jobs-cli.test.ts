@@ -98,6 +98,26 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
     assert.deepEqual(await gradedAt(), before, 'nothing was graded');
   });
 
+  test('a table that does not exist yet passes the streaming-buffer guard, saying so; another BigQuery failure blocks', async () => {
+    const config = JSON.parse(fs.readFileSync(path.join(dir, 'cloud-run-drift.json'), 'utf8')) as { jobs: Record<string, Record<string, unknown>> };
+    const other = path.join(dir, 'other-table.json');
+    try {
+      config.jobs['grading-backfill'] = { ...config.jobs['grading-backfill'], requires: [], table: 'nba-props-platform.nba_predictions.graded_v2' };
+      fs.writeFileSync(other, JSON.stringify(config));
+      const missing = await cli('job', '--config', other, '--start-date', '2026-01-24', '--end-date', '2026-01-24', '--dry-run');
+      assert.equal(missing.code, 0, missing.stdout + missing.stderr);
+      assert.match(missing.stderr, /✓ nba-props-platform\.nba_predictions\.graded_v2 does not exist yet, so nothing is in its streaming buffer/);
+
+      await demo.emulator.control('faults', { rules: [{ api: 'bigquery', operation: 'getTable', httpStatus: 503, message: 'backend unavailable' }] });
+      const failing = await cli('job', '--config', other, '--start-date', '2026-01-24', '--end-date', '2026-01-24', '--dry-run');
+      assert.equal(failing.code, 3, failing.stdout + failing.stderr);
+      assert.match(failing.stderr, /✗ nba-props-platform\.nba_predictions\.graded_v2: streaming buffer could not be checked: BigQuery: reading nba-props-platform\.nba_predictions\.graded_v2 failed: .*backend unavailable/);
+    } finally {
+      await demo.emulator.control('clear-faults');
+      fs.rmSync(other, { force: true });
+    }
+  });
+
   test('the job is refused while the coordinator serves old code (exit 4), and nothing is graded', async () => {
     const before = await gradedAt();
     const refused = await cli('job', '--start-date', '2026-01-24', '--end-date', '2026-01-25');

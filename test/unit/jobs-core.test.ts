@@ -146,6 +146,12 @@ describe('job guards', () => {
     ]);
   });
 
+  it('pass when the table does not exist yet: nothing can be buffered in it, and the job may create it', () => {
+    const report = evaluateJobGuards(job({ requires: [] }), [], { table: 'nba-props-platform.preds.new_table', buffer: null, missing: true }, NOW);
+    assert.deepEqual(report.blockers, []);
+    assert.deepEqual(report.passed, ['nba-props-platform.preds.new_table does not exist yet, so nothing is in its streaming buffer']);
+  });
+
   it('block when a guard cannot be checked: an API failure is never read as a pass', () => {
     const report = evaluateJobGuards(
       job({ requires: ['coordinator', 'worker'] }),

@@ -16,7 +16,7 @@ import type { DataJobConfig, DriftConfig } from '../config';
 import { relativeTime, STATUS_LABELS } from '../format';
 import type { ServiceVerdict } from '../model';
 import { short } from '../verdict';
-import type { BigQueryReader, StreamingBuffer } from './bigquery';
+import { BigQueryApiError, type BigQueryReader, type StreamingBuffer } from './bigquery';
 
 export type JobBlocker =
   | { kind: 'stale-code'; subject: string; message: string }
@@ -31,7 +31,8 @@ export interface JobGuardReport {
   passed: string[];
 }
 
-export type BufferReading = { table: string; buffer: StreamingBuffer | null } | { table: string; error: string };
+/** `missing`: the table does not exist (yet), so nothing can be buffered in it; the job may create it. */
+export type BufferReading = { table: string; buffer: StreamingBuffer | null; missing?: boolean } | { table: string; error: string };
 
 export interface JobGuardDeps extends CheckDeps {
   bigquery: BigQueryReader;
@@ -45,7 +46,8 @@ export async function checkJobGuards(config: DriftConfig, job: DataJobConfig, de
       ? Promise.resolve(undefined)
       : deps.bigquery.streamingBuffer(table).then(
           (state): BufferReading => ({ table, buffer: state }),
-          (err: unknown): BufferReading => ({ table, error: err instanceof Error ? err.message : String(err) }),
+          (err: unknown): BufferReading =>
+            err instanceof BigQueryApiError && err.status === 404 ? { table, buffer: null, missing: true } : { table, error: err instanceof Error ? err.message : String(err) },
         ),
   ]);
   return evaluateJobGuards(job, verdicts, buffer, now());
@@ -80,7 +82,7 @@ export function evaluateJobGuards(job: DataJobConfig, verdicts: readonly Service
       message: `${buffer.table} has about ${estimatedRows} row${estimatedRows === 1 ? '' : 's'} in its streaming buffer${oldest}. BigQuery refuses DELETE, UPDATE and MERGE on them until it flushes the buffer; run ${job.name} once the buffer is empty.`,
     });
   } else if (buffer) {
-    passed.push(`${buffer.table}: the streaming buffer is empty`);
+    passed.push(buffer.missing ? `${buffer.table} does not exist yet, so nothing is in its streaming buffer` : `${buffer.table}: the streaming buffer is empty`);
   }
   return { job: job.name, blockers, passed };
 }
