@@ -102,14 +102,15 @@ export function createBigQueryReader(options: BigQueryReaderOptions): BigQueryRe
 async function createClient(options: BigQueryReaderOptions): Promise<BigQueryClient> {
   const sdk = loadBigQuerySdk();
   const target = options.endpoint ? new URL(options.endpoint) : null;
-  const common = { projectId: options.project, retryOptions: { autoRetry: false } };
   if (target && target.protocol === 'http:') {
     if (!isLoopbackHost(target.hostname)) throw new BigQueryApiError(`endpoints.bigquery ${options.endpoint}: plain http is only allowed to a loopback emulator`, null);
-    // A local emulator: no credentials, so none are looked up, stored or sent.
-    return new sdk.BigQuery({ ...common, apiEndpoint: target.origin, authClient: new sdk.PassThroughClient() });
+    // A local emulator: no credentials, so none are looked up, stored or sent; and no retries, so
+    // an injected fault answers at once instead of after the SDK's backoff.
+    return new sdk.BigQuery({ projectId: options.project, apiEndpoint: target.origin, authClient: new sdk.PassThroughClient(), retryOptions: { autoRetry: false } });
   }
+  // Google's endpoint keeps the SDK's retries of transient failures (429, 5xx) with backoff.
   const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/bigquery', (message) => new BigQueryApiError(message, 401));
-  return new sdk.BigQuery({ ...common, authClient, ...(target ? { apiEndpoint: target.origin } : {}) });
+  return new sdk.BigQuery({ projectId: options.project, authClient, ...(target ? { apiEndpoint: target.origin } : {}) });
 }
 
 /** The SDK's wrapper objects (DATE, TIMESTAMP, NUMERIC, ...) as the text BigQuery shows. */
