@@ -15,10 +15,10 @@ import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
 import { short } from '../core/verdict';
 import { verifyDeployment } from '../core/verify';
-import { createBigQueryReader, type BigQueryReader } from '../core/jobs/bigquery';
-import { addDays, DateRangeError, parseDateRange, utcToday, type DateRange } from '../core/jobs/dates';
+import { createBigQueryReader } from '../core/jobs/bigquery';
+import { addDays, DateRangeError, parseDateRange, utcToday } from '../core/jobs/dates';
 import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
-import { findJob, jobCommandLine, UnknownJobError } from '../core/jobs/job';
+import { findJob, jobCommandLine, readScoreboard, UnknownJobError } from '../core/jobs/job';
 import { formatQueryTable } from '../core/jobs/table';
 import { TemplateError } from '../core/shellTemplate';
 
@@ -388,16 +388,13 @@ async function runJob(args: string[], output: Output): Promise<number> {
   });
   if (positionals.length > 1) throw new UsageError('job takes at most one JOB');
   if (values['start-date'] === undefined || values['end-date'] === undefined) throw new UsageError('job needs --start-date and --end-date (YYYY-MM-DD)');
-  const config = await findAndLoadConfig(values.config, values.repo ?? process.cwd());
-  const job = findJob(config, positionals[0]);
-  const range = parseDateRange(values['start-date'], values['end-date'], { maxDays: job.maxDays, today: utcToday() });
-  // Expanded before any guard runs: a template problem is a configuration error, found at once.
-  const commandLine = jobCommandLine(config, job, range);
-
-  const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery });
-  const git = await GitRepository.open(values.repo ? path.resolve(values.repo) : config.root);
-  const reader = createCloudRunReader(config.endpoints);
+  const { config, git, reader } = await loadContext(values.config, values.repo);
   try {
+    const job = findJob(config, positionals[0]);
+    const range = parseDateRange(values['start-date'], values['end-date'], { maxDays: job.maxDays, today: utcToday() });
+    // Expanded before any guard runs: a template problem is a configuration error, found at once.
+    const commandLine = jobCommandLine(config, job, range);
+    const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery });
     const report = await checkJobGuards(config, job, { reader, git, bigquery });
     for (const line of describeGuardReport(report)) output.err(line);
     if (report.blockers.length > 0 && !values.force) {
@@ -406,28 +403,28 @@ async function runJob(args: string[], output: Output): Promise<number> {
       return refused ? EXIT.refused : EXIT.unchecked;
     }
     if (report.blockers.length > 0) output.err(`cloud-run-drift: --force: running ${job.name} despite ${report.blockers.length} failed guard${report.blockers.length === 1 ? '' : 's'}`);
+    if (values['dry-run']) {
+      output.out(commandLine);
+      return EXIT.ok;
+    }
+
+    output.err(`$ ${commandLine}`);
+    const exitCode = await runInheritingTerminal(commandLine, config.root);
+    if (exitCode !== 0) {
+      output.err(`cloud-run-drift: ${job.name} failed (${exitCode === null ? 'killed by a signal' : `exit code ${exitCode}`})`);
+      return EXIT.drift;
+    }
+    if (job.scoreboard !== undefined) {
+      try {
+        output.out(formatQueryTable(await readScoreboard(bigquery, job.scoreboard, range)));
+      } catch (err) {
+        output.err(`cloud-run-drift: ${job.name} succeeded, but its scoreboard could not be read: ${(err as Error).message}`);
+      }
+    }
+    return EXIT.ok;
   } finally {
     await reader.close();
   }
-  if (values['dry-run']) {
-    output.out(commandLine);
-    return EXIT.ok;
-  }
-
-  output.err(`$ ${commandLine}`);
-  const exitCode = await runInheritingTerminal(commandLine, config.root);
-  if (exitCode !== 0) {
-    output.err(`cloud-run-drift: ${job.name} failed (${exitCode === null ? 'killed by a signal' : `exit code ${exitCode}`})`);
-    return EXIT.drift;
-  }
-  if (job.scoreboard !== undefined) {
-    try {
-      output.out(formatQueryTable(await bigquery.query(job.scoreboard, { startDate: range.start, endDate: range.end })));
-    } catch (err) {
-      output.err(`cloud-run-drift: ${job.name} succeeded, but its scoreboard could not be read: ${(err as Error).message}`);
-    }
-  }
-  return EXIT.ok;
 }
 
 /** bash -c with this process's terminal: the job's own output, prompts and Ctrl-C reach it directly. */
@@ -452,9 +449,8 @@ async function runScoreboard(args: string[], output: Output): Promise<number> {
   if (job.scoreboard === undefined) throw new UsageError(`${job.name} has no "scoreboard" query in ${config.file}`);
   const today = utcToday();
   const end = values['end-date'] ?? today;
-  const range: DateRange = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });
-  const bigquery: BigQueryReader = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery });
-  const table = await bigquery.query(job.scoreboard, { startDate: range.start, endDate: range.end });
+  const range = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });
+  const table = await readScoreboard(createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery }), job.scoreboard, range);
   if (values.json) {
     const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])));
     output.out(JSON.stringify(rows, null, output.interactive ? 2 : undefined));

@@ -42,7 +42,6 @@ export interface CloudRunReader {
   close(): Promise<void>;
 }
 
-
 export class CloudRunError extends Error {
   constructor(
     message: string,
@@ -286,7 +285,6 @@ function sendApiCallsThroughHttpFetch(authClient: AuthClient, apiOrigin: string)
   });
 }
 
-
 export function describeApiError(err: unknown): { message: string; code: number | null } {
   if (err instanceof CloudRunError) return { message: err.message, code: err.code };
   const record = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown; details?: unknown };
@@ -308,7 +306,6 @@ export function describeApiError(err: unknown): { message: string; code: number 
   if (code === PERMISSION_DENIED) return { message: `Permission denied: ${message}`, code };
   return { message: message || 'Cloud Run API call failed', code };
 }
-
 
 function shortName(resource: string | null | undefined): string {
   return (resource ?? '').split('/').pop() ?? '';

@@ -4,9 +4,11 @@
 //
 //   findJob(config, name?)                 → DataJobConfig; throws UnknownJobError (none, unknown, or a choice needed)
 //   jobCommandLine(config, job, range)     → the bash command line; throws TemplateError with the JSON path
+//   readScoreboard(reader, sql, range)     → a job's scoreboard rows for the range (the CLI and the editor)
 import type { DataJobConfig, DriftConfig } from '../config';
 import { jsonPath } from '../config';
 import { TemplateError } from '../shellTemplate';
+import type { BigQueryReader, QueryTable } from './bigquery';
 import { expandJobCommand } from './command';
 import type { DateRange } from './dates';
 
@@ -36,4 +38,9 @@ export function jobCommandLine(config: DriftConfig, job: DataJobConfig, range: D
     if (err instanceof TemplateError) throw new TemplateError(`${config.file}: ${jsonPath(['jobs', job.name, 'command'])}: ${err.message}`, err.variable);
     throw err;
   }
+}
+
+/** Runs a job's scoreboard query with the range as its @startDate and @endDate. */
+export function readScoreboard(reader: BigQueryReader, scoreboardSql: string, range: DateRange): Promise<QueryTable> {
+  return reader.query(scoreboardSql, { startDate: range.start, endDate: range.end });
 }

@@ -192,7 +192,6 @@ async function buildClient(
   return { client: new sdk.LoggingServiceV2Client({ projectId, authClient }), description: 'Cloud Logging (gRPC)' };
 }
 
-
 function parseUrl(text: string): URL {
   try {
     return new URL(text);

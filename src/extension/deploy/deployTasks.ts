@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { DeployExecution } from '../../core/deploy/runner';
 import { Disposable } from '../disposable';
 import type { Logger } from '../logger';
-import { findTaskTerminal, runShellTask } from '../tasks/shellTask';
+import { runShellTask, showTaskTerminal } from '../tasks/shellTask';
 
 /** The task type of deploy tasks; contributed in package.json so VS Code knows the definition. */
 export const DEPLOY_TASK_TYPE = 'cloudRunDrift.deploy';
@@ -63,11 +63,7 @@ export class DeployTasks extends Disposable {
 
   /** Shows the service's deploy terminal (running or finished, while it is open); false when there is none. */
   showTerminal(service: string): boolean {
-    const name = this.taskNames.get(service);
-    const terminal = name === undefined ? undefined : findTaskTerminal(name);
-    if (!terminal) return false;
-    terminal.show(false);
-    return true;
+    return showTaskTerminal(this.taskNames.get(service));
   }
 
   override dispose(): void {

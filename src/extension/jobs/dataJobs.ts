@@ -6,13 +6,14 @@ import type { DataJobConfig, DriftConfig } from '../../core/config';
 import type { BigQueryReader, QueryTable } from '../../core/jobs/bigquery';
 import type { DateRange } from '../../core/jobs/dates';
 import { checkJobGuards, describeGuardReport, type JobGuardDeps, type JobGuardReport } from '../../core/jobs/guards';
-import { jobCommandLine } from '../../core/jobs/job';
+import { jobCommandLine, readScoreboard } from '../../core/jobs/job';
 import { TemplateError } from '../../core/shellTemplate';
+import { COMMAND_IDS } from '../commandIds';
 import { Disposable } from '../disposable';
 import { UserFacingError } from '../errors';
 import type { Logger } from '../logger';
 import { errorText } from '../presentation';
-import { findTaskTerminal, runShellTask } from '../tasks/shellTask';
+import { runShellTask, showTaskTerminal } from '../tasks/shellTask';
 import { JobRuns } from './jobRuns';
 import { ScoreboardPanels } from './scoreboardPanels';
 
@@ -36,8 +37,6 @@ const RUN_ANYWAY = 'Run Anyway';
 const SHOW_TERMINAL = 'Show Terminal';
 
 export class DataJobs extends Disposable {
-  /** Jobs between their guard check and their end. */
-  private readonly active = new Set<string>();
   private readonly running = new Map<string, vscode.TaskExecution>();
   /** The task name each job last ran with: its terminal's name. */
   private readonly lastTaskNames = new Map<string, string>();
@@ -54,17 +53,15 @@ export class DataJobs extends Disposable {
 
   async run(config: DriftConfig, job: DataJobConfig, range: DateRange, whenBlocked: WhenBlocked): Promise<DataJobOutcome> {
     // One run per job at a time, from the guard check on: two runs of a backfill would collide.
-    if (this.active.has(job.name)) {
+    if (this.runs.get(job.name).phase !== 'idle') {
       throw new UserFacingError(`${job.name} is already running.`, [{ title: SHOW_TERMINAL, run: () => this.showTerminal(job.name) }], 'warning');
     }
-    this.active.add(job.name);
     this.runs.setPhase(job.name, 'checking');
     let outcome: DataJobOutcome | undefined;
     try {
       outcome = await this.guardAndRun(config, job, range, whenBlocked);
       return outcome;
     } finally {
-      this.active.delete(job.name);
       const endedAt = new Date().toISOString();
       if (outcome?.kind === 'refused') this.runs.finish(job.name, { range, endedAt, end: { kind: 'refused', blockers: outcome.report.blockers.map((b) => b.message) } });
       else if (outcome?.kind === 'finished') this.runs.finish(job.name, { range, endedAt, end: outcome.exitCode === 0 ? { kind: 'succeeded' } : { kind: 'failed', exitCode: outcome.exitCode } });
@@ -78,7 +75,7 @@ export class DataJobs extends Disposable {
     try {
       commandLine = jobCommandLine(config, job, range);
     } catch (err) {
-      if (err instanceof TemplateError) throw new UserFacingError(err.message, [{ title: 'Open Config', run: () => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(config.file)) }]);
+      if (err instanceof TemplateError) throw new UserFacingError(err.message, [{ title: 'Open Config', run: () => vscode.commands.executeCommand(COMMAND_IDS.openConfig) }]);
       throw err;
     }
     const bigquery = this.deps.createBigQueryReader(job, config);
@@ -131,17 +128,13 @@ export class DataJobs extends Disposable {
   async showScoreboard(config: DriftConfig, job: DataJobConfig, range: DateRange, reader = this.deps.createBigQueryReader(job, config)): Promise<QueryTable> {
     const sql = job.scoreboard;
     if (sql === undefined) throw new UserFacingError(`${job.name} has no "scoreboard" query in cloud-run-drift.json.`, [], 'warning');
-    const table = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${job.name}'s scoreboard…` }, () =>
-      reader.query(sql, { startDate: range.start, endDate: range.end }),
-    );
+    const table = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${job.name}'s scoreboard…` }, () => readScoreboard(reader, sql, range));
     this.scoreboards.show(job.name, range, table, new Date());
     return table;
   }
 
   private showTerminal(job: string): void {
-    const name = this.lastTaskNames.get(job);
-    const terminal = name === undefined ? undefined : findTaskTerminal(name);
-    terminal?.show(false);
+    showTaskTerminal(this.lastTaskNames.get(job));
   }
 
   private async askToRunAnyway(job: DataJobConfig, report: JobGuardReport): Promise<boolean> {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { DataJobConfig, DriftConfig } from '../../core/config';
 import { addDays, DateRangeError, dateProblem, parseDateRange, utcToday, type DateRange } from '../../core/jobs/dates';
 import { findJob, UnknownJobError } from '../../core/jobs/job';
+import { COMMAND_IDS } from '../commandIds';
 import { UserCancelledError, UserFacingError } from '../errors';
 import { isJobScoped } from '../tree/treeNode';
 
@@ -11,7 +12,7 @@ import { isJobScoped } from '../tree/treeNode';
 export async function resolveJob(config: DriftConfig, name: unknown, placeHolder: string): Promise<DataJobConfig> {
   if (config.jobs.length === 0) {
     throw new UserFacingError('cloud-run-drift.json has no data jobs: add one under "jobs".', [
-      { title: 'Open Config', run: () => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(config.file)) },
+      { title: 'Open Config', run: () => vscode.commands.executeCommand(COMMAND_IDS.openConfig) },
     ], 'warning');
   }
   const given = isJobScoped(name) ? name.jobName : name;

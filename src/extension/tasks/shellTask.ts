@@ -95,11 +95,18 @@ export function runShellTask(request: ShellTaskRequest, logger: Logger): Promise
   });
 }
 
+/** Shows the terminal of the task named `taskName` (running or finished, while it is open); false when there is none. */
+export function showTaskTerminal(taskName: string | undefined): boolean {
+  const terminal = taskName === undefined ? undefined : findTaskTerminal(taskName);
+  terminal?.show(false);
+  return terminal !== undefined;
+}
+
 /**
  * VS Code names a task's terminal after the task (qualified with its folder in a multi-root
  * workspace); the API offers no other link from a TaskExecution to its terminal.
  */
-export function findTaskTerminal(taskName: string): vscode.Terminal | undefined {
+function findTaskTerminal(taskName: string): vscode.Terminal | undefined {
   const terminals = vscode.window.terminals;
   return terminals.find((t) => t.name === taskName) ?? terminals.find((t) => t.name.startsWith(`${taskName} (`) || t.name.endsWith(` - ${taskName}`));
 }
