@@ -1,7 +1,7 @@
 // What the editor must show for the demo workspace, derived from the facts the demo builder
 // reports (each service's deployed commit, deploy time and commits behind), not from the
-// extension's own formatting code: the UI checks (driver, Node 20) and the extension-host suites
-// (Node 24) both assert against these. No runtime imports, so both sides bundle it freely.
+// extension's own formatting code: the UI checks (the driver) and the extension-host suites
+// (VS Code's own Node) both assert against these. No runtime imports, so both sides bundle it freely.
 import type { DemoServiceState } from '../../src/emulator/demo/workspace';
 
 export interface ExpectedRow {

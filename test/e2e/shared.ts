@@ -1,4 +1,4 @@
-// Types shared by the driver (test/e2e/run.ts, Node 20) and the code it runs inside VS Code's
+// Types shared by the driver (test/e2e/run.ts) and the code it runs inside VS Code's
 // extension host (test/e2e/suite/**, Node 24). No runtime imports: both sides bundle this freely.
 import type { DemoServiceState } from '../../src/emulator/demo/workspace';
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Grading backfill for prediction_accuracy, as the demo workspace ships it
 // (backfill_jobs/grading/...): the Node twin of prediction_accuracy_grading_backfill.py that runs
-// against the local Cloud Run Drift emulator. Plain Node 20, no dependencies.
+// against the local Cloud Run Drift emulator. Plain Node, no dependencies.
 //
 //   node grading-backfill.mjs --start-date 2026-01-24 --end-date 2026-01-28 [--system catboost_v8] [--project nba-props-platform]
 //

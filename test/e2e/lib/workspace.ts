@@ -1,5 +1,5 @@
 // The folders the editor opens, and the emulator they point at. The emulator runs in the driver's
-// process (Node 20); the extension in the editor reaches it over 127.0.0.1 like any client.
+// process; the extension in the editor reaches it over 127.0.0.1 like any client.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
