@@ -9,7 +9,7 @@ import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunRe
 import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
-import { cliJson, composeFilter, createLogSource, FilterCompositionError, formatLogLine, openLogStream, parseSeverity, parseSince, type LogQuery } from '../core/logs';
+import { cliJson, composeFilter, createLogSource, FilterCompositionError, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery } from '../core/logs';
 import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
@@ -21,6 +21,8 @@ import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
 import { findJob, jobCommandLine, readScoreboard, UnknownJobError } from '../core/jobs/job';
 import { formatQueryTable } from '../core/jobs/table';
 import { TemplateError } from '../core/shellTemplate';
+import { styled, terminalLines, terminalSafe, type TerminalText } from '../core/terminalText';
+import { terminalOutput, type Output, type TerminalOutput } from './output';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
 
@@ -56,17 +58,9 @@ Credentials: Application Default Credentials (gcloud auth application-default lo
 
 class UsageError extends Error {}
 
-interface Output {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  color: boolean;
-  /** A person reads `out` (a terminal): --json is indented for them, and compact for programs. */
-  interactive?: boolean;
-  /** Resolves when `out` can take more (a following `logs` must not outrun a slow pipe). */
-  waitForDrain?: () => Promise<void>;
-}
-
-export async function main(argv: string[], output: Output = defaultOutput()): Promise<number> {
+export async function main(argv: string[], streams: Output = defaultOutput()): Promise<number> {
+  // Every command writes through this: human text escaped for the terminal, --json exact.
+  const output = terminalOutput(streams);
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -138,7 +132,7 @@ async function loadContext(
   return { config, git, reader: createCloudRunReader(config.endpoints, readerOptions) };
 }
 
-async function runCheck(args: string[], output: Output): Promise<number> {
+async function runCheck(args: string[], output: TerminalOutput): Promise<number> {
   const { values } = parsing(() =>
     parseArgs({
       args,
@@ -173,7 +167,8 @@ async function runCheck(args: string[], output: Output): Promise<number> {
       }
       cache.save();
     }
-    output.out(values.json ? JSON.stringify(toJson(result), null, output.interactive ? 2 : undefined) : formatHuman(result, Boolean(values.verbose), output.color));
+    if (values.json) output.exact(JSON.stringify(toJson(result), null, output.interactive ? 2 : undefined));
+    else output.out(formatHuman(result, Boolean(values.verbose)));
     timing?.('output');
     return exitCodeFor(result.services.map((s) => s.status));
   } finally {
@@ -185,7 +180,7 @@ async function runCheck(args: string[], output: Output): Promise<number> {
  * CLOUD_RUN_DRIFT_TIMING=1: each phase's end, in ms since the process started, on stderr
  * (`setup` includes node's own start and loading the config; `api` includes loading the SDK).
  */
-function phaseTimer(output: Output): (phase: string) => void {
+function phaseTimer(output: TerminalOutput): (phase: string) => void {
   const mark = (phase: string): void => output.err(`timing ${phase} ${Math.round(performance.now())} ms`);
   // What follows the output: closing the clients, saving caches, Node's own teardown.
   process.once('exit', () => mark('exit'));
@@ -241,21 +236,21 @@ const COLORS: Record<VerdictStatus, number> = {
   deploying: 36,
 };
 
-export function formatHuman(result: CheckResult, verbose: boolean, color: boolean): string {
-  const paint = (status: VerdictStatus, text: string): string => (color ? `\x1b[${COLORS[status]}m${text}\x1b[0m` : text);
+export function formatHuman(result: CheckResult, verbose: boolean): TerminalText {
+  const paint = (status: VerdictStatus, text: string): TerminalText => styled(String(COLORS[status]), text);
   const nameWidth = Math.max(...result.services.map((s) => s.name.length), 7);
-  const lines = [`HEAD ${short(result.head)}`];
+  const lines: TerminalText[] = [`HEAD ${short(result.head)}`];
   for (const s of result.services) {
     const status = STATUS_LABELS[s.status].padEnd(14);
     const deployed = (s.deployedCommit ? short(s.deployedCommit) : s.commitLabel ? short(s.commitLabel) : '-').padEnd(8);
     const behind = s.commitsBehind ? `${s.commitsBehind} behind` : '';
     const extras = [behind, s.dirty ? 'dirty' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
-    lines.push(`${paint(s.status, `${SYMBOLS[s.status]} ${s.name.padEnd(nameWidth)}  ${status}`)} ${deployed}  ${extras}`.trimEnd());
+    lines.push([paint(s.status, `${SYMBOLS[s.status]} ${s.name.padEnd(nameWidth)}  ${status}`), ` ${deployed}  ${extras}`.trimEnd()]);
     if (s.status !== 'up-to-date' || verbose) lines.push(`    ${s.message}`);
     if (verbose) for (const c of s.commits) lines.push(`    ${short(c.sha)} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);
   }
   lines.push(summary(result.services));
-  return lines.join('\n');
+  return terminalLines(lines);
 }
 
 function summary(services: ServiceVerdict[]): string {
@@ -264,7 +259,7 @@ function summary(services: ServiceVerdict[]): string {
   return [...counts].map(([status, n]) => `${n} ${STATUS_LABELS[status]}`).join(', ');
 }
 
-async function runVerify(args: string[], output: Output): Promise<number> {
+async function runVerify(args: string[], output: TerminalOutput): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     config: { type: 'string' },
     repo: { type: 'string' },
@@ -298,7 +293,7 @@ async function runVerify(args: string[], output: Output): Promise<number> {
   }
 }
 
-async function runLogs(args: string[], output: Output): Promise<number> {
+async function runLogs(args: string[], output: TerminalOutput): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     config: { type: 'string' },
     filter: { type: 'string' },
@@ -340,8 +335,8 @@ async function runLogs(args: string[], output: Output): Promise<number> {
     for await (const event of stream.start()) {
       switch (event.type) {
         case 'entries': {
-          const lines = event.entries.map((entry) => (values.json ? JSON.stringify(cliJson(entry)) : formatLogLine(entry, { color: output.color })));
-          output.out(lines.join('\n'));
+          if (values.json) output.exact(event.entries.map((entry) => JSON.stringify(cliJson(entry))).join('\n'));
+          else output.out(terminalLines(event.entries.map(terminalLogLine)));
           await output.waitForDrain?.();
           break;
         }
@@ -377,7 +372,7 @@ async function runLogs(args: string[], output: Output): Promise<number> {
   return failed ? EXIT.unchecked : EXIT.ok;
 }
 
-async function runJob(args: string[], output: Output): Promise<number> {
+async function runJob(args: string[], output: TerminalOutput): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     config: { type: 'string' },
     repo: { type: 'string' },
@@ -436,7 +431,7 @@ function runInheritingTerminal(commandLine: string, cwd: string): Promise<number
   });
 }
 
-async function runScoreboard(args: string[], output: Output): Promise<number> {
+async function runScoreboard(args: string[], output: TerminalOutput): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     config: { type: 'string' },
     'start-date': { type: 'string' },
@@ -453,7 +448,7 @@ async function runScoreboard(args: string[], output: Output): Promise<number> {
   const table = await readScoreboard(createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery }), job.scoreboard, range);
   if (values.json) {
     const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])));
-    output.out(JSON.stringify(rows, null, output.interactive ? 2 : undefined));
+    output.exact(JSON.stringify(rows, null, output.interactive ? 2 : undefined));
   } else {
     output.out(formatQueryTable(table));
   }
@@ -478,7 +473,7 @@ if (require.main === module) {
       saveCodeCaches();
     },
     (err: unknown) => {
-      process.stderr.write(`cloud-run-drift: ${String(err)}\n`);
+      process.stderr.write(`cloud-run-drift: ${terminalSafe(String(err))}\n`);
       process.exitCode = EXIT.unchecked;
     },
   );

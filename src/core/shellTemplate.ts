@@ -7,7 +7,7 @@
 //   expandTemplate(template, vocabulary, values)  → ExpandedCommand { commandLine, argv, variables }
 //                                                   throws TemplateError (unknown ${name}, unsupported position)
 //   checkTemplateSyntax(template, vocabulary)     → TemplateError | null, for config diagnostics before a run
-//   shellQuote(value)                             → 'value' with ' written as '\''
+//   shellQuote(value)                             → one bash word for value: 'value', ' as '\'', controls as $'\x1b'
 //
 // Why the care: the command line runs in a real shell. Every value is single-quoted (after the
 // caller has validated it against what it can legitimately be).
@@ -19,6 +19,16 @@
 // a `case` or an unmatched `)`, and right after a `$`. Every `${...}` in a template is a template
 // variable: shell variables are written without braces ($HOME), an unknown name is an error that
 // says so, and `\${` keeps a literal `${` as it does in the shell.
+//
+// The command line holds no `${` and no control character other than newline and tab, so it means
+// the same to bash wherever it runs. VS Code substitutes every `${...}` in a task's command line,
+// quotes or backslashes notwithstanding (its resolver matches /\$\{(.*?)\}/ and nothing else; see
+// extension/tasks/shellLaunch.ts), and echoes the command line into the task's terminal, which
+// would obey an ESC in it. So a literal `${` is written `$''{` (an empty quoted string between
+// the two characters, `$""{` inside "...", `$'$'{` inside $'...'): bash reads `${` and VS Code finds
+// nothing to substitute. Control characters in values are written in ANSI-C quoting ($'\x1b');
+// in the template itself they are refused. Where the lexer cannot vouch for the context of a `\${`
+// (inside backticks, after a heredoc, a comment, a `case` or an unmatched `)`), it is refused.
 //
 // The command line is bash syntax: run it with bash (`bash -c`, or ShellExecution with
 // `executable: 'bash', shellArgs: ['-c']`), never the user's default shell (fish quotes differently).
@@ -46,9 +56,31 @@ export interface ExpandedCommand<Variable extends string = string> {
   variables: Variable[];
 }
 
-/** POSIX shell single quoting: everything literal, a quote written as '\''. */
+/** `${` as bash reads it, with nothing between the two for VS Code to substitute. */
+const LITERAL_DOLLAR_BRACE = "$''{";
+
+/** Control characters: C0 (tab and newline too, in values), DEL and C1. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_RUNS = /([\u0000-\u001f\u007f-\u009f]+)/;
+
+/**
+ * One bash word that is exactly `value`: text in single quotes (a quote written as '\''), control
+ * characters as ANSI-C escapes of their UTF-8 bytes ($'\x1b', $'\xc2\x9b'), and `${` written as
+ * `$''{` so that no `${` appears for VS Code to substitute.
+ */
 export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  if (value === '') return "''";
+  return value
+    .split(CONTROL_RUNS)
+    .filter((run) => run !== '')
+    .map((run) => (CONTROL.test(run) ? ansiC(run) : `'${run.replace(/'/g, `'\\''`).replace(/\$\{/g, () => LITERAL_DOLLAR_BRACE)}'`))
+    .join('');
+}
+
+function ansiC(controls: string): string {
+  return `$'${[...Buffer.from(controls, 'utf8')].map((byte) => `\\x${byte.toString(16).padStart(2, '0')}`).join('')}'`;
 }
 
 /** Expands a template whose variables come from `vocabulary`, quoting each (already validated) value. Throws TemplateError. */
@@ -99,7 +131,19 @@ interface Frame {
 /** Bash's metacharacters: a word starts after one of these. */
 const WORD_BOUNDARY = /[\s;&|()<>]/;
 
+/** Control characters a template may not hold: all but tab and newline. */
+// eslint-disable-next-line no-control-regex
+const TEMPLATE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** Between `$` and `{`, an empty quoted string that bash reads as nothing in each context. */
+const EMPTY_QUOTES: Record<'unquoted' | 'double' | 'ansi', string> = { unquoted: "''", double: '""', ansi: "'$'" };
+
 function lexTemplate(template: string, vocabulary: readonly string[]): TemplatePart[] {
+  const control = TEMPLATE_CONTROL.exec(template);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new TemplateError(`the template holds the control character U+${code} (at character ${control.index + 1}); write it as the shell would, e.g. ${ansiC(control[0])}`, null);
+  }
   const parts: TemplatePart[] = [];
   const stack: Frame[] = [{ kind: 'top', quote: 'unquoted', parens: 0 }];
   /** Set once the lexer meets syntax after which it cannot vouch for the quoting context. */
@@ -148,6 +192,9 @@ function lexTemplate(template: string, vocabulary: readonly string[]): TemplateP
     i++;
     if (frame.kind === 'backtick') {
       // Bash ends `...` at the first backquote not preceded by a backslash, whatever the quotes.
+      if (c === '\\' && template.startsWith('${', i)) {
+        throw new TemplateError('\\${ inside backticks is a parameter expansion in the inner command, not a literal ${; use $(...) instead of backticks', null);
+      }
       if (c === '\\') takeEscaped();
       else if (c === '`') stack.pop();
       continue;
@@ -156,12 +203,20 @@ function lexTemplate(template: string, vocabulary: readonly string[]): TemplateP
       if (c === "'") frame.quote = 'unquoted';
       continue;
     }
+    // A backslash outside single quotes keeps the next character literal: `\${x}` stays the text ${x}.
+    if (c === '\\' && template.startsWith('${', i)) {
+      if (uncertainBecause) {
+        throw new TemplateError(`\\\${ comes after ${uncertainBecause}, where it cannot be written so that it stays a literal \${; move it before`, null);
+      }
+      takeEscaped();
+      text += EMPTY_QUOTES[frame.quote];
+      continue;
+    }
     if (frame.quote === 'ansi') {
       if (c === '\\') takeEscaped();
       else if (c === "'") frame.quote = 'unquoted';
       continue;
     }
-    // A backslash outside single quotes keeps the next character literal: `\${x}` stays the text ${x}.
     if (c === '\\') {
       takeEscaped();
       continue;
@@ -198,7 +253,8 @@ function lexTemplate(template: string, vocabulary: readonly string[]): TemplateP
       // lines are refused all the same: one misjudged "#" would shift every quote after it.
       const newline = template.indexOf('\n', i);
       const stop = newline < 0 ? template.length : newline;
-      text += template.slice(i, stop);
+      // Bash ignores the comment, VS Code would not: no `${` in it either.
+      text += template.slice(i, stop).replaceAll('${', () => LITERAL_DOLLAR_BRACE);
       i = stop;
       uncertainBecause ??= 'a "#" comment';
     } else if (c === '<' && template.startsWith('<<', i)) {
@@ -241,6 +297,14 @@ function isWordAt(template: string, start: number, length: number): boolean {
 /** Characters that need no quoting anywhere, used to keep "..." and '...' readable in the terminal. */
 const PLAIN_VALUE = /^[A-Za-z0-9_./:@%+=,-]*$/;
 
+/**
+ * Inside '...' only a quote is special to bash; a value is written there as it is unless it would
+ * put a control character, or a `${` (alone or with the template text around it), on the line.
+ */
+function readableInSingleQuotes(value: string): boolean {
+  return !value.includes("'") && !CONTROL.test(value) && !value.includes('${') && !value.startsWith('{') && !value.endsWith('$');
+}
+
 function quoteInContext(value: string, context: 'unquoted' | 'single' | 'double'): string {
   switch (context) {
     case 'unquoted':
@@ -248,8 +312,7 @@ function quoteInContext(value: string, context: 'unquoted' | 'single' | 'double'
       // assignment, a glob or a tilde expansion that the value alone would not.
       return shellQuote(value);
     case 'single':
-      // Inside '...' only a quote is special.
-      return value.includes("'") ? `'${shellQuote(value)}'` : value;
+      return readableInSingleQuotes(value) ? value : `'${shellQuote(value)}'`;
     case 'double':
       return PLAIN_VALUE.test(value) ? value : `"${shellQuote(value)}"`;
   }

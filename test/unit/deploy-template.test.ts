@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkTemplate, expandDeployCommand, shellQuote, TemplateError, validateTemplateValues, type TemplateValues } from '../../src/core/deploy/template';
+import { vscodeVariables } from '../helpers/vscodeVariables';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 const values = (extra: Partial<TemplateValues> = {}): TemplateValues => ({
@@ -93,8 +94,44 @@ describe('deploy command templates', () => {
     assert.equal(expandDeployCommand('echo a#b ${service}', values()).commandLine, "echo a#b 'prediction-coordinator'");
     assert.equal(expandDeployCommand('cat <<< ${service}', values()).commandLine, "cat <<< 'prediction-coordinator'");
     assert.equal(expandDeployCommand('echo $((1 + (2))) ${service}', values()).commandLine, "echo $((1 + (2))) 'prediction-coordinator'");
-    // As in the shell, a backslash keeps `${` literal: nothing is substituted there.
-    assert.equal(expandDeployCommand('echo \\${service} ${service}', values()).commandLine, "echo \\${service} 'prediction-coordinator'");
+    // As in the shell, a backslash keeps `${` literal: nothing is substituted there (written so that VS Code finds no `${` either).
+    assert.equal(expandDeployCommand('echo \\${service} ${service}', values()).commandLine, "echo \\$''{service} 'prediction-coordinator'");
+  });
+
+  it('writes a literal `${` so that VS Code finds nothing to substitute, in every context', () => {
+    const cases: [string, string][] = [
+      ['echo \\${config:editor.fontSize}', "echo \\$''{config:editor.fontSize}"],
+      ['echo "\\${env:HOME}/x"', 'echo "\\$""{env:HOME}/x"'],
+      ["echo $'\\${command:workbench.action.quit}\\t'", "echo $'\\$'$'{command:workbench.action.quit}\\t'"],
+      ['echo $(echo \\${input:x})', "echo $(echo \\$''{input:x})"],
+      ['echo "$(echo "\\${/}")"', 'echo "$(echo "\\$""{/}")"'],
+      ['./deploy ${service} # see ${workspaceFolder}', "./deploy 'prediction-coordinator' # see $''{workspaceFolder}"],
+    ];
+    for (const [template, commandLine] of cases) {
+      const expanded = expandDeployCommand(template, values());
+      assert.equal(expanded.commandLine, commandLine, template);
+      assert.deepEqual(vscodeVariables(expanded.commandLine), [], template);
+    }
+  });
+
+  it('refuses a `\\${` whose meaning it cannot keep, and control characters in the template', () => {
+    assert.match(templateError(() => expandDeployCommand('echo `echo \\${x}`', values())).message, /inside backticks is a parameter expansion/);
+    assert.match(templateError(() => expandDeployCommand('cat <<EOF\n\\${x}\nEOF', values())).message, /\\\$\{ comes after a heredoc/);
+    const control = templateError(() => expandDeployCommand("echo '\x1b]0;title\x07' ${service}", values()));
+    assert.equal(control.message, "the template holds the control character U+001B (at character 7); write it as the shell would, e.g. $'\\x1b'");
+    assert.equal(checkTemplate('echo a\rb')?.message.startsWith('the template holds the control character U+000D'), true);
+    assert.match(checkTemplate('echo a\u009bb')?.message ?? '', /U\+009B .*e\.g\. \$'\\xc2\\x9b'$/);
+    assert.equal(checkTemplate('set -e\n\techo ${service}'), null, 'newline and tab are fine');
+  });
+
+  it('writes values holding `${` or control characters so that bash reads them exactly and the line holds neither', () => {
+    const folder = '/home/dev/${config:editor.fontSize}/${env:HOME}/\x1b]0;t\x07/\u009b/{x}$';
+    const expanded = expandDeployCommand(`cd \${workspaceFolder} && cd "\${workspaceFolder}" && echo '\${workspaceFolder}' '$\${workspaceFolder}'`, values({ workspaceFolder: folder }));
+    const word = "'/home/dev/$''{config:editor.fontSize}/$''{env:HOME}/'$'\\x1b'']0;t'$'\\x07''/'$'\\xc2\\x9b''/{x}$'";
+    assert.equal(expanded.commandLine, `cd ${word} && cd ""${word}"" && echo ''${word}'' '$'${word}''`);
+    assert.deepEqual(vscodeVariables(expanded.commandLine), []);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(expanded.commandLine, /[\u0000-\u001f\u007f-\u009f]/);
   });
 
   it('refuses templates that would not run', () => {
@@ -132,6 +169,8 @@ describe('deploy command templates', () => {
     assert.equal(shellQuote(''), "''");
     assert.equal(shellQuote("it's"), "'it'\\''s'");
     assert.equal(shellQuote('$(x) `y` "z"'), "'$(x) `y` \"z\"'");
+    assert.equal(shellQuote('a${b}'), "'a$''{b}'");
+    assert.equal(shellQuote('\x1b[2J\nline\t\u009b'), "$'\\x1b''[2J'$'\\x0a''line'$'\\x09\\xc2\\x9b'");
   });
 });
 
@@ -171,6 +210,9 @@ describe('expanded commands in a real bash', () => {
     '$HOME ${HOME} $((1+1)) $\'\\x27\' !!',
     '* ? [a-z] ~ {a,b}',
     'ünïcødé ✓ 🚀 \u202e reversed',
+    '${config:editor.fontSize} ${env:HOME} ${workspaceFolder} ${command:workbench.action.quit} ${/}',
+    '\x1b]0;retitled\x07\x1b[2J\u009bH\rline',
+    '{starts with a brace and ends with a dollar$',
     "''''\"\"\"\\\\\\",
     '-rf --help',
     ' leading and trailing spaces ',
@@ -188,10 +230,21 @@ describe('expanded commands in a real bash', () => {
     for (const hostile of HOSTILE) {
       const folder = path.join(dir, hostile);
       const expanded = expandDeployCommand(template, values({ workspaceFolder: folder }));
+      assert.deepEqual(vscodeVariables(expanded.commandLine), [], JSON.stringify(hostile));
       assert.deepEqual(bash(expanded.commandLine), [folder, `${folder}/sub`, `[${folder}]`, `pre${folder}post`, `a ${folder} b`], JSON.stringify(hostile));
       assert.equal(fs.existsSync(canary()), false, `something ran for ${JSON.stringify(hostile)}`);
       assert.equal(fs.readFileSync(path.join(home, 'keep'), 'utf8'), 'still here');
     }
+  });
+
+  it('a literal `${` written for VS Code still means `${` to bash, in every context', () => {
+    const commandLine = expandDeployCommand(
+      `printf '%s\\0' \\\${config:editor.fontSize} "\\\${env:HOME}" $'\\\${x}\\t' "$(printf %s \\\${input:y})" \\\${a,b} # \${workspaceFolder}`,
+      values(),
+    ).commandLine;
+    assert.deepEqual(vscodeVariables(commandLine), []);
+    // What bash makes of the template as written (the shell's own meaning of \${): brace expansion included.
+    assert.deepEqual(bash(commandLine), ['${config:editor.fontSize}', '${env:HOME}', '\\${x}\t', '${input:y}', '$a', '$b']);
   });
 
   it('the argv form carries the same values as bash does', () => {
@@ -208,7 +261,7 @@ describe('expanded commands in a real bash', () => {
   });
 
   it('survives random strings over a hostile alphabet', () => {
-    const alphabet = ['$', '(', ')', '`', "'", '"', '\\', ';', '&', '|', '\n', ' ', '\t', '#', '!', '*', '~', '{', '}', '<', '>', 'a', 'é', '🚀', '%', '=', 'reboot'];
+    const alphabet = ['$', '(', ')', '`', "'", '"', '\\', ';', '&', '|', '\n', ' ', '\t', '#', '!', '*', '~', '{', '}', '<', '>', 'a', 'é', '🚀', '%', '=', 'reboot', '${', '\x1b', '\r', '\u009b', '\x7f'];
     let seed = 42;
     const random = (n: number): number => {
       seed = (seed * 48_271) % 2_147_483_647;
@@ -220,9 +273,11 @@ describe('expanded commands in a real bash', () => {
       const folder = `/x/${Array.from({ length: 1 + random(24) }, () => alphabet[random(alphabet.length)]).join('')}`;
       folders.push(folder);
       // One bash for all: each expanded line is a complete command on its own line.
-      lines.push(expandDeployCommand(`printf '%s\\0' \${workspaceFolder} "<\${workspaceFolder}>"`, values({ workspaceFolder: folder })).commandLine);
+      const { commandLine } = expandDeployCommand(`printf '%s\\0' \${workspaceFolder} "<\${workspaceFolder}>" '[\${workspaceFolder}]'`, values({ workspaceFolder: folder }));
+      assert.deepEqual(vscodeVariables(commandLine), [], JSON.stringify(folder));
+      lines.push(commandLine);
     }
-    assert.deepEqual(bash(lines.join('\n')), folders.flatMap((f) => [f, `<${f}>`]));
+    assert.deepEqual(bash(lines.join('\n')), folders.flatMap((f) => [f, `<${f}>`, `[${f}]`]));
     assert.equal(fs.existsSync(canary()), false);
   });
 });

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LogBuffer } from '../../src/core/logs/buffer';
 import type { LogEntry } from '../../src/core/logs/entry';
-import { cliJson, formatLogLine } from '../../src/core/logs/format';
+import { cliJson, formatLogLine, terminalLogLine } from '../../src/core/logs/format';
+import { renderTerminal } from '../../src/core/terminalText';
 
 function entry(n: number, extra: Partial<LogEntry> = {}): LogEntry {
   return {
@@ -175,10 +176,11 @@ describe('LogBuffer', () => {
 });
 
 describe('line formats', () => {
-  test('human: timestamp severity revision text, severity coloured on request', () => {
+  test('human: timestamp severity revision text, severity colored on request', () => {
     const e = entry(5, { severity: 'ERROR', text: 'boom' });
     assert.equal(formatLogLine(e), '2026-01-30T22:59:05.000Z ERROR     api-00001-aaa boom');
-    assert.equal(formatLogLine(e, { color: true }), '2026-01-30T22:59:05.000Z \x1b[31mERROR    \x1b[0m api-00001-aaa boom');
+    assert.equal(renderTerminal(terminalLogLine(e), { color: true }), '2026-01-30T22:59:05.000Z \x1b[31mERROR    \x1b[0m api-00001-aaa boom');
+    assert.equal(renderTerminal(terminalLogLine(e), { color: false }), formatLogLine(e));
     assert.equal(formatLogLine(entry(6, { revision: null, service: null })), '2026-01-30T22:59:06.000Z INFO      - line 6');
   });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LogEntry } from '../../src/core/logs/entry';
-import { logEntryUrl, repoPathCandidates, stackFrames, traceUrl } from '../../src/core/logs/links';
+import { logEntryUrl, MAX_MATCHED_LINE, repoPathCandidates, stackFrames, traceUrl } from '../../src/core/logs/links';
 
 describe('stackFrames', () => {
   test('a Python traceback: own files and library files, with the exact span to link', () => {
@@ -42,6 +42,39 @@ describe('stackFrames', () => {
 
   test('text without frames has none', () => {
     assert.deepEqual(stackFrames('MERGE complete: 438 rows affected in 4646.0ms'), []);
+  });
+
+  test('Node.js frames in every form, and only after an "at "', () => {
+    const text = [
+      '    at async handler (/app/src/a.js:1:2)',
+      '    at new Foo (file:///app/src/b.mjs:3:4)',
+      '    at Router.fn [as handle] (/app/src/c.js:5:6)',
+      '    at file:///app/src/d.mjs:7:8',
+      'GET /health (/app/src/e.js:9:10)',
+      '    at(/app/src/f.js:11:12)',
+    ].join('\n');
+    assert.deepEqual(stackFrames(text).map((f) => [f.path, f.line, f.column]), [
+      ['/app/src/a.js', 1, 2],
+      ['/app/src/b.mjs', 3, 4],
+      ['/app/src/c.js', 5, 6],
+      ['/app/src/d.mjs', 7, 8],
+    ]);
+    const frame = stackFrames(text)[1]!;
+    assert.equal(text.slice(frame.index, frame.index + frame.length), '/app/src/b.mjs:3');
+  });
+
+  test(`a line is matched in its first ${MAX_MATCHED_LINE} characters only, so its cost is bounded whatever its length`, () => {
+    const frame = '    at handler (/app/src/server.js:42:13)';
+    const filler = 'at '.repeat(Math.ceil(MAX_MATCHED_LINE / 3));
+    // A frame beyond the bound on a long line is not looked for; one within it, and the next line, are.
+    const beyond = `${filler}${frame}`;
+    const within = `${frame} ${filler}${filler}`;
+    const text = [beyond, within, frame].join('\n');
+    const frames = stackFrames(text);
+    assert.deepEqual(frames.map((f) => f.index), [beyond.length + 1 + frame.indexOf('/app'), beyond.length + 1 + within.length + 1 + frame.indexOf('/app')]);
+    for (const f of frames) assert.equal(text.slice(f.index, f.index + f.length), '/app/src/server.js:42');
+    assert.equal(stackFrames(`${'x'.repeat(MAX_MATCHED_LINE - frame.length)}${frame}`).length, 1, 'a frame ending exactly at the bound is found');
+    assert.equal(stackFrames(`${'x'.repeat(MAX_MATCHED_LINE - frame.length + '42:13)'.length)}${frame}`).length, 0, 'cut at the bound, it is no frame');
   });
 });
 

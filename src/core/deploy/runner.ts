@@ -5,8 +5,8 @@
 //
 //   runDeploy(options: RunDeployOptions)        → Promise<DeployResult>; never rejects
 //       options.execute(commandLine, cwd, env, signal) → Promise<{ exitCode: number | undefined }>
-//         Run `commandLine` with bash (a Task with ShellExecution(commandLine, { executable: 'bash',
-//         shellArgs: ['-c'], cwd, env })) and resolve with the exit code from
+//         Run `commandLine` with bash in `cwd` (the extension: a Task with ShellExecution, built by
+//         extension/tasks/shellLaunch.ts so that VS Code substitutes nothing) and resolve with the exit code from
 //         tasks.onDidEndTaskProcess (undefined when unknown, e.g. the terminal was closed). `env`
 //         holds CLOUD_RUN_DRIFT_* variables to ADD to the environment. When `signal` aborts,
 //         terminate the task; the result is then `cancelled`. cwd is config.root.

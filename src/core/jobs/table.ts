@@ -1,4 +1,5 @@
 // A query's rows as a plain-text table (the CLI's scoreboard): numbers right-aligned, null as "-".
+import { terminalSafe } from '../terminalText';
 import type { Cell, QueryTable } from './bigquery';
 
 function cellText(cell: Cell): string {
@@ -27,11 +28,16 @@ export function numericColumns(table: QueryTable): boolean[] {
   return table.columns.map((_, i) => table.rows.length > 0 && table.rows.every((row) => row[i] === null || typeof row[i] === 'number'));
 }
 
+/**
+ * The table for a terminal. Cells and column names are escaped here already (terminalText.ts), so
+ * that columns line up as shown: a control character takes four columns written as \x1b, not zero.
+ */
 export function formatQueryTable(table: QueryTable): string {
   if (table.columns.length === 0) return '(no rows)';
-  const texts = cellTexts(table);
-  const widths = table.columns.map((column, i) => Math.max(column.length, ...texts.map((row) => row[i]!.length)));
+  const columns = table.columns.map(terminalSafe);
+  const texts = cellTexts(table).map((row) => row.map(terminalSafe));
+  const widths = columns.map((column, i) => Math.max(column.length, ...texts.map((row) => row[i]!.length)));
   const numeric = numericColumns(table);
   const line = (cells: string[]): string => cells.map((text, i) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...texts.map(line)].join('\n');
+  return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...texts.map(line)].join('\n');
 }

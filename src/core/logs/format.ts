@@ -1,10 +1,12 @@
 // Text and JSON forms of log entries: the CLI's output and the view's export. Pure; no vscode.
 //
 // API:
-//   formatLogLine(entry, { color? })  "timestamp severity revision text" (the CLI's human output, the .log export);
-//                                     severity coloured with ANSI codes when color is true
+//   formatLogLine(entry)              "timestamp severity revision text", exactly as the entry has it (the .log export)
+//   terminalLogLine(entry)            the same line as TerminalText (the CLI's human output): the severity in its
+//                                     color, the text escaped when rendered (../terminalText.ts)
 //   cliJson(entry)                    the CLI's --json object: {insertId, timestamp, severity, revision, text|json}
 //   SEVERITY_ANSI                     the ANSI colour per severity (the view can map the same buckets to theme colours)
+import { styled, type TerminalText } from '../terminalText';
 import { entryText, type JsonObject, type LogEntry } from './entry';
 import type { Severity } from './filter';
 
@@ -23,10 +25,12 @@ export const SEVERITY_ANSI: Record<Severity, string> = {
 /** The longest severity name, so columns line up. */
 const SEVERITY_WIDTH = 9;
 
-export function formatLogLine(entry: LogEntry, options: { color?: boolean } = {}): string {
-  const severity = entry.severity.padEnd(SEVERITY_WIDTH);
-  const painted = options.color ? `\x1b[${SEVERITY_ANSI[entry.severity]}m${severity}\x1b[0m` : severity;
-  return `${entry.timestamp} ${painted} ${entry.revision ?? entry.service ?? '-'} ${entryText(entry)}`;
+export function formatLogLine(entry: LogEntry): string {
+  return `${entry.timestamp} ${entry.severity.padEnd(SEVERITY_WIDTH)} ${entry.revision ?? entry.service ?? '-'} ${entryText(entry)}`;
+}
+
+export function terminalLogLine(entry: LogEntry): TerminalText {
+  return [`${entry.timestamp} `, styled(SEVERITY_ANSI[entry.severity], entry.severity.padEnd(SEVERITY_WIDTH)), ` ${entry.revision ?? entry.service ?? '-'} ${entryText(entry)}`];
 }
 
 export interface CliJsonEntry {

@@ -4,7 +4,7 @@
 //   source.ts    createLogSource(options): the Cloud Logging API (gRPC or REST) behind a small interface
 //   stream.ts    openLogStream(source, options): history then live, every entry once and in order; events
 //   buffer.ts    LogBuffer: the view's bounded model (ring, pause, search, export, status line)
-//   format.ts    formatLogLine / cliJson: the CLI's output and the .log export
+//   format.ts    formatLogLine / terminalLogLine / cliJson: the .log export, the CLI's output
 //   links.ts     stack-trace file:line references, trace and Logs Explorer links
 //   entry.ts     LogEntry, the normalised entry every part speaks
 //

@@ -2,14 +2,16 @@
 // code: deploys (deploy/deployTasks.ts) and data jobs (jobs/jobController.ts) both run this way, so
 // the user sees the script and can answer it.
 //
-// bash -c, never the user's default shell: core quotes template values for POSIX shells, and fish
-// or PowerShell would read those quotes differently. The end events are matched by the task's
+// bash -c, never the user's default shell: core quotes template values for bash, and fish or
+// PowerShell would read those quotes differently. What ShellExecution gets is shellLaunch.ts's: VS
+// Code substitutes `${…}` in it, so nothing there may hold one. The end events are matched by the task's
 // definition (the caller's `isOwn`), which also covers a task that ends before executeTask has even
 // returned its execution. The presentation is Dedicated: each task keeps its own terminal, which
 // stays open after the script ends for "Show Terminal".
 import * as vscode from 'vscode';
 import type { Logger } from '../logger';
 import { errorText } from '../presentation';
+import { shellLaunch, type ShellLaunch } from './shellLaunch';
 
 const TASK_SOURCE = 'Cloud Run Drift';
 /** How long to wait, after a task ends without reporting its process's end, for that report. */
@@ -34,14 +36,14 @@ export interface ShellTaskRequest {
 export function runShellTask(request: ShellTaskRequest, logger: Logger): Promise<{ exitCode: number | undefined }> {
   const { signal } = request;
   if (signal.aborted) return Promise.resolve({ exitCode: undefined });
+  let launch: ShellLaunch;
+  try {
+    launch = shellLaunch(request);
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(errorText(err)));
+  }
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(request.cwd));
-  const task = new vscode.Task(
-    request.definition,
-    folder ?? vscode.TaskScope.Workspace,
-    request.taskName,
-    TASK_SOURCE,
-    new vscode.ShellExecution(request.commandLine, { executable: 'bash', shellArgs: ['-c'], cwd: request.cwd, env: { ...request.env } }),
-  );
+  const task = new vscode.Task(request.definition, folder ?? vscode.TaskScope.Workspace, request.taskName, TASK_SOURCE, new vscode.ShellExecution(launch.commandLine, launch.options));
   task.presentationOptions = {
     reveal: vscode.TaskRevealKind.Always,
     panel: vscode.TaskPanelKind.Dedicated,
