@@ -223,6 +223,11 @@ describe('cloud-run-drift CLI', () => {
     const run = await runCli(['check', '--config', bad], repo.dir);
     assert.equal(run.code, 2);
     assert.match(run.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: \\$\\.services\\.api\\.dependson: unknown key "dependson"`));
+    const deep = path.join(repo.dir, 'deep.json');
+    fs.writeFileSync(deep, `{\n  "services": { "api": {} },\n  "logFilters": ${'['.repeat(50_000)}${']'.repeat(50_000)}\n}\n`);
+    const nested = await runCli(['check', '--config', deep], repo.dir);
+    assert.equal(nested.code, 2, nested.stderr);
+    assert.equal(nested.stderr, `cloud-run-drift: ${deep}:3: $: nested more than 32 levels deep (a configuration needs at most 4)\n`);
     const noConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-empty-'));
     const missing = await runCli(['check'], noConfig);
     assert.equal(missing.code, 2);
