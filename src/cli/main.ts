@@ -13,6 +13,7 @@ import { cliJson, composeFilter, createLogSource, FilterCompositionError, format
 import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
+import { ownValue } from '../core/own';
 import { short } from '../core/verdict';
 import { verifyDeployment } from '../core/verify';
 import { createBigQueryReader } from '../core/jobs/bigquery';
@@ -318,7 +319,7 @@ async function runLogs(args: string[], output: Output): Promise<number> {
   const query: LogQuery = { scope: { kind: 'services', services: [{ name: service.name, region: service.region }] } };
   if (values.filter !== undefined) {
     // A saved filter's name picks it from logFilters; anything else is a Logging query.
-    const saved = Object.prototype.hasOwnProperty.call(config.logFilters, values.filter) ? config.logFilters[values.filter] : undefined;
+    const saved = ownValue(config.logFilters, values.filter);
     if (saved !== undefined) query.savedFilter = saved;
     else query.raw = values.filter;
   }

@@ -2,7 +2,8 @@ import type { CloudRunReader } from './cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
 import type { GitRepository, LabelResolution } from './git';
 import type { CheckResult, CommitInfo, ServiceLookup, ServiceVerdict } from './model';
-import { computeVerdict } from './verdict';
+import { ownValue } from './own';
+import { computeVerdict, labelOf } from './verdict';
 
 export interface CheckDeps {
   reader: CloudRunReader;
@@ -71,7 +72,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     let read = false;
     const onServiceRead = (labels: Readonly<Record<string, string>>): void => {
       read = true;
-      const label = labels[config.commitLabel];
+      const label = ownValue(labels, config.commitLabel);
       if (label) templateLabels.add(label);
       serviceRead();
     };
@@ -144,5 +145,5 @@ export function servingLabelsOf(verdicts: readonly ServiceVerdict[]): string[] {
 /** The commit label of each serving revision (null for an unlabeled one). */
 function servingLabels(lookup: ServiceLookup, commitLabel: string): (string | null)[] {
   if (lookup.kind !== 'found') return [];
-  return lookup.facts.serving.map((s) => lookup.facts.revisions[s.revision]?.labels[commitLabel] ?? null);
+  return lookup.facts.serving.map((s) => labelOf(ownValue(lookup.facts.revisions, s.revision), commitLabel));
 }

@@ -2,6 +2,7 @@
 import type { ServiceConfig } from './config';
 import type { LabelResolution, RangeFacts } from './git';
 import { touchesPaths } from './git';
+import { ownValue } from './own';
 import { VERDICT_SEVERITY, type CommitInfo, type RevisionFacts, type ServiceLookup, type ServiceVerdict, type ServingVerdict, type VerdictStatus } from './model';
 
 export interface GitFactsForVerdict {
@@ -63,6 +64,11 @@ function pathIndexOf(range: RangeFacts): Map<string, number[]> {
   return index;
 }
 
+/** The revision's commit label, or null when it has none. */
+export function labelOf(revision: RevisionFacts | undefined, commitLabel: string): string | null {
+  return revision ? ownValue(revision.labels, commitLabel) ?? null : null;
+}
+
 export function computeVerdict(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
   const base: ServiceVerdict = {
     name: service.name,
@@ -91,9 +97,9 @@ export function computeVerdict(service: ServiceConfig, commitLabel: string, look
 
   const facts = lookup.facts;
   const serving: (ServingVerdict & { undeployed: CommitInfo[]; explanation: string })[] = facts.serving.map((s) =>
-    judgeServingRevision(s.revision, s.percent, facts.revisions[s.revision], commitLabel, service, git),
+    judgeServingRevision(s.revision, s.percent, ownValue(facts.revisions, s.revision), commitLabel, service, git),
   );
-  const latestCreated = facts.latestCreatedRevision ? facts.revisions[facts.latestCreatedRevision] ?? null : null;
+  const latestCreated = facts.latestCreatedRevision ? ownValue(facts.revisions, facts.latestCreatedRevision) ?? null : null;
   const failedRevision = latestCreated?.failed ? latestCreated : null;
 
   const statuses: VerdictStatus[] = serving.map((s) => s.status);
@@ -148,7 +154,7 @@ function judgeServingRevision(
   service: ServiceConfig,
   git: GitFactsForVerdict,
 ): ServingVerdict & { undeployed: CommitInfo[]; explanation: string } {
-  const label = revision?.labels[commitLabel] ?? null;
+  const label = labelOf(revision, commitLabel);
   const common = { revision: revisionName, percent, commitLabel: label, createTime: revision?.createTime ?? null, image: revision?.image ?? null };
   if (label === null) {
     return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'unlabeled', explanation: unlabeledExplanation(revisionName, commitLabel, revision, git.lastPathCommit) };

@@ -15,6 +15,7 @@
 
 import type { Severity } from './filter';
 import { SEVERITIES } from './filter';
+import { ownValue } from '../own';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -144,9 +145,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function ownField(record: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-}
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -310,11 +308,11 @@ export function normaliseApiEntry(raw: unknown): TimedEntry {
   // `payload` names the oneof member that is set; fall back to presence for shapes without it. Presence means an
   // own property: a decoded protobufjs message keeps field defaults (textPayload "") on its prototype.
   const payload = typeof message['payload'] === 'string' ? message['payload'] : undefined;
-  if (payload === 'textPayload' || (payload === undefined && typeof ownField(message, 'textPayload') === 'string')) {
+  if (payload === 'textPayload' || (payload === undefined && typeof ownValue(message, 'textPayload') === 'string')) {
     entry.text = String(message['textPayload'] ?? '');
-  } else if (payload === 'jsonPayload' || (payload === undefined && isRecord(ownField(message, 'jsonPayload')))) {
+  } else if (payload === 'jsonPayload' || (payload === undefined && isRecord(ownValue(message, 'jsonPayload')))) {
     entry.json = fromProtoStruct(message['jsonPayload']);
-  } else if (payload === 'protoPayload' || (payload === undefined && isRecord(ownField(message, 'protoPayload')))) {
+  } else if (payload === 'protoPayload' || (payload === undefined && isRecord(ownValue(message, 'protoPayload')))) {
     // An Any (audit logs); its type cannot be decoded without the message's proto, so say what it is.
     const any = isRecord(message['protoPayload']) ? message['protoPayload'] : {};
     entry.text = `[protoPayload ${String(any['type_url'] ?? any['typeUrl'] ?? '')}]`;
