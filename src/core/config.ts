@@ -14,6 +14,8 @@ export interface ServiceConfig {
   region: string;
   /** Normalised repository-relative paths; empty means the whole repository. */
   paths: string[];
+  /** Where each of `paths` is written in the file, in the same order: what a problem with one points at. */
+  pathSources?: JsonLocation[];
   dependsOn: string[];
 }
 
@@ -62,12 +64,16 @@ export interface DriftConfig {
   endpoints: Endpoints;
 }
 
-export interface ConfigProblem {
+/** A place in the configuration file. */
+export interface JsonLocation {
   /** JSON path such as `$.services["prediction-worker"].paths[0]`; `$` for the whole document. */
   jsonPath: string;
-  message: string;
   /** 1-based line, when the location is known. */
   line: number | null;
+}
+
+export interface ConfigProblem extends JsonLocation {
+  message: string;
 }
 
 export class ConfigError extends Error {
@@ -75,9 +81,14 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(problems.map((p) => `${file}${p.line ? `:${p.line}` : ''}: ${p.jsonPath}: ${p.message}`).join('\n'));
+    super(problems.map((p) => formatConfigProblem(file, p)).join('\n'));
     this.name = 'ConfigError';
   }
+}
+
+/** `file:line: $.json.path: message`, as compilers print errors. */
+export function formatConfigProblem(file: string, problem: ConfigProblem): string {
+  return `${file}${problem.line ? `:${problem.line}` : ''}: ${problem.jsonPath}: ${problem.message}`;
 }
 
 interface RawService {
@@ -271,7 +282,7 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
       name,
       project: project ?? '',
       region: region ?? '',
-      paths: normalisePaths(svc.paths ?? []),
+      ...pathsOf(svc.paths ?? [], ['services', name, 'paths'], locate),
       dependsOn: svc.dependsOn ?? [],
     };
   });
@@ -331,11 +342,26 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
 export function normalisePaths(paths: string[]): string[] {
   const out = new Set<string>();
   for (const p of paths) {
-    const clean = path.posix.normalize(p.replace(/\\/g, '/')).replace(/\/+$/, '');
+    const clean = normalisePath(p);
     if (clean === '.' || clean === '') return [];
     out.add(clean);
   }
   return [...out];
+}
+
+function normalisePath(p: string): string {
+  return path.posix.normalize(p.replace(/\\/g, '/')).replace(/\/+$/, '');
+}
+
+/** A service's normalised paths, each with where the file first writes it. */
+function pathsOf(raw: string[], at: (string | number)[], locate: (s: (string | number)[]) => number | null): Pick<ServiceConfig, 'paths' | 'pathSources'> {
+  const paths = normalisePaths(raw);
+  const written = raw.map(normalisePath);
+  const pathSources = paths.map((p) => {
+    const segments = [...at, written.indexOf(p)];
+    return { jsonPath: jsonPath(segments), line: locate(segments) };
+  });
+  return { paths, pathSources };
 }
 
 function findDependencyCycle(services: ServiceConfig[]): string[] | null {

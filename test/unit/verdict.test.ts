@@ -33,7 +33,7 @@ function serving(revisions: RevisionFacts[]): ServiceLookup {
 }
 
 function gitFacts(overrides: Partial<GitFactsForVerdict> = {}): GitFactsForVerdict {
-  return { head: HEAD, labels: new Map(), ranges: new Map(), commits: new Map(), changedPaths: [], lastPathCommit: null, ...overrides };
+  return { head: HEAD, labels: new Map(), ranges: new Map(), commits: new Map(), changedPaths: [], lastPathCommit: null, missingPaths: new Set(), shallow: false, ...overrides };
 }
 
 describe('computeVerdict', () => {
@@ -51,5 +51,30 @@ describe('computeVerdict', () => {
     const labels = new Map<string, LabelResolution>([[DEPLOYED, { kind: 'found', sha: DEPLOYED }]]);
     const v = computeVerdict(service, 'commit-sha', lookup, gitFacts({ labels }));
     assert.equal(v.status, 'unlabeled');
+  });
+
+  it('a service whose every path names nothing at HEAD is path-missing, not up to date, unless Cloud Run decides worse', () => {
+    const lookup = serving([revision('worker-00001-aaa', { 'commit-sha': HEAD })]);
+    const labels = new Map<string, LabelResolution>([[HEAD, { kind: 'found', sha: HEAD }]]);
+    const missing = gitFacts({ labels, missingPaths: new Set(['predictions/worker']) });
+    const v = computeVerdict(service, 'commit-sha', lookup, missing);
+    assert.equal(v.status, 'path-missing');
+    assert.deepEqual(v.missingPaths, ['predictions/worker']);
+    assert.equal(v.deployedCommit, HEAD);
+    assert.match(v.message, /^No path of this service exists at HEAD \("predictions\/worker"\)/);
+    const absent = computeVerdict(service, 'commit-sha', { kind: 'not-found', message: 'gone' }, missing);
+    assert.equal(absent.status, 'not-found');
+    assert.deepEqual(absent.missingPaths, ['predictions/worker']);
+    assert.match(absent.message, /does not exist in Cloud Run .* No path of this service exists at HEAD/);
+    // Another service's missing path is not this one's problem; the whole repository never misses.
+    assert.deepEqual(computeVerdict(service, 'commit-sha', lookup, gitFacts({ labels, missingPaths: new Set(['elsewhere']) })).missingPaths, []);
+    assert.equal(computeVerdict({ ...service, paths: [] }, 'commit-sha', lookup, missing).status, 'up-to-date');
+  });
+
+  it('a label naming no local commit in a shallow clone says to deepen it', () => {
+    const lookup = serving([revision('worker-00001-aaa', { 'commit-sha': 'deadbeef' })]);
+    const labels = new Map<string, LabelResolution>([['deadbeef', { kind: 'unknown' }]]);
+    assert.match(computeVerdict(service, 'commit-sha', lookup, gitFacts({ labels, shallow: true })).message, /shallow clone.*git fetch --unshallow/);
+    assert.match(computeVerdict(service, 'commit-sha', lookup, gitFacts({ labels })).message, /not in this repository\. Try: git fetch --all$/);
   });
 });
