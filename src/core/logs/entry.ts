@@ -206,9 +206,8 @@ function fromProtoStruct(struct: unknown): JsonObject {
   if (!isRecord(struct)) return {};
   const fields = struct['fields'];
   if (!isRecord(fields)) return struct as JsonObject;
-  const out: JsonObject = {};
-  for (const key of Object.keys(fields)) out[key] = fromProtoValue(fields[key]);
-  return out;
+  // Object.fromEntries keeps every key as an own property: assigning a "__proto__" key would swap the prototype.
+  return Object.fromEntries(Object.keys(fields).map((key) => [key, fromProtoValue(fields[key])]));
 }
 
 function httpRequestOf(raw: unknown): HttpRequestInfo | undefined {
@@ -279,12 +278,8 @@ function logIdOf(logName: string): string {
 
 function stringMapOf(raw: unknown): Record<string, string> | undefined {
   if (!isRecord(raw)) return undefined;
-  let out: Record<string, string> | undefined;
-  for (const key of Object.keys(raw)) {
-    const value = raw[key];
-    if (typeof value === 'string') (out ??= {})[key] = value;
-  }
-  return out;
+  const strings = Object.entries(raw).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  return strings.length > 0 ? Object.fromEntries(strings) : undefined;
 }
 
 /**
@@ -334,13 +329,12 @@ export function normaliseApiEntry(raw: unknown): TimedEntry {
 export function entryText(entry: LogEntry): string {
   if (entry.text !== undefined) return entry.text;
   if (entry.json !== undefined) {
-    const message = entry.json['message'];
+    const message = ownValue(entry.json, 'message');
     if (typeof message === 'string') {
       const rest = Object.keys(entry.json).filter((key) => key !== 'message');
       if (rest.length === 0) return message;
-      const others: JsonObject = {};
-      for (const key of rest) others[key] = entry.json[key]!;
-      return `${message} ${JSON.stringify(others)}`;
+      const json = entry.json;
+      return `${message} ${JSON.stringify(Object.fromEntries(rest.map((key) => [key, json[key]])))}`;
     }
     return JSON.stringify(entry.json);
   }
