@@ -6,13 +6,15 @@ import { checkServices, selectServices, servingLabelsOf, UnknownServiceError } f
 import { defaultCacheDir } from '../core/cacheDir';
 import { saveCodeCaches } from '../core/codeCache';
 import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunReader, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
-import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
+import { ConfigError, findConfigFile, formatConfigProblem, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery } from '../core/logs';
+import { verdictPathProblems } from '../core/missingPaths';
 import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
+import { ownValue } from '../core/own';
 import { short } from '../core/verdict';
 import { verifyDeployment } from '../core/verify';
 import { createBigQueryReader } from '../core/jobs/bigquery';
@@ -31,7 +33,8 @@ const USAGE = `Usage: cloud-run-drift <command> [options]
 Commands:
   check [--config FILE] [--repo DIR] [--service NAME]... [--json] [--verbose]
       Drift verdict for every configured service. --json: one JSON document (indented on a terminal, compact when piped).
-      Exit 0 all up to date, 1 some drift, 3 some service could not be checked, 2 usage or configuration error.
+      Exit 0 all up to date, 1 some drift, 3 some service could not be checked, 2 usage or configuration error
+      (a configured path that names nothing at HEAD among them: the verdicts are printed, the problem on stderr).
   verify SERVICE [--commit SHA] [--timeout SECONDS] [--config FILE] [--repo DIR]
       Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD).
       Exit 0 once live; 1 when the timeout ends first (says what is live instead); 3 API failure; 2 usage.
@@ -169,8 +172,9 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
     }
     if (values.json) output.exact(JSON.stringify(toJson(result), null, output.interactive ? 2 : undefined));
     else output.out(formatHuman(result, Boolean(values.verbose)));
+    for (const problem of verdictPathProblems(config.services, result.services)) output.err(`cloud-run-drift: ${formatConfigProblem(config.file, problem)}`);
     timing?.('output');
-    return exitCodeFor(result.services.map((s) => s.status));
+    return exitCodeFor(result.services);
   } finally {
     await reader.close();
   }
@@ -187,7 +191,10 @@ function phaseTimer(output: TerminalOutput): (phase: string) => void {
   return mark;
 }
 
-export function exitCodeFor(statuses: VerdictStatus[]): number {
+/** A configured path missing at HEAD is a configuration error, reported before anything else. */
+export function exitCodeFor(verdicts: readonly Pick<ServiceVerdict, 'status' | 'missingPaths'>[]): number {
+  if (verdicts.some((v) => v.missingPaths.length > 0)) return EXIT.usage;
+  const statuses = verdicts.map((v) => v.status);
   if (statuses.some((s) => UNCHECKABLE.has(s))) return EXIT.unchecked;
   if (statuses.some((s) => s !== 'up-to-date')) return EXIT.drift;
   return EXIT.ok;
@@ -208,6 +215,7 @@ export function toJson(result: CheckResult): unknown {
       dirty: s.dirty,
       serving: s.serving.map((r) => ({ revision: r.revision, percent: r.percent, commit: r.commit })),
       latestCreatedRevision: s.latestCreatedRevision,
+      missingPaths: s.missingPaths,
       message: s.message,
     })),
   };
@@ -218,6 +226,7 @@ const SYMBOLS: Record<VerdictStatus, string> = {
   stale: '✗',
   diverged: '⑂',
   'unknown-commit': '?',
+  'path-missing': '!',
   unlabeled: '?',
   'deploy-failed': '✗',
   'not-found': '∅',
@@ -229,6 +238,7 @@ const COLORS: Record<VerdictStatus, number> = {
   stale: 33,
   diverged: 35,
   'unknown-commit': 33,
+  'path-missing': 31,
   unlabeled: 33,
   'deploy-failed': 31,
   'not-found': 31,
@@ -244,9 +254,10 @@ export function formatHuman(result: CheckResult, verbose: boolean): TerminalText
     const status = STATUS_LABELS[s.status].padEnd(14);
     const deployed = (s.deployedCommit ? short(s.deployedCommit) : s.commitLabel ? short(s.commitLabel) : '-').padEnd(8);
     const behind = s.commitsBehind ? `${s.commitsBehind} behind` : '';
-    const extras = [behind, s.dirty ? 'dirty' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
+    const missing = s.missingPaths.length > 0 && s.status !== 'path-missing' ? `${s.missingPaths.length} path${s.missingPaths.length === 1 ? '' : 's'} missing` : '';
+    const extras = [behind, missing, s.dirty ? 'dirty' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
     lines.push([paint(s.status, `${SYMBOLS[s.status]} ${s.name.padEnd(nameWidth)}  ${status}`), ` ${deployed}  ${extras}`.trimEnd()]);
-    if (s.status !== 'up-to-date' || verbose) lines.push(`    ${s.message}`);
+    if (s.status !== 'up-to-date' || s.missingPaths.length > 0 || verbose) lines.push(`    ${s.message}`);
     if (verbose) for (const c of s.commits) lines.push(`    ${short(c.sha)} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);
   }
   lines.push(summary(result.services));
@@ -313,7 +324,7 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
   const query: LogQuery = { scope: { kind: 'services', services: [{ name: service.name, region: service.region }] } };
   if (values.filter !== undefined) {
     // A saved filter's name picks it from logFilters; anything else is a Logging query.
-    const saved = Object.prototype.hasOwnProperty.call(config.logFilters, values.filter) ? config.logFilters[values.filter] : undefined;
+    const saved = ownValue(config.logFilters, values.filter);
     if (saved !== undefined) query.savedFilter = saved;
     else query.raw = values.filter;
   }

@@ -2,7 +2,8 @@ import type { CloudRunReader } from './cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
 import type { GitRepository, LabelResolution } from './git';
 import type { CheckResult, CommitInfo, ServiceLookup, ServiceVerdict } from './model';
-import { computeVerdict } from './verdict';
+import { ownValue } from './own';
+import { computeVerdict, labelOf } from './verdict';
 
 export interface CheckDeps {
   reader: CloudRunReader;
@@ -45,7 +46,8 @@ export function selectServices(config: DriftConfig, names: string[] | undefined)
 /**
  * Checks every selected service. API calls for all services and the repository's HEAD and status
  * run at once; then one git process resolves every label, and the distinct deployed commits' ranges
- * are read in one walk (cached per commit pair) however many services share them.
+ * are read in one walk (cached per commit pair) however many services share them. Meanwhile one
+ * more finds the configured paths that name nothing at HEAD, which no verdict may take as unchanged.
  */
 export async function checkServices(config: DriftConfig, deps: CheckDeps, options: CheckOptions = {}): Promise<CheckResult> {
   const services = selectServices(config, options.services);
@@ -54,6 +56,10 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   // The ranges need HEAD only; `git status` (slower on a large tree) is wanted by the verdicts alone.
   const headSha = git.head();
   const headFacts = Promise.all([headSha, git.changedPaths()]);
+  // Which configured paths exist at HEAD, and whether the clone is shallow: read while everything
+  // else runs, awaited only by the verdicts (and marked handled here, so an early failure waits for them).
+  const presence = headSha.then((sha) => git.pathPresence(sha, [...new Set(services.flatMap((s) => s.paths))]));
+  presence.catch(() => undefined);
   // Git work started before Cloud Run has answered, for labels that are likely to serve: the
   // caller's expectations at once, then the labels the services' templates carry once every
   // service has been read (while their revisions are being read).
@@ -71,7 +77,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     let read = false;
     const onServiceRead = (labels: Readonly<Record<string, string>>): void => {
       read = true;
-      const label = labels[config.commitLabel];
+      const label = ownValue(labels, config.commitLabel);
       if (label) templateLabels.add(label);
       serviceRead();
     };
@@ -106,11 +112,22 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   phase('ranges', null);
   options.signal?.throwIfAborted();
 
+  const { missingPaths, shallow } = await presence;
+  const missing = new Set(missingPaths);
   return {
     head,
     checkedAt: new Date().toISOString(),
     services: services.map((service, i) =>
-      computeVerdict(service, config.commitLabel, lookups[i]!, { head, labels: resolved, ranges, commits, changedPaths, lastPathCommit: lastPathCommits[i]! }),
+      computeVerdict(service, config.commitLabel, lookups[i]!, {
+        head,
+        labels: resolved,
+        ranges,
+        commits,
+        changedPaths,
+        lastPathCommit: lastPathCommits[i]!,
+        missingPaths: missing,
+        shallow,
+      }),
     ),
   };
 }
@@ -144,5 +161,5 @@ export function servingLabelsOf(verdicts: readonly ServiceVerdict[]): string[] {
 /** The commit label of each serving revision (null for an unlabeled one). */
 function servingLabels(lookup: ServiceLookup, commitLabel: string): (string | null)[] {
   if (lookup.kind !== 'found') return [];
-  return lookup.facts.serving.map((s) => lookup.facts.revisions[s.revision]?.labels[commitLabel] ?? null);
+  return lookup.facts.serving.map((s) => labelOf(ownValue(lookup.facts.revisions, s.revision), commitLabel));
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { configValidator } from './config-validator';
 import { parseTableId } from './jobs/tableId';
 
@@ -14,6 +14,8 @@ export interface ServiceConfig {
   region: string;
   /** Normalised repository-relative paths; empty means the whole repository. */
   paths: string[];
+  /** Where each of `paths` is written in the file, in the same order: what a problem with one points at. */
+  pathSources?: JsonLocation[];
   dependsOn: string[];
 }
 
@@ -62,12 +64,16 @@ export interface DriftConfig {
   endpoints: Endpoints;
 }
 
-export interface ConfigProblem {
+/** A place in the configuration file. */
+export interface JsonLocation {
   /** JSON path such as `$.services["prediction-worker"].paths[0]`; `$` for the whole document. */
   jsonPath: string;
-  message: string;
   /** 1-based line, when the location is known. */
   line: number | null;
+}
+
+export interface ConfigProblem extends JsonLocation {
+  message: string;
 }
 
 export class ConfigError extends Error {
@@ -75,9 +81,14 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(problems.map((p) => `${file}${p.line ? `:${p.line}` : ''}: ${p.jsonPath}: ${p.message}`).join('\n'));
+    super(problems.map((p) => formatConfigProblem(file, p)).join('\n'));
     this.name = 'ConfigError';
   }
+}
+
+/** `file:line: $.json.path: message`, as compilers print errors. */
+export function formatConfigProblem(file: string, problem: ConfigProblem): string {
+  return `${file}${problem.line ? `:${problem.line}` : ''}: ${problem.jsonPath}: ${problem.message}`;
 }
 
 interface RawService {
@@ -136,24 +147,49 @@ export async function loadConfig(file: string): Promise<DriftConfig> {
   return parseConfig(text, absolute);
 }
 
+/**
+ * How deep `[` and `{` may nest. A valid configuration needs four levels; the JSON parser recurses
+ * once per level, so without a bound a hostile file exhausts the stack instead of being refused.
+ */
+export const MAX_NESTING = 32;
+
 /** Parses and validates configuration text; `file` is only used for messages and to find the root. */
 export function parseConfig(text: string, file: string): DriftConfig {
+  // A leading byte order mark, as some Windows editors write, is not part of the JSON.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lineOf = lineFinder(body);
+  const tooDeep = nestingBeyond(body, MAX_NESTING);
+  if (tooDeep !== null) {
+    throw new ConfigError(file, [
+      { jsonPath: '$', line: lineOf(tooDeep), message: `nested more than ${MAX_NESTING} levels deep (a configuration needs at most 4)` },
+    ]);
+  }
   const syntaxErrors: ParseError[] = [];
-  const raw: unknown = parse(text, syntaxErrors, { disallowComments: true, allowTrailingComma: false });
+  const tree = parseTree(body, syntaxErrors, { disallowComments: true, allowTrailingComma: false });
   if (syntaxErrors.length > 0) {
     throw new ConfigError(
       file,
       syntaxErrors.slice(0, 5).map((e) => ({
         jsonPath: '$',
-        line: lineOf(text, e.offset),
-        message: `invalid JSON: ${describeSyntaxError(printParseErrorCode(e.error))}`,
+        line: lineOf(e.offset),
+        message: `invalid JSON: ${describeSyntaxError(printParseErrorCode(e.error), body, e.offset)}`,
       })),
     );
   }
-  const tree = parseTree(text);
+  if (!tree) throw new ConfigError(file, [{ jsonPath: '$', line: 1, message: 'invalid JSON: expected a value' }]);
+  const duplicates = duplicateKeyProblems(tree, lineOf);
+  if (duplicates.length > 0) throw new ConfigError(file, duplicates);
+  // The text is plain JSON by now. JSON.parse makes every key an own property ("__proto__"
+  // included), where assigning keys one by one would let such a key replace an object's prototype.
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch (err) {
+    throw new ConfigError(file, [{ jsonPath: '$', line: null, message: `invalid JSON: ${(err as Error).message}` }]);
+  }
   const locate = (segments: (string | number)[]): number | null => {
-    const node = tree ? findNodeAtLocation(tree, segments) ?? deepestNode(tree, segments) : undefined;
-    return node ? lineOf(text, node.offset) : null;
+    const node = findNodeAtLocation(tree, segments) ?? deepestNode(tree, segments);
+    return node ? lineOf(node.offset) : null;
   };
 
   const validate = configValidator();
@@ -175,6 +211,55 @@ export function parseConfig(text: string, file: string): DriftConfig {
   return resolveConfig(raw as RawConfig, file, locate);
 }
 
+/** The offset of the first `[` or `{` nested deeper than `limit`, or null. Strings end as the JSON parser ends them. */
+function nestingBeyond(text: string, limit: number): number | null {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22 || c === 0x0a || c === 0x0d) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      depth--;
+    }
+  }
+  return null;
+}
+
+/**
+ * Every key that an object lists more than once, located at its repeat: JSON parsers keep the last
+ * silently, so the first would be read and then ignored.
+ */
+function duplicateKeyProblems(tree: Node, lineOf: (offset: number) => number): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const pending: { node: Node; segments: (string | number)[] }[] = [{ node: tree, segments: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, segments } = next;
+    if (node.type === 'array') {
+      (node.children ?? []).forEach((child, i) => pending.push({ node: child, segments: [...segments, i] }));
+      continue;
+    }
+    if (node.type !== 'object') continue;
+    const firstLines = new Map<string, number>();
+    for (const property of node.children ?? []) {
+      const [keyNode, valueNode] = property.children ?? [];
+      if (!keyNode) continue;
+      const key = String(keyNode.value);
+      const line = lineOf(keyNode.offset);
+      const first = firstLines.get(key);
+      if (first === undefined) firstLines.set(key, line);
+      else problems.push({ jsonPath: jsonPath(segments), line, message: `duplicate key ${JSON.stringify(key)} (lines ${first} and ${line}); keep one` });
+      if (valueNode) pending.push({ node: valueNode, segments: [...segments, key] });
+    }
+  }
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
 function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | number)[]) => number | null): DriftConfig {
   const problems: ConfigProblem[] = [];
   const problem = (segments: (string | number)[], message: string): void => {
@@ -190,14 +275,14 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
     if (!project) problem(['services', name], 'expected a "project" here or at the top level');
     if (!region) problem(['services', name], 'expected a "region" here or at the top level');
     (svc.dependsOn ?? []).forEach((dep, i) => {
-      if (!(dep in raw.services)) problem(['services', name, 'dependsOn', i], `expected the name of a configured service, got "${dep}"`);
+      if (!Object.hasOwn(raw.services, dep)) problem(['services', name, 'dependsOn', i], `expected the name of a configured service, got "${dep}"`);
       if (dep === name) problem(['services', name, 'dependsOn', i], 'a service cannot depend on itself');
     });
     return {
       name,
       project: project ?? '',
       region: region ?? '',
-      paths: normalisePaths(svc.paths ?? []),
+      ...pathsOf(svc.paths ?? [], ['services', name, 'paths'], locate),
       dependsOn: svc.dependsOn ?? [],
     };
   });
@@ -224,7 +309,7 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
 
   const jobs: DataJobConfig[] = Object.entries(raw.jobs ?? {}).map(([name, job]) => {
     (job.requires ?? []).forEach((service, i) => {
-      if (!(service in raw.services)) problem(['jobs', name, 'requires', i], `expected the name of a configured service, got "${service}"`);
+      if (!Object.hasOwn(raw.services, service)) problem(['jobs', name, 'requires', i], `expected the name of a configured service, got "${service}"`);
     });
     const project = job.project ?? raw.project ?? (job.table === undefined ? undefined : parseTableId(job.table)?.project);
     if (!project) problem(['jobs', name], 'expected a "project" here or at the top level (or a "table" that names one)');
@@ -257,11 +342,26 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
 export function normalisePaths(paths: string[]): string[] {
   const out = new Set<string>();
   for (const p of paths) {
-    const clean = path.posix.normalize(p.replace(/\\/g, '/')).replace(/\/+$/, '');
+    const clean = normalisePath(p);
     if (clean === '.' || clean === '') return [];
     out.add(clean);
   }
   return [...out];
+}
+
+function normalisePath(p: string): string {
+  return path.posix.normalize(p.replace(/\\/g, '/')).replace(/\/+$/, '');
+}
+
+/** A service's normalised paths, each with where the file first writes it. */
+function pathsOf(raw: string[], at: (string | number)[], locate: (s: (string | number)[]) => number | null): Pick<ServiceConfig, 'paths' | 'pathSources'> {
+  const paths = normalisePaths(raw);
+  const written = raw.map(normalisePath);
+  const pathSources = paths.map((p) => {
+    const segments = [...at, written.indexOf(p)];
+    return { jsonPath: jsonPath(segments), line: locate(segments) };
+  });
+  return { paths, pathSources };
 }
 
 function findDependencyCycle(services: ServiceConfig[]): string[] | null {
@@ -289,10 +389,20 @@ function findDependencyCycle(services: ServiceConfig[]): string[] | null {
   return null;
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** 1-based line of an offset, by binary search over the line starts (found once). */
+function lineFinder(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  };
 }
 
 function deepestNode(tree: Node, segments: (string | number)[]): Node | undefined {
@@ -356,8 +466,11 @@ function describeSchemaError(e: ErrorObject): string {
     case 'type':
       return `expected ${String(params.type)}`;
     case 'pattern':
+      if (typeof e.data === 'string' && CONTROL_CHARACTER.test(e.data)) {
+        return `expected no control characters, found ${describeCharacter(e.data.codePointAt(e.data.search(CONTROL_CHARACTER))!)}`;
+      }
       if (definition && SCHEMA_HINTS[definition]) return `expected ${SCHEMA_HINTS[definition]}`;
-      if (e.instancePath.includes('/paths/')) return 'expected a repository-relative path without ".." segments';
+      if (e.instancePath.includes('/paths/')) return 'expected a repository-relative path with "/" between folders, without ".." segments';
       if (e.instancePath.startsWith('/endpoints/logging')) return 'expected host:port such as "127.0.0.1:8124"';
       if (e.instancePath.startsWith('/endpoints/')) return 'expected a URL such as "http://127.0.0.1:8123"';
       if (e.instancePath === '/commitLabel') return 'expected a label key (lowercase letters, digits, "_" and "-", starting with a letter)';
@@ -377,13 +490,25 @@ function describeSchemaError(e: ErrorObject): string {
   }
 }
 
+/** C0 controls, DEL and C1 controls: never part of a path, and unsafe to print raw. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** `"@"` for a printable character; `U+0000` for one that is not; the byte order mark by name. */
+function describeCharacter(codePoint: number): string {
+  const code = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (codePoint === 0xfeff) return `${code} (a byte order mark, allowed only at the start of the file)`;
+  const char = String.fromCodePoint(codePoint);
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(char) ? `"${char}"` : code;
+}
+
 function allowedKeys(e: ErrorObject): string {
   // With `verbose`, Ajv hands us the schema object that failed, wherever a $ref led.
   const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
   return Object.keys(props).filter((k) => k !== '$schema').join(', ');
 }
 
-function describeSyntaxError(code: string): string {
+function describeSyntaxError(code: string, text: string, offset: number): string {
+  if (code === 'InvalidSymbol' && offset < text.length) return `unexpected character ${describeCharacter(text.codePointAt(offset)!)}`;
   const words: Record<string, string> = {
     InvalidSymbol: 'unexpected character',
     InvalidNumberFormat: 'invalid number',

@@ -268,6 +268,25 @@ export class GitRepository {
     return cached;
   }
 
+  /**
+   * What this clone holds for the configured paths: those that name nothing in `head`'s tree (a
+   * misspelt path, or one not committed yet), every path in one `cat-file`, and whether its history
+   * is cut short (a shallow clone, whose deployed commits may lie beyond the boundary).
+   */
+  async pathPresence(head: string, paths: string[]): Promise<{ missingPaths: string[]; shallow: boolean }> {
+    const unique = [...new Set(paths)];
+    const [objects, shallow] = await Promise.all([
+      unique.length === 0 ? { stdout: '' } : this.git(['cat-file', '--batch-check=%(objecttype)'], { input: unique.map((p) => `${head}:${p}\n`).join('') }),
+      this.git(['rev-parse', '--is-shallow-repository']),
+    ]);
+    // One line per path: its object type (blob, tree, commit for a submodule), or "<name> missing".
+    const types = objects.stdout.split('\n');
+    return {
+      missingPaths: unique.filter((_, i) => !/^(blob|tree|commit)$/.test(types[i] ?? '')),
+      shallow: shallow.stdout.trim() === 'true',
+    };
+  }
+
   /** Repository-relative paths with uncommitted or untracked changes. */
   async changedPaths(): Promise<string[]> {
     if (!this.examinesWorkingTree) return [];

@@ -8,6 +8,7 @@ export const VERDICT_SEVERITY = [
   'stale',
   'diverged',
   'unknown-commit',
+  'path-missing',
   'deploy-failed',
   'deploying',
   'not-found',
@@ -101,6 +102,11 @@ export interface ServiceVerdict {
   failedRevision: RevisionFacts | null;
   /** One human sentence that explains the verdict. */
   message: string;
+  /**
+   * Configured paths that name nothing at HEAD: a configuration problem. When every path is
+   * missing the status is `path-missing`; when only some are, the verdict comes from the rest.
+   */
+  missingPaths: string[];
   /** The subject of the deployed commit, when local. */
   deployedSubject: string | null;
   /** When the deployed (worst serving) revision was created, ISO 8601. */

@@ -2,6 +2,8 @@
 import type { ServiceConfig } from './config';
 import type { LabelResolution, RangeFacts } from './git';
 import { touchesPaths } from './git';
+import { missingPathsSentence } from './missingPaths';
+import { ownValue } from './own';
 import { VERDICT_SEVERITY, type CommitInfo, type RevisionFacts, type ServiceLookup, type ServiceVerdict, type ServingVerdict, type VerdictStatus } from './model';
 
 export interface GitFactsForVerdict {
@@ -16,6 +18,10 @@ export interface GitFactsForVerdict {
   changedPaths: readonly string[];
   /** Newest commit to the service's paths, needed only when a serving revision is unlabeled. */
   lastPathCommit: CommitInfo | null;
+  /** Configured paths (of any service) that name nothing in HEAD's tree. */
+  missingPaths: ReadonlySet<string>;
+  /** The clone is shallow: a commit it lacks may lie beyond its boundary. */
+  shallow: boolean;
 }
 
 export function worstStatus(statuses: VerdictStatus[]): VerdictStatus {
@@ -63,7 +69,26 @@ function pathIndexOf(range: RangeFacts): Map<string, number[]> {
   return index;
 }
 
+/** The revision's commit label, or null when it has none. */
+export function labelOf(revision: RevisionFacts | undefined, commitLabel: string): string | null {
+  return revision ? ownValue(revision.labels, commitLabel) ?? null : null;
+}
+
 export function computeVerdict(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
+  const verdict = judgeService(service, commitLabel, lookup, git);
+  const missingPaths = service.paths.filter((p) => git.missingPaths.has(p));
+  if (missingPaths.length === 0) return verdict;
+  const allMissing = missingPaths.length === service.paths.length;
+  const sentence = missingPathsSentence(missingPaths, allMissing);
+  // With every path missing there is nothing to count commits against, so no verdict about
+  // commits stands; what Cloud Run alone decides (a failed or running rollout, absence, an error) still does.
+  if (allMissing && worstStatus([verdict.status, 'path-missing']) === 'path-missing') {
+    return { ...verdict, status: 'path-missing', commitsBehind: null, commits: [], missingPaths, message: sentence };
+  }
+  return { ...verdict, missingPaths, message: `${verdict.message} ${sentence}` };
+}
+
+function judgeService(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
   const base: ServiceVerdict = {
     name: service.name,
     project: service.project,
@@ -81,6 +106,7 @@ export function computeVerdict(service: ServiceConfig, commitLabel: string, look
     deployedSubject: null,
     deployedAt: null,
     paths: service.paths,
+    missingPaths: [],
   };
   if (lookup.kind === 'not-found') {
     return { ...base, status: 'not-found', message: `${service.name} is configured but does not exist in Cloud Run (${service.project}/${service.region}).` };
@@ -91,9 +117,9 @@ export function computeVerdict(service: ServiceConfig, commitLabel: string, look
 
   const facts = lookup.facts;
   const serving: (ServingVerdict & { undeployed: CommitInfo[]; explanation: string })[] = facts.serving.map((s) =>
-    judgeServingRevision(s.revision, s.percent, facts.revisions[s.revision], commitLabel, service, git),
+    judgeServingRevision(s.revision, s.percent, ownValue(facts.revisions, s.revision), commitLabel, service, git),
   );
-  const latestCreated = facts.latestCreatedRevision ? facts.revisions[facts.latestCreatedRevision] ?? null : null;
+  const latestCreated = facts.latestCreatedRevision ? ownValue(facts.revisions, facts.latestCreatedRevision) ?? null : null;
   const failedRevision = latestCreated?.failed ? latestCreated : null;
 
   const statuses: VerdictStatus[] = serving.map((s) => s.status);
@@ -148,7 +174,7 @@ function judgeServingRevision(
   service: ServiceConfig,
   git: GitFactsForVerdict,
 ): ServingVerdict & { undeployed: CommitInfo[]; explanation: string } {
-  const label = revision?.labels[commitLabel] ?? null;
+  const label = labelOf(revision, commitLabel);
   const common = { revision: revisionName, percent, commitLabel: label, createTime: revision?.createTime ?? null, image: revision?.image ?? null };
   if (label === null) {
     return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'unlabeled', explanation: unlabeledExplanation(revisionName, commitLabel, revision, git.lastPathCommit) };
@@ -160,7 +186,9 @@ function judgeServingRevision(
         ? `Label ${commitLabel}=${label} on ${revisionName} matches several local commits; a longer SHA is needed (not guessed).`
         : resolution.kind === 'invalid'
           ? `Label ${commitLabel}=${JSON.stringify(label)} on ${revisionName} is not a commit SHA.`
-          : `Label ${commitLabel}=${label} on ${revisionName} names a commit that is not in this repository. Try: git fetch --all`;
+          : git.shallow
+            ? `Label ${commitLabel}=${label} on ${revisionName} names a commit that is not in this shallow clone; it may lie beyond the clone's boundary. Try: git fetch --unshallow (or git fetch --deepen=N for N more commits of history)`
+            : `Label ${commitLabel}=${label} on ${revisionName} names a commit that is not in this repository. Try: git fetch --all`;
     return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'unknown-commit', explanation: why };
   }
   const sha = resolution.sha;

@@ -3,7 +3,8 @@ import type { CloudRunReader } from './cloudrun';
 import type { ServiceConfig } from './config';
 import type { GitRepository } from './git';
 import type { ServiceFacts, ServiceLookup } from './model';
-import { short } from './verdict';
+import { ownValue } from './own';
+import { labelOf, short } from './verdict';
 
 export type VerifyOutcome =
   | { kind: 'verified'; revision: string; message: string }
@@ -85,7 +86,7 @@ async function observe(lookup: ServiceLookup, options: VerifyOptions): Promise<O
     const revision = servingExpected[0]!.revision;
     return { state: 'verified', fingerprint, outcome: { kind: 'verified', revision, message: `${name} serves ${short(expected)} from ${revision} (100% of traffic).` } };
   }
-  const latest = facts.latestCreatedRevision ? facts.revisions[facts.latestCreatedRevision] : undefined;
+  const latest = facts.latestCreatedRevision ? ownValue(facts.revisions, facts.latestCreatedRevision) : undefined;
   if (latest?.failed && carries.get(latest.name) === true) {
     return {
       state: 'revision-failed',
@@ -105,8 +106,7 @@ async function observe(lookup: ServiceLookup, options: VerifyOptions): Promise<O
     };
   }
   const top = facts.serving[0];
-  const topRevision = top ? facts.revisions[top.revision] : undefined;
-  const servedLabel = topRevision?.labels[options.commitLabel] ?? null;
+  const servedLabel = top ? labelOf(ownValue(facts.revisions, top.revision), options.commitLabel) : null;
   const served = servedLabel ? short(servedLabel) : 'an unlabeled revision';
   return {
     state: 'label-unchanged',
@@ -121,7 +121,7 @@ async function observe(lookup: ServiceLookup, options: VerifyOptions): Promise<O
 
 /** Which of the observed revisions carry the expected commit, by resolving their labels locally. */
 async function commitCarriers(facts: ServiceFacts, options: VerifyOptions): Promise<Map<string, boolean>> {
-  const labelled = Object.values(facts.revisions).map((r) => [r.name, r.labels[options.commitLabel] ?? null] as const);
+  const labelled = Object.values(facts.revisions).map((r) => [r.name, labelOf(r, options.commitLabel)] as const);
   const labels = labelled.flatMap(([, label]) => (label ? [label] : []));
   const resolved = await options.git.resolveLabels(labels);
   return new Map(

@@ -18,6 +18,8 @@ const VERDICT_ICONS: Record<VerdictStatus, IconSpec> = {
   stale: { id: 'warning', color: 'list.warningForeground' },
   diverged: { id: 'git-compare', color: 'list.warningForeground' },
   'unknown-commit': { id: 'question', color: 'list.warningForeground' },
+  // A problem in cloud-run-drift.json, not in Cloud Run: drawn like the file's other problems.
+  'path-missing': { id: 'bracket-error', color: 'list.errorForeground' },
   // A weaker signal than a label, so it is drawn quieter than a proven drift.
   unlabeled: { id: 'tag', color: 'descriptionForeground' },
   'deploy-failed': { id: 'error', color: 'errorForeground' },

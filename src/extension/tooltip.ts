@@ -78,7 +78,9 @@ export function serviceTooltipMarkdown(input: ServiceTooltipInput): string {
     facts.push(field('Latest created revision', v.latestCreatedRevision ? escapeMarkdown(v.latestCreatedRevision) : null));
     if (v.commitsBehind !== null && v.commitsBehind > 0) facts.push(field('Undeployed commits', String(v.commitsBehind)));
   }
-  facts.push(field('Paths', input.paths.length > 0 ? input.paths.map(escapeMarkdown).join(', ') : 'the whole repository'));
+  const missing = new Set(v?.missingPaths ?? []);
+  const pathText = (p: string): string => `${escapeMarkdown(p)}${missing.has(p) ? ' **(nothing at HEAD)**' : ''}`;
+  facts.push(field('Paths', input.paths.length > 0 ? input.paths.map(pathText).join(', ') : 'the whole repository'));
   facts.push(field('Project', `${escapeMarkdown(input.project)} · ${escapeMarkdown(input.region)}`));
   if (v?.dirty) facts.push('**Uncommitted changes** inside these paths.');
   const present = facts.filter((f): f is string => f !== null);

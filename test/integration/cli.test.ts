@@ -91,7 +91,7 @@ describe('cloud-run-drift CLI', () => {
     assert.equal(run.stdout.trimEnd().includes('\n'), false, 'compact when piped');
     assert.equal(json.head, head);
     assert.deepEqual(Object.keys(json.services[0]!).sort(), [
-      'commitLabel', 'commits', 'commitsBehind', 'deployedCommit', 'dirty', 'latestCreatedRevision', 'message', 'name', 'project', 'region', 'serving', 'status',
+      'commitLabel', 'commits', 'commitsBehind', 'deployedCommit', 'dirty', 'latestCreatedRevision', 'message', 'missingPaths', 'name', 'project', 'region', 'serving', 'status',
     ]);
     const api = json.services.find((s) => s.name === 'api')!;
     assert.equal(api.status, 'stale');
@@ -119,6 +119,27 @@ describe('cloud-run-drift CLI', () => {
       else process.env.CLOUD_RUN_DRIFT_CACHE_DIR = saved;
     }
     assert.match(printed.join(''), /^\{\n {2}"head": "[0-9a-f]{40}",\n {2}"services": \[\n/);
+  });
+
+  it('a configured path that names nothing at HEAD: exit 2, shown in the verdicts, the problem on stderr at its line', async () => {
+    const misspelt = path.join(repo.dir, 'misspelt.json');
+    fs.writeFileSync(
+      misspelt,
+      JSON.stringify({ project: PROJECT, region: REGION, services: { api: { paths: ['apx'] }, web: { paths: ['web', 'web/assetz'] } }, endpoints: { run: emulator.httpUrl } }, null, 2),
+    );
+    const run = await runCli(['check', '--config', misspelt], repo.dir);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stdout, /! api\s+path missing\s+\S{8}\n {4}No path of this service exists at HEAD \("apx"\)/);
+    assert.match(run.stdout, /✓ web\s+up to date\s+\S{8}\s+1 path missing\n {4}web-00001-aaa serves \S+; no later commit touches the service's paths\. Path "web\/assetz" names nothing at HEAD/);
+    assert.equal(
+      run.stderr,
+      `cloud-run-drift: ${misspelt}:7: $.services.api.paths[0]: "apx" names nothing at HEAD (misspelt, or not committed yet?)\n` +
+        `cloud-run-drift: ${misspelt}:13: $.services.web.paths[1]: "web/assetz" names nothing at HEAD (misspelt, or not committed yet?)\n`,
+    );
+    const json = await runCli(['check', '--json', '--config', misspelt], repo.dir);
+    assert.equal(json.code, 2);
+    const services = (JSON.parse(json.stdout) as { services: { name: string; status: string; missingPaths: string[] }[] }).services;
+    assert.deepEqual(services.map((s) => [s.name, s.status, s.missingPaths]), [['api', 'path-missing', ['apx']], ['web', 'up-to-date', ['web/assetz']]]);
   });
 
   it('--service limits the check; exit 0 when all selected are up to date', async () => {
@@ -223,6 +244,11 @@ describe('cloud-run-drift CLI', () => {
     const run = await runCli(['check', '--config', bad], repo.dir);
     assert.equal(run.code, 2);
     assert.match(run.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: \\$\\.services\\.api\\.dependson: unknown key "dependson"`));
+    const deep = path.join(repo.dir, 'deep.json');
+    fs.writeFileSync(deep, `{\n  "services": { "api": {} },\n  "logFilters": ${'['.repeat(50_000)}${']'.repeat(50_000)}\n}\n`);
+    const nested = await runCli(['check', '--config', deep], repo.dir);
+    assert.equal(nested.code, 2, nested.stderr);
+    assert.equal(nested.stderr, `cloud-run-drift: ${deep}:3: $: nested more than 32 levels deep (a configuration needs at most 4)\n`);
     const noConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-empty-'));
     const missing = await runCli(['check'], noConfig);
     assert.equal(missing.code, 2);

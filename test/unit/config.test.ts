@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, findConfigFile, loadConfig, normalisePaths, parseConfig } from '../../src/core/config';
+import { ConfigError, findConfigFile, loadConfig, MAX_NESTING, normalisePaths, parseConfig } from '../../src/core/config';
 
 const FILE = '/repo/cloud-run-drift.json';
 
@@ -106,6 +106,86 @@ describe('configuration', () => {
   it('normalises paths and treats "." as the whole repository', () => {
     assert.deepEqual(normalisePaths(['a/b/', './c', 'a/b']), ['a/b', 'c']);
     assert.deepEqual(normalisePaths(['a', '.']), []);
+  });
+
+  it('refuses a key given twice at any depth, naming both lines', () => {
+    const text = [
+      '{', //                                        1
+      '  "project": "abc-def",', //                  2
+      '  "region": "us-west2",', //                  3
+      '  "services": {', //                          4
+      '    "api": { "paths": ["api"] },', //          5
+      '    "web": {', //                             6
+      '      "paths": ["web"],', //                  7
+      '      "paths": ["www"]', //                   8
+      '    },', //                                   9
+      '    "api": { "paths": ["api2"] }', //         10
+      '  },', //                                     11
+      '  "services": { "other": {} }', //            12
+      '}',
+    ].join('\n');
+    assert.deepEqual(problemsOf(text), [
+      { jsonPath: '$.services.web', line: 8, message: 'duplicate key "paths" (lines 7 and 8); keep one' },
+      { jsonPath: '$.services', line: 10, message: 'duplicate key "api" (lines 5 and 10); keep one' },
+      { jsonPath: '$', line: 12, message: 'duplicate key "services" (lines 4 and 12); keep one' },
+    ]);
+    assert.throws(() => parseConfig(text, FILE), /^\/repo\/cloud-run-drift\.json:10: \$\.services: duplicate key "api" \(lines 5 and 10\)/m);
+    // Inside arrays of objects too, and in sections that take any key.
+    assert.deepEqual(problemsOf('{"services": {"a": {}}, "logFilters": {"Errors": "x",\n "Errors": "y"}}').map((p) => [p.jsonPath, p.line]), [['$.logFilters', 2]]);
+  });
+
+  it('refuses absurd nesting as a configuration error naming the line, not a stack overflow', async () => {
+    const deep = `{"services": {"a": {}},\n"logFilters": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    assert.deepEqual(problemsOf(deep), [{ jsonPath: '$', line: 2, message: `nested more than ${MAX_NESTING} levels deep (a configuration needs at most 4)` }]);
+    // Unclosed, and after a string the parser ends at a line break.
+    assert.equal(problemsOf(`{"services": "x\n${'{'.repeat(100_000)}`)[0]!.message, `nested more than ${MAX_NESTING} levels deep (a configuration needs at most 4)`);
+    // Brackets inside strings are text, however many.
+    const quoted = parseConfig(JSON.stringify({ project: 'abc-def', region: 'us-west2', services: { a: {} }, logFilters: { deep: '['.repeat(1000) } }), FILE);
+    assert.equal(quoted.logFilters.deep, '['.repeat(1000));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-config-'));
+    try {
+      const file = path.join(dir, 'cloud-run-drift.json');
+      fs.writeFileSync(file, deep);
+      await assert.rejects(loadConfig(file), (err: unknown) => err instanceof ConfigError && err.file === file && err.message.startsWith(`${file}:2: $: nested more than`));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('checks dependsOn and requires against configured services only, not inherited names', () => {
+    const base = { project: 'abc-def', region: 'us-west2' };
+    for (const name of ['constructor', 'hasownproperty', 'tostring']) {
+      assert.deepEqual(
+        problemsOf(JSON.stringify({ ...base, services: { a: { dependsOn: [name] } }, jobs: { j: { command: 'x', requires: [name] } } })).map((p) => `${p.jsonPath}: ${p.message}`),
+        [`$.services.a.dependsOn[0]: expected the name of a configured service, got "${name}"`, `$.jobs.j.requires[0]: expected the name of a configured service, got "${name}"`],
+      );
+    }
+  });
+
+  it('keeps a "__proto__" key as a key: refused where names are checked, an ordinary entry elsewhere', () => {
+    const base = '"project": "abc-def", "region": "us-west2"';
+    const services = problemsOf(`{${base}, "services": {"__proto__": {"a": {}}, "b": {"dependsOn": ["a"]}}}`).map((p) => `${p.jsonPath}: ${p.message}`);
+    assert.ok(services.some((p) => p.startsWith('$.services.__proto__: invalid service name "__proto__"')), services.join('\n'));
+    assert.deepEqual(problemsOf(`{${base}, "__proto__": {"services": {"a": {}}}}`).map((p) => p.message), ['missing required key "services"', 'unknown key "__proto__" (expected one of: project, region, commitLabel, services, deploy, logFilters, jobs, endpoints)']);
+    const config = parseConfig(`{${base}, "services": {"a": {}}, "logFilters": {"__proto__": "severity>=ERROR"}}`, FILE);
+    assert.ok(Object.hasOwn(config.logFilters, '__proto__'));
+    assert.equal(Object.getPrototypeOf(config.logFilters), Object.prototype);
+  });
+
+  it('refuses NUL and other control characters in paths, naming the character', () => {
+    for (const [bad, shown] of [['predictions/worker\u0000', 'U+0000'], ['a\nb', 'U+000A'], ['a\u001bb', 'U+001B'], ['a\u007f', 'U+007F'], ['a\u0085', 'U+0085']] as const) {
+      const problems = problemsOf(JSON.stringify({ project: 'abc-def', region: 'us-west2', services: { a: { paths: ['ok', bad] } } }));
+      assert.deepEqual(problems.map((p) => [p.jsonPath, p.message]), [['$.services.a.paths[1]', `expected no control characters, found ${shown}`]]);
+    }
+    assert.deepEqual(parseConfig(JSON.stringify({ project: 'abc-def', region: 'us-west2', services: { a: { paths: ['dossier é/ünï code'] } } }), FILE).services[0]!.paths, ['dossier é/ünï code']);
+  });
+
+  it('accepts a leading UTF-8 byte order mark and names one anywhere else', () => {
+    const json = '{\n  "project": "abc-def",\n  "region": "us-west2",\n  "services": { "a": {} }\n}\n';
+    assert.deepEqual(parseConfig(`\ufeff${json}`, FILE).services.map((s) => s.name), ['a']);
+    const problems = problemsOf(json.replace('"region"', '\ufeff"region"'));
+    assert.deepEqual(problems[0], { jsonPath: '$', line: 3, message: 'invalid JSON: unexpected character U+FEFF (a byte order mark, allowed only at the start of the file)' });
+    assert.match(problemsOf('{"services": @}')[0]!.message, /unexpected character "@"/);
   });
 
   it('finds the file from a subdirectory and reports an unreadable one', async () => {

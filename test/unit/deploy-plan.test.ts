@@ -31,6 +31,7 @@ function verdict(name: string, status: VerdictStatus): ServiceVerdict {
     deployedSubject: null,
     deployedAt: null,
     paths: [name],
+    missingPaths: [],
   };
 }
 
@@ -42,20 +43,21 @@ const names = (plan: DeployPlan): string[] => plan.steps.map((s) => s.service.na
 
 describe('planDeployAll', () => {
   it('deploys stale, unlabeled and deploy-failed services, and says why the others are left alone', () => {
-    const cfg = config(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((n) => service(n)));
+    const cfg = config(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((n) => service(n)));
     const plan = planDeployAll(
-      check({ a: 'stale', b: 'up-to-date', c: 'unlabeled', d: 'diverged', e: 'unknown-commit', f: 'deploy-failed', g: 'deploying', h: 'not-found', i: 'error' }),
+      check({ a: 'stale', b: 'up-to-date', c: 'unlabeled', d: 'diverged', e: 'unknown-commit', f: 'deploy-failed', g: 'deploying', h: 'not-found', i: 'error', j: 'path-missing' }),
       cfg,
     );
     assert.deepEqual(names(plan), ['a', 'c', 'f']);
     const why = Object.fromEntries(plan.notDeployed.map((n) => [n.name, n.reason]));
-    assert.deepEqual(Object.keys(why), ['b', 'd', 'e', 'g', 'h', 'i']);
+    assert.deepEqual(Object.keys(why), ['b', 'd', 'e', 'g', 'h', 'i', 'j']);
     assert.equal(why.b, 'up to date');
     assert.match(why.d!, /another branch/);
     assert.match(why.e!, /git fetch/);
     assert.match(why.g!, /rollout is in progress/);
     assert.match(why.h!, /does not exist/);
     assert.match(why.i!, /could not be checked: i is error/);
+    assert.equal(why.j, 'its paths name nothing at HEAD; fix "paths" in cloud-run-drift.json first');
   });
 
   it('can be told which verdicts to deploy, and reports services the check did not include', () => {

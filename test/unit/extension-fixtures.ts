@@ -36,6 +36,7 @@ export function verdict(name: string, status: VerdictStatus, overrides: Partial<
     deployedSubject: 'Fix the thing',
     deployedAt: '2026-11-29T08:00:00Z',
     paths: ['predictions/worker'],
+    missingPaths: [],
     ...overrides,
   };
 }

@@ -170,6 +170,14 @@ describe('webview rows and messages', () => {
     assert.deepEqual(parseOpenLogsOptions({ filterName: 'E' }, { E: 'severity>=ERROR' }), { choice: { kind: 'saved', name: 'E', query: 'severity>=ERROR' } });
     assert.deepEqual(parseOpenLogsOptions({ window: 'yesterday' }, {}), {});
     assert.deepEqual(parseOpenLogsOptions({ window: '2026-01-30T22:59:00Z', all: true }, {}), { window: '2026-01-30T22:59:00Z', choice: { kind: 'all' } });
+  });
+
+  it('takes a filterName only from the saved filters themselves, never from names every object inherits', () => {
+    assert.deepEqual(parseOpenLogsOptions({ filterName: 'constructor' }, { E: 'severity>=ERROR' }), {});
+    assert.deepEqual(parseOpenLogsOptions({ filterName: 'toString', text: 'boom' }, {}), { choice: { kind: 'text', text: 'boom' } });
+  });
+
+  it('parses revision targets', () => {
     assert.deepEqual(revisionTarget({ serviceName: 'api', serving: { revision: 'api-1' } }), { service: 'api', revision: 'api-1' });
     assert.equal(revisionTarget('api'), null);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CloudRunReader } from '../../src/core/cloudrun';
-import { ConfigError, type DriftConfig, type Endpoints } from '../../src/core/config';
+import { ConfigError, MAX_NESTING, parseConfig, type DriftConfig, type Endpoints } from '../../src/core/config';
 import type { GitRepository } from '../../src/core/git';
 import type { CheckResult } from '../../src/core/model';
 import { DriftSession, type CoreServices } from '../../src/extension/driftSession';
@@ -97,6 +97,17 @@ describe('extension session', () => {
     assert.equal(s.state.kind, 'invalidConfig');
     assert.deepEqual(s.state.kind === 'invalidConfig' && s.state.problems, [{ jsonPath: '$.services.Bad', message: 'invalid service name', line: 4 }]);
     assert.equal(s.configFile, '/repo/cloud-run-drift.json');
+  });
+
+  it('shows absurdly deep nesting as a configuration problem at its line, not a crash of the refresh', async () => {
+    const core = fakeCore();
+    core.loaded = () => parseConfig(`{\n"services": ${'['.repeat(200_000)}`, '/repo/cloud-run-drift.json');
+    const s = session(core);
+    await s.refresh(REASONS, signal());
+    assert.equal(s.state.kind, 'invalidConfig');
+    assert.deepEqual(s.state.kind === 'invalidConfig' && s.state.problems, [
+      { jsonPath: '$', line: 2, message: `nested more than ${MAX_NESTING} levels deep (a configuration needs at most 4)` },
+    ]);
   });
 
   it('expects the labels the last result saw serving, so their git work starts early', async () => {

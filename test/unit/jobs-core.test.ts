@@ -105,6 +105,7 @@ function verdict(name: string, status: VerdictStatus, extra: Partial<ServiceVerd
     deployedSubject: null,
     deployedAt: null,
     paths: [],
+    missingPaths: [],
     ...extra,
   };
 }
@@ -129,6 +130,15 @@ describe('job guards', () => {
     ]);
     for (const status of ['diverged', 'deploy-failed', 'unknown-commit', 'deploying', 'not-found', 'unlabeled'] as const) {
       assert.equal(evaluateJobGuards(job(), [verdict('coordinator', status)], undefined, NOW).blockers[0]?.kind, 'stale-code', status);
+    }
+  });
+
+  it('block when a required service names a path missing at HEAD: up to date for its other paths proves nothing', () => {
+    const message = 'coordinator-00117-m5r serves HEAD. Path "shared/libz" names nothing at HEAD: fix "paths" in cloud-run-drift.json.';
+    for (const status of ['up-to-date', 'path-missing'] as const) {
+      const report = evaluateJobGuards(job(), [verdict('coordinator', status, { missingPaths: ['shared/libz'], message })], undefined, NOW);
+      assert.deepEqual(report.blockers, [{ kind: 'unchecked', subject: 'coordinator', message: `coordinator: could not be checked: ${message}` }], status);
+      assert.deepEqual(report.passed, []);
     }
   });
 

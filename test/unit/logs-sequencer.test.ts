@@ -161,6 +161,21 @@ describe('normaliseApiEntry', () => {
     assert.equal(entryText(entry), 'hello {"n":2,"ok":true,"nested":{"list":[null,"x"]}}');
   });
 
+  test('a "__proto__" key in a payload or labels stays a field, never the object\'s prototype', () => {
+    const { entry } = normaliseApiEntry({
+      insertId: 'p',
+      timestamp: '2026-01-30T22:59:00Z',
+      resource: { type: 'global', labels: {} },
+      jsonPayload: { fields: { ['__proto__']: { structValue: { fields: { message: { stringValue: 'forged' } } }, kind: 'structValue' } } },
+      payload: 'jsonPayload',
+      labels: JSON.parse('{"__proto__": "x", "instanceId": "i-1"}') as unknown,
+    });
+    assert.equal(Object.getPrototypeOf(entry.json), Object.prototype);
+    assert.deepEqual(Object.keys(entry.json!), ['__proto__']);
+    assert.equal(entryText(entry), '{"__proto__":{"message":"forged"}}');
+    assert.deepEqual(Object.keys(entry.labels!), ['__proto__', 'instanceId']);
+  });
+
   test('timestamps print as the API does and round-trip with nanoseconds', () => {
     assert.equal(formatInstant({ seconds: 1769813940, nanos: 0 }), '2026-01-30T22:59:00Z');
     assert.equal(formatInstant({ seconds: 1769813940, nanos: 120_000_000 }), '2026-01-30T22:59:00.120Z');

@@ -23,6 +23,7 @@ const verdict = (over: Partial<ServiceVerdict>): ServiceVerdict => ({
   deployedSubject: null,
   deployedAt: '2026-01-30T21:00:00Z',
   paths: [],
+  missingPaths: [],
   ...over,
 });
 
@@ -53,11 +54,14 @@ describe('verdict presentation and precedence', () => {
     assert.equal(countNotUpToDate([verdict({}), verdict({ status: 'stale' }), verdict({ status: 'error' })]), 2);
   });
 
-  it('CLI exit codes: 3 beats 1 beats 0', () => {
-    assert.equal(exitCodeFor(['up-to-date', 'up-to-date']), 0);
-    assert.equal(exitCodeFor(['up-to-date', 'stale']), 1);
-    assert.equal(exitCodeFor(['not-found']), 1);
-    assert.equal(exitCodeFor(['stale', 'error']), 3);
-    assert.equal(exitCodeFor(['deploying']), 3);
+  it('CLI exit codes: 2 (a configured path missing at HEAD) beats 3 beats 1 beats 0', () => {
+    const statuses = (...list: ServiceVerdict['status'][]): ServiceVerdict[] => list.map((status) => verdict({ status }));
+    assert.equal(exitCodeFor(statuses('up-to-date', 'up-to-date')), 0);
+    assert.equal(exitCodeFor(statuses('up-to-date', 'stale')), 1);
+    assert.equal(exitCodeFor(statuses('not-found')), 1);
+    assert.equal(exitCodeFor(statuses('stale', 'error')), 3);
+    assert.equal(exitCodeFor(statuses('deploying')), 3);
+    assert.equal(exitCodeFor([verdict({ status: 'path-missing', missingPaths: ['predictions/workr'] })]), 2);
+    assert.equal(exitCodeFor([verdict({ missingPaths: ['shared/libz'] }), verdict({ status: 'error' })]), 2, 'some paths missing, the rest up to date');
   });
 });

@@ -14,7 +14,7 @@ import type { CloudRunReader, ServiceRef } from '../cloudrun';
 import { relativeTime } from '../format';
 import type { GitRepository } from '../git';
 import type { RevisionFacts } from '../model';
-import { short } from '../verdict';
+import { labelOf, short } from '../verdict';
 
 export interface DeploymentEntry {
   revision: string;
@@ -56,12 +56,12 @@ export async function readDeploymentHistory(options: HistoryOptions): Promise<De
     revisions = listed;
     const percents = new Map<string, number>();
     if (lookup.kind === 'found') for (const s of lookup.facts.serving) percents.set(s.revision, s.percent);
-    const labels = revisions.flatMap((r) => (r.labels[options.commitLabel] ? [r.labels[options.commitLabel]!] : []));
+    const labels = revisions.flatMap((r) => labelOf(r, options.commitLabel) ?? []);
     const resolved = await git.resolveLabels(labels);
     const shas = [...new Set([...resolved.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];
     const commits = await git.describeCommits(shas);
     const entries = revisions.map((r): DeploymentEntry => {
-      const label = r.labels[options.commitLabel] ?? null;
+      const label = labelOf(r, options.commitLabel);
       const resolution = label ? resolved.get(label) : undefined;
       const commit = resolution?.kind === 'found' ? resolution.sha : null;
       return {

@@ -16,6 +16,7 @@
 //   diverged       NOT by default: it serves a commit from another branch, often a colleague's
 //                  deploy that a bulk action should not silently replace;
 //   unknown-commit NOT by default: it serves a commit this clone lacks, possibly newer than HEAD;
+//   path-missing   NOT: its configured paths name nothing at HEAD, so whether it drifted is unknown;
 //   up-to-date, deploying (a rollout is in progress), not-found (creating a service is not a bulk
 //   action) and error (we could not tell) are never deployed in bulk.
 // A single-service deploy from the tree has no such filter: the user chose that service.
@@ -83,6 +84,8 @@ function whyNotDeployed(verdict: ServiceVerdict): string {
       return 'serves a commit that is not in the history of HEAD (deployed from another branch?); deploy it on its own to replace it';
     case 'unknown-commit':
       return 'serves a commit this repository does not have (try git fetch); deploy it on its own to replace it';
+    case 'path-missing':
+      return `its paths name nothing at HEAD; fix "paths" in cloud-run-drift.json first`;
     case 'deploying':
       return 'a rollout is in progress';
     case 'not-found':

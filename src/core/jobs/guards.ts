@@ -60,6 +60,9 @@ export function evaluateJobGuards(job: DataJobConfig, verdicts: readonly Service
     const verdict = verdicts.find((v) => v.name === name);
     if (!verdict) {
       blockers.push({ kind: 'unchecked', subject: name, message: `${name}: no verdict (it was not checked)` });
+    } else if (verdict.missingPaths.length > 0) {
+      // Up to date for the paths that exist says nothing of the one meant by the misspelt path.
+      blockers.push({ kind: 'unchecked', subject: name, message: `${name}: could not be checked: ${verdict.message}` });
     } else if (verdict.status === 'up-to-date') {
       passed.push(`${name} serves HEAD's code for its paths${verdict.deployedCommit ? ` (${short(verdict.deployedCommit)})` : ''}`);
     } else if (verdict.status === 'error') {

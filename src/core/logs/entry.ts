@@ -15,6 +15,7 @@
 
 import type { Severity } from './filter';
 import { SEVERITIES } from './filter';
+import { ownValue } from '../own';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -144,9 +145,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function ownField(record: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-}
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -208,9 +206,8 @@ function fromProtoStruct(struct: unknown): JsonObject {
   if (!isRecord(struct)) return {};
   const fields = struct['fields'];
   if (!isRecord(fields)) return struct as JsonObject;
-  const out: JsonObject = {};
-  for (const key of Object.keys(fields)) out[key] = fromProtoValue(fields[key]);
-  return out;
+  // Object.fromEntries keeps every key as an own property: assigning a "__proto__" key would swap the prototype.
+  return Object.fromEntries(Object.keys(fields).map((key) => [key, fromProtoValue(fields[key])]));
 }
 
 function httpRequestOf(raw: unknown): HttpRequestInfo | undefined {
@@ -281,12 +278,8 @@ function logIdOf(logName: string): string {
 
 function stringMapOf(raw: unknown): Record<string, string> | undefined {
   if (!isRecord(raw)) return undefined;
-  let out: Record<string, string> | undefined;
-  for (const key of Object.keys(raw)) {
-    const value = raw[key];
-    if (typeof value === 'string') (out ??= {})[key] = value;
-  }
-  return out;
+  const strings = Object.entries(raw).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  return strings.length > 0 ? Object.fromEntries(strings) : undefined;
 }
 
 /**
@@ -310,11 +303,11 @@ export function normaliseApiEntry(raw: unknown): TimedEntry {
   // `payload` names the oneof member that is set; fall back to presence for shapes without it. Presence means an
   // own property: a decoded protobufjs message keeps field defaults (textPayload "") on its prototype.
   const payload = typeof message['payload'] === 'string' ? message['payload'] : undefined;
-  if (payload === 'textPayload' || (payload === undefined && typeof ownField(message, 'textPayload') === 'string')) {
+  if (payload === 'textPayload' || (payload === undefined && typeof ownValue(message, 'textPayload') === 'string')) {
     entry.text = String(message['textPayload'] ?? '');
-  } else if (payload === 'jsonPayload' || (payload === undefined && isRecord(ownField(message, 'jsonPayload')))) {
+  } else if (payload === 'jsonPayload' || (payload === undefined && isRecord(ownValue(message, 'jsonPayload')))) {
     entry.json = fromProtoStruct(message['jsonPayload']);
-  } else if (payload === 'protoPayload' || (payload === undefined && isRecord(ownField(message, 'protoPayload')))) {
+  } else if (payload === 'protoPayload' || (payload === undefined && isRecord(ownValue(message, 'protoPayload')))) {
     // An Any (audit logs); its type cannot be decoded without the message's proto, so say what it is.
     const any = isRecord(message['protoPayload']) ? message['protoPayload'] : {};
     entry.text = `[protoPayload ${String(any['type_url'] ?? any['typeUrl'] ?? '')}]`;
@@ -336,13 +329,12 @@ export function normaliseApiEntry(raw: unknown): TimedEntry {
 export function entryText(entry: LogEntry): string {
   if (entry.text !== undefined) return entry.text;
   if (entry.json !== undefined) {
-    const message = entry.json['message'];
+    const message = ownValue(entry.json, 'message');
     if (typeof message === 'string') {
       const rest = Object.keys(entry.json).filter((key) => key !== 'message');
       if (rest.length === 0) return message;
-      const others: JsonObject = {};
-      for (const key of rest) others[key] = entry.json[key]!;
-      return `${message} ${JSON.stringify(others)}`;
+      const json = entry.json;
+      return `${message} ${JSON.stringify(Object.fromEntries(rest.map((key) => [key, json[key]])))}`;
     }
     return JSON.stringify(entry.json);
   }

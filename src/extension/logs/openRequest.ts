@@ -1,6 +1,7 @@
 // Arguments of the Open Logs commands beyond the tree node: scripts, tests and the deploy flow pass a service
 // name and, optionally, options that skip the pickers. No vscode import.
 import { parseSeverity, parseSince } from '../../core/logs';
+import { ownValue } from '../../core/own';
 import type { FilterChoice } from './logQuery';
 
 export interface OpenLogsOptions {
@@ -21,7 +22,8 @@ export function parseOpenLogsOptions(value: unknown, logFilters: Readonly<Record
   if (typeof window === 'string' && acceptedSince(window)) options.window = window.trim();
   const filterName = v['filterName'];
   const severity = typeof v['severity'] === 'string' ? parseSeverity(v['severity']) : undefined;
-  if (typeof filterName === 'string' && logFilters[filterName] !== undefined) options.choice = { kind: 'saved', name: filterName, query: logFilters[filterName] };
+  const saved = typeof filterName === 'string' ? ownValue(logFilters, filterName) : undefined;
+  if (typeof filterName === 'string' && saved !== undefined) options.choice = { kind: 'saved', name: filterName, query: saved };
   else if (typeof v['text'] === 'string' && v['text'].trim() !== '') options.choice = { kind: 'text', text: v['text'].trim() };
   else if (typeof v['query'] === 'string' && v['query'].trim() !== '') options.choice = { kind: 'raw', query: v['query'].trim() };
   else if (severity) options.choice = { kind: 'severity', severity };

@@ -27,7 +27,8 @@ export class ConfigProblemNode implements DriftTreeNode, ConfigLocation {
   constructor(
     readonly file: string,
     private readonly problem: ConfigProblem,
-    private readonly index: number,
+    /** Unique in the tree: `problem:<n>` for the file's own problems. */
+    private readonly id: string,
   ) {}
 
   get line(): number | null {
@@ -36,7 +37,7 @@ export class ConfigProblemNode implements DriftTreeNode, ConfigLocation {
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.problem.message, vscode.TreeItemCollapsibleState.None);
-    item.id = `problem:${this.index}`;
+    item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     item.description = this.problem.line ? `${this.problem.jsonPath} · line ${this.problem.line}` : this.problem.jsonPath;
     const where = `${path.basename(this.file)}${this.problem.line ? `:${this.problem.line}` : ''}`;

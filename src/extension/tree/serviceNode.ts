@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ServiceConfig } from '../../core/config';
 import type { DeployPhase } from '../../core/deploy/runner';
 import { describeVerdict } from '../../core/format';
+import { missingPathProblems } from '../../core/missingPaths';
 import type { ServiceVerdict } from '../../core/model';
 import type { RefreshFailure } from '../driftSession';
 import {
@@ -17,6 +18,7 @@ import { serviceTooltipMarkdown } from '../tooltip';
 import { DEPLOYING_ICON, deployingDescription, withDeployingFlag } from '../deploy/deployPresentation';
 import type { DeploymentHistoryStore } from '../deploy/historyStore';
 import { CommitNode } from './commitNode';
+import { ConfigProblemNode } from './configProblemNode';
 import { DeploymentsNode } from './deploymentsNode';
 import { FailedRevisionNode } from './failedRevisionNode';
 import { themeIcon, untrustedMarkdown } from './icons';
@@ -25,6 +27,8 @@ import type { DriftTreeNode, ServiceScoped } from './treeNode';
 
 export interface ServiceNodeInput {
   service: ServiceConfig;
+  /** The cloud-run-drift.json the service comes from: where its path problems point. */
+  configFile: string;
   verdict: ServiceVerdict | undefined;
   /** When the result holding `verdict` was computed. */
   checkedAt: string | null;
@@ -88,13 +92,15 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
   private hasChildren(): boolean {
     const { verdict, history } = this.input;
     if (!verdict) return false;
-    return Boolean(verdict.failedRevision) || verdict.serving.length > 0 || (Boolean(history) && verdict.status !== 'not-found') || verdict.commits.length > 0;
+    return verdict.missingPaths.length > 0 || Boolean(verdict.failedRevision) || verdict.serving.length > 0 || (Boolean(history) && verdict.status !== 'not-found') || verdict.commits.length > 0;
   }
 
   getChildren(): DriftTreeNode[] {
     const { service, verdict, now } = this.input;
     if (!verdict) return [];
     const children: DriftTreeNode[] = [];
+    // First: until the configuration is fixed, nothing below is the whole story.
+    missingPathProblems(service, verdict.missingPaths).forEach((problem, i) => children.push(new ConfigProblemNode(this.input.configFile, problem, `problem:${service.name}:${i}`)));
     if (verdict.failedRevision) children.push(new FailedRevisionNode(service.name, verdict.failedRevision, now));
     for (const serving of verdict.serving) children.push(new RevisionNode(service.name, serving, now));
     // Before the undeployed commits, which can run to dozens. A service Cloud Run does not have has no revisions to list.

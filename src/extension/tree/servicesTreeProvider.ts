@@ -89,7 +89,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
     const state = this.session.state;
     if (state.kind === 'invalidConfig') {
       this.serviceNodes.clear();
-      return { nodes: state.problems.map((p, i) => new ConfigProblemNode(state.file, p, i)), shape: `invalid:${JSON.stringify(state.problems)}` };
+      return { nodes: state.problems.map((p, i) => new ConfigProblemNode(state.file, p, `problem:${i}`)), shape: `invalid:${JSON.stringify(state.problems)}` };
     }
     if (state.kind !== 'ready') {
       this.serviceNodes.clear();
@@ -102,6 +102,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
     const nodes = state.config.services.map((service) => {
       const input: ServiceNodeInput = {
         service,
+        configFile: state.config.file,
         verdict: this.session.verdict(service.name),
         checkedAt: result?.checkedAt ?? null,
         failure: this.session.failure,
