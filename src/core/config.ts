@@ -367,24 +367,28 @@ function pathsOf(raw: string[], at: (string | number)[], locate: (s: (string | n
 function findDependencyCycle(services: ServiceConfig[]): string[] | null {
   const byName = new Map(services.map((s) => [s.name, s]));
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (name: string): string[] | null => {
-    if (state.get(name) === 'done') return null;
-    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
-    state.set(name, 'visiting');
-    stack.push(name);
-    for (const dep of byName.get(name)?.dependsOn ?? []) {
-      if (!byName.has(dep)) continue;
-      const cycle = visit(dep);
-      if (cycle) return cycle;
+  // Depth first with a stack of our own: a chain of thousands of services must not exhaust the call stack.
+  for (const start of services) {
+    if (state.has(start.name)) continue;
+    state.set(start.name, 'visiting');
+    const stack: { name: string; next: number }[] = [{ name: start.name, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const deps = byName.get(top.name)?.dependsOn ?? [];
+      if (top.next >= deps.length) {
+        state.set(top.name, 'done');
+        stack.pop();
+        continue;
+      }
+      const dep = deps[top.next++]!;
+      if (!byName.has(dep) || state.get(dep) === 'done') continue;
+      if (state.get(dep) === 'visiting') {
+        const names = stack.map((entry) => entry.name);
+        return [...names.slice(names.indexOf(dep)), dep];
+      }
+      state.set(dep, 'visiting');
+      stack.push({ name: dep, next: 0 });
     }
-    stack.pop();
-    state.set(name, 'done');
-    return null;
-  };
-  for (const s of services) {
-    const cycle = visit(s.name);
-    if (cycle) return cycle;
   }
   return null;
 }

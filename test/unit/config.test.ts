@@ -152,6 +152,16 @@ describe('configuration', () => {
     }
   });
 
+  it('follows a dependsOn chain of any length without exhausting the stack', () => {
+    const chain = (n: number, last: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, i + 1 < n ? { dependsOn: [`s${i + 1}`] } : last]));
+    const base = { project: 'abc-def', region: 'us-west2' };
+    assert.equal(parseConfig(JSON.stringify({ ...base, services: chain(10_000, {}) }), FILE).services.length, 10_000);
+    const problems = problemsOf(JSON.stringify({ ...base, services: chain(10_000, { dependsOn: ['s9990'] }) }));
+    assert.deepEqual(problems.map((p) => p.jsonPath), ['$.services.s9990.dependsOn']);
+    assert.match(problems[0]!.message, /^expected no dependency cycle, found s9990 → s9991 → .* → s9999 → s9990$/);
+  });
+
   it('checks dependsOn and requires against configured services only, not inherited names', () => {
     const base = { project: 'abc-def', region: 'us-west2' };
     for (const name of ['constructor', 'hasownproperty', 'tostring']) {

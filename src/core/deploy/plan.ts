@@ -85,7 +85,7 @@ function whyNotDeployed(verdict: ServiceVerdict): string {
     case 'unknown-commit':
       return 'serves a commit this repository does not have (try git fetch); deploy it on its own to replace it';
     case 'path-missing':
-      return `its paths name nothing at HEAD; fix "paths" in cloud-run-drift.json first`;
+      return 'its paths name nothing at HEAD; fix "paths" in cloud-run-drift.json first';
     case 'deploying':
       return 'a rollout is in progress';
     case 'not-found':
