@@ -15,6 +15,9 @@ export class Results {
   readonly outcomes: Outcome[] = [];
   private frozen = false;
 
+  /** `runner` names the run in the closing lines (`e2e finished in …`). */
+  constructor(private readonly runner = 'e2e') {}
+
   /** After an abort: what fails while things are torn down is not news. */
   freeze(): void {
     this.frozen = true;
@@ -64,8 +67,8 @@ export class Results {
       process.stdout.write('\nfailing tests:\n');
       for (const f of failures) process.stdout.write(`  ✖ ${f.name}\n`);
     }
-    process.stdout.write(`\ne2e finished in ${(totalMs / 1000).toFixed(1)}s\n`);
-    if (passed + failed === 0) process.stdout.write('e2e: no test ran\n');
+    process.stdout.write(`\n${this.runner} finished in ${(totalMs / 1000).toFixed(1)}s\n`);
+    if (passed + failed === 0) process.stdout.write(`${this.runner}: no test ran\n`);
     process.stdout.write(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
     return failed === 0 && passed > 0;
   }
