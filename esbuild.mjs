@@ -63,6 +63,30 @@ const prunedRunProtosPlugin = {
   },
 };
 
+/**
+ * `--watch` output for people and for the problem matcher of .vscode/tasks.json: one `[watch] build
+ * started` / `[watch] build finished` pair around each round of rebuilds (however many bundles it
+ * touches), and every error as `✘ [ERROR] message` followed by `    file:line:column:`.
+ */
+let building = 0;
+const watchLogPlugin = {
+  name: 'watch-log',
+  setup(build) {
+    build.onStart(() => {
+      if (building++ === 0) console.log('[watch] build started');
+    });
+    build.onEnd((result) => {
+      const report = (severity, { text, location }) => {
+        console.error(`✘ [${severity}] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column + 1}:`);
+      };
+      for (const message of result.errors) report('ERROR', message);
+      for (const message of result.warnings) report('WARNING', message);
+      if (--building === 0) console.log('[watch] build finished');
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -89,7 +113,10 @@ const builds = [
 
 const selected = only ? builds.filter((b) => only.split(',').some((name) => name in b.entryPoints)) : builds;
 if (watch) {
-  for (const options of selected) await (await esbuild.context(options)).watch();
+  // esbuild's own log would repeat the errors watchLogPlugin prints. All bundles start together, so
+  // the first `[watch] build finished` comes once every one of them is built.
+  const contexts = await Promise.all(selected.map((options) => esbuild.context({ ...options, logLevel: 'silent', plugins: [...(options.plugins ?? []), watchLogPlugin] })));
+  await Promise.all(contexts.map((context) => context.watch()));
 } else {
   await Promise.all(selected.map((options) => esbuild.build(options)));
 }

@@ -1,4 +1,4 @@
-// `npm run demo [-- --dir DIR] [--port N] [--open]`: builds the demo workspace (a git monorepo whose
+// `npm run demo [-- --dir DIR [--replace]] [--port N] [--open]`: builds the demo workspace (a git monorepo whose
 // prediction-coordinator is 53 commits behind in Cloud Run), starts the local emulator seeded to
 // match, runs `cloud-run-drift check` in it, and keeps the emulator up until Ctrl-C. `--open` also
 // serves the workspace in a real VS Code (the server build .ci/install-e2e.sh installs) with the
@@ -18,6 +18,8 @@ export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'cli.js');
 export interface StartDemoOptions {
   /** Workspace directory (new or empty); default a new folder under the system temp dir. */
   dir?: string;
+  /** A workspace the demo built earlier in `dir` is replaced (BuildDemoOptions.replace). */
+  replace?: boolean;
   /** Emulator HTTP port; default 8123, falling back to a free port when it is taken. 0 = free port. */
   port?: number;
   grpcPort?: number;
@@ -41,6 +43,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
   try {
     const workspace = await buildDemoWorkspace({
       dir: options.dir,
+      replace: options.replace ?? false,
       endpoints: { run: emulator.httpUrl, logging: emulator.grpcAddress || undefined, bigquery: emulator.httpUrl },
     });
     await emulator.control('load', workspace.scenario);
@@ -63,15 +66,17 @@ async function startEmulatorPreferringPort(port: number, grpcPort: number, modul
 
 interface DemoArguments {
   dir?: string;
+  replace: boolean;
   port?: number;
   open: boolean;
 }
 
 function parseArguments(argv: readonly string[]): DemoArguments | string {
-  const args: DemoArguments = { open: false };
+  const args: DemoArguments = { open: false, replace: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--open') args.open = true;
+    else if (arg === '--replace') args.replace = true;
     else if (arg === '--dir') {
       const value = argv[++i];
       if (!value) return '--dir expects a directory';
@@ -83,10 +88,11 @@ function parseArguments(argv: readonly string[]): DemoArguments | string {
     } else if (arg === '--help' || arg === '-h') return 'help';
     else return `unknown argument ${JSON.stringify(arg)}`;
   }
+  if (args.replace && args.dir === undefined) return '--replace needs --dir (the workspace to replace)';
   return args;
 }
 
-const USAGE = 'Usage: npm run demo [-- --dir DIR] [--port N] [--open]';
+const USAGE = 'Usage: npm run demo [-- --dir DIR [--replace]] [--port N] [--open]';
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArguments(argv);
@@ -101,7 +107,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   let demo: RunningDemo;
   try {
-    demo = await startDemo({ dir: args.dir, port: args.port });
+    demo = await startDemo({ dir: args.dir, replace: args.replace, port: args.port });
   } catch (err) {
     process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

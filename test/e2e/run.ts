@@ -12,60 +12,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import type { E2eContext, FolderKind } from './shared';
 import { launchBrowser, newEditorContext, openWorkbenchPage, type WorkbenchPage } from './lib/browser';
 import { driverOptions, extensionManifest, installedEditor, REPO_ROOT, RESULTS_DIR, type DriverOptions, type ExtensionManifest, type InstalledEditor } from './lib/env';
-import { compileSuites, discoverSuites, runSuites } from './lib/extensionTests';
+import { runSuites } from './lib/extensionTests';
 import { Cleanup, errorText, withTimeout } from './lib/process';
 import { prepareExtension } from './lib/packaging';
+import { checkRunsKnown, installedExtensionDir, PROFILES, runContext, runsOf, SUITE_TIMEOUT_MS, type Profile, type SuiteRun } from './lib/profiles';
 import { Results } from './lib/results';
+import { compileSuites, discoverSuites } from './lib/suites';
 import { installExtension, makeEditorDirs, startEditorServer, writeUserSettings, type EditorServer, type ExtensionSource } from './lib/vscodeServer';
 import { prepareFolders, type Folders } from './lib/workspace';
-import { DEPLOY_SKIP_CONFIRMATION_SETTING } from './expectations';
-import { UI_PAGES as WORKBENCH_PAGES, UiSkip, type ProfileName, type UiContext, type UiPage } from './ui/checks';
+import { UI_PAGES as WORKBENCH_PAGES, UiSkip, type UiContext, type UiPage } from './ui/checks';
 import { dataJobsPage } from './ui/dataJobs';
 import { failedDeployLogsPage, logViewPage } from './ui/logView';
-
-interface Profile {
-  name: ProfileName;
-  /** `security.workspace.trust.enabled`: on, the folder opens in Restricted Mode. */
-  workspaceTrust: boolean;
-  /** Added to the server's environment, which the extension host and the terminals (deploy tasks) inherit. */
-  env?: Record<string, string>;
-  /** Extra user settings. */
-  settings?: Record<string, unknown>;
-}
-
-/**
- * Deploys from the tree run without the modal confirmation (the repository is clean), so a test
- * never hangs on a dialog; Restricted Mode must refuse before any confirmation anyway.
- */
-const DEPLOY_SETTINGS: Record<string, unknown> = { [DEPLOY_SKIP_CONFIRMATION_SETTING]: true };
-
-/** One VS Code server each, with its own fresh folders and settings. UI pages run before suites. */
-const PROFILES: Profile[] = [
-  { name: 'trusted', workspaceTrust: false, settings: DEPLOY_SETTINGS },
-  { name: 'restricted', workspaceTrust: true, settings: DEPLOY_SETTINGS },
-  // The demo deploy script "succeeds" but leaves the commit label as it was (issue 6: it must end
-  // with the specific label-unchanged error). A wrong state is reported after settleSeconds.
-  {
-    name: 'fault',
-    workspaceTrust: false,
-    env: { DEMO_DEPLOY_FAULT: 'label-unchanged' },
-    settings: { ...DEPLOY_SETTINGS, 'cloudRunDrift.deploy.settleSeconds': 2, 'cloudRunDrift.deploy.verifyTimeoutSeconds': 60 },
-  },
-];
-
-/** Each folder under test/e2e/suite/ is one run: one page, one extension host, one Mocha run. */
-const RUNS: Record<string, { profile: ProfileName; folder: FolderKind }> = {
-  demo: { profile: 'trusted', folder: 'demo' },
-  minimal: { profile: 'trusted', folder: 'minimal' },
-  'no-config': { profile: 'trusted', folder: 'empty' },
-  restricted: { profile: 'restricted', folder: 'demo' },
-  'deploy-fault': { profile: 'fault', folder: 'demo' },
-};
-
-const SUITE_TIMEOUT_MS = 5 * 60_000;
 
 /** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts). */
 const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), dataJobsPage(), failedDeployLogsPage()];
@@ -87,14 +46,6 @@ function slug(text: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 60);
-}
-
-/** The extension's folder after installation (the development extension of suite runs). */
-function installedExtensionDir(extensionsDir: string, manifest: ExtensionManifest): string {
-  const prefix = `${manifest.publisher}.${manifest.name}-`.toLowerCase();
-  const match = fs.readdirSync(extensionsDir).find((d) => d.toLowerCase().startsWith(prefix) && fs.existsSync(path.join(extensionsDir, d, 'package.json')));
-  if (!match) throw new Error(`${manifest.publisher}.${manifest.name} is not in ${extensionsDir} after installing it`);
-  return path.join(extensionsDir, match);
 }
 
 interface Contributions {
@@ -203,7 +154,7 @@ async function runUiPage(uiPage: UiPage, context: BrowserContext, server: Editor
 
 async function runProfile(
   profile: Profile,
-  runs: { name: string; folder: FolderKind; files: string[] }[],
+  runs: readonly SuiteRun[],
   env: { editor: InstalledEditor; browser: Browser; folders: Folders; source: ExtensionSource; manifest: ExtensionManifest; runner: string; tmp: string },
   results: Results,
   options: DriverOptions,
@@ -226,19 +177,7 @@ async function runProfile(
       await timed(`[${profile.name}] UI page "${uiPage.name}" done`, () => runUiPage(uiPage, browserContext, server, env.folders, results, options));
     }
     for (const run of runs) {
-      const context: E2eContext = {
-        run: run.name,
-        profile: profile.name,
-        workspaceTrust: profile.workspaceTrust,
-        serverEnv: profile.env ?? {},
-        folder: { kind: run.folder, dir: env.folders.dirs[run.folder] },
-        emulatorUrl: env.folders.emulator.httpUrl,
-        emulatorGrpc: env.folders.emulator.grpcAddress,
-        extensionId: `${env.manifest.publisher}.${env.manifest.name}`,
-        ...(run.folder === 'demo'
-          ? { demo: { head: env.folders.demo.head, headShort: env.folders.demo.headShort, project: env.folders.demo.project, region: env.folders.demo.region, services: env.folders.demo.services } }
-          : {}),
-      };
+      const context = runContext(run, profile, env.folders, env.manifest, 'server');
       const start = Date.now();
       const result = await timed(`[${profile.name}] suite run "${run.name}" done`, () =>
         runSuites({
@@ -258,23 +197,12 @@ async function runProfile(
           consoleLog: path.join(RESULTS_DIR, `console-suite-${run.name}.log`),
         }),
       );
-      for (const t of result.outcome?.tests ?? []) {
-        const state = t.state === 'pending' ? 'skipped' : t.state;
-        results.record({ name: `${run.name} › ${t.title}`, state, durationMs: t.durationMs, ...(t.error ? { error: t.error } : {}), ...(t.reason ? { reason: t.reason } : {}) });
-      }
-      const failedInside = result.outcome?.tests.some((t) => t.state === 'failed') ?? false;
-      const problem =
-        result.problem ??
-        (result.outcome?.crash ? `the suite crashed: ${result.outcome.crash}` : undefined) ??
-        (result.exitCode !== 0 && !failedInside ? `VS Code reported exit code ${result.exitCode} though no test failed` : undefined);
-      if (problem) {
-        results.record({
-          name: `${run.name} › (suite run)`,
-          state: 'failed',
-          durationMs: Date.now() - start,
-          error: `${problem}\nlast console errors:\n${result.consoleTail || '(none)'}\nconsole log: test-results/console-suite-${run.name}.log`,
-        });
-      }
+      results.recordSuiteRun(
+        run.name,
+        result,
+        Date.now() - start,
+        `last console errors:\n${result.consoleTail || '(none)'}\nconsole log: test-results/console-suite-${run.name}.log`,
+      );
     }
   } finally {
     await browserContext.close().catch(() => undefined);
@@ -328,9 +256,7 @@ async function main(): Promise<boolean> {
     log(`VS Code ${editor.vscodeVersion} (code-server ${editor.codeServerVersion}), work folder ${tmp}`);
 
     const discovered = discoverSuites();
-    for (const name of discovered.keys()) {
-      if (!RUNS[name]) throw new Error(`test/e2e/suite/${name}/ is not a known run; add it to RUNS in test/e2e/run.ts (${Object.keys(RUNS).join(', ')})`);
-    }
+    checkRunsKnown(discovered);
     const [source, compiled] = await Promise.all([
       timed(options.install === 'unpacked' ? 'extension built' : 'extension built and packaged', () => prepareExtension(options, manifest, results)),
       timed('suites compiled', () => compileSuites([...discovered.values()].flat())),
@@ -342,9 +268,7 @@ async function main(): Promise<boolean> {
 
     for (const profile of PROFILES) {
       if (options.profileFilter && profile.name !== options.profileFilter) continue;
-      const runs = [...discovered.entries()]
-        .filter(([name]) => RUNS[name]!.profile === profile.name)
-        .map(([name, files]) => ({ name, folder: RUNS[name]!.folder, files: files.map((f) => compiled.compiled.get(f)!) }));
+      const runs = runsOf(profile.name, discovered, compiled.compiled);
       if (runs.length === 0 && !UI_PAGES.some((p) => p.profile === profile.name)) continue;
       await runProfile(profile, runs, { editor, browser, folders, source, manifest, runner: compiled.runner, tmp }, results, options, cleanup);
     }

@@ -1,19 +1,23 @@
-// Types shared by the driver (test/e2e/run.ts) and the code it runs inside VS Code's
-// extension host (test/e2e/suite/**, Node 24). No runtime imports: both sides bundle this freely.
+// Types shared by the drivers (test/e2e/run.ts and test/e2e/desktop.ts) and the code they
+// run inside VS Code's extension host (test/e2e/suite/**). No runtime imports: both sides bundle this freely.
 import type { DemoServiceState } from '../../src/emulator/demo/workspace';
 
 /** The folder a run opens. */
 export type FolderKind = 'demo' | 'minimal' | 'empty';
 
+/** Which editor runs the suites: VS Code's server build in a browser (run.ts) or desktop VS Code (desktop.ts). */
+export type EditorKind = 'server' | 'desktop';
+
 /** What a suite may know about its surroundings (helpers.ts: `e2eContext()`). */
 export interface E2eContext {
   /** The run's name: the suite folder under test/e2e/suite/. */
   run: string;
-  /** The editor profile (run.ts PROFILES) the run belongs to: trusted, restricted, fault… */
+  /** The editor profile (PROFILES in lib/profiles.ts) the run belongs to: trusted, restricted, fault… */
   profile: string;
+  editor: EditorKind;
   /** Whether workspace trust is on (then the folder opens in Restricted Mode). */
   workspaceTrust: boolean;
-  /** Variables the profile adds to the editor server's environment (the extension host and terminals inherit them). */
+  /** Variables the profile adds to the editor's environment (the extension host and terminals inherit them). */
   serverEnv: Record<string, string>;
   folder: { kind: FolderKind; dir: string };
   /** The local Google Cloud emulator: Cloud Run REST and /control/*. */

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { v2 } from '@google-cloud/run';
 import { PassThroughClient } from 'google-auth-library';
 import { loadConfig } from '../../src/core/config';
-import { CLI_PATH, startDemo, type RunningDemo } from '../../src/emulator/demo';
+import { buildDemoWorkspace, CLI_PATH, startDemo, type RunningDemo } from '../../src/emulator/demo';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -194,6 +194,43 @@ describe('demo', () => {
 });
 
 describe('npm run demo (demo.ts)', () => {
+  test('--replace builds afresh over a workspace the demo built earlier (what the Run Extension launch does each time)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-main-test-'));
+    try {
+      await buildDemoWorkspace({ dir, endpoints: { run: 'http://127.0.0.1:9' } });
+      fs.writeFileSync(path.join(dir, 'left-over.txt'), 'from the earlier session');
+      const demo = await startDemo({ dir, replace: true, port: 0, modules: { logging: false, bigquery: false } });
+      try {
+        assert.equal(fs.existsSync(path.join(dir, 'left-over.txt')), false);
+        const config = JSON.parse(fs.readFileSync(path.join(dir, 'cloud-run-drift.json'), 'utf8')) as { endpoints: { run: string } };
+        assert.equal(config.endpoints.run, demo.emulator.httpUrl, 'the new workspace points at the new emulator');
+        assert.equal(demo.workspace.services.find((s) => s.name === 'prediction-coordinator')?.commitsBehind, 53);
+      } finally {
+        await demo.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--replace refuses a folder the demo did not build, and deletes nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-main-test-'));
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.writeFileSync(path.join(dir, 'keep.txt'), 'mine');
+    try {
+      await assert.rejects(buildDemoWorkspace({ dir, replace: true, endpoints: { run: 'http://127.0.0.1:9' } }), /is not empty; choose a new or empty directory \(--replace only replaces a workspace the demo built\)/);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['.git', 'keep.txt']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--replace needs --dir', async () => {
+    const result = await run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/emulator/demo.ts'), '--replace'], { cwd: REPO_ROOT });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--replace needs --dir/);
+  });
+
   test('builds the workspace, prints the check verdict and stops on SIGINT', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-main-test-'));
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/emulator/demo.ts'), '--port', '0', '--dir', dir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

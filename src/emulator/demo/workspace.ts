@@ -32,6 +32,8 @@ export interface DemoEndpoints {
 export interface BuildDemoOptions {
   /** Where to build; must not exist or be empty. Default: a new folder under os.tmpdir(). */
   dir?: string;
+  /** When `dir` holds a workspace this builder made earlier, remove it and build afresh (anything else there is still refused). */
+  replace?: boolean;
   endpoints: DemoEndpoints;
   /** The moment the history ends near (commits spread over the 16 days before). Default: now. */
   now?: Date;
@@ -76,7 +78,7 @@ export interface DemoWorkspace {
 
 export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<DemoWorkspace> {
   const now = options.now ?? new Date();
-  const dir = prepareDirectory(options.dir);
+  const dir = prepareDirectory(options.dir, options.replace ?? false);
   const config = demoConfig(options.endpoints);
   // Fail here, not in the product, if the demo's configuration ever stops matching the schema.
   parseConfig(config, path.join(dir, 'cloud-run-drift.json'));
@@ -89,6 +91,7 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
   const times = commitTimes(plan.length, now);
 
   await git(dir, ['init', '-q', '-b', 'main']);
+  fs.writeFileSync(path.join(dir, '.git', DEMO_MARKER), 'Built by the Cloud Run Drift demo (npm run demo); `--replace` may remove this repository.\n');
   await git(dir, ['fast-import', '--quiet', '--done'], fastImportStream(plan, times));
   await git(dir, ['reset', '-q', '--hard', 'main']);
   const shas = (await git(dir, ['rev-list', '--reverse', 'main'])).trim().split('\n');
@@ -258,12 +261,22 @@ function gradingBackfillFiles(): Record<string, string> {
 // ---------------------------------------------------------------------------------------------
 // Git.
 
-function prepareDirectory(requested: string | undefined): string {
+/** Inside .git, so it is neither a file of the working tree nor of any commit. */
+const DEMO_MARKER = 'cloud-run-drift-demo';
+
+function prepareDirectory(requested: string | undefined, replace: boolean): string {
   if (requested === undefined) return fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-run-drift-demo-'));
   const dir = path.resolve(requested);
   if (fs.existsSync(dir)) {
     if (!fs.statSync(dir).isDirectory()) throw new Error(`demo: ${dir} exists and is not a directory`);
-    if (fs.readdirSync(dir).length > 0) throw new Error(`demo: ${dir} is not empty; choose a new or empty directory`);
+    if (fs.readdirSync(dir).length > 0) {
+      const earlierDemo = fs.existsSync(path.join(dir, '.git', DEMO_MARKER));
+      if (!replace || !earlierDemo) {
+        throw new Error(`demo: ${dir} is not empty; choose a new or empty directory${replace ? ' (--replace only replaces a workspace the demo built)' : ''}`);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir, { recursive: true });
+    }
   } else {
     fs.mkdirSync(dir, { recursive: true });
   }

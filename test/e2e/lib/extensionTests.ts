@@ -1,55 +1,14 @@
-// Extension-host suites: compiled with esbuild (vscode and mocha external), then run by VS Code
-// itself. The page is opened with the development options @vscode/test-web uses
+// Extension-host suites in the VS Code server's workbench (lib/suites.ts compiles them), run by VS
+// Code itself. The page is opened with the development options @vscode/test-web uses
 // (`extensionDevelopmentPath` + `extensionTestsPath`, here vscode-remote:// URIs so the suite runs in
 // the server's Node extension host); VS Code calls the suite's run() and reports its outcome through
 // window.codeAutomationExit(code), which the driver exposes to the page.
-import * as esbuild from 'esbuild';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import type { E2eContext, RunOutcome, RunSpec } from '../shared';
+import type { E2eContext, RunOutcome } from '../shared';
 import { NOISE, openWorkbenchPage } from './browser';
-import { OUT_DIR, REPO_ROOT } from './env';
 import { withTimeout } from './process';
+import { readRunOutcome, writeRunSpec } from './suites';
 import type { EditorServer } from './vscodeServer';
-
-export const SUITE_DIR = path.join(REPO_ROOT, 'test', 'e2e', 'suite');
-
-/** Test files per run: test/e2e/suite/<run>/*.test.ts. */
-export function discoverSuites(): Map<string, string[]> {
-  const runs = new Map<string, string[]>();
-  for (const entry of fs.readdirSync(SUITE_DIR, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const files = fs
-      .readdirSync(path.join(SUITE_DIR, entry.name))
-      .filter((f) => f.endsWith('.test.ts'))
-      .sort()
-      .map((f) => path.join(SUITE_DIR, entry.name, f));
-    if (files.length > 0) runs.set(entry.name, files);
-  }
-  return runs;
-}
-
-/** Bundles the runner and every test file into out/e2e/suite/ (same layout, .js). */
-export async function compileSuites(testFiles: readonly string[]): Promise<{ runner: string; compiled: Map<string, string> }> {
-  const outdir = path.join(OUT_DIR, 'suite');
-  fs.rmSync(outdir, { recursive: true, force: true });
-  await esbuild.build({
-    entryPoints: [path.join(SUITE_DIR, 'index.ts'), ...testFiles],
-    outbase: SUITE_DIR,
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    sourcemap: 'inline',
-    external: ['vscode', 'mocha'],
-    logLevel: 'warning',
-  });
-  const compiled = new Map<string, string>();
-  for (const file of testFiles) compiled.set(file, path.join(outdir, path.relative(SUITE_DIR, file)).replace(/\.ts$/, '.js'));
-  return { runner: path.join(outdir, 'index.js'), compiled };
-}
 
 export interface SuiteRunOptions {
   browserContext: BrowserContext;
@@ -81,18 +40,7 @@ export interface SuiteRunResult {
 }
 
 export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunResult> {
-  const resultsFile = path.join(path.dirname(options.specFile), `results-${options.name}.json`);
-  fs.rmSync(resultsFile, { force: true });
-  const spec: RunSpec = {
-    name: options.name,
-    files: [...options.files],
-    resultsFile,
-    mochaPath: path.join(REPO_ROOT, 'node_modules', 'mocha', 'lib', 'mocha.cjs'),
-    timeoutMs: 30_000,
-    context: options.context,
-    ...(options.grep ? { grep: options.grep } : {}),
-  };
-  fs.writeFileSync(options.specFile, JSON.stringify(spec, null, 2));
+  const resultsFile = writeRunSpec(options.specFile, options);
 
   const wb = await openWorkbenchPage(options.browserContext, {
     consoleLog: options.consoleLog,
@@ -122,8 +70,7 @@ export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunResul
     } catch (err) {
       problem = err instanceof Error ? err.message : String(err);
     }
-    let outcome: RunOutcome | undefined;
-    if (fs.existsSync(resultsFile)) outcome = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as RunOutcome;
+    const outcome = readRunOutcome(resultsFile);
     if (outcome) {
       const s = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
       process.stdout.write(

@@ -24,7 +24,7 @@ export function makeEditorDirs(base: string): EditorDirs {
  * the server-data folder is not). The rest keeps the editor quiet and deterministic: no welcome
  * page, no AI panel, no gallery or update checks (this machine has no network beyond registries).
  */
-export function writeUserSettings(dirs: EditorDirs, options: { workspaceTrust: boolean; extra?: Record<string, unknown> }): void {
+export function writeUserSettings(dirs: Pick<EditorDirs, 'userData'>, options: { workspaceTrust: boolean; extra?: Record<string, unknown> }): void {
   const settings: Record<string, unknown> = {
     'security.workspace.trust.enabled': options.workspaceTrust,
     'security.workspace.trust.startupPrompt': 'never',

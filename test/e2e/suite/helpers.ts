@@ -17,7 +17,7 @@ let cached: E2eContext | undefined;
 export function e2eContext(): E2eContext {
   if (cached) return cached;
   const file = process.env.CRD_E2E_RUN_SPEC;
-  if (!file) throw new Error('CRD_E2E_RUN_SPEC is not set: run the suites with `npm run test:e2e`');
+  if (!file) throw new Error('CRD_E2E_RUN_SPEC is not set: run the suites with `npm run test:e2e` or `npm run test:vscode`');
   cached = (JSON.parse(fs.readFileSync(file, 'utf8')) as RunSpec).context;
   return cached;
 }

@@ -1,9 +1,10 @@
-// Runs inside VS Code's (remote, Node) extension host: VS Code loads this module because the page was
-// opened with `extensionTestsPath` and calls `run()`, exactly as @vscode/test-electron and
-// @vscode/test-web do; a rejected promise makes VS Code report exit code 1 to the driver.
+// Runs inside VS Code's extension host (the server's remote one under run.ts, desktop VS Code's under
+// desktop.ts): VS Code loads this module because the window was opened with `extensionTestsPath` and
+// calls `run()`, the contract of @vscode/test-electron and @vscode/test-web; a rejected promise makes
+// VS Code report exit code 1 to the driver.
 //
 // Which test files to load and where to write per-test results come from the run spec the driver
-// writes before opening each page (CRD_E2E_RUN_SPEC, in the server's environment).
+// writes before opening each window (CRD_E2E_RUN_SPEC, in the editor's environment).
 import * as fs from 'node:fs';
 import type MochaType from 'mocha';
 import * as vscode from 'vscode';
@@ -12,7 +13,7 @@ import { skipReasons } from './helpers';
 
 export function readSpec(): RunSpec {
   const file = process.env.CRD_E2E_RUN_SPEC;
-  if (!file) throw new Error('CRD_E2E_RUN_SPEC is not set: this module runs only under test/e2e/run.ts');
+  if (!file) throw new Error('CRD_E2E_RUN_SPEC is not set: this module runs only under test/e2e/run.ts or test/e2e/desktop.ts');
   return JSON.parse(fs.readFileSync(file, 'utf8')) as RunSpec;
 }
 

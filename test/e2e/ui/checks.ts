@@ -8,7 +8,7 @@ import type { DemoWorkspace } from '../../../src/emulator/demo/workspace';
 import { DEPLOY_COMMAND, expectedDemoRows, expectedSummary, fetchEmulatorService, servingCommitLabel, sha8, type EmulatorRunService, type ExpectedRow } from '../expectations';
 import type { FolderKind } from '../shared';
 
-/** The profiles of run.ts (PROFILES). */
+/** The profiles of lib/profiles.ts (PROFILES). */
 export type ProfileName = 'trusted' | 'restricted' | 'fault';
 
 export interface UiContext {
@@ -42,7 +42,7 @@ export interface UiCheck {
 
 export interface UiPage {
   name: string;
-  /** A profile name from PROFILES in run.ts. */
+  /** A profile name from PROFILES in lib/profiles.ts. */
   profile: ProfileName;
   folder: FolderKind;
   /** Photograph the page after its checks as test-results/overview.png (the README screenshot). */

@@ -12,10 +12,11 @@ suite('activation', () => {
   test('the editor is a real VS Code with the demo workspace open and trusted', () => {
     const ctx = e2eContext();
     assert.match(vscode.version, /^1\.\d+\.\d+/);
-    assert.equal(vscode.env.uiKind, vscode.UIKind.Web);
+    assert.equal(vscode.env.uiKind, ctx.editor === 'desktop' ? vscode.UIKind.Desktop : vscode.UIKind.Web);
+    // Through Uri.file: fsPath spells a Windows drive letter in lower case.
     assert.deepEqual(
       vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath),
-      [ctx.folder.dir],
+      [vscode.Uri.file(ctx.folder.dir).fsPath],
     );
     assert.equal(vscode.workspace.isTrusted, true);
   });

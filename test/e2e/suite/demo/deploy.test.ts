@@ -1,6 +1,6 @@
 // Deploying from the tree (trusted workspace): the deploy command runs the repository's script as a
 // task in the integrated terminal, and the deploy ends only once the emulator proves HEAD is serving.
-// The user settings the harness writes skip the confirmation for a clean service (run.ts).
+// The user settings the harness writes skip the confirmation for a clean service (lib/profiles.ts).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeployResult } from '../../../../src/core/deploy/runner';
@@ -28,7 +28,7 @@ suite('deploy from the tree', () => {
     assert.equal(
       vscode.workspace.getConfiguration().get('cloudRunDrift.deploy.skipConfirmationWhenClean'),
       true,
-      'run.ts writes cloudRunDrift.deploy.skipConfirmationWhenClean: true into the user settings (else a modal confirmation would wait forever)',
+      'the harness writes cloudRunDrift.deploy.skipConfirmationWhenClean: true into the user settings (else a modal confirmation would wait forever)',
     );
     const dir = e2eContext().folder.dir;
     await emulatorControl('reset');

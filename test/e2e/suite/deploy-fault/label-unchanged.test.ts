@@ -1,7 +1,7 @@
-// The editor server of this run has DEMO_DEPLOY_FAULT=label-unchanged in its environment (run.ts,
+// The editor of this run has DEMO_DEPLOY_FAULT=label-unchanged in its environment (lib/profiles.ts,
 // profile `fault`), which the deploy task's terminal inherits: the demo script "succeeds" (exit 0, a
-// new revision) but reuses the previous build, so the commit label is unchanged. Issue 6: the deploy
-// must end with that specific error, not "deployed".
+// new revision) but reuses the previous build, so the commit label is unchanged. The deploy must end
+// with that specific error, not "deployed".
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeployResult } from '../../../../src/core/deploy/runner';
@@ -22,7 +22,7 @@ suite('deploy with DEMO_DEPLOY_FAULT=label-unchanged', () => {
     this.timeout(150_000);
     const ctx = e2eContext();
     assert.equal(ctx.serverEnv.DEMO_DEPLOY_FAULT, 'label-unchanged', 'this run belongs to the fault profile');
-    assert.equal(process.env.DEMO_DEPLOY_FAULT, 'label-unchanged', "the extension host inherits the server's environment");
+    assert.equal(process.env.DEMO_DEPLOY_FAULT, 'label-unchanged', "the extension host inherits the editor's environment");
     const api = await settledApi();
     const unavailable = await deployUnavailable(api);
     if (unavailable) skipBecause(this, unavailable);

@@ -11,9 +11,10 @@ suite('restricted mode', () => {
   test('the folder is open and not trusted', () => {
     const ctx = e2eContext();
     assert.equal(ctx.workspaceTrust, true);
+    // Through Uri.file: fsPath spells a Windows drive letter in lower case.
     assert.deepEqual(
       vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath),
-      [ctx.folder.dir],
+      [vscode.Uri.file(ctx.folder.dir).fsPath],
     );
     assert.equal(vscode.workspace.isTrusted, false);
   });
