@@ -99,8 +99,10 @@ describe('extension manifest', () => {
     for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) assert.deepEqual(properties[`${SETTINGS_SECTION}.${key}`]?.default, value, key);
   });
 
-  it('activates on the config file and is limited in untrusted workspaces', () => {
-    assert.ok(manifest.activationEvents.includes('workspaceContains:cloud-run-drift.json'));
+  it('activates on the config file at a folder root, after startup for a folder below one, and is limited in untrusted workspaces', () => {
+    // workspaceContains only looks inside the folders; the session finds a file above them (the
+    // repository root of a service's folder) once the extension runs, so it runs after startup.
+    assert.deepEqual(manifest.activationEvents, ['workspaceContains:cloud-run-drift.json', 'onStartupFinished']);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.match(manifest.capabilities.untrustedWorkspaces.description, /deploy/);
   });
