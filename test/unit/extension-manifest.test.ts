@@ -1,12 +1,20 @@
 // Holds package.json's contributions against the code: command ids, menus' context values,
-// settings and their defaults, welcome views, assets; and checks that the extension bundle's
-// static import graph (what activation loads) contains no Google SDK.
+// settings and their defaults, welcome views, the walkthrough, assets; and checks that the
+// extension bundle's static import graph (what activation loads) contains no Google SDK.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
-import { COMMAND_IDS, JOBS_VIEW_ID, SERVICES_VIEW_ID, VIEW_CONTAINER_ID } from '../../src/extension/commandIds';
+import {
+  COMMAND_IDS,
+  FOCUS_SERVICES_VIEW_COMMAND,
+  JOBS_VIEW_ID,
+  SERVICES_VIEW_ID,
+  VIEW_CONTAINER_ID,
+  WALKTHROUGH_ID,
+  WALKTHROUGH_STEP_IDS,
+} from '../../src/extension/commandIds';
 import { CONTEXT_VALUES, serviceContextValue } from '../../src/extension/presentation';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../src/extension/settingsDefaults';
 import { verdict } from './extension-fixtures';
@@ -19,7 +27,17 @@ interface MenuEntry {
   group?: string;
 }
 
+interface WalkthroughStep {
+  id: string;
+  title: string;
+  description: string;
+  media: { image?: string; altText?: string; markdown?: string };
+  completionEvents: string[];
+}
+
 interface Manifest {
+  name: string;
+  publisher: string;
   icon: string;
   activationEvents: string[];
   capabilities: { untrustedWorkspaces: { supported: string | boolean; description: string } };
@@ -27,6 +45,7 @@ interface Manifest {
     viewsContainers: { activitybar: { id: string; icon: string }[] };
     views: Record<string, { id: string; name: string }[]>;
     viewsWelcome: { view: string; contents: string; when: string }[];
+    walkthroughs: { id: string; title: string; description: string; steps: WalkthroughStep[] }[];
     commands: { command: string; title: string; category: string }[];
     menus: Record<string, MenuEntry[]>;
     jsonValidation: { fileMatch: string; url: string }[];
@@ -105,6 +124,50 @@ describe('extension manifest', () => {
     assert.deepEqual(manifest.activationEvents, ['workspaceContains:cloud-run-drift.json', 'onStartupFinished']);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.match(manifest.capabilities.untrustedWorkspaces.description, /deploy/);
+  });
+
+  it('contributes the Getting Started walkthrough: each step a button that runs our command, an image and events that finish it', () => {
+    assert.deepEqual(contributes.walkthroughs.map((w) => w.id), [WALKTHROUGH_ID]);
+    const steps = contributes.walkthroughs[0]!.steps;
+    assert.deepEqual(steps.map((s) => s.id), [...WALKTHROUGH_STEP_IDS]);
+    const commands = new Set(contributes.commands.map((c) => c.command));
+    const views = new Set(Object.values(contributes.views).flat().map((v) => v.id));
+    const buttons: Record<string, string> = {};
+    for (const step of steps) {
+      const links = [...step.description.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!);
+      for (const link of links) assert.ok(commands.has(link) || link === FOCUS_SERVICES_VIEW_COMMAND, `${step.id} links to ${link}`);
+      // A link alone on its line is drawn as the step's button.
+      const button = /^\[[^\]]+\]\(command:([\w.]+)\)$/m.exec(step.description);
+      assert.ok(button, `${step.id} has no button`);
+      buttons[step.id] = button[1]!;
+      assert.ok(step.media.image && step.media.altText, `${step.id} has no image with alt text`);
+      assert.equal(fs.readFileSync(path.join(ROOT, step.media.image)).subarray(1, 4).toString(), 'PNG', step.media.image);
+      assert.ok(step.completionEvents.length > 0, step.id);
+      for (const event of step.completionEvents) {
+        const [kind, value] = [event.slice(0, event.indexOf(':')), event.slice(event.indexOf(':') + 1)];
+        if (kind === 'onCommand') assert.ok(commands.has(value), event);
+        else if (kind === 'onView') assert.ok(views.has(value), event);
+        else assert.deepEqual([kind, value], ['onContext', 'cloudRunDrift.state == ready'], event);
+      }
+    }
+    assert.deepEqual(buttons, {
+      signIn: COMMAND_IDS.signIn,
+      createConfig: COMMAND_IDS.scaffoldConfig,
+      readVerdicts: FOCUS_SERVICES_VIEW_COMMAND,
+      deploy: COMMAND_IDS.deploy,
+      openLogs: COMMAND_IDS.openLogs,
+    });
+    const events = Object.fromEntries(steps.map((s) => [s.id, s.completionEvents]));
+    assert.ok(events.signIn?.includes(`onCommand:${COMMAND_IDS.signIn}`));
+    assert.ok(events.readVerdicts?.includes(`onView:${SERVICES_VIEW_ID}`));
+    for (const id of [COMMAND_IDS.deploy, COMMAND_IDS.deployWith, COMMAND_IDS.deployAllStale]) assert.ok(events.deploy?.includes(`onCommand:${id}`), id);
+    for (const id of [COMMAND_IDS.openLogs, COMMAND_IDS.openAllLogs, COMMAND_IDS.openRevisionLogs, COMMAND_IDS.openDeployLogs]) assert.ok(events.openLogs?.includes(`onCommand:${id}`), id);
+
+    // The welcome view without a configuration links to it by its full id.
+    const noConfig = contributes.viewsWelcome.find((w) => w.when.includes('cloudRunDrift.state == noConfig'))!;
+    const link = /\(command:workbench\.action\.openWalkthrough\?([^)]+)\)/.exec(noConfig.contents);
+    assert.ok(link, 'the no-configuration welcome links to the walkthrough');
+    assert.deepEqual(JSON.parse(decodeURIComponent(link[1]!)), [`${manifest.publisher}.${manifest.name}#${WALKTHROUGH_ID}`, false]);
   });
 
   it('loads no Google SDK at activation', async () => {
