@@ -1,10 +1,14 @@
 // Holds package.json's contributions against the code: command ids, menus' context values,
-// settings and their defaults, welcome views, the walkthrough, assets; and checks that the
-// extension bundle's static import graph (what activation loads) contains no Google SDK.
+// settings and their defaults, welcome views, the walkthrough, assets; the Marketplace listing
+// (with the README's images as @vscode/vsce rewrites them, and the files it packs); and checks
+// that the extension bundle's static import graph (what activation loads) contains no Google SDK.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { listFiles, PackageManager } from '@vscode/vsce';
 import * as esbuild from 'esbuild';
 import {
   COMMAND_IDS,
@@ -38,7 +42,16 @@ interface WalkthroughStep {
 interface Manifest {
   name: string;
   publisher: string;
+  main: string;
   icon: string;
+  preview: boolean;
+  repository: { type: string; url: string };
+  homepage: string;
+  bugs: { url: string };
+  keywords: string[];
+  categories: string[];
+  galleryBanner: { color: string; theme: string };
+  scripts: Record<string, string>;
   activationEvents: string[];
   capabilities: { untrustedWorkspaces: { supported: string | boolean; description: string } };
   contributes: {
@@ -197,5 +210,118 @@ describe('extension manifest', () => {
     const output = Object.values(built.metafile.outputs)[0]!;
     const dynamic = output.imports.filter((i) => i.kind === 'dynamic-import' || i.kind === 'require-call').map((i) => i.path);
     assert.ok(dynamic.some((p) => p.endsWith('sdk/run')), 'the Run SDK is reached only through the lazy bundle');
+  });
+});
+
+/** The categories the Visual Studio Marketplace accepts. */
+const MARKETPLACE_CATEGORIES = [
+  'AI',
+  'Azure',
+  'Chat',
+  'Data Science',
+  'Debuggers',
+  'Education',
+  'Extension Packs',
+  'Formatters',
+  'Keymaps',
+  'Language Packs',
+  'Linters',
+  'Machine Learning',
+  'Notebooks',
+  'Other',
+  'Programming Languages',
+  'SCM Providers',
+  'Snippets',
+  'Testing',
+  'Themes',
+  'Visualization',
+];
+
+interface MarkdownFile {
+  path: string;
+  contents: Buffer | string;
+}
+
+/** @vscode/vsce's own README processor (what `vsce package` runs on README.md); not part of its typed API. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ReadmeProcessor } = require('@vscode/vsce/out/package') as {
+  ReadmeProcessor: new (manifest: unknown, options: { rewriteRelativeLinks?: boolean }) => { onFile(file: MarkdownFile): Promise<MarkdownFile> };
+};
+
+describe('Marketplace listing', () => {
+  const repository = /^https:\/\/github\.com\/([\w.-]+\/[\w-]+)(?:\.git)?$/.exec(manifest.repository?.url ?? '')?.[1];
+
+  it('names the repository, its home page and issues, keywords, fitting categories, a preview flag and a banner', () => {
+    assert.equal(manifest.repository.type, 'git');
+    assert.ok(repository, `not a GitHub repository URL: ${manifest.repository.url}`);
+    assert.equal(manifest.homepage, `https://github.com/${repository}#readme`);
+    assert.equal(manifest.bugs.url, `https://github.com/${repository}/issues`);
+    assert.ok(manifest.keywords.includes('cloud run') && manifest.keywords.includes('google cloud'), manifest.keywords.join(', '));
+    assert.ok(manifest.keywords.length <= 30, 'the Marketplace keeps at most 30 keywords');
+    assert.equal(new Set(manifest.keywords).size, manifest.keywords.length);
+    assert.ok(manifest.categories.length > 0);
+    for (const category of manifest.categories) assert.ok(MARKETPLACE_CATEGORIES.includes(category), category);
+    assert.equal(manifest.preview, true);
+    assert.match(manifest.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+    assert.ok(['dark', 'light'].includes(manifest.galleryBanner.theme), manifest.galleryBanner.theme);
+  });
+
+  it("points the README's images at committed files of the repository, as vsce packages it", async () => {
+    const script = manifest.scripts.package!;
+    assert.match(script, /vsce package/);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const processor = new ReadmeProcessor(manifest, { rewriteRelativeLinks: !script.includes('--no-rewrite-relative-links') });
+    const packaged = (await processor.onFile({ path: 'extension/readme.md', contents: readme })).contents.toString();
+    const images = [...packaged.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g), ...packaged.matchAll(/<img[^>]+src="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(images.length > 0, 'the README shows the product');
+    const prefix = `https://github.com/${repository}/raw/HEAD/`;
+    const tracked = new Set(execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n'));
+    for (const image of images) {
+      assert.ok(image.startsWith(prefix), `${image} does not load on the Marketplace (expected ${prefix}…)`);
+      const file = image.slice(prefix.length);
+      assert.ok(tracked.has(file), `${file} is not committed, so ${image} would be missing`);
+      // vsce refuses SVG images from hosts it does not trust, GitHub's raw files among them.
+      assert.match(file, /\.(png|jpe?g|gif)$/, file);
+    }
+  });
+
+  it('tells how to run the demo and the tests, each in one command', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    assert.match(readme, /^npm install && npm run demo\b/m);
+    assert.match(readme, /^npm install && npm test\b/m);
+  });
+
+  it('packs the bundles the extension loads and every file its manifest names, not the CLI, sources, maps or the README screenshot', async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'crd-vsix-')));
+    try {
+      const media = fs.readdirSync(path.join(ROOT, 'media'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+      const built = ['extension', 'cli', 'sdk-run', 'sdk-logging', 'sdk-bigquery'].flatMap((b) => [`dist/${b}.js`, `dist/${b}.js.map`]);
+      const others = ['README.md', 'CHANGELOG.md', 'LICENSE', 'CONTRIBUTING.md', 'docs/configuration.md', 'schema/cloud-run-drift.schema.json', 'src/extension/extension.ts', 'test/unit/a.test.ts', 'bench/README.md', 'out/e2e/suite/a.js', 'test-results/overview.png', '.vscode-test/e2e-env.json', 'dist/cloud-run-drift.vsix'];
+      for (const file of [...media, ...built, ...others]) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), '');
+      }
+      for (const file of ['package.json', '.vscodeignore']) fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
+      const packed = (await listFiles({ cwd: dir, packageManager: PackageManager.None })).sort();
+
+      const named = [
+        manifest.main.replace(/^\.\//, ''),
+        manifest.icon,
+        ...contributes.viewsContainers.activitybar.map((c) => c.icon),
+        ...contributes.jsonValidation.map((v) => v.url.replace(/^\.\//, '')),
+        ...contributes.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.image!)),
+        // The log view's page (logPanel.ts) and the lazily loaded SDK bundles (core/sdk.ts).
+        'media/logs/logs.css',
+        'media/logs/logs.js',
+        'dist/sdk-run.js',
+        'dist/sdk-logging.js',
+        'dist/sdk-bigquery.js',
+      ];
+      for (const file of named) assert.ok(packed.includes(file), `${file} is not packed`);
+      const expected = [...new Set([...named, 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'docs/configuration.md'])].sort();
+      assert.deepEqual(packed, expected, 'the .vsix must hold exactly what the extension uses (.vscodeignore; a new media file is listed there)');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
