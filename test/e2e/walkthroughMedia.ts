@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     await page.keyboard.press('F1');
     await page.locator('.quick-input-widget .quick-input-box input').fill('>Cloud Run Drift: Sign In');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Sign In with Application Default Credentials' }).first().waitFor({ state: 'visible' });
-    await photograph(page, 'sign-in', { x: 250, y: 0, width: 900, height: 200 });
+    await photograph(page, 'sign-in', { x: 401, y: 0, width: 600, height: 118 });
     await page.keyboard.press('Escape');
 
     const coordinator = serviceRow(page, COORDINATOR);

@@ -149,6 +149,8 @@ describe('extension manifest', () => {
     for (const step of steps) {
       const links = [...step.description.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!);
       for (const link of links) assert.ok(commands.has(link) || link === FOCUS_SERVICES_VIEW_COMMAND, `${step.id} links to ${link}`);
+      // The Welcome page draws links and nothing else: emphasis and code would show as * and `.
+      assert.doesNotMatch(step.description, /[`*_]{1,2}\w/, step.id);
       // A link alone on its line is drawn as the step's button.
       const button = /^\[[^\]]+\]\(command:([\w.]+)\)$/m.exec(step.description);
       assert.ok(button, `${step.id} has no button`);
