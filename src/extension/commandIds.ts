@@ -18,6 +18,7 @@ export const COMMAND_IDS = {
   openDeployLogs: 'cloudRunDrift.openDeployLogs',
   runDataJob: 'cloudRunDrift.runDataJob',
   showScoreboard: 'cloudRunDrift.showScoreboard',
+  signIn: 'cloudRunDrift.signIn',
 } as const;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];
@@ -27,3 +28,7 @@ export const SERVICES_VIEW_ID = 'cloudRunDrift.services';
 export const JOBS_VIEW_ID = 'cloudRunDrift.jobs';
 /** VS Code generates `<viewId>.focus` for every view; the status bar item uses it to reveal the tree. */
 export const FOCUS_SERVICES_VIEW_COMMAND = `${SERVICES_VIEW_ID}.focus`;
+
+/** The Getting Started walkthrough (`contributes.walkthroughs`) and its steps, in order. */
+export const WALKTHROUGH_ID = 'gettingStarted';
+export const WALKTHROUGH_STEP_IDS = ['signIn', 'createConfig', 'readVerdicts', 'deploy', 'openLogs'] as const;

@@ -185,6 +185,9 @@ export class DriftSession {
       if (file) break;
     }
     if (!file) {
+      // The extension starts in every workspace (onStartupFinished), and most are not ours: every
+      // interval and focus refresh looks again, but only the first one says so or redraws.
+      if (this.currentState.kind === 'noConfig') return;
       this.logger.info('no cloud-run-drift.json in or above the workspace folders');
       this.setState({ kind: 'noConfig' });
       return;

@@ -1,12 +1,24 @@
 // Holds package.json's contributions against the code: command ids, menus' context values,
-// settings and their defaults, welcome views, assets; and checks that the extension bundle's
-// static import graph (what activation loads) contains no Google SDK.
+// settings and their defaults, welcome views, the walkthrough, assets; the Marketplace listing
+// (with the README's images as @vscode/vsce rewrites them, and the files it packs); and checks
+// that the extension bundle's static import graph (what activation loads) contains no Google SDK.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { listFiles, PackageManager } from '@vscode/vsce';
 import * as esbuild from 'esbuild';
-import { COMMAND_IDS, JOBS_VIEW_ID, SERVICES_VIEW_ID, VIEW_CONTAINER_ID } from '../../src/extension/commandIds';
+import {
+  COMMAND_IDS,
+  FOCUS_SERVICES_VIEW_COMMAND,
+  JOBS_VIEW_ID,
+  SERVICES_VIEW_ID,
+  VIEW_CONTAINER_ID,
+  WALKTHROUGH_ID,
+  WALKTHROUGH_STEP_IDS,
+} from '../../src/extension/commandIds';
 import { CONTEXT_VALUES, serviceContextValue } from '../../src/extension/presentation';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../src/extension/settingsDefaults';
 import { verdict } from './extension-fixtures';
@@ -19,14 +31,34 @@ interface MenuEntry {
   group?: string;
 }
 
+interface WalkthroughStep {
+  id: string;
+  title: string;
+  description: string;
+  media: { image?: string; altText?: string; markdown?: string };
+  completionEvents: string[];
+}
+
 interface Manifest {
+  name: string;
+  publisher: string;
+  main: string;
   icon: string;
+  preview: boolean;
+  repository: { type: string; url: string };
+  homepage: string;
+  bugs: { url: string };
+  keywords: string[];
+  categories: string[];
+  galleryBanner: { color: string; theme: string };
+  scripts: Record<string, string>;
   activationEvents: string[];
   capabilities: { untrustedWorkspaces: { supported: string | boolean; description: string } };
   contributes: {
     viewsContainers: { activitybar: { id: string; icon: string }[] };
     views: Record<string, { id: string; name: string }[]>;
     viewsWelcome: { view: string; contents: string; when: string }[];
+    walkthroughs: { id: string; title: string; description: string; steps: WalkthroughStep[] }[];
     commands: { command: string; title: string; category: string }[];
     menus: Record<string, MenuEntry[]>;
     jsonValidation: { fileMatch: string; url: string }[];
@@ -99,10 +131,58 @@ describe('extension manifest', () => {
     for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) assert.deepEqual(properties[`${SETTINGS_SECTION}.${key}`]?.default, value, key);
   });
 
-  it('activates on the config file and is limited in untrusted workspaces', () => {
-    assert.ok(manifest.activationEvents.includes('workspaceContains:cloud-run-drift.json'));
+  it('activates on the config file at a folder root, after startup for a folder below one, and is limited in untrusted workspaces', () => {
+    // workspaceContains only looks inside the folders; the session finds a file above them (the
+    // repository root of a service's folder) once the extension runs, so it runs after startup.
+    assert.deepEqual(manifest.activationEvents, ['workspaceContains:cloud-run-drift.json', 'onStartupFinished']);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.match(manifest.capabilities.untrustedWorkspaces.description, /deploy/);
+  });
+
+  it('contributes the Getting Started walkthrough: each step a button that runs our command, an image and events that finish it', () => {
+    assert.deepEqual(contributes.walkthroughs.map((w) => w.id), [WALKTHROUGH_ID]);
+    const steps = contributes.walkthroughs[0]!.steps;
+    assert.deepEqual(steps.map((s) => s.id), [...WALKTHROUGH_STEP_IDS]);
+    const commands = new Set(contributes.commands.map((c) => c.command));
+    const views = new Set(Object.values(contributes.views).flat().map((v) => v.id));
+    const buttons: Record<string, string> = {};
+    for (const step of steps) {
+      const links = [...step.description.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!);
+      for (const link of links) assert.ok(commands.has(link) || link === FOCUS_SERVICES_VIEW_COMMAND, `${step.id} links to ${link}`);
+      // The Welcome page draws links and nothing else: emphasis and code would show as * and `.
+      assert.doesNotMatch(step.description, /[`*_]{1,2}\w/, step.id);
+      // A link alone on its line is drawn as the step's button.
+      const button = /^\[[^\]]+\]\(command:([\w.]+)\)$/m.exec(step.description);
+      assert.ok(button, `${step.id} has no button`);
+      buttons[step.id] = button[1]!;
+      assert.ok(step.media.image && step.media.altText, `${step.id} has no image with alt text`);
+      assert.equal(fs.readFileSync(path.join(ROOT, step.media.image)).subarray(1, 4).toString(), 'PNG', step.media.image);
+      assert.ok(step.completionEvents.length > 0, step.id);
+      for (const event of step.completionEvents) {
+        const [kind, value] = [event.slice(0, event.indexOf(':')), event.slice(event.indexOf(':') + 1)];
+        if (kind === 'onCommand') assert.ok(commands.has(value), event);
+        else if (kind === 'onView') assert.ok(views.has(value), event);
+        else assert.deepEqual([kind, value], ['onContext', 'cloudRunDrift.state == ready'], event);
+      }
+    }
+    assert.deepEqual(buttons, {
+      signIn: COMMAND_IDS.signIn,
+      createConfig: COMMAND_IDS.scaffoldConfig,
+      readVerdicts: FOCUS_SERVICES_VIEW_COMMAND,
+      deploy: COMMAND_IDS.deploy,
+      openLogs: COMMAND_IDS.openLogs,
+    });
+    const events = Object.fromEntries(steps.map((s) => [s.id, s.completionEvents]));
+    assert.ok(events.signIn?.includes(`onCommand:${COMMAND_IDS.signIn}`));
+    assert.ok(events.readVerdicts?.includes(`onView:${SERVICES_VIEW_ID}`));
+    for (const id of [COMMAND_IDS.deploy, COMMAND_IDS.deployWith, COMMAND_IDS.deployAllStale]) assert.ok(events.deploy?.includes(`onCommand:${id}`), id);
+    for (const id of [COMMAND_IDS.openLogs, COMMAND_IDS.openAllLogs, COMMAND_IDS.openRevisionLogs, COMMAND_IDS.openDeployLogs]) assert.ok(events.openLogs?.includes(`onCommand:${id}`), id);
+
+    // The welcome view without a configuration links to it by its full id.
+    const noConfig = contributes.viewsWelcome.find((w) => w.when.includes('cloudRunDrift.state == noConfig'))!;
+    const link = /\(command:workbench\.action\.openWalkthrough\?([^)]+)\)/.exec(noConfig.contents);
+    assert.ok(link, 'the no-configuration welcome links to the walkthrough');
+    assert.deepEqual(JSON.parse(decodeURIComponent(link[1]!)), [`${manifest.publisher}.${manifest.name}#${WALKTHROUGH_ID}`, false]);
   });
 
   it('loads no Google SDK at activation', async () => {
@@ -132,5 +212,118 @@ describe('extension manifest', () => {
     const output = Object.values(built.metafile.outputs)[0]!;
     const dynamic = output.imports.filter((i) => i.kind === 'dynamic-import' || i.kind === 'require-call').map((i) => i.path);
     assert.ok(dynamic.some((p) => p.endsWith('sdk/run')), 'the Run SDK is reached only through the lazy bundle');
+  });
+});
+
+/** The categories the Visual Studio Marketplace accepts. */
+const MARKETPLACE_CATEGORIES = [
+  'AI',
+  'Azure',
+  'Chat',
+  'Data Science',
+  'Debuggers',
+  'Education',
+  'Extension Packs',
+  'Formatters',
+  'Keymaps',
+  'Language Packs',
+  'Linters',
+  'Machine Learning',
+  'Notebooks',
+  'Other',
+  'Programming Languages',
+  'SCM Providers',
+  'Snippets',
+  'Testing',
+  'Themes',
+  'Visualization',
+];
+
+interface MarkdownFile {
+  path: string;
+  contents: Buffer | string;
+}
+
+/** @vscode/vsce's own README processor (what `vsce package` runs on README.md); not part of its typed API. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ReadmeProcessor } = require('@vscode/vsce/out/package') as {
+  ReadmeProcessor: new (manifest: unknown, options: { rewriteRelativeLinks?: boolean }) => { onFile(file: MarkdownFile): Promise<MarkdownFile> };
+};
+
+describe('Marketplace listing', () => {
+  const repository = /^https:\/\/github\.com\/([\w.-]+\/[\w-]+)(?:\.git)?$/.exec(manifest.repository?.url ?? '')?.[1];
+
+  it('names the repository, its home page and issues, keywords, fitting categories, a preview flag and a banner', () => {
+    assert.equal(manifest.repository.type, 'git');
+    assert.ok(repository, `not a GitHub repository URL: ${manifest.repository.url}`);
+    assert.equal(manifest.homepage, `https://github.com/${repository}#readme`);
+    assert.equal(manifest.bugs.url, `https://github.com/${repository}/issues`);
+    assert.ok(manifest.keywords.includes('cloud run') && manifest.keywords.includes('google cloud'), manifest.keywords.join(', '));
+    assert.ok(manifest.keywords.length <= 30, 'the Marketplace keeps at most 30 keywords');
+    assert.equal(new Set(manifest.keywords).size, manifest.keywords.length);
+    assert.ok(manifest.categories.length > 0);
+    for (const category of manifest.categories) assert.ok(MARKETPLACE_CATEGORIES.includes(category), category);
+    assert.equal(manifest.preview, true);
+    assert.match(manifest.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+    assert.ok(['dark', 'light'].includes(manifest.galleryBanner.theme), manifest.galleryBanner.theme);
+  });
+
+  it("points the README's images at committed files of the repository, as vsce packages it", async () => {
+    const script = manifest.scripts.package!;
+    assert.match(script, /vsce package/);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const processor = new ReadmeProcessor(manifest, { rewriteRelativeLinks: !script.includes('--no-rewrite-relative-links') });
+    const packaged = (await processor.onFile({ path: 'extension/readme.md', contents: readme })).contents.toString();
+    const images = [...packaged.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g), ...packaged.matchAll(/<img[^>]+src="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(images.length > 0, 'the README shows the product');
+    const prefix = `https://github.com/${repository}/raw/HEAD/`;
+    const tracked = new Set(execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n'));
+    for (const image of images) {
+      assert.ok(image.startsWith(prefix), `${image} does not load on the Marketplace (expected ${prefix}…)`);
+      const file = image.slice(prefix.length);
+      assert.ok(tracked.has(file), `${file} is not committed, so ${image} would be missing`);
+      // vsce refuses SVG images from hosts it does not trust, GitHub's raw files among them.
+      assert.match(file, /\.(png|jpe?g|gif)$/, file);
+    }
+  });
+
+  it('tells how to run the demo and the tests, each in one command', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    assert.match(readme, /^npm install && npm run demo\b/m);
+    assert.match(readme, /^npm install && npm test\b/m);
+  });
+
+  it('packs the bundles the extension loads and every file its manifest names, not the CLI, sources, maps or the README screenshot', async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'crd-vsix-')));
+    try {
+      const media = fs.readdirSync(path.join(ROOT, 'media'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+      const built = ['extension', 'cli', 'sdk-run', 'sdk-logging', 'sdk-bigquery'].flatMap((b) => [`dist/${b}.js`, `dist/${b}.js.map`]);
+      const others = ['README.md', 'CHANGELOG.md', 'LICENSE', 'CONTRIBUTING.md', 'docs/configuration.md', 'schema/cloud-run-drift.schema.json', 'src/extension/extension.ts', 'test/unit/a.test.ts', 'bench/README.md', 'out/e2e/suite/a.js', 'test-results/overview.png', '.vscode-test/e2e-env.json', 'dist/cloud-run-drift.vsix'];
+      for (const file of [...media, ...built, ...others]) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), '');
+      }
+      for (const file of ['package.json', '.vscodeignore']) fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
+      const packed = (await listFiles({ cwd: dir, packageManager: PackageManager.None })).sort();
+
+      const named = [
+        manifest.main.replace(/^\.\//, ''),
+        manifest.icon,
+        ...contributes.viewsContainers.activitybar.map((c) => c.icon),
+        ...contributes.jsonValidation.map((v) => v.url.replace(/^\.\//, '')),
+        ...contributes.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.image!)),
+        // The log view's page (logPanel.ts) and the lazily loaded SDK bundles (core/sdk.ts).
+        'media/logs/logs.css',
+        'media/logs/logs.js',
+        'dist/sdk-run.js',
+        'dist/sdk-logging.js',
+        'dist/sdk-bigquery.js',
+      ];
+      for (const file of named) assert.ok(packed.includes(file), `${file} is not packed`);
+      const expected = [...new Set([...named, 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'docs/configuration.md'])].sort();
+      assert.deepEqual(packed, expected, 'the .vsix must hold exactly what the extension uses (.vscodeignore; a new media file is listed there)');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

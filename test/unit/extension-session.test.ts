@@ -87,6 +87,36 @@ describe('extension session', () => {
     assert.equal(s.lastResult, undefined);
   });
 
+  it('in a workspace without a configuration, looks again on every refresh but says so and redraws once', async () => {
+    const core = fakeCore();
+    core.configFile = null;
+    const looked: string[] = [];
+    core.findConfigFile = async (start) => {
+      looked.push(start);
+      return core.configFile;
+    };
+    const said: string[] = [];
+    const logger: Logger = { ...silent, info: (message) => void said.push(message), child: () => logger };
+    const s = new DriftSession(core, { workspaceFolders: () => ['/elsewhere'], isTrusted: () => true }, logger);
+    let shown = s.state;
+    let stateChanges = 0;
+    s.onDidChange(() => {
+      if (s.state !== shown) stateChanges++;
+      shown = s.state;
+    });
+    for (let i = 0; i < 3; i++) await s.refresh(new Set(['interval']), signal());
+    assert.deepEqual(looked, ['/elsewhere', '/elsewhere', '/elsewhere']);
+    assert.deepEqual(said, ['no cloud-run-drift.json in or above the workspace folders']);
+    assert.equal(s.state.kind, 'noConfig');
+    assert.equal(stateChanges, 1);
+    assert.equal(core.opened.length + core.readers.length, 0, 'no git and no Cloud Run client for a workspace that is not ours');
+
+    core.configFile = '/elsewhere/cloud-run-drift.json';
+    s.markConfigChanged();
+    await s.refresh(new Set(['config']), signal());
+    assert.equal(s.state.kind, 'ready');
+  });
+
   it('carries configuration problems with their JSON paths and lines', async () => {
     const core = fakeCore();
     core.loaded = () => {

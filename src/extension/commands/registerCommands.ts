@@ -1,6 +1,5 @@
 // The one table of commands. A command is a file exporting a definition plus a row here; the
 // table is checked against COMMAND_IDS at compile time (and against package.json by a unit test).
-// Later issues add their rows (deploy with `requiresTrust: true`, logs) without touching the rest.
 import * as vscode from 'vscode';
 import type { CommandId } from '../commandIds';
 import { runCommand } from './commandErrors';
@@ -22,6 +21,7 @@ import { showCommitPatchCommand } from './showCommitPatch';
 import { showDeployTerminalCommand } from './showDeployTerminal';
 import { showLogCommand } from './showLog';
 import { showScoreboardCommand } from './showScoreboard';
+import { signInCommand } from './signIn';
 
 const COMMAND_TABLE = [
   refreshCommand,
@@ -41,6 +41,7 @@ const COMMAND_TABLE = [
   openDeployLogsCommand,
   runDataJobCommand,
   showScoreboardCommand,
+  signInCommand,
 ] as const;
 
 type Unregistered = Exclude<CommandId, (typeof COMMAND_TABLE)[number]['id']>;

@@ -64,14 +64,7 @@ async function ask(options: vscode.InputBoxOptions): Promise<string> {
 function credentialsActions(): ErrorAction[] {
   const fix = credentialsFix();
   return [
-    {
-      title: 'Run in Terminal',
-      run: () => {
-        const terminal = vscode.window.createTerminal('gcloud auth');
-        terminal.show();
-        terminal.sendText(fix);
-      },
-    },
+    { title: 'Run in Terminal', run: () => vscode.commands.executeCommand(COMMAND_IDS.signIn) },
     { title: 'Copy Command', run: () => vscode.env.clipboard.writeText(fix) },
   ];
 }

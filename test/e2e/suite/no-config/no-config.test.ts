@@ -1,6 +1,7 @@
-// A git repository without cloud-run-drift.json: the extension activates when its view is opened
-// (not by workspaceContains), reports `noConfig` and an empty tree (so the welcome view shows; the
-// UI check sees its text and button), and picks the file up as soon as one is created.
+// A git repository without cloud-run-drift.json: the extension activates after startup or when its
+// view is opened, whichever comes first (no workspaceContains match), reports `noConfig` and an
+// empty tree (so the welcome view shows; the UI check sees its text and button), and picks the file
+// up as soon as one is created.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
