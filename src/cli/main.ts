@@ -7,6 +7,7 @@ import { defaultCacheDir } from '../core/cacheDir';
 import { saveCodeCaches } from '../core/codeCache';
 import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunReader, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
 import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
+import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/credentialPolicy';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, formatLogLine, openLogStream, parseSeverity, parseSince, type LogQuery } from '../core/logs';
@@ -52,7 +53,10 @@ Commands:
       --json: an array of rows as objects. Exit 0; 3 API failure; 2 usage or configuration.
 
 Configuration and repository are found from the current directory upward unless given.
-Credentials: Application Default Credentials (gcloud auth application-default login).`;
+Credentials: Application Default Credentials (gcloud auth application-default login), sent only to Google's API
+hosts (*.googleapis.com, or *.$GOOGLE_CLOUD_UNIVERSE_DOMAIN). A plain-http loopback endpoint (an emulator) gets
+none. To send them to another host that cloud-run-drift.json's "endpoints" names, allow it yourself (every
+command): --allow-credentials-to HOST (repeatable), or ${ALLOW_HOSTS_ENV}="HOST[,HOST...]".`;
 
 class UsageError extends Error {}
 
@@ -117,6 +121,17 @@ function parseCommand<const Options extends NonNullable<ParseArgsConfig['options
   return parsing(() => parseArgs({ args, strict: true, allowPositionals: true, options }));
 }
 
+/** Every command that calls a Google API takes it. */
+const CREDENTIAL_OPTIONS = { 'allow-credentials-to': { type: 'string', multiple: true } } as const;
+
+/** Google's API hosts, plus those the flags and the environment allow. */
+function credentialsFrom(values: { 'allow-credentials-to'?: string[] | undefined }): CredentialPolicy {
+  const hosts = values['allow-credentials-to'] ?? [];
+  const bad = hosts.find((host) => normalizeAllowedHost(host) === null);
+  if (bad !== undefined) throw new UsageError(`--allow-credentials-to expects a host such as "run.example.com" or "*.example.com", got "${bad}"`);
+  return credentialPolicy(hosts, process.env);
+}
+
 /** --config, or the nearest cloud-run-drift.json from `startDir` upward. */
 async function findAndLoadConfig(configFlag: string | undefined, startDir: string): Promise<DriftConfig> {
   const file = configFlag ? path.resolve(configFlag) : await findConfigFile(startDir);
@@ -131,7 +146,7 @@ function configuredService(config: DriftConfig, name: string): ServiceConfig {
 async function loadContext(
   configFlag: string | undefined,
   repoFlag: string | undefined,
-  readerOptions: ReaderOptions = {},
+  readerOptions: ReaderOptions & { credentials: CredentialPolicy },
 ): Promise<{ config: DriftConfig; git: GitRepository; reader: CloudRunReader }> {
   const config = await findAndLoadConfig(configFlag, repoFlag ?? process.cwd());
   const git = await GitRepository.open(repoFlag ? path.resolve(repoFlag) : config.root);
@@ -150,6 +165,7 @@ async function runCheck(args: string[], output: Output): Promise<number> {
         service: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
+        ...CREDENTIAL_OPTIONS,
       },
     }),
   );
@@ -158,7 +174,7 @@ async function runCheck(args: string[], output: Output): Promise<number> {
   // labels last seen serving let its git work start before Cloud Run answers (see revisionStore.ts).
   const cacheDir = defaultCacheDir();
   const cache = cacheDir ? CheckCacheFile.open(cacheDir) : undefined;
-  const { config, git, reader } = await loadContext(values.config, values.repo, cache ? { settledRevisions: cache } : {});
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials: credentialsFrom(values), ...(cache ? { settledRevisions: cache } : {}) });
   const apiOrigin = apiOriginOf(config.endpoints);
   const labelsKey = (s: ServiceRef): string => servingLabelsKey(apiOrigin, serviceResourceName(s));
   const expectedLabels = cache?.lastServingLabels(selectServices(config, values.service).map(labelsKey)) ?? [];
@@ -271,13 +287,14 @@ async function runVerify(args: string[], output: Output): Promise<number> {
     commit: { type: 'string' },
     timeout: { type: 'string', default: '300' },
     interval: { type: 'string', default: '2' },
+    ...CREDENTIAL_OPTIONS,
   });
   if (positionals.length !== 1) throw new UsageError('verify takes exactly one SERVICE');
   const timeoutSeconds = Number(values.timeout);
   const intervalSeconds = Number(values.interval);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw new UsageError(`--timeout expects seconds, got "${values.timeout}"`);
   if (!Number.isFinite(intervalSeconds) || intervalSeconds <= 0) throw new UsageError(`--interval expects seconds, got "${values.interval}"`);
-  const { config, git, reader } = await loadContext(values.config, values.repo);
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials: credentialsFrom(values) });
   try {
     const service = configuredService(config, positionals[0]!);
     let expected: string;
@@ -307,6 +324,7 @@ async function runLogs(args: string[], output: Output): Promise<number> {
     since: { type: 'string', default: '1h' },
     follow: { type: 'boolean', short: 'f', default: false },
     json: { type: 'boolean', default: false },
+    ...CREDENTIAL_OPTIONS,
   });
   if (positionals.length !== 1) throw new UsageError('logs takes exactly one SERVICE');
   const minSeverity = values.severity === undefined ? undefined : parseSeverity(values.severity);
@@ -326,7 +344,7 @@ async function runLogs(args: string[], output: Output): Promise<number> {
   if (minSeverity) query.minSeverity = minSeverity;
   const filter = composeFilter(query);
 
-  const source = await createLogSource({ projects: [service.project], endpoint: config.endpoints.logging });
+  const source = await createLogSource({ projects: [service.project], endpoint: config.endpoints.logging, credentials: credentialsFrom(values) });
   const stream = openLogStream(source, { filter, since, follow: Boolean(values.follow) });
   const interrupt = (): void => void stream.stop();
   if (values.follow) process.once('SIGINT', interrupt);
@@ -385,16 +403,18 @@ async function runJob(args: string[], output: Output): Promise<number> {
     'end-date': { type: 'string' },
     force: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
+    ...CREDENTIAL_OPTIONS,
   });
   if (positionals.length > 1) throw new UsageError('job takes at most one JOB');
   if (values['start-date'] === undefined || values['end-date'] === undefined) throw new UsageError('job needs --start-date and --end-date (YYYY-MM-DD)');
-  const { config, git, reader } = await loadContext(values.config, values.repo);
+  const credentials = credentialsFrom(values);
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials });
   try {
     const job = findJob(config, positionals[0]);
     const range = parseDateRange(values['start-date'], values['end-date'], { maxDays: job.maxDays, today: utcToday() });
     // Expanded before any guard runs: a template problem is a configuration error, found at once.
     const commandLine = jobCommandLine(config, job, range);
-    const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery });
+    const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, credentials });
     const report = await checkJobGuards(config, job, { reader, git, bigquery });
     for (const line of describeGuardReport(report)) output.err(line);
     if (report.blockers.length > 0 && !values.force) {
@@ -442,6 +462,7 @@ async function runScoreboard(args: string[], output: Output): Promise<number> {
     'start-date': { type: 'string' },
     'end-date': { type: 'string' },
     json: { type: 'boolean', default: false },
+    ...CREDENTIAL_OPTIONS,
   });
   if (positionals.length > 1) throw new UsageError('scoreboard takes at most one JOB');
   const config = await findAndLoadConfig(values.config, process.cwd());
@@ -450,7 +471,8 @@ async function runScoreboard(args: string[], output: Output): Promise<number> {
   const today = utcToday();
   const end = values['end-date'] ?? today;
   const range = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });
-  const table = await readScoreboard(createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery }), job.scoreboard, range);
+  const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, credentials: credentialsFrom(values) });
+  const table = await readScoreboard(bigquery, job.scoreboard, range);
   if (values.json) {
     const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])));
     output.out(JSON.stringify(rows, null, output.interactive ? 2 : undefined));
