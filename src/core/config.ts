@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { configValidator } from './config-validator';
+import { currentUser, untrustedFileReason, type UserIdentity } from './fileOwner';
 import { parseTableId } from './jobs/tableId';
 
 export const CONFIG_FILE_NAME = 'cloud-run-drift.json';
@@ -108,30 +109,49 @@ interface RawJob {
   scoreboard?: string;
 }
 
-/** Walks up from `start` to the nearest directory holding cloud-run-drift.json. */
+/**
+ * Walks up from `start` to the nearest directory holding cloud-run-drift.json, stopping at the top level of the
+ * git repository `start` is in (the directory holding `.git`, a folder or, in a worktree or submodule, a file):
+ * a file above the repository is not the repository's. Outside any repository it walks up to the root.
+ */
 export async function findConfigFile(start: string): Promise<string | null> {
   let dir = path.resolve(start);
   for (;;) {
-    const candidate = path.join(dir, CONFIG_FILE_NAME);
-    try {
-      const stat = await fs.stat(candidate);
-      if (stat.isFile()) return candidate;
-    } catch {
-      // not here; keep walking up
-    }
+    if (await isFile(path.join(dir, CONFIG_FILE_NAME))) return path.join(dir, CONFIG_FILE_NAME);
+    if (await exists(path.join(dir, '.git'))) return null;
     const parent = path.dirname(dir);
     if (parent === dir) return null;
     dir = parent;
   }
 }
 
-export async function loadConfig(file: string): Promise<DriftConfig> {
+async function isFile(file: string): Promise<boolean> {
+  return fs.stat(file).then((stat) => stat.isFile(), () => false);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.lstat(file).then(() => true, () => false);
+}
+
+/**
+ * Reads and validates `file`. A file `user` does not own, or that others can write, is refused (see
+ * fileOwner.ts); the check is made on the file opened, so it cannot be swapped in between.
+ */
+export async function loadConfig(file: string, user: UserIdentity | null = currentUser()): Promise<DriftConfig> {
   const absolute = path.resolve(file);
+  const unreadable = (err: unknown): ConfigError => new ConfigError(absolute, [{ jsonPath: '$', line: null, message: `cannot read the file (${(err as Error).message})` }]);
+  const handle = await fs.open(absolute, 'r').catch((err: unknown) => {
+    throw unreadable(err);
+  });
   let text: string;
   try {
-    text = await fs.readFile(absolute, 'utf8');
-  } catch (err) {
-    throw new ConfigError(absolute, [{ jsonPath: '$', line: null, message: `cannot read the file (${(err as Error).message})` }]);
+    const reason = untrustedFileReason(absolute, await handle.stat(), user);
+    if (reason) throw new ConfigError(absolute, [{ jsonPath: '$', line: null, message: reason }]);
+    text = await handle.readFile('utf8').catch((err: unknown) => {
+      throw unreadable(err);
+    });
+  } finally {
+    await handle.close();
   }
   return parseConfig(text, absolute);
 }
