@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { configValidator } from './config-validator';
-import { currentUser, untrustedFileReason, type UserIdentity } from './fileOwner';
+import { currentUser, foreignFile, type ForeignFile, type UserIdentity } from './fileOwner';
 import { parseTableId } from './jobs/tableId';
 
 export const CONFIG_FILE_NAME = 'cloud-run-drift.json';
@@ -134,8 +134,9 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /**
- * Reads and validates `file`. A file `user` does not own, or that others can write, is refused (see
- * fileOwner.ts); the check is made on the file opened, so it cannot be swapped in between.
+ * Reads and validates `file`. It decides where the user's credentials and deploy commands go, so a file `user`
+ * does not own, or that others can write, is refused (fileOwner.ts); the check is made on the file opened, so
+ * it cannot be swapped in between.
  */
 export async function loadConfig(file: string, user: UserIdentity | null = currentUser()): Promise<DriftConfig> {
   const absolute = path.resolve(file);
@@ -145,8 +146,8 @@ export async function loadConfig(file: string, user: UserIdentity | null = curre
   });
   let text: string;
   try {
-    const reason = untrustedFileReason(absolute, await handle.stat(), user);
-    if (reason) throw new ConfigError(absolute, [{ jsonPath: '$', line: null, message: reason }]);
+    const foreign = foreignFile(await handle.stat(), user);
+    if (foreign) throw new ConfigError(absolute, [{ jsonPath: '$', line: null, message: foreignConfigMessage(absolute, foreign) }]);
     text = await handle.readFile('utf8').catch((err: unknown) => {
       throw unreadable(err);
     });
@@ -154,6 +155,15 @@ export async function loadConfig(file: string, user: UserIdentity | null = curre
     await handle.close();
   }
   return parseConfig(text, absolute);
+}
+
+function foreignConfigMessage(file: string, foreign: ForeignFile): string {
+  const why = 'it decides where your Google credentials and deploy commands go';
+  // JSON quoting: a path is shown with any control character escaped, and pastes into a shell as one word.
+  if (foreign.kind === 'owner') {
+    return `refusing to read a configuration owned by another user (uid ${foreign.owner}; you are uid ${foreign.user}): ${why}. If you trust it, make it yours: chown ${foreign.user} ${JSON.stringify(file)}`;
+  }
+  return `refusing to read a configuration that other users can write (mode ${foreign.mode}): ${why}. Run: chmod go-w ${JSON.stringify(file)}`;
 }
 
 /** Parses and validates configuration text; `file` is only used for messages and to find the root. */

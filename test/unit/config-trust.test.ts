@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
 import { ConfigError, findConfigFile, loadConfig } from '../../src/core/config';
-import { currentUser, untrustedFileReason } from '../../src/core/fileOwner';
+import { currentUser, foreignFile } from '../../src/core/fileOwner';
 
 const CONFIG = JSON.stringify({ project: 'abc-def', region: 'us-west2', services: { a: {} } });
 const isRoot = process.getuid?.() === 0;
@@ -90,13 +90,14 @@ describe('config discovery and ownership', () => {
 
   it("accepts group write for the user's own private group only", () => {
     const user = { uid: 1000, gid: 1000 };
-    assert.equal(untrustedFileReason('/f', { uid: 1000, gid: 1000, mode: 0o100664 }, user), null);
-    assert.match(untrustedFileReason('/f', { uid: 1000, gid: 100, mode: 0o100664 }, user) ?? '', /other users can write \(mode 0664\)/);
+    assert.equal(foreignFile({ uid: 1000, gid: 1000, mode: 0o100664 }, user), null);
+    assert.deepEqual(foreignFile({ uid: 1000, gid: 100, mode: 0o100664 }, user), { kind: 'writable', mode: '0664' });
     // A primary group shared by many users (e.g. "staff"), numbered unlike the user.
-    assert.match(untrustedFileReason('/f', { uid: 501, gid: 20, mode: 0o100664 }, { uid: 501, gid: 20 }) ?? '', /other users can write/);
-    assert.match(untrustedFileReason('/f', { uid: 1000, gid: 1000, mode: 0o100646 }, user) ?? '', /other users can write \(mode 0646\)/);
-    assert.equal(untrustedFileReason('/f', { uid: 1000, gid: 100, mode: 0o100644 }, user), null);
+    assert.deepEqual(foreignFile({ uid: 501, gid: 20, mode: 0o100664 }, { uid: 501, gid: 20 }), { kind: 'writable', mode: '0664' });
+    assert.deepEqual(foreignFile({ uid: 1000, gid: 1000, mode: 0o100646 }, user), { kind: 'writable', mode: '0646' });
+    assert.deepEqual(foreignFile({ uid: 0, gid: 1000, mode: 0o100644 }, user), { kind: 'owner', owner: 0, user: 1000 });
+    assert.equal(foreignFile({ uid: 1000, gid: 100, mode: 0o100644 }, user), null);
     // No POSIX owners (Windows): nothing to check.
-    assert.equal(untrustedFileReason('/f', { uid: 0, gid: 0, mode: 0o100666 }, null), null);
+    assert.equal(foreignFile({ uid: 0, gid: 0, mode: 0o100666 }, null), null);
   });
 });
