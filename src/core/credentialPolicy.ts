@@ -128,7 +128,7 @@ export function decideCredentials(target: ApiTarget | null, policy: CredentialPo
 }
 
 function refusal(target: ApiTarget, policy: CredentialPolicy): string {
-  const host = canonicalHost(target.host) ?? target.host;
+  const host = canonicalHost(target.host) ?? shown(target.host);
   const google = policy.universeDomain ? `*.${GOOGLE_API_DOMAIN} or *.${policy.universeDomain}` : `*.${GOOGLE_API_DOMAIN}`;
   return (
     `${target.source} is not a Google API host: your Google credentials are sent only to ${google}. ` +
@@ -137,9 +137,18 @@ function refusal(target: ApiTarget, policy: CredentialPolicy): string {
   );
 }
 
+/**
+ * An endpoint as messages show it: it comes from the repository, so control characters are escaped and cannot
+ * drive the terminal or split the line.
+ */
+function shown(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** The target of a `http(s)://` endpoint URL; `setting` names it in messages (e.g. `endpoints.run`). */
 export function urlTarget(setting: string, endpoint: string, url: URL): ApiTarget {
-  return { source: `${setting} ${endpoint}`, host: url.hostname, tls: url.protocol === 'https:' };
+  return { source: `${setting} ${shown(endpoint)}`, host: url.hostname, tls: url.protocol === 'https:' };
 }
 
 /**
@@ -150,7 +159,7 @@ export function endpointTarget(key: keyof Endpoints, endpoint: string): ApiTarge
   const setting = `endpoints.${key}`;
   if (key === 'logging') {
     const match = /^(\[[^\]\s]+\]|[^/\s:]+):\d{1,5}$/.exec(endpoint);
-    return match ? { source: `${setting} ${endpoint}`, host: match[1]!, tls: !isLoopbackHost(match[1]!) } : null;
+    return match ? { source: `${setting} ${shown(endpoint)}`, host: match[1]!, tls: !isLoopbackHost(match[1]!) } : null;
   }
   try {
     const url = new URL(endpoint);

@@ -65,6 +65,15 @@ describe('credential policy', () => {
     );
   });
 
+  it('shows a hostile endpoint with its control characters escaped', () => {
+    const refused = decideCredentials(endpointTarget('logging', '\u001b]0;owned\u0007:443'), NONE);
+    const message = refused.kind === 'refused' ? refused.message : '';
+    assert.ok(message.startsWith('endpoints.logging \\u001b]0;owned\\u0007:443 is not a Google API host'), message);
+    assert.doesNotMatch(message, /[\u0000-\u001f]/);
+    const userinfo = decideCredentials(endpointTarget('run', 'https://\u001b[2J@run.example.com'), NONE);
+    assert.doesNotMatch(userinfo.kind === 'refused' ? userinfo.message : '', /[\u0000-\u001f]/);
+  });
+
   it('gives a host the user allowed credentials: by name, by *.domain, from the environment', () => {
     const policy = credentialPolicy(['run.example.com', '*.corp.example', 'https://127.0.0.1:8443/'], { [ALLOW_HOSTS_ENV]: 'bq.example.com, logs.example.com' });
     assert.deepEqual(policy.allowHosts, ['run.example.com', '*.corp.example', '127.0.0.1', 'bq.example.com', 'logs.example.com']);
