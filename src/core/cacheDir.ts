@@ -40,5 +40,5 @@ export function writeOwnFile(file: string, data: string | Uint8Array): void {
 
 /** Windows has no POSIX owners: its cache folder is the per-user LOCALAPPDATA. */
 function ownedByUs(target: string): boolean {
-  return foreignFile(fs.statSync(target), currentUser()) === null;
+  return foreignFile(fs.statSync(target), currentUser(), { privateGroupMayWrite: false }) === null;
 }

@@ -146,7 +146,7 @@ export async function loadConfig(file: string, user: UserIdentity | null = curre
   });
   let text: string;
   try {
-    const foreign = foreignFile(await handle.stat(), user);
+    const foreign = foreignFile(await handle.stat(), user, { privateGroupMayWrite: true });
     if (foreign) throw new ConfigError(absolute, [{ jsonPath: '$', line: null, message: foreignConfigMessage(absolute, foreign) }]);
     text = await handle.readFile('utf8').catch((err: unknown) => {
       throw unreadable(err);

@@ -27,14 +27,15 @@ const GROUP_WRITE = 0o020;
 const OTHERS_WRITE = 0o002;
 
 /**
- * Null when `stat` describes a file that is `user`'s own (always, without POSIX owners). Group write is accepted
- * only for the user's own private group (the primary group, numbered like the user: what distributions that create
- * a group per user, and set umask 002 for it, give each file the user creates), since no one else is in it.
+ * Null when `stat` describes a file that is `user`'s own (always, without POSIX owners). With `privateGroupMayWrite`,
+ * group write is accepted for the user's own private group (the primary group, numbered like the user: what
+ * distributions that create a group per user, and set umask 002 for it, give each file the user creates, such as
+ * a checkout), since no one else is in it. Files we create ourselves are never group-writable: they do without it.
  */
-export function foreignFile(stat: FileOwnership, user: UserIdentity | null): ForeignFile | null {
+export function foreignFile(stat: FileOwnership, user: UserIdentity | null, options: { privateGroupMayWrite: boolean }): ForeignFile | null {
   if (user === null) return null;
   if (stat.uid !== user.uid) return { kind: 'owner', owner: stat.uid, user: user.uid };
-  const privateGroup = stat.gid === user.gid && user.gid === user.uid;
+  const privateGroup = options.privateGroupMayWrite && stat.gid === user.gid && user.gid === user.uid;
   if ((stat.mode & OTHERS_WRITE) !== 0 || ((stat.mode & GROUP_WRITE) !== 0 && !privateGroup)) {
     return { kind: 'writable', mode: (stat.mode & 0o777).toString(8).padStart(4, '0') };
   }

@@ -88,16 +88,19 @@ describe('config discovery and ownership', () => {
     assert.match(err.join('\n'), /refusing to read a configuration owned by another user/);
   });
 
-  it("accepts group write for the user's own private group only", () => {
+  it("accepts group write for the user's own private group only, and only where asked", () => {
     const user = { uid: 1000, gid: 1000 };
-    assert.equal(foreignFile({ uid: 1000, gid: 1000, mode: 0o100664 }, user), null);
-    assert.deepEqual(foreignFile({ uid: 1000, gid: 100, mode: 0o100664 }, user), { kind: 'writable', mode: '0664' });
+    const checkout = { privateGroupMayWrite: true };
+    const ours = { privateGroupMayWrite: false };
+    assert.deepEqual(foreignFile({ uid: 1000, gid: 1000, mode: 0o100664 }, user, ours), { kind: 'writable', mode: '0664' });
+    assert.equal(foreignFile({ uid: 1000, gid: 1000, mode: 0o100664 }, user, checkout), null);
+    assert.deepEqual(foreignFile({ uid: 1000, gid: 100, mode: 0o100664 }, user, checkout), { kind: 'writable', mode: '0664' });
     // A primary group shared by many users (e.g. "staff"), numbered unlike the user.
-    assert.deepEqual(foreignFile({ uid: 501, gid: 20, mode: 0o100664 }, { uid: 501, gid: 20 }), { kind: 'writable', mode: '0664' });
-    assert.deepEqual(foreignFile({ uid: 1000, gid: 1000, mode: 0o100646 }, user), { kind: 'writable', mode: '0646' });
-    assert.deepEqual(foreignFile({ uid: 0, gid: 1000, mode: 0o100644 }, user), { kind: 'owner', owner: 0, user: 1000 });
-    assert.equal(foreignFile({ uid: 1000, gid: 100, mode: 0o100644 }, user), null);
+    assert.deepEqual(foreignFile({ uid: 501, gid: 20, mode: 0o100664 }, { uid: 501, gid: 20 }, checkout), { kind: 'writable', mode: '0664' });
+    assert.deepEqual(foreignFile({ uid: 1000, gid: 1000, mode: 0o100646 }, user, checkout), { kind: 'writable', mode: '0646' });
+    assert.deepEqual(foreignFile({ uid: 0, gid: 1000, mode: 0o100644 }, user, checkout), { kind: 'owner', owner: 0, user: 1000 });
+    assert.equal(foreignFile({ uid: 1000, gid: 100, mode: 0o100644 }, user, checkout), null);
     // No POSIX owners (Windows): nothing to check.
-    assert.equal(foreignFile({ uid: 0, gid: 0, mode: 0o100666 }, null), null);
+    assert.equal(foreignFile({ uid: 0, gid: 0, mode: 0o100666 }, null, checkout), null);
   });
 });
