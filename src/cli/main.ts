@@ -52,7 +52,7 @@ Commands:
       The job's "scoreboard" query over the date range (default: the 7 days ending today, UTC).
       --json: an array of rows as objects. Exit 0; 3 API failure; 2 usage or configuration.
 
-Configuration and repository are found from the current directory upward unless given.
+Configuration and repository are found from the current directory upward (to the repository's top level) unless given.
 Credentials: Application Default Credentials (gcloud auth application-default login), sent only to Google's API
 hosts (*.googleapis.com, or *.$GOOGLE_CLOUD_UNIVERSE_DOMAIN). A plain-http loopback endpoint (an emulator) gets
 none. To send them to another host that cloud-run-drift.json's "endpoints" names, allow it yourself (every
@@ -135,7 +135,7 @@ function credentialsFrom(values: { 'allow-credentials-to'?: string[] | undefined
 /** --config, or the nearest cloud-run-drift.json from `startDir` upward. */
 async function findAndLoadConfig(configFlag: string | undefined, startDir: string): Promise<DriftConfig> {
   const file = configFlag ? path.resolve(configFlag) : await findConfigFile(startDir);
-  if (!file) throw new UsageError(`no ${CONFIG_FILE_NAME} found in ${startDir} or any parent directory (use --config FILE)`);
+  if (!file) throw new UsageError(`no ${CONFIG_FILE_NAME} found in ${startDir} or above it up to the repository's top level (use --config FILE)`);
   return loadConfig(file);
 }
 
@@ -169,12 +169,13 @@ async function runCheck(args: string[], output: Output): Promise<number> {
       },
     }),
   );
+  const credentials = credentialsFrom(values);
   const timing = process.env.CLOUD_RUN_DRIFT_TIMING ? phaseTimer(output) : undefined;
   // What earlier runs learned: settled revisions spare this one its second round trip, and the
   // labels last seen serving let its git work start before Cloud Run answers (see revisionStore.ts).
   const cacheDir = defaultCacheDir();
   const cache = cacheDir ? CheckCacheFile.open(cacheDir) : undefined;
-  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials: credentialsFrom(values), ...(cache ? { settledRevisions: cache } : {}) });
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...(cache ? { settledRevisions: cache } : {}) });
   const apiOrigin = apiOriginOf(config.endpoints);
   const labelsKey = (s: ServiceRef): string => servingLabelsKey(apiOrigin, serviceResourceName(s));
   const expectedLabels = cache?.lastServingLabels(selectServices(config, values.service).map(labelsKey)) ?? [];
@@ -330,6 +331,7 @@ async function runLogs(args: string[], output: Output): Promise<number> {
   const minSeverity = values.severity === undefined ? undefined : parseSeverity(values.severity);
   if (values.severity !== undefined && !minSeverity) throw new UsageError(`--severity expects a level such as ERROR, got "${values.severity}"`);
   const since = parseSince(values.since ?? '1h');
+  const credentials = credentialsFrom(values);
   // Logs need the configuration (project, region, endpoints) but not git, so this does not go through loadContext.
   const config = await findAndLoadConfig(values.config, process.cwd());
   const service = configuredService(config, positionals[0]!);
@@ -344,7 +346,7 @@ async function runLogs(args: string[], output: Output): Promise<number> {
   if (minSeverity) query.minSeverity = minSeverity;
   const filter = composeFilter(query);
 
-  const source = await createLogSource({ projects: [service.project], endpoint: config.endpoints.logging, credentials: credentialsFrom(values) });
+  const source = await createLogSource({ projects: [service.project], endpoint: config.endpoints.logging, credentials });
   const stream = openLogStream(source, { filter, since, follow: Boolean(values.follow) });
   const interrupt = (): void => void stream.stop();
   if (values.follow) process.once('SIGINT', interrupt);
@@ -465,13 +467,14 @@ async function runScoreboard(args: string[], output: Output): Promise<number> {
     ...CREDENTIAL_OPTIONS,
   });
   if (positionals.length > 1) throw new UsageError('scoreboard takes at most one JOB');
+  const credentials = credentialsFrom(values);
   const config = await findAndLoadConfig(values.config, process.cwd());
   const job = findJob(config, positionals[0]);
   if (job.scoreboard === undefined) throw new UsageError(`${job.name} has no "scoreboard" query in ${config.file}`);
   const today = utcToday();
   const end = values['end-date'] ?? today;
   const range = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });
-  const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, credentials: credentialsFrom(values) });
+  const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, credentials });
   const table = await readScoreboard(bigquery, job.scoreboard, range);
   if (values.json) {
     const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])));

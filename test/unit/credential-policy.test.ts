@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { main } from '../../src/cli/main';
 import {
   ALLOW_HOSTS_ENV,
   ALLOW_HOSTS_SETTING,
@@ -124,5 +125,12 @@ describe('credential policy', () => {
     assert.equal(setting?.type, 'array');
     // "machine" and "application" settings are read from user (or remote) settings only, never a workspace's.
     assert.ok(setting?.scope === 'machine' || setting?.scope === 'application', setting?.scope);
+  });
+
+  it('the CLI refuses a flag value that names no host, before it reads anything', async () => {
+    const err: string[] = [];
+    const code = await main(['scoreboard', '--config', '/nonexistent/cloud-run-drift.json', '--allow-credentials-to', 'a b'], { out: () => undefined, err: (text) => err.push(text), color: false });
+    assert.equal(code, 2);
+    assert.match(err.join('\n'), /--allow-credentials-to expects a host such as "run\.example\.com" or "\*\.example\.com", got "a b"/);
   });
 });
