@@ -7,6 +7,7 @@ import { defaultCacheDir } from '../core/cacheDir';
 import { saveCodeCaches } from '../core/codeCache';
 import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunReader, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
 import { ConfigError, findConfigFile, formatConfigProblem, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
+import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/credentialPolicy';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery } from '../core/logs';
@@ -56,8 +57,11 @@ Commands:
       The job's "scoreboard" query over the date range (default: the 7 days ending today, UTC).
       --json: an array of rows as objects. Exit 0; 3 API failure; 2 usage or configuration.
 
-Configuration and repository are found from the current directory upward unless given.
-Credentials: Application Default Credentials (gcloud auth application-default login).`;
+Configuration and repository are found from the current directory upward (to the repository's top level) unless given.
+Credentials: Application Default Credentials (gcloud auth application-default login), sent only to Google's API
+hosts (*.googleapis.com, or *.$GOOGLE_CLOUD_UNIVERSE_DOMAIN). A plain-http loopback endpoint (an emulator) gets
+none. To send them to another host that cloud-run-drift.json's "endpoints" names, allow it yourself (every
+command): --allow-credentials-to HOST (repeatable), or ${ALLOW_HOSTS_ENV}="HOST[,HOST...]".`;
 
 class UsageError extends Error {}
 
@@ -114,10 +118,21 @@ function parseCommand<const Options extends NonNullable<ParseArgsConfig['options
   return parsing(() => parseArgs({ args, strict: true, allowPositionals: true, options }));
 }
 
+/** Every command that calls a Google API takes it. */
+const CREDENTIAL_OPTIONS = { 'allow-credentials-to': { type: 'string', multiple: true } } as const;
+
+/** Google's API hosts, plus those the flags and the environment allow. */
+function credentialsFrom(values: { 'allow-credentials-to'?: string[] | undefined }): CredentialPolicy {
+  const hosts = values['allow-credentials-to'] ?? [];
+  const bad = hosts.find((host) => normalizeAllowedHost(host) === null);
+  if (bad !== undefined) throw new UsageError(`--allow-credentials-to expects a host such as "run.example.com" or "*.example.com", got "${bad}"`);
+  return credentialPolicy(hosts, process.env);
+}
+
 /** --config, or the nearest cloud-run-drift.json from `startDir` upward. */
 async function findAndLoadConfig(configFlag: string | undefined, startDir: string): Promise<DriftConfig> {
   const file = configFlag ? path.resolve(configFlag) : await findConfigFile(startDir);
-  if (!file) throw new UsageError(`no ${CONFIG_FILE_NAME} found in ${startDir} or any parent directory (use --config FILE)`);
+  if (!file) throw new UsageError(`no ${CONFIG_FILE_NAME} found in ${startDir} or above it up to the repository's top level (use --config FILE)`);
   return loadConfig(file);
 }
 
@@ -128,7 +143,7 @@ function configuredService(config: DriftConfig, name: string): ServiceConfig {
 async function loadContext(
   configFlag: string | undefined,
   repoFlag: string | undefined,
-  readerOptions: ReaderOptions = {},
+  readerOptions: ReaderOptions & { credentials: CredentialPolicy },
 ): Promise<{ config: DriftConfig; git: GitRepository; reader: CloudRunReader }> {
   const config = await findAndLoadConfig(configFlag, repoFlag ?? process.cwd());
   const git = await GitRepository.open(repoFlag ? path.resolve(repoFlag) : config.root);
@@ -147,15 +162,17 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
         service: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
+        ...CREDENTIAL_OPTIONS,
       },
     }),
   );
+  const credentials = credentialsFrom(values);
   const timing = process.env.CLOUD_RUN_DRIFT_TIMING ? phaseTimer(output) : undefined;
   // What earlier runs learned: settled revisions spare this one its second round trip, and the
   // labels last seen serving let its git work start before Cloud Run answers (see revisionStore.ts).
   const cacheDir = defaultCacheDir();
   const cache = cacheDir ? CheckCacheFile.open(cacheDir) : undefined;
-  const { config, git, reader } = await loadContext(values.config, values.repo, cache ? { settledRevisions: cache } : {});
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...(cache ? { settledRevisions: cache } : {}) });
   const apiOrigin = apiOriginOf(config.endpoints);
   const labelsKey = (s: ServiceRef): string => servingLabelsKey(apiOrigin, serviceResourceName(s));
   const expectedLabels = cache?.lastServingLabels(selectServices(config, values.service).map(labelsKey)) ?? [];
@@ -277,13 +294,14 @@ async function runVerify(args: string[], output: TerminalOutput): Promise<number
     commit: { type: 'string' },
     timeout: { type: 'string', default: '300' },
     interval: { type: 'string', default: '2' },
+    ...CREDENTIAL_OPTIONS,
   });
   if (positionals.length !== 1) throw new UsageError('verify takes exactly one SERVICE');
   const timeoutSeconds = Number(values.timeout);
   const intervalSeconds = Number(values.interval);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw new UsageError(`--timeout expects seconds, got "${values.timeout}"`);
   if (!Number.isFinite(intervalSeconds) || intervalSeconds <= 0) throw new UsageError(`--interval expects seconds, got "${values.interval}"`);
-  const { config, git, reader } = await loadContext(values.config, values.repo);
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials: credentialsFrom(values) });
   try {
     const service = configuredService(config, positionals[0]!);
     let expected: string;
@@ -313,11 +331,13 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
     since: { type: 'string', default: '1h' },
     follow: { type: 'boolean', short: 'f', default: false },
     json: { type: 'boolean', default: false },
+    ...CREDENTIAL_OPTIONS,
   });
   if (positionals.length !== 1) throw new UsageError('logs takes exactly one SERVICE');
   const minSeverity = values.severity === undefined ? undefined : parseSeverity(values.severity);
   if (values.severity !== undefined && !minSeverity) throw new UsageError(`--severity expects a level such as ERROR, got "${values.severity}"`);
   const since = parseSince(values.since ?? '1h');
+  const credentials = credentialsFrom(values);
   // Logs need the configuration (project, region, endpoints) but not git, so this does not go through loadContext.
   const config = await findAndLoadConfig(values.config, process.cwd());
   const service = configuredService(config, positionals[0]!);
@@ -332,7 +352,7 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
   if (minSeverity) query.minSeverity = minSeverity;
   const filter = composeFilter(query);
 
-  const source = await createLogSource({ projects: [service.project], endpoint: config.endpoints.logging });
+  const source = await createLogSource({ projects: [service.project], endpoint: config.endpoints.logging, credentials });
   const stream = openLogStream(source, { filter, since, follow: Boolean(values.follow) });
   const interrupt = (): void => void stream.stop();
   if (values.follow) process.once('SIGINT', interrupt);
@@ -391,16 +411,18 @@ async function runJob(args: string[], output: TerminalOutput): Promise<number> {
     'end-date': { type: 'string' },
     force: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
+    ...CREDENTIAL_OPTIONS,
   });
   if (positionals.length > 1) throw new UsageError('job takes at most one JOB');
   if (values['start-date'] === undefined || values['end-date'] === undefined) throw new UsageError('job needs --start-date and --end-date (YYYY-MM-DD)');
-  const { config, git, reader } = await loadContext(values.config, values.repo);
+  const credentials = credentialsFrom(values);
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials });
   try {
     const job = findJob(config, positionals[0]);
     const range = parseDateRange(values['start-date'], values['end-date'], { maxDays: job.maxDays, today: utcToday() });
     // Expanded before any guard runs: a template problem is a configuration error, found at once.
     const commandLine = jobCommandLine(config, job, range);
-    const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery });
+    const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, credentials });
     const report = await checkJobGuards(config, job, { reader, git, bigquery });
     for (const line of describeGuardReport(report)) output.err(line);
     if (report.blockers.length > 0 && !values.force) {
@@ -448,15 +470,18 @@ async function runScoreboard(args: string[], output: TerminalOutput): Promise<nu
     'start-date': { type: 'string' },
     'end-date': { type: 'string' },
     json: { type: 'boolean', default: false },
+    ...CREDENTIAL_OPTIONS,
   });
   if (positionals.length > 1) throw new UsageError('scoreboard takes at most one JOB');
+  const credentials = credentialsFrom(values);
   const config = await findAndLoadConfig(values.config, process.cwd());
   const job = findJob(config, positionals[0]);
   if (job.scoreboard === undefined) throw new UsageError(`${job.name} has no "scoreboard" query in ${config.file}`);
   const today = utcToday();
   const end = values['end-date'] ?? today;
   const range = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });
-  const table = await readScoreboard(createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery }), job.scoreboard, range);
+  const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, credentials });
+  const table = await readScoreboard(bigquery, job.scoreboard, range);
   if (values.json) {
     const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])));
     output.exact(JSON.stringify(rows, null, output.interactive ? 2 : undefined));

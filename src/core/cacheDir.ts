@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { currentUser, foreignFile } from './fileOwner';
 
 /**
  * Where caches live: CLOUD_RUN_DRIFT_CACHE_DIR (empty turns caching off), else the platform's
@@ -37,9 +38,7 @@ export function writeOwnFile(file: string, data: string | Uint8Array): void {
   fs.renameSync(temporary, file);
 }
 
+/** Windows has no POSIX owners: its cache folder is the per-user LOCALAPPDATA. */
 function ownedByUs(target: string): boolean {
-  const uid = process.getuid?.();
-  if (uid === undefined) return true; // Windows: per-user LOCALAPPDATA
-  const stat = fs.statSync(target);
-  return stat.uid === uid && (stat.mode & 0o022) === 0;
+  return foreignFile(fs.statSync(target), currentUser(), { privateGroupMayWrite: false }) === null;
 }

@@ -1,9 +1,9 @@
 import type { protos } from '@google-cloud/run';
 import type { Endpoints } from './config';
 import type { RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
+import { credentialPolicy, decideCredentials, urlTarget, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './credentials';
 import { httpFetch } from './httpFetch';
-import { isLoopbackHost } from './loopback';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from './semaphore';
@@ -53,6 +53,7 @@ export class CloudRunError extends Error {
 }
 
 // gRPC status codes the API answers with (the REST transport maps HTTP statuses onto them).
+const INVALID_ARGUMENT = 3;
 const NOT_FOUND = 5;
 const PERMISSION_DENIED = 7;
 const UNAUTHENTICATED = 16;
@@ -73,6 +74,8 @@ export interface ReaderOptions {
   timeoutMs?: number;
   /** Where settled revisions are kept between lookups (default: a Map, for this reader's life). */
   settledRevisions?: SettledRevisionStore;
+  /** Which hosts get credentials (default: Google's, and those the environment allows). */
+  credentials?: CredentialPolicy;
 }
 
 type ServicesClient = InstanceType<RunSdk['ServicesClient']>;
@@ -114,6 +117,7 @@ class SdkCloudRunReader implements CloudRunReader {
   private readonly apiOrigin: string;
   private readonly limit: Semaphore;
   private readonly timeoutMs: number;
+  private readonly credentials: CredentialPolicy;
 
   constructor(
     private readonly endpoints: Endpoints,
@@ -123,6 +127,7 @@ class SdkCloudRunReader implements CloudRunReader {
     this.timeoutMs = options.timeoutMs ?? 20_000;
     this.settledRevisions = options.settledRevisions ?? new Map<string, RevisionFacts>();
     this.apiOrigin = apiOriginOf(endpoints);
+    this.credentials = options.credentials ?? credentialPolicy();
   }
 
   /** A bounded retry budget: a refresh must answer within seconds, not gax's default minute. */
@@ -131,7 +136,7 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 
   private getClients(): Promise<Clients> {
-    this.clients ??= createClients(this.endpoints, this.apiOrigin);
+    this.clients ??= createClients(this.endpoints, this.apiOrigin, this.credentials);
     // A failed credential lookup is retried on the next refresh (the user may have just logged in).
     this.clients.catch(() => (this.clients = undefined));
     return this.clients;
@@ -234,20 +239,20 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 }
 
-async function createClients(endpoints: Endpoints, apiOrigin: string): Promise<Clients> {
-  const sdk: RunSdk = loadRunSdk();
+async function createClients(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<Clients> {
   const target = endpoints.run ? new URL(endpoints.run) : null;
-  if (target && target.protocol === 'http:') {
-    if (!isLoopbackHost(target.hostname)) {
-      throw new CloudRunError(`endpoints.run ${endpoints.run}: plain http is only allowed to a loopback emulator`, 3);
-    }
+  // Decided before the SDK loads or credentials are looked up: a refused host costs nothing and gets nothing.
+  const decision = decideCredentials(target && urlTarget('endpoints.run', endpoints.run!, target), policy);
+  if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
+  const sdk: RunSdk = loadRunSdk();
+  if (target && decision.kind === 'emulator') {
     // A local emulator: no credentials, so none are looked up, stored or sent.
     const authClient = new sdk.PassThroughClient();
     sendApiCallsThroughHttpFetch(authClient, apiOrigin);
     const options = { apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient };
     return clientsFor(sdk, options);
   }
-  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', (message) => new CloudRunError(message, UNAUTHENTICATED));
+  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
   sendApiCallsThroughHttpFetch(authClient, apiOrigin);
   const options = {
     fallback: true,

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { configValidator } from './config-validator';
+import { currentUser, foreignFile, type ForeignFile, type UserIdentity } from './fileOwner';
 import { parseTableId } from './jobs/tableId';
 
 export const CONFIG_FILE_NAME = 'cloud-run-drift.json';
@@ -119,30 +120,50 @@ interface RawJob {
   scoreboard?: string;
 }
 
-/** Walks up from `start` to the nearest directory holding cloud-run-drift.json. */
+/**
+ * Walks up from `start` to the nearest directory holding cloud-run-drift.json, stopping at the top level of the
+ * git repository `start` is in (the directory holding `.git`, a folder or, in a worktree or submodule, a file):
+ * a file above the repository is not the repository's. Outside any repository it walks up to the root.
+ */
 export async function findConfigFile(start: string): Promise<string | null> {
   let dir = path.resolve(start);
   for (;;) {
-    const candidate = path.join(dir, CONFIG_FILE_NAME);
-    try {
-      const stat = await fs.stat(candidate);
-      if (stat.isFile()) return candidate;
-    } catch {
-      // not here; keep walking up
-    }
+    if (await isFile(path.join(dir, CONFIG_FILE_NAME))) return path.join(dir, CONFIG_FILE_NAME);
+    if (await exists(path.join(dir, '.git'))) return null;
     const parent = path.dirname(dir);
     if (parent === dir) return null;
     dir = parent;
   }
 }
 
-export async function loadConfig(file: string): Promise<DriftConfig> {
+async function isFile(file: string): Promise<boolean> {
+  return fs.stat(file).then((stat) => stat.isFile(), () => false);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.lstat(file).then(() => true, () => false);
+}
+
+/**
+ * Reads and validates `file`. It decides where the user's credentials and deploy commands go, so a file `user`
+ * does not own, or that others can write, is refused (fileOwner.ts); the check is made on the file opened, so
+ * it cannot be swapped in between.
+ */
+export async function loadConfig(file: string, user: UserIdentity | null = currentUser()): Promise<DriftConfig> {
   const absolute = path.resolve(file);
+  const unreadable = (err: unknown): ConfigError => new ConfigError(absolute, [{ jsonPath: '$', line: null, message: `cannot read the file (${(err as Error).message})` }]);
+  const handle = await fs.open(absolute, 'r').catch((err: unknown) => {
+    throw unreadable(err);
+  });
   let text: string;
   try {
-    text = await fs.readFile(absolute, 'utf8');
-  } catch (err) {
-    throw new ConfigError(absolute, [{ jsonPath: '$', line: null, message: `cannot read the file (${(err as Error).message})` }]);
+    const foreign = foreignFile(await handle.stat(), user, { privateGroupMayWrite: true });
+    if (foreign) throw new ConfigError(absolute, [{ jsonPath: '$', line: null, message: foreignConfigMessage(absolute, foreign) }]);
+    text = await handle.readFile('utf8').catch((err: unknown) => {
+      throw unreadable(err);
+    });
+  } finally {
+    await handle.close();
   }
   return parseConfig(text, absolute);
 }
@@ -152,6 +173,15 @@ export async function loadConfig(file: string): Promise<DriftConfig> {
  * once per level, so without a bound a hostile file exhausts the stack instead of being refused.
  */
 export const MAX_NESTING = 32;
+
+function foreignConfigMessage(file: string, foreign: ForeignFile): string {
+  const why = 'it decides where your Google credentials and deploy commands go';
+  // JSON quoting: a path is shown with any control character escaped, and pastes into a shell as one word.
+  if (foreign.kind === 'owner') {
+    return `refusing to read a configuration owned by another user (uid ${foreign.owner}; you are uid ${foreign.user}): ${why}. If you trust it, make it yours: chown ${foreign.user} ${JSON.stringify(file)}`;
+  }
+  return `refusing to read a configuration that other users can write (mode ${foreign.mode}): ${why}. Run: chmod go-w ${JSON.stringify(file)}`;
+}
 
 /** Parses and validates configuration text; `file` is only used for messages and to find the root. */
 export function parseConfig(text: string, file: string): DriftConfig {

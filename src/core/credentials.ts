@@ -2,7 +2,10 @@
 // SDKs otherwise look them up inside a promise nobody awaits, which surfaces as an unhandled
 // rejection (in the extension host) instead of one clear message with the command that fixes it.
 // Each SDK bundle brings its own copy of google-auth-library, so its GoogleAuth class is passed in.
+// The credentials are confined to the hosts the credential policy allows: whichever URL an SDK ends up
+// calling (another option, a redirect), a request elsewhere fails before any header is sent.
 import type { GoogleAuth } from 'google-auth-library';
+import { mayCarryCredentials, type CredentialPolicy } from './credentialPolicy';
 
 /** The command that logs Application Default Credentials in: every credentials message ends with it. */
 export const CREDENTIALS_FIX = 'gcloud auth application-default login';
@@ -23,14 +26,53 @@ export function firstLine(text: string): string {
 
 export type AdcClient = Awaited<ReturnType<GoogleAuth['getClient']>>;
 
-/** Rejects with `toError(the message naming the fix)` when there are no usable credentials. */
-export async function applicationDefaultCredentials(Auth: new (options: { scopes: string[] }) => GoogleAuth, scope: string, toError: (message: string) => Error): Promise<AdcClient> {
+/**
+ * Application Default Credentials that only ever go to a host `policy` allows. Rejects with
+ * `toError(the message naming the fix)` when there are no usable credentials.
+ */
+export async function applicationDefaultCredentials(
+  Auth: new (options: { scopes: string[] }) => GoogleAuth,
+  scope: string,
+  policy: CredentialPolicy,
+  toError: (message: string) => Error,
+): Promise<AdcClient> {
   const auth = new Auth({ scopes: [scope] });
+  let client: AdcClient;
   try {
-    const client = await auth.getClient();
+    client = await auth.getClient();
     await client.getAccessToken();
-    return client;
   } catch (err) {
     throw toError(credentialsMessage(err));
+  }
+  confineCredentials(client, policy);
+  return client;
+}
+
+/**
+ * Makes `client` refuse to authorize a request to a URL `policy` does not allow. Its two ways out: requests
+ * it makes itself (REST through gax, which has set the Authorization header by the time the transporter's
+ * request interceptors run) and the headers it hands to others for a URL (gRPC call credentials, BigQuery).
+ * The token requests of the client itself are not authorized with the token and are left alone.
+ */
+export function confineCredentials(client: AdcClient, policy: CredentialPolicy): void {
+  const refuse = (url: string | URL): Error => new Error(`Google credentials are not sent to ${hostOf(url)} (not a Google API host, nor one the user allowed)`);
+  client.transporter.interceptors.request.add({
+    resolved: async (config) => {
+      if (config.headers.has('authorization') && !mayCarryCredentials(config.url, policy)) throw refuse(config.url);
+      return config;
+    },
+  });
+  const getRequestHeaders = client.getRequestHeaders.bind(client);
+  client.getRequestHeaders = async (url?: string | URL) => {
+    if (url !== undefined && !mayCarryCredentials(url, policy)) throw refuse(url);
+    return getRequestHeaders(url);
+  };
+}
+
+function hostOf(url: string | URL): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return String(url);
   }
 }

@@ -1,11 +1,10 @@
 // The composition root: builds every part once and passes each its dependencies.
 import * as vscode from 'vscode';
-import { createCloudRunReader } from '../core/cloudrun';
 import type { DeploymentHistory } from '../core/deploy/history';
 import type { DeployResult } from '../core/deploy/runner';
 import { GitRepository } from '../core/git';
-import { createBigQueryReader } from '../core/jobs/bigquery';
 import type { CheckResult } from '../core/model';
+import { createApiClients } from './apiClients';
 import { CommitPatchProvider } from './commitPatchProvider';
 import { COMMIT_PATCH_SCHEME } from './commitPatchUri';
 import { JOBS_VIEW_ID } from './commandIds';
@@ -55,8 +54,10 @@ export class DriftExtension extends Disposable {
   constructor(context: vscode.ExtensionContext, logger: Logger) {
     super();
     let settings = readSettings();
+    // Every Google API client is built here, with the hosts the user allowed to receive credentials.
+    const clients = createApiClients(() => settings['credentials.allowHosts']);
     const session = new DriftSession(
-      createCoreServices(),
+      createCoreServices(clients),
       {
         workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
         isTrusted: () => vscode.workspace.isTrusted,
@@ -79,19 +80,24 @@ export class DriftExtension extends Disposable {
     );
     this._register(
       onDidChangeSettings((next) => {
+        const credentialsChanged = next['credentials.allowHosts'].join('\n') !== settings['credentials.allowHosts'].join('\n');
         settings = next;
+        if (credentialsChanged) {
+          session.markCredentialsChanged();
+          void refresh.request('credentials');
+        }
         refresh.applySettings(next);
         statusBar.applySettings(next);
       }),
     );
-    const logSessions = this._register(new LogSessions(context.extensionUri, logger.child('logs'), () => settings));
+    const logSessions = this._register(new LogSessions(context.extensionUri, logger.child('logs'), () => settings, clients));
     const jobs = this._register(
       new DataJobs(
         {
           coreContext: () => session.coreContext(),
           // Untrusted, only a loopback emulator endpoint is kept (as for Cloud Run and Logging).
           createBigQueryReader: (job, config) =>
-            createBigQueryReader({ project: job.project, endpoint: effectiveEndpoints(config.endpoints, vscode.workspace.isTrusted).endpoints.bigquery }),
+            clients.bigQuery({ project: job.project, endpoint: effectiveEndpoints(config.endpoints, vscode.workspace.isTrusted).endpoints.bigquery }),
         },
         logger.child('jobs'),
       ),
@@ -103,7 +109,7 @@ export class DriftExtension extends Disposable {
       logger,
       memento: context.globalState,
       settings: () => settings,
-      createReader: (endpoints) => createCloudRunReader(endpoints),
+      createReader: (endpoints) => clients.cloudRun(endpoints),
       openRepository: (dir) => GitRepository.open(dir),
       deploys,
       logs: logSessions,

@@ -112,6 +112,11 @@ export class DriftSession {
     this.closeReader();
   }
 
+  /** The hosts allowed to receive credentials changed: the next refresh builds the reader anew. */
+  markCredentialsChanged(): void {
+    this.closeReader();
+  }
+
   /** The repository of the configuration in force, for commit patches. */
   async openRepository(): Promise<GitRepository> {
     const config = this.config;
@@ -241,7 +246,7 @@ export class DriftSession {
     if (dropped.length > 0) {
       this.logger.warn(
         `workspace not trusted: ignoring endpoints.${dropped.join(', endpoints.')} from cloud-run-drift.json ` +
-          '(only loopback endpoints are used until the workspace is trusted)',
+          '(only a plain-http loopback emulator is used until the workspace is trusted)',
       );
     }
   }

@@ -1,28 +1,20 @@
-// Which `endpoints` from cloud-run-drift.json are honoured. The file comes from the repository: in
-// an untrusted workspace it must not be able to send the user's Google credentials to a host of the
-// author's choosing, so only loopback endpoints (the local emulator) are kept there.
+// Which `endpoints` from cloud-run-drift.json are honored. The file comes from the repository: in an
+// untrusted workspace (Restricted Mode) only endpoints that never receive credentials are kept, that is a
+// local emulator over plain http (or plain gRPC) on loopback; an https endpoint is dropped even on loopback.
+// In a trusted workspace every endpoint is kept, and the credential policy (core/credentialPolicy.ts) decides
+// whether a client may send credentials to it.
 import type { Endpoints } from '../core/config';
-import { isLoopbackHost } from '../core/loopback';
+import { credentialPolicy, decideCredentials, endpointTarget } from '../core/credentialPolicy';
 
-function hostOf(endpoint: string): string | null {
-  try {
-    if (/^https?:\/\//i.test(endpoint)) return new URL(endpoint).hostname;
-    // logging is host:port
-    const match = /^(\[[^\]]+\]|[^:/\s]+):\d+$/.exec(endpoint);
-    return match ? match[1]! : null;
-  } catch {
-    return null;
-  }
-}
-
-export function isLoopbackEndpoint(endpoint: string): boolean {
-  const host = hostOf(endpoint);
-  return host !== null && isLoopbackHost(host);
+/** Whether `endpoint` (config `endpoints.<key>`) is a loopback emulator, which gets no credentials. */
+export function isEmulatorEndpoint(key: keyof Endpoints, endpoint: string): boolean {
+  const target = endpointTarget(key, endpoint);
+  return target !== null && decideCredentials(target, credentialPolicy([], {})).kind === 'emulator';
 }
 
 export interface EndpointDecision {
   endpoints: Endpoints;
-  /** Keys dropped because the workspace is untrusted and they point off this machine. */
+  /** Keys dropped because the workspace is untrusted and they are not a loopback emulator. */
   dropped: (keyof Endpoints)[];
 }
 
@@ -33,7 +25,7 @@ export function effectiveEndpoints(configured: Endpoints, workspaceTrusted: bool
   for (const key of ['run', 'logging', 'bigquery'] as const) {
     const value = configured[key];
     if (value === undefined) continue;
-    if (isLoopbackEndpoint(value)) endpoints[key] = value;
+    if (isEmulatorEndpoint(key, value)) endpoints[key] = value;
     else dropped.push(key);
   }
   return { endpoints, dropped };

@@ -16,6 +16,7 @@ export type RefreshReason =
   | 'focus'
   | 'interval'
   | 'trust'
+  | 'credentials'
   | 'workspace-folders'
   | 'deploy';
 

@@ -22,7 +22,13 @@ export function readSettings(): DriftSettings {
     'deploy.concurrency': get('deploy.concurrency'),
     'deploy.settleSeconds': get('deploy.settleSeconds'),
     'logs.maxEntries': Math.min(1_000_000, Math.max(100, Math.round(get('logs.maxEntries')))),
+    // Machine scope: VS Code ignores a workspace's value, so only the user (or the remote machine) sets it.
+    'credentials.allowHosts': stringList(config.get('credentials.allowHosts')),
   };
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 /** Fires with the new settings when any `cloudRunDrift.*` setting changes. */

@@ -21,6 +21,8 @@ export interface DriftSettings {
   'deploy.settleSeconds': number;
   /** Log view: entries kept per stream; older ones are dropped (memory stays bounded). */
   'logs.maxEntries': number;
+  /** Hosts besides Google's API hosts that may receive the user's Google credentials (machine scope). */
+  'credentials.allowHosts': readonly string[];
 }
 
 export const SETTINGS_SECTION = 'cloudRunDrift';
@@ -36,6 +38,7 @@ export const DEFAULT_SETTINGS: DriftSettings = {
   'deploy.concurrency': 1,
   'deploy.settleSeconds': 15,
   'logs.maxEntries': 10_000,
+  'credentials.allowHosts': [],
 };
 
 /** Shorter intervals would poll Cloud Run faster than a deploy can change anything. */

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createApiClients } from '../../src/extension/apiClients';
 import { createCoreServices } from '../../src/extension/coreServices';
 import { DriftSession } from '../../src/extension/driftSession';
 import type { Logger } from '../../src/extension/logger';
@@ -46,7 +47,7 @@ describe('extension session in a subfolder of the repository', () => {
 
   it("loads the root's configuration and checks every service from the root's repository", async () => {
     const folder = path.join(repo.dir, 'predictions', 'worker');
-    const session = new DriftSession(createCoreServices(), { workspaceFolders: () => [folder], isTrusted: () => true }, silent);
+    const session = new DriftSession(createCoreServices(createApiClients(() => [])), { workspaceFolders: () => [folder], isTrusted: () => true }, silent);
     try {
       await session.refresh(new Set(['startup']), new AbortController().signal);
       assert.equal(session.state.kind, 'ready', session.failure?.message);

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { commitPatchPath, commitPatchQuery, parseCommitPatchQuery } from '../../src/extension/commitPatchUri';
-import { effectiveEndpoints, isLoopbackEndpoint } from '../../src/extension/endpointsPolicy';
+import { effectiveEndpoints, isEmulatorEndpoint } from '../../src/extension/endpointsPolicy';
 import { isRelevantWorkingTreeChange, resolveGitWatchDirs } from '../../src/extension/gitWatchPaths';
 import { SHA_A } from './extension-fixtures';
 
@@ -56,15 +56,21 @@ describe('extension watching and addresses', () => {
     assert.equal(parseCommitPatchQuery('service=worker'), null);
   });
 
-  it('keeps only loopback endpoints until the workspace is trusted', () => {
-    assert.ok(isLoopbackEndpoint('http://127.0.0.1:8123'));
-    assert.ok(isLoopbackEndpoint('http://localhost:8123/'));
-    assert.ok(isLoopbackEndpoint('127.0.0.1:8124'));
-    assert.ok(isLoopbackEndpoint('http://[::1]:8123'));
-    assert.ok(!isLoopbackEndpoint('https://run.example.com'));
-    assert.ok(!isLoopbackEndpoint('http://127.0.0.1.evil.example:80'));
+  it('keeps only a plain-http loopback emulator until the workspace is trusted', () => {
+    assert.ok(isEmulatorEndpoint('run', 'http://127.0.0.1:8123'));
+    assert.ok(isEmulatorEndpoint('bigquery', 'http://localhost:8123/'));
+    assert.ok(isEmulatorEndpoint('logging', '127.0.0.1:8124'));
+    assert.ok(isEmulatorEndpoint('run', 'http://[::1]:8123'));
+    assert.ok(!isEmulatorEndpoint('run', 'https://run.example.com'));
+    assert.ok(!isEmulatorEndpoint('run', 'http://127.0.0.1.evil.example:80'));
+    // https on loopback is a server with its own certificate, not the emulator: it would get credentials.
+    assert.ok(!isEmulatorEndpoint('run', 'https://127.0.0.1:8443'));
+    assert.ok(!isEmulatorEndpoint('bigquery', 'https://localhost:8443'));
+    assert.ok(!isEmulatorEndpoint('logging', 'logging.example.com:443'));
     const configured = { run: 'https://evil.example', logging: '127.0.0.1:8124', bigquery: 'http://localhost:9050' };
     assert.deepEqual(effectiveEndpoints(configured, false), { endpoints: { logging: '127.0.0.1:8124', bigquery: 'http://localhost:9050' }, dropped: ['run'] });
     assert.deepEqual(effectiveEndpoints(configured, true), { endpoints: configured, dropped: [] });
+    const httpsLoopback = { run: 'https://127.0.0.1:8443', bigquery: 'https://localhost:9443', logging: '127.0.0.1:8124' };
+    assert.deepEqual(effectiveEndpoints(httpsLoopback, false), { endpoints: { logging: '127.0.0.1:8124' }, dropped: ['run', 'bigquery'] });
   });
 });

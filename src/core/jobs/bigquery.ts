@@ -3,14 +3,15 @@
 //
 // API (no vscode import):
 //
-//   createBigQueryReader({ project, endpoint })  → BigQueryReader
+//   createBigQueryReader({ project, endpoint, credentials })  → BigQueryReader
 //       endpoint: config `endpoints.bigquery`. A loopback http URL (the emulator) is used without
-//       credentials; plain http elsewhere is refused; otherwise Application Default Credentials.
+//       credentials; plain http elsewhere is refused; Google's API (or a host the credential policy
+//       allows) with Application Default Credentials; any other host is refused before they are looked up.
 //   reader.streamingBuffer('project.dataset.table') → StreamingBuffer | null (null: empty)
 //   reader.query(sql, dateParams)                 → QueryTable (columns in the query's order, cells as text/number/boolean/null)
 //   BigQueryApiError                              every failure, with a one-line message (credentials: the exact fix)
+import { credentialPolicy, decideCredentials, mayCarryCredentials, urlTarget, type CredentialPolicy } from '../credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from '../credentials';
-import { isLoopbackHost } from '../loopback';
 import { loadBigQuerySdk, type BigQuerySdk } from '../sdk';
 import { parseTableId } from './tableId';
 
@@ -37,6 +38,8 @@ export interface BigQueryReaderOptions {
   /** The project queries run (and are billed) in. */
   project: string;
   endpoint?: string | undefined;
+  /** Which hosts get credentials (default: Google's, and those the environment allows). */
+  credentials?: CredentialPolicy | undefined;
 }
 
 export class BigQueryApiError extends Error {
@@ -100,17 +103,26 @@ export function createBigQueryReader(options: BigQueryReaderOptions): BigQueryRe
 }
 
 async function createClient(options: BigQueryReaderOptions): Promise<BigQueryClient> {
-  const sdk = loadBigQuerySdk();
+  const policy = options.credentials ?? credentialPolicy();
   const target = options.endpoint ? new URL(options.endpoint) : null;
-  if (target && target.protocol === 'http:') {
-    if (!isLoopbackHost(target.hostname)) throw new BigQueryApiError(`endpoints.bigquery ${options.endpoint}: plain http is only allowed to a loopback emulator`, null);
+  // Decided before the SDK loads or credentials are looked up: a refused host costs nothing and gets nothing.
+  const decision = decideCredentials(target && urlTarget('endpoints.bigquery', options.endpoint!, target), policy);
+  if (decision.kind === 'refused') throw new BigQueryApiError(decision.message, null);
+  const sdk = loadBigQuerySdk();
+  if (target && decision.kind === 'emulator') {
     // A local emulator: no credentials, so none are looked up, stored or sent; and no retries, so
     // an injected fault answers at once instead of after the SDK's backoff.
     return new sdk.BigQuery({ projectId: options.project, apiEndpoint: target.origin, authClient: new sdk.PassThroughClient(), retryOptions: { autoRetry: false } });
   }
   // Google's endpoint keeps the SDK's retries of transient failures (429, 5xx) with backoff.
-  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/bigquery', (message) => new BigQueryApiError(message, 401));
-  return new sdk.BigQuery({ projectId: options.project, authClient, ...(target ? { apiEndpoint: target.origin } : {}) });
+  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/bigquery', policy, (message) => new BigQueryApiError(message, 401));
+  const client = new sdk.BigQuery({ projectId: options.project, authClient, ...(target ? { apiEndpoint: target.origin } : {}) });
+  // The SDK asks its credentials for headers without saying for which URL, so the host it will call is
+  // checked here: the environment (BIGQUERY_EMULATOR_HOST) can move it from the endpoint decided above.
+  if (!mayCarryCredentials(client.baseUrl, policy)) {
+    throw new BigQueryApiError(`BigQuery would be called at ${client.baseUrl}, which is not a Google API host: your Google credentials are not sent there`, null);
+  }
+  return client;
 }
 
 /** The SDK's wrapper objects (DATE, TIMESTAMP, NUMERIC, ...) as the text BigQuery shows. */

@@ -5,10 +5,12 @@
 //   createLogSource(options): Promise<LogSource>
 //       options.projects       projects whose logs to read (resourceNames projects/{p})
 //       options.endpoint       config `endpoints.logging` (host:port). Loopback: plain gRPC, no credentials
-//                              (PassThroughClient). Another host: TLS with Application Default Credentials.
+//                              (PassThroughClient). Google's API, or a host options.credentials allows: TLS with
+//                              Application Default Credentials. Any other host is refused before they are looked up.
 //       options.transport      'grpc' (default; can tail) or 'rest' (HTTP/1.1; cannot tail → the stream polls)
 //       options.restEndpoint   REST base URL for transport 'rest' (http://127.0.0.1:PORT only for loopback)
 //       options.callTimeoutMs  per list call (default 20 s), with at most 2 retries of UNAVAILABLE/INTERNAL
+//       options.credentials    which hosts get credentials (default: Google's, and those the environment allows)
 //     Rejects with LogApiError: no/expired credentials → the message names the fix
 //     (`gcloud auth application-default login`), a bad endpoint → says what is expected.
 //   interface LogSource { list(request), tail(request), canTail, description, close() }
@@ -26,8 +28,8 @@
 //   - In REST mode tailLogEntries throws (synchronously for the generated client, inside a promise for the
 //     Logging class, which we do not use): tail() checks the transport first and throws a LogApiError.
 //   - A tail's server errors arrive as 'error' events: listeners are attached before the request is written.
+import { credentialPolicy, decideCredentials, endpointTarget, urlTarget, type CredentialPolicy } from '../credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine, type AdcClient } from '../credentials';
-import { isLoopbackHost } from '../loopback';
 import { loadLoggingSdk, type LoggingSdk } from '../sdk';
 import { normaliseApiEntry, type TimedEntry } from './entry';
 import type { LoggingServiceClient, TailCall } from '../../sdk/logging';
@@ -119,6 +121,7 @@ export interface LogSourceOptions {
   transport?: 'grpc' | 'rest';
   restEndpoint?: string;
   callTimeoutMs?: number;
+  credentials?: CredentialPolicy;
 }
 
 export async function createLogSource(options: LogSourceOptions): Promise<LogSource> {
@@ -147,10 +150,12 @@ async function buildClient(
   transport: 'grpc' | 'rest',
   options: LogSourceOptions,
 ): Promise<{ client: LoggingServiceClient; description: string }> {
+  const policy = options.credentials ?? credentialPolicy();
   if (transport === 'rest') {
     const target = options.restEndpoint ? parseUrl(options.restEndpoint) : null;
-    if (target && target.protocol === 'http:') {
-      if (!isLoopbackHost(target.hostname)) throw new LogApiError(`${options.restEndpoint}: plain http is only allowed to a loopback emulator`, null);
+    const decision = decideCredentials(target && urlTarget('the Cloud Logging REST endpoint', options.restEndpoint!, target), policy);
+    if (decision.kind === 'refused') throw new LogApiError(decision.message, null);
+    if (target && decision.kind === 'emulator') {
       const client = new sdk.LoggingServiceV2Client({
         projectId,
         apiEndpoint: target.hostname,
@@ -161,7 +166,7 @@ async function buildClient(
       });
       return { client, description: `emulator ${target.host} (REST)` };
     }
-    const authClient = await loggingCredentials(sdk);
+    const authClient = await loggingCredentials(sdk, policy);
     const client = new sdk.LoggingServiceV2Client({
       projectId,
       fallback: true,
@@ -172,9 +177,13 @@ async function buildClient(
   }
   if (options.endpoint) {
     const match = /^([^/\s:]+):(\d{1,5})$/.exec(options.endpoint);
-    if (!match) throw new LogApiError(`endpoints.logging "${options.endpoint}": expected host:port such as "127.0.0.1:8124"`, null);
+    // gRPC to a loopback host is plain (the emulator); to any other host it is TLS.
+    const target = match && endpointTarget('logging', options.endpoint);
+    if (!match || !target) throw new LogApiError(`endpoints.logging "${options.endpoint}": expected host:port such as "127.0.0.1:8124"`, null);
     const [, host, port] = match;
-    if (isLoopbackHost(host!)) {
+    const decision = decideCredentials(target, policy);
+    if (decision.kind === 'refused') throw new LogApiError(decision.message, null);
+    if (decision.kind === 'emulator') {
       // A local emulator: no credentials, so none are looked up, stored or sent.
       const client = new sdk.LoggingServiceV2Client({
         projectId,
@@ -185,10 +194,10 @@ async function buildClient(
       });
       return { client, description: `emulator ${options.endpoint} (gRPC)` };
     }
-    const authClient = await loggingCredentials(sdk);
+    const authClient = await loggingCredentials(sdk, policy);
     return { client: new sdk.LoggingServiceV2Client({ projectId, apiEndpoint: host!, port: Number(port), authClient }), description: `Cloud Logging at ${options.endpoint} (gRPC)` };
   }
-  const authClient = await loggingCredentials(sdk);
+  const authClient = await loggingCredentials(sdk, policy);
   return { client: new sdk.LoggingServiceV2Client({ projectId, authClient }), description: 'Cloud Logging (gRPC)' };
 }
 
@@ -526,6 +535,6 @@ export function readTail(call: TailCallLike, handlers: TailHandlers, options: Ta
   };
 }
 
-function loggingCredentials(sdk: LoggingSdk): Promise<AdcClient> {
-  return applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/logging.read', (message) => new LogApiError(message, GrpcStatus.UNAUTHENTICATED));
+function loggingCredentials(sdk: LoggingSdk, policy: CredentialPolicy): Promise<AdcClient> {
+  return applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/logging.read', policy, (message) => new LogApiError(message, GrpcStatus.UNAUTHENTICATED));
 }

@@ -2,9 +2,9 @@
 // on deactivation. Commands reach it as CommandServices.logs.
 import * as vscode from 'vscode';
 import type { DriftConfig } from '../../core/config';
+import type { ApiClients } from '../apiClients';
 import {
   composeFilter,
-  createLogSource,
   FilterCompositionError,
   LogApiError,
   openLogStream,
@@ -48,6 +48,7 @@ export class LogSessions implements vscode.Disposable {
     private readonly logger: Logger,
     /** The settings the extension already holds (kept current on change), not a fresh read per panel. */
     private readonly settings: () => DriftSettings,
+    private readonly clients: Pick<ApiClients, 'logSource'>,
   ) {}
 
   list(): LogSessionInfo[] {
@@ -67,7 +68,7 @@ export class LogSessions implements vscode.Disposable {
     const capacity = this.settings()['logs.maxEntries'];
     let source;
     try {
-      source = await createLogSource({ projects: [...new Set(request.projects)], endpoint: request.config.endpoints.logging });
+      source = await this.clients.logSource({ projects: [...new Set(request.projects)], endpoint: request.config.endpoints.logging });
     } catch (err) {
       if (err instanceof LogApiError) throw new UserFacingError(`Cannot read logs: ${err.message}`);
       throw err;
