@@ -1,5 +1,6 @@
 // The cloud-run-drift command: the same core as the extension, for CI and terminals.
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkServices, selectServices, servingLabelsOf, UnknownServiceError } from '../core/check';
@@ -29,7 +30,7 @@ import { terminalOutput, type Output, type TerminalOutput } from './output';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
 
-const USAGE = `Usage: cloud-run-drift <command> [options]
+const USAGE = `Usage: cloud-run-drift <command> [options]   (cloud-run-drift COMMAND --help; --version)
 
 Commands:
   check [--config FILE] [--repo DIR] [--service NAME]... [--json] [--verbose]
@@ -63,6 +64,36 @@ hosts (*.googleapis.com, or *.$GOOGLE_CLOUD_UNIVERSE_DOMAIN). A plain-http loopb
 none. To send them to another host that cloud-run-drift.json's "endpoints" names, allow it yourself (every
 command): --allow-credentials-to HOST (repeatable), or ${ALLOW_HOSTS_ENV}="HOST[,HOST...]".`;
 
+const COMMANDS = ['check', 'verify', 'logs', 'job', 'scoreboard'] as const;
+
+/** `COMMAND --help`: that command's part of USAGE, then what every command shares. */
+export function commandUsage(command: string): string {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`  ${command} `));
+  let end = start + 1;
+  while (end < lines.length && lines[end]!.startsWith('      ')) end++;
+  const shared = lines.slice(lines.findIndex((line) => line.startsWith('Configuration and repository')));
+  return [`Usage: cloud-run-drift ${lines[start]!.trim()}`, ...lines.slice(start + 1, end).map((line) => line.slice(4)), '', ...shared].join('\n');
+}
+
+/** The version in the package.json beside the bundle (dist/) or the sources (src/cli/). */
+export function cliVersion(dir: string = __dirname): string {
+  for (const candidate of [path.join(dir, '..', 'package.json'), path.join(dir, '..', '..', 'package.json')]) {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: unknown; version?: unknown };
+      if (manifest.name === 'cloud-run-drift' && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // not this one
+    }
+  }
+  return 'unknown';
+}
+
+/** Colors on a terminal unless NO_COLOR is set to anything but the empty string (no-color.org). */
+export function colorWanted(isTTY: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(isTTY) && !env.NO_COLOR;
+}
+
 class UsageError extends Error {}
 
 export async function main(argv: string[], streams: Output = defaultOutput()): Promise<number> {
@@ -70,6 +101,10 @@ export async function main(argv: string[], streams: Output = defaultOutput()): P
   const output = terminalOutput(streams);
   const [command, ...rest] = argv;
   try {
+    if ((COMMANDS as readonly (string | undefined)[]).includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
+      output.out(commandUsage(command!));
+      return EXIT.ok;
+    }
     switch (command) {
       case 'check':
         return await runCheck(rest, output);
@@ -81,6 +116,10 @@ export async function main(argv: string[], streams: Output = defaultOutput()): P
         return await runJob(rest, output);
       case 'scoreboard':
         return await runScoreboard(rest, output);
+      case '--version':
+      case '-V':
+        output.out(cliVersion());
+        return EXIT.ok;
       case undefined:
       case 'help':
       case '--help':
@@ -495,7 +534,7 @@ function defaultOutput(): Output {
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    color: colorWanted(process.stdout.isTTY),
     interactive: Boolean(process.stdout.isTTY),
     waitForDrain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
   };
