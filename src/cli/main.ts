@@ -215,6 +215,7 @@ export function toJson(result: CheckResult): unknown {
       latestCreatedRevision: s.latestCreatedRevision,
       message: s.message,
     })),
+    warnings: result.warnings,
   };
 }
 
@@ -244,12 +245,12 @@ const COLORS: Record<VerdictStatus, number> = {
 export function formatHuman(result: CheckResult, verbose: boolean, color: boolean): string {
   const paint = (status: VerdictStatus, text: string): string => (color ? `\x1b[${COLORS[status]}m${text}\x1b[0m` : text);
   const nameWidth = Math.max(...result.services.map((s) => s.name.length), 7);
-  const lines = [`HEAD ${short(result.head)}`];
+  const lines = [`HEAD ${short(result.head)}`, ...result.warnings.map((w) => `warning: ${w}`)];
   for (const s of result.services) {
     const status = STATUS_LABELS[s.status].padEnd(14);
     const deployed = (s.deployedCommit ? short(s.deployedCommit) : s.commitLabel ? short(s.commitLabel) : '-').padEnd(8);
     const behind = s.commitsBehind ? `${s.commitsBehind} behind` : '';
-    const extras = [behind, s.dirty ? 'dirty' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
+    const extras = [behind, s.dirty ? 'dirty' : s.dirty === null ? 'dirty unknown' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
     lines.push(`${paint(s.status, `${SYMBOLS[s.status]} ${s.name.padEnd(nameWidth)}  ${status}`)} ${deployed}  ${extras}`.trimEnd());
     if (s.status !== 'up-to-date' || verbose) lines.push(`    ${s.message}`);
     if (verbose) for (const c of s.commits) lines.push(`    ${short(c.sha)} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);

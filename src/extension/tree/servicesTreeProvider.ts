@@ -104,6 +104,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
         service,
         verdict: this.session.verdict(service.name),
         checkedAt: result?.checkedAt ?? null,
+        warnings: result?.warnings ?? [],
         failure: this.session.failure,
         refreshing: this.session.refreshing,
         now,
