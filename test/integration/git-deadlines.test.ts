@@ -30,10 +30,12 @@ describe('git calls that never return', { skip: process.platform !== 'linux' && 
   let reader: CloudRunReader;
   let config: DriftConfig;
   let head: string;
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-hang-'));
-  const pidFile = path.join(scratch, 'filter.pids');
+  let scratch: string;
+  let pidFile: string;
 
   before(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-hang-'));
+    pidFile = path.join(scratch, 'filter.pids');
     repo = createTempRepo();
     repo.commit('base', { 'svc/a.txt': 'one\n', '.gitattributes': 'svc/*.txt filter=hang\n' });
     head = repo.head();
@@ -52,7 +54,7 @@ describe('git calls that never return', { skip: process.platform !== 'linux' && 
     await reader?.close();
     await emulator?.close();
     repo?.cleanup();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   /**
