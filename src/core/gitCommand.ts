@@ -87,10 +87,10 @@ export class GitCommands {
    */
   async run(args: string[], options: GitCallOptions = {}): Promise<GitRun> {
     const call = this.stopper(args, options.signal);
-    let outcome: GitRun | undefined;
+    let outcome: Omit<GitRun, 'stdout'> | undefined;
     const streams: Readable[] = [];
     try {
-      const git = this.instance(call.signal, options, (exitCode, stdout, stderr) => (outcome = { exitCode, stdout, stderr }));
+      const git = this.instance(call.signal, options, (exitCode, stderr) => (outcome = { exitCode, stderr }));
       git.outputHandler((_command, stdout, stderr) => streams.push(stdout as Readable, stderr as Readable));
       // simple-git settles once git has exited; the race settles at the deadline even if it has not.
       const stdout = await Promise.race([git.raw(args), call.stopped]);
@@ -155,7 +155,7 @@ export class GitCommands {
     }
   }
 
-  private instance(signal: AbortSignal, options: GitCallOptions, onResult: (exitCode: number, stdout: string, stderr: string) => void): SimpleGit {
+  private instance(signal: AbortSignal, options: GitCallOptions, onResult: (exitCode: number, stderr: string) => void): SimpleGit {
     const allowed = options.allowExitCodes ?? [];
     const input = options.input;
     return simpleGit({
@@ -172,7 +172,7 @@ export class GitCommands {
       // ours: any exit code not listed as an answer fails it, whatever it wrote.
       errors: (error, result) => {
         const stderr = Buffer.concat(result.stdErr).toString('utf8');
-        onResult(result.exitCode, Buffer.concat(result.stdOut).toString('utf8'), stderr);
+        onResult(result.exitCode, stderr);
         // Stopped (deadline, cancellation) or refused by one of simple-git's guards.
         if (error instanceof GitPluginError) return error;
         if (result.exitCode === 0 || allowed.includes(result.exitCode)) return undefined;
@@ -243,7 +243,7 @@ function gitEnvironment(): NodeJS.ProcessEnv {
   return { ...env, ...GIT_ENV };
 }
 
-function failure(args: string[], err: unknown, outcome: GitRun | undefined): GitError {
+function failure(args: string[], err: unknown, outcome: Omit<GitRun, 'stdout'> | undefined): GitError {
   if (err instanceof GitError) return err;
   const command = `git ${args[0] ?? ''}`.trim();
   const message = err instanceof Error ? err.message : String(err);
