@@ -274,6 +274,7 @@ export function toJson(result: CheckResult): unknown {
       missingPaths: s.missingPaths,
       message: s.message,
     })),
+    warnings: result.warnings,
   };
 }
 
@@ -305,13 +306,13 @@ const COLORS: Record<VerdictStatus, number> = {
 export function formatHuman(result: CheckResult, verbose: boolean): TerminalText {
   const paint = (status: VerdictStatus, text: string): TerminalText => styled(String(COLORS[status]), text);
   const nameWidth = Math.max(...result.services.map((s) => s.name.length), 7);
-  const lines: TerminalText[] = [`HEAD ${short(result.head)}`];
+  const lines: TerminalText[] = [`HEAD ${short(result.head)}`, ...result.warnings.map((w) => `warning: ${w}`)];
   for (const s of result.services) {
     const status = STATUS_LABELS[s.status].padEnd(14);
     const deployed = (s.deployedCommit ? short(s.deployedCommit) : s.commitLabel ? short(s.commitLabel) : '-').padEnd(8);
     const behind = s.commitsBehind ? `${s.commitsBehind} behind` : '';
     const missing = s.missingPaths.length > 0 && s.status !== 'path-missing' ? `${s.missingPaths.length} path${s.missingPaths.length === 1 ? '' : 's'} missing` : '';
-    const extras = [behind, missing, s.dirty ? 'dirty' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
+    const extras = [behind, missing, s.dirty ? 'dirty' : s.dirty === null ? 'dirty unknown' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
     lines.push([paint(s.status, `${SYMBOLS[s.status]} ${s.name.padEnd(nameWidth)}  ${status}`), ` ${deployed}  ${extras}`.trimEnd()]);
     if (s.status !== 'up-to-date' || s.missingPaths.length > 0 || verbose) lines.push(`    ${s.message}`);
     if (verbose) for (const c of s.commits) lines.push(`    ${short(c.sha)} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);

@@ -1,9 +1,9 @@
 import type { CloudRunReader } from './cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
-import type { GitRepository, LabelResolution } from './git';
+import { GitError, type GitRepository, type LabelResolution, type RangeFacts } from './git';
 import type { CheckResult, CommitInfo, ServiceLookup, ServiceVerdict } from './model';
 import { ownValue } from './own';
-import { computeVerdict, labelOf } from './verdict';
+import { computeVerdict, isGitFailure, labelOf, type GitFailure } from './verdict';
 
 export interface CheckDeps {
   reader: CloudRunReader;
@@ -48,30 +48,32 @@ export function selectServices(config: DriftConfig, names: string[] | undefined)
  * run at once; then one git process resolves every label, and the distinct deployed commits' ranges
  * are read in one walk (cached per commit pair) however many services share them. Meanwhile one
  * more finds the configured paths that name nothing at HEAD, which no verdict may take as unchanged.
+ * The signal reaches every git call. A git call that fails (e.g. runs past its deadline) fails only
+ * what needs it: without `git status`, `dirty` is unknown; without a range, those services are errors.
  */
 export async function checkServices(config: DriftConfig, deps: CheckDeps, options: CheckOptions = {}): Promise<CheckResult> {
   const services = selectServices(config, options.services);
   const { reader, git } = deps;
+  const { signal } = options;
   const phase = <T>(name: CheckPhase, value: T): T => (options.onPhase?.(name), value);
   // The ranges need HEAD only; `git status` (slower on a large tree) is wanted by the verdicts alone.
-  const headSha = git.head();
-  const headFacts = Promise.all([headSha, git.changedPaths()]);
+  const headSha = git.head({ signal });
+  const headFacts = Promise.all([headSha, git.changedPaths({ signal }).catch(asFailure)]);
   // Which configured paths exist at HEAD, and whether the clone is shallow: read while everything
   // else runs, awaited only by the verdicts (and marked handled here, so an early failure waits for them).
-  const presence = headSha.then((sha) => git.pathPresence(sha, [...new Set(services.flatMap((s) => s.paths))]));
-  presence.catch(() => undefined);
+  const presence = headSha.then((sha) => git.pathPresence(sha, [...new Set(services.flatMap((s) => s.paths))], { signal })).catch(asFailure);
   // Git work started before Cloud Run has answered, for labels that are likely to serve: the
   // caller's expectations at once, then the labels the services' templates carry once every
   // service has been read (while their revisions are being read).
   const early: Promise<Map<string, LabelResolution>>[] = [];
   const expected = new Set(options.expectedLabels ?? []);
-  if (expected.size > 0) early.push(startGitWork(git, [...expected], headSha));
+  if (expected.size > 0) early.push(startGitWork(git, [...expected], headSha, signal));
   const templateLabels = new Set<string>();
   let servicesUnread = services.length;
   const serviceRead = (): void => {
     if (--servicesUnread > 0) return;
     const fresh = [...templateLabels].filter((label) => !expected.has(label));
-    if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha));
+    if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, signal));
   };
   const lookupOf = (service: ServiceConfig): Promise<ServiceLookup> => {
     let read = false;
@@ -89,30 +91,40 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     headFacts.then((facts) => phase('git-head', facts)),
     Promise.all(services.map(lookupOf)).then((found) => phase('api', found)),
   ]);
-  options.signal?.throwIfAborted();
+  signal?.throwIfAborted();
 
   const labels = new Set<string>();
   for (const lookup of lookups) {
     for (const label of servingLabels(lookup, config.commitLabel)) if (label !== null) labels.add(label);
   }
-  const resolved = new Map<string, LabelResolution>();
+  const resolved = new Map<string, LabelResolution | GitFailure>();
   for (const resolutions of await Promise.all(early)) {
     for (const [label, resolution] of resolutions) if (labels.has(label)) resolved.set(label, resolution);
   }
-  for (const [label, resolution] of await git.resolveLabels([...labels].filter((label) => !resolved.has(label)))) resolved.set(label, resolution);
+  const unresolved = [...labels].filter((label) => !resolved.has(label));
+  const resolutions = await git.resolveLabels(unresolved, { signal }).catch(asFailure);
+  for (const label of unresolved) resolved.set(label, isGitFailure(resolutions) ? resolutions : resolutions.get(label) ?? { kind: 'unknown' });
   phase('labels', resolved);
   const deployedShas = foundShas(resolved);
 
   const needsLastPathCommit = services.map((_, i) => servingLabels(lookups[i]!, config.commitLabel).includes(null));
   const [ranges, commits, lastPathCommits] = await Promise.all([
-    git.ranges(deployedShas, head),
-    git.describeCommits(deployedShas),
-    Promise.all(services.map((s, i) => (needsLastPathCommit[i] ? git.lastCommitTouching(s.paths, head) : Promise.resolve<CommitInfo | null>(null)))),
+    git.ranges(deployedShas, head, { signal }),
+    git.describeCommits(deployedShas, { signal }).catch(asFailure),
+    Promise.all(
+      services.map((s, i) => (needsLastPathCommit[i] ? git.lastCommitTouching(s.paths, head, { signal }).catch(asFailure) : Promise.resolve<CommitInfo | null>(null))),
+    ),
   ]);
   phase('ranges', null);
-  options.signal?.throwIfAborted();
+  signal?.throwIfAborted();
 
-  const { missingPaths, shallow } = await presence;
+  const warnings: string[] = [];
+  if (isGitFailure(changedPaths)) warnings.push(`Uncommitted changes are unknown: ${changedPaths.error}.`);
+  if (isGitFailure(commits)) warnings.push(`The deployed commits' subjects are unknown: ${commits.error}.`);
+  const rangeFacts = new Map<string, RangeFacts | GitFailure>([...ranges].map(([sha, facts]) => [sha, facts instanceof GitError ? { error: facts.message } : facts]));
+  const presenceFacts = await presence;
+  if (isGitFailure(presenceFacts)) warnings.push(`Whether the configured paths exist at HEAD is unknown: ${presenceFacts.error}.`);
+  const { missingPaths, shallow } = isGitFailure(presenceFacts) ? { missingPaths: [], shallow: false } : presenceFacts;
   const missing = new Set(missingPaths);
   return {
     head,
@@ -121,15 +133,22 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
       computeVerdict(service, config.commitLabel, lookups[i]!, {
         head,
         labels: resolved,
-        ranges,
-        commits,
+        ranges: rangeFacts,
+        commits: isGitFailure(commits) ? new Map() : commits,
         changedPaths,
         lastPathCommit: lastPathCommits[i]!,
         missingPaths: missing,
         shallow,
       }),
     ),
+    warnings,
   };
+}
+
+/** A git call that failed, as the fact the verdicts are missing; a canceled one (or a bug) still throws. */
+function asFailure(err: unknown): GitFailure {
+  if (err instanceof GitError && err.reason !== 'canceled') return { error: err.message };
+  throw err;
 }
 
 /**
@@ -137,20 +156,20 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
  * the repository's caches, where the check finds them. Never fails: a guess that goes wrong only
  * leaves the work to be done after the API answers.
  */
-function startGitWork(git: GitRepository, labels: readonly string[], head: Promise<string>): Promise<Map<string, LabelResolution>> {
-  const resolution = git.resolveLabels([...labels]).catch(() => new Map<string, LabelResolution>());
+function startGitWork(git: GitRepository, labels: readonly string[], head: Promise<string>, signal: AbortSignal | undefined): Promise<Map<string, LabelResolution>> {
+  const resolution = git.resolveLabels([...labels], { signal }).catch(() => new Map<string, LabelResolution>());
   void Promise.all([resolution, head])
     .then(([resolved, sha]) => {
       const found = foundShas(resolved);
-      return Promise.all([git.ranges(found, sha), git.describeCommits(found)]);
+      return Promise.all([git.ranges(found, sha, { signal }), git.describeCommits(found, { signal })]);
     })
     .catch(() => undefined);
   return resolution;
 }
 
 /** The commits the labels resolved to, each once. */
-function foundShas(resolutions: ReadonlyMap<string, LabelResolution>): string[] {
-  return [...new Set([...resolutions.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];
+function foundShas(resolutions: ReadonlyMap<string, LabelResolution | GitFailure>): string[] {
+  return [...new Set([...resolutions.values()].flatMap((r) => (!isGitFailure(r) && r.kind === 'found' ? [r.sha] : [])))];
 }
 
 /** The commit labels these verdicts saw serving, each once: what the next check can expect (CheckOptions.expectedLabels). */

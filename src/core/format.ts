@@ -15,7 +15,7 @@ export const STATUS_LABELS: Record<VerdictStatus, string> = {
   deploying: 'deploying',
 };
 
-/** "3 behind · 81147d04 · 2h ago": what the tree shows beside a service name. */
+/** "3 behind · 81147d04 · 2h ago · dirty": what the tree shows beside a service name ("dirty unknown" when git could not tell). */
 export function describeVerdict(v: ServiceVerdict, now: Date): string {
   const parts: string[] = [];
   if (v.status === 'stale' && v.commitsBehind !== null) parts.push(`${v.commitsBehind} behind`);
@@ -26,6 +26,7 @@ export function describeVerdict(v: ServiceVerdict, now: Date): string {
   if (v.serving.length > 1) parts.push(`split ${v.serving.map((s) => `${s.percent}%`).join('/')}`);
   if (v.missingPaths.length > 0 && v.status !== 'path-missing') parts.push(`${v.missingPaths.length} ${v.missingPaths.length === 1 ? 'path' : 'paths'} missing`);
   if (v.dirty) parts.push('dirty');
+  else if (v.dirty === null) parts.push('dirty unknown');
   return parts.join(' · ');
 }
 

@@ -1,63 +1,29 @@
-import { spawn } from 'node:child_process';
+// Git facts the verdicts need, read with the real git binary through gitCommand.ts (simple-git,
+// with the safety overrides, a deadline and the caller's cancellation on every call).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { canceledError, DEFAULT_GIT_TIMEOUT_MS, GitCommands, GitError, type GitCallOptions, type GitRun } from './gitCommand';
 import type { CommitInfo } from './model';
 
-/**
- * Git facts the verdicts need, read with the real git binary.
- *
- * We spawn git ourselves rather than through simple-git because the hot paths need what it does not
- * offer: stdin for `cat-file --batch-check` (every label resolved in one process), NUL-separated
- * output, and a fixed set of `-c` overrides that keep a hostile repository's config from running
- * programs (fsmonitor, external diff, textconv) when the workspace is not trusted.
- */
+export { GitError } from './gitCommand';
 
-/** Overrides applied to every git call: none of them changes an answer, all of them remove a way to run repo-configured programs. */
-const SAFE_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'diff.external=', '-c', 'core.pager=cat', '-c', 'i18n.logOutputEncoding=UTF-8', '-c', 'log.showSignature=false'];
 const FIELD = '\x1f';
 const RECORD = '\x1e';
 const COMMIT_FORMAT = `%H${FIELD}%s${FIELD}%an${FIELD}%aI`;
 const HEX_LABEL = /^[0-9a-f]{4,40}$/;
 
-export class GitError extends Error {
-  constructor(
-    message: string,
-    readonly args: string[],
-    readonly exitCode: number | null,
-    readonly stderr: string,
-  ) {
-    super(message);
-    this.name = 'GitError';
-  }
+export interface GitRepositoryOptions {
+  /** False in an untrusted workspace (see GitRepository.examinesWorkingTree). */
+  trusted?: boolean;
+  /** How long one git call may run before it is killed and fails with a GitError (default 15 s). */
+  timeoutMs?: number;
+  /** Cancels opening: kills git and rejects with a GitError whose reason is `canceled`. */
+  signal?: AbortSignal;
 }
 
-interface GitRun {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
-
-export function runGit(cwd: string, args: string[], options: { input?: string; allowExitCodes?: number[] } = {}): Promise<GitRun> {
-  const fullArgs = [...SAFE_CONFIG, ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', fullArgs, {
-      cwd,
-      // Optional locks off: our `git status` must never hold index.lock while the user commits.
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => reject(new GitError(`cannot run git: ${e.message}`, args, null, '')));
-    child.on('close', (code) => {
-      const result = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode: code ?? -1 };
-      if (code === 0 || options.allowExitCodes?.includes(code ?? -1)) resolve(result);
-      else reject(new GitError(`git ${args[0]} failed: ${firstLine(result.stderr) || `exit ${code}`}`, args, code, result.stderr));
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
-  });
+/** What every read takes: aborting the signal kills its git and rejects with a `canceled` GitError. */
+export interface GitReadOptions {
+  signal?: AbortSignal;
 }
 
 export type LabelResolution =
@@ -87,29 +53,36 @@ export class GitRepository {
      * services are never flagged dirty there.
      */
     readonly examinesWorkingTree: boolean,
+    private readonly commands: GitCommands,
   ) {}
 
   /** Opens the repository containing `dir` (any folder inside the work tree). */
-  static async open(dir: string, options: { trusted?: boolean } = {}): Promise<GitRepository> {
+  static async open(dir: string, options: GitRepositoryOptions = {}): Promise<GitRepository> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+    const commands = new GitCommands(dir, timeoutMs, enclosingRepository(dir));
     let top: GitRun;
     try {
-      top = await runGit(dir, ['rev-parse', '--show-toplevel']);
+      top = await commands.run(['rev-parse', '--show-toplevel'], { signal: options.signal });
     } catch (err) {
-      const stderr = err instanceof GitError ? err.stderr : '';
-      if (/dubious ownership/.test(stderr)) {
-        throw new GitError(`${dir} is owned by another user; git refuses it (run: git config --global --add safe.directory ${dir})`, [], null, stderr);
+      if (!(err instanceof GitError) || err.reason !== 'failed') throw err;
+      if (/dubious ownership/.test(err.stderr)) {
+        throw new GitError(`${dir} is owned by another user; git refuses it (run: git config --global --add safe.directory ${dir})`, [], null, err.stderr);
       }
-      throw new GitError(`${dir} is not inside a git repository`, [], null, stderr);
+      throw new GitError(`${dir} is not inside a git repository`, [], null, err.stderr);
     }
-    return new GitRepository(path.resolve(top.stdout.trim()), options.trusted ?? true);
+    const root = path.resolve(top.stdout.trim());
+    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs));
   }
 
-  private git(args: string[], options?: { input?: string; allowExitCodes?: number[] }): Promise<GitRun> {
-    return runGit(this.root, args, options);
+  private git(args: string[], options?: GitCallOptions): Promise<GitRun> {
+    return this.commands.run(args, options);
   }
 
-  async head(): Promise<string> {
-    const { stdout } = await this.git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { allowExitCodes: [1] }).catch(() => ({ stdout: '' }));
+  async head(options: GitReadOptions = {}): Promise<string> {
+    const { stdout } = await this.git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { allowExitCodes: [1], signal: options.signal }).catch((err: unknown) => {
+      if (interrupted(err)) throw err;
+      return { stdout: '' };
+    });
     const sha = stdout.trim();
     if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`the repository at ${this.root} has no commits yet`, ['rev-parse', 'HEAD'], 1, '');
     return sha;
@@ -119,7 +92,7 @@ export class GitRepository {
    * Resolves commit labels (short or full SHAs) in one git process. Only hex strings reach git; an
    * abbreviation that matches several commits is reported as ambiguous rather than guessed.
    */
-  async resolveLabels(labels: string[]): Promise<Map<string, LabelResolution>> {
+  async resolveLabels(labels: string[], options: GitReadOptions = {}): Promise<Map<string, LabelResolution>> {
     const result = new Map<string, LabelResolution>();
     const candidates = [...new Set(labels)].filter((label) => {
       if (HEX_LABEL.test(label.toLowerCase())) return true;
@@ -127,32 +100,36 @@ export class GitRepository {
       return false;
     });
     if (candidates.length === 0) return result;
+    // Each label twice: `<label>^{commit}` finds the commit, and the label alone tells "no object"
+    // (missing) from "several objects" (ambiguous), which `^{commit}` reports alike as missing.
     const { stdout } = await this.git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
-      input: candidates.map((l) => `${l.toLowerCase()}^{commit}\n`).join(''),
+      input: candidates.map((l) => `${l.toLowerCase()}^{commit}\n${l.toLowerCase()}\n`).join(''),
+      signal: options.signal,
     });
     const lines = stdout.split('\n');
-    const unresolved: string[] = [];
+    const several: string[] = [];
     candidates.forEach((label, i) => {
-      const found = /^([0-9a-f]{40,64}) commit$/.exec(lines[i] ?? '');
+      const found = /^([0-9a-f]{40,64}) commit$/.exec(lines[2 * i] ?? '');
       if (found) result.set(label, { kind: 'found', sha: found[1]! });
-      else unresolved.push(label);
+      else if (/ ambiguous$/.test(lines[2 * i + 1] ?? '')) several.push(label);
+      else result.set(label, { kind: 'unknown' });
     });
-    // `<prefix>^{commit}` reports "missing" both when no commit matches and when several do; tell
-    // the two apart (a rare path) by counting the commits among the prefix's candidates.
+    // Several objects share the prefix and no single commit among them (a rare path): ambiguous
+    // when two or more are commits; otherwise no commit has it.
     await Promise.all(
-      unresolved.map(async (label) => {
-        result.set(label, (await this.countCommitsWithPrefix(label.toLowerCase())) > 1 ? { kind: 'ambiguous' } : { kind: 'unknown' });
+      several.map(async (label) => {
+        result.set(label, (await this.countCommitsWithPrefix(label.toLowerCase(), options)) > 1 ? { kind: 'ambiguous' } : { kind: 'unknown' });
       }),
     );
     return result;
   }
 
-  private async countCommitsWithPrefix(prefix: string): Promise<number> {
+  private async countCommitsWithPrefix(prefix: string, options: GitReadOptions): Promise<number> {
     if (prefix.length >= 40) return 0;
-    const { stdout: names } = await this.git(['rev-parse', `--disambiguate=${prefix}`], { allowExitCodes: [1, 128] });
+    const { stdout: names } = await this.git(['rev-parse', `--disambiguate=${prefix}`], { allowExitCodes: [1, 128], signal: options.signal });
     const objects = names.split('\n').filter((n) => /^[0-9a-f]{40,64}$/.test(n));
     if (objects.length < 2) return 0;
-    const { stdout: types } = await this.git(['cat-file', '--batch-check=%(objecttype)'], { input: objects.join('\n') + '\n' });
+    const { stdout: types } = await this.git(['cat-file', '--batch-check=%(objecttype)'], { input: objects.join('\n') + '\n', signal: options.signal });
     return types.split('\n').filter((t) => t === 'commit').length;
   }
 
@@ -160,24 +137,22 @@ export class GitRepository {
    * Subject, author and date of known commits, in one git process; cached forever (commits are
    * immutable). A commit already being read is awaited, not read again.
    */
-  async describeCommits(shas: string[]): Promise<Map<string, CommitInfo>> {
-    const missing = [...new Set(shas)].filter((s) => !this.commitCache.has(s));
-    if (missing.length > 0) {
-      const reading = this.git(['log', '--no-walk=unsorted', `--format=${COMMIT_FORMAT}${RECORD}`, ...missing]).then(({ stdout }) => {
-        const found = new Map<string, CommitInfo>();
-        for (const record of stdout.split(RECORD)) {
-          const commit = parseCommit(record);
-          if (commit) found.set(commit.sha, commit);
-        }
-        return found;
-      });
-      for (const sha of missing) {
-        const info = reading.then((found) => found.get(sha));
-        this.commitCache.set(sha, info);
-        info.catch(() => this.commitCache.delete(sha));
+  async describeCommits(shas: string[], options: GitReadOptions = {}): Promise<Map<string, CommitInfo>> {
+    const infos = await this.shared(() => {
+      const missing = [...new Set(shas)].filter((s) => !this.commitCache.has(s));
+      if (missing.length > 0) {
+        const reading = this.git(['log', '--no-walk=unsorted', `--format=${COMMIT_FORMAT}${RECORD}`, ...missing], { signal: options.signal }).then(({ stdout }) => {
+          const found = new Map<string, CommitInfo>();
+          for (const record of stdout.split(RECORD)) {
+            const commit = parseCommit(record);
+            if (commit) found.set(commit.sha, commit);
+          }
+          return found;
+        });
+        for (const sha of missing) keep(this.commitCache, sha, reading.then((found) => found.get(sha)));
       }
-    }
-    const infos = await Promise.all(shas.map(async (sha) => [sha, await this.commitCache.get(sha)] as const));
+      return Promise.all(shas.map(async (sha) => [sha, await this.commitCache.get(sha)] as const));
+    }, options.signal);
     return new Map(infos.flatMap(([sha, info]) => (info ? [[sha, info] as const] : [])));
   }
 
@@ -185,15 +160,11 @@ export class GitRepository {
    * Ancestry and the commits between a deployed commit and HEAD, with their files, so that every
    * service deployed from the same commit shares one git call whatever its paths.
    */
-  range(deployed: string, head: string): Promise<RangeFacts> {
-    const key = `${deployed}..${head}`;
-    let cached = this.rangeCache.get(key);
-    if (!cached) {
-      cached = this.readRange(deployed, head);
-      cached.catch(() => this.rangeCache.delete(key));
-      this.rangeCache.set(key, cached);
-    }
-    return cached;
+  range(deployed: string, head: string, options: GitReadOptions = {}): Promise<RangeFacts> {
+    return this.shared(() => {
+      const key = `${deployed}..${head}`;
+      return this.rangeCache.get(key) ?? keep(this.rangeCache, key, this.readRange(deployed, head, options.signal));
+    }, options.signal);
   }
 
   /**
@@ -201,32 +172,45 @@ export class GitRepository {
    * deployed last week shares most of its range with one deployed yesterday), so the ones not yet
    * cached are read together: one walk from HEAD down to the deployed commits' common base, whose
    * commits and files each range then takes its part of. A deployed commit that is not an ancestor
-   * of HEAD (another branch) is read on its own.
+   * of HEAD (another branch) is read on its own. A range git could not read maps to the GitError
+   * saying why (e.g. the walk timed out); the others still get their facts.
    */
-  async ranges(deployed: string[], head: string): Promise<Map<string, RangeFacts>> {
+  async ranges(deployed: string[], head: string, options: GitReadOptions = {}): Promise<Map<string, RangeFacts | GitError>> {
     const unique = [...new Set(deployed)];
     const missing = unique.filter((sha) => !this.rangeCache.has(`${sha}..${head}`));
     if (missing.length >= 2) {
-      const shared = this.readSharedRanges(missing, head).catch(() => new Map<string, RangeFacts>());
-      for (const sha of missing) {
-        const key = `${sha}..${head}`;
-        const facts = shared.then((found) => found.get(sha) ?? this.readRange(sha, head));
-        facts.catch(() => this.rangeCache.delete(key));
-        this.rangeCache.set(key, facts);
-      }
+      // A walk that failed for any reason but running out of time or being canceled leaves each
+      // range to be read on its own.
+      const shared = this.readSharedRanges(missing, head, options.signal).catch((err: unknown) => {
+        if (interrupted(err)) throw err;
+        return new Map<string, RangeFacts>();
+      });
+      for (const sha of missing) keep(this.rangeCache, `${sha}..${head}`, shared.then((found) => found.get(sha) ?? this.readRange(sha, head, options.signal)));
     }
-    return new Map(await Promise.all(unique.map(async (sha) => [sha, await this.range(sha, head)] as const)));
+    const settled = await Promise.all(
+      unique.map(async (sha): Promise<[string, RangeFacts | GitError]> => {
+        try {
+          return [sha, await this.range(sha, head, options)];
+        } catch (err) {
+          if (!(err instanceof GitError) || options.signal?.aborted) throw err;
+          return [sha, err];
+        }
+      }),
+    );
+    return new Map(settled);
   }
 
   /** See ranges(): the ancestors of HEAD among `deployed` get their facts; the others are left out. */
-  private async readSharedRanges(deployed: string[], head: string): Promise<Map<string, RangeFacts>> {
+  private async readSharedRanges(deployed: string[], head: string, signal: AbortSignal | undefined): Promise<Map<string, RangeFacts>> {
     const found = new Map<string, RangeFacts>();
-    const { stdout: baseOut } = await this.git(['merge-base', '--octopus', '--all', head, ...deployed], { allowExitCodes: [1] });
+    const { stdout: baseOut } = await this.git(['merge-base', '--octopus', '--all', head, ...deployed], { allowExitCodes: [1], signal });
     const bases = baseOut.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
     // No common base (unrelated histories): a walk would cover all of HEAD's history.
     if (bases.length === 0) return found;
-    const log = await this.git(['log', '--no-renames', '-z', '--name-only', `--format=${RECORD}%P${FIELD}${COMMIT_FORMAT}`, head, '--not', ...bases]);
-    const walked = parseLogWithParents(log.stdout);
+    // HEAD itself the base: every deployed commit descends from it, so the walk would be empty.
+    const walked = bases.includes(head)
+      ? []
+      : parseLogWithParents((await this.git(['log', '--no-renames', '-z', '--name-only', `--format=${RECORD}%P${FIELD}${COMMIT_FORMAT}`, head, '--not', ...bases], { signal })).stdout);
     const bySha = new Map(walked.map((entry) => [entry.commit.sha, entry]));
     for (const sha of deployed) {
       // Every base is an ancestor of each deployed commit, so one that is itself a base is the only
@@ -248,24 +232,30 @@ export class GitRepository {
     return found;
   }
 
-  private async readRange(deployed: string, head: string): Promise<RangeFacts> {
-    const [ancestry, log] = await Promise.all([
-      this.git(['merge-base', '--is-ancestor', deployed, head], { allowExitCodes: [1] }),
-      this.git(['log', '--no-merges', '--no-renames', '-z', '--name-only', `--format=${RECORD}${COMMIT_FORMAT}`, `${deployed}..${head}`]),
+  private async readRange(deployed: string, head: string, signal: AbortSignal | undefined): Promise<RangeFacts> {
+    if (deployed === head) return { isAncestor: true, commits: [] };
+    // `merge-base A B` prints A exactly when A is an ancestor of B. (Not `--is-ancestor`, which
+    // answers with its exit code alone: simple-git waits 50 ms more for a git that printed nothing.)
+    const [base, log] = await Promise.all([
+      this.git(['merge-base', deployed, head], { allowExitCodes: [1], signal }),
+      this.git(['log', '--no-merges', '--no-renames', '-z', '--name-only', `--format=${RECORD}${COMMIT_FORMAT}`, `${deployed}..${head}`], { signal }),
     ]);
-    return { isAncestor: ancestry.exitCode === 0, commits: parseLogWithFiles(log.stdout) };
+    return { isAncestor: base.stdout.trim() === deployed, commits: parseLogWithFiles(log.stdout) };
   }
 
   /** The newest commit touching `paths` at HEAD (whole repository when empty). */
-  lastCommitTouching(paths: string[], head: string): Promise<CommitInfo | null> {
-    const key = `${head}\0${paths.join('\0')}`;
-    let cached = this.lastPathCommitCache.get(key);
-    if (!cached) {
-      cached = this.git(['log', '-1', `--format=${COMMIT_FORMAT}`, head, '--', ...pathspecs(paths)]).then(({ stdout }) => parseCommit(stdout));
-      cached.catch(() => this.lastPathCommitCache.delete(key));
-      this.lastPathCommitCache.set(key, cached);
-    }
-    return cached;
+  lastCommitTouching(paths: string[], head: string, options: GitReadOptions = {}): Promise<CommitInfo | null> {
+    return this.shared(() => {
+      const key = `${head}\0${paths.join('\0')}`;
+      return (
+        this.lastPathCommitCache.get(key) ??
+        keep(
+          this.lastPathCommitCache,
+          key,
+          this.git(['log', '-1', `--format=${COMMIT_FORMAT}`, head, '--', ...pathspecs(paths)], { signal: options.signal }).then(({ stdout }) => parseCommit(stdout)),
+        )
+      );
+    }, options.signal);
   }
 
   /**
@@ -273,11 +263,11 @@ export class GitRepository {
    * misspelt path, or one not committed yet), every path in one `cat-file`, and whether its history
    * is cut short (a shallow clone, whose deployed commits may lie beyond the boundary).
    */
-  async pathPresence(head: string, paths: string[]): Promise<{ missingPaths: string[]; shallow: boolean }> {
+  async pathPresence(head: string, paths: string[], options: GitReadOptions = {}): Promise<{ missingPaths: string[]; shallow: boolean }> {
     const unique = [...new Set(paths)];
     const [objects, shallow] = await Promise.all([
-      unique.length === 0 ? { stdout: '' } : this.git(['cat-file', '--batch-check=%(objecttype)'], { input: unique.map((p) => `${head}:${p}\n`).join('') }),
-      this.git(['rev-parse', '--is-shallow-repository']),
+      unique.length === 0 ? { stdout: '' } : this.git(['cat-file', '--batch-check=%(objecttype)'], { input: unique.map((p) => `${head}:${p}\n`).join(''), signal: options.signal }),
+      this.git(['rev-parse', '--is-shallow-repository'], { signal: options.signal }),
     ]);
     // One line per path: its object type (blob, tree, commit for a submodule), or "<name> missing".
     const types = objects.stdout.split('\n');
@@ -287,10 +277,14 @@ export class GitRepository {
     };
   }
 
-  /** Repository-relative paths with uncommitted or untracked changes. */
-  async changedPaths(): Promise<string[]> {
+  /**
+   * Repository-relative paths with uncommitted or untracked changes. The one call that runs
+   * programs the repository names (its clean filters), so git runs in a process group of its own
+   * that a deadline or cancellation kills whole (GitCommands.runInOwnProcessGroup).
+   */
+  async changedPaths(options: GitReadOptions = {}): Promise<string[]> {
     if (!this.examinesWorkingTree) return [];
-    const { stdout } = await this.git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=dirty']);
+    const { stdout } = await this.commands.runInOwnProcessGroup(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=dirty'], { signal: options.signal });
     const files: string[] = [];
     const fields = stdout.split('\0');
     for (let i = 0; i < fields.length; i++) {
@@ -304,10 +298,72 @@ export class GitRepository {
   }
 
   /** `git show` of one commit limited to `paths`, for reading in the editor. Never runs diff drivers. */
-  async commitPatch(sha: string, paths: string[]): Promise<string> {
+  async commitPatch(sha: string, paths: string[], options: GitReadOptions = {}): Promise<string> {
     if (!/^[0-9a-f]{7,64}$/.test(sha)) throw new GitError(`not a commit id: ${sha}`, [], null, '');
-    const { stdout } = await this.git(['show', '--no-color', '--no-ext-diff', '--no-textconv', '--format=fuller', '--stat', '--patch', sha, '--', ...pathspecs(paths)]);
+    const { stdout } = await this.git(['show', '--no-color', '--no-ext-diff', '--no-textconv', '--format=fuller', '--stat', '--patch', sha, '--', ...pathspecs(paths)], {
+      signal: options.signal,
+    });
     return stdout;
+  }
+
+  /** `git rev-parse --short`: the abbreviation git itself would print for a commit. */
+  async abbreviate(sha: string, options: GitReadOptions = {}): Promise<string> {
+    if (!/^[0-9a-f]{4,64}$/.test(sha)) throw new GitError(`not a commit id: ${sha}`, [], null, '');
+    const { stdout } = await this.git(['rev-parse', '--short', sha], { signal: options.signal });
+    return stdout.trim();
+  }
+
+  /**
+   * Waits on reads kept in the caches, which other callers may have started and share: stops
+   * waiting as soon as this caller's signal aborts, and, when a read was canceled by the caller that
+   * started it rather than by this one, runs `read` again (the canceled entries have left the cache).
+   */
+  private async shared<T>(read: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    for (;;) {
+      try {
+        return await untilAborted(read(), signal);
+      } catch (err) {
+        if (err instanceof GitError && err.reason === 'canceled' && !signal?.aborted) continue;
+        throw err;
+      }
+    }
+  }
+}
+
+/** Caches `value` under `key` until it fails; returns it. */
+function keep<K, V>(cache: Map<K, Promise<V>>, key: K, value: Promise<V>): Promise<V> {
+  cache.set(key, value);
+  value.catch(() => {
+    if (cache.get(key) === value) cache.delete(key);
+  });
+  return value;
+}
+
+/** A git call that ran out of time or was canceled, as opposed to one git answered with a failure. */
+function interrupted(err: unknown): boolean {
+  return err instanceof GitError && err.reason !== 'failed';
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(canceledError('git'));
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(canceledError('git'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+/**
+ * The folder holding `.git` at or above `dir`, as git would find it (else `dir`): git must not be
+ * taken from it even before git has said where the repository is.
+ */
+function enclosingRepository(dir: string): string {
+  const start = path.resolve(dir);
+  for (let current = start; ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, '.git'))) return current;
+    if (path.dirname(current) === current) return start;
   }
 }
 
@@ -352,8 +408,4 @@ function parseLogRecords(stdout: string, withParents: boolean): { commit: Commit
     out.push({ commit, parents, files });
   }
   return out;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim())?.trim() ?? '';
 }

@@ -95,7 +95,8 @@ export interface ServiceVerdict {
   commitsBehind: number | null;
   /** Undeployed commits touching the service's paths, newest first. */
   commits: CommitInfo[];
-  dirty: boolean;
+  /** Uncommitted changes inside the paths; null when git could not tell (CheckResult.warnings says why). */
+  dirty: boolean | null;
   serving: ServingVerdict[];
   latestCreatedRevision: string | null;
   /** The failed revision's details when status is deploy-failed. */
@@ -118,4 +119,6 @@ export interface CheckResult {
   head: string;
   checkedAt: string;
   services: ServiceVerdict[];
+  /** What this check could not find out for every service, e.g. "Uncommitted changes are unknown: git status timed out after 15 s." */
+  warnings: string[];
 }

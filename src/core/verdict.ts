@@ -6,18 +6,27 @@ import { missingPathsSentence } from './missingPaths';
 import { ownValue } from './own';
 import { VERDICT_SEVERITY, type CommitInfo, type RevisionFacts, type ServiceLookup, type ServiceVerdict, type ServingVerdict, type VerdictStatus } from './model';
 
+/** A git fact that could not be read: `error` names the git command and why, e.g. "git log timed out after 15 s". */
+export interface GitFailure {
+  error: string;
+}
+
+export function isGitFailure(value: unknown): value is GitFailure {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Partial<GitFailure>).error === 'string';
+}
+
 export interface GitFactsForVerdict {
   head: string;
   /** Resolution of every commit label seen, keyed by the raw label. */
-  labels: ReadonlyMap<string, LabelResolution>;
+  labels: ReadonlyMap<string, LabelResolution | GitFailure>;
   /** Facts per deployed full SHA (only for labels that resolved). */
-  ranges: ReadonlyMap<string, RangeFacts>;
+  ranges: ReadonlyMap<string, RangeFacts | GitFailure>;
   /** Subject/author/date of deployed commits. */
   commits: ReadonlyMap<string, CommitInfo>;
-  /** Repository-relative paths with uncommitted or untracked changes. */
-  changedPaths: readonly string[];
+  /** Repository-relative paths with uncommitted or untracked changes; a failure leaves `dirty` unknown. */
+  changedPaths: readonly string[] | GitFailure;
   /** Newest commit to the service's paths, needed only when a serving revision is unlabeled. */
-  lastPathCommit: CommitInfo | null;
+  lastPathCommit: CommitInfo | null | GitFailure;
   /** Configured paths (of any service) that name nothing in HEAD's tree. */
   missingPaths: ReadonlySet<string>;
   /** The clone is shallow: a commit it lacks may lie beyond its boundary. */
@@ -98,7 +107,7 @@ function judgeService(service: ServiceConfig, commitLabel: string, lookup: Servi
     commitLabel: null,
     commitsBehind: null,
     commits: [],
-    dirty: git.changedPaths.some((f) => touchesPaths(f, service.paths)),
+    dirty: isGitFailure(git.changedPaths) ? null : git.changedPaths.some((f) => touchesPaths(f, service.paths)),
     serving: [],
     latestCreatedRevision: null,
     failedRevision: null,
@@ -144,7 +153,7 @@ function judgeService(service: ServiceConfig, commitLabel: string, lookup: Servi
       message = 'A rollout is in progress; no verdict until it settles.';
       break;
     case 'error':
-      message = serving.length === 0 ? `${service.name} serves no traffic from any revision.` : 'The service could not be checked.';
+      message = serving.length === 0 ? `${service.name} serves no traffic from any revision.` : decisive?.explanation || 'The service could not be checked.';
       break;
     default:
       message = (decisive?.explanation ?? '') + split;
@@ -177,9 +186,15 @@ function judgeServingRevision(
   const label = labelOf(revision, commitLabel);
   const common = { revision: revisionName, percent, commitLabel: label, createTime: revision?.createTime ?? null, image: revision?.image ?? null };
   if (label === null) {
+    if (isGitFailure(git.lastPathCommit)) {
+      return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'error', explanation: `${revisionName} has no ${commitLabel} label, and the last commit to its paths could not be read: ${git.lastPathCommit.error}.` };
+    }
     return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'unlabeled', explanation: unlabeledExplanation(revisionName, commitLabel, revision, git.lastPathCommit) };
   }
   const resolution = git.labels.get(label) ?? { kind: 'unknown' };
+  if (isGitFailure(resolution)) {
+    return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'error', explanation: `Could not look up label ${commitLabel}=${label} on ${revisionName}: ${resolution.error}.` };
+  }
   if (resolution.kind !== 'found') {
     const why =
       resolution.kind === 'ambiguous'
@@ -196,6 +211,9 @@ function judgeServingRevision(
     return { ...common, commit: sha, commitsBehind: 0, undeployed: [], status: 'up-to-date', explanation: `${revisionName} serves HEAD (${short(sha)}).` };
   }
   const range = git.ranges.get(sha);
+  if (isGitFailure(range)) {
+    return { ...common, commit: sha, commitsBehind: null, undeployed: [], status: 'error', explanation: `Could not compare ${short(sha)} with HEAD: ${range.error}.` };
+  }
   if (!range) {
     return { ...common, commit: sha, commitsBehind: null, undeployed: [], status: 'unknown-commit', explanation: `Could not compare ${short(sha)} with HEAD.` };
   }

@@ -55,6 +55,8 @@ export interface ServiceTooltipInput {
   verdict: ServiceVerdict | undefined;
   checkedAt: string | null;
   failure: RefreshFailureNote | undefined;
+  /** What the check could not find out (CheckResult.warnings), e.g. why `dirty` is unknown. */
+  warnings?: readonly string[];
   now: Date;
 }
 
@@ -83,8 +85,11 @@ export function serviceTooltipMarkdown(input: ServiceTooltipInput): string {
   facts.push(field('Paths', input.paths.length > 0 ? input.paths.map(pathText).join(', ') : 'the whole repository'));
   facts.push(field('Project', `${escapeMarkdown(input.project)} · ${escapeMarkdown(input.region)}`));
   if (v?.dirty) facts.push('**Uncommitted changes** inside these paths.');
+  else if (v?.dirty === null) facts.push('**Uncommitted changes:** unknown, git could not tell.');
   const present = facts.filter((f): f is string => f !== null);
   if (present.length > 0) blocks.push(present.join('  \n'));
+
+  if (input.warnings && input.warnings.length > 0) blocks.push(input.warnings.map((w) => `**Warning:** ${escapeMarkdown(w)}`).join('  \n'));
 
   const checked = when(input.checkedAt, input.now);
   if (checked) blocks.push(`_Checked ${checked}_`);

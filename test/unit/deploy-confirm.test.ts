@@ -63,7 +63,7 @@ describe('buildBulkConfirmation', () => {
   const verdict = (name: string, status: VerdictStatus): ServiceVerdict =>
     ({ name, status, commitsBehind: status === 'stale' ? 3 : null, message: `${name} ${status}` }) as ServiceVerdict;
   const cfg = { services: [service('predictor', ['processor']), service('processor'), service('web'), service('old')] } as DriftConfig;
-  const result = { head: '', checkedAt: '', services: [verdict('predictor', 'stale'), verdict('processor', 'stale'), verdict('web', 'unlabeled'), verdict('old', 'diverged')] };
+  const result = { head: '', checkedAt: '', services: [verdict('predictor', 'stale'), verdict('processor', 'stale'), verdict('web', 'unlabeled'), verdict('old', 'diverged')], warnings: [] };
 
   it('lists the order, what waits for what, and what is left out', () => {
     const plan = planDeployAll(result, cfg);

@@ -36,7 +36,7 @@ function verdict(name: string, status: VerdictStatus): ServiceVerdict {
 }
 
 function check(statuses: Record<string, VerdictStatus>): CheckResult {
-  return { head: 'a'.repeat(40), checkedAt: '2026-01-30T00:00:00Z', services: Object.entries(statuses).map(([n, s]) => verdict(n, s)) };
+  return { head: 'a'.repeat(40), checkedAt: '2026-01-30T00:00:00Z', services: Object.entries(statuses).map(([n, s]) => verdict(n, s)), warnings: [] };
 }
 
 const names = (plan: DeployPlan): string[] => plan.steps.map((s) => s.service.name);

@@ -78,6 +78,7 @@ describe('deployAll', () => {
     head: '',
     checkedAt: '',
     services: cfg.services.map((s) => ({ name: s.name, status: 'stale', commitsBehind: 1, message: '' }) as ServiceVerdict),
+    warnings: [],
   };
   const plan = planDeployAll(check, cfg);
 

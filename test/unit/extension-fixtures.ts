@@ -42,5 +42,5 @@ export function verdict(name: string, status: VerdictStatus, overrides: Partial<
 }
 
 export function result(services: ServiceVerdict[], checkedAt = '2026-11-29T10:00:00Z'): CheckResult {
-  return { head: SHA_B, checkedAt, services };
+  return { head: SHA_B, checkedAt, services, warnings: [] };
 }

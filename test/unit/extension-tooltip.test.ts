@@ -80,6 +80,17 @@ describe('extension tooltips', () => {
     assert.match(md, /the whole repository/);
   });
 
+  it('says when uncommitted changes are unknown, and why, escaped', () => {
+    const md = serviceTooltipMarkdown({
+      name: 'worker', project: 'p-123456', region: 'us-west2', paths: [], status: 'up-to-date', verdict: verdict('worker', 'up-to-date', { dirty: null }),
+      checkedAt: '2026-11-29T09:00:00Z', failure: undefined, now: NOW,
+      warnings: ['Uncommitted changes are unknown: git status timed out after 15 s.', HOSTILE],
+    });
+    assert.match(md, /\*\*Uncommitted changes:\*\* unknown/);
+    assert.match(md, /\*\*Warning:\*\* Uncommitted changes are unknown\\: git status timed out after 15 s\\\./);
+    assertInert(md);
+  });
+
   it('explains a failed revision with its condition message', () => {
     const md = failedRevisionTooltipMarkdown(
       { name: 'worker-00043-new', labels: {}, createTime: '2026-11-29T09:30:00Z', image: 'img:new', ready: false, failed: true, readyMessage: 'Container failed to start on port 8080.' },

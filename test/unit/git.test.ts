@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GitRepository, parseLogWithFiles, touchesPaths } from '../../src/core/git';
+import { GitError, GitRepository, parseLogWithFiles, touchesPaths, type RangeFacts } from '../../src/core/git';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
 
 describe('git facts (real git)', () => {
@@ -148,6 +148,56 @@ describe('untrusted repositories', () => {
   });
 });
 
+describe('what git runs with (through simple-git)', () => {
+  it('the safety overrides reach git: a repository asking for another log encoding still gets UTF-8 subjects', async () => {
+    const repo = createTempRepo();
+    try {
+      const sha = repo.commit('café déjà vu', { 'a.txt': '1' }); // ISO-8859-1 can hold it, so git would re-encode it
+      repo.git('config', 'i18n.logOutputEncoding', 'ISO-8859-1');
+      const described = await (await GitRepository.open(repo.dir)).describeCommits([sha]);
+      assert.equal(described.get(sha)?.subject, 'café déjà vu');
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a trusted repository\'s fsmonitor hook never runs', async () => {
+    const repo = createTempRepo();
+    const canary = `${repo.dir}/../fsmonitor-canary-${process.pid}`;
+    try {
+      repo.commit('base', { 'a.txt': '1' });
+      const hook = `${repo.dir}/.git/fsmonitor-hook`;
+      fs.writeFileSync(hook, `#!/bin/sh\ntouch '${canary}'\n`, { mode: 0o755 });
+      repo.git('config', 'core.fsmonitor', hook);
+      repo.write('a.txt', '2');
+      assert.deepEqual(await (await GitRepository.open(repo.dir)).changedPaths(), ['a.txt']);
+      assert.equal(fs.existsSync(canary), false, 'the fsmonitor hook ran');
+    } finally {
+      fs.rmSync(canary, { force: true });
+      repo.cleanup();
+    }
+  });
+
+  it('GIT_DIR and friends in the environment do not point git at another repository', async () => {
+    const repo = createTempRepo();
+    const other = createTempRepo();
+    try {
+      const head = repo.commit('this one', { 'a.txt': '1' });
+      other.commit('another one', { 'b.txt': '1' });
+      process.env.GIT_DIR = `${other.dir}/.git`;
+      process.env.GIT_WORK_TREE = other.dir;
+      const git = await GitRepository.open(repo.dir);
+      assert.equal(git.root, repo.dir);
+      assert.equal(await git.head(), head);
+    } finally {
+      delete process.env.GIT_DIR;
+      delete process.env.GIT_WORK_TREE;
+      repo.cleanup();
+      other.cleanup();
+    }
+  });
+});
+
 describe('ranges read together (real git, branchy history)', () => {
   let repo: TempRepo;
   let commits: string[];
@@ -189,7 +239,7 @@ describe('ranges read together (real git, branchy history)', () => {
       // And against git's own answer, so the two paths cannot agree on a shared mistake.
       for (const sha of deployed) {
         const expected = repo.git('log', '--no-merges', '--format=%H', `${sha}..${head}`).split('\n').filter(Boolean);
-        assert.deepEqual(together.get(sha)!.commits.map((c) => c.commit.sha), expected);
+        assert.deepEqual(rangeOf(together, sha).commits.map((c) => c.commit.sha), expected);
       }
     }
   });
@@ -198,8 +248,15 @@ describe('ranges read together (real git, branchy history)', () => {
     const git = await GitRepository.open(repo.dir);
     const head = repo.head();
     const first = await git.ranges([diverged, commits[2]!], head);
-    assert.equal(first.get(diverged)!.isAncestor, false);
-    assert.equal(first.get(commits[2]!)!.isAncestor, true);
+    assert.equal(rangeOf(first, diverged).isAncestor, false);
+    assert.equal(rangeOf(first, commits[2]!).isAncestor, true);
     assert.strictEqual(await git.range(commits[2]!, head), first.get(commits[2]!), 'a later single read is served from the cache');
   });
 });
+
+/** The facts ranges() read for `sha`; fails the test when it holds an error instead. */
+function rangeOf(ranges: ReadonlyMap<string, RangeFacts | GitError>, sha: string): RangeFacts {
+  const facts = ranges.get(sha);
+  assert.ok(facts && !(facts instanceof GitError), `range of ${sha.slice(0, 8)}: ${facts instanceof GitError ? facts.message : 'missing'}`);
+  return facts;
+}

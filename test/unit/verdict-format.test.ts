@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { renderTerminal } from '../../src/core/terminalText';
 import { describe, it } from 'node:test';
-import { exitCodeFor } from '../../src/cli/main';
+import { exitCodeFor, formatHuman, toJson } from '../../src/cli/main';
 import { countNotUpToDate, describeVerdict, relativeTime } from '../../src/core/format';
 import type { ServiceVerdict } from '../../src/core/model';
 import { worstStatus } from '../../src/core/verdict';
@@ -41,6 +42,7 @@ describe('verdict presentation and precedence', () => {
     assert.equal(describeVerdict(verdict({}), NOW), '81147d04 · 2h ago');
     assert.equal(describeVerdict(verdict({ status: 'not-found', deployedCommit: null, commitLabel: null, deployedAt: null }), NOW), 'not found');
     assert.equal(describeVerdict(verdict({ dirty: true }), NOW), '81147d04 · 2h ago · dirty');
+    assert.equal(describeVerdict(verdict({ dirty: null }), NOW), '81147d04 · 2h ago · dirty unknown');
     assert.equal(describeVerdict(verdict({ status: 'unknown-commit', deployedCommit: null, commitLabel: 'deadbeef' }), NOW), 'unknown commit · deadbeef · 2h ago');
   });
 
@@ -63,5 +65,26 @@ describe('verdict presentation and precedence', () => {
     assert.equal(exitCodeFor(statuses('deploying')), 3);
     assert.equal(exitCodeFor([verdict({ status: 'path-missing', missingPaths: ['predictions/workr'] })]), 2);
     assert.equal(exitCodeFor([verdict({ missingPaths: ['shared/libz'] }), verdict({ status: 'error' })]), 2, 'some paths missing, the rest up to date');
+  });
+});
+
+describe('a check that could not tell whether the paths are dirty', () => {
+  const result = {
+    head: '81147d04aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    checkedAt: NOW.toISOString(),
+    services: [verdict({ dirty: null })],
+    warnings: ['Uncommitted changes are unknown: git status timed out after 15 s.'],
+  };
+
+  it('says so in the CLI text: the warning under HEAD, "dirty unknown" beside the service', () => {
+    const lines = renderTerminal(formatHuman(result, false), { color: false }).split('\n');
+    assert.deepEqual(lines.slice(0, 2), ['HEAD 81147d04', 'warning: Uncommitted changes are unknown: git status timed out after 15 s.']);
+    assert.match(lines[2]!, /svc\s+up to date\s+81147d04\s+dirty unknown$/);
+  });
+
+  it('says so in --json: dirty is null and the warnings are listed', () => {
+    const json = toJson(result) as { services: { dirty: boolean | null }[]; warnings: string[] };
+    assert.equal(json.services[0]!.dirty, null);
+    assert.deepEqual(json.warnings, result.warnings);
   });
 });

@@ -26,7 +26,7 @@
 // it is that commit, not a later HEAD, that must be serving all traffic afterwards.
 import type { CloudRunReader } from '../cloudrun';
 import type { DriftConfig, ServiceConfig } from '../config';
-import { runGit, type GitRepository } from '../git';
+import type { GitRepository } from '../git';
 import { short } from '../verdict';
 import { verifyDeployment, type VerifyOutcome } from '../verify';
 import { nextDeploys, type DeployPlan, type PlannedDeploy, type StepStatus } from './plan';
@@ -247,8 +247,7 @@ async function describeServedLabel(label: string | null, git: GitRepository): Pr
 
 /** `git rev-parse --short`: the abbreviation the team's own tooling prints for ${shortCommit}. */
 async function abbreviate(git: GitRepository, commit: string): Promise<string> {
-  const { stdout } = await runGit(git.root, ['rev-parse', '--short', commit]);
-  const abbreviation = stdout.trim();
+  const abbreviation = await git.abbreviate(commit);
   return commit.startsWith(abbreviation) && abbreviation.length >= 4 ? abbreviation : short(commit);
 }
 

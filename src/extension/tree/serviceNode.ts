@@ -32,6 +32,8 @@ export interface ServiceNodeInput {
   verdict: ServiceVerdict | undefined;
   /** When the result holding `verdict` was computed. */
   checkedAt: string | null;
+  /** What that result could not find out (CheckResult.warnings). */
+  warnings: readonly string[];
   failure: RefreshFailure | undefined;
   refreshing: boolean;
   now: Date;
@@ -79,6 +81,7 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
         status,
         verdict,
         checkedAt: this.input.checkedAt,
+        warnings: this.input.warnings,
         failure: failure && { message: failure.message, at: failure.at, dataCheckedAt: verdict ? this.input.checkedAt : null },
         now,
       }),

@@ -105,6 +105,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
         configFile: state.config.file,
         verdict: this.session.verdict(service.name),
         checkedAt: result?.checkedAt ?? null,
+        warnings: result?.warnings ?? [],
         failure: this.session.failure,
         refreshing: this.session.refreshing,
         now,

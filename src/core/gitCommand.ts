@@ -1,0 +1,265 @@
+// The one way git runs: simple-git, with our safety overrides, environment, deadline and
+// cancellation on every call, and its errors turned into GitError. One call spawns git by hand
+// (runInOwnProcessGroup, below) for what simple-git cannot do.
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { GitPluginError, simpleGit, type SimpleGit } from 'simple-git';
+import { findGitBinary, gitNotFoundMessage } from './gitBinary';
+
+/** How long one git call may run before it is killed, unless the repository is opened with another. */
+export const DEFAULT_GIT_TIMEOUT_MS = 15_000;
+
+/**
+ * Overrides applied to every git call: none of them changes an answer, all of them remove a way to
+ * run programs the repository configures (fsmonitor hook, external diff, pager).
+ */
+const SAFE_CONFIG = ['core.fsmonitor=false', 'diff.external=', 'core.pager=cat', 'i18n.logOutputEncoding=UTF-8', 'log.showSignature=false'];
+
+/**
+ * simple-git refuses a `-c` that sets a key able to name a program (it cannot tell turning one off
+ * from pointing it elsewhere). These are the categories of SAFE_CONFIG's own keys, which turn the
+ * programs off; no caller's text ever reaches `-c`, and every other category stays refused.
+ */
+const SAFE_CONFIG_CATEGORIES = { allowUnsafeFsMonitor: true, allowUnsafeDiffExternal: true, allowUnsafePager: true } as const;
+
+/** Ours, set on every call (optional locks off: `git status` must never hold index.lock while the user commits). */
+const GIT_ENV = { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+
+/**
+ * The one variable from the environment simple-git's guard lets through besides ours: GIT_TRACE
+ * shows what git runs, for whoever is diagnosing a check. Every other GIT_* variable, and the
+ * program-naming EDITOR, VISUAL, PAGER, PREFIX and SSH_ASKPASS, is left out (simple-git would refuse
+ * to pass them), so a check run from a git hook or a terminal with GIT_DIR set still reads this repository.
+ */
+const PASSED_THROUGH = ['GIT_TRACE'];
+const PROGRAM_VARIABLES = new Set(['EDITOR', 'VISUAL', 'PAGER', 'PREFIX', 'SSH_ASKPASS']);
+
+export type GitErrorReason = 'failed' | 'timeout' | 'canceled';
+
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly args: string[],
+    readonly exitCode: number | null,
+    readonly stderr: string,
+    /** `timeout`: killed at its deadline; `canceled`: its caller's signal aborted; `failed`: anything else. */
+    readonly reason: GitErrorReason = 'failed',
+  ) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+export interface GitCallOptions {
+  /** Aborting kills git and rejects with a GitError whose reason is `canceled`. */
+  signal?: AbortSignal;
+  /** Exit codes that are answers rather than failures (e.g. 1 from `merge-base --is-ancestor`). */
+  allowExitCodes?: number[];
+  /** Written to git's standard input. */
+  input?: string;
+}
+
+export interface GitRun {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** Runs git commands in one folder, each with the same deadline. */
+export class GitCommands {
+  private readonly binary: string;
+
+  /** Throws a GitError naming the fix when git cannot be found. */
+  constructor(
+    readonly cwd: string,
+    readonly timeoutMs: number = DEFAULT_GIT_TIMEOUT_MS,
+    /** The folder git must not be taken from: the repository's root (see findGitBinary). */
+    repository: string = cwd,
+  ) {
+    const binary = findGitBinary(repository);
+    if (!binary) throw new GitError(gitNotFoundMessage(repository), [], null, '');
+    this.binary = binary;
+  }
+
+  /**
+   * One git command through simple-git. Each call builds its own instance: the deadline, the
+   * caller's signal and the standard input are per-instance options in simple-git.
+   */
+  async run(args: string[], options: GitCallOptions = {}): Promise<GitRun> {
+    const call = this.stopper(args, options.signal);
+    let outcome: Omit<GitRun, 'stdout'> | undefined;
+    const streams: Readable[] = [];
+    try {
+      const git = this.instance(call.signal, options, (exitCode, stderr) => (outcome = { exitCode, stderr }));
+      git.outputHandler((_command, stdout, stderr) => streams.push(stdout as Readable, stderr as Readable));
+      // simple-git settles once git has exited; the race settles at the deadline even if it has not.
+      const stdout = await Promise.race([git.raw(args), call.stopped]);
+      return { stdout, stderr: outcome?.stderr ?? '', exitCode: outcome?.exitCode ?? 0 };
+    } catch (err) {
+      throw call.error() ?? failure(args, err, outcome);
+    } finally {
+      call.dispose();
+      // A program git started may outlive it and hold the pipes open; nothing more is read from them.
+      if (call.signal.aborted) for (const stream of streams) stream.destroy();
+    }
+  }
+
+  /**
+   * The one git call not made through simple-git. simple-git stops a command by signaling git
+   * alone (its pid, SIGINT) and cannot start it in a process group of its own, so a program git
+   * started would survive the deadline: `git status` runs the clean filters a trusted repository's
+   * config names, and one that never returns would stay behind, holding our pipes, after every
+   * refresh. Here git leads its own process group and the deadline or cancellation kills the whole
+   * group. Same binary, overrides, environment, deadline and errors as run(). On Windows, where a
+   * process group would need a console of its own, git alone is killed.
+   */
+  async runInOwnProcessGroup(args: string[], options: Omit<GitCallOptions, 'input'> = {}): Promise<GitRun> {
+    const call = this.stopper(args, options.signal);
+    const ownGroup = process.platform !== 'win32';
+    let outcome: GitRun | undefined;
+    try {
+      call.signal.throwIfAborted();
+      const child = spawn(this.binary, [...SAFE_CONFIG.flatMap((c) => ['-c', c]), ...args], {
+        cwd: this.cwd,
+        env: gitEnvironment(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: ownGroup,
+        windowsHide: true,
+      });
+      const kill = (): void => {
+        try {
+          if (ownGroup && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+          else child.kill('SIGKILL');
+        } catch {
+          // already gone
+        }
+        child.stdout.destroy();
+        child.stderr.destroy();
+      };
+      call.signal.addEventListener('abort', kill, { once: true });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      const exited = new Promise<GitRun>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+      }).finally(() => call.signal.removeEventListener('abort', kill));
+      outcome = await Promise.race([exited, call.stopped]);
+      if (outcome.exitCode === 0 || options.allowExitCodes?.includes(outcome.exitCode)) return outcome;
+      throw new Error(outcome.stderr);
+    } catch (err) {
+      throw call.error() ?? failure(args, err, outcome);
+    } finally {
+      call.dispose();
+    }
+  }
+
+  private instance(signal: AbortSignal, options: GitCallOptions, onResult: (exitCode: number, stderr: string) => void): SimpleGit {
+    const allowed = options.allowExitCodes ?? [];
+    const input = options.input;
+    return simpleGit({
+      baseDir: this.cwd,
+      binary: this.binary,
+      config: SAFE_CONFIG,
+      // The binary is the absolute path we found on PATH, spawned without a shell; simple-git's
+      // character check would refuse the usual Windows one ("C:\Program Files\Git\cmd\git.exe").
+      unsafe: { ...SAFE_CONFIG_CATEGORIES, allowUnsafeCustomBinary: true },
+      allowEnvironment: [...Object.keys(GIT_ENV), ...PASSED_THROUGH],
+      abort: signal,
+      ...(input === undefined ? {} : { input: () => input }),
+      // simple-git's own rule fails a command only when it exits non-zero *and* wrote to stderr;
+      // ours: any exit code not listed as an answer fails it, whatever it wrote.
+      errors: (error, result) => {
+        const stderr = Buffer.concat(result.stdErr).toString('utf8');
+        onResult(result.exitCode, stderr);
+        // Stopped (deadline, cancellation) or refused by one of simple-git's guards.
+        if (error instanceof GitPluginError) return error;
+        if (result.exitCode === 0 || allowed.includes(result.exitCode)) return undefined;
+        return Buffer.from(stderr || `exit ${result.exitCode}`);
+      },
+    }).env(gitEnvironment());
+  }
+
+  /** The deadline and the caller's signal as one signal, with the GitError to report when it fired. */
+  private stopper(args: string[], caller: AbortSignal | undefined) {
+    const controller = new AbortController();
+    let timedOut = false;
+    let settled = false;
+    // A timer that fires late because the event loop was busy (loading a client library, say)
+    // must not kill a git that answered in time: its exit and output wait in the loop's poll
+    // phase, which comes after the timers. Two turns of the loop (setImmediate runs after the poll
+    // phase) let them in first.
+    const timer = setTimeout(() => {
+      setImmediate(() =>
+        setImmediate(() => {
+          if (settled || controller.signal.aborted) return;
+          timedOut = true;
+          controller.abort();
+        }),
+      );
+    }, this.timeoutMs);
+    const onCallerAbort = (): void => controller.abort();
+    if (caller?.aborted) controller.abort();
+    else caller?.addEventListener('abort', onCallerAbort, { once: true });
+    const command = `git ${args[0] ?? ''}`.trim();
+    const error = (): GitError | undefined => {
+      if (timedOut) return new GitError(`${command} timed out after ${seconds(this.timeoutMs)}`, args, null, '', 'timeout');
+      if (controller.signal.aborted) return canceledError(command, args);
+      return undefined;
+    };
+    const stopped = new Promise<never>((_, reject) => {
+      const stop = (): void => reject(error());
+      if (controller.signal.aborted) stop();
+      else controller.signal.addEventListener('abort', stop, { once: true });
+    });
+    stopped.catch(() => undefined);
+    return {
+      signal: controller.signal,
+      stopped,
+      error,
+      dispose: (): void => {
+        settled = true;
+        clearTimeout(timer);
+        caller?.removeEventListener('abort', onCallerAbort);
+      },
+    };
+  }
+}
+
+export function canceledError(command: string, args: string[] = []): GitError {
+  return new GitError(`${command} was canceled`, args, null, '', 'canceled');
+}
+
+/** The environment git runs with: ours, over the caller's without what simple-git guards (see PASSED_THROUGH). */
+function gitEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    const upper = name.toUpperCase();
+    if (value === undefined || PROGRAM_VARIABLES.has(upper)) continue;
+    if (upper.startsWith('GIT_') && !PASSED_THROUGH.includes(upper)) continue;
+    env[name] = value;
+  }
+  return { ...env, ...GIT_ENV };
+}
+
+function failure(args: string[], err: unknown, outcome: Omit<GitRun, 'stdout'> | undefined): GitError {
+  if (err instanceof GitError) return err;
+  const command = `git ${args[0] ?? ''}`.trim();
+  const message = err instanceof Error ? err.message : String(err);
+  if (outcome && outcome.exitCode > 0) {
+    return new GitError(`${command} failed: ${firstLine(outcome.stderr) || `exit ${outcome.exitCode}`}`, args, outcome.exitCode, outcome.stderr);
+  }
+  // Not started, or refused before starting (simple-git's guards), or killed by a signal of its own.
+  return new GitError(`cannot run ${command}: ${firstLine(message) || 'unknown error'}`, args, outcome?.exitCode ?? null, outcome?.stderr ?? '');
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** The first non-empty line, its control characters blanked: git's stderr carries whatever its filters and hooks print. */
+function firstLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return (text.split('\n').find((l) => l.trim()) ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
+}
