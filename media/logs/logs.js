@@ -2,7 +2,6 @@
 // is untrusted. The DOM keeps at most MAX_ROWS rows; the extension host holds the full buffer.
 // @ts-check
 (function () {
-  // eslint-disable-next-line no-undef
   const vscode = acquireVsCodeApi();
   const MAX_ROWS = 3000;
   const rowsEl = /** @type {HTMLElement} */ (document.getElementById('rows'));

@@ -525,6 +525,7 @@ function describeSchemaError(e: ErrorObject): string {
 }
 
 /** C0 controls, DEL and C1 controls: never part of a path, and unsafe to print raw. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** `"@"` for a printable character; `U+0000` for one that is not; the byte order mark by name. */

@@ -149,7 +149,7 @@ export class GitRepository {
           }
           return found;
         });
-        for (const sha of missing) keep(this.commitCache, sha, reading.then((found) => found.get(sha)));
+        for (const sha of missing) void keep(this.commitCache, sha, reading.then((found) => found.get(sha)));
       }
       return Promise.all(shas.map(async (sha) => [sha, await this.commitCache.get(sha)] as const));
     }, options.signal);
@@ -185,7 +185,7 @@ export class GitRepository {
         if (interrupted(err)) throw err;
         return new Map<string, RangeFacts>();
       });
-      for (const sha of missing) keep(this.rangeCache, `${sha}..${head}`, shared.then((found) => found.get(sha) ?? this.readRange(sha, head, options.signal)));
+      for (const sha of missing) void keep(this.rangeCache, `${sha}..${head}`, shared.then((found) => found.get(sha) ?? this.readRange(sha, head, options.signal)));
     }
     const settled = await Promise.all(
       unique.map(async (sha): Promise<[string, RangeFacts | GitError]> => {

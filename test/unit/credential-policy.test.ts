@@ -70,8 +70,10 @@ describe('credential policy', () => {
     const refused = decideCredentials(endpointTarget('logging', '\u001b]0;owned\u0007:443'), NONE);
     const message = refused.kind === 'refused' ? refused.message : '';
     assert.ok(message.startsWith('endpoints.logging \\u001b]0;owned\\u0007:443 is not a Google API host'), message);
+    // eslint-disable-next-line no-control-regex -- no control character may reach the message
     assert.doesNotMatch(message, /[\u0000-\u001f]/);
     const userinfo = decideCredentials(endpointTarget('run', 'https://\u001b[2J@run.example.com'), NONE);
+    // eslint-disable-next-line no-control-regex -- no control character may reach the message
     assert.doesNotMatch(userinfo.kind === 'refused' ? userinfo.message : '', /[\u0000-\u001f]/);
   });
 

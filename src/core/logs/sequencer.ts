@@ -370,14 +370,11 @@ export class IdMemory {
   private unlink(slot: number): void {
     const index = this.index;
     const mask = this.mask;
-    let hole = -1;
-    for (let position = this.hashes[slot]! & mask; ; position = (position + 1) & mask) {
-      const entry = index[position]!;
+    let hole = this.hashes[slot]! & mask;
+    for (; ; hole = (hole + 1) & mask) {
+      const entry = index[hole]!;
       if (entry === 0) return;
-      if (entry === slot + 1) {
-        hole = position;
-        break;
-      }
+      if (entry === slot + 1) break;
     }
     // Backward-shift deletion: move later entries of the probe run into the hole when their home position does
     // not lie (cyclically) between the hole and where they sit, so every remaining id stays reachable.

@@ -434,7 +434,7 @@ function regex(pattern: SqliteFunctionArgument): RegExp {
   try {
     return new RegExp(text(pattern, 'regular expression'), 'u');
   } catch (err) {
-    throw new Error(`Cannot parse regular expression: ${(err as Error).message}`);
+    throw new Error(`Cannot parse regular expression: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -51,6 +51,7 @@ let runtime: Promise<SqlJsRuntime> | undefined;
 
 function loadRuntime(): Promise<SqlJsRuntime> {
   // require() keeps sql.js out of the type system (it has no types) and loads its WebAssembly lazily.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded: unknown = require('sql.js');
   if (typeof loaded !== 'function') throw new Error('sql.js did not export its init function');
   const init = loaded as SqlJsInit;

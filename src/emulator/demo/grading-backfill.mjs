@@ -141,7 +141,7 @@ async function call(base, method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  let json = {};
+  let json;
   try {
     json = text ? JSON.parse(text) : {};
   } catch {

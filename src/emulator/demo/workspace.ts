@@ -163,7 +163,7 @@ export async function loadDemoScenario(emulatorHttpUrl: string, workspace: DemoW
   if (!response.ok) throw new Error(`demo: loading the scenario failed: HTTP ${response.status} ${await response.text()}`);
 }
 
-export const DEMO_GRADING_JOB = 'grading-backfill';
+const DEMO_GRADING_JOB = 'grading-backfill';
 
 /** The grading scoreboard: the handoff's table (graded, MAE, bias, accuracy per date). */
 export const DEMO_SCOREBOARD_SQL = [

@@ -23,15 +23,7 @@ import { handleLoggingHttp } from './rest';
 import { LoggingApiError, LogStore, GrpcCode, compileRequestFilter, type ListEntriesRequest, type ListEntriesResult } from './store';
 import { DEFAULT_TAIL_SETTINGS, SUPPRESSION_REASONS, TailManager, type SuppressionReason, type TailSessionSnapshot, type TailSettings } from './tail';
 
-export type { LogEntryInput } from './entry';
 export type { TailSettings } from './tail';
-
-export interface LoggingSection {
-  project?: string;
-  location?: string;
-  entries?: LogEntryInput[];
-  tail?: Partial<TailSettings>;
-}
 
 export interface LoggingSnapshot {
   project: string | null;

@@ -46,7 +46,10 @@ const COMMAND_TABLE = [
 
 type Unregistered = Exclude<CommandId, (typeof COMMAND_TABLE)[number]['id']>;
 type AssertTrue<T extends true> = T;
-/** Fails to compile when an id in COMMAND_IDS has no row in the table. */
+/**
+ * Fails to compile when an id in COMMAND_IDS has no row in the table.
+ * @public (exported so that neither TypeScript nor knip calls the check unused)
+ */
 export type EveryCommandIsRegistered = AssertTrue<[Unregistered] extends [never] ? true : false>;
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {

@@ -24,7 +24,7 @@ export class DeploymentHistoryStore {
   get(service: string): Promise<DeploymentHistory> {
     const cached = this.entries.get(service);
     if (cached) return cached.promise;
-    // Assigned before the callbacks below can run: they are asynchronous.
+    // eslint-disable-next-line prefer-const -- the callbacks below name it; they run after it is assigned
     let entry!: Entry;
     const promise = Promise.resolve()
       .then(() => this.load(service))

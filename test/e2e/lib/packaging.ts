@@ -43,7 +43,7 @@ export async function prepareExtension(options: DriverOptions, manifest: Extensi
     results.record({ name: 'package › npm run package makes a .vsix', state: 'passed', durationMs: Date.now() - started });
   } catch (err) {
     results.record({ name: 'package › npm run package makes a .vsix', state: 'failed', durationMs: Date.now() - started, error: errorText(err) });
-    if (options.install === 'vsix') throw new Error('packaging failed (CRD_E2E_INSTALL=vsix)');
+    if (options.install === 'vsix') throw new Error('packaging failed (CRD_E2E_INSTALL=vsix)', { cause: err });
     process.stdout.write('e2e: packaging failed; the editor gets the built folder copied in unpacked instead\n');
     await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT, timeoutMs: 180_000 });
     return unpacked;

@@ -110,7 +110,7 @@ export async function waitForServiceNode(api: CloudRunDriftApi, name: string, wh
     );
   } catch (err) {
     const seen = last ? `${last.icon} "${last.description}" (${last.contextValue})` : 'no such row';
-    throw new Error(`${err instanceof Error ? err.message : String(err)}; last seen: ${seen}`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}; last seen: ${seen}`, { cause: err });
   }
 }
 

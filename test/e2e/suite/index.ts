@@ -27,6 +27,7 @@ export async function run(): Promise<void> {
   const spec = readSpec();
   // Mocha stays outside the bundle: the compiled suites live in the repository (out/e2e), and the
   // extension host runs on the same machine, so the repository's own copy is required by path.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Mocha = require(spec.mochaPath) as typeof MochaType;
   const outcome: RunOutcome = { name: spec.name, vscodeVersion: vscode.version, nodeVersion: process.version, startedAt, finishedAt: 0, tests: [] };
   const write = (): void => fs.writeFileSync(spec.resultsFile, JSON.stringify(outcome, null, 2));
