@@ -9,13 +9,13 @@ import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunRe
 import { ConfigError, findConfigFile, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
-import { cliJson, composeFilter, createLogSource, FilterCompositionError, formatLogLine, openLogStream, parseSeverity, parseSince, type LogQuery } from '../core/logs';
+import { cliJson, composeFilter, createLogSource, FilterCompositionError, formatLogLine, GrpcStatus, openLogStream, parseSeverity, parseSince, type LogQuery } from '../core/logs';
 import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
 import { short } from '../core/verdict';
-import { verifyDeployment } from '../core/verify';
-import { createBigQueryReader } from '../core/jobs/bigquery';
+import { MIN_POLL_MS, verifyDeployment } from '../core/verify';
+import { createBigQueryReader, DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigquery';
 import { addDays, DateRangeError, parseDateRange, utcToday } from '../core/jobs/dates';
 import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
 import { findJob, jobCommandLine, readScoreboard, UnknownJobError } from '../core/jobs/job';
@@ -24,18 +24,23 @@ import { TemplateError } from '../core/shellTemplate';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
 
+/** `logs --timeout`: a window of history normally arrives in a few pages, seconds each. */
+const DEFAULT_LOGS_TIMEOUT_SECONDS = 60;
+
 const USAGE = `Usage: cloud-run-drift <command> [options]
 
 Commands:
   check [--config FILE] [--repo DIR] [--service NAME]... [--json] [--verbose]
       Drift verdict for every configured service. --json: one JSON document (indented on a terminal, compact when piped).
       Exit 0 all up to date, 1 some drift, 3 some service could not be checked, 2 usage or configuration error.
-  verify SERVICE [--commit SHA] [--timeout SECONDS] [--config FILE] [--repo DIR]
-      Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD).
+  verify SERVICE [--commit SHA] [--timeout SECONDS] [--interval SECONDS] [--config FILE] [--repo DIR]
+      Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD), looking every
+      --interval (default 2, at least 0.2) for at most --timeout (default 300; every API call included).
       Exit 0 once live; 1 when the timeout ends first (says what is live instead); 3 API failure; 2 usage.
-  logs SERVICE [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--config FILE]
+  logs SERVICE [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--timeout SECONDS] [--config FILE]
       SERVICE's log entries of the window (--since, default 1h: 15m, 6h, 1d or an RFC 3339 time), oldest first;
-      with --follow, then live until interrupted (Ctrl-C). --filter: a saved filter's name from logFilters, or a
+      with --follow, then live until interrupted (Ctrl-C). --timeout: how long reading the window may take
+      (default ${DEFAULT_LOGS_TIMEOUT_SECONDS}). --filter: a saved filter's name from logFilters, or a
       Logging query; --text: plain text to find in the message; --severity: the minimum (e.g. ERROR).
       --json prints one entry per line: {"insertId","timestamp","severity","revision","text"|"json"}.
       Config endpoints.logging (host:port) points at a local emulator (plain gRPC, no credentials).
@@ -47,14 +52,23 @@ Commands:
       guard; --dry-run checks the guards and prints the command without running it.
       Exit 0 the job succeeded; 1 it failed (its exit code is shown); 4 a guard refused it; 3 a guard could not
       be checked; 2 usage or configuration.
-  scoreboard [JOB] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--json] [--config FILE]
+  scoreboard [JOB] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--json] [--timeout SECONDS] [--config FILE]
       The job's "scoreboard" query over the date range (default: the 7 days ending today, UTC).
-      --json: an array of rows as objects. Exit 0; 3 API failure; 2 usage or configuration.
+      --json: an array of rows as objects. --timeout: how long BigQuery may take to answer (default ${DEFAULT_BIGQUERY_TIMEOUT_MS / 1000}).
+      Exit 0; 3 API failure (or no answer in time); 2 usage or configuration.
 
 Configuration and repository are found from the current directory upward unless given.
 Credentials: Application Default Credentials (gcloud auth application-default login).`;
 
 class UsageError extends Error {}
+
+
+/** A --timeout value in milliseconds; a usage error names the flag unless it is a positive number of seconds. */
+function timeoutFlag(value: string | undefined, defaultSeconds: number): number {
+  const seconds = value === undefined ? defaultSeconds : Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout expects a positive number of seconds, got "${value}"`);
+  return seconds * 1000;
+}
 
 interface Output {
   out: (text: string) => void;
@@ -276,7 +290,7 @@ async function runVerify(args: string[], output: Output): Promise<number> {
   const timeoutSeconds = Number(values.timeout);
   const intervalSeconds = Number(values.interval);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw new UsageError(`--timeout expects seconds, got "${values.timeout}"`);
-  if (!Number.isFinite(intervalSeconds) || intervalSeconds <= 0) throw new UsageError(`--interval expects seconds, got "${values.interval}"`);
+  if (!Number.isFinite(intervalSeconds) || intervalSeconds * 1000 < MIN_POLL_MS) throw new UsageError(`--interval expects seconds, at least ${MIN_POLL_MS / 1000}, got "${values.interval}"`);
   const { config, git, reader } = await loadContext(values.config, values.repo);
   try {
     const service = configuredService(config, positionals[0]!);
@@ -307,8 +321,10 @@ async function runLogs(args: string[], output: Output): Promise<number> {
     since: { type: 'string', default: '1h' },
     follow: { type: 'boolean', short: 'f', default: false },
     json: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('logs takes exactly one SERVICE');
+  const historyTimeoutMs = timeoutFlag(values.timeout, DEFAULT_LOGS_TIMEOUT_SECONDS);
   const minSeverity = values.severity === undefined ? undefined : parseSeverity(values.severity);
   if (values.severity !== undefined && !minSeverity) throw new UsageError(`--severity expects a level such as ERROR, got "${values.severity}"`);
   const since = parseSince(values.since ?? '1h');
@@ -327,7 +343,7 @@ async function runLogs(args: string[], output: Output): Promise<number> {
   const filter = composeFilter(query);
 
   const source = await createLogSource({ projects: [service.project], endpoint: config.endpoints.logging });
-  const stream = openLogStream(source, { filter, since, follow: Boolean(values.follow) });
+  const stream = openLogStream(source, { filter, since, follow: Boolean(values.follow), historyTimeoutMs });
   const interrupt = (): void => void stream.stop();
   if (values.follow) process.once('SIGINT', interrupt);
   // `logs … | head` closes the pipe: stop quietly instead of dying on EPIPE.
@@ -358,7 +374,7 @@ async function runLogs(args: string[], output: Output): Promise<number> {
           output.err(`cloud-run-drift: Cloud Logging did not send ${event.rateLimit + event.notConsumed} matching entries (rate limit ${event.rateLimit}, not consumed ${event.notConsumed})`);
           break;
         case 'error':
-          output.err(`cloud-run-drift: ${event.message}`);
+          output.err(`cloud-run-drift: ${event.message}${event.fatal && event.code === GrpcStatus.DEADLINE_EXCEEDED ? ' (allow more with --timeout SECONDS, or read less with --since)' : ''}`);
           if (event.fatal) failed = true;
           break;
         case 'end':
@@ -442,15 +458,17 @@ async function runScoreboard(args: string[], output: Output): Promise<number> {
     'start-date': { type: 'string' },
     'end-date': { type: 'string' },
     json: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
   });
   if (positionals.length > 1) throw new UsageError('scoreboard takes at most one JOB');
+  const timeoutMs = timeoutFlag(values.timeout, DEFAULT_BIGQUERY_TIMEOUT_MS / 1000);
   const config = await findAndLoadConfig(values.config, process.cwd());
   const job = findJob(config, positionals[0]);
   if (job.scoreboard === undefined) throw new UsageError(`${job.name} has no "scoreboard" query in ${config.file}`);
   const today = utcToday();
   const end = values['end-date'] ?? today;
   const range = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });
-  const table = await readScoreboard(createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery }), job.scoreboard, range);
+  const table = await readScoreboard(createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, timeoutMs }), job.scoreboard, range);
   if (values.json) {
     const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])));
     output.out(JSON.stringify(rows, null, output.interactive ? 2 : undefined));
