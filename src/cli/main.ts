@@ -11,15 +11,15 @@ import { ConfigError, findConfigFile, formatConfigProblem, loadConfig, CONFIG_FI
 import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/credentialPolicy';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
-import { cliJson, composeFilter, createLogSource, FilterCompositionError, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery } from '../core/logs';
+import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery } from '../core/logs';
 import { verdictPathProblems } from '../core/missingPaths';
 import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
 import { ownValue } from '../core/own';
 import { short } from '../core/verdict';
-import { verifyDeployment } from '../core/verify';
-import { createBigQueryReader } from '../core/jobs/bigquery';
+import { MIN_POLL_MS, verifyDeployment } from '../core/verify';
+import { createBigQueryReader, DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigquery';
 import { addDays, DateRangeError, parseDateRange, utcToday } from '../core/jobs/dates';
 import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
 import { findJob, jobCommandLine, readScoreboard, UnknownJobError } from '../core/jobs/job';
@@ -30,6 +30,9 @@ import { terminalOutput, type Output, type TerminalOutput } from './output';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
 
+/** `logs --timeout`: a window of history normally arrives in a few pages, seconds each. */
+const DEFAULT_LOGS_TIMEOUT_SECONDS = 60;
+
 const USAGE = `Usage: cloud-run-drift <command> [options]   (cloud-run-drift COMMAND --help; --version)
 
 Commands:
@@ -37,12 +40,14 @@ Commands:
       Drift verdict for every configured service. --json: one JSON document (indented on a terminal, compact when piped).
       Exit 0 all up to date, 1 some drift, 3 some service could not be checked, 2 usage or configuration error
       (a configured path that names nothing at HEAD among them: the verdicts are printed, the problem on stderr).
-  verify SERVICE [--commit SHA] [--timeout SECONDS] [--config FILE] [--repo DIR]
-      Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD).
+  verify SERVICE [--commit SHA] [--timeout SECONDS] [--interval SECONDS] [--config FILE] [--repo DIR]
+      Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD), looking every
+      --interval (default 2, at least 0.2) for at most --timeout (default 300; every API call included).
       Exit 0 once live; 1 when the timeout ends first (says what is live instead); 3 API failure; 2 usage.
-  logs SERVICE [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--config FILE]
+  logs SERVICE [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--timeout SECONDS] [--config FILE]
       SERVICE's log entries of the window (--since, default 1h: 15m, 6h, 1d or an RFC 3339 time), oldest first;
-      with --follow, then live until interrupted (Ctrl-C). --filter: a saved filter's name from logFilters, or a
+      with --follow, then live until interrupted (Ctrl-C). --timeout: how long reading the window may take
+      (default ${DEFAULT_LOGS_TIMEOUT_SECONDS}). --filter: a saved filter's name from logFilters, or a
       Logging query; --text: plain text to find in the message; --severity: the minimum (e.g. ERROR).
       --json prints one entry per line: {"insertId","timestamp","severity","revision","text"|"json"}.
       Config endpoints.logging (host:port) points at a local emulator (plain gRPC, no credentials).
@@ -54,9 +59,10 @@ Commands:
       guard; --dry-run checks the guards and prints the command without running it.
       Exit 0 the job succeeded; 1 it failed (its exit code is shown); 4 a guard refused it; 3 a guard could not
       be checked; 2 usage or configuration.
-  scoreboard [JOB] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--json] [--config FILE]
+  scoreboard [JOB] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--json] [--timeout SECONDS] [--config FILE]
       The job's "scoreboard" query over the date range (default: the 7 days ending today, UTC).
-      --json: an array of rows as objects. Exit 0; 3 API failure; 2 usage or configuration.
+      --json: an array of rows as objects. --timeout: how long BigQuery may take to answer (default ${DEFAULT_BIGQUERY_TIMEOUT_MS / 1000}).
+      Exit 0; 3 API failure (or no answer in time); 2 usage or configuration.
 
 Configuration and repository are found from the current directory upward (to the repository's top level) unless given.
 Credentials: Application Default Credentials (gcloud auth application-default login), sent only to Google's API
@@ -95,6 +101,14 @@ export function colorWanted(isTTY: boolean | undefined, env: NodeJS.ProcessEnv =
 }
 
 class UsageError extends Error {}
+
+
+/** A --timeout value in milliseconds; a usage error names the flag unless it is a positive number of seconds. */
+function timeoutFlag(value: string | undefined, defaultSeconds: number): number {
+  const seconds = value === undefined ? defaultSeconds : Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout expects a positive number of seconds, got "${value}"`);
+  return seconds * 1000;
+}
 
 export async function main(argv: string[], streams: Output = defaultOutput()): Promise<number> {
   // Every command writes through this: human text escaped for the terminal, --json exact.
@@ -340,7 +354,7 @@ async function runVerify(args: string[], output: TerminalOutput): Promise<number
   const timeoutSeconds = Number(values.timeout);
   const intervalSeconds = Number(values.interval);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw new UsageError(`--timeout expects seconds, got "${values.timeout}"`);
-  if (!Number.isFinite(intervalSeconds) || intervalSeconds <= 0) throw new UsageError(`--interval expects seconds, got "${values.interval}"`);
+  if (!Number.isFinite(intervalSeconds) || intervalSeconds * 1000 < MIN_POLL_MS) throw new UsageError(`--interval expects seconds, at least ${MIN_POLL_MS / 1000}, got "${values.interval}"`);
   const { config, git, reader } = await loadContext(values.config, values.repo, { credentials: credentialsFrom(values) });
   try {
     const service = configuredService(config, positionals[0]!);
@@ -372,8 +386,10 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
     follow: { type: 'boolean', short: 'f', default: false },
     json: { type: 'boolean', default: false },
     ...CREDENTIAL_OPTIONS,
+    timeout: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('logs takes exactly one SERVICE');
+  const historyTimeoutMs = timeoutFlag(values.timeout, DEFAULT_LOGS_TIMEOUT_SECONDS);
   const minSeverity = values.severity === undefined ? undefined : parseSeverity(values.severity);
   if (values.severity !== undefined && !minSeverity) throw new UsageError(`--severity expects a level such as ERROR, got "${values.severity}"`);
   const since = parseSince(values.since ?? '1h');
@@ -393,7 +409,7 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
   const filter = composeFilter(query);
 
   const source = await createLogSource({ projects: [service.project], endpoint: config.endpoints.logging, credentials });
-  const stream = openLogStream(source, { filter, since, follow: Boolean(values.follow) });
+  const stream = openLogStream(source, { filter, since, follow: Boolean(values.follow), historyTimeoutMs });
   const interrupt = (): void => void stream.stop();
   if (values.follow) process.once('SIGINT', interrupt);
   // `logs … | head` closes the pipe: stop quietly instead of dying on EPIPE.
@@ -424,7 +440,7 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
           output.err(`cloud-run-drift: Cloud Logging did not send ${event.rateLimit + event.notConsumed} matching entries (rate limit ${event.rateLimit}, not consumed ${event.notConsumed})`);
           break;
         case 'error':
-          output.err(`cloud-run-drift: ${event.message}`);
+          output.err(`cloud-run-drift: ${event.message}${event.fatal && event.code === GrpcStatus.DEADLINE_EXCEEDED ? ' (allow more with --timeout SECONDS, or read less with --since)' : ''}`);
           if (event.fatal) failed = true;
           break;
         case 'end':
@@ -511,16 +527,18 @@ async function runScoreboard(args: string[], output: TerminalOutput): Promise<nu
     'end-date': { type: 'string' },
     json: { type: 'boolean', default: false },
     ...CREDENTIAL_OPTIONS,
+    timeout: { type: 'string' },
   });
   if (positionals.length > 1) throw new UsageError('scoreboard takes at most one JOB');
   const credentials = credentialsFrom(values);
+  const timeoutMs = timeoutFlag(values.timeout, DEFAULT_BIGQUERY_TIMEOUT_MS / 1000);
   const config = await findAndLoadConfig(values.config, process.cwd());
   const job = findJob(config, positionals[0]);
   if (job.scoreboard === undefined) throw new UsageError(`${job.name} has no "scoreboard" query in ${config.file}`);
   const today = utcToday();
   const end = values['end-date'] ?? today;
   const range = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });
-  const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, credentials });
+  const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, credentials, timeoutMs });
   const table = await readScoreboard(bigquery, job.scoreboard, range);
   if (values.json) {
     const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])));

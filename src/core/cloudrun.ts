@@ -1,8 +1,10 @@
 import type { protos } from '@google-cloud/run';
+import type { CallOptions } from 'google-gax';
 import type { Endpoints } from './config';
 import type { RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
 import { credentialPolicy, decideCredentials, urlTarget, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './credentials';
+import { formatSeconds, startDeadline } from './deadline';
 import { httpFetch } from './httpFetch';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { loadRunSdk, type RunSdk } from './sdk';
@@ -26,6 +28,13 @@ export interface LookupOptions {
    * its revisions will say (traffic may serve another one); verdicts never use it.
    */
   onServiceRead?: (templateLabels: Readonly<Record<string, string>>) => void;
+  /**
+   * The whole lookup (both round trips, retries included) ends within this; each request also
+   * within the reader's timeoutMs. A caller with a deadline of its own passes the time it has left.
+   */
+  timeoutMs?: number;
+  /** Aborts the lookup: requests in flight are canceled and the lookup rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Reads Cloud Run. Every failure is confined to the service it concerns. */
@@ -54,9 +63,25 @@ export class CloudRunError extends Error {
 
 // gRPC status codes the API answers with (the REST transport maps HTTP statuses onto them).
 const INVALID_ARGUMENT = 3;
+const DEADLINE_EXCEEDED = 4;
 const NOT_FOUND = 5;
 const PERMISSION_DENIED = 7;
 const UNAUTHENTICATED = 16;
+
+/**
+ * Transient failures every read retries: RESOURCE_EXHAUSTED (HTTP 429), INTERNAL (500) and
+ * UNAVAILABLE (503). The generated clients' defaults differ per method (GetService retries only
+ * UNAVAILABLE, GetRevision and ListRevisions nothing), so the reader sets its own, the same for all.
+ */
+export const RETRIED_CODES: readonly number[] = [8, 13, 14];
+
+/**
+ * Attempts per read (gax's `maxRetries` counts the first one too): the retries wait a random time
+ * up to 200 ms, then up to 400 ms (gax's jittered exponential backoff), so a failing service costs
+ * a check well under a second more, and no retry outlives the read's deadline.
+ */
+const MAX_ATTEMPTS = 3;
+const BACKOFF = { initialRetryDelayMillis: 200, retryDelayMultiplier: 2, maxRetryDelayMillis: 2_000 } as const;
 
 /**
  * Requests in flight at once. High enough that a hundred services cost two dependent round trips
@@ -70,7 +95,7 @@ const DEFAULT_API_ORIGIN = 'https://run.googleapis.com';
 export interface ReaderOptions {
   /** Requests in flight at once across all services. */
   concurrency?: number;
-  /** Per-request deadline. */
+  /** Deadline of each read, its retries included (default 20 s). */
   timeoutMs?: number;
   /** Where settled revisions are kept between lookups (default: a Map, for this reader's life). */
   settledRevisions?: SettledRevisionStore;
@@ -83,6 +108,13 @@ type RevisionsClient = InstanceType<RunSdk['RevisionsClient']>;
 type ApiService = protos.google.cloud.run.v2.IService;
 type ApiRevision = protos.google.cloud.run.v2.IRevision;
 type AuthClient = InstanceType<RunSdk['PassThroughClient']>;
+
+/** What ends a read besides the reader's own timeout: the caller's deadline and signal. */
+interface ReadBound {
+  deadline: number;
+  signal: AbortSignal | undefined;
+}
+const UNBOUNDED: ReadBound = { deadline: Infinity, signal: undefined };
 
 interface Clients {
   services: ServicesClient;
@@ -130,9 +162,34 @@ class SdkCloudRunReader implements CloudRunReader {
     this.credentials = options.credentials ?? credentialPolicy();
   }
 
-  /** A bounded retry budget: a refresh must answer within seconds, not gax's default minute. */
-  private callOptions(): { timeout: number; maxRetries: number } {
-    return { timeout: this.timeoutMs, maxRetries: 2 };
+  /**
+   * One API read: up to MAX_ATTEMPTS attempts while it fails with RETRIED_CODES, with backoff; every
+   * attempt and the whole end by the reader's timeoutMs or the caller's `deadline` (a Date.now()
+   * instant), whichever comes first; `signal` cancels it. Waits for a free slot first (see
+   * DEFAULT_CONCURRENCY).
+   */
+  private read<T>(what: string, bound: ReadBound, call: (options: CallOptions) => Promise<T>): Promise<T> {
+    return this.limit.run(async () => {
+      const left = bound.deadline - Date.now();
+      const allowed = Math.min(this.timeoutMs, left);
+      // The reader's own per-read deadline is named; the caller's is the caller's to name.
+      const within = left < this.timeoutMs ? 'in the time left' : `within ${formatSeconds(this.timeoutMs)}`;
+      if (allowed <= 0) throw new CloudRunError(`no time was left to ask the Cloud Run API at ${this.apiOrigin} for ${what}`, DEADLINE_EXCEEDED);
+      const deadline = startDeadline(allowed, bound.signal);
+      const backoffSettings = { ...BACKOFF, initialRpcTimeoutMillis: allowed, rpcTimeoutMultiplier: 1, maxRpcTimeoutMillis: allowed, maxRetries: MAX_ATTEMPTS };
+      try {
+        return await call({ timeout: allowed, retry: { retryCodes: [...RETRIED_CODES], backoffSettings }, signal: deadline.signal });
+      } catch (err) {
+        if (bound.signal?.aborted) throw bound.signal.reason;
+        // gax's own per-attempt deadline is never earlier than this one: either way, time ran out.
+        if (deadline.expired || deadline.left() === 0) {
+          throw new CloudRunError(`the Cloud Run API at ${this.apiOrigin} did not answer ${what} ${within}`, DEADLINE_EXCEEDED);
+        }
+        throw err;
+      } finally {
+        deadline.dispose();
+      }
+    });
   }
 
   private getClients(): Promise<Clients> {
@@ -145,8 +202,10 @@ class SdkCloudRunReader implements CloudRunReader {
   async lookupService(ref: ServiceRef, options: LookupOptions = {}): Promise<ServiceLookup> {
     try {
       const clients = await this.getClients();
+      // From here: loading the SDK and finding credentials are not the API's time.
+      const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
       const name = serviceResourceName(ref);
-      const [service] = await this.limit.run(() => clients.services.getService({ name }, this.callOptions()));
+      const [service] = await this.read('getService', bound, (call) => clients.services.getService({ name }, call));
       options.onServiceRead?.(service.template?.labels ?? {});
       const serving = servingRevisions(service);
       const latestCreated = shortRevisionName(service.latestCreatedRevision);
@@ -161,7 +220,7 @@ class SdkCloudRunReader implements CloudRunReader {
           const key = settledRevisionKey(this.apiOrigin, uid, resource);
           const settled = this.settledRevisions.get(key);
           if (settled && agreesWithService(settled, revision, service)) return settled;
-          const [found] = await this.limit.run(() => clients.revisions().getRevision({ name: resource }, this.callOptions()));
+          const [found] = await this.read('getRevision', bound, (call) => clients.revisions().getRevision({ name: resource }, call));
           const facts = revisionFacts(found);
           // Cloud Run revisions are immutable (the v2 API has no UpdateRevision); once Ready has
           // succeeded or failed nothing we read can change, so a warm refresh costs one round trip.
@@ -183,6 +242,7 @@ class SdkCloudRunReader implements CloudRunReader {
       };
       return { kind: 'found', facts };
     } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
       const { message, code } = describeApiError(err);
       if (code === NOT_FOUND) return { kind: 'not-found', message: `${ref.name} does not exist in ${ref.project}/${ref.region}` };
       return { kind: 'error', message, code };
@@ -192,7 +252,7 @@ class SdkCloudRunReader implements CloudRunReader {
   async listServices(project: string, region: string): Promise<ListedService[]> {
     try {
       const clients = await this.getClients();
-      const [services] = await clients.services.listServices({ parent: `projects/${project}/locations/${region}` }, { ...this.callOptions(), autoPaginate: true });
+      const [services] = await this.read('listServices', UNBOUNDED, (call) => clients.services.listServices({ parent: `projects/${project}/locations/${region}` }, { ...call, autoPaginate: true }));
       return services.map((s) => ({ name: shortName(s.name), labels: { ...(s.labels ?? {}) } })).sort((a, b) => a.name.localeCompare(b.name));
     } catch (err) {
       const { message, code } = describeApiError(err);
@@ -211,7 +271,7 @@ class SdkCloudRunReader implements CloudRunReader {
       let pageToken: string | undefined;
       do {
         const request = { parent, pageSize: Math.min(limit - collected.length, 100), ...(pageToken ? { pageToken } : {}) };
-        const [page, next] = await this.limit.run(() => clients.revisions().listRevisions(request, { ...this.callOptions(), autoPaginate: false }));
+        const [page, next] = await this.read('listRevisions', UNBOUNDED, (call) => clients.revisions().listRevisions(request, { ...call, autoPaginate: false }));
         collected.push(...page);
         pageToken = next?.pageToken || undefined;
       } while (pageToken && collected.length < limit);
@@ -309,7 +369,9 @@ export function describeApiError(err: unknown): { message: string; code: number 
     ? `cannot reach ${new URL(refused[1]!).origin} (${firstLine(refused[2]!).trim()})`
     : firstLine(cause.replace(/^\d+ [A-Z_]+: /, ''));
   if (code === PERMISSION_DENIED) return { message: `Permission denied: ${message}`, code };
-  return { message: message || 'Cloud Run API call failed', code };
+  // The wrapper's own code is DEADLINE_EXCEEDED whatever failed; the failures it lists carry theirs.
+  const listed = [...raw.matchAll(/code: (\d+), details:/g)].pop();
+  return { message: message || 'Cloud Run API call failed', code: listed && cause !== raw ? Number(listed[1]) : code };
 }
 
 function shortName(resource: string | null | undefined): string {

@@ -2,6 +2,7 @@
 import type { CloudRunReader } from './cloudrun';
 import type { ServiceConfig } from './config';
 import type { GitRepository } from './git';
+import { formatSeconds } from './deadline';
 import type { ServiceFacts, ServiceLookup } from './model';
 import { ownValue } from './own';
 import { labelOf, short } from './verdict';
@@ -22,6 +23,7 @@ export interface VerifyOptions {
   reader: CloudRunReader;
   git: GitRepository;
   timeoutMs: number;
+  /** Between lookups (default 2 s, never less than MIN_POLL_MS). */
   pollMs?: number;
   /**
    * When set, a settled service (not rolling out) that keeps showing the same wrong state for this
@@ -30,6 +32,12 @@ export interface VerifyOptions {
    */
   settleMs?: number;
   signal?: AbortSignal;
+  /**
+   * Set by the deploy runner, which just ran the deploy script: a revision still carrying another
+   * commit is then reported as "The deploy script exited 0 but …". Without it (`cloud-run-drift
+   * verify`, which runs nothing) the message only says what is served.
+   */
+  afterDeployScript?: boolean;
   onProgress?: (text: string) => void;
   /** Injected for tests; defaults to real time. */
   now?: () => number;
@@ -42,15 +50,27 @@ interface Observation {
   fingerprint: string;
 }
 
+/** The shortest wait between lookups: a verify must not spend the Admin API's read quota in a loop. */
+export const MIN_POLL_MS = 200;
+
+/**
+ * The least time the last lookup gets: a verify whose timeout has (nearly) run out still looks
+ * once more, and so ends at most this long after its timeout.
+ */
+export const MIN_LOOKUP_MS = 1_000;
+
 export async function verifyDeployment(options: VerifyOptions): Promise<VerifyOutcome> {
   const now = options.now ?? Date.now;
-  const pollMs = options.pollMs ?? 2000;
+  const pollMs = Math.max(MIN_POLL_MS, options.pollMs ?? 2000);
   const deadline = now() + options.timeoutMs;
   let last: Observation | null = null;
   let sameSince = now();
   for (;;) {
     options.signal?.throwIfAborted();
-    const lookup = await options.reader.lookupService(options.service);
+    // Each lookup ends by the verify's own deadline: a silent API cannot hold it past its timeout.
+    const timeoutMs = Math.max(MIN_LOOKUP_MS, deadline - now());
+    const lookup = await options.reader.lookupService(options.service, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    options.signal?.throwIfAborted();
     const observation = await observe(lookup, options);
     if (observation.state === 'verified' || observation.state === 'revision-failed') return observation.outcome;
     if (!last || last.fingerprint !== observation.fingerprint) sameSince = now();
@@ -60,7 +80,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyOu
     if (settled && options.settleMs !== undefined && now() - sameSince >= options.settleMs) return observation.outcome;
     if (now() >= deadline) {
       if (observation.state === 'pending' || observation.state === 'error') {
-        return { kind: observation.state === 'error' ? 'error' : 'timeout', message: `Timed out after ${Math.round(options.timeoutMs / 1000)}s: ${observation.outcome.message}` };
+        return { kind: observation.state === 'error' ? 'error' : 'timeout', message: `Timed out after ${formatSeconds(options.timeoutMs)}: ${observation.outcome.message}` };
       }
       return observation.outcome;
     }
@@ -114,7 +134,7 @@ async function observe(lookup: ServiceLookup, options: VerifyOptions): Promise<O
     outcome: {
       kind: 'label-unchanged',
       servedCommit: servedLabel,
-      message: `The deploy script exited 0 but ${name} still serves ${served} (expected ${short(expected)})${top ? ` from ${top.revision}` : ''}.`,
+      message: `${options.afterDeployScript ? `The deploy script exited 0 but ${name}` : name} still serves ${served} (expected ${short(expected)})${top ? ` from ${top.revision}` : ''}.`,
     },
   };
 }
@@ -134,6 +154,10 @@ async function commitCarriers(facts: ServiceFacts, options: VerifyOptions): Prom
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener(
       'abort',

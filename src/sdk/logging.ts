@@ -50,6 +50,7 @@ export interface ListCallOptions {
   autoPaginate: false;
   timeout: number;
   maxRetries: number;
+  signal?: AbortSignal;
 }
 
 /** A bidi call: write one TailLogEntriesRequest, read TailLogEntriesResponse messages; cancel() ends it. */

@@ -269,11 +269,17 @@ describe('cloud-run-drift CLI', () => {
     const timedOut = await runCli(['verify', 'api', '--timeout', '1', '--interval', '0.2'], repo.dir);
     assert.equal(timedOut.code, 1);
     assert.match(timedOut.stderr, new RegExp(`still serves ${old.slice(0, 8)} \\(expected ${head.slice(0, 8)}\\)`));
+    // verify runs no deploy script, and says nothing about one.
+    assert.match(timedOut.stderr, new RegExp(`\\n(Timed out after 1 s: )?api still serves ${old.slice(0, 8)}`));
+    assert.doesNotMatch(timedOut.stderr, /deploy script/);
     await emulator.control('deploy', { project: PROJECT, region: REGION, service: 'api', labels: { 'commit-sha': head.slice(0, 7) } });
     const ok = await runCli(['verify', 'api', '--timeout', '10', '--interval', '0.2'], repo.dir);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /api serves \S+ from api-00002-/);
     const badCommit = await runCli(['verify', 'api', '--commit', 'zzz'], repo.dir);
     assert.equal(badCommit.code, 2);
+    const hammering = await runCli(['verify', 'api', '--interval', '0.01'], repo.dir);
+    assert.equal(hammering.code, 2);
+    assert.match(hammering.stderr, /--interval expects seconds, at least 0\.2, got "0\.01"/);
   });
 });

@@ -17,6 +17,7 @@ import {
 } from '../../src/core/logs';
 import type { LogEntryInput } from '../../src/emulator/logging/entry';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startSilentServer } from '../helpers/net';
 
 const PROJECT = 'drift-logs';
 const REGION = 'us-west2';
@@ -179,6 +180,28 @@ describe('log stream against the emulator', () => {
     assert.equal(await run.stream.done, 'completed');
     assert.deepEqual(ids(run.entries), ['h-error', 'h-json', 'h-quote', 'h-http']);
     assert.deepEqual(run.ofType('error').map((e) => [e.fatal, e.code, e.message]), [[false, 4, 'backend restarting'], [false, 4, 'backend restarting']]);
+  });
+
+  test('a history deadline ends a history whose listing stops answering, naming the deadline and the last error', { timeout: 10_000 }, async () => {
+    // The first attempt (two calls: the client retries once) fails at once; the second gets no answer in time.
+    await emulator.control('faults', {
+      rules: [
+        { api: 'logging', operation: 'listLogEntries', grpcCode: 14, message: 'backend restarting', times: 2 },
+        { api: 'logging', operation: 'listLogEntries', latencyMs: 3_000 },
+      ],
+    });
+    const started = Date.now();
+    const run = collect(source, { filter: apiFilter(), since: new Date(Date.now() - HOUR), follow: false, historyTimeoutMs: 1_000 });
+    assert.equal(await run.stream.done, 'failed');
+    assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
+    const errors = run.ofType('error');
+    assert.deepEqual(errors.at(-1), {
+      type: 'error',
+      message: 'Cloud Logging did not deliver the log history within 1 s (last error: backend restarting)',
+      code: 4,
+      fatal: true,
+    });
+    assert.deepEqual(errors.slice(0, -1).map((e) => [e.fatal, e.message]), [[false, 'backend restarting']]);
   });
 
   test('historyLimit keeps the newest N of the window, still oldest first', async () => {
@@ -461,6 +484,24 @@ describe('log stream against the emulator', () => {
     assert.equal(await run.stream.done, 'stopped');
     await waitFor(async () => (await tailSessionCount(emulator)) === 0, 'the session to close', 3000);
     assert.deepEqual(run.events.at(-1), { type: 'end', reason: 'stopped' });
+  });
+});
+
+describe('log stream against an endpoint that never answers', () => {
+  test('the history deadline ends the wait, and the stream with it', { timeout: 10_000 }, async () => {
+    const silent = await startSilentServer();
+    const source = await createLogSource({ projects: [PROJECT], endpoint: silent.hostPort });
+    try {
+      const started = Date.now();
+      const run = collect(source, { filter: 'resource.type="cloud_run_revision"', since: new Date(Date.now() - HOUR), historyTimeoutMs: 500 });
+      assert.equal(await run.stream.done, 'failed');
+      assert.ok(Date.now() - started < 1_500, `took ${Date.now() - started} ms`);
+      assert.deepEqual(run.ofType('error'), [{ type: 'error', message: 'Cloud Logging did not deliver the log history within 0.5 s', code: 4, fatal: true }]);
+      assert.equal(run.ofType('history-complete').length, 0);
+    } finally {
+      await source.close();
+      await silent.close();
+    }
   });
 });
 

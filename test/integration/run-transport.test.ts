@@ -93,7 +93,8 @@ describe('Cloud Run reader transport', () => {
     const unreachable = createCloudRunReader({ run: 'http://127.0.0.1:1' });
     try {
       const lookup = await unreachable.lookupService({ project: PROJECT, region: REGION, name: 'api' });
-      assert.deepEqual(lookup, { kind: 'error', message: 'cannot reach http://127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)', code: 4 });
+      // UNAVAILABLE, the failure's own code (retried, then reported), not the retry wrapper's DEADLINE_EXCEEDED.
+      assert.deepEqual(lookup, { kind: 'error', message: 'cannot reach http://127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)', code: 14 });
     } finally {
       await unreachable.close();
     }

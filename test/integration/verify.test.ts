@@ -4,8 +4,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
 import type { ServiceConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git';
-import { verifyDeployment, type VerifyOutcome } from '../../src/core/verify';
+import { MIN_POLL_MS, verifyDeployment, type VerifyOutcome } from '../../src/core/verify';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startRecordingProxy, startSilentServer } from '../helpers/net';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
@@ -77,6 +78,65 @@ describe('verifyDeployment', () => {
     const outcome = await verify({ onProgress: (text) => progress.push(text) });
     assert.equal(outcome.kind, 'verified');
     assert.ok(progress.some((p) => /rolling out/.test(p)), progress.join('\n'));
+  });
+
+  it('label unchanged says only what is served, and "the deploy script exited 0" only after a deploy script', async () => {
+    await deploy({ labels: { 'commit-sha': old.slice(0, 8) } });
+    const plain = await verify();
+    assert.match(plain.message, new RegExp(`^api still serves ${old.slice(0, 8)} \\(expected ${head.slice(0, 8)}\\) from api-00002-\\w+\\.$`));
+    const afterScript = await verify({ afterDeployScript: true });
+    assert.match(afterScript.message, new RegExp(`^The deploy script exited 0 but api still serves ${old.slice(0, 8)} \\(expected ${head.slice(0, 8)}\\)`));
+  });
+
+  it(`looks no more often than every ${MIN_POLL_MS} ms, however short the interval asked for`, async () => {
+    const proxy = await startRecordingProxy(emulator.httpUrl);
+    const proxied = createCloudRunReader({ run: proxy.url });
+    try {
+      // The SDK loaded and the revisions kept first: each lookup is then one quick request.
+      await proxied.lookupService(service);
+      proxy.requests.length = 0;
+      const outcome = await verify({ reader: proxied, pollMs: 1, settleMs: undefined, timeoutMs: 1_500 });
+      assert.equal(outcome.kind, 'label-unchanged');
+      const starts = proxy.requests.filter((r) => r.path.endsWith('/services/api')).map((r) => r.at);
+      // Between lookups; the last wait may be shorter: it ends at the timeout, for one last look.
+      const gaps = starts.slice(1, -1).map((at, i) => at - starts[i]!);
+      assert.ok(gaps.length >= 1, `${starts.length} lookups`);
+      assert.ok(Math.min(...gaps) >= MIN_POLL_MS - 5, `lookups ${gaps.join(', ')} ms apart`);
+    } finally {
+      await proxied.close();
+      await proxy.close();
+    }
+  });
+
+  it('ends by its timeout against an API that never answers: each lookup gets only the time left', { timeout: 10_000 }, async () => {
+    const silent = await startSilentServer();
+    const silentReader = createCloudRunReader({ run: silent.url });
+    try {
+      const started = Date.now();
+      const outcome = await verify({ reader: silentReader, timeoutMs: 1_500 });
+      const elapsed = Date.now() - started;
+      assert.equal(outcome.kind, 'error');
+      assert.equal(outcome.message, `Timed out after 1.5 s: the Cloud Run API at ${silent.url} did not answer getService in the time left`);
+      assert.ok(elapsed < 3_000, `took ${elapsed} ms`);
+    } finally {
+      await silentReader.close();
+      await silent.close();
+    }
+  });
+
+  it('a canceled verify stops the lookup in flight', { timeout: 10_000 }, async () => {
+    const silent = await startSilentServer();
+    const silentReader = createCloudRunReader({ run: silent.url });
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('deploy canceled')), 200);
+      const started = Date.now();
+      await assert.rejects(verify({ reader: silentReader, timeoutMs: 60_000, signal: controller.signal }), /deploy canceled/);
+      assert.ok(Date.now() - started < 1_500, `took ${Date.now() - started} ms`);
+    } finally {
+      await silentReader.close();
+      await silent.close();
+    }
   });
 
   it('times out while the API keeps failing, saying why', async () => {

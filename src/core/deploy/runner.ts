@@ -199,6 +199,7 @@ export async function runDeploy(options: RunDeployOptions): Promise<DeployResult
         settleMs: options.settleMs,
         ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
         signal,
+        afterDeployScript: true,
         onProgress: (text) => progress('verifying', text),
       });
     } catch (err) {

@@ -3,15 +3,20 @@
 //
 // API (no vscode import):
 //
-//   createBigQueryReader({ project, endpoint, credentials })  → BigQueryReader
+//   createBigQueryReader({ project, endpoint, credentials, timeoutMs })  → BigQueryReader
 //       endpoint: config `endpoints.bigquery`. A loopback http URL (the emulator) is used without
 //       credentials; plain http elsewhere is refused; Google's API (or a host the credential policy
 //       allows) with Application Default Credentials; any other host is refused before they are looked up.
-//   reader.streamingBuffer('project.dataset.table') → StreamingBuffer | null (null: empty)
-//   reader.query(sql, dateParams)                 → QueryTable (columns in the query's order, cells as text/number/boolean/null)
-//   BigQueryApiError                              every failure, with a one-line message (credentials: the exact fix)
+//       timeoutMs: each call's deadline, retries and the SDK's polling of the query included (default 60 s).
+//   reader.streamingBuffer('project.dataset.table', { signal }) → StreamingBuffer | null (null: empty)
+//   reader.query(sql, dateParams, { signal })     → QueryTable (columns in the query's order, cells as text/number/boolean/null)
+//       signal: aborts the call (its requests are destroyed, see ../httpScope.ts); it rejects with the signal's reason.
+//   BigQueryApiError                              every failure, with a one-line message (credentials: the exact fix;
+//                                                 the deadline: how long it waited)
 import { credentialPolicy, decideCredentials, mayCarryCredentials, urlTarget, type CredentialPolicy } from '../credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from '../credentials';
+import { formatSeconds, raceAbort, startDeadline } from '../deadline';
+import { abortingRequests } from '../httpScope';
 import { loadBigQuerySdk, type BigQuerySdk } from '../sdk';
 import { parseTableId } from './tableId';
 
@@ -28,11 +33,19 @@ export interface QueryTable {
   rows: Cell[][];
 }
 
-export interface BigQueryReader {
-  streamingBuffer(table: string): Promise<StreamingBuffer | null>;
-  /** Runs Standard SQL; each entry of `dateParams` is a DATE parameter (only those the SQL names are sent). */
-  query(sql: string, dateParams: Readonly<Record<string, string>>): Promise<QueryTable>;
+export interface BigQueryCallOptions {
+  /** Aborts the call: its requests are destroyed and it rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
+
+export interface BigQueryReader {
+  streamingBuffer(table: string, options?: BigQueryCallOptions): Promise<StreamingBuffer | null>;
+  /** Runs Standard SQL; each entry of `dateParams` is a DATE parameter (only those the SQL names are sent). */
+  query(sql: string, dateParams: Readonly<Record<string, string>>, options?: BigQueryCallOptions): Promise<QueryTable>;
+}
+
+/** A scoreboard or a table's metadata answers in seconds; a minute means something is wrong. */
+export const DEFAULT_BIGQUERY_TIMEOUT_MS = 60_000;
 
 export interface BigQueryReaderOptions {
   /** The project queries run (and are billed) in. */
@@ -40,6 +53,8 @@ export interface BigQueryReaderOptions {
   endpoint?: string | undefined;
   /** Which hosts get credentials (default: Google's, and those the environment allows). */
   credentials?: CredentialPolicy | undefined;
+  /** Each call's deadline, retries and polling included (default DEFAULT_BIGQUERY_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export class BigQueryApiError extends Error {
@@ -65,12 +80,29 @@ export function createBigQueryReader(options: BigQueryReaderOptions): BigQueryRe
     });
     return client;
   };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_BIGQUERY_TIMEOUT_MS;
+  /**
+   * Runs one call under its deadline and the caller's signal. The SDK honors neither (see
+   * ../httpScope.ts), so the requests it starts are destroyed when either ends the call.
+   */
+  const bounded = async <T>(what: string, callOptions: BigQueryCallOptions, work: () => Promise<T>): Promise<T> => {
+    const deadline = startDeadline(timeoutMs, callOptions.signal);
+    try {
+      return await raceAbort(abortingRequests(deadline.signal, work), deadline.signal);
+    } catch (err) {
+      if (deadline.expired) throw new BigQueryApiError(`BigQuery did not answer ${what} within ${formatSeconds(timeoutMs)}, so the call was stopped (check the network and endpoints.bigquery, then try again)`, null);
+      if (callOptions.signal?.aborted) throw callOptions.signal.reason;
+      throw describeBigQueryError(err, what);
+    } finally {
+      deadline.dispose();
+    }
+  };
   return {
-    async streamingBuffer(tableText) {
+    async streamingBuffer(tableText, callOptions = {}) {
       const id = parseTableId(tableText);
       if (!id) throw new BigQueryApiError(`"${tableText}" is not a BigQuery table as project.dataset.table`, null);
-      const bigquery = await connect();
-      try {
+      return bounded(`reading ${tableText}`, callOptions, async () => {
+        const bigquery = await connect();
         const [metadata] = await bigquery.dataset(id.dataset, { projectId: id.project }).table(id.table).getMetadata();
         const buffer = (metadata as { streamingBuffer?: { estimatedRows?: string | number; oldestEntryTime?: string | number } }).streamingBuffer;
         if (!buffer) return null;
@@ -79,25 +111,21 @@ export function createBigQueryReader(options: BigQueryReaderOptions): BigQueryRe
         // BigQuery omits the buffer once it is flushed; an estimate of 0 rows with no time is the same.
         if (rows === 0 && oldest === null) return null;
         return { estimatedRows: rows, oldestEntryTime: oldest && !Number.isNaN(oldest.getTime()) ? oldest : null };
-      } catch (err) {
-        throw describeBigQueryError(err, `reading ${tableText}`);
-      }
+      });
     },
 
-    async query(sql, dateParams) {
-      const bigquery = await connect();
-      const named = Object.keys(dateParams).filter((name) => new RegExp(`@${name}\\b`).test(sql));
-      // A plain string typed DATE is sent as an empty parameterValue, which BigQuery reads as NULL:
-      // the SDK takes the date from a BigQueryDate's `value` only.
-      const params = Object.fromEntries(named.map((name) => [name, bigquery.date(dateParams[name]!)]));
-      const types = Object.fromEntries(named.map((name) => [name, 'DATE']));
-      try {
+    async query(sql, dateParams, callOptions = {}) {
+      return bounded('the query', callOptions, async () => {
+        const bigquery = await connect();
+        const named = Object.keys(dateParams).filter((name) => new RegExp(`@${name}\\b`).test(sql));
+        // A plain string typed DATE is sent as an empty parameterValue, which BigQuery reads as NULL:
+        // the SDK takes the date from a BigQueryDate's `value` only.
+        const params = Object.fromEntries(named.map((name) => [name, bigquery.date(dateParams[name]!)]));
+        const types = Object.fromEntries(named.map((name) => [name, 'DATE']));
         const [rows] = (await bigquery.query({ query: sql, useLegacySql: false, ...(named.length > 0 ? { params, types } : {}) })) as [Record<string, unknown>[], ...unknown[]];
         const columns = rows.length > 0 ? Object.keys(rows[0]!) : [];
         return { columns, rows: rows.map((row) => columns.map((column) => cellOf(row[column]))) };
-      } catch (err) {
-        throw describeBigQueryError(err, 'the query');
-      }
+      });
     },
   };
 }
@@ -114,9 +142,11 @@ async function createClient(options: BigQueryReaderOptions): Promise<BigQueryCli
     // an injected fault answers at once instead of after the SDK's backoff.
     return new sdk.BigQuery({ projectId: options.project, apiEndpoint: target.origin, authClient: new sdk.PassThroughClient(), retryOptions: { autoRetry: false } });
   }
-  // Google's endpoint keeps the SDK's retries of transient failures (429, 5xx) with backoff.
+  // Google's endpoint keeps the SDK's retries of transient failures (429, 5xx) with backoff, within
+  // the call's deadline (retry-request's totalTimeout, in seconds).
   const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/bigquery', policy, (message) => new BigQueryApiError(message, 401));
-  const client = new sdk.BigQuery({ projectId: options.project, authClient, ...(target ? { apiEndpoint: target.origin } : {}) });
+  const retryOptions = { totalTimeout: Math.ceil((options.timeoutMs ?? DEFAULT_BIGQUERY_TIMEOUT_MS) / 1000) };
+  const client = new sdk.BigQuery({ projectId: options.project, authClient, retryOptions, ...(target ? { apiEndpoint: target.origin } : {}) });
   // The SDK asks its credentials for headers without saying for which URL, so the host it will call is
   // checked here: the environment (BIGQUERY_EMULATOR_HOST) can move it from the endpoint decided above.
   if (!mayCarryCredentials(client.baseUrl, policy)) {

@@ -71,6 +71,8 @@ export interface ListRequest {
   orderBy: 'timestamp asc' | 'timestamp desc';
   pageSize: number;
   pageToken?: string;
+  /** Cancels the call (gax cancels the RPC; the call rejects with CANCELLED). */
+  signal?: AbortSignal;
 }
 
 export interface ListPage {
@@ -256,7 +258,7 @@ class SdkLogSource implements LogSource {
           pageSize: request.pageSize,
           ...(request.pageToken ? { pageToken: request.pageToken } : {}),
         },
-        { autoPaginate: false, timeout: this.callTimeoutMs, maxRetries: 2 },
+        { autoPaginate: false, timeout: this.callTimeoutMs, maxRetries: 2, ...(request.signal ? { signal: request.signal } : {}) },
       );
       return { entries: await normaliseInSlices(entries, this.decoder), nextPageToken: response?.nextPageToken ?? '' };
     } catch (error) {

@@ -9,6 +9,8 @@
 //     options.follow       default true: after the history, go live; false: history only, then 'end'
 //     options.historyLimit only the newest N entries of the window (a view capped at N need not load more);
 //                          default: the whole window, page by page, oldest first
+//     options.historyTimeoutMs  the whole history (every page, retries and waits included) must arrive within
+//                          this, else a fatal error says so and the stream ends; default: no limit
 //     tuning (defaults): bufferWindowMs 1000 (server-side tail window), reorderWindowMs 250 (client-side),
 //       pollIntervalMs 5000 (entries.list has a quota of 60 reads/min per project), backfillOverlapMs 2000,
 //       settleMs 1000, backoffInitialMs 500, backoffMaxMs 30000, exhaustedRetryMs 60000, dedupCapacity 50000,
@@ -68,10 +70,11 @@
 //
 // Unhandled rejections: every promise the stream creates is awaited or has a catch; list calls raced against
 // stop() keep a catch on the abandoned promise; tail errors arrive as handler calls (source.ts).
+import { formatSeconds, raceAbort, startDeadline, type Deadline } from '../deadline';
 import { compareInstants, formatInstant, instantFromDate, shiftInstant, type Instant, type LogEntry, type TimedEntry } from './entry';
 import { quoteFilterString } from './filter';
 import { EntrySequencer } from './sequencer';
-import { GrpcStatus, LogApiError, describeLogError, type LogSource, type TailHandle, type TailResponse } from './source';
+import { GrpcStatus, LogApiError, describeLogError, type ListPage, type ListRequest, type LogSource, type TailHandle, type TailResponse } from './source';
 
 export type LogStreamEndReason = 'completed' | 'stopped' | 'failed';
 
@@ -90,6 +93,7 @@ export interface LogStreamOptions {
   since: Date;
   follow?: boolean;
   historyLimit?: number;
+  historyTimeoutMs?: number;
   bufferWindowMs?: number;
   reorderWindowMs?: number;
   pollIntervalMs?: number;
@@ -147,7 +151,7 @@ const DEFAULTS = {
 /** Tries per history page before a transient failure becomes fatal. */
 const HISTORY_ATTEMPTS = 4;
 
-type Settings = typeof DEFAULTS & { filter: string; since: Date; historyLimit: number | undefined };
+type Settings = typeof DEFAULTS & { filter: string; since: Date; historyLimit: number | undefined; historyTimeoutMs: number | undefined };
 
 /** Why a session (or poll) ended; drives the run loop. */
 interface SessionOutcome {
@@ -176,6 +180,13 @@ function classify(error: LogApiError): ErrorClass {
 
 /** Thrown inside the run loop when stop() interrupts a wait; never escapes. */
 class Stopped extends Error {}
+
+/** Thrown by historyPage when the history's deadline ends it; loadHistory turns it into the fatal error. */
+class HistoryDeadline extends Error {
+  constructor(readonly lastError: LogApiError | null) {
+    super('the history deadline passed');
+  }
+}
 
 class SourceLogStream implements LogStream {
   private readonly settings: Settings;
@@ -216,6 +227,7 @@ class SourceLogStream implements LogStream {
       filter: options.filter,
       since: options.since,
       historyLimit: options.historyLimit,
+      historyTimeoutMs: options.historyTimeoutMs,
     };
     this.sinceInstant = instantFromDate(options.since);
     this.sequencer = new EntrySequencer({
@@ -398,6 +410,20 @@ class SourceLogStream implements LogStream {
   }
 
   private async loadHistory(): Promise<number> {
+    const timeoutMs = this.settings.historyTimeoutMs;
+    const deadline = timeoutMs === undefined ? null : startDeadline(timeoutMs);
+    try {
+      return await this.loadHistoryWithin(deadline);
+    } catch (error) {
+      if (!(error instanceof HistoryDeadline)) throw error;
+      const last = error.lastError ? ` (last error: ${error.lastError.message})` : '';
+      throw new LogApiError(`Cloud Logging did not deliver the log history within ${formatSeconds(timeoutMs!)}${last}`, GrpcStatus.DEADLINE_EXCEEDED, 'list');
+    } finally {
+      deadline?.dispose();
+    }
+  }
+
+  private async loadHistoryWithin(deadline: Deadline | null): Promise<number> {
     const filter = this.windowFilter(this.sinceInstant);
     const limit = this.settings.historyLimit;
     let count = 0;
@@ -407,7 +433,7 @@ class SourceLogStream implements LogStream {
       const collected: TimedEntry[] = [];
       do {
         await this.intakeOpenOrStopped();
-        const page = await this.historyPage({ filter, orderBy: 'timestamp desc', pageSize: this.settings.pageSize, pageToken });
+        const page = await this.historyPage({ filter, orderBy: 'timestamp desc', pageSize: this.settings.pageSize, pageToken }, deadline);
         collected.push(...page.entries);
         pageToken = page.nextPageToken;
       } while (pageToken && collected.length < limit);
@@ -418,7 +444,7 @@ class SourceLogStream implements LogStream {
     }
     do {
       await this.intakeOpenOrStopped();
-      const page = await this.historyPage({ filter, orderBy: 'timestamp asc', pageSize: this.settings.pageSize, pageToken });
+      const page = await this.historyPage({ filter, orderBy: 'timestamp asc', pageSize: this.settings.pageSize, pageToken }, deadline);
       count += this.sequencer.offer(page.entries);
       // Pages of an ascending listing are in order and nothing else is arriving yet: show each at once.
       this.sequencer.flush();
@@ -429,18 +455,22 @@ class SourceLogStream implements LogStream {
 
   /**
    * One page of the history. A transient failure (after the client's own retries) is reported as a non-fatal error
-   * and the same page is asked for again with backoff, a few times; then it is fatal (the CLI must not hang).
+   * and the same page is asked for again with backoff, a few times; then it is fatal (the CLI must not hang). The
+   * history's deadline, when it has one, cancels the call in flight or the wait and ends it with HistoryDeadline.
    */
-  private async historyPage(request: Parameters<LogSource['list']>[0]): Promise<Awaited<ReturnType<LogSource['list']>>> {
+  private async historyPage(request: ListRequest, deadline: Deadline | null): Promise<ListPage> {
+    let lastError: LogApiError | null = null;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.listRacingStop(request);
+        return await this.listRacingStop(request, deadline);
       } catch (error) {
         if (error instanceof Stopped) throw error;
+        if (deadline?.expired) throw new HistoryDeadline(lastError);
         const described = describeLogError(error, 'list');
         if (classify(described) === 'fatal' || attempt >= HISTORY_ATTEMPTS) throw described;
+        lastError = described;
         this.emit({ type: 'error', message: described.message, code: described.code, fatal: false });
-        await this.sleep(this.backoff(attempt));
+        await this.sleep(deadline ? Math.min(this.backoff(attempt), deadline.left()) : this.backoff(attempt));
       }
     }
   }
@@ -649,11 +679,13 @@ class SourceLogStream implements LogStream {
     if (this.stopped) throw new Stopped();
   }
 
-  private async listRacingStop(request: Parameters<LogSource['list']>[0]): Promise<Awaited<ReturnType<LogSource['list']>>> {
+  /** One list call, abandoned when stop() is called; a deadline cancels it (the call rejects at once). */
+  private async listRacingStop(request: ListRequest, deadline: Deadline | null = null): Promise<ListPage> {
     this.checkStopped();
-    const call = this.source.list(request);
+    const listed = this.source.list(deadline ? { ...request, signal: deadline.signal } : request);
     // If stop() wins, the call is abandoned: keep a catch on it so its failure cannot go unhandled.
-    call.catch(() => undefined);
+    listed.catch(() => undefined);
+    const call = deadline ? raceAbort(listed, deadline.signal) : listed;
     const result = await Promise.race([call, this.stopSignal.then(() => null)]);
     if (result === null) throw new Stopped();
     return result;
