@@ -62,6 +62,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   // Which configured paths exist at HEAD, and whether the clone is shallow: read while everything
   // else runs, awaited only by the verdicts (and marked handled here, so an early failure waits for them).
   const presence = headSha.then((sha) => git.pathPresence(sha, [...new Set(services.flatMap((s) => s.paths))], { signal })).catch(asFailure);
+  presence.catch(() => undefined);
   // Git work started before Cloud Run has answered, for labels that are likely to serve: the
   // caller's expectations at once, then the labels the services' templates carry once every
   // service has been read (while their revisions are being read).
