@@ -5,9 +5,9 @@
 import { createApiClients } from '../../src/extension/apiClients';
 import { createCoreServices } from '../../src/extension/coreServices';
 import { DriftSession } from '../../src/extension/driftSession';
-import type { Logger } from '../../src/extension/logger';
+import { silentLogger } from './silentLogger';
 
-const silent: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent, show: () => undefined };
+const silent = silentLogger;
 
 async function main(): Promise<void> {
   const [folder, ...allowHosts] = process.argv.slice(2);

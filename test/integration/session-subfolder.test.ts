@@ -7,19 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { createApiClients } from '../../src/extension/apiClients';
 import { createCoreServices } from '../../src/extension/coreServices';
 import { DriftSession } from '../../src/extension/driftSession';
-import type { Logger } from '../../src/extension/logger';
+import { silentLogger } from '../helpers/silentLogger';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
-const silent: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silent,
-  show: () => undefined,
-};
+const silent = silentLogger;
 
 describe('extension session in a subfolder of the repository', () => {
   let repo: TempRepo;

@@ -5,19 +5,12 @@ import { ConfigError, MAX_NESTING, parseConfig, type DriftConfig, type Endpoints
 import type { GitRepository } from '../../src/core/git';
 import type { CheckResult } from '../../src/core/model';
 import { DriftSession, type CoreServices } from '../../src/extension/driftSession';
+import { silentLogger } from '../helpers/silentLogger';
 import type { Logger } from '../../src/extension/logger';
 import type { RefreshReason } from '../../src/extension/refreshScheduler';
 import { result, serving, verdict } from './extension-fixtures';
 
-const silent: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silent,
-  show: () => undefined,
-};
+const silent = silentLogger;
 
 function config(overrides: Partial<DriftConfig> = {}): DriftConfig {
   return {

@@ -1,0 +1,12 @@
+// A Logger that writes nothing, for tests of the extension's logic outside VS Code.
+import type { Logger } from '../../src/extension/logger';
+
+export const silentLogger: Logger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+  show: () => undefined,
+};
