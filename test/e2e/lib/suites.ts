@@ -38,6 +38,8 @@ export async function compileSuites(testFiles: readonly string[]): Promise<{ run
     target: 'node22',
     sourcemap: 'inline',
     external: ['vscode', 'mocha'],
+    // As for the extension (esbuild.mjs): jsonc-parser's UMD build hides its requires from the bundler.
+    mainFields: ['module', 'main'],
     logLevel: 'warning',
   });
   const compiled = new Map<string, string>();
