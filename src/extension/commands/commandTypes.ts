@@ -34,8 +34,8 @@ export interface CommandDefinition<Id extends CommandId = CommandId> {
   /** Names the command in error messages ("Refresh failed: …"). */
   readonly title: string;
   /**
-   * The command runs code from the repository (deploy scripts, in later issues) and is refused in
-   * an untrusted workspace. Reading verdicts runs none, so today's commands leave it unset.
+   * The command runs code from the repository (deploy scripts, data jobs) and is refused in an
+   * untrusted workspace. Commands that only read verdicts run none and leave it unset.
    */
   readonly requiresTrust?: boolean;
   /** What Restricted Mode refusal says instead of the generic sentence (deploys use core's words). */
