@@ -23,6 +23,7 @@ import { driverOptions, extensionManifest, REPO_ROOT } from './lib/env';
 import { Cleanup, errorText, withTimeout } from './lib/process';
 import { checkRunsKnown, PROFILES, runContext, runsOf, SUITE_TIMEOUT_MS } from './lib/profiles';
 import { Results } from './lib/results';
+import { RunExit } from './lib/runExit';
 import { compileSuites, discoverSuites, readRunOutcome, writeRunSpec } from './lib/suites';
 import { writeUserSettings } from './lib/vscodeServer';
 import { prepareFolders } from './lib/workspace';
@@ -109,20 +110,7 @@ async function main(): Promise<boolean> {
   const options = driverOptions({ CRD_E2E_TIMEOUT_S: '1800', ...process.env });
   const results = new Results('desktop');
   const cleanup = new Cleanup();
-  let ending = false;
-  const abort = async (why: string): Promise<never> => {
-    if (!ending) {
-      ending = true;
-      results.record({ name: 'desktop harness', state: 'failed', durationMs: Date.now() - started, error: why });
-      results.freeze();
-      await cleanup.run();
-      results.printSummary(Date.now() - started);
-      process.exit(1);
-    }
-    return new Promise<never>(() => undefined);
-  };
-  const deadline = setTimeout(() => void abort(`the whole run exceeded ${options.deadlineMs / 1000}s (CRD_E2E_TIMEOUT_S)`), options.deadlineMs);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void abort(`interrupted by ${signal}`));
+  const exit = new RunExit('desktop harness', results, cleanup, started, options.deadlineMs);
 
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { engines?: { vscode?: string } };
@@ -185,15 +173,13 @@ async function main(): Promise<boolean> {
     }
   } catch (err) {
     if (err instanceof DownloadFailed) {
-      clearTimeout(deadline);
+      exit.cancelDeadline();
       process.stderr.write(`${err.message}\n`);
       return false;
     }
     results.record({ name: 'desktop harness', state: 'failed', durationMs: Date.now() - started, error: errorText(err) });
   }
-  if (ending) return new Promise<boolean>(() => undefined); // an abort owns the exit
-  ending = true;
-  clearTimeout(deadline);
+  if (!exit.claimNormalEnd()) return new Promise<boolean>(() => undefined); // an abort owns the exit
   await cleanup.run();
   return results.printSummary(Date.now() - started);
 }

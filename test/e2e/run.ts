@@ -19,6 +19,7 @@ import { Cleanup, errorText, withTimeout } from './lib/process';
 import { prepareExtension } from './lib/packaging';
 import { checkRunsKnown, installedExtensionDir, PROFILES, runContext, runsOf, SUITE_TIMEOUT_MS, type Profile, type SuiteRun } from './lib/profiles';
 import { Results } from './lib/results';
+import { RunExit } from './lib/runExit';
 import { compileSuites, discoverSuites } from './lib/suites';
 import { installExtension, makeEditorDirs, startEditorServer, writeUserSettings, type EditorServer, type ExtensionSource } from './lib/vscodeServer';
 import { prepareFolders, type Folders } from './lib/workspace';
@@ -228,22 +229,7 @@ async function main(): Promise<boolean> {
     if (/^(overview|ui-.*|suite-.*)\.png$|^(console-.*|server-.*)\.log$|^editor-logs-/.test(f)) fs.rmSync(path.join(RESULTS_DIR, f), { recursive: true, force: true });
   }
 
-  // Exactly one way out prints the summary: the normal end, or an abort (deadline, signal).
-  let ending = false;
-  const abort = async (why: string): Promise<never> => {
-    if (!ending) {
-      ending = true;
-      results.record({ name: 'e2e harness', state: 'failed', durationMs: Date.now() - started, error: why });
-      results.freeze();
-      await cleanup.run();
-      results.printSummary(Date.now() - started);
-      process.exit(1);
-    }
-    // The normal end is already under way; it prints and exits, bounded by the cleanup's own limits.
-    return new Promise<never>(() => undefined);
-  };
-  const deadline = setTimeout(() => void abort(`the whole run exceeded ${options.deadlineMs / 1000}s (CRD_E2E_TIMEOUT_S)`), options.deadlineMs);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void abort(`interrupted by ${signal}`));
+  const exit = new RunExit('e2e harness', results, cleanup, started, options.deadlineMs);
 
   try {
     const editor = installedEditor();
@@ -275,9 +261,7 @@ async function main(): Promise<boolean> {
   } catch (err) {
     results.record({ name: 'e2e harness', state: 'failed', durationMs: Date.now() - started, error: errorText(err) });
   }
-  if (ending) return new Promise<boolean>(() => undefined); // an abort owns the exit
-  ending = true;
-  clearTimeout(deadline);
+  if (!exit.claimNormalEnd()) return new Promise<boolean>(() => undefined); // an abort owns the exit
   await cleanup.run();
   return results.printSummary(Date.now() - started);
 }

@@ -8,20 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { expandJobCommand } from '../../../../src/core/jobs/command';
-import type { Logger } from '../../../../src/extension/logger';
 import { runShellTask } from '../../../../src/extension/tasks/shellTask';
+import { silentLogger } from '../../../helpers/silentLogger';
 
 const JOB = 'e2e-task-variables';
 
-const quietLogger: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => quietLogger,
-  show: () => undefined,
-};
+const quietLogger = silentLogger;
 
 suite('task variables', () => {
   let base: string;
