@@ -1,12 +1,10 @@
 // The log view's webview. Every value from a log entry (and from the config's filter names) is inserted with
 // textContent (never innerHTML): log text is untrusted. The DOM keeps at most MAX_ROWS rows; the extension host holds
-// the full buffer. Rows are drawn in slices of a few milliseconds, a task apart, so a burst never holds the page up.
+// the full buffer. Rows come in slices of a few hundred (a burst is several messages), so drawing one is a short task.
 // @ts-check
 (function () {
   const vscode = acquireVsCodeApi();
   const MAX_ROWS = 3000;
-  /** Longest stretch of row drawing before the page yields (ms). */
-  const SLICE_MS = 8;
   const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const rowsEl = byId('rows');
   const statusEl = byId('status');
@@ -106,44 +104,21 @@
     });
   }
 
-  /** Rows waiting to be drawn, in order: { rows, skipped, next }. */
-  let queue = [];
   /** After a reset with focusSeq: the row to show once drawn. */
   let pendingFocus = null;
-  const turn = new MessageChannel();
-  let drawScheduled = false;
 
-  function scheduleDraw() {
-    if (drawScheduled) return;
-    drawScheduled = true;
-    turn.port2.postMessage(0);
-  }
-
-  turn.port1.onmessage = () => {
-    drawScheduled = false;
-    const started = performance.now();
+  /** Draws one message's rows: the extension sends them in slices of a few hundred, so each is a short task. */
+  function append(rows, skipped) {
     const frag = document.createDocumentFragment();
-    let drawn = 0;
-    while (queue.length > 0) {
-      const item = queue[0];
-      if (item.skipped > 0 && (rowsEl.childElementCount > 0 || drawn > 0)) {
-        frag.appendChild(el('div', 'skipped', `… ${item.skipped} entries not shown (more than ${MAX_ROWS} arrived at once; search and export include them)`));
-      }
-      item.skipped = 0;
-      while (item.next < item.rows.length) {
-        frag.appendChild(renderRow(item.rows[item.next++]));
-        drawn += 1;
-        if (drawn % 16 === 0 && performance.now() - started >= SLICE_MS) break;
-      }
-      if (item.next < item.rows.length) break;
-      queue.shift();
+    if (skipped > 0 && rowsEl.childElementCount > 0) {
+      frag.appendChild(el('div', 'skipped', `… ${skipped} entries not shown (more than ${MAX_ROWS} arrived at once; search and export include them)`));
     }
+    for (const row of rows) frag.appendChild(renderRow(row));
     rowsEl.appendChild(frag);
     trim();
-    if (queue.length > 0) scheduleDraw();
-    else if (pendingFocus !== null) showRow(pendingFocus);
+    if (pendingFocus !== null) showRow(pendingFocus);
     if (following) scrollToBottomSoon();
-  };
+  }
 
   /** Drops the oldest rows beyond MAX_ROWS, in one operation. */
   function trim() {
@@ -155,13 +130,7 @@
     range.deleteContents();
   }
 
-  function append(rows, skipped) {
-    queue.push({ rows, skipped, next: 0 });
-    scheduleDraw();
-  }
-
   function reset(rows, note, focusSeq) {
-    queue = [];
     rowsEl.textContent = '';
     noteEl.hidden = note === null;
     noteEl.textContent = note === null ? '' : note;

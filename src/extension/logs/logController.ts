@@ -31,8 +31,10 @@ import { rowFor, statusLine, type FromWebview, type ToWebview, type WebviewContr
 
 /** Rows the webview keeps in its DOM: the buffer holds more (maxEntries), search reaches all of them. */
 export const MAX_DOM_ROWS = 3000;
-/** Rows per postMessage: a burst goes over in slices, a macrotask apart, oldest first. */
+/** Rows per postMessage: a burst goes over in slices, oldest first, each a short task for the webview to draw. */
 export const ROWS_PER_POST = 250;
+/** The longest a flush builds rows before yielding (ms); the rest follow on the next macrotask. */
+const FLUSH_BUDGET_MS = 10;
 const FLUSH_MS = 100;
 const STATUS_MS = 1000;
 /** The histogram is recomputed over the whole buffer (O(size)): at most this often. */
@@ -91,6 +93,8 @@ export class LogController {
   private searchDirty = false;
   /** Showing older entries after a histogram click: new ones are not appended until the user goes back to live. */
   private browsing = false;
+  private statusState = '';
+  private statusAt = Number.NEGATIVE_INFINITY;
   private histogramKey = '';
   private histogramAt = Number.NEGATIVE_INFINITY;
 
@@ -306,16 +310,35 @@ export class LogController {
     if (this.search !== '') {
       if (this.searchDirty) this.sendSearch();
     } else if (!this.browsing) {
-      const plan = planAppend(this.lastSentSeq, buffer.firstSeq, buffer.nextSeq, MAX_DOM_ROWS, ROWS_PER_POST);
-      if (plan) {
+      // Slices of ROWS_PER_POST rows, oldest first: each is a short task for the webview to draw. Rows are built for
+      // FLUSH_BUDGET_MS at most per task; what is left goes in the next one.
+      const started = this.timers.now();
+      for (;;) {
+        const plan = planAppend(this.lastSentSeq, buffer.firstSeq, buffer.nextSeq, MAX_DOM_ROWS, ROWS_PER_POST);
+        if (!plan) break;
         this.post({ type: 'append', rows: this.rows(plan.fromSeq, plan.toSeq), skipped: plan.skipped });
         this.lastSentSeq = plan.toSeq;
-        if (plan.toSeq < buffer.nextSeq) this.batcher.soon();
+        if (plan.toSeq < buffer.nextSeq && this.timers.now() - started >= FLUSH_BUDGET_MS) {
+          this.batcher.soon();
+          break;
+        }
       }
     }
-    const description = `${describeQuery(session.query, this.options.presets)} · ${describeWindow(session.query.window)}${session.sourceDescription ? ` · ${session.sourceDescription}` : ''}`;
-    this.post({ type: 'status', line: statusLine(buffer.status(), description, session.restarted), paused: buffer.paused, stopped: session.stopped, browsing: this.browsing });
+    this.sendStatus();
     this.sendHistogram();
+  }
+
+  /** At most every FLUSH_MS (a burst's slices do not each repeat it), at once when the state it shows changed. */
+  private sendStatus(): void {
+    const session = this.session;
+    const status = session.buffer.status();
+    const state = `${status.connection}:${status.paused}:${session.stopped}:${this.browsing}:${status.size === 0}`;
+    const now = this.timers.now();
+    if (state === this.statusState && now - this.statusAt < FLUSH_MS) return;
+    this.statusState = state;
+    this.statusAt = now;
+    const description = `${describeQuery(session.query, this.options.presets)} · ${describeWindow(session.query.window)}${session.sourceDescription ? ` · ${session.sourceDescription}` : ''}`;
+    this.post({ type: 'status', line: statusLine(status, description, session.restarted), paused: status.paused, stopped: session.stopped, browsing: this.browsing });
   }
 
   /** Recomputed over the buffer at most every HISTOGRAM_MS, and only posted when it changed. */
