@@ -14,6 +14,7 @@
   const pauseEl = /** @type {HTMLButtonElement} */ (byId('pause'));
   const stopEl = /** @type {HTMLButtonElement} */ (byId('stop'));
   const histogramEl = byId('histogram');
+  const captionEl = byId('histogram-caption');
   const controlsEl = /** @type {HTMLFormElement} */ (byId('controls'));
   const presetEl = /** @type {HTMLSelectElement} */ (byId('preset'));
   const severityEl = /** @type {HTMLSelectElement} */ (byId('severity'));
@@ -166,8 +167,18 @@
     return new Date(ms).toISOString().replace('.000Z', 'Z');
   }
 
+  /** 30000 → "30 s", 600000 → "10 min", 7200000 → "2 h". */
+  function duration(ms) {
+    if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+    if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+    if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+    return `${ms / 1000} s`;
+  }
+
   function drawHistogram(histogram) {
     histogramEl.textContent = '';
+    const end = histogram.startMs + histogram.counts.length * histogram.bucketMs;
+    captionEl.textContent = `${isoTime(histogram.startMs)} to ${isoTime(end)}, ${duration(histogram.bucketMs)} per bar (the entries held)`;
     let max = 1;
     for (const counts of histogram.counts) max = Math.max(max, counts[0] + counts[1] + counts[2] + counts[3]);
     histogram.counts.forEach((counts, i) => {

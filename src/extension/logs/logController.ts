@@ -37,6 +37,8 @@ export const ROWS_PER_POST = 250;
 const FLUSH_BUDGET_MS = 10;
 const FLUSH_MS = 100;
 const STATUS_MS = 1000;
+/** The status line changes with every entry; a person reads it a few times a second at most. */
+const STATUS_MIN_MS = 250;
 /** The histogram is recomputed over the whole buffer (O(size)): at most this often. */
 const HISTOGRAM_MS = 1000;
 const HISTOGRAM_BUCKETS = 60;
@@ -328,13 +330,13 @@ export class LogController {
     this.sendHistogram();
   }
 
-  /** At most every FLUSH_MS (a burst's slices do not each repeat it), at once when the state it shows changed. */
+  /** At most every STATUS_MIN_MS (a burst's slices do not each repeat it), at once when the state it shows changed. */
   private sendStatus(): void {
     const session = this.session;
     const status = session.buffer.status();
     const state = `${status.connection}:${status.paused}:${session.stopped}:${this.browsing}:${status.size === 0}`;
     const now = this.timers.now();
-    if (state === this.statusState && now - this.statusAt < FLUSH_MS) return;
+    if (state === this.statusState && now - this.statusAt < STATUS_MIN_MS) return;
     this.statusState = state;
     this.statusAt = now;
     const description = `${describeQuery(session.query, this.options.presets)} · ${describeWindow(session.query.window)}${session.sourceDescription ? ` · ${session.sourceDescription}` : ''}`;

@@ -152,6 +152,7 @@ export class LogPanel {
   <button id="export-jsonl" type="button">Export .jsonl</button>
 </div>
 <div id="histogram" role="group" aria-label="Entries over time (click a bar to show its entries)"></div>
+<div id="histogram-caption"></div>
 <div id="note-bar"><div id="note" hidden></div><button id="live" type="button" hidden>Back to live</button></div>
 <div id="rows" role="log" aria-live="off"></div>
 <div id="status">starting…</div>
