@@ -787,7 +787,7 @@ const VIEW_BUDGET_MS = 500;
  * Above this load average per CPU the latency figures say more about the machine than about the view (at a load of
  * 10 per CPU every process here waits for a core most of the time): they are printed, not judged.
  */
-const MAX_LOAD_PER_CPU = 1.5;
+const MAX_LOAD_PER_CPU = 2;
 
 /** Entry-to-row latency at 1,000 entries/s in the real editor's log view. */
 export function logLatencyPage(): UiPage {
