@@ -14,7 +14,6 @@
 import { SEVERITIES } from './filter';
 
 export const SEVERITY_BANDS = ['debug', 'info', 'warning', 'error'] as const;
-export type SeverityBand = (typeof SEVERITY_BANDS)[number];
 
 export interface HistogramLayout {
   /** Start of the first bucket (a multiple of bucketMs). */
