@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LogScope, LogSource } from '../../core/logs';
+import { escapeHtml } from '../html';
 import type { Logger } from '../logger';
 import { LogController } from './logController';
 import { QUERY_LIMITS, type FilterPreset, type LogViewQuery } from './logQuery';
@@ -168,8 +169,4 @@ export class LogPanel {
     this.panel.dispose();
     for (const listener of this.disposeListeners) listener();
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
