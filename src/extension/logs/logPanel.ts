@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LogScope, LogSource } from '../../core/logs';
-import { escapeHtml } from '../html';
 import type { Logger } from '../logger';
 import { LogController } from './logController';
-import { QUERY_LIMITS, type FilterPreset, type LogViewQuery } from './logQuery';
-import { MAX_SEARCH, parseFromWebview, type FromWebview } from './messages';
+import type { FilterPreset, LogViewQuery } from './logQuery';
+import { logViewHtml, newNonce } from './logViewHtml';
+import { parseFromWebview, type FromWebview } from './messages';
 import { cachedExists } from './stackLinks';
 
 export interface LogPanelOptions {
@@ -119,47 +119,13 @@ export class LogPanel {
 
   private html(mediaRoot: vscode.Uri): string {
     const webview = this.panel.webview;
-    const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'logs.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'logs.css'));
-    // No remote resources: scripts by nonce, styles and fonts only from the extension's own media folder.
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>${escapeHtml(this.options.title)}</title>
-</head>
-<body>
-<form id="controls" aria-label="Which entries">
-  <label>Filter <select id="preset"><option value="">All entries</option></select></label>
-  <label>Severity <select id="severity"><option value="">Any</option></select></label>
-  <input id="text" type="text" maxlength="${QUERY_LIMITS.text}" placeholder="Text in the message" aria-label="Text in the message (restarts the stream)">
-  <input id="raw" type="text" maxlength="${QUERY_LIMITS.raw}" placeholder="Logging query, e.g. jsonPayload.event_type=&quot;MERGE&quot;" aria-label="Logging query (restarts the stream)">
-  <label>From <select id="window"><option value="custom">Custom start…</option></select></label>
-  <input id="since" type="text" maxlength="${QUERY_LIMITS.window}" placeholder="90m, 2d or 2026-01-30T22:59:00Z" aria-label="Custom start" hidden>
-  <button type="submit">Apply</button>
-  <div id="query-error" role="alert" hidden></div>
-</form>
-<div id="toolbar">
-  <input id="search" type="search" maxlength="${MAX_SEARCH}" placeholder="Search the entries held" aria-label="Search">
-  <button id="pause" type="button">Pause</button>
-  <button id="clear" type="button">Clear</button>
-  <button id="stop" type="button">Stop</button>
-  <button id="export-log" type="button">Export .log</button>
-  <button id="export-jsonl" type="button">Export .jsonl</button>
-</div>
-<div id="histogram" role="group" aria-label="Entries over time (click a bar to show its entries)"></div>
-<div id="histogram-caption"></div>
-<div id="note-bar"><div id="note" hidden></div><button id="live" type="button" hidden>Back to live</button></div>
-<div id="rows" role="log" aria-live="off"></div>
-<div id="status">starting…</div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return logViewHtml({
+      title: this.options.title,
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'logs.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'logs.css')).toString(),
+      nonce: newNonce(),
+    });
   }
 
   dispose(): void {
