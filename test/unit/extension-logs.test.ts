@@ -13,6 +13,7 @@ import {
   logQueryFor,
   normalizeQuery,
   QUERY_LIMITS,
+  rememberedQuery,
   restoreViewQuery,
   type LogViewQuery,
 } from '../../src/extension/logs/logQuery';
@@ -95,6 +96,21 @@ describe('log view query', () => {
     assert.deepEqual(restoreViewQuery({ preset: 'saved:Gone', severity: '', text: 'keep me', raw: '', window: 'soon' }, presets), query({ text: 'keep me' }));
     // A field missing or not a string: nothing from it is trusted.
     assert.deepEqual(restoreViewQuery({ preset: '', severity: '', text: 'x', raw: '', window: 15 }, presets), DEFAULT_VIEW_QUERY);
+  });
+
+  it('restores a remembered filter under the name that offers its query now (merged with a built-in, or renamed)', () => {
+    const fields = { preset: '', severity: '', text: '', raw: '', window: '1h' };
+    // "Errors only" was chosen before the config saved the same query as "Errors", which now offers it.
+    assert.deepEqual(restoreViewQuery({ ...fields, preset: 'builtin:errors' }, presets), query({ preset: 'saved:Errors' }));
+    // The saved "Errors" left the config: the built-in "Errors only" offers its query again.
+    assert.deepEqual(restoreViewQuery({ ...fields, preset: 'saved:Errors', presetQuery: 'severity >= ERROR' }, filterPresets({})), query({ preset: 'builtin:errors' }));
+    // Renamed, the query respaced.
+    assert.deepEqual(restoreViewQuery({ ...fields, preset: 'saved:MERGE', presetQuery: 'textPayload=~"MERGE"' }, filterPresets({ Merges: 'textPayload =~ "MERGE"' })), query({ preset: 'saved:Merges' }));
+    // No preset offers the query any more: all entries, as before.
+    assert.deepEqual(restoreViewQuery({ ...fields, preset: 'saved:MERGE', presetQuery: 'textPayload=~"MERGE"' }, filterPresets({})), query({}));
+    // What the workspace stores: the query and its preset's query.
+    assert.deepEqual(rememberedQuery(query({ preset: 'saved:Errors', text: 't' }), presets), { ...query({ preset: 'saved:Errors', text: 't' }), presetQuery: 'severity >= ERROR' });
+    assert.deepEqual(rememberedQuery(query({ text: 't' }), presets), { ...query({ text: 't' }), presetQuery: '' });
   });
 });
 

@@ -75,6 +75,12 @@ export function presetById(presets: readonly FilterPreset[], id: string): Filter
   return presets.find((p) => p.id === id);
 }
 
+/** The preset offering this query (config filters with the same query were merged into one). */
+export function presetForQuery(presets: readonly FilterPreset[], query: string): FilterPreset | undefined {
+  const key = normalizeQuery(query);
+  return presets.find((p) => normalizeQuery(p.query) === key);
+}
+
 /**
  * The query core composes. User text goes to `text` (core quotes it) and never into `raw`, so a typed `") OR (`
  * stays text to look for. The window is not part of the filter: the stream takes `since` itself.
@@ -161,13 +167,25 @@ export function queryFields(value: unknown): QueryFields | null {
   return out as QueryFields;
 }
 
+/** What the workspace remembers of a view's query: the query, and its preset's own query (to find it renamed). */
+export function rememberedQuery(query: LogViewQuery, presets: readonly FilterPreset[]): LogViewQuery & { presetQuery: string } {
+  return { ...query, presetQuery: presetById(presets, query.preset)?.query ?? '' };
+}
+
 /**
- * The query a view opens with from what the workspace remembered: the last query when it still checks (its preset may
- * have left the config since), else each field that still does, the rest from DEFAULT_VIEW_QUERY.
+ * The query a view opens with from what the workspace remembered: the last query when it still checks, else each field
+ * that still does, the rest from DEFAULT_VIEW_QUERY. A preset no longer offered under its id (renamed in the config,
+ * or a built-in now merged into a saved filter with the same query, or the reverse) is restored by its query.
  */
 export function restoreViewQuery(value: unknown, presets: readonly FilterPreset[]): LogViewQuery {
   const fields = queryFields(value);
   if (!fields) return { ...DEFAULT_VIEW_QUERY };
+  if (fields.preset !== '' && !presetById(presets, fields.preset)) {
+    const remembered = (value as Record<string, unknown>)['presetQuery'];
+    const query = BUILT_IN_PRESETS.find((p) => p.id === fields.preset)?.query ?? (typeof remembered === 'string' ? remembered : '');
+    const offered = query.trim() === '' ? undefined : presetForQuery(presets, query);
+    if (offered) fields.preset = offered.id;
+  }
   const whole = checkViewQuery(fields, presets);
   if ('query' in whole) return whole.query;
   const fieldAlone = <K extends keyof LogViewQuery>(key: K): LogViewQuery[K] => {

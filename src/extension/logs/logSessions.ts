@@ -8,7 +8,7 @@ import { composeFilter, FilterCompositionError, type LogScope } from '../../core
 import { UserFacingError } from '../errors';
 import type { Logger } from '../logger';
 import type { DriftSettings } from '../settings';
-import { checkViewQuery, filterPresets, logQueryFor, restoreViewQuery, type LogViewQuery } from './logQuery';
+import { checkViewQuery, filterPresets, logQueryFor, rememberedQuery, restoreViewQuery, type LogViewQuery } from './logQuery';
 import { LogPanel } from './logPanel';
 import { openingQuery, parseOpenLogsOptions } from './openRequest';
 
@@ -83,7 +83,7 @@ export class LogSessions implements vscode.Disposable {
       repoRoot: request.config.root,
       extensionUri: this.extensionUri,
       openSource: () => this.clients.logSource({ projects, endpoint }),
-      remember: (query) => void this.memory.update(LAST_LOG_QUERY_KEY, query),
+      remember: (query) => void this.memory.update(LAST_LOG_QUERY_KEY, rememberedQuery(query, presets)),
       logger: this.logger,
     });
     this.panels.add(panel);

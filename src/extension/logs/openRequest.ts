@@ -2,7 +2,7 @@
 // name and, optionally, which entries and how far back. No vscode import.
 import { parseSeverity, parseSince } from '../../core/logs';
 import { ownValue } from '../../core/own';
-import { DEFAULT_VIEW_QUERY, normalizeQuery, type FilterPreset, type LogViewQuery } from './logQuery';
+import { DEFAULT_VIEW_QUERY, presetForQuery, type FilterPreset, type LogViewQuery } from './logQuery';
 
 export interface OpenLogsOptions {
   /** Which entries (every filter field: what is not given is off); absent: the ones the last view used. */
@@ -45,12 +45,6 @@ export function parseOpenLogsOptions(value: unknown, logFilters: Readonly<Record
   }
   if (given) options.filter = filter;
   return options;
-}
-
-/** The preset offering this query (config filters with the same query were merged into one). */
-export function presetForQuery(presets: readonly FilterPreset[], query: string): FilterPreset | undefined {
-  const key = normalizeQuery(query);
-  return presets.find((p) => normalizeQuery(p.query) === key);
 }
 
 /** What a view opens with: the options' filter and window where given, the last used query for the rest. */
