@@ -15,6 +15,7 @@ import {
   type LogStreamEvent,
   type LogStreamOptions,
 } from '../../core/logs';
+import { errorText } from '../presentation';
 import { FlushBatcher, planAppend, REAL_TIMERS, type TimerApi } from './batcher';
 import {
   checkViewQuery,
@@ -211,7 +212,7 @@ export class LogController {
     try {
       composeFilter(logQueryFor(this.options.scope, query, this.options.presets));
     } catch (err) {
-      this.post({ type: 'queryError', message: err instanceof Error ? err.message : String(err) });
+      this.post({ type: 'queryError', message: errorText(err) });
       return;
     }
     if (sameQuery(query, this.session.query) && !this.session.stopped) {
@@ -264,7 +265,7 @@ export class LogController {
         // The next query change tries again (credentials may have been fixed meanwhile).
         this.source = undefined;
         if (this.session !== session) return;
-        const message = `Cannot read logs: ${err instanceof Error ? err.message : String(err)}`;
+        const message = `Cannot read logs: ${errorText(err)}`;
         session.stopped = true;
         buffer.applyEvent({ type: 'error', message, code: null, fatal: true });
         this.options.onFatalError?.(message);

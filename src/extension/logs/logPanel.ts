@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LogScope, LogSource } from '../../core/logs';
 import type { Logger } from '../logger';
+import { errorText } from '../presentation';
 import { LogController } from './logController';
 import type { FilterPreset, LogViewQuery } from './logQuery';
 import { logViewHtml, newNonce } from './logViewHtml';
@@ -69,7 +70,7 @@ export class LogPanel {
       if (!message) return;
       this.handle(message).catch((err: unknown) => {
         options.logger.error(`log view action ${message.type} failed`, err);
-        void vscode.window.showErrorMessage(`Logs: ${message.type} failed: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(`Logs: ${message.type} failed: ${errorText(err)}`);
       });
     });
     this.panel.onDidDispose(() => this.dispose());
