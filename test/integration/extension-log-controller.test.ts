@@ -81,7 +81,7 @@ describe('log view controller against the emulator', () => {
     return state.logging.tail.sessions.length;
   }
 
-  function open(query: Partial<LogViewQuery> = {}, remembered: LogViewQuery[] = []): { controller: LogController; view: FakeWebview; sources: LogSource[] } {
+  function open(query: Partial<LogViewQuery> = {}, remembered: LogViewQuery[] = [], before: LogViewQuery[] = []): { controller: LogController; view: FakeWebview; sources: LogSource[] } {
     const view = new FakeWebview();
     const sources: LogSource[] = [];
     const controller = new LogController({
@@ -97,7 +97,10 @@ describe('log view controller against the emulator', () => {
       },
       exists: () => false,
       post: view.post,
-      onQueryApplied: (q) => remembered.push(q),
+      onQueryApplied: (q, previous) => {
+        remembered.push(q);
+        before.push(previous);
+      },
       tuning: { bufferWindowMs: 20, reorderWindowMs: 20, settleMs: 100 },
     });
     controllers.push(controller);
@@ -109,7 +112,8 @@ describe('log view controller against the emulator', () => {
   test('changing the severity restarts the stream in place: the old tail closes, only matching rows show, the query is remembered', async () => {
     await emulator.control('logs', { entries: entries([{ text: 'old info', msAgo: 3000 }, { severity: 'ERROR', text: 'old error', msAgo: 2000 }]) });
     const remembered: LogViewQuery[] = [];
-    const { controller, view, sources } = open({}, remembered);
+    const before: LogViewQuery[] = [];
+    const { controller, view, sources } = open({}, remembered, before);
     await controller.handle({ type: 'ready' });
     assert.deepEqual(view.messages[0], { type: 'controls', controls: { presets: [{ id: 'saved:Errors', label: 'Errors', query: 'severity>=ERROR' }], severities: ['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'], windows: [{ value: '15m', label: 'Last 15 minutes' }, { value: '1h', label: 'Last hour' }, { value: '6h', label: 'Last 6 hours' }, { value: '1d', label: 'Last day' }] } });
     await waitFor('the history, live', () => live(view)() && view.rows.length === 2);
@@ -123,6 +127,7 @@ describe('log view controller against the emulator', () => {
     assert.match(view.last('status')!.line, /^1 entries · .* · live · 0 reconnects · ERROR and above · since 15m ago · /);
     assert.deepEqual(view.last('query'), { type: 'query', query: { ...DEFAULT_VIEW_QUERY, severity: 'ERROR', window: '15m' } });
     assert.deepEqual(remembered, [{ ...DEFAULT_VIEW_QUERY, severity: 'ERROR', window: '15m' }]);
+    assert.deepEqual(before, [{ ...DEFAULT_VIEW_QUERY, window: '15m' }], 'with the query it replaced');
     // The replaced stream closes its session (asynchronously): one stays, the new stream's.
     await waitFor('one tail session', async () => (await tailSessions()) === 1);
     assert.equal(sources.length, 1, 'the client is reused, not created again');

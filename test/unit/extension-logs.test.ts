@@ -11,6 +11,7 @@ import {
   describeWindow,
   filterPresets,
   logQueryFor,
+  nextRemembered,
   normalizeQuery,
   QUERY_LIMITS,
   rememberedQuery,
@@ -96,6 +97,19 @@ describe('log view query', () => {
     assert.deepEqual(restoreViewQuery({ preset: 'saved:Gone', severity: '', text: 'keep me', raw: '', window: 'soon' }, presets), query({ text: 'keep me' }));
     // A field missing or not a string: nothing from it is trusted.
     assert.deepEqual(restoreViewQuery({ preset: '', severity: '', text: 'x', raw: '', window: 15 }, presets), DEFAULT_VIEW_QUERY);
+  });
+
+  it('remembers the fields the controls changed, over what it remembered: a deploy view\'s start is not the next window', () => {
+    const last = query({ severity: 'WARNING', window: '6h' });
+    // The deploy's logs open from the deploy's start, with no filter; there the user asks for errors only.
+    const deployView = query({ window: '2026-01-30T22:59:00Z' });
+    assert.deepEqual(nextRemembered(last, deployView, { ...deployView, severity: 'ERROR' }), query({ severity: 'ERROR', window: '6h' }));
+    assert.deepEqual(nextRemembered(last, deployView, { ...deployView, window: '15m' }), query({ severity: 'WARNING', window: '15m' }));
+    // Cleared is a change too.
+    assert.deepEqual(nextRemembered(last, last, { ...last, severity: '' }), query({ window: '6h' }));
+    // A view opened with the remembered query: what it applies is what is remembered.
+    const applied = query({ preset: 'saved:MERGE', text: 'timeout', window: '15m' });
+    assert.deepEqual(nextRemembered(last, last, applied), applied);
   });
 
   it('restores a remembered filter under the name that offers its query now (merged with a built-in, or renamed)', () => {

@@ -58,8 +58,8 @@ export interface LogControllerOptions {
   /** Whether a repository-relative file exists (stack-trace links). */
   exists(relative: string): boolean;
   post(message: ToWebview): void;
-  /** The controls changed the query and the stream restarted with it (the panel remembers it for the next view). */
-  onQueryApplied?(query: LogViewQuery): void;
+  /** The controls changed the query from `before` and the stream restarted with it (remembered for the next view). */
+  onQueryApplied?(query: LogViewQuery, before: LogViewQuery): void;
   /** The stream or the client failed for good (a bad filter, no permission, no credentials). */
   onFatalError?(message: string): void;
   log?(message: string): void;
@@ -219,8 +219,9 @@ export class LogController {
       this.post({ type: 'query', query });
       return;
     }
+    const before = this.session.query;
     this.restart(query);
-    this.options.onQueryApplied?.(query);
+    this.options.onQueryApplied?.(query, before);
   }
 
   /** Replaces the stream in place: the old one is stopped and forgotten, the rows and histogram start over. */

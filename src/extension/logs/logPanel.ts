@@ -24,8 +24,8 @@ export interface LogPanelOptions {
   repoRoot: string;
   extensionUri: vscode.Uri;
   openSource(): Promise<LogSource>;
-  /** The controls changed the query: the next view opens with it. */
-  remember(query: LogViewQuery): void;
+  /** The controls changed the query from `before`: the next view opens with what the user changed. */
+  remember(query: LogViewQuery, before: LogViewQuery): void;
   logger: Logger;
 }
 

@@ -167,6 +167,16 @@ export function queryFields(value: unknown): QueryFields | null {
   return out as QueryFields;
 }
 
+/**
+ * The last used query once a view's controls changed its query from `before` to `applied`: the fields the user changed,
+ * over `last` (what the workspace remembered). A field the user left alone keeps the remembered value, so a view that
+ * opened with a query of its own (a deploy's logs, from the deploy's start) does not hand its window to the next view.
+ */
+export function nextRemembered(last: LogViewQuery, before: LogViewQuery, applied: LogViewQuery): LogViewQuery {
+  const changed = <K extends keyof LogViewQuery>(key: K): LogViewQuery[K] => (applied[key] !== before[key] ? applied[key] : last[key]);
+  return { preset: changed('preset'), severity: changed('severity'), text: changed('text'), raw: changed('raw'), window: changed('window') };
+}
+
 /** What the workspace remembers of a view's query: the query, and its preset's own query (to find it renamed). */
 export function rememberedQuery(query: LogViewQuery, presets: readonly FilterPreset[]): LogViewQuery & { presetQuery: string } {
   return { ...query, presetQuery: presetById(presets, query.preset)?.query ?? '' };

@@ -1,5 +1,5 @@
 // The open log views: opens one for a scope (at once, with the last used query unless the caller names one), keeps
-// the list for the test API, remembers the last query the controls applied, and closes them all on deactivation.
+// the list for the test API, remembers what the controls changed for the next view, and closes them all on deactivation.
 // Commands reach it as CommandServices.logs.
 import type * as vscode from 'vscode';
 import type { DriftConfig } from '../../core/config';
@@ -8,7 +8,7 @@ import { composeFilter, FilterCompositionError, type LogScope } from '../../core
 import { UserFacingError } from '../errors';
 import type { Logger } from '../logger';
 import type { DriftSettings } from '../settings';
-import { checkViewQuery, filterPresets, logQueryFor, rememberedQuery, restoreViewQuery, type LogViewQuery } from './logQuery';
+import { checkViewQuery, filterPresets, logQueryFor, nextRemembered, rememberedQuery, restoreViewQuery, type LogViewQuery } from './logQuery';
 import { LogPanel } from './logPanel';
 import { openingQuery, parseOpenLogsOptions } from './openRequest';
 
@@ -83,7 +83,10 @@ export class LogSessions implements vscode.Disposable {
       repoRoot: request.config.root,
       extensionUri: this.extensionUri,
       openSource: () => this.clients.logSource({ projects, endpoint }),
-      remember: (query) => void this.memory.update(LAST_LOG_QUERY_KEY, rememberedQuery(query, presets)),
+      remember: (query, before) => {
+        const remembered = restoreViewQuery(this.memory.get(LAST_LOG_QUERY_KEY), presets);
+        void this.memory.update(LAST_LOG_QUERY_KEY, rememberedQuery(nextRemembered(remembered, before, query), presets));
+      },
       logger: this.logger,
     });
     this.panels.add(panel);
