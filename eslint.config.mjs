@@ -44,7 +44,7 @@ export default tseslint.config(
     // The log view's webview script runs in the browser, where VS Code defines acquireVsCodeApi.
     files: ['media/**/*.js'],
     extends: [js.configs.recommended],
-    languageOptions: { sourceType: 'script', globals: { acquireVsCodeApi: 'readonly', window: 'readonly', document: 'readonly', requestAnimationFrame: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', navigator: 'readonly', console: 'readonly' } },
+    languageOptions: { sourceType: 'script', globals: { acquireVsCodeApi: 'readonly', window: 'readonly', document: 'readonly', HTMLElement: 'readonly', requestAnimationFrame: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', navigator: 'readonly', console: 'readonly' } },
   },
   {
     files: ['**/*.mjs', '**/*.cjs'],

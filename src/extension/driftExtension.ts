@@ -90,7 +90,7 @@ export class DriftExtension extends Disposable {
         statusBar.applySettings(next);
       }),
     );
-    const logSessions = this._register(new LogSessions(context.extensionUri, logger.child('logs'), () => settings, clients));
+    const logSessions = this._register(new LogSessions(context.extensionUri, logger.child('logs'), () => settings, clients, context.workspaceState));
     const jobs = this._register(
       new DataJobs(
         {

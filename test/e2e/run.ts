@@ -23,12 +23,17 @@ import { RunExit } from './lib/runExit';
 import { compileSuites, discoverSuites } from './lib/suites';
 import { installExtension, makeEditorDirs, startEditorServer, writeUserSettings, type EditorServer, type ExtensionSource } from './lib/vscodeServer';
 import { prepareFolders, type Folders } from './lib/workspace';
-import { UI_PAGES as WORKBENCH_PAGES, UiSkip, type UiContext, type UiPage } from './ui/checks';
+import { UI_PAGES as WORKBENCH_PAGES, UiSkip, type ProfileName, type UiContext, type UiPage } from './ui/checks';
 import { dataJobsPage } from './ui/dataJobs';
-import { failedDeployLogsPage, logViewPage } from './ui/logView';
+import { failedDeployLogsPage, logLatencyPage, logViewPage } from './ui/logView';
 
 /** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts). */
-const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), dataJobsPage(), failedDeployLogsPage()];
+const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), dataJobsPage(), failedDeployLogsPage()];
+
+/** The UI pages a profile runs (CRD_E2E_PAGES narrows them to the pages named). */
+function uiPagesOf(profile: ProfileName, options: DriverOptions): UiPage[] {
+  return UI_PAGES.filter((p) => p.profile === profile && (!options.pageFilter || options.pageFilter.includes(p.name)));
+}
 
 function log(message: string): void {
   process.stdout.write(`e2e: ${message}\n`);
@@ -174,10 +179,10 @@ async function runProfile(
   cleanup.add(`VS Code server (${profile.name})`, () => server.stop());
   const browserContext = await newEditorContext(env.browser, server.url);
   try {
-    for (const uiPage of UI_PAGES.filter((p) => p.profile === profile.name)) {
+    for (const uiPage of uiPagesOf(profile.name, options)) {
       await timed(`[${profile.name}] UI page "${uiPage.name}" done`, () => runUiPage(uiPage, browserContext, server, env.folders, results, options));
     }
-    for (const run of runs) {
+    for (const run of options.pageFilter ? [] : runs) {
       const context = runContext(run, profile, env.folders, env.manifest, 'server');
       const start = Date.now();
       const result = await timed(`[${profile.name}] suite run "${run.name}" done`, () =>
@@ -255,7 +260,7 @@ async function main(): Promise<boolean> {
     for (const profile of PROFILES) {
       if (options.profileFilter && profile.name !== options.profileFilter) continue;
       const runs = runsOf(profile.name, discovered, compiled.compiled);
-      if (runs.length === 0 && !UI_PAGES.some((p) => p.profile === profile.name)) continue;
+      if ((options.pageFilter || runs.length === 0) && uiPagesOf(profile.name, options).length === 0) continue;
       await runProfile(profile, runs, { editor, browser, folders, source, manifest, runner: compiled.runner, tmp }, results, options, cleanup);
     }
   } catch (err) {

@@ -427,8 +427,7 @@ describe('the running deploy in the status bar, and its logs', () => {
     assert.deepEqual(deployLogsRequest('api', '2026-11-29T10:00:00Z'), {
       label: 'api',
       title: 'Logs: api (since deploy)',
-      window: '2026-11-29T10:00:00Z',
-      choice: { kind: 'all' },
+      query: { preset: '', severity: '', text: '', raw: '', window: '2026-11-29T10:00:00Z' },
     });
   });
 

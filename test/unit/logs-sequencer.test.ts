@@ -33,6 +33,33 @@ describe('EntrySequencer', () => {
     assert.equal(seq.stats.emitted, 5);
   });
 
+  test('a burst of deliveries goes out once they pause (quietMs), together and sorted, without waiting out the window', async () => {
+    const { seq, batches } = sequencer({ windowMs: 2000 });
+    seq.offer([timed('b', 20), timed('c', 30)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    seq.offer([timed('a', 10)]);
+    await tick(5);
+    assert.deepEqual(batches, [], 'still within the quiet period');
+    await tick(100);
+    assert.deepEqual(batches, [['a', 'b', 'c']]);
+  });
+
+  test('deliveries that never pause still go out windowMs after the first', async () => {
+    const batches: string[][] = [];
+    const seq = new EntrySequencer({ windowMs: 120, quietMs: 50, dedupCapacity: 1000, dedupRetentionMs: 60_000, emit: (entries) => batches.push(entries.map((e) => e.insertId)) });
+    const started = Date.now();
+    let n = 0;
+    while (batches.length === 0 && Date.now() - started < 1000) {
+      seq.offer([timed(`e${n}`, n)]);
+      n += 1;
+      await tick(10);
+    }
+    const waited = Date.now() - started;
+    assert.ok(waited >= 110 && waited < 400, `the first batch came after ${waited} ms`);
+    assert.deepEqual(batches[0], Array.from({ length: batches[0]!.length }, (_, i) => `e${i}`));
+    seq.dispose();
+  });
+
   test('an entry delivered twice (same insertId and timestamp) is emitted once; another timestamp is another entry', async () => {
     const { seq, batches } = sequencer();
     assert.equal(seq.offer([timed('a', 1), timed('b', 2)]), 2);

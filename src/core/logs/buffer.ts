@@ -14,6 +14,8 @@
 //     at(seq) → LogEntry | undefined      arrivedAt(seq) → ms timestamp it was appended
 //     since(seq) → { fromSeq, entries }   what was appended after `seq` (fromSeq > seq when some were evicted)
 //     slice(fromSeq, toSeq) → LogEntry[]
+//     timeAt(seq) → the entry's timestamp in ms   firstAtOrAfter(ms) → the first seq held whose entry is that late
+//     histogram(layout) → entries held per time bucket and severity band (histogram.ts), O(size)
 //   Control
 //     pause() / resume()                  while paused new entries wait in a side queue (bounded by capacity; the
 //                                         excess is counted as droppedWhilePaused) and appear on resume
@@ -33,6 +35,7 @@
 // built on first search and cached in the slot until the slot is overwritten.
 import { entryText, type LogEntry } from './entry';
 import { formatLogLine } from './format';
+import { countEntry, emptyHistogram, severityRank, type Histogram, type HistogramLayout } from './histogram';
 import type { LogStreamEvent } from './stream';
 
 export interface LogBufferOptions {
@@ -79,6 +82,9 @@ export class LogBuffer {
   readonly capacity: number;
   private readonly slots: (LogEntry | undefined)[];
   private readonly arrivals: Float64Array;
+  /** Each entry's own timestamp (ms) and severity rank, for the histogram: typed arrays, no object per entry. */
+  private readonly times: Float64Array;
+  private readonly ranks: Uint8Array;
   private readonly searchCache: (string | undefined)[];
   /** seq of the oldest entry held; entries [start, end) are in the ring at index seq % capacity. */
   private start = 0;
@@ -107,6 +113,8 @@ export class LogBuffer {
     this.capacity = Math.max(1, Math.floor(options.capacity ?? 10_000));
     this.slots = new Array<LogEntry | undefined>(this.capacity);
     this.arrivals = new Float64Array(this.capacity);
+    this.times = new Float64Array(this.capacity);
+    this.ranks = new Uint8Array(this.capacity);
     this.searchCache = new Array<string | undefined>(this.capacity);
     this.rateWindowMs = options.rateWindowMs ?? 5000;
     this.rateBuckets = new Float64Array(Math.max(1, Math.ceil(this.rateWindowMs / RATE_BUCKET_MS)));
@@ -202,8 +210,11 @@ export class LogBuffer {
         this.start += 1;
         this.evictedCount += 1;
       }
-      this.slots[slot] = entries[i];
+      const entry = entries[i]!;
+      this.slots[slot] = entry;
       this.arrivals[slot] = now;
+      this.times[slot] = Date.parse(entry.timestamp);
+      this.ranks[slot] = severityRank(entry.severity);
       this.searchCache[slot] = undefined;
       this.end += 1;
     }
@@ -218,6 +229,27 @@ export class LogBuffer {
   arrivedAt(seq: number): number | undefined {
     if (seq < this.start || seq >= this.end) return undefined;
     return this.arrivals[seq % this.capacity];
+  }
+
+  /** The entry's own timestamp in ms (NaN when it has none that parses). */
+  timeAt(seq: number): number | undefined {
+    if (seq < this.start || seq >= this.end) return undefined;
+    return this.times[seq % this.capacity];
+  }
+
+  /** The first entry held (in the list's order) whose timestamp is at or after `timeMs`; nextSeq when none is. */
+  firstAtOrAfter(timeMs: number): number {
+    for (let seq = this.start; seq < this.end; seq++) if (this.times[seq % this.capacity]! >= timeMs) return seq;
+    return this.end;
+  }
+
+  histogram(layout: HistogramLayout): Histogram {
+    const histogram = emptyHistogram(layout);
+    for (let seq = this.start; seq < this.end; seq++) {
+      const slot = seq % this.capacity;
+      countEntry(histogram, this.times[slot]!, this.ranks[slot]!);
+    }
+    return histogram;
   }
 
   slice(fromSeq: number, toSeq: number = this.end): LogEntry[] {

@@ -4,6 +4,7 @@
 //   source.ts    createLogSource(options): the Cloud Logging API (gRPC or REST) behind a small interface
 //   stream.ts    openLogStream(source, options): history then live, every entry once and in order; events
 //   buffer.ts    LogBuffer: the view's bounded model (ring, pause, search, export, status line)
+//   histogram.ts entries over time per severity band, over round-sized buckets
 //   format.ts    formatLogLine / terminalLogLine / cliJson: the .log export, the CLI's output
 //   links.ts     stack-trace file:line references, trace and Logs Explorer links
 //   entry.ts     LogEntry, the normalised entry every part speaks
@@ -20,6 +21,7 @@ export * from './buffer';
 export * from './entry';
 export * from './filter';
 export * from './format';
+export * from './histogram';
 export * from './links';
 export * from './source';
 export * from './stream';

@@ -3,7 +3,7 @@
 // used by stream.ts.
 //
 // API:
-//   new EntrySequencer({ windowMs, dedupCapacity, dedupRetentionMs, emit, maxBatch = 2000 })
+//   new EntrySequencer({ windowMs, quietMs = min(20, windowMs), dedupCapacity, dedupRetentionMs, emit, maxBatch = 2000 })
 //   offer(batch)        entries not seen before join the pending set; returns how many were new
 //   flush()             emits everything pending now, sorted (ignores the window; respects holds); batches larger
 //                       than maxBatch go out in slices, one per macrotask, so a burst never blocks the event loop
@@ -23,8 +23,12 @@
 //   dispose()           cancels the timers
 //   IdMemory, hashId    the de-duplication memory (below), exported for its tests
 //
-// Ordering: a tumbling window. The first entry to arrive while nothing is pending opens a window of `windowMs`;
-// when it closes, everything pending is sorted (timestamp, then insertId, the API's order) and emitted. An entry
+// Ordering: a window. The first entry to arrive while nothing is pending opens it; it closes once no delivery has
+// come for `quietMs`, and at the latest `windowMs` after it opened. Then everything pending is sorted (timestamp,
+// then insertId, the API's order) and emitted. The responses of one server flush (a tail's buffer window, split into
+// responses and into slices by source.ts) arrive back to back, so they are ordered together; waiting out the whole
+// window after a burst has ended would only add latency, since nothing else is on its way. Under a steady stream of
+// deliveries the window closes at `windowMs`, as a tumbling window would. An entry
 // that arrives after a newer one was emitted cannot be put back in place; it is emitted anyway (completeness beats
 // order) and counted as late. The stream makes that rare by holding across gaps.
 //
@@ -38,13 +42,19 @@
 import { compareInstants, compareTimed, type Instant, type LogEntry, type TimedEntry } from './entry';
 
 export interface SequencerOptions {
+  /** The longest an entry waits for others to be ordered with. */
   windowMs: number;
+  /** The window closes early once deliveries pause this long (default min(20, windowMs)). */
+  quietMs?: number;
   /** Largest batch handed to `emit` in one task (default 2000). */
   maxBatch?: number;
   dedupCapacity: number;
   dedupRetentionMs: number;
   emit: (entries: LogEntry[]) => void;
 }
+
+/** Deliveries of one server flush come a macrotask apart; a pause this long means the burst is over. */
+const DEFAULT_QUIET_MS = 20;
 
 export interface SequencerStats {
   emitted: number;
@@ -61,6 +71,9 @@ export class EntrySequencer {
   private readonly maxBatch: number;
   private holds = 0;
   private timer: NodeJS.Timeout | null = null;
+  private readonly quietMs: number;
+  /** When the open window opened (performance.now()); null: no window open. */
+  private windowOpenedAt: number | null = null;
   private lastEmitted: Instant | null = null;
   /** The newest instant offered, as two numbers (updated per entry: no allocation on the hot path). */
   private newestSeconds = Number.NEGATIVE_INFINITY;
@@ -79,6 +92,7 @@ export class EntrySequencer {
 
   constructor(private readonly options: SequencerOptions) {
     this.maxBatch = Math.max(1, options.maxBatch ?? 2000);
+    this.quietMs = Math.max(0, Math.min(options.windowMs, options.quietMs ?? DEFAULT_QUIET_MS));
     this.dedupCapacity = Math.max(1, options.dedupCapacity);
     this.memory = new IdMemory(this.dedupCapacity);
   }
@@ -197,15 +211,21 @@ export class EntrySequencer {
     this.pending = [];
   }
 
+  /** After a delivery: close the window once deliveries pause for quietMs, or windowMs after it opened. */
   private schedule(): void {
-    if (this.timer !== null || this.holds > 0) return;
+    if (this.holds > 0) return;
+    const now = performance.now();
+    this.windowOpenedAt ??= now;
+    const delay = Math.max(0, Math.min(this.quietMs, this.windowOpenedAt + this.options.windowMs - now));
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush();
-    }, this.options.windowMs);
+    }, delay);
   }
 
   private cancelTimer(): void {
+    this.windowOpenedAt = null;
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;

@@ -27,7 +27,7 @@ export const openDeployLogsCommand = defineCommand({
     if (since === null) throw new UserFacingError(`No deploy of ${name} has run in this window yet. Open Logs shows its logs.`, [], 'warning');
     const { config } = await services.session.coreContext();
     const request = deployLogsRequest(name, since);
-    await services.logs.open({
+    services.logs.open({
       config,
       scope: { kind: 'services', services: [{ name, region: target.config.region }] },
       projects: [target.config.project],

@@ -1,7 +1,5 @@
 import { COMMAND_IDS } from '../commandIds';
 import { UserFacingError } from '../errors';
-import { pickFilter, pickWindow } from '../logs/filterPicker';
-import { parseOpenLogsOptions } from '../logs/openRequest';
 import { defineCommand } from './commandTypes';
 import { requireConfig } from './servicePicker';
 
@@ -13,17 +11,12 @@ export const openAllLogsCommand = defineCommand({
     requireConfig(services.session);
     const { config } = await services.session.coreContext();
     if (config.services.length === 0) throw new UserFacingError('cloud-run-drift.json lists no services.', [], 'warning');
-    const options = parseOpenLogsOptions(rawOptions, config.logFilters);
-    const fromScript = rawOptions !== undefined && options.choice !== undefined;
-    const choice = options.choice ?? (await pickFilter(config.logFilters, 'all services'));
-    const window = options.window ?? (fromScript ? '1h' : await pickWindow());
-    await services.logs.open({
+    services.logs.open({
       config,
       scope: { kind: 'services', services: config.services.map((s) => ({ name: s.name, region: s.region })) },
       projects: config.services.map((s) => s.project),
       label: 'all services',
-      choice,
-      window,
+      options: rawOptions,
     });
   },
 });

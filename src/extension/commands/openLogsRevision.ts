@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
 import { UserCancelledError, UserFacingError } from '../errors';
-import { pickFilter, pickWindow } from '../logs/filterPicker';
-import { parseOpenLogsOptions, revisionTarget } from '../logs/openRequest';
+import { revisionTarget } from '../logs/openRequest';
 import { defineCommand } from './commandTypes';
 import { requireConfig, resolveServiceTarget } from './servicePicker';
 
@@ -16,17 +15,12 @@ export const openRevisionLogsCommand = defineCommand({
     const { config } = await services.session.coreContext();
     const service = config.services.find((s) => s.name === target.service);
     if (!service) throw new UserFacingError(`${target.service} is not a service in cloud-run-drift.json.`, [], 'warning');
-    const fromScript = typeof node === 'object' && node !== null && !('serving' in node);
-    const options = parseOpenLogsOptions(rawOptions, config.logFilters);
-    const choice = options.choice ?? (fromScript ? { kind: 'all' as const } : await pickFilter(config.logFilters, target.revision));
-    const window = options.window ?? (fromScript ? '1h' : await pickWindow());
-    await services.logs.open({
+    services.logs.open({
       config,
       scope: { kind: 'revision', service: { name: service.name, region: service.region }, revision: target.revision },
       projects: [service.project],
       label: `${service.name}/${target.revision}`,
-      choice,
-      window,
+      options: rawOptions,
     });
   },
 });

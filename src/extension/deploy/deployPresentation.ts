@@ -7,7 +7,7 @@ import type { DeployCommand, DriftConfig } from '../../core/config';
 import { short } from '../../core/verdict';
 import { historyLine, type DeploymentEntry, type DeploymentHistory } from '../../core/deploy/history';
 import { DEPLOY_DEFAULTS, describeDeployResult, type DeployAction, type DeployAllEvent, type DeployAllResult, type DeployPhase, type DeployResult } from '../../core/deploy/runner';
-import type { FilterChoice } from '../logs/logQuery';
+import { DEFAULT_VIEW_QUERY, type LogViewQuery } from '../logs/logQuery';
 import type { IconSpec } from '../presentation';
 import type { DriftSettings } from '../settingsDefaults';
 import { escapeMarkdown, formatTimestamp } from '../tooltip';
@@ -105,8 +105,8 @@ export function deployLogsSince(state: Pick<DeployStateSnapshot, 'startedAt' | '
 }
 
 /** The log panel of a deploy: the service's entries (no filter) from the deploy's start on. */
-export function deployLogsRequest(service: string, startedAt: string): { label: string; title: string; window: string; choice: FilterChoice } {
-  return { label: service, title: `Logs: ${service} (since deploy)`, window: startedAt, choice: { kind: 'all' } };
+export function deployLogsRequest(service: string, startedAt: string): { label: string; title: string; query: LogViewQuery } {
+  return { label: service, title: `Logs: ${service} (since deploy)`, query: { ...DEFAULT_VIEW_QUERY, window: startedAt } };
 }
 
 export interface DeployStatusItem {

@@ -3,16 +3,13 @@
 // No vscode import: unit-tested as a string.
 import type { QueryTable } from '../../core/jobs/bigquery';
 import { cellTexts, numericColumns } from '../../core/jobs/table';
+import { escapeHtml } from '../html';
 
 export interface ScoreboardPage {
   title: string;
   /** One line under the title: the range and when it was read. */
   subtitle: string;
   table: QueryTable;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 export function scoreboardHtml(page: ScoreboardPage): string {

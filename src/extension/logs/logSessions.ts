@@ -1,21 +1,19 @@
-// The open log panels: opens a stream for a scope and filter, keeps the list for the test API, closes them all
-// on deactivation. Commands reach it as CommandServices.logs.
-import * as vscode from 'vscode';
+// The open log views: opens one for a scope (at once, with the last used query unless the caller names one), keeps
+// the list for the test API, remembers what the controls changed for the next view, and closes them all on deactivation.
+// Commands reach it as CommandServices.logs.
+import type * as vscode from 'vscode';
 import type { DriftConfig } from '../../core/config';
 import type { ApiClients } from '../apiClients';
-import {
-  composeFilter,
-  FilterCompositionError,
-  LogApiError,
-  openLogStream,
-  parseSince,
-  type LogScope,
-} from '../../core/logs';
+import { composeFilter, FilterCompositionError, type LogScope } from '../../core/logs';
 import { UserFacingError } from '../errors';
-import type { DriftSettings } from '../settings';
 import type { Logger } from '../logger';
-import { describeChoice, describeWindow, logQueryFor, type FilterChoice } from './logQuery';
+import type { DriftSettings } from '../settings';
+import { checkViewQuery, filterPresets, logQueryFor, nextRemembered, rememberedQuery, restoreViewQuery, type LogViewQuery } from './logQuery';
 import { LogPanel } from './logPanel';
+import { openingQuery, parseOpenLogsOptions } from './openRequest';
+
+/** Workspace state key of the query the last view's controls applied. */
+export const LAST_LOG_QUERY_KEY = 'cloudRunDrift.logs.lastQuery';
 
 export interface LogSessionInfo {
   service: string;
@@ -25,6 +23,8 @@ export interface LogSessionInfo {
   since: string;
   entries: number;
   status: string;
+  /** The query the view's stream runs. */
+  query: LogViewQuery;
 }
 
 export interface OpenLogsRequest {
@@ -35,9 +35,10 @@ export interface OpenLogsRequest {
   label: string;
   /** The panel's title; `Logs: <label>` when absent. */
   title?: string;
-  choice: FilterChoice;
-  /** A preset (15m, 1h, 6h, 1d) or a custom start parseSince accepts. */
-  window: string;
+  /** The command's options (parseOpenLogsOptions): what they leave out comes from the last used query. */
+  options?: unknown;
+  /** A complete query (the deploy flow's "all entries since the deploy started"), overriding options and memory. */
+  query?: LogViewQuery;
 }
 
 export class LogSessions implements vscode.Disposable {
@@ -49,43 +50,43 @@ export class LogSessions implements vscode.Disposable {
     /** The settings the extension already holds (kept current on change), not a fresh read per panel. */
     private readonly settings: () => DriftSettings,
     private readonly clients: Pick<ApiClients, 'logSource'>,
+    /** Workspace state: the last query applied in a view. */
+    private readonly memory: Pick<vscode.Memento, 'get' | 'update'>,
   ) {}
 
   list(): LogSessionInfo[] {
     return [...this.panels].map((p) => p.snapshot());
   }
 
-  async open(request: OpenLogsRequest): Promise<void> {
-    let filter: string;
-    let since: Date;
+  /** Opens the view at once; its stream's client is created while it shows. */
+  open(request: OpenLogsRequest): void {
+    const presets = filterPresets(request.config.logFilters);
+    const last = restoreViewQuery(this.memory.get(LAST_LOG_QUERY_KEY), presets);
+    const wanted = request.query ?? openingQuery(parseOpenLogsOptions(request.options, request.config.logFilters, presets), last);
+    const checked = checkViewQuery(wanted, presets);
+    if ('error' in checked) throw new UserFacingError(`Cannot open logs: ${checked.error}`, [], 'warning');
     try {
-      filter = composeFilter(logQueryFor(request.scope, request.choice));
-      since = parseSince(request.window);
+      composeFilter(logQueryFor(request.scope, checked.query, presets));
     } catch (err) {
       if (err instanceof FilterCompositionError) throw new UserFacingError(err.message, [], 'warning');
       throw err;
     }
-    const capacity = this.settings()['logs.maxEntries'];
-    let source;
-    try {
-      source = await this.clients.logSource({ projects: [...new Set(request.projects)], endpoint: request.config.endpoints.logging });
-    } catch (err) {
-      if (err instanceof LogApiError) throw new UserFacingError(`Cannot read logs: ${err.message}`);
-      throw err;
-    }
-    const stream = openLogStream(source, { filter, since, historyLimit: capacity });
-    const description = `${describeChoice(request.choice)} · ${describeWindow(request.window)} · ${source.description}`;
-    this.logger.info(`opening logs for ${request.label}: ${filter}`);
+    const projects = [...new Set(request.projects)];
+    const endpoint = request.config.endpoints.logging;
     const panel = new LogPanel({
       title: request.title ?? `Logs: ${request.label}`,
       service: request.label,
-      since,
-      description,
-      capacity,
+      scope: request.scope,
+      presets,
+      query: checked.query,
+      capacity: this.settings()['logs.maxEntries'],
       repoRoot: request.config.root,
       extensionUri: this.extensionUri,
-      source,
-      stream,
+      openSource: () => this.clients.logSource({ projects, endpoint }),
+      remember: (query, before) => {
+        const remembered = restoreViewQuery(this.memory.get(LAST_LOG_QUERY_KEY), presets);
+        void this.memory.update(LAST_LOG_QUERY_KEY, rememberedQuery(nextRemembered(remembered, before, query), presets));
+      },
       logger: this.logger,
     });
     this.panels.add(panel);

@@ -1,34 +1,56 @@
 // Arguments of the Open Logs commands beyond the tree node: scripts, tests and the deploy flow pass a service
-// name and, optionally, options that skip the pickers. No vscode import.
+// name and, optionally, which entries and how far back. No vscode import.
 import { parseSeverity, parseSince } from '../../core/logs';
 import { ownValue } from '../../core/own';
-import type { FilterChoice } from './logQuery';
+import { DEFAULT_VIEW_QUERY, presetForQuery, type FilterPreset, type LogViewQuery } from './logQuery';
 
 export interface OpenLogsOptions {
-  choice?: FilterChoice;
-  /** 15m, 1h, 6h, 1d, any duration or an RFC 3339 start (whatever core's parseSince accepts). */
+  /** Which entries (every filter field: what is not given is off); absent: the ones the last view used. */
+  filter?: Omit<LogViewQuery, 'window'>;
+  /** 15m, 1h, 6h, 1d, any duration or an RFC 3339 start (whatever core's parseSince accepts); absent: the last one. */
   window?: string;
 }
 
 /**
- * `{ text?, query?, severity?, filterName?, window? }` from executeCommand; unknown keys are ignored, bad
- * values are dropped (and the picker asks instead).
+ * `{ text?, query?, severity?, filterName?, all?, window? }` from executeCommand; unknown keys are ignored, bad values
+ * are dropped (and the view opens with the last used query instead). `filterName` names a config `logFilters` entry.
  */
-export function parseOpenLogsOptions(value: unknown, logFilters: Readonly<Record<string, string>>): OpenLogsOptions {
+export function parseOpenLogsOptions(value: unknown, logFilters: Readonly<Record<string, string>>, presets: readonly FilterPreset[]): OpenLogsOptions {
   if (typeof value !== 'object' || value === null) return {};
   const v = value as Record<string, unknown>;
   const options: OpenLogsOptions = {};
   const window = v['window'];
   if (typeof window === 'string' && acceptedSince(window)) options.window = window.trim();
+  const filter: Omit<LogViewQuery, 'window'> = { preset: '', severity: '', text: '', raw: '' };
+  let given = v['all'] === true;
   const filterName = v['filterName'];
-  const severity = typeof v['severity'] === 'string' ? parseSeverity(v['severity']) : undefined;
   const saved = typeof filterName === 'string' ? ownValue(logFilters, filterName) : undefined;
-  if (typeof filterName === 'string' && saved !== undefined) options.choice = { kind: 'saved', name: filterName, query: saved };
-  else if (typeof v['text'] === 'string' && v['text'].trim() !== '') options.choice = { kind: 'text', text: v['text'].trim() };
-  else if (typeof v['query'] === 'string' && v['query'].trim() !== '') options.choice = { kind: 'raw', query: v['query'].trim() };
-  else if (severity) options.choice = { kind: 'severity', severity };
-  else if (v['all'] === true) options.choice = { kind: 'all' };
+  const preset = saved === undefined ? undefined : presetForQuery(presets, saved);
+  if (preset) {
+    filter.preset = preset.id;
+    given = true;
+  }
+  const severity = typeof v['severity'] === 'string' ? parseSeverity(v['severity']) : undefined;
+  if (severity) {
+    filter.severity = severity;
+    given = true;
+  }
+  if (typeof v['text'] === 'string' && v['text'].trim() !== '') {
+    filter.text = v['text'].trim();
+    given = true;
+  }
+  if (typeof v['query'] === 'string' && v['query'].trim() !== '') {
+    filter.raw = v['query'].trim();
+    given = true;
+  }
+  if (given) options.filter = filter;
   return options;
+}
+
+/** What a view opens with: the options' filter and window where given, the last used query for the rest. */
+export function openingQuery(options: OpenLogsOptions, last: LogViewQuery = DEFAULT_VIEW_QUERY): LogViewQuery {
+  const filter = options.filter ?? { preset: last.preset, severity: last.severity, text: last.text, raw: last.raw };
+  return { ...filter, window: options.window ?? last.window };
 }
 
 /** A revision tree node ({ serviceName, serving: { revision } }) or { service, revision } from a script. */

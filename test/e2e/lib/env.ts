@@ -50,6 +50,8 @@ export interface DriverOptions {
   vsix: string | undefined;
   /** Only profiles whose name matches (CRD_E2E_PROFILE, e.g. `trusted`). */
   profileFilter: string | undefined;
+  /** Only the UI pages so named, and no suite runs (CRD_E2E_PAGES, comma-separated, e.g. `logs`). */
+  pageFilter: string[] | undefined;
   /** Mocha --grep for the extension-host suites (CRD_E2E_GREP). */
   grep: string | undefined;
   /** Keep temp folders after the run (CRD_E2E_KEEP=1). */
@@ -69,6 +71,7 @@ export function driverOptions(env: NodeJS.ProcessEnv = process.env): DriverOptio
     install,
     vsix: env.CRD_E2E_VSIX || undefined,
     profileFilter: env.CRD_E2E_PROFILE || undefined,
+    pageFilter: env.CRD_E2E_PAGES ? env.CRD_E2E_PAGES.split(',').map((name) => name.trim()).filter(Boolean) : undefined,
     grep: env.CRD_E2E_GREP || undefined,
     keep: env.CRD_E2E_KEEP === '1',
     updateScreenshot: env.CRD_E2E_UPDATE_SCREENSHOT === '1',
