@@ -2,9 +2,9 @@
 // workspace: the session's check (Cloud Run), a log view's source (Cloud Logging) and a data job's BigQuery
 // reader, each from the endpoints the session hands out. Prints {run, logs, bigquery}: what each reported.
 // Usage: node --import tsx extensionReadersProbe.ts WORKSPACE_FOLDER [ALLOWED_HOST...]
-import { createApiClients } from '../../src/extension/apiClients';
-import { createCoreServices } from '../../src/extension/coreServices';
-import { DriftSession } from '../../src/extension/driftSession';
+import { createApiClients } from '../../src/extension/session/apiClients';
+import { createCoreServices } from '../../src/extension/session/coreServices';
+import { DriftSession } from '../../src/extension/session/driftSession';
 import { silentLogger } from './silentLogger';
 
 const silent = silentLogger;

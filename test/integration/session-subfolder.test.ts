@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApiClients } from '../../src/extension/apiClients';
-import { createCoreServices } from '../../src/extension/coreServices';
-import { DriftSession } from '../../src/extension/driftSession';
-import { silentLogger } from '../helpers/silentLogger';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { createApiClients } from '../../src/extension/session/apiClients';
+import { createCoreServices } from '../../src/extension/session/coreServices';
+import { DriftSession } from '../../src/extension/session/driftSession';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
+import { silentLogger } from '../helpers/silentLogger';
 
 const silent = silentLogger;
 

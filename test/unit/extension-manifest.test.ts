@@ -19,8 +19,8 @@ import {
   WALKTHROUGH_ID,
   WALKTHROUGH_STEP_IDS,
 } from '../../src/extension/commandIds';
-import { CONTEXT_VALUES, serviceContextValue } from '../../src/extension/presentation';
-import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../src/extension/settingsDefaults';
+import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../src/extension/platform/settingsDefaults';
+import { CONTEXT_VALUES, serviceContextValue } from '../../src/extension/views/presentation';
 import { verdict } from './extension-fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -4,10 +4,10 @@ import type { CloudRunReader } from '../../src/core/cloudrun';
 import { ConfigError, MAX_NESTING, parseConfig, type DriftConfig, type Endpoints } from '../../src/core/config';
 import type { GitRepository } from '../../src/core/git';
 import type { CheckResult } from '../../src/core/model';
-import { DriftSession, type CoreServices } from '../../src/extension/driftSession';
+import type { Logger } from '../../src/extension/platform/logger';
+import { DriftSession, type CoreServices } from '../../src/extension/session/driftSession';
+import type { RefreshReason } from '../../src/extension/session/refreshScheduler';
 import { silentLogger } from '../helpers/silentLogger';
-import type { Logger } from '../../src/extension/logger';
-import type { RefreshReason } from '../../src/extension/refreshScheduler';
 import { result, serving, verdict } from './extension-fixtures';
 
 const silent = silentLogger;

@@ -4,12 +4,12 @@ import type { Endpoints } from '../../core/config';
 import type { GitRepository } from '../../core/git';
 import type { CommandId } from '../commandIds';
 import type { DeployService } from '../deploy/deployController';
-import type { DriftSession } from '../driftSession';
 import type { DataJobs } from '../jobs/dataJobs';
-import type { Logger } from '../logger';
 import type { LogSessions } from '../logs/logSessions';
-import type { RefreshReason } from '../refreshScheduler';
-import type { DriftSettings } from '../settings';
+import type { Logger } from '../platform/logger';
+import type { DriftSettings } from '../platform/settings';
+import type { DriftSession } from '../session/driftSession';
+import type { RefreshReason } from '../session/refreshScheduler';
 
 /** Everything a command may use, passed in (no global extension namespace, no import cycles). */
 export interface CommandServices {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { COMMAND_IDS } from '../commandIds';
-import { UserFacingError } from '../errors';
 import { short } from '../../core/verdict';
+import { COMMAND_IDS } from '../commandIds';
+import { UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 

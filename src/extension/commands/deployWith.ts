@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { RESTRICTED_MODE_REASON } from '../../core/deploy/prepare';
 import { COMMAND_IDS } from '../commandIds';
 import { alternateDeployCommands, noAlternateCommandsMessage } from '../deploy/deployPresentation';
-import { UserCancelledError, UserFacingError } from '../errors';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';
 import { requireConfig, resolveServiceTarget } from './servicePicker';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
-import { UserFacingError } from '../errors';
+import { UserFacingError } from '../platform/errors';
 import { isConfigLocation } from '../tree/configProblemNode';
 import { defineCommand } from './commandTypes';
 

@@ -1,7 +1,7 @@
 import { COMMAND_IDS } from '../commandIds';
 import { deployLogsRequest, deployLogsSince } from '../deploy/deployPresentation';
-import { UserFacingError } from '../errors';
 import { acceptedSince } from '../logs/openRequest';
+import { UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 

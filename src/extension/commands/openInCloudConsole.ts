@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
-import { cloudConsoleUrl } from '../presentation';
+import { cloudConsoleUrl } from '../views/presentation';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 

@@ -1,7 +1,7 @@
 import { COMMAND_IDS } from '../commandIds';
-import { UserFacingError } from '../errors';
 import { pickFilter, pickWindow } from '../logs/filterPicker';
 import { parseOpenLogsOptions } from '../logs/openRequest';
+import { UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';
 import { requireConfig } from './servicePicker';
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
-import { UserCancelledError, UserFacingError } from '../errors';
 import { pickFilter, pickWindow } from '../logs/filterPicker';
 import { parseOpenLogsOptions, revisionTarget } from '../logs/openRequest';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';
 import { requireConfig, resolveServiceTarget } from './servicePicker';
 

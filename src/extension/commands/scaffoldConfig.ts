@@ -3,12 +3,13 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloudRunError, type ListedService } from '../../core/cloudrun';
-import { credentialsFix } from '../../core/credentials';
 import { CONFIG_FILE_NAME } from '../../core/config';
+import { credentialsFix } from '../../core/credentials';
 import { GrpcStatus } from '../../core/logs';
 import { COMMAND_IDS } from '../commandIds';
-import { UserCancelledError, UserFacingError, type ErrorAction } from '../errors';
-import { errorText, isCredentialsProblem } from '../presentation';
+import { errorText, UserCancelledError, UserFacingError, type ErrorAction } from '../platform/errors';
+import { isCredentialsProblem } from '../views/presentation';
+import { defineCommand, type CommandServices } from './commandTypes';
 import {
   buildScaffoldConfig,
   guessCommitLabel,
@@ -16,8 +17,7 @@ import {
   listRepositoryDirectories,
   validateProjectId,
   validateRegion,
-} from '../scaffoldPlan';
-import { defineCommand, type CommandServices } from './commandTypes';
+} from './scaffoldPlan';
 
 const LAST_PROJECT_KEY = 'cloudRunDrift.scaffold.project';
 const LAST_REGION_KEY = 'cloudRunDrift.scaffold.region';

@@ -5,11 +5,11 @@ import type { DriftConfig, ServiceConfig } from '../../core/config';
 import { describeVerdict } from '../../core/format';
 import type { ServiceVerdict } from '../../core/model';
 import { COMMAND_IDS } from '../commandIds';
-import type { DriftSession } from '../driftSession';
-import { UserCancelledError, UserFacingError } from '../errors';
-import { displayStatus, uncheckedDescription, verdictIcon } from '../presentation';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
+import type { DriftSession } from '../session/driftSession';
 import { themeIcon } from '../tree/icons';
 import { isServiceScoped } from '../tree/treeNode';
+import { displayStatus, uncheckedDescription, verdictIcon } from '../views/presentation';
 
 export interface ServiceTarget {
   config: ServiceConfig;

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { CommitInfo } from '../../core/model';
-import { COMMAND_IDS } from '../commandIds';
-import { commitPatchUri } from '../commitPatchProvider';
-import { UserCancelledError, UserFacingError } from '../errors';
 import { short } from '../../core/verdict';
-import { formatAge } from '../presentation';
+import { COMMAND_IDS } from '../commandIds';
+import { commitPatchUri } from '../patches/commitPatchProvider';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
+import { formatAge } from '../views/presentation';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 

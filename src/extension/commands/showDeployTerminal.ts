@@ -1,5 +1,5 @@
 import { COMMAND_IDS } from '../commandIds';
-import { UserFacingError } from '../errors';
+import { UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 

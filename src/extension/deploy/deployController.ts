@@ -26,12 +26,12 @@ import {
 } from '../../core/deploy/runner';
 import type { GitRepository } from '../../core/git';
 import { COMMAND_IDS } from '../commandIds';
-import { Disposable } from '../disposable';
-import type { DriftSession } from '../driftSession';
-import { UserCancelledError, UserFacingError } from '../errors';
-import type { Logger } from '../logger';
-import type { RefreshReason } from '../refreshScheduler';
-import type { DriftSettings } from '../settingsDefaults';
+import { Disposable } from '../platform/disposable';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { DriftSettings } from '../platform/settingsDefaults';
+import type { DriftSession } from '../session/driftSession';
+import type { RefreshReason } from '../session/refreshScheduler';
 import {
   deployAllIncrement,
   deployAllProgressMessage,

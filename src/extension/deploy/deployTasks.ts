@@ -3,8 +3,8 @@
 // definition per service and command: the queue allows one deploy per service at a time.
 import * as vscode from 'vscode';
 import type { DeployExecution } from '../../core/deploy/runner';
-import { Disposable } from '../disposable';
-import type { Logger } from '../logger';
+import { Disposable } from '../platform/disposable';
+import type { Logger } from '../platform/logger';
 import { runShellTask, showTaskTerminal } from '../tasks/shellTask';
 
 /** The task type of deploy tasks; contributed in package.json so VS Code knows the definition. */

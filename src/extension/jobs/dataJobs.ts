@@ -9,10 +9,9 @@ import { checkJobGuards, describeGuardReport, type JobGuardDeps, type JobGuardRe
 import { jobCommandLine, readScoreboard } from '../../core/jobs/job';
 import { TemplateError } from '../../core/shellTemplate';
 import { COMMAND_IDS } from '../commandIds';
-import { Disposable } from '../disposable';
-import { UserFacingError } from '../errors';
-import type { Logger } from '../logger';
-import { errorText } from '../presentation';
+import { Disposable } from '../platform/disposable';
+import { errorText, UserFacingError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
 import { runShellTask, showTaskTerminal } from '../tasks/shellTask';
 import { JobRuns } from './jobRuns';
 import { ScoreboardPanels } from './scoreboardPanels';

@@ -5,7 +5,7 @@ import type { DataJobConfig, DriftConfig } from '../../core/config';
 import { addDays, DateRangeError, dateProblem, parseDateRange, utcToday, type DateRange } from '../../core/jobs/dates';
 import { findJob, UnknownJobError } from '../../core/jobs/job';
 import { COMMAND_IDS } from '../commandIds';
-import { UserCancelledError, UserFacingError } from '../errors';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
 import { isJobScoped } from '../tree/treeNode';
 
 /** `arg`: a Data Jobs row, a job's name (tests, other commands), or nothing (a quick pick when there are several). */

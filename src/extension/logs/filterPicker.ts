@@ -1,7 +1,7 @@
 // The quick-picks before a stream opens: which entries (filter) and how far back (window).
 import * as vscode from 'vscode';
 import { parseSince, SEVERITIES } from '../../core/logs';
-import { UserCancelledError } from '../errors';
+import { UserCancelledError } from '../platform/errors';
 import { filterPickItems, LOG_WINDOWS, WINDOW_LABELS, type FilterChoice, type LogWindow } from './logQuery';
 
 export async function pickFilter(logFilters: Readonly<Record<string, string>>, target: string): Promise<FilterChoice> {

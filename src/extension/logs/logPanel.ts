@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LogBuffer, type LogSource, type LogStream } from '../../core/logs';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import { FlushBatcher, planAppend } from './batcher';
 import { parseFromWebview, rowFor, statusLine, type FromWebview, type ToWebview, type WebviewRow } from './messages';
 import { cachedExists } from './stackLinks';

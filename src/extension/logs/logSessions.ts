@@ -2,7 +2,6 @@
 // on deactivation. Commands reach it as CommandServices.logs.
 import * as vscode from 'vscode';
 import type { DriftConfig } from '../../core/config';
-import type { ApiClients } from '../apiClients';
 import {
   composeFilter,
   FilterCompositionError,
@@ -11,11 +10,12 @@ import {
   parseSince,
   type LogScope,
 } from '../../core/logs';
-import { UserFacingError } from '../errors';
-import type { DriftSettings } from '../settings';
-import type { Logger } from '../logger';
-import { describeChoice, describeWindow, logQueryFor, type FilterChoice } from './logQuery';
+import { UserFacingError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { DriftSettings } from '../platform/settings';
+import type { ApiClients } from '../session/apiClients';
 import { LogPanel } from './logPanel';
+import { describeChoice, describeWindow, logQueryFor, type FilterChoice } from './logQuery';
 
 export interface LogSessionInfo {
   service: string;

@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigProblem } from '../../core/config';
 import { COMMAND_IDS } from '../commandIds';
-import { CONTEXT_VALUES } from '../presentation';
+import { CONTEXT_VALUES } from '../views/presentation';
 import { untrustedMarkdown } from './icons';
-import { escapeMarkdown } from '../tooltip';
+import { escapeMarkdown } from './tooltip';
 import type { DriftTreeNode } from './treeNode';
 
 /** Where "Open Config" should land: commands accept these from problem nodes. */

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../disposable';
-import type { DriftSession } from '../driftSession';
 import { jobRow } from '../jobs/jobPresentation';
 import type { JobRuns } from '../jobs/jobRuns';
+import { Disposable } from '../platform/disposable';
+import type { DriftSession } from '../session/driftSession';
 import { JobNode } from './jobNode';
 import type { DriftTreeNode } from './treeNode';
 

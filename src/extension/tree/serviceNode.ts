@@ -4,7 +4,9 @@ import type { DeployPhase } from '../../core/deploy/runner';
 import { describeVerdict } from '../../core/format';
 import { missingPathProblems } from '../../core/missingPaths';
 import type { ServiceVerdict } from '../../core/model';
-import type { RefreshFailure } from '../driftSession';
+import { DEPLOYING_ICON, deployingDescription, withDeployingFlag } from '../deploy/deployPresentation';
+import type { DeploymentHistoryStore } from '../deploy/historyStore';
+import type { RefreshFailure } from '../session/driftSession';
 import {
   displayStatus,
   isStaleData,
@@ -13,16 +15,14 @@ import {
   statusLabel,
   uncheckedDescription,
   verdictIcon,
-} from '../presentation';
-import { serviceTooltipMarkdown } from '../tooltip';
-import { DEPLOYING_ICON, deployingDescription, withDeployingFlag } from '../deploy/deployPresentation';
-import type { DeploymentHistoryStore } from '../deploy/historyStore';
+} from '../views/presentation';
 import { CommitNode } from './commitNode';
 import { ConfigProblemNode } from './configProblemNode';
 import { DeploymentsNode } from './deploymentsNode';
 import { FailedRevisionNode } from './failedRevisionNode';
 import { themeIcon, untrustedMarkdown } from './icons';
 import { RevisionNode } from './revisionNode';
+import { serviceTooltipMarkdown } from './tooltip';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';
 
 export interface ServiceNodeInput {

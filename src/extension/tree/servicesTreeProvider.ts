@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { DeployStates } from '../deploy/deployState';
 import type { DeploymentHistoryStore } from '../deploy/historyStore';
-import { Disposable } from '../disposable';
-import type { DriftSession } from '../driftSession';
+import { Disposable } from '../platform/disposable';
+import type { DriftSession } from '../session/driftSession';
 import { ConfigProblemNode } from './configProblemNode';
 import { DeploymentsNode } from './deploymentsNode';
 import { ServiceNode, type ServiceNodeInput } from './serviceNode';

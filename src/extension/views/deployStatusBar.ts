@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
 import { deployStatusItem } from '../deploy/deployPresentation';
 import type { DeployStates } from '../deploy/deployState';
-import { Disposable } from '../disposable';
+import { Disposable } from '../platform/disposable';
 
 /**
  * `$(loading~spin) Deploying <service>` in the status bar while deploys run, whoever started them (a click, the

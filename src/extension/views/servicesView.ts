@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { credentialsFix } from '../../core/credentials';
 import { SERVICES_VIEW_ID } from '../commandIds';
-import { Disposable } from '../disposable';
-import type { DriftSession } from '../driftSession';
-import { badgeFor, serviceRows, viewMessage } from '../presentation';
+import { Disposable } from '../platform/disposable';
+import type { DriftSession } from '../session/driftSession';
 import type { ServicesTreeProvider } from '../tree/servicesTreeProvider';
 import type { DriftTreeNode } from '../tree/treeNode';
+import { badgeFor, serviceRows, viewMessage } from './presentation';
 
 /** The Services tree view: its badge and the message line above it follow the session. */
 export class ServicesView extends Disposable {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { FOCUS_SERVICES_VIEW_COMMAND } from '../commandIds';
-import { Disposable } from '../disposable';
-import type { DriftSession } from '../driftSession';
-import { countByStatus, formatAge, isStaleData, oneLine, serviceRows, statusBarText, summaryText } from '../presentation';
-import type { DriftSettings } from '../settings';
+import { Disposable } from '../platform/disposable';
+import type { DriftSettings } from '../platform/settings';
+import type { DriftSession } from '../session/driftSession';
+import { countByStatus, formatAge, isStaleData, oneLine, serviceRows, statusBarText, summaryText } from './presentation';
 
 /** `$(cloud) 1 stale · 4 ok` in the status bar; a click reveals the Services view. */
 export class StatusBarSummary extends Disposable {

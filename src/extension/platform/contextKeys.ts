@@ -1,6 +1,6 @@
 // Context keys for `when` clauses in package.json, all namespaced under `cloudRunDrift.`.
 import * as vscode from 'vscode';
-import type { SessionStateKind } from './driftSession';
+import type { SessionStateKind } from '../session/driftSession';
 
 export const CONTEXT_KEYS = {
   /** 'noConfig' | 'invalidConfig' | 'ready' (unset while loading, so no welcome flashes first). */

@@ -1,8 +1,8 @@
 // The real core behind DriftSession's CoreServices. Importing core/cloudrun is fine at activation:
 // it loads the Google SDK bundle (dist/sdk-run.js) only on a reader's first call.
-import { checkServices } from '../core/check';
-import { findConfigFile, loadConfig } from '../core/config';
-import { GitRepository } from '../core/git';
+import { checkServices } from '../../core/check';
+import { findConfigFile, loadConfig } from '../../core/config';
+import { GitRepository } from '../../core/git';
 import type { ApiClients } from './apiClients';
 import type { CoreServices } from './driftSession';
 

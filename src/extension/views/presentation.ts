@@ -1,7 +1,7 @@
 // How verdicts look in the editor: icons, colours, descriptions, summaries, badge and context values.
 // Pure functions with no `vscode` import so they are unit-tested directly (test/unit/extension-*.test.ts).
-import { countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../core/format';
-import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
+import { countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/format';
+import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../../core/model';
 
 /** A verdict, or `unchecked` for a configured service no refresh has reported on yet. */
 export type DisplayStatus = VerdictStatus | 'unchecked';
@@ -158,11 +158,6 @@ export function cloudConsoleUrl(service: { project: string; region: string; name
   const region = encodeURIComponent(service.region);
   const name = encodeURIComponent(service.name);
   return `https://console.cloud.google.com/run/detail/${region}/${name}/revisions?project=${encodeURIComponent(service.project)}`;
-}
-
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
 }
 
 /** The first non-empty line, shortened: what fits in a notification or a tree description. */

@@ -3,15 +3,15 @@
 // the git repository handle and the Cloud Run reader. No `vscode` import: the editor is reached
 // through SessionEnvironment, core through CoreServices, so the rules ("a failed refresh keeps the
 // last result") are unit-tested with fakes.
-import type { CloudRunReader } from '../core/cloudrun';
-import { servingLabelsOf, type CheckDeps } from '../core/check';
-import { ConfigError, type ConfigProblem, type DriftConfig, type Endpoints, type ServiceConfig } from '../core/config';
-import type { GitRepository } from '../core/git';
-import type { CheckResult, ServiceVerdict } from '../core/model';
-import { Emitter, type EventSubscriber } from './emitter';
+import { servingLabelsOf, type CheckDeps } from '../../core/check';
+import type { CloudRunReader } from '../../core/cloudrun';
+import { ConfigError, type ConfigProblem, type DriftConfig, type Endpoints, type ServiceConfig } from '../../core/config';
+import type { GitRepository } from '../../core/git';
+import type { CheckResult, ServiceVerdict } from '../../core/model';
+import { Emitter, type EventSubscriber } from '../platform/emitter';
+import { errorText } from '../platform/errors';
+import type { Logger } from '../platform/logger';
 import { effectiveEndpoints } from './endpointsPolicy';
-import type { Logger } from './logger';
-import { errorText } from './presentation';
 import type { RefreshReason } from './refreshScheduler';
 
 export type SessionState =

@@ -3,15 +3,15 @@
 // debounced and coalesced by RefreshScheduler; disposing aborts the refresh in flight.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME } from '../core/config';
-import { SERVICES_VIEW_ID } from './commandIds';
-import { Disposable } from './disposable';
+import { CONFIG_FILE_NAME } from '../../core/config';
+import { SERVICES_VIEW_ID } from '../commandIds';
+import { Disposable } from '../platform/disposable';
+import { errorText } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { DriftSettings } from '../platform/settings';
 import type { DriftSession } from './driftSession';
 import { isRelevantWorkingTreeChange, resolveGitWatchDirs } from './gitWatchPaths';
-import type { Logger } from './logger';
-import { errorText } from './presentation';
 import { isDueOnFocus, RefreshScheduler, type RefreshReason } from './refreshScheduler';
-import type { DriftSettings } from './settings';
 
 /** Debounce per source, in ms: git writes several files per operation, editors save in bursts. */
 const DEBOUNCE_MS: Partial<Record<RefreshReason, number>> = {

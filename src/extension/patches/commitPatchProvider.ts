@@ -1,7 +1,7 @@
 // Read-only documents showing one undeployed commit's patch limited to a service's paths.
 import * as vscode from 'vscode';
+import type { DriftSession } from '../session/driftSession';
 import { COMMIT_PATCH_SCHEME, commitPatchPath, commitPatchQuery, parseCommitPatchQuery, type CommitPatchRef } from './commitPatchUri';
-import type { DriftSession } from './driftSession';
 
 export function commitPatchUri(ref: CommitPatchRef): vscode.Uri {
   return vscode.Uri.from({ scheme: COMMIT_PATCH_SCHEME, path: commitPatchPath(ref), query: commitPatchQuery(ref) });
