@@ -13,11 +13,11 @@ export const openLogsCommand = defineCommand({
   id: COMMAND_IDS.openLogs,
   title: 'Open Logs',
   run: async (services, node?: unknown, rawOptions?: unknown) => {
-    const target = await resolveServiceTarget(node, services.session, {
+    const target = await resolveServiceTarget(node, services.repos, {
       placeHolder: 'Open the logs of which service?',
       noneMessage: 'cloud-run-drift.json lists no services.',
     });
-    const { config } = await services.session.coreContext();
+    const { config } = await target.repo.session.coreContext();
     const fromScript = typeof node === 'string';
     const options = parseOpenLogsOptions(rawOptions, config.logFilters);
     const choice = options.choice ?? (fromScript ? { kind: 'all' as const } : await pickFilter(config.logFilters, target.config.name));

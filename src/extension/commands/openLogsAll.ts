@@ -2,16 +2,21 @@ import { COMMAND_IDS } from '../commandIds';
 import { pickFilter, pickWindow } from '../logs/filterPicker';
 import { parseOpenLogsOptions } from '../logs/openRequest';
 import { UserFacingError } from '../platform/errors';
+import { isRepoScoped } from '../tree/treeNode';
 import { defineCommand } from './commandTypes';
-import { requireConfig } from './servicePicker';
+import { requireConfig, resolveRepo } from './servicePicker';
 
 /** Every configured service in one stream (one filter OR-ing the services, so one tail session, not N). */
 export const openAllLogsCommand = defineCommand({
   id: COMMAND_IDS.openAllLogs,
   title: 'Open Logs of All Services',
   run: async (services, rawOptions?: unknown) => {
-    requireConfig(services.session);
-    const { config } = await services.session.coreContext();
+    // From a repository's group row, its services; from the palette, the only repository's or the one picked.
+    const fromRow = isRepoScoped(rawOptions);
+    const repo = await resolveRepo(fromRow ? rawOptions : undefined, services.repos);
+    if (fromRow) rawOptions = undefined;
+    requireConfig(repo.session);
+    const { config } = await repo.session.coreContext();
     if (config.services.length === 0) throw new UserFacingError('cloud-run-drift.json lists no services.', [], 'warning');
     const options = parseOpenLogsOptions(rawOptions, config.logFilters);
     const fromScript = rawOptions !== undefined && options.choice !== undefined;
@@ -21,7 +26,7 @@ export const openAllLogsCommand = defineCommand({
       config,
       scope: { kind: 'services', services: config.services.map((s) => ({ name: s.name, region: s.region })) },
       projects: config.services.map((s) => s.project),
-      label: 'all services',
+      label: services.repos.list().length > 1 ? `all services of ${repo.name}` : 'all services',
       choice,
       window,
     });

@@ -159,8 +159,13 @@ export const scaffoldConfigCommand = defineCommand({
     });
     await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(text));
     services.logger.info(`wrote ${file} with ${chosen.length} services from ${project} (${region})`);
-    services.session.markConfigChanged();
-    void services.refresh.request('config');
+    // The repository's session reads the file again; a new one is found (its watcher may be slower).
+    const repo = services.repos.get(directory);
+    if (repo) {
+      repo.session.markConfigChanged();
+      void repo.refresh.request('config');
+    }
+    void services.repos.discover('config');
 
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
     const withoutPaths = chosen.filter((s) => s.paths.length === 0).map((s) => s.name);

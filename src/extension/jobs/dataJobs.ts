@@ -93,8 +93,9 @@ export class DataJobs extends Disposable {
     this.lastTaskNames.set(job.name, taskName);
     const { exitCode } = await runShellTask(
       {
-        definition: { type: JOB_TASK_TYPE, job: job.name },
-        isOwn: (d) => d.type === JOB_TASK_TYPE && (d as { job?: unknown }).job === job.name,
+        // The root tells apart jobs of the same name in two repositories of the workspace.
+        definition: { type: JOB_TASK_TYPE, job: job.name, root: config.root },
+        isOwn: (d) => d.type === JOB_TASK_TYPE && (d as { job?: unknown }).job === job.name && (d as { root?: unknown }).root === config.root,
         taskName,
         commandLine,
         cwd: config.root,

@@ -10,6 +10,7 @@ import type { DriftTreeNode, ServiceScoped } from './treeNode';
 /** An undeployed commit touching the service's paths; opening it shows its patch limited to them. */
 export class CommitNode implements DriftTreeNode, ServiceScoped {
   constructor(
+    readonly root: string,
     readonly serviceName: string,
     readonly commit: CommitInfo,
     private readonly now: Date,

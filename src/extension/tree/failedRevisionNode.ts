@@ -8,6 +8,7 @@ import type { DriftTreeNode, ServiceScoped } from './treeNode';
 /** The latest created revision that failed to become ready, even while an older one still serves. */
 export class FailedRevisionNode implements DriftTreeNode, ServiceScoped {
   constructor(
+    readonly root: string,
     readonly serviceName: string,
     readonly revision: RevisionFacts,
     private readonly now: Date,

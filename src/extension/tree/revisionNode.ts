@@ -9,6 +9,7 @@ import type { DriftTreeNode, ServiceScoped } from './treeNode';
 /** A revision receiving traffic, with its share and its own verdict (a split can mix verdicts). */
 export class RevisionNode implements DriftTreeNode, ServiceScoped {
   constructor(
+    readonly root: string,
     readonly serviceName: string,
     readonly serving: ServingVerdict,
     private readonly now: Date,
