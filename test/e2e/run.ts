@@ -26,9 +26,10 @@ import { prepareFolders, type Folders } from './lib/workspace';
 import { UI_PAGES as WORKBENCH_PAGES, UiSkip, type UiContext, type UiPage } from './ui/checks';
 import { dataJobsPage } from './ui/dataJobs';
 import { failedDeployLogsPage, logViewPage } from './ui/logView';
+import { multiRootPage } from './ui/multiRoot';
 
-/** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts). */
-const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), dataJobsPage(), failedDeployLogsPage()];
+/** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), the log view's (ui/logView.ts), then the data jobs' and the multi-root workspace's. */
+const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), dataJobsPage(), failedDeployLogsPage(), multiRootPage()];
 
 function log(message: string): void {
   process.stdout.write(`e2e: ${message}\n`);
