@@ -86,7 +86,7 @@ describe('sessions registry (multi-root workspaces)', () => {
         [billing.dir, 'Billing', path.join(billing.dir, 'cloud-run-drift.json')],
         [shop.dir, 'Shop', path.join(shop.dir, 'cloud-run-drift.json')],
       ]);
-      for (const repo of r.list()) await repo.session.refresh(new Set(['startup']), new AbortController().signal);
+      await Promise.all(r.list().map((repo) => repo.session.refresh(new Set(['startup']), new AbortController().signal)));
       const [billingRepo, shopRepo] = r.list();
       assert.equal(billingRepo!.session.failure, undefined, billingRepo!.session.failure?.message);
       // The same service name in two repositories: two services, each judged against its own git.
@@ -98,7 +98,7 @@ describe('sessions registry (multi-root workspaces)', () => {
 
       // A commit in one repository turns only its service stale.
       shop.commit('change the api', { 'api/main.py': '2' });
-      for (const repo of r.list()) await repo.session.refresh(new Set(['git']), new AbortController().signal);
+      await Promise.all(r.list().map((repo) => repo.session.refresh(new Set(['git']), new AbortController().signal)));
       assert.equal(shopRepo!.session.lastResult?.services[0]?.status, 'stale');
       assert.equal(billingRepo!.session.lastResult?.services[0]?.status, 'up-to-date');
     } finally {
