@@ -1,49 +1,73 @@
 // The composition root: builds every part once and passes each its dependencies.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentHistory } from '../core/deploy/history';
 import type { DeployResult } from '../core/deploy/runner';
 import { GitRepository } from '../core/git';
 import type { CheckResult } from '../core/model';
-import { createApiClients } from './apiClients';
-import { CommitPatchProvider } from './commitPatchProvider';
-import { COMMIT_PATCH_SCHEME } from './commitPatchUri';
 import { JOBS_VIEW_ID } from './commandIds';
 import { registerCommands } from './commands/registerCommands';
-import { CONTEXT_KEYS, setContext, stateContextValue } from './contextKeys';
-import { createCoreServices } from './coreServices';
 import { DeployController } from './deploy/deployController';
 import type { DeployStateSnapshot } from './deploy/deployState';
-import { Disposable } from './disposable';
-import { DriftSession, type SessionStateKind } from './driftSession';
-import { effectiveEndpoints } from './endpointsPolicy';
 import { DataJobs } from './jobs/dataJobs';
-import type { Logger } from './logger';
 import { LogSessions, type LogSessionInfo } from './logs/logSessions';
-import { RefreshManager } from './refreshManager';
-import { onDidChangeSettings, readSettings } from './settings';
+import { CommitPatchProvider } from './patches/commitPatchProvider';
+import { COMMIT_PATCH_SCHEME } from './patches/commitPatchUri';
+import { CONTEXT_KEYS, setContext, stateContextValue } from './platform/contextKeys';
+import { Disposable } from './platform/disposable';
+import type { Logger } from './platform/logger';
+import { onDidChangeSettings, readSettings } from './platform/settings';
+import { createApiClients } from './session/apiClients';
+import { createCoreServices } from './session/coreServices';
+import { DriftSession } from './session/driftSession';
+import { effectiveEndpoints } from './session/endpointsPolicy';
+import { RefreshManager } from './session/refreshManager';
+import type { Repo } from './session/repo';
+import { RepoSessions } from './session/repoSessions';
+import type { CreateRepo, WorkspaceStateKind } from './session/sessionRegistry';
 import { JobsTreeProvider } from './tree/jobsTreeProvider';
 import { ServicesTreeProvider, type TreeRefreshCounts, type TreeSnapshotNode } from './tree/servicesTreeProvider';
 import { DeployStatusBar } from './views/deployStatusBar';
 import { ServicesView } from './views/servicesView';
 import { StatusBarSummary } from './views/statusBarSummary';
 
-/** What `activate` returns: e2e tests read tree state through it. */
+/** One repository of the workspace, as the test API reports it. */
+export interface RepositoryInfo {
+  /** The directory holding its cloud-run-drift.json: the key other methods take. */
+  root: string;
+  /** The group row's label (its folder's name). */
+  name: string;
+  /** Paths of the workspace folders that found its configuration. */
+  folders: string[];
+  state: WorkspaceStateKind;
+}
+
+/**
+ * What `activate` returns: e2e tests read tree state through it. Methods without a `root` act on the
+ * first repository of the workspace (the only one, in a single-root workspace).
+ */
 export interface CloudRunDriftApi {
-  getLastResult(): CheckResult | undefined;
-  /** Resolves when a refresh that started after the call has finished. */
+  getLastResult(root?: string): CheckResult | undefined;
+  /** Resolves when a refresh (of every repository, after looking for configurations again) that started after the call has finished. */
   refresh(): Promise<void>;
+  /** Every successful check of any repository. */
   readonly onDidRefresh: vscode.Event<CheckResult>;
-  getState(): SessionStateKind;
-  /** The Services tree as plain data (labels, descriptions, icons, context values, children). */
+  /** The workspace's state: `noConfig` when no folder found a configuration, `ready` when a repository is. */
+  getState(): WorkspaceStateKind;
+  /** The repositories with a configuration, in the order of their first folder. */
+  getRepositories(): RepositoryInfo[];
+  /** The Services tree as plain data (labels, descriptions, icons, context values, children); grouped by repository when there are several. */
   getTreeSnapshot(): TreeSnapshotNode[];
+  /** One repository's rows, as the tree shows them under its group (or at the top, when it is the only one). */
+  getRepositorySnapshot(root: string): TreeSnapshotNode[];
   /** How often the tree redrew everything or only its rows (see ServicesTreeProvider.changed). */
   getTreeRefreshCounts(): TreeRefreshCounts;
   /** Whether the service is deploying (and in which phase), and how its last deploy in this window ended. */
-  getDeployState(service: string): DeployStateSnapshot;
+  getDeployState(service: string, root?: string): DeployStateSnapshot;
   /** Fires with every finished deploy (click, palette, Retry or Deploy All Stale), after getDeployState reflects it. */
   readonly onDidFinishDeploy: vscode.Event<DeployResult>;
   /** The service's Deployments history as the tree shows it (loads it when not loaded yet). */
-  getDeploymentHistory(service: string): Promise<DeploymentHistory>;
+  getDeploymentHistory(service: string, root?: string): Promise<DeploymentHistory>;
   /** Open log panels: which stream (service, "service/revision" or "all services"), title, history start, entries received, connection state. */
   getLogSessions(): LogSessionInfo[];
 }
@@ -56,86 +80,99 @@ export class DriftExtension extends Disposable {
     let settings = readSettings();
     // Every Google API client is built here, with the hosts the user allowed to receive credentials.
     const clients = createApiClients(() => settings['credentials.allowHosts']);
-    const session = new DriftSession(
-      createCoreServices(clients),
-      {
-        workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-        isTrusted: () => vscode.workspace.isTrusted,
-      },
-      logger.child('session'),
-    );
-    this._register(session);
-    const refresh = this._register(new RefreshManager(session, logger.child('refresh'), settings));
-    const deploys = this._register(new DeployController(session, refresh, logger.child('deploy'), () => settings));
-    const tree = this._register(new ServicesTreeProvider(session, deploys));
-    this._register(new ServicesView(tree, session));
-    const statusBar = this._register(new StatusBarSummary(session, settings));
-    this._register(new DeployStatusBar(deploys.states));
-    this._register(vscode.workspace.registerTextDocumentContentProvider(COMMIT_PATCH_SCHEME, new CommitPatchProvider(session)));
+    const core = createCoreServices(clients);
+    const refreshed = this._register(new vscode.EventEmitter<CheckResult>());
+    const deployFinished = this._register(new vscode.EventEmitter<DeployResult>());
+
+    // One session per repository with a configuration, each with its own refresh, deploys and data jobs.
+    const createRepo: CreateRepo<Repo> = (entry) => {
+      const repoLogger = logger.child(path.basename(entry.root));
+      const parts: { dispose(): unknown }[] = [];
+      const own = <T extends { dispose(): unknown }>(part: T): T => (parts.push(part), part);
+      const session = own(new DriftSession(core, { isTrusted: () => vscode.workspace.isTrusted }, repoLogger.child('session'), entry.configFile));
+      const refresh = own(new RefreshManager(session, repoLogger.child('refresh'), settings));
+      const deploys = own(new DeployController(session, refresh, repoLogger.child('deploy'), () => settings));
+      const jobs = own(
+        new DataJobs(
+          {
+            coreContext: () => session.coreContext(),
+            // Untrusted, only a loopback emulator endpoint is kept (as for Cloud Run and Logging).
+            createBigQueryReader: (job, config) =>
+              clients.bigQuery({ project: job.project, endpoint: effectiveEndpoints(config.endpoints, vscode.workspace.isTrusted).endpoints.bigquery }),
+          },
+          repoLogger.child('jobs'),
+        ),
+      );
+      // Both go with their emitters, which the session and the deploy states dispose.
+      session.onDidRefresh((result) => refreshed.fire(result));
+      deploys.states.onDidFinish((result) => deployFinished.fire(result));
+      return {
+        ...entry,
+        session,
+        refresh,
+        deploys,
+        jobs,
+        // Newest first, as Disposable does: the refresh stops before the session goes.
+        dispose: () => parts.reverse().forEach((part) => part.dispose()),
+      };
+    };
+    const repos = this._register(new RepoSessions(createRepo, logger.child('sessions'), settings));
+    const tree = this._register(new ServicesTreeProvider(repos));
+    this._register(new ServicesView(tree, repos));
+    const statusBar = this._register(new StatusBarSummary(repos, settings));
+    this._register(new DeployStatusBar(repos));
+    this._register(vscode.workspace.registerTextDocumentContentProvider(COMMIT_PATCH_SCHEME, new CommitPatchProvider(repos)));
     this._register(
-      session.onDidChange(() => {
-        setContext(CONTEXT_KEYS.state, stateContextValue(session.state.kind));
-        setContext(CONTEXT_KEYS.hasJobs, session.state.kind === 'ready' && session.state.config.jobs.length > 0);
+      repos.onDidChange(() => {
+        setContext(CONTEXT_KEYS.state, stateContextValue(repos.state));
+        setContext(CONTEXT_KEYS.hasJobs, repos.list().some((r) => (r.session.config?.jobs.length ?? 0) > 0));
       }),
     );
     this._register(
       onDidChangeSettings((next) => {
         const credentialsChanged = next['credentials.allowHosts'].join('\n') !== settings['credentials.allowHosts'].join('\n');
         settings = next;
-        if (credentialsChanged) {
-          session.markCredentialsChanged();
-          void refresh.request('credentials');
-        }
-        refresh.applySettings(next);
+        if (credentialsChanged) repos.markCredentialsChanged();
+        repos.applySettings(next);
         statusBar.applySettings(next);
       }),
     );
     const logSessions = this._register(new LogSessions(context.extensionUri, logger.child('logs'), () => settings, clients, context.workspaceState));
-    const jobs = this._register(
-      new DataJobs(
-        {
-          coreContext: () => session.coreContext(),
-          // Untrusted, only a loopback emulator endpoint is kept (as for Cloud Run and Logging).
-          createBigQueryReader: (job, config) =>
-            clients.bigQuery({ project: job.project, endpoint: effectiveEndpoints(config.endpoints, vscode.workspace.isTrusted).endpoints.bigquery }),
-        },
-        logger.child('jobs'),
-      ),
-    );
-    this._register(vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: this._register(new JobsTreeProvider(session, jobs.runs)) }));
+    this._register(vscode.window.createTreeView(JOBS_VIEW_ID, { treeDataProvider: this._register(new JobsTreeProvider(repos)) }));
     for (const disposable of registerCommands({
-      session,
-      refresh,
+      repos,
       logger,
       memento: context.globalState,
       settings: () => settings,
       createReader: (endpoints) => clients.cloudRun(endpoints),
       openRepository: (dir) => GitRepository.open(dir),
-      deploys,
       logs: logSessions,
-      jobs,
     })) {
       this._register(disposable);
     }
 
-    const refreshed = this._register(new vscode.EventEmitter<CheckResult>());
-    this._register(session.onDidRefresh((result) => refreshed.fire(result)));
-    const deployFinished = this._register(new vscode.EventEmitter<DeployResult>());
-    this._register(deploys.states.onDidFinish((result) => deployFinished.fire(result)));
+    const repoOf = (root?: string): Repo | undefined => (root === undefined ? repos.list()[0] : repos.get(root));
+    const deploysOf = (root?: string): Repo['deploys'] => {
+      const repo = repoOf(root);
+      if (!repo) throw new Error(root === undefined ? 'No repository with a cloud-run-drift.json is open' : `${root} is not an open repository`);
+      return repo.deploys;
+    };
     this.api = {
-      getLastResult: () => session.lastResult,
-      refresh: () => refresh.request('api'),
+      getLastResult: (root) => repoOf(root)?.session.lastResult,
+      refresh: () => repos.refreshAll('api'),
       onDidRefresh: refreshed.event,
-      getState: () => session.state.kind,
+      getState: () => repos.state,
+      getRepositories: () => repos.list().map((r) => ({ root: r.root, name: r.name, folders: r.folders.map((f) => f.path), state: r.session.state.kind })),
       getTreeSnapshot: () => tree.snapshot(),
+      getRepositorySnapshot: (root) => tree.repositorySnapshot(root),
       getTreeRefreshCounts: () => ({ ...tree.refreshCounts }),
-      getDeployState: (service) => deploys.states.get(service),
+      getDeployState: (service, root) => deploysOf(root).states.get(service),
       onDidFinishDeploy: deployFinished.event,
-      getDeploymentHistory: (service) => deploys.history.get(service),
+      getDeploymentHistory: (service, root) => deploysOf(root).history.get(service),
       getLogSessions: () => logSessions.list(),
     };
 
     logger.info(`activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);
-    void refresh.request('startup');
+    void repos.discover('startup');
   }
 }

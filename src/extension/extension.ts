@@ -2,7 +2,7 @@
 // core loads it on the first Cloud Run call, during the first refresh.
 import * as vscode from 'vscode';
 import { DriftExtension, type CloudRunDriftApi } from './driftExtension';
-import { ChannelLogger } from './logger';
+import { ChannelLogger } from './platform/logger';
 
 export type { CloudRunDriftApi } from './driftExtension';
 

@@ -26,9 +26,10 @@ import { prepareFolders, type Folders } from './lib/workspace';
 import { UI_PAGES as WORKBENCH_PAGES, UiSkip, type ProfileName, type UiContext, type UiPage } from './ui/checks';
 import { dataJobsPage } from './ui/dataJobs';
 import { failedDeployLogsPage, logLatencyPage, logViewPage } from './ui/logView';
+import { multiRootPage } from './ui/multiRoot';
 
-/** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts). */
-const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), dataJobsPage(), failedDeployLogsPage()];
+/** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts), the data jobs' and the multi-root workspace's. */
+const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), dataJobsPage(), failedDeployLogsPage(), multiRootPage()];
 
 /** The UI pages a profile runs (CRD_E2E_PAGES narrows them to the pages named). */
 function uiPagesOf(profile: ProfileName, options: DriverOptions): UiPage[] {

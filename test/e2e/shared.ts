@@ -2,8 +2,17 @@
 // run inside VS Code's extension host (test/e2e/suite/**). No runtime imports: both sides bundle this freely.
 import type { DemoServiceState } from '../../src/emulator/demo/workspace';
 
-/** The folder a run opens. */
-export type FolderKind = 'demo' | 'minimal' | 'empty';
+/** The folder a run opens (`multi-root`: a .code-workspace file). */
+export type FolderKind = 'demo' | 'minimal' | 'empty' | 'multi-root';
+
+/** The multi-root workspace (lib/workspace.ts): two repositories with a configuration, a folder without one. */
+export interface MultiRootFacts {
+  workspaceFile: string;
+  /** In the workspace's order; `name` is the folder's name in the .code-workspace file. */
+  repos: { name: string; dir: string; project: string; services: { name: string; deployedCommit: string; status: 'up-to-date' | 'stale' }[] }[];
+  /** The folder without cloud-run-drift.json. */
+  plainDir: string;
+}
 
 /** Which editor runs the suites: VS Code's server build in a browser (run.ts) or desktop VS Code (desktop.ts). */
 export type EditorKind = 'server' | 'desktop';
@@ -28,6 +37,8 @@ export interface E2eContext {
   extensionId: string;
   /** Present when the folder is the demo workspace: what each service's verdict should rest on. */
   demo?: { head: string; headShort: string; project: string; region: string; services: DemoServiceState[] };
+  /** Present when the run opens the multi-root workspace. */
+  multiRoot?: MultiRootFacts;
 }
 
 export interface RunSpec {

@@ -2,9 +2,10 @@
 // workspace: the session's check (Cloud Run), a log view's source (Cloud Logging) and a data job's BigQuery
 // reader, each from the endpoints the session hands out. Prints {run, logs, bigquery}: what each reported.
 // Usage: node --import tsx extensionReadersProbe.ts WORKSPACE_FOLDER [ALLOWED_HOST...]
-import { createApiClients } from '../../src/extension/apiClients';
-import { createCoreServices } from '../../src/extension/coreServices';
-import { DriftSession } from '../../src/extension/driftSession';
+import { findConfigFile } from '../../src/core/config';
+import { createApiClients } from '../../src/extension/session/apiClients';
+import { createCoreServices } from '../../src/extension/session/coreServices';
+import { DriftSession } from '../../src/extension/session/driftSession';
 import { silentLogger } from './silentLogger';
 
 const silent = silentLogger;
@@ -13,7 +14,9 @@ async function main(): Promise<void> {
   const [folder, ...allowHosts] = process.argv.slice(2);
   // The setting's value; the extension reads it from the user's settings.
   const clients = createApiClients(() => allowHosts);
-  const session = new DriftSession(createCoreServices(clients), { workspaceFolders: () => [folder!], isTrusted: () => true }, silent);
+  const configFile = await findConfigFile(folder!);
+  if (!configFile) throw new Error(`no cloud-run-drift.json in or above ${folder}`);
+  const session = new DriftSession(createCoreServices(clients), { isTrusted: () => true }, silent, configFile);
   await session.refresh(new Set(['manual']), new AbortController().signal);
   const run = session.lastResult?.services[0]?.message ?? session.failure?.message ?? 'no result';
   const { config } = await session.coreContext();

@@ -1,5 +1,5 @@
 // A Logger that writes nothing, for tests of the extension's logic outside VS Code.
-import type { Logger } from '../../src/extension/logger';
+import type { Logger } from '../../src/extension/platform/logger';
 
 export const silentLogger: Logger = {
   trace: () => undefined,

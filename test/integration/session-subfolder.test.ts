@@ -1,15 +1,16 @@
 // The extension's session opened on a folder below the repository root (the editor's workspace is
-// one service's folder): the real core finds the root's cloud-run-drift.json, opens git at the root
-// and checks through the real @google-cloud/run client against the emulator.
+// one service's folder): the registry finds the root's cloud-run-drift.json with the real core, the
+// session opens git at the root and checks through the real @google-cloud/run client against the emulator.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApiClients } from '../../src/extension/apiClients';
-import { createCoreServices } from '../../src/extension/coreServices';
-import { DriftSession } from '../../src/extension/driftSession';
-import { silentLogger } from '../helpers/silentLogger';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { createApiClients } from '../../src/extension/session/apiClients';
+import { createCoreServices } from '../../src/extension/session/coreServices';
+import { DriftSession } from '../../src/extension/session/driftSession';
+import { SessionRegistry } from '../../src/extension/session/sessionRegistry';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
+import { silentLogger } from '../helpers/silentLogger';
 
 const silent = silentLogger;
 
@@ -39,7 +40,14 @@ describe('extension session in a subfolder of the repository', () => {
 
   it("loads the root's configuration and checks every service from the root's repository", async () => {
     const folder = path.join(repo.dir, 'predictions', 'worker');
-    const session = new DriftSession(createCoreServices(createApiClients(() => [])), { workspaceFolders: () => [folder], isTrusted: () => true }, silent);
+    const core = createCoreServices(createApiClients(() => []));
+    const registry = new SessionRegistry((entry) => {
+      const created = new DriftSession(core, { isTrusted: () => true }, silent, entry.configFile);
+      return { ...entry, session: created, dispose: () => created.dispose() };
+    }, silent);
+    await registry.discover([{ path: folder, name: 'worker' }]);
+    assert.deepEqual(registry.list().map((r) => [r.root, r.name]), [[repo.dir, 'worker']]);
+    const session = registry.list()[0]!.session;
     try {
       await session.refresh(new Set(['startup']), new AbortController().signal);
       assert.equal(session.state.kind, 'ready', session.failure?.message);
@@ -56,7 +64,7 @@ describe('extension session in a subfolder of the repository', () => {
       );
       assert.equal((await session.openRepository()).root, repo.dir);
     } finally {
-      session.dispose();
+      registry.dispose();
     }
   });
 });

@@ -31,8 +31,8 @@ import {
 } from '../../src/extension/deploy/deployPresentation';
 import { DeployStates, type DeployStateSnapshot } from '../../src/extension/deploy/deployState';
 import { DeploymentHistoryStore } from '../../src/extension/deploy/historyStore';
-import { serviceContextValue } from '../../src/extension/presentation';
-import { DEFAULT_SETTINGS } from '../../src/extension/settingsDefaults';
+import { DEFAULT_SETTINGS } from '../../src/extension/platform/settingsDefaults';
+import { serviceContextValue } from '../../src/extension/views/presentation';
 import { verdict } from './extension-fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');

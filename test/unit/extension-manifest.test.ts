@@ -19,8 +19,8 @@ import {
   WALKTHROUGH_ID,
   WALKTHROUGH_STEP_IDS,
 } from '../../src/extension/commandIds';
-import { CONTEXT_VALUES, serviceContextValue } from '../../src/extension/presentation';
-import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../src/extension/settingsDefaults';
+import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../../src/extension/platform/settingsDefaults';
+import { CONTEXT_VALUES, repositoryContextValue, serviceContextValue } from '../../src/extension/views/presentation';
 import { verdict } from './extension-fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -108,6 +108,12 @@ describe('extension manifest', () => {
     assert.ok(matches(COMMAND_IDS.showCommitPatch, CONTEXT_VALUES.commit));
     assert.ok(!matches(COMMAND_IDS.showCommitPatch, stale));
     assert.ok(matches(COMMAND_IDS.openConfig, CONTEXT_VALUES.configProblem));
+    // A repository's group row (two or more repositories): its own refresh, config, stale deploys and logs.
+    const ready = repositoryContextValue('ready');
+    const invalid = repositoryContextValue('invalidConfig');
+    for (const command of [COMMAND_IDS.refresh, COMMAND_IDS.openConfig]) assert.ok(matches(command, ready) && matches(command, invalid), command);
+    for (const command of [COMMAND_IDS.deployAllStale, COMMAND_IDS.openAllLogs]) assert.ok(matches(command, ready) && !matches(command, invalid), command);
+    for (const command of [COMMAND_IDS.deploy, COMMAND_IDS.openLogs, COMMAND_IDS.openInCloudConsole]) assert.ok(!matches(command, ready), command);
   });
 
   it('declares the view container, view, welcome, schema and icons', () => {

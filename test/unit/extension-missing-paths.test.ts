@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import { parseConfig } from '../../src/core/config';
 import { describeVerdict } from '../../src/core/format';
 import { missingPathProblems, verdictPathProblems } from '../../src/core/missingPaths';
-import { serviceContextValue, statusLabel, verdictIcon } from '../../src/extension/presentation';
-import { serviceTooltipMarkdown } from '../../src/extension/tooltip';
+import { serviceTooltipMarkdown } from '../../src/extension/tree/tooltip';
+import { serviceContextValue, statusLabel, verdictIcon } from '../../src/extension/views/presentation';
 import { verdict } from './extension-fixtures';
 
 const NOW = new Date('2026-11-29T10:00:00Z');

@@ -17,7 +17,7 @@ import {
   summaryText,
   verdictIcon,
   viewMessage,
-} from '../../src/extension/presentation';
+} from '../../src/extension/views/presentation';
 import { result, verdict } from './extension-fixtures';
 
 const FIX = 'gcloud auth application-default login';

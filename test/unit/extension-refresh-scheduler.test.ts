@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isDueOnFocus, RefreshScheduler, type RefreshReason, type SchedulerClock } from '../../src/extension/refreshScheduler';
+import { isDueOnFocus, RefreshScheduler, type RefreshReason, type SchedulerClock } from '../../src/extension/session/refreshScheduler';
 
 /** A clock whose timers fire only when the test advances it. */
 class FakeClock implements SchedulerClock {

@@ -11,7 +11,7 @@ import {
   listRepositoryDirectories,
   validateProjectId,
   validateRegion,
-} from '../../src/extension/scaffoldPlan';
+} from '../../src/extension/commands/scaffoldPlan';
 
 describe('extension scaffold', () => {
   it('validates project and region with the schema patterns', () => {

@@ -4,10 +4,9 @@ import type { CloudRunReader } from '../../src/core/cloudrun';
 import { ConfigError, MAX_NESTING, parseConfig, type DriftConfig, type Endpoints } from '../../src/core/config';
 import type { GitRepository } from '../../src/core/git';
 import type { CheckResult } from '../../src/core/model';
-import { DriftSession, type CoreServices } from '../../src/extension/driftSession';
+import { DriftSession, type CoreServices } from '../../src/extension/session/driftSession';
+import type { RefreshReason } from '../../src/extension/session/refreshScheduler';
 import { silentLogger } from '../helpers/silentLogger';
-import type { Logger } from '../../src/extension/logger';
-import type { RefreshReason } from '../../src/extension/refreshScheduler';
 import { result, serving, verdict } from './extension-fixtures';
 
 const silent = silentLogger;
@@ -27,7 +26,6 @@ function config(overrides: Partial<DriftConfig> = {}): DriftConfig {
 }
 
 interface FakeCore extends CoreServices {
-  configFile: string | null;
   loaded: () => DriftConfig;
   check: () => Promise<CheckResult>;
   readers: { endpoints: Endpoints; closed: boolean }[];
@@ -36,12 +34,10 @@ interface FakeCore extends CoreServices {
 
 function fakeCore(): FakeCore {
   const core: FakeCore = {
-    configFile: '/repo/cloud-run-drift.json',
     loaded: () => config(),
     check: async () => result([verdict('worker', 'up-to-date')]),
     readers: [],
     opened: [],
-    findConfigFile: async () => core.configFile,
     loadConfig: async () => core.loaded(),
     openRepository: async (root) => {
       core.opened.push(root);
@@ -66,47 +62,23 @@ const REASONS: ReadonlySet<RefreshReason> = new Set(['manual']);
 const signal = (): AbortSignal => new AbortController().signal;
 
 function session(core: CoreServices, trusted = true): DriftSession {
-  return new DriftSession(core, { workspaceFolders: () => ['/repo/sub'], isTrusted: () => trusted }, silent);
+  return new DriftSession(core, { isTrusted: () => trusted }, silent, '/repo/cloud-run-drift.json');
 }
 
 describe('extension session', () => {
-  it('reports noConfig when no configuration is found', async () => {
+  it('reads its own configuration file, and is keyed by its directory', async () => {
     const core = fakeCore();
-    core.configFile = null;
+    const read: string[] = [];
+    core.loadConfig = async (file) => {
+      read.push(file);
+      return config();
+    };
     const s = session(core);
     assert.equal(s.state.kind, 'loading');
+    assert.equal(s.root, '/repo');
+    assert.equal(s.configFile, '/repo/cloud-run-drift.json');
     await s.refresh(REASONS, signal());
-    assert.equal(s.state.kind, 'noConfig');
-    assert.equal(s.lastResult, undefined);
-  });
-
-  it('in a workspace without a configuration, looks again on every refresh but says so and redraws once', async () => {
-    const core = fakeCore();
-    core.configFile = null;
-    const looked: string[] = [];
-    core.findConfigFile = async (start) => {
-      looked.push(start);
-      return core.configFile;
-    };
-    const said: string[] = [];
-    const logger: Logger = { ...silent, info: (message) => void said.push(message), child: () => logger };
-    const s = new DriftSession(core, { workspaceFolders: () => ['/elsewhere'], isTrusted: () => true }, logger);
-    let shown = s.state;
-    let stateChanges = 0;
-    s.onDidChange(() => {
-      if (s.state !== shown) stateChanges++;
-      shown = s.state;
-    });
-    for (let i = 0; i < 3; i++) await s.refresh(new Set(['interval']), signal());
-    assert.deepEqual(looked, ['/elsewhere', '/elsewhere', '/elsewhere']);
-    assert.deepEqual(said, ['no cloud-run-drift.json in or above the workspace folders']);
-    assert.equal(s.state.kind, 'noConfig');
-    assert.equal(stateChanges, 1);
-    assert.equal(core.opened.length + core.readers.length, 0, 'no git and no Cloud Run client for a workspace that is not ours');
-
-    core.configFile = '/elsewhere/cloud-run-drift.json';
-    s.markConfigChanged();
-    await s.refresh(new Set(['config']), signal());
+    assert.deepEqual(read, ['/repo/cloud-run-drift.json']);
     assert.equal(s.state.kind, 'ready');
   });
 
@@ -204,10 +176,6 @@ describe('extension session', () => {
     s.markConfigChanged();
     await s.refresh(REASONS, signal());
     assert.equal(loads, 2);
-    core.configFile = null;
-    s.markConfigChanged();
-    await s.refresh(REASONS, signal());
-    assert.equal(s.state.kind, 'noConfig', 'a deleted file brings the welcome back');
   });
 
   it('reuses the reader and repository, and replaces the reader when endpoints change', async () => {

@@ -6,7 +6,7 @@ import {
   failedRevisionTooltipMarkdown,
   revisionTooltipMarkdown,
   serviceTooltipMarkdown,
-} from '../../src/extension/tooltip';
+} from '../../src/extension/tree/tooltip';
 import { serving, SHA_A, verdict } from './extension-fixtures';
 
 const NOW = new Date('2026-11-29T10:00:00Z');

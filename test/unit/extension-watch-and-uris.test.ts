@@ -4,9 +4,9 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { commitPatchPath, commitPatchQuery, parseCommitPatchQuery } from '../../src/extension/commitPatchUri';
-import { effectiveEndpoints, isEmulatorEndpoint } from '../../src/extension/endpointsPolicy';
-import { isRelevantWorkingTreeChange, resolveGitWatchDirs } from '../../src/extension/gitWatchPaths';
+import { commitPatchPath, commitPatchQuery, parseCommitPatchQuery } from '../../src/extension/patches/commitPatchUri';
+import { effectiveEndpoints, isEmulatorEndpoint } from '../../src/extension/session/endpointsPolicy';
+import { isRelevantWorkingTreeChange, resolveGitWatchDirs } from '../../src/extension/session/gitWatchPaths';
 import { SHA_A } from './extension-fixtures';
 
 function git(cwd: string, ...args: string[]): string {

@@ -1,8 +1,8 @@
 // The one wrapper every command runs in: cancellation is silent, expected problems are one line
 // with their actions, anything else is one line for the user and the details in the log.
 import * as vscode from 'vscode';
-import { isCancellation, UserFacingError } from '../errors';
-import { errorText, oneLine } from '../presentation';
+import { errorText, isCancellation, UserFacingError } from '../platform/errors';
+import { oneLine } from '../views/presentation';
 import type { CommandDefinition, CommandServices } from './commandTypes';
 
 const SHOW_LOG = 'Show Log';

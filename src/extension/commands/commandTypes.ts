@@ -3,30 +3,31 @@ import type { CloudRunReader } from '../../core/cloudrun';
 import type { Endpoints } from '../../core/config';
 import type { GitRepository } from '../../core/git';
 import type { CommandId } from '../commandIds';
-import type { DeployService } from '../deploy/deployController';
-import type { DriftSession } from '../driftSession';
-import type { DataJobs } from '../jobs/dataJobs';
-import type { Logger } from '../logger';
 import type { LogSessions } from '../logs/logSessions';
-import type { RefreshReason } from '../refreshScheduler';
-import type { DriftSettings } from '../settings';
+import type { Logger } from '../platform/logger';
+import type { DriftSettings } from '../platform/settings';
+import type { RefreshReason } from '../session/refreshScheduler';
+import type { RepoList } from '../session/repoSessions';
+
+/** The workspace's repositories, each with its session, refresh, deploys and data jobs (see servicePicker.ts to find one). */
+export interface CommandRepos extends RepoList {
+  /** Looks for configurations again (a file was written). */
+  discover(reason: RefreshReason): Promise<void>;
+  /** Looks again and refreshes every repository. */
+  refreshAll(reason: RefreshReason): Promise<void>;
+}
 
 /** Everything a command may use, passed in (no global extension namespace, no import cycles). */
 export interface CommandServices {
-  session: DriftSession;
-  refresh: { request(reason: RefreshReason): Promise<void> };
+  repos: CommandRepos;
   logger: Logger;
   /** Remembers inputs across sessions (e.g. the last project scaffolded from). */
   memento: vscode.Memento;
   settings(): DriftSettings;
   createReader(endpoints: Endpoints): CloudRunReader;
   openRepository(dir: string): Promise<GitRepository>;
-  /** Deploys, their state and the Deployments history. */
-  deploys: DeployService;
   /** The open log panels. */
   logs: LogSessions;
-  /** Data jobs: guards, runs and scoreboards. */
-  jobs: DataJobs;
 }
 
 export interface CommandDefinition<Id extends CommandId = CommandId> {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { COMMAND_IDS } from '../commandIds';
-import { UserFacingError } from '../errors';
 import { short } from '../../core/verdict';
+import { COMMAND_IDS } from '../commandIds';
+import { UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 
@@ -10,7 +10,7 @@ export const copyDeployedCommitCommand = defineCommand({
   id: COMMAND_IDS.copyDeployedCommit,
   title: 'Copy Deployed Commit',
   run: async (services, node?: unknown) => {
-    const target = await resolveServiceTarget(node, services.session, {
+    const target = await resolveServiceTarget(node, services.repos, {
       placeHolder: 'Copy the deployed commit of which service?',
       accepts: (t) => Boolean(t.verdict?.deployedCommit ?? t.verdict?.commitLabel),
       noneMessage: 'No checked service has a deployed commit yet (refresh, or label revisions with their commit).',

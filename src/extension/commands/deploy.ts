@@ -1,7 +1,7 @@
 import { RESTRICTED_MODE_REASON } from '../../core/deploy/prepare';
 import { COMMAND_IDS } from '../commandIds';
 import { defineCommand } from './commandTypes';
-import { requireConfig, resolveServiceTarget } from './servicePicker';
+import { holdsService, requireConfig, resolveRepo, serviceTargetIn } from './servicePicker';
 
 /**
  * Deploys a service with the default deploy command (or the one named by the second argument, as
@@ -16,11 +16,12 @@ export const deployCommand = defineCommand({
   untrustedMessage: RESTRICTED_MODE_REASON,
   run: async (services, node?: unknown, commandName?: unknown) => {
     // Explain a missing deploy command before asking which service.
-    services.deploys.ensureAvailable(requireConfig(services.session));
-    const target = await resolveServiceTarget(node, services.session, {
+    const repo = await resolveRepo(node, services.repos, { holds: holdsService });
+    repo.deploys.ensureAvailable(requireConfig(repo.session));
+    const target = await serviceTargetIn(repo, node, {
       placeHolder: 'Deploy which service? (its deploy command runs in a terminal, then the commit is verified live)',
       noneMessage: 'cloud-run-drift.json lists no services.',
     });
-    return services.deploys.deploy(target.config.name, { commandName: typeof commandName === 'string' ? commandName : null });
+    return repo.deploys.deploy(target.config.name, { commandName: typeof commandName === 'string' ? commandName : null });
   },
 });

@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { RESTRICTED_MODE_REASON } from '../../core/deploy/prepare';
 import { COMMAND_IDS } from '../commandIds';
 import { alternateDeployCommands, noAlternateCommandsMessage } from '../deploy/deployPresentation';
-import { UserCancelledError, UserFacingError } from '../errors';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';
-import { requireConfig, resolveServiceTarget } from './servicePicker';
+import { holdsService, requireConfig, resolveRepo, serviceTargetIn } from './servicePicker';
 
 /** Deploys with one of the config's other named deploy commands (e.g. a fast "hot" script). */
 export const deployWithCommand = defineCommand({
@@ -13,11 +13,12 @@ export const deployWithCommand = defineCommand({
   requiresTrust: true,
   untrustedMessage: RESTRICTED_MODE_REASON,
   run: async (services, node?: unknown) => {
-    const config = requireConfig(services.session);
-    services.deploys.ensureAvailable(config);
+    const repo = await resolveRepo(node, services.repos, { holds: holdsService });
+    const config = requireConfig(repo.session);
+    repo.deploys.ensureAvailable(config);
     const alternates = alternateDeployCommands(config);
     if (alternates.length === 0) throw new UserFacingError(noAlternateCommandsMessage(config), [], 'warning');
-    const target = await resolveServiceTarget(node, services.session, {
+    const target = await serviceTargetIn(repo, node, {
       placeHolder: 'Deploy which service?',
       noneMessage: 'cloud-run-drift.json lists no services.',
     });
@@ -27,6 +28,6 @@ export const deployWithCommand = defineCommand({
       { placeHolder: `Deploy ${target.config.name} with which command?`, matchOnDetail: true },
     );
     if (!picked) throw new UserCancelledError();
-    return services.deploys.deploy(target.config.name, { commandName: picked.command.name });
+    return repo.deploys.deploy(target.config.name, { commandName: picked.command.name });
   },
 });

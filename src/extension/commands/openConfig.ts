@@ -1,25 +1,27 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
-import { UserFacingError } from '../errors';
 import { isConfigLocation } from '../tree/configProblemNode';
 import { defineCommand } from './commandTypes';
+import { resolveRepo } from './servicePicker';
 
-/** Opens cloud-run-drift.json, at the clicked problem's line or else at the first problem's. */
+/**
+ * Opens cloud-run-drift.json, at the clicked problem's line or else at the first problem's: the
+ * problem's file, a group row's repository's, or the only repository's (or the one picked).
+ */
 export const openConfigCommand = defineCommand({
   id: COMMAND_IDS.openConfig,
   title: 'Open Config',
   run: async (services, location?: unknown) => {
-    const { session } = services;
-    const state = session.state;
-    const file = isConfigLocation(location) ? location.file : session.configFile;
-    if (!file) {
-      throw new UserFacingError(
-        'No cloud-run-drift.json in this workspace.',
-        [{ title: 'Create One', run: () => vscode.commands.executeCommand(COMMAND_IDS.scaffoldConfig) }],
-        'warning',
-      );
+    let file: string;
+    let line: number | null;
+    if (isConfigLocation(location)) {
+      ({ file, line } = location);
+    } else {
+      const repo = await resolveRepo(location, services.repos, { anyState: true });
+      const state = repo.session.state;
+      file = repo.configFile;
+      line = state.kind === 'invalidConfig' ? (state.problems.find((p) => p.line)?.line ?? null) : null;
     }
-    const line = isConfigLocation(location) ? location.line : state.kind === 'invalidConfig' ? (state.problems.find((p) => p.line)?.line ?? null) : null;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(document);
     if (line !== null && line >= 1 && line <= document.lineCount) {

@@ -1,7 +1,7 @@
 import { COMMAND_IDS } from '../commandIds';
 import { deployLogsRequest, deployLogsSince } from '../deploy/deployPresentation';
-import { UserFacingError } from '../errors';
 import { acceptedSince } from '../logs/openRequest';
+import { UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 
@@ -15,17 +15,16 @@ export const openDeployLogsCommand = defineCommand({
   id: COMMAND_IDS.openDeployLogs,
   title: 'Open Deploy Logs',
   run: async (services, node?: unknown, startedAt?: unknown) => {
-    const states = services.deploys.states;
-    const target = await resolveServiceTarget(node, services.session, {
+    const target = await resolveServiceTarget(node, services.repos, {
       placeHolder: 'Open the logs of which deploy? (from the moment it started)',
-      accepts: (t) => deployLogsSince(states.get(t.config.name)) !== null,
+      accepts: (t) => deployLogsSince(t.repo.deploys.states.get(t.config.name)) !== null,
       noneMessage: 'No deploy has run in this window yet. Open Logs shows any service’s logs.',
     });
     const name = target.config.name;
     // The deploy flow passes the start of the deploy its notification is about (a newer one may have started since).
-    const since = typeof startedAt === 'string' && acceptedSince(startedAt) ? startedAt : deployLogsSince(states.get(name));
+    const since = typeof startedAt === 'string' && acceptedSince(startedAt) ? startedAt : deployLogsSince(target.repo.deploys.states.get(name));
     if (since === null) throw new UserFacingError(`No deploy of ${name} has run in this window yet. Open Logs shows its logs.`, [], 'warning');
-    const { config } = await services.session.coreContext();
+    const { config } = await target.repo.session.coreContext();
     const request = deployLogsRequest(name, since);
     services.logs.open({
       config,

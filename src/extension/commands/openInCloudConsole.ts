@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
-import { cloudConsoleUrl } from '../presentation';
+import { cloudConsoleUrl } from '../views/presentation';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 
@@ -8,7 +8,7 @@ export const openInCloudConsoleCommand = defineCommand({
   id: COMMAND_IDS.openInCloudConsole,
   title: 'Open in Cloud Console',
   run: async (services, node?: unknown) => {
-    const target = await resolveServiceTarget(node, services.session, {
+    const target = await resolveServiceTarget(node, services.repos, {
       placeHolder: 'Open which service in the Google Cloud console?',
       noneMessage: 'cloud-run-drift.json lists no services.',
     });

@@ -10,11 +10,11 @@ export const openLogsCommand = defineCommand({
   id: COMMAND_IDS.openLogs,
   title: 'Open Logs',
   run: async (services, node?: unknown, rawOptions?: unknown) => {
-    const target = await resolveServiceTarget(node, services.session, {
+    const target = await resolveServiceTarget(node, services.repos, {
       placeHolder: 'Open the logs of which service?',
       noneMessage: 'cloud-run-drift.json lists no services.',
     });
-    const { config } = await services.session.coreContext();
+    const { config } = await target.repo.session.coreContext();
     services.logs.open({
       config,
       scope: { kind: 'services', services: [{ name: target.config.name, region: target.config.region }] },

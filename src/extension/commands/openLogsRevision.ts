@@ -1,18 +1,22 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
-import { UserCancelledError, UserFacingError } from '../errors';
 import { revisionTarget } from '../logs/openRequest';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
+import type { Repo } from '../session/repo';
+import { isRepoScoped } from '../tree/treeNode';
 import { defineCommand } from './commandTypes';
-import { requireConfig, resolveServiceTarget } from './servicePicker';
+import { holdsService, requireConfig, resolveRepo, serviceTargetIn } from './servicePicker';
 
 /** One revision's logs: from a revision tree item, or executeCommand(id, { service, revision }[, options]). */
 export const openRevisionLogsCommand = defineCommand({
   id: COMMAND_IDS.openRevisionLogs,
   title: 'Open Revision Logs',
   run: async (services, node?: unknown, rawOptions?: unknown) => {
-    requireConfig(services.session);
-    const target = revisionTarget(node) ?? (await pickRevision(services.session, node));
-    const { config } = await services.session.coreContext();
+    const named = revisionTarget(node);
+    const repo = await resolveRepo(isRepoScoped(node) || !named ? node : named.service, services.repos, { holds: holdsService });
+    requireConfig(repo.session);
+    const target = named ?? (await pickRevision(repo, node));
+    const { config } = await repo.session.coreContext();
     const service = config.services.find((s) => s.name === target.service);
     if (!service) throw new UserFacingError(`${target.service} is not a service in cloud-run-drift.json.`, [], 'warning');
     services.logs.open({
@@ -26,8 +30,8 @@ export const openRevisionLogsCommand = defineCommand({
 });
 
 /** From the palette (or a service item): the service, then one of the revisions serving its traffic. */
-async function pickRevision(session: Parameters<typeof resolveServiceTarget>[1], node: unknown): Promise<{ service: string; revision: string }> {
-  const service = await resolveServiceTarget(node, session, {
+async function pickRevision(repo: Repo, node: unknown): Promise<{ service: string; revision: string }> {
+  const service = await serviceTargetIn(repo, node, {
     placeHolder: 'Open the logs of a revision of which service?',
     noneMessage: 'cloud-run-drift.json lists no services.',
   });

@@ -1,8 +1,8 @@
 import { COMMAND_IDS } from '../commandIds';
-import { resolveDateRange, resolveJob } from '../jobs/jobInputs';
+import { hasJobs, holdsJob, resolveDateRange, resolveJob } from '../jobs/jobInputs';
 import type { WhenBlocked } from '../jobs/dataJobs';
 import { defineCommand } from './commandTypes';
-import { requireConfig } from './servicePicker';
+import { requireConfig, resolveRepo } from './servicePicker';
 
 /**
  * Runs a data job over a date range behind its guards; resolves with the DataJobOutcome.
@@ -15,10 +15,11 @@ export const runDataJobCommand = defineCommand({
   requiresTrust: true,
   untrustedMessage: 'Running a data job runs a command from this repository, so it needs a trusted workspace.',
   run: async (services, jobName?: unknown, range?: unknown, options?: unknown) => {
-    const config = requireConfig(services.session);
+    const repo = await resolveRepo(jobName, services.repos, { holds: holdsJob, accepts: hasJobs });
+    const config = requireConfig(repo.session);
     const job = await resolveJob(config, jobName, 'Run which data job?');
     const dates = await resolveDateRange(job, range, services.memento);
     const whenBlocked = (options as { whenBlocked?: WhenBlocked } | undefined)?.whenBlocked ?? 'ask';
-    return services.jobs.run(config, job, dates, whenBlocked);
+    return repo.jobs.run(config, job, dates, whenBlocked);
   },
 });

@@ -3,12 +3,13 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloudRunError, type ListedService } from '../../core/cloudrun';
-import { credentialsFix } from '../../core/credentials';
 import { CONFIG_FILE_NAME } from '../../core/config';
+import { credentialsFix } from '../../core/credentials';
 import { GrpcStatus } from '../../core/logs';
 import { COMMAND_IDS } from '../commandIds';
-import { UserCancelledError, UserFacingError, type ErrorAction } from '../errors';
-import { errorText, isCredentialsProblem } from '../presentation';
+import { errorText, UserCancelledError, UserFacingError, type ErrorAction } from '../platform/errors';
+import { isCredentialsProblem } from '../views/presentation';
+import { defineCommand, type CommandServices } from './commandTypes';
 import {
   buildScaffoldConfig,
   guessCommitLabel,
@@ -16,8 +17,7 @@ import {
   listRepositoryDirectories,
   validateProjectId,
   validateRegion,
-} from '../scaffoldPlan';
-import { defineCommand, type CommandServices } from './commandTypes';
+} from './scaffoldPlan';
 
 const LAST_PROJECT_KEY = 'cloudRunDrift.scaffold.project';
 const LAST_REGION_KEY = 'cloudRunDrift.scaffold.region';
@@ -159,8 +159,13 @@ export const scaffoldConfigCommand = defineCommand({
     });
     await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(text));
     services.logger.info(`wrote ${file} with ${chosen.length} services from ${project} (${region})`);
-    services.session.markConfigChanged();
-    void services.refresh.request('config');
+    // The repository's session reads the file again; a new one is found (its watcher may be slower).
+    const repo = services.repos.get(directory);
+    if (repo) {
+      repo.session.markConfigChanged();
+      void repo.refresh.request('config');
+    }
+    void services.repos.discover('config');
 
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
     const withoutPaths = chosen.filter((s) => s.paths.length === 0).map((s) => s.name);

@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { CommitInfo } from '../../core/model';
-import { COMMAND_IDS } from '../commandIds';
-import { commitPatchUri } from '../commitPatchProvider';
-import { UserCancelledError, UserFacingError } from '../errors';
 import { short } from '../../core/verdict';
-import { formatAge } from '../presentation';
+import { COMMAND_IDS } from '../commandIds';
+import { commitPatchUri } from '../patches/commitPatchProvider';
+import type { CommitPatchRef } from '../patches/commitPatchUri';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
+import type { Repo } from '../session/repo';
+import { formatAge } from '../views/presentation';
 import { defineCommand } from './commandTypes';
-import { resolveServiceTarget } from './servicePicker';
+import { holdsService, resolveRepo, resolveServiceTarget } from './servicePicker';
 
 interface CommitArgument {
   serviceName: string;
@@ -36,18 +38,21 @@ export const showCommitPatchCommand = defineCommand({
   id: COMMAND_IDS.showCommitPatch,
   title: 'Show Commit Patch',
   run: async (services, node?: unknown) => {
-    let ref: { service: string; sha: string };
+    let ref: CommitPatchRef;
+    let repo: Repo;
     if (isCommitArgument(node)) {
-      ref = { service: node.serviceName, sha: node.sha };
+      repo = await resolveRepo(node, services.repos, { holds: holdsService });
+      ref = { service: node.serviceName, sha: node.sha, root: repo.root };
     } else {
-      const target = await resolveServiceTarget(node, services.session, {
+      const target = await resolveServiceTarget(node, services.repos, {
         placeHolder: 'Show an undeployed commit of which service?',
         accepts: (t) => (t.verdict?.commits.length ?? 0) > 0,
         noneMessage: 'No service has undeployed commits.',
       });
-      ref = { service: target.config.name, sha: (await pickCommit(target.verdict?.commits ?? [])).sha };
+      repo = target.repo;
+      ref = { service: target.config.name, sha: (await pickCommit(target.verdict?.commits ?? [])).sha, root: repo.root };
     }
-    if (!services.session.serviceConfig(ref.service)) {
+    if (!repo.session.serviceConfig(ref.service)) {
       throw new UserFacingError(`${ref.service} is not a service in cloud-run-drift.json.`, [], 'warning');
     }
     let document = await vscode.workspace.openTextDocument(commitPatchUri(ref));

@@ -1,5 +1,5 @@
 import { COMMAND_IDS } from '../commandIds';
-import { UserFacingError } from '../errors';
+import { UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';
 import { resolveServiceTarget } from './servicePicker';
 
@@ -8,11 +8,11 @@ export const showDeployTerminalCommand = defineCommand({
   id: COMMAND_IDS.showDeployTerminal,
   title: 'Show Deploy Terminal',
   run: async (services, node?: unknown) => {
-    const target = await resolveServiceTarget(node, services.session, {
+    const target = await resolveServiceTarget(node, services.repos, {
       placeHolder: 'Show the deploy terminal of which service?',
       noneMessage: 'cloud-run-drift.json lists no services.',
     });
-    if (!services.deploys.showTerminal(target.config.name)) {
+    if (!target.repo.deploys.showTerminal(target.config.name)) {
       throw new UserFacingError(`No deploy terminal of ${target.config.name} is open in this window.`, [], 'warning');
     }
   },

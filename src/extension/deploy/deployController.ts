@@ -26,12 +26,12 @@ import {
 } from '../../core/deploy/runner';
 import type { GitRepository } from '../../core/git';
 import { COMMAND_IDS } from '../commandIds';
-import { Disposable } from '../disposable';
-import type { DriftSession } from '../driftSession';
-import { UserCancelledError, UserFacingError } from '../errors';
-import type { Logger } from '../logger';
-import type { RefreshReason } from '../refreshScheduler';
-import type { DriftSettings } from '../settingsDefaults';
+import { Disposable } from '../platform/disposable';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { DriftSettings } from '../platform/settingsDefaults';
+import type { DriftSession } from '../session/driftSession';
+import type { RefreshReason } from '../session/refreshScheduler';
 import {
   deployAllIncrement,
   deployAllProgressMessage,
@@ -84,7 +84,7 @@ export class DeployController extends Disposable implements DeployService {
     private readonly settings: () => DriftSettings,
   ) {
     super();
-    this.tasks = this._register(new DeployTasks(logger));
+    this.tasks = this._register(new DeployTasks(logger, session.root));
     this.states = this._register(new DeployStates(this.queue));
     this.history = new DeploymentHistoryStore((service) => this.loadHistory(service));
     this._register(session.onDidRefresh(() => this.history.invalidate()));
@@ -261,6 +261,8 @@ export class DeployController extends Disposable implements DeployService {
 
   private async runAction(action: DeployAction, result: DeployResult, commandName: string | null): Promise<void> {
     const service = result.service;
+    // The row-shaped argument names the repository too: another one may have a service of that name.
+    const row = { serviceName: service, root: this.session.root };
     try {
       switch (action) {
         case 'show-terminal':
@@ -268,11 +270,11 @@ export class DeployController extends Disposable implements DeployService {
           return;
         case 'open-logs':
           // The service's logs from the moment this deploy started: what the new revision said, if it ever started.
-          await vscode.commands.executeCommand(COMMAND_IDS.openDeployLogs, service, result.startedAt);
+          await vscode.commands.executeCommand(COMMAND_IDS.openDeployLogs, row, result.startedAt);
           return;
         case 'retry':
           // Through the command, so the trust check and the confirmation apply again.
-          await vscode.commands.executeCommand(COMMAND_IDS.deploy, service, commandName ?? undefined);
+          await vscode.commands.executeCommand(COMMAND_IDS.deploy, row, commandName ?? undefined);
           return;
       }
     } catch (err) {

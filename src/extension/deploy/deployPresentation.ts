@@ -4,13 +4,13 @@
 // settings as the runner wants them. Pure, no `vscode` import, so every decision here is
 // unit-tested (test/unit/extension-deploy*.test.ts).
 import type { DeployCommand, DriftConfig } from '../../core/config';
-import { short } from '../../core/verdict';
 import { historyLine, type DeploymentEntry, type DeploymentHistory } from '../../core/deploy/history';
 import { DEPLOY_DEFAULTS, describeDeployResult, type DeployAction, type DeployAllEvent, type DeployAllResult, type DeployPhase, type DeployResult } from '../../core/deploy/runner';
+import { short } from '../../core/verdict';
 import { DEFAULT_VIEW_QUERY, type LogViewQuery } from '../logs/logQuery';
-import type { IconSpec } from '../presentation';
-import type { DriftSettings } from '../settingsDefaults';
-import { escapeMarkdown, formatTimestamp } from '../tooltip';
+import type { DriftSettings } from '../platform/settingsDefaults';
+import { escapeMarkdown, formatTimestamp } from '../tree/tooltip';
+import type { IconSpec } from '../views/presentation';
 import type { DeployStateSnapshot } from './deployState';
 
 // ---------------------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ export function verifyProgressTitle(service: string, commit: string | null): str
 /** Appended to the service's context value while a deploy of it runs; menus match on it. */
 export const DEPLOYING_FLAG = 'deploying';
 
-/** Menus match the flag as the last segment (kind, status, flags, then this), see presentation.ts. */
+/** Menus match the flag as the last segment (kind, status, flags, then this), see views/presentation.ts. */
 export function withDeployingFlag(contextValue: string, deploying: boolean): string {
   return deploying ? `${contextValue}.${DEPLOYING_FLAG}` : contextValue;
 }

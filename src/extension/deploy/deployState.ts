@@ -2,7 +2,7 @@
 // events: the one place the tree, the test API and the log read deploy state from, whether the
 // deploy came from a click, the palette or Deploy All Stale. No `vscode` import.
 import type { DeployPhase, DeployQueue, DeployResult } from '../../core/deploy/runner';
-import { Emitter, type EventSubscriber } from '../emitter';
+import { Emitter, type EventSubscriber } from '../platform/emitter';
 
 export interface DeployStateSnapshot {
   service: string;

@@ -3,8 +3,8 @@
 // definition per service and command: the queue allows one deploy per service at a time.
 import * as vscode from 'vscode';
 import type { DeployExecution } from '../../core/deploy/runner';
-import { Disposable } from '../disposable';
-import type { Logger } from '../logger';
+import { Disposable } from '../platform/disposable';
+import type { Logger } from '../platform/logger';
 import { runShellTask, showTaskTerminal } from '../tasks/shellTask';
 
 /** The task type of deploy tasks; contributed in package.json so VS Code knows the definition. */
@@ -14,10 +14,13 @@ interface DeployTaskDefinition extends vscode.TaskDefinition {
   type: typeof DEPLOY_TASK_TYPE;
   service: string;
   command: string;
+  /** The repository: another one in the workspace may deploy a service of the same name. */
+  root: string;
 }
 
-function isDeployDefinition(definition: vscode.TaskDefinition, service: string): boolean {
-  return definition.type === DEPLOY_TASK_TYPE && (definition as Partial<DeployTaskDefinition>).service === service;
+function isDeployDefinition(definition: vscode.TaskDefinition, service: string, root: string): boolean {
+  const candidate = definition as Partial<DeployTaskDefinition>;
+  return definition.type === DEPLOY_TASK_TYPE && candidate.service === service && candidate.root === root;
 }
 
 export interface DeployTaskRequest {
@@ -36,19 +39,23 @@ export class DeployTasks extends Disposable {
   /** The task name each service last deployed with: its terminal's name. */
   private readonly taskNames = new Map<string, string>();
 
-  constructor(private readonly logger: Logger) {
+  constructor(
+    private readonly logger: Logger,
+    /** The repository whose services these tasks deploy. */
+    private readonly root: string,
+  ) {
     super();
   }
 
   run(request: DeployTaskRequest): Promise<DeployExecution> {
     const { service } = request;
-    const definition: DeployTaskDefinition = { type: DEPLOY_TASK_TYPE, service, command: request.commandName };
+    const definition: DeployTaskDefinition = { type: DEPLOY_TASK_TYPE, service, command: request.commandName, root: this.root };
     this.taskNames.set(service, request.taskName);
     // One deploy per service at a time (the queue's rule), so the service identifies the task.
     return runShellTask(
       {
         definition,
-        isOwn: (d) => isDeployDefinition(d, service),
+        isOwn: (d) => isDeployDefinition(d, service, this.root),
         taskName: request.taskName,
         commandLine: request.commandLine,
         cwd: request.cwd,

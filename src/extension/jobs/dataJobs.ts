@@ -9,10 +9,9 @@ import { checkJobGuards, describeGuardReport, type JobGuardDeps, type JobGuardRe
 import { jobCommandLine, readScoreboard } from '../../core/jobs/job';
 import { TemplateError } from '../../core/shellTemplate';
 import { COMMAND_IDS } from '../commandIds';
-import { Disposable } from '../disposable';
-import { UserFacingError } from '../errors';
-import type { Logger } from '../logger';
-import { errorText } from '../presentation';
+import { Disposable } from '../platform/disposable';
+import { errorText, UserFacingError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
 import { runShellTask, showTaskTerminal } from '../tasks/shellTask';
 import { JobRuns } from './jobRuns';
 import { ScoreboardPanels } from './scoreboardPanels';
@@ -94,8 +93,9 @@ export class DataJobs extends Disposable {
     this.lastTaskNames.set(job.name, taskName);
     const { exitCode } = await runShellTask(
       {
-        definition: { type: JOB_TASK_TYPE, job: job.name },
-        isOwn: (d) => d.type === JOB_TASK_TYPE && (d as { job?: unknown }).job === job.name,
+        // The root tells apart jobs of the same name in two repositories of the workspace.
+        definition: { type: JOB_TASK_TYPE, job: job.name, root: config.root },
+        isOwn: (d) => d.type === JOB_TASK_TYPE && (d as { job?: unknown }).job === job.name && (d as { root?: unknown }).root === config.root,
         taskName,
         commandLine,
         cwd: config.root,

@@ -5,8 +5,19 @@ import type { DataJobConfig, DriftConfig } from '../../core/config';
 import { addDays, DateRangeError, dateProblem, parseDateRange, utcToday, type DateRange } from '../../core/jobs/dates';
 import { findJob, UnknownJobError } from '../../core/jobs/job';
 import { COMMAND_IDS } from '../commandIds';
-import { UserCancelledError, UserFacingError } from '../errors';
+import { UserCancelledError, UserFacingError } from '../platform/errors';
+import type { Repo } from '../session/repo';
 import { isJobScoped } from '../tree/treeNode';
+
+/** Whether a repository configures data jobs (for resolveRepo: the palette offers only those). */
+export function hasJobs(repo: Pick<Repo, 'session'>): boolean {
+  return (repo.session.config?.jobs.length ?? 0) > 0;
+}
+
+/** Whether a repository configures a data job of that name (for resolveRepo: a name picks its repository). */
+export function holdsJob(repo: Pick<Repo, 'session'>, name: string): boolean {
+  return repo.session.config?.jobs.some((job) => job.name === name) ?? false;
+}
 
 /** `arg`: a Data Jobs row, a job's name (tests, other commands), or nothing (a quick pick when there are several). */
 export async function resolveJob(config: DriftConfig, name: unknown, placeHolder: string): Promise<DataJobConfig> {

@@ -3,7 +3,7 @@
 import type { DataJobConfig } from '../../core/config';
 import { relativeTime, STATUS_LABELS } from '../../core/format';
 import type { ServiceVerdict } from '../../core/model';
-import type { IconSpec } from '../presentation';
+import type { IconSpec } from '../views/presentation';
 import type { JobRunState } from './jobRuns';
 
 export interface JobRow {

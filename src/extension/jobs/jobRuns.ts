@@ -1,7 +1,7 @@
 // What the Data Jobs view shows about each job's runs in this window: running now, and how the last
 // one ended. No vscode import (unit-tested); DataJobs records, the tree listens.
 import type { DateRange } from '../../core/jobs/dates';
-import { Emitter, type EventSubscriber } from '../emitter';
+import { Emitter, type EventSubscriber } from '../platform/emitter';
 
 export type JobRunEnd =
   | { kind: 'succeeded' }

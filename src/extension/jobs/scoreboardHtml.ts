@@ -3,7 +3,7 @@
 // No vscode import: unit-tested as a string.
 import type { QueryTable } from '../../core/jobs/bigquery';
 import { cellTexts, numericColumns } from '../../core/jobs/table';
-import { escapeHtml } from '../html';
+import { escapeHtml } from '../platform/html';
 
 export interface ScoreboardPage {
   title: string;

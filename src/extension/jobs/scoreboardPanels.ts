@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { QueryTable } from '../../core/jobs/bigquery';
 import type { DateRange } from '../../core/jobs/dates';
-import { Disposable } from '../disposable';
+import { Disposable } from '../platform/disposable';
 import { scoreboardHtml } from './scoreboardHtml';
 
 export const SCOREBOARD_VIEW_TYPE = 'cloudRunDrift.scoreboard';

@@ -3,11 +3,11 @@
 // Commands reach it as CommandServices.logs.
 import type * as vscode from 'vscode';
 import type { DriftConfig } from '../../core/config';
-import type { ApiClients } from '../apiClients';
 import { composeFilter, FilterCompositionError, type LogScope } from '../../core/logs';
-import { UserFacingError } from '../errors';
-import type { Logger } from '../logger';
-import type { DriftSettings } from '../settings';
+import { UserFacingError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { DriftSettings } from '../platform/settings';
+import type { ApiClients } from '../session/apiClients';
 import { checkViewQuery, filterPresets, logQueryFor, nextRemembered, rememberedQuery, restoreViewQuery, type LogViewQuery } from './logQuery';
 import { LogPanel } from './logPanel';
 import { openingQuery, parseOpenLogsOptions } from './openRequest';

@@ -3,7 +3,7 @@
 // carries this page's nonce. The title is escaped; everything else the page shows is set as text by logs.js.
 // No vscode import: unit-tested as a string.
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from '../html';
+import { escapeHtml } from '../platform/html';
 import { QUERY_LIMITS } from './logQuery';
 import { MAX_SEARCH } from './messages';
 

@@ -9,8 +9,8 @@
 // returned its execution. The presentation is Dedicated: each task keeps its own terminal, which
 // stays open after the script ends for "Show Terminal".
 import * as vscode from 'vscode';
-import type { Logger } from '../logger';
-import { errorText } from '../presentation';
+import { errorText } from '../platform/errors';
+import type { Logger } from '../platform/logger';
 import { shellLaunch, type ShellLaunch } from './shellLaunch';
 
 const TASK_SOURCE = 'Cloud Run Drift';

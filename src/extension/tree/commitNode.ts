@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
 import type { CommitInfo } from '../../core/model';
-import { COMMAND_IDS } from '../commandIds';
 import { short } from '../../core/verdict';
-import { CONTEXT_VALUES, formatAge } from '../presentation';
-import { commitTooltipMarkdown } from '../tooltip';
+import { COMMAND_IDS } from '../commandIds';
+import { CONTEXT_VALUES, formatAge } from '../views/presentation';
 import { untrustedMarkdown } from './icons';
+import { commitTooltipMarkdown } from './tooltip';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';
 
 /** An undeployed commit touching the service's paths; opening it shows its patch limited to them. */
 export class CommitNode implements DriftTreeNode, ServiceScoped {
   constructor(
+    readonly root: string,
     readonly serviceName: string,
     readonly commit: CommitInfo,
     private readonly now: Date,

@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigProblem } from '../../core/config';
 import { COMMAND_IDS } from '../commandIds';
-import { CONTEXT_VALUES } from '../presentation';
+import { CONTEXT_VALUES } from '../views/presentation';
 import { untrustedMarkdown } from './icons';
-import { escapeMarkdown } from '../tooltip';
-import type { DriftTreeNode } from './treeNode';
+import { escapeMarkdown } from './tooltip';
+import type { DriftTreeNode, RepoScoped } from './treeNode';
 
 /** Where "Open Config" should land: commands accept these from problem nodes. */
 export interface ConfigLocation {
@@ -23,7 +23,7 @@ export function isConfigLocation(value: unknown): value is ConfigLocation {
  * One problem in an invalid cloud-run-drift.json. The tree lists them (instead of a welcome view,
  * whose text is static) so the user sees each error and clicks straight to its line.
  */
-export class ConfigProblemNode implements DriftTreeNode, ConfigLocation {
+export class ConfigProblemNode implements DriftTreeNode, ConfigLocation, RepoScoped {
   constructor(
     readonly file: string,
     private readonly problem: ConfigProblem,
@@ -33,6 +33,11 @@ export class ConfigProblemNode implements DriftTreeNode, ConfigLocation {
 
   get line(): number | null {
     return this.problem.line;
+  }
+
+  /** The configuration's repository: the file's directory. */
+  get root(): string {
+    return path.dirname(this.file);
   }
 
   getTreeItem(): vscode.TreeItem {

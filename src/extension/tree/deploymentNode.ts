@@ -7,6 +7,7 @@ import type { DriftTreeNode, ServiceScoped } from './treeNode';
 /** One revision in a service's Deployments history (labels and messages are API text: shown, never run). */
 export class DeploymentNode implements DriftTreeNode, ServiceScoped {
   constructor(
+    readonly root: string,
     readonly serviceName: string,
     readonly entry: DeploymentEntry,
     private readonly now: number,

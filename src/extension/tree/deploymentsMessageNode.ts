@@ -5,6 +5,7 @@ import type { DriftTreeNode, ServiceScoped } from './treeNode';
 /** The one row under Deployments when there are no revisions to list, or they could not be read. */
 export class DeploymentsMessageNode implements DriftTreeNode, ServiceScoped {
   constructor(
+    readonly root: string,
     readonly serviceName: string,
     private readonly text: string,
     private readonly error: boolean,

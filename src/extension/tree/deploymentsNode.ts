@@ -13,6 +13,7 @@ import type { DriftTreeNode, ServiceScoped } from './treeNode';
  */
 export class DeploymentsNode implements DriftTreeNode, ServiceScoped {
   constructor(
+    readonly root: string,
     readonly serviceName: string,
     private readonly history: DeploymentHistoryStore,
   ) {}
@@ -40,9 +41,9 @@ export class DeploymentsNode implements DriftTreeNode, ServiceScoped {
 
   private rows(history: DeploymentHistory): DriftTreeNode[] {
     const message = deploymentsMessage(history);
-    if (message) return [new DeploymentsMessageNode(this.serviceName, message.text, message.error)];
+    if (message) return [new DeploymentsMessageNode(this.root, this.serviceName, message.text, message.error)];
     if (history.kind !== 'ok') return [];
     const now = Date.now();
-    return history.entries.map((entry) => new DeploymentNode(this.serviceName, entry, now));
+    return history.entries.map((entry) => new DeploymentNode(this.root, this.serviceName, entry, now));
   }
 }

@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import type { RevisionFacts } from '../../core/model';
-import { CONTEXT_VALUES, oneLine, verdictIcon } from '../presentation';
-import { failedRevisionTooltipMarkdown } from '../tooltip';
+import { CONTEXT_VALUES, oneLine, verdictIcon } from '../views/presentation';
 import { themeIcon, untrustedMarkdown } from './icons';
+import { failedRevisionTooltipMarkdown } from './tooltip';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';
 
 /** The latest created revision that failed to become ready, even while an older one still serves. */
 export class FailedRevisionNode implements DriftTreeNode, ServiceScoped {
   constructor(
+    readonly root: string,
     readonly serviceName: string,
     readonly revision: RevisionFacts,
     private readonly now: Date,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { IconSpec } from '../presentation';
+import type { IconSpec } from '../views/presentation';
 
 export function themeIcon(spec: IconSpec): vscode.ThemeIcon {
   return spec.color ? new vscode.ThemeIcon(spec.id, new vscode.ThemeColor(spec.color)) : new vscode.ThemeIcon(spec.id);

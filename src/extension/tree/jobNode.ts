@@ -10,6 +10,7 @@ export class JobNode implements DriftTreeNode, JobScoped {
   readonly jobName: string;
 
   constructor(
+    readonly root: string,
     public job: DataJobConfig,
     public row: JobRow,
   ) {

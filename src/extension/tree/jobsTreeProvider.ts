@@ -1,66 +1,114 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../disposable';
-import type { DriftSession } from '../driftSession';
 import { jobRow } from '../jobs/jobPresentation';
-import type { JobRuns } from '../jobs/jobRuns';
+import { Disposable } from '../platform/disposable';
+import type { DisposableLike } from '../platform/emitter';
+import type { Repo } from '../session/repo';
+import type { RepoList } from '../session/repoSessions';
 import { JobNode } from './jobNode';
+import { RepositoryNode } from './repositoryNode';
 import type { DriftTreeNode } from './treeNode';
 
 /**
- * The Data Jobs view: one row per configured job. Rows are kept per job and updated in place, and
- * only a change of the job list redraws the whole tree, for the reason ServicesTreeProvider gives:
+ * The Data Jobs view: one row per configured job; with jobs in two or more repositories, a group row
+ * per repository (named after its folder) holds its jobs. Rows are kept per job and updated in place,
+ * and only a change of the job list redraws the whole tree, for the reason ServicesTreeProvider gives:
  * a row's inline action clicked during a whole-tree redraw would reach its command with no row.
  */
 export class JobsTreeProvider extends Disposable implements vscode.TreeDataProvider<DriftTreeNode> {
   private readonly changeEmitter = this._register(new vscode.EventEmitter<DriftTreeNode | DriftTreeNode[] | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly nodes = new Map<string, JobNode>();
-  private shownNames = '';
+  /** Per repository root, per job name. */
+  private readonly nodes = new Map<string, Map<string, JobNode>>();
+  private readonly groups = new Map<string, RepositoryNode>();
+  private readonly runListeners = new Map<string, DisposableLike>();
+  private shownShape = '';
+  private grouped = false;
 
-  constructor(
-    private readonly session: DriftSession,
-    private readonly runs: JobRuns,
-  ) {
+  constructor(private readonly repos: RepoList) {
     super();
-    this._register(session.onDidChange(() => this.changed()));
-    this._register(runs.onDidChange(() => this.changed()));
+    this._register(repos.onDidChange(() => this.changed()));
+    this._register({ dispose: () => [...this.runListeners.values()].forEach((l) => l.dispose()) });
+    this.listenToRuns();
   }
 
   getTreeItem(node: DriftTreeNode): vscode.TreeItem {
-    return node.getTreeItem();
+    const item = node.getTreeItem();
+    if (this.grouped && node instanceof JobNode && item.id !== undefined) item.id = `repository:${node.root}/${item.id}`;
+    return item;
   }
 
   getChildren(node?: DriftTreeNode): DriftTreeNode[] | Promise<DriftTreeNode[]> {
     if (node) return node.getChildren();
-    const rows = this.rows();
-    this.shownNames = rows.map((r) => r.jobName).join('\n');
-    return rows;
+    const { nodes, shape } = this.top();
+    this.shownShape = shape;
+    return nodes;
   }
 
   private changed(): void {
-    const rows = this.rows();
-    const names = rows.map((r) => r.jobName).join('\n');
-    if (names !== this.shownNames || rows.length === 0) this.changeEmitter.fire(undefined);
-    else this.changeEmitter.fire(rows);
+    this.listenToRuns();
+    const { nodes, shape } = this.top();
+    if (shape !== this.shownShape || nodes.length === 0) this.changeEmitter.fire(undefined);
+    else this.changeEmitter.fire(this.grouped ? [...nodes, ...nodes.flatMap((n) => n.getChildren() as DriftTreeNode[])] : nodes);
   }
 
-  private rows(): JobNode[] {
-    const state = this.session.state;
+  private listenToRuns(): void {
+    const repos = new Map(this.repos.list().map((r) => [r.root, r]));
+    for (const [root, listener] of this.runListeners) {
+      if (repos.has(root)) continue;
+      listener.dispose();
+      this.runListeners.delete(root);
+    }
+    for (const [root, repo] of repos) {
+      if (!this.runListeners.has(root)) this.runListeners.set(root, repo.jobs.runs.onDidChange(() => this.changed()));
+    }
+  }
+
+  private top(): { nodes: DriftTreeNode[]; shape: string } {
+    const withJobs = this.repos.list().filter((repo) => this.rows(repo).length > 0);
+    for (const root of [...this.nodes.keys()]) if (!withJobs.some((r) => r.root === root)) this.nodes.delete(root);
+    this.grouped = withJobs.length > 1;
+    if (!this.grouped) {
+      const rows = withJobs[0] ? this.rows(withJobs[0]) : [];
+      return { nodes: rows, shape: rows.map((r) => r.jobName).join('\n') };
+    }
+    const nodes = withJobs.map((repo) => {
+      const count = this.rows(repo).length;
+      const input = { name: repo.name, description: `${count} ${count === 1 ? 'job' : 'jobs'}`, state: repo.session.state.kind, folders: repo.folders.map((f) => f.name), rows: () => this.rows(repo) };
+      const group = this.groups.get(repo.root);
+      if (group) {
+        group.update(input);
+        return group;
+      }
+      const created = new RepositoryNode(repo.root, input);
+      this.groups.set(repo.root, created);
+      return created;
+    });
+    for (const root of [...this.groups.keys()]) if (!withJobs.some((r) => r.root === root)) this.groups.delete(root);
+    return { nodes, shape: withJobs.map((r) => `${r.root}:${this.rows(r).map((n) => n.jobName).join(',')}`).join('\n') };
+  }
+
+  private rows(repo: Repo): JobNode[] {
+    const state = repo.session.state;
     const jobs = state.kind === 'ready' ? state.config.jobs : [];
     const now = new Date();
+    let cache = this.nodes.get(repo.root);
+    if (!cache) {
+      cache = new Map();
+      this.nodes.set(repo.root, cache);
+    }
     const rows = jobs.map((job) => {
-      const row = jobRow(job, this.runs.get(job.name), (name) => this.session.verdict(name), now);
-      const node = this.nodes.get(job.name);
+      const row = jobRow(job, repo.jobs.runs.get(job.name), (name) => repo.session.verdict(name), now);
+      const node = cache.get(job.name);
       if (!node) {
-        const created = new JobNode(job, row);
-        this.nodes.set(job.name, created);
+        const created = new JobNode(repo.root, job, row);
+        cache.set(job.name, created);
         return created;
       }
       node.job = job;
       node.row = row;
       return node;
     });
-    for (const name of [...this.nodes.keys()]) if (!jobs.some((j) => j.name === name)) this.nodes.delete(name);
+    for (const name of [...cache.keys()]) if (!jobs.some((j) => j.name === name)) cache.delete(name);
     return rows;
   }
 }

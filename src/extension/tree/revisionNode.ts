@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import type { ServingVerdict } from '../../core/model';
 import { short } from '../../core/verdict';
-import { CONTEXT_VALUES, statusLabel, verdictIcon } from '../presentation';
-import { revisionTooltipMarkdown } from '../tooltip';
+import { CONTEXT_VALUES, statusLabel, verdictIcon } from '../views/presentation';
 import { themeIcon, untrustedMarkdown } from './icons';
+import { revisionTooltipMarkdown } from './tooltip';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';
 
 /** A revision receiving traffic, with its share and its own verdict (a split can mix verdicts). */
 export class RevisionNode implements DriftTreeNode, ServiceScoped {
   constructor(
+    readonly root: string,
     readonly serviceName: string,
     readonly serving: ServingVerdict,
     private readonly now: Date,

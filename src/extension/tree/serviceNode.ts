@@ -4,7 +4,9 @@ import type { DeployPhase } from '../../core/deploy/runner';
 import { describeVerdict } from '../../core/format';
 import { missingPathProblems } from '../../core/missingPaths';
 import type { ServiceVerdict } from '../../core/model';
-import type { RefreshFailure } from '../driftSession';
+import { DEPLOYING_ICON, deployingDescription, withDeployingFlag } from '../deploy/deployPresentation';
+import type { DeploymentHistoryStore } from '../deploy/historyStore';
+import type { RefreshFailure } from '../session/driftSession';
 import {
   displayStatus,
   isStaleData,
@@ -13,19 +15,19 @@ import {
   statusLabel,
   uncheckedDescription,
   verdictIcon,
-} from '../presentation';
-import { serviceTooltipMarkdown } from '../tooltip';
-import { DEPLOYING_ICON, deployingDescription, withDeployingFlag } from '../deploy/deployPresentation';
-import type { DeploymentHistoryStore } from '../deploy/historyStore';
+} from '../views/presentation';
 import { CommitNode } from './commitNode';
 import { ConfigProblemNode } from './configProblemNode';
 import { DeploymentsNode } from './deploymentsNode';
 import { FailedRevisionNode } from './failedRevisionNode';
 import { themeIcon, untrustedMarkdown } from './icons';
 import { RevisionNode } from './revisionNode';
+import { serviceTooltipMarkdown } from './tooltip';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';
 
 export interface ServiceNodeInput {
+  /** The repository the service belongs to (its session's root). */
+  root: string;
   service: ServiceConfig;
   /** The cloud-run-drift.json the service comes from: where its path problems point. */
   configFile: string;
@@ -56,6 +58,10 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
 
   get serviceName(): string {
     return this.input.service.name;
+  }
+
+  get root(): string {
+    return this.input.root;
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -104,11 +110,11 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
     const children: DriftTreeNode[] = [];
     // First: until the configuration is fixed, nothing below is the whole story.
     missingPathProblems(service, verdict.missingPaths).forEach((problem, i) => children.push(new ConfigProblemNode(this.input.configFile, problem, `problem:${service.name}:${i}`)));
-    if (verdict.failedRevision) children.push(new FailedRevisionNode(service.name, verdict.failedRevision, now));
-    for (const serving of verdict.serving) children.push(new RevisionNode(service.name, serving, now));
+    if (verdict.failedRevision) children.push(new FailedRevisionNode(this.root, service.name, verdict.failedRevision, now));
+    for (const serving of verdict.serving) children.push(new RevisionNode(this.root, service.name, serving, now));
     // Before the undeployed commits, which can run to dozens. A service Cloud Run does not have has no revisions to list.
-    if (this.input.history && verdict.status !== 'not-found') children.push(new DeploymentsNode(service.name, this.input.history));
-    for (const commit of verdict.commits) children.push(new CommitNode(service.name, commit, now));
+    if (this.input.history && verdict.status !== 'not-found') children.push(new DeploymentsNode(this.root, service.name, this.input.history));
+    for (const commit of verdict.commits) children.push(new CommitNode(this.root, service.name, commit, now));
     return children;
   }
 }

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
-import type { DeployStates } from '../deploy/deployState';
-import type { DeploymentHistoryStore } from '../deploy/historyStore';
-import { Disposable } from '../disposable';
-import type { DriftSession } from '../driftSession';
+import type { DisposableLike } from '../platform/emitter';
+import { Disposable } from '../platform/disposable';
+import type { Repo } from '../session/repo';
+import type { RepoList } from '../session/repoSessions';
+import { repoSummary } from '../views/presentation';
+import { repoStatus } from '../views/repoStatus';
 import { ConfigProblemNode } from './configProblemNode';
 import { DeploymentsNode } from './deploymentsNode';
+import { RepositoryNode } from './repositoryNode';
 import { ServiceNode, type ServiceNodeInput } from './serviceNode';
-import type { DriftTreeNode } from './treeNode';
+import { isRepoScoped, type DriftTreeNode } from './treeNode';
 
 /** What a tree item shows, as plain data: for e2e tests (through the API) and debugging. */
 export interface TreeSnapshotNode {
@@ -32,30 +35,56 @@ export interface TreeRefreshCounts {
   rootFetches: number;
 }
 
+/** A repository's rows as last built, and the shape VS Code last fetched them in. */
+interface RepoRows {
+  services: Map<string, ServiceNode>;
+  group: RepositoryNode | undefined;
+  /** The group's children VS Code last asked for (names and order), and the group's description then. */
+  shownShape: string | undefined;
+  shownDescription: string | undefined;
+}
+
+/**
+ * The Services tree. With one repository (or none) its rows are the top level, as they always were;
+ * with two or more, each repository is a group row named after its folder, holding its rows. Item
+ * ids are the rows' own (`service:<name>`…), prefixed with the group's id when grouped, so a
+ * service of the same name in two repositories stays two rows.
+ */
 export class ServicesTreeProvider extends Disposable implements vscode.TreeDataProvider<DriftTreeNode> {
   private readonly changeEmitter = this._register(new vscode.EventEmitter<DriftTreeNode | DriftTreeNode[] | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  /** One node per service, updated in place: VS Code keeps resolving a row to the same element. */
-  private readonly serviceNodes = new Map<string, ServiceNode>();
+  /** Per repository root: one node per service, updated in place, so VS Code keeps resolving a row to the same element. */
+  private readonly repoRows = new Map<string, RepoRows>();
+  private readonly deployListeners = new Map<string, DisposableLike>();
   /** The root rows VS Code last asked for (see rootShape). */
   private shownShape: string | undefined;
+  private grouped = false;
   readonly refreshCounts: TreeRefreshCounts = { root: 0, rows: 0, rootFetches: 0 };
 
-  constructor(
-    private readonly session: DriftSession,
-    /** Deploy state for the spinner and the Deployments children; absent, the tree shows verdicts only. */
-    private readonly deploys?: { states: DeployStates; history: DeploymentHistoryStore },
-  ) {
+  constructor(private readonly repos: RepoList) {
     super();
-    this._register(session.onDidChange(() => this.changed()));
-    if (deploys) this._register(deploys.states.onDidChange(() => this.changed()));
+    this._register(repos.onDidChange(() => this.changed()));
+    this._register({ dispose: () => [...this.deployListeners.values()].forEach((l) => l.dispose()) });
+    this.listenToDeploys();
   }
 
   getTreeItem(node: DriftTreeNode): vscode.TreeItem {
-    return node.getTreeItem();
+    const item = node.getTreeItem();
+    // Grouped, a row's id is unique within its repository only.
+    if (this.grouped && item.id !== undefined && !(node instanceof RepositoryNode) && isRepoScoped(node)) item.id = `repository:${node.root}/${item.id}`;
+    return item;
   }
 
   getChildren(node?: DriftTreeNode): DriftTreeNode[] | Promise<DriftTreeNode[]> {
+    if (node instanceof RepositoryNode) {
+      const repo = this.repos.get(node.root);
+      if (!repo) return [];
+      const { nodes, shape } = this.rowsOf(repo);
+      const rows = this.cacheOf(node.root);
+      rows.shownShape = shape;
+      rows.shownDescription = node.description;
+      return nodes;
+    }
     if (node) return node.getChildren();
     const { nodes, shape } = this.rootNodes();
     this.shownShape = shape;
@@ -64,19 +93,47 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   }
 
   /**
-   * Redraws only the service rows when the rows themselves stay (the common case: a refresh, a
-   * deploy's progress). A whole-tree redraw makes VS Code forget every row's element until it has
-   * asked for them again, and a row action clicked in that moment reaches its command with no
-   * row at all (the command then asks which service), so it is kept for real changes of rows.
+   * Redraws only the rows when the rows themselves stay (the common case: a refresh, a deploy's
+   * progress). A whole-tree redraw makes VS Code forget every row's element until it has asked for
+   * them again, and a row action clicked in that moment reaches its command with no row at all (the
+   * command then asks which service), so it is kept for real changes of rows. Grouped, a group is
+   * redrawn (with its rows) only when its rows or its summary changed; otherwise only its rows are.
    */
   private changed(): void {
+    this.listenToDeploys();
     const { nodes, shape } = this.rootNodes();
     if (shape !== this.shownShape || nodes.length === 0) {
       this.refreshCounts.root += 1;
       this.changeEmitter.fire(undefined);
-    } else {
-      this.refreshCounts.rows += 1;
+      return;
+    }
+    this.refreshCounts.rows += 1;
+    if (!this.grouped) {
       this.changeEmitter.fire(nodes);
+      return;
+    }
+    const elements: DriftTreeNode[] = [];
+    for (const group of nodes as RepositoryNode[]) {
+      const repo = this.repos.get(group.root);
+      if (!repo) continue;
+      const rows = this.cacheOf(group.root);
+      const children = this.rowsOf(repo);
+      if (rows.shownShape !== children.shape || rows.shownDescription !== group.description) elements.push(group);
+      else elements.push(...children.nodes);
+    }
+    if (elements.length > 0) this.changeEmitter.fire(elements);
+  }
+
+  /** Deploys draw a spinner on their row: every repository's deploy states are listened to. */
+  private listenToDeploys(): void {
+    const repos = new Map(this.repos.list().map((r) => [r.root, r]));
+    for (const [root, listener] of this.deployListeners) {
+      if (repos.has(root)) continue;
+      listener.dispose();
+      this.deployListeners.delete(root);
+    }
+    for (const [root, repo] of repos) {
+      if (!this.deployListeners.has(root)) this.deployListeners.set(root, repo.deploys.states.onDidChange(() => this.changed()));
     }
   }
 
@@ -86,49 +143,95 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
    * welcome view for the state show. `shape` names the rows and their order.
    */
   private rootNodes(): { nodes: DriftTreeNode[]; shape: string } {
-    const state = this.session.state;
+    const repos = this.repos.list();
+    for (const root of [...this.repoRows.keys()]) if (!repos.some((r) => r.root === root)) this.repoRows.delete(root);
+    this.grouped = repos.length > 1;
+    if (!this.grouped) {
+      const only = repos[0];
+      if (!only) return { nodes: [], shape: this.repos.state };
+      return this.rowsOf(only);
+    }
+    const nodes = repos.map((repo) => {
+      const rows = this.cacheOf(repo.root);
+      const input = {
+        name: repo.name,
+        description: repoSummary(repoStatus(repo)),
+        state: repo.session.state.kind,
+        folders: repo.folders.map((f) => f.name),
+        rows: () => this.rowsOf(repo).nodes,
+      };
+      if (rows.group) rows.group.update(input);
+      else rows.group = new RepositoryNode(repo.root, input);
+      return rows.group;
+    });
+    return { nodes, shape: `repositories:${repos.map((r) => r.root).join('\n')}` };
+  }
+
+  private cacheOf(root: string): RepoRows {
+    let rows = this.repoRows.get(root);
+    if (!rows) {
+      rows = { services: new Map(), group: undefined, shownShape: undefined, shownDescription: undefined };
+      this.repoRows.set(root, rows);
+    }
+    return rows;
+  }
+
+  /** One repository's rows (its services, or its configuration's problems) and their shape. */
+  private rowsOf(repo: Repo): { nodes: DriftTreeNode[]; shape: string } {
+    const { session, deploys } = repo;
+    const cache = this.cacheOf(repo.root).services;
+    const state = session.state;
     if (state.kind === 'invalidConfig') {
-      this.serviceNodes.clear();
+      cache.clear();
       return { nodes: state.problems.map((p, i) => new ConfigProblemNode(state.file, p, `problem:${i}`)), shape: `invalid:${JSON.stringify(state.problems)}` };
     }
     if (state.kind !== 'ready') {
-      this.serviceNodes.clear();
+      cache.clear();
       return { nodes: [], shape: state.kind };
     }
-    const result = this.session.lastResult;
+    const result = session.lastResult;
     const now = new Date();
     const names = new Set(state.config.services.map((s) => s.name));
-    for (const name of this.serviceNodes.keys()) if (!names.has(name)) this.serviceNodes.delete(name);
+    for (const name of cache.keys()) if (!names.has(name)) cache.delete(name);
     const nodes = state.config.services.map((service) => {
       const input: ServiceNodeInput = {
+        root: repo.root,
         service,
         configFile: state.config.file,
-        verdict: this.session.verdict(service.name),
+        verdict: session.verdict(service.name),
         checkedAt: result?.checkedAt ?? null,
         warnings: result?.warnings ?? [],
-        failure: this.session.failure,
-        refreshing: this.session.refreshing,
+        failure: session.failure,
+        refreshing: session.refreshing,
         now,
-        deploying: this.deploys?.states.isDeploying(service.name) ? { phase: this.deploys.states.phase(service.name) } : undefined,
-        history: this.deploys?.history,
+        deploying: deploys.states.isDeploying(service.name) ? { phase: deploys.states.phase(service.name) } : undefined,
+        history: deploys.history,
       };
-      const existing = this.serviceNodes.get(service.name);
+      const existing = cache.get(service.name);
       if (existing) {
         existing.update(input);
         return existing;
       }
       const created = new ServiceNode(input);
-      this.serviceNodes.set(service.name, created);
+      cache.set(service.name, created);
       return created;
     });
     return { nodes, shape: `ready:${[...names].join('\n')}` };
+  }
+
+  /** One repository's rows as they show (under its group when grouped); empty for a root not open. */
+  repositorySnapshot(root: string): TreeSnapshotNode[] {
+    const repo = this.repos.get(root);
+    if (!repo) return [];
+    this.rootNodes();
+    return this.snapshot(this.rowsOf(repo).nodes);
   }
 
   /** Deployments rows appear once an expansion loaded them: a snapshot never waits for, nor starts, a fetch. */
   snapshot(nodes: DriftTreeNode[] = this.rootNodes().nodes): TreeSnapshotNode[] {
     return nodes.map((node) => {
       const children = node instanceof DeploymentsNode ? node.loadedChildren() : node.getChildren();
-      const item = node.getTreeItem();
+      const item = this.getTreeItem(node);
       const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
       const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
@@ -146,3 +249,4 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
     });
   }
 }
+

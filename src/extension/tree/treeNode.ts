@@ -7,20 +7,29 @@ export interface DriftTreeNode {
   getChildren(): DriftTreeNode[] | Promise<DriftTreeNode[]>;
 }
 
+/** Nodes that belong to a repository (its session's root): commands act on that repository. */
+export interface RepoScoped {
+  readonly root: string;
+}
+
+export function isRepoScoped(value: unknown): value is RepoScoped {
+  return typeof value === 'object' && value !== null && typeof (value as { root?: unknown }).root === 'string';
+}
+
 /** Nodes that belong to a service; service-taking commands accept any of them as their argument. */
-export interface ServiceScoped {
+export interface ServiceScoped extends RepoScoped {
   readonly serviceName: string;
 }
 
-export function isServiceScoped(value: unknown): value is ServiceScoped {
+export function isServiceScoped(value: unknown): value is { serviceName: string; root?: string } {
   return typeof value === 'object' && value !== null && typeof (value as { serviceName?: unknown }).serviceName === 'string';
 }
 
 /** Nodes that stand for a data job; job-taking commands accept them as their argument. */
-export interface JobScoped {
+export interface JobScoped extends RepoScoped {
   readonly jobName: string;
 }
 
-export function isJobScoped(value: unknown): value is JobScoped {
+export function isJobScoped(value: unknown): value is { jobName: string; root?: string } {
   return typeof value === 'object' && value !== null && typeof (value as { jobName?: unknown }).jobName === 'string';
 }

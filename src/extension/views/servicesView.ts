@@ -1,38 +1,50 @@
 import * as vscode from 'vscode';
 import { credentialsFix } from '../../core/credentials';
 import { SERVICES_VIEW_ID } from '../commandIds';
-import { Disposable } from '../disposable';
-import type { DriftSession } from '../driftSession';
-import { badgeFor, serviceRows, viewMessage } from '../presentation';
+import { Disposable } from '../platform/disposable';
+import type { Repo } from '../session/repo';
+import type { RepoList } from '../session/repoSessions';
 import type { ServicesTreeProvider } from '../tree/servicesTreeProvider';
 import type { DriftTreeNode } from '../tree/treeNode';
+import { badgeFor, viewMessage } from './presentation';
+import { repoStatus } from './repoStatus';
 
-/** The Services tree view: its badge and the message line above it follow the session. */
+/** The Services tree view: its badge (every repository's services) and the message line above it follow the sessions. */
 export class ServicesView extends Disposable {
   private readonly view: vscode.TreeView<DriftTreeNode>;
 
   constructor(
     provider: ServicesTreeProvider,
-    private readonly session: DriftSession,
+    private readonly repos: RepoList,
   ) {
     super();
     this.view = this._register(vscode.window.createTreeView(SERVICES_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true }));
-    this._register(session.onDidChange(() => this.update()));
+    this._register(repos.onDidChange(() => this.update()));
     this.update();
   }
 
   private update(): void {
-    const state = this.session.state;
-    const names = state.kind === 'ready' ? state.config.services.map((s) => s.name) : [];
-    const rows = serviceRows(names, this.session.lastResult);
-    this.view.badge = badgeFor(rows);
-    this.view.message = viewMessage({
-      configProblemCount: state.kind === 'invalidConfig' ? state.problems.length : null,
-      rows,
-      lastResultAt: this.session.lastResult?.checkedAt ?? null,
-      failure: state.kind === 'ready' ? this.session.failure : undefined,
-      now: new Date(),
-      credentialsFix: credentialsFix(),
+    const repos = this.repos.list();
+    const now = new Date();
+    this.view.badge = badgeFor(repos.flatMap((repo) => repoStatus(repo).rows));
+    const messages = repos.flatMap((repo) => {
+      const message = messageOf(repo, now);
+      // With several repositories, each message names its own.
+      return message === undefined ? [] : [repos.length > 1 ? `${repo.name}: ${message}` : message];
     });
+    this.view.message = messages.length > 0 ? messages.join(' · ') : undefined;
   }
+}
+
+function messageOf(repo: Repo, now: Date): string | undefined {
+  const { session } = repo;
+  const state = session.state;
+  return viewMessage({
+    configProblemCount: state.kind === 'invalidConfig' ? state.problems.length : null,
+    rows: repoStatus(repo).rows,
+    lastResultAt: session.lastResult?.checkedAt ?? null,
+    failure: state.kind === 'ready' ? session.failure : undefined,
+    now,
+    credentialsFix: credentialsFix(),
+  });
 }

@@ -46,6 +46,7 @@ export const RUNS: Readonly<Record<string, { profile: ProfileName; folder: Folde
   'no-config': { profile: 'trusted', folder: 'empty' },
   restricted: { profile: 'restricted', folder: 'demo' },
   'deploy-fault': { profile: 'fault', folder: 'demo' },
+  'multi-root': { profile: 'trusted', folder: 'multi-root' },
 };
 
 /** How long one run's suites may take, editor start-up included. */
@@ -87,6 +88,7 @@ export function runContext(run: SuiteRun, profile: Profile, folders: Folders, ma
     ...(run.folder === 'demo'
       ? { demo: { head: folders.demo.head, headShort: folders.demo.headShort, project: folders.demo.project, region: folders.demo.region, services: folders.demo.services } }
       : {}),
+    ...(run.folder === 'multi-root' ? { multiRoot: folders.multiRoot } : {}),
   };
 }
 

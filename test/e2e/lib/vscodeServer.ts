@@ -88,7 +88,7 @@ export interface EditorServer {
   /** The remote authority, for vscode-remote:// URIs. */
   authority: string;
   process: Spawned;
-  /** `http://127.0.0.1:PORT/?folder=/abs/path` plus an optional payload (development options). */
+  /** `http://127.0.0.1:PORT/?folder=/abs/path` (`?workspace=` for a .code-workspace file) plus an optional payload (development options). */
   workbenchUrl(folder: string, payload?: readonly (readonly [string, string])[]): string;
   remoteUri(absPath: string): string;
   stop(): Promise<void>;
@@ -149,7 +149,9 @@ function editorServer(port: number, proc: Spawned): EditorServer {
     authority,
     process: proc,
     workbenchUrl(folder, payload) {
-      let u = `${url}/?folder=${encodeURIComponent(folder).replaceAll('%2F', '/')}`;
+      // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+      const kind = folder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+      let u = `${url}/?${kind}=${encodeURIComponent(folder).replaceAll('%2F', '/')}`;
       if (payload && payload.length > 0) u += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
       return u;
     },

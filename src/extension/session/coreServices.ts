@@ -1,14 +1,13 @@
 // The real core behind DriftSession's CoreServices. Importing core/cloudrun is fine at activation:
 // it loads the Google SDK bundle (dist/sdk-run.js) only on a reader's first call.
-import { checkServices } from '../core/check';
-import { findConfigFile, loadConfig } from '../core/config';
-import { GitRepository } from '../core/git';
+import { checkServices } from '../../core/check';
+import { loadConfig } from '../../core/config';
+import { GitRepository } from '../../core/git';
 import type { ApiClients } from './apiClients';
 import type { CoreServices } from './driftSession';
 
 export function createCoreServices(clients: Pick<ApiClients, 'cloudRun'>): CoreServices {
   return {
-    findConfigFile,
     loadConfig,
     // Every git call disables fsmonitor, external diff and textconv; untrusted, core also skips
     // `git status`, which could run clean filters the repository configures.

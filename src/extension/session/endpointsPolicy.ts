@@ -3,8 +3,8 @@
 // local emulator over plain http (or plain gRPC) on loopback; an https endpoint is dropped even on loopback.
 // In a trusted workspace every endpoint is kept, and the credential policy (core/credentialPolicy.ts) decides
 // whether a client may send credentials to it.
-import type { Endpoints } from '../core/config';
-import { credentialPolicy, decideCredentials, endpointTarget } from '../core/credentialPolicy';
+import type { Endpoints } from '../../core/config';
+import { credentialPolicy, decideCredentials, endpointTarget } from '../../core/credentialPolicy';
 
 /** Whether `endpoint` (config `endpoints.<key>`) is a loopback emulator, which gets no credentials. */
 export function isEmulatorEndpoint(key: keyof Endpoints, endpoint: string): boolean {

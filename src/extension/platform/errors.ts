@@ -1,5 +1,5 @@
-// Errors that commands throw to steer the one command error handler (commands/commandErrors.ts).
-// No `vscode` import: the session and pickers throw these too.
+// Errors that commands throw to steer the one command error handler (commands/commandErrors.ts),
+// and the text of any thrown value. No `vscode` import: the session and pickers throw these too.
 
 /** The user dismissed a picker or input: the command stops silently. */
 export class UserCancelledError extends Error {
@@ -31,4 +31,10 @@ export function isCancellation(err: unknown): boolean {
   if (err instanceof UserCancelledError) return true;
   // vscode.CancellationError and DOM AbortError both identify themselves by name.
   return err instanceof Error && (err.name === 'Canceled' || err.name === 'AbortError');
+}
+
+/** The message of anything thrown, for a log line or a notification. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
 }

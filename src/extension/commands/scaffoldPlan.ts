@@ -3,9 +3,9 @@
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import schema from '../../schema/cloud-run-drift.schema.json';
-import type { ListedService } from '../core/cloudrun';
-import { DEFAULT_COMMIT_LABEL } from '../core/config';
+import schema from '../../../schema/cloud-run-drift.schema.json';
+import type { ListedService } from '../../core/cloudrun';
+import { DEFAULT_COMMIT_LABEL } from '../../core/config';
 
 // The shipped schema is the single source of what a valid project and region look like.
 const PROJECT_PATTERN = new RegExp(schema.definitions.projectId.pattern);

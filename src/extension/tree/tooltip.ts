@@ -2,9 +2,9 @@
 // labels, images, condition messages, commit subjects and authors) is untrusted: it is escaped so
 // it renders as text and can never become a link, an image or markup. No `vscode` import: the
 // result goes into a MarkdownString whose `isTrusted` stays false.
-import type { CommitInfo, RevisionFacts, ServiceVerdict, ServingVerdict } from '../core/model';
-import { short } from '../core/verdict';
-import { formatAge, statusLabel, type DisplayStatus } from './presentation';
+import type { CommitInfo, RevisionFacts, ServiceVerdict, ServingVerdict } from '../../core/model';
+import { short } from '../../core/verdict';
+import { formatAge, statusLabel, type DisplayStatus } from '../views/presentation';
 
 /** Backslash-escapes every ASCII punctuation character (CommonMark allows it for all of them). */
 export function escapeMarkdown(text: string): string {

@@ -1,17 +1,17 @@
-// Decides when the Services tree refreshes: the toolbar and API, HEAD/branch/index changes, edits
-// inside a service's paths, the configuration file, window focus and an interval. Sources are
-// debounced and coalesced by RefreshScheduler; disposing aborts the refresh in flight.
+// Decides when one repository's session refreshes: the toolbar and API, HEAD/branch/index changes,
+// edits inside a service's paths, its configuration file (RepoSessions watches those and asks),
+// window focus and an interval. Sources are debounced and coalesced by RefreshScheduler; disposing
+// aborts the refresh in flight.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME } from '../core/config';
-import { SERVICES_VIEW_ID } from './commandIds';
-import { Disposable } from './disposable';
+import { SERVICES_VIEW_ID } from '../commandIds';
+import { Disposable } from '../platform/disposable';
+import { errorText } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { DriftSettings } from '../platform/settings';
 import type { DriftSession } from './driftSession';
 import { isRelevantWorkingTreeChange, resolveGitWatchDirs } from './gitWatchPaths';
-import type { Logger } from './logger';
-import { errorText } from './presentation';
 import { isDueOnFocus, RefreshScheduler, type RefreshReason } from './refreshScheduler';
-import type { DriftSettings } from './settings';
 
 /** Debounce per source, in ms: git writes several files per operation, editors save in bursts. */
 const DEBOUNCE_MS: Partial<Record<RefreshReason, number>> = {
@@ -51,12 +51,6 @@ export class RefreshManager extends Disposable {
         if (state.focused && this.settings.refreshOnFocus && due) {
           void this.request('focus');
         }
-      }),
-    );
-    this._register(
-      vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        this.session.markConfigChanged();
-        void this.request('workspace-folders');
       }),
     );
     this._register(
@@ -103,31 +97,18 @@ export class RefreshManager extends Disposable {
     this.interval = undefined;
   }
 
-  /** Re-creates the file watchers when what they watch (config file, repository root, service paths, settings) changed. */
+  /** Re-creates the file watchers when what they watch (repository root, service paths, settings) changed. */
   private rewatch(): void {
     if (this.isDisposed) return;
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
     const config = this.session.config;
-    const configFile = this.session.configFile;
     const watchRepository = this.settings.refreshOnRepositoryChange && config !== undefined;
-    const key = JSON.stringify({ folders, configFile, root: watchRepository ? config.root : null, paths: watchRepository ? config.services.map((s) => s.paths) : null });
+    const key = watchRepository ? JSON.stringify({ root: config.root, paths: config.services.map((s) => s.paths) }) : '';
     if (key === this.watchedKey) return;
     this.watchedKey = key;
     this.disposeWatchers();
     const generation = ++this.watchGeneration;
-
-    const onConfigEvent = (): void => {
-      this.session.markConfigChanged();
-      void this.request('config');
-    };
-    // The file may appear in any folder (scaffolded, pulled) or live above the folder opened.
-    const configDirectories = new Set(folders);
-    if (configFile) configDirectories.add(path.dirname(configFile));
-    for (const directory of configDirectories) {
-      this.watch(new vscode.RelativePattern(vscode.Uri.file(directory), CONFIG_FILE_NAME), onConfigEvent);
-    }
-
     if (!watchRepository) return;
+
     const root = config.root;
     const servicePaths = config.services.map((s) => s.paths);
     this.watch(new vscode.RelativePattern(vscode.Uri.file(root), '**/*'), (uri) => {

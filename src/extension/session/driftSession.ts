@@ -1,22 +1,23 @@
-// The extension's model of one workspace: which configuration is in force, the last check result,
-// and whether the latest refresh failed. It runs refreshes (RefreshManager decides when) and owns
-// the git repository handle and the Cloud Run reader. No `vscode` import: the editor is reached
-// through SessionEnvironment, core through CoreServices, so the rules ("a failed refresh keeps the
-// last result") are unit-tested with fakes.
-import type { CloudRunReader } from '../core/cloudrun';
-import { servingLabelsOf, type CheckDeps } from '../core/check';
-import { ConfigError, type ConfigProblem, type DriftConfig, type Endpoints, type ServiceConfig } from '../core/config';
-import type { GitRepository } from '../core/git';
-import type { CheckResult, ServiceVerdict } from '../core/model';
-import { Emitter, type EventSubscriber } from './emitter';
+// The extension's model of one repository with a configuration: the configuration in force, the
+// last check result, and whether the latest refresh failed. It runs refreshes (RefreshManager
+// decides when) and owns the git repository handle and the Cloud Run reader. Which repositories a
+// workspace holds is the SessionRegistry's business: a session is bound to one cloud-run-drift.json.
+// No `vscode` import: the editor is reached through SessionEnvironment, core through CoreServices,
+// so the rules ("a failed refresh keeps the last result") are unit-tested with fakes.
+import * as path from 'node:path';
+import { servingLabelsOf, type CheckDeps } from '../../core/check';
+import type { CloudRunReader } from '../../core/cloudrun';
+import { ConfigError, type ConfigProblem, type DriftConfig, type Endpoints, type ServiceConfig } from '../../core/config';
+import type { GitRepository } from '../../core/git';
+import type { CheckResult, ServiceVerdict } from '../../core/model';
+import { Emitter, type EventSubscriber } from '../platform/emitter';
+import { errorText } from '../platform/errors';
+import type { Logger } from '../platform/logger';
 import { effectiveEndpoints } from './endpointsPolicy';
-import type { Logger } from './logger';
-import { errorText } from './presentation';
 import type { RefreshReason } from './refreshScheduler';
 
 export type SessionState =
   | { kind: 'loading' }
-  | { kind: 'noConfig' }
   | { kind: 'invalidConfig'; file: string; problems: ConfigProblem[] }
   | { kind: 'ready'; config: DriftConfig };
 
@@ -29,7 +30,6 @@ export interface RefreshFailure {
 
 /** The parts of core the session calls; coreServices.ts supplies the real ones. */
 export interface CoreServices {
-  findConfigFile(start: string): Promise<string | null>;
   loadConfig(file: string): Promise<DriftConfig>;
   /** `trusted: false` must keep git from running anything the repository configures. */
   openRepository(root: string, trusted: boolean): Promise<GitRepository>;
@@ -38,8 +38,6 @@ export interface CoreServices {
 }
 
 export interface SessionEnvironment {
-  /** Absolute paths of the workspace folders, in the editor's order. */
-  workspaceFolders(): readonly string[];
   isTrusted(): boolean;
 }
 
@@ -60,11 +58,18 @@ export class DriftSession {
   /** Each successful check, after the session holds it. */
   readonly onDidRefresh: EventSubscriber<CheckResult> = this.refreshEmitter.event;
 
+  /** The directory holding the configuration: the repository root its paths are relative to, and the session's key. */
+  readonly root: string;
+
   constructor(
     private readonly core: CoreServices,
     private readonly environment: SessionEnvironment,
     private readonly logger: Logger,
-  ) {}
+    /** The cloud-run-drift.json this session reads, absolute: for watchers and "Open Config". */
+    readonly configFile: string,
+  ) {
+    this.root = path.dirname(configFile);
+  }
 
   get state(): SessionState {
     return this.currentState;
@@ -85,12 +90,6 @@ export class DriftSession {
 
   get config(): DriftConfig | undefined {
     return this.currentState.kind === 'ready' ? this.currentState.config : undefined;
-  }
-
-  /** The configuration file in force or in error, for watchers and "Open Config". */
-  get configFile(): string | undefined {
-    const s = this.currentState;
-    return s.kind === 'ready' ? s.config.file : s.kind === 'invalidConfig' ? s.file : undefined;
   }
 
   serviceConfig(name: string): ServiceConfig | undefined {
@@ -140,7 +139,7 @@ export class DriftSession {
   async refresh(reasons: ReadonlySet<RefreshReason>, signal: AbortSignal): Promise<void> {
     this.setRefreshing(true);
     try {
-      if (this.configDirty || this.currentState.kind !== 'ready' || reasons.has('workspace-folders')) {
+      if (this.configDirty || this.currentState.kind !== 'ready') {
         this.configDirty = false;
         await this.reloadConfig();
       }
@@ -184,23 +183,9 @@ export class DriftSession {
   }
 
   private async reloadConfig(): Promise<void> {
-    let file: string | null = null;
-    for (const folder of this.environment.workspaceFolders()) {
-      file = await this.core.findConfigFile(folder);
-      if (file) break;
-    }
-    if (!file) {
-      // The extension starts in every workspace (onStartupFinished), and most are not ours: every
-      // interval and focus refresh looks again, but only the first one says so or redraws.
-      if (this.currentState.kind === 'noConfig') return;
-      this.logger.info('no cloud-run-drift.json in or above the workspace folders');
-      this.setState({ kind: 'noConfig' });
-      return;
-    }
+    const file = this.configFile;
     try {
       const config = await this.core.loadConfig(file);
-      const previousRoot = this.config?.root;
-      if (previousRoot !== undefined && previousRoot !== config.root) this.repository = undefined;
       this.logger.info(`loaded ${file}: ${config.services.length} services`);
       this.setState({ kind: 'ready', config });
     } catch (err) {

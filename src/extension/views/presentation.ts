@@ -1,7 +1,7 @@
 // How verdicts look in the editor: icons, colours, descriptions, summaries, badge and context values.
 // Pure functions with no `vscode` import so they are unit-tested directly (test/unit/extension-*.test.ts).
-import { countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../core/format';
-import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
+import { countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/format';
+import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../../core/model';
 
 /** A verdict, or `unchecked` for a configured service no refresh has reported on yet. */
 export type DisplayStatus = VerdictStatus | 'unchecked';
@@ -77,6 +77,11 @@ export const CONTEXT_VALUES = {
   failedRevision: 'cloudRunDrift.failedRevision',
   configProblem: 'cloudRunDrift.configProblem',
 } as const;
+
+/** A repository's group row (several repositories): menus match `cloudRunDrift.repository.<state>`. */
+export function repositoryContextValue(state: 'loading' | 'invalidConfig' | 'ready'): string {
+  return `cloudRunDrift.repository.${state}`;
+}
 
 export interface ServiceRow {
   name: string;
@@ -160,11 +165,6 @@ export function cloudConsoleUrl(service: { project: string; region: string; name
   return `https://console.cloud.google.com/run/detail/${region}/${name}/revisions?project=${encodeURIComponent(service.project)}`;
 }
 
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
-}
-
 /** The first non-empty line, shortened: what fits in a notification or a tree description. */
 export function oneLine(text: string, maxLength = 200): string {
   const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
@@ -210,4 +210,61 @@ export function viewMessage(input: ViewMessageInput): string | undefined {
 /** The last refresh failed after an earlier one succeeded, so what is shown is older data. */
 export function isStaleData(failure: unknown, hasResult: boolean): boolean {
   return failure !== undefined && hasResult;
+}
+
+/** One repository of the workspace as the status bar, the view and a group row summarize it. */
+export interface RepoStatus {
+  /** The group row's label: the folder's name. */
+  name: string;
+  configInvalid: boolean;
+  rows: readonly ServiceRow[];
+  refreshing: boolean;
+  /** The latest refresh failed (only while the configuration is valid). */
+  failure: { message: string } | undefined;
+  /** When the result shown was computed; null before the first. */
+  checkedAt: string | null;
+}
+
+/** A repository in a few words: `1 stale · 4 ok`, `config error`, `checking…`, `not checked`. */
+export function repoSummary(repo: RepoStatus): string {
+  if (repo.configInvalid) return 'config error';
+  const checked = repo.rows.some((r) => r.verdict !== undefined);
+  if (!checked) return repo.refreshing ? 'checking…' : 'not checked';
+  const summary = summaryText(countByStatus(repo.rows));
+  return isStaleData(repo.failure, repo.checkedAt !== null) ? `${summary} ${STALE_DATA_MARKER}` : summary;
+}
+
+export interface StatusBarView {
+  text: string;
+  /** Tooltip lines; the accessible label is built from the ones between the first and the last. */
+  tooltip: string[];
+}
+
+/**
+ * The status bar item for every repository: their services counted together, and the tooltip
+ * naming each repository when there are several (with one, it says what it always said).
+ */
+export function statusBarView(repos: readonly RepoStatus[], now: Date): StatusBarView {
+  const lines = ['Cloud Run Drift'];
+  const rows = repos.flatMap((r) => r.rows);
+  const text = statusBarText({
+    rows,
+    refreshing: repos.some((r) => r.refreshing),
+    staleData: repos.some((r) => isStaleData(r.failure, r.checkedAt !== null)),
+    configInvalid: repos.length > 0 && repos.every((r) => r.configInvalid),
+  });
+  if (repos.length === 1) {
+    const only = repos[0]!;
+    if (only.configInvalid) lines.push('cloud-run-drift.json has problems: see the Services view.');
+    else if (only.rows.some((r) => r.verdict)) lines.push(summaryText(countByStatus(only.rows)));
+    if (only.checkedAt) lines.push(`Checked ${formatAge(only.checkedAt, now) ?? 'earlier'}`);
+    if (only.failure && !only.configInvalid) lines.push(`Last refresh failed: ${oneLine(only.failure.message)}`);
+  } else {
+    for (const repo of repos) {
+      const failed = repo.failure && !repo.configInvalid ? `; last refresh failed: ${oneLine(repo.failure.message, 120)}` : '';
+      lines.push(`${repo.name}: ${repo.configInvalid ? 'cloud-run-drift.json has problems' : repoSummary(repo)}${failed}`);
+    }
+  }
+  lines.push('Click to show the Services view');
+  return { text, tooltip: lines };
 }
