@@ -19,15 +19,16 @@ import { effectiveEndpoints } from './endpointsPolicy';
 import { DataJobs } from './jobs/dataJobs';
 import type { Logger } from './logger';
 import { LogSessions, type LogSessionInfo } from './logs/logSessions';
+import { testCountersFor, type TreeRefreshCounts } from './platform/testHooks';
 import { RefreshManager } from './refreshManager';
 import { onDidChangeSettings, readSettings } from './settings';
 import { JobsTreeProvider } from './tree/jobsTreeProvider';
-import { ServicesTreeProvider, type TreeRefreshCounts, type TreeSnapshotNode } from './tree/servicesTreeProvider';
+import { ServicesTreeProvider, type TreeSnapshotNode } from './tree/servicesTreeProvider';
 import { DeployStatusBar } from './views/deployStatusBar';
 import { ServicesView } from './views/servicesView';
 import { StatusBarSummary } from './views/statusBarSummary';
 
-/** What `activate` returns: e2e tests read tree state through it. */
+/** What `activate` returns when the extension runs for tests (platform/testHooks.ts): e2e tests read state through it. */
 export interface CloudRunDriftApi {
   getLastResult(): CheckResult | undefined;
   /** Resolves when a refresh that started after the call has finished. */
@@ -49,10 +50,13 @@ export interface CloudRunDriftApi {
 }
 
 export class DriftExtension extends Disposable {
-  readonly api: CloudRunDriftApi;
+  /** Only when VS Code runs the extension for its tests; undefined otherwise. */
+  readonly api: CloudRunDriftApi | undefined;
 
   constructor(context: vscode.ExtensionContext, logger: Logger) {
     super();
+    // The one place that decides whether test hooks exist: the counters and the API below.
+    const testCounters = testCountersFor(context.extensionMode, vscode.ExtensionMode);
     let settings = readSettings();
     // Every Google API client is built here, with the hosts the user allowed to receive credentials.
     const clients = createApiClients(() => settings['credentials.allowHosts']);
@@ -67,7 +71,7 @@ export class DriftExtension extends Disposable {
     this._register(session);
     const refresh = this._register(new RefreshManager(session, logger.child('refresh'), settings));
     const deploys = this._register(new DeployController(session, refresh, logger.child('deploy'), () => settings));
-    const tree = this._register(new ServicesTreeProvider(session, deploys));
+    const tree = this._register(new ServicesTreeProvider(session, deploys, testCounters?.tree));
     this._register(new ServicesView(tree, session));
     const statusBar = this._register(new StatusBarSummary(session, settings));
     this._register(new DeployStatusBar(deploys.states));
@@ -118,24 +122,26 @@ export class DriftExtension extends Disposable {
       this._register(disposable);
     }
 
-    const refreshed = this._register(new vscode.EventEmitter<CheckResult>());
-    this._register(session.onDidRefresh((result) => refreshed.fire(result)));
-    const deployFinished = this._register(new vscode.EventEmitter<DeployResult>());
-    this._register(deploys.states.onDidFinish((result) => deployFinished.fire(result)));
-    this.api = {
-      getLastResult: () => session.lastResult,
-      refresh: () => refresh.request('api'),
-      onDidRefresh: refreshed.event,
-      getState: () => session.state.kind,
-      getTreeSnapshot: () => tree.snapshot(),
-      getTreeRefreshCounts: () => ({ ...tree.refreshCounts }),
-      getDeployState: (service) => deploys.states.get(service),
-      onDidFinishDeploy: deployFinished.event,
-      getDeploymentHistory: (service) => deploys.history.get(service),
-      getLogSessions: () => logSessions.list(),
-    };
+    if (testCounters) {
+      const refreshed = this._register(new vscode.EventEmitter<CheckResult>());
+      this._register(session.onDidRefresh((result) => refreshed.fire(result)));
+      const deployFinished = this._register(new vscode.EventEmitter<DeployResult>());
+      this._register(deploys.states.onDidFinish((result) => deployFinished.fire(result)));
+      this.api = {
+        getLastResult: () => session.lastResult,
+        refresh: () => refresh.request('api'),
+        onDidRefresh: refreshed.event,
+        getState: () => session.state.kind,
+        getTreeSnapshot: () => tree.snapshot(),
+        getTreeRefreshCounts: () => ({ ...testCounters.tree }),
+        getDeployState: (service) => deploys.states.get(service),
+        onDidFinishDeploy: deployFinished.event,
+        getDeploymentHistory: (service) => deploys.history.get(service),
+        getLogSessions: () => logSessions.list(),
+      };
+    }
 
-    logger.info(`activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);
+    logger.info(`activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}${testCounters ? ', test mode: test API on' : ''})`);
     void refresh.request('startup');
   }
 }

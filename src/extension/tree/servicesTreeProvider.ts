@@ -3,6 +3,7 @@ import type { DeployStates } from '../deploy/deployState';
 import type { DeploymentHistoryStore } from '../deploy/historyStore';
 import { Disposable } from '../disposable';
 import type { DriftSession } from '../driftSession';
+import type { TreeRefreshCounts } from '../platform/testHooks';
 import { ConfigProblemNode } from './configProblemNode';
 import { DeploymentsNode } from './deploymentsNode';
 import { ServiceNode, type ServiceNodeInput } from './serviceNode';
@@ -21,17 +22,6 @@ export interface TreeSnapshotNode {
   children: TreeSnapshotNode[];
 }
 
-/**
- * How often the tree told VS Code to redraw everything (`root`) or only its service rows (`rows`).
- * For e2e tests: a refresh that changes no row's place must never redraw the root.
- */
-export interface TreeRefreshCounts {
-  root: number;
-  rows: number;
-  /** How often VS Code asked for the root rows. */
-  rootFetches: number;
-}
-
 export class ServicesTreeProvider extends Disposable implements vscode.TreeDataProvider<DriftTreeNode> {
   private readonly changeEmitter = this._register(new vscode.EventEmitter<DriftTreeNode | DriftTreeNode[] | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -39,12 +29,13 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   private readonly serviceNodes = new Map<string, ServiceNode>();
   /** The root rows VS Code last asked for (see rootShape). */
   private shownShape: string | undefined;
-  readonly refreshCounts: TreeRefreshCounts = { root: 0, rows: 0, rootFetches: 0 };
 
   constructor(
     private readonly session: DriftSession,
     /** Deploy state for the spinner and the Deployments children; absent, the tree shows verdicts only. */
     private readonly deploys?: { states: DeployStates; history: DeploymentHistoryStore },
+    /** Kept only when the extension runs for tests (see platform/testHooks.ts). */
+    private readonly counts?: TreeRefreshCounts,
   ) {
     super();
     this._register(session.onDidChange(() => this.changed()));
@@ -59,7 +50,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
     if (node) return node.getChildren();
     const { nodes, shape } = this.rootNodes();
     this.shownShape = shape;
-    this.refreshCounts.rootFetches += 1;
+    if (this.counts) this.counts.rootFetches += 1;
     return nodes;
   }
 
@@ -72,10 +63,10 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   private changed(): void {
     const { nodes, shape } = this.rootNodes();
     if (shape !== this.shownShape || nodes.length === 0) {
-      this.refreshCounts.root += 1;
+      if (this.counts) this.counts.root += 1;
       this.changeEmitter.fire(undefined);
     } else {
-      this.refreshCounts.rows += 1;
+      if (this.counts) this.counts.rows += 1;
       this.changeEmitter.fire(nodes);
     }
   }
