@@ -17,6 +17,7 @@ import { CONTEXT_KEYS, setContext, stateContextValue } from './platform/contextK
 import { Disposable } from './platform/disposable';
 import type { Logger } from './platform/logger';
 import { onDidChangeSettings, readSettings } from './platform/settings';
+import { testCountersFor, type TreeRefreshCounts } from './platform/testHooks';
 import { createApiClients } from './session/apiClients';
 import { createCoreServices } from './session/coreServices';
 import { DriftSession } from './session/driftSession';
@@ -26,7 +27,7 @@ import type { Repo } from './session/repo';
 import { RepoSessions } from './session/repoSessions';
 import type { CreateRepo, WorkspaceStateKind } from './session/sessionRegistry';
 import { JobsTreeProvider } from './tree/jobsTreeProvider';
-import { ServicesTreeProvider, type TreeRefreshCounts, type TreeSnapshotNode } from './tree/servicesTreeProvider';
+import { ServicesTreeProvider, type TreeSnapshotNode } from './tree/servicesTreeProvider';
 import { DeployStatusBar } from './views/deployStatusBar';
 import { ServicesView } from './views/servicesView';
 import { StatusBarSummary } from './views/statusBarSummary';
@@ -43,7 +44,7 @@ export interface RepositoryInfo {
 }
 
 /**
- * What `activate` returns: e2e tests read tree state through it. Methods without a `root` act on the
+ * What `activate` returns when the extension runs for tests (platform/testHooks.ts): e2e tests read state through it. Methods without a `root` act on the
  * first repository of the workspace (the only one, in a single-root workspace).
  */
 export interface CloudRunDriftApi {
@@ -73,10 +74,13 @@ export interface CloudRunDriftApi {
 }
 
 export class DriftExtension extends Disposable {
-  readonly api: CloudRunDriftApi;
+  /** Only when VS Code runs the extension for its tests; undefined otherwise. */
+  readonly api: CloudRunDriftApi | undefined;
 
   constructor(context: vscode.ExtensionContext, logger: Logger) {
     super();
+    // The one place that decides whether test hooks exist: the counters and the API below.
+    const testCounters = testCountersFor(context.extensionMode, vscode.ExtensionMode);
     let settings = readSettings();
     // Every Google API client is built here, with the hosts the user allowed to receive credentials.
     const clients = createApiClients(() => settings['credentials.allowHosts']);
@@ -117,7 +121,7 @@ export class DriftExtension extends Disposable {
       };
     };
     const repos = this._register(new RepoSessions(createRepo, logger.child('sessions'), settings));
-    const tree = this._register(new ServicesTreeProvider(repos));
+    const tree = this._register(new ServicesTreeProvider(repos, testCounters?.tree));
     this._register(new ServicesView(tree, repos));
     const statusBar = this._register(new StatusBarSummary(repos, settings));
     this._register(new DeployStatusBar(repos));
@@ -157,7 +161,8 @@ export class DriftExtension extends Disposable {
       if (!repo) throw new Error(root === undefined ? 'No repository with a cloud-run-drift.json is open' : `${root} is not an open repository`);
       return repo.deploys;
     };
-    this.api = {
+    if (testCounters) {
+      this.api = {
       getLastResult: (root) => repoOf(root)?.session.lastResult,
       refresh: () => repos.refreshAll('api'),
       onDidRefresh: refreshed.event,
@@ -165,14 +170,15 @@ export class DriftExtension extends Disposable {
       getRepositories: () => repos.list().map((r) => ({ root: r.root, name: r.name, folders: r.folders.map((f) => f.path), state: r.session.state.kind })),
       getTreeSnapshot: () => tree.snapshot(),
       getRepositorySnapshot: (root) => tree.repositorySnapshot(root),
-      getTreeRefreshCounts: () => ({ ...tree.refreshCounts }),
+      getTreeRefreshCounts: () => ({ ...testCounters.tree }),
       getDeployState: (service, root) => deploysOf(root).states.get(service),
       onDidFinishDeploy: deployFinished.event,
       getDeploymentHistory: (service, root) => deploysOf(root).history.get(service),
       getLogSessions: () => logSessions.list(),
     };
+    }
 
-    logger.info(`activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'})`);
+    logger.info(`activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}${testCounters ? ', test mode: test API on' : ''})`);
     void repos.discover('startup');
   }
 }

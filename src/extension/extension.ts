@@ -6,7 +6,8 @@ import { ChannelLogger } from './platform/logger';
 
 export type { CloudRunDriftApi } from './driftExtension';
 
-export function activate(context: vscode.ExtensionContext): CloudRunDriftApi {
+/** The test API when VS Code runs the extension for its tests (ExtensionMode.Test); otherwise nothing. */
+export function activate(context: vscode.ExtensionContext): CloudRunDriftApi | undefined {
   const channel = vscode.window.createOutputChannel('Cloud Run Drift', { log: true });
   context.subscriptions.push(channel);
   const extension = new DriftExtension(context, new ChannelLogger(channel));

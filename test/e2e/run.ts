@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { WALKTHROUGH_ID } from '../../src/extension/commandIds';
 import { launchBrowser, newEditorContext, openWorkbenchPage, type WorkbenchPage } from './lib/browser';
 import { driverOptions, extensionManifest, installedEditor, REPO_ROOT, RESULTS_DIR, type DriverOptions, type ExtensionManifest, type InstalledEditor } from './lib/env';
 import { runSuites } from './lib/extensionTests';
@@ -27,9 +28,10 @@ import { UI_PAGES as WORKBENCH_PAGES, UiSkip, type ProfileName, type UiContext, 
 import { dataJobsPage } from './ui/dataJobs';
 import { failedDeployLogsPage, logLatencyPage, logViewPage } from './ui/logView';
 import { multiRootPage } from './ui/multiRoot';
+import { walkthroughPage } from './ui/walkthrough';
 
-/** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts), the data jobs' and the multi-root workspace's. */
-const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), dataJobsPage(), failedDeployLogsPage(), multiRootPage()];
+/** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts), the data jobs', the walkthrough's and the multi-root workspace's. */
+const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), dataJobsPage(), walkthroughPage(), failedDeployLogsPage(), multiRootPage()];
 
 /** The UI pages a profile runs (CRD_E2E_PAGES narrows them to the pages named). */
 function uiPagesOf(profile: ProfileName, options: DriverOptions): UiPage[] {
@@ -55,25 +57,42 @@ function slug(text: string): string {
     .slice(0, 60);
 }
 
-interface Contributions {
-  containerTitle: string;
-  servicesViewName: string;
-  commands: string[];
-}
+type Contributions = Pick<UiContext, 'containerTitle' | 'servicesViewName' | 'commands' | 'walkthrough'>;
 
 function contributions(): Contributions {
   interface Manifest {
+    publisher: string;
+    name: string;
     contributes?: {
       viewsContainers?: { activitybar?: { id: string; title: string }[] };
       views?: Record<string, { id: string; name: string }[]>;
       commands?: { command: string }[];
+      walkthroughs?: { id: string; title: string; steps: { id: string; title: string; description: string; media: { image: string; altText: string } }[] }[];
     };
   }
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
   const container = pkg.contributes?.viewsContainers?.activitybar?.find((c) => c.id === 'cloudRunDrift');
   const view = pkg.contributes?.views?.cloudRunDrift?.find((v) => v.id === 'cloudRunDrift.services');
   if (!container || !view) throw new Error('package.json does not contribute the cloudRunDrift view container with the cloudRunDrift.services view');
-  return { containerTitle: container.title, servicesViewName: view.name, commands: (pkg.contributes?.commands ?? []).map((c) => c.command) };
+  const walkthrough = pkg.contributes?.walkthroughs?.find((w) => w.id === WALKTHROUGH_ID);
+  if (!walkthrough) throw new Error(`package.json does not contribute the walkthrough ${WALKTHROUGH_ID}`);
+  return {
+    containerTitle: container.title,
+    servicesViewName: view.name,
+    commands: (pkg.contributes?.commands ?? []).map((c) => c.command),
+    walkthrough: {
+      fullId: `${pkg.publisher}.${pkg.name}#${WALKTHROUGH_ID}`,
+      title: walkthrough.title,
+      steps: walkthrough.steps.map((step) => ({
+        id: step.id,
+        title: step.title,
+        // A link alone on its line is the step's button.
+        button: /^\[([^\]]+)\]\(command:[\w.]+\)$/m.exec(step.description)?.[1] ?? '(no button)',
+        image: step.media.image,
+        altText: step.media.altText,
+      })),
+    },
+  };
 }
 
 /** How many remote extension hosts the page has connected to (the workbench logs each socket). */

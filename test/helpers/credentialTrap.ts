@@ -5,11 +5,12 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** A self-signed certificate for 127.0.0.1, localhost and 127.1, valid until 2126 (test/fixtures/tls). */
+/** A self-signed certificate for 127.0.0.1, localhost and NOT_GOOGLE_HOST, valid until 2126 (test/fixtures/tls). */
 export const TEST_CA_FILE = path.resolve(__dirname, '../fixtures/tls/cert.pem');
 const TEST_KEY_FILE = path.resolve(__dirname, '../fixtures/tls/key.pem');
 
@@ -117,6 +118,67 @@ export function trapEnvironment(metadata: MetadataServer, home: string): NodeJS.
     NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
     CLOUD_RUN_DRIFT_CACHE_DIR: path.join(home, 'cache'),
     NO_COLOR: '1',
+  };
+}
+
+/**
+ * A host that is neither Google's nor loopback, for the gRPC client (a gRPC endpoint on a loopback host is the
+ * emulator: plain, no credentials). `.test` never resolves (RFC 6761): only startConnectProxy reaches it.
+ */
+export const NOT_GOOGLE_HOST = 'not-google.test';
+
+export interface ConnectProxy {
+  /** http://127.0.0.1:PORT, for `grpc_proxy`. */
+  url: string;
+  /** Every CONNECT target asked for (host:port), refused ones too. */
+  targets: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP CONNECT proxy on 127.0.0.1 (gRPC clients use one named by `grpc_proxy`) that tunnels NOT_GOOGLE_HOST:port
+ * to 127.0.0.1:port and refuses every other target: TLS then runs end to end, from the client to the recording
+ * server, and checks its certificate against NOT_GOOGLE_HOST.
+ */
+export async function startConnectProxy(port: number): Promise<ConnectProxy> {
+  const targets: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const track = (socket: net.Socket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const server = http.createServer((_req, res) => {
+    res.writeHead(405);
+    res.end();
+  });
+  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    track(client);
+    client.on('error', () => client.destroy());
+    const target = req.url ?? '';
+    targets.push(target);
+    if (target !== `${NOT_GOOGLE_HOST}:${port}`) {
+      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const upstream = net.connect(port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    track(upstream);
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    targets,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -2,13 +2,23 @@
 // Real client libraries, real Application Default Credentials (from a fake metadata server on 127.0.0.1) and a
 // recording TLS server on 127.0.0.1 that the clients trust: any token the code sends there is recorded. The CLI
 // (dist/cli.js) and the extension's readers run in child processes, which is how they get to trust the test
-// certificate (NODE_EXTRA_CA_CERTS is read at start).
+// certificate (NODE_EXTRA_CA_CERTS is read at start) and the gRPC client gets its proxy (grpc_proxy).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { emptyHome, startMetadataServer, startRecordingServer, trapEnvironment, type MetadataServer, type RecordingServer } from '../helpers/credentialTrap';
+import {
+  emptyHome,
+  NOT_GOOGLE_HOST,
+  startConnectProxy,
+  startMetadataServer,
+  startRecordingServer,
+  trapEnvironment,
+  type ConnectProxy,
+  type MetadataServer,
+  type RecordingServer,
+} from '../helpers/credentialTrap';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -46,6 +56,7 @@ function assertNamesTheOptIn(text: string, host: string): void {
 describe('no Google credentials for an endpoint that is not Google', () => {
   let metadata: MetadataServer;
   let trap: RecordingServer;
+  let proxy: ConnectProxy;
   let repo: TempRepo;
   let home: string;
   let env: NodeJS.ProcessEnv;
@@ -56,12 +67,14 @@ describe('no Google credentials for an endpoint that is not Google', () => {
     assert.ok(fs.existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
     metadata = await startMetadataServer();
     trap = await startRecordingServer();
+    proxy = await startConnectProxy(trap.port);
     home = emptyHome();
-    env = trapEnvironment(metadata, home);
+    // Only gRPC reads grpc_proxy: the REST clients dial 127.0.0.1 directly.
+    env = { ...trapEnvironment(metadata, home), grpc_proxy: proxy.url };
     runEndpoint = `https://127.0.0.1:${trap.port}`;
-    // gRPC to a loopback address is plain (the emulator, no credentials); 127.1 is 127.0.0.1 written so that
-    // it is not recognized as loopback, which is how a host that is not Google's looks to the Logging client.
-    loggingEndpoint = `127.1:${trap.port}`;
+    // gRPC to a loopback host is plain (the emulator, no credentials): the Logging client gets a host that is
+    // neither loopback nor Google's, which the proxy tunnels to the recording server.
+    loggingEndpoint = `${NOT_GOOGLE_HOST}:${trap.port}`;
     repo = createTempRepo('crd-leak-');
     repo.write(
       'cloud-run-drift.json',
@@ -77,6 +90,7 @@ describe('no Google credentials for an endpoint that is not Google', () => {
   });
 
   after(async () => {
+    await proxy?.close();
     await trap?.close();
     await metadata?.close();
     repo?.cleanup();
@@ -105,8 +119,7 @@ describe('no Google credentials for an endpoint that is not Google', () => {
     const result = await cli('logs', 'api', '--since', '1h');
     assertNoTokenSince(since, 'logs');
     assert.equal(result.code, 3, result.stdout + result.stderr);
-    // Hosts are named as the clients see them: 127.1 is 127.0.0.1.
-    assertNamesTheOptIn(result.stderr, '127.0.0.1');
+    assertNamesTheOptIn(result.stderr, NOT_GOOGLE_HOST);
     assert.ok(result.stderr.includes(`endpoints.logging ${loggingEndpoint}`), result.stderr);
   });
 
@@ -135,7 +148,7 @@ describe('no Google credentials for an endpoint that is not Google', () => {
     const outcome = await probe();
     assertNoTokenSince(since, 'the extension');
     assertNamesTheOptIn(outcome.run, '127.0.0.1');
-    assertNamesTheOptIn(outcome.logs, '127.0.0.1');
+    assertNamesTheOptIn(outcome.logs, NOT_GOOGLE_HOST);
     assertNamesTheOptIn(outcome.bigquery, '127.0.0.1');
   });
 
@@ -155,7 +168,7 @@ describe('no Google credentials for an endpoint that is not Google', () => {
 
   it("the extension's setting lets the token through to that host (all three)", async () => {
     const since = mark();
-    const outcome = await probe('127.0.0.1');
+    const outcome = await probe('127.0.0.1', NOT_GOOGLE_HOST);
     assert.deepEqual(outcome, { run: 'Permission denied: recorded by the test server', logs: 'Permission denied: recorded by the test server', bigquery: 'BigQuery: the query failed: recorded by the test server' });
     const sent = trap.requests.slice(since.requests);
     assert.deepEqual(sent.map((r) => [r.httpVersion, r.method, r.path.replace(/\?.*/, ''), r.authorization]), [
@@ -167,7 +180,7 @@ describe('no Google credentials for an endpoint that is not Google', () => {
 
   it('the CLI flag lets the token through to that host (Logging over HTTP/2)', async () => {
     const since = mark();
-    const logs = await cli('logs', 'api', '--since', '1h', '--allow-credentials-to', '127.1');
+    const logs = await cli('logs', 'api', '--since', '1h', '--allow-credentials-to', NOT_GOOGLE_HOST);
     assert.equal(logs.code, 3, logs.stdout + logs.stderr);
     assert.match(logs.stderr, /Permission denied: recorded by the test server/);
     const sent = trap.requests.slice(since.requests);
@@ -175,5 +188,7 @@ describe('no Google credentials for an endpoint that is not Google', () => {
       sent.map((r) => [r.httpVersion, r.path, r.authorization]),
       [['2.0', '/google.logging.v2.LoggingServiceV2/ListLogEntries', `Bearer ${metadata.token}`]],
     );
+    // It reached the recording server by that name (TLS checked the certificate for it), through the proxy.
+    assert.ok(proxy.targets.includes(`${NOT_GOOGLE_HOST}:${trap.port}`), JSON.stringify(proxy.targets));
   });
 });

@@ -64,6 +64,10 @@ describe('credential policy', () => {
         'To send them to run.example.com anyway, allow it outside the repository: the setting cloudRunDrift.credentials.allowHosts (user settings), ' +
         'the environment variable CLOUD_RUN_DRIFT_ALLOW_CREDENTIALS_TO=run.example.com, or the CLI flag --allow-credentials-to run.example.com',
     );
+    // Hosts are named as the clients see them: 127.1 is 127.0.0.1.
+    const nonCanonical = decideCredentials(endpointTarget('logging', '127.1:8124'), NONE);
+    const named = nonCanonical.kind === 'refused' ? nonCanonical.message : '';
+    assert.ok(named.includes('CLOUD_RUN_DRIFT_ALLOW_CREDENTIALS_TO=127.0.0.1,') && named.includes('--allow-credentials-to 127.0.0.1'), named);
   });
 
   it('shows a hostile endpoint with its control characters escaped', () => {

@@ -5,6 +5,7 @@ import type { Repo } from '../session/repo';
 import type { RepoList } from '../session/repoSessions';
 import { repoSummary } from '../views/presentation';
 import { repoStatus } from '../views/repoStatus';
+import type { TreeRefreshCounts } from '../platform/testHooks';
 import { ConfigProblemNode } from './configProblemNode';
 import { DeploymentsNode } from './deploymentsNode';
 import { RepositoryNode } from './repositoryNode';
@@ -22,17 +23,6 @@ export interface TreeSnapshotNode {
   tooltip: string | undefined;
   command: string | undefined;
   children: TreeSnapshotNode[];
-}
-
-/**
- * How often the tree told VS Code to redraw everything (`root`) or only its service rows (`rows`).
- * For e2e tests: a refresh that changes no row's place must never redraw the root.
- */
-export interface TreeRefreshCounts {
-  root: number;
-  rows: number;
-  /** How often VS Code asked for the root rows. */
-  rootFetches: number;
 }
 
 /** A repository's rows as last built, and the shape VS Code last fetched them in. */
@@ -59,9 +49,12 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   /** The root rows VS Code last asked for (see rootShape). */
   private shownShape: string | undefined;
   private grouped = false;
-  readonly refreshCounts: TreeRefreshCounts = { root: 0, rows: 0, rootFetches: 0 };
 
-  constructor(private readonly repos: RepoList) {
+  constructor(
+    private readonly repos: RepoList,
+    /** Kept only when the extension runs for tests (see platform/testHooks.ts). */
+    private readonly counts?: TreeRefreshCounts,
+  ) {
     super();
     this._register(repos.onDidChange(() => this.changed()));
     this._register({ dispose: () => [...this.deployListeners.values()].forEach((l) => l.dispose()) });
@@ -88,7 +81,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
     if (node) return node.getChildren();
     const { nodes, shape } = this.rootNodes();
     this.shownShape = shape;
-    this.refreshCounts.rootFetches += 1;
+    if (this.counts) this.counts.rootFetches += 1;
     return nodes;
   }
 
@@ -103,11 +96,11 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
     this.listenToDeploys();
     const { nodes, shape } = this.rootNodes();
     if (shape !== this.shownShape || nodes.length === 0) {
-      this.refreshCounts.root += 1;
+      if (this.counts) this.counts.root += 1;
       this.changeEmitter.fire(undefined);
       return;
     }
-    this.refreshCounts.rows += 1;
+    if (this.counts) this.counts.rows += 1;
     if (!this.grouped) {
       this.changeEmitter.fire(nodes);
       return;

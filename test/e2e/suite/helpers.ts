@@ -80,7 +80,10 @@ export async function emulatorControl(action: string, payload?: unknown): Promis
 export async function driftApi(timeoutMs = 20_000): Promise<CloudRunDriftApi> {
   const extension = await waitForActivation(timeoutMs);
   const api = extension.exports as CloudRunDriftApi | undefined;
-  assert.ok(api && typeof api.getTreeSnapshot === 'function', `${extension.id} activated but returned no test API (getTreeSnapshot missing)`);
+  assert.ok(
+    api && typeof api.getTreeSnapshot === 'function',
+    `${extension.id} activated but returned no test API (getTreeSnapshot missing): activate() returns it only when VS Code runs the extension for its tests (extensionTestsPath)`,
+  );
   return api;
 }
 

@@ -23,8 +23,18 @@ export interface UiContext {
   servicesViewName: string;
   /** Command ids package.json contributes. */
   commands: string[];
+  /** The Getting Started walkthrough package.json contributes. */
+  walkthrough: WalkthroughFacts;
   /** The page's console so far (the workbench logs failed commands there). */
   consoleLines(): string[];
+}
+
+export interface WalkthroughFacts {
+  /** `<publisher>.<name>#<id>`, as `workbench.action.openWalkthrough` takes it. */
+  fullId: string;
+  title: string;
+  /** In order; `button` is the label of the step's button (a link alone on its line). */
+  steps: { id: string; title: string; button: string; image: string; altText: string }[];
 }
 
 /** Thrown by a check that cannot apply yet (e.g. a command not contributed): recorded as skipped, with this reason. */
@@ -461,10 +471,29 @@ export const UI_PAGES: UiPage[] = [
         timeoutMs: 30_000,
         async run({ page }) {
           await page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Create from Cloud Run Services' }).click();
-          const input = page.locator('.quick-input-widget');
-          await input.getByText('Create cloud-run-drift.json (1/', { exact: false }).first().waitFor({ state: 'visible', timeout: 15_000 });
-          await page.keyboard.press('Escape');
-          await input.waitFor({ state: 'hidden', timeout: 5_000 });
+          await scaffoldAsksForTheProject(page);
+        },
+      },
+      {
+        name: "the welcome view's link opens the Getting Started walkthrough by its full id (workbench.action.openWalkthrough), every step listed",
+        timeoutMs: 30_000,
+        async run({ page, walkthrough }) {
+          await page.locator('.part.sidebar .welcome-view-content a', { hasText: 'Open the Getting Started walkthrough' }).click();
+          const heading = walkthroughHeading(page, walkthrough.fullId);
+          await heading.waitFor({ state: 'visible', timeout: 20_000 });
+          assert.equal((await heading.innerText()).trim(), walkthrough.title);
+          for (const step of walkthrough.steps) await walkthroughStep(page, walkthrough.fullId, step.id).waitFor({ state: 'visible', timeout: 5_000 });
+        },
+      },
+      {
+        name: "the walkthrough's create step asks for the project too",
+        timeoutMs: 30_000,
+        async run({ page, walkthrough }) {
+          const step = walkthrough.steps.find((s) => s.id === 'createConfig');
+          assert.ok(step, 'the walkthrough has no createConfig step');
+          const item = await expandWalkthroughStep(page, walkthrough.fullId, step.id);
+          await item.locator('.button-container .monaco-button', { hasText: step.button }).click();
+          await scaffoldAsksForTheProject(page);
         },
       },
     ],
@@ -513,6 +542,36 @@ export const UI_PAGES: UiPage[] = [
     ],
   },
 ];
+
+/** Create cloud-run-drift.json's first question (the project); Escape leaves it. */
+async function scaffoldAsksForTheProject(page: Page): Promise<void> {
+  const input = page.locator('.quick-input-widget');
+  await input.getByText('Create cloud-run-drift.json (1/', { exact: false }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Escape');
+  await input.waitFor({ state: 'hidden', timeout: 5_000 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Getting Started walkthrough in VS Code's Welcome editor (ui/walkthrough.ts has its page).
+
+/** The open walkthrough's heading. */
+export function walkthroughHeading(page: Page, fullId: string): Locator {
+  return page.locator(`h2.category-title[x-category-title-for="${fullId}"]`);
+}
+
+/** A step of the open walkthrough: a button that opens it (`aria-expanded`). */
+export function walkthroughStep(page: Page, fullId: string, stepId: string): Locator {
+  return page.locator(`.getting-started-step[data-step-id="${fullId}#${stepId}"]`);
+}
+
+/** Opens the step (its description, button and image show) unless it is open. */
+export async function expandWalkthroughStep(page: Page, fullId: string, stepId: string): Promise<Locator> {
+  const item = walkthroughStep(page, fullId, stepId);
+  await item.waitFor({ state: 'visible', timeout: 15_000 });
+  if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+  await until(`step ${stepId} to open`, 10_000, async () => ((await item.getAttribute('aria-expanded')) === 'true' ? undefined : 'closed'), page);
+  return item;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The workbench: palette, quick picks, input boxes; the first check of a page that uses them.
