@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { jobRow } from '../jobs/jobPresentation';
 import { Disposable } from '../platform/disposable';
-import type { DisposableLike } from '../platform/emitter';
 import type { Repo } from '../session/repo';
+import { RepoListeners } from '../session/repoListeners';
 import type { RepoList } from '../session/repoSessions';
 import { JobNode } from './jobNode';
 import { RepositoryNode } from './repositoryNode';
@@ -20,14 +20,13 @@ export class JobsTreeProvider extends Disposable implements vscode.TreeDataProvi
   /** Per repository root, per job name. */
   private readonly nodes = new Map<string, Map<string, JobNode>>();
   private readonly groups = new Map<string, RepositoryNode>();
-  private readonly runListeners = new Map<string, DisposableLike>();
+  private readonly runListeners = this._register(new RepoListeners<Repo>((repo) => repo.jobs.runs.onDidChange(() => this.changed())));
   private shownShape = '';
   private grouped = false;
 
   constructor(private readonly repos: RepoList) {
     super();
     this._register(repos.onDidChange(() => this.changed()));
-    this._register({ dispose: () => [...this.runListeners.values()].forEach((l) => l.dispose()) });
     this.listenToRuns();
   }
 
@@ -52,15 +51,7 @@ export class JobsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   private listenToRuns(): void {
-    const repos = new Map(this.repos.list().map((r) => [r.root, r]));
-    for (const [root, listener] of this.runListeners) {
-      if (repos.has(root)) continue;
-      listener.dispose();
-      this.runListeners.delete(root);
-    }
-    for (const [root, repo] of repos) {
-      if (!this.runListeners.has(root)) this.runListeners.set(root, repo.jobs.runs.onDidChange(() => this.changed()));
-    }
+    this.runListeners.sync(this.repos.list());
   }
 
   private top(): { nodes: DriftTreeNode[]; shape: string } {

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { DisposableLike } from '../platform/emitter';
 import { Disposable } from '../platform/disposable';
+import type { TreeRefreshCounts } from '../platform/testHooks';
 import type { Repo } from '../session/repo';
+import { RepoListeners } from '../session/repoListeners';
 import type { RepoList } from '../session/repoSessions';
 import { repoSummary } from '../views/presentation';
 import { repoStatus } from '../views/repoStatus';
-import type { TreeRefreshCounts } from '../platform/testHooks';
 import { ConfigProblemNode } from './configProblemNode';
 import { DeploymentsNode } from './deploymentsNode';
 import { RepositoryNode } from './repositoryNode';
@@ -45,7 +45,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   readonly onDidChangeTreeData = this.changeEmitter.event;
   /** Per repository root: one node per service, updated in place, so VS Code keeps resolving a row to the same element. */
   private readonly repoRows = new Map<string, RepoRows>();
-  private readonly deployListeners = new Map<string, DisposableLike>();
+  private readonly deployListeners = this._register(new RepoListeners<Repo>((repo) => repo.deploys.states.onDidChange(() => this.changed())));
   /** The root rows VS Code last asked for (see rootShape). */
   private shownShape: string | undefined;
   private grouped = false;
@@ -57,7 +57,6 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   ) {
     super();
     this._register(repos.onDidChange(() => this.changed()));
-    this._register({ dispose: () => [...this.deployListeners.values()].forEach((l) => l.dispose()) });
     this.listenToDeploys();
   }
 
@@ -119,15 +118,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
 
   /** Deploys draw a spinner on their row: every repository's deploy states are listened to. */
   private listenToDeploys(): void {
-    const repos = new Map(this.repos.list().map((r) => [r.root, r]));
-    for (const [root, listener] of this.deployListeners) {
-      if (repos.has(root)) continue;
-      listener.dispose();
-      this.deployListeners.delete(root);
-    }
-    for (const [root, repo] of repos) {
-      if (!this.deployListeners.has(root)) this.deployListeners.set(root, repo.deploys.states.onDidChange(() => this.changed()));
-    }
+    this.deployListeners.sync(this.repos.list());
   }
 
   /**

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commandIds';
 import { deployStatusItem } from '../deploy/deployPresentation';
 import { Disposable } from '../platform/disposable';
-import type { DisposableLike } from '../platform/emitter';
+import type { Repo } from '../session/repo';
+import { RepoListeners } from '../session/repoListeners';
 import type { RepoList } from '../session/repoSessions';
 
 /**
@@ -11,29 +12,20 @@ import type { RepoList } from '../session/repoSessions';
  */
 export class DeployStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly listeners = new Map<string, DisposableLike>();
+  private readonly listeners = this._register(new RepoListeners<Repo>((repo) => repo.deploys.states.onDidChange(() => this.update())));
 
   constructor(private readonly repos: RepoList) {
     super();
     // Just right of the drift summary.
     this.item = this._register(vscode.window.createStatusBarItem('cloudRunDrift.deploying', vscode.StatusBarAlignment.Left, -1));
     this.item.name = 'Cloud Run Drift Deploys';
-    this._register({ dispose: () => [...this.listeners.values()].forEach((l) => l.dispose()) });
     this._register(repos.onDidChange(() => this.listen()));
     this.listen();
   }
 
   /** Follows the deploy states of the repositories there are now. */
   private listen(): void {
-    const repos = new Map(this.repos.list().map((r) => [r.root, r]));
-    for (const [root, listener] of this.listeners) {
-      if (repos.has(root)) continue;
-      listener.dispose();
-      this.listeners.delete(root);
-    }
-    for (const [root, repo] of repos) {
-      if (!this.listeners.has(root)) this.listeners.set(root, repo.deploys.states.onDidChange(() => this.update()));
-    }
+    this.listeners.sync(this.repos.list());
     this.update();
   }
 
