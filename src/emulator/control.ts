@@ -29,21 +29,34 @@ export class ControlError extends Error {
 /** The emulator's clock: real time shifted by an offset, so a scenario can start "now" anywhere. */
 export class EmulatorClock {
   private offsetMs = 0;
+  private readonly listeners: (() => void)[] = [];
 
   now(): number {
     return Date.now() + this.offsetMs;
   }
 
+  /** `listener` runs after every move of the clock. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   setNow(ms: number): void {
     this.offsetMs = ms - Date.now();
+    this.changed();
   }
 
   advance(ms: number): void {
     this.offsetMs += ms;
+    this.changed();
   }
 
   useRealTime(): void {
     this.offsetMs = 0;
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 }
 
@@ -102,7 +115,7 @@ export async function dispatchControl(ctx: ControlContext, action: string, paylo
     const result = await module.handleControl(action, payload);
     if (result !== undefined) return result;
   }
-  throw new ControlError(404, `Unknown control action "${action}" (core actions: ${CORE_ACTIONS.join(', ')}; Cloud Run: deploy, traffic, service, delete-service)`);
+  throw new ControlError(404, `Unknown control action "${action}" (core actions: ${CORE_ACTIONS.join(', ')}; Cloud Run: deploy, traffic, service, delete-service, job, deploy-job, execution-plan, fail-execution, delete-job)`);
 }
 
 function addFaults(faults: FaultRegistry, payload: unknown): unknown {

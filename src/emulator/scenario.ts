@@ -26,7 +26,8 @@
 //           {"revision": "svc-00001-abc", "percent": 90, "tag": "stable"},
 //           {"latest": true, "percent": 10}      // LATEST follows latestReadyRevision
 //         ]
-//       }]
+//       }],
+//       "jobs": [...]                           // Cloud Run jobs: see jobs/scenario.ts
 //     },
 //     "logging": { ... },                       // validated by the Logging module
 //     "bigquery": { ... }                       // validated by the BigQuery module
@@ -67,6 +68,8 @@ export interface ScenarioRunSection {
   region?: string;
   projects?: string[];
   services?: ScenarioService[];
+  /** Cloud Run jobs, checked by jobs/scenario.ts (parseJobsSection). */
+  jobs?: Record<string, unknown>[];
 }
 
 export interface Scenario {
@@ -211,7 +214,7 @@ export function describeJson(value: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // The Cloud Run section.
 
-const RUN_SECTION_KEYS = ['project', 'region', 'projects', 'services'] as const;
+const RUN_SECTION_KEYS = ['project', 'region', 'projects', 'services', 'jobs'] as const;
 const SERVICE_KEYS = ['project', 'region', 'name', 'labels', 'reconciling', 'createTime', 'revisions', 'traffic'] as const;
 const REVISION_KEYS = ['name', 'labels', 'image', 'ready', 'message', 'createTime'] as const;
 const TRAFFIC_KEYS = ['revision', 'latest', 'percent', 'tag'] as const;
