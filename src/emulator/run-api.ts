@@ -217,7 +217,8 @@ function parseDeployPayload(payload: unknown): DeployRequest {
   return request;
 }
 
-function parsePaging(url: URL): { offset: number; size: number } | { error: string } {
+/** `pageSize` and `pageToken` of a list request (the token is the previous page's nextPageToken). */
+export function parsePaging(url: URL): { offset: number; size: number } | { error: string } {
   const sizeText = url.searchParams.get('pageSize');
   let size = DEFAULT_PAGE_SIZE;
   if (sizeText !== null && sizeText !== '') {
@@ -235,7 +236,8 @@ function parsePaging(url: URL): { offset: number; size: number } | { error: stri
   return { offset, size };
 }
 
-function pageBody(key: 'services' | 'revisions', items: unknown[], page: { offset: number; size: number }): Record<string, unknown> {
+/** One page of a list answer: `items` under `key`, and a nextPageToken when more follow. */
+export function pageBody(key: string, items: unknown[], page: { offset: number; size: number }): Record<string, unknown> {
   const end = page.offset + page.size;
   const body: Record<string, unknown> = { [key]: items.slice(page.offset, end) };
   if (end < items.length) body.nextPageToken = Buffer.from(`offset:${end}`, 'utf8').toString('base64url');
