@@ -1,6 +1,14 @@
 // The domain model shared by core, the CLI and the extension. Plain data only: everything here
 // must survive JSON.stringify so the CLI can print it and the extension can cache it.
 
+/**
+ * What a configured unit is: a Cloud Run service, a Cloud Run function (a gen2 Cloud Function, which
+ * runs on a Cloud Run service of its own) or a Cloud Run job. The configuration's default is "service".
+ */
+export const UNIT_KINDS = ['service', 'function', 'job'] as const;
+
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
 /** Ordered from best to worst: when several serving revisions disagree, the worst wins. */
 export const VERDICT_SEVERITY = [
   'up-to-date',
@@ -86,6 +94,7 @@ export interface ServingVerdict {
 
 export interface ServiceVerdict {
   name: string;
+  kind: UnitKind;
   project: string;
   region: string;
   status: VerdictStatus;

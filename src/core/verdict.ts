@@ -100,6 +100,7 @@ export function computeVerdict(service: ServiceConfig, commitLabel: string, look
 function judgeService(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
   const base: ServiceVerdict = {
     name: service.name,
+    kind: service.kind,
     project: service.project,
     region: service.region,
     status: 'error',

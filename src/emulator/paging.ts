@@ -3,6 +3,7 @@
 /** Cloud Run has no documented default page size; 100 keeps pages small enough to exercise paging. */
 const DEFAULT_PAGE_SIZE = 100;
 
+/** `pageSize` and `pageToken` of a list request (the token is the previous page's nextPageToken). */
 export function parsePaging(url: URL): { offset: number; size: number } | { error: string } {
   const sizeText = url.searchParams.get('pageSize');
   let size = DEFAULT_PAGE_SIZE;
@@ -21,6 +22,7 @@ export function parsePaging(url: URL): { offset: number; size: number } | { erro
   return { offset, size };
 }
 
+/** One page of a list answer: `items` under `key`, and a nextPageToken when more follow. */
 export function pageBody(key: string, items: unknown[], page: { offset: number; size: number }): Record<string, unknown> {
   const end = page.offset + page.size;
   const body: Record<string, unknown> = { [key]: items.slice(page.offset, end) };

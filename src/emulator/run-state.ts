@@ -84,6 +84,8 @@ export interface DeployRequest {
   service: string;
   /** Merged over the previous revision's labels, as `gcloud run deploy --update-labels` does. */
   labels?: Record<string, string>;
+  /** Default true. False: the new revision carries only `labels`, none of the previous revision's. */
+  keepPreviousLabels?: boolean;
   /** Default: the previous revision's image (a redeploy of the same build). */
   image?: string;
   ready?: boolean;
@@ -119,7 +121,7 @@ export class RunState {
     return this.projects.has(project);
   }
 
-  /** A project that exists (its jobs live in the jobs state). */
+  /** Makes a project exist (its APIs answer instead of 404) without adding anything to it. */
   addProject(project: string): void {
     this.projects.add(project);
   }
@@ -233,7 +235,7 @@ export class RunState {
     const number = service.nextRevisionNumber;
     service.nextRevisionNumber += 1;
     const name = `${service.name}-${String(number).padStart(5, '0')}-${revisionSuffix(`${service.project}/${service.region}/${service.name}/${number}/${now}`)}`;
-    const labels = { ...(previous?.labels ?? {}), ...(request.labels ?? {}) };
+    const labels = { ...((request.keepPreviousLabels ?? true) ? previous?.labels ?? {} : {}), ...(request.labels ?? {}) };
     const image = request.image ?? previous?.image ?? defaultImage(service.project, service.region, service.name, `${service.uid}/${name}`);
     const ready = request.ready ?? true;
     const reconcilingMs = request.reconcilingMs ?? 0;

@@ -29,6 +29,7 @@
 //       }],
 //       "jobs": [...]                           // Cloud Run jobs: see jobs/scenario.ts
 //     },
+//     "functions": { ... },                     // Cloud Run functions: see functions-scenario.ts
 //     "logging": { ... },                       // validated by the Logging module
 //     "bigquery": { ... }                       // validated by the BigQuery module
 //   }
@@ -76,6 +77,7 @@ export interface Scenario {
   description?: string;
   now?: string;
   run?: ScenarioRunSection;
+  functions?: unknown;
   logging?: unknown;
   bigquery?: unknown;
   /** Sections of extra modules (StartOptions.modules.extra) are keyed by module name. */
@@ -360,7 +362,7 @@ function fail(path: string, expected: string): never {
 // ---------------------------------------------------------------------------------------------
 // The whole document.
 
-export const CORE_SECTIONS = ['description', 'now', 'run', 'logging', 'bigquery'] as const;
+export const CORE_SECTIONS = ['description', 'now', 'run', 'functions', 'logging', 'bigquery'] as const;
 
 /**
  * Checks the top level (known sections, "now") and the run section. Other sections are checked by
