@@ -52,7 +52,7 @@ const restOnlyGaxPlugin = {
   },
 };
 
-/** The Run bundle's protos.json holds only what the Services and Revisions clients use (build/prune-run-protos.mjs). */
+/** The Run bundle's protos.json holds only what the Services, Revisions, Jobs and Executions clients use (build/prune-run-protos.mjs). */
 const prunedRunProtosPlugin = {
   name: 'pruned-run-protos',
   setup(build) {

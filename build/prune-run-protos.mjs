@@ -1,15 +1,15 @@
-// Shrinks @google-cloud/run's protos.json to what the two clients we bundle can use.
+// Shrinks @google-cloud/run's protos.json to what the clients we bundle can use.
 // The file describes every Cloud Run v2 API (builds, jobs, executions, tasks, worker pools...); each
 // client parses all of it (protobuf.Root.fromJSON) when it is constructed, and hashes its JSON text to
-// look it up in gax's cache. Keeping only the types reachable from the Services and Revisions
-// services, plus the shared google.api/protobuf/rpc/longrunning packages the clients' long-running
+// look it up in gax's cache. Keeping only the types reachable from the Services, Revisions, Jobs and
+// Executions services, plus the shared google.api/protobuf/rpc/longrunning packages the clients' long-running
 // operations and errors use, halves the file and the parse.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const protobuf = require('protobufjs');
 
-const SERVICES = ['google.cloud.run.v2.Services', 'google.cloud.run.v2.Revisions'];
+const SERVICES = ['google.cloud.run.v2.Services', 'google.cloud.run.v2.Revisions', 'google.cloud.run.v2.Jobs', 'google.cloud.run.v2.Executions'];
 const WHOLE_PACKAGES = ['google.api', 'google.protobuf', 'google.rpc', 'google.longrunning'];
 
 export function pruneRunProtos(json) {

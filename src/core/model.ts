@@ -122,6 +122,10 @@ export interface ServiceVerdict {
   /** When the deployed (worst serving) revision was created, ISO 8601. */
   deployedAt: string | null;
   paths: string[];
+  /** Cloud Run jobs: the newest execution (null when the job never ran), with the commit it ran. */
+  lastExecution?: ExecutionVerdict | null;
+  /** Cloud Run jobs: the most recent executions, newest first (the first is lastExecution). */
+  executions?: ExecutionVerdict[];
 }
 
 export interface CheckResult {
@@ -130,4 +134,78 @@ export interface CheckResult {
   services: ServiceVerdict[];
   /** What this check could not find out for every service, e.g. "Uncommitted changes are unknown: git status timed out after 15 s." */
   warnings: string[];
+}
+
+/** Where a Cloud Run job execution stands. */
+export type ExecutionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface ExecutionTasks {
+  total: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
+/** One Cloud Run job execution as the reader reports it. */
+export interface ExecutionFacts {
+  /** Short name, e.g. `grading-backfill-x7k2p`. */
+  name: string;
+  /** Its own labels, copied from the job's template when it started: the commit it ran. */
+  labels: Record<string, string>;
+  status: ExecutionStatus;
+  /** ISO 8601, or null when the API did not say (not started, not completed). */
+  createTime: string | null;
+  startTime: string | null;
+  completionTime: string | null;
+  tasks: ExecutionTasks;
+  /** Why it failed (the Completed condition's message), or null. */
+  message: string | null;
+  /** The arguments its container ran with (overrides included). */
+  args: string[];
+}
+
+/** One Cloud Run job as the reader reports it. A job has no traffic: its template is what the next execution runs. */
+export interface JobFacts {
+  name: string;
+  project: string;
+  region: string;
+  /** The labels of the job's execution template (the commit label of what the next execution runs). */
+  templateLabels: Record<string, string>;
+  /** The job's own labels. */
+  labels: Record<string, string>;
+  image: string | null;
+  /** True while a deploy is being rolled out. */
+  reconciling: boolean;
+  /** The terminal condition failed: the last deploy did not succeed. */
+  failed: boolean;
+  /** The terminal condition's message when it failed. */
+  failureMessage: string | null;
+  /** When the template last changed, ISO 8601. */
+  updateTime: string | null;
+  /** The most recent executions, newest first. */
+  executions: ExecutionFacts[];
+  /** Why the executions could not be read (the job itself was), or null. */
+  executionsError: string | null;
+}
+
+/** What the reader got for one job: facts, absence, or a failure confined to this job. */
+export type JobLookup =
+  | { kind: 'found'; facts: JobFacts }
+  | { kind: 'not-found'; message: string }
+  | { kind: 'error'; message: string; code: number | null };
+
+/** An execution in a job's verdict: what it did, and the commit it ran against HEAD. */
+export interface ExecutionVerdict extends Omit<ExecutionFacts, 'labels'> {
+  /** The raw commit label it ran with, or null when it had none. */
+  commitLabel: string | null;
+  /** The full local SHA the label resolved to, or null. */
+  commit: string | null;
+  /**
+   * How many commits touching the job's paths HEAD has beyond the commit it ran (0: it ran the
+   * current code); null when that cannot be told (no label, a commit not in HEAD's history).
+   */
+  commitsBehind: number | null;
+  /** From its start (or creation) to its completion; null until it has completed. */
+  durationMs: number | null;
 }
