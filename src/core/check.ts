@@ -3,7 +3,8 @@ import type { DriftConfig, ServiceConfig } from './config';
 import { GitError, type GitRepository, type LabelResolution, type RangeFacts } from './git';
 import type { CheckResult, CommitInfo, ServiceLookup, ServiceVerdict } from './model';
 import { ownValue } from './own';
-import { computeVerdict, isGitFailure, labelOf, type GitFailure } from './verdict';
+import { judgeUnit, lookupUnit, servingLookup, type UnitLookup } from './units';
+import { isGitFailure, labelOf, type GitFailure } from './verdict';
 
 export interface CheckDeps {
   reader: CloudRunReader;
@@ -76,7 +77,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     const fresh = [...templateLabels].filter((label) => !expected.has(label));
     if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, signal));
   };
-  const lookupOf = (service: ServiceConfig): Promise<ServiceLookup> => {
+  const lookupOf = (service: ServiceConfig): Promise<UnitLookup> => {
     let read = false;
     const onServiceRead = (labels: Readonly<Record<string, string>>): void => {
       read = true;
@@ -84,14 +85,16 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
       if (label) templateLabels.add(label);
       serviceRead();
     };
-    return reader.lookupService(service, { onServiceRead }).finally(() => {
+    return lookupUnit(reader, service, { onServiceRead }).finally(() => {
       if (!read) serviceRead();
     });
   };
-  const [[head, changedPaths], lookups] = await Promise.all([
+  const [[head, changedPaths], unitLookups] = await Promise.all([
     headFacts.then((facts) => phase('git-head', facts)),
     Promise.all(services.map(lookupOf)).then((found) => phase('api', found)),
   ]);
+  // What serves each unit's traffic: its commit labels are what git resolves.
+  const lookups = unitLookups.map((lookup) => servingLookup(lookup, config.commitLabel));
   signal?.throwIfAborted();
 
   const labels = new Set<string>();
@@ -131,7 +134,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     head,
     checkedAt: new Date().toISOString(),
     services: services.map((service, i) =>
-      computeVerdict(service, config.commitLabel, lookups[i]!, {
+      judgeUnit(service, config.commitLabel, unitLookups[i]!, {
         head,
         labels: resolved,
         ranges: rangeFacts,
