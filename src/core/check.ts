@@ -1,10 +1,10 @@
 import type { CloudRunReader } from './cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
 import { GitError, type GitRepository, type LabelResolution, type RangeFacts } from './git';
-import { computeJobVerdict, jobLabels } from './jobVerdict';
-import type { CheckResult, CommitInfo, JobLookup, ServiceLookup, ServiceVerdict } from './model';
+import type { CheckResult, CommitInfo, ServiceVerdict } from './model';
 import { ownValue } from './own';
-import { computeVerdict, isGitFailure, labelOf, type GitFailure } from './verdict';
+import { decidingLabels, judgeUnit, labelsToResolve, lookupUnit, type UnitLookup } from './units';
+import { isGitFailure, type GitFailure } from './verdict';
 
 export interface CheckDeps {
   reader: CloudRunReader;
@@ -78,14 +78,6 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, signal));
   };
   const lookupOf = (service: ServiceConfig): Promise<UnitLookup> => {
-    if (service.kind === 'job') {
-      // Jobs are read beside the services; their template's label is what their verdict needs.
-      return readJob(reader, service, signal).then((lookup): UnitLookup => {
-        for (const label of lookup.kind === 'found' ? jobLabels(lookup.facts, config.commitLabel) : []) if (label) templateLabels.add(label);
-        serviceRead();
-        return { unit: 'job', lookup };
-      });
-    }
     let read = false;
     const onServiceRead = (labels: Readonly<Record<string, string>>): void => {
       read = true;
@@ -93,21 +85,19 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
       if (label) templateLabels.add(label);
       serviceRead();
     };
-    return reader
-      .lookupService(service, { onServiceRead })
-      .finally(() => {
-        if (!read) serviceRead();
-      })
-      .then((lookup): UnitLookup => ({ unit: 'service', lookup }));
+    return lookupUnit(reader, service, { onServiceRead }).finally(() => {
+      if (!read) serviceRead();
+    });
   };
-  const [[head, changedPaths], lookups] = await Promise.all([
+  const [[head, changedPaths], unitLookups] = await Promise.all([
     headFacts.then((facts) => phase('git-head', facts)),
     Promise.all(services.map(lookupOf)).then((found) => phase('api', found)),
   ]);
   signal?.throwIfAborted();
 
   const labels = new Set<string>();
-  for (const lookup of lookups) {
+  // What serves each unit's traffic (a job: its template, and what its executions ran): the commit labels git resolves.
+  for (const lookup of unitLookups) {
     for (const label of labelsToResolve(lookup, config.commitLabel)) if (label !== null) labels.add(label);
   }
   const resolved = new Map<string, LabelResolution | GitFailure>();
@@ -120,7 +110,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   phase('labels', resolved);
   const deployedShas = foundShas(resolved);
 
-  const needsLastPathCommit = services.map((_, i) => decidingLabels(lookups[i]!, config.commitLabel).includes(null));
+  const needsLastPathCommit = services.map((_, i) => decidingLabels(unitLookups[i]!, config.commitLabel).includes(null));
   const [ranges, commits, lastPathCommits] = await Promise.all([
     git.ranges(deployedShas, head, { signal }),
     git.describeCommits(deployedShas, { signal }).catch(asFailure),
@@ -142,8 +132,8 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   return {
     head,
     checkedAt: new Date().toISOString(),
-    services: services.map((service, i) => {
-      const facts = {
+    services: services.map((service, i) =>
+      judgeUnit(service, config.commitLabel, unitLookups[i]!, {
         head,
         labels: resolved,
         ranges: rangeFacts,
@@ -152,10 +142,8 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
         lastPathCommit: lastPathCommits[i]!,
         missingPaths: missing,
         shallow,
-      };
-      const unit = lookups[i]!;
-      return unit.unit === 'job' ? computeJobVerdict(service, config.commitLabel, unit.lookup, facts) : computeVerdict(service, config.commitLabel, unit.lookup, facts);
-    }),
+      }),
+    ),
     warnings,
   };
 }
@@ -194,26 +182,4 @@ function foundShas(resolutions: ReadonlyMap<string, LabelResolution | GitFailure
 export function servingLabelsOf(verdicts: readonly ServiceVerdict[]): string[] {
   const labels = (s: ServiceVerdict): (string | null)[] => (s.kind === 'job' ? [s.commitLabel] : s.serving.map((r) => r.commitLabel));
   return [...new Set(verdicts.flatMap((s) => labels(s).flatMap((label) => (label === null ? [] : [label]))))];
-}
-
-/** What the reader got for one unit, by how it is read. */
-type UnitLookup = { unit: 'service'; lookup: ServiceLookup } | { unit: 'job'; lookup: JobLookup };
-
-function readJob(reader: CloudRunReader, job: ServiceConfig, signal: AbortSignal | undefined): Promise<JobLookup> {
-  if (!reader.lookupJob) return Promise.resolve({ kind: 'error', message: `${job.name} is a Cloud Run job, which this reader cannot read`, code: null });
-  return reader.lookupJob(job, signal ? { signal } : {});
-}
-
-/** The labels a unit's verdict decides on (null for an unlabeled one): its serving revisions', or its job template's. */
-function decidingLabels(unit: UnitLookup, commitLabel: string): (string | null)[] {
-  if (unit.lookup.kind !== 'found') return [];
-  if (unit.unit === 'job') return [ownValue(unit.lookup.facts.templateLabels, commitLabel) ?? null];
-  const facts = unit.lookup.facts;
-  return facts.serving.map((s) => labelOf(ownValue(facts.revisions, s.revision), commitLabel));
-}
-
-/** Every label the verdicts need resolved: the deciding ones, and for a job each execution's too. */
-function labelsToResolve(unit: UnitLookup, commitLabel: string): (string | null)[] {
-  if (unit.unit === 'job') return unit.lookup.kind === 'found' ? jobLabels(unit.lookup.facts, commitLabel) : [];
-  return decidingLabels(unit, commitLabel);
 }

@@ -1,10 +1,11 @@
 import type { protos } from '@google-cloud/run';
 import type { CallOptions } from 'google-gax';
 import type { Endpoints } from './config';
-import type { ExecutionFacts, JobLookup, RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
+import type { ExecutionFacts, FunctionLookup, JobLookup, RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
 import { credentialPolicy, decideCredentials, urlTarget, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './credentials';
 import { formatSeconds, startDeadline } from './deadline';
+import { createFunctionsClient, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
 import { httpFetch } from './httpFetch';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { executionFacts, jobFacts, jobResourceName, RECENT_EXECUTIONS, type JobRef } from './runJobs';
@@ -65,6 +66,11 @@ export interface CloudRunReader {
    * written before it keep compiling; the SDK reader always has it.
    */
   listRevisions?(ref: ServiceRef, limit: number): Promise<RevisionFacts[]>;
+  /**
+   * A Cloud Run function (Cloud Functions v2 API, `endpoints.functions`) with the Cloud Run service
+   * it runs on. Every failure is confined to the function. Optional as listRevisions is.
+   */
+  lookupFunction?(ref: FunctionRef, options?: LookupOptions): Promise<FunctionLookup>;
   close(): Promise<void>;
 }
 
@@ -165,6 +171,7 @@ export function createCloudRunReader(endpoints: Endpoints, options: ReaderOption
 
 class SdkCloudRunReader implements CloudRunReader {
   private clients: Promise<Clients> | undefined;
+  private functionsClient: Promise<FunctionsClient> | undefined;
   private readonly settledRevisions: SettledRevisionStore;
   /** Each service's uid by resource name, as last read (listRevisions keys what it lists by it). */
   private readonly serviceUids = new Map<string, string>();
@@ -190,13 +197,13 @@ class SdkCloudRunReader implements CloudRunReader {
    * instant), whichever comes first; `signal` cancels it. Waits for a free slot first (see
    * DEFAULT_CONCURRENCY).
    */
-  private read<T>(what: string, bound: ReadBound, call: (options: CallOptions) => Promise<T>): Promise<T> {
+  private read<T>(what: string, bound: ReadBound, call: (options: CallOptions) => Promise<T>, api = `the Cloud Run API at ${this.apiOrigin}`): Promise<T> {
     return this.limit.run(async () => {
       const left = bound.deadline - Date.now();
       const allowed = Math.min(this.timeoutMs, left);
       // The reader's own per-read deadline is named; the caller's is the caller's to name.
       const within = left < this.timeoutMs ? 'in the time left' : `within ${formatSeconds(this.timeoutMs)}`;
-      if (allowed <= 0) throw new CloudRunError(`no time was left to ask the Cloud Run API at ${this.apiOrigin} for ${what}`, DEADLINE_EXCEEDED);
+      if (allowed <= 0) throw new CloudRunError(`no time was left to ask ${api} for ${what}`, DEADLINE_EXCEEDED);
       const deadline = startDeadline(allowed, bound.signal);
       const backoffSettings = { ...BACKOFF, initialRpcTimeoutMillis: allowed, rpcTimeoutMultiplier: 1, maxRpcTimeoutMillis: allowed, maxRetries: MAX_ATTEMPTS };
       try {
@@ -205,7 +212,7 @@ class SdkCloudRunReader implements CloudRunReader {
         if (bound.signal?.aborted) throw bound.signal.reason;
         // gax's own per-attempt deadline is never earlier than this one: either way, time ran out.
         if (deadline.expired || deadline.left() === 0) {
-          throw new CloudRunError(`the Cloud Run API at ${this.apiOrigin} did not answer ${what} ${within}`, DEADLINE_EXCEEDED);
+          throw new CloudRunError(`${api} did not answer ${what} ${within}`, DEADLINE_EXCEEDED);
         }
         throw err;
       } finally {
@@ -269,6 +276,37 @@ class SdkCloudRunReader implements CloudRunReader {
       if (code === NOT_FOUND) return { kind: 'not-found', message: `${ref.name} does not exist in ${ref.project}/${ref.region}` };
       return { kind: 'error', message, code };
     }
+  }
+
+  private getFunctionsClient(): Promise<FunctionsClient> {
+    this.functionsClient ??= createFunctionsClient(this.endpoints, this.credentials, sendApiCallsThroughHttpFetch).catch((err: { message: string; code?: number }) => {
+      throw new CloudRunError(err.message, err.code ?? null);
+    });
+    // As for Cloud Run: a failed credential lookup is tried again next time.
+    this.functionsClient.catch(() => (this.functionsClient = undefined));
+    return this.functionsClient;
+  }
+
+  async lookupFunction(ref: FunctionRef, options: LookupOptions = {}): Promise<FunctionLookup> {
+    let bound: ReadBound | undefined;
+    const api = `the Cloud Functions API at ${functionsOriginOf(this.endpoints)}`;
+    const serviceOptions: LookupOptions = { ...options, onServiceRead: undefined };
+    return lookupFunction(
+      {
+        getFunction: async (name) => {
+          const client = await this.getFunctionsClient();
+          // From here, as in lookupService: loading the SDK and finding credentials are not the API's time.
+          bound ??= { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
+          const [found] = await this.read('getFunction', bound, (call) => client.getFunction({ name }, call), api);
+          return found;
+        },
+        lookupService: (service) => this.lookupService(service, serviceOptions),
+        describeError: describeApiError,
+        ...(options.onServiceRead ? { onFunctionRead: options.onServiceRead } : {}),
+        signal: options.signal,
+      },
+      ref,
+    );
   }
 
   async listServices(project: string, region: string): Promise<ListedService[]> {
@@ -374,9 +412,10 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 
   async close(): Promise<void> {
-    const clients = await this.clients?.catch(() => undefined);
+    const [clients, functions] = await Promise.all([this.clients?.catch(() => undefined), this.functionsClient?.catch(() => undefined)]);
     this.clients = undefined;
-    await clients?.close();
+    this.functionsClient = undefined;
+    await Promise.all([clients?.close(), functions?.close()]);
   }
 }
 

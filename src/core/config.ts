@@ -51,6 +51,8 @@ export const DEFAULT_JOB_MAX_DAYS = 31;
 
 export interface Endpoints {
   run?: string;
+  /** The Cloud Functions v2 API, for units of kind "function". */
+  functions?: string;
   logging?: string;
   bigquery?: string;
 }

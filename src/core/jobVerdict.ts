@@ -9,7 +9,7 @@ import { ownValue } from './own';
 import { commitsTouching, isGitFailure, judgeCommitLabel, short, withMissingPaths, worstStatus, type GitFactsForVerdict } from './verdict';
 
 export function computeJobVerdict(job: ServiceConfig, commitLabel: string, lookup: JobLookup, git: GitFactsForVerdict): ServiceVerdict {
-  return withMissingPaths(judgeJob(job, commitLabel, lookup, git), job, git);
+  return withMissingPaths(job, judgeJob(job, commitLabel, lookup, git), git);
 }
 
 function judgeJob(job: ServiceConfig, commitLabel: string, lookup: JobLookup, git: GitFactsForVerdict): ServiceVerdict {

@@ -79,6 +79,61 @@ export type ServiceLookup =
   | { kind: 'not-found'; message: string }
   | { kind: 'error'; message: string; code: number | null };
 
+/** A Cloud Run function's state in the Cloud Functions v2 API (STATE_UNSPECIFIED when it did not say). */
+export type FunctionState = 'ACTIVE' | 'FAILED' | 'DEPLOYING' | 'DELETING' | 'UNKNOWN' | 'STATE_UNSPECIFIED';
+
+export interface FunctionStateMessage {
+  /** ERROR, WARNING or INFO. */
+  severity: string;
+  type: string;
+  message: string;
+}
+
+/** One Cloud Run function (a gen2 Cloud Function) as the Cloud Functions v2 API reports it. */
+export interface FunctionFacts {
+  name: string;
+  project: string;
+  region: string;
+  state: FunctionState;
+  /** What the API says about the state, e.g. why the last build failed. */
+  stateMessages: FunctionStateMessage[];
+  /** The function's own labels: a deploy tool may set the commit label here and not on its revisions. */
+  labels: Record<string, string>;
+  /** ISO 8601, or null. */
+  updateTime: string | null;
+  /** The Cloud Build id of its last successful deploy, or null. */
+  build: string | null;
+  /** The Cloud Run service it runs on (short name, serviceConfig.service), or null when the API did not say. */
+  service: string | null;
+  /** The revision its last deploy created (serviceConfig.revision), or null. */
+  revision: string | null;
+}
+
+/** What the reader got for one function: the function with a lookup of the service it runs on, absence, or a failure. */
+export type FunctionLookup =
+  | { kind: 'found'; facts: FunctionFacts; service: ServiceLookup }
+  | { kind: 'not-found'; message: string }
+  | { kind: 'error'; message: string; code: number | null };
+
+/** What a verdict on a function adds to a service's. */
+export interface FunctionDetails {
+  state: FunctionState;
+  /** The Cloud Run service it runs on, whose serving revisions decide. */
+  service: string | null;
+  /** serviceConfig.revision. */
+  revision: string | null;
+  build: string | null;
+  updateTime: string | null;
+  /** Why its last deploy failed (e.g. the build's message), when the function says it did. */
+  failure: string | null;
+  /**
+   * The deployed commit was read from the function's own label, because its serving revision has
+   * none: a weaker signal than a revision's label (the function's labels need not describe the
+   * code its revision runs). Used only when that revision serves 100% of traffic.
+   */
+  commitFromFunctionLabel: boolean;
+}
+
 export interface ServingVerdict {
   revision: string;
   percent: number;
@@ -126,6 +181,8 @@ export interface ServiceVerdict {
   lastExecution?: ExecutionVerdict | null;
   /** Cloud Run jobs: the most recent executions, newest first (the first is lastExecution). */
   executions?: ExecutionVerdict[];
+  /** For a function that was found: its state, the revision it names and where the commit came from. */
+  function?: FunctionDetails;
 }
 
 export interface CheckResult {

@@ -84,11 +84,11 @@ export function labelOf(revision: RevisionFacts | undefined, commitLabel: string
 }
 
 export function computeVerdict(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
-  return withMissingPaths(judgeService(service, commitLabel, lookup, git), service, git);
+  return withMissingPaths(service, judgeService(service, commitLabel, lookup, git), git);
 }
 
-/** A unit's verdict once its configured paths missing at HEAD are taken into account. */
-export function withMissingPaths(verdict: ServiceVerdict, service: ServiceConfig, git: GitFactsForVerdict): ServiceVerdict {
+/** The verdict with the unit's configured paths that name nothing at HEAD taken into account. */
+export function withMissingPaths(service: ServiceConfig, verdict: ServiceVerdict, git: GitFactsForVerdict): ServiceVerdict {
   const missingPaths = service.paths.filter((p) => git.missingPaths.has(p));
   if (missingPaths.length === 0) return verdict;
   const allMissing = missingPaths.length === service.paths.length;
@@ -101,7 +101,8 @@ export function withMissingPaths(verdict: ServiceVerdict, service: ServiceConfig
   return { ...verdict, missingPaths, message: `${verdict.message} ${sentence}` };
 }
 
-function judgeService(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
+/** The verdict from what Cloud Run serves and git, before missing paths are considered (withMissingPaths). */
+export function judgeService(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
   const base: ServiceVerdict = {
     name: service.name,
     kind: service.kind,

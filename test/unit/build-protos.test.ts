@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import * as protobuf from 'protobufjs';
-import { pruneRunProtos } from '../../build/prune-run-protos.mjs';
+import { pruneFunctionsProtos, pruneRunProtos } from '../../build/prune-run-protos.mjs';
 
 const require = createRequire(__filename);
 const full = require('@google-cloud/run/build/protos/protos.json') as protobuf.INamespace;
@@ -38,5 +38,27 @@ describe('the Run bundle keeps only the protos its clients use', () => {
       assert.ok(original.lookup(name), `${name} is in the package`);
       assert.equal(pruned.lookup(name), null, `${name} is pruned`);
     }
+  });
+});
+
+describe('the Functions bundle keeps only FunctionService v2', () => {
+  const fullFunctions = require('@google-cloud/functions/build/protos/protos.json') as protobuf.INamespace;
+  const original = protobuf.Root.fromJSON(fullFunctions);
+  const pruned = protobuf.Root.fromJSON(pruneFunctionsProtos(fullFunctions));
+
+  it('keeps the v2 FunctionService and every type it reaches, unchanged', () => {
+    pruned.resolveAll();
+    assert.deepEqual(plain(pruned.lookupService('google.cloud.functions.v2.FunctionService')), plain(original.lookupService('google.cloud.functions.v2.FunctionService')));
+    for (const name of ['google.cloud.functions.v2.Function', 'google.cloud.functions.v2.ServiceConfig', 'google.cloud.functions.v2.BuildConfig', 'google.cloud.functions.v2.StateMessage', 'google.cloud.functions.v2.ListFunctionsResponse', 'google.longrunning.Operation']) {
+      assert.deepEqual(plain(pruned.lookupType(name)), plain(original.lookupType(name)), name);
+    }
+  });
+
+  it('drops the v1, v2alpha and v2beta APIs', () => {
+    for (const name of ['google.cloud.functions.v1.CloudFunctionsService', 'google.cloud.functions.v2alpha.FunctionService', 'google.cloud.functions.v2beta.FunctionService']) {
+      assert.ok(original.lookup(name), `${name} is in the package`);
+      assert.equal(pruned.lookup(name), null, `${name} is pruned`);
+    }
+    assert.ok(JSON.stringify(pruneFunctionsProtos(fullFunctions)).length < JSON.stringify(fullFunctions).length / 2);
   });
 });
