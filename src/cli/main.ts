@@ -11,9 +11,9 @@ import { ConfigError, findConfigFile, formatConfigProblem, loadConfig, CONFIG_FI
 import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/credentialPolicy';
 import { STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
-import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery } from '../core/logs';
+import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, openLogStream, parseSeverity, parseSince, terminalLogLine, unitLogScope, type LogQuery } from '../core/logs';
 import { verdictPathProblems } from '../core/missingPaths';
-import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
+import { UNCHECKABLE, UNIT_KINDS, type CheckResult, type ExecutionVerdict, type ServiceVerdict, type VerdictStatus } from '../core/model';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
 import { ownValue } from '../core/own';
@@ -30,26 +30,33 @@ import { terminalOutput, type Output, type TerminalOutput } from './output';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
 
+/** A Cloud Run job execution's short name (`<job>-<suffix>`). */
+const EXECUTION_NAME = /^[a-z](?:[-a-z0-9]{0,70}[a-z0-9])?$/;
+
 /** `logs --timeout`: a window of history normally arrives in a few pages, seconds each. */
 const DEFAULT_LOGS_TIMEOUT_SECONDS = 60;
 
 const USAGE = `Usage: cloud-run-drift <command> [options]   (cloud-run-drift COMMAND --help; --version)
 
 Commands:
-  check [--config FILE] [--repo DIR] [--service NAME]... [--json] [--verbose]
-      Drift verdict for every configured service. --json: one JSON document (indented on a terminal, compact when piped).
+  check [--config FILE] [--repo DIR] [--service NAME]... [--kind service|function|job]... [--json] [--verbose]
+      Drift verdict for every configured unit (--kind: only those kinds). A Cloud Run job's verdict is its template's
+      commit; its last execution is shown beside it (the commit it ran, its tasks, when, how long).
+      --json: one JSON document (indented on a terminal, compact when piped); a job's entry has "lastExecution".
       Exit 0 all up to date, 1 some drift, 3 some service could not be checked, 2 usage or configuration error
       (a configured path that names nothing at HEAD among them: the verdicts are printed, the problem on stderr).
   verify SERVICE [--commit SHA] [--timeout SECONDS] [--interval SECONDS] [--config FILE] [--repo DIR]
-      Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD), looking every
+      Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD; a Cloud Run job: until
+      its template carries SHA and the job is ready), looking every
       --interval (default 2, at least 0.2) for at most --timeout (default 300; every API call included).
       Exit 0 once live; 1 when the timeout ends first (says what is live instead); 3 API failure; 2 usage.
-  logs SERVICE [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--timeout SECONDS] [--config FILE]
+  logs SERVICE [--execution NAME] [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--timeout SECONDS] [--config FILE]
       SERVICE's log entries of the window (--since, default 1h: 15m, 6h, 1d or an RFC 3339 time), oldest first;
+      for a Cloud Run job, its executions' (--execution: that one's);
       with --follow, then live until interrupted (Ctrl-C). --timeout: how long reading the window may take
       (default ${DEFAULT_LOGS_TIMEOUT_SECONDS}). --filter: a saved filter's name from logFilters, or a
       Logging query; --text: plain text to find in the message; --severity: the minimum (e.g. ERROR).
-      --json prints one entry per line: {"insertId","timestamp","severity","revision","text"|"json"}.
+      --json prints one entry per line: {"insertId","timestamp","severity","revision","text"|"json"} (a job's: "execution" too).
       Config endpoints.logging (host:port) points at a local emulator (plain gRPC, no credentials).
       Exit 0 done or interrupted; 3 API failure (the API's message, e.g. a bad filter); 2 usage or configuration.
   job [JOB] --start-date YYYY-MM-DD --end-date YYYY-MM-DD [--force] [--dry-run] [--config FILE] [--repo DIR]
@@ -213,6 +220,7 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
         config: { type: 'string' },
         repo: { type: 'string' },
         service: { type: 'string', multiple: true },
+        kind: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
         ...CREDENTIAL_OPTIONS,
@@ -228,10 +236,11 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...(cache ? { settledRevisions: cache } : {}) });
   const apiOrigin = apiOriginOf(config.endpoints);
   const labelsKey = (s: ServiceRef): string => servingLabelsKey(apiOrigin, serviceResourceName(s));
-  const expectedLabels = cache?.lastServingLabels(selectServices(config, values.service).map(labelsKey)) ?? [];
+  const selected = selectUnits(config, values.service, values.kind);
+  const expectedLabels = cache?.lastServingLabels(selected.map(labelsKey)) ?? [];
   timing?.('setup');
   try {
-    const result = await checkServices(config, { reader, git }, { services: values.service ?? [], expectedLabels, ...(timing ? { onPhase: timing } : {}) });
+    const result = await checkServices(config, { reader, git }, { services: selected.map((s) => s.name), expectedLabels, ...(timing ? { onPhase: timing } : {}) });
     timing?.('verdicts');
     if (cache) {
       // A service that could not be read keeps what was last seen serving it.
@@ -248,6 +257,20 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   } finally {
     await reader.close();
   }
+}
+
+/** The units `--service` names (all when none), of the kinds `--kind` names (all when none); never none. */
+function selectUnits(config: DriftConfig, names: string[] | undefined, kinds: string[] | undefined): ServiceConfig[] {
+  const bad = (kinds ?? []).find((k) => !(UNIT_KINDS as readonly string[]).includes(k));
+  if (bad !== undefined) throw new UsageError(`--kind expects ${UNIT_KINDS.join(', ')}, got "${bad}"`);
+  const units = selectServices(config, names);
+  if (!kinds || kinds.length === 0) return units;
+  const chosen = units.filter((u) => kinds.includes(u.kind));
+  if (chosen.length === 0) {
+    const which = names && names.length > 0 ? `of ${names.join(', ')}` : `in ${config.file}`;
+    throw new UsageError(`no unit ${which} is of kind ${kinds.join(' or ')} (kinds there: ${[...new Set(units.map((u) => u.kind))].join(', ')})`);
+  }
+  return chosen;
 }
 
 /**
@@ -275,6 +298,7 @@ export function toJson(result: CheckResult): unknown {
     head: result.head,
     services: result.services.map((s) => ({
       name: s.name,
+      kind: s.kind,
       project: s.project,
       region: s.region,
       status: s.status,
@@ -287,8 +311,23 @@ export function toJson(result: CheckResult): unknown {
       latestCreatedRevision: s.latestCreatedRevision,
       missingPaths: s.missingPaths,
       message: s.message,
+      ...(s.kind === 'job' ? { lastExecution: s.lastExecution ? executionJson(s.lastExecution) : null } : {}),
     })),
     warnings: result.warnings,
+  };
+}
+
+function executionJson(e: ExecutionVerdict): unknown {
+  return {
+    name: e.name,
+    status: e.status,
+    commit: e.commit,
+    commitLabel: e.commitLabel,
+    commitsBehind: e.commitsBehind,
+    startTime: e.startTime,
+    completionTime: e.completionTime,
+    tasks: { succeeded: e.tasks.succeeded, failed: e.tasks.failed, total: e.tasks.total },
+    message: e.message,
   };
 }
 
@@ -326,13 +365,38 @@ export function formatHuman(result: CheckResult, verbose: boolean): TerminalText
     const deployed = (s.deployedCommit ? short(s.deployedCommit) : s.commitLabel ? short(s.commitLabel) : '-').padEnd(8);
     const behind = s.commitsBehind ? `${s.commitsBehind} behind` : '';
     const missing = s.missingPaths.length > 0 && s.status !== 'path-missing' ? `${s.missingPaths.length} path${s.missingPaths.length === 1 ? '' : 's'} missing` : '';
-    const extras = [behind, missing, s.dirty ? 'dirty' : s.dirty === null ? 'dirty unknown' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
+    const extras = [s.kind === 'service' ? '' : s.kind, behind, missing, s.dirty ? 'dirty' : s.dirty === null ? 'dirty unknown' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
     lines.push([paint(s.status, `${SYMBOLS[s.status]} ${s.name.padEnd(nameWidth)}  ${status}`), ` ${deployed}  ${extras}`.trimEnd()]);
     if (s.status !== 'up-to-date' || s.missingPaths.length > 0 || verbose) lines.push(`    ${s.message}`);
+    if (s.kind === 'job') lines.push(...lastExecutionLines(s.lastExecution ?? null));
     if (verbose) for (const c of s.commits) lines.push(`    ${short(c.sha)} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);
   }
   lines.push(summary(result.services));
   return terminalLines(lines);
+}
+
+/** A job's last execution: `last run x-abcde failed (2/3 tasks, 1 failed), ran 1a2b3c4d (40 commits old), 2026-02-09 10:00 UTC, 5m 0s`. */
+export function lastExecutionLines(e: ExecutionVerdict | null): string[] {
+  if (!e) return ['    last run: none'];
+  const done = e.tasks.succeeded + e.tasks.failed + e.tasks.cancelled;
+  const tasks = `${e.status === 'running' ? done : e.tasks.succeeded}/${e.tasks.total} task${e.tasks.total === 1 ? '' : 's'}${e.status === 'running' ? ' done' : ''}${e.tasks.failed > 0 ? `, ${e.tasks.failed} failed` : ''}`;
+  const ran = e.commit ? short(e.commit) : e.commitLabel ? short(e.commitLabel) : 'no commit label';
+  const age = e.commitsBehind === null ? '' : e.commitsBehind === 0 ? ' (current code)' : ` (${e.commitsBehind} commit${e.commitsBehind === 1 ? '' : 's'} old)`;
+  const when = e.startTime ?? e.createTime;
+  const parts = [`    last run ${e.name} ${e.status} (${tasks}), ran ${ran}${age}`];
+  if (when) parts.push(`${when.slice(0, 16).replace('T', ' ')} UTC`);
+  if (e.durationMs !== null) parts.push(formatDuration(e.durationMs));
+  const lines = [parts.join(', ')];
+  if (e.message) lines.push(`      ${e.message}`);
+  return lines;
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
 function summary(services: ServiceVerdict[]): string {
@@ -366,7 +430,7 @@ async function runVerify(args: string[], output: TerminalOutput): Promise<number
     } else {
       expected = await git.head();
     }
-    output.err(`Waiting up to ${timeoutSeconds}s for ${service.name} to serve ${short(expected)}…`);
+    output.err(`Waiting up to ${timeoutSeconds}s for ${service.kind === 'job' ? `${service.name}'s template to carry` : `${service.name} to serve`} ${short(expected)}…`);
     const outcome = await verifyDeployment({ service, commitLabel: config.commitLabel, expectedCommit: expected, reader, git, timeoutMs: timeoutSeconds * 1000, pollMs: intervalSeconds * 1000 });
     (outcome.kind === 'verified' ? output.out : output.err)(outcome.message);
     if (outcome.kind === 'verified') return EXIT.ok;
@@ -379,6 +443,7 @@ async function runVerify(args: string[], output: TerminalOutput): Promise<number
 async function runLogs(args: string[], output: TerminalOutput): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     config: { type: 'string' },
+    execution: { type: 'string' },
     filter: { type: 'string' },
     text: { type: 'string' },
     severity: { type: 'string' },
@@ -397,7 +462,9 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
   // Logs need the configuration (project, region, endpoints) but not git, so this does not go through loadContext.
   const config = await findAndLoadConfig(values.config, process.cwd());
   const service = configuredService(config, positionals[0]!);
-  const query: LogQuery = { scope: { kind: 'services', services: [{ name: service.name, region: service.region }] } };
+  if (values.execution !== undefined && service.kind !== 'job') throw new UsageError(`--execution names an execution of a Cloud Run job; ${service.name} is a ${service.kind}`);
+  if (values.execution !== undefined && !EXECUTION_NAME.test(values.execution)) throw new UsageError(`--execution expects an execution name such as ${service.name}-x7k2p, got "${values.execution}"`);
+  const query: LogQuery = { scope: unitLogScope(service, values.execution) };
   if (values.filter !== undefined) {
     // A saved filter's name picks it from logFilters; anything else is a Logging query.
     const saved = ownValue(config.logFilters, values.filter);
@@ -428,7 +495,7 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
           break;
         }
         case 'history-complete':
-          if (values.follow && !values.json) output.err(`-- ${event.count} entries since ${since.toISOString()}; following ${service.name} (Ctrl-C to stop) --`);
+          if (values.follow && !values.json) output.err(`-- ${event.count} entries since ${since.toISOString()}; following ${values.execution ?? service.name} (Ctrl-C to stop) --`);
           break;
         case 'reconnecting':
           output.err(`cloud-run-drift: ${event.reason}; reconnecting in ${(event.delayMs / 1000).toFixed(1)} s`);

@@ -1,11 +1,13 @@
-// Proof that a deploy went live: poll until the revisions serving all traffic carry the commit.
+// Proof that a deploy went live: poll until the revisions serving all traffic carry the commit (for a
+// Cloud Run job: until its template carries it and the job is ready, verifyJob.ts).
 import type { CloudRunReader } from './cloudrun';
 import type { ServiceConfig } from './config';
 import type { GitRepository } from './git';
 import { formatSeconds } from './deadline';
-import type { ServiceFacts, ServiceLookup } from './model';
+import type { JobLookup, ServiceFacts, ServiceLookup } from './model';
 import { ownValue } from './own';
 import { labelOf, short } from './verdict';
+import { observeJob } from './verifyJob';
 
 export type VerifyOutcome =
   | { kind: 'verified'; revision: string; message: string }
@@ -69,9 +71,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyOu
     options.signal?.throwIfAborted();
     // Each lookup ends by the verify's own deadline: a silent API cannot hold it past its timeout.
     const timeoutMs = Math.max(MIN_LOOKUP_MS, deadline - now());
-    const lookup = await options.reader.lookupService(options.service, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
-    options.signal?.throwIfAborted();
-    const observation = await observe(lookup, options);
+    const observation = await observeOnce(options, timeoutMs);
     if (observation.state === 'verified' || observation.state === 'revision-failed') return observation.outcome;
     if (!last || last.fingerprint !== observation.fingerprint) sameSince = now();
     last = observation;
@@ -86,6 +86,22 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyOu
     }
     await sleep(Math.min(pollMs, Math.max(0, deadline - now())), options.signal);
   }
+}
+
+/** One lookup of the unit and what it shows: a Cloud Run job's template, or the revisions serving a service. */
+async function observeOnce(options: VerifyOptions, timeoutMs: number): Promise<Observation> {
+  const lookupOptions = { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) };
+  if (options.service.kind === 'job') {
+    const lookup: JobLookup = options.reader.lookupJob
+      ? await options.reader.lookupJob(options.service, { ...lookupOptions, executions: 0 })
+      : { kind: 'error', message: `${options.service.name} is a Cloud Run job, which this reader cannot read`, code: null };
+    options.signal?.throwIfAborted();
+    const jobOptions = { name: options.service.name, commitLabel: options.commitLabel, expectedCommit: options.expectedCommit, git: options.git };
+    return observeJob(lookup, options.afterDeployScript ? { ...jobOptions, afterDeployScript: true } : jobOptions);
+  }
+  const lookup = await options.reader.lookupService(options.service, lookupOptions);
+  options.signal?.throwIfAborted();
+  return observe(lookup, options);
 }
 
 async function observe(lookup: ServiceLookup, options: VerifyOptions): Promise<Observation> {

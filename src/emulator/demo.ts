@@ -114,11 +114,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { workspace, emulator } = demo;
   const coordinator = workspace.services.find((s) => s.name === 'prediction-coordinator');
+  const backfill = workspace.jobs[0];
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
   out(`Demo workspace: ${workspace.dir}`);
   out(`  git repository, ${workspace.commitCount} commits, HEAD ${workspace.headShort}`);
   out(`  prediction-coordinator serves ${coordinator?.servingRevision} built from ${coordinator?.deployedShort}, ${coordinator?.commitsBehind} commits behind`);
+  if (backfill) out(`  Cloud Run job ${backfill.name} runs ${backfill.deployedShort}, ${backfill.commitsBehind} commits behind; its last execution failed`);
   out(`Emulator: ${emulator.httpUrl} (Cloud Run, BigQuery, /control)${emulator.grpcAddress ? `, Logging gRPC ${emulator.grpcAddress}` : ''}`);
   out();
 
@@ -138,6 +140,7 @@ async function main(argv: readonly string[]): Promise<number> {
   out('  ./bin/deploy-service.sh prediction-coordinator && node ' + CLI_PATH + ' check');
   out('  DEMO_DEPLOY_FAULT=label-unchanged ./bin/deploy-service.sh prediction-coordinator   # "succeeds", label unchanged');
   out('  DEMO_DEPLOY_FAULT=revision-fails ./bin/deploy-service.sh prediction-coordinator    # "succeeds", revision never ready');
+  if (backfill) out(`  ./bin/deploy-service.sh ${backfill.name}   # a Cloud Run job: a new template`);
   out(`  curl -X POST ${emulator.httpUrl}/control/reset   # back to the seeded state`);
 
   let editor: OpenedEditor | undefined;

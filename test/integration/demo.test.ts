@@ -12,10 +12,30 @@ import { loadConfig } from '../../src/core/config';
 import { buildDemoWorkspace, CLI_PATH, startDemo, type RunningDemo } from '../../src/emulator/demo';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
+const BACKFILL = 'player-game-summary-analytics-backfill';
 
 interface CheckJson {
   head: string;
-  services: { name: string; status: string; commitsBehind: number | null; latestCreatedRevision: string | null; commitLabel: string | null }[];
+  services: {
+    name: string;
+    kind: string;
+    status: string;
+    commitsBehind: number | null;
+    latestCreatedRevision: string | null;
+    commitLabel: string | null;
+    message: string;
+    lastExecution?: {
+      name: string;
+      status: string;
+      commit: string | null;
+      commitLabel: string | null;
+      commitsBehind: number | null;
+      startTime: string | null;
+      completionTime: string | null;
+      tasks: { succeeded: number; failed: number; total: number };
+      message: string | null;
+    } | null;
+  }[];
 }
 
 interface Run {
@@ -84,7 +104,9 @@ describe('demo', () => {
       ['nba-phase1-scrapers', ['scrapers']],
       ['nba-phase3-analytics-processors', ['data_processors/analytics', 'shared']],
       ['nba-phase4-precompute-processors', ['data_processors/precompute', 'shared']],
+      ['player-game-summary-analytics-backfill', ['backfill_jobs/analytics/player_game_summary', 'data_processors/analytics', 'shared']],
     ]);
+    assert.deepEqual(config.services.filter((s) => s.kind === 'job').map((s) => s.name), ['player-game-summary-analytics-backfill']);
     assert.equal(config.commitLabel, 'commit-sha');
     assert.equal(config.deployCommands[0]?.template, './bin/deploy-service.sh ${service}');
     assert.deepEqual(config.logFilters, { Errors: 'severity>=ERROR', MERGE: 'textPayload=~"MERGE"' });
@@ -131,12 +153,15 @@ describe('demo', () => {
     }
   });
 
-  test('the deploy script deploys HEAD; check then shows every service current (exit 0)', async () => {
+  test('the deploy script deploys HEAD, services and jobs alike; check then shows every unit current (exit 0)', async () => {
     await demo.emulator.control('reset');
     const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinator'], { cwd: dir });
     assert.equal(deploy.code, 0, deploy.stderr);
     assert.match(deploy.stdout, /==> Building .*prediction-coordinator:/);
     assert.match(deploy.stdout, /Service \[prediction-coordinator\] revision \[prediction-coordinator-00118-[a-z0-9]{3}\] has been deployed/);
+    const job = await run(path.join(dir, 'bin/deploy-service.sh'), [BACKFILL], { cwd: dir });
+    assert.equal(job.code, 0, job.stderr);
+    assert.match(job.stdout, new RegExp(`Job \\[${BACKFILL}\\] has successfully been deployed\\.`));
     const { code, result } = await check(dir);
     assert.equal(code, 0, JSON.stringify(result));
     assert.ok(result.services.every((s) => s.status === 'up-to-date'));
@@ -180,11 +205,50 @@ describe('demo', () => {
   test('the deploy script refuses unknown services and unknown faults (exit 2)', async () => {
     const unknownService = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinatr'], { cwd: dir });
     assert.equal(unknownService.code, 2);
-    assert.match(unknownService.stderr, /unknown service 'prediction-coordinatr'/);
+    assert.match(unknownService.stderr, /unknown service or job 'prediction-coordinatr'/);
     const unknownFault = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-worker'], { cwd: dir, env: { DEMO_DEPLOY_FAULT: 'explode' } });
     assert.equal(unknownFault.code, 2);
     const noArgs = await run(path.join(dir, 'bin/deploy-service.sh'), [], { cwd: dir });
     assert.equal(noArgs.code, 2);
+  });
+
+  test('the Cloud Run job is stale, its last execution failed on the MERGE the coordinator fix is about, the one before succeeded', async () => {
+    await demo.emulator.control('reset');
+    const { result } = await check(dir);
+    const job = result.services.find((s) => s.name === BACKFILL)!;
+    const seeded = demo.workspace.jobs.find((j) => j.name === BACKFILL)!;
+    assert.equal(job.kind, 'job');
+    assert.equal(job.status, 'stale');
+    assert.equal(job.commitsBehind, seeded.commitsBehind);
+    assert.ok(seeded.commitsBehind >= 5, `${seeded.commitsBehind} commits behind`);
+    assert.equal(job.commitLabel, seeded.deployedShort);
+    assert.deepEqual(job.lastExecution && { ...job.lastExecution, message: undefined }, {
+      name: `${BACKFILL}-m2xrt`,
+      status: 'failed',
+      commit: seeded.deployedCommit,
+      commitsBehind: seeded.commitsBehind,
+      tasks: { succeeded: 2, failed: 1, total: 3 },
+      message: undefined,
+      commitLabel: seeded.deployedShort,
+      startTime: job.lastExecution?.startTime,
+      completionTime: job.lastExecution?.completionTime,
+    });
+    assert.match(job.lastExecution?.message ?? '', /task2 failed with message: .*UPDATE\/MERGE must match at most one source row/);
+    const executions = (await demo.emulator.control('state')) as { run: { jobs: { name: string; executions: { name: string; status: string; args: string[] }[] }[] } };
+    assert.deepEqual(executions.run.jobs.find((j) => j.name === BACKFILL)!.executions.map((e) => [e.name, e.status, e.args.join(' ')]), [
+      [`${BACKFILL}-m2xrt`, 'failed', '--start-date=2026-01-15 --end-date=2026-01-28'],
+      [`${BACKFILL}-q7vkd`, 'succeeded', '--start-date=2026-01-01 --end-date=2026-01-14'],
+    ]);
+  });
+
+  test('DEMO_DEPLOY_FAULT=revision-fails on the job reports success, but its deploy failed', async () => {
+    await demo.emulator.control('reset');
+    const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), [BACKFILL], { cwd: dir, env: { DEMO_DEPLOY_FAULT: 'revision-fails' } });
+    assert.equal(deploy.code, 0, deploy.stderr);
+    const { result } = await check(dir);
+    const job = result.services.find((s) => s.name === BACKFILL)!;
+    assert.equal(job.status, 'deploy-failed');
+    assert.match(job.message, /^The last deploy of player-game-summary-analytics-backfill failed: Image '.*player-game-summary-analytics-backfill:[0-9a-f]+' not found\./);
   });
 
   test('the logs seeded for the demo are served by the Logging module', async () => {

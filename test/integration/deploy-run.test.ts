@@ -100,6 +100,20 @@ describe('runDeploy against the demo', () => {
     assert.equal(afterDeploy.services[0]!.status, 'up-to-date');
   });
 
+  it('a Cloud Run job deploys through the same script and is proven by its template', { timeout: DEPLOY_TEST_TIMEOUT_MS }, async () => {
+    const job = 'player-game-summary-analytics-backfill';
+    const progress: DeployProgress[] = [];
+    const result = await runDeploy(options({ service: job, onProgress: (p) => progress.push(p) }));
+    assert.equal(result.kind, 'verified', result.message);
+    assert.equal(result.message, `${job}'s template carries ${workspace.head.slice(0, 8)} and the job is ready: its next execution runs it.`);
+    assert.deepEqual(ran, [`./bin/deploy-service.sh '${job}'`]);
+    assert.ok(progress.some((p) => p.phase === 'verifying' && p.message === `Verifying that ${job} runs ${workspace.head.slice(0, 8)}`), JSON.stringify(progress));
+    await emulator.control('reset', {});
+    const faulty = await runDeploy(options({ service: job, execute: bash({ DEMO_DEPLOY_FAULT: 'label-unchanged' }) }));
+    assert.equal(faulty.kind, 'label-unchanged', faulty.message);
+    assert.equal(faulty.message, `the deploy script exited 0 but ${job}'s template still carries ${workspace.jobs[0]!.deployedCommit.slice(0, 8)} (expected ${workspace.head.slice(0, 8)})`);
+  });
+
   it('label unchanged: the script exits 0 but the old commit still serves, in exactly these words', { timeout: DEPLOY_TEST_TIMEOUT_MS }, async () => {
     const result = await runDeploy(options({ execute: bash({ DEMO_DEPLOY_FAULT: 'label-unchanged' }) }));
     assert.equal(result.kind, 'label-unchanged', result.message);

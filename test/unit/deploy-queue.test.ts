@@ -70,7 +70,7 @@ describe('DeployQueue', () => {
 });
 
 describe('deployAll', () => {
-  const service = (name: string, dependsOn: string[] = []): ServiceConfig => ({ name, project: 'p-project', region: 'us-west2', paths: [], dependsOn });
+  const service = (name: string, dependsOn: string[] = []): ServiceConfig => ({ name, kind: 'service', project: 'p-project', region: 'us-west2', paths: [], dependsOn });
   const cfg = {
     services: [service('predictor', ['processor']), service('processor', ['scraper']), service('scraper'), service('web'), service('docs')],
   } as DriftConfig;

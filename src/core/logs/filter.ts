@@ -3,7 +3,8 @@
 // API (for the CLI and the extension's log view):
 //   composeFilter(query: LogQuery): string
 //       The whole Logging query: a scope (cloud_run_revision + one service, several services OR'ed, or one
-//       revision), then each optional part the user chose, every part parenthesised and joined with AND:
+//       revision; cloud_run_job + one job, or one of its executions), then each optional part the user chose,
+//       every part parenthesised and joined with AND:
 //         - savedFilter  a query from config `logFilters` (validated, parenthesised)
 //         - text         free text → (textPayload:"..." OR jsonPayload.message:"...") with " and \ escaped
 //         - raw          a raw Logging query (validated, parenthesised)
@@ -29,10 +30,17 @@
 export const SEVERITIES = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Which Cloud Run logs: services (one stream for one or several) or one revision of a service. */
+/**
+ * Which Cloud Run logs: services (one stream for one or several), one revision of a service, or a
+ * Cloud Run job (resource cloud_run_job), all its executions or one.
+ */
 export type LogScope =
   | { kind: 'services'; services: readonly ScopedService[] }
-  | { kind: 'revision'; service: ScopedService; revision: string };
+  | { kind: 'revision'; service: ScopedService; revision: string }
+  | { kind: 'job'; job: ScopedService; execution?: string };
+
+/** The entry label Cloud Run writes a job execution's (short) name in. */
+export const EXECUTION_NAME_LABEL = 'run.googleapis.com/execution_name';
 
 export interface ScopedService {
   name: string;
@@ -82,6 +90,7 @@ export function textMatchClause(text: string): string {
 }
 
 export function scopeClause(scope: LogScope): string {
+  if (scope.kind === 'job') return jobScopeClause(scope.job, scope.execution);
   const resourceType = 'resource.type="cloud_run_revision"';
   const service = (s: ScopedService): string => {
     if (!s.name) throw new FilterCompositionError('a service name is required');
@@ -95,6 +104,23 @@ export function scopeClause(scope: LogScope): string {
   if (scope.services.length === 0) throw new FilterCompositionError('choose at least one service');
   if (scope.services.length === 1) return `${resourceType} AND ${service(scope.services[0]!)}`;
   return `${resourceType} AND (${scope.services.map((s) => (s.region ? `(${service(s)})` : service(s))).join(' OR ')})`;
+}
+
+function jobScopeClause(job: ScopedService, execution: string | undefined): string {
+  if (!job.name) throw new FilterCompositionError('a job name is required');
+  const parts = ['resource.type="cloud_run_job"', `resource.labels.job_name=${quoteFilterString(job.name)}`];
+  if (job.region) parts.push(`resource.labels.location=${quoteFilterString(job.region)}`);
+  if (execution !== undefined) {
+    if (!execution) throw new FilterCompositionError('an execution name is required');
+    parts.push(`labels.${quoteFilterString(EXECUTION_NAME_LABEL)}=${quoteFilterString(execution)}`);
+  }
+  return parts.join(' AND ');
+}
+
+/** The logs of one configured unit: a service's (every revision), or a Cloud Run job's (one execution when named). */
+export function unitLogScope(unit: { name: string; region: string; kind: string }, execution?: string): LogScope {
+  if (unit.kind === 'job') return execution === undefined ? { kind: 'job', job: { name: unit.name, region: unit.region } } : { kind: 'job', job: { name: unit.name, region: unit.region }, execution };
+  return { kind: 'services', services: [{ name: unit.name, region: unit.region }] };
 }
 
 export function parseSeverity(text: string): Severity | undefined {

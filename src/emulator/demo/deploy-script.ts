@@ -1,31 +1,35 @@
 // The demo workspace's bin/deploy-service.sh: looks and talks like a team's real deploy script, but
-// "deploys" by asking the local emulator's control API for a new revision labelled with HEAD.
+// "deploys" by asking the local emulator's control API for a new revision labelled with HEAD (for a
+// Cloud Run job: a new template, `gcloud run jobs deploy`).
 //
 // DEMO_DEPLOY_FAULT reproduces the failures the product exists to catch; in both the script still
 // reports success and exits 0, as the session-43 deploy did:
-//   label-unchanged  the new revision reuses the previous build, so its commit-sha label is unchanged
-//   revision-fails   the new revision never becomes ready (its Ready condition carries the reason)
-import type { DemoServiceName } from './history';
+//   label-unchanged  the new revision (or job template) reuses the previous build, so its commit-sha label is unchanged
+//   revision-fails   the new revision never becomes ready (its Ready condition carries the reason); a job's
+//                    deploy fails (its terminal condition carries the reason)
+import type { DemoJobName, DemoServiceName } from './history';
 
-export function deployScript(options: { project: string; region: string; services: readonly DemoServiceName[]; commitLabel: string }): string {
+export function deployScript(options: { project: string; region: string; services: readonly DemoServiceName[]; jobs: readonly DemoJobName[]; commitLabel: string }): string {
   return `#!/usr/bin/env bash
-# Builds, pushes and deploys one service of this repository to Cloud Run.
+# Builds, pushes and deploys one service or Cloud Run job of this repository.
 #
-# Usage: ./bin/deploy-service.sh SERVICE
+# Usage: ./bin/deploy-service.sh SERVICE|JOB
 #
-# Demo workspace: nothing is built and nothing leaves this machine. The "deploy" creates a revision in
-# the local Cloud Run emulator (CLOUD_RUN_DRIFT_EMULATOR, else endpoints.run in cloud-run-drift.json),
-# labelled ${options.commitLabel}=<git rev-parse --short HEAD>.
+# Demo workspace: nothing is built and nothing leaves this machine. The "deploy" creates a revision
+# (a job: a new template) in the local Cloud Run emulator (CLOUD_RUN_DRIFT_EMULATOR, else endpoints.run
+# in cloud-run-drift.json), labelled ${options.commitLabel}=<git rev-parse --short HEAD>.
 # DEMO_DEPLOY_FAULT=label-unchanged|revision-fails simulates a deploy that lies about succeeding.
 set -euo pipefail
 
 PROJECT="${options.project}"
 REGION="${options.region}"
 SERVICES=(${options.services.join(' ')})
+JOBS=(${options.jobs.join(' ')})
 
 usage() {
-  echo "Usage: $0 SERVICE" >&2
+  echo "Usage: $0 SERVICE|JOB" >&2
   echo "Services: \${SERVICES[*]}" >&2
+  echo "Jobs: \${JOBS[*]}" >&2
 }
 
 if [[ $# -ne 1 ]]; then
@@ -33,12 +37,15 @@ if [[ $# -ne 1 ]]; then
   exit 2
 fi
 SERVICE="$1"
-known=false
+KIND=""
 for candidate in "\${SERVICES[@]}"; do
-  if [[ "$candidate" == "$SERVICE" ]]; then known=true; fi
+  if [[ "$candidate" == "$SERVICE" ]]; then KIND=service; fi
 done
-if [[ "$known" != true ]]; then
-  echo "error: unknown service '$SERVICE'" >&2
+for candidate in "\${JOBS[@]}"; do
+  if [[ "$candidate" == "$SERVICE" ]]; then KIND=job; fi
+done
+if [[ -z "$KIND" ]]; then
+  echo "error: unknown service or job '$SERVICE'" >&2
   usage
   exit 2
 fi
@@ -81,10 +88,11 @@ echo "\${COMMIT_SHA}: digest: sha256:$(node -e 'process.stdout.write(require("cr
 echo "==> Deploying \${SERVICE} to Cloud Run (\${PROJECT}, \${REGION})"
 
 RESULT="$(
-  EMULATOR="$EMULATOR" PROJECT="$PROJECT" REGION="$REGION" SERVICE="$SERVICE" IMAGE="$IMAGE" \\
+  EMULATOR="$EMULATOR" PROJECT="$PROJECT" REGION="$REGION" SERVICE="$SERVICE" KIND="$KIND" IMAGE="$IMAGE" \\
   COMMIT_SHA="$COMMIT_SHA" DEPLOYED_AT="$DEPLOYED_AT" FAULT="$FAULT" node -e '
     const env = process.env;
-    const request = { project: env.PROJECT, region: env.REGION, service: env.SERVICE };
+    const job = env.KIND === "job";
+    const request = job ? { project: env.PROJECT, region: env.REGION, job: env.SERVICE } : { project: env.PROJECT, region: env.REGION, service: env.SERVICE };
     if (env.FAULT !== "label-unchanged") {
       // A cached build reuses the previous image and labels: that is what the fault leaves out.
       request.image = env.IMAGE;
@@ -92,10 +100,12 @@ RESULT="$(
     }
     if (env.FAULT === "revision-fails") {
       request.ready = false;
-      request.message = "The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable. " +
-        "Logs for this revision might contain more information. Container import failed: ModuleNotFoundError: No module named \\"shared.utils.merge_helpers\\"";
+      request.message = job
+        ? "Image \\x27" + env.IMAGE + "\\x27 not found."
+        : "The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable. " +
+          "Logs for this revision might contain more information. Container import failed: ModuleNotFoundError: No module named \\"shared.utils.merge_helpers\\"";
     }
-    fetch(env.EMULATOR.replace(/\\/+$/, "") + "/control/deploy", {
+    fetch(env.EMULATOR.replace(/\\/+$/, "") + (job ? "/control/deploy-job" : "/control/deploy"), {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(request),
@@ -103,7 +113,7 @@ RESULT="$(
       .then(async (response) => {
         const body = await response.json();
         if (!response.ok) throw new Error((body.error && body.error.message) || ("HTTP " + response.status));
-        process.stdout.write(body.revision);
+        process.stdout.write(job ? body.name : body.revision);
       })
       .catch((err) => {
         process.stderr.write("error: deploy request to " + env.EMULATOR + " failed: " + err.message + "\\n");
@@ -112,8 +122,16 @@ RESULT="$(
   '
 )"
 
-echo "Creating Revision... done"
-echo "Routing traffic... done"
-echo "Service [\${SERVICE}] revision [\${RESULT}] has been deployed and is serving 100 percent of traffic."
+if [[ "$KIND" == job ]]; then
+  echo "Updating job... done"
+  echo "Job [\${RESULT}] has successfully been deployed."
+  echo
+  echo "To execute this job, use:"
+  echo "gcloud run jobs execute \${RESULT} --region \${REGION}"
+else
+  echo "Creating Revision... done"
+  echo "Routing traffic... done"
+  echo "Service [\${SERVICE}] revision [\${RESULT}] has been deployed and is serving 100 percent of traffic."
+fi
 `;
 }

@@ -42,6 +42,19 @@ export const DEMO_SERVICES: readonly DemoServiceSpec[] = [
   { name: 'nba-phase4-precompute-processors', paths: ['data_processors/precompute', 'shared'], servingRevisionNumber: 82 },
 ];
 
+/** The Cloud Run jobs the repository deploys (units of kind "job"). */
+export type DemoJobName = 'player-game-summary-analytics-backfill';
+
+export interface DemoJobSpec {
+  name: DemoJobName;
+  paths: string[];
+}
+
+/** A backfill of the analytics processors' player game summaries, run as a Cloud Run job; its template went stale. */
+export const DEMO_JOBS: readonly DemoJobSpec[] = [
+  { name: 'player-game-summary-analytics-backfill', paths: ['backfill_jobs/analytics/player_game_summary', 'data_processors/analytics', 'shared'] },
+];
+
 export interface PlannedCommit {
   subject: string;
   author: Author;
@@ -53,8 +66,8 @@ export interface PlannedCommit {
   edit?: [string, string, string][];
   /** Executable files among `add`. */
   executable?: string[];
-  /** The services that were deployed from this commit (their serving revision in the seeded state). */
-  deployed?: DemoServiceName[];
+  /** The services that were deployed from this commit (their serving revision in the seeded state), and jobs (their template). */
+  deployed?: (DemoServiceName | DemoJobName)[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,6 +409,42 @@ export function demoHistory(files: { deployScript: string; config: string; extra
   push({ subject: 'Add deploy script for Cloud Run services', author: AUTHORS.naji, add: { 'bin/deploy-service.sh': files.deployScript }, executable: ['bin/deploy-service.sh'] });
   push({ subject: 'Check deployment drift with cloud-run-drift', author: AUTHORS.priya, add: { 'cloud-run-drift.json': files.config } });
   if (Object.keys(files.extraFiles).length > 0) push({ subject: 'Add prediction accuracy grading backfill job', author: AUTHORS.dana, add: files.extraFiles });
+  // Deployed as a Cloud Run job once, when it was added; the analytics and shared work since never reached it.
+  push({
+    subject: 'Add player game summary analytics backfill (Cloud Run job)',
+    author: AUTHORS.priya,
+    add: {
+      'backfill_jobs/analytics/player_game_summary/backfill.py': pythonModule('Re-runs the player game summary processor for a date range (gcloud run jobs execute ... --args=--start-date=...,--end-date=...).', [
+        'import argparse',
+        '',
+        'from data_processors.analytics.player_game_summary.processor import PlayerGameSummaryProcessor',
+        '',
+        '',
+        'def main():',
+        '    parser = argparse.ArgumentParser()',
+        '    parser.add_argument("--start-date", required=True)',
+        '    parser.add_argument("--end-date", required=True)',
+        '    args = parser.parse_args()',
+        '    PlayerGameSummaryProcessor().backfill(args.start_date, args.end_date)',
+        '',
+        '',
+        'if __name__ == "__main__":',
+        '    main()',
+      ]),
+      'backfill_jobs/analytics/player_game_summary/Dockerfile': [
+        'FROM python:3.11-slim',
+        'WORKDIR /app',
+        'COPY shared/ shared/',
+        'COPY data_processors/analytics/ data_processors/analytics/',
+        'COPY backfill_jobs/analytics/player_game_summary/ backfill_jobs/analytics/player_game_summary/',
+        'RUN pip install --no-cache-dir google-cloud-bigquery==3.25.0',
+        'ENV PYTHONPATH=/app',
+        'ENTRYPOINT ["python", "-m", "backfill_jobs.analytics.player_game_summary.backfill"]',
+        '',
+      ].join('\n'),
+    },
+    deployed: ['player-game-summary-analytics-backfill'],
+  });
 
   // A first round of work, then the coordinator deploy that will go stale.
   push({ subject: 'coordinator: consolidate staging tables with a single MERGE', touch: ['predictions/coordinator/batch_consolidator.py'] });

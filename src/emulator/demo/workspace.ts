@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseConfig } from '../../core/config';
-import type { Scenario, ScenarioService } from '../scenario';
+import type { Scenario, ScenarioRunSection, ScenarioService } from '../scenario';
 import { deployScript } from './deploy-script';
-import { appendedChange, DEMO_SERVICES, demoHistory, type DemoServiceName, type PlannedCommit } from './history';
+import { appendedChange, DEMO_JOBS, DEMO_SERVICES, demoHistory, type DemoJobName, type DemoServiceName, type PlannedCommit } from './history';
 import { buildDemoBigQuerySection } from './bigquery-seed';
 import { buildDemoLogEntries } from './logging-seed';
 
@@ -63,6 +63,33 @@ export interface DemoServiceState {
   revisions: DemoRevision[];
 }
 
+/** A seeded execution of a demo job: what it ran and how it ended. */
+export interface DemoExecution {
+  name: string;
+  status: 'succeeded' | 'failed';
+  createTime: string;
+  args: string[];
+  /** The failing task's message, for a failed one. */
+  failMessage: string | null;
+}
+
+/** A Cloud Run job of the demo (a unit of kind "job"), as seeded. */
+export interface DemoJobState {
+  name: DemoJobName;
+  project: string;
+  region: string;
+  paths: string[];
+  /** Full SHA of the commit its template was deployed from (what its next execution runs). */
+  deployedCommit: string;
+  /** Its `git rev-parse --short`: the template's commit-sha label. */
+  deployedShort: string;
+  deployedAt: string;
+  /** Commits touching `paths` after the deployed commit. */
+  commitsBehind: number;
+  /** Oldest first; each ran the template's commit. */
+  executions: DemoExecution[];
+}
+
 export interface DemoWorkspace {
   dir: string;
   configFile: string;
@@ -72,6 +99,8 @@ export interface DemoWorkspace {
   project: string;
   region: string;
   services: DemoServiceState[];
+  /** The Cloud Run jobs (configured with "kind": "job"). */
+  jobs: DemoJobState[];
   /** The emulator scenario matching this repository: load it with POST /control/load. */
   scenario: Scenario;
 }
@@ -84,7 +113,7 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
   parseConfig(config, path.join(dir, 'cloud-run-drift.json'));
 
   const plan = demoHistory({
-    deployScript: deployScript({ project: DEMO_PROJECT, region: DEMO_REGION, services: DEMO_SERVICES.map((s) => s.name), commitLabel: DEMO_COMMIT_LABEL }),
+    deployScript: deployScript({ project: DEMO_PROJECT, region: DEMO_REGION, services: DEMO_SERVICES.map((s) => s.name), jobs: DEMO_JOBS.map((j) => j.name), commitLabel: DEMO_COMMIT_LABEL }),
     config,
     extraFiles: gradingBackfillFiles(),
   });
@@ -140,6 +169,25 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
     });
   }
 
+  const jobs: DemoJobState[] = [];
+  for (const spec of DEMO_JOBS) {
+    const deployedIndex = plan.findIndex((c) => c.deployed?.includes(spec.name));
+    if (deployedIndex < 0) throw new Error(`demo: no deploy planned for ${spec.name}`);
+    const deployedCommit = shas[deployedIndex]!;
+    const behind = Number((await git(dir, ['rev-list', '--count', `${deployedCommit}..HEAD`, '--', ...spec.paths])).trim());
+    jobs.push({
+      name: spec.name,
+      project: DEMO_PROJECT,
+      region: DEMO_REGION,
+      paths: spec.paths,
+      deployedCommit,
+      deployedShort: shortOf.get(deployedCommit)!,
+      deployedAt: new Date(times[deployedIndex]! * 1000 + 35 * 60_000).toISOString(),
+      commitsBehind: behind,
+      executions: demoExecutions(spec.name, now),
+    });
+  }
+
   return {
     dir,
     configFile: path.join(dir, 'cloud-run-drift.json'),
@@ -149,8 +197,27 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
     project: DEMO_PROJECT,
     region: DEMO_REGION,
     services,
-    scenario: demoScenario(services, now),
+    jobs,
+    scenario: demoScenario(services, jobs, now),
   };
+}
+
+/**
+ * The backfill's two last runs, both on its stale template: the first fortnight of January went
+ * through; the second failed on the duplicate rows the coordinator's unfixed MERGE leaves behind.
+ */
+function demoExecutions(job: DemoJobName, now: Date): DemoExecution[] {
+  const at = (hoursAgo: number): string => new Date(now.getTime() - hoursAgo * 3_600_000).toISOString();
+  return [
+    { name: `${job}-q7vkd`, status: 'succeeded', createTime: at(30), args: ['--start-date=2026-01-01', '--end-date=2026-01-14'], failMessage: null },
+    {
+      name: `${job}-m2xrt`,
+      status: 'failed',
+      createTime: at(5),
+      args: ['--start-date=2026-01-15', '--end-date=2026-01-28'],
+      failMessage: 'google.api_core.exceptions.BadRequest: 400 UPDATE/MERGE must match at most one source row for each target row',
+    },
+  ];
 }
 
 /** Loads the workspace's scenario into a running emulator; POST /control/reset returns to it afterwards. */
@@ -175,8 +242,9 @@ export const DEMO_SCOREBOARD_SQL = [
 ].join(' ');
 
 export function demoConfig(endpoints: DemoEndpoints): string {
-  const services: Record<string, { paths: string[] }> = {};
+  const services: Record<string, { kind?: 'job'; paths: string[] }> = {};
   for (const s of DEMO_SERVICES) services[s.name] = { paths: s.paths };
+  for (const j of DEMO_JOBS) services[j.name] = { kind: 'job', paths: j.paths };
   const config = {
     project: DEMO_PROJECT,
     region: DEMO_REGION,
@@ -204,7 +272,7 @@ export function demoConfig(endpoints: DemoEndpoints): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-function demoScenario(services: DemoServiceState[], now: Date): Scenario {
+function demoScenario(services: DemoServiceState[], jobs: DemoJobState[], now: Date): Scenario {
   const runServices: ScenarioService[] = services.map((s) => ({
     name: s.name,
     labels: { team: s.name.startsWith('prediction') ? 'predictions' : 'data' },
@@ -218,7 +286,7 @@ function demoScenario(services: DemoServiceState[], now: Date): Scenario {
   }));
   const scenario: Scenario = {
     description: 'Cloud Run Drift demo: prediction-coordinator serves an old commit; every other service is up to date.',
-    run: { project: DEMO_PROJECT, region: DEMO_REGION, services: runServices },
+    run: { project: DEMO_PROJECT, region: DEMO_REGION, services: runServices, jobs: jobs.map(demoJobScenario) },
     logging: {
       project: DEMO_PROJECT,
       location: DEMO_REGION,
@@ -231,6 +299,26 @@ function demoScenario(services: DemoServiceState[], now: Date): Scenario {
   };
   scenario.bigquery = buildDemoBigQuerySection(now, services, { project: DEMO_PROJECT });
   return scenario;
+}
+
+function demoJobScenario(job: DemoJobState): NonNullable<ScenarioRunSection['jobs']>[number] {
+  const labels = { [DEMO_COMMIT_LABEL]: job.deployedShort, 'deployed-at': labelSafeTime(job.deployedAt) };
+  return {
+    name: job.name,
+    labels,
+    createTime: job.deployedAt,
+    template: { labels, image: `${DEMO_REGION}-docker.pkg.dev/${DEMO_PROJECT}/nba-props/${job.name}:${job.deployedShort}`, taskCount: 3, parallelism: 3 },
+    // Executions started from the demo (a data job, or by hand) take a few seconds, not minutes.
+    run: { startDelayMs: 2_000, taskDurationMs: 8_000 },
+    executions: job.executions.map((e) => ({
+      name: e.name,
+      createTime: e.createTime,
+      args: e.args,
+      startDelayMs: 40_000,
+      taskDurationMs: 4 * 60_000,
+      ...(e.failMessage ? { failTasks: [2], failMessage: e.failMessage } : {}),
+    })),
+  };
 }
 
 /** backfill_jobs/grading/: the Python job the handoff runs, plus the runnable Node port of it the demo uses. */
