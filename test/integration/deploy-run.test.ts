@@ -250,6 +250,8 @@ describe('deployAll against the demo', () => {
     raw.services['prediction-coordinator']!.dependsOn = ['nba-phase4-precompute-processors'];
     raw.services['nba-phase4-precompute-processors']!.dependsOn = ['nba-phase3-analytics-processors'];
     raw.services['nba-phase3-analytics-processors']!.dependsOn = ['nba-phase1-scrapers'];
+    // The backfill job runs the analytics processors' code: it goes after them.
+    raw.services['player-game-summary-analytics-backfill']!.dependsOn = ['nba-phase3-analytics-processors'];
     config = parseConfig(JSON.stringify(raw), workspace.configFile);
     // One commit that makes every service stale (shared/ is in four services' paths).
     commitIn(workspace.dir, 'shared/release.txt', 'release\n', 'shared: release');
@@ -297,7 +299,7 @@ describe('deployAll against the demo', () => {
 
   it('deploys every stale service upstream first and proves each', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
     const deployPlan = await plan();
-    const expected = ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors', 'prediction-coordinator'];
+    const expected = ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors', 'prediction-coordinator', 'player-game-summary-analytics-backfill'];
     assert.deepEqual(deployPlan.steps.map((s) => s.service.name), expected);
     const runs = realRuns();
     const all = await deployAll({ plan: deployPlan, concurrency: 1, queue: new DeployQueue(), run: runs.run }).result;
@@ -317,7 +319,8 @@ describe('deployAll against the demo', () => {
     assert.equal(outcome['nba-phase4-precompute-processors']!.status, 'skipped');
     assert.equal(outcome['nba-phase4-precompute-processors']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
     assert.equal(outcome['prediction-coordinator']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
-    assert.equal(all.summary, '2 verified, 1 failed (nba-phase3-analytics-processors: label-unchanged), 2 skipped');
+    assert.equal(outcome['player-game-summary-analytics-backfill']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
+    assert.equal(all.summary, '2 verified, 1 failed (nba-phase3-analytics-processors: label-unchanged), 3 skipped');
   });
 
   it('cancel stops the ones not yet started; the running one finishes and is proven', { timeout: DEPLOY_TEST_TIMEOUT_MS }, async () => {
@@ -327,7 +330,7 @@ describe('deployAll against the demo', () => {
     cancel = handle.cancel;
     const all = await handle.result;
     assert.deepEqual(runs.order, ['prediction-worker']);
-    assert.deepEqual(all.outcomes.map((o) => o.status), ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    assert.deepEqual(all.outcomes.map((o) => o.status), ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
     const results = all.outcomes.map((o) => o.result).filter((r): r is DeployResult => r !== null);
     assert.equal(results.length, 1);
     assert.equal(results[0]!.kind, 'verified');
