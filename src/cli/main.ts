@@ -9,7 +9,7 @@ import { saveCodeCaches } from '../core/codeCache';
 import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunReader, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
 import { ConfigError, findConfigFile, formatConfigProblem, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/credentialPolicy';
-import { STATUS_LABELS } from '../core/format';
+import { formatDuration, STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, openLogStream, parseSeverity, parseSince, terminalLogLine, unitLogScope, type LogQuery } from '../core/logs';
 import { verdictPathProblems } from '../core/missingPaths';
@@ -389,14 +389,6 @@ export function lastExecutionLines(e: ExecutionVerdict | null): string[] {
   const lines = [parts.join(', ')];
   if (e.message) lines.push(`      ${e.message}`);
   return lines;
-}
-
-function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
-  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
 function summary(services: ServiceVerdict[]): string {

@@ -451,7 +451,7 @@ export const UI_PAGES: UiPage[] = [
           await openContainer(page, containerTitle);
           const welcome = page.locator('.part.sidebar .welcome-view-content');
           await welcome.getByText('No cloud-run-drift.json found.', { exact: false }).waitFor({ state: 'visible', timeout: 40_000 });
-          await welcome.locator('.monaco-button', { hasText: 'Create from Cloud Run Services' }).waitFor({ state: 'visible', timeout: 5_000 });
+          await welcome.locator('.monaco-button', { hasText: 'Create from Cloud Run' }).waitFor({ state: 'visible', timeout: 5_000 });
           assert.equal(await sideBarRows(page).count(), 0, `tree rows beside the welcome view: ${(await sideBarRows(page).allInnerTexts()).join(' | ')}`);
           assert.equal(await statusBarSummary(page).isVisible(), false, 'a drift summary in the status bar without any configuration');
         },
@@ -460,7 +460,7 @@ export const UI_PAGES: UiPage[] = [
         name: 'the welcome button starts creating cloud-run-drift.json (asks for the project)',
         timeoutMs: 30_000,
         async run({ page }) {
-          await page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Create from Cloud Run Services' }).click();
+          await page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Create from Cloud Run' }).click();
           const input = page.locator('.quick-input-widget');
           await input.getByText('Create cloud-run-drift.json (1/', { exact: false }).first().waitFor({ state: 'visible', timeout: 15_000 });
           await page.keyboard.press('Escape');
