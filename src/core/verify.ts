@@ -1,8 +1,11 @@
 // Proof that a deploy went live: poll until the revisions serving all traffic carry the commit.
+// A function's are its Cloud Run service's, once the function itself has settled (not DEPLOYING,
+// not failed).
 import type { CloudRunReader } from './cloudrun';
 import type { ServiceConfig } from './config';
 import type { GitRepository } from './git';
 import { formatSeconds } from './deadline';
+import { functionDeployState } from './functionVerdict';
 import type { ServiceFacts, ServiceLookup } from './model';
 import { ownValue } from './own';
 import { labelOf, short } from './verdict';
@@ -10,6 +13,8 @@ import { labelOf, short } from './verdict';
 export type VerifyOutcome =
   | { kind: 'verified'; revision: string; message: string }
   | { kind: 'revision-failed'; revision: string; message: string }
+  /** A function's deploy failed before any revision (e.g. in its build). */
+  | { kind: 'deploy-failed'; message: string }
   | { kind: 'traffic-not-moved'; revision: string; percent: number; message: string }
   | { kind: 'label-unchanged'; servedCommit: string | null; message: string }
   | { kind: 'timeout'; message: string }
@@ -44,7 +49,7 @@ export interface VerifyOptions {
 }
 
 interface Observation {
-  state: 'verified' | 'pending' | 'revision-failed' | 'traffic-not-moved' | 'label-unchanged' | 'error';
+  state: 'verified' | 'pending' | 'revision-failed' | 'deploy-failed' | 'traffic-not-moved' | 'label-unchanged' | 'error';
   outcome: VerifyOutcome;
   /** Identifies the observed state so "unchanged for settleMs" can be measured. */
   fingerprint: string;
@@ -69,10 +74,8 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyOu
     options.signal?.throwIfAborted();
     // Each lookup ends by the verify's own deadline: a silent API cannot hold it past its timeout.
     const timeoutMs = Math.max(MIN_LOOKUP_MS, deadline - now());
-    const lookup = await options.reader.lookupService(options.service, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
-    options.signal?.throwIfAborted();
-    const observation = await observe(lookup, options);
-    if (observation.state === 'verified' || observation.state === 'revision-failed') return observation.outcome;
+    const observation = await observeUnit(options, timeoutMs);
+    if (observation.state === 'verified' || observation.state === 'revision-failed' || observation.state === 'deploy-failed') return observation.outcome;
     if (!last || last.fingerprint !== observation.fingerprint) sameSince = now();
     last = observation;
     options.onProgress?.(observation.outcome.message);
@@ -86,6 +89,26 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyOu
     }
     await sleep(Math.min(pollMs, Math.max(0, deadline - now())), options.signal);
   }
+}
+
+/** One look at the unit: a service directly; a function through its own state first, then its service's. */
+async function observeUnit(options: VerifyOptions, timeoutMs: number): Promise<Observation> {
+  const lookupOptions = { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) };
+  if (options.service.kind !== 'function' || !options.reader.lookupFunction) {
+    const lookup = await options.reader.lookupService(options.service, lookupOptions);
+    options.signal?.throwIfAborted();
+    return observe(lookup, options);
+  }
+  const lookup = await options.reader.lookupFunction(options.service, lookupOptions);
+  options.signal?.throwIfAborted();
+  const state = functionDeployState(lookup, options.commitLabel);
+  if (state.kind === 'deploying') return { state: 'pending', fingerprint: 'function:deploying', outcome: { kind: 'timeout', message: state.message } };
+  if (state.kind === 'failed') return { state: 'deploy-failed', fingerprint: `function:failed:${state.message}`, outcome: { kind: 'deploy-failed', message: state.message } };
+  const observation = await observe(state.lookup, options);
+  if (observation.outcome.kind === 'verified' && state.lent) {
+    observation.outcome.message += ` The commit is the function's own label: its revision carries none (a weaker signal).`;
+  }
+  return observation;
 }
 
 async function observe(lookup: ServiceLookup, options: VerifyOptions): Promise<Observation> {
