@@ -71,6 +71,8 @@ export interface CloudRunReader {
    * it runs on. Every failure is confined to the function. Optional as listRevisions is.
    */
   lookupFunction?(ref: FunctionRef, options?: LookupOptions): Promise<FunctionLookup>;
+  /** Names of the Cloud Run functions in one project and region (Cloud Functions v2 API). Throws CloudRunError. */
+  listFunctions?(project: string, region: string): Promise<ListedService[]>;
   close(): Promise<void>;
 }
 
@@ -307,6 +309,19 @@ class SdkCloudRunReader implements CloudRunReader {
       },
       ref,
     );
+  }
+
+  async listFunctions(project: string, region: string): Promise<ListedService[]> {
+    try {
+      const client = await this.getFunctionsClient();
+      const api = `the Cloud Functions API at ${functionsOriginOf(this.endpoints)}`;
+      const [functions] = await this.read('listFunctions', UNBOUNDED, (call) => client.listFunctions({ parent: `projects/${project}/locations/${region}` }, { ...call, autoPaginate: true }), api);
+      return functions.map((f) => ({ name: shortName(f.name), labels: { ...(f.labels ?? {}) } })).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (err) {
+      if (err instanceof CloudRunError) throw err;
+      const { message, code } = describeApiError(err);
+      throw new CloudRunError(message, code);
+    }
   }
 
   async listServices(project: string, region: string): Promise<ListedService[]> {
