@@ -124,7 +124,7 @@ describe('functions and Cloud Run jobs in the Services view', () => {
   });
 
   it("names a job entry's execution in the log view's revision column", () => {
-    const entry: LogEntry = { insertId: '1', timestamp: '2026-11-29T05:00:01Z', severity: 'ERROR', service: null, revision: null, text: 'boom', labels: { [EXECUTION_NAME_LABEL]: 'backfill-m2xrt' } } as LogEntry;
+    const entry: LogEntry = { insertId: '1', timestamp: '2026-11-29T05:00:01Z', severity: 'ERROR', service: null, revision: null, text: 'boom', labels: { [EXECUTION_NAME_LABEL]: 'backfill-m2xrt' } } as unknown as LogEntry;
     assert.equal(rowFor(1, entry, () => false).revision, 'backfill-m2xrt');
     assert.equal(rowFor(1, { ...entry, revision: 'api-00001-abc' }, () => false).revision, 'api-00001-abc');
   });
