@@ -39,6 +39,12 @@ export function pruneProtos(json, services, packageName) {
       for (const method of object.methodsArray) {
         mark(method.resolvedRequestType);
         mark(method.resolvedResponseType);
+        // A long-running method names its result and metadata types only in an option; the client
+        // looks both up when it is constructed.
+        for (const key of ['(google.longrunning.operation_info).response_type', '(google.longrunning.operation_info).metadata_type']) {
+          const name = method.options?.[key];
+          if (name) mark(object.parent.lookupType(name));
+        }
       }
     }
   };

@@ -116,3 +116,24 @@ function judgeFunction(unit: ServiceConfig, commitLabel: string, lookup: Functio
   }
   return { ...verdict, status, message, function: details };
 }
+
+/**
+ * Where a deploy of the function stands, for proving it live: still deploying, failed (its message),
+ * or settled, with the service lookup to prove it on (the function's label lent as for verdicts,
+ * `lent` saying so). A function that is absent or unreadable is a service lookup of that error.
+ */
+export type FunctionDeployState =
+  | { kind: 'deploying'; message: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'settled'; lookup: ServiceLookup; lent: boolean };
+
+export function functionDeployState(lookup: FunctionLookup, commitLabel: string): FunctionDeployState {
+  if (lookup.kind !== 'found') return { kind: 'settled', lookup, lent: false };
+  const fn = lookup.facts;
+  if (fn.state === 'DEPLOYING') return { kind: 'deploying', message: `${fn.name} is still deploying.` };
+  const failure = deployFailure(fn);
+  if (failure !== null) return { kind: 'failed', message: `The last deploy of ${fn.name} failed: ${failure}.` };
+  const served = servedLookup(lookup, commitLabel);
+  return { kind: 'settled', lookup: served, lent: served !== lookup.service };
+}
+

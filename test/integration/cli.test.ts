@@ -94,6 +94,7 @@ describe('cloud-run-drift CLI', () => {
       'commitLabel', 'commits', 'commitsBehind', 'deployedCommit', 'dirty', 'kind', 'latestCreatedRevision', 'message', 'missingPaths', 'name', 'project', 'region', 'serving', 'status',
     ]);
     const api = json.services.find((s) => s.name === 'api')!;
+    assert.equal(api.kind, 'service');
     assert.equal(api.status, 'stale');
     assert.equal(api.deployedCommit, old);
     assert.equal(api.commitLabel, old.slice(0, 8));

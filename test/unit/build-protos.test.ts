@@ -62,3 +62,12 @@ describe('the Functions bundle keeps only FunctionService v2', () => {
     assert.ok(JSON.stringify(pruneFunctionsProtos(fullFunctions)).length < JSON.stringify(fullFunctions).length / 2);
   });
 });
+
+describe('the pruned protos keep what the clients look up when constructed', () => {
+  it('keeps the result and metadata types their long-running methods name in options', () => {
+    const functions = protobuf.Root.fromJSON(pruneFunctionsProtos(require('@google-cloud/functions/build/protos/protos.json') as protobuf.INamespace));
+    assert.ok(functions.lookup('google.cloud.functions.v2.OperationMetadata'), 'FunctionService v2 LRO metadata');
+    const run = protobuf.Root.fromJSON(pruneRunProtos(full));
+    for (const name of ['google.cloud.run.v2.Service', 'google.cloud.run.v2.Revision']) assert.ok(run.lookup(name), name);
+  });
+});

@@ -34,7 +34,7 @@ import { nextDeploys, type DeployPlan, type PlannedDeploy, type StepStatus } fro
 import { findService, RESTRICTED_MODE_REASON, selectDeployCommand } from './prepare';
 import { expandDeployCommand } from './template';
 
-export type DeployResultKind = 'verified' | 'revision-failed' | 'traffic-not-moved' | 'label-unchanged' | 'timeout' | 'error' | 'script-failed' | 'cancelled';
+export type DeployResultKind = 'verified' | 'revision-failed' | 'deploy-failed' | 'traffic-not-moved' | 'label-unchanged' | 'timeout' | 'error' | 'script-failed' | 'cancelled';
 
 export interface DeployResult {
   kind: DeployResultKind;
@@ -225,6 +225,8 @@ async function fromVerifyOutcome(outcome: VerifyOutcome, service: string, kind: 
       return ['verified', outcome.message, { revision: outcome.revision }];
     case 'revision-failed':
       return ['revision-failed', outcome.message, { revision: outcome.revision }];
+    case 'deploy-failed':
+      return ['deploy-failed', outcome.message, {}];
     case 'traffic-not-moved':
       return ['traffic-not-moved', outcome.message, { revision: outcome.revision, percent: outcome.percent }];
     case 'label-unchanged': {
@@ -286,6 +288,7 @@ export function describeDeployResult(result: DeployResult): DeployNotification {
     case 'label-unchanged':
       return { severity: 'error', text, actions: ['show-terminal', 'open-logs', 'retry'] };
     case 'revision-failed':
+    case 'deploy-failed':
       return { severity: 'error', text, actions: ['open-logs', 'retry'] };
     case 'script-failed':
       return { severity: 'error', text, actions: ['show-terminal'] };

@@ -2,9 +2,9 @@
 //
 // API (for the CLI and the extension's log view):
 //   composeFilter(query: LogQuery): string
-//       The whole Logging query: a scope (cloud_run_revision + one service, several services OR'ed, or one
-//       revision; cloud_run_job + one job, or one of its executions), then each optional part the user chose,
-//       every part parenthesised and joined with AND:
+//       The whole Logging query: a scope (cloud_run_revision + one service, several services OR'ed, one revision, or a
+//       function: its Cloud Run service's entries OR its cloud_function entries; cloud_run_job + one job, or one of its
+//       executions), then each optional part the user chose, every part parenthesised and joined with AND:
 //         - savedFilter  a query from config `logFilters` (validated, parenthesised)
 //         - text         free text → (textPayload:"..." OR jsonPayload.message:"...") with " and \ escaped
 //         - raw          a raw Logging query (validated, parenthesised)
@@ -32,11 +32,13 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /**
  * Which Cloud Run logs: services (one stream for one or several), one revision of a service, or a
+ * Cloud Run function: its Cloud Run service's revision entries and its `cloud_function` entries; or a
  * Cloud Run job (resource cloud_run_job), all its executions or one.
  */
 export type LogScope =
   | { kind: 'services'; services: readonly ScopedService[] }
   | { kind: 'revision'; service: ScopedService; revision: string }
+  | { kind: 'function'; function: ScopedService; service: string }
   | { kind: 'job'; job: ScopedService; execution?: string };
 
 /** The entry label Cloud Run writes a job execution's (short) name in. */
@@ -97,6 +99,13 @@ export function scopeClause(scope: LogScope): string {
     const name = `resource.labels.service_name=${quoteFilterString(s.name)}`;
     return s.region ? `${name} AND resource.labels.location=${quoteFilterString(s.region)}` : name;
   };
+  if (scope.kind === 'function') {
+    if (!scope.function.name) throw new FilterCompositionError('a function name is required');
+    const region = scope.function.region;
+    const revisions = `${resourceType} AND ${service({ name: scope.service, ...(region ? { region } : {}) })}`;
+    const own = `resource.type="cloud_function" AND resource.labels.function_name=${quoteFilterString(scope.function.name)}${region ? ` AND resource.labels.region=${quoteFilterString(region)}` : ''}`;
+    return `((${revisions}) OR (${own}))`;
+  }
   if (scope.kind === 'revision') {
     if (!scope.revision) throw new FilterCompositionError('a revision name is required');
     return `${resourceType} AND ${service(scope.service)} AND resource.labels.revision_name=${quoteFilterString(scope.revision)}`;
@@ -117,10 +126,9 @@ function jobScopeClause(job: ScopedService, execution: string | undefined): stri
   return parts.join(' AND ');
 }
 
-/** The logs of one configured unit: a service's (every revision), or a Cloud Run job's (one execution when named). */
-export function unitLogScope(unit: { name: string; region: string; kind: string }, execution?: string): LogScope {
-  if (unit.kind === 'job') return execution === undefined ? { kind: 'job', job: { name: unit.name, region: unit.region } } : { kind: 'job', job: { name: unit.name, region: unit.region }, execution };
-  return { kind: 'services', services: [{ name: unit.name, region: unit.region }] };
+/** A Cloud Run job's logs: all its executions', or the named one's. */
+export function jobLogScope(job: ScopedService, execution?: string): LogScope {
+  return execution === undefined ? { kind: 'job', job } : { kind: 'job', job, execution };
 }
 
 export function parseSeverity(text: string): Severity | undefined {

@@ -1,34 +1,48 @@
 // The demo workspace's bin/deploy-service.sh: looks and talks like a team's real deploy script, but
 // "deploys" by asking the local emulator's control API for a new revision labelled with HEAD (for a
-// Cloud Run job: a new template, `gcloud run jobs deploy`).
+// Cloud Run function: a new version of the function, whose Cloud Run service gets the revision; for a
+// Cloud Run job: a new template, as `gcloud run jobs deploy` makes).
 //
-// DEMO_DEPLOY_FAULT reproduces the failures the product exists to catch; in both the script still
+// DEMO_DEPLOY_FAULT reproduces the failures the product exists to catch; in each the script still
 // reports success and exits 0, as the session-43 deploy did:
-//   label-unchanged  the new revision (or job template) reuses the previous build, so its commit-sha label is unchanged
-//   revision-fails   the new revision never becomes ready (its Ready condition carries the reason); a job's
-//                    deploy fails (its terminal condition carries the reason)
-import type { DemoJobName, DemoServiceName } from './history';
+//   label-unchanged  the new revision (a job: template) reuses the previous build, so its commit-sha label is unchanged
+//   revision-fails   (services) the new revision never becomes ready (its Ready condition carries the reason);
+//                    (jobs) the deploy fails, the job's terminal condition carries the reason
+//   build-fails      (functions) the build fails, as an --async deploy finds out only later: no new
+//                    revision, the function says FAILED, the old revision keeps serving
+import type { DemoFunctionName, DemoJobName, DemoServiceName } from './history';
 
-export function deployScript(options: { project: string; region: string; services: readonly DemoServiceName[]; jobs: readonly DemoJobName[]; commitLabel: string }): string {
+export function deployScript(options: {
+  project: string;
+  region: string;
+  services: readonly DemoServiceName[];
+  functions: readonly DemoFunctionName[];
+  jobs: readonly DemoJobName[];
+  commitLabel: string;
+}): string {
   return `#!/usr/bin/env bash
-# Builds, pushes and deploys one service or Cloud Run job of this repository.
+# Builds, pushes and deploys one service (or Cloud Run function, or Cloud Run job) of this repository.
 #
-# Usage: ./bin/deploy-service.sh SERVICE|JOB
+# Usage: ./bin/deploy-service.sh NAME
 #
-# Demo workspace: nothing is built and nothing leaves this machine. The "deploy" creates a revision
-# (a job: a new template) in the local Cloud Run emulator (CLOUD_RUN_DRIFT_EMULATOR, else endpoints.run
-# in cloud-run-drift.json), labelled ${options.commitLabel}=<git rev-parse --short HEAD>.
-# DEMO_DEPLOY_FAULT=label-unchanged|revision-fails simulates a deploy that lies about succeeding.
+# Demo workspace: nothing is built and nothing leaves this machine. The "deploy" creates a revision in
+# the local Cloud Run emulator (CLOUD_RUN_DRIFT_EMULATOR, else endpoints.run in cloud-run-drift.json),
+# labelled ${options.commitLabel}=<git rev-parse --short HEAD>; a function is deployed through the
+# emulator's Cloud Functions API, and its Cloud Run service gets the revision; a job gets a new template.
+# DEMO_DEPLOY_FAULT=label-unchanged|revision-fails|build-fails simulates a deploy that lies about succeeding
+# (revision-fails for services and jobs, build-fails for functions).
 set -euo pipefail
 
 PROJECT="${options.project}"
 REGION="${options.region}"
 SERVICES=(${options.services.join(' ')})
+FUNCTIONS=(${options.functions.join(' ')})
 JOBS=(${options.jobs.join(' ')})
 
 usage() {
-  echo "Usage: $0 SERVICE|JOB" >&2
+  echo "Usage: $0 NAME" >&2
   echo "Services: \${SERVICES[*]}" >&2
+  echo "Functions: \${FUNCTIONS[*]}" >&2
   echo "Jobs: \${JOBS[*]}" >&2
 }
 
@@ -41,19 +55,24 @@ KIND=""
 for candidate in "\${SERVICES[@]}"; do
   if [[ "$candidate" == "$SERVICE" ]]; then KIND=service; fi
 done
+for candidate in "\${FUNCTIONS[@]}"; do
+  if [[ "$candidate" == "$SERVICE" ]]; then KIND=function; fi
+done
 for candidate in "\${JOBS[@]}"; do
   if [[ "$candidate" == "$SERVICE" ]]; then KIND=job; fi
 done
 if [[ -z "$KIND" ]]; then
-  echo "error: unknown service or job '$SERVICE'" >&2
+  echo "error: unknown service '$SERVICE'" >&2
   usage
   exit 2
 fi
 
 FAULT="\${DEMO_DEPLOY_FAULT:-}"
-case "$FAULT" in
-  ""|label-unchanged|revision-fails) ;;
-  *) echo "error: DEMO_DEPLOY_FAULT must be label-unchanged or revision-fails, got '$FAULT'" >&2; exit 2 ;;
+case "$KIND/$FAULT" in
+  */|*/label-unchanged|service/revision-fails|job/revision-fails|function/build-fails) ;;
+  service/build-fails|job/build-fails) echo "error: DEMO_DEPLOY_FAULT=build-fails is for functions; a \${KIND}'s deploy can fail with revision-fails" >&2; exit 2 ;;
+  function/revision-fails) echo "error: DEMO_DEPLOY_FAULT=revision-fails is for services; a function's deploy can fail with build-fails" >&2; exit 2 ;;
+  *) echo "error: DEMO_DEPLOY_FAULT must be label-unchanged, revision-fails or build-fails, got '$FAULT'" >&2; exit 2 ;;
 esac
 
 ROOT="$(cd "$(dirname "\${BASH_SOURCE[0]}")/.." && pwd)"
@@ -71,6 +90,39 @@ fi
 COMMIT_SHA="$(git rev-parse --short HEAD)"
 DEPLOYED_AT="$(date -u +%Y-%m-%dt%H-%M-%Sz)"
 IMAGE="\${REGION}-docker.pkg.dev/\${PROJECT}/nba-props/\${SERVICE}:\${COMMIT_SHA}"
+
+if [[ "$KIND" == "function" ]]; then
+  echo "==> Deploying function \${SERVICE} (2nd gen, \${PROJECT}, \${REGION}) --async"
+  RESULT="$(
+    EMULATOR="$EMULATOR" PROJECT="$PROJECT" REGION="$REGION" SERVICE="$SERVICE" COMMIT_SHA="$COMMIT_SHA" \\
+    DEPLOYED_AT="$DEPLOYED_AT" FAULT="$FAULT" node -e '
+      const env = process.env;
+      const request = { project: env.PROJECT, region: env.REGION, function: env.SERVICE };
+      if (env.FAULT !== "label-unchanged") request.labels = { "${options.commitLabel}": env.COMMIT_SHA, "deployed-at": env.DEPLOYED_AT };
+      if (env.FAULT === "build-fails") {
+        request.failBuild = "Build failed with status: FAILURE. pip_install_from_requirements: ERROR: Could not find a version that satisfies the requirement " +
+          "numpy==2.4.0 (from -r requirements.txt (line 4))";
+      }
+      fetch(env.EMULATOR.replace(/\\/+$/, "") + "/control/deploy-function", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(request),
+      })
+        .then(async (response) => {
+          const body = await response.json();
+          if (!response.ok) throw new Error((body.error && body.error.message) || ("HTTP " + response.status));
+          process.stdout.write(body.name);
+        })
+        .catch((err) => {
+          process.stderr.write("error: deploy request to " + env.EMULATOR + " failed: " + err.message + "\\n");
+          process.exit(1);
+        });
+    '
+  )"
+  echo "Preparing function...done."
+  echo "Deploying function \${RESULT}: operation started (--async; check its state with gcloud functions describe)."
+  exit 0
+fi
 
 echo "==> Building \${IMAGE}"
 echo "Step 1/6 : FROM python:3.11-slim"
