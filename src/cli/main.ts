@@ -12,7 +12,7 @@ import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type Credentia
 import { formatDuration, STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { likelyServiceName } from '../core/functions';
-import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, openLogStream, parseSeverity, parseSince, terminalLogLine, unitLogScope, type LogQuery, type LogScope } from '../core/logs';
+import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, jobLogScope, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery, type LogScope } from '../core/logs';
 import { verdictPathProblems } from '../core/missingPaths';
 import { UNCHECKABLE, UNIT_KINDS, type CheckResult, type ExecutionVerdict, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../core/model';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
@@ -43,22 +43,22 @@ const USAGE = `Usage: cloud-run-drift <command> [options]   (cloud-run-drift COM
 Commands:
   check [--config FILE] [--repo DIR] [--service NAME]... [--kind service|function|job]... [--json] [--verbose]
       Drift verdict for every configured unit (services, functions, jobs), or those named / of the kinds given.
-      A Cloud Run job's verdict is its template's commit; its last execution is shown beside it (the commit it
-      ran, its tasks, when, how long).
+      A Cloud Run job's verdict is its template's commit; its last execution is shown beside it (the commit
+      it ran, its tasks, when, how long).
       --json: one JSON document (indented on a terminal, compact when piped), with each unit's "kind"; a job's
-      entry has "lastExecution".
+      has "lastExecution".
       Exit 0 all up to date, 1 some drift, 3 some service could not be checked, 2 usage or configuration error
       (a configured path that names nothing at HEAD among them: the verdicts are printed, the problem on stderr).
   verify SERVICE [--commit SHA] [--timeout SECONDS] [--interval SECONDS] [--config FILE] [--repo DIR]
       Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD; for a function, once it
-      is ACTIVE: its revision's label, or its own when its revision serves 100% and has none; a Cloud Run job:
-      until its template carries SHA and the job is ready), looking every
+      is ACTIVE: its revision's label, or its own when its revision serves 100% and has none; for a Cloud Run
+      job: until its template carries SHA and the job is ready), looking every
       --interval (default 2, at least 0.2) for at most --timeout (default 300; every API call included).
       Exit 0 once live; 1 when the timeout ends first (says what is live instead); 3 API failure; 2 usage.
   logs SERVICE [--execution NAME] [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--timeout SECONDS] [--config FILE]
-      SERVICE's log entries of the window (a function's: its Cloud Run service's and its cloud_function entries)
-      (--since, default 1h: 15m, 6h, 1d or an RFC 3339 time), oldest first;
-      for a Cloud Run job, its executions' (--execution: that one's);
+      SERVICE's log entries of the window (a function's: its Cloud Run service's and its cloud_function entries; a
+      Cloud Run job's: its executions', --execution NAME: that one's) (--since, default 1h: 15m, 6h, 1d or an RFC
+      3339 time), oldest first;
       with --follow, then live until interrupted (Ctrl-C). --timeout: how long reading the window may take
       (default ${DEFAULT_LOGS_TIMEOUT_SECONDS}). --filter: a saved filter's name from logFilters, or a
       Logging query; --text: plain text to find in the message; --severity: the minimum (e.g. ERROR).
@@ -243,8 +243,8 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...(cache ? { settledRevisions: cache } : {}) });
   const apiOrigin = apiOriginOf(config.endpoints);
   const labelsKey = (s: ServiceRef): string => servingLabelsKey(apiOrigin, serviceResourceName(s));
-  const selected = selectUnits(config, values.service, kinds);
-  if (selected.length === 0) output.err(`cloud-run-drift: no configured unit is a ${kinds!.join(' or ')}; nothing to check`);
+  const selected = selectServices(config, values.service).filter((unit) => kinds === null || kinds.includes(unit.kind));
+  if (selected.length === 0) output.err(`cloud-run-drift: no configured unit is a ${kinds!.join(' or ')}${values.service ? ` among ${values.service.join(', ')}` : ''}; nothing to check`);
   const expectedLabels = cache?.lastServingLabels(selected.map(labelsKey)) ?? [];
   timing?.('setup');
   try {
@@ -268,20 +268,6 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   } finally {
     await reader.close();
   }
-}
-
-/**
- * The units `--service` names (all when none), of the kinds `--kind` names (all when null). Units
- * named but none of those kinds is a usage error; a configuration with no unit of those kinds gives none.
- */
-function selectUnits(config: DriftConfig, names: string[] | undefined, kinds: UnitKind[] | null): ServiceConfig[] {
-  const units = selectServices(config, names);
-  if (kinds === null) return units;
-  const chosen = units.filter((u) => kinds.includes(u.kind));
-  if (chosen.length === 0 && names && names.length > 0) {
-    throw new UsageError(`no unit of ${names.join(', ')} is of kind ${kinds.join(' or ')} (kinds there: ${[...new Set(units.map((u) => u.kind))].join(', ')})`);
-  }
-  return chosen;
 }
 
 /** The kinds `--kind` names (each once), or null for every kind; a usage error names a kind that is not one. */
@@ -333,8 +319,8 @@ export function toJson(result: CheckResult): unknown {
       latestCreatedRevision: s.latestCreatedRevision,
       missingPaths: s.missingPaths,
       message: s.message,
-      ...(s.kind === 'job' ? { lastExecution: s.lastExecution ? executionJson(s.lastExecution) : null } : {}),
       ...(s.function ? { function: s.function } : {}),
+      ...(s.kind === 'job' ? { lastExecution: s.lastExecution ? executionJson(s.lastExecution) : null } : {}),
     })),
     warnings: result.warnings,
   };
@@ -480,7 +466,12 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
   const service = configuredService(config, positionals[0]!);
   if (values.execution !== undefined && service.kind !== 'job') throw new UsageError(`--execution names an execution of a Cloud Run job; ${service.name} is a ${service.kind}`);
   if (values.execution !== undefined && !EXECUTION_NAME.test(values.execution)) throw new UsageError(`--execution expects an execution name such as ${service.name}-x7k2p, got "${values.execution}"`);
-  const scope = service.kind === 'function' ? await functionLogScope(config, service, credentials, output) : unitLogScope(service, values.execution);
+  const scope: LogScope =
+    service.kind === 'function'
+      ? await functionLogScope(config, service, credentials, output)
+      : service.kind === 'job'
+        ? jobLogScope({ name: service.name, region: service.region }, values.execution)
+        : { kind: 'services', services: [{ name: service.name, region: service.region }] };
   const query: LogQuery = { scope };
   if (values.filter !== undefined) {
     // A saved filter's name picks it from logFilters; anything else is a Logging query.

@@ -1,6 +1,7 @@
 // Proof that a deploy went live: poll until the revisions serving all traffic carry the commit.
 // A function's are its Cloud Run service's, once the function itself has settled (not DEPLOYING,
-// not failed). A Cloud Run job's proof is that its template carries it and the job is ready (verifyJob.ts).
+// not failed). A Cloud Run job has no traffic: its template must carry the commit and the job be
+// ready (verifyJob.ts).
 import type { CloudRunReader } from './cloudrun';
 import type { ServiceConfig } from './config';
 import type { GitRepository } from './git';
@@ -14,7 +15,7 @@ import { observeJob } from './verifyJob';
 export type VerifyOutcome =
   | { kind: 'verified'; revision: string; message: string }
   | { kind: 'revision-failed'; revision: string; message: string }
-  /** A function's deploy failed before any revision (e.g. in its build). */
+  /** A function's deploy failed before any revision (e.g. in its build); a Cloud Run job's deploy failed. */
   | { kind: 'deploy-failed'; message: string }
   | { kind: 'traffic-not-moved'; revision: string; percent: number; message: string }
   | { kind: 'label-unchanged'; servedCommit: string | null; message: string }
@@ -92,10 +93,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyOu
   }
 }
 
-/**
- * One look at the unit: a service directly; a function through its own state first, then its
- * service's; a Cloud Run job's template.
- */
+/** One look at the unit: a service directly; a function through its own state first, then its service's; a job's template. */
 async function observeUnit(options: VerifyOptions, timeoutMs: number): Promise<Observation> {
   const lookupOptions = { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) };
   if (options.service.kind === 'job') {

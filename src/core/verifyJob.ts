@@ -6,11 +6,11 @@ import { ownValue } from './own';
 import { short } from './verdict';
 
 export interface JobObservation {
-  state: 'verified' | 'pending' | 'revision-failed' | 'label-unchanged' | 'error';
+  state: 'verified' | 'pending' | 'deploy-failed' | 'label-unchanged' | 'error';
   outcome:
-    | { kind: 'verified' | 'revision-failed'; revision: string; message: string }
+    | { kind: 'verified'; revision: string; message: string }
     | { kind: 'label-unchanged'; servedCommit: string | null; message: string }
-    | { kind: 'timeout' | 'error'; message: string };
+    | { kind: 'deploy-failed' | 'timeout' | 'error'; message: string };
   /** Identifies the observed state, so "unchanged for a while" can be measured. */
   fingerprint: string;
 }
@@ -37,7 +37,7 @@ export async function observeJob(lookup: JobLookup, options: JobObservationOptio
     return { state: 'pending', fingerprint, outcome: { kind: 'timeout', message: `${name} is still deploying.` } };
   }
   if (carries && facts.failed) {
-    return { state: 'revision-failed', fingerprint, outcome: { kind: 'revision-failed', revision: name, message: `The deploy of ${name} failed: ${facts.failureMessage ?? 'the job is not ready'}` } };
+    return { state: 'deploy-failed', fingerprint, outcome: { kind: 'deploy-failed', message: `The deploy of ${name} failed: ${facts.failureMessage ?? 'the job is not ready'}` } };
   }
   if (carries) {
     return { state: 'verified', fingerprint, outcome: { kind: 'verified', revision: name, message: `${name}'s template carries ${short(expected)} and the job is ready: its next execution runs it.` } };

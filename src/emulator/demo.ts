@@ -141,9 +141,9 @@ async function main(argv: readonly string[]): Promise<number> {
   out('  ./bin/deploy-service.sh prediction-coordinator && node ' + CLI_PATH + ' check');
   out('  DEMO_DEPLOY_FAULT=label-unchanged ./bin/deploy-service.sh prediction-coordinator   # "succeeds", label unchanged');
   out('  DEMO_DEPLOY_FAULT=revision-fails ./bin/deploy-service.sh prediction-coordinator    # "succeeds", revision never ready');
+  if (backfill) out(`  ./bin/deploy-service.sh ${backfill.name}   # a Cloud Run job: a new template`);
   out('  ./bin/deploy-service.sh phase5b-grading   # a Cloud Run function: its build failed last time');
   out('  DEMO_DEPLOY_FAULT=build-fails ./bin/deploy-service.sh phase3-to-phase4-orchestrator   # "succeeds", build failed');
-  if (backfill) out(`  ./bin/deploy-service.sh ${backfill.name}   # a Cloud Run job: a new template`);
   out(`  curl -X POST ${emulator.httpUrl}/control/reset   # back to the seeded state`);
 
   let editor: OpenedEditor | undefined;

@@ -163,7 +163,7 @@ describe('demo', () => {
     assert.equal(seeded.failedBuild?.commit, demo.workspace.head);
   });
 
-  test('the deploy script deploys HEAD of a service, a function and a job alike; check then shows every unit current (exit 0)', async () => {
+  test('the deploy script deploys HEAD of a service, a function and a job; check then shows every unit current (exit 0)', async () => {
     await demo.emulator.control('reset');
     const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinator'], { cwd: dir });
     assert.equal(deploy.code, 0, deploy.stderr);
@@ -232,7 +232,7 @@ describe('demo', () => {
   test('the deploy script refuses unknown services and unknown faults (exit 2)', async () => {
     const unknownService = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinatr'], { cwd: dir });
     assert.equal(unknownService.code, 2);
-    assert.match(unknownService.stderr, /unknown service, function or job 'prediction-coordinatr'/);
+    assert.match(unknownService.stderr, /unknown service 'prediction-coordinatr'/);
     const unknownFault = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-worker'], { cwd: dir, env: { DEMO_DEPLOY_FAULT: 'explode' } });
     assert.equal(unknownFault.code, 2);
     const noArgs = await run(path.join(dir, 'bin/deploy-service.sh'), [], { cwd: dir });

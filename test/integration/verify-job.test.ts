@@ -66,7 +66,7 @@ describe('verifyDeployment of a Cloud Run job', () => {
   it('a failed deploy of the commit is reported at once with the terminal condition\'s message', async () => {
     await deploy({ labels: { 'commit-sha': head.slice(0, 7) }, ready: false, message: "Image 'us-west2-docker.pkg.dev/p/jobs/backfill:abc' not found." });
     const outcome = await verify();
-    assert.equal(outcome.kind, 'revision-failed');
+    assert.equal(outcome.kind, 'deploy-failed');
     assert.equal(outcome.message, "The deploy of backfill failed: Image 'us-west2-docker.pkg.dev/p/jobs/backfill:abc' not found.");
   });
 

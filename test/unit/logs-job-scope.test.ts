@@ -1,7 +1,7 @@
 // The Logging query scope of a Cloud Run job (resource cloud_run_job) and of one of its executions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cliJson, composeFilter, FilterCompositionError, formatLogLine, scopeClause, unitLogScope, type LogEntry } from '../../src/core/logs';
+import { cliJson, composeFilter, FilterCompositionError, formatLogLine, jobLogScope, scopeClause, type LogEntry } from '../../src/core/logs';
 
 describe('job log scope', () => {
   it('a job: its cloud_run_job entries in its region; an execution: those labelled with its name', () => {
@@ -19,9 +19,9 @@ describe('job log scope', () => {
     assert.throws(() => scopeClause({ kind: 'job', job: { name: 'backfill' }, execution: '' }), FilterCompositionError);
   });
 
-  it('a unit\'s scope follows its kind', () => {
-    assert.deepEqual(unitLogScope({ name: 'api', region: 'us-west2', kind: 'service' }), { kind: 'services', services: [{ name: 'api', region: 'us-west2' }] });
-    assert.deepEqual(unitLogScope({ name: 'backfill', region: 'us-west2', kind: 'job' }, 'backfill-x7k2p'), { kind: 'job', job: { name: 'backfill', region: 'us-west2' }, execution: 'backfill-x7k2p' });
+  it('jobLogScope: all executions, or the named one', () => {
+    assert.deepEqual(jobLogScope({ name: 'backfill', region: 'us-west2' }), { kind: 'job', job: { name: 'backfill', region: 'us-west2' } });
+    assert.deepEqual(jobLogScope({ name: 'backfill', region: 'us-west2' }, 'backfill-x7k2p'), { kind: 'job', job: { name: 'backfill', region: 'us-west2' }, execution: 'backfill-x7k2p' });
   });
 
   it('a job entry names its execution where a service entry names its revision', () => {

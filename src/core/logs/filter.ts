@@ -32,7 +32,7 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /**
  * Which Cloud Run logs: services (one stream for one or several), one revision of a service, or a
- * Cloud Run function (its Cloud Run service's revision entries and its `cloud_function` entries), or a
+ * Cloud Run function: its Cloud Run service's revision entries and its `cloud_function` entries; or a
  * Cloud Run job (resource cloud_run_job), all its executions or one.
  */
 export type LogScope =
@@ -126,10 +126,9 @@ function jobScopeClause(job: ScopedService, execution: string | undefined): stri
   return parts.join(' AND ');
 }
 
-/** The logs of one configured unit: a service's (every revision), or a Cloud Run job's (one execution when named). */
-export function unitLogScope(unit: { name: string; region: string; kind: string }, execution?: string): LogScope {
-  if (unit.kind === 'job') return execution === undefined ? { kind: 'job', job: { name: unit.name, region: unit.region } } : { kind: 'job', job: { name: unit.name, region: unit.region }, execution };
-  return { kind: 'services', services: [{ name: unit.name, region: unit.region }] };
+/** A Cloud Run job's logs: all its executions', or the named one's. */
+export function jobLogScope(job: ScopedService, execution?: string): LogScope {
+  return execution === undefined ? { kind: 'job', job } : { kind: 'job', job, execution };
 }
 
 export function parseSeverity(text: string): Severity | undefined {

@@ -1,13 +1,13 @@
 // The demo workspace's bin/deploy-service.sh: looks and talks like a team's real deploy script, but
 // "deploys" by asking the local emulator's control API for a new revision labelled with HEAD (for a
 // Cloud Run function: a new version of the function, whose Cloud Run service gets the revision; for a
-// Cloud Run job: a new template, `gcloud run jobs deploy`).
+// Cloud Run job: a new template, as `gcloud run jobs deploy` makes).
 //
 // DEMO_DEPLOY_FAULT reproduces the failures the product exists to catch; in each the script still
 // reports success and exits 0, as the session-43 deploy did:
-//   label-unchanged  the new revision (or job template) reuses the previous build, so its commit-sha label is unchanged
-//   revision-fails   (services) the new revision never becomes ready (its Ready condition carries the reason); a job's
-//                    deploy fails (its terminal condition carries the reason)
+//   label-unchanged  the new revision (a job: template) reuses the previous build, so its commit-sha label is unchanged
+//   revision-fails   (services) the new revision never becomes ready (its Ready condition carries the reason);
+//                    (jobs) the deploy fails, the job's terminal condition carries the reason
 //   build-fails      (functions) the build fails, as an --async deploy finds out only later: no new
 //                    revision, the function says FAILED, the old revision keeps serving
 import type { DemoFunctionName, DemoJobName, DemoServiceName } from './history';
@@ -21,14 +21,14 @@ export function deployScript(options: {
   commitLabel: string;
 }): string {
   return `#!/usr/bin/env bash
-# Builds, pushes and deploys one service, Cloud Run function or Cloud Run job of this repository.
+# Builds, pushes and deploys one service (or Cloud Run function, or Cloud Run job) of this repository.
 #
 # Usage: ./bin/deploy-service.sh NAME
 #
-# Demo workspace: nothing is built and nothing leaves this machine. The "deploy" creates a revision
-# (a job: a new template) in the local Cloud Run emulator (CLOUD_RUN_DRIFT_EMULATOR, else endpoints.run
-# in cloud-run-drift.json), labelled ${options.commitLabel}=<git rev-parse --short HEAD>; a function is
-# deployed through the emulator's Cloud Functions API, and its Cloud Run service gets the revision.
+# Demo workspace: nothing is built and nothing leaves this machine. The "deploy" creates a revision in
+# the local Cloud Run emulator (CLOUD_RUN_DRIFT_EMULATOR, else endpoints.run in cloud-run-drift.json),
+# labelled ${options.commitLabel}=<git rev-parse --short HEAD>; a function is deployed through the
+# emulator's Cloud Functions API, and its Cloud Run service gets the revision; a job gets a new template.
 # DEMO_DEPLOY_FAULT=label-unchanged|revision-fails|build-fails simulates a deploy that lies about succeeding
 # (revision-fails for services and jobs, build-fails for functions).
 set -euo pipefail
@@ -62,7 +62,7 @@ for candidate in "\${JOBS[@]}"; do
   if [[ "$candidate" == "$SERVICE" ]]; then KIND=job; fi
 done
 if [[ -z "$KIND" ]]; then
-  echo "error: unknown service, function or job '$SERVICE'" >&2
+  echo "error: unknown service '$SERVICE'" >&2
   usage
   exit 2
 fi

@@ -91,7 +91,7 @@ export interface PlannedCommit {
   edit?: [string, string, string][];
   /** Executable files among `add`. */
   executable?: string[];
-  /** The services and functions that were deployed from this commit (their serving revision in the seeded state), and jobs (their template). */
+  /** The services, functions and jobs that were deployed from this commit (their serving revision, or a job's template, in the seeded state). */
   deployed?: (DemoServiceName | DemoFunctionName | DemoJobName)[];
 }
 

@@ -121,14 +121,7 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
   parseConfig(config, path.join(dir, 'cloud-run-drift.json'));
 
   const plan = demoHistory({
-    deployScript: deployScript({
-      project: DEMO_PROJECT,
-      region: DEMO_REGION,
-      services: DEMO_SERVICES.map((s) => s.name),
-      functions: DEMO_FUNCTIONS.map((f) => f.name),
-      jobs: DEMO_JOBS.map((j) => j.name),
-      commitLabel: DEMO_COMMIT_LABEL,
-    }),
+    deployScript: deployScript({ project: DEMO_PROJECT, region: DEMO_REGION, services: DEMO_SERVICES.map((s) => s.name), functions: DEMO_FUNCTIONS.map((f) => f.name), jobs: DEMO_JOBS.map((j) => j.name), commitLabel: DEMO_COMMIT_LABEL }),
     config,
     extraFiles: gradingBackfillFiles(),
   });
@@ -313,7 +306,7 @@ function demoScenario(services: DemoServiceState[], functions: DemoFunctionState
   }));
   const scenario: Scenario = {
     description:
-      'Cloud Run Drift demo: prediction-coordinator serves an old commit and phase5b-grading\'s last deploy failed in its build; every other service and function is up to date; the Cloud Run job player-game-summary-analytics-backfill is stale.',
+      'Cloud Run Drift demo: prediction-coordinator serves an old commit and phase5b-grading\'s last deploy failed in its build; every other service and function is up to date.',
     run: { project: DEMO_PROJECT, region: DEMO_REGION, services: runServices, jobs: jobs.map(demoJobScenario) },
     functions: {
       project: DEMO_PROJECT,

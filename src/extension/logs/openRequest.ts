@@ -2,7 +2,7 @@
 // name and, optionally, which entries and how far back. No vscode import.
 import type { ServiceConfig } from '../../core/config';
 import { likelyServiceName } from '../../core/functions';
-import { parseSeverity, parseSince, unitLogScope, type LogScope } from '../../core/logs';
+import { jobLogScope, parseSeverity, parseSince, type LogScope } from '../../core/logs';
 import type { ServiceVerdict } from '../../core/model';
 import { ownValue } from '../../core/own';
 import { DEFAULT_VIEW_QUERY, presetForQuery, type FilterPreset, type LogViewQuery } from './logQuery';
@@ -78,7 +78,8 @@ export function unitLogScopeOf(unit: Pick<ServiceConfig, 'name' | 'region' | 'ki
   if (unit.kind === 'function') {
     return { kind: 'function', function: { name: unit.name, region: unit.region }, service: verdict?.function?.service ?? likelyServiceName(unit.name) };
   }
-  return unitLogScope(unit, unit.kind === 'job' ? execution : undefined);
+  if (unit.kind === 'job') return jobLogScope({ name: unit.name, region: unit.region }, execution);
+  return { kind: 'services', services: [{ name: unit.name, region: unit.region }] };
 }
 
 /** The execution a tree node stands for (a job's execution row: `{ serviceName, executionName }`), or undefined. */
