@@ -281,9 +281,10 @@ describe('deployAll against the demo', () => {
 
   const plan = async (): Promise<ReturnType<typeof planDeployAll>> => planDeployAll(await checkServices(config, { reader, git }), config);
 
-  it('deploys every stale service upstream first and proves each', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
+  it('deploys every stale service and failed function upstream first and proves each', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
     const deployPlan = await plan();
-    const expected = ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors', 'prediction-coordinator'];
+    // phase5b-grading is the demo's function whose last build failed: the deploy script redeploys it through the Cloud Functions API.
+    const expected = ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors', 'prediction-coordinator', 'phase5b-grading'];
     assert.deepEqual(deployPlan.steps.map((s) => s.service.name), expected);
     const runs = realRuns();
     const all = await deployAll({ plan: deployPlan, concurrency: 1, queue: new DeployQueue(), run: runs.run }).result;
@@ -296,14 +297,14 @@ describe('deployAll against the demo', () => {
   it('a failure skips its dependents and says so; the others still deploy', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
     const runs = realRuns({ 'nba-phase3-analytics-processors': 'label-unchanged' });
     const all = await deployAll({ plan: await plan(), concurrency: 1, queue: new DeployQueue(), run: runs.run }).result;
-    assert.deepEqual(runs.order, ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors']);
+    assert.deepEqual(runs.order, ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'phase5b-grading']);
     const outcome = Object.fromEntries(all.outcomes.map((o) => [o.service, o]));
     assert.equal(outcome['nba-phase3-analytics-processors']!.status, 'failed');
     assert.match(outcome['nba-phase3-analytics-processors']!.reason, /^the deploy script exited 0 but nba-phase3-analytics-processors still serves [0-9a-f]{8} \(expected [0-9a-f]{8}\)$/);
     assert.equal(outcome['nba-phase4-precompute-processors']!.status, 'skipped');
     assert.equal(outcome['nba-phase4-precompute-processors']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
     assert.equal(outcome['prediction-coordinator']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
-    assert.equal(all.summary, '2 verified, 1 failed (nba-phase3-analytics-processors: label-unchanged), 2 skipped');
+    assert.equal(all.summary, '3 verified, 1 failed (nba-phase3-analytics-processors: label-unchanged), 2 skipped');
   });
 
   it('cancel stops the ones not yet started; the running one finishes and is proven', { timeout: DEPLOY_TEST_TIMEOUT_MS }, async () => {
@@ -313,7 +314,7 @@ describe('deployAll against the demo', () => {
     cancel = handle.cancel;
     const all = await handle.result;
     assert.deepEqual(runs.order, ['prediction-worker']);
-    assert.deepEqual(all.outcomes.map((o) => o.status), ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    assert.deepEqual(all.outcomes.map((o) => o.status), ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
     const results = all.outcomes.map((o) => o.result).filter((r): r is DeployResult => r !== null);
     assert.equal(results.length, 1);
     assert.equal(results[0]!.kind, 'verified');
