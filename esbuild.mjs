@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
-import { pruneRunProtos } from './build/prune-run-protos.mjs';
+import { pruneFunctionsProtos, pruneRunProtos } from './build/prune-run-protos.mjs';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const require = createRequire(import.meta.url);
@@ -42,7 +42,7 @@ const precompiledValidatorPlugin = {
   },
 };
 
-/** The Run bundle's `google-gax` is the REST-only subset in src/sdk/gax-rest-only.ts (no gRPC stack). */
+/** The Run and Functions bundles' `google-gax` is the REST-only subset in src/sdk/gax-rest-only.ts (no gRPC stack). */
 const restOnlyGaxPlugin = {
   name: 'rest-only-gax',
   setup(build) {
@@ -52,12 +52,23 @@ const restOnlyGaxPlugin = {
   },
 };
 
-/** The Run bundle's protos.json holds only what the Services and Revisions clients use (build/prune-run-protos.mjs). */
+/** The Run bundle's protos.json holds only what the Services, Revisions, Jobs and Executions clients use (build/prune-run-protos.mjs). */
 const prunedRunProtosPlugin = {
   name: 'pruned-run-protos',
   setup(build) {
     build.onLoad({ filter: /@google-cloud\/run\/build\/protos\/protos\.json$/ }, (args) => ({
       contents: JSON.stringify(pruneRunProtos(JSON.parse(readFileSync(args.path, 'utf8')))),
+      loader: 'json',
+    }));
+  },
+};
+
+/** The Functions bundle's protos.json holds only FunctionService v2 (build/prune-run-protos.mjs). */
+const prunedFunctionsProtosPlugin = {
+  name: 'pruned-functions-protos',
+  setup(build) {
+    build.onLoad({ filter: /@google-cloud\/functions\/build\/protos\/protos\.json$/ }, (args) => ({
+      contents: JSON.stringify(pruneFunctionsProtos(JSON.parse(readFileSync(args.path, 'utf8')))),
       loader: 'json',
     }));
   },
@@ -107,6 +118,7 @@ const builds = [
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [lazySdkPlugin, precompiledValidatorPlugin], banner: { js: '#!/usr/bin/env node' } },
   // The SDK bundles are minified even in development: they are third-party code and size dominates load time.
   { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, prunedRunProtosPlugin] },
+  { ...common, entryPoints: { 'sdk-functions': 'src/sdk/functions.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, prunedFunctionsProtosPlugin] },
   { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false },
   { ...common, entryPoints: { 'sdk-bigquery': 'src/sdk/bigquery.ts' }, minify: true, sourcemap: false },
 ];

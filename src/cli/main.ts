@@ -9,14 +9,16 @@ import { saveCodeCaches } from '../core/codeCache';
 import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunReader, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
 import { ConfigError, findConfigFile, formatConfigProblem, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/credentialPolicy';
-import { STATUS_LABELS } from '../core/format';
+import { formatDuration, STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
-import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery } from '../core/logs';
+import { likelyServiceName } from '../core/functions';
+import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, jobLogScope, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery, type LogScope } from '../core/logs';
 import { verdictPathProblems } from '../core/missingPaths';
-import { UNCHECKABLE, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../core/model';
+import { UNCHECKABLE, UNIT_KINDS, type CheckResult, type ExecutionVerdict, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../core/model';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
 import { ownValue } from '../core/own';
+import { closestMatch } from '../core/suggest';
 import { short } from '../core/verdict';
 import { MIN_POLL_MS, verifyDeployment } from '../core/verify';
 import { createBigQueryReader, DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigquery';
@@ -30,26 +32,37 @@ import { terminalOutput, type Output, type TerminalOutput } from './output';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
 
+/** A Cloud Run job execution's short name (`<job>-<suffix>`). */
+const EXECUTION_NAME = /^[a-z](?:[-a-z0-9]{0,70}[a-z0-9])?$/;
+
 /** `logs --timeout`: a window of history normally arrives in a few pages, seconds each. */
 const DEFAULT_LOGS_TIMEOUT_SECONDS = 60;
 
 const USAGE = `Usage: cloud-run-drift <command> [options]   (cloud-run-drift COMMAND --help; --version)
 
 Commands:
-  check [--config FILE] [--repo DIR] [--service NAME]... [--json] [--verbose]
-      Drift verdict for every configured service. --json: one JSON document (indented on a terminal, compact when piped).
+  check [--config FILE] [--repo DIR] [--service NAME]... [--kind service|function|job]... [--json] [--verbose]
+      Drift verdict for every configured unit (services, functions, jobs), or those named / of the kinds given.
+      A Cloud Run job's verdict is its template's commit; its last execution is shown beside it (the commit
+      it ran, its tasks, when, how long).
+      --json: one JSON document (indented on a terminal, compact when piped), with each unit's "kind"; a job's
+      has "lastExecution".
       Exit 0 all up to date, 1 some drift, 3 some service could not be checked, 2 usage or configuration error
       (a configured path that names nothing at HEAD among them: the verdicts are printed, the problem on stderr).
   verify SERVICE [--commit SHA] [--timeout SECONDS] [--interval SECONDS] [--config FILE] [--repo DIR]
-      Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD), looking every
+      Wait until the revisions serving all of SERVICE's traffic carry SHA (default HEAD; for a function, once it
+      is ACTIVE: its revision's label, or its own when its revision serves 100% and has none; for a Cloud Run
+      job: until its template carries SHA and the job is ready), looking every
       --interval (default 2, at least 0.2) for at most --timeout (default 300; every API call included).
       Exit 0 once live; 1 when the timeout ends first (says what is live instead); 3 API failure; 2 usage.
-  logs SERVICE [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--timeout SECONDS] [--config FILE]
-      SERVICE's log entries of the window (--since, default 1h: 15m, 6h, 1d or an RFC 3339 time), oldest first;
+  logs SERVICE [--execution NAME] [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--timeout SECONDS] [--config FILE]
+      SERVICE's log entries of the window (a function's: its Cloud Run service's and its cloud_function entries; a
+      Cloud Run job's: its executions', --execution NAME: that one's) (--since, default 1h: 15m, 6h, 1d or an RFC
+      3339 time), oldest first;
       with --follow, then live until interrupted (Ctrl-C). --timeout: how long reading the window may take
       (default ${DEFAULT_LOGS_TIMEOUT_SECONDS}). --filter: a saved filter's name from logFilters, or a
       Logging query; --text: plain text to find in the message; --severity: the minimum (e.g. ERROR).
-      --json prints one entry per line: {"insertId","timestamp","severity","revision","text"|"json"}.
+      --json prints one entry per line: {"insertId","timestamp","severity","revision","text"|"json"} (a job's: "execution" too).
       Config endpoints.logging (host:port) points at a local emulator (plain gRPC, no credentials).
       Exit 0 done or interrupted; 3 API failure (the API's message, e.g. a bad filter); 2 usage or configuration.
   job [JOB] --start-date YYYY-MM-DD --end-date YYYY-MM-DD [--force] [--dry-run] [--config FILE] [--repo DIR]
@@ -213,12 +226,14 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
         config: { type: 'string' },
         repo: { type: 'string' },
         service: { type: 'string', multiple: true },
+        kind: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
         ...CREDENTIAL_OPTIONS,
       },
     }),
   );
+  const kinds = kindsFlag(values.kind);
   const credentials = credentialsFrom(values);
   const timing = process.env.CLOUD_RUN_DRIFT_TIMING ? phaseTimer(output) : undefined;
   // What earlier runs learned: settled revisions spare this one its second round trip, and the
@@ -228,10 +243,15 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...(cache ? { settledRevisions: cache } : {}) });
   const apiOrigin = apiOriginOf(config.endpoints);
   const labelsKey = (s: ServiceRef): string => servingLabelsKey(apiOrigin, serviceResourceName(s));
-  const expectedLabels = cache?.lastServingLabels(selectServices(config, values.service).map(labelsKey)) ?? [];
+  const selected = selectServices(config, values.service).filter((unit) => kinds === null || kinds.includes(unit.kind));
+  if (selected.length === 0) output.err(`cloud-run-drift: no configured unit is a ${kinds!.join(' or ')}${values.service ? ` among ${values.service.join(', ')}` : ''}; nothing to check`);
+  const expectedLabels = cache?.lastServingLabels(selected.map(labelsKey)) ?? [];
   timing?.('setup');
   try {
-    const result = await checkServices(config, { reader, git }, { services: values.service ?? [], expectedLabels, ...(timing ? { onPhase: timing } : {}) });
+    const result =
+      selected.length === 0
+        ? { head: await git.head(), checkedAt: new Date().toISOString(), services: [], warnings: [] }
+        : await checkServices(config, { reader, git }, { services: selected.map((unit) => unit.name), expectedLabels, ...(timing ? { onPhase: timing } : {}) });
     timing?.('verdicts');
     if (cache) {
       // A service that could not be read keeps what was last seen serving it.
@@ -248,6 +268,17 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   } finally {
     await reader.close();
   }
+}
+
+/** The kinds `--kind` names (each once), or null for every kind; a usage error names a kind that is not one. */
+function kindsFlag(values: string[] | undefined): UnitKind[] | null {
+  if (values === undefined) return null;
+  for (const kind of values) {
+    if ((UNIT_KINDS as readonly string[]).includes(kind)) continue;
+    const near = closestMatch(kind, UNIT_KINDS);
+    throw new UsageError(`--kind expects ${UNIT_KINDS.join(', ')}, got "${kind}"${near ? `; did you mean "${near}"?` : ''}`);
+  }
+  return [...new Set(values as UnitKind[])];
 }
 
 /**
@@ -275,6 +306,7 @@ export function toJson(result: CheckResult): unknown {
     head: result.head,
     services: result.services.map((s) => ({
       name: s.name,
+      kind: s.kind,
       project: s.project,
       region: s.region,
       status: s.status,
@@ -287,8 +319,24 @@ export function toJson(result: CheckResult): unknown {
       latestCreatedRevision: s.latestCreatedRevision,
       missingPaths: s.missingPaths,
       message: s.message,
+      ...(s.function ? { function: s.function } : {}),
+      ...(s.kind === 'job' ? { lastExecution: s.lastExecution ? executionJson(s.lastExecution) : null } : {}),
     })),
     warnings: result.warnings,
+  };
+}
+
+function executionJson(e: ExecutionVerdict): unknown {
+  return {
+    name: e.name,
+    status: e.status,
+    commit: e.commit,
+    commitLabel: e.commitLabel,
+    commitsBehind: e.commitsBehind,
+    startTime: e.startTime,
+    completionTime: e.completionTime,
+    tasks: { succeeded: e.tasks.succeeded, failed: e.tasks.failed, total: e.tasks.total },
+    message: e.message,
   };
 }
 
@@ -326,13 +374,31 @@ export function formatHuman(result: CheckResult, verbose: boolean): TerminalText
     const deployed = (s.deployedCommit ? short(s.deployedCommit) : s.commitLabel ? short(s.commitLabel) : '-').padEnd(8);
     const behind = s.commitsBehind ? `${s.commitsBehind} behind` : '';
     const missing = s.missingPaths.length > 0 && s.status !== 'path-missing' ? `${s.missingPaths.length} path${s.missingPaths.length === 1 ? '' : 's'} missing` : '';
-    const extras = [behind, missing, s.dirty ? 'dirty' : s.dirty === null ? 'dirty unknown' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
+    const kind = s.kind === 'service' ? '' : s.function?.commitFromFunctionLabel ? `${s.kind}, commit from its label` : s.kind;
+    const extras = [kind, behind, missing, s.dirty ? 'dirty' : s.dirty === null ? 'dirty unknown' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
     lines.push([paint(s.status, `${SYMBOLS[s.status]} ${s.name.padEnd(nameWidth)}  ${status}`), ` ${deployed}  ${extras}`.trimEnd()]);
-    if (s.status !== 'up-to-date' || s.missingPaths.length > 0 || verbose) lines.push(`    ${s.message}`);
+    if (s.status !== 'up-to-date' || s.missingPaths.length > 0 || s.function?.commitFromFunctionLabel || verbose) lines.push(`    ${s.message}`);
+    if (s.kind === 'job') lines.push(...lastExecutionLines(s.lastExecution ?? null));
     if (verbose) for (const c of s.commits) lines.push(`    ${short(c.sha)} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);
   }
   lines.push(summary(result.services));
   return terminalLines(lines);
+}
+
+/** A job's last execution: `last run x-abcde failed (2/3 tasks, 1 failed), ran 1a2b3c4d (40 commits old), 2026-02-09 10:00 UTC, 5m 0s`. */
+export function lastExecutionLines(e: ExecutionVerdict | null): string[] {
+  if (!e) return ['    last run: none'];
+  const done = e.tasks.succeeded + e.tasks.failed + e.tasks.cancelled;
+  const tasks = `${e.status === 'running' ? done : e.tasks.succeeded}/${e.tasks.total} task${e.tasks.total === 1 ? '' : 's'}${e.status === 'running' ? ' done' : ''}${e.tasks.failed > 0 ? `, ${e.tasks.failed} failed` : ''}`;
+  const ran = e.commit ? short(e.commit) : e.commitLabel ? short(e.commitLabel) : 'no commit label';
+  const age = e.commitsBehind === null ? '' : e.commitsBehind === 0 ? ' (current code)' : ` (${e.commitsBehind} commit${e.commitsBehind === 1 ? '' : 's'} old)`;
+  const when = e.startTime ?? e.createTime;
+  const parts = [`    last run ${e.name} ${e.status} (${tasks}), ran ${ran}${age}`];
+  if (when) parts.push(`${when.slice(0, 16).replace('T', ' ')} UTC`);
+  if (e.durationMs !== null) parts.push(formatDuration(e.durationMs));
+  const lines = [parts.join(', ')];
+  if (e.message) lines.push(`      ${e.message}`);
+  return lines;
 }
 
 function summary(services: ServiceVerdict[]): string {
@@ -366,7 +432,7 @@ async function runVerify(args: string[], output: TerminalOutput): Promise<number
     } else {
       expected = await git.head();
     }
-    output.err(`Waiting up to ${timeoutSeconds}s for ${service.name} to serve ${short(expected)}…`);
+    output.err(`Waiting up to ${timeoutSeconds}s for ${service.kind === 'job' ? `${service.name}'s template to carry` : `${service.name} to serve`} ${short(expected)}…`);
     const outcome = await verifyDeployment({ service, commitLabel: config.commitLabel, expectedCommit: expected, reader, git, timeoutMs: timeoutSeconds * 1000, pollMs: intervalSeconds * 1000 });
     (outcome.kind === 'verified' ? output.out : output.err)(outcome.message);
     if (outcome.kind === 'verified') return EXIT.ok;
@@ -379,6 +445,7 @@ async function runVerify(args: string[], output: TerminalOutput): Promise<number
 async function runLogs(args: string[], output: TerminalOutput): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     config: { type: 'string' },
+    execution: { type: 'string' },
     filter: { type: 'string' },
     text: { type: 'string' },
     severity: { type: 'string' },
@@ -397,7 +464,15 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
   // Logs need the configuration (project, region, endpoints) but not git, so this does not go through loadContext.
   const config = await findAndLoadConfig(values.config, process.cwd());
   const service = configuredService(config, positionals[0]!);
-  const query: LogQuery = { scope: { kind: 'services', services: [{ name: service.name, region: service.region }] } };
+  if (values.execution !== undefined && service.kind !== 'job') throw new UsageError(`--execution names an execution of a Cloud Run job; ${service.name} is a ${service.kind}`);
+  if (values.execution !== undefined && !EXECUTION_NAME.test(values.execution)) throw new UsageError(`--execution expects an execution name such as ${service.name}-x7k2p, got "${values.execution}"`);
+  const scope: LogScope =
+    service.kind === 'function'
+      ? await functionLogScope(config, service, credentials, output)
+      : service.kind === 'job'
+        ? jobLogScope({ name: service.name, region: service.region }, values.execution)
+        : { kind: 'services', services: [{ name: service.name, region: service.region }] };
+  const query: LogQuery = { scope };
   if (values.filter !== undefined) {
     // A saved filter's name picks it from logFilters; anything else is a Logging query.
     const saved = ownValue(config.logFilters, values.filter);
@@ -428,7 +503,7 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
           break;
         }
         case 'history-complete':
-          if (values.follow && !values.json) output.err(`-- ${event.count} entries since ${since.toISOString()}; following ${service.name} (Ctrl-C to stop) --`);
+          if (values.follow && !values.json) output.err(`-- ${event.count} entries since ${since.toISOString()}; following ${values.execution ?? service.name} (Ctrl-C to stop) --`);
           break;
         case 'reconnecting':
           output.err(`cloud-run-drift: ${event.reason}; reconnecting in ${(event.delayMs / 1000).toFixed(1)} s`);
@@ -457,6 +532,30 @@ async function runLogs(args: string[], output: TerminalOutput): Promise<number> 
     await source.close();
   }
   return failed ? EXIT.unchecked : EXIT.ok;
+}
+
+/** How long `logs` waits to learn which Cloud Run service a function runs on. */
+const FUNCTION_LOOKUP_TIMEOUT_MS = 15_000;
+
+/**
+ * A function's logs: its Cloud Run service's entries (the service the function names, read from the
+ * Cloud Functions API) and its own cloud_function entries. When the function cannot be read, the
+ * service it most likely runs on, and a note saying so.
+ */
+async function functionLogScope(config: DriftConfig, unit: ServiceConfig, credentials: CredentialPolicy, output: TerminalOutput): Promise<LogScope> {
+  const reader = createCloudRunReader(config.endpoints, { credentials, timeoutMs: FUNCTION_LOOKUP_TIMEOUT_MS });
+  try {
+    const lookup = await reader.lookupFunction!(unit, { timeoutMs: FUNCTION_LOOKUP_TIMEOUT_MS });
+    const service = lookup.kind === 'found' ? lookup.facts.service : null;
+    if (service === null) {
+      const guess = likelyServiceName(unit.name);
+      output.err(`cloud-run-drift: could not read which Cloud Run service ${unit.name} runs on (${lookup.kind === 'found' ? 'the function names none' : lookup.message}); showing ${guess}'s entries`);
+      return { kind: 'function', function: { name: unit.name, region: unit.region }, service: guess };
+    }
+    return { kind: 'function', function: { name: unit.name, region: unit.region }, service };
+  } finally {
+    await reader.close();
+  }
 }
 
 async function runJob(args: string[], output: TerminalOutput): Promise<number> {

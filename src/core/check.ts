@@ -1,9 +1,10 @@
 import type { CloudRunReader } from './cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
 import { GitError, type GitRepository, type LabelResolution, type RangeFacts } from './git';
-import type { CheckResult, CommitInfo, ServiceLookup, ServiceVerdict } from './model';
+import type { CheckResult, CommitInfo, ServiceVerdict } from './model';
 import { ownValue } from './own';
-import { computeVerdict, isGitFailure, labelOf, type GitFailure } from './verdict';
+import { decidingLabels, judgeUnit, labelsToResolve, lookupUnit, type UnitLookup } from './units';
+import { isGitFailure, type GitFailure } from './verdict';
 
 export interface CheckDeps {
   reader: CloudRunReader;
@@ -76,7 +77,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     const fresh = [...templateLabels].filter((label) => !expected.has(label));
     if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, signal));
   };
-  const lookupOf = (service: ServiceConfig): Promise<ServiceLookup> => {
+  const lookupOf = (service: ServiceConfig): Promise<UnitLookup> => {
     let read = false;
     const onServiceRead = (labels: Readonly<Record<string, string>>): void => {
       read = true;
@@ -84,19 +85,20 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
       if (label) templateLabels.add(label);
       serviceRead();
     };
-    return reader.lookupService(service, { onServiceRead }).finally(() => {
+    return lookupUnit(reader, service, { onServiceRead }).finally(() => {
       if (!read) serviceRead();
     });
   };
-  const [[head, changedPaths], lookups] = await Promise.all([
+  const [[head, changedPaths], unitLookups] = await Promise.all([
     headFacts.then((facts) => phase('git-head', facts)),
     Promise.all(services.map(lookupOf)).then((found) => phase('api', found)),
   ]);
   signal?.throwIfAborted();
 
   const labels = new Set<string>();
-  for (const lookup of lookups) {
-    for (const label of servingLabels(lookup, config.commitLabel)) if (label !== null) labels.add(label);
+  // What serves each unit's traffic (a job: its template, and what its executions ran): the commit labels git resolves.
+  for (const lookup of unitLookups) {
+    for (const label of labelsToResolve(lookup, config.commitLabel)) if (label !== null) labels.add(label);
   }
   const resolved = new Map<string, LabelResolution | GitFailure>();
   for (const resolutions of await Promise.all(early)) {
@@ -108,7 +110,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   phase('labels', resolved);
   const deployedShas = foundShas(resolved);
 
-  const needsLastPathCommit = services.map((_, i) => servingLabels(lookups[i]!, config.commitLabel).includes(null));
+  const needsLastPathCommit = services.map((_, i) => decidingLabels(unitLookups[i]!, config.commitLabel).includes(null));
   const [ranges, commits, lastPathCommits] = await Promise.all([
     git.ranges(deployedShas, head, { signal }),
     git.describeCommits(deployedShas, { signal }).catch(asFailure),
@@ -131,7 +133,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     head,
     checkedAt: new Date().toISOString(),
     services: services.map((service, i) =>
-      computeVerdict(service, config.commitLabel, lookups[i]!, {
+      judgeUnit(service, config.commitLabel, unitLookups[i]!, {
         head,
         labels: resolved,
         ranges: rangeFacts,
@@ -173,13 +175,11 @@ function foundShas(resolutions: ReadonlyMap<string, LabelResolution | GitFailure
   return [...new Set([...resolutions.values()].flatMap((r) => (!isGitFailure(r) && r.kind === 'found' ? [r.sha] : [])))];
 }
 
-/** The commit labels these verdicts saw serving, each once: what the next check can expect (CheckOptions.expectedLabels). */
+/**
+ * The commit labels these verdicts saw serving (for a job: on its template), each once: what the next
+ * check can expect (CheckOptions.expectedLabels).
+ */
 export function servingLabelsOf(verdicts: readonly ServiceVerdict[]): string[] {
-  return [...new Set(verdicts.flatMap((s) => s.serving.flatMap((r) => (r.commitLabel === null ? [] : [r.commitLabel]))))];
-}
-
-/** The commit label of each serving revision (null for an unlabeled one). */
-function servingLabels(lookup: ServiceLookup, commitLabel: string): (string | null)[] {
-  if (lookup.kind !== 'found') return [];
-  return lookup.facts.serving.map((s) => labelOf(ownValue(lookup.facts.revisions, s.revision), commitLabel));
+  const labels = (s: ServiceVerdict): (string | null)[] => (s.kind === 'job' ? [s.commitLabel] : s.serving.map((r) => r.commitLabel));
+  return [...new Set(verdicts.flatMap((s) => labels(s).flatMap((label) => (label === null ? [] : [label]))))];
 }

@@ -1,14 +1,17 @@
 import type { protos } from '@google-cloud/run';
 import type { CallOptions } from 'google-gax';
 import type { Endpoints } from './config';
-import type { RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
+import type { ExecutionFacts, FunctionLookup, JobLookup, RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
 import { credentialPolicy, decideCredentials, urlTarget, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './credentials';
 import { formatSeconds, startDeadline } from './deadline';
+import { createFunctionsClient, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
 import { httpFetch } from './httpFetch';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
+import { executionFacts, jobFacts, jobResourceName, RECENT_EXECUTIONS, type JobRef } from './runJobs';
 import { loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from './semaphore';
+import { timestampToIso } from './timestamps';
 
 export interface ServiceRef {
   project: string;
@@ -37,17 +40,39 @@ export interface LookupOptions {
   signal?: AbortSignal;
 }
 
+export interface JobLookupOptions extends Pick<LookupOptions, 'timeoutMs' | 'signal'> {
+  /** How many of its executions to read, newest first (default RECENT_EXECUTIONS; 0 reads none). */
+  executions?: number;
+}
+
 /** Reads Cloud Run. Every failure is confined to the service it concerns. */
 export interface CloudRunReader {
   lookupService(ref: ServiceRef, options?: LookupOptions): Promise<ServiceLookup>;
   /** Names of the services in one project and region (for scaffolding a config). Throws CloudRunError. */
   listServices(project: string, region: string): Promise<ListedService[]>;
   /**
+   * A Cloud Run job with its most recent executions (JobLookupOptions.executions, newest first).
+   * Every failure is confined to the job. Optional only so that test doubles written before it keep
+   * compiling; the SDK reader always has it (as listJobs and listExecutions).
+   */
+  lookupJob?(ref: JobRef, options?: JobLookupOptions): Promise<JobLookup>;
+  /** Names of the jobs in one project and region. Throws CloudRunError. */
+  listJobs?(project: string, region: string): Promise<ListedService[]>;
+  /** The job's last `limit` executions, newest first. Throws CloudRunError (code 5 when the job does not exist). */
+  listExecutions?(ref: JobRef, limit: number): Promise<ExecutionFacts[]>;
+  /**
    * The service's last `limit` revisions, newest first (the "Deployments" history). Throws
    * CloudRunError (code 5 when the service does not exist). Optional only so that test doubles
    * written before it keep compiling; the SDK reader always has it.
    */
   listRevisions?(ref: ServiceRef, limit: number): Promise<RevisionFacts[]>;
+  /**
+   * A Cloud Run function (Cloud Functions v2 API, `endpoints.functions`) with the Cloud Run service
+   * it runs on. Every failure is confined to the function. Optional as listRevisions is.
+   */
+  lookupFunction?(ref: FunctionRef, options?: LookupOptions): Promise<FunctionLookup>;
+  /** Names of the Cloud Run functions in one project and region (Cloud Functions v2 API). Throws CloudRunError. */
+  listFunctions?(project: string, region: string): Promise<ListedService[]>;
   close(): Promise<void>;
 }
 
@@ -105,6 +130,8 @@ export interface ReaderOptions {
 
 type ServicesClient = InstanceType<RunSdk['ServicesClient']>;
 type RevisionsClient = InstanceType<RunSdk['RevisionsClient']>;
+type JobsClient = InstanceType<RunSdk['JobsClient']>;
+type ExecutionsClient = InstanceType<RunSdk['ExecutionsClient']>;
 type ApiService = protos.google.cloud.run.v2.IService;
 type ApiRevision = protos.google.cloud.run.v2.IRevision;
 type AuthClient = InstanceType<RunSdk['PassThroughClient']>;
@@ -120,6 +147,9 @@ interface Clients {
   services: ServicesClient;
   /** Built on first use: a check whose serving revisions are all kept never needs it (about 25 ms saved). */
   revisions(): RevisionsClient;
+  /** Built on first use, as revisions: only a configuration with jobs needs them. */
+  jobs(): JobsClient;
+  executions(): ExecutionsClient;
   close(): Promise<void>;
 }
 
@@ -143,6 +173,7 @@ export function createCloudRunReader(endpoints: Endpoints, options: ReaderOption
 
 class SdkCloudRunReader implements CloudRunReader {
   private clients: Promise<Clients> | undefined;
+  private functionsClient: Promise<FunctionsClient> | undefined;
   private readonly settledRevisions: SettledRevisionStore;
   /** Each service's uid by resource name, as last read (listRevisions keys what it lists by it). */
   private readonly serviceUids = new Map<string, string>();
@@ -168,13 +199,13 @@ class SdkCloudRunReader implements CloudRunReader {
    * instant), whichever comes first; `signal` cancels it. Waits for a free slot first (see
    * DEFAULT_CONCURRENCY).
    */
-  private read<T>(what: string, bound: ReadBound, call: (options: CallOptions) => Promise<T>): Promise<T> {
+  private read<T>(what: string, bound: ReadBound, call: (options: CallOptions) => Promise<T>, api = `the Cloud Run API at ${this.apiOrigin}`): Promise<T> {
     return this.limit.run(async () => {
       const left = bound.deadline - Date.now();
       const allowed = Math.min(this.timeoutMs, left);
       // The reader's own per-read deadline is named; the caller's is the caller's to name.
       const within = left < this.timeoutMs ? 'in the time left' : `within ${formatSeconds(this.timeoutMs)}`;
-      if (allowed <= 0) throw new CloudRunError(`no time was left to ask the Cloud Run API at ${this.apiOrigin} for ${what}`, DEADLINE_EXCEEDED);
+      if (allowed <= 0) throw new CloudRunError(`no time was left to ask ${api} for ${what}`, DEADLINE_EXCEEDED);
       const deadline = startDeadline(allowed, bound.signal);
       const backoffSettings = { ...BACKOFF, initialRpcTimeoutMillis: allowed, rpcTimeoutMultiplier: 1, maxRpcTimeoutMillis: allowed, maxRetries: MAX_ATTEMPTS };
       try {
@@ -183,7 +214,7 @@ class SdkCloudRunReader implements CloudRunReader {
         if (bound.signal?.aborted) throw bound.signal.reason;
         // gax's own per-attempt deadline is never earlier than this one: either way, time ran out.
         if (deadline.expired || deadline.left() === 0) {
-          throw new CloudRunError(`the Cloud Run API at ${this.apiOrigin} did not answer ${what} ${within}`, DEADLINE_EXCEEDED);
+          throw new CloudRunError(`${api} did not answer ${what} ${within}`, DEADLINE_EXCEEDED);
         }
         throw err;
       } finally {
@@ -249,6 +280,50 @@ class SdkCloudRunReader implements CloudRunReader {
     }
   }
 
+  private getFunctionsClient(): Promise<FunctionsClient> {
+    this.functionsClient ??= createFunctionsClient(this.endpoints, this.credentials, sendApiCallsThroughHttpFetch).catch((err: { message: string; code?: number }) => {
+      throw new CloudRunError(err.message, err.code ?? null);
+    });
+    // As for Cloud Run: a failed credential lookup is tried again next time.
+    this.functionsClient.catch(() => (this.functionsClient = undefined));
+    return this.functionsClient;
+  }
+
+  async lookupFunction(ref: FunctionRef, options: LookupOptions = {}): Promise<FunctionLookup> {
+    let bound: ReadBound | undefined;
+    const api = `the Cloud Functions API at ${functionsOriginOf(this.endpoints)}`;
+    const serviceOptions: LookupOptions = { ...options, onServiceRead: undefined };
+    return lookupFunction(
+      {
+        getFunction: async (name) => {
+          const client = await this.getFunctionsClient();
+          // From here, as in lookupService: loading the SDK and finding credentials are not the API's time.
+          bound ??= { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
+          const [found] = await this.read('getFunction', bound, (call) => client.getFunction({ name }, call), api);
+          return found;
+        },
+        lookupService: (service) => this.lookupService(service, serviceOptions),
+        describeError: describeApiError,
+        ...(options.onServiceRead ? { onFunctionRead: options.onServiceRead } : {}),
+        signal: options.signal,
+      },
+      ref,
+    );
+  }
+
+  async listFunctions(project: string, region: string): Promise<ListedService[]> {
+    try {
+      const client = await this.getFunctionsClient();
+      const api = `the Cloud Functions API at ${functionsOriginOf(this.endpoints)}`;
+      const [functions] = await this.read('listFunctions', UNBOUNDED, (call) => client.listFunctions({ parent: `projects/${project}/locations/${region}` }, { ...call, autoPaginate: true }), api);
+      return functions.map((f) => ({ name: shortName(f.name), labels: { ...(f.labels ?? {}) } })).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (err) {
+      if (err instanceof CloudRunError) throw err;
+      const { message, code } = describeApiError(err);
+      throw new CloudRunError(message, code);
+    }
+  }
+
   async listServices(project: string, region: string): Promise<ListedService[]> {
     try {
       const clients = await this.getClients();
@@ -256,6 +331,65 @@ class SdkCloudRunReader implements CloudRunReader {
       return services.map((s) => ({ name: shortName(s.name), labels: { ...(s.labels ?? {}) } })).sort((a, b) => a.name.localeCompare(b.name));
     } catch (err) {
       const { message, code } = describeApiError(err);
+      throw new CloudRunError(message, code);
+    }
+  }
+
+  async lookupJob(ref: JobRef, options: JobLookupOptions = {}): Promise<JobLookup> {
+    try {
+      const clients = await this.getClients();
+      // From here, as in lookupService: loading the SDK and finding credentials are not the API's time.
+      const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
+      const name = jobResourceName(ref);
+      const limit = options.executions ?? RECENT_EXECUTIONS;
+      // The job and its executions at once; executions that cannot be read leave the job's verdict standing.
+      const [[job], executions] = await Promise.all([
+        this.read('getJob', bound, (call) => clients.jobs().getJob({ name }, call)),
+        limit <= 0
+          ? { listed: [] }
+          : this.read('listExecutions', bound, (call) => clients.executions().listExecutions({ parent: name, pageSize: limit }, { ...call, autoPaginate: false })).then(
+              ([page]) => ({ listed: page.slice(0, limit).map(executionFacts) }),
+              (err: unknown) => ({ error: describeApiError(err).message }),
+            ),
+      ]);
+      const error = 'error' in executions ? executions.error : null;
+      return { kind: 'found', facts: jobFacts(ref, job, 'listed' in executions ? executions.listed : [], error) };
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const { message, code } = describeApiError(err);
+      if (code === NOT_FOUND) return { kind: 'not-found', message: `${ref.name} does not exist in ${ref.project}/${ref.region}` };
+      return { kind: 'error', message, code };
+    }
+  }
+
+  async listJobs(project: string, region: string): Promise<ListedService[]> {
+    try {
+      const clients = await this.getClients();
+      const [jobs] = await this.read('listJobs', UNBOUNDED, (call) => clients.jobs().listJobs({ parent: `projects/${project}/locations/${region}` }, { ...call, autoPaginate: true }));
+      return jobs.map((j) => ({ name: shortName(j.name), labels: { ...(j.labels ?? {}) } })).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (err) {
+      const { message, code } = describeApiError(err);
+      throw new CloudRunError(message, code);
+    }
+  }
+
+  async listExecutions(ref: JobRef, limit: number): Promise<ExecutionFacts[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    try {
+      const clients = await this.getClients();
+      const parent = jobResourceName(ref);
+      const collected: ExecutionFacts[] = [];
+      let pageToken: string | undefined;
+      do {
+        const request = { parent, pageSize: Math.min(limit - collected.length, 100), ...(pageToken ? { pageToken } : {}) };
+        const [page, next] = await this.read('listExecutions', UNBOUNDED, (call) => clients.executions().listExecutions(request, { ...call, autoPaginate: false }));
+        collected.push(...page.map(executionFacts));
+        pageToken = next?.pageToken || undefined;
+      } while (pageToken && collected.length < limit);
+      return collected.sort((a, b) => (b.createTime ?? '').localeCompare(a.createTime ?? '')).slice(0, limit);
+    } catch (err) {
+      const { message, code } = describeApiError(err);
+      if (code === NOT_FOUND) throw new CloudRunError(`${ref.name} does not exist in ${ref.project}/${ref.region}`, code);
       throw new CloudRunError(message, code);
     }
   }
@@ -293,9 +427,10 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 
   async close(): Promise<void> {
-    const clients = await this.clients?.catch(() => undefined);
+    const [clients, functions] = await Promise.all([this.clients?.catch(() => undefined), this.functionsClient?.catch(() => undefined)]);
     this.clients = undefined;
-    await clients?.close();
+    this.functionsClient = undefined;
+    await Promise.all([clients?.close(), functions?.close()]);
   }
 }
 
@@ -325,11 +460,15 @@ async function createClients(endpoints: Endpoints, apiOrigin: string, policy: Cr
 function clientsFor(sdk: RunSdk, options: ConstructorParameters<RunSdk['ServicesClient']>[0]): Clients {
   const services = new sdk.ServicesClient(options);
   let revisions: RevisionsClient | undefined;
+  let jobs: JobsClient | undefined;
+  let executions: ExecutionsClient | undefined;
   return {
     services,
     revisions: () => (revisions ??= new sdk.RevisionsClient(options)),
+    jobs: () => (jobs ??= new sdk.JobsClient(options)),
+    executions: () => (executions ??= new sdk.ExecutionsClient(options)),
     close: async () => {
-      await Promise.all([services.close(), revisions?.close()]);
+      await Promise.all([services.close(), revisions?.close(), jobs?.close(), executions?.close()]);
     },
   };
 }
@@ -429,11 +568,4 @@ export function revisionFacts(revision: ApiRevision): RevisionFacts {
     readyMessage: failed ? ready?.message || 'the revision failed to become ready' : null,
     failed,
   };
-}
-
-function timestampToIso(ts: { seconds?: unknown; nanos?: unknown } | null | undefined): string | null {
-  if (!ts || ts.seconds === undefined || ts.seconds === null) return null;
-  const seconds = Number(ts.seconds);
-  if (!Number.isFinite(seconds) || seconds <= 0) return null;
-  return new Date(seconds * 1000 + Math.floor(Number(ts.nanos ?? 0) / 1e6)).toISOString();
 }

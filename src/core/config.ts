@@ -5,12 +5,18 @@ import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type Par
 import { configValidator } from './config-validator';
 import { currentUser, foreignFile, type ForeignFile, type UserIdentity } from './fileOwner';
 import { parseTableId } from './jobs/tableId';
+import { UNIT_KINDS, type UnitKind } from './model';
+import { closestMatch } from './suggest';
+import { unitNameProblem } from './unitNames';
 
 export const CONFIG_FILE_NAME = 'cloud-run-drift.json';
 export const DEFAULT_COMMIT_LABEL = 'commit-sha';
 
+/** One configured unit (`services.<name>`): a Cloud Run service, function or job, by its `kind`. */
 export interface ServiceConfig {
   name: string;
+  /** "service" unless the entry says otherwise. */
+  kind: UnitKind;
   project: string;
   region: string;
   /** Normalised repository-relative paths; empty means the whole repository. */
@@ -45,6 +51,8 @@ export const DEFAULT_JOB_MAX_DAYS = 31;
 
 export interface Endpoints {
   run?: string;
+  /** The Cloud Functions v2 API, for units of kind "function". */
+  functions?: string;
   logging?: string;
   bigquery?: string;
 }
@@ -93,6 +101,7 @@ export function formatConfigProblem(file: string, problem: ConfigProblem): strin
 }
 
 interface RawService {
+  kind?: UnitKind;
   paths?: string[];
   project?: string;
   region?: string;
@@ -234,7 +243,7 @@ export function parseConfig(text: string, file: string): DriftConfig {
         const bad = String((e.params as { propertyName: string }).propertyName);
         segments.push(bad);
       }
-      return { jsonPath: jsonPath(segments), line: locate(segments), message: describeSchemaError(e) };
+      return { jsonPath: jsonPath(segments), line: locate(segments), message: describeSchemaError(e, kindAt(raw, segments)) };
     });
     throw new ConfigError(file, problems);
   }
@@ -300,16 +309,20 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
 
   const services: ServiceConfig[] = names.map((name) => {
     const svc = raw.services[name]!;
+    const kind = svc.kind ?? 'service';
+    const badName = unitNameProblem(kind, name);
+    if (badName) problem(['services', name], badName);
     const project = svc.project ?? raw.project;
     const region = svc.region ?? raw.region;
     if (!project) problem(['services', name], 'expected a "project" here or at the top level');
     if (!region) problem(['services', name], 'expected a "region" here or at the top level');
     (svc.dependsOn ?? []).forEach((dep, i) => {
       if (!Object.hasOwn(raw.services, dep)) problem(['services', name, 'dependsOn', i], `expected the name of a configured service, got "${dep}"`);
-      if (dep === name) problem(['services', name, 'dependsOn', i], 'a service cannot depend on itself');
+      if (dep === name) problem(['services', name, 'dependsOn', i], `a ${kind} cannot depend on itself`);
     });
     return {
       name,
+      kind,
       project: project ?? '',
       region: region ?? '',
       ...pathsOf(svc.paths ?? [], ['services', name, 'paths'], locate),
@@ -479,22 +492,55 @@ function dedupeErrors(errors: ErrorObject[]): ErrorObject[] {
 }
 
 const SCHEMA_HINTS: Record<string, string> = {
-  serviceName: 'a Cloud Run service name (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 49 characters)',
+  unitName: 'the name of a Cloud Run service, function or job (letters, digits, hyphens and underscores, starting with a letter, at most 63 characters; see "kind" for each one\'s rules)',
   projectId: 'a Google Cloud project ID such as "my-project-123"',
   region: 'a Cloud Run region such as "us-west2"',
   tableId: 'a BigQuery table as project.dataset.table, e.g. "my-project.analytics.events"',
   jobName: 'a job name (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen)',
 };
 
-function describeSchemaError(e: ErrorObject): string {
+/**
+ * The kind of the unit a JSON path lies in or names (`services.<name>` and below), as its entry
+ * says; null outside `services` or when the entry's kind is not one.
+ */
+function kindAt(raw: unknown, segments: readonly (string | number)[]): UnitKind | null {
+  if (segments[0] !== 'services' || typeof segments[1] !== 'string') return null;
+  const services = (raw as { services?: unknown }).services;
+  const entry = typeof services === 'object' && services !== null && Object.hasOwn(services, segments[1]) ? (services as Record<string, unknown>)[segments[1]] : undefined;
+  const kind = typeof entry === 'object' && entry !== null ? (entry as { kind?: unknown }).kind ?? 'service' : 'service';
+  return (UNIT_KINDS as readonly unknown[]).includes(kind) ? (kind as UnitKind) : null;
+}
+
+/** Settings of a unit that serves traffic, which a Cloud Run job (it runs to completion) cannot have. */
+const TRAFFIC_KEY = /^(traffic|tags?|traffic_?tags?|percent)$/i;
+
+function describeSchemaError(e: ErrorObject, kind: UnitKind | null): string {
   const params = e.params as Record<string, unknown>;
   const definition = /#\/definitions\/([A-Za-z]+)/.exec(e.schemaPath)?.[1];
   switch (e.keyword) {
-    case 'additionalProperties':
-      return `unknown key "${String(params.additionalProperty)}" (expected one of: ${allowedKeys(e)})`;
-    case 'propertyNames':
-      if (e.instancePath === '/jobs') return `invalid job name "${String(params.propertyName)}": expected ${SCHEMA_HINTS.jobName}`;
-      return `invalid service name "${String(params.propertyName)}": expected ${SCHEMA_HINTS.serviceName}`;
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = allowedKeys(e);
+      if (kind === 'job' && e.instancePath.split('/').length === 3 && TRAFFIC_KEY.test(key)) {
+        return `unknown key "${key}": a Cloud Run job serves no traffic (each execution runs to completion), so it takes no traffic settings (expected one of: ${allowed.join(', ')})`;
+      }
+      const near = closestMatch(key, allowed);
+      return `unknown key "${key}" (expected one of: ${allowed.join(', ')})${near ? `; did you mean "${near}"?` : ''}`;
+    }
+    case 'propertyNames': {
+      const name = String(params.propertyName);
+      if (e.instancePath === '/jobs') return `invalid job name "${name}": expected ${SCHEMA_HINTS.jobName}`;
+      // The entry's own kind decides which rule its name breaks; a kind that is not one is reported on its own.
+      if (kind !== null) return unitNameProblem(kind, name) ?? `invalid name "${name}": expected ${SCHEMA_HINTS.unitName}`;
+      return `invalid name "${name}": expected ${SCHEMA_HINTS.unitName}`;
+    }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      const got = JSON.stringify(e.data) ?? String(e.data);
+      const near = typeof e.data === 'string' ? closestMatch(e.data, (params.allowedValues as unknown[]).map(String)) : null;
+      const expected = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}` : allowed.join('');
+      return `expected ${expected}, got ${got}${near ? `; did you mean "${near}"?` : ''}`;
+    }
     case 'required':
       return `missing required key "${String(params.missingProperty)}"`;
     case 'type':
@@ -536,10 +582,10 @@ function describeCharacter(codePoint: number): string {
   return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(char) ? `"${char}"` : code;
 }
 
-function allowedKeys(e: ErrorObject): string {
+function allowedKeys(e: ErrorObject): string[] {
   // With `verbose`, Ajv hands us the schema object that failed, wherever a $ref led.
   const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
-  return Object.keys(props).filter((k) => k !== '$schema').join(', ');
+  return Object.keys(props).filter((k) => k !== '$schema');
 }
 
 function describeSyntaxError(code: string, text: string, offset: number): string {

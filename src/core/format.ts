@@ -42,6 +42,15 @@ export function relativeTime(iso: string, now: Date): string {
   return `${Math.floor(hours / 24)}d ago`;
 }
 
+/** "45s", "4m 12s", "2h 5m": how long something took. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
 /** How many services need attention: anything not up to date. */
 export function countNotUpToDate(services: readonly ServiceVerdict[]): number {
   return services.filter((s) => s.status !== 'up-to-date').length;

@@ -84,7 +84,11 @@ export function labelOf(revision: RevisionFacts | undefined, commitLabel: string
 }
 
 export function computeVerdict(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
-  const verdict = judgeService(service, commitLabel, lookup, git);
+  return withMissingPaths(service, judgeService(service, commitLabel, lookup, git), git);
+}
+
+/** The verdict with the unit's configured paths that name nothing at HEAD taken into account. */
+export function withMissingPaths(service: ServiceConfig, verdict: ServiceVerdict, git: GitFactsForVerdict): ServiceVerdict {
   const missingPaths = service.paths.filter((p) => git.missingPaths.has(p));
   if (missingPaths.length === 0) return verdict;
   const allMissing = missingPaths.length === service.paths.length;
@@ -97,9 +101,11 @@ export function computeVerdict(service: ServiceConfig, commitLabel: string, look
   return { ...verdict, missingPaths, message: `${verdict.message} ${sentence}` };
 }
 
-function judgeService(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
+/** The verdict from what Cloud Run serves and git, before missing paths are considered (withMissingPaths). */
+export function judgeService(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
   const base: ServiceVerdict = {
     name: service.name,
+    kind: service.kind,
     project: service.project,
     region: service.region,
     status: 'error',
@@ -183,32 +189,66 @@ function judgeServingRevision(
   service: ServiceConfig,
   git: GitFactsForVerdict,
 ): ServingVerdict & { undeployed: CommitInfo[]; explanation: string } {
-  const label = labelOf(revision, commitLabel);
-  const common = { revision: revisionName, percent, commitLabel: label, createTime: revision?.createTime ?? null, image: revision?.image ?? null };
+  const subject: LabelledSubject = { name: revisionName, verb: 'serves', itself: 'the revision', unit: 'service', labels: revision?.labels, createTime: revision?.createTime ?? null };
+  return { revision: revisionName, percent, createTime: revision?.createTime ?? null, image: revision?.image ?? null, ...judgeCommitLabel(subject, commitLabel, service.paths, git) };
+}
+
+/** What carries a commit label: a serving revision, or a Cloud Run job's template. */
+export interface LabelledSubject {
+  /** Names it at the start of a sentence, e.g. `prediction-worker-00042-abc`. */
+  name: string;
+  /** What it does with its commit: "serves" (a revision), "carries" (a job's template). */
+  verb: string;
+  /** How a sentence refers to it again, e.g. "the revision". */
+  itself: string;
+  /** What the configured paths belong to, e.g. "service" in "the service's paths". */
+  unit: string;
+  labels: Readonly<Record<string, string>> | undefined;
+  /** When it was made, ISO 8601: compared with the last commit when it has no label. */
+  createTime: string | null;
+}
+
+export interface LabelJudgment {
+  status: VerdictStatus;
+  /** The raw label value, or null when it has none. */
+  commitLabel: string | null;
+  /** The full local SHA the label resolved to, or null. */
+  commit: string | null;
+  commitsBehind: number | null;
+  /** Commits touching the paths since its commit, newest first. */
+  undeployed: CommitInfo[];
+  explanation: string;
+}
+
+/** The verdict of one commit label against HEAD and the unit's paths. */
+export function judgeCommitLabel(subject: LabelledSubject, commitLabel: string, paths: string[], git: GitFactsForVerdict): LabelJudgment {
+  const name = subject.name;
+  const label = subject.labels ? ownValue(subject.labels, commitLabel) ?? null : null;
+  const common = { commitLabel: label };
   if (label === null) {
     if (isGitFailure(git.lastPathCommit)) {
-      return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'error', explanation: `${revisionName} has no ${commitLabel} label, and the last commit to its paths could not be read: ${git.lastPathCommit.error}.` };
+      return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'error', explanation: `${name} has no ${commitLabel} label, and the last commit to its paths could not be read: ${git.lastPathCommit.error}.` };
     }
-    return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'unlabeled', explanation: unlabeledExplanation(revisionName, commitLabel, revision, git.lastPathCommit) };
+    return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'unlabeled', explanation: unlabeledExplanation(subject, commitLabel, git.lastPathCommit) };
   }
   const resolution = git.labels.get(label) ?? { kind: 'unknown' };
   if (isGitFailure(resolution)) {
-    return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'error', explanation: `Could not look up label ${commitLabel}=${label} on ${revisionName}: ${resolution.error}.` };
+    return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'error', explanation: `Could not look up label ${commitLabel}=${label} on ${name}: ${resolution.error}.` };
   }
   if (resolution.kind !== 'found') {
     const why =
       resolution.kind === 'ambiguous'
-        ? `Label ${commitLabel}=${label} on ${revisionName} matches several local commits; a longer SHA is needed (not guessed).`
+        ? `Label ${commitLabel}=${label} on ${name} matches several local commits; a longer SHA is needed (not guessed).`
         : resolution.kind === 'invalid'
-          ? `Label ${commitLabel}=${JSON.stringify(label)} on ${revisionName} is not a commit SHA.`
+          ? `Label ${commitLabel}=${JSON.stringify(label)} on ${name} is not a commit SHA.`
           : git.shallow
-            ? `Label ${commitLabel}=${label} on ${revisionName} names a commit that is not in this shallow clone; it may lie beyond the clone's boundary. Try: git fetch --unshallow (or git fetch --deepen=N for N more commits of history)`
-            : `Label ${commitLabel}=${label} on ${revisionName} names a commit that is not in this repository. Try: git fetch --all`;
+            ? `Label ${commitLabel}=${label} on ${name} names a commit that is not in this shallow clone; it may lie beyond the clone's boundary. Try: git fetch --unshallow (or git fetch --deepen=N for N more commits of history)`
+            : `Label ${commitLabel}=${label} on ${name} names a commit that is not in this repository. Try: git fetch --all`;
     return { ...common, commit: null, commitsBehind: null, undeployed: [], status: 'unknown-commit', explanation: why };
   }
   const sha = resolution.sha;
   if (sha === git.head) {
-    return { ...common, commit: sha, commitsBehind: 0, undeployed: [], status: 'up-to-date', explanation: `${revisionName} serves HEAD (${short(sha)}).` };
+    return { ...common, commit: sha, commitsBehind: 0, undeployed: [], status: 'up-to-date', explanation: `${name} ${subject.verb} HEAD (${short(sha)}).` };
   }
   const range = git.ranges.get(sha);
   if (isGitFailure(range)) {
@@ -224,12 +264,12 @@ function judgeServingRevision(
       commitsBehind: null,
       undeployed: [],
       status: 'diverged',
-      explanation: `${revisionName} serves ${short(sha)}, which is not in the history of HEAD (deployed from another branch?).`,
+      explanation: `${name} ${subject.verb} ${short(sha)}, which is not in the history of HEAD (deployed from another branch?).`,
     };
   }
-  const undeployed = commitsTouching(range, service.paths);
+  const undeployed = commitsTouching(range, paths);
   if (undeployed.length === 0) {
-    return { ...common, commit: sha, commitsBehind: 0, undeployed, status: 'up-to-date', explanation: `${revisionName} serves ${short(sha)}; no later commit touches the service's paths.` };
+    return { ...common, commit: sha, commitsBehind: 0, undeployed, status: 'up-to-date', explanation: `${name} ${subject.verb} ${short(sha)}; no later commit touches the ${subject.unit}'s paths.` };
   }
   return {
     ...common,
@@ -237,17 +277,17 @@ function judgeServingRevision(
     commitsBehind: undeployed.length,
     undeployed,
     status: 'stale',
-    explanation: `${revisionName} serves ${short(sha)}; ${undeployed.length} later commit${undeployed.length === 1 ? ' touches' : 's touch'} the service's paths.`,
+    explanation: `${name} ${subject.verb} ${short(sha)}; ${undeployed.length} later commit${undeployed.length === 1 ? ' touches' : 's touch'} the ${subject.unit}'s paths.`,
   };
 }
 
-function unlabeledExplanation(revisionName: string, commitLabel: string, revision: RevisionFacts | undefined, lastPathCommit: CommitInfo | null): string {
-  const prefix = `${revisionName} has no ${commitLabel} label, so only times can be compared (a weaker signal than commits):`;
-  if (!revision?.createTime || !lastPathCommit) return `${prefix} not enough information to compare.`;
-  const created = Date.parse(revision.createTime);
+function unlabeledExplanation(subject: LabelledSubject, commitLabel: string, lastPathCommit: CommitInfo | null): string {
+  const prefix = `${subject.name} has no ${commitLabel} label, so only times can be compared (a weaker signal than commits):`;
+  if (!subject.createTime || !lastPathCommit) return `${prefix} not enough information to compare.`;
+  const created = Date.parse(subject.createTime);
   const committed = Date.parse(lastPathCommit.date);
   if (committed > created) {
-    return `${prefix} the last commit to its paths (${short(lastPathCommit.sha)}, ${lastPathCommit.date}) is newer than the revision (${revision.createTime}), so it is probably stale.`;
+    return `${prefix} the last commit to its paths (${short(lastPathCommit.sha)}, ${lastPathCommit.date}) is newer than ${subject.itself} (${subject.createTime}), so it is probably stale.`;
   }
-  return `${prefix} the revision (${revision.createTime}) is newer than the last commit to its paths (${short(lastPathCommit.sha)}), so it is probably current.`;
+  return `${prefix} ${subject.itself} (${subject.createTime}) is newer than the last commit to its paths (${short(lastPathCommit.sha)}), so it is probably current.`;
 }

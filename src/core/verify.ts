@@ -1,15 +1,22 @@
 // Proof that a deploy went live: poll until the revisions serving all traffic carry the commit.
+// A function's are its Cloud Run service's, once the function itself has settled (not DEPLOYING,
+// not failed). A Cloud Run job has no traffic: its template must carry the commit and the job be
+// ready (verifyJob.ts).
 import type { CloudRunReader } from './cloudrun';
 import type { ServiceConfig } from './config';
 import type { GitRepository } from './git';
 import { formatSeconds } from './deadline';
-import type { ServiceFacts, ServiceLookup } from './model';
+import { functionDeployState } from './functionVerdict';
+import type { JobLookup, ServiceFacts, ServiceLookup } from './model';
 import { ownValue } from './own';
 import { labelOf, short } from './verdict';
+import { observeJob } from './verifyJob';
 
 export type VerifyOutcome =
   | { kind: 'verified'; revision: string; message: string }
   | { kind: 'revision-failed'; revision: string; message: string }
+  /** A function's deploy failed before any revision (e.g. in its build); a Cloud Run job's deploy failed. */
+  | { kind: 'deploy-failed'; message: string }
   | { kind: 'traffic-not-moved'; revision: string; percent: number; message: string }
   | { kind: 'label-unchanged'; servedCommit: string | null; message: string }
   | { kind: 'timeout'; message: string }
@@ -44,7 +51,7 @@ export interface VerifyOptions {
 }
 
 interface Observation {
-  state: 'verified' | 'pending' | 'revision-failed' | 'traffic-not-moved' | 'label-unchanged' | 'error';
+  state: 'verified' | 'pending' | 'revision-failed' | 'deploy-failed' | 'traffic-not-moved' | 'label-unchanged' | 'error';
   outcome: VerifyOutcome;
   /** Identifies the observed state so "unchanged for settleMs" can be measured. */
   fingerprint: string;
@@ -69,10 +76,8 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyOu
     options.signal?.throwIfAborted();
     // Each lookup ends by the verify's own deadline: a silent API cannot hold it past its timeout.
     const timeoutMs = Math.max(MIN_LOOKUP_MS, deadline - now());
-    const lookup = await options.reader.lookupService(options.service, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
-    options.signal?.throwIfAborted();
-    const observation = await observe(lookup, options);
-    if (observation.state === 'verified' || observation.state === 'revision-failed') return observation.outcome;
+    const observation = await observeUnit(options, timeoutMs);
+    if (observation.state === 'verified' || observation.state === 'revision-failed' || observation.state === 'deploy-failed') return observation.outcome;
     if (!last || last.fingerprint !== observation.fingerprint) sameSince = now();
     last = observation;
     options.onProgress?.(observation.outcome.message);
@@ -86,6 +91,34 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyOu
     }
     await sleep(Math.min(pollMs, Math.max(0, deadline - now())), options.signal);
   }
+}
+
+/** One look at the unit: a service directly; a function through its own state first, then its service's; a job's template. */
+async function observeUnit(options: VerifyOptions, timeoutMs: number): Promise<Observation> {
+  const lookupOptions = { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) };
+  if (options.service.kind === 'job') {
+    const lookup: JobLookup = options.reader.lookupJob
+      ? await options.reader.lookupJob(options.service, { ...lookupOptions, executions: 0 })
+      : { kind: 'error', message: `${options.service.name} is a Cloud Run job, which this reader cannot read`, code: null };
+    options.signal?.throwIfAborted();
+    const jobOptions = { name: options.service.name, commitLabel: options.commitLabel, expectedCommit: options.expectedCommit, git: options.git };
+    return observeJob(lookup, options.afterDeployScript ? { ...jobOptions, afterDeployScript: true } : jobOptions);
+  }
+  if (options.service.kind !== 'function' || !options.reader.lookupFunction) {
+    const lookup = await options.reader.lookupService(options.service, lookupOptions);
+    options.signal?.throwIfAborted();
+    return observe(lookup, options);
+  }
+  const lookup = await options.reader.lookupFunction(options.service, lookupOptions);
+  options.signal?.throwIfAborted();
+  const state = functionDeployState(lookup, options.commitLabel);
+  if (state.kind === 'deploying') return { state: 'pending', fingerprint: 'function:deploying', outcome: { kind: 'timeout', message: state.message } };
+  if (state.kind === 'failed') return { state: 'deploy-failed', fingerprint: `function:failed:${state.message}`, outcome: { kind: 'deploy-failed', message: state.message } };
+  const observation = await observe(state.lookup, options);
+  if (observation.outcome.kind === 'verified' && state.lent) {
+    observation.outcome.message += ` The commit is the function's own label: its revision carries none (a weaker signal).`;
+  }
+  return observation;
 }
 
 async function observe(lookup: ServiceLookup, options: VerifyOptions): Promise<Observation> {

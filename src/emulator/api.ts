@@ -25,6 +25,10 @@ export interface ApiModuleContext {
   faults: FaultRegistry;
   /** Milliseconds since the epoch; tests may freeze or shift time through the scenario's "now". */
   now(): number;
+  /** Calls `listener` whenever the clock is moved (control `clock`, `reset`, `load`). */
+  onClockChange?(listener: () => void): void;
+  /** Appends log entries (control `logs` shape) to the Logging module, when it runs. */
+  writeLogs?(entries: readonly unknown[]): void;
 }
 
 /** A malformed scenario or control payload: names the JSON path and what was expected. */

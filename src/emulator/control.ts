@@ -9,7 +9,8 @@
 //   state         {}                                      the same as GET /control/state
 //   clock         {now?: ISO, advanceMs?: number}         moves the emulator's clock
 // Every other action is offered to each API module's handleControl in turn (Cloud Run: deploy,
-// traffic, service, delete-service). A malformed payload answers 400 naming the field.
+// traffic, service, delete-service, and for jobs job, deploy-job, execution-plan, fail-execution,
+// delete-job; Cloud Functions: deploy-function, function). A malformed payload answers 400 naming the field.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ScenarioError, type EmulatedApiModule } from './api';
 import { googleErrorBody, type EmulatedApi, type FaultRegistry, type FaultRule } from './faults';
@@ -29,21 +30,34 @@ export class ControlError extends Error {
 /** The emulator's clock: real time shifted by an offset, so a scenario can start "now" anywhere. */
 export class EmulatorClock {
   private offsetMs = 0;
+  private readonly listeners: (() => void)[] = [];
 
   now(): number {
     return Date.now() + this.offsetMs;
   }
 
+  /** `listener` runs after every move of the clock. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   setNow(ms: number): void {
     this.offsetMs = ms - Date.now();
+    this.changed();
   }
 
   advance(ms: number): void {
     this.offsetMs += ms;
+    this.changed();
   }
 
   useRealTime(): void {
     this.offsetMs = 0;
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 }
 
@@ -64,7 +78,7 @@ export interface ControlContext {
 }
 
 const CORE_ACTIONS = ['faults', 'clear-faults', 'reset', 'load', 'state', 'clock'] as const;
-const EMULATED_APIS: readonly EmulatedApi[] = ['run', 'logging', 'bigquery'];
+const EMULATED_APIS: readonly EmulatedApi[] = ['run', 'logging', 'bigquery', 'functions'];
 const FAULT_RULE_KEYS = [
   'api', 'service', 'operation', 'latencyMs', 'httpStatus', 'grpcCode', 'message',
   'dropTailAfterEntries', 'dropTailAfterMs', 'dropTailCode', 'times',
@@ -102,7 +116,7 @@ export async function dispatchControl(ctx: ControlContext, action: string, paylo
     const result = await module.handleControl(action, payload);
     if (result !== undefined) return result;
   }
-  throw new ControlError(404, `Unknown control action "${action}" (core actions: ${CORE_ACTIONS.join(', ')}; Cloud Run: deploy, traffic, service, delete-service)`);
+  throw new ControlError(404, `Unknown control action "${action}" (core actions: ${CORE_ACTIONS.join(', ')}; Cloud Run: deploy, traffic, service, delete-service, job, deploy-job, execution-plan, fail-execution, delete-job; Cloud Functions: deploy-function, function)`);
 }
 
 function addFaults(faults: FaultRegistry, payload: unknown): unknown {
@@ -122,7 +136,7 @@ function addFaults(faults: FaultRegistry, payload: unknown): unknown {
 export function parseFaultRule(value: unknown, path: string): FaultRule {
   const object = expectObject(value, path, 'a fault rule like {"api": "run", "service": "svc", "httpStatus": 500}');
   expectKnownKeys(object, path, FAULT_RULE_KEYS);
-  const api = expectString(object.api, childPath(path, 'api'), /^(run|logging|bigquery)$/, `one of ${EMULATED_APIS.map((a) => `"${a}"`).join(', ')}`) as EmulatedApi;
+  const api = expectString(object.api, childPath(path, 'api'), new RegExp(`^(${EMULATED_APIS.join('|')})$`), `one of ${EMULATED_APIS.map((a) => `"${a}"`).join(', ')}`) as EmulatedApi;
   const rule: FaultRule = { api };
   const service = optionalString(object.service, childPath(path, 'service'));
   if (service !== undefined) rule.service = service;

@@ -1,5 +1,6 @@
 // `npm run demo [-- --dir DIR [--replace]] [--port N] [--open]`: builds the demo workspace (a git monorepo whose
-// prediction-coordinator is 53 commits behind in Cloud Run), starts the local emulator seeded to
+// prediction-coordinator is 53 commits behind in Cloud Run, and whose phase5b-grading function's last build
+// failed), starts the local emulator seeded to
 // match, runs `cloud-run-drift check` in it, and keeps the emulator up until Ctrl-C. `--open` also
 // serves the workspace in a real VS Code (the server build .ci/install-e2e.sh installs) with the
 // packaged extension, on 127.0.0.1, and prints its URL.
@@ -114,12 +115,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { workspace, emulator } = demo;
   const coordinator = workspace.services.find((s) => s.name === 'prediction-coordinator');
+  const backfill = workspace.jobs[0];
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
   out(`Demo workspace: ${workspace.dir}`);
   out(`  git repository, ${workspace.commitCount} commits, HEAD ${workspace.headShort}`);
   out(`  prediction-coordinator serves ${coordinator?.servingRevision} built from ${coordinator?.deployedShort}, ${coordinator?.commitsBehind} commits behind`);
-  out(`Emulator: ${emulator.httpUrl} (Cloud Run, BigQuery, /control)${emulator.grpcAddress ? `, Logging gRPC ${emulator.grpcAddress}` : ''}`);
+  if (backfill) out(`  Cloud Run job ${backfill.name} runs ${backfill.deployedShort}, ${backfill.commitsBehind} commits behind; its last execution failed`);
+  out(`Emulator: ${emulator.httpUrl} (Cloud Run, Cloud Functions, BigQuery, /control)${emulator.grpcAddress ? `, Logging gRPC ${emulator.grpcAddress}` : ''}`);
   out();
 
   if (fs.existsSync(CLI_PATH)) {
@@ -138,6 +141,9 @@ async function main(argv: readonly string[]): Promise<number> {
   out('  ./bin/deploy-service.sh prediction-coordinator && node ' + CLI_PATH + ' check');
   out('  DEMO_DEPLOY_FAULT=label-unchanged ./bin/deploy-service.sh prediction-coordinator   # "succeeds", label unchanged');
   out('  DEMO_DEPLOY_FAULT=revision-fails ./bin/deploy-service.sh prediction-coordinator    # "succeeds", revision never ready');
+  if (backfill) out(`  ./bin/deploy-service.sh ${backfill.name}   # a Cloud Run job: a new template`);
+  out('  ./bin/deploy-service.sh phase5b-grading   # a Cloud Run function: its build failed last time');
+  out('  DEMO_DEPLOY_FAULT=build-fails ./bin/deploy-service.sh phase3-to-phase4-orchestrator   # "succeeds", build failed');
   out(`  curl -X POST ${emulator.httpUrl}/control/reset   # back to the seeded state`);
 
   let editor: OpenedEditor | undefined;

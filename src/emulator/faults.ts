@@ -1,13 +1,13 @@
 // Fault injection shared by every emulated API. The control API adds rules; each API asks
 // `faults.match(...)` before answering and applies latency and/or an error.
 
-export type EmulatedApi = 'run' | 'logging' | 'bigquery';
+export type EmulatedApi = 'run' | 'functions' | 'logging' | 'bigquery';
 
 export interface FaultRule {
   api: EmulatedApi;
-  /** Only requests about this Cloud Run service (by name). Omitted: every request of the api. */
+  /** Only requests about this Cloud Run service (or, for "functions", this function) by name. Omitted: every request of the api. */
   service?: string;
-  /** Only this operation, e.g. 'getService', 'getRevision', 'listServices', 'listLogEntries', 'tailLogEntries', 'query', 'getTable', 'insertAll'. */
+  /** Only this operation, e.g. 'getService', 'getRevision', 'listServices', 'getFunction', 'listFunctions', 'listLogEntries', 'tailLogEntries', 'query', 'getTable', 'insertAll'. */
   operation?: string;
   /** Added before answering (or before every tail batch). */
   latencyMs?: number;

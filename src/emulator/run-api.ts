@@ -1,5 +1,6 @@
 // Emulated Cloud Run Admin API v2 (REST, as @google-cloud/run sends it in fallback mode) plus the
-// Cloud Run control actions. Read-only over REST: the emulator changes state only through control.
+// Cloud Run control actions. Services are read-only over REST: the emulator changes them only through
+// control. Jobs and executions (jobs/api.ts) also answer RunJob and CancelExecution.
 //
 //   GET /v2/projects/{p}/locations/{l}/services                      ListServices  (pageSize, pageToken)
 //   GET /v2/projects/{p}/locations/{l}/services/{s}                  GetService
@@ -12,6 +13,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ScenarioError, type ApiModuleContext, type EmulatedApiModule } from './api';
 import { ControlError, sendGoogleError, sendJson } from './control';
 import { sleep } from './faults';
+import { createJobsApi } from './jobs/api';
+import { parseJobsSection } from './jobs/scenario';
+import { pageBody, parsePaging } from './paging';
 import {
   expectBoolean,
   expectInteger,
@@ -47,16 +51,15 @@ export interface RunApiModule extends EmulatedApiModule {
 }
 
 const RUN_PATH = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services(?:\/([^/]+)(?:\/revisions(?:\/([^/]+))?)?)?$/;
-/** Cloud Run has no documented default page size; 100 keeps pages small enough to exercise paging. */
-const DEFAULT_PAGE_SIZE = 100;
 
 export function createRunApi(ctx: ApiModuleContext): RunApiModule {
   const state = new RunState(() => ctx.now());
+  const jobs = createJobsApi(ctx, state);
   let loaded: ScenarioRunSection = {};
 
-  async function handleHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  async function handleHttp(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<boolean> {
     const match = RUN_PATH.exec(url.pathname);
-    if (!match) return false;
+    if (!match) return jobs.handleHttp(req, res, url, body);
     const [project, location, service, revision] = match.slice(1).map((s) => (s === undefined ? undefined : decodeURIComponent(s)));
     if (project === undefined || location === undefined) return false;
     const lastSegment = revision ?? service ?? '';
@@ -158,7 +161,7 @@ export function createRunApi(ctx: ApiModuleContext): RunApiModule {
         return { deleted: serviceResourceName(record) };
       }
       default:
-        return undefined;
+        return jobs.handleControl(action, payload);
     }
   }
 
@@ -179,16 +182,23 @@ export function createRunApi(ctx: ApiModuleContext): RunApiModule {
     handleHttp,
     handleControl,
     load(section: unknown): void {
-      loaded = parseRunSection(section, '$.run');
-      state.load(loaded);
+      // Everything is validated before anything changes.
+      const parsed = parseRunSection(section, '$.run');
+      const jobSpecs = parseJobsSection(section, '$.run');
+      state.load(parsed);
+      jobs.load(jobSpecs);
+      loaded = parsed;
     },
     reset(): void {
       state.load(loaded);
+      jobs.reset();
     },
     snapshot(): unknown {
-      return state.snapshot();
+      return { ...(state.snapshot() as Record<string, unknown>), jobs: jobs.snapshot() };
     },
-    async close(): Promise<void> {},
+    async close(): Promise<void> {
+      jobs.close();
+    },
   };
 }
 
@@ -216,29 +226,3 @@ function parseDeployPayload(payload: unknown): DeployRequest {
   if (object.reconcilingMs !== undefined) request.reconcilingMs = expectInteger(object.reconcilingMs, '$.reconcilingMs', 0, 86_400_000);
   return request;
 }
-
-function parsePaging(url: URL): { offset: number; size: number } | { error: string } {
-  const sizeText = url.searchParams.get('pageSize');
-  let size = DEFAULT_PAGE_SIZE;
-  if (sizeText !== null && sizeText !== '') {
-    const parsed = Number(sizeText);
-    if (!Number.isInteger(parsed) || parsed < 0) return { error: `Invalid pageSize ${JSON.stringify(sizeText)}: expected a non-negative integer.` };
-    if (parsed > 0) size = parsed;
-  }
-  const token = url.searchParams.get('pageToken');
-  let offset = 0;
-  if (token) {
-    const decoded = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-    if (!decoded) return { error: `Invalid pageToken ${JSON.stringify(token)}: pass the nextPageToken of the previous page.` };
-    offset = Number(decoded[1]);
-  }
-  return { offset, size };
-}
-
-function pageBody(key: 'services' | 'revisions', items: unknown[], page: { offset: number; size: number }): Record<string, unknown> {
-  const end = page.offset + page.size;
-  const body: Record<string, unknown> = { [key]: items.slice(page.offset, end) };
-  if (end < items.length) body.nextPageToken = Buffer.from(`offset:${end}`, 'utf8').toString('base64url');
-  return body;
-}
-

@@ -42,13 +42,13 @@ export interface ServiceRecord {
 
 /** Cloud Run v2 enums. With `$alt=json;enum-encoding=int` Google answers with the numbers. */
 const CONDITION_STATE = { CONDITION_PENDING: 1, CONDITION_RECONCILING: 2, CONDITION_FAILED: 3, CONDITION_SUCCEEDED: 4 } as const;
-type ConditionState = keyof typeof CONDITION_STATE;
+export type ConditionState = keyof typeof CONDITION_STATE;
 const SEVERITY = { ERROR: 1, WARNING: 2, INFO: 3 } as const;
 const TRAFFIC_TYPE = { TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST: 1, TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION: 2 } as const;
 
 export type EnumEncoding = 'int' | 'name';
 
-function encodeEnum<T extends Record<string, number>>(table: T, name: keyof T & string, encoding: EnumEncoding): string | number {
+export function encodeEnum<T extends Record<string, number>>(table: T, name: keyof T & string, encoding: EnumEncoding): string | number {
   return encoding === 'int' ? table[name]! : name;
 }
 
@@ -84,6 +84,8 @@ export interface DeployRequest {
   service: string;
   /** Merged over the previous revision's labels, as `gcloud run deploy --update-labels` does. */
   labels?: Record<string, string>;
+  /** Default true. False: the new revision carries only `labels`, none of the previous revision's. */
+  keepPreviousLabels?: boolean;
   /** Default: the previous revision's image (a redeploy of the same build). */
   image?: string;
   ready?: boolean;
@@ -117,6 +119,11 @@ export class RunState {
 
   hasProject(project: string): boolean {
     return this.projects.has(project);
+  }
+
+  /** Makes a project exist (its APIs answer instead of 404) without adding anything to it. */
+  addProject(project: string): void {
+    this.projects.add(project);
   }
 
   /** Services of one project and region, in creation order. */
@@ -228,7 +235,7 @@ export class RunState {
     const number = service.nextRevisionNumber;
     service.nextRevisionNumber += 1;
     const name = `${service.name}-${String(number).padStart(5, '0')}-${revisionSuffix(`${service.project}/${service.region}/${service.name}/${number}/${now}`)}`;
-    const labels = { ...(previous?.labels ?? {}), ...(request.labels ?? {}) };
+    const labels = { ...((request.keepPreviousLabels ?? true) ? previous?.labels ?? {} : {}), ...(request.labels ?? {}) };
     const image = request.image ?? previous?.image ?? defaultImage(service.project, service.region, service.name, `${service.uid}/${name}`);
     const ready = request.ready ?? true;
     const reconcilingMs = request.reconcilingMs ?? 0;
@@ -339,7 +346,7 @@ export function revisionResourceName(service: Pick<ServiceRecord, 'project' | 'r
   return `${serviceResourceName(service)}/revisions/${revision}`;
 }
 
-function rfc3339(ms: number): string {
+export function rfc3339(ms: number): string {
   return new Date(ms).toISOString();
 }
 
@@ -348,7 +355,7 @@ function serviceUri(service: ServiceRecord, tag?: string): string {
   return `https://${tag ? `${tag}---` : ''}${service.name}-${projectNumber}.${service.region}.run.app`;
 }
 
-function condition(type: string, state: ConditionState, encoding: EnumEncoding, lastTransitionMs: number, message?: string): Record<string, unknown> {
+export function condition(type: string, state: ConditionState, encoding: EnumEncoding, lastTransitionMs: number, message?: string): Record<string, unknown> {
   const body: Record<string, unknown> = { type, state: encodeEnum(CONDITION_STATE, state, encoding), lastTransitionTime: rfc3339(lastTransitionMs) };
   if (message) body.message = message;
   if (state === 'CONDITION_FAILED') body.severity = encodeEnum(SEVERITY, 'ERROR', encoding);

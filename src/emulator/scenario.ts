@@ -26,8 +26,10 @@
 //           {"revision": "svc-00001-abc", "percent": 90, "tag": "stable"},
 //           {"latest": true, "percent": 10}      // LATEST follows latestReadyRevision
 //         ]
-//       }]
+//       }],
+//       "jobs": [...]                           // Cloud Run jobs: see jobs/scenario.ts
 //     },
+//     "functions": { ... },                     // Cloud Run functions: see functions-scenario.ts
 //     "logging": { ... },                       // validated by the Logging module
 //     "bigquery": { ... }                       // validated by the BigQuery module
 //   }
@@ -67,12 +69,15 @@ export interface ScenarioRunSection {
   region?: string;
   projects?: string[];
   services?: ScenarioService[];
+  /** Cloud Run jobs, checked by jobs/scenario.ts (parseJobsSection). */
+  jobs?: Record<string, unknown>[];
 }
 
 export interface Scenario {
   description?: string;
   now?: string;
   run?: ScenarioRunSection;
+  functions?: unknown;
   logging?: unknown;
   bigquery?: unknown;
   /** Sections of extra modules (StartOptions.modules.extra) are keyed by module name. */
@@ -211,7 +216,7 @@ export function describeJson(value: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // The Cloud Run section.
 
-const RUN_SECTION_KEYS = ['project', 'region', 'projects', 'services'] as const;
+const RUN_SECTION_KEYS = ['project', 'region', 'projects', 'services', 'jobs'] as const;
 const SERVICE_KEYS = ['project', 'region', 'name', 'labels', 'reconciling', 'createTime', 'revisions', 'traffic'] as const;
 const REVISION_KEYS = ['name', 'labels', 'image', 'ready', 'message', 'createTime'] as const;
 const TRAFFIC_KEYS = ['revision', 'latest', 'percent', 'tag'] as const;
@@ -357,7 +362,7 @@ function fail(path: string, expected: string): never {
 // ---------------------------------------------------------------------------------------------
 // The whole document.
 
-export const CORE_SECTIONS = ['description', 'now', 'run', 'logging', 'bigquery'] as const;
+export const CORE_SECTIONS = ['description', 'now', 'run', 'functions', 'logging', 'bigquery'] as const;
 
 /**
  * Checks the top level (known sections, "now") and the run section. Other sections are checked by

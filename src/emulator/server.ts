@@ -1,5 +1,5 @@
 // The local Google Cloud emulator: one HTTP server on 127.0.0.1 serving the Cloud Run Admin API v2,
-// the control API (/control/*) and, through API modules, BigQuery REST; the Logging module adds
+// the Cloud Functions v2 API, the control API (/control/*) and, through API modules, BigQuery REST; the Logging module adds
 // its own gRPC listener. See scenario.ts for the scenario document and control.ts for the control API.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +16,8 @@ import {
   type NamedModule,
 } from './control';
 import { FaultRegistry } from './faults';
-import { createLoggingApi } from './logging/api';
+import { createFunctionsApi } from './functions-api';
+import { createLoggingApi, type LoggingApiModule } from './logging/api';
 import { createRunApi } from './run-api';
 import type { RunState } from './run-state';
 import { isJsonObject, locateScenarioError, parseScenario, parseScenarioText, readScenarioText, type Scenario } from './scenario';
@@ -71,12 +72,19 @@ export interface RunningEmulator {
 export async function startEmulator(options: StartOptions): Promise<RunningEmulator> {
   const faults = new FaultRegistry();
   const clock = new EmulatorClock();
-  const apiContext: ApiModuleContext = { faults, now: () => clock.now() };
+  // Modules write logs (Cloud Run job executions) through the Logging module, once it exists.
+  let logSink: ((entries: readonly unknown[]) => void) | undefined;
+  const apiContext: ApiModuleContext = { faults, now: () => clock.now(), onClockChange: (listener) => clock.onChange(listener), writeLogs: (entries) => logSink?.(entries) };
 
   const runApi = createRunApi(apiContext);
-  const modules: NamedModule[] = [{ name: 'run', module: runApi }];
+  // Functions run on Cloud Run services: the module reads and deploys through the Run state, and loads after it.
+  const modules: NamedModule[] = [{ name: 'run', module: runApi }, { name: 'functions', module: createFunctionsApi(apiContext, runApi.state) }];
   const selection = options.modules ?? {};
-  if (selection.logging !== false) modules.push({ name: 'logging', module: (selection.logging ?? createLoggingApi)(apiContext) });
+  if (selection.logging !== false) {
+    const logging = (selection.logging ?? createLoggingApi)(apiContext);
+    if ('appendEntries' in logging && typeof logging.appendEntries === 'function') logSink = (entries) => (logging as LoggingApiModule).appendEntries(entries);
+    modules.push({ name: 'logging', module: logging });
+  }
   if (selection.bigquery !== false) modules.push({ name: 'bigquery', module: (selection.bigquery ?? createBigQueryApi)(apiContext) });
   for (const [name, factory] of Object.entries(selection.extra ?? {})) modules.push({ name, module: factory(apiContext) });
   const extraSections = Object.keys(selection.extra ?? {});
@@ -224,7 +232,7 @@ async function answer(ctx: ControlContext, req: http.IncomingMessage, res: http.
     for (const { module } of ctx.modules) {
       if (await module.handleHttp(req, res, url, body)) return;
     }
-    sendGoogleError(res, 404, `The emulator serves no API at ${req.method ?? '?'} ${url.pathname} (Cloud Run v2 under /v2/projects/.../services, BigQuery under /bigquery/v2/, control under /control/).`);
+    sendGoogleError(res, 404, `The emulator serves no API at ${req.method ?? '?'} ${url.pathname} (Cloud Run v2 under /v2/projects/.../services and .../jobs, Cloud Functions v2 under /v2/projects/.../functions, BigQuery under /bigquery/v2/, control under /control/).`);
   } catch (err) {
     console.error(`[emulator] ${req.method ?? '?'} ${req.url ?? ''} failed:`, err);
     if (!res.headersSent) {

@@ -1,4 +1,4 @@
-// What the two Cloud Run clients need from `google-gax`, without its gRPC half.
+// What the Cloud Run clients need from `google-gax`, without its gRPC half.
 // The clients `require('google-gax')` at the top for two helpers and again in their constructor
 // for the transport; with `fallback: true` they only ever use `gax.fallback` (HTTP/1.1 REST).
 // The full package also loads @grpc/grpc-js, its proto-loader and the gRPC stubs: about 0.35 MB of

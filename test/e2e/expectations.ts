@@ -2,7 +2,7 @@
 // reports (each service's deployed commit, deploy time and commits behind), not from the
 // extension's own formatting code: the UI checks (the driver) and the extension-host suites
 // (VS Code's own Node) both assert against these. No runtime imports, so both sides bundle it freely.
-import type { DemoServiceState } from '../../src/emulator/demo/workspace';
+import type { DemoFunctionState, DemoJobState, DemoServiceState } from '../../src/emulator/demo/workspace';
 
 export interface ExpectedRow {
   name: string;
@@ -59,11 +59,26 @@ export function expectedDemoRows(services: readonly DemoServiceState[], nowMs: n
   return services.map((s) => expectedRow(s, nowMs));
 }
 
-/** The status bar summary for stale and up-to-date rows: worst first, `ok` last (`1 stale · 4 ok`). */
-export function expectedSummary(rows: readonly Pick<ExpectedRow, 'status'>[]): string {
-  const stale = rows.filter((r) => r.status === 'stale').length;
-  const ok = rows.filter((r) => r.status === 'up-to-date').length;
-  return [stale > 0 ? `${stale} stale` : '', ok > 0 ? `${ok} ok` : ''].filter(Boolean).join(' · ');
+/** How many of the demo's units show each verdict the demo holds (services, functions and jobs together). */
+export interface UnitCounts {
+  deployFailed: number;
+  stale: number;
+  ok: number;
+}
+
+/**
+ * The demo's units counted as the status bar counts them: a service or job behind is stale, a function
+ * whose last build failed is deploy-failed, everything else up to date.
+ */
+export function demoUnitCounts(demo: { services: readonly DemoServiceState[]; functions: readonly DemoFunctionState[]; jobs: readonly DemoJobState[] }): UnitCounts {
+  const stale = demo.services.filter((s) => s.commitsBehind > 0).length + demo.jobs.filter((j) => j.commitsBehind > 0).length;
+  const deployFailed = demo.functions.filter((f) => f.failedBuild !== null).length;
+  return { deployFailed, stale, ok: demo.services.length + demo.functions.length + demo.jobs.length - stale - deployFailed };
+}
+
+/** `1 deploy failed · 2 stale · 5 ok`: worst first, `ok` last, as the status bar orders them. */
+export function unitsSummary(counts: UnitCounts): string {
+  return [counts.deployFailed > 0 ? `${counts.deployFailed} deploy failed` : '', counts.stale > 0 ? `${counts.stale} stale` : '', counts.ok > 0 ? `${counts.ok} ok` : ''].filter(Boolean).join(' · ');
 }
 
 /** The label-unchanged failure, word for word as issue 6 asks ("ends with the specific error"). */

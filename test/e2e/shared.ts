@@ -1,6 +1,6 @@
 // Types shared by the drivers (test/e2e/run.ts and test/e2e/desktop.ts) and the code they
 // run inside VS Code's extension host (test/e2e/suite/**). No runtime imports: both sides bundle this freely.
-import type { DemoServiceState } from '../../src/emulator/demo/workspace';
+import type { DemoFunctionState, DemoJobState, DemoServiceState } from '../../src/emulator/demo/workspace';
 
 /** The folder a run opens (`multi-root`: a .code-workspace file). */
 export type FolderKind = 'demo' | 'minimal' | 'empty' | 'multi-root';
@@ -36,7 +36,7 @@ export interface E2eContext {
   /** publisher.name of the extension under test. */
   extensionId: string;
   /** Present when the folder is the demo workspace: what each service's verdict should rest on. */
-  demo?: { head: string; headShort: string; project: string; region: string; services: DemoServiceState[] };
+  demo?: { head: string; headShort: string; project: string; region: string; services: DemoServiceState[]; functions: DemoFunctionState[]; jobs: DemoJobState[] };
   /** Present when the run opens the multi-root workspace. */
   multiRoot?: MultiRootFacts;
 }

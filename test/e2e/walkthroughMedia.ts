@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     await emptyPage.goto(server.workbenchUrl(folders.dirs.empty), { waitUntil: 'domcontentloaded' });
     await workbenchOpens({ page: emptyPage, folder: folders.dirs.empty } as Parameters<typeof workbenchOpens>[0]);
     await openContainer(emptyPage, CONTAINER_TITLE);
-    const button = emptyPage.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Create from Cloud Run Services' });
+    const button = emptyPage.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Create from Cloud Run' });
     await button.waitFor({ state: 'visible', timeout: 40_000 });
     await button.click();
     await emptyPage.locator('.quick-input-widget').getByText('Create cloud-run-drift.json (1/', { exact: false }).first().waitFor({ state: 'visible' });

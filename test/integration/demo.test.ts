@@ -12,10 +12,30 @@ import { loadConfig } from '../../src/core/config';
 import { buildDemoWorkspace, CLI_PATH, startDemo, type RunningDemo } from '../../src/emulator/demo';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
+const BACKFILL = 'player-game-summary-analytics-backfill';
 
 interface CheckJson {
   head: string;
-  services: { name: string; status: string; commitsBehind: number | null; latestCreatedRevision: string | null; commitLabel: string | null }[];
+  services: {
+    name: string;
+    kind: string;
+    status: string;
+    commitsBehind: number | null;
+    latestCreatedRevision: string | null;
+    commitLabel: string | null;
+    message: string;
+    lastExecution?: {
+      name: string;
+      status: string;
+      commit: string | null;
+      commitLabel: string | null;
+      commitsBehind: number | null;
+      startTime: string | null;
+      completionTime: string | null;
+      tasks: { succeeded: number; failed: number; total: number };
+      message: string | null;
+    } | null;
+  }[];
 }
 
 interface Run {
@@ -65,7 +85,7 @@ describe('demo', () => {
   test('the workspace is a clean git monorepo with dozens of commits and a valid configuration', async () => {
     const { workspace } = demo;
     assert.ok(workspace.commitCount >= 60, `${workspace.commitCount} commits`);
-    for (const folder of ['predictions/coordinator', 'predictions/worker', 'shared', 'scrapers', 'data_processors/analytics', 'data_processors/precompute', 'bin', 'backfill_jobs/grading']) {
+    for (const folder of ['predictions/coordinator', 'predictions/worker', 'shared', 'scrapers', 'data_processors/analytics', 'data_processors/precompute', 'orchestration/phase3_to_phase4', 'orchestration/phase5b_grading', 'bin', 'backfill_jobs/grading']) {
       assert.ok(fs.statSync(path.join(dir, folder)).isDirectory(), folder);
     }
     assert.equal((await run('git', ['status', '--porcelain'], { cwd: dir })).stdout, '');
@@ -78,13 +98,17 @@ describe('demo', () => {
     assert.ok((fs.statSync(path.join(dir, 'bin/deploy-service.sh')).mode & 0o111) !== 0, 'deploy script is executable');
 
     const config = await loadConfig(workspace.configFile);
-    assert.deepEqual(config.services.map((s) => [s.name, s.paths]), [
-      ['prediction-coordinator', ['predictions/coordinator', 'shared']],
-      ['prediction-worker', ['predictions/worker', 'shared']],
-      ['nba-phase1-scrapers', ['scrapers']],
-      ['nba-phase3-analytics-processors', ['data_processors/analytics', 'shared']],
-      ['nba-phase4-precompute-processors', ['data_processors/precompute', 'shared']],
+    assert.deepEqual(config.services.map((s) => [s.name, s.kind, s.paths]), [
+      ['prediction-coordinator', 'service', ['predictions/coordinator', 'shared']],
+      ['prediction-worker', 'service', ['predictions/worker', 'shared']],
+      ['nba-phase1-scrapers', 'service', ['scrapers']],
+      ['nba-phase3-analytics-processors', 'service', ['data_processors/analytics', 'shared']],
+      ['nba-phase4-precompute-processors', 'service', ['data_processors/precompute', 'shared']],
+      ['phase3-to-phase4-orchestrator', 'function', ['orchestration/phase3_to_phase4']],
+      ['phase5b-grading', 'function', ['orchestration/phase5b_grading']],
+      ['player-game-summary-analytics-backfill', 'job', ['backfill_jobs/analytics/player_game_summary', 'data_processors/analytics', 'shared']],
     ]);
+    assert.equal(config.endpoints.functions, demo.emulator.httpUrl);
     assert.equal(config.commitLabel, 'commit-sha');
     assert.equal(config.deployCommands[0]?.template, './bin/deploy-service.sh ${service}');
     assert.deepEqual(config.logFilters, { Errors: 'severity>=ERROR', MERGE: 'textPayload=~"MERGE"' });
@@ -118,7 +142,7 @@ describe('demo', () => {
     }
   });
 
-  test('check shows the coordinator stale and everything else up to date (exit 1)', async () => {
+  test('check shows the coordinator stale, the grading function\'s failed build, and everything else up to date (exit 1)', async () => {
     await demo.emulator.control('reset');
     const { code, result } = await check(dir);
     assert.equal(code, 1);
@@ -126,20 +150,48 @@ describe('demo', () => {
     const coordinator = result.services.find((s) => s.name === 'prediction-coordinator');
     assert.equal(coordinator?.status, 'stale');
     assert.equal(coordinator?.commitsBehind, demo.workspace.services[0]!.commitsBehind);
-    for (const name of ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors']) {
+    for (const name of ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors', 'phase3-to-phase4-orchestrator']) {
       assert.equal(statusOf(result, name), 'up-to-date', name);
     }
+    const grading = result.services.find((s) => s.name === 'phase5b-grading')!;
+    const seeded = demo.workspace.functions.find((f) => f.name === 'phase5b-grading')!;
+    assert.equal(grading.kind, 'function');
+    assert.equal(grading.status, 'deploy-failed');
+    assert.equal(grading.commitsBehind, seeded.commitsBehind);
+    assert.ok(seeded.commitsBehind >= 1);
+    assert.match(grading.message, new RegExp(`^The last deploy of phase5b-grading failed: Build failed with status: FAILURE\\. .*numpy==2\\.4\\.0.*\\. ${seeded.servingRevision} still serves ${seeded.deployedCommit.slice(0, 8)}, ${seeded.commitsBehind} commits? behind\\.$`));
+    assert.equal(seeded.failedBuild?.commit, demo.workspace.head);
   });
 
-  test('the deploy script deploys HEAD; check then shows every service current (exit 0)', async () => {
+  test('the deploy script deploys HEAD of a service, a function and a job; check then shows every unit current (exit 0)', async () => {
     await demo.emulator.control('reset');
     const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinator'], { cwd: dir });
     assert.equal(deploy.code, 0, deploy.stderr);
     assert.match(deploy.stdout, /==> Building .*prediction-coordinator:/);
     assert.match(deploy.stdout, /Service \[prediction-coordinator\] revision \[prediction-coordinator-00118-[a-z0-9]{3}\] has been deployed/);
+    const deployFunction = await run(path.join(dir, 'bin/deploy-service.sh'), ['phase5b-grading'], { cwd: dir });
+    assert.equal(deployFunction.code, 0, deployFunction.stderr);
+    assert.match(deployFunction.stdout, /==> Deploying function phase5b-grading \(2nd gen/);
+    const job = await run(path.join(dir, 'bin/deploy-service.sh'), [BACKFILL], { cwd: dir });
+    assert.equal(job.code, 0, job.stderr);
+    assert.match(job.stdout, new RegExp(`Job \\[${BACKFILL}\\] has successfully been deployed\\.`));
     const { code, result } = await check(dir);
     assert.equal(code, 0, JSON.stringify(result));
     assert.ok(result.services.every((s) => s.status === 'up-to-date'));
+  });
+
+  test('DEMO_DEPLOY_FAULT=build-fails reports success but the function\'s build failed; the old revision still serves', async () => {
+    await demo.emulator.control('reset');
+    const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['phase3-to-phase4-orchestrator'], { cwd: dir, env: { DEMO_DEPLOY_FAULT: 'build-fails' } });
+    assert.equal(deploy.code, 0, deploy.stderr);
+    const { result } = await check(dir);
+    const orchestrator = result.services.find((s) => s.name === 'phase3-to-phase4-orchestrator')!;
+    assert.equal(orchestrator.status, 'deploy-failed');
+    assert.match(orchestrator.message, /failed: Build failed with status: FAILURE\..* phase3-to-phase4-orchestrator-00014-[a-z0-9]{3} still serves [0-9a-f]{8}\.$/);
+    // build-fails is for functions, revision-fails for services.
+    const wrong = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-worker'], { cwd: dir, env: { DEMO_DEPLOY_FAULT: 'build-fails' } });
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /build-fails is for functions/);
   });
 
   test('the deploy script takes the emulator URL from CLOUD_RUN_DRIFT_EMULATOR and runs from any directory', async () => {
@@ -185,6 +237,45 @@ describe('demo', () => {
     assert.equal(unknownFault.code, 2);
     const noArgs = await run(path.join(dir, 'bin/deploy-service.sh'), [], { cwd: dir });
     assert.equal(noArgs.code, 2);
+  });
+
+  test('the Cloud Run job is stale, its last execution failed on the MERGE the coordinator fix is about, the one before succeeded', async () => {
+    await demo.emulator.control('reset');
+    const { result } = await check(dir);
+    const job = result.services.find((s) => s.name === BACKFILL)!;
+    const seeded = demo.workspace.jobs.find((j) => j.name === BACKFILL)!;
+    assert.equal(job.kind, 'job');
+    assert.equal(job.status, 'stale');
+    assert.equal(job.commitsBehind, seeded.commitsBehind);
+    assert.ok(seeded.commitsBehind >= 5, `${seeded.commitsBehind} commits behind`);
+    assert.equal(job.commitLabel, seeded.deployedShort);
+    assert.deepEqual(job.lastExecution && { ...job.lastExecution, message: undefined }, {
+      name: `${BACKFILL}-m2xrt`,
+      status: 'failed',
+      commit: seeded.deployedCommit,
+      commitsBehind: seeded.commitsBehind,
+      tasks: { succeeded: 2, failed: 1, total: 3 },
+      message: undefined,
+      commitLabel: seeded.deployedShort,
+      startTime: job.lastExecution?.startTime,
+      completionTime: job.lastExecution?.completionTime,
+    });
+    assert.match(job.lastExecution?.message ?? '', /task2 failed with message: .*UPDATE\/MERGE must match at most one source row/);
+    const executions = (await demo.emulator.control('state')) as { run: { jobs: { name: string; executions: { name: string; status: string; args: string[] }[] }[] } };
+    assert.deepEqual(executions.run.jobs.find((j) => j.name === BACKFILL)!.executions.map((e) => [e.name, e.status, e.args.join(' ')]), [
+      [`${BACKFILL}-m2xrt`, 'failed', '--start-date=2026-01-15 --end-date=2026-01-28'],
+      [`${BACKFILL}-q7vkd`, 'succeeded', '--start-date=2026-01-01 --end-date=2026-01-14'],
+    ]);
+  });
+
+  test('DEMO_DEPLOY_FAULT=revision-fails on the job reports success, but its deploy failed', async () => {
+    await demo.emulator.control('reset');
+    const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), [BACKFILL], { cwd: dir, env: { DEMO_DEPLOY_FAULT: 'revision-fails' } });
+    assert.equal(deploy.code, 0, deploy.stderr);
+    const { result } = await check(dir);
+    const job = result.services.find((s) => s.name === BACKFILL)!;
+    assert.equal(job.status, 'deploy-failed');
+    assert.match(job.message, /^The last deploy of player-game-summary-analytics-backfill failed: Image '.*player-game-summary-analytics-backfill:[0-9a-f]+' not found\./);
   });
 
   test('the logs seeded for the demo are served by the Logging module', async () => {

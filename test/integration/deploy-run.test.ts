@@ -100,6 +100,20 @@ describe('runDeploy against the demo', () => {
     assert.equal(afterDeploy.services[0]!.status, 'up-to-date');
   });
 
+  it('a Cloud Run job deploys through the same script and is proven by its template', { timeout: DEPLOY_TEST_TIMEOUT_MS }, async () => {
+    const job = 'player-game-summary-analytics-backfill';
+    const progress: DeployProgress[] = [];
+    const result = await runDeploy(options({ service: job, onProgress: (p) => progress.push(p) }));
+    assert.equal(result.kind, 'verified', result.message);
+    assert.equal(result.message, `${job}'s template carries ${workspace.head.slice(0, 8)} and the job is ready: its next execution runs it.`);
+    assert.deepEqual(ran, [`./bin/deploy-service.sh '${job}'`]);
+    assert.ok(progress.some((p) => p.phase === 'verifying' && p.message === `Verifying that ${job} runs ${workspace.head.slice(0, 8)}`), JSON.stringify(progress));
+    await emulator.control('reset', {});
+    const faulty = await runDeploy(options({ service: job, execute: bash({ DEMO_DEPLOY_FAULT: 'label-unchanged' }) }));
+    assert.equal(faulty.kind, 'label-unchanged', faulty.message);
+    assert.equal(faulty.message, `the deploy script exited 0 but ${job}'s template still carries ${workspace.jobs[0]!.deployedCommit.slice(0, 8)} (expected ${workspace.head.slice(0, 8)})`);
+  });
+
   it('label unchanged: the script exits 0 but the old commit still serves, in exactly these words', { timeout: DEPLOY_TEST_TIMEOUT_MS }, async () => {
     const result = await runDeploy(options({ execute: bash({ DEMO_DEPLOY_FAULT: 'label-unchanged' }) }));
     assert.equal(result.kind, 'label-unchanged', result.message);
@@ -236,6 +250,8 @@ describe('deployAll against the demo', () => {
     raw.services['prediction-coordinator']!.dependsOn = ['nba-phase4-precompute-processors'];
     raw.services['nba-phase4-precompute-processors']!.dependsOn = ['nba-phase3-analytics-processors'];
     raw.services['nba-phase3-analytics-processors']!.dependsOn = ['nba-phase1-scrapers'];
+    // The backfill job runs the analytics processors' code: it goes after them.
+    raw.services['player-game-summary-analytics-backfill']!.dependsOn = ['nba-phase3-analytics-processors'];
     config = parseConfig(JSON.stringify(raw), workspace.configFile);
     // One commit that makes every service stale (shared/ is in four services' paths).
     commitIn(workspace.dir, 'shared/release.txt', 'release\n', 'shared: release');
@@ -281,9 +297,10 @@ describe('deployAll against the demo', () => {
 
   const plan = async (): Promise<ReturnType<typeof planDeployAll>> => planDeployAll(await checkServices(config, { reader, git }), config);
 
-  it('deploys every stale service upstream first and proves each', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
+  it('deploys every stale service and job and the failed function, upstream first, and proves each', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
     const deployPlan = await plan();
-    const expected = ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors', 'prediction-coordinator'];
+    // phase5b-grading: the function whose last build failed is redeployed too.
+    const expected = ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors', 'prediction-coordinator', 'phase5b-grading', 'player-game-summary-analytics-backfill'];
     assert.deepEqual(deployPlan.steps.map((s) => s.service.name), expected);
     const runs = realRuns();
     const all = await deployAll({ plan: deployPlan, concurrency: 1, queue: new DeployQueue(), run: runs.run }).result;
@@ -296,14 +313,15 @@ describe('deployAll against the demo', () => {
   it('a failure skips its dependents and says so; the others still deploy', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
     const runs = realRuns({ 'nba-phase3-analytics-processors': 'label-unchanged' });
     const all = await deployAll({ plan: await plan(), concurrency: 1, queue: new DeployQueue(), run: runs.run }).result;
-    assert.deepEqual(runs.order, ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors']);
+    assert.deepEqual(runs.order, ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'phase5b-grading']);
     const outcome = Object.fromEntries(all.outcomes.map((o) => [o.service, o]));
     assert.equal(outcome['nba-phase3-analytics-processors']!.status, 'failed');
     assert.match(outcome['nba-phase3-analytics-processors']!.reason, /^the deploy script exited 0 but nba-phase3-analytics-processors still serves [0-9a-f]{8} \(expected [0-9a-f]{8}\)$/);
     assert.equal(outcome['nba-phase4-precompute-processors']!.status, 'skipped');
     assert.equal(outcome['nba-phase4-precompute-processors']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
     assert.equal(outcome['prediction-coordinator']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
-    assert.equal(all.summary, '2 verified, 1 failed (nba-phase3-analytics-processors: label-unchanged), 2 skipped');
+    assert.equal(outcome['player-game-summary-analytics-backfill']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
+    assert.equal(all.summary, '3 verified, 1 failed (nba-phase3-analytics-processors: label-unchanged), 3 skipped');
   });
 
   it('cancel stops the ones not yet started; the running one finishes and is proven', { timeout: DEPLOY_TEST_TIMEOUT_MS }, async () => {
@@ -313,7 +331,7 @@ describe('deployAll against the demo', () => {
     cancel = handle.cancel;
     const all = await handle.result;
     assert.deepEqual(runs.order, ['prediction-worker']);
-    assert.deepEqual(all.outcomes.map((o) => o.status), ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    assert.deepEqual(all.outcomes.map((o) => o.status), ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
     const results = all.outcomes.map((o) => o.result).filter((r): r is DeployResult => r !== null);
     assert.equal(results.length, 1);
     assert.equal(results[0]!.kind, 'verified');

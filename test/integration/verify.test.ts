@@ -11,7 +11,7 @@ import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
 const REGION = 'us-west2';
-const service: ServiceConfig = { name: 'api', project: PROJECT, region: REGION, paths: ['api'], dependsOn: [] };
+const service: ServiceConfig = { name: 'api', kind: 'service', project: PROJECT, region: REGION, paths: ['api'], dependsOn: [] };
 
 describe('verifyDeployment', () => {
   let repo: TempRepo;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, findConfigFile, loadConfig, MAX_NESTING, normalisePaths, parseConfig } from '../../src/core/config';
+import { ConfigError, findConfigFile, loadConfig, MAX_NESTING, normalisePaths, parseConfig, type ServiceConfig } from '../../src/core/config';
 
 const FILE = '/repo/cloud-run-drift.json';
 
@@ -57,7 +57,7 @@ describe('configuration', () => {
     assert.equal(problems.length, 1);
     assert.equal(problems[0]!.jsonPath, '$.services.svc.path');
     assert.equal(problems[0]!.line, 5);
-    assert.match(problems[0]!.message, /unknown key "path" \(expected one of: paths, project, region, dependsOn\)/);
+    assert.match(problems[0]!.message, /unknown key "path" \(expected one of: paths, project, region, dependsOn, kind\); did you mean "paths"\?$/);
   });
 
   it('rejects a typo at the top level', () => {
@@ -71,6 +71,69 @@ describe('configuration', () => {
       assert.ok(problems.some((p) => p.message.includes(`invalid service name "${bad}"`)), `${bad}: ${JSON.stringify(problems)}`);
     }
     parseConfig(JSON.stringify({ project: 'abc-def', region: 'us-west2', services: { ['a'.repeat(49)]: {}, a: {}, 'a-1': {} } }), FILE);
+  });
+
+  it('reads each unit\'s kind, "service" unless it says "function" or "job"', () => {
+    const config = parseConfig(
+      JSON.stringify({
+        project: 'abc-def',
+        region: 'us-west2',
+        services: { api: {}, 'phase3-to-phase4-orchestrator': { kind: 'function', paths: ['orchestration'] }, Grade_Phase5b: { kind: 'function' }, backfill: { kind: 'job', dependsOn: ['api'] }, web: { kind: 'service' } },
+      }),
+      FILE,
+    );
+    assert.deepEqual(config.services.map((s) => [s.name, s.kind]), [['api', 'service'], ['phase3-to-phase4-orchestrator', 'function'], ['Grade_Phase5b', 'function'], ['backfill', 'job'], ['web', 'service']]);
+    assert.deepEqual(config.services[3]!.dependsOn, ['api']);
+  });
+
+  it('refuses a misspelt kind, at its line, with the nearest kind', () => {
+    const problems = problemsOf('{\n  "project": "abc-def",\n  "region": "us-west2",\n  "services": {\n    "orchestrator": {\n      "kind": "fuction"\n    }\n  }\n}');
+    assert.deepEqual(problems, [{ jsonPath: '$.services.orchestrator.kind', line: 6, message: 'expected "service", "function" or "job", got "fuction"; did you mean "function"?' }]);
+    assert.throws(() => parseConfig('{"project": "abc-def", "region": "us-west2", "services": {"a": {"kind": "Job"}}}', FILE), (err: unknown) => err instanceof ConfigError && err.message === '/repo/cloud-run-drift.json:1: $.services.a.kind: expected "service", "function" or "job", got "Job"; did you mean "job"?');
+    // Nothing near: no guess. Not a string: no guess either.
+    assert.equal(problemsOf(JSON.stringify({ project: 'abc-def', region: 'us-west2', services: { a: { kind: 'worker-pool' } } }))[0]!.message, 'expected "service", "function" or "job", got "worker-pool"');
+    assert.equal(problemsOf(JSON.stringify({ project: 'abc-def', region: 'us-west2', services: { a: { kind: 1 } } }))[0]!.message, 'expected "service", "function" or "job", got 1');
+    // A misspelt key names the key it is near.
+    assert.match(problemsOf(JSON.stringify({ project: 'abc-def', region: 'us-west2', services: { a: { knid: 'job' } } }))[0]!.message, /^unknown key "knid" \(expected one of: .*\); did you mean "kind"\?$/);
+  });
+
+  it('applies the naming rules of each kind', () => {
+    const base = { project: 'abc-def', region: 'us-west2' };
+    const problem = (name: string, kind?: string): string => {
+      const problems = problemsOf(JSON.stringify({ ...base, services: { [name]: kind === undefined ? {} : { kind } } }));
+      assert.equal(problems.length, 1, JSON.stringify(problems));
+      assert.equal(problems[0]!.jsonPath, `$.services${/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}`);
+      return problems[0]!.message;
+    };
+    // Functions: letters (either case), digits, hyphens and underscores, starting with a letter, at most 63.
+    const fn = (name: string): ServiceConfig => parseConfig(JSON.stringify({ ...base, services: { [name]: { kind: 'function' } } }), FILE).services[0]!;
+    for (const name of ['Grade_Phase5b', 'a', `f${'_'.repeat(62)}`, 'ends-with-']) assert.equal(fn(name).kind, 'function', name);
+    for (const name of ['1starts-with-digit', '_underscore-first', `f${'x'.repeat(63)}`, 'dot.ted']) {
+      assert.match(problem(name, 'function'), new RegExp(`^invalid function name ${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: expected a Cloud Run function name \\(letters, digits, hyphens and underscores, starting with a letter, at most 63 characters\\)$`));
+    }
+    // Jobs: as a service's, but up to 63 characters.
+    parseConfig(JSON.stringify({ ...base, services: { [`j${'x'.repeat(62)}`]: { kind: 'job' } } }), FILE);
+    for (const name of ['Upper', 'under_score', 'ends-with-', `j${'x'.repeat(63)}`]) assert.match(problem(name, 'job'), /^invalid job name ".*": expected a Cloud Run job name \(lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 63 characters\)/);
+    // A name that fits another kind says which, since the entry may only lack its "kind".
+    assert.equal(
+      problem('Grade_Phase5b'),
+      'invalid service name "Grade_Phase5b": expected a Cloud Run service name (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 49 characters); it is a valid function name: add "kind": "function" if it is one',
+    );
+    assert.match(problem(`s${'x'.repeat(55)}`), /at most 49 characters\); it is a valid function or job name: add "kind": "function" or "kind": "job" if it is one$/);
+    assert.match(problem('Upper', 'job'), /it is a valid function name: add "kind": "function" if it is one$/);
+    // A name no kind allows, whatever its kind.
+    assert.match(problem('1x'), /^invalid service name "1x": expected a Cloud Run service name/);
+    assert.match(problem('1x', 'function'), /^invalid function name "1x"/);
+  });
+
+  it('refuses traffic settings on a Cloud Run job, saying a job has no traffic', () => {
+    for (const key of ['traffic', 'tag', 'tags']) {
+      const problems = problemsOf(`{"project": "abc-def", "region": "us-west2", "services": {\n"backfill": {"kind": "job",\n"${key}": [{"percent": 100}]}}}`);
+      assert.deepEqual(problems.map((p) => [p.jsonPath, p.line]), [[`$.services.backfill.${key}`, 3]]);
+      assert.match(problems[0]!.message, new RegExp(`^unknown key "${key}": a Cloud Run job serves no traffic \\(each execution runs to completion\\), so it takes no traffic settings \\(expected one of: paths, project, region, dependsOn, kind\\)$`));
+    }
+    // On a service the key is just unknown.
+    assert.match(problemsOf(JSON.stringify({ project: 'abc-def', region: 'us-west2', services: { api: { traffic: [] } } }))[0]!.message, /^unknown key "traffic" \(expected one of/);
   });
 
   it('explains wrong types, bad paths and bad endpoints', () => {

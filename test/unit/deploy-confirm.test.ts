@@ -59,7 +59,7 @@ describe('buildConfirmation', () => {
 });
 
 describe('buildBulkConfirmation', () => {
-  const service = (name: string, dependsOn: string[] = []): ServiceConfig => ({ name, project: 'p-project', region: 'us-west2', paths: [], dependsOn });
+  const service = (name: string, dependsOn: string[] = []): ServiceConfig => ({ name, kind: 'service', project: 'p-project', region: 'us-west2', paths: [], dependsOn });
   const verdict = (name: string, status: VerdictStatus): ServiceVerdict =>
     ({ name, status, commitsBehind: status === 'stale' ? 3 : null, message: `${name} ${status}` }) as ServiceVerdict;
   const cfg = { services: [service('predictor', ['processor']), service('processor'), service('web'), service('old')] } as DriftConfig;

@@ -6,7 +6,7 @@ import { deployWaves, nextDeploys, orderUpstreamFirst, planDeployAll, type Deplo
 import type { CheckResult, ServiceVerdict, VerdictStatus } from '../../src/core/model';
 
 function service(name: string, dependsOn: string[] = []): ServiceConfig {
-  return { name, project: 'demo-project', region: 'us-west2', paths: [name], dependsOn };
+  return { name, kind: 'service', project: 'demo-project', region: 'us-west2', paths: [name], dependsOn };
 }
 
 function config(services: ServiceConfig[]): DriftConfig {
@@ -16,6 +16,7 @@ function config(services: ServiceConfig[]): DriftConfig {
 function verdict(name: string, status: VerdictStatus): ServiceVerdict {
   return {
     name,
+    kind: 'service',
     project: 'demo-project',
     region: 'us-west2',
     status,

@@ -70,7 +70,7 @@ describe('DeployQueue', () => {
 });
 
 describe('deployAll', () => {
-  const service = (name: string, dependsOn: string[] = []): ServiceConfig => ({ name, project: 'p-project', region: 'us-west2', paths: [], dependsOn });
+  const service = (name: string, dependsOn: string[] = []): ServiceConfig => ({ name, kind: 'service', project: 'p-project', region: 'us-west2', paths: [], dependsOn });
   const cfg = {
     services: [service('predictor', ['processor']), service('processor', ['scraper']), service('scraper'), service('web'), service('docs')],
   } as DriftConfig;
@@ -198,5 +198,7 @@ describe('result texts', () => {
     assert.deepEqual(describeDeployResult(result('a', 'script-failed')).actions, ['show-terminal']);
     assert.equal(describeDeployResult(result('a', 'verified')).severity, 'info');
     assert.equal(describeDeployResult(result('a', 'traffic-not-moved')).severity, 'warning');
+    // A function whose build failed is offered what a failed revision is.
+    assert.deepEqual(describeDeployResult(result('a', 'deploy-failed')), { severity: 'error', text: 'a: deploy-failed', actions: ['open-logs', 'retry'] });
   });
 });

@@ -21,6 +21,7 @@ export function serving(overrides: Partial<ServingVerdict> = {}): ServingVerdict
 export function verdict(name: string, status: VerdictStatus, overrides: Partial<ServiceVerdict> = {}): ServiceVerdict {
   return {
     name,
+    kind: 'service',
     project: 'nba-props-platform',
     region: 'us-west2',
     status,

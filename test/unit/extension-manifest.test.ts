@@ -116,6 +116,29 @@ describe('extension manifest', () => {
     for (const command of [COMMAND_IDS.deploy, COMMAND_IDS.openLogs, COMMAND_IDS.openInCloudConsole]) assert.ok(!matches(command, ready), command);
   });
 
+  it('offers deploy, logs and the console on functions and Cloud Run jobs, Open Logs on executions, and no revision actions on jobs', () => {
+    const matches = (command: string, value: string): boolean => viewItemPatterns(command).some((p) => p.test(value));
+    const fn = serviceContextValue(verdict('f', 'deploy-failed', { kind: 'function' }), false);
+    const job = serviceContextValue(verdict('j', 'stale', { kind: 'job', serving: [] }), false);
+    const uncheckedJob = serviceContextValue(undefined, false, 'job');
+    assert.equal(fn, 'cloudRunDrift.function.deploy-failed.hasCommit');
+    assert.equal(job, 'cloudRunDrift.runJob.stale.hasCommit');
+    assert.equal(uncheckedJob, 'cloudRunDrift.runJob.unchecked');
+    for (const value of [fn, job, uncheckedJob]) {
+      for (const command of [COMMAND_IDS.deploy, COMMAND_IDS.deployWith, COMMAND_IDS.showDeployTerminal, COMMAND_IDS.openLogs, COMMAND_IDS.openInCloudConsole]) {
+        assert.ok(matches(command, value), `${command} on ${value}`);
+      }
+      assert.ok(!matches(COMMAND_IDS.openRevisionLogs, value), `no revision logs on ${value}`);
+    }
+    assert.ok(matches(COMMAND_IDS.copyDeployedCommit, job));
+    assert.ok(matches(COMMAND_IDS.openLogs, CONTEXT_VALUES.execution));
+    for (const command of [COMMAND_IDS.deploy, COMMAND_IDS.openRevisionLogs, COMMAND_IDS.openInCloudConsole, COMMAND_IDS.copyDeployedCommit]) {
+      assert.ok(!matches(command, CONTEXT_VALUES.execution), `${command} is not on an execution`);
+    }
+    // The Data Jobs view's rows keep their own menus: a Cloud Run job's row matches none of them.
+    for (const command of [COMMAND_IDS.runDataJob, COMMAND_IDS.showScoreboard]) assert.ok(!matches(command, job), command);
+  });
+
   it('declares the view container, view, welcome, schema and icons', () => {
     const container = contributes.viewsContainers.activitybar.find((c) => c.id === VIEW_CONTAINER_ID);
     assert.ok(container);
@@ -304,7 +327,7 @@ describe('Marketplace listing', () => {
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'crd-vsix-')));
     try {
       const media = fs.readdirSync(path.join(ROOT, 'media'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
-      const built = ['extension', 'cli', 'sdk-run', 'sdk-logging', 'sdk-bigquery'].flatMap((b) => [`dist/${b}.js`, `dist/${b}.js.map`]);
+      const built = ['extension', 'cli', 'sdk-run', 'sdk-functions', 'sdk-logging', 'sdk-bigquery'].flatMap((b) => [`dist/${b}.js`, `dist/${b}.js.map`]);
       const others = ['README.md', 'CHANGELOG.md', 'LICENSE', 'CONTRIBUTING.md', 'docs/configuration.md', 'schema/cloud-run-drift.schema.json', 'src/extension/extension.ts', 'test/unit/a.test.ts', 'bench/README.md', 'out/e2e/suite/a.js', 'test-results/overview.png', '.vscode-test/e2e-env.json', 'dist/cloud-run-drift.vsix'];
       for (const file of [...media, ...built, ...others]) {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -323,6 +346,7 @@ describe('Marketplace listing', () => {
         'media/logs/logs.css',
         'media/logs/logs.js',
         'dist/sdk-run.js',
+        'dist/sdk-functions.js',
         'dist/sdk-logging.js',
         'dist/sdk-bigquery.js',
       ];

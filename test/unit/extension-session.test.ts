@@ -16,7 +16,7 @@ function config(overrides: Partial<DriftConfig> = {}): DriftConfig {
     file: '/repo/cloud-run-drift.json',
     root: '/repo',
     commitLabel: 'commit-sha',
-    services: [{ name: 'worker', project: 'p-123456', region: 'us-west2', paths: ['worker'], dependsOn: [] }],
+    services: [{ name: 'worker', kind: 'service', project: 'p-123456', region: 'us-west2', paths: ['worker'], dependsOn: [] }],
     deployCommands: [],
     logFilters: {},
     jobs: [],

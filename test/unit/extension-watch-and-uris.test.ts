@@ -72,5 +72,8 @@ describe('extension watching and addresses', () => {
     assert.deepEqual(effectiveEndpoints(configured, true), { endpoints: configured, dropped: [] });
     const httpsLoopback = { run: 'https://127.0.0.1:8443', bigquery: 'https://localhost:9443', logging: '127.0.0.1:8124' };
     assert.deepEqual(effectiveEndpoints(httpsLoopback, false), { endpoints: { logging: '127.0.0.1:8124' }, dropped: ['run', 'bigquery'] });
+    // The Cloud Functions endpoint is kept or dropped by the same rule.
+    assert.deepEqual(effectiveEndpoints({ functions: 'http://127.0.0.1:8123' }, false), { endpoints: { functions: 'http://127.0.0.1:8123' }, dropped: [] });
+    assert.deepEqual(effectiveEndpoints({ functions: 'https://functions.example' }, false), { endpoints: {}, dropped: ['functions'] });
   });
 });

@@ -73,7 +73,7 @@ describe('data job configuration', () => {
     const problems = problemsOf(
       configText({
         Grade_Job: { command: 'x' },
-        good: { command: '', table: 'not-a-table', maxDays: 0, requires: ['UPPER'], cmd: 'typo' },
+        good: { command: '', table: 'not-a-table', maxDays: 0, requires: ['-upper'], cmd: 'typo' },
         nocommand: {},
       }),
     );
@@ -83,7 +83,7 @@ describe('data job configuration', () => {
       '16: $.jobs.good.command: expected a non-empty string',
       '17: $.jobs.good.table: expected a BigQuery table as project.dataset.table, e.g. "my-project.analytics.events"',
       '18: $.jobs.good.maxDays: expected at least 1',
-      '20: $.jobs.good.requires[0]: expected a Cloud Run service name (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 49 characters)',
+      '20: $.jobs.good.requires[0]: expected the name of a Cloud Run service, function or job (letters, digits, hyphens and underscores, starting with a letter, at most 63 characters; see "kind" for each one\'s rules)',
       '24: $.jobs.nocommand: missing required key "command"',
     ].sort());
   });

@@ -90,6 +90,7 @@ function job(overrides: Partial<DataJobConfig> = {}): DataJobConfig {
 function verdict(name: string, status: VerdictStatus, extra: Partial<ServiceVerdict> = {}): ServiceVerdict {
   return {
     name,
+    kind: 'service',
     project: 'nba-props-platform',
     region: 'us-west2',
     status,

@@ -99,6 +99,19 @@ describe('scopeClause', () => {
     );
   });
 
+  test('a function: its Cloud Run service\'s entries or its own cloud_function entries, each group parenthesised', () => {
+    const clause = scopeClause({ kind: 'function', function: { name: 'Grade_Props', region: 'us-west2' }, service: 'grade-props' });
+    assert.equal(
+      clause,
+      '((resource.type="cloud_run_revision" AND resource.labels.service_name="grade-props" AND resource.labels.location="us-west2") OR (resource.type="cloud_function" AND resource.labels.function_name="Grade_Props" AND resource.labels.region="us-west2"))',
+    );
+    // With more parts AND-ed after it, the OR stays inside the scope's parentheses.
+    const parsed = parseFilter(composeFilter({ scope: { kind: 'function', function: { name: 'f" OR "x' }, service: 'f' }, minSeverity: 'ERROR' }));
+    assert.equal(parsed?.kind, 'and');
+    assert.ok(literals(parsed).includes('f" OR "x'));
+    assert.throws(() => scopeClause({ kind: 'function', function: { name: '' }, service: 'f' }), FilterCompositionError);
+  });
+
   test('an empty scope is refused', () => {
     assert.throws(() => scopeClause({ kind: 'services', services: [] }), FilterCompositionError);
     assert.throws(() => scopeClause({ kind: 'services', services: [{ name: '' }] }), FilterCompositionError);

@@ -9,6 +9,7 @@ import { worstStatus } from '../../src/core/verdict';
 const NOW = new Date('2026-01-30T23:00:00Z');
 const verdict = (over: Partial<ServiceVerdict>): ServiceVerdict => ({
   name: 'svc',
+  kind: 'service',
   project: 'p',
   region: 'us-west2',
   status: 'up-to-date',

@@ -7,7 +7,7 @@ import { computeVerdict, type GitFactsForVerdict } from '../../src/core/verdict'
 
 const HEAD = 'a'.repeat(40);
 const DEPLOYED = 'b'.repeat(40);
-const service: ServiceConfig = { name: 'svc', project: 'p', region: 'us-west2', paths: ['svc'], dependsOn: [] };
+const service: ServiceConfig = { name: 'svc', kind: 'service', project: 'p', region: 'us-west2', paths: ['svc'], dependsOn: [] };
 
 function lookup(label: string | null): ServiceLookup {
   return {

@@ -9,7 +9,7 @@ import { computeVerdict, type GitFactsForVerdict } from '../../src/core/verdict'
 const HEAD = 'b'.repeat(40);
 const DEPLOYED = 'a'.repeat(40);
 
-const service: ServiceConfig = { name: 'worker', project: 'demo-project', region: 'us-west2', paths: ['predictions/worker'], dependsOn: [] };
+const service: ServiceConfig = { name: 'worker', kind: 'service', project: 'demo-project', region: 'us-west2', paths: ['predictions/worker'], dependsOn: [] };
 
 function revision(name: string, labels: Record<string, string>): RevisionFacts {
   return { name, labels, createTime: '2026-01-01T00:00:00Z', image: null, ready: true, failed: false, readyMessage: null };

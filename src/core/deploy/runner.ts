@@ -27,13 +27,14 @@
 import type { CloudRunReader } from '../cloudrun';
 import type { DriftConfig, ServiceConfig } from '../config';
 import type { GitRepository } from '../git';
+import type { UnitKind } from '../model';
 import { short } from '../verdict';
 import { verifyDeployment, type VerifyOutcome } from '../verify';
 import { nextDeploys, type DeployPlan, type PlannedDeploy, type StepStatus } from './plan';
 import { findService, RESTRICTED_MODE_REASON, selectDeployCommand } from './prepare';
 import { expandDeployCommand } from './template';
 
-export type DeployResultKind = 'verified' | 'revision-failed' | 'traffic-not-moved' | 'label-unchanged' | 'timeout' | 'error' | 'script-failed' | 'cancelled';
+export type DeployResultKind = 'verified' | 'revision-failed' | 'deploy-failed' | 'traffic-not-moved' | 'label-unchanged' | 'timeout' | 'error' | 'script-failed' | 'cancelled';
 
 export interface DeployResult {
   kind: DeployResultKind;
@@ -186,7 +187,7 @@ export async function runDeploy(options: RunDeployOptions): Promise<DeployResult
       return finish('script-failed', `The deploy command "${command.name}" for ${serviceName} ${how}; nothing was verified.`, { exitCode });
     }
 
-    progress('verifying', `Verifying that ${serviceName} serves ${short(commit)}`);
+    progress('verifying', `Verifying that ${serviceName} ${service.kind === 'job' ? 'runs' : 'serves'} ${short(commit)}`);
     let outcome: VerifyOutcome;
     try {
       outcome = await verifyDeployment({
@@ -208,7 +209,7 @@ export async function runDeploy(options: RunDeployOptions): Promise<DeployResult
       }
       return finish('error', `Could not verify ${serviceName}: ${errorText(err)}`);
     }
-    return finish(...(await fromVerifyOutcome(outcome, serviceName, commit, options.git)));
+    return finish(...(await fromVerifyOutcome(outcome, serviceName, service.kind, commit, options.git)));
   } catch (err) {
     return finish('error', errorText(err));
   }
@@ -218,17 +219,20 @@ function cancelledWhileRunning(service: string): string {
   return `The deploy of ${service} was cancelled while its command ran; it may have deployed anyway (refresh to see).`;
 }
 
-async function fromVerifyOutcome(outcome: VerifyOutcome, service: string, commit: string, git: GitRepository): Promise<[DeployResultKind, string, Partial<DeployResult>]> {
+async function fromVerifyOutcome(outcome: VerifyOutcome, service: string, kind: UnitKind, commit: string, git: GitRepository): Promise<[DeployResultKind, string, Partial<DeployResult>]> {
   switch (outcome.kind) {
     case 'verified':
-      return ['verified', `${service} serves ${short(commit)} from ${outcome.revision} (100% of traffic).`, { revision: outcome.revision }];
+      return ['verified', outcome.message, { revision: outcome.revision }];
     case 'revision-failed':
       return ['revision-failed', outcome.message, { revision: outcome.revision }];
+    case 'deploy-failed':
+      return ['deploy-failed', outcome.message, {}];
     case 'traffic-not-moved':
       return ['traffic-not-moved', outcome.message, { revision: outcome.revision, percent: outcome.percent }];
     case 'label-unchanged': {
-      const served = await describeServedLabel(outcome.servedCommit, git);
-      return ['label-unchanged', `the deploy script exited 0 but ${service} still serves ${served} (expected ${short(commit)})`, { servedCommitLabel: outcome.servedCommit }];
+      const served = await describeServedLabel(outcome.servedCommit, git, kind);
+      const still = kind === 'job' ? `${service}'s template still carries` : `${service} still serves`;
+      return ['label-unchanged', `the deploy script exited 0 but ${still} ${served} (expected ${short(commit)})`, { servedCommitLabel: outcome.servedCommit }];
     }
     case 'timeout':
       return ['timeout', outcome.message, {}];
@@ -238,8 +242,8 @@ async function fromVerifyOutcome(outcome: VerifyOutcome, service: string, commit
 }
 
 /** The label as a short SHA like the expected one (8 digits), resolved through git when it can be. */
-async function describeServedLabel(label: string | null, git: GitRepository): Promise<string> {
-  if (!label) return 'an unlabeled revision';
+async function describeServedLabel(label: string | null, git: GitRepository, kind: UnitKind): Promise<string> {
+  if (!label) return kind === 'job' ? 'no commit label' : 'an unlabeled revision';
   const resolution = (await git.resolveLabels([label]).catch(() => new Map())).get(label);
   if (resolution?.kind === 'found') return short(resolution.sha);
   // Not a local commit: show the label itself, escaped if it is anything but a plain label value.
@@ -284,6 +288,7 @@ export function describeDeployResult(result: DeployResult): DeployNotification {
     case 'label-unchanged':
       return { severity: 'error', text, actions: ['show-terminal', 'open-logs', 'retry'] };
     case 'revision-failed':
+    case 'deploy-failed':
       return { severity: 'error', text, actions: ['open-logs', 'retry'] };
     case 'script-failed':
       return { severity: 'error', text, actions: ['show-terminal'] };

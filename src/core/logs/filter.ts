@@ -2,8 +2,9 @@
 //
 // API (for the CLI and the extension's log view):
 //   composeFilter(query: LogQuery): string
-//       The whole Logging query: a scope (cloud_run_revision + one service, several services OR'ed, or one
-//       revision), then each optional part the user chose, every part parenthesised and joined with AND:
+//       The whole Logging query: a scope (cloud_run_revision + one service, several services OR'ed, one revision, or a
+//       function: its Cloud Run service's entries OR its cloud_function entries; cloud_run_job + one job, or one of its
+//       executions), then each optional part the user chose, every part parenthesised and joined with AND:
 //         - savedFilter  a query from config `logFilters` (validated, parenthesised)
 //         - text         free text → (textPayload:"..." OR jsonPayload.message:"...") with " and \ escaped
 //         - raw          a raw Logging query (validated, parenthesised)
@@ -29,10 +30,19 @@
 export const SEVERITIES = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Which Cloud Run logs: services (one stream for one or several) or one revision of a service. */
+/**
+ * Which Cloud Run logs: services (one stream for one or several), one revision of a service, or a
+ * Cloud Run function: its Cloud Run service's revision entries and its `cloud_function` entries; or a
+ * Cloud Run job (resource cloud_run_job), all its executions or one.
+ */
 export type LogScope =
   | { kind: 'services'; services: readonly ScopedService[] }
-  | { kind: 'revision'; service: ScopedService; revision: string };
+  | { kind: 'revision'; service: ScopedService; revision: string }
+  | { kind: 'function'; function: ScopedService; service: string }
+  | { kind: 'job'; job: ScopedService; execution?: string };
+
+/** The entry label Cloud Run writes a job execution's (short) name in. */
+export const EXECUTION_NAME_LABEL = 'run.googleapis.com/execution_name';
 
 export interface ScopedService {
   name: string;
@@ -82,12 +92,20 @@ export function textMatchClause(text: string): string {
 }
 
 export function scopeClause(scope: LogScope): string {
+  if (scope.kind === 'job') return jobScopeClause(scope.job, scope.execution);
   const resourceType = 'resource.type="cloud_run_revision"';
   const service = (s: ScopedService): string => {
     if (!s.name) throw new FilterCompositionError('a service name is required');
     const name = `resource.labels.service_name=${quoteFilterString(s.name)}`;
     return s.region ? `${name} AND resource.labels.location=${quoteFilterString(s.region)}` : name;
   };
+  if (scope.kind === 'function') {
+    if (!scope.function.name) throw new FilterCompositionError('a function name is required');
+    const region = scope.function.region;
+    const revisions = `${resourceType} AND ${service({ name: scope.service, ...(region ? { region } : {}) })}`;
+    const own = `resource.type="cloud_function" AND resource.labels.function_name=${quoteFilterString(scope.function.name)}${region ? ` AND resource.labels.region=${quoteFilterString(region)}` : ''}`;
+    return `((${revisions}) OR (${own}))`;
+  }
   if (scope.kind === 'revision') {
     if (!scope.revision) throw new FilterCompositionError('a revision name is required');
     return `${resourceType} AND ${service(scope.service)} AND resource.labels.revision_name=${quoteFilterString(scope.revision)}`;
@@ -95,6 +113,22 @@ export function scopeClause(scope: LogScope): string {
   if (scope.services.length === 0) throw new FilterCompositionError('choose at least one service');
   if (scope.services.length === 1) return `${resourceType} AND ${service(scope.services[0]!)}`;
   return `${resourceType} AND (${scope.services.map((s) => (s.region ? `(${service(s)})` : service(s))).join(' OR ')})`;
+}
+
+function jobScopeClause(job: ScopedService, execution: string | undefined): string {
+  if (!job.name) throw new FilterCompositionError('a job name is required');
+  const parts = ['resource.type="cloud_run_job"', `resource.labels.job_name=${quoteFilterString(job.name)}`];
+  if (job.region) parts.push(`resource.labels.location=${quoteFilterString(job.region)}`);
+  if (execution !== undefined) {
+    if (!execution) throw new FilterCompositionError('an execution name is required');
+    parts.push(`labels.${quoteFilterString(EXECUTION_NAME_LABEL)}=${quoteFilterString(execution)}`);
+  }
+  return parts.join(' AND ');
+}
+
+/** A Cloud Run job's logs: all its executions', or the named one's. */
+export function jobLogScope(job: ScopedService, execution?: string): LogScope {
+  return execution === undefined ? { kind: 'job', job } : { kind: 'job', job, execution };
 }
 
 export function parseSeverity(text: string): Severity | undefined {

@@ -1,14 +1,15 @@
 // Text and JSON forms of log entries: the CLI's output and the view's export. Pure; no vscode.
 //
 // API:
-//   formatLogLine(entry)              "timestamp severity revision text", exactly as the entry has it (the .log export)
+//   formatLogLine(entry)              "timestamp severity revision text" (a job's entries: its execution for the
+//                                     revision), exactly as the entry has it (the .log export)
 //   terminalLogLine(entry)            the same line as TerminalText (the CLI's human output): the severity in its
 //                                     color, the text escaped when rendered (../terminalText.ts)
-//   cliJson(entry)                    the CLI's --json object: {insertId, timestamp, severity, revision, text|json}
+//   cliJson(entry)                    the CLI's --json object: {insertId, timestamp, severity, revision, execution?, text|json}
 //   SEVERITY_ANSI                     the ANSI colour per severity (the view can map the same buckets to theme colours)
 import { styled, type TerminalText } from '../terminalText';
 import { entryText, type JsonObject, type LogEntry } from './entry';
-import type { Severity } from './filter';
+import { EXECUTION_NAME_LABEL, type Severity } from './filter';
 
 export const SEVERITY_ANSI: Record<Severity, string> = {
   DEFAULT: '39',
@@ -26,11 +27,16 @@ export const SEVERITY_ANSI: Record<Severity, string> = {
 const SEVERITY_WIDTH = 9;
 
 export function formatLogLine(entry: LogEntry): string {
-  return `${entry.timestamp} ${entry.severity.padEnd(SEVERITY_WIDTH)} ${entry.revision ?? entry.service ?? '-'} ${entryText(entry)}`;
+  return `${entry.timestamp} ${entry.severity.padEnd(SEVERITY_WIDTH)} ${sourceOf(entry)} ${entryText(entry)}`;
 }
 
 export function terminalLogLine(entry: LogEntry): TerminalText {
-  return [`${entry.timestamp} `, styled(SEVERITY_ANSI[entry.severity], entry.severity.padEnd(SEVERITY_WIDTH)), ` ${entry.revision ?? entry.service ?? '-'} ${entryText(entry)}`];
+  return [`${entry.timestamp} `, styled(SEVERITY_ANSI[entry.severity], entry.severity.padEnd(SEVERITY_WIDTH)), ` ${sourceOf(entry)} ${entryText(entry)}`];
+}
+
+/** What wrote the entry: a service's revision, a job's execution, else the service. */
+function sourceOf(entry: LogEntry): string {
+  return entry.revision ?? entry.labels?.[EXECUTION_NAME_LABEL] ?? entry.service ?? '-';
 }
 
 export interface CliJsonEntry {
@@ -38,12 +44,16 @@ export interface CliJsonEntry {
   timestamp: string;
   severity: Severity;
   revision: string | null;
+  /** A Cloud Run job execution's entries: its name. */
+  execution?: string;
   text?: string;
   json?: JsonObject;
 }
 
 export function cliJson(entry: LogEntry): CliJsonEntry {
   const out: CliJsonEntry = { insertId: entry.insertId, timestamp: entry.timestamp, severity: entry.severity, revision: entry.revision };
+  const execution = entry.labels?.[EXECUTION_NAME_LABEL];
+  if (execution !== undefined) out.execution = execution;
   if (entry.json !== undefined) out.json = entry.json;
   else out.text = entry.text ?? entryText(entry);
   return out;

@@ -34,12 +34,50 @@ export interface DemoServiceSpec {
   servingRevisionSuffix?: string;
 }
 
+export type DemoFunctionName = 'phase3-to-phase4-orchestrator' | 'phase5b-grading';
+
+/** A Cloud Run function (gen2) of the demo: it runs on a Cloud Run service of the same name. */
+export interface DemoFunctionSpec {
+  name: DemoFunctionName;
+  paths: string[];
+  servingRevisionNumber: number;
+  /** Its last deploy failed in the build: the function says so while this older revision serves. */
+  lastBuildFailed?: { message: string };
+}
+
+export const DEMO_FUNCTIONS: readonly DemoFunctionSpec[] = [
+  { name: 'phase3-to-phase4-orchestrator', paths: ['orchestration/phase3_to_phase4'], servingRevisionNumber: 14 },
+  {
+    name: 'phase5b-grading',
+    paths: ['orchestration/phase5b_grading'],
+    servingRevisionNumber: 9,
+    lastBuildFailed: {
+      message:
+        'Build failed with status: FAILURE. pip_install_from_requirements: ERROR: Could not find a version that satisfies the requirement numpy==2.4.0 ' +
+        '(from -r requirements.txt (line 4)) (from versions: 1.26.4, 2.0.2, 2.1.3, 2.2.6, 2.3.5)',
+    },
+  },
+];
+
 export const DEMO_SERVICES: readonly DemoServiceSpec[] = [
   { name: 'prediction-coordinator', paths: ['predictions/coordinator', 'shared'], servingRevisionNumber: 117, servingRevisionSuffix: 'm5r' },
   { name: 'prediction-worker', paths: ['predictions/worker', 'shared'], servingRevisionNumber: 95 },
   { name: 'nba-phase1-scrapers', paths: ['scrapers'], servingRevisionNumber: 23 },
   { name: 'nba-phase3-analytics-processors', paths: ['data_processors/analytics', 'shared'], servingRevisionNumber: 61 },
   { name: 'nba-phase4-precompute-processors', paths: ['data_processors/precompute', 'shared'], servingRevisionNumber: 82 },
+];
+
+/** The Cloud Run jobs the repository deploys (units of kind "job"). */
+export type DemoJobName = 'player-game-summary-analytics-backfill';
+
+export interface DemoJobSpec {
+  name: DemoJobName;
+  paths: string[];
+}
+
+/** A backfill of the analytics processors' player game summaries, run as a Cloud Run job; its template went stale. */
+export const DEMO_JOBS: readonly DemoJobSpec[] = [
+  { name: 'player-game-summary-analytics-backfill', paths: ['backfill_jobs/analytics/player_game_summary', 'data_processors/analytics', 'shared'] },
 ];
 
 export interface PlannedCommit {
@@ -53,8 +91,8 @@ export interface PlannedCommit {
   edit?: [string, string, string][];
   /** Executable files among `add`. */
   executable?: string[];
-  /** The services that were deployed from this commit (their serving revision in the seeded state). */
-  deployed?: DemoServiceName[];
+  /** The services, functions and jobs that were deployed from this commit (their serving revision, or a job's template, in the seeded state). */
+  deployed?: (DemoServiceName | DemoFunctionName | DemoJobName)[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,6 +230,7 @@ const DOCKERFILE = (module: string): string =>
   `FROM python:3.11-slim\nWORKDIR /app\nCOPY shared/ shared/\nCOPY ${module}/ ${module}/\nRUN pip install --no-cache-dir -r ${module}/requirements.txt\nENV PYTHONPATH=/app\nCMD exec gunicorn --bind :$PORT --workers 1 --threads 8 --timeout 0 ${module.replace(/\//g, '.')}.main:app\n`;
 
 const REQUIREMENTS = 'flask==3.0.3\ngunicorn==21.2.0\ngoogle-cloud-bigquery==3.25.0\ngoogle-cloud-pubsub==2.23.0\n';
+const FUNCTION_REQUIREMENTS = 'functions-framework==3.8.1\ngoogle-cloud-bigquery==3.25.0\ngoogle-cloud-firestore==2.19.0\nnumpy==2.2.6\n';
 
 function pythonModule(docstring: string, body: string[] = []): string {
   return [`"""${docstring}"""`, 'import logging', '', 'logger = logging.getLogger(__name__)', '', ...body, ''].join('\n');
@@ -199,7 +238,8 @@ function pythonModule(docstring: string, body: string[] = []): string {
 
 const README = `# NBA props platform
 
-Scrapers, processors and predictions for NBA player props, deployed as Cloud Run services.
+Scrapers, processors and predictions for NBA player props, deployed as Cloud Run services and
+Cloud Run functions.
 
 | Service | Code |
 |---|---|
@@ -208,8 +248,10 @@ Scrapers, processors and predictions for NBA player props, deployed as Cloud Run
 | nba-phase4-precompute-processors | data_processors/precompute/, shared/ |
 | prediction-coordinator | predictions/coordinator/, shared/ |
 | prediction-worker | predictions/worker/, shared/ |
+| phase3-to-phase4-orchestrator (function) | orchestration/phase3_to_phase4/ |
+| phase5b-grading (function) | orchestration/phase5b_grading/ |
 
-Deploy one service: \`./bin/deploy-service.sh SERVICE\`.
+Deploy one service or function: \`./bin/deploy-service.sh NAME\`.
 Check what production runs: \`cloud-run-drift check\` (configuration in cloud-run-drift.json).
 `;
 
@@ -306,6 +348,11 @@ const ANALYTICS_SUBJECTS = [
   'analytics: team offense summary processor',
   'analytics: skip streaming-buffer rows on reprocessing',
 ];
+const ORCHESTRATOR_SUBJECTS = [
+  'orchestrator: wait for every phase 3 processor before triggering phase 4',
+  'orchestrator: record phase completion in Firestore',
+];
+const GRADING_SUBJECTS = ['grading: grade props against final box scores', 'grading: skip voided props'];
 const PRECOMPUTE_SUBJECTS = [
   'precompute: ML feature store v2 columns',
   'precompute: player shot zone analysis',
@@ -374,6 +421,20 @@ export function demoHistory(files: { deployScript: string; config: string; extra
     },
   });
   push({
+    subject: 'Add phase 3 to phase 4 orchestrator function',
+    add: {
+      'orchestration/phase3_to_phase4/main.py': pythonModule('Cloud Function: triggers phase 4 once every phase 3 processor has finished a game date.'),
+      'orchestration/phase3_to_phase4/requirements.txt': FUNCTION_REQUIREMENTS,
+    },
+  });
+  push({
+    subject: 'Add phase 5b grading function',
+    add: {
+      'orchestration/phase5b_grading/main.py': pythonModule('Cloud Function: grades the day\'s predictions once box scores are final.'),
+      'orchestration/phase5b_grading/requirements.txt': FUNCTION_REQUIREMENTS,
+    },
+  });
+  push({
     subject: 'Add prediction coordinator',
     author: AUTHORS.naji,
     add: {
@@ -396,6 +457,42 @@ export function demoHistory(files: { deployScript: string; config: string; extra
   push({ subject: 'Add deploy script for Cloud Run services', author: AUTHORS.naji, add: { 'bin/deploy-service.sh': files.deployScript }, executable: ['bin/deploy-service.sh'] });
   push({ subject: 'Check deployment drift with cloud-run-drift', author: AUTHORS.priya, add: { 'cloud-run-drift.json': files.config } });
   if (Object.keys(files.extraFiles).length > 0) push({ subject: 'Add prediction accuracy grading backfill job', author: AUTHORS.dana, add: files.extraFiles });
+  // Deployed as a Cloud Run job once, when it was added; the analytics and shared work since never reached it.
+  push({
+    subject: 'Add player game summary analytics backfill (Cloud Run job)',
+    author: AUTHORS.priya,
+    add: {
+      'backfill_jobs/analytics/player_game_summary/backfill.py': pythonModule('Re-runs the player game summary processor for a date range (gcloud run jobs execute ... --args=--start-date=...,--end-date=...).', [
+        'import argparse',
+        '',
+        'from data_processors.analytics.player_game_summary.processor import PlayerGameSummaryProcessor',
+        '',
+        '',
+        'def main():',
+        '    parser = argparse.ArgumentParser()',
+        '    parser.add_argument("--start-date", required=True)',
+        '    parser.add_argument("--end-date", required=True)',
+        '    args = parser.parse_args()',
+        '    PlayerGameSummaryProcessor().backfill(args.start_date, args.end_date)',
+        '',
+        '',
+        'if __name__ == "__main__":',
+        '    main()',
+      ]),
+      'backfill_jobs/analytics/player_game_summary/Dockerfile': [
+        'FROM python:3.11-slim',
+        'WORKDIR /app',
+        'COPY shared/ shared/',
+        'COPY data_processors/analytics/ data_processors/analytics/',
+        'COPY backfill_jobs/analytics/player_game_summary/ backfill_jobs/analytics/player_game_summary/',
+        'RUN pip install --no-cache-dir google-cloud-bigquery==3.25.0',
+        'ENV PYTHONPATH=/app',
+        'ENTRYPOINT ["python", "-m", "backfill_jobs.analytics.player_game_summary.backfill"]',
+        '',
+      ].join('\n'),
+    },
+    deployed: ['player-game-summary-analytics-backfill'],
+  });
 
   // A first round of work, then the coordinator deploy that will go stale.
   push({ subject: 'coordinator: consolidate staging tables with a single MERGE', touch: ['predictions/coordinator/batch_consolidator.py'] });
@@ -415,6 +512,8 @@ export function demoHistory(files: { deployScript: string; config: string; extra
     SCRAPER_SUBJECTS.map((subject, i) => ({ subject, author: authorFor(i), touch: ['scrapers/main_scraper_service.py'] })),
     ANALYTICS_SUBJECTS.map((subject, i) => ({ subject, author: authorFor(i + 1), touch: ['data_processors/analytics/player_game_summary/processor.py'] })),
     PRECOMPUTE_SUBJECTS.map((subject, i) => ({ subject, author: authorFor(i + 2), touch: ['data_processors/precompute/ml_feature_store/processor.py'] })),
+    ORCHESTRATOR_SUBJECTS.map((subject, i) => ({ subject, author: authorFor(i + 3), touch: ['orchestration/phase3_to_phase4/main.py'] })),
+    GRADING_SUBJECTS.map((subject, i) => ({ subject, author: authorFor(i), touch: ['orchestration/phase5b_grading/main.py'] })),
   ];
   const interleaved: PlannedCommit[] = [];
   for (let round = 0; streams.some((s) => s.length > 0); round++) {
@@ -436,7 +535,7 @@ export function demoHistory(files: { deployScript: string; config: string; extra
     }
     return commits.length - 1;
   };
-  for (const service of DEMO_SERVICES) {
+  for (const service of [...DEMO_SERVICES, ...DEMO_FUNCTIONS]) {
     if (service.name === 'prediction-coordinator') continue;
     const index = lastTouching(service.paths);
     const commit = commits[index]!;
@@ -448,6 +547,9 @@ export function demoHistory(files: { deployScript: string; config: string; extra
     push({ subject, author: authorFor(i), touch: [i % 4 === 1 ? 'predictions/coordinator/batch_staging_writer.py' : 'predictions/coordinator/coordinator.py'] });
     if (i === 6) push({ subject: 'backfill: grade predictions for a date range', author: AUTHORS.dana, add: { 'backfill_jobs/grading/README.md': '# Grading backfill\n\nGrades predictions against box scores for a date range.\n' } });
     if (i === 12) push({ subject: 'bin: print revision after deploy', author: AUTHORS.naji, add: { 'bin/README.md': '# bin\n\n`deploy-service.sh SERVICE` builds, pushes and deploys one service.\n' } });
+    // The grading function moves on; its deploy of HEAD will fail in the build on this pin.
+    if (i === 9) push({ subject: 'grading: weight accuracy by minutes played', author: AUTHORS.dana, touch: ['orchestration/phase5b_grading/main.py'] });
+    if (i === 15) push({ subject: 'grading: upgrade numpy to 2.4', author: AUTHORS.dana, edit: [['orchestration/phase5b_grading/requirements.txt', 'numpy==2.2.6', 'numpy==2.4.0']] });
   });
   push({
     subject: 'Fix MERGE: updated_at assigned more than once in consolidation',

@@ -78,6 +78,13 @@ function routineLines(service: string, gameDate: string, random: () => number): 
       { severity: 'WARNING', text: 'Feature store row missing for 3 players; using rolling averages' },
     ]);
   }
+  if (service.includes('orchestrator') || service.includes('grading')) {
+    return pick([
+      { severity: 'INFO', text: `Received Pub/Sub message for game date ${gameDate}` },
+      { severity: 'INFO', text: service.includes('grading') ? `Graded ${150 + Math.floor(random() * 150)} props for ${gameDate}` : `Phase 3 complete for ${gameDate}: triggered phase 4` },
+      { severity: 'WARNING', text: `Waiting for ${1 + Math.floor(random() * 3)} upstream processors before continuing` },
+    ]);
+  }
   if (service.includes('analytics') || service.includes('precompute') || service.includes('processor')) {
     return pick([
       { severity: 'INFO', text: `Processed ${200 + Math.floor(random() * 400)} rows for game date ${gameDate}` },
@@ -215,6 +222,31 @@ export function buildDemoLogEntries(now: Date, services: DemoService[], options:
           labels,
         });
       }
+    }
+  }
+  return entries.sort((a, b) => (a.timestamp! < b.timestamp! ? -1 : a.timestamp! > b.timestamp! ? 1 : 0));
+}
+
+/**
+ * What Cloud Functions logs about each function (resource `cloud_function`) besides its Cloud Run
+ * service's entries: executions starting and finishing, through the same window, oldest first.
+ */
+export function buildDemoFunctionLogEntries(now: Date, functions: readonly string[], options: DemoLogOptions = {}): LogEntryInput[] {
+  const nowMs = now.getTime();
+  const spanMs = (options.hours ?? 6) * 3_600_000;
+  const entries: LogEntryInput[] = [];
+  for (const name of functions) {
+    const random = seededRandom(`function/${name}/${nowMs}`);
+    const resource = { type: 'cloud_function', labels: { function_name: name, ...(options.location !== undefined ? { region: options.location } : {}) } };
+    const base = { resource, log: 'cloudfunctions.googleapis.com/cloud-functions', ...(options.project !== undefined ? { project: options.project } : {}) };
+    for (let ago = spanMs - 10 * 60_000; ago > 2 * 60_000; ago -= (20 + random() * 25) * 60_000) {
+      const executionId = Math.floor(random() * 2 ** 40).toString(36);
+      const tookMs = Math.round(300 + random() * 2500);
+      const at = (msAgo: number): string => new Date(nowMs - Math.max(1, Math.round(msAgo))).toISOString();
+      entries.push(
+        { ...base, timestamp: at(ago), severity: 'DEBUG', textPayload: 'Function execution started', labels: { execution_id: executionId } },
+        { ...base, timestamp: at(ago - tookMs), severity: 'DEBUG', textPayload: `Function execution took ${tookMs} ms, finished with status: 'ok'`, labels: { execution_id: executionId } },
+      );
     }
   }
   return entries.sort((a, b) => (a.timestamp! < b.timestamp! ? -1 : a.timestamp! > b.timestamp! ? 1 : 0));

@@ -7,11 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseConfig } from '../../core/config';
-import type { Scenario, ScenarioService } from '../scenario';
+import type { Scenario, ScenarioRunSection, ScenarioService } from '../scenario';
 import { deployScript } from './deploy-script';
-import { appendedChange, DEMO_SERVICES, demoHistory, type DemoServiceName, type PlannedCommit } from './history';
+import { appendedChange, DEMO_FUNCTIONS, DEMO_JOBS, DEMO_SERVICES, demoHistory, type DemoFunctionName, type DemoJobName, type DemoServiceName, type PlannedCommit } from './history';
 import { buildDemoBigQuerySection } from './bigquery-seed';
-import { buildDemoLogEntries } from './logging-seed';
+import { buildDemoFunctionLogEntries, buildDemoLogEntries } from './logging-seed';
 
 export const DEMO_PROJECT = 'nba-props-platform';
 export const DEMO_REGION = 'us-west2';
@@ -63,6 +63,40 @@ export interface DemoServiceState {
   revisions: DemoRevision[];
 }
 
+/** A Cloud Run function of the demo, on its Cloud Run service of the same name. */
+export interface DemoFunctionState extends Omit<DemoServiceState, 'name'> {
+  name: DemoFunctionName;
+  /** Its last deploy, of HEAD, failed in the build: the function says FAILED while `servingRevision` serves. */
+  failedBuild: { commit: string; commitShort: string; message: string } | null;
+}
+
+/** A seeded execution of a demo job: what it ran and how it ended. */
+export interface DemoExecution {
+  name: string;
+  status: 'succeeded' | 'failed';
+  createTime: string;
+  args: string[];
+  /** The failing task's message, for a failed one. */
+  failMessage: string | null;
+}
+
+/** A Cloud Run job of the demo (a unit of kind "job"), as seeded. */
+export interface DemoJobState {
+  name: DemoJobName;
+  project: string;
+  region: string;
+  paths: string[];
+  /** Full SHA of the commit its template was deployed from (what its next execution runs). */
+  deployedCommit: string;
+  /** Its `git rev-parse --short`: the template's commit-sha label. */
+  deployedShort: string;
+  deployedAt: string;
+  /** Commits touching `paths` after the deployed commit. */
+  commitsBehind: number;
+  /** Oldest first; each ran the template's commit. */
+  executions: DemoExecution[];
+}
+
 export interface DemoWorkspace {
   dir: string;
   configFile: string;
@@ -72,6 +106,9 @@ export interface DemoWorkspace {
   project: string;
   region: string;
   services: DemoServiceState[];
+  functions: DemoFunctionState[];
+  /** The Cloud Run jobs (configured with "kind": "job"). */
+  jobs: DemoJobState[];
   /** The emulator scenario matching this repository: load it with POST /control/load. */
   scenario: Scenario;
 }
@@ -84,7 +121,7 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
   parseConfig(config, path.join(dir, 'cloud-run-drift.json'));
 
   const plan = demoHistory({
-    deployScript: deployScript({ project: DEMO_PROJECT, region: DEMO_REGION, services: DEMO_SERVICES.map((s) => s.name), commitLabel: DEMO_COMMIT_LABEL }),
+    deployScript: deployScript({ project: DEMO_PROJECT, region: DEMO_REGION, services: DEMO_SERVICES.map((s) => s.name), functions: DEMO_FUNCTIONS.map((f) => f.name), jobs: DEMO_JOBS.map((j) => j.name), commitLabel: DEMO_COMMIT_LABEL }),
     config,
     extraFiles: gradingBackfillFiles(),
   });
@@ -99,9 +136,9 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
   const head = shas[shas.length - 1]!;
   const shortOf = await shortShas(dir);
 
-  const services: DemoServiceState[] = [];
-  for (const spec of DEMO_SERVICES) {
-    const deployedIndex = plan.findIndex((c) => c.deployed?.includes(spec.name));
+  /** Where a service or function stands: the commits it was deployed from, its revisions, how far behind it is. */
+  const deployedState = async (spec: { name: string; paths: string[]; servingRevisionNumber: number; servingRevisionSuffix?: string }): Promise<Omit<DemoServiceState, 'name'>> => {
+    const deployedIndex = plan.findIndex((c) => (c.deployed as readonly string[] | undefined)?.includes(spec.name));
     if (deployedIndex < 0) throw new Error(`demo: no deploy planned for ${spec.name}`);
     const createdIndex = plan.findIndex((c) => filesOf(c).some((f) => f.startsWith(`${spec.paths[0]}/`)));
     // Earlier deploys came from earlier commits that changed the service.
@@ -126,8 +163,7 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
     });
     const serving = revisions[revisions.length - 1]!;
     const behind = Number((await git(dir, ['rev-list', '--count', `${serving.commit}..HEAD`, '--', ...spec.paths])).trim());
-    services.push({
-      name: spec.name,
+    return {
       project: DEMO_PROJECT,
       region: DEMO_REGION,
       paths: spec.paths,
@@ -137,6 +173,32 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
       deployedAt: serving.createTime,
       commitsBehind: behind,
       revisions,
+    };
+  };
+  const services: DemoServiceState[] = [];
+  for (const spec of DEMO_SERVICES) services.push({ name: spec.name, ...(await deployedState(spec)) });
+  const functions: DemoFunctionState[] = [];
+  for (const spec of DEMO_FUNCTIONS) {
+    const failedBuild = spec.lastBuildFailed ? { commit: head, commitShort: shortOf.get(head)!, message: spec.lastBuildFailed.message } : null;
+    functions.push({ name: spec.name, ...(await deployedState(spec)), failedBuild });
+  }
+
+  const jobs: DemoJobState[] = [];
+  for (const spec of DEMO_JOBS) {
+    const deployedIndex = plan.findIndex((c) => c.deployed?.includes(spec.name));
+    if (deployedIndex < 0) throw new Error(`demo: no deploy planned for ${spec.name}`);
+    const deployedCommit = shas[deployedIndex]!;
+    const behind = Number((await git(dir, ['rev-list', '--count', `${deployedCommit}..HEAD`, '--', ...spec.paths])).trim());
+    jobs.push({
+      name: spec.name,
+      project: DEMO_PROJECT,
+      region: DEMO_REGION,
+      paths: spec.paths,
+      deployedCommit,
+      deployedShort: shortOf.get(deployedCommit)!,
+      deployedAt: new Date(times[deployedIndex]! * 1000 + 35 * 60_000).toISOString(),
+      commitsBehind: behind,
+      executions: demoExecutions(spec.name, now),
     });
   }
 
@@ -149,8 +211,28 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
     project: DEMO_PROJECT,
     region: DEMO_REGION,
     services,
-    scenario: demoScenario(services, now),
+    functions,
+    jobs,
+    scenario: demoScenario(services, functions, jobs, now),
   };
+}
+
+/**
+ * The backfill's two last runs, both on its stale template: the first fortnight of January went
+ * through; the second failed on the duplicate rows the coordinator's unfixed MERGE leaves behind.
+ */
+function demoExecutions(job: DemoJobName, now: Date): DemoExecution[] {
+  const at = (hoursAgo: number): string => new Date(now.getTime() - hoursAgo * 3_600_000).toISOString();
+  return [
+    { name: `${job}-q7vkd`, status: 'succeeded', createTime: at(30), args: ['--start-date=2026-01-01', '--end-date=2026-01-14'], failMessage: null },
+    {
+      name: `${job}-m2xrt`,
+      status: 'failed',
+      createTime: at(5),
+      args: ['--start-date=2026-01-15', '--end-date=2026-01-28'],
+      failMessage: 'google.api_core.exceptions.BadRequest: 400 UPDATE/MERGE must match at most one source row for each target row',
+    },
+  ];
 }
 
 /** Loads the workspace's scenario into a running emulator; POST /control/reset returns to it afterwards. */
@@ -175,8 +257,10 @@ export const DEMO_SCOREBOARD_SQL = [
 ].join(' ');
 
 export function demoConfig(endpoints: DemoEndpoints): string {
-  const services: Record<string, { paths: string[] }> = {};
+  const services: Record<string, { kind?: 'function' | 'job'; paths: string[] }> = {};
   for (const s of DEMO_SERVICES) services[s.name] = { paths: s.paths };
+  for (const f of DEMO_FUNCTIONS) services[f.name] = { kind: 'function', paths: f.paths };
+  for (const j of DEMO_JOBS) services[j.name] = { kind: 'job', paths: j.paths };
   const config = {
     project: DEMO_PROJECT,
     region: DEMO_REGION,
@@ -197,6 +281,8 @@ export function demoConfig(endpoints: DemoEndpoints): string {
     },
     endpoints: {
       run: endpoints.run,
+      // The emulator serves the Cloud Functions API beside Cloud Run.
+      functions: endpoints.run,
       ...(endpoints.logging ? { logging: endpoints.logging } : {}),
       ...(endpoints.bigquery ? { bigquery: endpoints.bigquery } : {}),
     },
@@ -204,10 +290,12 @@ export function demoConfig(endpoints: DemoEndpoints): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-function demoScenario(services: DemoServiceState[], now: Date): Scenario {
-  const runServices: ScenarioService[] = services.map((s) => ({
+function demoScenario(services: DemoServiceState[], functions: DemoFunctionState[], jobs: DemoJobState[], now: Date): Scenario {
+  const units = [...services.map((state) => ({ state, managedBy: {} })), ...functions.map((state) => ({ state, managedBy: { 'goog-managed-by': 'cloudfunctions' } }))];
+  const runServices: ScenarioService[] = units.map(({ state: s, managedBy }) => ({
     name: s.name,
-    labels: { team: s.name.startsWith('prediction') ? 'predictions' : 'data' },
+    // A function's Cloud Run service carries the label Google puts on it.
+    labels: { team: s.name.startsWith('prediction') ? 'predictions' : 'data', ...managedBy },
     revisions: s.revisions.map((r) => ({
       name: r.name,
       labels: { [DEMO_COMMIT_LABEL]: r.commitShort, 'deployed-at': labelSafeTime(r.createTime) },
@@ -217,20 +305,57 @@ function demoScenario(services: DemoServiceState[], now: Date): Scenario {
     traffic: [{ latest: true, percent: 100 }],
   }));
   const scenario: Scenario = {
-    description: 'Cloud Run Drift demo: prediction-coordinator serves an old commit; every other service is up to date.',
-    run: { project: DEMO_PROJECT, region: DEMO_REGION, services: runServices },
+    description:
+      'Cloud Run Drift demo: prediction-coordinator serves an old commit and phase5b-grading\'s last deploy failed in its build; every other service and function is up to date.',
+    run: { project: DEMO_PROJECT, region: DEMO_REGION, services: runServices, jobs: jobs.map(demoJobScenario) },
+    functions: {
+      project: DEMO_PROJECT,
+      region: DEMO_REGION,
+      functions: functions.map((f) => ({
+        name: f.name,
+        revision: f.servingRevision,
+        // A failed deploy already set the function's labels to the commit it tried to ship.
+        labels: { [DEMO_COMMIT_LABEL]: f.failedBuild?.commitShort ?? f.deployedShort },
+        ...(f.failedBuild
+          ? { state: 'FAILED' as const, stateMessages: [{ severity: 'ERROR' as const, type: 'BuildFailed', message: f.failedBuild.message }], updateTime: new Date(now.getTime() - 40 * 60_000).toISOString() }
+          : { updateTime: f.deployedAt }),
+      })),
+    },
     logging: {
       project: DEMO_PROJECT,
       location: DEMO_REGION,
-      entries: buildDemoLogEntries(
-        now,
-        services.map((s) => ({ name: s.name, revision: s.servingRevision })),
-        { project: DEMO_PROJECT, location: DEMO_REGION },
-      ),
+      entries: [
+        ...buildDemoLogEntries(
+          now,
+          [...services, ...functions].map((s) => ({ name: s.name, revision: s.servingRevision })),
+          { project: DEMO_PROJECT, location: DEMO_REGION },
+        ),
+        ...buildDemoFunctionLogEntries(now, functions.map((f) => f.name), { project: DEMO_PROJECT, location: DEMO_REGION }),
+      ],
     },
   };
   scenario.bigquery = buildDemoBigQuerySection(now, services, { project: DEMO_PROJECT });
   return scenario;
+}
+
+function demoJobScenario(job: DemoJobState): NonNullable<ScenarioRunSection['jobs']>[number] {
+  const labels = { [DEMO_COMMIT_LABEL]: job.deployedShort, 'deployed-at': labelSafeTime(job.deployedAt) };
+  return {
+    name: job.name,
+    labels,
+    createTime: job.deployedAt,
+    template: { labels, image: `${DEMO_REGION}-docker.pkg.dev/${DEMO_PROJECT}/nba-props/${job.name}:${job.deployedShort}`, taskCount: 3, parallelism: 3 },
+    // Executions started from the demo (a data job, or by hand) take a few seconds, not minutes.
+    run: { startDelayMs: 2_000, taskDurationMs: 8_000 },
+    executions: job.executions.map((e) => ({
+      name: e.name,
+      createTime: e.createTime,
+      args: e.args,
+      startDelayMs: 40_000,
+      taskDurationMs: 4 * 60_000,
+      ...(e.failMessage ? { failTasks: [2], failMessage: e.failMessage } : {}),
+    })),
+  };
 }
 
 /** backfill_jobs/grading/: the Python job the handoff runs, plus the runnable Node port of it the demo uses. */

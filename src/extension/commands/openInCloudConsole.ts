@@ -9,7 +9,7 @@ export const openInCloudConsoleCommand = defineCommand({
   title: 'Open in Cloud Console',
   run: async (services, node?: unknown) => {
     const target = await resolveServiceTarget(node, services.repos, {
-      placeHolder: 'Open which service in the Google Cloud console?',
+      placeHolder: 'Open which service, function or job in the Google Cloud console?',
       noneMessage: 'cloud-run-drift.json lists no services.',
     });
     await vscode.env.openExternal(vscode.Uri.parse(cloudConsoleUrl(target.config), true));

@@ -33,7 +33,9 @@ export const openRevisionLogsCommand = defineCommand({
 async function pickRevision(repo: Repo, node: unknown): Promise<{ service: string; revision: string }> {
   const service = await serviceTargetIn(repo, node, {
     placeHolder: 'Open the logs of a revision of which service?',
-    noneMessage: 'cloud-run-drift.json lists no services.',
+    // A Cloud Run job has no revisions: its executions' rows open their logs.
+    accepts: (t) => t.config.kind !== 'job',
+    noneMessage: 'cloud-run-drift.json lists no services or functions, whose revisions serve traffic.',
   });
   const serving = service.verdict?.serving ?? [];
   if (serving.length === 0) {

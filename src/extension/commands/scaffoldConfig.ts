@@ -1,4 +1,4 @@
-// Creates cloud-run-drift.json from the services Cloud Run lists in a chosen project and region.
+// Creates cloud-run-drift.json from the services, functions and jobs Cloud Run lists in a chosen project and region.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -10,11 +10,14 @@ import { COMMAND_IDS } from '../commandIds';
 import { errorText, UserCancelledError, UserFacingError, type ErrorAction } from '../platform/errors';
 import { isCredentialsProblem } from '../views/presentation';
 import { defineCommand, type CommandServices } from './commandTypes';
+import { KIND_LABELS } from '../views/unitPresentation';
 import {
   buildScaffoldConfig,
   guessCommitLabel,
   guessServicePaths,
   listRepositoryDirectories,
+  scaffoldUnits,
+  type ListedUnit,
   validateProjectId,
   validateRegion,
 } from './scaffoldPlan';
@@ -69,17 +72,34 @@ function credentialsActions(): ErrorAction[] {
   ];
 }
 
-async function listServices(services: CommandServices, project: string, region: string): Promise<ListedService[]> {
+/** What was listed, and what could not be (functions or jobs: the services alone still make a file). */
+interface ListedUnits {
+  units: ListedUnit[];
+  /** E.g. "functions: the Cloud Functions API at … answered PERMISSION_DENIED". */
+  unlisted: string[];
+}
+
+async function listUnits(services: CommandServices, project: string, region: string): Promise<ListedUnits> {
   const endpoint = services.settings().scaffoldRunEndpoint;
-  const reader = services.createReader(endpoint ? { run: endpoint } : {});
+  const reader = services.createReader(endpoint ? { run: endpoint, functions: endpoint } : {});
   try {
     return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Listing Cloud Run services in ${project} (${region})…`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Listing Cloud Run services, functions and jobs in ${project} (${region})…`, cancellable: true },
       (_progress, token) =>
-        new Promise<ListedService[]>((resolve, reject) => {
-          // The SDK call cannot be aborted; cancelling stops waiting for it.
+        new Promise<ListedUnits>((resolve, reject) => {
+          // The SDK calls cannot be aborted; cancelling stops waiting for them.
           token.onCancellationRequested(() => reject(new UserCancelledError()));
-          reader.listServices(project, region).then(resolve, reject);
+          const optional = (what: string, list: (() => Promise<ListedService[]>) | undefined): Promise<ListedService[] | string> =>
+            list ? list().catch((err: unknown) => `${what}: ${errorText(err)}`) : Promise.resolve([]);
+          Promise.all([
+            reader.listServices(project, region),
+            optional('functions', reader.listFunctions && (() => reader.listFunctions!(project, region))),
+            optional('jobs', reader.listJobs && (() => reader.listJobs!(project, region))),
+          ]).then(([listedServices, functions, jobs]) => {
+            const unlisted = [functions, jobs].filter((r): r is string => typeof r === 'string');
+            const listed = (r: ListedService[] | string): ListedService[] => (typeof r === 'string' ? [] : r);
+            resolve({ units: scaffoldUnits(listedServices, listed(functions), listed(jobs)), unlisted });
+          }, reject);
         }),
     );
   } catch (err) {
@@ -118,7 +138,7 @@ export const scaffoldConfigCommand = defineCommand({
     const environmentProject = process.env.CLOUDSDK_CORE_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? process.env.GCLOUD_PROJECT;
     const project = await ask({
       title: `Create cloud-run-drift.json (1/${STEPS})`,
-      prompt: 'Google Cloud project whose Cloud Run services this repository deploys',
+      prompt: 'Google Cloud project whose Cloud Run services, functions or jobs this repository deploys',
       placeHolder: 'my-project-123',
       value: services.memento.get<string>(LAST_PROJECT_KEY) ?? environmentProject ?? '',
       validateInput: validateProjectId,
@@ -133,15 +153,17 @@ export const scaffoldConfigCommand = defineCommand({
     await services.memento.update(LAST_PROJECT_KEY, project);
     await services.memento.update(LAST_REGION_KEY, region);
 
-    const listed = await listServices(services, project, region);
+    const { units: listed, unlisted } = await listUnits(services, project, region);
+    // What could not be listed is said, not hidden: the file then lacks those units.
+    if (unlisted.length > 0) void vscode.window.showWarningMessage(`Could not list every kind of unit, so the file may lack some: ${unlisted.join('; ')}`);
     if (listed.length === 0) {
-      throw new UserFacingError(`Cloud Run lists no services in ${project} (${region}).`, [], 'warning');
+      throw new UserFacingError(`Cloud Run lists no services, functions or jobs in ${project} (${region}).`, [], 'warning');
     }
     const picked = await vscode.window.showQuickPick(
-      listed.map((service) => ({ label: service.name, picked: true, service })),
+      listed.map((service) => ({ label: service.name, description: KIND_LABELS[service.kind], picked: true, service })),
       {
         title: `Create cloud-run-drift.json (3/${STEPS})`,
-        placeHolder: 'Which of these services are deployed from this repository?',
+        placeHolder: 'Which of these are deployed from this repository?',
         canPickMany: true,
         ignoreFocusOut: true,
       },
@@ -149,7 +171,7 @@ export const scaffoldConfigCommand = defineCommand({
     if (!picked || picked.length === 0) throw new UserCancelledError();
 
     const directories = await listRepositoryDirectories(directory);
-    const chosen = picked.map((p) => ({ name: p.service.name, paths: guessServicePaths(p.service.name, directories) }));
+    const chosen = picked.map((p) => ({ name: p.service.name, kind: p.service.kind, paths: guessServicePaths(p.service.name, directories) }));
     const text = buildScaffoldConfig({
       project,
       region,
@@ -158,7 +180,7 @@ export const scaffoldConfigCommand = defineCommand({
       runEndpoint: services.settings().scaffoldRunEndpoint || null,
     });
     await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(text));
-    services.logger.info(`wrote ${file} with ${chosen.length} services from ${project} (${region})`);
+    services.logger.info(`wrote ${file} with ${chosen.length} units from ${project} (${region})`);
     // The repository's session reads the file again; a new one is found (its watcher may be slower).
     const repo = services.repos.get(directory);
     if (repo) {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import schema from '../../../schema/cloud-run-drift.schema.json';
 import type { ListedService } from '../../core/cloudrun';
 import { DEFAULT_COMMIT_LABEL } from '../../core/config';
+import type { UnitKind } from '../../core/model';
 
 // The shipped schema is the single source of what a valid project and region look like.
 const PROJECT_PATTERN = new RegExp(schema.definitions.projectId.pattern);
@@ -90,25 +91,52 @@ export async function listRepositoryDirectories(root: string, maxDepth = 3): Pro
   return found.sort();
 }
 
+/** One unit Cloud Run lists: a service, a function or a job, with its labels. */
+export interface ListedUnit extends ListedService {
+  kind: UnitKind;
+}
+
+/** The label Google sets on the Cloud Run service a gen2 function runs on. */
+const MANAGED_BY_LABEL = 'goog-managed-by';
+
+/**
+ * Every unit of a project and region, by name, each with its kind. A function's own Cloud Run
+ * service (labelled goog-managed-by=cloudfunctions) is the function, listed once, as a function.
+ */
+export function scaffoldUnits(services: readonly ListedService[], functions: readonly ListedService[], jobs: readonly ListedService[]): ListedUnit[] {
+  const functionsOwn = (s: ListedService): boolean => s.labels[MANAGED_BY_LABEL] === 'cloudfunctions';
+  return [
+    ...services.filter((s) => !functionsOwn(s)).map((s) => ({ ...s, kind: 'service' as const })),
+    ...functions.map((f) => ({ ...f, kind: 'function' as const })),
+    ...jobs.map((j) => ({ ...j, kind: 'job' as const })),
+  ].sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
+}
+
 export interface ScaffoldInput {
   project: string;
   region: string;
   commitLabel: string | null;
-  services: { name: string; paths: string[] }[];
-  /** The Cloud Run endpoint the services were listed from, when not Google's (an emulator). */
+  /** `kind` absent or "service": a Cloud Run service (the file leaves the default unsaid). */
+  services: { name: string; kind?: UnitKind; paths: string[] }[];
+  /** The endpoint the units were listed from, when not Google's (an emulator): Cloud Run's, and Cloud Functions' too. */
   runEndpoint: string | null;
 }
 
 /** The file text, formatted the way the README shows it, ending in a newline. */
 export function buildScaffoldConfig(input: ScaffoldInput): string {
-  const services: Record<string, { paths?: string[] }> = {};
+  const services: Record<string, { kind?: UnitKind; paths?: string[] }> = {};
   for (const service of [...input.services].sort((a, b) => a.name.localeCompare(b.name))) {
-    services[service.name] = service.paths.length > 0 ? { paths: service.paths } : {};
+    const entry: { kind?: UnitKind; paths?: string[] } = {};
+    if (service.kind && service.kind !== 'service') entry.kind = service.kind;
+    if (service.paths.length > 0) entry.paths = service.paths;
+    services[service.name] = entry;
   }
   const config: Record<string, unknown> = { project: input.project, region: input.region };
   if (input.commitLabel) config.commitLabel = input.commitLabel;
   config.services = services;
-  // Verdicts must come from where the services were listed.
-  if (input.runEndpoint) config.endpoints = { run: input.runEndpoint };
+  // Verdicts must come from where the units were listed.
+  if (input.runEndpoint) {
+    config.endpoints = input.services.some((s) => s.kind === 'function') ? { run: input.runEndpoint, functions: input.runEndpoint } : { run: input.runEndpoint };
+  }
   return `${JSON.stringify(config, null, 2)}\n`;
 }

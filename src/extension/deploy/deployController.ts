@@ -229,7 +229,7 @@ export class DeployController extends Disposable implements DeployService {
       shown = true;
       const commit = event.progress.commit;
       void vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: verifyProgressTitle(handle.service, commit), cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: verifyProgressTitle(handle.service, commit, this.session.serviceConfig(handle.service)?.kind), cancellable: true },
         (progress, token) => {
           progress.report({ message: event.progress.message });
           const cancel = token.onCancellationRequested(() => handle.cancel());

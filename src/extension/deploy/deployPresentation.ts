@@ -6,6 +6,7 @@
 import type { DeployCommand, DriftConfig } from '../../core/config';
 import { historyLine, type DeploymentEntry, type DeploymentHistory } from '../../core/deploy/history';
 import { DEPLOY_DEFAULTS, describeDeployResult, type DeployAction, type DeployAllEvent, type DeployAllResult, type DeployPhase, type DeployResult } from '../../core/deploy/runner';
+import type { UnitKind } from '../../core/model';
 import { short } from '../../core/verdict';
 import { DEFAULT_VIEW_QUERY, type LogViewQuery } from '../logs/logQuery';
 import type { DriftSettings } from '../platform/settingsDefaults';
@@ -67,8 +68,9 @@ export function deployAllIncrement(total: number): number {
 }
 
 /** The title of the cancellable notification shown while a deploy is being proven live. */
-export function verifyProgressTitle(service: string, commit: string | null): string {
-  return `Verifying ${service}${commit ? ` serves ${short(commit)}` : ''}`;
+export function verifyProgressTitle(service: string, commit: string | null, kind: UnitKind = 'service'): string {
+  // A Cloud Run job serves nothing: its template carries the commit its next execution runs.
+  return `Verifying ${service}${commit ? ` ${kind === 'job' ? 'runs' : 'serves'} ${short(commit)}` : ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The messages between the log panel (extension host) and its webview (media/logs/logs.js). Plain data only;
 // no vscode import. Everything the webview shows is inserted as text there (log text is untrusted).
-import type { LogBufferStatus, LogEntry } from '../../core/logs';
+import { EXECUTION_NAME_LABEL, type LogBufferStatus, type LogEntry } from '../../core/logs';
 import { queryFields, type LogViewQuery, type QueryFields } from './logQuery';
 import { stackTraceLinks, type TextLink } from './stackLinks';
 
@@ -9,6 +9,7 @@ export interface WebviewRow {
   /** The entry's own timestamp. */
   timestamp: string;
   severity: string;
+  /** The revision that wrote it; for a Cloud Run job's entry, its execution. */
   revision: string;
   service: string;
   /** The line shown: text payload, or a structured entry's message (or compact JSON). */
@@ -122,7 +123,7 @@ export function rowFor(seq: number, entry: LogEntry, exists: (relative: string) 
     seq,
     timestamp: entry.timestamp,
     severity: entry.severity,
-    revision: entry.revision ?? '',
+    revision: entry.revision ?? entry.labels?.[EXECUTION_NAME_LABEL] ?? '',
     service: entry.service ?? '',
     text,
     links: stackTraceLinks(text, exists),

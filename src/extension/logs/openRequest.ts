@@ -1,6 +1,9 @@
 // Arguments of the Open Logs commands beyond the tree node: scripts, tests and the deploy flow pass a service
 // name and, optionally, which entries and how far back. No vscode import.
-import { parseSeverity, parseSince } from '../../core/logs';
+import type { ServiceConfig } from '../../core/config';
+import { likelyServiceName } from '../../core/functions';
+import { jobLogScope, parseSeverity, parseSince, type LogScope } from '../../core/logs';
+import type { ServiceVerdict } from '../../core/model';
 import { ownValue } from '../../core/own';
 import { DEFAULT_VIEW_QUERY, presetForQuery, type FilterPreset, type LogViewQuery } from './logQuery';
 
@@ -64,6 +67,26 @@ export function revisionTarget(value: unknown): { service: string; revision: str
   }
   if (typeof v['service'] === 'string' && typeof v['revision'] === 'string') return { service: v['service'], revision: v['revision'] };
   return null;
+}
+
+/**
+ * Which entries Open Logs shows for a configured unit: a service's revisions'; a function's Cloud
+ * Run service's and its own cloud_function entries (the service its last check named, else the one
+ * it most likely runs on); a Cloud Run job's executions', or one execution's.
+ */
+export function unitLogScopeOf(unit: Pick<ServiceConfig, 'name' | 'region' | 'kind'>, verdict: ServiceVerdict | undefined, execution?: string): LogScope {
+  if (unit.kind === 'function') {
+    return { kind: 'function', function: { name: unit.name, region: unit.region }, service: verdict?.function?.service ?? likelyServiceName(unit.name) };
+  }
+  if (unit.kind === 'job') return jobLogScope({ name: unit.name, region: unit.region }, execution);
+  return { kind: 'services', services: [{ name: unit.name, region: unit.region }] };
+}
+
+/** The execution a tree node stands for (a job's execution row: `{ serviceName, executionName }`), or undefined. */
+export function executionTarget(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const name = (value as Record<string, unknown>)['executionName'];
+  return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
 /** Whether `text` is a window core's parseSince accepts (15m, 1h, an RFC 3339 time...). */

@@ -22,7 +22,7 @@ export function effectiveEndpoints(configured: Endpoints, workspaceTrusted: bool
   if (workspaceTrusted) return { endpoints: { ...configured }, dropped: [] };
   const endpoints: Endpoints = {};
   const dropped: (keyof Endpoints)[] = [];
-  for (const key of ['run', 'logging', 'bigquery'] as const) {
+  for (const key of ['run', 'functions', 'logging', 'bigquery'] as const) {
     const value = configured[key];
     if (value === undefined) continue;
     if (isEmulatorEndpoint(key, value)) endpoints[key] = value;

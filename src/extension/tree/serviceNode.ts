@@ -1,24 +1,17 @@
 import * as vscode from 'vscode';
 import type { ServiceConfig } from '../../core/config';
 import type { DeployPhase } from '../../core/deploy/runner';
-import { describeVerdict } from '../../core/format';
 import { missingPathProblems } from '../../core/missingPaths';
 import type { ServiceVerdict } from '../../core/model';
 import { DEPLOYING_ICON, deployingDescription, withDeployingFlag } from '../deploy/deployPresentation';
 import type { DeploymentHistoryStore } from '../deploy/historyStore';
 import type { RefreshFailure } from '../session/driftSession';
-import {
-  displayStatus,
-  isStaleData,
-  serviceContextValue,
-  serviceDescription,
-  statusLabel,
-  uncheckedDescription,
-  verdictIcon,
-} from '../views/presentation';
+import { displayStatus, isStaleData, serviceContextValue, statusLabel, uncheckedDescription } from '../views/presentation';
+import { KIND_LABELS, unitDescription, unitIcon } from '../views/unitPresentation';
 import { CommitNode } from './commitNode';
 import { ConfigProblemNode } from './configProblemNode';
 import { DeploymentsNode } from './deploymentsNode';
+import { ExecutionNode } from './executionNode';
 import { FailedRevisionNode } from './failedRevisionNode';
 import { themeIcon, untrustedMarkdown } from './icons';
 import { RevisionNode } from './revisionNode';
@@ -46,8 +39,9 @@ export interface ServiceNodeInput {
 }
 
 /**
- * A configured service with its verdict; children are what explains the verdict. One instance per
- * service for the tree's life, updated in place (see ServicesTreeProvider).
+ * A configured unit (a Cloud Run service, function or job) with its verdict; children are what
+ * explains the verdict (a job's: its undeployed commits and recent executions). One instance per
+ * unit for the tree's life, updated in place (see ServicesTreeProvider).
  */
 export class ServiceNode implements DriftTreeNode, ServiceScoped {
   constructor(private input: ServiceNodeInput) {}
@@ -75,12 +69,13 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
     );
     item.id = `service:${service.name}`;
     const deploying = this.input.deploying;
-    item.iconPath = themeIcon(deploying ? DEPLOYING_ICON : verdictIcon(status, refreshing));
+    item.iconPath = themeIcon(deploying ? DEPLOYING_ICON : unitIcon(service.kind, status, refreshing));
     if (deploying) item.description = deployingDescription(deploying.phase);
-    else item.description = verdict ? serviceDescription(describeVerdict(verdict, now), staleData) : uncheckedDescription(refreshing);
+    else item.description = verdict ? unitDescription(verdict, now, staleData) : uncheckedDescription(refreshing);
     item.tooltip = untrustedMarkdown(
       serviceTooltipMarkdown({
         name: service.name,
+        kind: service.kind,
         project: service.project,
         region: service.region,
         paths: service.paths,
@@ -92,16 +87,24 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
         now,
       }),
     );
-    item.contextValue = withDeployingFlag(serviceContextValue(verdict, staleData), deploying !== undefined);
-    item.accessibilityInformation = { label: `${service.name}: ${statusLabel(status)}${staleData ? ', stale data' : ''}` };
+    item.contextValue = withDeployingFlag(serviceContextValue(verdict, staleData, service.kind), deploying !== undefined);
+    // A service's accessible name stays `<name>: <verdict>`; other kinds say what they are.
+    const kind = service.kind === 'service' ? '' : `, ${KIND_LABELS[service.kind]}`;
+    item.accessibilityInformation = { label: `${service.name}: ${statusLabel(status)}${kind}${staleData ? ', stale data' : ''}` };
     return item;
   }
 
   /** Whether getChildren() would return anything, without building the (possibly dozens of) nodes. */
   private hasChildren(): boolean {
-    const { verdict, history } = this.input;
+    const { verdict } = this.input;
     if (!verdict) return false;
-    return verdict.missingPaths.length > 0 || Boolean(verdict.failedRevision) || verdict.serving.length > 0 || (Boolean(history) && verdict.status !== 'not-found') || verdict.commits.length > 0;
+    return verdict.missingPaths.length > 0 || Boolean(verdict.failedRevision) || verdict.serving.length > 0 || this.hasDeployments() || verdict.commits.length > 0 || (verdict.executions?.length ?? 0) > 0;
+  }
+
+  /** Deployments lists a service's revisions: a job has none, and a unit Cloud Run does not have has none to list. */
+  private hasDeployments(): boolean {
+    const { service, verdict, history } = this.input;
+    return Boolean(history) && service.kind === 'service' && verdict !== undefined && verdict.status !== 'not-found';
   }
 
   getChildren(): DriftTreeNode[] {
@@ -113,8 +116,10 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
     if (verdict.failedRevision) children.push(new FailedRevisionNode(this.root, service.name, verdict.failedRevision, now));
     for (const serving of verdict.serving) children.push(new RevisionNode(this.root, service.name, serving, now));
     // Before the undeployed commits, which can run to dozens. A service Cloud Run does not have has no revisions to list.
-    if (this.input.history && verdict.status !== 'not-found') children.push(new DeploymentsNode(this.root, service.name, this.input.history));
+    if (this.input.history && this.hasDeployments()) children.push(new DeploymentsNode(this.root, service.name, this.input.history));
     for (const commit of verdict.commits) children.push(new CommitNode(this.root, service.name, commit, now));
+    // A job's recent executions, newest first: what ran, on which code, and how it ended.
+    for (const execution of verdict.executions ?? []) children.push(new ExecutionNode(this.root, service.name, execution, now));
     return children;
   }
 }

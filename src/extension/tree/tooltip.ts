@@ -2,9 +2,11 @@
 // labels, images, condition messages, commit subjects and authors) is untrusted: it is escaped so
 // it renders as text and can never become a link, an image or markup. No `vscode` import: the
 // result goes into a MarkdownString whose `isTrusted` stays false.
-import type { CommitInfo, RevisionFacts, ServiceVerdict, ServingVerdict } from '../../core/model';
+import type { CommitInfo, ExecutionVerdict, RevisionFacts, ServiceVerdict, ServingVerdict, UnitKind } from '../../core/model';
+import { formatDuration } from '../../core/format';
 import { short } from '../../core/verdict';
 import { formatAge, statusLabel, type DisplayStatus } from '../views/presentation';
+import { KIND_LABELS, ranText } from '../views/unitPresentation';
 
 /** Backslash-escapes every ASCII punctuation character (CommonMark allows it for all of them). */
 export function escapeMarkdown(text: string): string {
@@ -48,6 +50,8 @@ export interface RefreshFailureNote {
 
 export interface ServiceTooltipInput {
   name: string;
+  /** The configured kind; a function's or a job's tooltip says which it is. */
+  kind?: UnitKind;
   project: string;
   region: string;
   paths: readonly string[];
@@ -62,8 +66,10 @@ export interface ServiceTooltipInput {
 
 export function serviceTooltipMarkdown(input: ServiceTooltipInput): string {
   const v = input.verdict;
-  const blocks: string[] = [`**${escapeMarkdown(input.name)}** · ${statusLabel(input.status)}`];
+  const kind = input.kind && input.kind !== 'service' ? ` · ${KIND_LABELS[input.kind]}` : '';
+  const blocks: string[] = [`**${escapeMarkdown(input.name)}**${kind} · ${statusLabel(input.status)}`];
   if (v?.message) blocks.push(escapeMarkdown(v.message));
+  if (v?.kind === 'job') blocks.push(v.lastExecution ? `**Last execution:**  \n${executionFacts(v.lastExecution, input.now).join('  \n')}` : '**Last execution:** none: the job has not run.');
 
   if (v && v.serving.length > 0) blocks.push(['**Serving traffic:**', ...v.serving.map(servingLine)].join('\n'));
 
@@ -78,6 +84,11 @@ export function serviceTooltipMarkdown(input: ServiceTooltipInput): string {
     const images = [...new Set(v.serving.map((s) => s.image).filter((i): i is string => i !== null))];
     if (images.length > 0) facts.push(field(images.length === 1 ? 'Image' : 'Images', images.map(escapeMarkdown).join(', ')));
     facts.push(field('Latest created revision', v.latestCreatedRevision ? escapeMarkdown(v.latestCreatedRevision) : null));
+    if (v.function) {
+      facts.push(field('Function state', escapeMarkdown(v.function.state)));
+      facts.push(field('Runs on', v.function.service ? `Cloud Run service ${escapeMarkdown(v.function.service)}` : null));
+      if (v.function.commitFromFunctionLabel) facts.push("**Commit from the function's own label:** its serving revision has none (a weaker signal).");
+    }
     if (v.commitsBehind !== null && v.commitsBehind > 0) facts.push(field('Undeployed commits', String(v.commitsBehind)));
   }
   const missing = new Set(v?.missingPaths ?? []);
@@ -136,4 +147,24 @@ export function failedRevisionTooltipMarkdown(revision: RevisionFacts, now: Date
   ]
     .filter((b) => b.length > 0)
     .join('\n\n');
+}
+
+/** What an execution did, one fact a line: its name and status, tasks, when, how long, the commit it ran, why it failed. */
+function executionFacts(e: ExecutionVerdict, now: Date): string[] {
+  const t = e.tasks;
+  const tasks = `${t.succeeded} succeeded, ${t.failed} failed, ${t.running} running of ${t.total}`;
+  return [
+    `${escapeMarkdown(e.name)} · ${e.status}`,
+    field('Tasks', tasks),
+    field('Started', when(e.startTime ?? e.createTime, now)),
+    field('Completed', when(e.completionTime, now)),
+    field('Took', e.durationMs === null ? null : formatDuration(e.durationMs)),
+    field('Code', escapeMarkdown(ranText(e))),
+    field('Failure', e.message ? escapeMarkdown(e.message) : null),
+  ].filter((f): f is string => f !== null);
+}
+
+export function executionTooltipMarkdown(execution: ExecutionVerdict, now: Date): string {
+  const args = execution.args.length > 0 ? `**Arguments:** ${escapeMarkdown(execution.args.join(' '))}` : null;
+  return [executionFacts(execution, now).join('  \n'), args, 'Open Logs shows its entries.'].filter((b): b is string => b !== null).join('\n\n');
 }

@@ -1,7 +1,7 @@
 // How verdicts look in the editor: icons, colours, descriptions, summaries, badge and context values.
 // Pure functions with no `vscode` import so they are unit-tested directly (test/unit/extension-*.test.ts).
 import { countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/format';
-import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type VerdictStatus } from '../../core/model';
+import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../../core/model';
 
 /** A verdict, or `unchecked` for a configured service no refresh has reported on yet. */
 export type DisplayStatus = VerdictStatus | 'unchecked';
@@ -59,12 +59,16 @@ export function uncheckedDescription(refreshing: boolean): string {
   return refreshing ? 'checking…' : STATUS_LABELS.unchecked;
 }
 
+/** The context value's kind segment: `service`, `function`, or `runJob` (a Cloud Run job; `job` rows are the Data Jobs view's). */
+const KIND_SEGMENTS: Record<UnitKind, string> = { service: 'service', function: 'function', job: 'runJob' };
+
 /**
- * Menus match on this with `viewItem =~ /^cloudRunDrift\.service\./` and friends, so the segments
- * always come in the same order: kind, status, then optional flags.
+ * Menus match on this with `viewItem =~ /^cloudRunDrift\.(service|function|runJob)\./` and friends,
+ * so the segments always come in the same order: kind, status, then optional flags. The kind is the
+ * verdict's, else the configured one (a unit not checked yet).
  */
-export function serviceContextValue(verdict: ServiceVerdict | undefined, staleData: boolean): string {
-  const segments = ['cloudRunDrift', 'service', displayStatus(verdict)];
+export function serviceContextValue(verdict: ServiceVerdict | undefined, staleData: boolean, kind: UnitKind = verdict?.kind ?? 'service'): string {
+  const segments = ['cloudRunDrift', KIND_SEGMENTS[kind], displayStatus(verdict)];
   if (verdict?.dirty) segments.push('dirty');
   if (verdict && (verdict.deployedCommit || verdict.commitLabel)) segments.push('hasCommit');
   if (staleData) segments.push('staleData');
@@ -76,6 +80,8 @@ export const CONTEXT_VALUES = {
   revision: 'cloudRunDrift.revision',
   failedRevision: 'cloudRunDrift.failedRevision',
   configProblem: 'cloudRunDrift.configProblem',
+  /** A Cloud Run job's execution: Open Logs shows its entries. */
+  execution: 'cloudRunDrift.execution',
 } as const;
 
 /** A repository's group row (several repositories): menus match `cloudRunDrift.repository.<state>`. */
@@ -158,11 +164,22 @@ export function formatAge(iso: string | null, now: Date): string | null {
   return relativeTime(iso, now) || null;
 }
 
-/** https://console.cloud.google.com/run/detail/REGION/SERVICE/revisions?project=P */
-export function cloudConsoleUrl(service: { project: string; region: string; name: string }): string {
-  const region = encodeURIComponent(service.region);
-  const name = encodeURIComponent(service.name);
-  return `https://console.cloud.google.com/run/detail/${region}/${name}/revisions?project=${encodeURIComponent(service.project)}`;
+/**
+ * The unit's page in the Google Cloud console: a service's revisions
+ * (run/detail/REGION/NAME/revisions?project=P), a function's details, a job's executions.
+ */
+export function cloudConsoleUrl(unit: { kind?: UnitKind; project: string; region: string; name: string }): string {
+  const region = encodeURIComponent(unit.region);
+  const name = encodeURIComponent(unit.name);
+  const project = encodeURIComponent(unit.project);
+  switch (unit.kind ?? 'service') {
+    case 'service':
+      return `https://console.cloud.google.com/run/detail/${region}/${name}/revisions?project=${project}`;
+    case 'function':
+      return `https://console.cloud.google.com/functions/details/${region}/${name}?env=gen2&project=${project}`;
+    case 'job':
+      return `https://console.cloud.google.com/run/jobs/details/${region}/${name}/executions?project=${project}`;
+  }
 }
 
 /** The first non-empty line, shortened: what fits in a notification or a tree description. */

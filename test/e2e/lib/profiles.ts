@@ -86,7 +86,7 @@ export function runContext(run: SuiteRun, profile: Profile, folders: Folders, ma
     emulatorGrpc: folders.emulator.grpcAddress,
     extensionId: `${manifest.publisher}.${manifest.name}`,
     ...(run.folder === 'demo'
-      ? { demo: { head: folders.demo.head, headShort: folders.demo.headShort, project: folders.demo.project, region: folders.demo.region, services: folders.demo.services } }
+      ? { demo: { head: folders.demo.head, headShort: folders.demo.headShort, project: folders.demo.project, region: folders.demo.region, services: folders.demo.services, functions: folders.demo.functions, jobs: folders.demo.jobs } }
       : {}),
     ...(run.folder === 'multi-root' ? { multiRoot: folders.multiRoot } : {}),
   };

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import type { DemoWorkspace } from '../../../src/emulator/demo/workspace';
-import { DEPLOY_COMMAND, expectedDemoRows, expectedSummary, fetchEmulatorService, servingCommitLabel, sha8, type EmulatorRunService, type ExpectedRow } from '../expectations';
+import { DEPLOY_COMMAND, demoUnitCounts, expectedDemoRows, fetchEmulatorService, unitsSummary, type UnitCounts, servingCommitLabel, sha8, type EmulatorRunService, type ExpectedRow } from '../expectations';
 import type { FolderKind } from '../shared';
 
 /** The profiles of lib/profiles.ts (PROFILES). */
@@ -260,26 +260,34 @@ async function everyRowShowsItsVerdict({ page, demo, containerTitle }: UiContext
   }, page);
 }
 
-/** Counts per verdict as the rows on screen show them. */
-async function countsOnScreen(page: Page, services: readonly string[]): Promise<{ stale: number; ok: number; other: number }> {
-  const counts = { stale: 0, ok: 0, other: 0 };
-  for (const name of services) {
+/** Counts per verdict as the rows on screen show them (a function's or job's accessible name adds its kind after a comma). */
+async function countsOnScreen(page: Page, units: readonly string[]): Promise<UnitCounts & { other: number }> {
+  const counts = { deployFailed: 0, stale: 0, ok: 0, other: 0 };
+  for (const name of units) {
     const row = await readRow(page, name);
-    const status = row?.ariaLabel.slice(name.length + 2);
+    const status = row?.ariaLabel.slice(name.length + 2).split(',')[0];
     if (status === 'stale') counts.stale++;
     else if (status === 'up to date') counts.ok++;
+    else if (status === 'deploy failed') counts.deployFailed++;
     else counts.other++;
   }
   return counts;
 }
 
-/** The status bar summary and the activity bar badge say what the tree's rows say. */
-async function summaryAndBadgeMatchTree({ page, demo, containerTitle }: UiContext, expectedText: string, expectedBadge: number): Promise<void> {
-  const names = demo.services.map((s) => s.name);
+/** Every unit of the demo: its services, functions and jobs. */
+function demoUnitNames(demo: DemoWorkspace): string[] {
+  return [...demo.services, ...demo.functions, ...demo.jobs].map((u) => u.name);
+}
+
+/** The status bar summary and the activity bar badge say what the tree's rows (services, functions, jobs) say. */
+async function summaryAndBadgeMatchTree({ page, demo, containerTitle }: UiContext, expected: UnitCounts): Promise<void> {
+  const names = demoUnitNames(demo);
+  const expectedText = unitsSummary(expected);
+  const expectedBadge = expected.deployFailed + expected.stale;
   await until('the status bar summary and the badge match the tree', 30_000, async () => {
     const counts = await countsOnScreen(page, names);
-    if (counts.other > 0) return `rows not yet stale or up to date: ${JSON.stringify(counts)}`;
-    const fromTree = [counts.stale > 0 ? `${counts.stale} stale` : '', counts.ok > 0 ? `${counts.ok} ok` : ''].filter(Boolean).join(' · ');
+    if (counts.other > 0) return `rows not yet deploy failed, stale or up to date: ${JSON.stringify(counts)}`;
+    const fromTree = unitsSummary(counts);
     if (fromTree !== expectedText) return `the rows count "${fromTree}", expected "${expectedText}"`;
     const item = statusBarSummary(page);
     if (!(await item.isVisible())) return 'no Cloud Run Drift item in the status bar';
@@ -288,7 +296,7 @@ async function summaryAndBadgeMatchTree({ page, demo, containerTitle }: UiContex
     const icon = await item.locator('.statusbar-item-label .codicon').first().getAttribute('class');
     if (!icon?.includes('codicon-cloud')) return `status bar icon "${icon}", expected codicon-cloud`;
     const badge = activityBarBadge(page, containerTitle);
-    const notUpToDate = counts.stale;
+    const notUpToDate = counts.stale + counts.deployFailed;
     if (notUpToDate !== expectedBadge) return `${notUpToDate} rows are not up to date, expected ${expectedBadge}`;
     if (notUpToDate === 0) return (await badge.isVisible()) ? `a badge "${await badge.innerText()}" though every service is up to date` : undefined;
     if (!(await badge.isVisible())) return `no badge on the ${containerTitle} activity bar entry; the activity bar's entries: ${await describeActivityBar(page)}`;
@@ -298,6 +306,28 @@ async function summaryAndBadgeMatchTree({ page, demo, containerTitle }: UiContex
     const sentence = `${notUpToDate} ${notUpToDate === 1 ? 'service is' : 'services are'} not up to date`;
     if (!label?.includes(sentence)) return `activity bar entry labelled "${label}", expected it to say "${sentence}"`;
     return undefined;
+  }, page);
+}
+
+/** The demo's Cloud Run functions and job on screen: each row's accessible name says its verdict and its kind, its icon its kind. */
+async function functionAndJobRowsShow({ page, demo, containerTitle }: UiContext): Promise<void> {
+  await openContainer(page, containerTitle);
+  const expected = [
+    ...demo.functions.map((f) => ({ name: f.name, label: `${f.name}: ${f.failedBuild ? 'deploy failed' : 'up to date'}, Cloud Run function`, icon: 'symbol-function', text: f.failedBuild ? 'deploy failed · ' : '' })),
+    ...demo.jobs.map((j) => ({ name: j.name, label: `${j.name}: ${j.commitsBehind > 0 ? 'stale' : 'up to date'}, Cloud Run job`, icon: 'server-process', text: 'last run ' })),
+  ];
+  assert.equal(expected.length, 3, 'the demo has two functions and one job');
+  await until('the function and job rows show their verdicts and kinds', 60_000, async () => {
+    const problems: string[] = [];
+    for (const row of expected) {
+      await serviceRow(page, row.name).scrollIntoViewIfNeeded({ timeout: 2_000 }).catch(() => undefined);
+      const seen = await readRow(page, row.name);
+      if (!seen) problems.push(`no row for ${row.name}`);
+      else if (seen.ariaLabel !== row.label || !seen.icons.includes(row.icon) || !seen.description.includes(row.text)) {
+        problems.push(`${row.name}: "${seen.ariaLabel}", codicon-${seen.icons.join('/')}, "${seen.description}"; expected "${row.label}", codicon-${row.icon}, a description with "${row.text}"`);
+      }
+    }
+    return problems.length > 0 ? problems.join(' | ') : undefined;
   }, page);
 }
 
@@ -387,9 +417,14 @@ export const UI_PAGES: UiPage[] = [
         run: everyRowShowsItsVerdict,
       },
       {
-        name: 'the status bar reads "1 stale · 4 ok" and the activity bar badge 1, as the rows do',
+        name: 'the Cloud Run functions and the job show as rows of their kind, with their verdicts',
+        timeoutMs: 75_000,
+        run: functionAndJobRowsShow,
+      },
+      {
+        name: 'the status bar reads "1 deploy failed · 2 stale · 5 ok" and the activity bar badge 3, as the rows (services, functions, job) do',
         timeoutMs: 45_000,
-        run: (ctx) => summaryAndBadgeMatchTree(ctx, expectedSummary(expectedDemoRows(ctx.demo.services, Date.now())), 1),
+        run: (ctx) => summaryAndBadgeMatchTree(ctx, demoUnitCounts(ctx.demo)),
       },
       {
         name: "Deploy on prediction-coordinator's row runs the script in a terminal and ends verified at HEAD",
@@ -419,7 +454,8 @@ export const UI_PAGES: UiPage[] = [
               }
               return undefined;
             }, page);
-            await summaryAndBadgeMatchTree(ctx, `${demo.services.length} ok`, 0);
+            const seeded = demoUnitCounts(demo);
+            await summaryAndBadgeMatchTree(ctx, { ...seeded, stale: seeded.stale - 1, ok: seeded.ok + 1 });
           } finally {
             // Later pages and runs start from the demo's scenario again.
             await resetEmulator(emulatorUrl);
@@ -461,7 +497,7 @@ export const UI_PAGES: UiPage[] = [
           await openContainer(page, containerTitle);
           const welcome = page.locator('.part.sidebar .welcome-view-content');
           await welcome.getByText('No cloud-run-drift.json found.', { exact: false }).waitFor({ state: 'visible', timeout: 40_000 });
-          await welcome.locator('.monaco-button', { hasText: 'Create from Cloud Run Services' }).waitFor({ state: 'visible', timeout: 5_000 });
+          await welcome.locator('.monaco-button', { hasText: 'Create from Cloud Run' }).waitFor({ state: 'visible', timeout: 5_000 });
           assert.equal(await sideBarRows(page).count(), 0, `tree rows beside the welcome view: ${(await sideBarRows(page).allInnerTexts()).join(' | ')}`);
           assert.equal(await statusBarSummary(page).isVisible(), false, 'a drift summary in the status bar without any configuration');
         },
@@ -470,7 +506,7 @@ export const UI_PAGES: UiPage[] = [
         name: 'the welcome button starts creating cloud-run-drift.json (asks for the project)',
         timeoutMs: 30_000,
         async run({ page }) {
-          await page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Create from Cloud Run Services' }).click();
+          await page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Create from Cloud Run' }).click();
           await scaffoldAsksForTheProject(page);
         },
       },
@@ -510,9 +546,9 @@ export const UI_PAGES: UiPage[] = [
         run: everyRowShowsItsVerdict,
       },
       {
-        name: 'the status bar and the badge still count the stale service',
+        name: 'the status bar and the badge still count the units not up to date',
         timeoutMs: 45_000,
-        run: (ctx) => summaryAndBadgeMatchTree(ctx, expectedSummary(expectedDemoRows(ctx.demo.services, Date.now())), 1),
+        run: (ctx) => summaryAndBadgeMatchTree(ctx, demoUnitCounts(ctx.demo)),
       },
       {
         name: "Deploy on a row is refused with the Restricted Mode reason: no terminal, no new revision",

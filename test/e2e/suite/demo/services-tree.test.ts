@@ -8,6 +8,9 @@ import { expectedDemoRows, sha8 } from '../../expectations';
 import { e2eContext, git, serviceNode, settledApi, treeProblems, waitFor } from '../helpers';
 
 const COORDINATOR = 'prediction-coordinator';
+const ORCHESTRATOR = 'phase3-to-phase4-orchestrator';
+const GRADING = 'phase5b-grading';
+const BACKFILL = 'player-game-summary-analytics-backfill';
 
 function demo(): NonNullable<ReturnType<typeof e2eContext>['demo']> {
   const d = e2eContext().demo;
@@ -80,8 +83,54 @@ suite('Services tree', () => {
     assert.ok(result);
     assert.equal(result.head, demo().head);
     assert.deepEqual(
-      result.services.map((v) => [v.name, v.status, v.deployedCommit, v.commitsBehind, v.dirty]),
+      result.services.filter((v) => v.kind === 'service').map((v) => [v.name, v.status, v.deployedCommit, v.commitsBehind, v.dirty]),
       demo().services.map((s) => [s.name, s.commitsBehind > 0 ? 'stale' : 'up-to-date', s.deployedCommit, s.commitsBehind, false]),
     );
+  });
+
+  test('the Cloud Run functions and the job are rows of their own kind: icon, description, context value, children', async () => {
+    const api = await settledApi();
+    const d = demo();
+    const orchestrator = d.functions.find((f) => f.name === ORCHESTRATOR)!;
+    const grading = d.functions.find((f) => f.name === GRADING)!;
+    const backfill = d.jobs.find((j) => j.name === BACKFILL)!;
+    assert.ok(orchestrator && grading && backfill, 'the demo has the two functions and the job');
+    await waitFor('the function and job rows to settle', () => {
+      const rows = [ORCHESTRATOR, GRADING, BACKFILL].map((name) => serviceNode(api, name));
+      return rows.every((r) => r && !/unchecked|checking/.test(`${r.contextValue} ${r.description}`));
+    }, 20_000);
+
+    const up = serviceNode(api, ORCHESTRATOR)!;
+    assert.equal(up.id, `service:${ORCHESTRATOR}`);
+    assert.equal(up.icon, 'symbol-function');
+    assert.equal(up.color, 'testing.iconPassed');
+    assert.match(up.contextValue ?? '', /^cloudRunDrift\.function\.up-to-date\.hasCommit$/);
+    assert.match(up.description ?? '', new RegExp(`^${sha8(orchestrator.deployedCommit)} · \\d+[smhd] ago`));
+    assert.match(up.tooltip ?? '', /Cloud Run function · up to date/);
+
+    const failed = serviceNode(api, GRADING)!;
+    assert.equal(failed.icon, 'symbol-function');
+    assert.equal(failed.color, 'errorForeground');
+    assert.match(failed.contextValue ?? '', /^cloudRunDrift\.function\.deploy-failed\./);
+    // The build's own message, beside the commit the old revision still serves.
+    const buildMessage = grading.failedBuild!.message.slice(0, 30);
+    assert.ok((failed.description ?? '').startsWith(`deploy failed · ${sha8(grading.deployedCommit)} · `), failed.description);
+    assert.ok((failed.description ?? '').includes(buildMessage), `${failed.description} should name the build failure "${buildMessage}…"`);
+    assert.deepEqual(failed.children.filter((c) => c.contextValue === 'cloudRunDrift.revision').map((c) => c.label), [grading.servingRevision], 'the old revision still serves');
+
+    const job = serviceNode(api, BACKFILL)!;
+    assert.equal(job.icon, 'server-process');
+    assert.equal(job.color, 'list.warningForeground');
+    assert.match(job.contextValue ?? '', /^cloudRunDrift\.runJob\.stale\.hasCommit$/);
+    assert.match(job.description ?? '', new RegExp(`^${backfill.commitsBehind} behind · ${sha8(backfill.deployedCommit)} · .* · last run failed \\d+[smhd] ago on code ${backfill.commitsBehind} commits old$`));
+    // No revisions and no Deployments under a job: its undeployed commits, then its executions, newest first.
+    assert.ok(!job.children.some((c) => c.contextValue === 'cloudRunDrift.revision' || c.label === 'Deployments'), 'a job serves no traffic');
+    const dir = e2eContext().folder.dir;
+    const undeployed = git(dir, 'rev-list', `${backfill.deployedCommit}..HEAD`, '--', ...backfill.paths).split('\n').filter(Boolean);
+    assert.equal(job.children.filter((c) => c.contextValue === 'cloudRunDrift.commit').length, undeployed.length);
+    const executions = job.children.filter((c) => c.contextValue === 'cloudRunDrift.execution');
+    assert.deepEqual(executions.map((e) => [e.label, e.icon]), [...backfill.executions].reverse().map((e) => [e.name, e.status === 'failed' ? 'error' : 'pass']));
+    assert.match(executions[0]!.description ?? '', new RegExp(`^failed · .* · ran ${sha8(backfill.deployedCommit)}, ${backfill.commitsBehind} commits old · `));
+    assert.match(executions[1]!.description ?? '', /^succeeded · /);
   });
 });

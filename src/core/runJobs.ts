@@ -1,0 +1,80 @@
+// Cloud Run jobs and executions (Run Admin API v2) as core's plain facts. The reader (cloudrun.ts)
+// reads them with the SDK's JobsClient and ExecutionsClient; everything here is pure.
+import type { protos } from '@google-cloud/run';
+import type { ExecutionFacts, ExecutionStatus, JobFacts } from './model';
+import { timestampToIso } from './timestamps';
+
+type ApiJob = protos.google.cloud.run.v2.IJob;
+type ApiExecution = protos.google.cloud.run.v2.IExecution;
+
+export interface JobRef {
+  project: string;
+  region: string;
+  name: string;
+}
+
+/** How many of a job's executions a lookup reads: the last one decides "last execution", the rest are its history. */
+export const RECENT_EXECUTIONS = 10;
+
+/** `projects/P/locations/R/jobs/J`: the job's name in the Admin API. */
+export function jobResourceName(ref: JobRef): string {
+  return `projects/${ref.project}/locations/${ref.region}/jobs/${ref.name}`;
+}
+
+// The client decodes enums to their names, except inside an operation's result (an Any), where
+// they stay the numbers the server sent: both are accepted.
+const CONDITION_FAILED = new Set<unknown>([3, 'CONDITION_FAILED']);
+const EXECUTION_CANCELLED = new Set<unknown>([3, 'CANCELLED']);
+
+function shortName(resource: string | null | undefined): string {
+  return (resource ?? '').split('/').pop() ?? '';
+}
+
+export function jobFacts(ref: JobRef, job: ApiJob, executions: readonly ExecutionFacts[], executionsError: string | null): JobFacts {
+  const terminal = job.terminalCondition;
+  const failed = terminal ? CONDITION_FAILED.has(terminal.state) : false;
+  return {
+    name: ref.name,
+    project: ref.project,
+    region: ref.region,
+    templateLabels: { ...(job.template?.labels ?? {}) },
+    labels: { ...(job.labels ?? {}) },
+    image: job.template?.template?.containers?.[0]?.image || null,
+    reconciling: Boolean(job.reconciling),
+    failed,
+    failureMessage: failed ? terminal?.message || 'the job is not ready' : null,
+    updateTime: timestampToIso(job.updateTime),
+    // Newest first whatever order a server answers in.
+    executions: [...executions].sort((a, b) => (b.createTime ?? '').localeCompare(a.createTime ?? '')),
+    executionsError,
+  };
+}
+
+export function executionFacts(execution: ApiExecution): ExecutionFacts {
+  const tasks = {
+    total: Number(execution.taskCount ?? 0),
+    running: Number(execution.runningCount ?? 0),
+    succeeded: Number(execution.succeededCount ?? 0),
+    failed: Number(execution.failedCount ?? 0),
+    cancelled: Number(execution.cancelledCount ?? 0),
+  };
+  const completed = (execution.conditions ?? []).find((c) => c.type === 'Completed');
+  const completionTime = timestampToIso(execution.completionTime);
+  const startTime = timestampToIso(execution.startTime);
+  let status: ExecutionStatus;
+  if (completionTime === null) status = startTime !== null || tasks.running > 0 ? 'running' : 'pending';
+  else if (completed && EXECUTION_CANCELLED.has(completed.executionReason)) status = 'cancelled';
+  else if (tasks.failed > 0 || (completed && CONDITION_FAILED.has(completed.state))) status = tasks.failed === 0 && tasks.cancelled > 0 ? 'cancelled' : 'failed';
+  else status = tasks.cancelled > 0 ? 'cancelled' : 'succeeded';
+  return {
+    name: shortName(execution.name),
+    labels: { ...(execution.labels ?? {}) },
+    status,
+    createTime: timestampToIso(execution.createTime),
+    startTime,
+    completionTime,
+    tasks,
+    message: status === 'failed' ? completed?.message || `${tasks.failed} of ${tasks.total} task${tasks.total === 1 ? '' : 's'} failed` : null,
+    args: [...(execution.template?.containers?.[0]?.args ?? [])],
+  };
+}
