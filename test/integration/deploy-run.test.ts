@@ -297,7 +297,7 @@ describe('deployAll against the demo', () => {
 
   const plan = async (): Promise<ReturnType<typeof planDeployAll>> => planDeployAll(await checkServices(config, { reader, git }), config);
 
-  it('deploys every stale service upstream first and proves each', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
+  it('deploys every stale service, failed function and stale job upstream first and proves each', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
     const deployPlan = await plan();
     // phase5b-grading: the function whose last build failed is redeployed too.
     const expected = ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors', 'prediction-coordinator', 'phase5b-grading', 'player-game-summary-analytics-backfill'];
