@@ -2,6 +2,8 @@
 //  1. `cloud-run-drift check` on 13 services over loopback, including process start: well under 1 s.
 //  2. 73 services with 100 ms added to every API response: about two dependent round trips + process start.
 //  3. A warm in-editor refresh of the same 73: within 1.5x of two round trips plus git time.
+//  4. 73 units, a third of them Cloud Run functions and a tenth Cloud Run jobs, with 100 ms added to every
+//     API response: within 1.3x of 73 services alone (`--units` runs this case alone).
 // Beside each repeat run: the SDK alone reading the same services (sdk-alone.cjs) and plain HTTP
 // GETs of them (rest-alone.cjs), so the figures show which part of a check is the SDK's own work.
 // The emulator runs in its own process so it never shares an event loop with what is measured.
@@ -58,8 +60,15 @@ async function control(url: string, action: string, payload: unknown): Promise<v
   if (!res.ok) throw new Error(`control ${action}: ${res.status} ${await res.text()}`);
 }
 
-/** A monorepo with `count` services, 2,000 commits of history, deployed from a handful of commits. */
-function buildWorkspace(count: number): { repo: TempRepo; scenario: unknown; labels: string[] } {
+type UnitKind = 'service' | 'function' | 'job';
+
+/**
+ * A monorepo with `count` units, 2,000 commits of history, deployed from a handful of commits.
+ * `kinds[i]` is unit i's kind (a service when absent): a function runs on the Cloud Run service of
+ * its name, whose revision carries the same commit label as the function; a job's template carries
+ * it, with two executions (the older on the commit deployed before).
+ */
+function buildWorkspace(count: number, kinds: readonly UnitKind[] = []): { repo: TempRepo; scenario: unknown; labels: string[] } {
   const repo = createTempRepo('crd-bench-');
   const files: Record<string, string> = { 'shared/lib.py': '0' };
   for (let i = 0; i < count; i++) files[`services/svc-${i}/main.py`] = '0';
@@ -67,19 +76,38 @@ function buildWorkspace(count: number): { repo: TempRepo; scenario: unknown; lab
   const history = fastImportCommits(repo, 2000, 'shared/generated');
   for (let i = 0; i < 20; i++) repo.commit(`svc-${i}: change`, { [`services/svc-${i}/main.py`]: '1' });
   const deployedFrom = [history[500]!, history[1500]!, history[1999]!, repo.head()];
-  const services = Array.from({ length: count }, (_, i) => ({
-    project: PROJECT,
-    region: REGION,
-    name: `svc-${i}`,
-    revisions: [{ name: `svc-${i}-00001-abc`, labels: { 'commit-sha': deployedFrom[i % deployedFrom.length]!.slice(0, 8) } }],
-  }));
+  const kindOf = (i: number): UnitKind => kinds[i] ?? 'service';
+  const labelOf = (i: number): string => deployedFrom[i % deployedFrom.length]!.slice(0, 8);
+  const indices = Array.from({ length: count }, (_, i) => i);
+  const services = indices
+    .filter((i) => kindOf(i) !== 'job')
+    .map((i) => ({
+      project: PROJECT,
+      region: REGION,
+      name: `svc-${i}`,
+      revisions: [{ name: `svc-${i}-00001-abc`, labels: { 'commit-sha': labelOf(i) } }],
+    }));
+  const functions = indices.filter((i) => kindOf(i) === 'function').map((i) => ({ project: PROJECT, region: REGION, name: `svc-${i}`, labels: { 'commit-sha': labelOf(i) } }));
+  const jobs = indices
+    .filter((i) => kindOf(i) === 'job')
+    .map((i) => ({
+      project: PROJECT,
+      region: REGION,
+      name: `svc-${i}`,
+      labels: { 'commit-sha': labelOf(i) },
+      executions: [
+        { labels: { 'commit-sha': labelOf(i + 1) }, createTime: '2026-01-01T10:00:00Z', taskDurationMs: 1000 },
+        { createTime: '2026-01-02T10:00:00Z', taskDurationMs: 1000 },
+      ],
+    }));
   const config = {
     project: PROJECT,
     region: REGION,
-    services: Object.fromEntries(Array.from({ length: count }, (_, i) => [`svc-${i}`, { paths: [`services/svc-${i}`, 'shared'] }])),
+    services: Object.fromEntries(indices.map((i) => [`svc-${i}`, { ...(kindOf(i) === 'service' ? {} : { kind: kindOf(i) }), paths: [`services/svc-${i}`, 'shared'] }])),
   };
   fs.writeFileSync(path.join(repo.dir, 'cloud-run-drift.json'), JSON.stringify(config));
-  return { repo, scenario: { run: { services } }, labels: [...new Set(services.map((s) => s.revisions[0]!.labels['commit-sha']))] };
+  const scenario = { run: { services, ...(jobs.length > 0 ? { jobs } : {}) }, ...(functions.length > 0 ? { functions: { functions } } : {}) };
+  return { repo, scenario, labels: [...new Set(indices.map(labelOf))] };
 }
 
 /**
@@ -258,9 +286,117 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
   }
 }
 
+/** Unit i's kind in the mixed workspace: the first `functions` are functions, the next `jobs` jobs, the rest services. */
+function mixedKinds(count: number, functions: number, jobs: number): UnitKind[] {
+  return Array.from({ length: count }, (_, i) => (i < functions ? 'function' : i < functions + jobs ? 'job' : 'service'));
+}
+
+/** Starts the emulator for a workspace, points its configuration at it and adds the latency. */
+async function serveWorkspace(workspace: { repo: TempRepo; scenario: unknown }, latencyMs: number): Promise<Emulator> {
+  const scenarioFile = path.join(os.tmpdir(), `crd-bench-${process.pid}-${path.basename(workspace.repo.dir)}.json`);
+  fs.writeFileSync(scenarioFile, JSON.stringify(workspace.scenario));
+  try {
+    const emulator = await startEmulatorProcess(scenarioFile);
+    const configPath = path.join(workspace.repo.dir, 'cloud-run-drift.json');
+    const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(configPath, JSON.stringify({ ...config, endpoints: { run: emulator.url, functions: emulator.url } }));
+    await control(emulator.url, 'faults', { rules: [], globalLatencyMs: latencyMs });
+    return emulator;
+  } finally {
+    fs.rmSync(scenarioFile, { force: true });
+  }
+}
+
+/**
+ * Every kind of unit against services alone: one check over `count` units of which `functions`
+ * are Cloud Run functions and `jobs` Cloud Run jobs, and one over `count` services, each against
+ * its own emulator with `latencyMs` added to every response. Runs alternate between the two, so a
+ * slow moment of the machine weighs on both; repeat runs (settled revisions cached) and runs after
+ * every unit was just deployed (no settled revisions).
+ */
+async function measureUnits(count: number, functions: number, jobs: number, latencyMs: number, runs: number): Promise<Record<string, unknown>> {
+  const mixed = buildWorkspace(count, mixedKinds(count, functions, jobs));
+  const alone = buildWorkspace(count);
+  const emulators: Emulator[] = [];
+  const cacheDirs: string[] = [];
+  try {
+    for (const workspace of [mixed, alone]) emulators.push(await serveWorkspace(workspace, latencyMs));
+    const cases = [mixed, alone].map((workspace) => {
+      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
+      cacheDirs.push(cacheDir);
+      return { dir: workspace.repo.dir, cacheDir, settledFile: path.join(cacheDir, 'check-cache-v1.json'), repeat: [] as CliRun[], newRevisions: [] as CliRun[] };
+    });
+    for (const c of cases) timeCli(['check'], c.dir, c.cacheDir); // warms the file and code caches; not counted
+    for (let i = 0; i < runs; i++) {
+      for (const c of cases) c.repeat.push(timeCli(['check', '--json'], c.dir, c.cacheDir));
+      for (const c of cases) {
+        fs.rmSync(c.settledFile, { force: true });
+        c.newRevisions.push(timeCli(['check', '--json'], c.dir, c.cacheDir));
+      }
+    }
+    const [withKinds, servicesOnly] = cases as [(typeof cases)[0], (typeof cases)[0]];
+    const repeatMixed = stats(withKinds.repeat.map((r) => r.ms));
+    const repeatServices = stats(servicesOnly.repeat.map((r) => r.ms));
+    const newMixed = stats(withKinds.newRevisions.map((r) => r.ms));
+    const newServices = stats(servicesOnly.newRevisions.map((r) => r.ms));
+    return {
+      units: count,
+      functions,
+      jobs,
+      services: count - functions - jobs,
+      addedLatencyMs: latencyMs,
+      runs,
+      loadAverage: os.loadavg().map(round),
+      repeat: { mixedMs: repeatMixed, servicesAloneMs: repeatServices, ratio: Math.round((repeatMixed.median / repeatServices.median) * 100) / 100 },
+      newRevisions: { mixedMs: newMixed, servicesAloneMs: newServices, ratio: Math.round((newMixed.median / newServices.median) * 100) / 100 },
+      phaseEndsMs: {
+        repeat: { mixed: phaseMedians(withKinds.repeat), servicesAlone: phaseMedians(servicesOnly.repeat) },
+        newRevisions: { mixed: phaseMedians(withKinds.newRevisions), servicesAlone: phaseMedians(servicesOnly.newRevisions) },
+      },
+    };
+  } finally {
+    for (const emulator of emulators) emulator.process.kill('SIGTERM');
+    for (const dir of cacheDirs) fs.rmSync(dir, { recursive: true, force: true });
+    mixed.repo.cleanup();
+    alone.repo.cleanup();
+  }
+}
+
+function printUnits(r: Record<string, unknown>): void {
+  type Side = { mixedMs: { median: number; p90: number }; servicesAloneMs: { median: number; p90: number }; ratio: number };
+  const phases = r.phaseEndsMs as Record<string, Record<string, Record<string, number>>>;
+  const phaseLine = (name: string, side: string): string => Object.entries(phases[name]![side]!).map(([phase, at]) => `${phase} ${at}`).join(', ');
+  const line = (label: string, name: string): string => {
+    const side = r[name] as Side;
+    return (
+      `    ${label}: ${side.mixedMs.median} ms (p90 ${side.mixedMs.p90}) against ${side.servicesAloneMs.median} ms (p90 ${side.servicesAloneMs.p90}): ${side.ratio}x (target 1.3x)\n` +
+      `      phases end at, every kind: ${phaseLine(name, 'mixed')}\n` +
+      `      phases end at, services:   ${phaseLine(name, 'servicesAlone')}\n`
+    );
+  };
+  console.log(
+    `${r.units} units (${r.functions} functions, ${r.jobs} jobs, ${r.services} services) against ${r.units} services, +${r.addedLatencyMs} ms/response, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
+      line('CLI check --json, repeat run   ', 'repeat') +
+      line('CLI check --json, new revisions', 'newRevisions'),
+  );
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build');
+  const resultsFile = path.join(__dirname, 'results.json');
+  const unitsOnly = process.argv.includes('--units');
+  const unitRuns = Number(process.env.BENCH_RUNS ?? 9);
+  if (unitsOnly) {
+    const units = await measureUnits(73, 24, 7, 100, unitRuns);
+    printUnits(units);
+    if (process.argv.includes('--write')) {
+      const kept = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
+      fs.writeFileSync(resultsFile, JSON.stringify({ ...kept, units: { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...units } }, null, 2) + '\n');
+    }
+    return;
+  }
   const results = [await measure(13, 0), await measure(73, 100)];
+  const units = await measureUnits(73, 24, 7, 100, unitRuns);
   for (const r of results) {
     const ms = (key: string): { median: number; p90: number } => r[key] as { median: number; p90: number };
     const phases = r.cliPhaseEndsMs as Record<string, Record<string, number>>;
@@ -285,7 +421,12 @@ async function main(): Promise<void> {
         `    git phase alone (opened afresh; HEAD, status, ${r.gitPhaseLabels} labels, their ranges and commits): median ${ms('gitPhaseMs').median} ms (p90 ${ms('gitPhaseMs').p90})`,
     );
   }
-  if (process.argv.includes('--write')) fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results }, null, 2) + '\n');
+  printUnits(units);
+  if (process.argv.includes('--write')) {
+    const date = new Date().toISOString();
+    const machine = { node: process.version, cpus: os.cpus().length };
+    fs.writeFileSync(resultsFile, JSON.stringify({ date, ...machine, results, units: { date, ...machine, ...units } }, null, 2) + '\n');
+  }
 }
 
 main().catch((err: unknown) => {
