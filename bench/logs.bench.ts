@@ -1,4 +1,4 @@
-// Benchmark for live log tailing (issue 5 targets):
+// Benchmark for live log tailing (its targets):
 //  1. Sustained ingest of >= 20,000 entries/s from the emulator, through the real @google-cloud/logging client over
 //     gRPC (TailLogEntries), the LogStream (dedup + reorder window) and into the view model (LogBuffer, cap 10,000),
 //     without blocking this process's event loop for more than 50 ms at a time (perf_hooks monitorEventLoopDelay).
