@@ -52,7 +52,7 @@ const EFFECTS: Record<(typeof WALKTHROUGH_STEP_IDS)[number], (page: Page) => Pro
     await servicePicker(page, 'Deploy which service?');
   },
   async openLogs(page) {
-    await servicePicker(page, 'Open the logs of which service?');
+    await servicePicker(page, 'Open the logs of which service, function or job?');
   },
 };
 
