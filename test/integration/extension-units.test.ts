@@ -14,6 +14,7 @@ import { buildScaffoldConfig, scaffoldUnits } from '../../src/extension/commands
 import { serviceContextValue } from '../../src/extension/views/presentation';
 import { executionLine, unitDescription, unitIcon } from '../../src/extension/views/unitPresentation';
 import { parseConfig } from '../../src/core/config';
+import { verdictNamed } from '../helpers/verdicts';
 
 const ORCHESTRATOR = 'phase3-to-phase4-orchestrator';
 const GRADING = 'phase5b-grading';
@@ -25,11 +26,7 @@ describe('the Services view and the scaffold on the demo (real clients, emulator
   let reader: CloudRunReader;
   let result: CheckResult;
   const now = new Date();
-  const verdict = (name: string): ServiceVerdict => {
-    const found = result.services.find((s) => s.name === name);
-    assert.ok(found, `no verdict for ${name}`);
-    return found;
-  };
+  const verdict = (name: string): ServiceVerdict => verdictNamed(result, name);
 
   before(async () => {
     demo = await startDemo({ port: 0, modules: { logging: false, bigquery: false } });

@@ -10,6 +10,7 @@ import { GitRepository } from '../../src/core/git';
 import type { CheckResult, ServiceVerdict } from '../../src/core/model';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
+import { verdictNamed } from '../helpers/verdicts';
 
 const PROJECT = 'demo-project';
 const REGION = 'us-west2';
@@ -21,11 +22,7 @@ describe('Cloud Run job verdicts against the emulator', () => {
   let config: DriftConfig;
   let result: CheckResult;
   const commits: Record<string, string> = {};
-  const verdict = (name: string): ServiceVerdict => {
-    const found = result.services.find((s) => s.name === name);
-    assert.ok(found, `no verdict for ${name}`);
-    return found;
-  };
+  const verdict = (name: string): ServiceVerdict => verdictNamed(result, name);
 
   before(async () => {
     repo = createTempRepo();
