@@ -5,12 +5,12 @@ import type { Endpoints } from './config';
 import type { FunctionFacts, FunctionLookup, FunctionState, FunctionStateMessage, ServiceLookup } from './model';
 import { decideCredentials, urlTarget, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials } from './credentials';
-import { loadFunctionsSdk, type FunctionsSdk } from './sdk';
+import { loadRunSdk, type RunSdk } from './sdk';
 import { timestampToIso } from './timestamps';
 
 type ApiFunction = protos.google.cloud.functions.v2.IFunction;
-export type FunctionsClient = InstanceType<FunctionsSdk['FunctionServiceClient']>;
-type AuthClient = InstanceType<FunctionsSdk['PassThroughClient']>;
+export type FunctionsClient = InstanceType<ReturnType<RunSdk['functionServiceClient']>>;
+type AuthClient = InstanceType<RunSdk['PassThroughClient']>;
 
 export interface FunctionRef {
   project: string;
@@ -122,15 +122,16 @@ export async function createFunctionsClient(endpoints: Endpoints, policy: Creden
   const target = endpoints.functions ? new URL(endpoints.functions) : null;
   const decision = decideCredentials(target && urlTarget('endpoints.functions', endpoints.functions!, target), policy);
   if (decision.kind === 'refused') throw new FunctionsClientError(decision.message, INVALID_ARGUMENT);
-  const sdk = loadFunctionsSdk();
+  const sdk = loadRunSdk();
+  const FunctionServiceClient = sdk.functionServiceClient();
   const origin = functionsOriginOf(endpoints);
   if (target && decision.kind === 'emulator') {
     // A local emulator: no credentials, so none are looked up, stored or sent.
     const authClient = new sdk.PassThroughClient();
     routeApiCalls(authClient, origin);
-    return new sdk.FunctionServiceClient({ apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient });
+    return new FunctionServiceClient({ apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient });
   }
   const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new FunctionsClientError(message, UNAUTHENTICATED));
   routeApiCalls(authClient, origin);
-  return new sdk.FunctionServiceClient({ fallback: true, authClient, ...(target ? { apiEndpoint: target.hostname, port: Number(target.port || 443) } : {}) });
+  return new FunctionServiceClient({ fallback: true, authClient, ...(target ? { apiEndpoint: target.hostname, port: Number(target.port || 443) } : {}) });
 }

@@ -31,15 +31,6 @@ export function loadRunSdk(): RunSdk {
   return runSdk;
 }
 
-export type FunctionsSdk = typeof import('../sdk/functions');
-
-let functionsSdk: FunctionsSdk | undefined;
-export function loadFunctionsSdk(): FunctionsSdk {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  functionsSdk ??= loadBundle('functions', () => require('../sdk/functions') as FunctionsSdk);
-  return functionsSdk;
-}
-
 export type LoggingSdk = typeof import('../sdk/logging');
 
 let loggingSdk: LoggingSdk | undefined;

@@ -41,7 +41,7 @@ describe('cloud-run-drift with Cloud Run functions', () => {
   };
 
   before(async () => {
-    if (!fs.existsSync(CLI) || !fs.existsSync(path.join(ROOT, 'dist', 'sdk-functions.js'))) {
+    if (!fs.existsSync(CLI) || !fs.existsSync(path.join(ROOT, 'dist', 'sdk-run.js'))) {
       const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
       assert.equal(build.status, 0, build.stderr);
     }

@@ -1,0 +1,49 @@
+// The Cloud Functions client lives in the Run SDK bundle but runs only when a function is read: a
+// check of services alone never evaluates it. Its own process (node --test runs each file in one),
+// so nothing else has loaded the client before.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+
+const PROJECT = 'demo-project';
+const REGION = 'us-west2';
+
+const functionsClientLoaded = (): boolean => Object.keys(require.cache).some((file) => file.includes('function_service_client'));
+
+describe('loading the Cloud Functions client', () => {
+  let emulator: RunningEmulator;
+  let reader: CloudRunReader;
+
+  before(async () => {
+    emulator = await startEmulator({
+      port: 0,
+      modules: { logging: false, bigquery: false },
+      scenario: {
+        run: {
+          services: [
+            { project: PROJECT, region: REGION, name: 'api', revisions: [{ name: 'api-00001-aaa', labels: {} }] },
+            { project: PROJECT, region: REGION, name: 'grading', revisions: [{ name: 'grading-00001-aaa', labels: {} }] },
+          ],
+        },
+        functions: { functions: [{ project: PROJECT, region: REGION, name: 'grading', labels: {} }] },
+      },
+    });
+    reader = createCloudRunReader({ run: emulator.httpUrl, functions: emulator.httpUrl });
+  });
+
+  after(async () => {
+    await reader?.close();
+    await emulator?.close();
+  });
+
+  it('waits for the first function read', async () => {
+    const service = await reader.lookupService({ project: PROJECT, region: REGION, name: 'api' });
+    assert.equal(service.kind, 'found', JSON.stringify(service));
+    assert.equal(functionsClientLoaded(), false, 'reading a service loaded the Cloud Functions client');
+
+    const fn = await reader.lookupFunction!({ project: PROJECT, region: REGION, name: 'grading' });
+    assert.equal(fn.kind, 'found', JSON.stringify(fn));
+    assert.equal(functionsClientLoaded(), true);
+  });
+});
