@@ -77,6 +77,8 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     const fresh = [...templateLabels].filter((label) => !expected.has(label));
     if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, signal));
   };
+  // One list per kind and region holding more than a couple of the units, sent before any get.
+  const listing = reader.listUnits?.(services, signal ? { signal } : {});
   const lookupOf = (service: ServiceConfig): Promise<UnitLookup> => {
     let read = false;
     const onServiceRead = (labels: Readonly<Record<string, string>>): void => {
@@ -85,7 +87,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
       if (label) templateLabels.add(label);
       serviceRead();
     };
-    return lookupUnit(reader, service, { onServiceRead }).finally(() => {
+    return lookupUnit(reader, service, { onServiceRead, ...(listing ? { listing } : {}) }).finally(() => {
       if (!read) serviceRead();
     });
   };

@@ -7,6 +7,7 @@ import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './cre
 import { formatSeconds, startDeadline } from './deadline';
 import { createFunctionsClient, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
 import { httpFetch } from './httpFetch';
+import { groupsToList, RegionListing, type ListGroup, type ListingRef } from './regionListing';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { executionFacts, jobFacts, jobResourceName, RECENT_EXECUTIONS, type JobRef } from './runJobs';
 import { loadRunSdk, type RunSdk } from './sdk';
@@ -38,9 +39,11 @@ export interface LookupOptions {
   timeoutMs?: number;
   /** Aborts the lookup: requests in flight are canceled and the lookup rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** The check's region lists (CloudRunReader.listUnits): the unit is taken from its group's list when there is one. */
+  listing?: RegionListing;
 }
 
-export interface JobLookupOptions extends Pick<LookupOptions, 'timeoutMs' | 'signal'> {
+export interface JobLookupOptions extends Pick<LookupOptions, 'timeoutMs' | 'signal' | 'listing'> {
   /** How many of its executions to read, newest first (default RECENT_EXECUTIONS; 0 reads none). */
   executions?: number;
 }
@@ -73,6 +76,12 @@ export interface CloudRunReader {
   lookupFunction?(ref: FunctionRef, options?: LookupOptions): Promise<FunctionLookup>;
   /** Names of the Cloud Run functions in one project and region (Cloud Functions v2 API). Throws CloudRunError. */
   listFunctions?(project: string, region: string): Promise<ListedService[]>;
+  /**
+   * Starts one list per kind in each (project, region) holding more than a couple of these units
+   * (see regionListing.ts); lookups given the listing (LookupOptions.listing) read their unit from
+   * it. Optional as listRevisions is: a reader without it reads each unit with its own get.
+   */
+  listUnits?(units: readonly ListingRef[], options?: Pick<LookupOptions, 'timeoutMs' | 'signal'>): RegionListing;
   close(): Promise<void>;
 }
 
@@ -117,6 +126,9 @@ export const DEFAULT_CONCURRENCY = 128;
 
 const DEFAULT_API_ORIGIN = 'https://run.googleapis.com';
 
+/** Resources asked for per list page: a region of a few hundred units is one page (the APIs document no maximum). */
+const LIST_PAGE_SIZE = 500;
+
 export interface ReaderOptions {
   /** Requests in flight at once across all services. */
   concurrency?: number;
@@ -134,6 +146,7 @@ type JobsClient = InstanceType<RunSdk['JobsClient']>;
 type ExecutionsClient = InstanceType<RunSdk['ExecutionsClient']>;
 type ApiService = protos.google.cloud.run.v2.IService;
 type ApiRevision = protos.google.cloud.run.v2.IRevision;
+type ApiJob = protos.google.cloud.run.v2.IJob;
 type AuthClient = InstanceType<RunSdk['PassThroughClient']>;
 
 /** What ends a read besides the reader's own timeout: the caller's deadline and signal. */
@@ -236,7 +249,7 @@ class SdkCloudRunReader implements CloudRunReader {
       // From here: loading the SDK and finding credentials are not the API's time.
       const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
       const name = serviceResourceName(ref);
-      const [service] = await this.read('getService', bound, (call) => clients.services.getService({ name }, call));
+      const service = await this.fromListing<ApiService>(options.listing, 'service', ref, async () => (await this.read('getService', bound, (call) => clients.services.getService({ name }, call)))[0]);
       options.onServiceRead?.(service.template?.labels ?? {});
       const serving = servingRevisions(service);
       const latestCreated = shortRevisionName(service.latestCreatedRevision);
@@ -299,8 +312,7 @@ class SdkCloudRunReader implements CloudRunReader {
           const client = await this.getFunctionsClient();
           // From here, as in lookupService: loading the SDK and finding credentials are not the API's time.
           bound ??= { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
-          const [found] = await this.read('getFunction', bound, (call) => client.getFunction({ name }, call), api);
-          return found;
+          return this.fromListing(options.listing, 'function', ref, async () => (await this.read('getFunction', bound!, (call) => client.getFunction({ name }, call), api))[0]);
         },
         lookupService: (service) => this.lookupService(service, serviceOptions),
         describeError: describeApiError,
@@ -343,8 +355,8 @@ class SdkCloudRunReader implements CloudRunReader {
       const name = jobResourceName(ref);
       const limit = options.executions ?? RECENT_EXECUTIONS;
       // The job and its executions at once; executions that cannot be read leave the job's verdict standing.
-      const [[job], executions] = await Promise.all([
-        this.read('getJob', bound, (call) => clients.jobs().getJob({ name }, call)),
+      const [job, executions] = await Promise.all([
+        this.fromListing<ApiJob>(options.listing, 'job', ref, async () => (await this.read('getJob', bound, (call) => clients.jobs().getJob({ name }, call)))[0]),
         limit <= 0
           ? { listed: [] }
           : this.read('listExecutions', bound, (call) => clients.executions().listExecutions({ parent: name, pageSize: limit }, { ...call, autoPaginate: false })).then(
@@ -424,6 +436,45 @@ class SdkCloudRunReader implements CloudRunReader {
       if (code === NOT_FOUND) throw new CloudRunError(`${ref.name} does not exist in ${ref.project}/${ref.region}`, code);
       throw new CloudRunError(message, code);
     }
+  }
+
+  listUnits(units: readonly ListingRef[], options: Pick<LookupOptions, 'timeoutMs' | 'signal'> = {}): RegionListing {
+    const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
+    return new RegionListing(groupsToList(units), (group) => this.listGroup(group, bound), (err) => describeApiError(err).code);
+  }
+
+  /** Every resource of one group, all pages, by short name. */
+  private async listGroup(group: ListGroup, bound: ReadBound): Promise<Map<string, unknown>> {
+    const parent = `projects/${group.project}/locations/${group.region}`;
+    const request = { parent, pageSize: LIST_PAGE_SIZE };
+    let items: { name?: string | null }[];
+    switch (group.kind) {
+      case 'service': {
+        const clients = await this.getClients();
+        [items] = await this.read('listServices', bound, (call) => clients.services.listServices(request, { ...call, autoPaginate: true }));
+        break;
+      }
+      case 'job': {
+        const clients = await this.getClients();
+        [items] = await this.read('listJobs', bound, (call) => clients.jobs().listJobs(request, { ...call, autoPaginate: true }));
+        break;
+      }
+      case 'function': {
+        const client = await this.getFunctionsClient();
+        const api = `the Cloud Functions API at ${functionsOriginOf(this.endpoints)}`;
+        [items] = await this.read('listFunctions', bound, (call) => client.listFunctions(request, { ...call, autoPaginate: true }), api);
+        break;
+      }
+    }
+    return new Map(items.map((item) => [shortName(item.name), item]));
+  }
+
+  /** The unit's resource from the check's listing when its group was listed; else (or when it is not listed) from `get`. */
+  private async fromListing<T>(listing: RegionListing | undefined, kind: ListingRef['kind'], ref: { project: string; region: string; name: string }, get: () => Promise<T>): Promise<T> {
+    const listed = listing ? await listing.find<T>(kind, ref) : ({ kind: 'get' } as const);
+    if (listed.kind === 'found') return listed.item;
+    if (listed.kind === 'failed') throw listed.error;
+    return get();
   }
 
   async close(): Promise<void> {

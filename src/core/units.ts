@@ -25,7 +25,7 @@ export async function lookupUnit(reader: CloudRunReader, unit: ServiceConfig, op
       return { kind: 'function', lookup: await reader.lookupFunction(unit, options) };
     case 'job': {
       if (!reader.lookupJob) return { kind: 'unsupported', message: `${unit.name} is a Cloud Run job, and this reader cannot read Cloud Run jobs.` };
-      const lookup = await reader.lookupJob(unit, { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      const lookup = await reader.lookupJob(unit, { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.listing ? { listing: options.listing } : {}) });
       // What its next execution runs is what its verdict needs: as early as a service's template.
       if (lookup.kind === 'found') options.onServiceRead?.(lookup.facts.templateLabels);
       return { kind: 'job', lookup };

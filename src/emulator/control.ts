@@ -80,7 +80,7 @@ export interface ControlContext {
 const CORE_ACTIONS = ['faults', 'clear-faults', 'reset', 'load', 'state', 'clock'] as const;
 const EMULATED_APIS: readonly EmulatedApi[] = ['run', 'logging', 'bigquery', 'functions'];
 const FAULT_RULE_KEYS = [
-  'api', 'service', 'operation', 'latencyMs', 'httpStatus', 'grpcCode', 'message',
+  'api', 'service', 'region', 'operation', 'latencyMs', 'httpStatus', 'grpcCode', 'message',
   'dropTailAfterEntries', 'dropTailAfterMs', 'dropTailCode', 'times',
 ] as const;
 
@@ -140,6 +140,8 @@ export function parseFaultRule(value: unknown, path: string): FaultRule {
   const rule: FaultRule = { api };
   const service = optionalString(object.service, childPath(path, 'service'));
   if (service !== undefined) rule.service = service;
+  const region = optionalString(object.region, childPath(path, 'region'));
+  if (region !== undefined) rule.region = region;
   const operation = optionalString(object.operation, childPath(path, 'operation'));
   if (operation !== undefined) rule.operation = operation;
   const message = optionalString(object.message, childPath(path, 'message'));

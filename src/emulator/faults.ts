@@ -7,6 +7,8 @@ export interface FaultRule {
   api: EmulatedApi;
   /** Only requests about this Cloud Run service (or, for "functions", this function) by name. Omitted: every request of the api. */
   service?: string;
+  /** Only requests about this region (the `locations/R` of the request). Omitted: every region. */
+  region?: string;
   /** Only this operation, e.g. 'getService', 'getRevision', 'listServices', 'getFunction', 'listFunctions', 'listLogEntries', 'tailLogEntries', 'query', 'getTable', 'insertAll'. */
   operation?: string;
   /** Added before answering (or before every tail batch). */
@@ -73,9 +75,13 @@ export class FaultRegistry {
   }
 
   /** The first rule matching the request, consuming one of its `times`; latency includes the global latency. */
-  match(api: EmulatedApi, operation: string, service?: string): MatchedFault | null {
+  match(api: EmulatedApi, operation: string, service?: string, region?: string): MatchedFault | null {
     const index = this.rules.findIndex(
-      (r) => r.api === api && (r.operation === undefined || r.operation === operation) && (r.service === undefined || r.service === service),
+      (r) =>
+        r.api === api &&
+        (r.operation === undefined || r.operation === operation) &&
+        (r.service === undefined || r.service === service) &&
+        (r.region === undefined || r.region === region),
     );
     if (index < 0) {
       return this.globalLatencyMs > 0 ? { latencyMs: this.globalLatencyMs, error: null, rule: { api } } : null;

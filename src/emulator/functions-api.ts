@@ -41,7 +41,7 @@ export function createFunctionsApi(ctx: ApiModuleContext, run: RunState): Functi
       return true;
     }
     const operation = name === undefined ? 'listFunctions' : 'getFunction';
-    const fault = ctx.faults.match('functions', operation, name);
+    const fault = ctx.faults.match('functions', operation, name, location);
     if (fault) {
       await sleep(fault.latencyMs);
       if (fault.error) {

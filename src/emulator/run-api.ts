@@ -71,7 +71,7 @@ export function createRunApi(ctx: ApiModuleContext): RunApiModule {
     const operation =
       revision !== undefined ? 'getRevision' : url.pathname.endsWith('/revisions') ? 'listRevisions' : service !== undefined ? 'getService' : 'listServices';
 
-    const fault = ctx.faults.match('run', operation, service);
+    const fault = ctx.faults.match('run', operation, service, location);
     if (fault) {
       await sleep(fault.latencyMs);
       if (fault.error) {

@@ -77,8 +77,8 @@ describe('function verdicts against the emulator', () => {
             fn('fn-split', null),
             fn('Grade_Player_Props', commits.head!, { service: 'grade-player-props' }),
             fn('fn-no-service', commits.head!, { service: 'gone-service' }),
-            fn('fn-broken', commits.head!),
-            fn('fn-denied', commits.head!),
+            // fn-broken and fn-denied are absent from the functions list, so each is read with its
+            // own get, which the faults below fail.
           ],
         },
       },
@@ -190,7 +190,7 @@ describe('function verdicts against the emulator', () => {
     assert.equal(v.message, `fn-missing is configured as a function but does not exist in Cloud Functions (${PROJECT}/${REGION}).`);
   });
 
-  it('per-function API failures are errors with their message and touch no other unit', () => {
+  it('a function read with its own get: the get\'s failure is its error and touches no other unit', () => {
     assert.equal(verdict('fn-broken').status, 'error');
     assert.match(verdict('fn-broken').message, /backend exploded/);
     assert.equal(verdict('fn-denied').status, 'error');

@@ -72,7 +72,7 @@ describe('Cloud Run job verdicts against the emulator', () => {
             job('unlabeled-job', null),
             job('unknown-job', 'deadbeef'),
             job('diverged-job', commits.branch!.slice(0, 10)),
-            job('broken-job', commits.head!),
+            // broken-job is absent from the jobs list, so it is read with its own get, which the fault fails.
           ],
         },
       },

@@ -117,7 +117,7 @@ export function createJobsApi(ctx: ApiModuleContext, runState: RunState, schedul
       sendGoogleError(res, 501, `The emulator implements GetJob, ListJobs, RunJob, GetExecution, ListExecutions, CancelExecution and GetOperation of the Cloud Run Admin API v2 (got ${req.method ?? '?'} ${url.pathname}); change jobs through POST /control/<action>.`);
       return true;
     }
-    const fault = ctx.faults.match('run', operation, operationMatch ? undefined : third);
+    const fault = ctx.faults.match('run', operation, operationMatch ? undefined : third, location);
     if (fault) {
       await sleep(fault.latencyMs);
       if (fault.error) {
