@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
-import { pruneFunctionsProtos, pruneRunProtos } from './build/prune-run-protos.mjs';
+import { pruneFunctionsProtos, pruneLoggingProtos, pruneRunProtos } from './build/prune-run-protos.mjs';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const require = createRequire(import.meta.url);
@@ -75,6 +75,32 @@ const prunedFunctionsProtosPlugin = {
 };
 
 /**
+ * google-gax's index exports IamProtos and LocationProtos, protobufjs static code for the IAM and
+ * Locations APIs (about 310 KB minified) that no client we bundle uses (their IamClient and
+ * LocationsClient read the .json files); each bundle gets an empty module in their place.
+ */
+const unusedGaxProtosPlugin = {
+  name: 'unused-gax-protos',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/protos\/(iam_service|locations)$/ }, (args) =>
+      /google-gax[\\/]build[\\/]src$/.test(args.resolveDir) ? { path: args.path, namespace: 'unused-gax-protos' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'unused-gax-protos' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+/** The Logging bundle's protos.json holds only LoggingServiceV2 (build/prune-run-protos.mjs). */
+const prunedLoggingProtosPlugin = {
+  name: 'pruned-logging-protos',
+  setup(build) {
+    build.onLoad({ filter: /@google-cloud\/logging-api\/build\/protos\/protos\.json$/ }, (args) => ({
+      contents: JSON.stringify(pruneLoggingProtos(JSON.parse(readFileSync(args.path, 'utf8')))),
+      loader: 'json',
+    }));
+  },
+};
+
+/**
  * `--watch` output for people and for the problem matcher of .vscode/tasks.json: one `[watch] build
  * started` / `[watch] build finished` pair around each round of rebuilds (however many bundles it
  * touches), and every error as `✘ [ERROR] message` followed by `    file:line:column:`.
@@ -117,8 +143,8 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'], plugins: [lazySdkPlugin, precompiledValidatorPlugin] },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [lazySdkPlugin, precompiledValidatorPlugin], banner: { js: '#!/usr/bin/env node' } },
   // The SDK bundles are minified even in development: they are third-party code and size dominates load time.
-  { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, prunedRunProtosPlugin, prunedFunctionsProtosPlugin] },
-  { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false },
+  { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, unusedGaxProtosPlugin, prunedRunProtosPlugin, prunedFunctionsProtosPlugin] },
+  { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false, plugins: [unusedGaxProtosPlugin, prunedLoggingProtosPlugin] },
   { ...common, entryPoints: { 'sdk-bigquery': 'src/sdk/bigquery.ts' }, minify: true, sourcemap: false },
 ];
 

@@ -1,5 +1,6 @@
 // Shrinks @google-cloud/run's protos.json to what the clients we bundle can use (and
-// @google-cloud/functions' to its v2 client: pruneFunctionsProtos).
+// @google-cloud/functions' to its v2 client: pruneFunctionsProtos; @google-cloud/logging-api's to
+// LoggingServiceV2: pruneLoggingProtos).
 // The file describes every Cloud Run v2 API (builds, jobs, executions, tasks, worker pools...); each
 // client parses all of it (protobuf.Root.fromJSON) when it is constructed, and hashes its JSON text to
 // look it up in gax's cache. Keeping only the types reachable from the Services, Revisions, Jobs and
@@ -20,6 +21,11 @@ export function pruneRunProtos(json) {
 /** The Functions bundle's protos: FunctionService v2 only (the package also describes v1, v2alpha and v2beta). */
 export function pruneFunctionsProtos(json) {
   return pruneProtos(json, ['google.cloud.functions.v2.FunctionService'], '@google-cloud/functions');
+}
+
+/** The Logging bundle's protos: LoggingServiceV2 only (the package also describes the Config and Metrics services). */
+export function pruneLoggingProtos(json) {
+  return pruneProtos(json, ['google.logging.v2.LoggingServiceV2'], '@google-cloud/logging-api');
 }
 
 /** Keeps the `services` of a package's protos.json, every type they reach and the shared packages. */

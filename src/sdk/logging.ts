@@ -1,14 +1,17 @@
 // The one place the Cloud Logging SDK is imported. esbuild bundles this file on its own (dist/sdk-logging.js);
 // core reaches it through loadLoggingSdk() in src/core/sdk.ts, so neither activation nor `--help` parses it.
 //
-// We use the generated LoggingServiceV2Client (the `v2` export of @google-cloud/logging) rather than the
-// `Logging` class: its getEntries adds "timestamp >= now-24h" and orders desc by default, and its tailEntries
-// drops bufferWindow, always adds projects/{projectId}, and resolves the project inside a promise nobody awaits
-// (an unhandled rejection without credentials). The generated client sends exactly the request we build.
+// We use the generated LoggingServiceV2Client (@google-cloud/logging-api, the `v2` export of
+// @google-cloud/logging) rather than the `Logging` class: its getEntries adds "timestamp >= now-24h" and
+// orders desc by default, and its tailEntries drops bufferWindow, always adds projects/{projectId}, and
+// resolves the project inside a promise nobody awaits (an unhandled rejection without credentials). The
+// generated client sends exactly the request we build. It is imported by path: @google-cloud/logging's index
+// loads the Logging class and its dependencies, and logging-api's index the Config and Metrics clients too.
+// Its protos are pruned to LoggingServiceV2 (build/prune-run-protos.mjs).
 //
-// @google-cloud/logging declares `v2` as `any`; the interfaces below are the narrow, typed face core uses.
+// The interfaces below are the narrow, typed face core uses.
 import type { Duplex } from 'node:stream';
-import { v2 } from '@google-cloud/logging';
+import { LoggingServiceV2Client as GeneratedLoggingClient } from '@google-cloud/logging-api/build/src/v2/logging_service_v2_client';
 // The generated client's own protos (it loads this very file), for decoding entries one at a time (below).
 import loggingProtos from '@google-cloud/logging-api/build/protos/protos.json';
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
@@ -66,7 +69,7 @@ export interface LoggingServiceClient {
   close(): Promise<void>;
 }
 
-export const LoggingServiceV2Client: new (options: LoggingClientOptions) => LoggingServiceClient = v2.LoggingServiceV2Client;
+export const LoggingServiceV2Client = GeneratedLoggingClient as unknown as new (options: LoggingClientOptions) => LoggingServiceClient;
 
 export function insecureChannelCredentials(): ChannelCredentials {
   return credentials.createInsecure();
