@@ -380,6 +380,8 @@ function gradingBackfillFiles(): Record<string, string> {
     ].join('\n'),
   };
   files['backfill_jobs/grading/prediction_accuracy/grading_backfill.mjs'] = fs.readFileSync(path.join(__dirname, 'grading-backfill.mjs'), 'utf8');
+  // What it imports: the grading of one date, the same code the emulator's Cloud Run job runs.
+  files['backfill_jobs/grading/prediction_accuracy/grading.mjs'] = fs.readFileSync(path.join(__dirname, 'grading.mjs'), 'utf8');
   return files;
 }
 
