@@ -29,6 +29,15 @@ export interface ApiModuleContext {
   onClockChange?(listener: () => void): void;
   /** Appends log entries (control `logs` shape) to the Logging module, when it runs. */
   writeLogs?(entries: readonly unknown[]): void;
+  /** The BigQuery module's REST methods, called in-process (by Cloud Run job executions), when it runs. */
+  bigquery?: InProcessBigQuery;
+}
+
+export interface InProcessBigQuery {
+  /** Resolves once `request` can answer (the store opens asynchronously after a load or reset). */
+  ready(): Promise<void>;
+  /** A BigQuery REST call (path under /bigquery/v2, with its query string): status and JSON body, synchronously. */
+  request(method: string, path: string, body?: unknown): { status: number; json: unknown };
 }
 
 /** A malformed scenario or control payload: names the JSON path and what was expected. */

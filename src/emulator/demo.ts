@@ -115,13 +115,15 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { workspace, emulator } = demo;
   const coordinator = workspace.services.find((s) => s.name === 'prediction-coordinator');
-  const backfill = workspace.jobs[0];
+  const backfill = workspace.jobs.find((j) => j.executions.length > 0);
+  const gradingJob = workspace.jobs.find((j) => j.grades);
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
   out(`Demo workspace: ${workspace.dir}`);
   out(`  git repository, ${workspace.commitCount} commits, HEAD ${workspace.headShort}`);
   out(`  prediction-coordinator serves ${coordinator?.servingRevision} built from ${coordinator?.deployedShort}, ${coordinator?.commitsBehind} commits behind`);
   if (backfill) out(`  Cloud Run job ${backfill.name} runs ${backfill.deployedShort}, ${backfill.commitsBehind} commits behind; its last execution failed`);
+  if (gradingJob) out(`  Cloud Run job ${gradingJob.name} (the grading backfill, run in the emulator) runs ${gradingJob.deployedShort}, ${gradingJob.commitsBehind} commit${gradingJob.commitsBehind === 1 ? '' : 's'} behind`);
   out(`Emulator: ${emulator.httpUrl} (Cloud Run, Cloud Functions, BigQuery, /control)${emulator.grpcAddress ? `, Logging gRPC ${emulator.grpcAddress}` : ''}`);
   out();
 
@@ -142,6 +144,7 @@ async function main(argv: readonly string[]): Promise<number> {
   out('  DEMO_DEPLOY_FAULT=label-unchanged ./bin/deploy-service.sh prediction-coordinator   # "succeeds", label unchanged');
   out('  DEMO_DEPLOY_FAULT=revision-fails ./bin/deploy-service.sh prediction-coordinator    # "succeeds", revision never ready');
   if (backfill) out(`  ./bin/deploy-service.sh ${backfill.name}   # a Cloud Run job: a new template`);
+  if (gradingJob) out(`  ./bin/deploy-service.sh ${gradingJob.name}   # the grading backfill's Cloud Run job: up to date after this`);
   out('  ./bin/deploy-service.sh phase5b-grading   # a Cloud Run function: its build failed last time');
   out('  DEMO_DEPLOY_FAULT=build-fails ./bin/deploy-service.sh phase3-to-phase4-orchestrator   # "succeeds", build failed');
   out(`  curl -X POST ${emulator.httpUrl}/control/reset   # back to the seeded state`);

@@ -4,8 +4,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { ApiModuleContext, EmulatedApiModule } from './api';
-import { createBigQueryApi } from './bigquery/api';
+import type { ApiModuleContext, EmulatedApiModule, InProcessBigQuery } from './api';
+import { createBigQueryApi, type BigQueryApiModule } from './bigquery/api';
 import {
   controlErrorResponse,
   dispatchControl,
@@ -74,7 +74,18 @@ export async function startEmulator(options: StartOptions): Promise<RunningEmula
   const clock = new EmulatorClock();
   // Modules write logs (Cloud Run job executions) through the Logging module, once it exists.
   let logSink: ((entries: readonly unknown[]) => void) | undefined;
-  const apiContext: ApiModuleContext = { faults, now: () => clock.now(), onClockChange: (listener) => clock.onChange(listener), writeLogs: (entries) => logSink?.(entries) };
+  // Cloud Run job executions run their work (the demo's grading backfill) against the BigQuery module, once it exists.
+  let bigquery: InProcessBigQuery | undefined;
+  const apiContext: ApiModuleContext = {
+    faults,
+    now: () => clock.now(),
+    onClockChange: (listener) => clock.onChange(listener),
+    writeLogs: (entries) => logSink?.(entries),
+    bigquery: {
+      ready: () => (bigquery ? bigquery.ready() : Promise.resolve()),
+      request: (method, path, body) => bigquery?.request(method, path, body) ?? { status: 501, json: { error: { code: 501, message: 'This emulator runs without its BigQuery module.' } } },
+    },
+  };
 
   const runApi = createRunApi(apiContext);
   // Functions run on Cloud Run services: the module reads and deploys through the Run state, and loads after it.
@@ -85,7 +96,11 @@ export async function startEmulator(options: StartOptions): Promise<RunningEmula
     if ('appendEntries' in logging && typeof logging.appendEntries === 'function') logSink = (entries) => (logging as LoggingApiModule).appendEntries(entries);
     modules.push({ name: 'logging', module: logging });
   }
-  if (selection.bigquery !== false) modules.push({ name: 'bigquery', module: (selection.bigquery ?? createBigQueryApi)(apiContext) });
+  if (selection.bigquery !== false) {
+    const module = (selection.bigquery ?? createBigQueryApi)(apiContext);
+    if ('inProcess' in module) bigquery = (module as BigQueryApiModule).inProcess;
+    modules.push({ name: 'bigquery', module });
+  }
   for (const [name, factory] of Object.entries(selection.extra ?? {})) modules.push({ name, module: factory(apiContext) });
   const extraSections = Object.keys(selection.extra ?? {});
 

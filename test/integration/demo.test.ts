@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { BigQuery } from '@google-cloud/bigquery';
 import { v2 } from '@google-cloud/run';
 import { PassThroughClient } from 'google-auth-library';
 import { loadConfig } from '../../src/core/config';
@@ -107,7 +108,11 @@ describe('demo', () => {
       ['phase3-to-phase4-orchestrator', 'function', ['orchestration/phase3_to_phase4']],
       ['phase5b-grading', 'function', ['orchestration/phase5b_grading']],
       ['player-game-summary-analytics-backfill', 'job', ['backfill_jobs/analytics/player_game_summary', 'data_processors/analytics', 'shared']],
+      ['grading-backfill', 'job', ['backfill_jobs/grading']],
     ]);
+    // The local command's grading backfill is still there, beside the Cloud Run job of the same name.
+    assert.match(config.jobs.find((j) => j.name === 'grading-backfill')?.command ?? '', /^node backfill_jobs\/grading\/prediction_accuracy\/grading_backfill\.mjs /);
+    assert.ok(fs.existsSync(path.join(dir, 'backfill_jobs/grading/prediction_accuracy/grading.mjs')), 'the script ships with the grading code it imports');
     assert.equal(config.endpoints.functions, demo.emulator.httpUrl);
     assert.equal(config.commitLabel, 'commit-sha');
     assert.equal(config.deployCommands[0]?.template, './bin/deploy-service.sh ${service}');
@@ -163,7 +168,7 @@ describe('demo', () => {
     assert.equal(seeded.failedBuild?.commit, demo.workspace.head);
   });
 
-  test('the deploy script deploys HEAD of a service, a function and a job; check then shows every unit current (exit 0)', async () => {
+  test('the deploy script deploys HEAD of a service, a function and the jobs; check then shows every unit current (exit 0)', async () => {
     await demo.emulator.control('reset');
     const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinator'], { cwd: dir });
     assert.equal(deploy.code, 0, deploy.stderr);
@@ -175,6 +180,8 @@ describe('demo', () => {
     const job = await run(path.join(dir, 'bin/deploy-service.sh'), [BACKFILL], { cwd: dir });
     assert.equal(job.code, 0, job.stderr);
     assert.match(job.stdout, new RegExp(`Job \\[${BACKFILL}\\] has successfully been deployed\\.`));
+    const gradingJob = await run(path.join(dir, 'bin/deploy-service.sh'), ['grading-backfill'], { cwd: dir });
+    assert.equal(gradingJob.code, 0, gradingJob.stderr);
     const { code, result } = await check(dir);
     assert.equal(code, 0, JSON.stringify(result));
     assert.ok(result.services.every((s) => s.status === 'up-to-date'));
@@ -266,6 +273,38 @@ describe('demo', () => {
       [`${BACKFILL}-m2xrt`, 'failed', '--start-date=2026-01-15 --end-date=2026-01-28'],
       [`${BACKFILL}-q7vkd`, 'succeeded', '--start-date=2026-01-01 --end-date=2026-01-14'],
     ]);
+  });
+
+  test('the grading backfill Cloud Run job is stale at first, up to date once the deploy script deployed it, and its runs grade into BigQuery', async () => {
+    await demo.emulator.control('reset');
+    const before = (await check(dir)).result.services.find((s) => s.name === 'grading-backfill')!;
+    assert.equal(before.kind, 'job');
+    assert.equal(before.status, 'stale');
+    assert.equal(before.commitsBehind, 1);
+    assert.equal(before.lastExecution, null);
+
+    const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['grading-backfill'], { cwd: dir });
+    assert.equal(deploy.code, 0, deploy.stderr);
+    const after = (await check(dir)).result.services.find((s) => s.name === 'grading-backfill')!;
+    assert.equal(after.status, 'up-to-date');
+
+    // An execution with the range as the product sends it grades those dates (the seed's rows replaced).
+    const jobs = new v2.JobsClient({ apiEndpoint: '127.0.0.1', port: demo.emulator.httpPort, protocol: 'http', fallback: true, authClient: new PassThroughClient() });
+    try {
+      const [operation] = await jobs.runJob({ name: 'projects/nba-props-platform/locations/us-west2/jobs/grading-backfill', overrides: { containerOverrides: [{ args: ['--start-date=2026-01-27', '--end-date=2026-01-28'] }] } });
+      await demo.emulator.control('clock', { advanceMs: 60_000 });
+      const [execution] = await operation.promise();
+      assert.equal(execution.succeededCount, 1);
+      assert.equal(execution.labels?.['commit-sha'], demo.workspace.headShort, 'it ran the deployed commit');
+      const bigquery = new BigQuery({ projectId: 'nba-props-platform', apiEndpoint: demo.emulator.httpUrl, authClient: new PassThroughClient() });
+      const [rows] = await bigquery.query({
+        query: 'SELECT CAST(game_date AS STRING) AS date, COUNT(*) AS graded FROM nba_predictions.prediction_accuracy WHERE graded_at >= @started GROUP BY game_date ORDER BY game_date',
+        params: { started: bigquery.timestamp(new Date(Number(execution.createTime?.seconds) * 1000)) },
+      });
+      assert.deepEqual(rows, [{ date: '2026-01-27', graded: 105 }, { date: '2026-01-28', graded: 145 }]);
+    } finally {
+      await jobs.close();
+    }
   });
 
   test('DEMO_DEPLOY_FAULT=revision-fails on the job reports success, but its deploy failed', async () => {

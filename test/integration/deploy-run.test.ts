@@ -300,7 +300,7 @@ describe('deployAll against the demo', () => {
   it('deploys every stale service and job and the failed function, upstream first, and proves each', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
     const deployPlan = await plan();
     // phase5b-grading: the function whose last build failed is redeployed too.
-    const expected = ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors', 'prediction-coordinator', 'phase5b-grading', 'player-game-summary-analytics-backfill'];
+    const expected = ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'nba-phase4-precompute-processors', 'prediction-coordinator', 'phase5b-grading', 'player-game-summary-analytics-backfill', 'grading-backfill'];
     assert.deepEqual(deployPlan.steps.map((s) => s.service.name), expected);
     const runs = realRuns();
     const all = await deployAll({ plan: deployPlan, concurrency: 1, queue: new DeployQueue(), run: runs.run }).result;
@@ -313,7 +313,7 @@ describe('deployAll against the demo', () => {
   it('a failure skips its dependents and says so; the others still deploy', { timeout: DEPLOY_TEST_TIMEOUT_MS * 2 }, async () => {
     const runs = realRuns({ 'nba-phase3-analytics-processors': 'label-unchanged' });
     const all = await deployAll({ plan: await plan(), concurrency: 1, queue: new DeployQueue(), run: runs.run }).result;
-    assert.deepEqual(runs.order, ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'phase5b-grading']);
+    assert.deepEqual(runs.order, ['prediction-worker', 'nba-phase1-scrapers', 'nba-phase3-analytics-processors', 'phase5b-grading', 'grading-backfill']);
     const outcome = Object.fromEntries(all.outcomes.map((o) => [o.service, o]));
     assert.equal(outcome['nba-phase3-analytics-processors']!.status, 'failed');
     assert.match(outcome['nba-phase3-analytics-processors']!.reason, /^the deploy script exited 0 but nba-phase3-analytics-processors still serves [0-9a-f]{8} \(expected [0-9a-f]{8}\)$/);
@@ -321,7 +321,7 @@ describe('deployAll against the demo', () => {
     assert.equal(outcome['nba-phase4-precompute-processors']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
     assert.equal(outcome['prediction-coordinator']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
     assert.equal(outcome['player-game-summary-analytics-backfill']!.reason, 'skipped: nba-phase3-analytics-processors did not deploy (label-unchanged)');
-    assert.equal(all.summary, '3 verified, 1 failed (nba-phase3-analytics-processors: label-unchanged), 3 skipped');
+    assert.equal(all.summary, '4 verified, 1 failed (nba-phase3-analytics-processors: label-unchanged), 3 skipped');
   });
 
   it('cancel stops the ones not yet started; the running one finishes and is proven', { timeout: DEPLOY_TEST_TIMEOUT_MS }, async () => {
@@ -331,7 +331,7 @@ describe('deployAll against the demo', () => {
     cancel = handle.cancel;
     const all = await handle.result;
     assert.deepEqual(runs.order, ['prediction-worker']);
-    assert.deepEqual(all.outcomes.map((o) => o.status), ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    assert.deepEqual(all.outcomes.map((o) => o.status), ['succeeded', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
     const results = all.outcomes.map((o) => o.result).filter((r): r is DeployResult => r !== null);
     assert.equal(results.length, 1);
     assert.equal(results[0]!.kind, 'verified');

@@ -19,7 +19,7 @@
 // SQL runs for real on SQLite (see dialect.ts for what is translated and engine.ts for DML/MERGE).
 // Scenario section and control actions: see scenario.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ScenarioError, type ApiModuleContext, type EmulatedApiModule } from '../api';
+import { ScenarioError, type ApiModuleContext, type EmulatedApiModule, type InProcessBigQuery } from '../api';
 import { ControlError, sendJson } from '../control';
 import { sleep } from '../faults';
 import { parseQueryParameters, runStatement, type QueryRequest } from './engine';
@@ -46,7 +46,11 @@ const BIGQUERY_PATH_PREFIX = '/bigquery/v2/';
 
 type JsonBody = Record<string, unknown>;
 
-export function createBigQueryApi(ctx: ApiModuleContext): EmulatedApiModule {
+export interface BigQueryApiModule extends EmulatedApiModule {
+  readonly inProcess: InProcessBigQuery;
+}
+
+export function createBigQueryApi(ctx: ApiModuleContext): BigQueryApiModule {
   let section: ParsedBigQuerySection = parseBigQuerySection(undefined);
   let loadedAtMs = ctx.now();
   const jobs = new JobStore();
@@ -76,6 +80,17 @@ export function createBigQueryApi(ctx: ApiModuleContext): EmulatedApiModule {
   const api = new BigQueryHttp(ctx, store, jobs);
 
   return {
+    inProcess: {
+      ready: async () => {
+        await store();
+      },
+      request: (method, path, body) => {
+        const opened = current?.store;
+        if (!opened) return { status: 503, json: { error: { code: 503, message: 'The emulated BigQuery is not open yet.' } } };
+        return api.answerInProcess(opened, method, path, body);
+      },
+    },
+
     async handleHttp(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<boolean> {
       if (!url.pathname.startsWith(BIGQUERY_PATH_PREFIX)) return false;
       await api.answer(req, res, url, body);
@@ -191,6 +206,25 @@ class BigQueryHttp {
       const error = err instanceof BigQueryApiError ? err : err instanceof ScenarioError ? invalidRequest(err.message) : undefined;
       if (!error) throw err;
       sendJson(res, error.httpStatus, error.toResponseBody());
+    }
+  }
+
+  /** The same methods for a caller inside the emulator (a Cloud Run job's work): no faults, no waiting. */
+  answerInProcess(store: BigQueryStore, method: string, pathAndQuery: string, body: unknown): { status: number; json: unknown } {
+    const url = new URL(pathAndQuery, 'http://in-process/');
+    const segments = url.pathname
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map((s) => decodeURIComponent(s));
+    try {
+      const route = this.route(method, segments);
+      if (!route) throw notFound(`Not found: the emulator has no BigQuery method for ${method} ${url.pathname}`);
+      const result = route.handle(store, asObject(body) ?? {}, url.searchParams);
+      return { status: result === undefined ? 204 : 200, json: result ?? {} };
+    } catch (err) {
+      const error = err instanceof BigQueryApiError ? err : err instanceof ScenarioError ? invalidRequest(err.message) : undefined;
+      if (!error) throw err;
+      return { status: error.httpStatus, json: error.toResponseBody() };
     }
   }
 

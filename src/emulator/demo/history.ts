@@ -68,16 +68,25 @@ export const DEMO_SERVICES: readonly DemoServiceSpec[] = [
 ];
 
 /** The Cloud Run jobs the repository deploys (units of kind "job"). */
-export type DemoJobName = 'player-game-summary-analytics-backfill';
+export type DemoJobName = 'player-game-summary-analytics-backfill' | 'grading-backfill';
 
 export interface DemoJobSpec {
   name: DemoJobName;
   paths: string[];
+  /** Seeded with two runs on its stale template, the last one failed on the coordinator's MERGE. */
+  failedOnMerge?: boolean;
+  /** Its executions run the demo's grading backfill in the emulator (writing BigQuery and logs). */
+  grades?: boolean;
 }
 
-/** A backfill of the analytics processors' player game summaries, run as a Cloud Run job; its template went stale. */
+/**
+ * A backfill of the analytics processors' player game summaries, run as a Cloud Run job; its template
+ * went stale. The grading backfill as a Cloud Run job (beside the local command that runs the same
+ * code): deployed when it was added, stale since.
+ */
 export const DEMO_JOBS: readonly DemoJobSpec[] = [
-  { name: 'player-game-summary-analytics-backfill', paths: ['backfill_jobs/analytics/player_game_summary', 'data_processors/analytics', 'shared'] },
+  { name: 'player-game-summary-analytics-backfill', paths: ['backfill_jobs/analytics/player_game_summary', 'data_processors/analytics', 'shared'], failedOnMerge: true },
+  { name: 'grading-backfill', paths: ['backfill_jobs/grading'], grades: true },
 ];
 
 export interface PlannedCommit {
@@ -456,7 +465,7 @@ export function demoHistory(files: { deployScript: string; config: string; extra
   });
   push({ subject: 'Add deploy script for Cloud Run services', author: AUTHORS.naji, add: { 'bin/deploy-service.sh': files.deployScript }, executable: ['bin/deploy-service.sh'] });
   push({ subject: 'Check deployment drift with cloud-run-drift', author: AUTHORS.priya, add: { 'cloud-run-drift.json': files.config } });
-  if (Object.keys(files.extraFiles).length > 0) push({ subject: 'Add prediction accuracy grading backfill job', author: AUTHORS.dana, add: files.extraFiles });
+  if (Object.keys(files.extraFiles).length > 0) push({ subject: 'Add prediction accuracy grading backfill job', author: AUTHORS.dana, add: files.extraFiles, deployed: ['grading-backfill'] });
   // Deployed as a Cloud Run job once, when it was added; the analytics and shared work since never reached it.
   push({
     subject: 'Add player game summary analytics backfill (Cloud Run job)',

@@ -95,6 +95,8 @@ export interface DemoJobState {
   commitsBehind: number;
   /** Oldest first; each ran the template's commit. */
   executions: DemoExecution[];
+  /** Its executions grade predictions into BigQuery (the emulator's "demo-grading" workload). */
+  grades: boolean;
 }
 
 export interface DemoWorkspace {
@@ -198,7 +200,8 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
       deployedShort: shortOf.get(deployedCommit)!,
       deployedAt: new Date(times[deployedIndex]! * 1000 + 35 * 60_000).toISOString(),
       commitsBehind: behind,
-      executions: demoExecutions(spec.name, now),
+      executions: spec.failedOnMerge ? demoExecutions(spec.name, now) : [],
+      grades: spec.grades ?? false,
     });
   }
 
@@ -340,11 +343,16 @@ function demoScenario(services: DemoServiceState[], functions: DemoFunctionState
 
 function demoJobScenario(job: DemoJobState): NonNullable<ScenarioRunSection['jobs']>[number] {
   const labels = { [DEMO_COMMIT_LABEL]: job.deployedShort, 'deployed-at': labelSafeTime(job.deployedAt) };
+  const image = `${DEMO_REGION}-docker.pkg.dev/${DEMO_PROJECT}/nba-props/${job.name}:${job.deployedShort}`;
+  if (job.grades) {
+    // One task grades the dates of --start-date..--end-date, a second and a half each.
+    return { name: job.name, labels, createTime: job.deployedAt, template: { labels, image }, workload: 'demo-grading', run: { startDelayMs: 2_000, taskDurationMs: 1_500 } };
+  }
   return {
     name: job.name,
     labels,
     createTime: job.deployedAt,
-    template: { labels, image: `${DEMO_REGION}-docker.pkg.dev/${DEMO_PROJECT}/nba-props/${job.name}:${job.deployedShort}`, taskCount: 3, parallelism: 3 },
+    template: { labels, image, taskCount: 3, parallelism: 3 },
     // Executions started from the demo (a data job, or by hand) take a few seconds, not minutes.
     run: { startDelayMs: 2_000, taskDurationMs: 8_000 },
     executions: job.executions.map((e) => ({
@@ -380,6 +388,8 @@ function gradingBackfillFiles(): Record<string, string> {
     ].join('\n'),
   };
   files['backfill_jobs/grading/prediction_accuracy/grading_backfill.mjs'] = fs.readFileSync(path.join(__dirname, 'grading-backfill.mjs'), 'utf8');
+  // What it imports: the grading of one date, the same code the emulator's Cloud Run job runs.
+  files['backfill_jobs/grading/prediction_accuracy/grading.mjs'] = fs.readFileSync(path.join(__dirname, 'grading.mjs'), 'utf8');
   return files;
 }
 

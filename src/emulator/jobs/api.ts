@@ -13,15 +13,17 @@
 //   job             <a job in the scenario shape, with project and region>   creates or replaces a job
 //   deploy-job      {project, region, job, labels?, image?, args?, ready?, message?, reconcilingMs?}
 //                   a new template (ready false: the deploy fails, terminal condition FAILED; reconcilingMs: it takes that long)
-//   execution-plan  {project, region, job, startDelayMs?, taskDurationMs?, failTasks?, failMessage?}
-//                   how executions started from now on behave (delay, duration, failing tasks)
+//   execution-plan  {project, region, job, startDelayMs?, taskDurationMs?, failTasks?, failMessage?, retryTasks?, failDate?}
+//                   how executions started from now on behave (delay, duration, failing tasks, tasks whose
+//                   first attempt fails and whose retry succeeds; for a backfill workload, the date a task fails on)
 //   fail-execution  {project, region, job, execution?, task?, message?}   a running execution's task fails now
 //                   (default: the latest execution, its first task that has not ended)
 //   delete-job      {project, region, job}
 //
-// Executions progress with the emulator's clock; each event (a task starting or ending, the execution
-// ending) is written to the Logging module as `cloud_run_job` entries when its time comes: at once when
-// the clock is moved, otherwise on a timer.
+// Executions progress with the emulator's clock; each event (a task starting, retrying or ending, the
+// execution ending) is written to the Logging module as `cloud_run_job` entries when its time comes: at
+// once when the clock is moved, otherwise on a timer. A job with a workload (backfill.ts) does its work
+// as its steps come due: the demo's grading backfill grades each date into BigQuery and logs it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { ApiModuleContext } from '../api';
@@ -30,7 +32,8 @@ import { sleep } from '../faults';
 import { pageBody, parsePaging } from '../paging';
 import type { EnumEncoding, RunState } from '../run-state';
 import { expectKnownKeys, expectObject, REGION_PATTERN } from '../scenario';
-import { executionLogEntries } from './logs';
+import { planGradingBackfill, runBackfillStep } from './backfill';
+import { executionLogEntries, taskOutputEntry } from './logs';
 import { executionSummary, renderExecution, renderJob, renderOperation, type OperationRecord } from './render';
 import { jobCoordinates, MAX_TASKS, MAX_TIMEOUT_SECONDS, parseDeployJobPayload, parseFailExecution, parseJobSpec, parseRunPlan } from './scenario';
 import { jobKey, jobNotFoundMessage, jobResourceName, JobsRequestError, JobsState, type ExecutionRecord, type JobRecord, type JobSpec, type RunOverrides } from './state';
@@ -68,6 +71,13 @@ export function createJobsApi(ctx: ApiModuleContext, runState: RunState, schedul
   let closed = false;
 
   state.observe((job, execution, event) => ctx.writeLogs?.(executionLogEntries(job, execution, event)));
+  // A backfill's step grades its date now: the result is logged, or the task fails with it.
+  state.observe((job, execution, event) => {
+    if (event.kind !== 'step-done' || !execution.backfill) return;
+    const outcome = runBackfillStep(execution.backfill, event.task.index, event.step, event.atMs, ctx.bigquery);
+    if ('line' in outcome) ctx.writeLogs?.([taskOutputEntry(job, execution, event.task, event.atMs, outcome.line)]);
+    else state.failTask(execution, event.task.index, outcome.failure, event.atMs);
+  });
 
   /** Reports what is due, then waits for the next event's time. */
   const settle = (): void => {
@@ -176,7 +186,12 @@ export function createJobsApi(ctx: ApiModuleContext, runState: RunState, schedul
           return true;
         }
         case 'runJob': {
-          const started = state.run(job, parseRunRequest(body));
+          const overrides = parseRunRequest(body);
+          // The backfill writes to BigQuery as its steps come due: its store must be open by then.
+          if (job.workload) await ctx.bigquery?.ready();
+          const started = state.run(job, overrides, (execution) => {
+            if (job.workload === 'demo-grading') planGradingBackfill(execution, job.run);
+          });
           armTimer();
           sendJson(res, 200, renderOperation(newOperation(job, started, 'run'), job, started, ctx.now(), encoding));
           return true;

@@ -87,7 +87,7 @@ export function renderExecution(job: JobRecord, execution: ExecutionRecord, now:
     succeededCount: progress.succeeded,
     failedCount: progress.failed,
     cancelledCount: progress.cancelled,
-    retriedCount: 0,
+    retriedCount: progress.retried,
     logUri: `https://console.cloud.google.com/logs/viewer?project=${job.project}&advancedFilter=resource.type%3D%22cloud_run_job%22%0Alabels.%22run.googleapis.com/execution_name%22%3D%22${execution.name}%22`,
     etag: `"${stableHash(`${execution.uid}/${completedAt ?? ''}/${progress.running}/${progress.succeeded}`).slice(0, 27)}"`,
   };
@@ -186,7 +186,7 @@ export function executionSummary(execution: ExecutionRecord, now: number): Recor
     createTime: rfc3339(execution.plan.createTimeMs),
     startTime: progress.startTimeMs === null ? null : rfc3339(progress.startTimeMs),
     completionTime: progress.completionTimeMs === null ? null : rfc3339(progress.completionTimeMs),
-    tasks: { total: execution.plan.taskCount, running: progress.running, succeeded: progress.succeeded, failed: progress.failed, cancelled: progress.cancelled },
+    tasks: { total: execution.plan.taskCount, running: progress.running, succeeded: progress.succeeded, failed: progress.failed, cancelled: progress.cancelled, retried: progress.retried },
     message: progress.status === 'failed' ? executionFailureMessage(execution, progress) : null,
   };
 }

@@ -13,8 +13,13 @@
 //       "createTime": "ISO",
 //       "ready": true, "message": "why",          // false: the last deploy failed (terminal condition FAILED)
 //       "reconciling": false,                     // true: a deploy is in progress
-//       "run": {"startDelayMs": 2000, "taskDurationMs": 20000, "failTasks": [0], "failMessage": "..."},
-//                                                 // how executions started later behave
+//       "run": {"startDelayMs": 2000, "taskDurationMs": 20000, "failTasks": [0], "failMessage": "...",
+//               "retryTasks": [0], "failDate": "2026-01-26"},
+//                                                 // how executions started later behave (retryTasks: the
+//                                                 // first attempt fails, the retry succeeds; failDate: a
+//                                                 // backfill's task fails on that date)
+//       "workload": "demo-grading",               // what RunJob's executions do (jobs/backfill.ts): the demo's
+//                                                 // grading backfill, taskDurationMs per date; default: nothing
 //       "executions": [{                          // oldest first
 //         "name": "backfill-abcde",               // default generated; must start with "<job>-"
 //         "labels": {...},                        // default: the template's labels
@@ -44,14 +49,14 @@ import {
   REGION_EXPECTED,
   REGION_PATTERN,
 } from '../scenario';
-import type { DeployJobRequest, ExecutionSpec, JobSpec, JobTemplate, RunPlan } from './state';
+import { JOB_WORKLOADS, type DeployJobRequest, type ExecutionSpec, type JobSpec, type JobTemplate, type JobWorkload, type RunPlan } from './state';
 
 export const JOB_NAME_PATTERN = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 export const JOB_EXPECTED = 'a Cloud Run job name (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 63 characters)';
 
-const JOB_KEYS = ['project', 'region', 'name', 'labels', 'template', 'createTime', 'ready', 'message', 'reconciling', 'run', 'executions'] as const;
+const JOB_KEYS = ['project', 'region', 'name', 'labels', 'template', 'createTime', 'ready', 'message', 'reconciling', 'run', 'workload', 'executions'] as const;
 const TEMPLATE_KEYS = ['labels', 'image', 'args', 'taskCount', 'parallelism', 'timeoutSeconds'] as const;
-const RUN_PLAN_KEYS = ['startDelayMs', 'taskDurationMs', 'failTasks', 'failMessage'] as const;
+const RUN_PLAN_KEYS = ['startDelayMs', 'taskDurationMs', 'failTasks', 'failMessage', 'retryTasks', 'failDate'] as const;
 const EXECUTION_KEYS = ['name', 'labels', 'args', 'createTime', 'taskCount', 'parallelism', 'startDelayMs', 'taskDurationMs', 'timeoutSeconds', 'failTasks', 'failMessage', 'cancelTime'] as const;
 const DEPLOY_KEYS = ['project', 'region', 'job', 'labels', 'image', 'args', 'ready', 'message', 'reconcilingMs'] as const;
 
@@ -59,6 +64,7 @@ const DEPLOY_KEYS = ['project', 'region', 'job', 'labels', 'image', 'args', 'rea
 export const MAX_TASKS = 10_000;
 export const MAX_TIMEOUT_SECONDS = 168 * 3600;
 const MAX_DELAY_MS = 7 * 24 * 3_600_000;
+const DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 interface Defaults {
   project?: string;
@@ -107,6 +113,9 @@ export function parseJobSpec(value: unknown, path: string, defaults: Defaults = 
   const reconciling = optionalBoolean(object.reconciling, childPath(path, 'reconciling'));
   if (reconciling !== undefined) spec.reconciling = reconciling;
   if (object.run !== undefined) spec.run = parseRunPlan(object.run, childPath(path, 'run'));
+  if (object.workload !== undefined) {
+    spec.workload = expectString(object.workload, childPath(path, 'workload'), new RegExp(`^(${JOB_WORKLOADS.join('|')})$`), `one of ${JOB_WORKLOADS.map((w) => `"${w}"`).join(', ')}`) as JobWorkload;
+  }
   if (object.executions !== undefined) {
     const executionsPath = childPath(path, 'executions');
     spec.executions = expectArray(object.executions, executionsPath, 'an array of executions').map((e, i) => parseExecutionSpec(e, childPath(executionsPath, i), name));
@@ -144,6 +153,8 @@ export function parseRunPlan(value: unknown, path: string, extraKeys: readonly s
   if (object.failTasks !== undefined) plan.failTasks = parseTaskIndexes(object.failTasks, childPath(path, 'failTasks'));
   const failMessage = optionalString(object.failMessage, childPath(path, 'failMessage'));
   if (failMessage !== undefined) plan.failMessage = failMessage;
+  if (object.retryTasks !== undefined) plan.retryTasks = parseTaskIndexes(object.retryTasks, childPath(path, 'retryTasks'));
+  if (object.failDate !== undefined) plan.failDate = object.failDate === null ? null : expectString(object.failDate, childPath(path, 'failDate'), DATE_PATTERN, 'a date as YYYY-MM-DD, or null');
   return plan;
 }
 

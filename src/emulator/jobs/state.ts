@@ -3,7 +3,7 @@
 // still reconciling? how far has an execution got?) follow from the clock (timeline.ts); `settle`
 // reports each execution event once its time has come, in time order, to the observers (the log writer).
 import { createHash, randomUUID } from 'node:crypto';
-import { executionEvents, progressAt, taskTimelines, type ExecutionEvent, type ExecutionPlan, type ExecutionProgress } from './timeline';
+import { executionEvents, progressAt, taskTimelines, type ExecutionEvent, type ExecutionPlan, type ExecutionProgress, type TaskFailure } from './timeline';
 
 export interface JobTemplate {
   /** Labels every execution starts with (the commit label among them). */
@@ -22,7 +22,15 @@ export interface RunPlan {
   /** Task indexes that fail, with the message their failure reports; empty: every task succeeds. */
   failTasks: number[];
   failMessage: string;
+  /** Task indexes whose first attempt fails (with failMessage) and whose retry succeeds. */
+  retryTasks: number[];
+  /** A backfill workload's task fails when it reaches this date (YYYY-MM-DD), with failMessage. */
+  failDate: string | null;
 }
+
+/** What an execution runs: the demo's grading backfill (backfill.ts), or nothing but time passing. */
+export const JOB_WORKLOADS = ['demo-grading'] as const;
+export type JobWorkload = (typeof JOB_WORKLOADS)[number];
 
 export interface JobRecord {
   project: string;
@@ -42,6 +50,7 @@ export interface JobRecord {
   /** The scenario's `reconciling: true` pins the job in a rollout until the next change. */
   pinnedReconciling: boolean;
   run: RunPlan;
+  workload: JobWorkload | null;
   /** Oldest first. */
   executions: ExecutionRecord[];
 }
@@ -54,9 +63,18 @@ export interface ExecutionRecord {
   labels: Record<string, string>;
   image: string;
   args: string[];
-  plan: ExecutionPlan & { failures: Map<number, { message: string; atMs: number | null }> };
+  plan: ExecutionPlan & { failures: Map<number, TaskFailure> };
+  /** The backfill it runs (a job with a workload, started by RunJob; see backfill.ts). */
+  backfill: BackfillRun | null;
   /** Keys of the events already reported (timeline.ts executionEvents). */
   reported: Set<string>;
+}
+
+export interface BackfillRun {
+  project: string;
+  system: string;
+  /** The dates each task grades, by task index. */
+  datesByTask: string[][];
 }
 
 export interface JobSpec {
@@ -70,6 +88,7 @@ export interface JobSpec {
   message?: string;
   reconciling?: boolean;
   run?: Partial<RunPlan>;
+  workload?: JobWorkload;
   executions?: ExecutionSpec[];
 }
 
@@ -113,6 +132,8 @@ export const DEFAULT_RUN_PLAN: RunPlan = {
   taskDurationMs: 20_000,
   failTasks: [],
   failMessage: 'The container exited with an error.',
+  retryTasks: [],
+  failDate: null,
 };
 const DEFAULT_TIMEOUT_SECONDS = 600;
 const HOUR_MS = 3_600_000;
@@ -208,6 +229,7 @@ export class JobsState {
       message: spec.ready === false ? (spec.message ?? defaultDeployFailure(template.image)) : null,
       pinnedReconciling: spec.reconciling ?? false,
       run: { ...DEFAULT_RUN_PLAN, ...(spec.run ?? {}) },
+      workload: spec.workload ?? null,
       executions: [],
     };
     executionSpecs.forEach((e, i) => {
@@ -253,8 +275,8 @@ export class JobsState {
     job.run = { ...job.run, ...plan };
   }
 
-  /** RunJob: a new execution of the job's current template (with the overrides), started now. */
-  run(job: JobRecord, overrides: RunOverrides = {}): ExecutionRecord {
+  /** RunJob: a new execution of the job's current template (with the overrides), started now; `prepare` plans its work. */
+  run(job: JobRecord, overrides: RunOverrides = {}, prepare?: (execution: ExecutionRecord) => void): ExecutionRecord {
     const now = this.now();
     if (this.terminalState(job) === 'CONDITION_FAILED') {
       throw new JobsRequestError(400, `Job '${job.name}' is not ready and cannot be executed. ${job.message ?? ''}`.trim());
@@ -264,6 +286,7 @@ export class JobsState {
       ...(overrides.taskCount !== undefined ? { taskCount: overrides.taskCount, parallelism: Math.min(job.template.parallelism, overrides.taskCount) } : {}),
       ...(overrides.timeoutSeconds !== undefined ? { timeoutSeconds: overrides.timeoutSeconds } : {}),
     });
+    prepare?.(execution);
     job.executions.push(execution);
     this.settle();
     return execution;
@@ -302,6 +325,12 @@ export class JobsState {
     return task;
   }
 
+  /** What an execution's work found while it ran: its task `task` fails at `atMs` (an event being reported now). */
+  failTask(execution: ExecutionRecord, task: number, message: string, atMs: number): void {
+    execution.plan.failures.set(task, { message, atMs });
+    this.replanned = true;
+  }
+
   progress(execution: ExecutionRecord): ExecutionProgress {
     return progressAt(execution.plan, this.now());
   }
@@ -315,9 +344,27 @@ export class JobsState {
     return job.ready ? 'CONDITION_SUCCEEDED' : 'CONDITION_FAILED';
   }
 
-  /** Reports every event whose time has come and that was not reported yet, oldest first across all jobs. */
+  /**
+   * Reports every event whose time has come and that was not reported yet, oldest first across all
+   * jobs. An observer may change a plan as it goes (failTask): what is due is then worked out again.
+   */
   settle(): void {
     const now = this.now();
+    let due = this.dueEvents(now);
+    while (due.length > 0) {
+      this.replanned = false;
+      for (const { job, execution, key, event } of due) {
+        execution.reported.add(key);
+        for (const observer of this.observers) observer(job, execution, event);
+        if (this.replanned) break;
+      }
+      due = this.replanned ? this.dueEvents(now) : [];
+    }
+  }
+
+  private replanned = false;
+
+  private dueEvents(now: number): { job: JobRecord; execution: ExecutionRecord; key: string; event: ExecutionEvent }[] {
     const due: { job: JobRecord; execution: ExecutionRecord; key: string; event: ExecutionEvent }[] = [];
     for (const job of this.jobs.values()) {
       for (const execution of job.executions) {
@@ -327,11 +374,7 @@ export class JobsState {
         }
       }
     }
-    due.sort((a, b) => a.event.atMs - b.event.atMs);
-    for (const { job, execution, key, event } of due) {
-      execution.reported.add(key);
-      for (const observer of this.observers) observer(job, execution, event);
-    }
+    return due.sort((a, b) => a.event.atMs - b.event.atMs);
   }
 
   /** When the next event not reported yet is due (null: none is pending). */
@@ -367,8 +410,10 @@ export class JobsState {
         taskDurationMs: spec.taskDurationMs ?? job.run.taskDurationMs,
         timeoutMs: (spec.timeoutSeconds ?? job.template.timeoutSeconds) * 1000,
         failures: new Map(failTasks.filter((t) => t < taskCount).map((t) => [t, { message: failMessage, atMs: null }])),
+        retries: new Map(job.run.retryTasks.filter((t) => t < taskCount).map((t) => [t, { message: failMessage }])),
         cancelTimeMs: spec.cancelTime !== undefined ? Date.parse(spec.cancelTime) : null,
       },
+      backfill: null,
       reported: new Set(),
     };
   }
