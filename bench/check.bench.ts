@@ -4,6 +4,7 @@
 //  3. A warm in-editor refresh of the same 73: within 1.5x of two round trips plus git time.
 //  4. 73 units, a third of them Cloud Run functions and a tenth Cloud Run jobs, with 100 ms added to every
 //     API response: within 1.3x of 73 services alone (`--units` runs this case alone).
+//  5. 20 services configured in a region of 500: no slower than in a region of 20 (`--region`).
 // Beside each repeat run: the SDK alone reading the same services (sdk-alone.cjs) and plain HTTP
 // GETs of them (rest-alone.cjs), so the figures show which part of a check is the SDK's own work.
 // The emulator runs in its own process so it never shares an event loop with what is measured.
@@ -381,11 +382,85 @@ function printUnits(r: Record<string, unknown>): void {
   );
 }
 
+/**
+ * A region far larger than the configuration: `configured` services checked in a region of
+ * `regionSize` (the list takes several pages of what the API answers) against the same services in
+ * a region of just them, each against its own emulator with `latencyMs` added to every response.
+ * Runs alternate: repeat runs, runs with new revisions, and first runs with no cache.
+ */
+async function measureRegionSize(configured: number, regionSize: number, latencyMs: number, runs: number): Promise<Record<string, unknown>> {
+  const large = buildWorkspace(configured);
+  const small = buildWorkspace(configured);
+  const label = large.labels[0]!;
+  const filler = Array.from({ length: regionSize - configured }, (_, i) => ({
+    project: PROJECT,
+    region: REGION,
+    name: `other-${i}`,
+    revisions: [{ name: `other-${i}-00001-abc`, labels: { 'commit-sha': label } }],
+  }));
+  const largeScenario = large.scenario as { run: { services: unknown[] } };
+  largeScenario.run.services = [...filler, ...largeScenario.run.services];
+  const emulators: Emulator[] = [];
+  const cacheDirs: string[] = [];
+  try {
+    for (const workspace of [large, small]) emulators.push(await serveWorkspace(workspace, latencyMs));
+    const cases = [large, small].map((workspace) => {
+      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
+      cacheDirs.push(cacheDir);
+      return { dir: workspace.repo.dir, cacheDir, settledFile: path.join(cacheDir, 'check-cache-v1.json'), repeat: [] as number[], newRevisions: [] as number[], first: [] as number[] };
+    });
+    for (const c of cases) timeCli(['check'], c.dir, c.cacheDir); // warms the file and code caches; not counted
+    for (let i = 0; i < runs; i++) {
+      for (const c of cases) c.repeat.push(timeCli(['check', '--json'], c.dir, c.cacheDir).ms);
+      for (const c of cases) {
+        fs.rmSync(c.settledFile, { force: true });
+        c.newRevisions.push(timeCli(['check', '--json'], c.dir, c.cacheDir).ms);
+      }
+      for (const c of cases) c.first.push(timeCli(['check', '--json'], c.dir, '').ms);
+    }
+    const [inLarge, inSmall] = cases as [(typeof cases)[0], (typeof cases)[0]];
+    const side = (name: 'repeat' | 'newRevisions' | 'first') => {
+      const largeMs = stats(inLarge[name]);
+      const smallMs = stats(inSmall[name]);
+      return { largeRegionMs: largeMs, smallRegionMs: smallMs, ratio: Math.round((largeMs.median / smallMs.median) * 100) / 100 };
+    };
+    return { configured, regionSize, addedLatencyMs: latencyMs, runs, loadAverage: os.loadavg().map(round), repeat: side('repeat'), newRevisions: side('newRevisions'), firstRun: side('first') };
+  } finally {
+    for (const emulator of emulators) emulator.process.kill('SIGTERM');
+    for (const dir of cacheDirs) fs.rmSync(dir, { recursive: true, force: true });
+    large.repo.cleanup();
+    small.repo.cleanup();
+  }
+}
+
+function printRegionSize(r: Record<string, unknown>): void {
+  type Side = { largeRegionMs: { median: number; p90: number }; smallRegionMs: { median: number; p90: number }; ratio: number };
+  const line = (label: string, name: string): string => {
+    const side = r[name] as Side;
+    return `    ${label}: ${side.largeRegionMs.median} ms (p90 ${side.largeRegionMs.p90}) against ${side.smallRegionMs.median} ms (p90 ${side.smallRegionMs.p90}): ${side.ratio}x (target: no slower)\n`;
+  };
+  console.log(
+    `${r.configured} services configured in a region of ${r.regionSize} against a region of ${r.configured}, +${r.addedLatencyMs} ms/response, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
+      line('CLI check --json, repeat run   ', 'repeat') +
+      line('CLI check --json, new revisions', 'newRevisions') +
+      line('CLI check --json, no cache     ', 'firstRun'),
+  );
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build');
   const resultsFile = path.join(__dirname, 'results.json');
   const unitsOnly = process.argv.includes('--units');
   const unitRuns = Number(process.env.BENCH_RUNS ?? 9);
+  if (process.argv.includes('--region')) {
+    const region = await measureRegionSize(20, 500, 100, unitRuns);
+    printRegionSize(region);
+    if (process.argv.includes('--write')) {
+      const kept = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
+      fs.writeFileSync(resultsFile, JSON.stringify({ ...kept, regionSize: { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...region } }, null, 2) + '\n');
+    }
+    return;
+  }
   if (unitsOnly) {
     const units = await measureUnits(73, 24, 7, 100, unitRuns);
     printUnits(units);
