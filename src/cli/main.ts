@@ -240,7 +240,7 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   // labels last seen serving let its git work start before Cloud Run answers (see revisionStore.ts).
   const cacheDir = defaultCacheDir();
   const cache = cacheDir ? CheckCacheFile.open(cacheDir) : undefined;
-  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...(cache ? { settledRevisions: cache } : {}) });
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...(cache ? { settledRevisions: cache, largeGroups: cache.largeGroups } : {}) });
   const apiOrigin = apiOriginOf(config.endpoints);
   const labelsKey = (s: ServiceRef): string => servingLabelsKey(apiOrigin, serviceResourceName(s));
   const selected = selectServices(config, values.service).filter((unit) => kinds === null || kinds.includes(unit.kind));

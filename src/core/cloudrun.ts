@@ -7,7 +7,7 @@ import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './cre
 import { formatSeconds, startDeadline } from './deadline';
 import { createFunctionsClient, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
 import { httpFetch } from './httpFetch';
-import { groupsToList, RegionListing, type ListGroup, type ListingRef } from './regionListing';
+import { groupKey, groupsToList, listPageSize, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { executionFacts, jobFacts, jobResourceName, RECENT_EXECUTIONS, type JobRef } from './runJobs';
 import { loadRunSdk, type RunSdk } from './sdk';
@@ -126,8 +126,6 @@ export const DEFAULT_CONCURRENCY = 128;
 
 const DEFAULT_API_ORIGIN = 'https://run.googleapis.com';
 
-/** Resources asked for per list page: a region of a few hundred units is one page (the APIs document no maximum). */
-const LIST_PAGE_SIZE = 500;
 
 export interface ReaderOptions {
   /** Requests in flight at once across all services. */
@@ -138,6 +136,8 @@ export interface ReaderOptions {
   settledRevisions?: SettledRevisionStore;
   /** Which hosts get credentials (default: Google's, and those the environment allows). */
   credentials?: CredentialPolicy;
+  /** Where the groups found too large to list are kept between checks (default: a Set, for this reader's life). */
+  largeGroups?: LargeGroups;
 }
 
 type ServicesClient = InstanceType<RunSdk['ServicesClient']>;
@@ -188,6 +188,7 @@ class SdkCloudRunReader implements CloudRunReader {
   private clients: Promise<Clients> | undefined;
   private functionsClient: Promise<FunctionsClient> | undefined;
   private readonly settledRevisions: SettledRevisionStore;
+  private readonly largeGroups: LargeGroups;
   /** Each service's uid by resource name, as last read (listRevisions keys what it lists by it). */
   private readonly serviceUids = new Map<string, string>();
   private readonly apiOrigin: string;
@@ -202,6 +203,7 @@ class SdkCloudRunReader implements CloudRunReader {
     this.limit = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.timeoutMs = options.timeoutMs ?? 20_000;
     this.settledRevisions = options.settledRevisions ?? new Map<string, RevisionFacts>();
+    this.largeGroups = options.largeGroups ?? new Set<string>();
     this.apiOrigin = apiOriginOf(endpoints);
     this.credentials = options.credentials ?? credentialPolicy();
   }
@@ -440,32 +442,42 @@ class SdkCloudRunReader implements CloudRunReader {
 
   listUnits(units: readonly ListingRef[], options: Pick<LookupOptions, 'timeoutMs' | 'signal'> = {}): RegionListing {
     const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
-    return new RegionListing(groupsToList(units), (group) => this.listGroup(group, bound), (err) => describeApiError(err).code);
+    const groups = groupsToList(units).filter((group) => !this.largeGroups.has(this.groupKeyOf(group)));
+    return new RegionListing(groups, (group) => this.listGroup(group, bound), (err) => describeApiError(err).code);
   }
 
-  /** Every resource of one group, all pages, by short name. */
+  private groupKeyOf(group: ListGroup): string {
+    return groupKey(group, group.kind === 'function' ? functionsOriginOf(this.endpoints) : this.apiOrigin);
+  }
+
+  /**
+   * The first page of one group's list, by short name. A group with more pages is remembered as
+   * large: the next checks read its units with gets (see regionListing.ts).
+   */
   private async listGroup(group: ListGroup, bound: ReadBound): Promise<Map<string, unknown>> {
-    const parent = `projects/${group.project}/locations/${group.region}`;
-    const request = { parent, pageSize: LIST_PAGE_SIZE };
-    let items: { name?: string | null }[];
+    const request = { parent: `projects/${group.project}/locations/${group.region}`, pageSize: listPageSize(group.units) };
+    type Page = [{ name?: string | null }[], { pageToken?: string | null } | null, unknown];
+    let page: Page;
     switch (group.kind) {
       case 'service': {
         const clients = await this.getClients();
-        [items] = await this.read('listServices', bound, (call) => clients.services.listServices(request, { ...call, autoPaginate: true }));
+        page = await this.read('listServices', bound, (call) => clients.services.listServices(request, { ...call, autoPaginate: false }));
         break;
       }
       case 'job': {
         const clients = await this.getClients();
-        [items] = await this.read('listJobs', bound, (call) => clients.jobs().listJobs(request, { ...call, autoPaginate: true }));
+        page = await this.read('listJobs', bound, (call) => clients.jobs().listJobs(request, { ...call, autoPaginate: false }));
         break;
       }
       case 'function': {
         const client = await this.getFunctionsClient();
         const api = `the Cloud Functions API at ${functionsOriginOf(this.endpoints)}`;
-        [items] = await this.read('listFunctions', bound, (call) => client.listFunctions(request, { ...call, autoPaginate: true }), api);
+        page = await this.read('listFunctions', bound, (call) => client.listFunctions(request, { ...call, autoPaginate: false }), api);
         break;
       }
     }
+    const [items, next] = page;
+    if (next?.pageToken) this.largeGroups.add(this.groupKeyOf(group));
     return new Map(items.map((item) => [shortName(item.name), item]));
   }
 

@@ -1,5 +1,9 @@
 // One list call per kind and (project, region) instead of one get per unit, for a check over many
 // units: the client library's per-request work, not the network, is most of a repeat check's time.
+// Only the list's first page is read, of a few times as many resources as the group's units: in a
+// region far larger than the configuration, decoding every resource it holds would cost more than
+// the gets it spares, so units not on that page are read with their own gets, and the group is
+// remembered as large (LargeGroups) so that later checks read its units with gets straight away.
 // A list that the caller may not make (permission) or that names a project Cloud Run does not know
 // falls back to each unit's own get; a unit absent from a list is confirmed with its own get, so it
 // ends not-found or error with that call's message; a list that fails otherwise is the failure of
@@ -28,10 +32,29 @@ export interface ListGroup {
   kind: ListedKind;
   project: string;
   region: string;
+  /** How many of the checked units the group holds. */
+  units: number;
 }
 
-function groupKey(group: ListGroup): string {
-  return `${group.kind}\u0000${group.project}\u0000${group.region}`;
+/** Resources asked for on a group's one page: this many per unit, within LIST_PAGE_MIN..LIST_PAGE_MAX. */
+export const LIST_PAGE_FACTOR = 4;
+export const LIST_PAGE_MIN = 50;
+export const LIST_PAGE_MAX = 500;
+
+/** The page size of a group's list. */
+export function listPageSize(units: number): number {
+  return Math.min(LIST_PAGE_MAX, Math.max(LIST_PAGE_MIN, LIST_PAGE_FACTOR * units));
+}
+
+/** Groups whose list held more than its one page, by groupKey: their units are read with gets. A Set is one. */
+export interface LargeGroups {
+  has(key: string): boolean;
+  add(key: string): void;
+}
+
+/** A group's key, for LargeGroups: the API's origin beside kind, project and region. */
+export function groupKey(group: Pick<ListGroup, 'kind' | 'project' | 'region'>, origin = ''): string {
+  return `${origin} ${group.kind} ${group.project}/${group.region}`;
 }
 
 /**
@@ -40,18 +63,18 @@ function groupKey(group: ListGroup): string {
  * services, so functions count toward their region's services list too.
  */
 export function groupsToList(units: readonly ListingRef[]): ListGroup[] {
-  const counts = new Map<string, { group: ListGroup; count: number }>();
-  const count = (group: ListGroup): void => {
-    const key = groupKey(group);
-    const entry = counts.get(key) ?? { group, count: 0 };
-    entry.count++;
-    counts.set(key, entry);
+  const groups = new Map<string, ListGroup>();
+  const count = (kind: ListedKind, unit: ListingRef): void => {
+    const key = groupKey({ kind, project: unit.project, region: unit.region });
+    const group = groups.get(key) ?? { kind, project: unit.project, region: unit.region, units: 0 };
+    group.units++;
+    groups.set(key, group);
   };
   for (const unit of units) {
-    count({ kind: unit.kind, project: unit.project, region: unit.region });
-    if (unit.kind === 'function') count({ kind: 'service', project: unit.project, region: unit.region });
+    count(unit.kind, unit);
+    if (unit.kind === 'function') count('service', unit);
   }
-  return [...counts.values()].filter((e) => e.count > LIST_THRESHOLD).map((e) => e.group);
+  return [...groups.values()].filter((group) => group.units > LIST_THRESHOLD);
 }
 
 /** What a listing says of one unit. */
@@ -63,7 +86,7 @@ export type Listed<T> =
   /** The list failed: so does the unit, with the list's error. */
   | { kind: 'failed'; error: unknown };
 
-/** Lists one group: every resource in it, all pages, keyed by short name. Rejects with the API's error. */
+/** Lists one group's first page (listPageSize): its resources by short name. Rejects with the API's error. */
 export type ListGroupFn = (group: ListGroup) => Promise<ReadonlyMap<string, unknown>>;
 
 /** Turns a list failure into its gRPC code (null when it has none). */

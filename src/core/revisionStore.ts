@@ -9,9 +9,13 @@
 //
 // Labels last seen serving (kept in the CLI's file): a guess at what this check will find, so that its git work
 // can start while Cloud Run is still being read (see CheckOptions.expectedLabels).
+//
+// Large groups (kept in the CLI's file): the regions whose list held more than one page, whose units
+// later checks read with gets (see regionListing.ts).
 import * as path from 'node:path';
 import { readOwnFile, writeOwnFile } from './cacheDir';
 import type { RevisionFacts } from './model';
+import type { LargeGroups } from './regionListing';
 
 /** A Map is one (the extension's, for its session); CheckCacheFile is the CLI's. */
 export interface SettledRevisionStore {
@@ -37,6 +41,7 @@ export const CHECK_CACHE_FILE = 'check-cache-v1.json';
 /** About 250 bytes each: the file stays well under a megabyte, read in a few milliseconds. */
 export const MAX_FILE_ENTRIES = 3000;
 export const MAX_SERVING_LABEL_SERVICES = 1000;
+export const MAX_LARGE_GROUPS = 200;
 
 /** Settled revisions and the labels last seen serving, read from and written back to one private file in the cache folder. */
 export class CheckCacheFile implements SettledRevisionStore {
@@ -46,13 +51,25 @@ export class CheckCacheFile implements SettledRevisionStore {
     readonly file: string,
     private readonly entries: Map<string, RevisionFacts>,
     private readonly servingLabels: Map<string, string[]>,
+    private readonly large: Set<string>,
   ) {}
+
+  /** The groups found too large to list, kept with the rest of the file. */
+  readonly largeGroups: LargeGroups = {
+    has: (key) => this.large.has(key),
+    add: (key) => {
+      if (this.large.has(key)) return;
+      this.large.add(key);
+      this.changed = true;
+    },
+  };
 
   /** The store kept in `dir`; empty when there is no file yet, or one that is not ours or not valid. */
   static open(dir: string): CheckCacheFile {
     const file = path.join(dir, CHECK_CACHE_FILE);
     const document = parseDocument(readOwnFile(file));
-    return new CheckCacheFile(file, parseEntries(document), parseServingLabels(document));
+    const large = Array.isArray(document.largeGroups) ? document.largeGroups.filter((key): key is string => typeof key === 'string') : [];
+    return new CheckCacheFile(file, parseEntries(document), parseServingLabels(document), new Set(large));
   }
 
   /** The labels the last checks saw serving these services (by servingLabelsKey), each once. */
@@ -90,7 +107,8 @@ export class CheckCacheFile implements SettledRevisionStore {
     const entries = [...this.entries].slice(-MAX_FILE_ENTRIES);
     const servingLabels = [...this.servingLabels].slice(-MAX_SERVING_LABEL_SERVICES);
     try {
-      writeOwnFile(this.file, JSON.stringify({ entries, servingLabels }));
+      const largeGroups = [...this.large].slice(-MAX_LARGE_GROUPS);
+      writeOwnFile(this.file, JSON.stringify({ entries, servingLabels, largeGroups }));
       this.changed = false;
     } catch {
       // Nothing to do: the cache is an optimisation.

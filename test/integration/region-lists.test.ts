@@ -1,6 +1,6 @@
 // A check reads each region with one list per kind once it holds more than a couple of configured
-// units, through the real @google-cloud/run and @google-cloud/functions clients against the emulator,
-// behind a recording proxy that shows which requests were sent.
+// units (its first page only), through the real @google-cloud/run and @google-cloud/functions
+// clients against the emulator, behind a recording proxy that shows which requests were sent.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
@@ -15,8 +15,9 @@ import { createTempRepo, type TempRepo } from '../helpers/repo';
 const PROJECT = 'demo-project';
 const WEST = 'us-west2';
 const EAST = 'us-east1';
-/** Services in the west region that no configuration names: the list spans more than one page of 500. */
-const UNCONFIGURED = 620;
+/** A region far larger than the configuration: its three configured services among 600 others. */
+const BIG = 'europe-west1';
+const UNCONFIGURED = 600;
 
 describe('region lists against the emulator', () => {
   let repo: TempRepo;
@@ -38,7 +39,7 @@ describe('region lists against the emulator', () => {
     head = repo.commit('initial layout', { 'services/main.py': '1', 'jobs/main.py': '1', 'functions/main.py': '1' });
     const label = { 'commit-sha': head.slice(0, 8) };
     const service = (region: string, name: string) => ({ project: PROJECT, region, name, revisions: [{ name: `${name}-00001-aaa`, labels: label }] });
-    const filler = Array.from({ length: UNCONFIGURED }, (_, i) => service(WEST, `other-${String(i).padStart(3, '0')}`));
+    const filler = Array.from({ length: UNCONFIGURED }, (_, i) => service(BIG, `other-${String(i).padStart(3, '0')}`));
     emulator = await startEmulator({
       port: 0,
       modules: { logging: false, bigquery: false },
@@ -49,6 +50,7 @@ describe('region lists against the emulator', () => {
             ...['api', 'grading', 'scheduler'].map((n) => service(WEST, n)),
             ...['fn-a', 'fn-b', 'fn-c'].map((n) => service(WEST, n)),
             ...['east-a', 'east-b', 'east-c'].map((n) => service(EAST, n)),
+            ...['big-a', 'big-b', 'big-c'].map((n) => service(BIG, n)),
           ],
           jobs: ['job-a', 'job-b', 'job-c'].map((name) => ({ project: PROJECT, region: WEST, name, labels: label })),
         },
@@ -61,6 +63,7 @@ describe('region lists against the emulator', () => {
     for (const name of ['fn-a', 'fn-b', 'fn-c']) services[name] = { kind: 'function', paths: ['functions'] };
     for (const name of ['job-a', 'job-b', 'job-c']) services[name] = { kind: 'job', paths: ['jobs'] };
     for (const name of ['east-a', 'east-b', 'east-c']) services[name] = { region: EAST, paths: ['services'] };
+    for (const name of ['big-a', 'big-b', 'big-c']) services[name] = { region: BIG, paths: ['services'] };
     config = parseConfig(JSON.stringify({ project: PROJECT, region: WEST, services, endpoints: { run: proxy.url, functions: proxy.url } }), `${repo.dir}/cloud-run-drift.json`);
     reader = createCloudRunReader(config.endpoints);
   });
@@ -77,16 +80,32 @@ describe('region lists against the emulator', () => {
     repo?.cleanup();
   });
 
-  it('reads each kind of each region with one list (all its pages), not one get per unit', async () => {
-    const result = await check();
-    for (const name of ['api', 'grading', 'scheduler', 'fn-a', 'fn-b', 'fn-c', 'job-a', 'job-b', 'job-c', 'east-a', 'east-b', 'east-c']) assert.equal(status(result, name), 'up-to-date', `${name}: ${message(result, name)}`);
-    const requests = sent();
-    assert.deepEqual(
-      requests.filter((p) => /\/(services|functions|jobs)$/.test(p)).sort(),
-      [`${EAST}/services`, `${WEST}/functions`, `${WEST}/jobs`, `${WEST}/services`, `${WEST}/services`],
-      'one list per kind and region; the west services take two pages',
-    );
-    assert.deepEqual(requests.filter((p) => /\/(services|functions|jobs)\/[^/]+$/.test(p) && !p.endsWith('/executions')), [`${WEST}/services/gone`], 'only the unit the list lacks is read with its own get');
+  it('reads each kind of each region with one list, not one get per unit; a region far larger than its units only once', async () => {
+    const fresh = createCloudRunReader(config.endpoints);
+    const all = ['api', 'grading', 'scheduler', 'fn-a', 'fn-b', 'fn-c', 'job-a', 'job-b', 'job-c', 'east-a', 'east-b', 'east-c', 'big-a', 'big-b', 'big-c'];
+    const gets = (): string[] => sent().filter((p) => /\/(services|functions|jobs)\/[^/]+$/.test(p));
+    try {
+      let result = await checkServices(config, { reader: fresh, git: await GitRepository.open(repo.dir) });
+      for (const name of all) assert.equal(status(result, name), 'up-to-date', `${name}: ${message(result, name)}`);
+      assert.deepEqual(
+        sent().filter((p) => /\/(services|functions|jobs)$/.test(p)).sort(),
+        [`${BIG}/services`, `${EAST}/services`, `${WEST}/functions`, `${WEST}/jobs`, `${WEST}/services`],
+        'one list per kind and region, its first page only',
+      );
+      assert.ok(gets().includes(`${WEST}/services/gone`), 'the unit its list lacks is read with its own get');
+      assert.ok(!gets().some((p) => p.startsWith(`${WEST}/`) && !p.endsWith('/gone')), `no other west unit is read with a get: ${gets().join(', ')}`);
+      const bigGets = gets().filter((p) => p.startsWith(`${BIG}/`));
+      assert.ok(bigGets.length <= 3, 'units not on the big region\'s first page are read with gets');
+
+      proxy.requests.length = 0;
+      result = await checkServices(config, { reader: fresh, git: await GitRepository.open(repo.dir) });
+      for (const name of all) assert.equal(status(result, name), 'up-to-date', `${name}: ${message(result, name)}`);
+      assert.ok(!sent().includes(`${BIG}/services`), 'a region found larger than one page is not listed again');
+      assert.deepEqual(gets().filter((p) => p.startsWith(`${BIG}/`)).sort(), [`${BIG}/services/big-a`, `${BIG}/services/big-b`, `${BIG}/services/big-c`]);
+      assert.ok(sent().includes(`${WEST}/services`), 'the other regions are still listed');
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('confirms a unit the list lacks with its own get: not-found, or that get\'s error', async () => {

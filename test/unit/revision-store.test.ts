@@ -94,6 +94,25 @@ describe('settled revisions kept in a file (the CLI)', () => {
     assert.deepEqual(CheckCacheFile.open(dir).lastServingLabels(['ok', 'bad', 'worse']), ['a1']);
   });
 
+  it('remembers the groups found too large to list', () => {
+    const dir = freshDir('large');
+    const store = CheckCacheFile.open(dir);
+    assert.equal(store.largeGroups.has('https://run.googleapis.com service p/us-west2'), false);
+    store.largeGroups.add('https://run.googleapis.com service p/us-west2');
+    store.save();
+    const again = CheckCacheFile.open(dir);
+    assert.equal(again.largeGroups.has('https://run.googleapis.com service p/us-west2'), true);
+    assert.equal(again.largeGroups.has('https://run.googleapis.com job p/us-west2'), false);
+    const written = fs.statSync(again.file).mtimeMs;
+    again.largeGroups.add('https://run.googleapis.com service p/us-west2');
+    again.save();
+    assert.equal(fs.statSync(again.file).mtimeMs, written, 'a group known already changes nothing');
+    fs.writeFileSync(again.file, JSON.stringify({ largeGroups: ['ok', 3, null] }));
+    const damaged = CheckCacheFile.open(dir);
+    assert.equal(damaged.largeGroups.has('ok'), true);
+    assert.equal(damaged.largeGroups.has('3'), false);
+  });
+
   it('does not read a file others could have written', { skip: process.getuid === undefined }, () => {
     const dir = freshDir('shared');
     const store = CheckCacheFile.open(dir);

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { groupsToList, listPageSize, RegionListing, type ListGroup } from '../../src/core/regionListing';
+
+const ref = (kind: 'service' | 'function' | 'job', name: string, region = 'us-west2') => ({ kind, project: 'p', region, name });
+
+describe('region listing', () => {
+  it('lists a kind in a region once it holds more than two of the units; functions count toward their services', () => {
+    const groups = groupsToList([
+      ref('service', 'a'),
+      ref('service', 'b'),
+      ref('function', 'f'),
+      ref('job', 'j1'),
+      ref('job', 'j2'),
+      ref('service', 'e1', 'us-east1'),
+      ref('service', 'e2', 'us-east1'),
+      ref('service', 'e3', 'us-east1'),
+    ]);
+    assert.deepEqual(groups, [
+      { kind: 'service', project: 'p', region: 'us-west2', units: 3 },
+      { kind: 'service', project: 'p', region: 'us-east1', units: 3 },
+    ]);
+  });
+
+  it('asks for a page a few times the units it must find, within bounds', () => {
+    assert.equal(listPageSize(3), 50);
+    assert.equal(listPageSize(20), 80);
+    assert.equal(listPageSize(73), 292);
+    assert.equal(listPageSize(1000), 500);
+  });
+
+  it('takes a unit from its list; a unit not listed, or a refused list, means a get; a failed list fails its units alone', async () => {
+    const west: ListGroup = { kind: 'service', project: 'p', region: 'us-west2', units: 3 };
+    const east: ListGroup = { kind: 'service', project: 'p', region: 'us-east1', units: 3 };
+    const jobs: ListGroup = { kind: 'job', project: 'p', region: 'us-west2', units: 3 };
+    const failure = (code: number) => Object.assign(new Error(`failed with ${code}`), { code });
+    const listing = new RegionListing(
+      [west, east, jobs],
+      async (group) => {
+        if (group.region === 'us-east1') throw failure(13);
+        if (group.kind === 'job') throw failure(7);
+        return new Map([['a', { name: 'a' }]]);
+      },
+      (err) => (err as { code: number }).code,
+    );
+    assert.deepEqual(await listing.find('service', ref('service', 'a')), { kind: 'found', item: { name: 'a' } });
+    assert.deepEqual(await listing.find('service', ref('service', 'absent')), { kind: 'get' });
+    assert.deepEqual(await listing.find('function', ref('function', 'a')), { kind: 'get' }, 'no list for functions here');
+    assert.deepEqual(await listing.find('job', ref('job', 'j')), { kind: 'get' }, 'permission denied falls back to gets');
+    const failed = await listing.find('service', ref('service', 'e', 'us-east1'));
+    assert.equal(failed.kind, 'failed');
+    assert.match(String((failed as { error: Error }).error.message), /failed with 13/);
+  });
+});
