@@ -4,15 +4,6 @@ import { ageSpan } from './format';
 import { short } from './verdict';
 import type { UnitWhere, WhereAnswer, WhereState } from './whereLive';
 
-export const WHERE_LABELS: Record<WhereState, string> = {
-  live: 'live',
-  'partly-live': 'partly live',
-  'not-yet-live': 'not yet live',
-  'not-on-deployed-branch': 'not on the deployed branch',
-  unknown: 'unknown',
-  'not-affected': 'not affected',
-};
-
 export const WHERE_SYMBOLS: Record<WhereState, string> = {
   live: '✓',
   'partly-live': '◐',
