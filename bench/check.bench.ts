@@ -5,6 +5,8 @@
 //  4. 73 units, a third of them Cloud Run functions and a tenth Cloud Run jobs, with 100 ms added to every
 //     API response: within 1.3x of 73 services alone (`--units` runs this case alone).
 //  5. 20 services configured in a region of 500: no slower than in a region of 20 (`--region`).
+//  6. "Where is this commit live?" over 73 units with the verdicts held (as the editor asks for the
+//     cursor line): under 100 ms; and `cloud-run-drift where` against `check` (`--where` runs this case alone).
 // Beside each repeat run: the SDK alone reading the same services (sdk-alone.cjs) and plain HTTP
 // GETs of them (rest-alone.cjs), so the figures show which part of a check is the SDK's own work.
 // The emulator runs in its own process so it never shares an event loop with what is measured.
@@ -17,6 +19,7 @@ import { checkServices } from '../src/core/check';
 import { createCloudRunReader } from '../src/core/cloudrun';
 import { loadConfig } from '../src/core/config';
 import { GitRepository } from '../src/core/git';
+import { WhereAnswers } from '../src/core/whereAnswers';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../test/helpers/repo';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -447,9 +450,67 @@ function printRegionSize(r: Record<string, unknown>): void {
   );
 }
 
+/**
+ * `where` over `count` units, every kind, with `latencyMs` added to every response: in the editor (a
+ * held check result, a long-lived repository, nothing cached for the commit asked about: the first
+ * question about each), for an old commit, one some units serve and HEAD; and the CLI's `where`
+ * against its `check`, interleaved.
+ */
+async function measureWhere(count: number, latencyMs: number, runs: number): Promise<Record<string, unknown>> {
+  const workspace = buildWorkspace(count, mixedKinds(count, Math.floor(count / 3), Math.floor(count / 10)));
+  const emulator = await serveWorkspace(workspace, latencyMs);
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
+  try {
+    const { repo } = workspace;
+    const loaded = await loadConfig(path.join(repo.dir, 'cloud-run-drift.json'));
+    const reader = createCloudRunReader(loaded.endpoints);
+    const git = await GitRepository.open(repo.dir);
+    const result = await checkServices(loaded, { reader, git });
+    await reader.close();
+    const commits = { old: repo.git('rev-list', '-1', '--skip=1900', 'HEAD'), served: repo.git('rev-parse', 'HEAD~5'), head: repo.head() };
+    const editor: Record<string, { median: number; p90: number; min: number }> = {};
+    for (const [name, sha] of Object.entries(commits)) {
+      const samples: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const answers = new WhereAnswers();
+        const start = process.hrtime.bigint();
+        await answers.answer(git, result, sha);
+        samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+      editor[name] = stats(samples);
+    }
+    timeCli(['check'], repo.dir, cacheDir); // warms the file and code caches; not counted
+    const check: number[] = [];
+    const where: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      check.push(timeCli(['check', '--json'], repo.dir, cacheDir).ms);
+      where.push(timeCli(['where', commits.served, '--json'], repo.dir, cacheDir).ms);
+    }
+    return { units: count, addedLatencyMs: latencyMs, runs, loadAverage: os.loadavg().map(round), editorMs: editor, cliCheckMs: stats(check), cliWhereMs: stats(where) };
+  } finally {
+    emulator.process.kill('SIGTERM');
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    workspace.repo.cleanup();
+  }
+}
+
+function printWhere(r: Record<string, unknown>): void {
+  const editor = r.editorMs as Record<string, { median: number; p90: number }>;
+  const cli = (key: string): { median: number; p90: number } => r[key] as { median: number; p90: number };
+  console.log(
+    `where over ${r.units} units, +${r.addedLatencyMs} ms/response, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
+      `    in the editor, verdicts held (target 100 ms): ${Object.entries(editor).map(([name, s]) => `${name} commit ${s.median} ms (p90 ${s.p90})`).join(', ')}\n` +
+      `    CLI where --json ${cli('cliWhereMs').median} ms (p90 ${cli('cliWhereMs').p90}) against check --json ${cli('cliCheckMs').median} ms (p90 ${cli('cliCheckMs').p90})`,
+  );
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build');
   const resultsFile = path.join(__dirname, 'results.json');
+  if (process.argv.includes('--where')) {
+    printWhere(await measureWhere(73, 100, Number(process.env.BENCH_RUNS ?? 9)));
+    return;
+  }
   const unitsOnly = process.argv.includes('--units');
   const unitRuns = Number(process.env.BENCH_RUNS ?? 9);
   if (process.argv.includes('--region')) {
@@ -472,6 +533,7 @@ async function main(): Promise<void> {
   }
   const results = [await measure(13, 0), await measure(73, 100)];
   const units = await measureUnits(73, 24, 7, 100, unitRuns);
+  const where = await measureWhere(73, 100, unitRuns);
   for (const r of results) {
     const ms = (key: string): { median: number; p90: number } => r[key] as { median: number; p90: number };
     const phases = r.cliPhaseEndsMs as Record<string, Record<string, number>>;
@@ -497,6 +559,7 @@ async function main(): Promise<void> {
     );
   }
   printUnits(units);
+  printWhere(where);
   if (process.argv.includes('--write')) {
     const date = new Date().toISOString();
     const machine = { node: process.version, cpus: os.cpus().length };

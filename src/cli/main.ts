@@ -9,7 +9,7 @@ import { saveCodeCaches } from '../core/codeCache';
 import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunReader, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
 import { ConfigError, findConfigFile, formatConfigProblem, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
 import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/credentialPolicy';
-import { formatDuration, STATUS_LABELS } from '../core/format';
+import { ageSpan, formatDuration, STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { likelyServiceName } from '../core/functions';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, jobLogScope, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery, type LogScope } from '../core/logs';
@@ -27,6 +27,10 @@ import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
 import { findJob, jobCommandLine, readScoreboard, UnknownJobError } from '../core/jobs/job';
 import { formatQueryTable } from '../core/jobs/table';
 import { TemplateError } from '../core/shellTemplate';
+import { askWhere } from '../core/whereAsk';
+import { repositoryPath, WhereQuestionError, type WhereQuestion } from '../core/whereFacts';
+import { whereLines } from '../core/whereFormat';
+import { whereOutcome, type WhereAnswer } from '../core/whereLive';
 import { styled, terminalLines, terminalSafe, type TerminalText } from '../core/terminalText';
 import { terminalOutput, type Output, type TerminalOutput } from './output';
 
@@ -55,6 +59,15 @@ Commands:
       job: until its template carries SHA and the job is ready), looking every
       --interval (default 2, at least 0.2) for at most --timeout (default 300; every API call included).
       Exit 0 once live; 1 when the timeout ends first (says what is live instead); 3 API failure; 2 usage.
+  where COMMIT | where --file PATH --line N [--json] [--config FILE] [--repo DIR]
+      Where is a commit (any commit-ish: a SHA, a branch, HEAD~2), or the last change to line N of a file
+      (git blame; an uncommitted line is live nowhere), live? For every unit whose paths it touches: live (every
+      revision serving traffic contains it; since the first revision that did), partly live (the percent of
+      traffic), not yet live (how many commits, and how old the oldest undeployed one is), not on the deployed
+      branch, or unknown (why); the units it does not touch are listed as not affected. A job: its template.
+      --json: {"commit", "units": [{"name", "kind", "state", "since", "revision", "percent", "message"}]}.
+      Exit 0 live in every unit it touches (or it touches none); 1 not (fully) live somewhere, or not
+      committed; 3 could not tell; 2 usage (a commit-ish that names no commit, a line past the end).
   logs SERVICE [--execution NAME] [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--timeout SECONDS] [--config FILE]
       SERVICE's log entries of the window (a function's: its Cloud Run service's and its cloud_function entries; a
       Cloud Run job's: its executions', --execution NAME: that one's) (--since, default 1h: 15m, 6h, 1d or an RFC
@@ -83,7 +96,7 @@ hosts (*.googleapis.com, or *.$GOOGLE_CLOUD_UNIVERSE_DOMAIN). A plain-http loopb
 none. To send them to another host that cloud-run-drift.json's "endpoints" names, allow it yourself (every
 command): --allow-credentials-to HOST (repeatable), or ${ALLOW_HOSTS_ENV}="HOST[,HOST...]".`;
 
-const COMMANDS = ['check', 'verify', 'logs', 'job', 'scoreboard'] as const;
+const COMMANDS = ['check', 'verify', 'where', 'logs', 'job', 'scoreboard'] as const;
 
 /** `COMMAND --help`: that command's part of USAGE, then what every command shares. */
 export function commandUsage(command: string): string {
@@ -137,6 +150,8 @@ export async function main(argv: string[], streams: Output = defaultOutput()): P
         return await runCheck(rest, output);
       case 'verify':
         return await runVerify(rest, output);
+      case 'where':
+        return await runWhere(rest, output);
       case 'logs':
         return await runLogs(rest, output);
       case 'job':
@@ -157,6 +172,10 @@ export async function main(argv: string[], streams: Output = defaultOutput()): P
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
+    if (err instanceof WhereQuestionError) {
+      output.err(`cloud-run-drift: ${err.message}`);
+      return EXIT.usage;
+    }
     if (err instanceof UsageError || err instanceof UnknownServiceError || err instanceof FilterCompositionError || err instanceof UnknownJobError || err instanceof DateRangeError) {
       output.err(`cloud-run-drift: ${err.message}\n\n${USAGE}`);
       return EXIT.usage;
@@ -314,6 +333,8 @@ export function toJson(result: CheckResult): unknown {
       commitLabel: s.commitLabel,
       commitsBehind: s.commitsBehind,
       commits: s.commits.map((c) => ({ sha: c.sha, subject: c.subject })),
+      driftSince: s.driftSince,
+      deployedAt: s.deployedAt,
       dirty: s.dirty,
       serving: s.serving.map((r) => ({ revision: r.revision, percent: r.percent, commit: r.commit })),
       latestCreatedRevision: s.latestCreatedRevision,
@@ -365,14 +386,14 @@ const COLORS: Record<VerdictStatus, number> = {
   deploying: 36,
 };
 
-export function formatHuman(result: CheckResult, verbose: boolean): TerminalText {
+export function formatHuman(result: CheckResult, verbose: boolean, now: Date = new Date()): TerminalText {
   const paint = (status: VerdictStatus, text: string): TerminalText => styled(String(COLORS[status]), text);
   const nameWidth = Math.max(...result.services.map((s) => s.name.length), 7);
   const lines: TerminalText[] = [`HEAD ${short(result.head)}`, ...result.warnings.map((w) => `warning: ${w}`)];
   for (const s of result.services) {
     const status = STATUS_LABELS[s.status].padEnd(14);
     const deployed = (s.deployedCommit ? short(s.deployedCommit) : s.commitLabel ? short(s.commitLabel) : '-').padEnd(8);
-    const behind = s.commitsBehind ? `${s.commitsBehind} behind` : '';
+    const behind = s.commitsBehind ? `${s.commitsBehind} behind${s.driftSince ? ` for ${ageSpan(s.driftSince, now, 'long')}` : ''}` : '';
     const missing = s.missingPaths.length > 0 && s.status !== 'path-missing' ? `${s.missingPaths.length} path${s.missingPaths.length === 1 ? '' : 's'} missing` : '';
     const kind = s.kind === 'service' ? '' : s.function?.commitFromFunctionLabel ? `${s.kind}, commit from its label` : s.kind;
     const extras = [kind, behind, missing, s.dirty ? 'dirty' : s.dirty === null ? 'dirty unknown' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
@@ -440,6 +461,62 @@ async function runVerify(args: string[], output: TerminalOutput): Promise<number
   } finally {
     await reader.close();
   }
+}
+
+async function runWhere(args: string[], output: TerminalOutput): Promise<number> {
+  const { values, positionals } = parseCommand(args, {
+    config: { type: 'string' },
+    repo: { type: 'string' },
+    file: { type: 'string' },
+    line: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    ...CREDENTIAL_OPTIONS,
+  });
+  const byLine = values.file !== undefined || values.line !== undefined;
+  if (byLine && positionals.length > 0) throw new UsageError('where takes a COMMIT or --file PATH --line N, not both');
+  if (!byLine && positionals.length !== 1) throw new UsageError('where takes exactly one COMMIT (or --file PATH --line N)');
+  if (byLine && (values.file === undefined || values.line === undefined)) throw new UsageError('where --file PATH needs --line N (and --line N needs --file PATH)');
+  const line = values.line === undefined ? 0 : Number(values.line);
+  if (byLine && (!Number.isInteger(line) || line < 1)) throw new UsageError(`--line expects a line number (1 or more), got "${values.line}"`);
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials: credentialsFrom(values) });
+  try {
+    const question: WhereQuestion = byLine ? { kind: 'line', file: repositoryPath(git.root, values.file!, process.cwd()), line } : { kind: 'commit', commitish: positionals[0]! };
+    const { target, answer } = await askWhere(config, { reader, git }, question);
+    if (answer === null) {
+      const why = target.kind === 'not-committed' && target.reason === 'untracked' ? 'git does not track the file' : 'it has uncommitted changes';
+      const message = `Line ${line} of ${target.kind === 'not-committed' ? target.file : values.file} is not committed (${why}), so it is live nowhere.`;
+      if (values.json) output.exact(JSON.stringify({ commit: null, units: [], message }, null, output.interactive ? 2 : undefined));
+      else output.out(message);
+      return EXIT.drift;
+    }
+    if (values.json) output.exact(JSON.stringify(whereJson(answer), null, output.interactive ? 2 : undefined));
+    else output.out(terminalLines(whereLines(answer, new Date())));
+    const outcome = whereOutcome(answer);
+    return outcome === 'live' ? EXIT.ok : outcome === 'not-live' ? EXIT.drift : EXIT.unchecked;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** `where --json`: the commit, and every unit's answer (the touched ones first). */
+export function whereJson(answer: WhereAnswer): unknown {
+  return {
+    commit: answer.commit.sha,
+    subject: answer.commit.subject,
+    units: answer.units.map((u) => ({
+      name: u.name,
+      kind: u.kind,
+      state: u.state,
+      since: u.since,
+      revision: u.revision,
+      percent: u.percent,
+      deployedCommit: u.deployedCommit,
+      commitsBehind: u.commitsBehind,
+      driftSince: u.driftSince,
+      reason: u.reason,
+      message: u.message,
+    })),
+  };
 }
 
 async function runLogs(args: string[], output: TerminalOutput): Promise<number> {

@@ -42,6 +42,19 @@ export function relativeTime(iso: string, now: Date): string {
   return `${Math.floor(hours / 24)}d ago`;
 }
 
+/**
+ * How long ago `iso` was, without "ago": `short` as the tree's ages read (`45s`, `12m`, `2h`, `3d`),
+ * `long` in words (`45 seconds`, `12 minutes`, `2 hours`, `3 days`). Empty when `iso` is not a time.
+ */
+export function ageSpan(iso: string, now: Date, style: 'short' | 'long'): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
+  if (!Number.isFinite(seconds)) return '';
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  const [value, unit] = seconds < 60 ? [seconds, 'second'] : minutes < 60 ? [minutes, 'minute'] : hours < 48 ? [hours, 'hour'] : [Math.floor(hours / 24), 'day'];
+  return style === 'short' ? `${value}${unit[0]}` : `${value} ${unit}${value === 1 ? '' : 's'}`;
+}
+
 /** "45s", "4m 12s", "2h 5m": how long something took. */
 export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);

@@ -11,6 +11,8 @@ const FIELD = '\x1f';
 const RECORD = '\x1e';
 const COMMIT_FORMAT = `%H${FIELD}%s${FIELD}%an${FIELD}%aI`;
 const HEX_LABEL = /^[0-9a-f]{4,40}$/;
+/** What a commit-ish may look like before git sees it: printable, no spaces, bounded. */
+const COMMITISH = /^[\x21-\x7e]{1,256}$/;
 
 export interface GitRepositoryOptions {
   /** False in an untrusted workspace (see GitRepository.examinesWorkingTree). */
@@ -31,6 +33,9 @@ export type LabelResolution =
   | { kind: 'unknown' }
   | { kind: 'ambiguous' }
   | { kind: 'invalid' };
+
+/** What blame says about one line: the commit that last changed it, or that it is not committed (changed in the working tree, or in a file git does not track). */
+export type BlameAnswer = { kind: 'commit'; sha: string } | { kind: 'not-committed'; reason: 'changed' | 'untracked' };
 
 export interface RangeFacts {
   /** Whether the deployed commit is an ancestor of (or equal to) HEAD. */
@@ -241,6 +246,68 @@ export class GitRepository {
       this.git(['log', '--no-merges', '--no-renames', '-z', '--name-only', `--format=${RECORD}${COMMIT_FORMAT}`, `${deployed}..${head}`], { signal }),
     ]);
     return { isAncestor: base.stdout.trim() === deployed, commits: parseLogWithFiles(log.stdout) };
+  }
+
+  /**
+   * The commit a commit-ish names (a SHA, a branch, `HEAD~2`, a tag), or null when it names none.
+   * Refused before git sees it when it could be read as an option or holds control characters.
+   */
+  async resolveCommitish(ref: string, options: GitReadOptions = {}): Promise<string | null> {
+    if (!COMMITISH.test(ref) || ref.startsWith('-')) throw new GitError(`not a commit: ${JSON.stringify(ref)}`, [], null, '');
+    const { stdout } = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { allowExitCodes: [1, 128], signal: options.signal });
+    const sha = stdout.trim();
+    return /^[0-9a-f]{40,64}$/.test(sha) ? sha : null;
+  }
+
+  /** A commit with the files it changed (a merge: against its first parent), in one git process. */
+  async commitWithFiles(sha: string, options: GitReadOptions = {}): Promise<{ commit: CommitInfo; files: string[] }> {
+    if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`not a commit id: ${sha}`, [], null, '');
+    const { stdout } = await this.git(['log', '-1', '--no-renames', '--diff-merges=first-parent', '-z', '--name-only', `--format=${RECORD}${COMMIT_FORMAT}`, sha, '--'], {
+      signal: options.signal,
+    });
+    const [found] = parseLogWithFiles(stdout);
+    if (!found) throw new GitError(`git log printed nothing for ${sha}`, [], null, '');
+    return found;
+  }
+
+  /**
+   * Which of `tips` contain `commit` (it is the tip or one of its ancestors), in one git process
+   * however many tips: `rev-list --ancestry-path ^commit tips…` lists exactly the descendants of
+   * `commit` among what the tips reach.
+   */
+  async tipsContaining(commit: string, tips: string[], options: GitReadOptions = {}): Promise<Map<string, boolean>> {
+    const unique = [...new Set(tips)].filter((tip) => /^[0-9a-f]{40,64}$/.test(tip));
+    const result = new Map(unique.map((tip) => [tip, tip === commit]));
+    const others = unique.filter((tip) => tip !== commit);
+    if (others.length === 0) return result;
+    const { stdout } = await this.git(['rev-list', '--ancestry-path', `^${commit}`, ...others, '--'], { signal: options.signal });
+    const descendants = new Set(stdout.split('\n'));
+    for (const tip of others) result.set(tip, descendants.has(tip));
+    return result;
+  }
+
+  /**
+   * The commit that last changed one line of a file (1-based), from `git blame --porcelain`: null
+   * when the line is not committed (changed in the working tree, or the file is not tracked).
+   * Examining the working tree runs the clean filters the repository names, so, as `git status`,
+   * blame runs in a process group of its own; where the working tree is not examined (an untrusted
+   * workspace), HEAD's version of the file is blamed.
+   */
+  async blameLine(file: string, line: number, options: GitReadOptions = {}): Promise<BlameAnswer> {
+    if (!Number.isInteger(line) || line < 1) throw new GitError(`not a line number: ${line}`, [], null, '');
+    const args = ['blame', '--porcelain', '--no-textconv', '-L', `${line},${line}`, ...(this.examinesWorkingTree ? [] : ['HEAD']), '--', file];
+    const run = this.examinesWorkingTree ? this.commands.runInOwnProcessGroup(args, { allowExitCodes: [128], signal: options.signal }) : this.git(args, { allowExitCodes: [128], signal: options.signal });
+    const { stdout, stderr, exitCode } = await run;
+    if (exitCode !== 0) {
+      if (/no such path .* in HEAD/.test(stderr)) return { kind: 'not-committed', reason: 'untracked' };
+      const lines = /has only (\d+) lines?/.exec(stderr);
+      if (lines) throw new GitError(`${file} has only ${lines[1]} line${lines[1] === '1' ? '' : 's'}`, args, exitCode, stderr);
+      throw new GitError(`git blame failed: ${stderr.split('\n').find((l) => l.trim()) ?? `exit ${exitCode}`}`, args, exitCode, stderr);
+    }
+    const sha = /^([0-9a-f]{40,64}) /.exec(stdout)?.[1];
+    if (!sha) throw new GitError(`git blame printed no commit for line ${line} of ${file}`, args, exitCode, stderr);
+    if (/^0+$/.test(sha)) return { kind: 'not-committed', reason: 'changed' };
+    return { kind: 'commit', sha };
   }
 
   /** The newest commit touching `paths` at HEAD (whole repository when empty). */

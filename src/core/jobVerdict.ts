@@ -6,7 +6,7 @@ import type { ServiceConfig } from './config';
 import { touchesPaths } from './git';
 import type { ExecutionFacts, ExecutionVerdict, JobFacts, JobLookup, ServiceVerdict, VerdictStatus } from './model';
 import { ownValue } from './own';
-import { commitsTouching, isGitFailure, judgeCommitLabel, short, withMissingPaths, worstStatus, type GitFactsForVerdict } from './verdict';
+import { commitsTouching, isGitFailure, judgeCommitLabel, oldestDate, short, withMissingPaths, worstStatus, type GitFactsForVerdict } from './verdict';
 
 export function computeJobVerdict(job: ServiceConfig, commitLabel: string, lookup: JobLookup, git: GitFactsForVerdict): ServiceVerdict {
   return withMissingPaths(job, judgeJob(job, commitLabel, lookup, git), git);
@@ -23,6 +23,7 @@ function judgeJob(job: ServiceConfig, commitLabel: string, lookup: JobLookup, gi
     commitLabel: null,
     commitsBehind: null,
     commits: [],
+    driftSince: null,
     dirty: isGitFailure(git.changedPaths) ? null : git.changedPaths.some((f) => touchesPaths(f, job.paths)),
     serving: [],
     latestCreatedRevision: null,
@@ -67,6 +68,7 @@ function judgeJob(job: ServiceConfig, commitLabel: string, lookup: JobLookup, gi
     commitLabel: template.commitLabel,
     commitsBehind: template.commitsBehind,
     commits: template.undeployed,
+    driftSince: oldestDate(template.undeployed),
     message,
     deployedSubject: template.commit ? git.commits.get(template.commit)?.subject ?? null : null,
     deployedAt: facts.updateTime,

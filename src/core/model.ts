@@ -159,6 +159,11 @@ export interface ServiceVerdict {
   commitsBehind: number | null;
   /** Undeployed commits touching the service's paths, newest first. */
   commits: CommitInfo[];
+  /**
+   * The author date (ISO 8601) of the oldest of `commits`: how long the unit has drifted. Null when
+   * nothing undeployed is known (up to date, or a verdict that counts no commits).
+   */
+  driftSince: string | null;
   /** Uncommitted changes inside the paths; null when git could not tell (CheckResult.warnings says why). */
   dirty: boolean | null;
   serving: ServingVerdict[];

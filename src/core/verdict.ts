@@ -43,6 +43,16 @@ export function short(sha: string | null | undefined): string {
   return sha ? sha.slice(0, 8) : '';
 }
 
+/** The earliest author date among `commits` (ISO 8601 in UTC), or null when there is none. */
+export function oldestDate(commits: readonly CommitInfo[]): string | null {
+  let oldestMs = Infinity;
+  for (const c of commits) {
+    const ms = Date.parse(c.date);
+    if (Number.isFinite(ms) && ms < oldestMs) oldestMs = ms;
+  }
+  return Number.isFinite(oldestMs) ? new Date(oldestMs).toISOString() : null;
+}
+
 /** The commits in a range that touch a service's paths, newest first. */
 export function commitsTouching(range: RangeFacts, paths: string[]): CommitInfo[] {
   if (paths.length === 0) return range.commits.map((c) => c.commit);
@@ -96,7 +106,7 @@ export function withMissingPaths(service: ServiceConfig, verdict: ServiceVerdict
   // With every path missing there is nothing to count commits against, so no verdict about
   // commits stands; what Cloud Run alone decides (a failed or running rollout, absence, an error) still does.
   if (allMissing && worstStatus([verdict.status, 'path-missing']) === 'path-missing') {
-    return { ...verdict, status: 'path-missing', commitsBehind: null, commits: [], missingPaths, message: sentence };
+    return { ...verdict, status: 'path-missing', commitsBehind: null, commits: [], driftSince: null, missingPaths, message: sentence };
   }
   return { ...verdict, missingPaths, message: `${verdict.message} ${sentence}` };
 }
@@ -113,6 +123,7 @@ export function judgeService(service: ServiceConfig, commitLabel: string, lookup
     commitLabel: null,
     commitsBehind: null,
     commits: [],
+    driftSince: null,
     dirty: isGitFailure(git.changedPaths) ? null : git.changedPaths.some((f) => touchesPaths(f, service.paths)),
     serving: [],
     latestCreatedRevision: null,
@@ -172,6 +183,7 @@ export function judgeService(service: ServiceConfig, commitLabel: string, lookup
     commitLabel: decisive?.commitLabel ?? null,
     commitsBehind: decisive?.commitsBehind ?? null,
     commits: decisive?.undeployed ?? [],
+    driftSince: oldestDate(decisive?.undeployed ?? []),
     serving: serving.map(({ undeployed: _undeployed, explanation: _explanation, ...rest }) => rest),
     latestCreatedRevision: facts.latestCreatedRevision,
     failedRevision,

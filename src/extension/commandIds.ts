@@ -19,6 +19,9 @@ export const COMMAND_IDS = {
   runDataJob: 'cloudRunDrift.runDataJob',
   showScoreboard: 'cloudRunDrift.showScoreboard',
   signIn: 'cloudRunDrift.signIn',
+  whereIsCommitLive: 'cloudRunDrift.whereIsCommitLive',
+  whereIsLineLive: 'cloudRunDrift.whereIsLineLive',
+  revealUnit: 'cloudRunDrift.revealUnit',
 } as const;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];

@@ -5,6 +5,7 @@ import type { DeploymentHistory } from '../core/deploy/history';
 import type { DeployResult } from '../core/deploy/runner';
 import { GitRepository } from '../core/git';
 import type { CheckResult } from '../core/model';
+import { WhereAnswers } from '../core/whereAnswers';
 import { JOBS_VIEW_ID } from './commandIds';
 import { registerCommands } from './commands/registerCommands';
 import { DeployController } from './deploy/deployController';
@@ -31,6 +32,8 @@ import { ServicesTreeProvider, type TreeSnapshotNode } from './tree/servicesTree
 import { DeployStatusBar } from './views/deployStatusBar';
 import { ServicesView } from './views/servicesView';
 import { StatusBarSummary } from './views/statusBarSummary';
+import { WhereLineStatus } from './where/whereLineStatus';
+import { WhereService } from './where/whereService';
 
 /** One repository of the workspace, as the test API reports it. */
 export interface RepositoryInfo {
@@ -71,6 +74,8 @@ export interface CloudRunDriftApi {
   getDeploymentHistory(service: string, root?: string): Promise<DeploymentHistory>;
   /** Open log panels: which stream (service, "service/revision" or "all services"), title, history start, entries received, connection state. */
   getLogSessions(): LogSessionInfo[];
+  /** What the status bar says for the cursor line ("live in … since 2h"), or '' when it says nothing. */
+  getWhereLineStatus(): string;
 }
 
 export class DriftExtension extends Disposable {
@@ -122,8 +127,10 @@ export class DriftExtension extends Disposable {
     };
     const repos = this._register(new RepoSessions(createRepo, logger.child('sessions'), settings));
     const tree = this._register(new ServicesTreeProvider(repos, testCounters?.tree));
-    this._register(new ServicesView(tree, repos));
+    const servicesView = this._register(new ServicesView(tree, repos));
     const statusBar = this._register(new StatusBarSummary(repos, settings));
+    const where = new WhereService(repos, new WhereAnswers());
+    const whereLine = this._register(new WhereLineStatus(repos, where, settings, logger.child('where')));
     this._register(new DeployStatusBar(repos));
     this._register(vscode.workspace.registerTextDocumentContentProvider(COMMIT_PATCH_SCHEME, new CommitPatchProvider(repos)));
     this._register(
@@ -139,6 +146,7 @@ export class DriftExtension extends Disposable {
         if (credentialsChanged) repos.markCredentialsChanged();
         repos.applySettings(next);
         statusBar.applySettings(next);
+        whereLine.applySettings(next);
       }),
     );
     const logSessions = this._register(new LogSessions(context.extensionUri, logger.child('logs'), () => settings, clients, context.workspaceState));
@@ -151,6 +159,8 @@ export class DriftExtension extends Disposable {
       createReader: (endpoints) => clients.cloudRun(endpoints),
       openRepository: (dir) => GitRepository.open(dir),
       logs: logSessions,
+      where,
+      revealUnit: (root, name) => servicesView.reveal(root, name),
     })) {
       this._register(disposable);
     }
@@ -175,6 +185,7 @@ export class DriftExtension extends Disposable {
       onDidFinishDeploy: deployFinished.event,
       getDeploymentHistory: (service, root) => deploysOf(root).history.get(service),
       getLogSessions: () => logSessions.list(),
+      getWhereLineStatus: () => whereLine.text,
     };
     }
 

@@ -91,7 +91,7 @@ describe('cloud-run-drift CLI', () => {
     assert.equal(run.stdout.trimEnd().includes('\n'), false, 'compact when piped');
     assert.equal(json.head, head);
     assert.deepEqual(Object.keys(json.services[0]!).sort(), [
-      'commitLabel', 'commits', 'commitsBehind', 'deployedCommit', 'dirty', 'kind', 'latestCreatedRevision', 'message', 'missingPaths', 'name', 'project', 'region', 'serving', 'status',
+      'commitLabel', 'commits', 'commitsBehind', 'deployedAt', 'deployedCommit', 'dirty', 'driftSince', 'kind', 'latestCreatedRevision', 'message', 'missingPaths', 'name', 'project', 'region', 'serving', 'status',
     ]);
     const api = json.services.find((s) => s.name === 'api')!;
     assert.equal(api.kind, 'service');

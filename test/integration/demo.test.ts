@@ -168,6 +168,28 @@ describe('demo', () => {
     assert.equal(seeded.failedBuild?.commit, demo.workspace.head);
   });
 
+  test('where on the MERGE fix: not yet live in prediction-coordinator, then live after deploying it (exit 1, then 0)', async () => {
+    await demo.emulator.control('reset');
+    const fix = (await run('git', ['log', '--format=%H', '--grep', '^Fix MERGE: updated_at assigned more than once'], { cwd: dir })).stdout.trim();
+    assert.match(fix, /^[0-9a-f]{40}$/);
+    const where = async (): Promise<{ code: number | null; units: { name: string; state: string; since: string | null; revision: string | null }[] }> => {
+      const { code, stdout, stderr } = await run(process.execPath, [CLI_PATH, 'where', fix.slice(0, 12), '--json'], { cwd: dir });
+      assert.ok(stdout.trim().startsWith('{'), `where --json printed no JSON (exit ${code}): ${stdout}${stderr}`);
+      return { code, units: (JSON.parse(stdout) as { units: { name: string; state: string; since: string | null; revision: string | null }[] }).units };
+    };
+    const before = await where();
+    assert.equal(before.code, 1);
+    assert.deepEqual(before.units.filter((u) => u.state !== 'not-affected').map((u) => [u.name, u.state]), [['prediction-coordinator', 'not-yet-live']]);
+    const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinator'], { cwd: dir });
+    assert.equal(deploy.code, 0, deploy.stderr);
+    const after = await where();
+    assert.equal(after.code, 0);
+    const coordinator = after.units.find((u) => u.name === 'prediction-coordinator')!;
+    assert.equal(coordinator.state, 'live');
+    assert.match(coordinator.revision ?? '', /^prediction-coordinator-00118-[a-z0-9]{3}$/);
+    assert.ok(coordinator.since !== null);
+  });
+
   test('the deploy script deploys HEAD of a service, a function and the jobs; check then shows every unit current (exit 0)', async () => {
     await demo.emulator.control('reset');
     const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinator'], { cwd: dir });

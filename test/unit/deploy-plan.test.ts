@@ -24,6 +24,7 @@ function verdict(name: string, status: VerdictStatus): ServiceVerdict {
     commitLabel: null,
     commitsBehind: status === 'stale' ? 2 : null,
     commits: [],
+    driftSince: null,
     dirty: false,
     serving: [],
     latestCreatedRevision: null,

@@ -29,6 +29,7 @@ export function verdict(name: string, status: VerdictStatus, overrides: Partial<
     commitLabel: SHA_A.slice(0, 8),
     commitsBehind: status === 'stale' ? 3 : 0,
     commits: [],
+    driftSince: null,
     dirty: false,
     serving: [serving({ status })],
     latestCreatedRevision: 'worker-00042-abc',

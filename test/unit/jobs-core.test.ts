@@ -98,6 +98,7 @@ function verdict(name: string, status: VerdictStatus, extra: Partial<ServiceVerd
     commitLabel: 'aaaaaaaa',
     commitsBehind: status === 'stale' ? 53 : 0,
     commits: [],
+    driftSince: null,
     dirty: false,
     serving: [],
     latestCreatedRevision: null,

@@ -17,6 +17,7 @@ const verdict = (over: Partial<ServiceVerdict>): ServiceVerdict => ({
   commitLabel: '81147d04',
   commitsBehind: 0,
   commits: [],
+  driftSince: null,
   dirty: false,
   serving: [{ revision: 'svc-00001', percent: 100, commitLabel: '81147d04', commit: null, status: 'up-to-date', commitsBehind: 0, createTime: null, image: null }],
   latestCreatedRevision: 'svc-00001',

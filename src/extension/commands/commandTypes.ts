@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger';
 import type { DriftSettings } from '../platform/settings';
 import type { RefreshReason } from '../session/refreshScheduler';
 import type { RepoList } from '../session/repoSessions';
+import type { WhereService } from '../where/whereService';
 
 /** The workspace's repositories, each with its session, refresh, deploys and data jobs (see servicePicker.ts to find one). */
 export interface CommandRepos extends RepoList {
@@ -28,6 +29,10 @@ export interface CommandServices {
   openRepository(dir: string): Promise<GitRepository>;
   /** The open log panels. */
   logs: LogSessions;
+  /** Where commits are live, from the verdicts held (shared with the editor's line status). */
+  where: WhereService;
+  /** Shows a unit's row in the Services view; false when no row stands for it. */
+  revealUnit(root: string, name: string): Promise<boolean>;
 }
 
 export interface CommandDefinition<Id extends CommandId = CommandId> {

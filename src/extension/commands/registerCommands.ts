@@ -22,6 +22,7 @@ import { showDeployTerminalCommand } from './showDeployTerminal';
 import { showLogCommand } from './showLog';
 import { showScoreboardCommand } from './showScoreboard';
 import { signInCommand } from './signIn';
+import { revealUnitCommand, whereIsCommitLiveCommand, whereIsLineLiveCommand } from './whereIsCommitLive';
 
 const COMMAND_TABLE = [
   refreshCommand,
@@ -42,6 +43,9 @@ const COMMAND_TABLE = [
   runDataJobCommand,
   showScoreboardCommand,
   signInCommand,
+  whereIsCommitLiveCommand,
+  whereIsLineLiveCommand,
+  revealUnitCommand,
 ] as const;
 
 type Unregistered = Exclude<CommandId, (typeof COMMAND_TABLE)[number]['id']>;

@@ -22,6 +22,8 @@ export function readSettings(): DriftSettings {
     'deploy.concurrency': get('deploy.concurrency'),
     'deploy.settleSeconds': get('deploy.settleSeconds'),
     'logs.maxEntries': Math.min(1_000_000, Math.max(100, Math.round(get('logs.maxEntries')))),
+    'where.statusBar': get('where.statusBar'),
+    'where.lineAnnotation': get('where.lineAnnotation'),
     // Machine scope: VS Code ignores a workspace's value, so only the user (or the remote machine) sets it.
     'credentials.allowHosts': stringList(config.get('credentials.allowHosts')),
   };

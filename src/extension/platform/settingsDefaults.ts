@@ -21,6 +21,10 @@ export interface DriftSettings {
   'deploy.settleSeconds': number;
   /** Log view: entries kept per stream; older ones are dropped (memory stays bounded). */
   'logs.maxEntries': number;
+  /** The status bar says where the commit that last changed the cursor line is live. */
+  'where.statusBar': boolean;
+  /** The same words at the end of the cursor line. */
+  'where.lineAnnotation': boolean;
   /** Hosts besides Google's API hosts that may receive the user's Google credentials (machine scope). */
   'credentials.allowHosts': readonly string[];
 }
@@ -38,6 +42,8 @@ export const DEFAULT_SETTINGS: DriftSettings = {
   'deploy.concurrency': 1,
   'deploy.settleSeconds': 15,
   'logs.maxEntries': 10_000,
+  'where.statusBar': true,
+  'where.lineAnnotation': false,
   'credentials.allowHosts': [],
 };
 

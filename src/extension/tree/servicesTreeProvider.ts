@@ -203,6 +203,21 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
     return { nodes, shape: `ready:${[...names].join('\n')}` };
   }
 
+  /** A unit's row (built when not built yet), for revealing it; undefined when the repository does not configure it. */
+  unitRow(root: string, name: string): ServiceNode | undefined {
+    const repo = this.repos.get(root);
+    if (!repo) return undefined;
+    this.rootNodes();
+    this.rowsOf(repo);
+    return this.cacheOf(root).services.get(name);
+  }
+
+  /** A unit's row lies under its repository's group when grouped, at the top otherwise; what lies below rows is not revealed. */
+  getParent(node: DriftTreeNode): DriftTreeNode | undefined {
+    if (!this.grouped || !(node instanceof ServiceNode)) return undefined;
+    return this.repoRows.get(node.root)?.group;
+  }
+
   /** One repository's rows as they show (under its group when grouped); empty for a root not open. */
   repositorySnapshot(root: string): TreeSnapshotNode[] {
     const repo = this.repos.get(root);

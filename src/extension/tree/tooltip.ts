@@ -3,7 +3,7 @@
 // it renders as text and can never become a link, an image or markup. No `vscode` import: the
 // result goes into a MarkdownString whose `isTrusted` stays false.
 import type { CommitInfo, ExecutionVerdict, RevisionFacts, ServiceVerdict, ServingVerdict, UnitKind } from '../../core/model';
-import { formatDuration } from '../../core/format';
+import { ageSpan, formatDuration } from '../../core/format';
 import { short } from '../../core/verdict';
 import { formatAge, statusLabel, type DisplayStatus } from '../views/presentation';
 import { KIND_LABELS, ranText } from '../views/unitPresentation';
@@ -89,7 +89,10 @@ export function serviceTooltipMarkdown(input: ServiceTooltipInput): string {
       facts.push(field('Runs on', v.function.service ? `Cloud Run service ${escapeMarkdown(v.function.service)}` : null));
       if (v.function.commitFromFunctionLabel) facts.push("**Commit from the function's own label:** its serving revision has none (a weaker signal).");
     }
-    if (v.commitsBehind !== null && v.commitsBehind > 0) facts.push(field('Undeployed commits', String(v.commitsBehind)));
+    if (v.commitsBehind !== null && v.commitsBehind > 0) {
+      const age = v.driftSince ? ageSpan(v.driftSince, input.now, 'long') : '';
+      facts.push(field('Undeployed commits', `${v.commitsBehind}${age ? `, the oldest ${age} old (${formatTimestamp(v.driftSince)})` : ''}`));
+    }
   }
   const missing = new Set(v?.missingPaths ?? []);
   const pathText = (p: string): string => `${escapeMarkdown(p)}${missing.has(p) ? ' **(nothing at HEAD)**' : ''}`;

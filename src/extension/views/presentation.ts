@@ -1,6 +1,6 @@
 // How verdicts look in the editor: icons, colours, descriptions, summaries, badge and context values.
 // Pure functions with no `vscode` import so they are unit-tested directly (test/unit/extension-*.test.ts).
-import { countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/format';
+import { ageSpan, countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/format';
 import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../../core/model';
 
 /** A verdict, or `unchecked` for a configured service no refresh has reported on yet. */
@@ -257,6 +257,15 @@ export interface StatusBarView {
   tooltip: string[];
 }
 
+/** The verdict that has drifted longest (the oldest undeployed commit), or undefined when none carries a drift age. */
+export function oldestDrift(verdicts: readonly ServiceVerdict[]): ServiceVerdict | undefined {
+  let oldest: ServiceVerdict | undefined;
+  for (const v of verdicts) {
+    if (v.driftSince && (!oldest || Date.parse(v.driftSince) < Date.parse(oldest.driftSince!))) oldest = v;
+  }
+  return oldest;
+}
+
 /**
  * The status bar item for every repository: their services counted together, and the tooltip
  * naming each repository when there are several (with one, it says what it always said).
@@ -282,6 +291,8 @@ export function statusBarView(repos: readonly RepoStatus[], now: Date): StatusBa
       lines.push(`${repo.name}: ${repo.configInvalid ? 'cloud-run-drift.json has problems' : repoSummary(repo)}${failed}`);
     }
   }
+  const oldest = oldestDrift(rows.flatMap((r) => (r.verdict ? [r.verdict] : [])));
+  if (oldest) lines.push(`Oldest drift: ${oldest.name}, ${ageSpan(oldest.driftSince!, now, 'long')} (its oldest undeployed commit)`);
   lines.push('Click to show the Services view');
   return { text, tooltip: lines };
 }

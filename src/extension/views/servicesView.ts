@@ -14,13 +14,21 @@ export class ServicesView extends Disposable {
   private readonly view: vscode.TreeView<DriftTreeNode>;
 
   constructor(
-    provider: ServicesTreeProvider,
+    private readonly provider: ServicesTreeProvider,
     private readonly repos: RepoList,
   ) {
     super();
     this.view = this._register(vscode.window.createTreeView(SERVICES_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true }));
     this._register(repos.onDidChange(() => this.update()));
     this.update();
+  }
+
+  /** Shows a unit's row, selected and focused; false when no row stands for it. */
+  async reveal(root: string, name: string): Promise<boolean> {
+    const row = this.provider.unitRow(root, name);
+    if (!row) return false;
+    await this.view.reveal(row, { select: true, focus: true, expand: false });
+    return true;
   }
 
   private update(): void {
