@@ -494,7 +494,7 @@ class SdkCloudRunReader implements CloudRunReader {
       );
       // A write is never retried: a retry after a lost answer would meet the new etag and be refused.
       await this.read('updateService', bound, (call) =>
-        clients.services.updateService({ service: { ...service, traffic } }, { ...call, retry: { ...call.retry, retryCodes: [] } }),
+        clients.services.updateService({ service: { ...writableFields(service), traffic } }, { ...call, retry: { ...call.retry, retryCodes: [] } }),
       );
       return { previous: before.traffic, previousServing: before.serving, generation: before.generation + 1 };
     } catch (err) {
@@ -645,6 +645,23 @@ export function trafficState(service: ApiService): TrafficState {
     latestReadyRevision: shortRevisionName(service.latestReadyRevision),
     failure: terminal && READY_FAILED.has(terminal.state) ? terminal.message || 'the service is not ready' : null,
   };
+}
+
+/** Fields of a Service that Cloud Run sets itself: an update leaves them out. */
+const OUTPUT_ONLY_SERVICE_FIELDS = [
+  'uid', 'generation', 'observedGeneration', 'createTime', 'updateTime', 'deleteTime', 'expireTime', 'creator', 'lastModifier',
+  'terminalCondition', 'conditions', 'latestReadyRevision', 'latestCreatedRevision', 'trafficStatuses', 'uri', 'urls', 'reconciling', 'satisfiesPzs',
+] as const;
+
+/**
+ * The service as read, without its output-only fields. Besides being what an update should send,
+ * this leaves out its int64 fields (generation, observedGeneration): the proto3 JSON serializer
+ * recognizes a Long by its class name, which a minified bundle renames.
+ */
+function writableFields(service: ApiService): ApiService {
+  const writable: Record<string, unknown> = { ...service };
+  for (const field of OUTPUT_ONLY_SERVICE_FIELDS) delete writable[field];
+  return writable as ApiService;
 }
 
 function trafficError(err: unknown, ref: ServiceRef, signal: AbortSignal | undefined): unknown {
