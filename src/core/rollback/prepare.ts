@@ -7,7 +7,7 @@ import type { GitRepository } from '../git';
 import type { RevisionFacts } from '../model';
 import { ownValue } from '../own';
 import { servesExactly } from '../traffic';
-import { labelOf, short } from '../verdict';
+import { labelOf } from '../verdict';
 import { stoppingCommits, type RevisionCommit, type RollbackPlan } from './plan';
 
 /** Why a unit cannot be rolled back by routing traffic, or null for a Cloud Run service. */
@@ -93,9 +93,4 @@ export async function prepareRollback(options: PrepareRollbackOptions): Promise<
     blocked,
     alreadyServing: servesExactly(traffic.serving, [{ revision: options.revision, percent: 100, tag: null }]),
   };
-}
-
-/** `svc-00002-abc (1a2b3c4d)` for progress lines. */
-export function revisionWithCommit(r: Pick<RevisionCommit, 'revision' | 'commit'>): string {
-  return r.commit ? `${r.revision} (${short(r.commit)})` : r.revision;
 }
