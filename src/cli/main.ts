@@ -21,6 +21,10 @@ import { ownValue } from '../core/own';
 import { closestMatch } from '../core/suggest';
 import { short } from '../core/verdict';
 import { MIN_POLL_MS, verifyDeployment } from '../core/verify';
+import { rollbackConfirmation } from '../core/rollback/plan';
+import { prepareRollback, rollbackRefusal } from '../core/rollback/prepare';
+import { rollBack } from '../core/rollback/run';
+import { describeTraffic } from '../core/traffic';
 import { createBigQueryReader, DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigquery';
 import { addDays, DateRangeError, parseDateRange, utcToday } from '../core/jobs/dates';
 import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
@@ -38,6 +42,9 @@ export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as c
 
 /** A Cloud Run job execution's short name (`<job>-<suffix>`). */
 const EXECUTION_NAME = /^[a-z](?:[-a-z0-9]{0,70}[a-z0-9])?$/;
+
+/** A Cloud Run revision's short name (`<service>-<number>-<suffix>`, or any name a deploy gave it). */
+const REVISION_NAME = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** `logs --timeout`: a window of history normally arrives in a few pages, seconds each. */
 const DEFAULT_LOGS_TIMEOUT_SECONDS = 60;
@@ -68,6 +75,14 @@ Commands:
       --json: {"commit", "units": [{"name", "kind", "state", "since", "revision", "percent", "message"}]}.
       Exit 0 live in every unit it touches (or it touches none); 1 not (fully) live somewhere, or not
       committed; 3 could not tell; 2 usage (a commit-ish that names no commit, a line past the end).
+  rollback SERVICE --to REVISION [--yes] [--timeout SECONDS] [--interval SECONDS] [--config FILE] [--repo DIR]
+      Routes all of SERVICE's traffic to REVISION (tags kept), after saying which commits touching its paths
+      would stop being served and asking y/N (--yes: without asking; required when stdin is not a terminal).
+      Then the proof, as verify's: until REVISION serves 100% and the rollout is done (--timeout, default 300;
+      --interval, default 2). A failed proof sets the traffic back to what it was. Services only.
+      Exit 0 REVISION serves all traffic; 1 it does not (revision failed to serve, traffic not moved in time;
+      says whether the traffic was set back); 4 nothing changed (declined, or REVISION is not ready or does
+      not exist); 3 API failure (Cloud Run refused the change or could not be read); 2 usage (no --yes without a terminal).
   logs SERVICE [--execution NAME] [--filter NAME|QUERY] [--text TEXT] [--severity LEVEL] [--since DURATION|TIME] [--follow] [--json] [--timeout SECONDS] [--config FILE]
       SERVICE's log entries of the window (a function's: its Cloud Run service's and its cloud_function entries; a
       Cloud Run job's: its executions', --execution NAME: that one's) (--since, default 1h: 15m, 6h, 1d or an RFC
@@ -96,7 +111,7 @@ hosts (*.googleapis.com, or *.$GOOGLE_CLOUD_UNIVERSE_DOMAIN). A plain-http loopb
 none. To send them to another host that cloud-run-drift.json's "endpoints" names, allow it yourself (every
 command): --allow-credentials-to HOST (repeatable), or ${ALLOW_HOSTS_ENV}="HOST[,HOST...]".`;
 
-const COMMANDS = ['check', 'verify', 'where', 'logs', 'job', 'scoreboard'] as const;
+const COMMANDS = ['check', 'verify', 'where', 'rollback', 'logs', 'job', 'scoreboard'] as const;
 
 /** `COMMAND --help`: that command's part of USAGE, then what every command shares. */
 export function commandUsage(command: string): string {
@@ -152,6 +167,8 @@ export async function main(argv: string[], streams: Output = defaultOutput()): P
         return await runVerify(rest, output);
       case 'where':
         return await runWhere(rest, output);
+      case 'rollback':
+        return await runRollback(rest, output);
       case 'logs':
         return await runLogs(rest, output);
       case 'job':
@@ -341,6 +358,7 @@ export function toJson(result: CheckResult): unknown {
       missingPaths: s.missingPaths,
       message: s.message,
       ...(s.function ? { function: s.function } : {}),
+      ...(s.rolledBackTo ? { rolledBackTo: s.rolledBackTo } : {}),
       ...(s.kind === 'job' ? { lastExecution: s.lastExecution ? executionJson(s.lastExecution) : null } : {}),
     })),
     warnings: result.warnings,
@@ -396,7 +414,8 @@ export function formatHuman(result: CheckResult, verbose: boolean, now: Date = n
     const behind = s.commitsBehind ? `${s.commitsBehind} behind${s.driftSince ? ` for ${ageSpan(s.driftSince, now, 'long')}` : ''}` : '';
     const missing = s.missingPaths.length > 0 && s.status !== 'path-missing' ? `${s.missingPaths.length} path${s.missingPaths.length === 1 ? '' : 's'} missing` : '';
     const kind = s.kind === 'service' ? '' : s.function?.commitFromFunctionLabel ? `${s.kind}, commit from its label` : s.kind;
-    const extras = [kind, behind, missing, s.dirty ? 'dirty' : s.dirty === null ? 'dirty unknown' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
+    const rolledBack = s.rolledBackTo ? `rolled back to ${s.rolledBackTo.revision}` : '';
+    const extras = [kind, behind, rolledBack, missing, s.dirty ? 'dirty' : s.dirty === null ? 'dirty unknown' : '', s.serving.length > 1 ? `split ${s.serving.map((r) => `${r.percent}%`).join('/')}` : ''].filter(Boolean).join(', ');
     lines.push([paint(s.status, `${SYMBOLS[s.status]} ${s.name.padEnd(nameWidth)}  ${status}`), ` ${deployed}  ${extras}`.trimEnd()]);
     if (s.status !== 'up-to-date' || s.missingPaths.length > 0 || s.function?.commitFromFunctionLabel || verbose) lines.push(`    ${s.message}`);
     if (s.kind === 'job') lines.push(...lastExecutionLines(s.lastExecution ?? null));
@@ -493,6 +512,65 @@ async function runWhere(args: string[], output: TerminalOutput): Promise<number>
     else output.out(terminalLines(whereLines(answer, new Date())));
     const outcome = whereOutcome(answer);
     return outcome === 'live' ? EXIT.ok : outcome === 'not-live' ? EXIT.drift : EXIT.unchecked;
+  } finally {
+    await reader.close();
+  }
+}
+
+async function runRollback(args: string[], output: TerminalOutput): Promise<number> {
+  const { values, positionals } = parseCommand(args, {
+    config: { type: 'string' },
+    repo: { type: 'string' },
+    to: { type: 'string' },
+    yes: { type: 'boolean', short: 'y', default: false },
+    timeout: { type: 'string', default: '300' },
+    interval: { type: 'string', default: '2' },
+    ...CREDENTIAL_OPTIONS,
+  });
+  if (positionals.length !== 1) throw new UsageError('rollback takes exactly one SERVICE');
+  if (values.to === undefined || values.to === '') throw new UsageError('rollback needs --to REVISION (a revision name, as the Deployments history or `gcloud run revisions list` shows it)');
+  if (!REVISION_NAME.test(values.to)) throw new UsageError(`--to expects a revision name such as ${positionals[0]}-00042-abc, got "${values.to}"`);
+  const timeoutMs = timeoutFlag(values.timeout, 300);
+  const intervalSeconds = Number(values.interval);
+  if (!Number.isFinite(intervalSeconds) || intervalSeconds * 1000 < MIN_POLL_MS) throw new UsageError(`--interval expects seconds, at least ${MIN_POLL_MS / 1000}, got "${values.interval}"`);
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials: credentialsFrom(values) });
+  try {
+    const service = configuredService(config, positionals[0]!);
+    const refusal = rollbackRefusal(service);
+    if (refusal) throw new UsageError(refusal);
+    const plan = await prepareRollback({ service, revision: values.to, commitLabel: config.commitLabel, reader, git });
+    if (plan.blocked) {
+      output.err(`cloud-run-drift: ${plan.blocked} Nothing changed.`);
+      return EXIT.refused;
+    }
+    if (plan.alreadyServing) {
+      output.out(`${values.to} already serves all of ${service.name}'s traffic; nothing to do.`);
+      return EXIT.ok;
+    }
+    const confirmation = rollbackConfirmation(plan);
+    output.err(terminalLines([confirmation.title, confirmation.detail]));
+    if (!values.yes) {
+      if (!output.confirm) throw new UsageError('not confirmed: stdin is not a terminal, so nobody can answer; pass --yes to route the traffic without asking');
+      if (!(await output.confirm(`${confirmation.confirmLabel}? [y/N] `))) {
+        output.err('Nothing changed.');
+        return EXIT.refused;
+      }
+    }
+    const { outcome, update } = await rollBack({
+      service,
+      reader,
+      revision: values.to,
+      timeoutMs,
+      pollMs: intervalSeconds * 1000,
+      onProgress: (text) => output.err(text),
+    });
+    if (outcome.kind === 'verified') {
+      output.out(outcome.message);
+      if (update) output.err(`Before: ${describeTraffic(update.previous)}.`);
+      return EXIT.ok;
+    }
+    output.err(`cloud-run-drift: ${outcome.message}`);
+    return outcome.kind === 'update-failed' || outcome.kind === 'error' ? EXIT.unchecked : EXIT.drift;
   } finally {
     await reader.close();
   }
@@ -725,8 +803,20 @@ async function runScoreboard(args: string[], output: TerminalOutput): Promise<nu
   return EXIT.ok;
 }
 
+/** A y/N question on the terminal (stderr), read from stdin; only "y" or "yes" is a yes. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const readline = await import('node:readline/promises');
+  const terminal = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^(y|yes)$/i.test((await terminal.question(question)).trim());
+  } finally {
+    terminal.close();
+  }
+}
+
 function defaultOutput(): Output {
   return {
+    ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     color: colorWanted(process.stdout.isTTY),

@@ -12,6 +12,8 @@ export interface Output {
   interactive?: boolean;
   /** Resolves when `out` can take more (a following `logs` must not outrun a slow pipe). */
   waitForDrain?: () => Promise<void>;
+  /** Asks a person a yes/no question (true for yes); absent when no person can answer (stdin is not a terminal). */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export interface TerminalOutput {
@@ -23,6 +25,8 @@ export interface TerminalOutput {
   exact(text: string): void;
   interactive: boolean;
   waitForDrain?: () => Promise<void>;
+  /** Asks a yes/no question, escaped as `err` is; absent when stdin is not a terminal. */
+  confirm?: (question: TerminalText) => Promise<boolean>;
 }
 
 export function terminalOutput(output: Output): TerminalOutput {
@@ -33,5 +37,7 @@ export function terminalOutput(output: Output): TerminalOutput {
     interactive: Boolean(output.interactive),
   };
   if (output.waitForDrain) terminal.waitForDrain = output.waitForDrain;
+  const confirm = output.confirm;
+  if (confirm) terminal.confirm = (question) => confirm(renderTerminal(question, { color: false }));
   return terminal;
 }

@@ -13,6 +13,7 @@ import { executionFacts, jobFacts, jobResourceName, RECENT_EXECUTIONS, type JobR
 import { loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from './semaphore';
 import { timestampToIso } from './timestamps';
+import { allTrafficTo, type TrafficState, type TrafficTarget, type TrafficUpdate } from './traffic';
 
 export interface ServiceRef {
   project: string;
@@ -82,7 +83,26 @@ export interface CloudRunReader {
    * it. Optional as listRevisions is: a reader without it reads each unit with its own get.
    */
   listUnits?(units: readonly ListingRef[], options?: Pick<LookupOptions, 'timeoutMs' | 'signal'>): RegionListing;
+  /**
+   * The service's traffic, configured and served, read now (never from a cache), with one revision's
+   * facts when ReadTrafficOptions.revision names it. Throws CloudRunError (code 5 when the service
+   * does not exist). Optional as listRevisions is.
+   */
+  readTraffic?(ref: ServiceRef, options?: ReadTrafficOptions): Promise<TrafficState>;
+  /**
+   * Sets the service's traffic to `targets` (UpdateService on the service as just read, with its
+   * etag, so a change made meanwhile is refused rather than overwritten). Resolves once Cloud Run
+   * has accepted the change, without waiting for the rollout. Throws CloudRunError.
+   */
+  routeTraffic?(ref: ServiceRef, targets: readonly TrafficTarget[], options?: Pick<LookupOptions, 'timeoutMs' | 'signal'>): Promise<TrafficUpdate>;
+  /** routeTraffic with every share on `revision`, tags kept (see allTrafficTo). */
+  routeAllTraffic?(ref: ServiceRef, revision: string, options?: Pick<LookupOptions, 'timeoutMs' | 'signal'>): Promise<TrafficUpdate>;
   close(): Promise<void>;
+}
+
+export interface ReadTrafficOptions extends Pick<LookupOptions, 'timeoutMs' | 'signal'> {
+  /** Also read this revision (short name): TrafficState.revision. */
+  revision?: string;
 }
 
 export class CloudRunError extends Error {
@@ -489,6 +509,62 @@ class SdkCloudRunReader implements CloudRunReader {
     return get();
   }
 
+  async readTraffic(ref: ServiceRef, options: ReadTrafficOptions = {}): Promise<TrafficState> {
+    try {
+      const clients = await this.getClients();
+      const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
+      const name = serviceResourceName(ref);
+      const revisionName = options.revision === undefined ? undefined : `${name}/revisions/${options.revision}`;
+      const [[service], revision] = await Promise.all([
+        this.read('getService', bound, (call) => clients.services.getService({ name }, call)),
+        revisionName === undefined
+          ? undefined
+          : this.read('getRevision', bound, (call) => clients.revisions().getRevision({ name: revisionName }, call)).then(
+              ([found]) => revisionFacts(found),
+              (err: unknown) => {
+                if (describeApiError(err).code === NOT_FOUND) return null;
+                throw err;
+              },
+            ),
+      ]);
+      const state = trafficState(service);
+      return revision === undefined ? state : { ...state, revision };
+    } catch (err) {
+      throw trafficError(err, ref, options.signal);
+    }
+  }
+
+  async routeAllTraffic(ref: ServiceRef, revision: string, options: Pick<LookupOptions, 'timeoutMs' | 'signal'> = {}): Promise<TrafficUpdate> {
+    return this.updateTraffic(ref, (current) => allTrafficTo(revision, current), options);
+  }
+
+  async routeTraffic(ref: ServiceRef, targets: readonly TrafficTarget[], options: Pick<LookupOptions, 'timeoutMs' | 'signal'> = {}): Promise<TrafficUpdate> {
+    return this.updateTraffic(ref, () => [...targets], options);
+  }
+
+  /** Reads the service, then sends it back with its traffic replaced and the etag it was read with. */
+  private async updateTraffic(ref: ServiceRef, targetsFor: (current: TrafficTarget[]) => TrafficTarget[], options: Pick<LookupOptions, 'timeoutMs' | 'signal'>): Promise<TrafficUpdate> {
+    try {
+      const clients = await this.getClients();
+      const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
+      const name = serviceResourceName(ref);
+      const [service] = await this.read('getService', bound, (call) => clients.services.getService({ name }, call));
+      const before = trafficState(service);
+      const traffic = targetsFor(before.traffic).map((t) =>
+        t.revision === null
+          ? { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' as const, percent: t.percent, ...(t.tag ? { tag: t.tag } : {}) }
+          : { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const, revision: t.revision, percent: t.percent, ...(t.tag ? { tag: t.tag } : {}) },
+      );
+      // A write is never retried: a retry after a lost answer would meet the new etag and be refused.
+      await this.read('updateService', bound, (call) =>
+        clients.services.updateService({ service: { ...writableFields(service), traffic } }, { ...call, retry: { ...call.retry, retryCodes: [] } }),
+      );
+      return { previous: before.traffic, previousServing: before.serving, generation: before.generation + 1 };
+    } catch (err) {
+      throw trafficError(err, ref, options.signal);
+    }
+  }
+
   async close(): Promise<void> {
     const [clients, functions] = await Promise.all([this.clients?.catch(() => undefined), this.functionsClient?.catch(() => undefined)]);
     this.clients = undefined;
@@ -614,6 +690,48 @@ export function servingRevisions(service: ApiService): ServingRevision[] {
     else byRevision.set(revision, { revision, percent, tag: status.tag || null });
   }
   return [...byRevision.values()].sort((a, b) => b.percent - a.percent || a.revision.localeCompare(b.revision));
+}
+
+/** A service's traffic as configured and as served, from the API's Service. */
+export function trafficState(service: ApiService): TrafficState {
+  const terminal = service.terminalCondition;
+  return {
+    generation: Number(service.generation ?? 0),
+    observedGeneration: Number(service.observedGeneration ?? 0),
+    reconciling: Boolean(service.reconciling),
+    traffic: (service.traffic ?? []).map((t) => ({
+      revision: LATEST_TYPES.has(t.type) || !t.revision ? null : shortName(t.revision),
+      percent: Number(t.percent ?? 0),
+      tag: t.tag || null,
+    })),
+    serving: servingRevisions(service),
+    latestReadyRevision: shortRevisionName(service.latestReadyRevision),
+    failure: terminal && READY_FAILED.has(terminal.state) ? terminal.message || 'the service is not ready' : null,
+  };
+}
+
+/** Fields of a Service that Cloud Run sets itself: an update leaves them out. */
+const OUTPUT_ONLY_SERVICE_FIELDS = [
+  'uid', 'generation', 'observedGeneration', 'createTime', 'updateTime', 'deleteTime', 'expireTime', 'creator', 'lastModifier',
+  'terminalCondition', 'conditions', 'latestReadyRevision', 'latestCreatedRevision', 'trafficStatuses', 'uri', 'urls', 'reconciling', 'satisfiesPzs',
+] as const;
+
+/**
+ * The service as read, without its output-only fields. Besides being what an update should send,
+ * this leaves out its int64 fields (generation, observedGeneration): the proto3 JSON serializer
+ * recognizes a Long by its class name, which a minified bundle renames.
+ */
+function writableFields(service: ApiService): ApiService {
+  const writable: Record<string, unknown> = { ...service };
+  for (const field of OUTPUT_ONLY_SERVICE_FIELDS) delete writable[field];
+  return writable as ApiService;
+}
+
+function trafficError(err: unknown, ref: ServiceRef, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return signal.reason;
+  const { message, code } = describeApiError(err);
+  if (code === NOT_FOUND) return new CloudRunError(`${ref.name} does not exist in ${ref.project}/${ref.region}`, code);
+  return new CloudRunError(message, code);
 }
 
 const READY_SUCCEEDED = new Set<unknown>([4, 'CONDITION_SUCCEEDED']);

@@ -24,6 +24,7 @@ export function describeVerdict(v: ServiceVerdict, now: Date): string {
   if (deployed && v.status !== 'not-found' && v.status !== 'error') parts.push(deployed);
   if (v.deployedAt && v.status !== 'not-found' && v.status !== 'error') parts.push(relativeTime(v.deployedAt, now));
   if (v.serving.length > 1) parts.push(`split ${v.serving.map((s) => `${s.percent}%`).join('/')}`);
+  if (v.rolledBackTo) parts.push(`rolled back to ${v.rolledBackTo.revision}`);
   if (v.missingPaths.length > 0 && v.status !== 'path-missing') parts.push(`${v.missingPaths.length} ${v.missingPaths.length === 1 ? 'path' : 'paths'} missing`);
   if (v.dirty) parts.push('dirty');
   else if (v.dirty === null) parts.push('dirty unknown');

@@ -188,6 +188,8 @@ export interface ServiceVerdict {
   executions?: ExecutionVerdict[];
   /** For a function that was found: its state, the revision it names and where the commit came from. */
   function?: FunctionDetails;
+  /** All traffic is pinned to a revision older than the latest ready one, as after a rollback (see traffic.ts pinnedToOlder). */
+  rolledBackTo?: { revision: string; latestReadyRevision: string };
 }
 
 export interface CheckResult {

@@ -4,6 +4,7 @@ import type { LabelResolution, RangeFacts } from './git';
 import { touchesPaths } from './git';
 import { missingPathsSentence } from './missingPaths';
 import { ownValue } from './own';
+import { pinnedSentence, pinnedToOlder } from './traffic';
 import { VERDICT_SEVERITY, type CommitInfo, type RevisionFacts, type ServiceLookup, type ServiceVerdict, type ServingVerdict, type VerdictStatus } from './model';
 
 /** A git fact that could not be read: `error` names the git command and why, e.g. "git log timed out after 15 s". */
@@ -176,8 +177,12 @@ export function judgeService(service: ServiceConfig, commitLabel: string, lookup
       message = (decisive?.explanation ?? '') + split;
   }
 
+  const pinned = pinnedToOlder(facts.serving, facts.latestReadyRevision);
+  if (pinned) message = `${message.trim()} ${pinnedSentence(pinned, facts.latestReadyRevision!)}`;
+
   return {
     ...base,
+    ...(pinned ? { rolledBackTo: { revision: pinned, latestReadyRevision: facts.latestReadyRevision! } } : {}),
     status,
     deployedCommit: decisive?.commit ?? null,
     commitLabel: decisive?.commitLabel ?? null,

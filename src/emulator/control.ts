@@ -9,7 +9,7 @@
 //   state         {}                                      the same as GET /control/state
 //   clock         {now?: ISO, advanceMs?: number}         moves the emulator's clock
 // Every other action is offered to each API module's handleControl in turn (Cloud Run: deploy,
-// traffic, service, delete-service, and for jobs job, deploy-job, execution-plan, fail-execution,
+// traffic, traffic-plan, service, delete-service, and for jobs job, deploy-job, execution-plan, fail-execution,
 // delete-job; Cloud Functions: deploy-function, function). A malformed payload answers 400 naming the field.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ScenarioError, type EmulatedApiModule } from './api';
@@ -116,7 +116,7 @@ export async function dispatchControl(ctx: ControlContext, action: string, paylo
     const result = await module.handleControl(action, payload);
     if (result !== undefined) return result;
   }
-  throw new ControlError(404, `Unknown control action "${action}" (core actions: ${CORE_ACTIONS.join(', ')}; Cloud Run: deploy, traffic, service, delete-service, job, deploy-job, execution-plan, fail-execution, delete-job; Cloud Functions: deploy-function, function)`);
+  throw new ControlError(404, `Unknown control action "${action}" (core actions: ${CORE_ACTIONS.join(', ')}; Cloud Run: deploy, traffic, traffic-plan, service, delete-service, job, deploy-job, execution-plan, fail-execution, delete-job; Cloud Functions: deploy-function, function)`);
 }
 
 function addFaults(faults: FaultRegistry, payload: unknown): unknown {

@@ -38,6 +38,32 @@ export interface ServiceRecord {
   pinnedReconciling: boolean;
   /** The number the next generated revision name gets (`-000NN-`). */
   nextRevisionNumber: number;
+  /** The last traffic update through UpdateService while it reconciles, or when it failed; null once settled. */
+  trafficChange: TrafficChange | null;
+  /** How the next traffic updates through UpdateService behave (control action `traffic-plan`). */
+  trafficPlan: TrafficPlan;
+}
+
+/** A traffic update as Cloud Run rolls it out: the previous routing serves until it settles. */
+export interface TrafficChange {
+  previous: TrafficRecord[];
+  settlesAtMs: number;
+  /** The update fails when it settles: the previous routing keeps serving, the terminal condition says why. */
+  failure: { revision: string; message: string } | null;
+}
+
+export interface TrafficPlan {
+  /** How long a traffic update reconciles (default DEFAULT_TRAFFIC_RECONCILING_MS). */
+  reconcilingMs: number;
+  /** Revisions that fail to serve when traffic is routed to them (e.g. their image was deleted), with why. */
+  unservable: Record<string, string>;
+}
+
+/** A traffic update takes this long to settle unless `traffic-plan` says otherwise (Cloud Run takes seconds). */
+export const DEFAULT_TRAFFIC_RECONCILING_MS = 1_000;
+
+function defaultTrafficPlan(): TrafficPlan {
+  return { reconcilingMs: DEFAULT_TRAFFIC_RECONCILING_MS, unservable: {} };
 }
 
 /** Cloud Run v2 enums. With `$alt=json;enum-encoding=int` Google answers with the numbers. */
@@ -180,6 +206,8 @@ export class RunState {
       traffic: trafficRecords(spec.traffic ?? (revisions.length > 0 ? [{ latest: true, percent: 100 }] : [])),
       pinnedReconciling: spec.reconciling ?? false,
       nextRevisionNumber: nextNumber,
+      trafficChange: null,
+      trafficPlan: defaultTrafficPlan(),
     };
     const existing = this.services.get(serviceKey(project, region, spec.name));
     if (existing) {
@@ -217,6 +245,8 @@ export class RunState {
         traffic: [{ kind: 'latest', percent: 100, tag: null }],
         pinnedReconciling: false,
         nextRevisionNumber: 1,
+        trafficChange: null,
+        trafficPlan: defaultTrafficPlan(),
       };
       this.projects.add(request.project);
       this.services.set(serviceKey(request.project, request.region, request.service), service);
@@ -254,6 +284,7 @@ export class RunState {
     service.generation += 1;
     service.updateTimeMs = now;
     service.pinnedReconciling = false;
+    service.trafficChange = null;
     return {
       revision: name,
       resourceName: revisionResourceName(service, name),
@@ -269,6 +300,28 @@ export class RunState {
     service.traffic = trafficRecords(targets);
     service.generation += 1;
     service.updateTimeMs = this.now();
+    service.pinnedReconciling = false;
+    service.trafficChange = null;
+  }
+
+  /**
+   * A traffic update as UpdateService makes it: a new generation that reconciles for the plan's
+   * time, serving the previous routing meanwhile; then the new routing, or, when it routes traffic
+   * to a revision the plan calls unservable, a failure that leaves the previous routing serving.
+   */
+  updateTraffic(service: ServiceRecord, targets: ScenarioTrafficTarget[]): void {
+    const now = this.now();
+    const previous = settledTraffic(service, now);
+    const records = trafficRecords(targets);
+    const failing = records.find((t) => t.kind === 'revision' && t.percent > 0 && Object.hasOwn(service.trafficPlan.unservable, t.revision));
+    service.trafficChange = {
+      previous,
+      settlesAtMs: now + service.trafficPlan.reconcilingMs,
+      failure: failing?.kind === 'revision' ? { revision: failing.revision, message: service.trafficPlan.unservable[failing.revision]! } : null,
+    };
+    service.traffic = records;
+    service.generation += 1;
+    service.updateTimeMs = now;
     service.pinnedReconciling = false;
   }
 
@@ -287,6 +340,7 @@ export class RunState {
         latestReadyRevision: latestReadyRevision(s, now)?.name ?? null,
         traffic: s.traffic.map((t) => (t.kind === 'latest' ? { latest: true, percent: t.percent, tag: t.tag } : { revision: t.revision, percent: t.percent, tag: t.tag })),
         serving: servingTargets(s, now),
+        trafficFailure: trafficFailure(s, now)?.message ?? null,
         revisions: s.revisions.map((r) => ({
           name: r.name,
           labels: r.labels,
@@ -325,13 +379,27 @@ export function latestReadyRevision(service: ServiceRecord, now: number): Revisi
 
 export function isReconciling(service: ServiceRecord, now: number): boolean {
   const latest = service.revisions[service.revisions.length - 1];
-  return service.pinnedReconciling || (latest !== undefined && now < latest.settlesAtMs);
+  const trafficSettling = service.trafficChange !== null && now < service.trafficChange.settlesAtMs;
+  return service.pinnedReconciling || trafficSettling || (latest !== undefined && now < latest.settlesAtMs);
+}
+
+/** The failed traffic update's failure once it has settled, else null. */
+export function trafficFailure(service: ServiceRecord, now: number): { revision: string; message: string } | null {
+  const change = service.trafficChange;
+  return change?.failure && now >= change.settlesAtMs ? change.failure : null;
+}
+
+/** The routing in effect: the previous one while a traffic update reconciles or after it failed. */
+function settledTraffic(service: ServiceRecord, now: number): TrafficRecord[] {
+  const change = service.trafficChange;
+  if (change && (now < change.settlesAtMs || change.failure)) return change.previous;
+  return service.traffic;
 }
 
 /** Traffic as it is actually routed: LATEST resolved to latestReadyRevision. */
 function servingTargets(service: ServiceRecord, now: number): { revision: string | null; percent: number; tag: string | null; latest: boolean }[] {
   const latestReady = latestReadyRevision(service, now);
-  return service.traffic.map((t) =>
+  return settledTraffic(service, now).map((t) =>
     t.kind === 'latest'
       ? { revision: latestReady?.name ?? null, percent: t.percent, tag: t.tag, latest: true }
       : { revision: t.revision, percent: t.percent, tag: t.tag, latest: false },
@@ -362,17 +430,26 @@ export function condition(type: string, state: ConditionState, encoding: EnumEnc
   return body;
 }
 
+/** Changes with every generation: UpdateService refuses a service read before the last change. */
+export function serviceEtag(service: Pick<ServiceRecord, 'uid' | 'generation'>): string {
+  return `"${stableHash(`${service.uid}/${service.generation}`).slice(0, 27)}"`;
+}
+
 /** A v2 Service resource as the REST API returns it. */
 export function renderService(service: ServiceRecord, now: number, encoding: EnumEncoding): Record<string, unknown> {
   const latestCreated = service.revisions[service.revisions.length - 1];
   const latestReady = latestReadyRevision(service, now);
   const reconciling = isReconciling(service, now);
   const latestCreatedState = latestCreated ? revisionState(latestCreated, now) : 'CONDITION_PENDING';
+  const failedTraffic = trafficFailure(service, now);
   let terminalState: ConditionState;
   let terminalMessage: string | undefined;
   if (reconciling) {
     terminalState = 'CONDITION_RECONCILING';
-    terminalMessage = latestCreated ? `Deploying revision ${latestCreated.name}.` : undefined;
+    terminalMessage = service.trafficChange && now < service.trafficChange.settlesAtMs ? 'Routing traffic.' : latestCreated ? `Deploying revision ${latestCreated.name}.` : undefined;
+  } else if (failedTraffic) {
+    terminalState = 'CONDITION_FAILED';
+    terminalMessage = `Revision '${failedTraffic.revision}' is not ready and cannot serve traffic. ${failedTraffic.message}`.trim();
   } else if (!latestCreated) {
     terminalState = 'CONDITION_PENDING';
     terminalMessage = 'The service has no revisions.';
@@ -382,7 +459,7 @@ export function renderService(service: ServiceRecord, now: number, encoding: Enu
   } else {
     terminalState = 'CONDITION_SUCCEEDED';
   }
-  const transitionMs = latestCreated ? Math.min(now, latestCreated.settlesAtMs) : service.updateTimeMs;
+  const transitionMs = service.trafficChange ? Math.min(now, service.trafficChange.settlesAtMs) : latestCreated ? Math.min(now, latestCreated.settlesAtMs) : service.updateTimeMs;
   const templateLabels = latestCreated?.labels ?? {};
   return {
     name: serviceResourceName(service),
@@ -426,7 +503,7 @@ export function renderService(service: ServiceRecord, now: number, encoding: Enu
     observedGeneration: String(reconciling ? Math.max(0, service.generation - 1) : service.generation),
     terminalCondition: condition('Ready', terminalState, encoding, transitionMs, terminalMessage),
     conditions: [
-      condition('RoutesReady', reconciling ? 'CONDITION_RECONCILING' : latestReady ? 'CONDITION_SUCCEEDED' : 'CONDITION_PENDING', encoding, transitionMs),
+      condition('RoutesReady', reconciling ? 'CONDITION_RECONCILING' : failedTraffic ? 'CONDITION_FAILED' : latestReady ? 'CONDITION_SUCCEEDED' : 'CONDITION_PENDING', encoding, transitionMs),
       condition('ConfigurationsReady', reconciling ? 'CONDITION_RECONCILING' : latestCreatedState, encoding, transitionMs),
     ],
     latestReadyRevision: latestReady ? revisionResourceName(service, latestReady.name) : '',
@@ -434,7 +511,7 @@ export function renderService(service: ServiceRecord, now: number, encoding: Enu
     uri: serviceUri(service),
     urls: [serviceUri(service)],
     reconciling,
-    etag: `"${stableHash(`${service.uid}/${service.generation}`).slice(0, 27)}"`,
+    etag: serviceEtag(service),
   };
 }
 

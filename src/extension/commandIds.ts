@@ -11,6 +11,7 @@ export const COMMAND_IDS = {
   deploy: 'cloudRunDrift.deploy',
   deployWith: 'cloudRunDrift.deployWith',
   deployAllStale: 'cloudRunDrift.deployAllStale',
+  routeAllTraffic: 'cloudRunDrift.routeAllTraffic',
   showDeployTerminal: 'cloudRunDrift.showDeployTerminal',
   openLogs: 'cloudRunDrift.openLogs',
   openRevisionLogs: 'cloudRunDrift.openRevisionLogs',

@@ -7,6 +7,8 @@
 //   buildConfirmation(input)                    → DeployConfirmation for one service
 //   buildBulkConfirmation(plan, concurrency, dirtyServices?) → { title, detail, confirmLabel } for Deploy All Stale
 //   MAX_LISTED_COMMITS                          how many undeployed commits are listed before "and N more"
+//   listCommits(commits, max?)                  → `1a2b3c4d subject` lines, capped with "and N more"
+//   oneLine(text)                               → the text with its whitespace collapsed (one line of a message)
 import type { CommitInfo } from '../model';
 import { short } from '../verdict';
 import { deployWaves, type DeployPlan } from './plan';
@@ -94,7 +96,8 @@ function dirtyWarning(service: string, shortCommit: string, files: string[]): st
   );
 }
 
-function listCommits(commits: CommitInfo[], max: number): string[] {
+/** `1a2b3c4d subject` per commit (subjects on one line), the first `max`, then `and N more`. */
+export function listCommits(commits: readonly CommitInfo[], max: number = MAX_LISTED_COMMITS): string[] {
   const cap = Math.max(1, Math.floor(max));
   // "and 1 more" saves no space over the commit itself.
   const shown = commits.length <= cap + 1 ? commits : commits.slice(0, cap);
@@ -136,6 +139,7 @@ export function buildBulkConfirmation(plan: DeployPlan, concurrency: number, dir
   return { title, detail: lines.join('\n'), confirmLabel: dirtyServices.size > 0 ? 'Deploy Anyway' : 'Deploy' };
 }
 
-function oneLine(text: string): string {
+/** Whitespace (newlines included) collapsed to single spaces: API or git text as one line of a message. */
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }

@@ -6,6 +6,7 @@
 //       { kind: 'ok', entries } newest first, or { kind: 'error', message } (never rejects)
 //   formatAge(createTime, now)                  → "just now" | "5m ago" | "3h ago" | "2d ago" | null
 //   historyLine(entry, now)                     → { label, description }: one tree row's text
+//   canTakeAllTraffic(entry)                    → whether Route All Traffic Here applies to the row
 //
 // Revisions come from CloudRunReader.listRevisions; traffic from lookupService (what is actually
 // served, LATEST resolved); commits from resolving each commit label in the local repository, so
@@ -82,6 +83,11 @@ export async function readDeploymentHistory(options: HistoryOptions): Promise<De
   } catch (err) {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** Whether a revision in the history can take all traffic (a rollback to it): ready, and not serving all of it already. */
+export function canTakeAllTraffic(entry: Pick<DeploymentEntry, 'ready' | 'percent' | 'trafficKnown'>): boolean {
+  return entry.ready && !(entry.trafficKnown && entry.percent === 100);
 }
 
 export function formatAge(createTime: string | null, now: number): string | null {

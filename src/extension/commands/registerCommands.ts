@@ -15,6 +15,7 @@ import { openLogsCommand } from './openLogs';
 import { openAllLogsCommand } from './openLogsAll';
 import { openRevisionLogsCommand } from './openLogsRevision';
 import { refreshCommand } from './refresh';
+import { routeAllTrafficCommand } from './routeAllTraffic';
 import { runDataJobCommand } from './runDataJob';
 import { scaffoldConfigCommand } from './scaffoldConfig';
 import { showCommitPatchCommand } from './showCommitPatch';
@@ -35,6 +36,7 @@ const COMMAND_TABLE = [
   deployCommand,
   deployWithCommand,
   deployAllStaleCommand,
+  routeAllTrafficCommand,
   showDeployTerminalCommand,
   openLogsCommand,
   openRevisionLogsCommand,

@@ -95,6 +95,8 @@ export function deployingDescription(phase: DeployPhase | null): string {
 export const DEPLOY_CONTEXT_VALUES = {
   deployments: 'cloudRunDrift.deployments',
   deployment: 'cloudRunDrift.deployment',
+  /** A ready revision that does not serve all traffic: Route All Traffic Here is offered on it. */
+  routableDeployment: 'cloudRunDrift.deployment.routable',
   deploymentsMessage: 'cloudRunDrift.deploymentsMessage',
 } as const;
 

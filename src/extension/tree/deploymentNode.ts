@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeploymentEntry } from '../../core/deploy/history';
 import { DEPLOY_CONTEXT_VALUES, deploymentRow } from '../deploy/deployPresentation';
+import { canTakeAllTraffic } from '../../core/deploy/history';
 import { themeIcon, untrustedMarkdown } from './icons';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';
 
@@ -20,7 +21,7 @@ export class DeploymentNode implements DriftTreeNode, ServiceScoped {
     item.iconPath = themeIcon(row.icon);
     item.description = row.description;
     item.tooltip = untrustedMarkdown(row.tooltip);
-    item.contextValue = DEPLOY_CONTEXT_VALUES.deployment;
+    item.contextValue = canTakeAllTraffic(this.entry) ? DEPLOY_CONTEXT_VALUES.routableDeployment : DEPLOY_CONTEXT_VALUES.deployment;
     return item;
   }
 
