@@ -115,7 +115,7 @@ describe('cloud-run-drift rollback', () => {
     assert.equal(api.status, 'stale');
     assert.deepEqual(api.rolledBackTo, { revision: 'api-00001-aaa', latestReadyRevision: 'api-00003-ccc' });
     const human = await runCli(['check', '--service', 'api'], repo.dir);
-    assert.match(human.stdout, /api\s+stale\s+\w{8}\s+1 behind, rolled back to api-00001-aaa\n\s+.*Rolled back: all traffic is pinned to api-00001-aaa/);
+    assert.match(human.stdout, /api\s+stale\s+\w{8}\s+1 behind( for [^,]+)?, rolled back to api-00001-aaa\n\s+.*Rolled back: all traffic is pinned to api-00001-aaa/);
   });
 
   it('on a terminal: asks y/N; "n" changes nothing (exit 4), "y" rolls back (exit 0)', async () => {
