@@ -24,7 +24,8 @@ import { MIN_POLL_MS, verifyDeployment } from '../core/verify';
 import { createBigQueryReader, DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigquery';
 import { addDays, DateRangeError, parseDateRange, utcToday } from '../core/jobs/dates';
 import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
-import { executionExitCode, followExecution, taskSummary, type ExecutionClock, type ExecutionResult } from '../core/jobs/followExecution';
+import { executionResultLine, executionStartedLine, followEventLines } from '../core/jobs/executionText';
+import { executionExitCode, followExecution, type ExecutionClock, type ExecutionResult } from '../core/jobs/followExecution';
 import { findJob, jobCommandLine, jobExecutionArgs, readScoreboard, UnknownJobError } from '../core/jobs/job';
 import { formatQueryTable } from '../core/jobs/table';
 import { TemplateError } from '../core/shellTemplate';
@@ -658,7 +659,7 @@ async function executeCloudRunJob(
     output.out(started.name);
     return EXIT.ok;
   }
-  output.err(`Started ${started.name} of ${unit.name} (${unit.project}/${unit.region}) with ${JSON.stringify(args)}`);
+  output.err(executionStartedLine(started, unit, args));
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
   const onAbort = (): void => interrupt.abort();
@@ -677,9 +678,8 @@ async function executeCloudRunJob(
         started,
         signal: interrupt.signal,
         onEvent: (event) => {
-          if (event.type === 'status') output.err(`${event.execution.name}: ${event.execution.status} (tasks: ${taskSummary(event.execution)})`);
-          else if (event.type === 'entries') output.out(terminalLines(event.entries.map(terminalLogLine)));
-          else if (event.type === 'notice') output.err(`cloud-run-drift: ${event.message}`);
+          const { kind, lines } = followEventLines(event);
+          if (lines.length > 0) (kind === 'log' ? output.out : output.err)(terminalLines(lines));
         },
       },
     );
@@ -691,28 +691,11 @@ async function executeCloudRunJob(
   }
 }
 
-/** The last lines of a followed execution, and the exit code: 0 succeeded, 1 failed or cancelled, 3 unknown. */
+/** The last line of a followed execution, and the exit code: 0 succeeded, 1 failed or cancelled, 3 unknown. */
 function reportExecutionResult(job: DataJobConfig, unit: ServiceConfig, name: string, result: ExecutionResult, output: TerminalOutput): number {
-  const execution = result.execution;
-  const took = execution && execution.startTime && execution.completionTime ? ` in ${formatDuration(Date.parse(execution.completionTime) - Date.parse(execution.startTime))}` : '';
-  switch (result.outcome) {
-    case 'succeeded':
-      output.err(`${name} succeeded${took}`);
-      break;
-    case 'failed':
-      output.err(`cloud-run-drift: ${job.name} failed: ${name}: ${result.message ?? 'the execution failed'}`);
-      break;
-    case 'cancelled':
-      output.err(`cloud-run-drift: ${job.name} was cancelled: ${name} ended before its tasks did`);
-      break;
-    case 'detached':
-      output.err(`cloud-run-drift: stopped following ${name}; it goes on running in Cloud Run. Follow it: cloud-run-drift logs ${unit.name} --execution ${name} --follow; cancel it: gcloud run jobs executions cancel ${name} --region ${unit.region} --project ${unit.project}`);
-      break;
-    case 'unknown':
-      output.err(`cloud-run-drift: how ${name} ended is not known: ${result.message ?? ''}`);
-      break;
-  }
-  return result.outcome === 'detached' ? EXIT.unchecked : executionExitCode(result.outcome);
+  const line = executionResultLine(job.name, unit, name, result);
+  output.err(result.outcome === 'succeeded' ? line : ['cloud-run-drift: ', line]);
+  return executionExitCode(result.outcome);
 }
 
 /** bash -c with this process's terminal: the job's own output, prompts and Ctrl-C reach it directly. */
