@@ -40,7 +40,7 @@ describe('the execution terminal', () => {
   it('keeps what was written before VS Code opened it, then writes each line escaped, ending in \\r\\n', () => {
     const { pty, written } = terminal();
     pty.writeLines([executionStatusLine(execution())]);
-    assert.deepEqual(written, []);
+    assert.equal(written.length, 0);
     pty.open();
     const hostile: LogEntry = { insertId: '1', timestamp: '2026-01-30T10:00:03Z', severity: 'ERROR', service: null, revision: null, log: 'run.googleapis.com/stderr', text: 'boom \u001b]0;pwned\u0007\u001b[2J', labels: { 'run.googleapis.com/execution_name': 'grading-backfill-x7k2p' } };
     pty.writeLines(followEventLines({ type: 'entries', entries: [hostile] }).lines);
