@@ -7,14 +7,14 @@ import { checkServices, selectServices, servingLabelsOf, UnknownServiceError } f
 import { defaultCacheDir } from '../core/cacheDir';
 import { saveCodeCaches } from '../core/codeCache';
 import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunReader, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
-import { ConfigError, findConfigFile, formatConfigProblem, loadConfig, CONFIG_FILE_NAME, type DriftConfig, type ServiceConfig } from '../core/config';
+import { ConfigError, findConfigFile, formatConfigProblem, loadConfig, CONFIG_FILE_NAME, type DataJobConfig, type DriftConfig, type ServiceConfig } from '../core/config';
 import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/credentialPolicy';
 import { ageSpan, formatDuration, STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
 import { likelyServiceName } from '../core/functions';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, jobLogScope, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery, type LogScope } from '../core/logs';
 import { verdictPathProblems } from '../core/missingPaths';
-import { UNCHECKABLE, UNIT_KINDS, type CheckResult, type ExecutionVerdict, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../core/model';
+import { UNCHECKABLE, UNIT_KINDS, type CheckResult, type ExecutionFacts, type ExecutionVerdict, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../core/model';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { useSdkCodeCache } from '../core/sdk';
 import { ownValue } from '../core/own';
@@ -28,7 +28,9 @@ import { describeTraffic } from '../core/traffic';
 import { createBigQueryReader, DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigquery';
 import { addDays, DateRangeError, parseDateRange, utcToday } from '../core/jobs/dates';
 import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
-import { findJob, jobCommandLine, readScoreboard, UnknownJobError } from '../core/jobs/job';
+import { executionResultLine, executionStartedLine, followEventLines } from '../core/jobs/executionText';
+import { executionExitCode, followExecution, type ExecutionClock, type ExecutionResult } from '../core/jobs/followExecution';
+import { findJob, jobCommandLine, jobExecutionArgs, readScoreboard, UnknownJobError } from '../core/jobs/job';
 import { formatQueryTable } from '../core/jobs/table';
 import { TemplateError } from '../core/shellTemplate';
 import { askWhere } from '../core/whereAsk';
@@ -93,12 +95,17 @@ Commands:
       --json prints one entry per line: {"insertId","timestamp","severity","revision","text"|"json"} (a job's: "execution" too).
       Config endpoints.logging (host:port) points at a local emulator (plain gRPC, no credentials).
       Exit 0 done or interrupted; 3 API failure (the API's message, e.g. a bad filter); 2 usage or configuration.
-  job [JOB] --start-date YYYY-MM-DD --end-date YYYY-MM-DD [--force] [--dry-run] [--config FILE] [--repo DIR]
+  job [JOB] --start-date YYYY-MM-DD --end-date YYYY-MM-DD [--force] [--dry-run] [--no-wait] [--config FILE] [--repo DIR]
       Runs a data job from the config's "jobs" (JOB may be left out when there is one) over the date range,
-      from the repository root, after its guards: every service in its "requires" up to date, and its "table"'s
-      BigQuery streaming buffer empty. Then prints its scoreboard, when it has one. --force runs it despite a
-      guard; --dry-run checks the guards and prints the command without running it.
-      Exit 0 the job succeeded; 1 it failed (its exit code is shown); 4 a guard refused it; 3 a guard could not
+      after its guards: every service in its "requires" up to date, and its "table"'s BigQuery streaming buffer
+      empty. A "command" job runs from the repository root. A "cloudRunJob" job starts an execution of that
+      Cloud Run job with its "args" (which must be up to date too: else "Deploy the job first"), then follows it
+      until it ends: its tasks on stderr, its log entries on stdout (Ctrl-C stops following; the execution goes
+      on). Then prints its scoreboard, when it has one. --force runs it despite a guard;
+      --dry-run checks the guards and prints the command (or the execution's arguments, as JSON) without
+      running it; --no-wait prints the execution's name once it has started and returns.
+      Exit 0 the job succeeded; 1 it failed or was cancelled (its exit code or failure is shown); 4 a guard
+      refused it; 3 the execution's end is not known (Ctrl-C), or a guard could not
       be checked; 2 usage or configuration.
   scoreboard [JOB] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--json] [--timeout SECONDS] [--config FILE]
       The job's "scoreboard" query over the date range (default: the 7 days ending today, UTC).
@@ -151,7 +158,14 @@ function timeoutFlag(value: string | undefined, defaultSeconds: number): number 
   return seconds * 1000;
 }
 
-export async function main(argv: string[], streams: Output = defaultOutput()): Promise<number> {
+/** What a test may put in place of the process's own: the clock a followed execution is read by, Ctrl-C. */
+export interface CliRuntime {
+  clock?: ExecutionClock;
+  /** Aborted: as Ctrl-C (SIGINT) while `job` follows an execution. */
+  interrupt?: AbortSignal;
+}
+
+export async function main(argv: string[], streams: Output = defaultOutput(), runtime: CliRuntime = {}): Promise<number> {
   // Every command writes through this: human text escaped for the terminal, --json exact.
   const output = terminalOutput(streams);
   const [command, ...rest] = argv;
@@ -172,7 +186,7 @@ export async function main(argv: string[], streams: Output = defaultOutput()): P
       case 'logs':
         return await runLogs(rest, output);
       case 'job':
-        return await runJob(rest, output);
+        return await runJob(rest, output, runtime);
       case 'scoreboard':
         return await runScoreboard(rest, output);
       case '--version':
@@ -713,7 +727,7 @@ async function functionLogScope(config: DriftConfig, unit: ServiceConfig, creden
   }
 }
 
-async function runJob(args: string[], output: TerminalOutput): Promise<number> {
+async function runJob(args: string[], output: TerminalOutput, runtime: CliRuntime): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     config: { type: 'string' },
     repo: { type: 'string' },
@@ -721,6 +735,7 @@ async function runJob(args: string[], output: TerminalOutput): Promise<number> {
     'end-date': { type: 'string' },
     force: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
+    'no-wait': { type: 'boolean', default: false },
     ...CREDENTIAL_OPTIONS,
   });
   if (positionals.length > 1) throw new UsageError('job takes at most one JOB');
@@ -729,9 +744,12 @@ async function runJob(args: string[], output: TerminalOutput): Promise<number> {
   const { config, git, reader } = await loadContext(values.config, values.repo, { credentials });
   try {
     const job = findJob(config, positionals[0]);
+    if (values['no-wait'] && job.cloudRunJob === undefined) throw new UsageError(`--no-wait is for a data job that executes a Cloud Run job; ${job.name} runs a command`);
     const range = parseDateRange(values['start-date'], values['end-date'], { maxDays: job.maxDays, today: utcToday() });
-    // Expanded before any guard runs: a template problem is a configuration error, found at once.
-    const commandLine = jobCommandLine(config, job, range);
+    // Expanded before any guard runs: a template problem is a configuration error, found at once,
+    // and a value that is not what its variable may be never reaches a shell or the Run API.
+    const commandLine = job.cloudRunJob === undefined ? jobCommandLine(config, job, range) : null;
+    const executionArgs = job.cloudRunJob === undefined ? null : jobExecutionArgs(config, job, range);
     const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, credentials });
     const report = await checkJobGuards(config, job, { reader, git, bigquery });
     for (const line of describeGuardReport(report)) output.err(line);
@@ -742,15 +760,20 @@ async function runJob(args: string[], output: TerminalOutput): Promise<number> {
     }
     if (report.blockers.length > 0) output.err(`cloud-run-drift: --force: running ${job.name} despite ${report.blockers.length} failed guard${report.blockers.length === 1 ? '' : 's'}`);
     if (values['dry-run']) {
-      output.out(commandLine);
+      output.out(executionArgs ? JSON.stringify(executionArgs) : commandLine!);
       return EXIT.ok;
     }
 
-    output.err(`$ ${commandLine}`);
-    const exitCode = await runInheritingTerminal(commandLine, config.root);
-    if (exitCode !== 0) {
-      output.err(`cloud-run-drift: ${job.name} failed (${exitCode === null ? 'killed by a signal' : `exit code ${exitCode}`})`);
-      return EXIT.drift;
+    if (executionArgs) {
+      const exitCode = await executeCloudRunJob(config, job, executionArgs, reader, output, { wait: !values['no-wait'], credentials, ...runtime });
+      if (exitCode !== EXIT.ok || values['no-wait']) return exitCode;
+    } else {
+      output.err(`$ ${commandLine}`);
+      const exitCode = await runInheritingTerminal(commandLine!, config.root);
+      if (exitCode !== 0) {
+        output.err(`cloud-run-drift: ${job.name} failed (${exitCode === null ? 'killed by a signal' : `exit code ${exitCode}`})`);
+        return EXIT.drift;
+      }
     }
     if (job.scoreboard !== undefined) {
       try {
@@ -763,6 +786,71 @@ async function runJob(args: string[], output: TerminalOutput): Promise<number> {
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * Starts an execution of the data job's Cloud Run job with `args` and, unless told not to wait,
+ * follows it to its end: status changes and log entries on stderr and stdout. Ctrl-C stops following;
+ * the execution goes on (it runs in Cloud Run, not here). Returns the exit code.
+ */
+async function executeCloudRunJob(
+  config: DriftConfig,
+  job: DataJobConfig,
+  args: string[],
+  reader: CloudRunReader,
+  output: TerminalOutput,
+  options: CliRuntime & { wait: boolean; credentials: CredentialPolicy },
+): Promise<number> {
+  const unit = configuredService(config, job.cloudRunJob!.unit);
+  const ref = { project: unit.project, region: unit.region, name: unit.name };
+  let started: ExecutionFacts;
+  try {
+    started = await reader.runJob!(ref, { args, taskCount: job.cloudRunJob!.taskCount, timeoutSeconds: job.cloudRunJob!.timeoutSeconds });
+  } catch (err) {
+    output.err(`cloud-run-drift: ${job.name}: could not start an execution of ${unit.name}: ${(err as Error).message}`);
+    return EXIT.unchecked;
+  }
+  if (!options.wait) {
+    output.out(started.name);
+    return EXIT.ok;
+  }
+  output.err(executionStartedLine(started, unit, args));
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  const onAbort = (): void => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  if (options.interrupt?.aborted) interrupt.abort();
+  options.interrupt?.addEventListener('abort', onAbort, { once: true });
+  const logs = await createLogSource({ projects: [unit.project], endpoint: config.endpoints.logging, credentials: options.credentials }).catch((err: unknown) => {
+    output.err(`cloud-run-drift: the execution's log entries cannot be read (${(err as Error).message}); following its status only`);
+    return null;
+  });
+  try {
+    const result = await followExecution(
+      { getExecution: (execution, call) => reader.getExecution!(execution, call), logs, ...(options.clock ? { clock: options.clock } : {}) },
+      { ...ref, execution: started.name },
+      {
+        started,
+        signal: interrupt.signal,
+        onEvent: (event) => {
+          const { kind, lines } = followEventLines(event);
+          if (lines.length > 0) (kind === 'log' ? output.out : output.err)(terminalLines(lines));
+        },
+      },
+    );
+    return reportExecutionResult(job, unit, started.name, result, output);
+  } finally {
+    process.off('SIGINT', onSigint);
+    options.interrupt?.removeEventListener('abort', onAbort);
+    await logs?.close();
+  }
+}
+
+/** The last line of a followed execution, and the exit code: 0 succeeded, 1 failed or cancelled, 3 unknown. */
+function reportExecutionResult(job: DataJobConfig, unit: ServiceConfig, name: string, result: ExecutionResult, output: TerminalOutput): number {
+  const line = executionResultLine(job.name, unit, name, result);
+  output.err(result.outcome === 'succeeded' ? line : ['cloud-run-drift: ', line]);
+  return executionExitCode(result.outcome);
 }
 
 /** bash -c with this process's terminal: the job's own output, prompts and Ctrl-C reach it directly. */

@@ -9,7 +9,7 @@ import { createFunctionsClient, functionsOriginOf, lookupFunction, type Function
 import { httpFetch } from './httpFetch';
 import { groupKey, groupsToList, listPageSize, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
-import { executionFacts, jobFacts, jobResourceName, RECENT_EXECUTIONS, type JobRef } from './runJobs';
+import { executionFacts, executionResourceName, jobFacts, jobResourceName, RECENT_EXECUTIONS, runJobRequest, type ExecutionRef, type JobRef, type RunJobOverrides } from './runJobs';
 import { loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from './semaphore';
 import { timestampToIso } from './timestamps';
@@ -64,6 +64,16 @@ export interface CloudRunReader {
   listJobs?(project: string, region: string): Promise<ListedService[]>;
   /** The job's last `limit` executions, newest first. Throws CloudRunError (code 5 when the job does not exist). */
   listExecutions?(ref: JobRef, limit: number): Promise<ExecutionFacts[]>;
+  /**
+   * Starts an execution of the job with `overrides` (Run v2 RunJob) and resolves with it as it has
+   * just started, read from the operation's metadata: nothing waits for the execution to end. Never
+   * retried (a retry could start a second execution). Throws CloudRunError.
+   */
+  runJob?(ref: JobRef, overrides: RunJobOverrides): Promise<ExecutionFacts>;
+  /** One execution as it is now. Throws CloudRunError (code 5 when it does not exist). */
+  getExecution?(ref: ExecutionRef, options?: Pick<LookupOptions, 'signal'>): Promise<ExecutionFacts>;
+  /** Asks Cloud Run to cancel a running execution (Run v2 CancelExecution); resolves with it as it is then. Throws CloudRunError. */
+  cancelExecution?(ref: ExecutionRef): Promise<ExecutionFacts>;
   /**
    * The service's last `limit` revisions, newest first (the "Deployments" history). Throws
    * CloudRunError (code 5 when the service does not exist). Optional only so that test doubles
@@ -167,6 +177,7 @@ type ExecutionsClient = InstanceType<RunSdk['ExecutionsClient']>;
 type ApiService = protos.google.cloud.run.v2.IService;
 type ApiRevision = protos.google.cloud.run.v2.IRevision;
 type ApiJob = protos.google.cloud.run.v2.IJob;
+type ApiExecution = protos.google.cloud.run.v2.IExecution;
 type AuthClient = InstanceType<RunSdk['PassThroughClient']>;
 
 /** What ends a read besides the reader's own timeout: the caller's deadline and signal. */
@@ -234,7 +245,7 @@ class SdkCloudRunReader implements CloudRunReader {
    * instant), whichever comes first; `signal` cancels it. Waits for a free slot first (see
    * DEFAULT_CONCURRENCY).
    */
-  private read<T>(what: string, bound: ReadBound, call: (options: CallOptions) => Promise<T>, api = `the Cloud Run API at ${this.apiOrigin}`): Promise<T> {
+  private read<T>(what: string, bound: ReadBound, call: (options: CallOptions) => Promise<T>, api = `the Cloud Run API at ${this.apiOrigin}`, retryCodes: readonly number[] = RETRIED_CODES): Promise<T> {
     return this.limit.run(async () => {
       const left = bound.deadline - Date.now();
       const allowed = Math.min(this.timeoutMs, left);
@@ -244,7 +255,7 @@ class SdkCloudRunReader implements CloudRunReader {
       const deadline = startDeadline(allowed, bound.signal);
       const backoffSettings = { ...BACKOFF, initialRpcTimeoutMillis: allowed, rpcTimeoutMultiplier: 1, maxRpcTimeoutMillis: allowed, maxRetries: MAX_ATTEMPTS };
       try {
-        return await call({ timeout: allowed, retry: { retryCodes: [...RETRIED_CODES], backoffSettings }, signal: deadline.signal });
+        return await call({ timeout: allowed, retry: { retryCodes: [...retryCodes], backoffSettings }, signal: deadline.signal });
       } catch (err) {
         if (bound.signal?.aborted) throw bound.signal.reason;
         // gax's own per-attempt deadline is never earlier than this one: either way, time ran out.
@@ -424,6 +435,53 @@ class SdkCloudRunReader implements CloudRunReader {
     } catch (err) {
       const { message, code } = describeApiError(err);
       if (code === NOT_FOUND) throw new CloudRunError(`${ref.name} does not exist in ${ref.project}/${ref.region}`, code);
+      throw new CloudRunError(message, code);
+    }
+  }
+
+  async runJob(ref: JobRef, overrides: RunJobOverrides): Promise<ExecutionFacts> {
+    return this.changeExecution(ref, 'runJob', async (clients, call) => {
+      const [operation] = await clients.jobs().runJob(runJobRequest(ref, overrides), call);
+      // The LRO type says Metadata, but the Run API declares Execution as the metadata of both operations.
+      return operation.metadata as ApiExecution | null;
+    });
+  }
+
+  async cancelExecution(ref: ExecutionRef): Promise<ExecutionFacts> {
+    return this.changeExecution(ref, 'cancelExecution', async (clients, call) => {
+      const [operation] = await clients.executions().cancelExecution({ name: executionResourceName(ref) }, call);
+      // The LRO type says Metadata, but the Run API declares Execution as the metadata of both operations.
+      return operation.metadata as ApiExecution | null;
+    });
+  }
+
+  /**
+   * RunJob or CancelExecution: one attempt (neither is idempotent), the execution read from the
+   * operation's metadata (the long-running operation itself is left alone: nothing polls it).
+   */
+  private async changeExecution(ref: JobRef, what: string, call: (clients: Clients, options: CallOptions) => Promise<ApiExecution | null | undefined>): Promise<ExecutionFacts> {
+    try {
+      const clients = await this.getClients();
+      const execution = await this.read(what, UNBOUNDED, (options) => call(clients, options), undefined, []);
+      if (!execution?.name) throw new CloudRunError(`the Cloud Run API answered ${what} for ${ref.name} without the execution it concerns`, null);
+      return executionFacts(execution);
+    } catch (err) {
+      if (err instanceof CloudRunError) throw err;
+      const { message, code } = describeApiError(err);
+      if (code === NOT_FOUND) throw new CloudRunError(`${'execution' in ref ? `execution ${String(ref.execution)} of ` : ''}${ref.name} does not exist in ${ref.project}/${ref.region}`, code);
+      throw new CloudRunError(message, code);
+    }
+  }
+
+  async getExecution(ref: ExecutionRef, options: Pick<LookupOptions, 'signal'> = {}): Promise<ExecutionFacts> {
+    try {
+      const clients = await this.getClients();
+      const [execution] = await this.read('getExecution', { deadline: Infinity, signal: options.signal }, (call) => clients.executions().getExecution({ name: executionResourceName(ref) }, call));
+      return executionFacts(execution);
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const { message, code } = describeApiError(err);
+      if (code === NOT_FOUND) throw new CloudRunError(`execution ${ref.execution} of ${ref.name} does not exist in ${ref.project}/${ref.region}`, code);
       throw new CloudRunError(message, code);
     }
   }

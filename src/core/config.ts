@@ -4,6 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { configValidator } from './config-validator';
 import { currentUser, foreignFile, type ForeignFile, type UserIdentity } from './fileOwner';
+import { checkJobArgs } from './jobs/args';
 import { parseTableId } from './jobs/tableId';
 import { UNIT_KINDS, type UnitKind } from './model';
 import { closestMatch } from './suggest';
@@ -31,10 +32,26 @@ export interface DeployCommand {
   template: string;
 }
 
-/** A data job (`jobs.<name>`): a command over a date range, with the guards it runs behind. */
+/** What a data job that executes a Cloud Run job (`jobs.<name>.cloudRunJob`) starts. */
+export interface CloudRunJobRun {
+  /** The configured unit (of kind "job") an execution is started of. */
+  unit: string;
+  /** Argument templates (jobs/args.ts): each becomes one argument of the execution, no shell involved. */
+  args: string[];
+  /** Tasks of the execution; undefined: the job's own. */
+  taskCount: number | undefined;
+  /** Each task's timeout in seconds; undefined: the job's own. */
+  timeoutSeconds: number | undefined;
+}
+
+/**
+ * A data job (`jobs.<name>`) over a date range, with the guards it runs behind: either a command
+ * (run from the repository root) or an execution of a Cloud Run job; exactly one of the two is set.
+ */
 export interface DataJobConfig {
   name: string;
-  command: string;
+  command: string | undefined;
+  cloudRunJob?: CloudRunJobRun | undefined;
   description: string | undefined;
   /** Services that must be up to date before the job runs. */
   requires: string[];
@@ -120,7 +137,11 @@ interface RawConfig {
 }
 
 interface RawJob {
-  command: string;
+  command?: string;
+  cloudRunJob?: string;
+  args?: string[];
+  taskCount?: number;
+  timeout?: number | string;
   description?: string;
   requires?: string[];
   project?: string;
@@ -356,9 +377,11 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
     });
     const project = job.project ?? raw.project ?? (job.table === undefined ? undefined : parseTableId(job.table)?.project);
     if (!project) problem(['jobs', name], 'expected a "project" here or at the top level (or a "table" that names one)');
+    const cloudRunJob = cloudRunJobOf(raw, name, job, problem);
     return {
       name,
       command: job.command,
+      ...(cloudRunJob ? { cloudRunJob } : {}),
       description: job.description,
       requires: job.requires ?? [],
       project: project ?? '',
@@ -379,6 +402,55 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
     jobs,
     endpoints: raw.endpoints ?? {},
   };
+}
+
+/** Settings that only a data job executing a Cloud Run job takes. */
+const CLOUD_RUN_JOB_KEYS = ['args', 'taskCount', 'timeout'] as const;
+
+/** A data job's `cloudRunJob` settings, checked; undefined for a command job. Problems go to `problem`. */
+function cloudRunJobOf(raw: RawConfig, name: string, job: RawJob, problem: (segments: (string | number)[], message: string) => void): CloudRunJobRun | undefined {
+  if (job.command !== undefined && job.cloudRunJob !== undefined) {
+    problem(['jobs', name, 'cloudRunJob'], 'expected either "command" or "cloudRunJob", not both');
+    return undefined;
+  }
+  if (job.cloudRunJob === undefined) {
+    for (const key of CLOUD_RUN_JOB_KEYS) if (job[key] !== undefined) problem(['jobs', name, key], `"${key}" is for a data job that executes a Cloud Run job ("cloudRunJob"); a command takes its arguments in "command"`);
+    return undefined;
+  }
+  const unit = job.cloudRunJob;
+  const entry = Object.hasOwn(raw.services, unit) ? raw.services[unit] : undefined;
+  if (!entry) {
+    const jobs = Object.keys(raw.services).filter((n) => raw.services[n]!.kind === 'job');
+    const near = closestMatch(unit, jobs);
+    problem(['jobs', name, 'cloudRunJob'], `expected the name of a configured unit of kind "job", got "${unit}"${jobs.length > 0 ? ` (configured jobs: ${jobs.join(', ')})` : ' (add it under "services" with "kind": "job")'}${near ? `; did you mean "${near}"?` : ''}`);
+  } else if ((entry.kind ?? 'service') !== 'job') {
+    problem(['jobs', name, 'cloudRunJob'], `"${unit}" is a ${entry.kind ?? 'service'}, not a Cloud Run job: only a unit of kind "job" can be executed`);
+  }
+  if (job.args === undefined) problem(['jobs', name], 'expected "args" beside "cloudRunJob", the execution\'s arguments, e.g. ["--start-date=${startDate}", "--end-date=${endDate}"]');
+  const bad = checkJobArgs(job.args ?? []);
+  if (bad) problem(['jobs', name, 'args', bad.index], bad.error.message);
+  let timeoutSeconds: number | undefined;
+  if (job.timeout !== undefined) {
+    timeoutSeconds = parseJobTimeout(job.timeout) ?? undefined;
+    if (timeoutSeconds === undefined) problem(['jobs', name, 'timeout'], `expected whole seconds (3600) or a duration such as "90m", "2h" or "1h30m", from 1 second to 168h, got ${JSON.stringify(job.timeout)}`);
+  }
+  return { unit, args: job.args ?? [], taskCount: job.taskCount, timeoutSeconds };
+}
+
+/** Longest task timeout Cloud Run allows a job: 168 hours. */
+export const MAX_JOB_TIMEOUT_SECONDS = 168 * 3600;
+
+/** A job timeout in seconds from a number of seconds or "1h30m"-style text; null when it is neither or out of range. */
+export function parseJobTimeout(value: number | string): number | null {
+  let seconds: number;
+  if (typeof value === 'number') {
+    seconds = value;
+  } else {
+    const match = /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
+    if (!match) return null;
+    seconds = Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
+  }
+  return Number.isInteger(seconds) && seconds >= 1 && seconds <= MAX_JOB_TIMEOUT_SECONDS ? seconds : null;
 }
 
 /** Strips `./` and trailing slashes; `.` or an empty path means the whole repository. */
@@ -484,6 +556,8 @@ function dedupeErrors(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
     if (e.propertyName !== undefined && e.keyword !== 'propertyNames') return false;
+    // An if/then reports its "then" failure (a missing key) itself, and the "if" on top of it.
+    if (e.keyword === 'if') return false;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -542,6 +616,7 @@ function describeSchemaError(e: ErrorObject, kind: UnitKind | null): string {
       return `expected ${expected}, got ${got}${near ? `; did you mean "${near}"?` : ''}`;
     }
     case 'required':
+      if (params.missingProperty === 'command' && /^\/jobs\/[^/]+$/.test(e.instancePath)) return 'missing "command" (a command to run) or "cloudRunJob" (a Cloud Run job to execute)';
       return `missing required key "${String(params.missingProperty)}"`;
     case 'type':
       return `expected ${String(params.type)}`;

@@ -13,12 +13,43 @@ export interface JobRef {
   name: string;
 }
 
+/** One execution of a job: `name` is its short name (`<job>-<suffix>`). */
+export interface ExecutionRef extends JobRef {
+  execution: string;
+}
+
+/** What RunJob overrides for one execution; what is left out stays the job's own. */
+export interface RunJobOverrides {
+  /** The container's arguments, replacing the job's own (an empty list replaces them with none). */
+  args: readonly string[];
+  taskCount?: number | undefined;
+  timeoutSeconds?: number | undefined;
+}
+
 /** How many of a job's executions a lookup reads: the last one decides "last execution", the rest are its history. */
 export const RECENT_EXECUTIONS = 10;
 
 /** `projects/P/locations/R/jobs/J`: the job's name in the Admin API. */
 export function jobResourceName(ref: JobRef): string {
   return `projects/${ref.project}/locations/${ref.region}/jobs/${ref.name}`;
+}
+
+/** `projects/P/locations/R/jobs/J/executions/E`: the execution's name in the Admin API. */
+export function executionResourceName(ref: ExecutionRef): string {
+  return `${jobResourceName(ref)}/executions/${ref.execution}`;
+}
+
+/** RunJob's request: the overrides as `overrides.containerOverrides[0].args`, `taskCount` and `timeout`. */
+export function runJobRequest(ref: JobRef, overrides: RunJobOverrides): protos.google.cloud.run.v2.IRunJobRequest {
+  return {
+    name: jobResourceName(ref),
+    overrides: {
+      // clearArgs: an empty list means "no arguments", not "the job's own" (proto3 cannot tell them apart otherwise).
+      containerOverrides: [{ args: [...overrides.args], ...(overrides.args.length === 0 ? { clearArgs: true } : {}) }],
+      ...(overrides.taskCount !== undefined ? { taskCount: overrides.taskCount } : {}),
+      ...(overrides.timeoutSeconds !== undefined ? { timeout: { seconds: overrides.timeoutSeconds } } : {}),
+    },
+  };
 }
 
 // The client decodes enums to their names, except inside an operation's result (an Any), where

@@ -108,6 +108,8 @@ export class DriftExtension extends Disposable {
             // Untrusted, only a loopback emulator endpoint is kept (as for Cloud Run and Logging).
             createBigQueryReader: (job, config) =>
               clients.bigQuery({ project: job.project, endpoint: effectiveEndpoints(config.endpoints, vscode.workspace.isTrusted).endpoints.bigquery }),
+            createLogSource: (config, project) => clients.logSource({ projects: [project], endpoint: effectiveEndpoints(config.endpoints, vscode.workspace.isTrusted).endpoints.logging }),
+            deploy: (unit) => deploys.deploy(unit),
           },
           repoLogger.child('jobs'),
         ),

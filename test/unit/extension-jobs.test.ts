@@ -28,7 +28,7 @@ const verdicts =
   (name: string): ServiceVerdict | undefined =>
     statuses[name] ? ({ name, status: statuses[name] } as ServiceVerdict) : undefined;
 
-const idle: JobRunState = { phase: 'idle', last: undefined };
+const idle: JobRunState = { phase: 'idle', last: undefined, recent: [] };
 
 describe('Data Jobs rows', () => {
   it('before any run: the description, or which required service is not up to date', () => {
@@ -40,20 +40,20 @@ describe('Data Jobs rows', () => {
   });
 
   it('while it runs: a spinner, and the context value that hides Run', () => {
-    const checking = jobRow(job(), { phase: 'checking', last: undefined }, verdicts({}), NOW);
+    const checking = jobRow(job(), { phase: 'checking', last: undefined, recent: [] }, verdicts({}), NOW);
     assert.deepEqual([checking.description, checking.icon.id, checking.contextValue], ['checking guards…', 'loading~spin', 'cloudRunDrift.job.scoreboard.running']);
-    assert.equal(jobRow(job(), { phase: 'running', last: undefined }, verdicts({}), NOW).description, 'running…');
+    assert.equal(jobRow(job(), { phase: 'running', last: undefined, recent: [] }, verdicts({}), NOW).description, 'running…');
   });
 
   it('after a run: its range, how it ended and when; the tooltip lists the guards and a refusal’s reasons', () => {
     const at = '2026-11-29T11:57:00.000Z';
-    const ok = jobRow(job(), { phase: 'idle', last: { range: RANGE, endedAt: at, end: { kind: 'succeeded' } } }, verdicts({}), NOW);
+    const ok = jobRow(job(), { phase: 'idle', last: { range: RANGE, endedAt: at, end: { kind: 'succeeded' } }, recent: [] }, verdicts({}), NOW);
     assert.deepEqual([ok.description, ok.icon.id], ['2026-01-24..2026-01-25 · succeeded · 3m ago', 'pass']);
-    const failed = jobRow(job(), { phase: 'idle', last: { range: RANGE, endedAt: at, end: { kind: 'failed', exitCode: 1 } } }, verdicts({}), NOW);
+    const failed = jobRow(job(), { phase: 'idle', last: { range: RANGE, endedAt: at, end: { kind: 'failed', exitCode: 1 } }, recent: [] }, verdicts({}), NOW);
     assert.deepEqual([failed.description, failed.icon.id], ['2026-01-24..2026-01-25 · failed (exit 1) · 3m ago', 'error']);
     const refused = jobRow(
       job(),
-      { phase: 'idle', last: { range: RANGE, endedAt: at, end: { kind: 'refused', blockers: ['prediction-coordinator is stale, 53 commits behind'] } } },
+      { phase: 'idle', last: { range: RANGE, endedAt: at, end: { kind: 'refused', blockers: ['prediction-coordinator is stale, 53 commits behind'] } }, recent: [] },
       verdicts({ 'prediction-coordinator': 'stale' }),
       NOW,
     );

@@ -79,12 +79,12 @@ describe('data job configuration', () => {
     );
     assert.deepEqual(problems.sort(), [
       '12: $.jobs.Grade_Job: invalid job name "Grade_Job": expected a job name (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen)',
-      '22: $.jobs.good.cmd: unknown key "cmd" (expected one of: command, description, requires, project, table, maxDays, scoreboard)',
+      '22: $.jobs.good.cmd: unknown key "cmd" (expected one of: command, cloudRunJob, args, taskCount, timeout, description, requires, project, table, maxDays, scoreboard)',
       '16: $.jobs.good.command: expected a non-empty string',
       '17: $.jobs.good.table: expected a BigQuery table as project.dataset.table, e.g. "my-project.analytics.events"',
       '18: $.jobs.good.maxDays: expected at least 1',
       '20: $.jobs.good.requires[0]: expected the name of a Cloud Run service, function or job (letters, digits, hyphens and underscores, starting with a letter, at most 63 characters; see "kind" for each one\'s rules)',
-      '24: $.jobs.nocommand: missing required key "command"',
+      '24: $.jobs.nocommand: missing "command" (a command to run) or "cloudRunJob" (a Cloud Run job to execute)',
     ].sort());
   });
 });

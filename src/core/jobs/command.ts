@@ -16,7 +16,8 @@ export type JobTemplateValues = Record<JobTemplateVariable, string>;
 
 const PROJECT_ID = /^([a-z0-9.-]+:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 
-function valueProblem(variable: JobTemplateVariable, value: string): string | undefined {
+/** Why `value` cannot be the value of `variable`, or undefined when it can (arguments use it too: args.ts). */
+export function jobValueProblem(variable: JobTemplateVariable, value: string): string | undefined {
   switch (variable) {
     case 'startDate':
     case 'endDate':
@@ -31,7 +32,7 @@ function valueProblem(variable: JobTemplateVariable, value: string): string | un
 /** Validates every value, then expands the template with each value quoted for its position. */
 export function expandJobCommand(template: string, values: JobTemplateValues): ExpandedCommand<JobTemplateVariable> {
   for (const variable of JOB_TEMPLATE_VARIABLES) {
-    const problem = valueProblem(variable, values[variable]);
+    const problem = jobValueProblem(variable, values[variable]);
     if (problem) throw new TemplateError(`\${${variable}} would be ${JSON.stringify(values[variable])}: ${problem}; the job was not started`, variable);
   }
   return expandTemplate(template, JOB_TEMPLATE_VARIABLES, values);

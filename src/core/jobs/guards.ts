@@ -1,5 +1,7 @@
-// The guards a data job runs behind, the two ways the operations log lost work:
+// The guards a data job runs behind, the ways the operations log lost work:
 //   - stale code: a backfill started while a service it depends on still served old code;
+//   - a stale Cloud Run job: a backfill executed on a job image built from old code (the job a data
+//     job executes must carry HEAD's code for its paths: "Deploy the job first");
 //   - the streaming buffer: rows streamed into the job's table recently cannot be deleted, updated
 //     or merged until BigQuery flushes them, so a re-run collides with the previous one.
 //
@@ -8,6 +10,7 @@
 //   checkJobGuards(config, job, deps, now)      → JobGuardReport (reads Cloud Run, git and BigQuery at once)
 //   evaluateJobGuards(job, verdicts, buffer, now) → JobGuardReport (the decision alone, pure)
 //   describeGuardReport(report)                 → lines for a terminal or a dialog
+//   blockedDecision(report)                     → what a refused run offers (Deploy (then run), Run Anyway)
 //
 // A guard that cannot be checked (an API failure) is a blocker too: the job never runs on an
 // assumption. Every blocker can be overridden knowingly (the CLI's --force, the editor's "Run Anyway").
@@ -20,6 +23,11 @@ import { BigQueryApiError, type BigQueryReader, type StreamingBuffer } from './b
 
 export type JobBlocker =
   | { kind: 'stale-code'; subject: string; message: string }
+  /**
+   * The Cloud Run job a data job executes is not up to date: its next execution would run other
+   * code than HEAD's. `deployable`: deploying it would fix that (false while a deploy is in progress).
+   */
+  | { kind: 'stale-job'; subject: string; message: string; deployable: boolean }
   | { kind: 'streaming-buffer'; subject: string; message: string; estimatedRows: number; oldestEntryTime: string | null }
   | { kind: 'unchecked'; subject: string; message: string };
 
@@ -40,8 +48,9 @@ export interface JobGuardDeps extends CheckDeps {
 
 export async function checkJobGuards(config: DriftConfig, job: DataJobConfig, deps: JobGuardDeps, now: () => Date = () => new Date()): Promise<JobGuardReport> {
   const table = job.table;
+  const units = [...new Set([...job.requires, ...(job.cloudRunJob ? [job.cloudRunJob.unit] : [])])];
   const [verdicts, buffer] = await Promise.all([
-    job.requires.length > 0 ? checkServices(config, deps, { services: job.requires }).then((r) => r.services) : Promise.resolve([]),
+    units.length > 0 ? checkServices(config, deps, { services: units }).then((r) => r.services) : Promise.resolve([]),
     table === undefined
       ? Promise.resolve(undefined)
       : deps.bigquery.streamingBuffer(table).then(
@@ -56,7 +65,10 @@ export async function checkJobGuards(config: DriftConfig, job: DataJobConfig, de
 export function evaluateJobGuards(job: DataJobConfig, verdicts: readonly ServiceVerdict[], buffer: BufferReading | undefined, now: Date): JobGuardReport {
   const blockers: JobBlocker[] = [];
   const passed: string[] = [];
+  const executed = job.cloudRunJob?.unit;
+  if (executed !== undefined) judgeExecutedJob(executed, verdicts.find((v) => v.name === executed), blockers, passed);
   for (const name of job.requires) {
+    if (name === executed) continue;
     const verdict = verdicts.find((v) => v.name === name);
     if (!verdict) {
       blockers.push({ kind: 'unchecked', subject: name, message: `${name}: no verdict (it was not checked)` });
@@ -88,6 +100,41 @@ export function evaluateJobGuards(job: DataJobConfig, verdicts: readonly Service
     passed.push(buffer.missing ? `${buffer.table} does not exist yet, so nothing is in its streaming buffer` : `${buffer.table}: the streaming buffer is empty`);
   }
   return { job: job.name, blockers, passed };
+}
+
+/** The Cloud Run job a data job executes must carry HEAD's code for its paths: what its next execution runs. */
+function judgeExecutedJob(name: string, verdict: ServiceVerdict | undefined, blockers: JobBlocker[], passed: string[]): void {
+  if (!verdict) {
+    blockers.push({ kind: 'unchecked', subject: name, message: `${name}: no verdict (it was not checked)` });
+  } else if (verdict.missingPaths.length > 0 || verdict.status === 'error') {
+    blockers.push({ kind: 'unchecked', subject: name, message: `${name}: could not be checked: ${verdict.message}` });
+  } else if (verdict.status === 'up-to-date') {
+    passed.push(`the Cloud Run job ${name} runs HEAD's code for its paths${verdict.deployedCommit ? ` (${short(verdict.deployedCommit)})` : ''}`);
+  } else if (verdict.status === 'deploying') {
+    blockers.push({ kind: 'stale-job', subject: name, deployable: false, message: `The Cloud Run job ${name} is being deployed: ${verdict.message} Run it once the deploy has settled.` });
+  } else {
+    const behind = verdict.status === 'stale' && verdict.commitsBehind !== null ? `, ${verdict.commitsBehind} commit${verdict.commitsBehind === 1 ? '' : 's'} behind` : '';
+    blockers.push({ kind: 'stale-job', subject: name, deployable: true, message: `The Cloud Run job ${name} is ${STATUS_LABELS[verdict.status]}${behind}: ${verdict.message} Deploy the job first.` });
+  }
+}
+
+/** What a refused run may offer: deploy the stale Cloud Run job and then run; run anyway. */
+export type BlockedChoice = 'deploy-then-run' | 'run-anyway';
+
+export interface BlockedDecision {
+  choices: BlockedChoice[];
+  /** The unit Deploy (then run) deploys, when offered. */
+  deploy: string | null;
+}
+
+/**
+ * The choices after the guards refused a run. Deploy (then run) is offered when the Cloud Run job the
+ * data job executes is stale and deploying it would help: the run's guards are checked again after
+ * the deploy, so other blockers still have their say. Run Anyway is always offered.
+ */
+export function blockedDecision(report: JobGuardReport): BlockedDecision {
+  const stale = report.blockers.find((b): b is Extract<JobBlocker, { kind: 'stale-job' }> => b.kind === 'stale-job' && b.deployable);
+  return stale ? { choices: ['deploy-then-run', 'run-anyway'], deploy: stale.subject } : { choices: ['run-anyway'], deploy: null };
 }
 
 export function describeGuardReport(report: JobGuardReport): string[] {

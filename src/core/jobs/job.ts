@@ -4,11 +4,13 @@
 //
 //   findJob(config, name?)                 → DataJobConfig; throws UnknownJobError (none, unknown, or a choice needed)
 //   jobCommandLine(config, job, range)     → the bash command line; throws TemplateError with the JSON path
+//   jobExecutionArgs(config, job, range)   → a Cloud Run job execution's arguments; throws TemplateError likewise
 //   readScoreboard(reader, sql, range)     → a job's scoreboard rows for the range (the CLI and the editor)
 import type { DataJobConfig, DriftConfig } from '../config';
 import { jsonPath } from '../config';
 import { TemplateError } from '../shellTemplate';
 import type { BigQueryReader, QueryTable } from './bigquery';
+import { expandJobArgs } from './args';
 import { expandJobCommand } from './command';
 import type { DateRange } from './dates';
 
@@ -32,10 +34,22 @@ export function findJob(config: DriftConfig, name: string | undefined): DataJobC
 }
 
 export function jobCommandLine(config: DriftConfig, job: DataJobConfig, range: DateRange): string {
+  if (job.command === undefined) throw new TemplateError(`${config.file}: ${jsonPath(['jobs', job.name])}: ${job.name} executes the Cloud Run job ${job.cloudRunJob?.unit ?? '(none)'}; it has no command`, null);
   try {
     return expandJobCommand(job.command, { startDate: range.start, endDate: range.end, project: job.project, workspaceFolder: config.root }).commandLine;
   } catch (err) {
     if (err instanceof TemplateError) throw new TemplateError(`${config.file}: ${jsonPath(['jobs', job.name, 'command'])}: ${err.message}`, err.variable);
+    throw err;
+  }
+}
+
+/** The arguments of the Cloud Run job execution a data job starts for `range`; throws TemplateError with the JSON path. */
+export function jobExecutionArgs(config: DriftConfig, job: DataJobConfig, range: DateRange): string[] {
+  if (job.cloudRunJob === undefined) throw new TemplateError(`${config.file}: ${jsonPath(['jobs', job.name])}: ${job.name} runs a command; it executes no Cloud Run job`, null);
+  try {
+    return expandJobArgs(job.cloudRunJob.args, { startDate: range.start, endDate: range.end, project: job.project });
+  } catch (err) {
+    if (err instanceof TemplateError) throw new TemplateError(`${config.file}: ${jsonPath(['jobs', job.name, 'args'])}: ${err.message}`, err.variable);
     throw err;
   }
 }

@@ -1,20 +1,48 @@
 // Data jobs in the editor: guards (with a progress notification), the job as a Task in the
-// integrated terminal, then its scoreboard. The decisions are core's (core/jobs); this class owns
+// integrated terminal (or, for a data job that executes a Cloud Run job, the execution followed in a
+// terminal of its own), then its scoreboard. The decisions are core's (core/jobs); this class owns
 // what lives in the window: the running tasks and the scoreboard panels.
 import * as vscode from 'vscode';
 import type { DataJobConfig, DriftConfig } from '../../core/config';
 import type { BigQueryReader, QueryTable } from '../../core/jobs/bigquery';
 import type { DateRange } from '../../core/jobs/dates';
-import { checkJobGuards, describeGuardReport, type JobGuardDeps, type JobGuardReport } from '../../core/jobs/guards';
-import { jobCommandLine, readScoreboard } from '../../core/jobs/job';
+import type { CloudRunReader } from '../../core/cloudrun';
+import type { DeployResult } from '../../core/deploy/runner';
+import { executionDurationMs, executionResultLine, executionStartedLine, followEventLines } from '../../core/jobs/executionText';
+import { executionExitCode, followExecution, type ExecutionResult } from '../../core/jobs/followExecution';
+import { blockedDecision, checkJobGuards, describeGuardReport, type BlockedChoice, type JobGuardDeps, type JobGuardReport } from '../../core/jobs/guards';
+import { jobCommandLine, jobExecutionArgs, readScoreboard } from '../../core/jobs/job';
+import type { LogSource } from '../../core/logs';
+import type { ExecutionFacts } from '../../core/model';
+import { ownValue } from '../../core/own';
+import type { ExecutionRef } from '../../core/runJobs';
 import { TemplateError } from '../../core/shellTemplate';
 import { COMMAND_IDS } from '../commandIds';
 import { Disposable } from '../platform/disposable';
 import { errorText, UserFacingError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { runShellTask, showTaskTerminal } from '../tasks/shellTask';
-import { JobRuns } from './jobRuns';
+import { ExecutionTerminal } from './executionTerminal';
+import { JobRuns, type JobRunRecord } from './jobRuns';
 import { ScoreboardPanels } from './scoreboardPanels';
+
+/** A template problem is the configuration's: said with the way to it. */
+function fromTemplate<T>(expand: () => T): T {
+  try {
+    return expand();
+  } catch (err) {
+    if (err instanceof TemplateError) throw new UserFacingError(err.message, [{ title: 'Open Config', run: () => vscode.commands.executeCommand(COMMAND_IDS.openConfig) }]);
+    throw err;
+  }
+}
+
+/** How a finished run is recorded for the Data Jobs view. */
+function runEndOf(outcome: Extract<DataJobOutcome, { kind: 'finished' }>, commitLabel: string): Pick<JobRunRecord, 'end' | 'execution'> {
+  const end: JobRunRecord['end'] = outcome.execution?.outcome === 'cancelled' ? { kind: 'cancelled' } : outcome.exitCode === 0 ? { kind: 'succeeded' } : { kind: 'failed', exitCode: outcome.exitCode };
+  const execution = outcome.execution?.execution;
+  if (!execution) return { end };
+  return { end, execution: { name: execution.name, commit: ownValue(execution.labels, commitLabel) ?? null, durationMs: executionDurationMs(execution) } };
+}
 
 /** The task type of data job tasks; contributed in package.json so VS Code knows the definition. */
 export const JOB_TASK_TYPE = 'cloudRunDrift.job';
@@ -24,19 +52,38 @@ export type WhenBlocked = 'ask' | 'refuse' | 'run';
 
 export type DataJobOutcome =
   | { kind: 'refused'; job: string; range: DateRange; report: JobGuardReport }
-  | { kind: 'finished'; job: string; range: DateRange; report: JobGuardReport; exitCode: number | undefined; scoreboard: QueryTable | { error: string } | undefined };
+  | {
+      kind: 'finished';
+      job: string;
+      range: DateRange;
+      report: JobGuardReport;
+      exitCode: number | undefined;
+      scoreboard: QueryTable | { error: string } | undefined;
+      /** A data job that executes a Cloud Run job: how its execution ended. */
+      execution?: ExecutionResult;
+    };
 
 export interface DataJobDeps {
   /** Cloud Run and git as the session has them (endpoints already filtered for trust). */
   coreContext(): Promise<Omit<JobGuardDeps, 'bigquery'>>;
   createBigQueryReader(job: DataJobConfig, config: DriftConfig): BigQueryReader;
+  /** Where a Cloud Run job execution's log entries are read (endpoints filtered for trust as the others). */
+  createLogSource(config: DriftConfig, project: string): Promise<LogSource>;
+  /** Deploys a unit and proves it live (Deploy (then run) on a stale Cloud Run job). */
+  deploy(unit: string): Promise<DeployResult>;
 }
 
 const RUN_ANYWAY = 'Run Anyway';
+const DEPLOY_THEN_RUN = 'Deploy (then run)';
 const SHOW_TERMINAL = 'Show Terminal';
+const CANCEL_EXECUTION = 'Cancel Execution';
 
 export class DataJobs extends Disposable {
   private readonly running = new Map<string, vscode.TaskExecution>();
+  /** Per job: stops following its execution (with the window: the execution goes on in Cloud Run). */
+  private readonly following = new Map<string, AbortController>();
+  /** Per job: the terminal its last execution was followed in. */
+  private readonly executionTerminals = new Map<string, vscode.Terminal>();
   /** The task name each job last ran with: its terminal's name. */
   private readonly lastTaskNames = new Map<string, string>();
   private readonly scoreboards = this._register(new ScoreboardPanels());
@@ -63,20 +110,15 @@ export class DataJobs extends Disposable {
     } finally {
       const endedAt = new Date().toISOString();
       if (outcome?.kind === 'refused') this.runs.finish(job.name, { range, endedAt, end: { kind: 'refused', blockers: outcome.report.blockers.map((b) => b.message) } });
-      else if (outcome?.kind === 'finished') this.runs.finish(job.name, { range, endedAt, end: outcome.exitCode === 0 ? { kind: 'succeeded' } : { kind: 'failed', exitCode: outcome.exitCode } });
+      else if (outcome?.kind === 'finished') this.runs.finish(job.name, { range, endedAt, ...runEndOf(outcome, config.commitLabel) });
       // Failed before its task (a template or API error): the last run stays what it was.
       else this.runs.setPhase(job.name, 'idle');
     }
   }
 
   private async guardAndRun(config: DriftConfig, job: DataJobConfig, range: DateRange, whenBlocked: WhenBlocked): Promise<DataJobOutcome> {
-    let commandLine: string;
-    try {
-      commandLine = jobCommandLine(config, job, range);
-    } catch (err) {
-      if (err instanceof TemplateError) throw new UserFacingError(err.message, [{ title: 'Open Config', run: () => vscode.commands.executeCommand(COMMAND_IDS.openConfig) }]);
-      throw err;
-    }
+    if (job.cloudRunJob) return this.guardAndExecute(config, job, range, whenBlocked);
+    const commandLine = fromTemplate(() => jobCommandLine(config, job, range));
     const bigquery = this.deps.createBigQueryReader(job, config);
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Checking ${job.name}'s guards…` },
@@ -109,19 +151,141 @@ export class DataJobs extends Disposable {
       this.logger,
     ).finally(() => this.running.delete(job.name));
 
+    return this.runEnded(config, job, range, report, bigquery, exitCode, () => this.showTerminal(job.name));
+  }
+
+  /**
+   * Where every run that ran ends, a command's or a Cloud Run job execution's: the message, then
+   * (when it succeeded) the job's scoreboard for the range. `exitCode` undefined: it was stopped.
+   */
+  private async runEnded(
+    config: DriftConfig,
+    job: DataJobConfig,
+    range: DateRange,
+    report: JobGuardReport,
+    bigquery: BigQueryReader,
+    exitCode: number | undefined,
+    showTerminal: () => void,
+    execution?: ExecutionResult,
+  ): Promise<DataJobOutcome> {
+    const ended = { kind: 'finished', job: job.name, range, report, exitCode, ...(execution ? { execution } : {}) } as const;
     if (exitCode !== 0) {
-      const how = exitCode === undefined ? 'was stopped' : `failed (exit code ${exitCode})`;
+      const how = execution?.outcome === 'cancelled' ? 'was cancelled' : exitCode === undefined ? 'was stopped' : `failed (exit code ${exitCode})`;
       void vscode.window.showErrorMessage(`${job.name} ${how} for ${range.start} to ${range.end}.`, SHOW_TERMINAL).then((choice) => {
-        if (choice === SHOW_TERMINAL) this.showTerminal(job.name);
+        if (choice === SHOW_TERMINAL) showTerminal();
       });
-      return { kind: 'finished', job: job.name, range, report, exitCode, scoreboard: undefined };
+      return { ...ended, scoreboard: undefined };
     }
     void vscode.window.showInformationMessage(`${job.name} finished for ${range.start} to ${range.end}.`, SHOW_TERMINAL).then((choice) => {
-      if (choice === SHOW_TERMINAL) this.showTerminal(job.name);
+      if (choice === SHOW_TERMINAL) showTerminal();
     });
     const scoreboard = job.scoreboard === undefined ? undefined : await this.showScoreboard(config, job, range, bigquery).catch((err: unknown) => ({ error: errorText(err) }));
     if (scoreboard && 'error' in scoreboard) void vscode.window.showWarningMessage(`${job.name} finished, but its scoreboard could not be read: ${scoreboard.error}`);
-    return { kind: 'finished', job: job.name, range, report, exitCode, scoreboard };
+    return { ...ended, scoreboard };
+  }
+
+  /**
+   * A data job that executes a Cloud Run job: the guards (the job itself up to date among them; a
+   * stale one offers Deploy (then run)), then RunJob with the arguments as overrides, and the
+   * execution followed live in a terminal of its own until it ends.
+   */
+  private async guardAndExecute(config: DriftConfig, job: DataJobConfig, range: DateRange, whenBlocked: WhenBlocked): Promise<DataJobOutcome> {
+    const run = job.cloudRunJob!;
+    // Expanded before anything is read: a value its variable cannot have never reaches the API.
+    const args = fromTemplate(() => jobExecutionArgs(config, job, range));
+    const unit = config.services.find((s) => s.name === run.unit)!;
+    const bigquery = this.deps.createBigQueryReader(job, config);
+    const context = await this.deps.coreContext();
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking ${job.name}'s guards…` }, () =>
+      checkJobGuards(config, job, { ...context, bigquery }),
+    );
+    for (const line of describeGuardReport(report)) this.logger.info(`${job.name}: ${line}`);
+    if (report.blockers.length > 0) {
+      const choice = whenBlocked === 'run' ? 'run-anyway' : whenBlocked === 'refuse' ? null : await this.askWhenBlocked(job, report);
+      if (choice === 'deploy-then-run') {
+        const target = blockedDecision(report).deploy!;
+        const deployed = await this.deps.deploy(target);
+        this.logger.info(`${job.name}: deploy of ${target}: ${deployed.kind} (${deployed.message})`);
+        if (deployed.kind !== 'verified') {
+          void vscode.window.showErrorMessage(`${job.name} was not started: the deploy of ${target} did not verify (${deployed.message}).`);
+          return { kind: 'refused', job: job.name, range, report };
+        }
+        // The guards again, against what is live now.
+        return this.guardAndExecute(config, job, range, whenBlocked);
+      }
+      if (choice !== 'run-anyway') return { kind: 'refused', job: job.name, range, report };
+      this.logger.warn(`${job.name}: running despite ${report.blockers.length} failed guard(s)`);
+    }
+
+    const reader = context.reader;
+    const ref = { project: unit.project, region: unit.region, name: unit.name };
+    let started: ExecutionFacts;
+    try {
+      started = await reader.runJob!(ref, { args, taskCount: run.taskCount, timeoutSeconds: run.timeoutSeconds });
+    } catch (err) {
+      throw new UserFacingError(`${job.name}: could not start an execution of ${unit.name}: ${errorText(err)}`);
+    }
+    this.runs.setPhase(job.name, 'running');
+    this.logger.info(`${job.name}: started ${started.name} of ${unit.name} with ${JSON.stringify(args)}`);
+
+    const stop = new AbortController();
+    this.following.set(job.name, stop);
+    const executionRef = { ...ref, execution: started.name };
+    const pty = new ExecutionTerminal({
+      onInterrupt: () => void this.askToCancel(reader, executionRef, pty),
+      onClosedEarly: () => stop.abort(),
+    });
+    const terminal = vscode.window.createTerminal({ name: `${job.name} ${range.start}..${range.end}`, pty, iconPath: new vscode.ThemeIcon('run') });
+    this.executionTerminals.get(job.name)?.dispose();
+    this.executionTerminals.set(job.name, terminal);
+    terminal.show(true);
+    pty.writeLines([executionStartedLine(started, unit, args), 'Ctrl-C asks whether to cancel the execution; closing this terminal stops following it.']);
+    const logs = await this.deps.createLogSource(config, unit.project).catch((err: unknown) => {
+      pty.writeLines([`cloud-run-drift: the execution's log entries cannot be read (${errorText(err)}); following its status only`]);
+      return null;
+    });
+    let result: ExecutionResult;
+    try {
+      result = await followExecution({ getExecution: (r, o) => reader.getExecution!(r, o), logs }, executionRef, {
+        started,
+        signal: stop.signal,
+        onEvent: (event) => pty.writeLines(followEventLines(event).lines),
+      });
+    } finally {
+      this.following.delete(job.name);
+      await logs?.close();
+    }
+    const exitCode = executionExitCode(result.outcome);
+    pty.finish(executionResultLine(job.name, unit, started.name, result), exitCode);
+    // Not followed to its end (the terminal was closed): how it ended is not known, so no run is recorded as ended.
+    const recorded = result.outcome === 'detached' || result.outcome === 'unknown' ? undefined : exitCode;
+    return this.runEnded(config, job, range, report, bigquery, recorded, () => terminal.show(), result);
+  }
+
+  /** Ctrl-C in an execution's terminal: cancel the execution, or keep it running. */
+  private async askToCancel(reader: CloudRunReader, ref: ExecutionRef, pty: ExecutionTerminal): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(`Cancel ${ref.execution}?`, { modal: true, detail: `The execution of ${ref.name} runs in Cloud Run; cancelling it stops its tasks that are still running.` }, CANCEL_EXECUTION);
+    if (choice !== CANCEL_EXECUTION) return;
+    try {
+      await reader.cancelExecution!(ref);
+      pty.writeLines([`Cancellation of ${ref.execution} requested.`]);
+    } catch (err) {
+      pty.writeLines([`cloud-run-drift: ${ref.execution} could not be cancelled: ${errorText(err)}`]);
+    }
+  }
+
+  /** A refused run of a data job that executes a Cloud Run job: Deploy (then run) when it helps, Run Anyway, or nothing. */
+  private async askWhenBlocked(job: DataJobConfig, report: JobGuardReport): Promise<BlockedChoice | null> {
+    const decision = blockedDecision(report);
+    const titles: Record<BlockedChoice, string> = { 'deploy-then-run': DEPLOY_THEN_RUN, 'run-anyway': RUN_ANYWAY };
+    const failed = report.blockers.length;
+    const stale = report.blockers.some((b) => b.kind === 'stale-job' && b.deployable);
+    const choice = await vscode.window.showWarningMessage(
+      stale ? `${job.name} was not started: Deploy the job first.` : `${job.name} was not started: ${failed} guard${failed === 1 ? '' : 's'} failed.`,
+      { modal: true, detail: describeGuardReport(report).join('\n') },
+      ...decision.choices.map((c) => titles[c]),
+    );
+    return decision.choices.find((c) => titles[c] === choice) ?? null;
   }
 
   /** Reads the job's scoreboard for the range and shows it; rejects with the API's message. */
@@ -152,6 +316,9 @@ export class DataJobs extends Disposable {
     // Jobs started from this window do not outlive it half-watched: stop them with it.
     for (const execution of this.running.values()) execution.terminate();
     this.running.clear();
+    // An execution runs in Cloud Run, not here: stop following it, and leave it running.
+    for (const stop of this.following.values()) stop.abort();
+    this.following.clear();
     super.dispose();
   }
 }

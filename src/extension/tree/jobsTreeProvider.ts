@@ -88,15 +88,16 @@ export class JobsTreeProvider extends Disposable implements vscode.TreeDataProvi
       this.nodes.set(repo.root, cache);
     }
     const rows = jobs.map((job) => {
-      const row = jobRow(job, repo.jobs.runs.get(job.name), (name) => repo.session.verdict(name), now);
-      const node = cache.get(job.name);
+      const state = repo.jobs.runs.get(job.name);
+      const row = jobRow(job, state, (name) => repo.session.verdict(name), now);
+      let node = cache.get(job.name);
       if (!node) {
-        const created = new JobNode(repo.root, job, row);
-        cache.set(job.name, created);
-        return created;
+        node = new JobNode(repo.root, job, row);
+        cache.set(job.name, node);
       }
       node.job = job;
       node.row = row;
+      node.runs = state.recent;
       return node;
     });
     for (const name of [...cache.keys()]) if (!jobs.some((j) => j.name === name)) cache.delete(name);
