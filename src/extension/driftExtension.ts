@@ -103,6 +103,8 @@ export class DriftExtension extends Disposable {
             // Untrusted, only a loopback emulator endpoint is kept (as for Cloud Run and Logging).
             createBigQueryReader: (job, config) =>
               clients.bigQuery({ project: job.project, endpoint: effectiveEndpoints(config.endpoints, vscode.workspace.isTrusted).endpoints.bigquery }),
+            extensionUri: context.extensionUri,
+            memento: context.globalState,
           },
           repoLogger.child('jobs'),
         ),

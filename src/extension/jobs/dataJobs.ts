@@ -1,20 +1,24 @@
 // Data jobs in the editor: guards (with a progress notification), the job as a Task in the
-// integrated terminal, then its scoreboard. The decisions are core's (core/jobs); this class owns
-// what lives in the window: the running tasks and the scoreboard panels.
+// integrated terminal, then its scoreboard: read just before the run starts and again when it
+// succeeds, shown with the change per row and in the totals. The decisions are core's (core/jobs);
+// this class owns what lives in the window: the running tasks and the scoreboard panels.
 import * as vscode from 'vscode';
 import type { DataJobConfig, DriftConfig } from '../../core/config';
-import type { BigQueryReader, QueryTable } from '../../core/jobs/bigquery';
-import type { DateRange } from '../../core/jobs/dates';
+import type { BigQueryReader } from '../../core/jobs/bigquery';
+import { scoreboardRange, utcToday, type DateRange } from '../../core/jobs/dates';
 import { checkJobGuards, describeGuardReport, type JobGuardDeps, type JobGuardReport } from '../../core/jobs/guards';
 import { jobCommandLine, readScoreboard } from '../../core/jobs/job';
+import type { Scoreboard } from '../../core/jobs/totals';
 import { TemplateError } from '../../core/shellTemplate';
 import { COMMAND_IDS } from '../commandIds';
 import { Disposable } from '../platform/disposable';
-import { errorText, UserFacingError } from '../platform/errors';
+import { UserFacingError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { runShellTask, showTaskTerminal } from '../tasks/shellTask';
+import { rememberedRange, rememberRange } from './jobInputs';
 import { JobRuns } from './jobRuns';
-import { ScoreboardPanels } from './scoreboardPanels';
+import type { ScoreboardRead } from './scoreboardHtml';
+import { readForView, ScoreboardPanels, type ScoreboardSource } from './scoreboardPanels';
 
 /** The task type of data job tasks; contributed in package.json so VS Code knows the definition. */
 export const JOB_TASK_TYPE = 'cloudRunDrift.job';
@@ -24,12 +28,19 @@ export type WhenBlocked = 'ask' | 'refuse' | 'run';
 
 export type DataJobOutcome =
   | { kind: 'refused'; job: string; range: DateRange; report: JobGuardReport }
-  | { kind: 'finished'; job: string; range: DateRange; report: JobGuardReport; exitCode: number | undefined; scoreboard: QueryTable | { error: string } | undefined };
+  | { kind: 'finished'; job: string; range: DateRange; report: JobGuardReport; exitCode: number | undefined; scoreboard: ScoreboardResult | undefined; scoreboardBefore: ScoreboardResult | undefined };
+
+/** One read of a scoreboard as a run's outcome reports it. */
+export type ScoreboardResult = Scoreboard | { error: string };
 
 export interface DataJobDeps {
   /** Cloud Run and git as the session has them (endpoints already filtered for trust). */
   coreContext(): Promise<Omit<JobGuardDeps, 'bigquery'>>;
   createBigQueryReader(job: DataJobConfig, config: DriftConfig): BigQueryReader;
+  /** The extension's folder (the scoreboard view's script and stylesheet are under media/scoreboard/). */
+  extensionUri: vscode.Uri;
+  /** Where the range last picked for each job is remembered. */
+  memento: vscode.Memento;
 }
 
 const RUN_ANYWAY = 'Run Anyway';
@@ -39,7 +50,7 @@ export class DataJobs extends Disposable {
   private readonly running = new Map<string, vscode.TaskExecution>();
   /** The task name each job last ran with: its terminal's name. */
   private readonly lastTaskNames = new Map<string, string>();
-  private readonly scoreboards = this._register(new ScoreboardPanels());
+  private readonly scoreboards: ScoreboardPanels;
   /** Running now and the last run's end, per job: what the Data Jobs view shows. */
   readonly runs = this._register(new JobRuns());
 
@@ -48,6 +59,7 @@ export class DataJobs extends Disposable {
     private readonly logger: Logger,
   ) {
     super();
+    this.scoreboards = this._register(new ScoreboardPanels(deps.extensionUri, logger));
   }
 
   async run(config: DriftConfig, job: DataJobConfig, range: DateRange, whenBlocked: WhenBlocked): Promise<DataJobOutcome> {
@@ -91,6 +103,37 @@ export class DataJobs extends Disposable {
 
     const taskName = `${job.name} ${range.start}..${range.end}`;
     this.lastTaskNames.set(job.name, taskName);
+    const around = await this.runWithScoreboard(config, job, range, bigquery, () => this.runTask(config, job, taskName, commandLine, range), (exitCode) => exitCode === 0);
+    const exitCode = around.result;
+    return { kind: 'finished', job: job.name, range, report, exitCode, scoreboard: resultOf(around.after), scoreboardBefore: resultOf(around.before) };
+  }
+
+  /**
+   * Runs a data job with its scoreboard around it: reads the range just before `run` starts the job,
+   * and when the run ends and `succeeded` says it did, reads it again and opens the view with both
+   * reads (the change per row and in the totals). A job without a scoreboard just runs. Whatever kind
+   * of run `run` starts (a local command, a Cloud Run job execution), it owns its own notifications.
+   */
+  async runWithScoreboard<T>(
+    config: DriftConfig,
+    job: DataJobConfig,
+    range: DateRange,
+    reader: BigQueryReader,
+    run: () => Promise<T>,
+    succeeded: (result: T) => boolean,
+  ): Promise<{ result: T; before: ScoreboardRead | undefined; after: ScoreboardRead | undefined }> {
+    const source = job.scoreboard === undefined ? undefined : this.scoreboardSource(config, job, reader);
+    const before = source ? await readForView(source, range) : undefined;
+    if (before?.kind === 'failed') this.logger.warn(`${job.name}: the scoreboard could not be read before the run: ${before.error}`);
+    const result = await run();
+    if (!source || !succeeded(result)) return { result, before, after: undefined };
+    const after = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${job.name}'s scoreboard…` }, () => readForView(source, range));
+    this.scoreboards.show(source, range, after, before);
+    if (after.kind === 'failed') void vscode.window.showWarningMessage(`${job.name} finished, but its scoreboard could not be read: ${after.error}`);
+    return { result, before, after };
+  }
+
+  private async runTask(config: DriftConfig, job: DataJobConfig, taskName: string, commandLine: string, range: DateRange): Promise<number | undefined> {
     const { exitCode } = await runShellTask(
       {
         // The root tells apart jobs of the same name in two repositories of the workspace.
@@ -114,23 +157,39 @@ export class DataJobs extends Disposable {
       void vscode.window.showErrorMessage(`${job.name} ${how} for ${range.start} to ${range.end}.`, SHOW_TERMINAL).then((choice) => {
         if (choice === SHOW_TERMINAL) this.showTerminal(job.name);
       });
-      return { kind: 'finished', job: job.name, range, report, exitCode, scoreboard: undefined };
+      return exitCode;
     }
     void vscode.window.showInformationMessage(`${job.name} finished for ${range.start} to ${range.end}.`, SHOW_TERMINAL).then((choice) => {
       if (choice === SHOW_TERMINAL) this.showTerminal(job.name);
     });
-    const scoreboard = job.scoreboard === undefined ? undefined : await this.showScoreboard(config, job, range, bigquery).catch((err: unknown) => ({ error: errorText(err) }));
-    if (scoreboard && 'error' in scoreboard) void vscode.window.showWarningMessage(`${job.name} finished, but its scoreboard could not be read: ${scoreboard.error}`);
-    return { kind: 'finished', job: job.name, range, report, exitCode, scoreboard };
+    return exitCode;
   }
 
-  /** Reads the job's scoreboard for the range and shows it; rejects with the API's message. */
-  async showScoreboard(config: DriftConfig, job: DataJobConfig, range: DateRange, reader = this.deps.createBigQueryReader(job, config)): Promise<QueryTable> {
-    const sql = job.scoreboard;
-    if (sql === undefined) throw new UserFacingError(`${job.name} has no "scoreboard" query in cloud-run-drift.json.`, [], 'warning');
-    const table = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${job.name}'s scoreboard…` }, () => readScoreboard(reader, sql, range));
-    this.scoreboards.show(job.name, range, table, new Date());
-    return table;
+  /** The range the scoreboard opens with when none is given: the last run's, the last picked, the configured, or the last 7 days. */
+  defaultScoreboardRange(job: DataJobConfig): DateRange {
+    return scoreboardRange({ lastRun: this.runs.get(job.name).last?.range, remembered: rememberedRange(this.deps.memento, job.name), configured: job.scoreboardRange }, utcToday());
+  }
+
+  /**
+   * Reads the job's scoreboard for the range (default: defaultScoreboardRange) and shows it; a failed
+   * query shows BigQuery's message in the view. Resolves with the read.
+   */
+  async showScoreboard(config: DriftConfig, job: DataJobConfig, range = this.defaultScoreboardRange(job), reader = this.deps.createBigQueryReader(job, config)): Promise<ScoreboardResult> {
+    if (job.scoreboard === undefined) throw new UserFacingError(`${job.name} has no "scoreboard" query in cloud-run-drift.json.`, [], 'warning');
+    const source = this.scoreboardSource(config, job, reader);
+    const read = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${job.name}'s scoreboard…` }, () => readForView(source, range));
+    this.scoreboards.show(source, range, read);
+    return resultOf(read)!;
+  }
+
+  private scoreboardSource(config: DriftConfig, job: DataJobConfig, reader: BigQueryReader): ScoreboardSource {
+    const sql = job.scoreboard!;
+    return {
+      job: job.name,
+      read: (range) => readScoreboard(reader, sql, range, job.totals),
+      rangePicked: (range) => void rememberRange(this.deps.memento, job.name, range),
+      exportFolder: config.root,
+    };
   }
 
   private showTerminal(job: string): void {
@@ -154,4 +213,9 @@ export class DataJobs extends Disposable {
     this.running.clear();
     super.dispose();
   }
+}
+
+function resultOf(read: ScoreboardRead | undefined): ScoreboardResult | undefined {
+  if (!read) return undefined;
+  return read.kind === 'read' ? read.board : { error: read.error };
 }
