@@ -524,6 +524,8 @@ function dedupeErrors(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
     if (e.propertyName !== undefined && e.keyword !== 'propertyNames') return false;
+    // An if/then/else reports the failed branch's own error and then "must match the then schema": keep the first.
+    if (e.keyword === 'if') return false;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) return false;
     seen.add(key);
