@@ -1,6 +1,6 @@
 // Data jobs as a person meets them in the workbench (trusted demo workspace): the Data Jobs view's
 // row and its inline Run (dates, the modal naming the stale coordinator, Run Anyway, the task, the
-// row's result and the scoreboard); Run Data Job from the Command Palette refusing an impossible date
+// row's result and the scoreboard before and after the run); Run Data Job from the Command Palette refusing an impossible date
 // as it is typed, and Cancel in the modal running nothing; Show Data Job Scoreboard's webview table.
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
@@ -79,7 +79,14 @@ export function dataJobsPage(): UiPage {
               return /^grading-backfill: 2026-01-24\.\.2026-01-25 · succeeded · (\d+s ago|just now)$/.test(label) ? undefined : `row: "${label}"`;
             }, page);
             const view = await webviewWithHeading(page, `Scoreboard: ${JOB}`);
-            assert.match((await view.locator('.subtitle').textContent()) ?? '', /^2026-01-24 to 2026-01-25 · 2 rows · /);
+            assert.match((await view.locator('.subtitle').textContent()) ?? '', /^2026-01-24 to 2026-01-25 · 2 rows · before the run: read \d\d:\d\d:\d\d UTC · after: read \d\d:\d\d:\d\d UTC$/);
+            // The run graded the same predictions again: every figure, and the Total row, is unchanged.
+            const rows = await view.locator('table tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent ?? '')));
+            assert.deepEqual(rows.slice(1), [
+              ['2026-01-24', '22 (±0)', '4.52 (±0)', '0.16 (±0)', '40.0 (±0)'],
+              ['2026-01-25', '99 (±0)', '5.45 (±0)', '1.14 (±0)', '58.9 (±0)'],
+              ['Total', '121 (±0)', '5.28 (±0)', '0.96 (±0)', '55.5 (±0)'],
+            ]);
             await runFromPalette(page, 'View: Close All Editors');
           } finally {
             // The run streamed rows into prediction_accuracy: later pages start from the demo's scenario.
