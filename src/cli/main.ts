@@ -7,7 +7,7 @@ import { checkServices, selectServices, servingLabelsOf, UnknownServiceError } f
 import { defaultCacheDir } from '../core/cacheDir';
 import { saveCodeCaches } from '../core/codeCache';
 import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunReader, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
-import { ConfigError, findConfigFile, formatConfigProblem, loadConfig, CONFIG_FILE_NAME, type DataJobConfig, type DriftConfig, type ServiceConfig } from '../core/config';
+import { ConfigError, findConfigFile, formatConfigProblem, jsonPath, loadConfig, CONFIG_FILE_NAME, type DataJobConfig, type DriftConfig, type ServiceConfig } from '../core/config';
 import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/credentialPolicy';
 import { ageSpan, formatDuration, STATUS_LABELS } from '../core/format';
 import { GitError, GitRepository } from '../core/git';
@@ -26,7 +26,8 @@ import { prepareRollback, rollbackRefusal } from '../core/rollback/prepare';
 import { rollBack } from '../core/rollback/run';
 import { describeTraffic } from '../core/traffic';
 import { createBigQueryReader, DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigquery';
-import { addDays, DateRangeError, parseDateRange, utcToday } from '../core/jobs/dates';
+import { scoreboardCsv } from '../core/jobs/csv';
+import { addDays, DateRangeError, parseDateRange, scoreboardRange, utcToday } from '../core/jobs/dates';
 import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
 import { executionResultLine, executionStartedLine, followEventLines } from '../core/jobs/executionText';
 import { executionExitCode, followExecution, type ExecutionClock, type ExecutionResult } from '../core/jobs/followExecution';
@@ -107,9 +108,11 @@ Commands:
       Exit 0 the job succeeded; 1 it failed or was cancelled (its exit code or failure is shown); 4 a guard
       refused it; 3 the execution's end is not known (Ctrl-C), or a guard could not
       be checked; 2 usage or configuration.
-  scoreboard [JOB] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--json] [--timeout SECONDS] [--config FILE]
-      The job's "scoreboard" query over the date range (default: the 7 days ending today, UTC).
-      --json: an array of rows as objects. --timeout: how long BigQuery may take to answer (default ${DEFAULT_BIGQUERY_TIMEOUT_MS / 1000}).
+  scoreboard [JOB] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--csv | --json] [--timeout SECONDS] [--config FILE]
+      The job's "scoreboard" query over the date range (default: the job's "scoreboardRange", else the 7 days
+      ending today, UTC), with its Total row (the query's ROLLUP row, or the job's "totals").
+      --csv: CSV (RFC 4180 quoting), the Total row last; --json: an array of rows as objects, the Total row last.
+      --timeout: how long BigQuery may take to answer (default ${DEFAULT_BIGQUERY_TIMEOUT_MS / 1000}).
       Exit 0; 3 API failure (or no answer in time); 2 usage or configuration.
 
 Configuration and repository are found from the current directory upward (to the repository's top level) unless given.
@@ -777,7 +780,7 @@ async function runJob(args: string[], output: TerminalOutput, runtime: CliRuntim
     }
     if (job.scoreboard !== undefined) {
       try {
-        output.out(formatQueryTable(await readScoreboard(bigquery, job.scoreboard, range)));
+        output.out(formatQueryTable(await readScoreboard(bigquery, job.scoreboard, range, job.totals)));
       } catch (err) {
         output.err(`cloud-run-drift: ${job.name} succeeded, but its scoreboard could not be read: ${(err as Error).message}`);
       }
@@ -868,23 +871,36 @@ async function runScoreboard(args: string[], output: TerminalOutput): Promise<nu
     'start-date': { type: 'string' },
     'end-date': { type: 'string' },
     json: { type: 'boolean', default: false },
+    csv: { type: 'boolean', default: false },
     ...CREDENTIAL_OPTIONS,
     timeout: { type: 'string' },
   });
   if (positionals.length > 1) throw new UsageError('scoreboard takes at most one JOB');
+  if (values.json && values.csv) throw new UsageError('scoreboard takes --csv or --json, not both');
   const credentials = credentialsFrom(values);
   const timeoutMs = timeoutFlag(values.timeout, DEFAULT_BIGQUERY_TIMEOUT_MS / 1000);
   const config = await findAndLoadConfig(values.config, process.cwd());
   const job = findJob(config, positionals[0]);
   if (job.scoreboard === undefined) throw new UsageError(`${job.name} has no "scoreboard" query in ${config.file}`);
   const today = utcToday();
-  const end = values['end-date'] ?? today;
-  const range = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });
+  let range;
+  if (values['start-date'] === undefined && values['end-date'] === undefined) {
+    range = scoreboardRange({ configured: job.scoreboardRange }, today);
+  } else {
+    const end = values['end-date'] ?? today;
+    range = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });
+  }
   const bigquery = createBigQueryReader({ project: job.project, endpoint: config.endpoints.bigquery, credentials, timeoutMs });
-  const table = await readScoreboard(bigquery, job.scoreboard, range);
+  const table = await readScoreboard(bigquery, job.scoreboard, range, job.totals);
+  for (const problem of table.totalsProblems) output.err(`cloud-run-drift: ${config.file}: ${jsonPath(['jobs', job.name, 'totals'])}: ${problem}`);
   if (values.json) {
-    const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])));
+    const rows = [...table.rows, ...(table.totals ? [table.totals] : [])].map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])));
     output.exact(JSON.stringify(rows, null, output.interactive ? 2 : undefined));
+  } else if (values.csv) {
+    // Exact for a program; for a person at a terminal, control characters in cells are shown escaped.
+    const csv = scoreboardCsv(table, '\n').slice(0, -1);
+    if (output.interactive) output.out(csv);
+    else output.exact(csv);
   } else {
     output.out(formatQueryTable(table));
   }

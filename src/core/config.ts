@@ -5,6 +5,8 @@ import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type Par
 import { configValidator } from './config-validator';
 import { currentUser, foreignFile, type ForeignFile, type UserIdentity } from './fileOwner';
 import { checkJobArgs } from './jobs/args';
+import { dateProblem } from './jobs/dates';
+import { usesRollup } from './jobs/rollup';
 import { parseTableId } from './jobs/tableId';
 import { UNIT_KINDS, type UnitKind } from './model';
 import { closestMatch } from './suggest';
@@ -62,7 +64,17 @@ export interface DataJobConfig {
   maxDays: number;
   /** Standard SQL with @startDate and @endDate DATE parameters. */
   scoreboard: string | undefined;
+  /** How each scoreboard column totals (absent: no totals row, unless the query has ROLLUP). */
+  totals?: TotalsRules | undefined;
+  /** The range the scoreboard opens with when no run is known (YYYY-MM-DD, inclusive). */
+  scoreboardRange?: { start: string; end: string } | undefined;
 }
+
+/** How a scoreboard column totals: exact for sum/min/max; a weighted mean is exact only with the right weight. */
+export type TotalRule = 'sum' | 'min' | 'max' | { weightedBy: string };
+
+/** Column name → how it totals (`jobs.<name>.totals`). */
+export type TotalsRules = Readonly<Record<string, TotalRule>>;
 
 export const DEFAULT_JOB_MAX_DAYS = 31;
 
@@ -148,6 +160,8 @@ interface RawJob {
   table?: string;
   maxDays?: number;
   scoreboard?: string;
+  totals?: Record<string, TotalRule>;
+  scoreboardRange?: { start: string; end: string };
 }
 
 /**
@@ -378,6 +392,7 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
     const project = job.project ?? raw.project ?? (job.table === undefined ? undefined : parseTableId(job.table)?.project);
     if (!project) problem(['jobs', name], 'expected a "project" here or at the top level (or a "table" that names one)');
     const cloudRunJob = cloudRunJobOf(raw, name, job, problem);
+    for (const [segments, message] of scoreboardProblems(job)) problem(['jobs', name, ...segments], message);
     return {
       name,
       command: job.command,
@@ -388,6 +403,8 @@ function resolveConfig(raw: RawConfig, file: string, locate: (s: (string | numbe
       table: job.table,
       maxDays: job.maxDays ?? DEFAULT_JOB_MAX_DAYS,
       scoreboard: job.scoreboard,
+      ...(job.totals ? { totals: job.totals } : {}),
+      ...(job.scoreboardRange ? { scoreboardRange: job.scoreboardRange } : {}),
     };
   });
 
@@ -454,6 +471,29 @@ export function parseJobTimeout(value: number | string): number | null {
 }
 
 /** Strips `./` and trailing slashes; `.` or an empty path means the whole repository. */
+/** What the schema cannot say about a job's scoreboard settings: [JSON path below the job, message]. */
+function scoreboardProblems(job: RawJob): Array<[(string | number)[], string]> {
+  const problems: Array<[(string | number)[], string]> = [];
+  if (job.totals !== undefined) {
+    if (job.scoreboard === undefined) problems.push([['totals'], 'expected a "scoreboard" query beside "totals"']);
+    else if (usesRollup(job.scoreboard)) problems.push([['totals'], 'the scoreboard query computes its own Total row with GROUP BY ROLLUP; remove "totals" or the ROLLUP']);
+    for (const [column, rule] of Object.entries(job.totals)) {
+      if (typeof rule === 'object' && rule.weightedBy.toLowerCase() === column.toLowerCase()) {
+        problems.push([['totals', column, 'weightedBy'], `a column cannot be weighted by itself; name the count column "${column}" averages over (e.g. "graded")`]);
+      }
+    }
+  }
+  const range = job.scoreboardRange;
+  if (range !== undefined) {
+    const start = dateProblem(range.start);
+    const end = dateProblem(range.end);
+    if (start) problems.push([['scoreboardRange', 'start'], start]);
+    if (end) problems.push([['scoreboardRange', 'end'], end]);
+    if (!start && !end && range.start > range.end) problems.push([['scoreboardRange', 'end'], `expected a date on or after the start ${range.start}, got ${range.end}`]);
+  }
+  return problems;
+}
+
 export function normalisePaths(paths: string[]): string[] {
   const out = new Set<string>();
   for (const p of paths) {
@@ -556,7 +596,7 @@ function dedupeErrors(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
     if (e.propertyName !== undefined && e.keyword !== 'propertyNames') return false;
-    // An if/then reports its "then" failure (a missing key) itself, and the "if" on top of it.
+    // An if/then(/else) reports its failed branch's own error, and then the "if" on top of it: keep the first.
     if (e.keyword === 'if') return false;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) return false;

@@ -110,6 +110,8 @@ export class DriftExtension extends Disposable {
               clients.bigQuery({ project: job.project, endpoint: effectiveEndpoints(config.endpoints, vscode.workspace.isTrusted).endpoints.bigquery }),
             createLogSource: (config, project) => clients.logSource({ projects: [project], endpoint: effectiveEndpoints(config.endpoints, vscode.workspace.isTrusted).endpoints.logging }),
             deploy: (unit) => deploys.deploy(unit),
+            extensionUri: context.extensionUri,
+            memento: context.globalState,
           },
           repoLogger.child('jobs'),
         ),

@@ -57,9 +57,12 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
     fs.rmSync(CACHE, { recursive: true, force: true });
   });
 
-  test("scoreboard prints the handoff's grading table for the range, and --json the same rows", async () => {
-    const table = await cli('scoreboard', '--start-date', '2026-01-24', '--end-date', '2026-01-28');
+  test("scoreboard prints the handoff's grading table for the range with its true Total row, and --json the same rows", async () => {
+    // The demo's scoreboardRange is the handoff's backfill (Jan 24-28): the default without dates.
+    const table = await cli('scoreboard');
     assert.equal(table.code, 0, table.stderr);
+    // Total over the 489 predictions (ROLLUP): MAE 2746.4 / 489 = 5.616, bias 141.8 / 489 = 0.290,
+    // accuracy 226 / 451 decided = 50.1%; the handoff's Total row (5.45, 0.31, 49.0%) averages the days.
     assert.equal(
       table.stdout.trimEnd(),
       [
@@ -70,14 +73,28 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
         '2026-01-26     118  5.59   0.23      55.3',
         '2026-01-27     105  6.12   0.19      45.9',
         '2026-01-28     145  5.55  -0.15      45.0',
+        '----------  ------  ----  -----  --------',
+        'Total          489  5.62   0.29      50.1',
       ].join('\n'),
     );
     const json = await cli('scoreboard', 'grading-backfill', '--start-date', '2026-01-28', '--end-date', '2026-01-29', '--json');
     assert.equal(json.code, 0, json.stderr);
+    // 145 + 90 = 235 graded; (63 + 41) / (140 + 82) = 104 / 222 = 46.8%.
     assert.deepEqual(JSON.parse(json.stdout), [
       { game_date: '2026-01-28', graded: 145, mae: 5.55, bias: -0.15, accuracy: 45 },
       { game_date: '2026-01-29', graded: 90, mae: 5.31, bias: -0.42, accuracy: 50 },
+      { game_date: 'Total', graded: 235, mae: 5.46, bias: -0.25, accuracy: 46.8 },
     ]);
+  });
+
+  test('scoreboard --csv writes CSV with the Total row last; --csv with --json is a usage error', async () => {
+    const csv = await cli('scoreboard', '--start-date', '2026-01-24', '--end-date', '2026-01-25', '--csv');
+    assert.equal(csv.code, 0, csv.stderr);
+    // 22 + 99 = 121 graded; accuracy (8 + 53) / (20 + 90) = 61 / 110 = 55.5%.
+    assert.equal(csv.stdout, 'game_date,graded,mae,bias,accuracy\n2026-01-24,22,4.52,0.16,40\n2026-01-25,99,5.45,1.14,58.9\nTotal,121,5.28,0.96,55.5\n');
+    const both = await cli('scoreboard', '--csv', '--json');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--csv or --json, not both/);
   });
 
   test('bad input is refused with exit 2 before anything is read or run', async () => {
@@ -144,7 +161,7 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
     assert.match(ran.stderr, /✓ prediction-coordinator serves HEAD's code for its paths/);
     assert.match(ran.stderr, /\$ node backfill_jobs\/grading\/prediction_accuracy\/grading_backfill\.mjs --start-date '2026-01-24' --end-date '2026-01-25'/);
     assert.match(ran.stdout, /2026-01-24: graded 22 \| MAE 4\.52 \| bias 0\.16 \| accuracy 40\.0%/, 'the job’s own output');
-    assert.match(ran.stdout, /2026-01-24 {6}22 {2}4\.52 {2}0\.16 {6}40\.0\n2026-01-25 {6}99 {2}5\.45 {2}1\.14 {6}58\.9/, 'then the scoreboard');
+    assert.match(ran.stdout, /2026-01-24 {6}22 {2}4\.52 {2}0\.16 {6}40\.0\n2026-01-25 {6}99 {2}5\.45 {2}1\.14 {6}58\.9\n[- ]+\nTotal {10}121/, 'then the scoreboard with its Total row');
     const after = await gradedAt();
     assert.notDeepEqual(after, before, 'the rows were graded again');
 

@@ -79,12 +79,44 @@ describe('data job configuration', () => {
     );
     assert.deepEqual(problems.sort(), [
       '12: $.jobs.Grade_Job: invalid job name "Grade_Job": expected a job name (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen)',
-      '22: $.jobs.good.cmd: unknown key "cmd" (expected one of: command, cloudRunJob, args, taskCount, timeout, description, requires, project, table, maxDays, scoreboard)',
+      '22: $.jobs.good.cmd: unknown key "cmd" (expected one of: command, cloudRunJob, args, taskCount, timeout, description, requires, project, table, maxDays, scoreboard, totals, scoreboardRange)',
       '16: $.jobs.good.command: expected a non-empty string',
       '17: $.jobs.good.table: expected a BigQuery table as project.dataset.table, e.g. "my-project.analytics.events"',
       '18: $.jobs.good.maxDays: expected at least 1',
       '20: $.jobs.good.requires[0]: expected the name of a Cloud Run service, function or job (letters, digits, hyphens and underscores, starting with a letter, at most 63 characters; see "kind" for each one\'s rules)',
       '24: $.jobs.nocommand: missing "command" (a command to run) or "cloudRunJob" (a Cloud Run job to execute)',
+    ].sort());
+  });
+
+  it('resolves a scoreboard’s totals and opening range', () => {
+    const totals = { graded: 'sum', mae: { weightedBy: 'graded' } };
+    const config = parseConfig(configText({ grade: { command: 'x', scoreboard: 'SELECT 1', totals, scoreboardRange: { start: '2026-01-24', end: '2026-01-28' } } }), FILE);
+    assert.deepEqual([config.jobs[0]!.totals, config.jobs[0]!.scoreboardRange], [totals, { start: '2026-01-24', end: '2026-01-28' }]);
+  });
+
+  it('refuses totals it cannot compute and a range that is not one, with the line and the JSON path', () => {
+    const problems = problemsOf(
+      configText({
+        a: { command: 'x', totals: { graded: 'sum' } },
+        b: { command: 'x', scoreboard: 'SELECT d, COUNT(*) AS n FROM t GROUP BY ROLLUP(d)', totals: { n: 'sum' } },
+        c: { command: 'x', scoreboard: 'SELECT 1', totals: { mae: { weightedBy: 'MAE' } }, scoreboardRange: { start: '2026-02-30', end: '2026-01-01' } },
+        d: { command: 'x', scoreboard: 'SELECT 1', scoreboardRange: { start: '2026-01-28', end: '2026-01-24' } },
+      }),
+    );
+    assert.deepEqual(problems.sort(), [
+      '14: $.jobs.a.totals: expected a "scoreboard" query beside "totals"',
+      '21: $.jobs.b.totals: the scoreboard query computes its own Total row with GROUP BY ROLLUP; remove "totals" or the ROLLUP',
+      '30: $.jobs.c.totals.mae.weightedBy: a column cannot be weighted by itself; name the count column "mae" averages over (e.g. "graded")',
+      '34: $.jobs.c.scoreboardRange.start: 2026-02-30 is not a calendar date',
+      '43: $.jobs.d.scoreboardRange.end: expected a date on or after the start 2026-01-28, got 2026-01-24',
+    ].sort());
+  });
+
+  it('refuses a totals rule that is not one, saying what is', () => {
+    assert.deepEqual(problemsOf(configText({ d: { command: 'x', scoreboard: 'SELECT 1', totals: { mae: 'avg', bias: { weighted: 'graded' } } } })).sort(), [
+      '16: $.jobs.d.totals.mae: expected "sum", "min" or "max", got "avg"',
+      '17: $.jobs.d.totals.bias: missing required key "weightedBy"',
+      '18: $.jobs.d.totals.bias.weighted: unknown key "weighted" (expected one of: weightedBy); did you mean "weightedBy"?',
     ].sort());
   });
 });

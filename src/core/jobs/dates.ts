@@ -5,6 +5,7 @@
 //   parseDateRange(start, end, { maxDays, today })  → DateRange; throws DateRangeError naming the field
 //   dateProblem(text)                                → why `text` is not a date (for an input box), or undefined
 //   addDays(date, days)                              → YYYY-MM-DD
+//   scoreboardRange(known, today)                    → the range a scoreboard opens with
 //
 // Why so strict: the dates reach a shell command and a BigQuery query. Only real calendar dates
 // written exactly as YYYY-MM-DD pass (2026-02-30 and 2026-1-5 do not), a range may not end after
@@ -66,4 +67,27 @@ export function addDays(date: string, days: number): string {
 /** Today in UTC as YYYY-MM-DD. */
 export function utcToday(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
+}
+
+/** A range as remembered or configured: YYYY-MM-DD texts, checked before use. */
+export interface RangeText {
+  start: string;
+  end: string;
+}
+
+/**
+ * The range a scoreboard opens with: the job's last run's, else the range last picked for it, else the
+ * job's configured `scoreboardRange`, else the 7 days ending today. A remembered range that is no
+ * longer valid (hand-edited state, a range ending after today) is passed over.
+ */
+export function scoreboardRange(known: { lastRun?: RangeText | undefined; remembered?: RangeText | undefined; configured?: RangeText | undefined }, today: string): DateRange {
+  for (const candidate of [known.lastRun, known.remembered, known.configured]) {
+    if (!candidate) continue;
+    try {
+      return parseDateRange(candidate.start, candidate.end, { maxDays: Number.MAX_SAFE_INTEGER, today });
+    } catch (err) {
+      if (!(err instanceof DateRangeError)) throw err;
+    }
+  }
+  return parseDateRange(addDays(today, -6), today, { maxDays: 7, today });
 }

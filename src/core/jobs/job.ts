@@ -5,14 +5,16 @@
 //   findJob(config, name?)                 → DataJobConfig; throws UnknownJobError (none, unknown, or a choice needed)
 //   jobCommandLine(config, job, range)     → the bash command line; throws TemplateError with the JSON path
 //   jobExecutionArgs(config, job, range)   → a Cloud Run job execution's arguments; throws TemplateError likewise
-//   readScoreboard(reader, sql, range)     → a job's scoreboard rows for the range (the CLI and the editor)
-import type { DataJobConfig, DriftConfig } from '../config';
+//   readScoreboard(reader, sql, range, totals?) → a job's scoreboard for the range: its rows and totals row
+//                                                (the CLI and the editor; totals.ts says where the totals come from)
+import type { DataJobConfig, DriftConfig, TotalsRules } from '../config';
 import { jsonPath } from '../config';
 import { TemplateError } from '../shellTemplate';
-import type { BigQueryReader, QueryTable } from './bigquery';
+import type { BigQueryCallOptions, BigQueryReader } from './bigquery';
 import { expandJobArgs } from './args';
 import { expandJobCommand } from './command';
 import type { DateRange } from './dates';
+import { scoreboardOf, type Scoreboard } from './totals';
 
 export class UnknownJobError extends Error {
   constructor(message: string) {
@@ -54,7 +56,8 @@ export function jobExecutionArgs(config: DriftConfig, job: DataJobConfig, range:
   }
 }
 
-/** Runs a job's scoreboard query with the range as its @startDate and @endDate. */
-export function readScoreboard(reader: BigQueryReader, scoreboardSql: string, range: DateRange): Promise<QueryTable> {
-  return reader.query(scoreboardSql, { startDate: range.start, endDate: range.end });
+/** Runs a job's scoreboard query with the range as its @startDate and @endDate; the totals row as the query or `totals` gives it. */
+export async function readScoreboard(reader: BigQueryReader, scoreboardSql: string, range: DateRange, totals?: TotalsRules, options?: BigQueryCallOptions): Promise<Scoreboard> {
+  const table = await reader.query(scoreboardSql, { startDate: range.start, endDate: range.end }, options);
+  return scoreboardOf(table, scoreboardSql, totals);
 }

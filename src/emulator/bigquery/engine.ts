@@ -2,6 +2,7 @@
 import { BigQueryApiError, invalidQuery } from './errors';
 import { Translator, type BoundParameter, type ParameterSet, type ResolvedTable } from './dialect';
 import { inferExpressionType, mainSelectList, type SelectItem } from './infer';
+import { translateRollup } from './rollup';
 import { queryAll, quoteSqliteIdentifier, type SqliteBindable, type SqliteValue } from './sqlite';
 import { STREAMING_BUFFER_ERROR_PREFIX, type BigQueryStore, type TableState } from './store';
 import { describeLocation, findClosing, isPunct, isWord, RESERVED_KEYWORDS, splitTopLevel, tokenize, topLevelIndices, type Token } from './tokens';
@@ -134,9 +135,10 @@ export function runStatement(store: BigQueryStore, request: QueryRequest): Query
 
 function runSelect(store: BigQueryStore, request: QueryRequest, tokens: readonly Token[], translator: (inline?: boolean) => Translator): QueryOutcome {
   const main = translator();
-  const sql = main.translateRange(0, tokens.length);
+  const translate = (t: Translator): string => translateRollup(request.query, tokens, t) ?? t.translateRange(0, tokens.length);
+  const sql = translate(main);
   const { columns, rows } = queryAll(store.db, sql, bindings(request.parameters));
-  const declared = declaredResultTypes(store, translator(true).translateRange(0, tokens.length), columns.length);
+  const declared = declaredResultTypes(store, translate(translator(true)), columns.length);
   const tables = [...main.referencedTables.values()];
   const schema = describeResult(tokens, columns, declared, rows, tables, request.parameters);
   return { statementType: 'SELECT', schema, rows, referencedTables: tables.map((t) => t.id) };

@@ -264,6 +264,21 @@ Deploy one service or function: \`./bin/deploy-service.sh NAME\`.
 Check what production runs: \`cloud-run-drift check\` (configuration in cloud-run-drift.json).
 `;
 
+/**
+ * The handoff's grading table as it was written, Total row included: that row averages the daily
+ * figures (MAE 5.45, bias 0.31, accuracy 49.0%); over the 489 predictions they are 5.62, 0.29 and
+ * about 50%, which the demo's scoreboard shows beside it.
+ */
+export const HANDOFF_GRADING_TABLE = `| Date | Graded | MAE | Bias | Accuracy |
+|------|--------|-----|------|----------|
+| Jan 24 | 22 | 4.52 | 0.16 | 40.0% |
+| Jan 25 | 99 | 5.45 | 1.14 | 58.9% |
+| Jan 26 | 118 | 5.59 | 0.23 | 55.3% |
+| Jan 27 | 105 | 6.12 | 0.19 | 45.9% |
+| Jan 28 | 145 | 5.55 | -0.15 | 45.0% |
+| **Total** | **489** | **5.45** | **0.31** | **49.0%** |
+`;
+
 const SESSION_43_HANDOFF = `# Session 43 Handoff - Verification and Deployment Fixes
 
 Session 40's handoff said the coordinator was deployed with the MERGE fix. It was not: revision
@@ -273,6 +288,13 @@ Session 40's handoff said the coordinator was deployed with the MERGE fix. It wa
 Lesson: always verify a deployment by the commit label of the revision that serves traffic.
 
 Next: \`./bin/deploy-service.sh prediction-coordinator\`, then check deployment drift.
+
+## Grading Backfill Results
+
+Ran \`prediction_accuracy_grading_backfill.py --start-date 2026-01-24 --end-date 2026-01-28\`:
+
+${HANDOFF_GRADING_TABLE}
+Jan 29 grading (90 predictions) was already complete from earlier in the session.
 `;
 
 // ---------------------------------------------------------------------------------------------

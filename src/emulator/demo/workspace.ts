@@ -10,7 +10,7 @@ import { parseConfig } from '../../core/config';
 import type { Scenario, ScenarioRunSection, ScenarioService } from '../scenario';
 import { deployScript } from './deploy-script';
 import { appendedChange, DEMO_FUNCTIONS, DEMO_JOBS, DEMO_SERVICES, demoHistory, type DemoFunctionName, type DemoJobName, type DemoServiceName, type PlannedCommit } from './history';
-import { buildDemoBigQuerySection } from './bigquery-seed';
+import { BACKFILLED_DATES, buildDemoBigQuerySection } from './bigquery-seed';
 import { buildDemoFunctionLogEntries, buildDemoLogEntries } from './logging-seed';
 
 export const DEMO_PROJECT = 'nba-props-platform';
@@ -250,13 +250,17 @@ export async function loadDemoScenario(emulatorHttpUrl: string, workspace: DemoW
 
 const DEMO_GRADING_JOB = 'grading-backfill';
 
-/** The grading scoreboard: the handoff's table (graded, MAE, bias, accuracy per date). */
+/**
+ * The grading scoreboard: the handoff's table (graded, MAE, bias, accuracy per date) and, from ROLLUP,
+ * its Total row computed over every graded prediction (489 · 5.62 · 0.29 · 50.1% for Jan 24-28, where
+ * the handoff's own Total averages the daily figures).
+ */
 export const DEMO_SCOREBOARD_SQL = [
   'SELECT game_date, COUNT(*) AS graded, ROUND(AVG(absolute_error), 2) AS mae, ROUND(AVG(signed_error), 2) AS bias,',
   'ROUND(100 * SAFE_DIVIDE(COUNTIF(prediction_correct), COUNTIF(prediction_correct IS NOT NULL)), 1) AS accuracy',
   `FROM \`${DEMO_PROJECT}.nba_predictions.prediction_accuracy\``,
   "WHERE system_id = 'catboost_v8' AND game_date BETWEEN @startDate AND @endDate",
-  'GROUP BY game_date ORDER BY game_date',
+  'GROUP BY ROLLUP(game_date) ORDER BY game_date',
 ].join(' ');
 
 export function demoConfig(endpoints: DemoEndpoints): string {
@@ -280,6 +284,8 @@ export function demoConfig(endpoints: DemoEndpoints): string {
         table: `${DEMO_PROJECT}.nba_predictions.prediction_accuracy`,
         maxDays: 62,
         scoreboard: DEMO_SCOREBOARD_SQL,
+        // Before any run in this window, the scoreboard opens on the range the handoff's backfill graded.
+        scoreboardRange: { start: BACKFILLED_DATES[0], end: BACKFILLED_DATES[BACKFILLED_DATES.length - 1] },
       },
     },
     endpoints: {

@@ -1,9 +1,10 @@
 import { COMMAND_IDS } from '../commandIds';
 import { hasJobs, holdsJob, resolveDateRange, resolveJob } from '../jobs/jobInputs';
+import { SCOREBOARD_MAX_DAYS } from '../jobs/scoreboardPanels';
 import { defineCommand } from './commandTypes';
 import { requireConfig, resolveRepo } from './servicePicker';
 
-/** Shows a data job's scoreboard query for a date range in a webview; resolves with the rows read. Arguments as Run Data Job's first two. */
+/** Shows a data job's scoreboard in a webview (default: the last run's range); resolves with the read. Arguments as Run Data Job's first two. */
 export const showScoreboardCommand = defineCommand({
   id: COMMAND_IDS.showScoreboard,
   title: 'Show Data Job Scoreboard',
@@ -16,8 +17,9 @@ export const showScoreboardCommand = defineCommand({
     const config = requireConfig(repo.session);
     const withScoreboard = { ...config, jobs: config.jobs.filter((j) => j.scoreboard !== undefined) };
     const job = await resolveJob(withScoreboard.jobs.length > 0 ? withScoreboard : config, jobName, 'Show which job’s scoreboard?');
-    // Reading is harmless, so a scoreboard may span more than one run's maxDays.
-    const dates = await resolveDateRange(job, range, services.memento, 366);
+    // No range given: the view opens on the last run's range and has its own range picker. A range
+    // handed in is checked like typed input; reading is harmless, so it may span more than maxDays.
+    const dates = range === undefined || range === null ? undefined : await resolveDateRange(job, range, services.memento, SCOREBOARD_MAX_DAYS);
     return repo.jobs.showScoreboard(config, job, dates);
   },
 });

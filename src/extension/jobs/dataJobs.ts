@@ -1,17 +1,19 @@
 // Data jobs in the editor: guards (with a progress notification), the job as a Task in the
 // integrated terminal (or, for a data job that executes a Cloud Run job, the execution followed in a
-// terminal of its own), then its scoreboard. The decisions are core's (core/jobs); this class owns
-// what lives in the window: the running tasks and the scoreboard panels.
+// terminal of its own), then its scoreboard: read just before the run starts and again when it
+// succeeds, shown with the change per row and in the totals. The decisions are core's (core/jobs);
+// this class owns what lives in the window: the running tasks and the scoreboard panels.
 import * as vscode from 'vscode';
 import type { DataJobConfig, DriftConfig } from '../../core/config';
-import type { BigQueryReader, QueryTable } from '../../core/jobs/bigquery';
-import type { DateRange } from '../../core/jobs/dates';
+import type { BigQueryReader } from '../../core/jobs/bigquery';
+import { scoreboardRange, utcToday, type DateRange } from '../../core/jobs/dates';
 import type { CloudRunReader } from '../../core/cloudrun';
 import type { DeployResult } from '../../core/deploy/runner';
 import { executionDurationMs, executionResultLine, executionStartedLine, followEventLines } from '../../core/jobs/executionText';
 import { executionExitCode, followExecution, type ExecutionResult } from '../../core/jobs/followExecution';
 import { blockedDecision, checkJobGuards, describeGuardReport, type BlockedChoice, type JobGuardDeps, type JobGuardReport } from '../../core/jobs/guards';
 import { jobCommandLine, jobExecutionArgs, readScoreboard } from '../../core/jobs/job';
+import type { Scoreboard } from '../../core/jobs/totals';
 import type { LogSource } from '../../core/logs';
 import type { ExecutionFacts } from '../../core/model';
 import { ownValue } from '../../core/own';
@@ -23,8 +25,10 @@ import { errorText, UserFacingError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { runShellTask, showTaskTerminal } from '../tasks/shellTask';
 import { ExecutionTerminal } from './executionTerminal';
+import { rememberedRange, rememberRange } from './jobInputs';
 import { JobRuns, type JobRunRecord } from './jobRuns';
-import { ScoreboardPanels } from './scoreboardPanels';
+import type { ScoreboardRead } from './scoreboardHtml';
+import { readForView, ScoreboardPanels, type ScoreboardSource } from './scoreboardPanels';
 
 /** A template problem is the configuration's: said with the way to it. */
 function fromTemplate<T>(expand: () => T): T {
@@ -58,10 +62,15 @@ export type DataJobOutcome =
       range: DateRange;
       report: JobGuardReport;
       exitCode: number | undefined;
-      scoreboard: QueryTable | { error: string } | undefined;
+      /** The scoreboard read when the run succeeded, and the one read just before it started. */
+      scoreboard: ScoreboardResult | undefined;
+      scoreboardBefore: ScoreboardResult | undefined;
       /** A data job that executes a Cloud Run job: how its execution ended. */
       execution?: ExecutionResult;
     };
+
+/** One read of a scoreboard as a run's outcome reports it. */
+export type ScoreboardResult = Scoreboard | { error: string };
 
 export interface DataJobDeps {
   /** Cloud Run and git as the session has them (endpoints already filtered for trust). */
@@ -71,6 +80,10 @@ export interface DataJobDeps {
   createLogSource(config: DriftConfig, project: string): Promise<LogSource>;
   /** Deploys a unit and proves it live (Deploy (then run) on a stale Cloud Run job). */
   deploy(unit: string): Promise<DeployResult>;
+  /** The extension's folder (the scoreboard view's script and stylesheet are under media/scoreboard/). */
+  extensionUri: vscode.Uri;
+  /** Where the range last picked for each job is remembered. */
+  memento: vscode.Memento;
 }
 
 const RUN_ANYWAY = 'Run Anyway';
@@ -86,7 +99,7 @@ export class DataJobs extends Disposable {
   private readonly executionTerminals = new Map<string, vscode.Terminal>();
   /** The task name each job last ran with: its terminal's name. */
   private readonly lastTaskNames = new Map<string, string>();
-  private readonly scoreboards = this._register(new ScoreboardPanels());
+  private readonly scoreboards: ScoreboardPanels;
   /** Running now and the last run's end, per job: what the Data Jobs view shows. */
   readonly runs = this._register(new JobRuns());
 
@@ -95,6 +108,7 @@ export class DataJobs extends Disposable {
     private readonly logger: Logger,
   ) {
     super();
+    this.scoreboards = this._register(new ScoreboardPanels(deps.extensionUri, logger));
   }
 
   async run(config: DriftConfig, job: DataJobConfig, range: DateRange, whenBlocked: WhenBlocked): Promise<DataJobOutcome> {
@@ -133,6 +147,37 @@ export class DataJobs extends Disposable {
 
     const taskName = `${job.name} ${range.start}..${range.end}`;
     this.lastTaskNames.set(job.name, taskName);
+    const around = await this.runWithScoreboard(config, job, range, bigquery, () => this.runTask(config, job, taskName, commandLine, range), (exitCode) => exitCode === 0);
+    const exitCode = around.result;
+    return { kind: 'finished', job: job.name, range, report, exitCode, scoreboard: resultOf(around.after), scoreboardBefore: resultOf(around.before) };
+  }
+
+  /**
+   * Runs a data job with its scoreboard around it: reads the range just before `run` starts the job,
+   * and when the run ends and `succeeded` says it did, reads it again and opens the view with both
+   * reads (the change per row and in the totals). A job without a scoreboard just runs. Whatever kind
+   * of run `run` starts (a local command, a Cloud Run job execution), it owns its own notifications.
+   */
+  async runWithScoreboard<T>(
+    config: DriftConfig,
+    job: DataJobConfig,
+    range: DateRange,
+    reader: BigQueryReader,
+    run: () => Promise<T>,
+    succeeded: (result: T) => boolean,
+  ): Promise<{ result: T; before: ScoreboardRead | undefined; after: ScoreboardRead | undefined }> {
+    const source = job.scoreboard === undefined ? undefined : this.scoreboardSource(config, job, reader);
+    const before = source ? await readForView(source, range) : undefined;
+    if (before?.kind === 'failed') this.logger.warn(`${job.name}: the scoreboard could not be read before the run: ${before.error}`);
+    const result = await run();
+    if (!source || !succeeded(result)) return { result, before, after: undefined };
+    const after = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${job.name}'s scoreboard…` }, () => readForView(source, range));
+    this.scoreboards.show(source, range, after, before);
+    if (after.kind === 'failed') void vscode.window.showWarningMessage(`${job.name} finished, but its scoreboard could not be read: ${after.error}`);
+    return { result, before, after };
+  }
+
+  private async runTask(config: DriftConfig, job: DataJobConfig, taskName: string, commandLine: string, range: DateRange): Promise<number | undefined> {
     const { exitCode } = await runShellTask(
       {
         // The root tells apart jobs of the same name in two repositories of the workspace.
@@ -151,37 +196,25 @@ export class DataJobs extends Disposable {
       this.logger,
     ).finally(() => this.running.delete(job.name));
 
-    return this.runEnded(config, job, range, report, bigquery, exitCode, () => this.showTerminal(job.name));
+    this.announceEnd(job, range, exitCode, () => this.showTerminal(job.name));
+    return exitCode;
   }
 
   /**
-   * Where every run that ran ends, a command's or a Cloud Run job execution's: the message, then
-   * (when it succeeded) the job's scoreboard for the range. `exitCode` undefined: it was stopped.
+   * How every run that ran ends, a command's or a Cloud Run job execution's: its message, with Show
+   * Terminal. `exitCode` undefined: it was stopped. (runWithScoreboard then shows the scoreboard.)
    */
-  private async runEnded(
-    config: DriftConfig,
-    job: DataJobConfig,
-    range: DateRange,
-    report: JobGuardReport,
-    bigquery: BigQueryReader,
-    exitCode: number | undefined,
-    showTerminal: () => void,
-    execution?: ExecutionResult,
-  ): Promise<DataJobOutcome> {
-    const ended = { kind: 'finished', job: job.name, range, report, exitCode, ...(execution ? { execution } : {}) } as const;
+  private announceEnd(job: DataJobConfig, range: DateRange, exitCode: number | undefined, showTerminal: () => void, execution?: ExecutionResult): void {
     if (exitCode !== 0) {
       const how = execution?.outcome === 'cancelled' ? 'was cancelled' : exitCode === undefined ? 'was stopped' : `failed (exit code ${exitCode})`;
       void vscode.window.showErrorMessage(`${job.name} ${how} for ${range.start} to ${range.end}.`, SHOW_TERMINAL).then((choice) => {
         if (choice === SHOW_TERMINAL) showTerminal();
       });
-      return { ...ended, scoreboard: undefined };
+      return;
     }
     void vscode.window.showInformationMessage(`${job.name} finished for ${range.start} to ${range.end}.`, SHOW_TERMINAL).then((choice) => {
       if (choice === SHOW_TERMINAL) showTerminal();
     });
-    const scoreboard = job.scoreboard === undefined ? undefined : await this.showScoreboard(config, job, range, bigquery).catch((err: unknown) => ({ error: errorText(err) }));
-    if (scoreboard && 'error' in scoreboard) void vscode.window.showWarningMessage(`${job.name} finished, but its scoreboard could not be read: ${scoreboard.error}`);
-    return { ...ended, scoreboard };
   }
 
   /**
@@ -219,6 +252,22 @@ export class DataJobs extends Disposable {
 
     const reader = context.reader;
     const ref = { project: unit.project, region: unit.region, name: unit.name };
+    const around = await this.runWithScoreboard(config, job, range, bigquery, () => this.executeAndFollow(config, job, range, reader, ref, args), (ended) => ended.exitCode === 0);
+    const { exitCode, result } = around.result;
+    return { kind: 'finished', job: job.name, range, report, exitCode, execution: result, scoreboard: resultOf(around.after), scoreboardBefore: resultOf(around.before) };
+  }
+
+  /** Starts the execution with its arguments and follows it in a terminal of its own until it ends. */
+  private async executeAndFollow(
+    config: DriftConfig,
+    job: DataJobConfig,
+    range: DateRange,
+    reader: CloudRunReader,
+    ref: { project: string; region: string; name: string },
+    args: string[],
+  ): Promise<{ exitCode: number | undefined; result: ExecutionResult }> {
+    const run = job.cloudRunJob!;
+    const unit = config.services.find((s) => s.name === run.unit)!;
     let started: ExecutionFacts;
     try {
       started = await reader.runJob!(ref, { args, taskCount: run.taskCount, timeoutSeconds: run.timeoutSeconds });
@@ -259,7 +308,8 @@ export class DataJobs extends Disposable {
     pty.finish(executionResultLine(job.name, unit, started.name, result), exitCode);
     // Not followed to its end (the terminal was closed): how it ended is not known, so no run is recorded as ended.
     const recorded = result.outcome === 'detached' || result.outcome === 'unknown' ? undefined : exitCode;
-    return this.runEnded(config, job, range, report, bigquery, recorded, () => terminal.show(), result);
+    this.announceEnd(job, range, recorded, () => terminal.show(), result);
+    return { exitCode: recorded, result };
   }
 
   /** Ctrl-C in an execution's terminal: cancel the execution, or keep it running. */
@@ -288,13 +338,31 @@ export class DataJobs extends Disposable {
     return decision.choices.find((c) => titles[c] === choice) ?? null;
   }
 
-  /** Reads the job's scoreboard for the range and shows it; rejects with the API's message. */
-  async showScoreboard(config: DriftConfig, job: DataJobConfig, range: DateRange, reader = this.deps.createBigQueryReader(job, config)): Promise<QueryTable> {
-    const sql = job.scoreboard;
-    if (sql === undefined) throw new UserFacingError(`${job.name} has no "scoreboard" query in cloud-run-drift.json.`, [], 'warning');
-    const table = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${job.name}'s scoreboard…` }, () => readScoreboard(reader, sql, range));
-    this.scoreboards.show(job.name, range, table, new Date());
-    return table;
+  /** The range the scoreboard opens with when none is given: the last run's, the last picked, the configured, or the last 7 days. */
+  defaultScoreboardRange(job: DataJobConfig): DateRange {
+    return scoreboardRange({ lastRun: this.runs.get(job.name).last?.range, remembered: rememberedRange(this.deps.memento, job.name), configured: job.scoreboardRange }, utcToday());
+  }
+
+  /**
+   * Reads the job's scoreboard for the range (default: defaultScoreboardRange) and shows it; a failed
+   * query shows BigQuery's message in the view. Resolves with the read.
+   */
+  async showScoreboard(config: DriftConfig, job: DataJobConfig, range = this.defaultScoreboardRange(job), reader = this.deps.createBigQueryReader(job, config)): Promise<ScoreboardResult> {
+    if (job.scoreboard === undefined) throw new UserFacingError(`${job.name} has no "scoreboard" query in cloud-run-drift.json.`, [], 'warning');
+    const source = this.scoreboardSource(config, job, reader);
+    const read = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${job.name}'s scoreboard…` }, () => readForView(source, range));
+    this.scoreboards.show(source, range, read);
+    return resultOf(read)!;
+  }
+
+  private scoreboardSource(config: DriftConfig, job: DataJobConfig, reader: BigQueryReader): ScoreboardSource {
+    const sql = job.scoreboard!;
+    return {
+      job: job.name,
+      read: (range) => readScoreboard(reader, sql, range, job.totals),
+      rangePicked: (range) => void rememberRange(this.deps.memento, job.name, range),
+      exportFolder: config.root,
+    };
   }
 
   private showTerminal(job: string): void {
@@ -321,4 +389,9 @@ export class DataJobs extends Disposable {
     this.following.clear();
     super.dispose();
   }
+}
+
+function resultOf(read: ScoreboardRead | undefined): ScoreboardResult | undefined {
+  if (!read) return undefined;
+  return read.kind === 'read' ? read.board : { error: read.error };
 }

@@ -46,6 +46,16 @@ export async function resolveJob(config: DriftConfig, name: unknown, placeHolder
 
 const lastRangeKey = (job: string): string => `cloudRunDrift.job.${job}.range`;
 
+/** The range last typed or picked for the job (unchecked: scoreboardRange checks it). */
+export function rememberedRange(memento: vscode.Memento, job: string): { start: string; end: string } | undefined {
+  const value = memento.get<unknown>(lastRangeKey(job));
+  return isRangeArgument(value) ? value : undefined;
+}
+
+export function rememberRange(memento: vscode.Memento, job: string, range: DateRange): Thenable<void> {
+  return memento.update(lastRangeKey(job), { start: range.start, end: range.end });
+}
+
 /** A range handed in (tests, other commands) is checked like typed input; otherwise two input boxes ask for it. */
 export async function resolveDateRange(job: DataJobConfig, given: unknown, memento: vscode.Memento, maxDays = job.maxDays): Promise<DateRange> {
   const today = utcToday();
@@ -57,7 +67,7 @@ export async function resolveDateRange(job: DataJobConfig, given: unknown, memen
       throw err;
     }
   }
-  const last = memento.get<{ start: string; end: string }>(lastRangeKey(job.name));
+  const last = rememberedRange(memento, job.name);
   const yesterday = addDays(today, -1);
   const start = await ask({
     title: `${job.name}: start date (1/2)`,
@@ -79,7 +89,7 @@ export async function resolveDateRange(job: DataJobConfig, given: unknown, memen
     },
   });
   const range = parseDateRange(start, end, { maxDays, today });
-  await memento.update(lastRangeKey(job.name), { start: range.start, end: range.end });
+  await rememberRange(memento, job.name, range);
   return range;
 }
 

@@ -1,6 +1,6 @@
 // Data jobs as a person meets them in the workbench (trusted demo workspace): the Data Jobs view's
 // row and its inline Run (dates, the modal naming the stale coordinator, Run Anyway, the task, the
-// row's result and the scoreboard); Run Data Job from the Command Palette refusing an impossible date
+// row's result and the scoreboard before and after the run); Run Data Job from the Command Palette refusing an impossible date
 // as it is typed, and Cancel in the modal running nothing; Show Data Job Scoreboard's webview table.
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
@@ -18,7 +18,7 @@ async function typeDate(page: Page, title: string, text: string): Promise<void> 
 }
 
 /** The frame of the webview whose page heading is `heading`. */
-async function webviewWithHeading(page: Page, heading: string, timeoutMs = 30_000): Promise<Frame> {
+export async function webviewWithHeading(page: Page, heading: string, timeoutMs = 30_000): Promise<Frame> {
   let found: Frame | undefined;
   await until(`a webview headed "${heading}"`, timeoutMs, async () => {
     const headings: string[] = [];
@@ -79,7 +79,14 @@ export function dataJobsPage(): UiPage {
               return /^grading-backfill: 2026-01-24\.\.2026-01-25 · succeeded · (\d+s ago|just now)$/.test(label) ? undefined : `row: "${label}"`;
             }, page);
             const view = await webviewWithHeading(page, `Scoreboard: ${JOB}`);
-            assert.match((await view.locator('.subtitle').textContent()) ?? '', /^2026-01-24 to 2026-01-25 · 2 rows · /);
+            assert.match((await view.locator('.subtitle').textContent()) ?? '', /^2026-01-24 to 2026-01-25 · 2 rows · before the run: read \d\d:\d\d:\d\d UTC · after: read \d\d:\d\d:\d\d UTC$/);
+            // The run graded the same predictions again: every figure, and the Total row, is unchanged.
+            const rows = await view.locator('table tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent ?? '')));
+            assert.deepEqual(rows.slice(1), [
+              ['2026-01-24', '22 (±0)', '4.52 (±0)', '0.16 (±0)', '40.0 (±0)'],
+              ['2026-01-25', '99 (±0)', '5.45 (±0)', '1.14 (±0)', '58.9 (±0)'],
+              ['Total', '121 (±0)', '5.28 (±0)', '0.96 (±0)', '55.5 (±0)'],
+            ]);
             await runFromPalette(page, 'View: Close All Editors');
           } finally {
             // The run streamed rows into prediction_accuracy: later pages start from the demo's scenario.
@@ -123,27 +130,26 @@ export function dataJobsPage(): UiPage {
         },
       },
       {
-        name: 'Show Data Job Scoreboard from the Command Palette shows the grading table for the typed range in a webview',
+        name: 'Show Data Job Scoreboard from the Command Palette shows the grading table for the last run’s range in a webview',
         timeoutMs: 90_000,
         async run({ page }) {
+          await runFromPalette(page, 'View: Close All Editors');
           await runFromPalette(page, 'Cloud Run Drift: Show Data Job Scoreboard…');
-          await typeDate(page, `${JOB}: start date (1/2)`, '2026-01-24');
-          await typeDate(page, `${JOB}: end date (2/2)`, '2026-01-28');
+          // The last run in this window (the first check's) was Jan 24-25; the refused one Jan 26-27 came after it.
           const view = await webviewWithHeading(page, `Scoreboard: ${JOB}`);
-          await until('the scoreboard to show the typed range', 10_000, async () => {
+          await until('the scoreboard to show the last run’s range', 10_000, async () => {
             const subtitle = (await view.locator('.subtitle').textContent().catch(() => null)) ?? '';
-            return subtitle.startsWith('2026-01-24 to 2026-01-28 · ') ? undefined : `subtitle: "${subtitle}"`;
+            return subtitle.startsWith('2026-01-26 to 2026-01-27 · ') ? undefined : `subtitle: "${subtitle}"`;
           }, page);
           const rows = await view.locator('table tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent ?? '')));
+          // 118 + 105 = 223 graded; (57 + 45) / (103 + 98) = 102 / 201 = 50.7%.
           assert.deepEqual(rows, [
             ['game_date', 'graded', 'mae', 'bias', 'accuracy'],
-            ['2026-01-24', '22', '4.52', '0.16', '40.0'],
-            ['2026-01-25', '99', '5.45', '1.14', '58.9'],
             ['2026-01-26', '118', '5.59', '0.23', '55.3'],
             ['2026-01-27', '105', '6.12', '0.19', '45.9'],
-            ['2026-01-28', '145', '5.55', '-0.15', '45.0'],
+            ['Total', '223', '5.84', '0.21', '50.7'],
           ]);
-          assert.match((await view.locator('.subtitle').textContent()) ?? '', /^2026-01-24 to 2026-01-28 · 5 rows · read \d\d:\d\d:\d\d UTC$/);
+          assert.match((await view.locator('.subtitle').textContent()) ?? '', /^2026-01-26 to 2026-01-27 · 2 rows · read \d\d:\d\d:\d\d UTC$/);
           await runFromPalette(page, 'View: Close All Editors');
         },
       },
