@@ -89,6 +89,23 @@ const unusedGaxProtosPlugin = {
   },
 };
 
+/**
+ * proto3-json-serializer recognizes a 64-bit integer by its class's name (`constructor.name ===
+ * 'Long'`), which minifying renames: the bundled clients then could not send a request holding one
+ * (e.g. a service's generation). The class keeps its name in every bundle.
+ */
+const longClassNamePlugin = {
+  name: 'long-class-name',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]long[\\/]umd[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const anchor = 'Object.defineProperty(Long.prototype, "__isLong__", {';
+      if (!source.includes(anchor)) throw new Error(`${args.path} changed: update longClassNamePlugin in esbuild.mjs`);
+      return { contents: source.replace(anchor, `Object.defineProperty(Long, "name", { value: "Long" });\n    ${anchor}`), loader: 'js' };
+    });
+  },
+};
+
 /** The Logging bundle's protos.json holds only LoggingServiceV2 (build/prune-run-protos.mjs). */
 const prunedLoggingProtosPlugin = {
   name: 'pruned-logging-protos',
@@ -143,8 +160,8 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'], plugins: [lazySdkPlugin, precompiledValidatorPlugin] },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [lazySdkPlugin, precompiledValidatorPlugin], banner: { js: '#!/usr/bin/env node' } },
   // The SDK bundles are minified even in development: they are third-party code and size dominates load time.
-  { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, unusedGaxProtosPlugin, prunedRunProtosPlugin, prunedFunctionsProtosPlugin] },
-  { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false, plugins: [unusedGaxProtosPlugin, prunedLoggingProtosPlugin] },
+  { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, unusedGaxProtosPlugin, longClassNamePlugin, prunedRunProtosPlugin, prunedFunctionsProtosPlugin] },
+  { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false, plugins: [unusedGaxProtosPlugin, longClassNamePlugin, prunedLoggingProtosPlugin] },
   { ...common, entryPoints: { 'sdk-bigquery': 'src/sdk/bigquery.ts' }, minify: true, sourcemap: false },
 ];
 
