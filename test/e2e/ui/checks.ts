@@ -314,9 +314,9 @@ async function functionAndJobRowsShow({ page, demo, containerTitle }: UiContext)
   await openContainer(page, containerTitle);
   const expected = [
     ...demo.functions.map((f) => ({ name: f.name, label: `${f.name}: ${f.failedBuild ? 'deploy failed' : 'up to date'}, Cloud Run function`, icon: 'symbol-function', text: f.failedBuild ? 'deploy failed · ' : '' })),
-    ...demo.jobs.map((j) => ({ name: j.name, label: `${j.name}: ${j.commitsBehind > 0 ? 'stale' : 'up to date'}, Cloud Run job`, icon: 'server-process', text: 'last run ' })),
+    ...demo.jobs.map((j) => ({ name: j.name, label: `${j.name}: ${j.commitsBehind > 0 ? 'stale' : 'up to date'}, Cloud Run job`, icon: 'server-process', text: j.executions.length > 0 ? 'last run ' : 'never run' })),
   ];
-  assert.equal(expected.length, 3, 'the demo has two functions and one job');
+  assert.equal(expected.length, 4, 'the demo has two functions and two jobs');
   await until('the function and job rows show their verdicts and kinds', 60_000, async () => {
     const problems: string[] = [];
     for (const row of expected) {
@@ -422,7 +422,7 @@ export const UI_PAGES: UiPage[] = [
         run: functionAndJobRowsShow,
       },
       {
-        name: 'the status bar reads "1 deploy failed · 2 stale · 5 ok" and the activity bar badge 3, as the rows (services, functions, job) do',
+        name: 'the status bar reads "1 deploy failed · 3 stale · 5 ok" and the activity bar badge 4, as the rows (services, functions, jobs) do',
         timeoutMs: 45_000,
         run: (ctx) => summaryAndBadgeMatchTree(ctx, demoUnitCounts(ctx.demo)),
       },
