@@ -38,7 +38,7 @@ export function installedEditor(): InstalledEditor {
 }
 
 export interface DriverOptions {
-  /** Whole-run limit (CRD_E2E_TIMEOUT_S, default 600 s). */
+  /** Whole-run limit (CRD_E2E_TIMEOUT_S, default 900 s). */
   deadlineMs: number;
   /**
    * CRD_E2E_INSTALL. 'auto' (default): `npm run package` and install the .vsix; if packaging fails,
@@ -63,7 +63,7 @@ export interface DriverOptions {
 }
 
 export function driverOptions(env: NodeJS.ProcessEnv = process.env): DriverOptions {
-  const seconds = Number(env.CRD_E2E_TIMEOUT_S ?? '600');
+  const seconds = Number(env.CRD_E2E_TIMEOUT_S ?? '900');
   const install = env.CRD_E2E_INSTALL || 'auto';
   if (install !== 'auto' && install !== 'vsix' && install !== 'unpacked') throw new Error(`CRD_E2E_INSTALL must be auto, vsix or unpacked, not ${install}`);
   return {
