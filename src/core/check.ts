@@ -57,6 +57,9 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   const { reader, git } = deps;
   const { signal } = options;
   const phase = <T>(name: CheckPhase, value: T): T => (options.onPhase?.(name), value);
+  // Ranges are read for every configured unit's paths, so that any check of this configuration
+  // shares them, whichever units it selects.
+  const paths = rangePaths(config.services);
   // The ranges need HEAD only; `git status` (slower on a large tree) is wanted by the verdicts alone.
   const headSha = git.head({ signal });
   const headFacts = Promise.all([headSha, git.changedPaths({ signal }).catch(asFailure)]);
@@ -69,13 +72,13 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   // service has been read (while their revisions are being read).
   const early: Promise<Map<string, LabelResolution>>[] = [];
   const expected = new Set(options.expectedLabels ?? []);
-  if (expected.size > 0) early.push(startGitWork(git, [...expected], headSha, signal));
+  if (expected.size > 0) early.push(startGitWork(git, [...expected], headSha, paths, signal));
   const templateLabels = new Set<string>();
   let servicesUnread = services.length;
   const serviceRead = (): void => {
     if (--servicesUnread > 0) return;
     const fresh = [...templateLabels].filter((label) => !expected.has(label));
-    if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, signal));
+    if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, paths, signal));
   };
   // One list per kind and region holding more than a couple of the units, sent before any get.
   const listing = reader.listUnits?.(services, signal ? { signal } : {});
@@ -114,7 +117,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
 
   const needsLastPathCommit = services.map((_, i) => decidingLabels(unitLookups[i]!, config.commitLabel).includes(null));
   const [ranges, commits, lastPathCommits] = await Promise.all([
-    git.ranges(deployedShas, head, { signal }),
+    git.ranges(deployedShas, head, { signal, paths }),
     git.describeCommits(deployedShas, { signal }).catch(asFailure),
     Promise.all(
       services.map((s, i) => (needsLastPathCommit[i] ? git.lastCommitTouching(s.paths, head, { signal }).catch(asFailure) : Promise.resolve<CommitInfo | null>(null))),
@@ -161,15 +164,21 @@ function asFailure(err: unknown): GitFailure {
  * the repository's caches, where the check finds them. Never fails: a guess that goes wrong only
  * leaves the work to be done after the API answers.
  */
-function startGitWork(git: GitRepository, labels: readonly string[], head: Promise<string>, signal: AbortSignal | undefined): Promise<Map<string, LabelResolution>> {
+function startGitWork(git: GitRepository, labels: readonly string[], head: Promise<string>, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, LabelResolution>> {
   const resolution = git.resolveLabels([...labels], { signal }).catch(() => new Map<string, LabelResolution>());
   void Promise.all([resolution, head])
     .then(([resolved, sha]) => {
       const found = foundShas(resolved);
-      return Promise.all([git.ranges(found, sha, { signal }), git.describeCommits(found, { signal })]);
+      return Promise.all([git.ranges(found, sha, { signal, paths }), git.describeCommits(found, { signal })]);
     })
     .catch(() => undefined);
   return resolution;
+}
+
+/** Every path the units are built from; [] (the whole repository) when one of them is built from all of it. */
+export function rangePaths(services: readonly ServiceConfig[]): string[] {
+  if (services.some((s) => s.paths.length === 0)) return [];
+  return [...new Set(services.flatMap((s) => s.paths))];
 }
 
 /** The commits the labels resolved to, each once. */
