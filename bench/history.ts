@@ -1,7 +1,7 @@
 // The large-monorepo case of `npm run bench -- --history`: a generated history of 100,000 commits
 // (git fast-import, side branches merged back every 1,000 commits), 20 services deployed from 100 to
-// 99,000 commits ago. Measures `cloud-run-drift check --json` (wall time and peak RSS of the process
-// and its git children, from /usr/bin/time), an in-editor refresh with the repository's caches warm
+// 99,000 commits ago. Measures `cloud-run-drift check --json` (wall time; peak RSS of the process
+// or any of its git children, from /usr/bin/time, and of the process alone), an in-editor refresh with the repository's caches warm
 // and one with them empty (as after a commit), and the longest event-loop stall during each refresh.
 // Every verdict's commit count is checked against `git rev-list --count --no-merges --full-history
 // deployed..HEAD -- <paths>`, the count the product defines (commitsTouching in src/core/verdict.ts).
@@ -87,19 +87,23 @@ interface CliRun {
   ms: number;
   /** Peak resident set of the CLI or any git it ran, whichever was largest (kB, GNU time's %M). */
   peakRssKb: number | null;
+  /** Peak resident set of the CLI's own process (kB, from bench/peak-rss.cjs). */
+  nodePeakRssKb: number | null;
   result: CheckResult;
 }
 
 function runCli(cwd: string, cacheDir: string): CliRun {
   const timed = fs.existsSync('/usr/bin/time');
   const command = timed ? '/usr/bin/time' : process.execPath;
-  const args = timed ? ['-f', 'peak-rss-kb %M', process.execPath, CLI, 'check', '--json'] : [CLI, 'check', '--json'];
+  const node = ['-r', path.join(__dirname, 'peak-rss.cjs'), CLI, 'check', '--json'];
+  const args = timed ? ['-f', 'peak-rss-kb %M', process.execPath, ...node] : node;
   const start = process.hrtime.bigint();
   const run = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir } });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (run.status !== 0 && run.status !== 1) throw new Error(`cli exited ${run.status}: ${run.stderr}${run.stdout.slice(0, 2000)}`);
   const rss = /^peak-rss-kb (\d+)$/m.exec(run.stderr);
-  return { ms, peakRssKb: rss ? Number(rss[1]) : null, result: JSON.parse(run.stdout) as CheckResult };
+  const nodeRss = /^node-peak-rss-kb (\d+)$/m.exec(run.stderr);
+  return { ms, peakRssKb: rss ? Number(rss[1]) : null, nodePeakRssKb: nodeRss ? Number(nodeRss[1]) : null, result: JSON.parse(run.stdout) as CheckResult };
 }
 
 /** Runs `work` and reports how long it took and the longest the event loop was kept from turning. */
@@ -165,6 +169,7 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
       await reader.close();
     }
     const rss = cliRuns.flatMap((r) => (r.peakRssKb === null ? [] : [r.peakRssKb / 1024]));
+    const nodeRss = cliRuns.flatMap((r) => (r.nodePeakRssKb === null ? [] : [r.nodePeakRssKb / 1024]));
     return {
       commits: Number(workspace.repo.git('rev-list', '--count', 'HEAD')),
       services: workspace.services.length,
@@ -177,6 +182,7 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
       wrongCounts: wrong,
       cliCheckMs: { median: median(cliRuns.map((r) => r.ms)), max: max(cliRuns.map((r) => r.ms)) },
       cliPeakRssMb: rss.length > 0 ? { median: median(rss), max: max(rss) } : null,
+      cliNodePeakRssMb: { median: median(nodeRss), max: max(nodeRss) },
       refreshEmptyCachesMs: { median: median(emptied.map((r) => r.ms)), max: max(emptied.map((r) => r.ms)) },
       refreshEmptyCachesLongestStallMs: { median: median(emptied.map((r) => r.longestStallMs)), max: max(emptied.map((r) => r.longestStallMs)) },
       refreshWarmMs: { median: median(warm.map((r) => r.ms)), max: max(warm.map((r) => r.ms)) },
@@ -198,6 +204,7 @@ export function printHistory(r: Record<string, unknown>): void {
     `${r.commits} commits, ${r.services} services deployed ${(r.deployedAgo as number[])[0]} to ${(r.deployedAgo as number[]).at(-1)} commits ago, median of ${r.runs} ` +
       `(load average ${(r.loadAverage as number[]).join(', ')}; generated in ${r.buildMs} ms, counts checked against git rev-list, read in ${r.oracleMs} ms):\n` +
       `    CLI check --json:             median ${f('cliCheckMs').median} ms (max ${f('cliCheckMs').max}); peak RSS ${rss ? `median ${rss.median} MB (max ${rss.max})` : 'unknown (no /usr/bin/time)'} (target 2,500 ms, 150 MB)\n` +
+      `    CLI process alone, peak RSS:  median ${f('cliNodePeakRssMb').median} MB (max ${f('cliNodePeakRssMb').max}; the figure above is the largest of it and the git processes it ran)\n` +
       `    refresh, caches warm:         median ${f('refreshWarmMs').median} ms (max ${f('refreshWarmMs').max}); longest stall median ${f('refreshWarmLongestStallMs').median} ms (max ${f('refreshWarmLongestStallMs').max}) (target 1,000 ms, 50 ms)\n` +
       `    refresh, caches empty:        median ${f('refreshEmptyCachesMs').median} ms (max ${f('refreshEmptyCachesMs').max}); longest stall median ${f('refreshEmptyCachesLongestStallMs').median} ms (max ${f('refreshEmptyCachesLongestStallMs').max}) (target 50 ms)\n` +
       `    verdicts: ${(r.wrongCounts as string[]).length === 0 ? 'every commit count equals git rev-list --count' : `${(r.wrongCounts as string[]).length} WRONG:\n      ${(r.wrongCounts as string[]).slice(0, 10).join('\n      ')}`}`,

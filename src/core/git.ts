@@ -242,7 +242,12 @@ export class GitRepository {
   /** Streams `git log` of `revisions` with LOG_RECORD_FORMAT and every commit's files. */
   private async logRecords(revisions: string[], onRecord: (record: LogRecord) => void, signal: AbortSignal | undefined): Promise<void> {
     const parser = new LogRecordParser(onRecord);
-    await this.commands.stream(['log', '--no-renames', '-z', '--name-only', `--format=${LOG_RECORD_FORMAT}`, ...revisions, '--'], (chunk) => parser.push(chunk), { signal });
+    // A walk reads each commit's trees once, newest first: git's cache of delta bases (96 MB by
+    // default) gains it nothing beyond its first megabytes, and filled it is most of git's memory.
+    await this.commands.stream(['log', '--no-renames', '-z', '--name-only', `--format=${LOG_RECORD_FORMAT}`, ...revisions, '--'], (chunk) => parser.push(chunk), {
+      signal,
+      config: ['core.deltaBaseCacheLimit=16m'],
+    });
     parser.end();
   }
 

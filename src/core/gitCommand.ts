@@ -128,19 +128,20 @@ export class GitCommands {
    * holding all of it (simple-git keeps a command's whole output until it exits): for output too
    * large to keep, such as a walk of the whole history. Each chunk is handled in a turn of the event
    * loop of its own. An exception from `onStdout` kills git and rejects with it. Resolves once git
-   * has exited and every chunk was handled.
+   * has exited and every chunk was handled. `config`: settings of ours for this call (`-c`), never
+   * a caller's text.
    */
-  async stream(args: string[], onStdout: (chunk: Buffer) => void, options: Omit<GitCallOptions, 'input'> = {}): Promise<Omit<GitRun, 'stdout'>> {
-    return this.spawned(args, options, { ownGroup: false, onStdout });
+  async stream(args: string[], onStdout: (chunk: Buffer) => void, options: Omit<GitCallOptions, 'input'> & { config?: string[] } = {}): Promise<Omit<GitRun, 'stdout'>> {
+    return this.spawned(args, options, { ownGroup: false, onStdout, config: options.config ?? [] });
   }
 
-  private async spawned(args: string[], options: Omit<GitCallOptions, 'input'>, how: { ownGroup: boolean; onStdout: (chunk: Buffer) => void }): Promise<Omit<GitRun, 'stdout'>> {
+  private async spawned(args: string[], options: Omit<GitCallOptions, 'input'>, how: { ownGroup: boolean; onStdout: (chunk: Buffer) => void; config?: string[] }): Promise<Omit<GitRun, 'stdout'>> {
     const call = this.stopper(args, options.signal);
     let outcome: Omit<GitRun, 'stdout'> | undefined;
     let handlerError: { error: unknown } | undefined;
     try {
       call.signal.throwIfAborted();
-      const child = spawn(this.binary, [...SAFE_CONFIG.flatMap((c) => ['-c', c]), ...args], {
+      const child = spawn(this.binary, [...[...SAFE_CONFIG, ...(how.config ?? [])].flatMap((c) => ['-c', c]), ...args], {
         cwd: this.cwd,
         env: gitEnvironment(),
         stdio: ['ignore', 'pipe', 'pipe'],
