@@ -134,10 +134,17 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   if (isGitFailure(presenceFacts)) warnings.push(`Whether the configured paths exist at HEAD is unknown: ${presenceFacts.error}.`);
   const { missingPaths, shallow } = isGitFailure(presenceFacts) ? { missingPaths: [], shallow: false } : presenceFacts;
   const missing = new Set(missingPaths);
-  return {
-    head,
-    checkedAt: new Date().toISOString(),
-    services: services.map((service, i) =>
+  // A unit deployed long ago has a range of tens of thousands of commits to match with its paths:
+  // the verdicts are judged a few at a time, so that the editor's event loop turns between them.
+  const verdicts: ServiceVerdict[] = [];
+  let sliceStarted = performance.now();
+  for (const [i, service] of services.entries()) {
+    if (performance.now() - sliceStarted >= VERDICT_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+      sliceStarted = performance.now();
+    }
+    verdicts.push(
       judgeUnit(service, config.commitLabel, unitLookups[i]!, {
         head,
         labels: resolved,
@@ -148,10 +155,13 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
         missingPaths: missing,
         shallow,
       }),
-    ),
-    warnings,
-  };
+    );
+  }
+  return { head, checkedAt: new Date().toISOString(), services: verdicts, warnings };
 }
+
+/** How long verdicts are judged before the event loop is let turn. */
+const VERDICT_SLICE_MS = 10;
 
 /** A git call that failed, as the fact the verdicts are missing; a canceled one (or a bug) still throws. */
 function asFailure(err: unknown): GitFailure {
