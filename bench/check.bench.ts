@@ -7,20 +7,24 @@
 //  5. 20 services configured in a region of 500: no slower than in a region of 20 (`--region`).
 //  6. "Where is this commit live?" over 73 units with the verdicts held (as the editor asks for the
 //     cursor line): under 100 ms; and `cloud-run-drift where` against `check` (`--where` runs this case alone).
+//  7. `--history` alone: a generated history of 100,000 commits, 20 services deployed up to 99,000
+//     commits ago (bench/history.ts).
 // Beside each repeat run: the SDK alone reading the same services (sdk-alone.cjs) and plain HTTP
 // GETs of them (rest-alone.cjs), so the figures show which part of a check is the SDK's own work.
 // The emulator runs in its own process so it never shares an event loop with what is measured.
 // Usage: npm run bench   (builds first; prints a table and writes bench/results.json when --write is given)
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkServices } from '../src/core/check';
+import { checkServices, rangePaths } from '../src/core/check';
 import { createCloudRunReader } from '../src/core/cloudrun';
 import { loadConfig } from '../src/core/config';
 import { GitRepository } from '../src/core/git';
 import { WhereAnswers } from '../src/core/whereAnswers';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../test/helpers/repo';
+import { control, startEmulatorProcess, type Emulator } from './emulatorProcess';
+import { measureHistory, printHistory } from './history';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -29,40 +33,6 @@ const REST_ALONE = path.join(__dirname, 'rest-alone.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const PROJECT = 'bench-project';
 const REGION = 'us-west2';
-
-interface Emulator {
-  url: string;
-  process: ChildProcess;
-}
-
-async function startEmulatorProcess(scenarioFile: string): Promise<Emulator> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/emulator/main.ts'), '--scenario', scenarioFile, '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${out}`)));
-  });
-  return { url, process: child };
-}
-
-async function control(url: string, action: string, payload: unknown): Promise<void> {
-  const post = (): Promise<Response> => fetch(`${url}/control/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-  // The kept-alive connection may have been closed by the emulator while the CLI runs were timed;
-  // a control request is idempotent, so it is sent again on a fresh one.
-  const res = await post().catch(() => post());
-  if (!res.ok) throw new Error(`control ${action}: ${res.status} ${await res.text()}`);
-}
 
 type UnitKind = 'service' | 'function' | 'job';
 
@@ -120,13 +90,14 @@ function buildWorkspace(count: number, kinds: readonly UnitKind[] = []): { repo:
  * one service's last commit, as checkServices asks for them. No Cloud Run, so only git is timed.
  */
 async function timeGitPhase(dir: string, labels: string[], paths: string[]): Promise<number> {
+  const everyPath = rangePaths((await loadConfig(path.join(dir, 'cloud-run-drift.json'))).services);
   const start = process.hrtime.bigint();
   const git = await GitRepository.open(dir);
   const [head] = await Promise.all([git.head(), git.changedPaths()]);
   const resolved = await git.resolveLabels(labels);
   const shas = [...new Set([...resolved.values()].flatMap((r) => (r.kind === 'found' ? [r.sha] : [])))];
   if (shas.length !== labels.length) throw new Error(`git phase: ${labels.length - shas.length} labels did not resolve`);
-  await Promise.all([git.ranges(shas, head), git.describeCommits(shas), git.lastCommitTouching(paths, head)]);
+  await Promise.all([git.ranges(shas, head, { paths: everyPath }), git.describeCommits(shas), git.lastCommitTouching(paths, head)]);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
@@ -509,6 +480,15 @@ async function main(): Promise<void> {
   const resultsFile = path.join(__dirname, 'results.json');
   if (process.argv.includes('--where')) {
     printWhere(await measureWhere(73, 100, Number(process.env.BENCH_RUNS ?? 9)));
+    return;
+  }
+  if (process.argv.includes('--history')) {
+    const history = await measureHistory(Number(process.env.BENCH_RUNS ?? 5), Number(process.env.BENCH_COMMITS ?? 100_000));
+    printHistory(history);
+    if (process.argv.includes('--write')) {
+      const kept = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
+      fs.writeFileSync(resultsFile, JSON.stringify({ ...kept, history: { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...history } }, null, 2) + '\n');
+    }
     return;
   }
   const unitsOnly = process.argv.includes('--units');

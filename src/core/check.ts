@@ -57,6 +57,9 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   const { reader, git } = deps;
   const { signal } = options;
   const phase = <T>(name: CheckPhase, value: T): T => (options.onPhase?.(name), value);
+  // Ranges are read for every configured unit's paths, so that any check of this configuration
+  // shares them, whichever units it selects.
+  const paths = rangePaths(config.services);
   // The ranges need HEAD only; `git status` (slower on a large tree) is wanted by the verdicts alone.
   const headSha = git.head({ signal });
   const headFacts = Promise.all([headSha, git.changedPaths({ signal }).catch(asFailure)]);
@@ -69,13 +72,13 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   // service has been read (while their revisions are being read).
   const early: Promise<Map<string, LabelResolution>>[] = [];
   const expected = new Set(options.expectedLabels ?? []);
-  if (expected.size > 0) early.push(startGitWork(git, [...expected], headSha, signal));
+  if (expected.size > 0) early.push(startGitWork(git, [...expected], headSha, paths, signal));
   const templateLabels = new Set<string>();
   let servicesUnread = services.length;
   const serviceRead = (): void => {
     if (--servicesUnread > 0) return;
     const fresh = [...templateLabels].filter((label) => !expected.has(label));
-    if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, signal));
+    if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, paths, signal));
   };
   // One list per kind and region holding more than a couple of the units, sent before any get.
   const listing = reader.listUnits?.(services, signal ? { signal } : {});
@@ -114,7 +117,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
 
   const needsLastPathCommit = services.map((_, i) => decidingLabels(unitLookups[i]!, config.commitLabel).includes(null));
   const [ranges, commits, lastPathCommits] = await Promise.all([
-    git.ranges(deployedShas, head, { signal }),
+    git.ranges(deployedShas, head, { signal, paths }),
     git.describeCommits(deployedShas, { signal }).catch(asFailure),
     Promise.all(
       services.map((s, i) => (needsLastPathCommit[i] ? git.lastCommitTouching(s.paths, head, { signal }).catch(asFailure) : Promise.resolve<CommitInfo | null>(null))),
@@ -131,10 +134,17 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   if (isGitFailure(presenceFacts)) warnings.push(`Whether the configured paths exist at HEAD is unknown: ${presenceFacts.error}.`);
   const { missingPaths, shallow } = isGitFailure(presenceFacts) ? { missingPaths: [], shallow: false } : presenceFacts;
   const missing = new Set(missingPaths);
-  return {
-    head,
-    checkedAt: new Date().toISOString(),
-    services: services.map((service, i) =>
+  // A unit deployed long ago has a range of tens of thousands of commits to match with its paths:
+  // the verdicts are judged a few at a time, so that the editor's event loop turns between them.
+  const verdicts: ServiceVerdict[] = [];
+  let sliceStarted = performance.now();
+  for (const [i, service] of services.entries()) {
+    if (performance.now() - sliceStarted >= VERDICT_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+      sliceStarted = performance.now();
+    }
+    verdicts.push(
       judgeUnit(service, config.commitLabel, unitLookups[i]!, {
         head,
         labels: resolved,
@@ -145,10 +155,13 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
         missingPaths: missing,
         shallow,
       }),
-    ),
-    warnings,
-  };
+    );
+  }
+  return { head, checkedAt: new Date().toISOString(), services: verdicts, warnings };
 }
+
+/** How long verdicts are judged before the event loop is let turn. */
+const VERDICT_SLICE_MS = 10;
 
 /** A git call that failed, as the fact the verdicts are missing; a canceled one (or a bug) still throws. */
 function asFailure(err: unknown): GitFailure {
@@ -161,15 +174,21 @@ function asFailure(err: unknown): GitFailure {
  * the repository's caches, where the check finds them. Never fails: a guess that goes wrong only
  * leaves the work to be done after the API answers.
  */
-function startGitWork(git: GitRepository, labels: readonly string[], head: Promise<string>, signal: AbortSignal | undefined): Promise<Map<string, LabelResolution>> {
+function startGitWork(git: GitRepository, labels: readonly string[], head: Promise<string>, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, LabelResolution>> {
   const resolution = git.resolveLabels([...labels], { signal }).catch(() => new Map<string, LabelResolution>());
   void Promise.all([resolution, head])
     .then(([resolved, sha]) => {
       const found = foundShas(resolved);
-      return Promise.all([git.ranges(found, sha, { signal }), git.describeCommits(found, { signal })]);
+      return Promise.all([git.ranges(found, sha, { signal, paths }), git.describeCommits(found, { signal })]);
     })
     .catch(() => undefined);
   return resolution;
+}
+
+/** Every path the units are built from; [] (the whole repository) when one of them is built from all of it. */
+export function rangePaths(services: readonly ServiceConfig[]): string[] {
+  if (services.some((s) => s.paths.length === 0)) return [];
+  return [...new Set(services.flatMap((s) => s.paths))];
 }
 
 /** The commits the labels resolved to, each once. */

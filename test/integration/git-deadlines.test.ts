@@ -12,6 +12,7 @@ import { checkServices } from '../../src/core/check';
 import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
 import { GitError, GitRepository } from '../../src/core/git';
+import { GitCommands } from '../../src/core/gitCommand';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
@@ -149,6 +150,37 @@ describe('git calls that never return', { skip: process.platform !== 'linux' && 
       });
       assert.ok(Date.now() - started < 4 * DEADLINE_MS, `took ${Date.now() - started} ms`);
       await waitUntilNoGitIn(repo.dir);
+    });
+
+    it('a streamed git log times out with a GitError naming it, and git is killed', BOUNDED, async () => {
+      const commands = new GitCommands(repo.dir, DEADLINE_MS);
+      const started = Date.now();
+      await assert.rejects(commands.stream(['log', 'HEAD'], () => undefined), (err: unknown) => {
+        assert.ok(err instanceof GitError, String(err));
+        assert.equal(err.message, 'git log timed out after 2 s');
+        assert.equal(err.reason, 'timeout');
+        return true;
+      });
+      assert.ok(Date.now() - started < 4 * DEADLINE_MS, `took ${Date.now() - started} ms`);
+      await waitUntilNoGitIn(repo.dir);
+    });
+
+    it('a streamed git log canceled: it rejects at once and git is killed', BOUNDED, async () => {
+      const trace = path.join(scratch, 'trace');
+      const controller = new AbortController();
+      process.env.GIT_TRACE = trace;
+      try {
+        const reading = new GitCommands(repo.dir).stream(['log', 'HEAD'], () => undefined, { signal: controller.signal });
+        await waitFor(() => (fs.existsSync(trace) && /built-in: git log HEAD/.test(fs.readFileSync(trace, 'utf8')) ? true : undefined));
+        const canceledAt = Date.now();
+        controller.abort();
+        await assert.rejects(reading, (err: unknown) => err instanceof GitError && err.reason === 'canceled' && err.message === 'git log was canceled');
+        assert.ok(Date.now() - canceledAt < 1000, `rejected ${Date.now() - canceledAt} ms after the cancellation`);
+        await waitUntilNoGitIn(repo.dir);
+      } finally {
+        delete process.env.GIT_TRACE;
+        fs.rmSync(trace, { force: true });
+      }
     });
 
     it('cancellation kills git at once', BOUNDED, async () => {

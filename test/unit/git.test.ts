@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GitError, GitRepository, parseLogWithFiles, touchesPaths, type RangeFacts } from '../../src/core/git';
+import { GitError, GitRepository, touchesPaths, type RangeFacts } from '../../src/core/git';
+import { GitCommands } from '../../src/core/gitCommand';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
 
 describe('git facts (real git)', () => {
@@ -42,6 +43,21 @@ describe('git facts (real git)', () => {
     assert.equal(range.commits[1]!.commit.author, 'Test Author');
     assert.match(range.commits[1]!.commit.date, /^2026-01-01T00:02:00/);
     assert.strictEqual(await git.range(first, repo.head()), range, 'ranges are cached per commit pair');
+  });
+
+  it('streams git output to a reader, and stops git at the first exception the reader throws', async () => {
+    const commands = new GitCommands(repo.dir);
+    const chunks: Buffer[] = [];
+    const { exitCode } = await commands.stream(['log', '--format=%s'], (chunk) => chunks.push(chunk));
+    assert.equal(exitCode, 0);
+    assert.equal(Buffer.concat(chunks).toString(), 'touch other only\ntouch svc and a path with spaces\ninitial\n');
+    const refused = new Error('not this output');
+    await assert.rejects(
+      commands.stream(['log'], () => {
+        throw refused;
+      }),
+      (err: unknown) => err === refused,
+    );
   });
 
   it('reports changed and untracked paths, renames on both sides', async () => {
@@ -119,11 +135,6 @@ describe('git facts (real git)', () => {
     assert.equal(touchesPaths('shared', ['shared']), true);
     assert.equal(touchesPaths('shared-old/x.py', ['shared']), false);
     assert.equal(touchesPaths('anything', []), true);
-  });
-
-  it('parses log output with empty commits', () => {
-    const parsed = parseLogWithFiles('\x1e' + 'a'.repeat(40) + '\x1fempty\x1fA\x1f2026-01-01T00:00:00Z\0\x1e' + 'b'.repeat(40) + '\x1ftwo\x1fB\x1f2026-01-02T00:00:00Z\0\nx/1\0x/2\0');
-    assert.deepEqual(parsed.map((p) => [p.commit.subject, p.files]), [['empty', []], ['two', ['x/1', 'x/2']]]);
   });
 });
 
@@ -224,6 +235,7 @@ describe('ranges read together (real git, branchy history)', () => {
     repo.git('checkout', '-q', '-b', 'elsewhere', commits[3]!);
     diverged = repo.commit('not on main', { 'a/elsewhere': '1' });
     repo.git('checkout', '-q', 'main');
+    repo.commit('both folders', { 'a/both': '1', 'b/both': '1' });
   });
   after(() => repo.cleanup());
 
@@ -241,6 +253,21 @@ describe('ranges read together (real git, branchy history)', () => {
         const expected = repo.git('log', '--no-merges', '--format=%H', `${sha}..${head}`).split('\n').filter(Boolean);
         assert.deepEqual(rangeOf(together, sha).commits.map((c) => c.commit.sha), expected);
       }
+    }
+  });
+
+  it('keeps, when read for paths, only the commits touching them, each with only its files under them', async () => {
+    const head = repo.head();
+    const deployed = [commits[0]!, commits[5]!, commits[9]!, commits[14]!];
+    const together = await (await GitRepository.open(repo.dir)).ranges(deployed, head, { paths: ['a'] });
+    const alone = await GitRepository.open(repo.dir);
+    for (const sha of deployed) {
+      const expected = repo.git('log', '--no-merges', '--full-history', '--format=%H', `${sha}..${head}`, '--', 'a').split('\n').filter(Boolean);
+      const range = rangeOf(together, sha);
+      assert.deepEqual(range.commits.map((c) => c.commit.sha), expected, `range of ${sha.slice(0, 8)}`);
+      assert.deepEqual(range.commits[0]!.files, ['a/both'], 'the files under the paths, and no other');
+      assert.ok(range.commits.every((c) => c.files.length > 0 && c.files.every((f) => f.startsWith('a/'))));
+      assert.deepEqual(await alone.range(sha, head, { paths: ['a'] }), range, 'the same read alone');
     }
   });
 

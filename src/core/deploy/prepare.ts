@@ -110,7 +110,7 @@ async function undeployedCommits(git: GitRepository, service: ServiceConfig, ver
   if (!deployed) return null;
   if (deployed === head) return [];
   try {
-    return commitsTouching(await git.range(deployed, head), service.paths);
+    return commitsTouching(await git.range(deployed, head, { paths: service.paths }), service.paths);
   } catch {
     // The deployed commit vanished from the clone (gc after a force-push): say we do not know.
     return null;

@@ -70,7 +70,7 @@ export async function prepareRollback(options: PrepareRollbackOptions): Promise<
     const others = serving.filter((s) => s.percent > 0 && s.revision !== options.revision);
     const known = others.filter((s) => s.commit !== null);
     for (const s of others) if (!s.commit) unknown.push(`${s.revision} (${s.percent}%) ${s.commitLabel === null ? `has no ${options.commitLabel} label` : `names a commit not in this repository`}: its commits cannot be listed.`);
-    const ranges = await Promise.all(known.map((s) => git.range(targetCommit.commit!, s.commit!, { signal: options.signal })));
+    const ranges = await Promise.all(known.map((s) => git.range(targetCommit.commit!, s.commit!, { signal: options.signal, paths: service.paths })));
     diverged = ranges.some((r) => !r.isAncestor);
     stopping = stoppingCommits(ranges, service.paths);
   }

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LogRecordParser, type LogRecord } from '../../src/core/logRecords';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const C = 'c'.repeat(64);
+const OUTPUT =
+  `\x1e${A}\x1f${B} ${C}\x1f2026-01-01T00:00:00Z\x1fAnn\x1fmerge: no files\0` +
+  `\x1e${B}\x1f${C}\x1f2026-01-02T00:00:00Z\x1fBé\x1ftwo files, a \x1f in the subject\0\nx/1\0x/ü 2\0` +
+  `\x1e${C}\x1f\x1f2026-01-03T00:00:00Z\x1fC\x1froot\0\n\x1enot-a-header\0`;
+
+function parse(chunks: Buffer[]): LogRecord[] {
+  const records: LogRecord[] = [];
+  const parser = new LogRecordParser((r) => records.push(r));
+  for (const chunk of chunks) parser.push(chunk);
+  parser.end();
+  return records;
+}
+
+describe('LogRecordParser', () => {
+  const expected = [
+    { commit: { sha: A, subject: 'merge: no files', author: 'Ann', date: '2026-01-01T00:00:00Z' }, parents: [B, C], files: [] },
+    { commit: { sha: B, subject: 'two files, a \x1f in the subject', author: 'Bé', date: '2026-01-02T00:00:00Z' }, parents: [C], files: ['x/1', 'x/ü 2'] },
+    { commit: { sha: C, subject: 'root', author: 'C', date: '2026-01-03T00:00:00Z' }, parents: [], files: ['\x1enot-a-header'] },
+  ];
+
+  it('reads commits, parents and files from one chunk', () => {
+    assert.deepEqual(parse([Buffer.from(OUTPUT)]), expected);
+  });
+
+  it('reads the same whatever bytes the chunks are cut at, inside a character included', () => {
+    const bytes = Buffer.from(OUTPUT);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      assert.deepEqual(parse([bytes.subarray(0, cut), bytes.subarray(cut)]), expected, `cut at byte ${cut}`);
+    }
+    assert.deepEqual(parse([...bytes].map((b) => Buffer.from([b]))), expected, 'a byte at a time');
+  });
+
+  it('reads nothing from no output', () => {
+    assert.deepEqual(parse([]), []);
+  });
+});
