@@ -98,6 +98,8 @@ export interface EmulatorRunService {
   latestCreatedRevision: string | null;
   latestReadyRevision: string | null;
   serving: { revision: string; percent: number }[];
+  /** The traffic as configured (`latest` or a revision, percent, tag). */
+  traffic: { latest?: boolean; revision?: string; percent: number; tag?: string | null }[];
   revisions: { name: string; labels: Record<string, string>; state: string }[];
 }
 

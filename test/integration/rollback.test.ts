@@ -138,6 +138,44 @@ describe('rollback: route all traffic to a previous revision, with proof', () =>
     assert.equal(now.failure, null);
   });
 
+  it('canceled while proving: the change Cloud Run accepted stands, the outcome says so and keeps it to undo; an Undo canceled alike keeps it too', async () => {
+    await emulator.control('traffic-plan', { project: PROJECT, region: REGION, service: 'api', reconcilingMs: 60_000 });
+    const before = await reader.readTraffic!(api);
+    const controller = new AbortController();
+    const result = await rollBack({
+      service: api,
+      reader,
+      revision: 'api-00001-aaa',
+      ...TIMING,
+      signal: controller.signal,
+      onProgress: (text) => {
+        if (/still routing traffic/.test(text)) controller.abort(new Error('canceled by the user'));
+      },
+    });
+    assert.equal(result.outcome.kind, 'canceled', result.outcome.message);
+    assert.match(result.outcome.message, /^Stopped waiting: Cloud Run accepted routing all of api's traffic to api-00001-aaa \(generation \d+\); whether it serves was not proven\. Before, the traffic was: 90% LATEST, tag canary → api-00002-bbb \(10%\)\.$/);
+    assert.ok(result.update, 'the change is kept to undo');
+    const changed = await reader.readTraffic!(api);
+    assert.equal(changed.generation, before.generation + 1);
+    assert.deepEqual(changed.traffic[0], { revision: 'api-00001-aaa', percent: 100, tag: null });
+
+    const undoController = new AbortController();
+    const undone = await undoRollback({
+      service: api,
+      reader,
+      update: result.update,
+      ...TIMING,
+      signal: undoController.signal,
+      onProgress: (text) => {
+        if (/still routing traffic/.test(text)) undoController.abort(new Error('canceled by the user'));
+      },
+    });
+    assert.equal(undone.outcome.kind, 'canceled', undone.outcome.message);
+    assert.match(undone.outcome.message, /^Stopped waiting: Cloud Run accepted setting api's traffic back to 90% LATEST, tag canary → api-00002-bbb \(10%\) \(generation \d+\); whether it serves as before was not proven\.$/);
+    assert.equal(undone.update, result.update, 'still there to undo again');
+    assert.deepEqual((await reader.readTraffic!(api)).traffic, before.traffic, 'the traffic is configured as before');
+  });
+
   it('Cloud Run refusing the change: update-failed with its message, nothing changed', async () => {
     await emulator.control('faults', { rules: [{ api: 'run', operation: 'updateService', httpStatus: 403, message: 'Permission run.services.update denied on api' }] });
     try {

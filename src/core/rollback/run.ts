@@ -27,7 +27,9 @@ export type TrafficProof =
 export type RollbackOutcome =
   | TrafficProof
   /** Cloud Run refused the change (e.g. permission denied, the service changed meanwhile): nothing changed. */
-  | { kind: 'update-failed'; message: string };
+  | { kind: 'update-failed'; message: string }
+  /** Canceled while proving: Cloud Run accepted the change, which stands unproven (the result keeps it to undo). */
+  | { kind: 'canceled'; message: string };
 
 export interface RollbackResult {
   outcome: RollbackOutcome;
@@ -130,7 +132,8 @@ export interface RollbackOptions extends ProofTiming {
 /**
  * Routes all traffic to the revision and proves it. When the proof fails after Cloud Run accepted
  * the change, the traffic is set back to what it was (and that proven too); the outcome's message
- * says whether that worked. Canceling (the signal) leaves the change as Cloud Run has it, and says so.
+ * says whether that worked. Canceling (the signal) once Cloud Run accepted the change leaves it as
+ * Cloud Run has it, and says so: a `canceled` outcome with the change to undo.
  */
 export async function rollBack(options: RollbackOptions): Promise<RollbackResult> {
   const { reader, service } = options;
@@ -142,7 +145,12 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackResult
     return { outcome: { kind: 'update-failed', message: `Cloud Run refused to route ${service.name}'s traffic to ${options.revision}: ${describeApiError(err).message}` }, update: null };
   }
   options.onProgress?.(`Routing all of ${service.name}'s traffic to ${options.revision}…`);
-  const proof = await proveTraffic({ ...options, expected: [{ revision: options.revision, percent: 100, tag: null }], generation: update.generation, revision: options.revision });
+  const proof = await unlessCanceled(
+    () => proveTraffic({ ...options, expected: [{ revision: options.revision, percent: 100, tag: null }], generation: update.generation, revision: options.revision }),
+    options.signal,
+    `Stopped waiting: Cloud Run accepted routing all of ${service.name}'s traffic to ${options.revision} (generation ${update.generation}); whether it serves was not proven. Before, the traffic was: ${describeTraffic(update.previous)}.`,
+  );
+  if (proof.kind === 'canceled') return { outcome: proof, update };
   if (proof.kind === 'verified') return { outcome: proof, update };
   options.onProgress?.(`Setting ${service.name}'s traffic back to ${describeTraffic(update.previous)}…`);
   const { revision: _target, ...timing } = options;
@@ -173,6 +181,20 @@ export async function undoRollback(options: UndoOptions): Promise<RollbackResult
     if (options.signal?.aborted) throw options.signal.reason;
     return { outcome: { kind: 'update-failed', message: `Cloud Run refused to set ${service.name}'s traffic back: ${describeApiError(err).message}` }, update };
   }
-  const proof = await proveTraffic({ ...options, expected: update.previousServing, generation: undo.generation });
+  const proof = await unlessCanceled(
+    () => proveTraffic({ ...options, expected: update.previousServing, generation: undo.generation }),
+    options.signal,
+    `Stopped waiting: Cloud Run accepted setting ${service.name}'s traffic back to ${describeTraffic(update.previous)} (generation ${undo.generation}); whether it serves as before was not proven.`,
+  );
   return { outcome: proof, update: proof.kind === 'verified' ? null : update };
+}
+
+/** The proof, or a `canceled` outcome saying `message` when the signal ends it (the change Cloud Run accepted stands). */
+async function unlessCanceled(prove: () => Promise<TrafficProof>, signal: AbortSignal | undefined, message: string): Promise<TrafficProof | { kind: 'canceled'; message: string }> {
+  try {
+    return await prove();
+  } catch (err) {
+    if (signal?.aborted) return { kind: 'canceled', message };
+    throw err;
+  }
 }

@@ -83,13 +83,17 @@ function withProof(title: string, work: (progress: (text: string) => void, signa
   });
 }
 
-/** The outcome's notification; Undo while a change is left to undo, again after an Undo that failed. */
+/** The outcome's notification; Undo while a change is left to undo (also after Cancel, which leaves Cloud Run's change standing), again after an Undo that failed. */
 async function offerUndo(repo: Repo, result: RollbackResult, undo: (update: NonNullable<RollbackResult['update']>) => Promise<RollbackResult>): Promise<void> {
   const { outcome, update } = result;
   const buttons = update ? [UNDO] : [];
   const text = oneLine(outcome.message, 400);
   const choice =
-    outcome.kind === 'verified' ? await vscode.window.showInformationMessage(text, ...buttons) : await vscode.window.showErrorMessage(text, ...buttons);
+    outcome.kind === 'verified'
+      ? await vscode.window.showInformationMessage(text, ...buttons)
+      : outcome.kind === 'canceled'
+        ? await vscode.window.showWarningMessage(text, ...buttons)
+        : await vscode.window.showErrorMessage(text, ...buttons);
   if (choice !== UNDO || !update) return;
   try {
     await offerUndo(repo, await undo(update), undo);

@@ -332,6 +332,8 @@ async function functionAndJobRowsShow({ page, demo, containerTitle }: UiContext)
 }
 
 const COORDINATOR = 'prediction-coordinator';
+/** The demo service the rollback checks route back to its previous revision (serving code touched only by its own paths). */
+export const ROLLBACK_SERVICE = 'nba-phase1-scrapers';
 
 function skipUnlessDeployContributed(commands: readonly string[]): void {
   if (!commands.includes(DEPLOY_COMMAND)) throw new UiSkip(`${DEPLOY_COMMAND} is not contributed in package.json yet`);
@@ -358,6 +360,32 @@ export async function clickInlineAction(page: Page, service: string, title: stri
   const button = row.locator(`.actions .action-label[aria-label="${title}"]`);
   await button.waitFor({ state: 'visible', timeout: 10_000 });
   await button.click();
+}
+
+/** Expands a collapsed tree row by its twistie (what a person clicks); a row already expanded stays so. */
+async function expandRow(row: Locator): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+  await row.page().waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 10_000 });
+}
+
+/**
+ * The row of `revision` in the service's Deployments history, expanding the service and its
+ * Deployments row first. The service is expected to be the only one expanded (revision names are
+ * unique anyway). A history row's accessible name is its label and description (`<sha> <subject> <revision> · …`).
+ */
+export async function deploymentHistoryRow(page: Page, service: string, revision: string): Promise<Locator> {
+  await expandRow(serviceRow(page, service));
+  await expandRow(page.locator(`.part.sidebar .monaco-list-row[aria-level="2"][aria-label^="The last revisions of ${service}:"]`).first());
+  const row = page.locator('.part.sidebar .monaco-list-row[aria-level="3"]', { hasText: revision }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  return row;
+}
+
+/** The accessible name and description of a service's row, read off the screen. */
+export async function serviceRowText(page: Page, service: string): Promise<{ ariaLabel: string; description: string } | undefined> {
+  const row = await readRow(page, service);
+  return row ? { ariaLabel: row.ariaLabel, description: row.description } : undefined;
 }
 
 /** Hovers the service's row and clicks its inline Deploy action. */
@@ -573,6 +601,24 @@ export const UI_PAGES: UiPage[] = [
             const now = await fetchEmulatorService(emulatorUrl, COORDINATOR).catch(() => undefined);
             if (!now || revisionNames(now).join() !== revisionNames(before).join()) await resetEmulator(emulatorUrl);
           }
+        },
+      },
+      {
+        name: "a ready previous revision's row in Deployments offers no inline Route All Traffic Here in Restricted Mode",
+        timeoutMs: 60_000,
+        async run({ page, demo }) {
+          const scrapers = demo.services.find((s) => s.name === ROLLBACK_SERVICE);
+          assert.ok(scrapers && scrapers.revisions.length >= 2, `the demo gives ${ROLLBACK_SERVICE} a previous revision`);
+          const previous = scrapers.revisions[scrapers.revisions.length - 2]!.name;
+          const row = await deploymentHistoryRow(page, ROLLBACK_SERVICE, previous);
+          // The row a trusted window offers the action on (the rollback page clicks it there): ready, serving nothing.
+          const label = (await row.getAttribute('aria-label')) ?? '';
+          assert.match(label, new RegExp(`${previous} · .* · 0% · ready(, has actions)?$`));
+          await row.hover();
+          await page.waitForTimeout(1_000);
+          assert.equal(await row.locator('.actions .action-label[aria-label="Route All Traffic Here"]').count(), 0, 'Route All Traffic Here is offered inline in Restricted Mode');
+          // VS Code names a row with inline actions so for screen readers.
+          assert.ok(!label.endsWith(', has actions'), `the row offers inline actions in Restricted Mode: "${label}"`);
         },
       },
     ],
