@@ -173,6 +173,17 @@ export class GitRepository {
   }
 
   /**
+   * The ranges to `head` that a check has read (or is reading) for those of `deployed` that have
+   * one. Nothing is read here; a range whose read fails is left out.
+   */
+  async heldRanges(deployed: readonly string[], head: string): Promise<Map<string, RangeFacts>> {
+    const held = await Promise.all(
+      [...new Set(deployed)].map((sha) => this.rangeCache.get(`${sha}..${head}`)?.then((facts): [string, RangeFacts] => [sha, facts], () => null) ?? null),
+    );
+    return new Map(held.filter((entry) => entry !== null));
+  }
+
+  /**
    * The ranges from several deployed commits to HEAD. Ranges to one HEAD overlap (a service
    * deployed last week shares most of its range with one deployed yesterday), so the ones not yet
    * cached are read together: one walk from HEAD down to the deployed commits' common base, whose
@@ -259,13 +270,13 @@ export class GitRepository {
     return /^[0-9a-f]{40,64}$/.test(sha) ? sha : null;
   }
 
-  /** A commit with the files it changed (a merge: against its first parent), in one git process. */
-  async commitWithFiles(sha: string, options: GitReadOptions = {}): Promise<{ commit: CommitInfo; files: string[] }> {
+  /** A commit with its parents and the files it changed (a merge: against its first parent), in one git process. */
+  async commitWithFiles(sha: string, options: GitReadOptions = {}): Promise<{ commit: CommitInfo; parents: string[]; files: string[] }> {
     if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`not a commit id: ${sha}`, [], null, '');
-    const { stdout } = await this.git(['log', '-1', '--no-renames', '--diff-merges=first-parent', '-z', '--name-only', `--format=${RECORD}${COMMIT_FORMAT}`, sha, '--'], {
+    const { stdout } = await this.git(['log', '-1', '--no-renames', '--diff-merges=first-parent', '-z', '--name-only', `--format=${RECORD}%P${FIELD}${COMMIT_FORMAT}`, sha, '--'], {
       signal: options.signal,
     });
-    const [found] = parseLogWithFiles(stdout);
+    const [found] = parseLogWithParents(stdout);
     if (!found) throw new GitError(`git log printed nothing for ${sha}`, [], null, '');
     return found;
   }
