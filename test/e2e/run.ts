@@ -29,9 +29,10 @@ import { dataJobsPage } from './ui/dataJobs';
 import { failedDeployLogsPage, logLatencyPage, logViewPage } from './ui/logView';
 import { multiRootPage } from './ui/multiRoot';
 import { walkthroughPage } from './ui/walkthrough';
+import { whereLinePage } from './ui/whereLine';
 
 /** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts), the data jobs', the walkthrough's and the multi-root workspace's. */
-const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), dataJobsPage(), walkthroughPage(), failedDeployLogsPage(), multiRootPage()];
+const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), dataJobsPage(), walkthroughPage(), failedDeployLogsPage(), multiRootPage(), whereLinePage()];
 
 /** The UI pages a profile runs (CRD_E2E_PAGES narrows them to the pages named). */
 function uiPagesOf(profile: ProfileName, options: DriverOptions): UiPage[] {
