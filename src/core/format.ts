@@ -15,11 +15,16 @@ export const STATUS_LABELS: Record<VerdictStatus, string> = {
   deploying: 'deploying',
 };
 
-/** "3 behind · 81147d04 · 2h ago · dirty": what the tree shows beside a service name ("dirty unknown" when git could not tell). */
+/**
+ * "3 behind for 2 days · 81147d04 · 2h ago · dirty": what the tree shows beside a service name ("for":
+ * how old its oldest undeployed commit is, after any other status: "deploy failed · behind for 2 days";
+ * "dirty unknown" when git could not tell).
+ */
 export function describeVerdict(v: ServiceVerdict, now: Date): string {
   const parts: string[] = [];
-  if (v.status === 'stale' && v.commitsBehind !== null) parts.push(`${v.commitsBehind} behind`);
-  else if (v.status !== 'up-to-date') parts.push(STATUS_LABELS[v.status]);
+  const drift = v.status !== 'up-to-date' && v.driftSince ? ageSpan(v.driftSince, now, 'long') : '';
+  if (v.status === 'stale' && v.commitsBehind !== null) parts.push(drift ? `${v.commitsBehind} behind for ${drift}` : `${v.commitsBehind} behind`);
+  else if (v.status !== 'up-to-date') parts.push(STATUS_LABELS[v.status], ...(drift ? [`behind for ${drift}`] : []));
   const deployed = v.deployedCommit ? short(v.deployedCommit) : v.commitLabel ? short(v.commitLabel) : null;
   if (deployed && v.status !== 'not-found' && v.status !== 'error') parts.push(deployed);
   if (v.deployedAt && v.status !== 'not-found' && v.status !== 'error') parts.push(relativeTime(v.deployedAt, now));

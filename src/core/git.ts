@@ -180,6 +180,29 @@ export class GitRepository {
   }
 
   /**
+   * The ranges to `head` that a check has read (or is reading) for those of `deployed` that have
+   * one read for every path in `paths` (or for the whole repository): a range read for fewer paths
+   * lacks commits that touch only the others. Nothing is read here; a range whose read fails is left out.
+   */
+  async heldRanges(deployed: readonly string[], head: string, paths: readonly string[]): Promise<Map<string, RangeFacts>> {
+    const covers = (key: string, sha: string): boolean => {
+      const prefix = `${sha}..${head}\0`;
+      if (!key.startsWith(prefix)) return false;
+      const read = key.slice(prefix.length);
+      if (read === '') return true;
+      const readPaths = new Set(read.split('\0'));
+      return paths.length > 0 && paths.every((p) => readPaths.has(p));
+    };
+    const held = await Promise.all(
+      [...new Set(deployed)].map((sha) => {
+        const key = [...this.rangeCache.keys()].find((k) => covers(k, sha));
+        return key === undefined ? null : this.rangeCache.get(key)!.then((facts): [string, RangeFacts] => [sha, facts], () => null);
+      }),
+    );
+    return new Map(held.filter((entry) => entry !== null));
+  }
+
+  /**
    * The ranges from several deployed commits to HEAD. Ranges to one HEAD overlap (a service
    * deployed last week shares most of its range with one deployed yesterday), so the ones not yet
    * cached are read together: one walk from HEAD down to the deployed commits' common base, whose
@@ -267,8 +290,8 @@ export class GitRepository {
     return /^[0-9a-f]{40,64}$/.test(sha) ? sha : null;
   }
 
-  /** A commit with the files it changed (a merge: against its first parent), in one git process. */
-  async commitWithFiles(sha: string, options: GitReadOptions = {}): Promise<{ commit: CommitInfo; files: string[] }> {
+  /** A commit with its parents and the files it changed (a merge: against its first parent), in one git process. */
+  async commitWithFiles(sha: string, options: GitReadOptions = {}): Promise<{ commit: CommitInfo; parents: string[]; files: string[] }> {
     if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`not a commit id: ${sha}`, [], null, '');
     const { stdout } = await this.git(['log', '-1', '--no-renames', '--diff-merges=first-parent', '-z', '--name-only', `--format=${LOG_RECORD_FORMAT}`, sha, '--'], {
       signal: options.signal,
@@ -279,7 +302,7 @@ export class GitRepository {
     parser.end();
     const [found] = records;
     if (!found) throw new GitError(`git log printed nothing for ${sha}`, [], null, '');
-    return { commit: found.commit, files: found.files };
+    return { commit: found.commit, parents: found.parents, files: found.files };
   }
 
   /**

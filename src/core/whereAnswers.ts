@@ -1,6 +1,7 @@
 // Answers to "where is this commit live?" from verdicts already held (the extension's last check):
-// no Cloud Run request, three git processes per commit, each answer kept for as long as its check
-// result is the one held (a new result is new verdicts; the old answers go with the old result).
+// no Cloud Run request, no git process for a commit the check's ranges hold (see readWhereFacts),
+// each answer kept for as long as its check result is the one held (a new result is new verdicts;
+// the old answers go with the old result).
 import type { GitReadOptions, GitRepository } from './git';
 import type { CheckResult } from './model';
 import { readWhereFacts } from './whereFacts';

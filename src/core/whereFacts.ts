@@ -1,10 +1,12 @@
 // The git facts whereLive.ts decides on, read with as few git processes as the question allows: the
-// commit a commit-ish or a blamed line names; then, at once, the files it changed, whether each
-// deployed commit (and HEAD) contains it (one `rev-list` for all of them), and the deployed
-// commits' dates (cached by the repository from the check that produced the verdicts).
+// commit a commit-ish or a blamed line names; then what the ranges the check read already tell
+// (whereHeld.ts), and from git, at once, only the rest: the files the commit changed, whether the
+// deployed commits no range decides for (and HEAD) contain it (one `rev-list` for all of them); the
+// deployed commits' dates are cached by the repository from the check that produced the verdicts.
 import * as path from 'node:path';
 import { GitError, type GitReadOptions, type GitRepository } from './git';
 import type { ServiceVerdict } from './model';
+import { containmentFromRanges, findInRanges, inHeadFromRanges } from './whereHeld';
 import { deployedCommitsOf, type PastRevision, type WhereFacts } from './whereLive';
 
 /** What to ask about: a commit-ish, or one line of a file (1-based) whose last change is the commit. */
@@ -52,7 +54,10 @@ export async function resolveWhereTarget(git: GitRepository, question: WhereQues
 /**
  * The facts for `sha` against the verdicts: its files, which deployed commits (of every unit, and
  * of the revision histories given) contain it, whether HEAD does, and the deployed commits' dates.
- * Three git processes at once, whatever the number of units.
+ * What the ranges the check read to `head` tell is taken from them (whereHeld.ts): a commit inside
+ * a range costs no git process. Otherwise at most two at once (its files; which of HEAD and the
+ * deployed commits the ranges cannot decide contain it), whatever the number of units; a third
+ * only for a merge commit on HEAD's line.
  */
 export async function readWhereFacts(
   git: GitRepository,
@@ -62,15 +67,25 @@ export async function readWhereFacts(
   history?: ReadonlyMap<string, readonly PastRevision[]>,
   options: GitReadOptions = {},
 ): Promise<WhereFacts> {
-  // Every unit's deployed commits, touched or not: asking about all of them costs the same one
-  // process, which then need not wait for the commit's files.
   const deployed = deployedCommitsOf(verdicts, history);
-  const [{ commit, files }, contains, dates] = await Promise.all([
-    git.commitWithFiles(sha, options),
-    git.tipsContaining(sha, [...deployed, head], options),
-    git.describeCommits(deployed, options),
+  // Ranges read for every path these units name: each holds every commit touching any of them that its deployed commit lacks.
+  const paths = verdicts.some((v) => v.paths.length === 0) ? [] : [...new Set(verdicts.flatMap((v) => v.paths))];
+  const ranges = await git.heldRanges(deployed, head, paths);
+  const ranged = findInRanges(sha, ranges);
+  const knownInHead = inHeadFromRanges(sha, head, ranges);
+  // Tips no range decides for, however the commit lies: asked about while its files are read (with HEAD, unless known).
+  const unranged = containmentFromRanges(sha, deployed, ranges, { inHead: true, merge: false }).undecided;
+  const ask = knownInHead ? unranged : [...unranged, head];
+  const [found, asked, dates] = await Promise.all([
+    ranged ? { ...ranged, merge: false } : git.commitWithFiles(sha, options).then(({ commit, parents, files }) => ({ commit, files, merge: parents.length > 1 })),
+    ask.length > 0 ? git.tipsContaining(sha, ask, options) : new Map<string, boolean>(),
+    // Only what serves is dated (to tell an older commit on another branch); the check read those.
+    git.describeCommits(deployedCommitsOf(verdicts), options),
   ]);
-  const inHead = contains.get(head) === true;
-  if (!deployed.includes(head)) contains.delete(head);
-  return { commit, files, contains, inHead, commitDates: new Map([...dates].map(([s, info]) => [s, info.date])), ...(history ? { history } : {}) };
+  const inHead = knownInHead ?? asked.get(head) === true;
+  const decided = containmentFromRanges(sha, deployed, ranges, { inHead, merge: found.merge });
+  const rest = decided.undecided.filter((tip) => !asked.has(tip));
+  const more = rest.length > 0 ? await git.tipsContaining(sha, rest, options) : new Map<string, boolean>();
+  const contains = new Map(deployed.map((tip) => [tip, decided.contains.get(tip) ?? asked.get(tip) ?? more.get(tip) === true]));
+  return { commit: found.commit, files: found.files, contains, inHead, commitDates: new Map([...dates].map(([s, info]) => [s, info.date])), ...(history ? { history } : {}) };
 }

@@ -35,15 +35,25 @@ export function ageTexts(iso: string, nowMs: number): string[] {
   return [...new Set([-120_000, -60_000, 0, 60_000].map((d) => ageText(iso, nowMs + d)))];
 }
 
+/** How long a stale row has drifted, in words: `45 seconds`, `12 minutes`, `2 hours` (under 48), `3 days`. */
+export function driftText(iso: string, nowMs: number): string {
+  const seconds = Math.max(0, Math.round((nowMs - Date.parse(iso)) / 1000));
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  const [value, unit] = seconds < 60 ? [seconds, 'second'] : minutes < 60 ? [minutes, 'minute'] : hours < 48 ? [hours, 'hour'] : [Math.floor(hours / 24), 'day'];
+  return `${value} ${unit}${value === 1 ? '' : 's'}`;
+}
+
 /** The tree shows commits as the first 8 hex digits of the full SHA. */
 export function sha8(sha: string): string {
   return sha.slice(0, 8);
 }
 
-/** `53 behind · 5e32cc34 · 14d ago` for a stale service, `db972341 · 5d ago` for an up-to-date one. */
-export function expectedRow(service: Pick<DemoServiceState, 'name' | 'deployedCommit' | 'deployedAt' | 'commitsBehind'>, nowMs: number): ExpectedRow {
+/** `53 behind for 3 days · 5e32cc34 · 14d ago` for a stale service (its oldest undeployed commit 3 days old), `db972341 · 5d ago` for an up-to-date one. */
+export function expectedRow(service: Pick<DemoServiceState, 'name' | 'deployedCommit' | 'deployedAt' | 'commitsBehind' | 'driftSince'>, nowMs: number): ExpectedRow {
   const stale = service.commitsBehind > 0;
-  const lead = stale ? `${service.commitsBehind} behind · ` : '';
+  const drifts = stale && service.driftSince ? [...new Set([-120_000, -60_000, 0, 60_000].map((d) => driftText(service.driftSince!, nowMs + d)))].map((age) => ` for ${age}`) : [''];
+  const leads = stale ? drifts.map((drift) => `${service.commitsBehind} behind${drift} · `) : [''];
   return {
     name: service.name,
     status: stale ? 'stale' : 'up-to-date',
@@ -51,7 +61,7 @@ export function expectedRow(service: Pick<DemoServiceState, 'name' | 'deployedCo
     icon: stale ? 'warning' : 'pass',
     color: stale ? 'list.warningForeground' : 'testing.iconPassed',
     commitsBehind: service.commitsBehind,
-    descriptions: ageTexts(service.deployedAt, nowMs).map((age) => `${lead}${sha8(service.deployedCommit)} · ${age}`),
+    descriptions: leads.flatMap((lead) => ageTexts(service.deployedAt, nowMs).map((age) => `${lead}${sha8(service.deployedCommit)} · ${age}`)),
   };
 }
 

@@ -31,9 +31,10 @@ import { failedDeployLogsPage, logLatencyPage, logViewPage } from './ui/logView'
 import { multiRootPage } from './ui/multiRoot';
 import { rollbackPage } from './ui/rollback';
 import { walkthroughPage } from './ui/walkthrough';
+import { whereLinePage } from './ui/whereLine';
 
 /** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts), the data jobs', the walkthrough's and the multi-root workspace's. */
-const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), dataJobsPage(), scoreboardPage(), walkthroughPage(), failedDeployLogsPage(), multiRootPage(), rollbackPage()];
+const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), dataJobsPage(), scoreboardPage(), walkthroughPage(), failedDeployLogsPage(), multiRootPage(), rollbackPage(), whereLinePage()];
 
 /** The UI pages a profile runs (CRD_E2E_PAGES narrows them to the pages named). */
 function uiPagesOf(profile: ProfileName, options: DriverOptions): UiPage[] {

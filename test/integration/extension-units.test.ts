@@ -69,7 +69,7 @@ describe('the Services view and the scaffold on the demo (real clients, emulator
     assert.deepEqual(unitIcon('function', v.status), { id: 'symbol-function', color: 'errorForeground' });
     assert.match(serviceContextValue(v, false, 'function'), /^cloudRunDrift\.function\.deploy-failed\./);
     const description = unitDescription(v, now, false);
-    assert.match(description, /^deploy failed · [0-9a-f]{8} · .* · Build failed/);
+    assert.match(description, /^deploy failed · behind for \d+ \w+ · [0-9a-f]{8} · .* · Build failed/);
     assert.equal(v.serving.length, 1, 'the old revision still serves');
   });
 
@@ -81,7 +81,7 @@ describe('the Services view and the scaffold on the demo (real clients, emulator
     assert.match(serviceContextValue(v, false, 'job'), /^cloudRunDrift\.runJob\.stale\.hasCommit$/);
     assert.equal(v.serving.length, 0, 'a job serves no traffic');
     const description = unitDescription(v, now, false);
-    assert.match(description, new RegExp(`^${state.commitsBehind} behind · ${state.deployedCommit.slice(0, 8)} · .* · last run failed \\S+ ago on code ${state.commitsBehind} commits old$`));
+    assert.match(description, new RegExp(`^${state.commitsBehind} behind for \\d+ \\w+ · ${state.deployedCommit.slice(0, 8)} · .* · last run failed \\S+ ago on code ${state.commitsBehind} commits old$`));
     assert.deepEqual(v.executions?.map((e) => [e.name, e.status]), [...state.executions].reverse().map((e) => [e.name, e.status]));
     const [failed, succeeded] = v.executions!;
     assert.match(executionLine(failed!, now), new RegExp(`^failed · .* · ran ${state.deployedCommit.slice(0, 8)}, ${state.commitsBehind} commits old · Task ${failed!.name}-task\\d failed`));

@@ -48,6 +48,14 @@ describe('verdict presentation and precedence', () => {
     assert.equal(describeVerdict(verdict({ status: 'unknown-commit', deployedCommit: null, commitLabel: 'deadbeef' }), NOW), 'unknown commit · deadbeef · 2h ago');
   });
 
+  it('a verdict not up to date says how long it has drifted (its oldest undeployed commit\'s age) after how far', () => {
+    assert.equal(describeVerdict(verdict({ status: 'stale', commitsBehind: 53, driftSince: '2026-01-27T20:00:00Z' }), NOW), '53 behind for 3 days · 81147d04 · 2h ago');
+    assert.equal(describeVerdict(verdict({ status: 'stale', commitsBehind: 1, driftSince: '2026-01-30T22:00:00Z' }), NOW), '1 behind for 1 hour · 81147d04 · 2h ago');
+    assert.equal(describeVerdict(verdict({ status: 'diverged', driftSince: '2026-01-30T21:00:00Z' }), NOW), 'diverged · behind for 2 hours · 81147d04 · 2h ago');
+    // Up to date: nothing undeployed, whatever driftSince says.
+    assert.equal(describeVerdict(verdict({ driftSince: '2026-01-27T20:00:00Z' }), NOW), '81147d04 · 2h ago');
+  });
+
   it('relative times', () => {
     assert.equal(relativeTime('2026-01-30T22:59:30Z', NOW), '30s ago');
     assert.equal(relativeTime('2026-01-30T22:15:00Z', NOW), '45m ago');

@@ -59,6 +59,8 @@ export interface DemoServiceState {
   deployedAt: string;
   /** Commits touching `paths` after the deployed commit (what `check` reports as behind). */
   commitsBehind: number;
+  /** The oldest of those commits' author date, ISO 8601 (what `check` reports as `driftSince`); null when none. */
+  driftSince: string | null;
   /** Oldest first; the last one serves traffic. */
   revisions: DemoRevision[];
 }
@@ -165,6 +167,7 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
     });
     const serving = revisions[revisions.length - 1]!;
     const behind = Number((await git(dir, ['rev-list', '--count', `${serving.commit}..HEAD`, '--', ...spec.paths])).trim());
+    const undeployedDates = (await git(dir, ['log', '--no-merges', '--format=%aI', `${serving.commit}..HEAD`, '--', ...spec.paths])).split('\n').filter(Boolean).map(Date.parse);
     return {
       project: DEMO_PROJECT,
       region: DEMO_REGION,
@@ -174,6 +177,7 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
       servingRevision: serving.name,
       deployedAt: serving.createTime,
       commitsBehind: behind,
+      driftSince: undeployedDates.length > 0 ? new Date(Math.min(...undeployedDates)).toISOString() : null,
       revisions,
     };
   };

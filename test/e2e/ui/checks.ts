@@ -440,7 +440,7 @@ export const UI_PAGES: UiPage[] = [
         },
       },
       {
-        name: 'each row shows its verdict: prediction-coordinator "53 behind · <sha> · Nd ago" with the warning icon, the others their commit with the pass icon',
+        name: 'each row shows its verdict: prediction-coordinator "53 behind for N days · <sha> · Nd ago" with the warning icon, the others their commit with the pass icon',
         timeoutMs: 75_000,
         run: everyRowShowsItsVerdict,
       },

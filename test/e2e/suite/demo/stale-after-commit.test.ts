@@ -54,11 +54,11 @@ suite('refresh after a commit', () => {
       api,
       WORKER,
       'stale, 1 behind, not dirty',
-      (n) => n.icon === 'warning' && (n.description ?? '').startsWith('1 behind · ') && !(n.description ?? '').includes('dirty'),
+      (n) => n.icon === 'warning' && /^1 behind for \d+ \w+ · /.test(n.description ?? '') && !(n.description ?? '').includes('dirty'),
       30_000,
     );
     assert.ok(
-      ageTexts(worker.deployedAt, Date.now()).some((age) => node.description === `1 behind · ${sha8(worker.deployedCommit)} · ${age}`),
+      ageTexts(worker.deployedAt, Date.now()).some((age) => new RegExp(`^1 behind for \\d+ (seconds?|minutes?) · ${sha8(worker.deployedCommit)} · ${age}$`).test(node.description ?? '')),
       `description "${node.description}"`,
     );
     assert.equal(node.color, 'list.warningForeground');

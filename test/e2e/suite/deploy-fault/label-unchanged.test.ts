@@ -57,6 +57,6 @@ suite('deploy with DEMO_DEPLOY_FAULT=label-unchanged', () => {
     assert.equal(servingCommitLabel(after), state.deployedShort);
     assert.equal(api.getDeployState(COORDINATOR).lastResult?.kind, 'label-unchanged');
     // And the tree does not pretend otherwise.
-    await waitForServiceNode(api, COORDINATOR, 'still 53 behind', (n) => n.icon === 'warning' && (n.description ?? '').startsWith('53 behind · '), 20_000);
+    await waitForServiceNode(api, COORDINATOR, 'still 53 behind', (n) => n.icon === 'warning' && (n.description ?? '').startsWith('53 behind for '), 20_000);
   });
 });

@@ -76,7 +76,7 @@ suite('multi-root workspace', () => {
       assert.deepEqual(api.getRepositorySnapshot(repo.dir).map((n) => n.label), repo.services.map((s) => s.name));
     }
     const web = groups[0]!.children.find((c) => c.label === 'web')!;
-    assert.match(web.description ?? '', /^1 behind · /);
+    assert.match(web.description ?? '', /^1 behind for \d+ \w+ · /);
   });
 
   test("a command given a row acts on the row's repository: the same service name, each repository's own commit", async () => {
