@@ -10,7 +10,7 @@ import { openContainer, pickItem, resetEmulator, runFromPalette, until, verdicts
 const JOB = 'grading-backfill';
 
 /** Types `text` into the input box titled `title`; returns once the box accepted it (Enter). */
-async function typeDate(page: Page, title: string, text: string): Promise<void> {
+export async function typeDate(page: Page, title: string, text: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
   await widget.locator('.quick-input-box input').fill(text);
@@ -39,7 +39,7 @@ function jobRow(page: Page, job: string): Locator {
   return page.locator(`.part.sidebar .pane:has(> .pane-header:has-text("Data Jobs")) .monaco-list-row[aria-label^="${job}: "]`).first();
 }
 
-async function jobRowLabel(page: Page, job: string): Promise<string> {
+export async function jobRowLabel(page: Page, job: string): Promise<string> {
   const row = jobRow(page, job);
   return (await row.count()) > 0 ? ((await row.getAttribute('aria-label')) ?? '') : '(no row)';
 }
