@@ -4,8 +4,9 @@
 // execution is followed in a terminal of its own (its name, task counts, the log line of each date,
 // the result and exit status), and the scoreboard opens with before and after. A second run, kept
 // running by the emulator's execution plan: Ctrl-C in its terminal asks to cancel it, and Cancel
-// Execution ends it as cancelled. The terminal is read whole (ui/terminal.ts), the execution from the
-// emulator's Cloud Run API.
+// Execution ends it as cancelled. After a reload, the Data Jobs view still shows both runs: they come
+// from the executions Cloud Run holds. The terminal is read whole (ui/terminal.ts), the execution from
+// the emulator's Cloud Run API.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
@@ -169,6 +170,41 @@ export function cloudRunDataJobPage(): UiPage {
               return label.startsWith(`${JOB}: ${RANGE.start}..${RANGE.end} · cancelled · `) ? undefined : `row: "${label}"`;
             }, page);
             await runFromPalette(page, 'View: Close All Editors');
+          } catch (err) {
+            // The next check is skipped: later pages start from the demo's scenario.
+            await resetEmulator(emulatorUrl);
+            throw err;
+          }
+        },
+      },
+      {
+        name: 'after Developer: Reload Window the Data Jobs view still shows both runs, read from the executions Cloud Run holds',
+        timeoutMs: 150_000,
+        async run(ctx) {
+          const { page, containerTitle, emulatorUrl } = ctx;
+          try {
+            const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+            await runFromPalette(page, 'Developer: Reload Window');
+            await reloaded;
+            await verdictsLoad.run(ctx);
+            await openContainer(page, containerTitle);
+            // This window ran nothing: the row's last run is the cancelled execution, as Cloud Run holds it.
+            await until('the Data Jobs row to say the last run was cancelled', 30_000, async () => {
+              const label = await jobRowLabel(page, JOB);
+              return label.startsWith(`${JOB}: ${RANGE.start}..${RANGE.end} · cancelled · `) ? undefined : `row: "${label}"`;
+            }, page);
+            const row = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${JOB}: "]`).first();
+            if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+            const runs = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${JOB} ${RANGE.start}..${RANGE.end}: "]`);
+            let labels: string[] = [];
+            await until('the job’s two runs under its row', 15_000, async () => {
+              labels = await runs.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+              return labels.length === 2 ? undefined : `run rows: ${JSON.stringify(labels)}`;
+            }, page);
+            // Newest first; each with its duration and the commit its execution ran (the one deployed above).
+            const commit = ctx.demo.headShort;
+            assert.match(labels[0]!, new RegExp(`^${JOB} ${RANGE.start}\\.\\.${RANGE.end}: cancelled · (\\d+s · )?ran ${commit} · `));
+            assert.match(labels[1]!, new RegExp(`^${JOB} ${RANGE.start}\\.\\.${RANGE.end}: succeeded · \\d+s · ran ${commit} · `));
           } finally {
             // Later pages start from the demo's scenario (the coordinator and the job stale again, no plan).
             await resetEmulator(emulatorUrl);
