@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openContainer, pickItem, resetEmulator, runFromPalette, until, verdictsLoad, waitForNotification, type UiPage } from './checks';
-import { jobRowLabel, typeDate, webviewWithHeading } from './dataJobs';
+import { jobRow, jobRowLabel, typeDate, webviewWithHeading } from './dataJobs';
 import { focusTerminal, waitForTerminalText } from './terminal';
 
 const JOB = 'grading-backfill-cloud-run';
@@ -193,9 +193,9 @@ export function cloudRunDataJobPage(): UiPage {
               const label = await jobRowLabel(page, JOB);
               return label.startsWith(`${JOB}: ${RANGE.start}..${RANGE.end} · cancelled · `) ? undefined : `row: "${label}"`;
             }, page);
-            const row = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${JOB}: "]`).first();
+            const row = jobRow(page, JOB);
             if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
-            const runs = page.locator(`.part.sidebar .monaco-list-row[aria-label^="${JOB} ${RANGE.start}..${RANGE.end}: "]`);
+            const runs = page.locator(`.part.sidebar .pane:has(> .pane-header:has-text("Data Jobs")) .monaco-list-row[aria-label^="${JOB} ${RANGE.start}..${RANGE.end}: "]`);
             let labels: string[] = [];
             await until('the job’s two runs under its row', 15_000, async () => {
               labels = await runs.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));

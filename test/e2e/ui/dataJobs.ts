@@ -35,7 +35,7 @@ export async function webviewWithHeading(page: Page, heading: string, timeoutMs 
 
 /** The job's row in the Data Jobs view; its accessible name is `<job>: <description>`. */
 /** The job's row in the Data Jobs view (a Cloud Run job unit of the same name has a row in the Services view). */
-function jobRow(page: Page, job: string): Locator {
+export function jobRow(page: Page, job: string): Locator {
   return page.locator(`.part.sidebar .pane:has(> .pane-header:has-text("Data Jobs")) .monaco-list-row[aria-label^="${job}: "]`).first();
 }
 
