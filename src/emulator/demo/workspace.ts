@@ -249,7 +249,7 @@ export async function loadDemoScenario(emulatorHttpUrl: string, workspace: DemoW
 }
 
 /** The grading backfill as a local command, and the same backfill as an execution of the Cloud Run job grading-backfill. */
-export const DEMO_GRADING_JOB = 'grading-backfill';
+const DEMO_GRADING_JOB = 'grading-backfill';
 export const DEMO_GRADING_CLOUD_RUN_JOB = 'grading-backfill-cloud-run';
 
 /**
