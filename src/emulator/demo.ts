@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openDemoInBrowserEditor, type OpenedEditor } from './demo/open-editor';
-import { buildDemoWorkspace, type DemoWorkspace } from './demo/workspace';
+import { buildDemoWorkspace, DEMO_GRADING_CLOUD_RUN_JOB, type DemoWorkspace } from './demo/workspace';
 import { startEmulator, type ModuleSelection, type RunningEmulator } from './server';
 
 export { buildDemoWorkspace, loadDemoScenario, type DemoWorkspace, type DemoServiceState, type DemoEndpoints } from './demo/workspace';
@@ -145,6 +145,7 @@ async function main(argv: readonly string[]): Promise<number> {
   out('  DEMO_DEPLOY_FAULT=revision-fails ./bin/deploy-service.sh prediction-coordinator    # "succeeds", revision never ready');
   if (backfill) out(`  ./bin/deploy-service.sh ${backfill.name}   # a Cloud Run job: a new template`);
   if (gradingJob) out(`  ./bin/deploy-service.sh ${gradingJob.name}   # the grading backfill's Cloud Run job: up to date after this`);
+  if (gradingJob) out(`  node ${CLI_PATH} job ${DEMO_GRADING_CLOUD_RUN_JOB} --start-date 2026-01-27 --end-date 2026-01-28   # executes it: "Deploy the job first" until then`);
   out('  ./bin/deploy-service.sh phase5b-grading   # a Cloud Run function: its build failed last time');
   out('  DEMO_DEPLOY_FAULT=build-fails ./bin/deploy-service.sh phase3-to-phase4-orchestrator   # "succeeds", build failed');
   out(`  curl -X POST ${emulator.httpUrl}/control/reset   # back to the seeded state`);

@@ -25,6 +25,7 @@ import { compileSuites, discoverSuites } from './lib/suites';
 import { installExtension, makeEditorDirs, startEditorServer, writeUserSettings, type EditorServer, type ExtensionSource } from './lib/vscodeServer';
 import { prepareFolders, type Folders } from './lib/workspace';
 import { UI_PAGES as WORKBENCH_PAGES, UiSkip, type ProfileName, type UiContext, type UiPage } from './ui/checks';
+import { cloudRunDataJobPage } from './ui/cloudRunDataJob';
 import { dataJobsPage } from './ui/dataJobs';
 import { scoreboardPage } from './ui/scoreboard';
 import { failedDeployLogsPage, logLatencyPage, logViewPage } from './ui/logView';
@@ -33,8 +34,11 @@ import { rollbackPage } from './ui/rollback';
 import { walkthroughPage } from './ui/walkthrough';
 import { whereLinePage } from './ui/whereLine';
 
-/** Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts), the data jobs', the walkthrough's and the multi-root workspace's. */
-const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), dataJobsPage(), scoreboardPage(), walkthroughPage(), failedDeployLogsPage(), multiRootPage(), rollbackPage(), whereLinePage()];
+/**
+ * Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts), the data jobs', the walkthrough's and the multi-root workspace's.
+ * The scoreboard's page comes before the data jobs' pages: it opens on the configured range, which a range typed on an earlier page of the profile would replace.
+ */
+const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), scoreboardPage(), dataJobsPage(), cloudRunDataJobPage(), walkthroughPage(), failedDeployLogsPage(), multiRootPage(), rollbackPage(), whereLinePage()];
 
 /** The UI pages a profile runs (CRD_E2E_PAGES narrows them to the pages named). */
 function uiPagesOf(profile: ProfileName, options: DriverOptions): UiPage[] {

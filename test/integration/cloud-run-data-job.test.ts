@@ -9,12 +9,15 @@ import { v2 } from '@google-cloud/run';
 import { PassThroughClient } from 'google-auth-library';
 import { main } from '../../src/cli/main';
 import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { checkServices } from '../../src/core/check';
 import { loadConfig, type DriftConfig } from '../../src/core/config';
+import { GitRepository } from '../../src/core/git';
 import { followExecution, executionExitCode, type ExecutionClock, type FollowEvent } from '../../src/core/jobs/followExecution';
 import { jobExecutionArgs } from '../../src/core/jobs/job';
 import { createLogSource, type LogSource } from '../../src/core/logs';
 import { TemplateError } from '../../src/core/shellTemplate';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { heldRuns, JobRuns, withHeldRuns } from '../../src/extension/jobs/jobRuns';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
@@ -193,6 +196,36 @@ describe('data jobs that execute a Cloud Run job', () => {
     const [name] = await executionNames();
     assert.match(run.stderr, new RegExp(`grade failed: ${name}: Task ${name}-task1 failed with message: KeyError: game_date`));
     assert.match(run.stdout, /ERROR +\S+ KeyError: game_date/);
+  });
+
+  test("the Data Jobs view's last runs come from the executions Cloud Run holds, filtered to the job's arguments: a new window shows them", async () => {
+    assert.equal((await cli(['job', 'grade', '--start-date', '2026-01-24', '--end-date', '2026-01-25'])).code, 0);
+    await emulator.control('execution-plan', { project: PROJECT, region: REGION, job: 'grading-backfill', failTasks: [0], failMessage: 'KeyError: game_date' });
+    assert.equal((await cli(['job', 'grade', '--start-date', '2026-01-26', '--end-date', '2026-01-26'])).code, 1);
+    // Started by hand with other arguments, and one still running: neither is a run of this data job.
+    await emulator.control('execution-plan', { project: PROJECT, region: REGION, job: 'grading-backfill', failTasks: [] });
+    const byHand = await reader.runJob!({ project: PROJECT, region: REGION, name: 'grading-backfill' }, { args: ['--dry-run'] });
+    emulator.clock.advance(60_000);
+    await reader.runJob!({ project: PROJECT, region: REGION, name: 'grading-backfill' }, { args: ['--start-date=2026-01-27', '--end-date=2026-01-27', '--project=demo-project'] });
+    const [newest, failed, succeeded] = (await executionNames()).filter((name) => name !== byHand.name);
+
+    // What a window that ran none of them holds: the check's verdict of the job, read with the real client.
+    const git = await GitRepository.open(repo.dir);
+    const result = await checkServices(config, { reader, git });
+    const verdict = result.services.find((s) => s.name === 'grading-backfill');
+    assert.equal(verdict?.executions?.length, 4);
+    const job = config.jobs.find((j) => j.name === 'grade')!;
+    const state = withHeldRuns(new JobRuns().get('grade'), heldRuns(job, verdict!.executions!));
+    assert.deepEqual(
+      state.recent.map((r) => [r.execution?.name, `${r.range.start}..${r.range.end}`, r.end.kind, r.execution?.commit, typeof r.execution?.durationMs]),
+      [
+        [failed, '2026-01-26..2026-01-26', 'failed', commits.head, 'number'],
+        [succeeded, '2026-01-24..2026-01-25', 'succeeded', commits.head, 'number'],
+      ],
+    );
+    assert.ok(newest, 'the running execution was listed, and left out');
+    // A data job whose template differs (no --project) finds none of them its own.
+    assert.deepEqual(heldRuns(config.jobs.find((j) => j.name === 'grade-stale')!, verdict!.executions!), []);
   });
 
   test('--no-wait prints the execution name and returns while it runs', async () => {

@@ -110,8 +110,17 @@ describe('demo', () => {
       ['player-game-summary-analytics-backfill', 'job', ['backfill_jobs/analytics/player_game_summary', 'data_processors/analytics', 'shared']],
       ['grading-backfill', 'job', ['backfill_jobs/grading']],
     ]);
-    // The local command's grading backfill is still there, beside the Cloud Run job of the same name.
-    assert.match(config.jobs.find((j) => j.name === 'grading-backfill')?.command ?? '', /^node backfill_jobs\/grading\/prediction_accuracy\/grading_backfill\.mjs /);
+    // The grading backfill both ways: the local command, and an execution of the Cloud Run job of the same name.
+    assert.deepEqual(config.jobs.map((j) => j.name), ['grading-backfill', 'grading-backfill-cloud-run']);
+    const [command, cloudRun] = config.jobs;
+    assert.match(command?.command ?? '', /^node backfill_jobs\/grading\/prediction_accuracy\/grading_backfill\.mjs /);
+    assert.equal(cloudRun?.command, undefined);
+    assert.deepEqual(cloudRun?.cloudRunJob, { unit: 'grading-backfill', args: ['--start-date=${startDate}', '--end-date=${endDate}'], taskCount: undefined, timeoutSeconds: undefined });
+    // Guarded, scored and limited alike.
+    const shared = (job: typeof command) => job && { requires: job.requires, table: job.table, maxDays: job.maxDays, scoreboard: job.scoreboard, scoreboardRange: job.scoreboardRange };
+    assert.deepEqual(shared(cloudRun), shared(command));
+    assert.deepEqual(shared(command)?.requires, ['prediction-coordinator']);
+    assert.deepEqual(shared(command)?.scoreboardRange, { start: '2026-01-24', end: '2026-01-28' });
     assert.ok(fs.existsSync(path.join(dir, 'backfill_jobs/grading/prediction_accuracy/grading.mjs')), 'the script ships with the grading code it imports');
     assert.equal(config.endpoints.functions, demo.emulator.httpUrl);
     assert.equal(config.commitLabel, 'commit-sha');
@@ -326,6 +335,41 @@ describe('demo', () => {
       assert.deepEqual(rows, [{ date: '2026-01-27', graded: 105 }, { date: '2026-01-28', graded: 145 }]);
     } finally {
       await jobs.close();
+    }
+  });
+
+  test('the Cloud Run data job is refused while grading-backfill is stale (Deploy the job first), and once both are deployed starts an execution with the range as its arguments', async () => {
+    await demo.emulator.control('reset');
+    const cli = (args: string[]): Promise<Run> => run(process.execPath, [CLI_PATH, ...args], { cwd: dir });
+    const range = ['--start-date', '2026-01-27', '--end-date', '2026-01-28'];
+
+    // Two data jobs: the CLI needs the name.
+    const unnamed = await cli(['job', ...range]);
+    assert.equal(unnamed.code, 2, unnamed.stderr);
+    assert.match(unnamed.stderr, /name the job: grading-backfill, grading-backfill-cloud-run/);
+
+    const refused = await cli(['job', 'grading-backfill-cloud-run', ...range]);
+    assert.equal(refused.code, 4, refused.stderr);
+    assert.match(refused.stderr, /✗ prediction-coordinator is stale, 53 commits behind: .* Deploy it before running grading-backfill-cloud-run\./);
+    assert.match(refused.stderr, /✗ The Cloud Run job grading-backfill is stale, 1 commit behind: .* Deploy the job first\./);
+
+    for (const unit of ['prediction-coordinator', 'grading-backfill']) {
+      const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), [unit], { cwd: dir });
+      assert.equal(deploy.code, 0, deploy.stderr);
+    }
+    const started = await cli(['job', 'grading-backfill-cloud-run', ...range, '--no-wait']);
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stderr, /✓ the Cloud Run job grading-backfill runs HEAD's code for its paths/);
+    const name = started.stdout.trim();
+    assert.match(name, /^grading-backfill-[a-z0-9]{5}$/);
+    const executions = new v2.ExecutionsClient({ apiEndpoint: '127.0.0.1', port: demo.emulator.httpPort, protocol: 'http', fallback: true, authClient: new PassThroughClient() });
+    try {
+      const [execution] = await executions.getExecution({ name: `projects/nba-props-platform/locations/us-west2/jobs/grading-backfill/executions/${name}` });
+      assert.deepEqual(execution.template?.containers?.[0]?.args, ['--start-date=2026-01-27', '--end-date=2026-01-28']);
+      assert.equal(execution.labels?.['commit-sha'], demo.workspace.headShort, 'it runs the commit just deployed');
+    } finally {
+      await executions.close();
+      await demo.emulator.control('reset');
     }
   });
 

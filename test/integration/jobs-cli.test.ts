@@ -59,7 +59,7 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
 
   test("scoreboard prints the handoff's grading table for the range with its true Total row, and --json the same rows", async () => {
     // The demo's scoreboardRange is the handoff's backfill (Jan 24-28): the default without dates.
-    const table = await cli('scoreboard');
+    const table = await cli('scoreboard', 'grading-backfill');
     assert.equal(table.code, 0, table.stderr);
     // Total over the 489 predictions (ROLLUP): MAE 2746.4 / 489 = 5.616, bias 141.8 / 489 = 0.290,
     // accuracy 226 / 451 decided = 50.1%; the handoff's Total row (5.45, 0.31, 49.0%) averages the days.
@@ -88,7 +88,7 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
   });
 
   test('scoreboard --csv writes CSV with the Total row last; --csv with --json is a usage error', async () => {
-    const csv = await cli('scoreboard', '--start-date', '2026-01-24', '--end-date', '2026-01-25', '--csv');
+    const csv = await cli('scoreboard', 'grading-backfill', '--start-date', '2026-01-24', '--end-date', '2026-01-25', '--csv');
     assert.equal(csv.code, 0, csv.stderr);
     // 22 + 99 = 121 graded; accuracy (8 + 53) / (20 + 90) = 61 / 110 = 55.5%.
     assert.equal(csv.stdout, 'game_date,graded,mae,bias,accuracy\n2026-01-24,22,4.52,0.16,40\n2026-01-25,99,5.45,1.14,58.9\nTotal,121,5.28,0.96,55.5\n');
@@ -100,12 +100,15 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
   test('bad input is refused with exit 2 before anything is read or run', async () => {
     const before = await gradedAt();
     for (const [args, message] of [
-      [['job', '--start-date', '2026-02-30', '--end-date', '2026-03-01'], /start date: 2026-02-30 is not a calendar date/],
-      [['job', '--start-date', '2026-01-28', '--end-date', '2026-01-24'], /the start date 2026-01-28 is after the end date 2026-01-24/],
-      [['job', '--start-date', '2026-01-01', '--end-date', '2026-03-31'], /is 90 days; this job runs at most 62 days at a time/],
-      [['job', '--start-date', '2026-01-24'], /job needs --start-date and --end-date/],
-      [['job', 'grading', '--start-date', '2026-01-24', '--end-date', '2026-01-25'], /no data job "grading" \(configured: grading-backfill\)/],
-      [['job', '--start-date', "2026-01-24'; touch pwned; '", '--end-date', '2026-01-25'], /expected a date as YYYY-MM-DD/],
+      [['job', 'grading-backfill', '--start-date', '2026-02-30', '--end-date', '2026-03-01'], /start date: 2026-02-30 is not a calendar date/],
+      [['job', 'grading-backfill', '--start-date', '2026-01-28', '--end-date', '2026-01-24'], /the start date 2026-01-28 is after the end date 2026-01-24/],
+      [['job', 'grading-backfill-cloud-run', '--start-date', '2026-01-01', '--end-date', '2026-03-31'], /is 90 days; this job runs at most 62 days at a time/],
+      [['job', 'grading-backfill', '--start-date', '2026-01-24'], /job needs --start-date and --end-date/],
+      [['job', 'grading', '--start-date', '2026-01-24', '--end-date', '2026-01-25'], /no data job "grading" \(configured: grading-backfill, grading-backfill-cloud-run\)/],
+      // The demo runs the grading backfill two ways: without a name, `job` asks for one.
+      [['job', '--start-date', '2026-01-24', '--end-date', '2026-01-25'], /name the job: grading-backfill, grading-backfill-cloud-run/],
+      [['job', 'grading-backfill', '--start-date', "2026-01-24'; touch pwned; '", '--end-date', '2026-01-25'], /expected a date as YYYY-MM-DD/],
+      [['job', 'grading-backfill-cloud-run', '--start-date', '2026-01-01,--evil', '--end-date', '2026-01-25'], /expected a date as YYYY-MM-DD/],
     ] as const) {
       const result = await cli(...args);
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
@@ -121,12 +124,12 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
     try {
       config.jobs['grading-backfill'] = { ...config.jobs['grading-backfill'], requires: [], table: 'nba-props-platform.nba_predictions.graded_v2' };
       fs.writeFileSync(other, JSON.stringify(config));
-      const missing = await cli('job', '--config', other, '--start-date', '2026-01-24', '--end-date', '2026-01-24', '--dry-run');
+      const missing = await cli('job', 'grading-backfill', '--config', other, '--start-date', '2026-01-24', '--end-date', '2026-01-24', '--dry-run');
       assert.equal(missing.code, 0, missing.stdout + missing.stderr);
       assert.match(missing.stderr, /✓ nba-props-platform\.nba_predictions\.graded_v2 does not exist yet, so nothing is in its streaming buffer/);
 
       await demo.emulator.control('faults', { rules: [{ api: 'bigquery', operation: 'getTable', httpStatus: 503, message: 'backend unavailable' }] });
-      const failing = await cli('job', '--config', other, '--start-date', '2026-01-24', '--end-date', '2026-01-24', '--dry-run');
+      const failing = await cli('job', 'grading-backfill', '--config', other, '--start-date', '2026-01-24', '--end-date', '2026-01-24', '--dry-run');
       assert.equal(failing.code, 3, failing.stdout + failing.stderr);
       assert.match(failing.stderr, /✗ nba-props-platform\.nba_predictions\.graded_v2: streaming buffer could not be checked: BigQuery: reading nba-props-platform\.nba_predictions\.graded_v2 failed: .*backend unavailable/);
     } finally {
@@ -137,7 +140,7 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
 
   test('the job is refused while the coordinator serves old code (exit 4), and nothing is graded', async () => {
     const before = await gradedAt();
-    const refused = await cli('job', '--start-date', '2026-01-24', '--end-date', '2026-01-25');
+    const refused = await cli('job', 'grading-backfill', '--start-date', '2026-01-24', '--end-date', '2026-01-25');
     assert.equal(refused.code, 4, refused.stdout + refused.stderr);
     assert.match(refused.stderr, /✗ prediction-coordinator is stale, 53 commits behind: .*Deploy it before running grading-backfill\./);
     assert.match(refused.stderr, new RegExp(`✓ ${TABLE}: the streaming buffer is empty`));
@@ -145,7 +148,7 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
     assert.doesNotMatch(refused.stdout, /Grading/);
     assert.deepEqual(await gradedAt(), before);
 
-    const dryRun = await cli('job', '--start-date', '2026-01-24', '--end-date', '2026-01-25', '--dry-run', '--force');
+    const dryRun = await cli('job', 'grading-backfill', '--start-date', '2026-01-24', '--end-date', '2026-01-25', '--dry-run', '--force');
     assert.equal(dryRun.code, 0, dryRun.stderr);
     assert.equal(dryRun.stdout.trim(), "node backfill_jobs/grading/prediction_accuracy/grading_backfill.mjs --start-date '2026-01-24' --end-date '2026-01-25'");
     assert.deepEqual(await gradedAt(), before, '--dry-run runs nothing');
@@ -165,19 +168,19 @@ describe('data jobs: cloud-run-drift job and scoreboard', () => {
     const after = await gradedAt();
     assert.notDeepEqual(after, before, 'the rows were graded again');
 
-    const rerun = await cli('job', '--start-date', '2026-01-25', '--end-date', '2026-01-25');
+    const rerun = await cli('job', 'grading-backfill', '--start-date', '2026-01-25', '--end-date', '2026-01-25');
     assert.equal(rerun.code, 4, rerun.stdout + rerun.stderr);
     assert.match(rerun.stderr, new RegExp(`✗ ${TABLE} has about 121 rows in its streaming buffer, the oldest streamed \\d+s ago`));
     assert.deepEqual(await gradedAt(), after, 'the refused re-run graded nothing');
 
     // --force: the job runs, and BigQuery itself refuses to delete the buffered rows; the job's failure is the exit.
-    const forced = await cli('job', '--start-date', '2026-01-25', '--end-date', '2026-01-25', '--force');
+    const forced = await cli('job', 'grading-backfill', '--start-date', '2026-01-25', '--end-date', '2026-01-25', '--force');
     assert.equal(forced.code, 1, forced.stdout + forced.stderr);
     assert.match(forced.stderr, /--force: running grading-backfill despite 1 failed guard/);
     assert.match(forced.stderr, /grading-backfill failed \(exit code 1\)/);
 
     await demo.emulator.control('flush-streaming-buffer', { table: TABLE });
-    const afterFlush = await cli('job', '--start-date', '2026-01-25', '--end-date', '2026-01-25');
+    const afterFlush = await cli('job', 'grading-backfill', '--start-date', '2026-01-25', '--end-date', '2026-01-25');
     assert.equal(afterFlush.code, 0, afterFlush.stdout + afterFlush.stderr);
   });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, parseConfig, parseJobTimeout, type DataJobConfig } from '../../src/core/config';
-import { checkJobArgs, expandJobArgs } from '../../src/core/jobs/args';
+import { checkJobArgs, expandJobArgs, matchJobArgs } from '../../src/core/jobs/args';
 import { executionExitCode, taskSummary } from '../../src/core/jobs/followExecution';
 import { blockedDecision, describeGuardReport, evaluateJobGuards } from '../../src/core/jobs/guards';
 import type { ExecutionFacts, ServiceVerdict, VerdictStatus } from '../../src/core/model';
@@ -118,6 +118,32 @@ describe('execution argument templates', () => {
         (err: unknown) => err instanceof TemplateError && err.variable === variable && err.message.startsWith(`\${${variable}} would be ${JSON.stringify(value)}: `) && err.message.endsWith('the job was not started'),
       );
     }
+  });
+
+  it('tells the range an execution\'s arguments were expanded for, and only for arguments its template gives', () => {
+    const templates = [...ARGS, '--project=${project}', '--dry-run'];
+    const args = expandJobArgs(templates, values);
+    assert.deepEqual(matchJobArgs(templates, args, 'nba-props-platform'), { start: '2026-01-24', end: '2026-01-28', days: 5 });
+    // A date used twice must be the same date; a template of one date gives a one-day range.
+    assert.deepEqual(matchJobArgs(['--from=${startDate}', '--day=${startDate}', '--to=${endDate}'], ['--from=2026-01-24', '--day=2026-01-24', '--to=2026-01-24'], 'p'), { start: '2026-01-24', end: '2026-01-24', days: 1 });
+    assert.equal(matchJobArgs(['--from=${startDate}', '--day=${startDate}', '--to=${endDate}'], ['--from=2026-01-24', '--day=2026-01-25', '--to=2026-01-26'], 'p'), null);
+    for (const other of [
+      [],
+      args.slice(0, 3),
+      [...args, '--extra'],
+      ['--start-date=2026-01-24', '--end-date=2026-01-28', '--project=other-project', '--dry-run'],
+      ['--start-date=2026-01-24', '--end-date=2026-01-28', '--project=nba-props-platform', '--wet-run'],
+      ['--start-date=2026-01-28', '--end-date=2026-01-24', '--project=nba-props-platform', '--dry-run'],
+      ['--start-date=2026-02-30', '--end-date=2026-03-01', '--project=nba-props-platform', '--dry-run'],
+      ['--start-date=2026-01-24,--evil', '--end-date=2026-01-28', '--project=nba-props-platform', '--dry-run'],
+      ['--start-date=2026-01-24', '--end-date=2026-01-28x', '--project=nba-props-platform', '--dry-run'],
+    ]) {
+      assert.equal(matchJobArgs(templates, other, 'nba-props-platform'), null, JSON.stringify(other));
+    }
+    // A project with a regular expression's characters in it is matched literally.
+    assert.equal(matchJobArgs(['--p=${project}', ...ARGS], ['--p=aXb', '--start-date=2026-01-24', '--end-date=2026-01-24'], 'a.b'), null);
+    // Without both dates there is no range to show.
+    assert.equal(matchJobArgs(['--date=${startDate}'], ['--date=2026-01-24'], 'p'), null);
   });
 
   it('finds an unknown or unclosed variable without values', () => {

@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { executionResultLine, executionStatusLine, followEventLines } from '../../src/core/jobs/executionText';
 import type { LogEntry } from '../../src/core/logs';
-import type { ExecutionFacts } from '../../src/core/model';
+import type { DataJobConfig } from '../../src/core/config';
+import type { ExecutionFacts, ExecutionVerdict } from '../../src/core/model';
 import { ExecutionTerminal } from '../../src/extension/jobs/executionTerminal';
 import { jobRunRow } from '../../src/extension/jobs/jobPresentation';
-import { JobRuns, RECENT_RUNS, type JobRunRecord } from '../../src/extension/jobs/jobRuns';
+import { heldRuns, JobRuns, RECENT_RUNS, withHeldRuns, type JobRunRecord } from '../../src/extension/jobs/jobRuns';
 
 const UNIT = { name: 'grading-backfill', project: 'nba-props-platform', region: 'us-west2' };
 
@@ -106,6 +107,57 @@ describe("a job's last runs in the Data Jobs view", () => {
     const ok = jobRunRow(run({ kind: 'succeeded' }), NOW);
     assert.equal(ok.contextValue, 'cloudRunDrift.jobRun');
     assert.equal(ok.description, 'succeeded · 1h ago');
+  });
+
+  const JOB: DataJobConfig = {
+    name: 'grade',
+    command: undefined,
+    cloudRunJob: { unit: 'grading-backfill', args: ['--start-date=${startDate}', '--end-date=${endDate}'], taskCount: undefined, timeoutSeconds: undefined },
+    description: undefined,
+    requires: [],
+    project: 'nba-props-platform',
+    table: undefined,
+    maxDays: 31,
+    scoreboard: undefined,
+  };
+  const held = (name: string, status: ExecutionVerdict['status'], completionTime: string | null, args = ['--start-date=2026-01-24', '--end-date=2026-01-25']): ExecutionVerdict => {
+    const { labels: _labels, ...facts } = execution({ name, status, completionTime, args });
+    return { ...facts, commitLabel: 'abc1234', commit: 'abc1234'.padEnd(40, '0'), commitsBehind: 0, durationMs: 20_000 };
+  };
+
+  it('takes the runs Cloud Run holds from its job\'s ended executions whose arguments are this job\'s', () => {
+    const executions = [
+      held('grading-backfill-run01', 'running', null),
+      held('grading-backfill-fai02', 'failed', '2026-01-30T11:30:00.000Z', ['--start-date=2026-01-26', '--end-date=2026-01-26']),
+      held('grading-backfill-byhnd', 'succeeded', '2026-01-30T11:20:00.000Z', ['--dry-run']),
+      held('grading-backfill-can03', 'cancelled', '2026-01-30T11:10:00.000Z'),
+      held('grading-backfill-suc04', 'succeeded', '2026-01-30T11:00:00.000Z'),
+    ];
+    assert.deepEqual(heldRuns(JOB, executions), [
+      { range: { start: '2026-01-26', end: '2026-01-26', days: 1 }, endedAt: '2026-01-30T11:30:00.000Z', end: { kind: 'failed', exitCode: 1 }, execution: { name: 'grading-backfill-fai02', commit: 'abc1234', durationMs: 20_000 } },
+      { range: { start: '2026-01-24', end: '2026-01-25', days: 2 }, endedAt: '2026-01-30T11:10:00.000Z', end: { kind: 'cancelled' }, execution: { name: 'grading-backfill-can03', commit: 'abc1234', durationMs: 20_000 } },
+      { range: { start: '2026-01-24', end: '2026-01-25', days: 2 }, endedAt: '2026-01-30T11:00:00.000Z', end: { kind: 'succeeded' }, execution: { name: 'grading-backfill-suc04', commit: 'abc1234', durationMs: 20_000 } },
+    ]);
+    // A command job has no executions of its own.
+    assert.deepEqual(heldRuns({ ...JOB, command: 'true', cloudRunJob: undefined }, executions), []);
+  });
+
+  it('merges them with this window\'s runs: one row per execution, refused runs kept, newest first', () => {
+    const runs = new JobRuns();
+    const heldOnes = heldRuns(JOB, [held('grading-backfill-new01', 'succeeded', '2026-01-30T11:50:00.000Z'), held('grading-backfill-old02', 'failed', '2026-01-30T10:00:00.000Z')]);
+    runs.finish('grade', run({ kind: 'refused', blockers: ['stale'] }, { endedAt: '2026-01-30T11:40:00.000Z' }));
+    // This window's record of the same execution stands for it.
+    runs.finish('grade', run({ kind: 'succeeded' }, { endedAt: '2026-01-30T11:50:01.000Z', execution: { name: 'grading-backfill-new01', commit: 'abc1234', durationMs: 19_000 } }));
+    const merged = withHeldRuns(runs.get('grade'), heldOnes);
+    assert.deepEqual(merged.recent.map((r) => `${r.end.kind} ${r.execution?.name ?? '-'} ${r.execution?.durationMs ?? '-'}`), ['succeeded grading-backfill-new01 19000', 'refused - -', 'failed grading-backfill-old02 20000']);
+    assert.equal(merged.last, merged.recent[0]);
+    // After a reload this window holds nothing: the last runs are Cloud Run's.
+    const reloaded = withHeldRuns(new JobRuns().get('grade'), heldOnes);
+    assert.deepEqual(reloaded.recent.map((r) => r.execution?.name), ['grading-backfill-new01', 'grading-backfill-old02']);
+    assert.equal(reloaded.last?.end.kind, 'succeeded');
+    assert.equal(reloaded.phase, 'idle');
+    const many = heldRuns(JOB, Array.from({ length: RECENT_RUNS + 3 }, (_, i) => held(`grading-backfill-m${i}`, 'succeeded', `2026-01-30T0${i}:00:00.000Z`)));
+    assert.equal(withHeldRuns(new JobRuns().get('grade'), many).recent.length, RECENT_RUNS);
   });
 
   it(`keeps the last ${RECENT_RUNS} runs per job, newest first`, () => {

@@ -9,8 +9,10 @@
 //   JOB_ARG_VARIABLES                        the variable names an argument may use
 //   expandJobArgs(templates, values)         → string[]; throws TemplateError naming the bad variable
 //   checkJobArgs(templates)                  → { index, error } | null, for config diagnostics
+//   matchJobArgs(templates, args, project)   → the range an execution's arguments were expanded for, or null
 import { TemplateError } from '../shellTemplate';
 import { jobValueProblem, type JobTemplateVariable } from './command';
+import { DateRangeError, parseDateRange, type DateRange } from './dates';
 
 export const JOB_ARG_VARIABLES = ['startDate', 'endDate', 'project'] as const satisfies readonly JobTemplateVariable[];
 export type JobArgVariable = (typeof JOB_ARG_VARIABLES)[number];
@@ -56,4 +58,46 @@ export function checkJobArgs(templates: readonly string[]): { index: number; err
     }
   }
   return null;
+}
+
+const DATE_PATTERN = '(\\d{4}-\\d{2}-\\d{2})';
+
+/**
+ * The inverse of expandJobArgs: the date range `args` (an execution's arguments) were expanded for
+ * from `templates` with this `project`, or null when they were not (another data job's execution, one
+ * started by hand, a template that names no dates, or dates that are not a range).
+ */
+export function matchJobArgs(templates: readonly string[], args: readonly string[], project: string): DateRange | null {
+  if (templates.length !== args.length) return null;
+  const found: Partial<Record<'startDate' | 'endDate', string>> = {};
+  for (const [index, template] of templates.entries()) {
+    let variables: JobArgVariable[];
+    try {
+      variables = variablesOf(template);
+    } catch {
+      return null;
+    }
+    const pattern = template
+      .split(VARIABLE)
+      // split with a capture group alternates literal text and variable names.
+      .map((part, i) => (i % 2 === 0 ? part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : part === 'project' ? project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : DATE_PATTERN))
+      .join('');
+    const match = new RegExp(`^${pattern}$`).exec(args[index]!);
+    if (!match) return null;
+    const dates = variables.filter((v) => v !== 'project') as ('startDate' | 'endDate')[];
+    for (const [k, variable] of dates.entries()) {
+      const value = match[k + 1]!;
+      if ((found[variable] ?? value) !== value) return null;
+      found[variable] = value;
+    }
+  }
+  const { startDate, endDate } = found;
+  if (startDate === undefined || endDate === undefined) return null;
+  try {
+    // What ran is not limited by today's limits: only real dates, in order.
+    return parseDateRange(startDate, endDate, { maxDays: Number.MAX_SAFE_INTEGER, today: '9999-12-31' });
+  } catch (err) {
+    if (err instanceof DateRangeError) return null;
+    throw err;
+  }
 }

@@ -252,7 +252,9 @@ export async function loadDemoScenario(emulatorHttpUrl: string, workspace: DemoW
   if (!response.ok) throw new Error(`demo: loading the scenario failed: HTTP ${response.status} ${await response.text()}`);
 }
 
+/** The grading backfill as a local command, and the same backfill as an execution of the Cloud Run job grading-backfill. */
 const DEMO_GRADING_JOB = 'grading-backfill';
+export const DEMO_GRADING_CLOUD_RUN_JOB = 'grading-backfill-cloud-run';
 
 /**
  * The grading scoreboard: the handoff's table (graded, MAE, bias, accuracy per date) and, from ROLLUP,
@@ -272,6 +274,16 @@ export function demoConfig(endpoints: DemoEndpoints): string {
   for (const s of DEMO_SERVICES) services[s.name] = { paths: s.paths };
   for (const f of DEMO_FUNCTIONS) services[f.name] = { kind: 'function', paths: f.paths };
   for (const j of DEMO_JOBS) services[j.name] = { kind: 'job', paths: j.paths };
+  // What both ways of running the grading backfill share.
+  const gradingJob = {
+    // Grading reads what the coordinator consolidated: a backfill on its old code grades wrong data.
+    requires: ['prediction-coordinator'],
+    table: `${DEMO_PROJECT}.nba_predictions.prediction_accuracy`,
+    maxDays: 62,
+    scoreboard: DEMO_SCOREBOARD_SQL,
+    // Before any run in this window, the scoreboard opens on the range the handoff's backfill graded.
+    scoreboardRange: { start: BACKFILLED_DATES[0], end: BACKFILLED_DATES[BACKFILLED_DATES.length - 1] },
+  };
   const config = {
     project: DEMO_PROJECT,
     region: DEMO_REGION,
@@ -283,13 +295,14 @@ export function demoConfig(endpoints: DemoEndpoints): string {
       [DEMO_GRADING_JOB]: {
         description: 'Grade catboost_v8 predictions against final box scores into prediction_accuracy',
         command: 'node backfill_jobs/grading/prediction_accuracy/grading_backfill.mjs --start-date ${startDate} --end-date ${endDate}',
-        // Grading reads what the coordinator consolidated: a backfill on its old code grades wrong data.
-        requires: ['prediction-coordinator'],
-        table: `${DEMO_PROJECT}.nba_predictions.prediction_accuracy`,
-        maxDays: 62,
-        scoreboard: DEMO_SCOREBOARD_SQL,
-        // Before any run in this window, the scoreboard opens on the range the handoff's backfill graded.
-        scoreboardRange: { start: BACKFILLED_DATES[0], end: BACKFILLED_DATES[BACKFILLED_DATES.length - 1] },
+        ...gradingJob,
+      },
+      // The same backfill as the handoff runs it: an execution of the Cloud Run job (stale until deployed).
+      [DEMO_GRADING_CLOUD_RUN_JOB]: {
+        description: 'The same grading, as an execution of the Cloud Run job grading-backfill',
+        cloudRunJob: 'grading-backfill',
+        args: ['--start-date=${startDate}', '--end-date=${endDate}'],
+        ...gradingJob,
       },
     },
     endpoints: {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { jobRow } from '../jobs/jobPresentation';
+import { heldRuns, withHeldRuns } from '../jobs/jobRuns';
 import { Disposable } from '../platform/disposable';
 import type { Repo } from '../session/repo';
 import { RepoListeners } from '../session/repoListeners';
@@ -88,7 +89,9 @@ export class JobsTreeProvider extends Disposable implements vscode.TreeDataProvi
       this.nodes.set(repo.root, cache);
     }
     const rows = jobs.map((job) => {
-      const state = repo.jobs.runs.get(job.name);
+      // A Cloud Run job's data job: also the runs its executions in Cloud Run show (the check read them).
+      const held = job.cloudRunJob ? heldRuns(job, repo.session.verdict(job.cloudRunJob.unit)?.executions ?? []) : [];
+      const state = withHeldRuns(repo.jobs.runs.get(job.name), held);
       const row = jobRow(job, state, (name) => repo.session.verdict(name), now);
       let node = cache.get(job.name);
       if (!node) {

@@ -673,6 +673,8 @@ export async function pickItem(page: Page, label: string, timeoutMs = 20_000): P
     },
     page,
   );
+  // The pointer still rests where the last pick was clicked: a hover it opened there can cover this row.
+  await page.mouse.move(0, 0);
   await row.click();
 }
 

@@ -6,7 +6,7 @@
 // ends before it starts.
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { runFromPalette, until, verdictsLoad, type UiPage } from './checks';
+import { pickItem, runFromPalette, until, verdictsLoad, type UiPage } from './checks';
 import { webviewWithHeading } from './dataJobs';
 
 const JOB = 'grading-backfill';
@@ -55,6 +55,7 @@ export function scoreboardPage(): UiPage {
         timeoutMs: 90_000,
         async run({ page }) {
           await runFromPalette(page, 'Cloud Run Drift: Show Data Job Scoreboard…');
+          await pickItem(page, JOB);
           const view = await webviewWithHeading(page, `Scoreboard: ${JOB}`);
           await viewWithSubtitle(page, /^2026-01-24 to 2026-01-28 · 5 rows · read \d\d:\d\d:\d\d UTC$/);
           assert.equal(await page.locator('.quick-input-widget .quick-input-title', { hasText: 'start date' }).isVisible(), false, 'no date prompt');
