@@ -115,7 +115,7 @@ export function rollbackPage(): UiPage {
             await waitForNotification(page, new RegExp(verified), 45_000);
             const rolledBack = await fetchEmulatorService(emulatorUrl, ROLLBACK_SERVICE);
             assert.deepEqual(servingOf(rolledBack), [`100% ${previous}`], 'the emulator serves the previous revision');
-            await rowSays(page, ROLLBACK_SERVICE, 'stale', new RegExp(`^${n} behind · ${sha8(target.commit)} · .* · rolled back to ${escapeRegExp(previous)}$`), `${ROLLBACK_SERVICE}'s row stale, rolled back`);
+            await rowSays(page, ROLLBACK_SERVICE, 'stale', new RegExp(`^${n} behind( for [^·]+)? · ${sha8(target.commit)} · .* · rolled back to ${escapeRegExp(previous)}$`), `${ROLLBACK_SERVICE}'s row stale, rolled back`);
             const targetRow = await deploymentHistoryRow(page, ROLLBACK_SERVICE, previous);
             await until(`${previous}'s history row to serve 100%`, 15_000, async () => {
               const label = (await targetRow.getAttribute('aria-label')) ?? '';

@@ -114,7 +114,7 @@ suite('Services tree', () => {
     assert.match(failed.contextValue ?? '', /^cloudRunDrift\.function\.deploy-failed\./);
     // The build's own message, beside the commit the old revision still serves.
     const buildMessage = grading.failedBuild!.message.slice(0, 30);
-    assert.ok((failed.description ?? '').startsWith(`deploy failed · ${sha8(grading.deployedCommit)} · `), failed.description);
+    assert.match(failed.description ?? '', new RegExp(`^deploy failed · (behind for [^·]+ · )?${sha8(grading.deployedCommit)} · `), failed.description);
     assert.ok((failed.description ?? '').includes(buildMessage), `${failed.description} should name the build failure "${buildMessage}…"`);
     assert.deepEqual(failed.children.filter((c) => c.contextValue === 'cloudRunDrift.revision').map((c) => c.label), [grading.servingRevision], 'the old revision still serves');
 
