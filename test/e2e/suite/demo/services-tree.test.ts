@@ -122,7 +122,7 @@ suite('Services tree', () => {
     assert.equal(job.icon, 'server-process');
     assert.equal(job.color, 'list.warningForeground');
     assert.match(job.contextValue ?? '', /^cloudRunDrift\.runJob\.stale\.hasCommit$/);
-    assert.match(job.description ?? '', new RegExp(`^${backfill.commitsBehind} behind · ${sha8(backfill.deployedCommit)} · .* · last run failed \\d+[smhd] ago on code ${backfill.commitsBehind} commits old$`));
+    assert.match(job.description ?? '', new RegExp(`^${backfill.commitsBehind} behind( for [^·]+)? · ${sha8(backfill.deployedCommit)} · .* · last run failed \\d+[smhd] ago on code ${backfill.commitsBehind} commits old$`));
     // No revisions and no Deployments under a job: its undeployed commits, then its executions, newest first.
     assert.ok(!job.children.some((c) => c.contextValue === 'cloudRunDrift.revision' || c.label === 'Deployments'), 'a job serves no traffic');
     const dir = e2eContext().folder.dir;
