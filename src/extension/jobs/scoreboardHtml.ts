@@ -7,7 +7,7 @@ import type { Cell } from '../../core/jobs/bigquery';
 import { compareScoreboards, type ChangeRow } from '../../core/jobs/scoreboardChange';
 import { cellTexts, numericColumns, totalsTexts } from '../../core/jobs/table';
 import type { Scoreboard } from '../../core/jobs/totals';
-import { escapeHtml } from '../platform/html';
+import { escapeHtml, webviewPageStart } from '../platform/html';
 import { scoreboardChartSvg } from './scoreboardChart';
 
 /** One read of the scoreboard: its rows, or BigQuery's message when the query failed. */
@@ -36,18 +36,8 @@ export interface ScoreboardPage {
 
 export function scoreboardHtml(page: ScoreboardPage): string {
   const nonce = escapeHtml(page.nonce);
-  const csp = [`default-src 'none'`, `style-src ${escapeHtml(page.cspSource)}`, `script-src 'nonce-${nonce}'`].join('; ');
   const picker = page.picker ?? page.range;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(page.styleUri)}">
-<title>${escapeHtml(page.title)}</title>
-</head>
-<body>
+  return `${webviewPageStart(page)}
 <h1>${escapeHtml(page.title)}</h1>
 <form id="range" aria-label="Date range">
   <label>From <input id="start" name="start" type="date" required value="${escapeHtml(picker.start)}"></label>

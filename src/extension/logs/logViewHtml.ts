@@ -3,7 +3,7 @@
 // carries this page's nonce. The title is escaped; everything else the page shows is set as text by logs.js.
 // No vscode import: unit-tested as a string.
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from '../platform/html';
+import { escapeHtml, webviewPageStart } from '../platform/html';
 import { QUERY_LIMITS } from './logQuery';
 import { MAX_SEARCH } from './messages';
 
@@ -25,19 +25,8 @@ export function newNonce(): string {
 }
 
 export function logViewHtml(page: LogViewPage): string {
-  const source = escapeHtml(page.cspSource);
   const nonce = escapeHtml(page.nonce);
-  const csp = [`default-src 'none'`, `style-src ${source}`, `font-src ${source}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(page.styleUri)}">
-<title>${escapeHtml(page.title)}</title>
-</head>
-<body>
+  return `${webviewPageStart({ ...page, fonts: true })}
 <form id="controls" aria-label="Which entries">
   <label>Filter <select id="preset"><option value="">All entries</option></select></label>
   <label>Severity <select id="severity"><option value="">Any</option></select></label>
