@@ -40,6 +40,7 @@ import { whereLines } from '../core/whereFormat';
 import { whereOutcome, type WhereAnswer } from '../core/whereLive';
 import { styled, terminalLines, terminalSafe, type TerminalText } from '../core/terminalText';
 import { terminalOutput, type Output, type TerminalOutput } from './output';
+import { errorText } from '../core/messageText';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
 
@@ -218,7 +219,7 @@ export async function main(argv: string[], streams: Output = defaultOutput(), ru
       output.err(`cloud-run-drift: ${err.message}`);
       return EXIT.usage;
     }
-    output.err(`cloud-run-drift: ${err instanceof Error ? err.message : String(err)}`);
+    output.err(`cloud-run-drift: ${errorText(err)}`);
     return EXIT.unchecked;
   }
 }

@@ -6,6 +6,7 @@
 // calling (another option, a redirect), a request elsewhere fails before any header is sent.
 import type { GoogleAuth } from 'google-auth-library';
 import { mayCarryCredentials, type CredentialPolicy } from './credentialPolicy';
+import { errorText } from './messageText';
 
 /** The command that logs Application Default Credentials in: every credentials message ends with it. */
 export const CREDENTIALS_FIX = 'gcloud auth application-default login';
@@ -15,7 +16,7 @@ export function credentialsFix(): string {
 
 /** What to tell the user when Application Default Credentials are missing or refused: the exact fix. */
 export function credentialsMessage(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorText(err);
   if (/default credentials/i.test(text)) return `No Google Cloud credentials found. Run: ${CREDENTIALS_FIX}`;
   return `Google Cloud credentials were rejected (${firstLine(text)}). Run: ${CREDENTIALS_FIX}`;
 }

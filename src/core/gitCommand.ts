@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { GitPluginError, simpleGit, type SimpleGit } from 'simple-git';
 import { findGitBinary, gitNotFoundMessage } from './gitBinary';
+import { errorText } from './messageText';
 
 /** How long one git call may run before it is killed, unless the repository is opened with another. */
 export const DEFAULT_GIT_TIMEOUT_MS = 15_000;
@@ -277,7 +278,7 @@ function gitEnvironment(): NodeJS.ProcessEnv {
 function failure(args: string[], err: unknown, outcome: Omit<GitRun, 'stdout'> | undefined): GitError {
   if (err instanceof GitError) return err;
   const command = `git ${args[0] ?? ''}`.trim();
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   if (outcome && outcome.exitCode > 0) {
     return new GitError(`${command} failed: ${firstLine(outcome.stderr) || `exit ${outcome.exitCode}`}`, args, outcome.exitCode, outcome.stderr);
   }

@@ -11,7 +11,9 @@ import { loadConfig, parseConfig, type DriftConfig } from '../../src/core/config
 import { createBashExecutor } from '../../src/core/deploy/bash';
 import { planDeployAll } from '../../src/core/deploy/plan';
 import { prepareDeploy } from '../../src/core/deploy/prepare';
-import { deployAll, DeployQueue, runDeploy, type DeployExecutor, type DeployProgress, type DeployResult, type RunDeployOptions } from '../../src/core/deploy/runner';
+import { deployAll } from '../../src/core/deploy/deployAll';
+import { DeployQueue } from '../../src/core/deploy/queue';
+import { runDeploy, type DeployExecutor, type DeployProgress, type DeployResult, type RunDeployOptions } from '../../src/core/deploy/runner';
 import { GitRepository } from '../../src/core/git';
 import { startDemo, type DemoWorkspace } from '../../src/emulator/demo';
 import type { RunningEmulator } from '../../src/emulator/server';

@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DriftConfig, ServiceConfig } from '../../src/core/config';
 import { planDeployAll } from '../../src/core/deploy/plan';
-import { deployAll, DeployQueue, describeDeployResult, logLine, type DeployAllEvent, type DeployResult, type DeployResultKind } from '../../src/core/deploy/runner';
+import { deployAll, type DeployAllEvent } from '../../src/core/deploy/deployAll';
+import { describeDeployResult, logLine } from '../../src/core/deploy/messages';
+import { DeployQueue } from '../../src/core/deploy/queue';
+import type { DeployResult, DeployResultKind } from '../../src/core/deploy/runner';
 import type { CheckResult, ServiceVerdict } from '../../src/core/model';
 
 function result(service: string, kind: DeployResultKind = 'verified', message = `${service}: ${kind}`): DeployResult {

@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { DriftConfig } from '../../src/core/config';
 import type { DeploymentEntry, DeploymentHistory } from '../../src/core/deploy/history';
-import { DEPLOY_DEFAULTS, DeployQueue, type DeployAllResult, type DeployResult, type DeployResultKind } from '../../src/core/deploy/runner';
+import type { DeployAllResult } from '../../src/core/deploy/deployAll';
+import { DeployQueue } from '../../src/core/deploy/queue';
+import { DEPLOY_DEFAULTS, type DeployResult, type DeployResultKind } from '../../src/core/deploy/runner';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import {
   alternateDeployCommands,

@@ -9,7 +9,7 @@ import {
   isCredentialsProblem,
   isStaleData,
   notUpToDateCount,
-  oneLine,
+  firstLine,
   serviceContextValue,
   serviceDescription,
   serviceRows,
@@ -122,8 +122,8 @@ describe('extension presentation', () => {
     assert.ok(isCredentialsProblem('Could not load the default credentials. Browse to https://...'));
     assert.ok(isCredentialsProblem('invalid_grant: reauth related error (invalid_rapt)'));
     assert.ok(!isCredentialsProblem('Permission denied: caller lacks run.services.get'));
-    assert.equal(oneLine('\n  first line  \nsecond'), 'first line');
-    assert.equal(oneLine('x'.repeat(300), 10), `${'x'.repeat(9)}…`);
+    assert.equal(firstLine('\n  first line  \nsecond'), 'first line');
+    assert.equal(firstLine('x'.repeat(300), 10), `${'x'.repeat(9)}…`);
   });
 
   it('formats ages like core and tolerates missing dates', () => {

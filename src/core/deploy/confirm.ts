@@ -8,7 +8,7 @@
 //   buildBulkConfirmation(plan, concurrency, dirtyServices?) → { title, detail, confirmLabel } for Deploy All Stale
 //   MAX_LISTED_COMMITS                          how many undeployed commits are listed before "and N more"
 //   listCommits(commits, max?)                  → `1a2b3c4d subject` lines, capped with "and N more"
-//   oneLine(text)                               → the text with its whitespace collapsed (one line of a message)
+import { oneLine } from '../messageText';
 import type { CommitInfo } from '../model';
 import { short } from '../verdict';
 import { deployWaves, type DeployPlan } from './plan';
@@ -139,7 +139,3 @@ export function buildBulkConfirmation(plan: DeployPlan, concurrency: number, dir
   return { title, detail: lines.join('\n'), confirmLabel: dirtyServices.size > 0 ? 'Deploy Anyway' : 'Deploy' };
 }
 
-/** Whitespace (newlines included) collapsed to single spaces: API or git text as one line of a message. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}

@@ -16,6 +16,7 @@ import { relativeTime } from '../format';
 import type { GitRepository } from '../git';
 import type { RevisionFacts } from '../model';
 import { labelOf, short } from '../verdict';
+import { errorText } from '../messageText';
 
 export interface DeploymentEntry {
   revision: string;
@@ -81,7 +82,7 @@ export async function readDeploymentHistory(options: HistoryOptions): Promise<De
     });
     return { kind: 'ok', entries };
   } catch (err) {
-    return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+    return { kind: 'error', message: errorText(err) };
   }
 }
 

@@ -19,6 +19,7 @@
 import { composeFilter, jobLogScope, openLogStream, type LogEntry, type LogSource, type LogStream } from '../logs';
 import type { ExecutionFacts } from '../model';
 import type { ExecutionRef } from '../runJobs';
+import { errorText } from '../messageText';
 
 export interface ExecutionClock {
   now(): number;
@@ -161,7 +162,7 @@ export async function followExecution(deps: FollowDeps, ref: ExecutionRef, optio
       } catch (err) {
         if (options.signal?.aborted) continue;
         failures++;
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorText(err);
         if (failures >= maxFailures) {
           result = { outcome: 'unknown', execution: last, message: `its status could not be read ${failures} times in a row: ${message}` };
           break;

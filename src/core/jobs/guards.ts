@@ -20,6 +20,7 @@ import { relativeTime, STATUS_LABELS } from '../format';
 import type { ServiceVerdict } from '../model';
 import { short } from '../verdict';
 import { BigQueryApiError, type BigQueryReader, type StreamingBuffer } from './bigquery';
+import { errorText } from '../messageText';
 
 export type JobBlocker =
   | { kind: 'stale-code'; subject: string; message: string }
@@ -56,7 +57,7 @@ export async function checkJobGuards(config: DriftConfig, job: DataJobConfig, de
       : deps.bigquery.streamingBuffer(table).then(
           (state): BufferReading => ({ table, buffer: state }),
           (err: unknown): BufferReading =>
-            err instanceof BigQueryApiError && err.status === 404 ? { table, buffer: null, missing: true } : { table, error: err instanceof Error ? err.message : String(err) },
+            err instanceof BigQueryApiError && err.status === 404 ? { table, buffer: null, missing: true } : { table, error: errorText(err) },
         ),
   ]);
   return evaluateJobGuards(job, verdicts, buffer, now());

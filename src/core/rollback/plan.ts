@@ -11,7 +11,8 @@ import type { RangeFacts } from '../git';
 import type { CommitInfo } from '../model';
 import { describeTraffic, type TrafficTarget } from '../traffic';
 import { commitsTouching, short } from '../verdict';
-import { listCommits, oneLine } from '../deploy/confirm';
+import { listCommits } from '../deploy/confirm';
+import { oneLine } from '../messageText';
 
 /** A revision with the commit its label names. */
 export interface RevisionCommit {
@@ -54,7 +55,8 @@ export function stoppingCommits(ranges: readonly RangeFacts[], paths: string[]):
 /** `1a2b3c4d "subject"`, the raw label quoted when it names no local commit, or "no commit label". */
 export function describeRevisionCommit(r: RevisionCommit): string {
   if (r.commit) return `${short(r.commit)}${r.subject ? ` "${oneLine(r.subject)}"` : ''}`;
-  if (r.commitLabel !== null) return `label ${JSON.stringify(oneLine(r.commitLabel))}, not a commit here`;
+  // Whitespace collapsed, every other control character escaped by JSON: the label shown as it is, on one line.
+  if (r.commitLabel !== null) return `label ${JSON.stringify(r.commitLabel.replace(/\s+/g, ' ').trim())}, not a commit here`;
   return 'no commit label';
 }
 

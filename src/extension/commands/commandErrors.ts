@@ -1,8 +1,9 @@
 // The one wrapper every command runs in: cancellation is silent, expected problems are one line
 // with their actions, anything else is one line for the user and the details in the log.
 import * as vscode from 'vscode';
-import { errorText, isCancellation, UserFacingError } from '../platform/errors';
-import { oneLine } from '../views/presentation';
+import { errorText } from '../../core/messageText';
+import { isCancellation, UserFacingError } from '../platform/errors';
+import { firstLine } from '../views/presentation';
 import type { CommandDefinition, CommandServices } from './commandTypes';
 
 const SHOW_LOG = 'Show Log';
@@ -33,7 +34,7 @@ export async function runCommand(definition: CommandDefinition, services: Comman
       return undefined;
     }
     logger.error(`${definition.title} failed`, err);
-    void vscode.window.showErrorMessage(`${definition.title} failed: ${oneLine(errorText(err))}`, SHOW_LOG).then((choice) => {
+    void vscode.window.showErrorMessage(`${definition.title} failed: ${firstLine(errorText(err))}`, SHOW_LOG).then((choice) => {
       if (choice === SHOW_LOG) services.logger.show();
     });
     return undefined;

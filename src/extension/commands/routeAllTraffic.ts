@@ -10,9 +10,10 @@ import { rollBack, undoRollback, type RollbackResult } from '../../core/rollback
 import { COMMAND_IDS } from '../commandIds';
 import { UserCancelledError, UserFacingError } from '../platform/errors';
 import type { Repo } from '../session/repo';
-import { oneLine } from '../views/presentation';
+import { firstLine } from '../views/presentation';
 import { defineCommand } from './commandTypes';
 import { holdsService, resolveRepo, serviceTargetIn } from './servicePicker';
+import { errorText } from '../../core/messageText';
 
 /** How long the proof waits for Cloud Run, as a deploy's verify does by default. */
 const PROOF_TIMEOUT_MS = 300_000;
@@ -79,7 +80,7 @@ function withProof(title: string, work: (progress: (text: string) => void, signa
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
-    return work((text) => progress.report({ message: oneLine(text) }), controller.signal).finally(() => cancel.dispose());
+    return work((text) => progress.report({ message: firstLine(text) }), controller.signal).finally(() => cancel.dispose());
   });
 }
 
@@ -87,7 +88,7 @@ function withProof(title: string, work: (progress: (text: string) => void, signa
 async function offerUndo(repo: Repo, result: RollbackResult, undo: (update: NonNullable<RollbackResult['update']>) => Promise<RollbackResult>): Promise<void> {
   const { outcome, update } = result;
   const buttons = update ? [UNDO] : [];
-  const text = oneLine(outcome.message, 400);
+  const text = firstLine(outcome.message, 400);
   const choice =
     outcome.kind === 'verified'
       ? await vscode.window.showInformationMessage(text, ...buttons)
@@ -99,7 +100,7 @@ async function offerUndo(repo: Repo, result: RollbackResult, undo: (update: NonN
     await offerUndo(repo, await undo(update), undo);
   } catch (err) {
     if (err instanceof vscode.CancellationError) return;
-    void vscode.window.showErrorMessage(`Undo failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+    void vscode.window.showErrorMessage(`Undo failed: ${firstLine(errorText(err))}`);
   }
 }
 

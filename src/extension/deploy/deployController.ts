@@ -11,19 +11,10 @@ import { buildBulkConfirmation, needsConfirmation } from '../../core/deploy/conf
 import { readDeploymentHistory, type DeploymentHistory } from '../../core/deploy/history';
 import { planDeployAll } from '../../core/deploy/plan';
 import { deployUnavailableReason, DeploySetupError, prepareDeploy, selectDeployCommand, type DeployPreparation } from '../../core/deploy/prepare';
-import {
-  DEPLOY_DEFAULTS,
-  deployAll,
-  DeployQueue,
-  logLine,
-  runDeploy,
-  type DeployAction,
-  type DeployAllResult,
-  type DeployExecutor,
-  type DeployHandle,
-  type DeployResult,
-  type RunDeployOptions,
-} from '../../core/deploy/runner';
+import { deployAll, type DeployAllResult } from '../../core/deploy/deployAll';
+import { logLine, type DeployAction } from '../../core/deploy/messages';
+import { DeployQueue, type DeployHandle } from '../../core/deploy/queue';
+import { DEPLOY_DEFAULTS, runDeploy, type DeployExecutor, type DeployResult, type RunDeployOptions } from '../../core/deploy/runner';
 import type { GitRepository } from '../../core/git';
 import { COMMAND_IDS } from '../commandIds';
 import { Disposable } from '../platform/disposable';

@@ -5,7 +5,9 @@
 // unit-tested (test/unit/extension-deploy*.test.ts).
 import type { DeployCommand, DriftConfig } from '../../core/config';
 import { historyLine, type DeploymentEntry, type DeploymentHistory } from '../../core/deploy/history';
-import { DEPLOY_DEFAULTS, describeDeployResult, type DeployAction, type DeployAllEvent, type DeployAllResult, type DeployPhase, type DeployResult } from '../../core/deploy/runner';
+import type { DeployAllEvent, DeployAllResult } from '../../core/deploy/deployAll';
+import { describeDeployResult, type DeployAction } from '../../core/deploy/messages';
+import { DEPLOY_DEFAULTS, type DeployPhase, type DeployResult } from '../../core/deploy/runner';
 import type { UnitKind } from '../../core/model';
 import { short } from '../../core/verdict';
 import { DEFAULT_VIEW_QUERY, type LogViewQuery } from '../logs/logQuery';

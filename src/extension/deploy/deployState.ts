@@ -1,7 +1,8 @@
 // Which services are deploying and how each one's last deploy ended, kept from the DeployQueue's
 // events: the one place the tree, the test API and the log read deploy state from, whether the
 // deploy came from a click, the palette or Deploy All Stale. No `vscode` import.
-import type { DeployPhase, DeployQueue, DeployResult } from '../../core/deploy/runner';
+import type { DeployQueue } from '../../core/deploy/queue';
+import type { DeployPhase, DeployResult } from '../../core/deploy/runner';
 import { Emitter, type EventSubscriber } from '../platform/emitter';
 
 export interface DeployStateSnapshot {

@@ -3,6 +3,7 @@
 // rebuild asks expanded nodes for their children again: without this cache every rebuild would
 // list revisions anew. No `vscode` import.
 import type { DeploymentHistory } from '../../core/deploy/history';
+import { errorText } from '../../core/messageText';
 
 interface Entry {
   promise: Promise<DeploymentHistory>;
@@ -28,7 +29,7 @@ export class DeploymentHistoryStore {
     let entry!: Entry;
     const promise = Promise.resolve()
       .then(() => this.load(service))
-      .catch((err: unknown): DeploymentHistory => ({ kind: 'error', message: err instanceof Error ? err.message : String(err) }))
+      .catch((err: unknown): DeploymentHistory => ({ kind: 'error', message: errorText(err) }))
       .then((history) => {
         // Only the entry still in the map keeps its value: an invalidation during the load means
         // this answer may predate the deploy or check that invalidated it.

@@ -5,9 +5,9 @@ import * as vscode from 'vscode';
 import { scoreboardCsv } from '../../core/jobs/csv';
 import { DateRangeError, parseDateRange, utcToday, type DateRange } from '../../core/jobs/dates';
 import type { Scoreboard } from '../../core/jobs/totals';
+import { errorText } from '../../core/messageText';
 import { newNonce } from '../logs/logViewHtml';
 import { Disposable } from '../platform/disposable';
-import { errorText } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { scoreboardHtml, type ScoreboardRead } from './scoreboardHtml';
 

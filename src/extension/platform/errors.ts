@@ -33,8 +33,3 @@ export function isCancellation(err: unknown): boolean {
   return err instanceof Error && (err.name === 'Canceled' || err.name === 'AbortError');
 }
 
-/** The message of anything thrown, for a log line or a notification. */
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
-}

@@ -10,8 +10,8 @@ import type { CloudRunReader } from '../../core/cloudrun';
 import { ConfigError, type ConfigProblem, type DriftConfig, type Endpoints, type ServiceConfig } from '../../core/config';
 import type { GitRepository } from '../../core/git';
 import type { CheckResult, ServiceVerdict } from '../../core/model';
+import { errorText } from '../../core/messageText';
 import { Emitter, type EventSubscriber } from '../platform/emitter';
-import { errorText } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { effectiveEndpoints } from './endpointsPolicy';
 import type { RefreshReason } from './refreshScheduler';
@@ -191,7 +191,7 @@ export class DriftSession {
     } catch (err) {
       const problems: ConfigProblem[] =
         err instanceof ConfigError ? err.problems : [{ jsonPath: '$', line: null, message: errorText(err) }];
-      this.logger.warn(`${file} is invalid:\n${err instanceof Error ? err.message : String(err)}`);
+      this.logger.warn(`${file} is invalid:\n${errorText(err)}`);
       this.setState({ kind: 'invalidConfig', file, problems });
     }
   }

@@ -3,10 +3,10 @@
 // window focus and an interval. Sources are debounced and coalesced by RefreshScheduler; disposing
 // aborts the refresh in flight.
 import * as path from 'node:path';
+import { errorText } from '../../core/messageText';
 import * as vscode from 'vscode';
 import { SERVICES_VIEW_ID } from '../commandIds';
 import { Disposable } from '../platform/disposable';
-import { errorText } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { DriftSettings } from '../platform/settings';
 import type { DriftSession } from './driftSession';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { RevisionFacts } from '../../core/model';
-import { CONTEXT_VALUES, oneLine, verdictIcon } from '../views/presentation';
+import { CONTEXT_VALUES, firstLine, verdictIcon } from '../views/presentation';
 import { themeIcon, untrustedMarkdown } from './icons';
 import { failedRevisionTooltipMarkdown } from './tooltip';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';
@@ -18,7 +18,7 @@ export class FailedRevisionNode implements DriftTreeNode, ServiceScoped {
     const item = new vscode.TreeItem(this.revision.name, vscode.TreeItemCollapsibleState.None);
     item.id = `service:${this.serviceName}/failed:${this.revision.name}`;
     item.iconPath = themeIcon(verdictIcon('deploy-failed'));
-    item.description = `failed: ${oneLine(this.revision.readyMessage ?? 'not ready', 120)}`;
+    item.description = `failed: ${firstLine(this.revision.readyMessage ?? 'not ready', 120)}`;
     item.tooltip = untrustedMarkdown(failedRevisionTooltipMarkdown(this.revision, this.now));
     item.contextValue = CONTEXT_VALUES.failedRevision;
     return item;

@@ -183,7 +183,7 @@ export function cloudConsoleUrl(unit: { kind?: UnitKind; project: string; region
 }
 
 /** The first non-empty line, shortened: what fits in a notification or a tree description. */
-export function oneLine(text: string, maxLength = 200): string {
+export function firstLine(text: string, maxLength = 200): string {
   const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
   return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
 }
@@ -209,7 +209,7 @@ export function viewMessage(input: ViewMessageInput): string | undefined {
     return `cloud-run-drift.json has ${n} ${n === 1 ? 'problem' : 'problems'}; fix ${n === 1 ? 'it' : 'them'} to see verdicts.`;
   }
   if (input.failure) {
-    const reason = oneLine(input.failure.message);
+    const reason = firstLine(input.failure.message);
     const needsHint = isCredentialsProblem(input.failure.message) && !input.failure.message.includes(input.credentialsFix);
     const hint = needsHint ? ` — run: ${input.credentialsFix}` : '';
     if (input.lastResultAt) {
@@ -284,10 +284,10 @@ export function statusBarView(repos: readonly RepoStatus[], now: Date): StatusBa
     if (only.configInvalid) lines.push('cloud-run-drift.json has problems: see the Services view.');
     else if (only.rows.some((r) => r.verdict)) lines.push(summaryText(countByStatus(only.rows)));
     if (only.checkedAt) lines.push(`Checked ${formatAge(only.checkedAt, now) ?? 'earlier'}`);
-    if (only.failure && !only.configInvalid) lines.push(`Last refresh failed: ${oneLine(only.failure.message)}`);
+    if (only.failure && !only.configInvalid) lines.push(`Last refresh failed: ${firstLine(only.failure.message)}`);
   } else {
     for (const repo of repos) {
-      const failed = repo.failure && !repo.configInvalid ? `; last refresh failed: ${oneLine(repo.failure.message, 120)}` : '';
+      const failed = repo.failure && !repo.configInvalid ? `; last refresh failed: ${firstLine(repo.failure.message, 120)}` : '';
       lines.push(`${repo.name}: ${repo.configInvalid ? 'cloud-run-drift.json has problems' : repoSummary(repo)}${failed}`);
     }
   }

@@ -4,7 +4,7 @@
 import { describeVerdict, formatDuration, relativeTime } from '../../core/format';
 import type { ExecutionStatus, ExecutionVerdict, ServiceVerdict, UnitKind } from '../../core/model';
 import { short } from '../../core/verdict';
-import { oneLine, serviceDescription, verdictIcon, type DisplayStatus, type IconSpec } from './presentation';
+import { firstLine, serviceDescription, verdictIcon, type DisplayStatus, type IconSpec } from './presentation';
 
 /** What a person calls each kind, e.g. in a tooltip's title or a quick pick. */
 export const KIND_LABELS: Record<UnitKind, string> = {
@@ -42,7 +42,7 @@ export function unitDescription(verdict: ServiceVerdict, now: Date, staleData: b
   const parts = [describeVerdict(verdict, now)];
   const fn = verdict.function;
   if (fn?.commitFromFunctionLabel) parts.push('commit from function label');
-  if (fn?.failure && verdict.status === 'deploy-failed') parts.push(oneLine(fn.failure, DESCRIPTION_MESSAGE_LENGTH));
+  if (fn?.failure && verdict.status === 'deploy-failed') parts.push(firstLine(fn.failure, DESCRIPTION_MESSAGE_LENGTH));
   if (verdict.kind === 'job') parts.push(lastRunText(verdict.lastExecution ?? null, now));
   return serviceDescription(parts.filter((p) => p !== '').join(' · '), staleData);
 }
@@ -83,7 +83,7 @@ export function executionLine(execution: ExecutionVerdict, now: Date): string {
   if (started) parts.push(relativeTime(started, now));
   if (execution.durationMs !== null) parts.push(formatDuration(execution.durationMs));
   parts.push(ranText(execution));
-  if (execution.message) parts.push(oneLine(execution.message, DESCRIPTION_MESSAGE_LENGTH));
+  if (execution.message) parts.push(firstLine(execution.message, DESCRIPTION_MESSAGE_LENGTH));
   return parts.filter((p) => p !== '').join(' · ');
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from '../platform/logger';
 import type { DriftSettings } from '../platform/settings';
 import type { RepoList } from '../session/repoSessions';
 import type { WhereService } from './whereService';
+import { errorText } from '../../core/messageText';
 
 /** How long the cursor rests before its line is blamed. */
 export const WHERE_DEBOUNCE_MS = 300;
@@ -78,7 +79,7 @@ export class WhereLineStatus extends Disposable {
       this.show(editor, line, text);
     } catch (err) {
       if (generation !== this.generation) return;
-      this.logger.debug(`where for the cursor line: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.debug(`where for the cursor line: ${errorText(err)}`);
       this.clear();
     }
   }
