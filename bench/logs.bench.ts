@@ -27,7 +27,8 @@ import { normaliseApiEntry, parseInstant } from '../src/core/logs/entry';
 import { EntrySequencer } from '../src/core/logs/sequencer';
 import { composeFilter } from '../src/core/logs/filter';
 import { createLogSource } from '../src/core/logs/source';
-import { openLogStream, type LogStreamEvent } from '../src/core/logs/stream';
+import { openLogStream } from '../src/core/logs/stream';
+import type { LogStreamEvent } from '../src/core/logs/streamApi';
 import { LogController } from '../src/extension/logs/logController';
 import { DEFAULT_VIEW_QUERY } from '../src/extension/logs/logQuery';
 

@@ -36,7 +36,7 @@
 import { entryText, type LogEntry } from './entry';
 import { formatLogLine } from './format';
 import { countEntry, emptyHistogram, severityRank, type Histogram, type HistogramLayout } from './histogram';
-import type { LogStreamEvent } from './stream';
+import type { LogStreamEvent } from './streamApi';
 
 export interface LogBufferOptions {
   capacity?: number;

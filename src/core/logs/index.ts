@@ -25,3 +25,4 @@ export * from './histogram';
 export * from './links';
 export * from './source';
 export * from './stream';
+export * from './streamApi';

@@ -1,46 +1,5 @@
-// A log stream: the recent history, then live entries, every entry exactly once and in timestamp order, across
-// dropped connections, refused tails and transports that cannot tail. No vscode import; the extension's log
-// view and the CLI consume the same events.
-//
-// API:
-//   openLogStream(source: LogSource, options: LogStreamOptions): LogStream
-//     options.filter       the composed query (filter.ts composeFilter), without a time window
-//     options.since        history window start (the view's 15m/1h/6h/1d/custom; the CLI's --since)
-//     options.follow       default true: after the history, go live; false: history only, then 'end'
-//     options.historyLimit only the newest N entries of the window (a view capped at N need not load more);
-//                          default: the whole window, page by page, oldest first
-//     options.historyTimeoutMs  the whole history (every page, retries and waits included) must arrive within
-//                          this, else a fatal error says so and the stream ends; default: no limit
-//     tuning (defaults): bufferWindowMs 1000 (server-side tail window), reorderWindowMs 250 (client-side),
-//       pollIntervalMs 5000 (entries.list has a quota of 60 reads/min per project), backfillOverlapMs 2000,
-//       settleMs 1000, backoffInitialMs 500, backoffMaxMs 30000, exhaustedRetryMs 60000, dedupCapacity 50000,
-//       pageSize 1000, highWaterEntries 50000
-//
-//   interface LogStream
-//     start(): this                 begins (events before any listener/iterator exists are not lost: it starts
-//                                   on the next tick)
-//     on(listener): () => void      synchronous listener for every event; returns an unsubscribe function
-//     [Symbol.asyncIterator]()      the same events as an async iterator (one iterator per stream). When the
-//                                   iterator falls more than highWaterEntries behind, the stream stops reading
-//                                   (pauses the gRPC tail, waits before the next page): bounded memory.
-//     stop(): Promise<void>         cancels the tail, ends the iterator; resolves once the stream is idle
-//     done: Promise<'completed' | 'stopped' | 'failed'>
-//     stats(): LogStreamStats       counters for a status line (entries, duplicates, late, reconnects, suppressed)
-//
-//   LogStreamEvent (discriminated by `type`):
-//     entries           { entries: LogEntry[] }  a batch in timestamp order, at most 2000 per event, one event per
-//                       macrotask (batches, not single entries: one postMessage per batch keeps a webview cheap at
-//                       20,000 entries/s; the cap keeps each event's work short)
-//     history-complete  { count }                the window's history has been delivered; live follows
-//     connected         { transport, description }  a live tail is open and the gap before it is backfilled
-//     reconnecting      { attempt, delayMs, reason, code }  the tail ended/failed; retrying after delayMs
-//     polling           { reason, intervalMs }   tailing is impossible or refused: listing every intervalMs,
-//                       with the same once-and-in-order guarantee (reason says why, for the status line)
-//     suppressed        { rateLimit, notConsumed, totalRateLimit, totalNotConsumed }  the server matched
-//                       entries it did not send (rate limit, or we read too slowly)
-//     error             { message, code, fatal }  the API's message (a bad filter: "Unparseable filter: ...");
-//                       fatal ends the stream, non-fatal is followed by a retry
-//     end               { reason: 'completed' | 'stopped' | 'failed' }  always last
+// A log stream's implementation: how the history, the live tail, backfills and polling are combined. Its
+// interface and events are in streamApi.ts.
 //
 // How "every entry exactly once, in order" is kept:
 //   1. History: entries.list with orderBy "timestamp asc" (or desc + reversed, with historyLimit) and an explicit
@@ -71,63 +30,13 @@
 // Unhandled rejections: every promise the stream creates is awaited or has a catch; list calls raced against
 // stop() keep a catch on the abandoned promise; tail errors arrive as handler calls (source.ts).
 import { formatSeconds, raceAbort, startDeadline, type Deadline } from '../deadline';
-import { compareInstants, formatInstant, instantFromDate, shiftInstant, type Instant, type LogEntry, type TimedEntry } from './entry';
+import { compareInstants, formatInstant, instantFromDate, shiftInstant, type Instant, type TimedEntry } from './entry';
 import { quoteFilterString } from './filter';
+import { eventIterator } from './eventIterator';
 import { EntrySequencer } from './sequencer';
 import { GrpcStatus, LogApiError, describeLogError, type ListPage, type ListRequest, type LogSource, type TailHandle, type TailResponse } from './source';
-
-export type LogStreamEndReason = 'completed' | 'stopped' | 'failed';
-
-export type LogStreamEvent =
-  | { type: 'entries'; entries: LogEntry[] }
-  | { type: 'history-complete'; count: number }
-  | { type: 'connected'; transport: 'grpc'; description: string }
-  | { type: 'reconnecting'; attempt: number; delayMs: number; reason: string; code: number | null }
-  | { type: 'polling'; reason: string; intervalMs: number }
-  | { type: 'suppressed'; rateLimit: number; notConsumed: number; totalRateLimit: number; totalNotConsumed: number }
-  | { type: 'error'; message: string; code: number | null; fatal: boolean }
-  | { type: 'end'; reason: LogStreamEndReason };
-
-export interface LogStreamOptions {
-  filter: string;
-  since: Date;
-  follow?: boolean;
-  historyLimit?: number;
-  historyTimeoutMs?: number;
-  bufferWindowMs?: number;
-  reorderWindowMs?: number;
-  pollIntervalMs?: number;
-  backfillOverlapMs?: number;
-  settleMs?: number;
-  backoffInitialMs?: number;
-  backoffMaxMs?: number;
-  exhaustedRetryMs?: number;
-  dedupCapacity?: number;
-  pageSize?: number;
-  highWaterEntries?: number;
-}
-
-export interface LogStreamStats {
-  mode: 'idle' | 'history' | 'tail' | 'poll' | 'reconnecting' | 'ended';
-  /** Entries emitted. */
-  entries: number;
-  /** Deliveries dropped because the entry had been seen (tail/backfill overlap). */
-  duplicates: number;
-  /** Entries emitted after a newer one (arrived too late to be put in place). */
-  late: number;
-  reconnects: number;
-  suppressedRateLimit: number;
-  suppressedNotConsumed: number;
-}
-
-export interface LogStream {
-  start(): this;
-  on(listener: (event: LogStreamEvent) => void): () => void;
-  [Symbol.asyncIterator](): AsyncIterator<LogStreamEvent>;
-  stop(): Promise<void>;
-  readonly done: Promise<LogStreamEndReason>;
-  stats(): LogStreamStats;
-}
+import type { LogStream, LogStreamEndReason, LogStreamEvent, LogStreamOptions, LogStreamStats } from './streamApi';
+import { classify, reconnectReason } from './tailErrors';
 
 export function openLogStream(source: LogSource, options: LogStreamOptions): LogStream {
   return new SourceLogStream(source, options);
@@ -158,24 +67,6 @@ interface SessionOutcome {
   error: LogApiError | null;
   /** It delivered entries or lived long: the backoff starts over. */
   healthy: boolean;
-}
-
-type ErrorClass = 'fatal' | 'unsupported' | 'exhausted' | 'transient';
-
-const FATAL_CODES = new Set<number>([
-  GrpcStatus.INVALID_ARGUMENT,
-  GrpcStatus.NOT_FOUND,
-  GrpcStatus.PERMISSION_DENIED,
-  GrpcStatus.FAILED_PRECONDITION,
-  GrpcStatus.UNAUTHENTICATED,
-]);
-
-function classify(error: LogApiError): ErrorClass {
-  if (error.code !== null && FATAL_CODES.has(error.code)) return 'fatal';
-  if (error.code === GrpcStatus.UNIMPLEMENTED) return 'unsupported';
-  // For a list call RESOURCE_EXHAUSTED is the read quota, which waiting fixes; for a tail it is the session limit.
-  if (error.code === GrpcStatus.RESOURCE_EXHAUSTED && error.call === 'tail') return 'exhausted';
-  return 'transient';
 }
 
 /** Thrown inside the run loop when stop() interrupts a wait; never escapes. */
@@ -211,9 +102,8 @@ class SourceLogStream implements LogStream {
   readonly done: Promise<LogStreamEndReason>;
   private runPromise: Promise<void> = Promise.resolve();
 
-  // Iterator back-pressure: entries queued for the iterator and whether intake is paused because of them.
+  // Back-pressure from the iterator (eventIterator.ts): whether intake is paused, and who waits for it to open.
   private iteratorAttached = false;
-  private queuedEntries = 0;
   private intakePaused = false;
   private intakeWaiters: (() => void)[] = [];
 
@@ -283,43 +173,13 @@ class SourceLogStream implements LogStream {
   [Symbol.asyncIterator](): AsyncIterator<LogStreamEvent> {
     if (this.iteratorAttached) throw new Error('a LogStream supports one async iterator; use on() for more consumers');
     this.iteratorAttached = true;
-    const queue: LogStreamEvent[] = [];
-    let wake: (() => void) | null = null;
-    let finished = false;
-    const lowWater = Math.floor(this.settings.highWaterEntries / 4);
-    this.on((event) => {
-      queue.push(event);
-      if (event.type === 'entries') {
-        this.queuedEntries += event.entries.length;
-        if (this.queuedEntries > this.settings.highWaterEntries) this.pauseIntake();
-      }
-      wake?.();
-      wake = null;
+    return eventIterator({
+      subscribe: (listener) => this.on(listener),
+      highWaterEntries: this.settings.highWaterEntries,
+      pause: () => this.pauseIntake(),
+      resume: () => this.openIntake(),
+      stop: () => this.stop(),
     });
-    return {
-      next: async (): Promise<IteratorResult<LogStreamEvent>> => {
-        for (;;) {
-          const event = queue.shift();
-          if (event) {
-            if (event.type === 'entries') {
-              this.queuedEntries -= event.entries.length;
-              if (this.intakePaused && this.queuedEntries <= lowWater) this.openIntake();
-            }
-            if (event.type === 'end') finished = true;
-            return { value: event, done: false };
-          }
-          if (finished) return { value: undefined, done: true };
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-      },
-      return: async (): Promise<IteratorResult<LogStreamEvent>> => {
-        finished = true;
-        queue.length = 0;
-        this.queuedEntries = 0;
-        await this.stop();
-        return { value: undefined, done: true };
-      },
-    };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -717,21 +577,6 @@ class SourceLogStream implements LogStream {
     if (!this.intakePaused) return;
     await new Promise<void>((resolve) => this.intakeWaiters.push(resolve));
     this.checkStopped();
-  }
-}
-
-function reconnectReason(error: LogApiError): string {
-  switch (error.code) {
-    case GrpcStatus.OUT_OF_RANGE:
-      return `the live tail reached Cloud Logging's maximum session length (${error.message})`;
-    case GrpcStatus.UNAVAILABLE:
-      return `the live tail connection was lost (${error.message})`;
-    case GrpcStatus.DEADLINE_EXCEEDED:
-      return `the live tail timed out (${error.message})`;
-    case null:
-      return error.message;
-    default:
-      return `the live tail failed (${error.message})`;
   }
 }
 
