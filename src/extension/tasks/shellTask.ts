@@ -1,5 +1,5 @@
 // Runs a bash command line as a VS Code Task in the integrated terminal and resolves with its exit
-// code: deploys (deploy/deployTasks.ts) and data jobs (jobs/jobController.ts) both run this way, so
+// code: deploys (deploy/deployTasks.ts) and data jobs (jobs/dataJobs.ts) both run this way, so
 // the user sees the script and can answer it.
 //
 // bash -c, never the user's default shell: core quotes template values for bash, and fish or
