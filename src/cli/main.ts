@@ -114,7 +114,8 @@ Commands:
       The job's "scoreboard" query over the date range (default: for a job that executes a Cloud Run job, the
       range of its execution that started last; else the job's "scoreboardRange", else the 7 days ending
       today, UTC), with its Total row (the query's ROLLUP row, or the job's "totals").
-      --csv: CSV (RFC 4180 quoting), the Total row last; --json: an array of rows as objects, the Total row last.
+      --csv: CSV (RFC 4180 quoting; text a spreadsheet would open as a formula gets a leading '), the Total row
+      last; --json: an array of rows as objects, the Total row last.
       --timeout: how long BigQuery may take to answer (default ${DEFAULT_BIGQUERY_TIMEOUT_MS / 1000}).
       Exit 0; 3 API failure (or no answer in time); 2 usage or configuration.
 
