@@ -16,6 +16,7 @@ import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcSt
 import { verdictPathProblems } from '../core/missingPaths';
 import { UNCHECKABLE, UNIT_KINDS, type CheckResult, type ExecutionFacts, type ExecutionVerdict, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../core/model';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
+import { RECENT_EXECUTIONS } from '../core/runJobs';
 import { useSdkCodeCache } from '../core/sdk';
 import { ownValue } from '../core/own';
 import { closestMatch } from '../core/suggest';
@@ -27,11 +28,12 @@ import { rollBack } from '../core/rollback/run';
 import { describeTraffic } from '../core/traffic';
 import { createBigQueryReader, DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigquery';
 import { scoreboardCsv } from '../core/jobs/csv';
-import { addDays, DateRangeError, parseDateRange, scoreboardRange, utcToday } from '../core/jobs/dates';
+import { addDays, DateRangeError, parseDateRange, scoreboardRange, utcToday, type DateRange } from '../core/jobs/dates';
 import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
 import { executionResultLine, executionStartedLine, followEventLines } from '../core/jobs/executionText';
 import { executionExitCode, followExecution, type ExecutionClock, type ExecutionResult } from '../core/jobs/followExecution';
 import { findJob, jobCommandLine, jobExecutionArgs, readScoreboard, UnknownJobError } from '../core/jobs/job';
+import { heldExecution, heldRuns, newestRun } from '../core/jobs/runs';
 import { formatQueryTable } from '../core/jobs/table';
 import { TemplateError } from '../core/shellTemplate';
 import { askWhere } from '../core/whereAsk';
@@ -110,9 +112,11 @@ Commands:
       refused it; 3 the execution's end is not known (Ctrl-C), or a guard could not
       be checked; 2 usage or configuration.
   scoreboard [JOB] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--csv | --json] [--timeout SECONDS] [--config FILE]
-      The job's "scoreboard" query over the date range (default: the job's "scoreboardRange", else the 7 days
-      ending today, UTC), with its Total row (the query's ROLLUP row, or the job's "totals").
-      --csv: CSV (RFC 4180 quoting), the Total row last; --json: an array of rows as objects, the Total row last.
+      The job's "scoreboard" query over the date range (default: for a job that executes a Cloud Run job, the
+      range of its execution that started last; else the job's "scoreboardRange", else the 7 days ending
+      today, UTC), with its Total row (the query's ROLLUP row, or the job's "totals").
+      --csv: CSV (RFC 4180 quoting; text a spreadsheet would open as a formula gets a leading '), the Total row
+      last; --json: an array of rows as objects, the Total row last.
       --timeout: how long BigQuery may take to answer (default ${DEFAULT_BIGQUERY_TIMEOUT_MS / 1000}).
       Exit 0; 3 API failure (or no answer in time); 2 usage or configuration.
 
@@ -866,6 +870,25 @@ function runInheritingTerminal(commandLine: string, cwd: string): Promise<number
   });
 }
 
+/**
+ * The range of the data job's newest run as Cloud Run holds it: the execution of its Cloud Run job,
+ * with this job's arguments, that started last (finished or not). When the executions cannot be read,
+ * stderr says so and there is none.
+ */
+async function lastExecutionRange(config: DriftConfig, job: DataJobConfig, credentials: CredentialPolicy, timeoutMs: number, output: TerminalOutput): Promise<DateRange | undefined> {
+  const unit = configuredService(config, job.cloudRunJob!.unit);
+  const reader = createCloudRunReader(config.endpoints, { credentials, timeoutMs });
+  try {
+    const executions = await reader.listExecutions!({ project: unit.project, region: unit.region, name: unit.name }, RECENT_EXECUTIONS);
+    return newestRun(heldRuns(job, executions.map((e) => heldExecution(e, config.commitLabel))))?.range;
+  } catch (err) {
+    output.err(`cloud-run-drift: ${job.name}: the executions of ${unit.name} could not be read (${(err as Error).message}), so the scoreboard does not open on the last run's range; --start-date and --end-date choose one`);
+    return undefined;
+  } finally {
+    await reader.close();
+  }
+}
+
 async function runScoreboard(args: string[], output: TerminalOutput): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     config: { type: 'string' },
@@ -886,7 +909,9 @@ async function runScoreboard(args: string[], output: TerminalOutput): Promise<nu
   const today = utcToday();
   let range;
   if (values['start-date'] === undefined && values['end-date'] === undefined) {
-    range = scoreboardRange({ configured: job.scoreboardRange }, today);
+    // As in the editor: the range of the run that started last (here: the Cloud Run job's executions), else the configured one.
+    const lastRun = job.cloudRunJob === undefined ? undefined : await lastExecutionRange(config, job, credentials, timeoutMs, output);
+    range = scoreboardRange({ lastRun, configured: job.scoreboardRange }, today);
   } else {
     const end = values['end-date'] ?? today;
     range = parseDateRange(values['start-date'] ?? addDays(end, -6), end, { maxDays: Number.MAX_SAFE_INTEGER, today });

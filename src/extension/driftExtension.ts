@@ -112,6 +112,7 @@ export class DriftExtension extends Disposable {
             deploy: (unit) => deploys.deploy(unit),
             extensionUri: context.extensionUri,
             memento: context.globalState,
+            executionsOf: (unit) => session.verdict(unit)?.executions ?? [],
           },
           repoLogger.child('jobs'),
         ),

@@ -17,7 +17,9 @@ import { jobExecutionArgs } from '../../src/core/jobs/job';
 import { createLogSource, type LogSource } from '../../src/core/logs';
 import { TemplateError } from '../../src/core/shellTemplate';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
-import { heldRuns, JobRuns, withHeldRuns } from '../../src/extension/jobs/jobRuns';
+import { heldRuns, withHeldRuns } from '../../src/core/jobs/runs';
+import { jobRunRow } from '../../src/extension/jobs/jobPresentation';
+import { JobRuns } from '../../src/extension/jobs/jobRuns';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
@@ -198,34 +200,49 @@ describe('data jobs that execute a Cloud Run job', () => {
     assert.match(run.stdout, /ERROR +\S+ KeyError: game_date/);
   });
 
-  test("the Data Jobs view's last runs come from the executions Cloud Run holds, filtered to the job's arguments: a new window shows them", async () => {
+  test("the Data Jobs view's last runs come from the executions Cloud Run holds, filtered to the job's arguments: a new window shows them, one still running as in progress until a later check sees it end", async () => {
     assert.equal((await cli(['job', 'grade', '--start-date', '2026-01-24', '--end-date', '2026-01-25'])).code, 0);
     await emulator.control('execution-plan', { project: PROJECT, region: REGION, job: 'grading-backfill', failTasks: [0], failMessage: 'KeyError: game_date' });
     assert.equal((await cli(['job', 'grade', '--start-date', '2026-01-26', '--end-date', '2026-01-26'])).code, 1);
-    // Started by hand with other arguments, and one still running: neither is a run of this data job.
+    // Started by hand with other arguments: not a run of this data job. Started from the CLI and still running: a run in progress.
     await emulator.control('execution-plan', { project: PROJECT, region: REGION, job: 'grading-backfill', failTasks: [] });
     const byHand = await reader.runJob!({ project: PROJECT, region: REGION, name: 'grading-backfill' }, { args: ['--dry-run'] });
     emulator.clock.advance(60_000);
-    await reader.runJob!({ project: PROJECT, region: REGION, name: 'grading-backfill' }, { args: ['--start-date=2026-01-27', '--end-date=2026-01-27', '--project=demo-project'] });
+    const running = await cli(['job', 'grade', '--start-date', '2026-01-27', '--end-date', '2026-01-27', '--no-wait']);
+    assert.equal(running.code, 0, running.stderr);
+    emulator.clock.advance(3_000);
     const [newest, failed, succeeded] = (await executionNames()).filter((name) => name !== byHand.name);
+    assert.equal(running.stdout, `${newest}\n`);
 
     // What a window that ran none of them holds: the check's verdict of the job, read with the real client.
     const git = await GitRepository.open(repo.dir);
-    const result = await checkServices(config, { reader, git });
-    const verdict = result.services.find((s) => s.name === 'grading-backfill');
-    assert.equal(verdict?.executions?.length, 4);
     const job = config.jobs.find((j) => j.name === 'grade')!;
-    const state = withHeldRuns(new JobRuns().get('grade'), heldRuns(job, verdict!.executions!));
+    const runsSeenByCheck = async () => {
+      const result = await checkServices(config, { reader, git });
+      const verdict = result.services.find((s) => s.name === 'grading-backfill');
+      assert.equal(verdict?.executions?.length, 4);
+      return withHeldRuns(new JobRuns().get('grade'), heldRuns(job, verdict!.executions!));
+    };
+    const state = await runsSeenByCheck();
     assert.deepEqual(
-      state.recent.map((r) => [r.execution?.name, `${r.range.start}..${r.range.end}`, r.end.kind, r.execution?.commit, typeof r.execution?.durationMs]),
+      state.recent.map((r) => [r.execution?.name, `${r.range.start}..${r.range.end}`, r.result.kind, r.execution?.commit, typeof r.execution?.durationMs]),
       [
+        [newest, '2026-01-27..2026-01-27', 'running', commits.head, 'object'],
         [failed, '2026-01-26..2026-01-26', 'failed', commits.head, 'number'],
         [succeeded, '2026-01-24..2026-01-25', 'succeeded', commits.head, 'number'],
       ],
     );
-    assert.ok(newest, 'the running execution was listed, and left out');
+    // 1 s to start, then the first of its 2 tasks runs (the emulator's clock also runs on in real time).
+    assert.match(jobRunRow(state.recent[0]!, new Date(emulator.clock.now())).description, new RegExp(`^running · \\d+s so far · tasks: 1 running, 0 succeeded, 0 failed of 2 · ran ${commits.head!.slice(0, 12)}$`));
     // A data job whose template differs (no --project) finds none of them its own.
+    const verdict = (await checkServices(config, { reader, git })).services.find((s) => s.name === 'grading-backfill');
     assert.deepEqual(heldRuns(config.jobs.find((j) => j.name === 'grade-stale')!, verdict!.executions!), []);
+
+    // Both tasks done (10 s each): the next check sees it succeeded, in the same place.
+    emulator.clock.advance(30_000);
+    const later = await runsSeenByCheck();
+    assert.deepEqual(later.recent.map((r) => [r.execution?.name, r.result.kind]), [[newest, 'succeeded'], [failed, 'failed'], [succeeded, 'succeeded']]);
+    assert.match(jobRunRow(later.last!, new Date(emulator.clock.now())).description, new RegExp(`^succeeded · 20s · ran ${commits.head!.slice(0, 12)} · `));
   });
 
   test('--no-wait prints the execution name and returns while it runs', async () => {

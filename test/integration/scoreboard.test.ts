@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { createBigQueryReader, type BigQueryReader } from '../../src/core/jobs/bigquery';
 import type { DateRange } from '../../src/core/jobs/dates';
 import { readScoreboard } from '../../src/core/jobs/job';
+import { scoreboardCsv } from '../../src/core/jobs/csv';
 import { compareScoreboards } from '../../src/core/jobs/scoreboardChange';
 import { totalsTexts } from '../../src/core/jobs/table';
 import { buildDemoBigQuerySection } from '../../src/emulator/demo/bigquery-seed';
@@ -73,6 +74,12 @@ describe('scoreboard against the emulated BigQuery', () => {
     assert.deepEqual(having.rows, [[null, 579], ['2026-01-28', 145], ['2026-01-26', 118]]);
     await assert.rejects(reader.query(`SELECT game_date, COUNT(*) AS n FROM ${TABLE} GROUP BY system_id, ROLLUP(game_date)`, {}), /supports ROLLUP only as the outermost query's whole GROUP BY, e\.g\. GROUP BY ROLLUP\(game_date\) at \[1:\d+\]/);
     await assert.rejects(reader.query(`SELECT FORMAT_DATE('%d', game_date) AS d, COUNT(*) AS n FROM ${TABLE} GROUP BY ROLLUP(game_date)`, {}), /ROLLUP needs game_date selected as itself/);
+  });
+
+  test('CSV: a text cell that would open as a formula is neutralized; numbers, NUMERIC ones the client sends as text included, are not', async () => {
+    const table = await reader.query("SELECT '=HYPERLINK(\"http://x.example\")' AS note, '-2+3' AS formula, CAST('-0.29' AS NUMERIC) AS numeric_bias, -0.29 AS bias, CAST(-5 AS INT64) AS delta", {});
+    assert.deepEqual(table.rows, [['=HYPERLINK("http://x.example")', '-2+3', '-0.29', -0.29, -5]], 'NUMERIC arrives as text, FLOAT64 and INT64 as numbers');
+    assert.equal(scoreboardCsv(table, '\n'), `note,formula,numeric_bias,bias,delta\n"'=HYPERLINK(""http://x.example"")",'-2+3,-0.29,-0.29,-5\n`);
   });
 
   test('a failing scoreboard query rejects with BigQuery’s own message', async () => {

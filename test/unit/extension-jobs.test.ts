@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import type { DataJobConfig } from '../../src/core/config';
 import type { ServiceVerdict, VerdictStatus } from '../../src/core/model';
 import { jobRow } from '../../src/extension/jobs/jobPresentation';
-import { JobRuns, type JobRunState } from '../../src/extension/jobs/jobRuns';
+import type { JobRunState } from '../../src/core/jobs/runs';
+import { JobRuns } from '../../src/extension/jobs/jobRuns';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const RANGE = { start: '2026-01-24', end: '2026-01-25', days: 2 };
@@ -47,13 +48,13 @@ describe('Data Jobs rows', () => {
 
   it('after a run: its range, how it ended and when; the tooltip lists the guards and a refusal’s reasons', () => {
     const at = '2026-11-29T11:57:00.000Z';
-    const ok = jobRow(job(), { phase: 'idle', last: { range: RANGE, endedAt: at, end: { kind: 'succeeded' } }, recent: [] }, verdicts({}), NOW);
+    const ok = jobRow(job(), { phase: 'idle', last: { range: RANGE, startedAt: at, endedAt: at, result: { kind: 'succeeded' } }, recent: [] }, verdicts({}), NOW);
     assert.deepEqual([ok.description, ok.icon.id], ['2026-01-24..2026-01-25 · succeeded · 3m ago', 'pass']);
-    const failed = jobRow(job(), { phase: 'idle', last: { range: RANGE, endedAt: at, end: { kind: 'failed', exitCode: 1 } }, recent: [] }, verdicts({}), NOW);
+    const failed = jobRow(job(), { phase: 'idle', last: { range: RANGE, startedAt: at, endedAt: at, result: { kind: 'failed', exitCode: 1 } }, recent: [] }, verdicts({}), NOW);
     assert.deepEqual([failed.description, failed.icon.id], ['2026-01-24..2026-01-25 · failed (exit 1) · 3m ago', 'error']);
     const refused = jobRow(
       job(),
-      { phase: 'idle', last: { range: RANGE, endedAt: at, end: { kind: 'refused', blockers: ['prediction-coordinator is stale, 53 commits behind'] } }, recent: [] },
+      { phase: 'idle', last: { range: RANGE, startedAt: at, endedAt: at, result: { kind: 'refused', blockers: ['prediction-coordinator is stale, 53 commits behind'] } }, recent: [] },
       verdicts({ 'prediction-coordinator': 'stale' }),
       NOW,
     );
@@ -83,8 +84,8 @@ describe('Data Jobs rows', () => {
     assert.deepEqual(runs.get('grading-backfill'), idle);
     runs.setPhase('grading-backfill', 'checking');
     runs.setPhase('grading-backfill', 'running');
-    runs.finish('grading-backfill', { range: RANGE, endedAt: '2026-11-29T11:57:00.000Z', end: { kind: 'succeeded' } });
+    runs.finish('grading-backfill', { range: RANGE, startedAt: '2026-11-29T11:56:00.000Z', endedAt: '2026-11-29T11:57:00.000Z', result: { kind: 'succeeded' } });
     assert.deepEqual(fired, ['grading-backfill:checking', 'grading-backfill:running', 'grading-backfill:idle']);
-    assert.equal(runs.get('grading-backfill').last?.end.kind, 'succeeded');
+    assert.equal(runs.get('grading-backfill').last?.result.kind, 'succeeded');
   });
 });

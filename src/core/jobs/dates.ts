@@ -76,8 +76,9 @@ export interface RangeText {
 }
 
 /**
- * The range a scoreboard opens with: the job's last run's, else the range last picked for it, else the
- * job's configured `scoreboardRange`, else the 7 days ending today. A remembered range that is no
+ * The range a scoreboard opens with: the range of the job's run that started last (runs.ts newestRun,
+ * over the editor's runs and the Cloud Run job's executions), else the range last picked for it, else
+ * the job's configured `scoreboardRange`, else the 7 days ending today. A remembered range that is no
  * longer valid (hand-edited state, a range ending after today) is passed over.
  */
 export function scoreboardRange(known: { lastRun?: RangeText | undefined; remembered?: RangeText | undefined; configured?: RangeText | undefined }, today: string): DateRange {

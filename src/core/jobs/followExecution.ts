@@ -101,7 +101,7 @@ export function executionExitCode(outcome: ExecutionOutcome): number {
 }
 
 /** A one-line summary of the tasks: `2 running, 1 succeeded, 0 failed of 3`. */
-export function taskSummary(execution: ExecutionFacts): string {
+export function taskSummary(execution: Pick<ExecutionFacts, 'tasks'>): string {
   const { running, succeeded, failed, cancelled, total } = execution.tasks;
   return `${running} running, ${succeeded} succeeded, ${failed} failed${cancelled > 0 ? `, ${cancelled} cancelled` : ''} of ${total}`;
 }

@@ -281,7 +281,7 @@ export function demoConfig(endpoints: DemoEndpoints): string {
     table: `${DEMO_PROJECT}.nba_predictions.prediction_accuracy`,
     maxDays: 62,
     scoreboard: DEMO_SCOREBOARD_SQL,
-    // Before any run in this window, the scoreboard opens on the range the handoff's backfill graded.
+    // Before any run of the job is known, the scoreboard opens on the range the handoff's backfill graded.
     scoreboardRange: { start: BACKFILLED_DATES[0], end: BACKFILLED_DATES[BACKFILLED_DATES.length - 1] },
   };
   const config = {

@@ -13,6 +13,7 @@ import { executionDurationMs, executionResultLine, executionStartedLine, followE
 import { executionExitCode, followExecution, type ExecutionResult } from '../../core/jobs/followExecution';
 import { blockedDecision, checkJobGuards, describeGuardReport, type BlockedChoice, type JobGuardDeps, type JobGuardReport } from '../../core/jobs/guards';
 import { jobCommandLine, jobExecutionArgs, readScoreboard } from '../../core/jobs/job';
+import { heldRuns, newestRun, withHeldRuns, type HeldExecution, type JobRunRecord, type JobRunResult, type JobRunState } from '../../core/jobs/runs';
 import type { Scoreboard } from '../../core/jobs/totals';
 import type { LogSource } from '../../core/logs';
 import type { ExecutionFacts } from '../../core/model';
@@ -27,7 +28,7 @@ import type { Logger } from '../platform/logger';
 import { runShellTask, showTaskTerminal } from '../tasks/shellTask';
 import { ExecutionTerminal } from './executionTerminal';
 import { rememberedRange, rememberRange } from './jobInputs';
-import { JobRuns, type JobRunRecord } from './jobRuns';
+import { JobRuns } from './jobRuns';
 import type { ScoreboardRead } from './scoreboardHtml';
 import { readForView, ScoreboardPanels, type ScoreboardSource } from './scoreboardPanels';
 
@@ -41,12 +42,16 @@ function fromTemplate<T>(expand: () => T): T {
   }
 }
 
-/** How a finished run is recorded for the Data Jobs view. */
-function runEndOf(outcome: Extract<DataJobOutcome, { kind: 'finished' }>, commitLabel: string): Pick<JobRunRecord, 'end' | 'execution'> {
-  const end: JobRunRecord['end'] = outcome.execution?.outcome === 'cancelled' ? { kind: 'cancelled' } : outcome.exitCode === 0 ? { kind: 'succeeded' } : { kind: 'failed', exitCode: outcome.exitCode };
+/** How a finished run is recorded for the Data Jobs view; a Cloud Run job execution's start is its own. */
+function runEndOf(outcome: Extract<DataJobOutcome, { kind: 'finished' }>, commitLabel: string, startedAt: string): Pick<JobRunRecord, 'startedAt' | 'result' | 'execution'> {
+  const result: JobRunResult = outcome.execution?.outcome === 'cancelled' ? { kind: 'cancelled' } : outcome.exitCode === 0 ? { kind: 'succeeded' } : { kind: 'failed', exitCode: outcome.exitCode };
   const execution = outcome.execution?.execution;
-  if (!execution) return { end };
-  return { end, execution: { name: execution.name, commit: ownValue(execution.labels, commitLabel) ?? null, durationMs: executionDurationMs(execution) } };
+  if (!execution) return { startedAt, result };
+  return {
+    startedAt: execution.startTime ?? execution.createTime ?? startedAt,
+    result,
+    execution: { name: execution.name, commit: ownValue(execution.labels, commitLabel) ?? null, durationMs: executionDurationMs(execution) },
+  };
 }
 
 /** The task type of data job tasks; contributed in package.json so VS Code knows the definition. */
@@ -85,6 +90,8 @@ export interface DataJobDeps {
   extensionUri: vscode.Uri;
   /** Where the range last picked for each job is remembered. */
   memento: vscode.Memento;
+  /** A Cloud Run job unit's recent executions as the last check read them (none before a check). */
+  executionsOf(unit: string): readonly HeldExecution[];
 }
 
 const RUN_ANYWAY = 'Run Anyway';
@@ -101,7 +108,7 @@ export class DataJobs extends Disposable {
   /** The task name each job last ran with: its terminal's name. */
   private readonly lastTaskNames = new Map<string, string>();
   private readonly scoreboards: ScoreboardPanels;
-  /** Running now and the last run's end, per job: what the Data Jobs view shows. */
+  /** This window's runs: running now and how the last ones ended, per job (stateOf adds Cloud Run's). */
   readonly runs = this._register(new JobRuns());
 
   constructor(
@@ -118,14 +125,15 @@ export class DataJobs extends Disposable {
       throw new UserFacingError(`${job.name} is already running.`, [{ title: SHOW_TERMINAL, run: () => this.showTerminal(job.name) }], 'warning');
     }
     this.runs.setPhase(job.name, 'checking');
+    const startedAt = new Date().toISOString();
     let outcome: DataJobOutcome | undefined;
     try {
       outcome = await this.guardAndRun(config, job, range, whenBlocked);
       return outcome;
     } finally {
       const endedAt = new Date().toISOString();
-      if (outcome?.kind === 'refused') this.runs.finish(job.name, { range, endedAt, end: { kind: 'refused', blockers: outcome.report.blockers.map((b) => b.message) } });
-      else if (outcome?.kind === 'finished') this.runs.finish(job.name, { range, endedAt, ...runEndOf(outcome, config.commitLabel) });
+      if (outcome?.kind === 'refused') this.runs.finish(job.name, { range, startedAt, endedAt, result: { kind: 'refused', blockers: outcome.report.blockers.map((b) => b.message) } });
+      else if (outcome?.kind === 'finished') this.runs.finish(job.name, { range, endedAt, ...runEndOf(outcome, config.commitLabel, startedAt) });
       // Failed before its task (a template or API error): the last run stays what it was.
       else this.runs.setPhase(job.name, 'idle');
     }
@@ -339,9 +347,22 @@ export class DataJobs extends Disposable {
     return decision.choices.find((c) => titles[c] === choice) ?? null;
   }
 
-  /** The range the scoreboard opens with when none is given: the last run's, the last picked, the configured, or the last 7 days. */
+  /**
+   * A job's runs as the Data Jobs view shows them: this window's, and for a data job that executes a
+   * Cloud Run job, its executions as the last check read them (from any window, the CLI or gcloud,
+   * finished or still running), newest first.
+   */
+  stateOf(job: DataJobConfig): JobRunState {
+    const held = job.cloudRunJob ? heldRuns(job, this.deps.executionsOf(job.cloudRunJob.unit)) : [];
+    return withHeldRuns(this.runs.get(job.name), held);
+  }
+
+  /**
+   * The range the scoreboard opens with when none is given: the range of the run that started last
+   * (this window's or one Cloud Run holds), the last picked, the configured, or the last 7 days.
+   */
   defaultScoreboardRange(job: DataJobConfig): DateRange {
-    return scoreboardRange({ lastRun: this.runs.get(job.name).last?.range, remembered: rememberedRange(this.deps.memento, job.name), configured: job.scoreboardRange }, utcToday());
+    return scoreboardRange({ lastRun: newestRun(this.stateOf(job).recent)?.range, remembered: rememberedRange(this.deps.memento, job.name), configured: job.scoreboardRange }, utcToday());
   }
 
   /**

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { DataJobConfig } from '../../core/config';
 import { COMMAND_IDS } from '../commandIds';
 import { jobRunRow, type JobRow, type JobRunRow } from '../jobs/jobPresentation';
-import type { JobRunRecord } from '../jobs/jobRuns';
+import type { JobRunRecord } from '../../core/jobs/runs';
 import { themeIcon } from './icons';
 import type { DriftTreeNode, JobScoped } from './treeNode';
 
@@ -58,7 +58,8 @@ export class JobRunNode implements DriftTreeNode, JobScoped {
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.row.label, vscode.TreeItemCollapsibleState.None);
-    item.id = `job:${this.jobName}/run:${this.run.endedAt}/${this.index}`;
+    // An execution keeps its row (and the row its place) from running to ended.
+    item.id = this.run.execution ? `job:${this.jobName}/execution:${this.run.execution.name}` : `job:${this.jobName}/run:${this.run.startedAt ?? this.run.endedAt}/${this.index}`;
     item.description = this.row.description;
     item.iconPath = themeIcon(this.row.icon);
     item.tooltip = this.row.tooltip;

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { jobRow } from '../jobs/jobPresentation';
-import { heldRuns, withHeldRuns } from '../jobs/jobRuns';
 import { Disposable } from '../platform/disposable';
 import type { Repo } from '../session/repo';
 import { RepoListeners } from '../session/repoListeners';
@@ -89,9 +88,8 @@ export class JobsTreeProvider extends Disposable implements vscode.TreeDataProvi
       this.nodes.set(repo.root, cache);
     }
     const rows = jobs.map((job) => {
-      // A Cloud Run job's data job: also the runs its executions in Cloud Run show (the check read them).
-      const held = job.cloudRunJob ? heldRuns(job, repo.session.verdict(job.cloudRunJob.unit)?.executions ?? []) : [];
-      const state = withHeldRuns(repo.jobs.runs.get(job.name), held);
+      // This window's runs and, for a Cloud Run job's data job, its executions as the last check read them.
+      const state = repo.jobs.stateOf(job);
       const row = jobRow(job, state, (name) => repo.session.verdict(name), now);
       let node = cache.get(job.name);
       if (!node) {

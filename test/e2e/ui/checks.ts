@@ -687,12 +687,12 @@ export async function answerInputBox(page: Page, prompt: string, text: string): 
 }
 
 /** F1, the command's title, its row: what a person does (the webview forwards F1 when it has focus). */
-export async function runFromPalette(page: Page, title: string): Promise<void> {
+export async function runFromPalette(page: Page, title: string, timeoutMs?: number): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`>${title}`);
-  await pickItem(page, title);
+  await pickItem(page, title, timeoutMs);
 }
 
 export const verdictsLoad: UiCheck = {

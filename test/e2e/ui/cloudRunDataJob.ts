@@ -5,8 +5,9 @@
 // the result and exit status), and the scoreboard opens with before and after. A second run, kept
 // running by the emulator's execution plan: Ctrl-C in its terminal asks to cancel it, and Cancel
 // Execution ends it as cancelled. After a reload, the Data Jobs view still shows both runs: they come
-// from the executions Cloud Run holds. The terminal is read whole (ui/terminal.ts), the execution from
-// the emulator's Cloud Run API.
+// from the executions Cloud Run holds. An execution started outside the editor (the Run API, as gcloud
+// starts one) shows after a refresh as a run in progress, and as cancelled once a later check sees it
+// end. The terminal is read whole (ui/terminal.ts), the execution from the emulator's Cloud Run API.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
@@ -42,6 +43,62 @@ async function getExecution(emulatorUrl: string, name: string): Promise<Executio
   const response = await fetch(`${emulatorUrl}/v2/projects/${PROJECT}/locations/${REGION}/jobs/${UNIT}/executions/${name}`, { signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`GetExecution ${name}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as Execution;
+}
+
+/** A range no run of the page used: the run started outside the editor. */
+const OUTSIDE = { start: '2026-01-29', end: '2026-01-29' };
+
+/** RunJob on the emulator's Run API, as `gcloud run jobs execute --args=…` sends it; the execution's short name. */
+async function runJobOutside(emulatorUrl: string, args: string[]): Promise<string> {
+  const response = await fetch(`${emulatorUrl}/v2/projects/${PROJECT}/locations/${REGION}/jobs/${UNIT}:run`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ overrides: { containerOverrides: [{ args }] } }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`RunJob: HTTP ${response.status} ${await response.text()}`);
+  const operation = (await response.json()) as { metadata?: { name?: string } };
+  const name = operation.metadata?.name?.split('/').pop();
+  assert.ok(name, `RunJob's operation names its execution: ${JSON.stringify(operation)}`);
+  return name;
+}
+
+/** CancelExecution on the emulator's Run API, as `gcloud run jobs executions cancel` sends it. */
+async function cancelOutside(emulatorUrl: string, execution: string): Promise<void> {
+  const response = await fetch(`${emulatorUrl}/v2/projects/${PROJECT}/locations/${REGION}/jobs/${UNIT}/executions/${execution}:cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`CancelExecution ${execution}: HTTP ${response.status} ${await response.text()}`);
+}
+
+/** `text` matched literally in a RegExp. */
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Cloud Run Drift: Refresh until the job's run row whose label starts with `label` matches `pattern` (each refresh is a check). */
+async function refreshUntilRunRow(page: Page, label: string, pattern: RegExp): Promise<void> {
+  const row = jobRow(page, JOB);
+  const runRows = page.locator(`.part.sidebar .pane:has(> .pane-header:has-text("Data Jobs")) .monaco-list-row[aria-label^="${label}"]`);
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await runFromPalette(page, 'Cloud Run Drift: Refresh');
+    try {
+      await until(`the run row "${label}…" to match ${pattern}`, 10_000, async () => {
+        if ((await row.count()) > 0 && (await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+        const labels = await runRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+        return labels.some((l) => pattern.test(l)) ? undefined : `run rows: ${labels.join(' | ') || '(none)'}`;
+      }, page);
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+/** Waits until the job's row (its accessible name) matches `pattern`. */
+async function untilJobRow(page: Page, pattern: RegExp): Promise<void> {
+  await until(`the Data Jobs row to match ${pattern}`, 15_000, async () => {
+    const label = await jobRowLabel(page, JOB);
+    return pattern.test(label) ? undefined : `row: "${label}"`;
+  }, page);
 }
 
 /** The workspace's own deploy script, as a person runs it in a shell. */
@@ -205,6 +262,29 @@ export function cloudRunDataJobPage(): UiPage {
             const commit = ctx.demo.headShort;
             assert.match(labels[0]!, new RegExp(`^${JOB} ${RANGE.start}\\.\\.${RANGE.end}: cancelled · (\\d+s · )?ran ${commit} · `));
             assert.match(labels[1]!, new RegExp(`^${JOB} ${RANGE.start}\\.\\.${RANGE.end}: succeeded · \\d+s · ran ${commit} · `));
+          } catch (err) {
+            // The next check is skipped: later pages start from the demo's scenario.
+            await resetEmulator(emulatorUrl);
+            throw err;
+          }
+        },
+      },
+      {
+        name: 'an execution started outside the editor (RunJob on the Run API, as gcloud does) shows as a run in progress after a refresh, with its time so far, tasks and commit; the next check that sees it cancelled says so in the same row',
+        timeoutMs: 120_000,
+        async run({ page, emulatorUrl, demo }) {
+          try {
+            // Still ten minutes a date (the plan of the second check): it runs until it is cancelled.
+            await emulatorPost(emulatorUrl, 'execution-plan', { project: PROJECT, region: REGION, job: UNIT, startDelayMs: 500, taskDurationMs: 600_000 });
+            const execution = await runJobOutside(emulatorUrl, [`--start-date=${OUTSIDE.start}`, `--end-date=${OUTSIDE.end}`]);
+            const label = `${JOB} ${OUTSIDE.start}..${OUTSIDE.end}: `;
+            await refreshUntilRunRow(page, label, new RegExp(`^${escaped(label)}running · \\d+(m \\d+)?s so far · tasks: 1 running, 0 succeeded, 0 failed of 1 · ran ${demo.headShort}$`));
+            // The job's own row: its newest run, in progress (the workbench may draw it a moment after the run rows).
+            await untilJobRow(page, new RegExp(`^${JOB}: ${OUTSIDE.start}\\.\\.${OUTSIDE.end} · running · \\d+(m \\d+)?s so far$`));
+
+            await cancelOutside(emulatorUrl, execution);
+            await refreshUntilRunRow(page, label, new RegExp(`^${escaped(label)}cancelled · (\\d+(m \\d+)?s · )?ran ${demo.headShort} · `));
+            await untilJobRow(page, new RegExp(`^${JOB}: ${OUTSIDE.start}\\.\\.${OUTSIDE.end} · cancelled · `));
           } finally {
             // Later pages start from the demo's scenario (the coordinator and the job stale again, no plan).
             await resetEmulator(emulatorUrl);

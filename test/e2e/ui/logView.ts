@@ -6,7 +6,6 @@
 // (POST /control/logs) while it runs, each carrying a token unique to the run, so a view that shows too few, too
 // many, doubled or out-of-order entries fails.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -26,6 +25,7 @@ import {
   type UiPage,
 } from './checks';
 import { describeLatency, measureViewLatency } from './logLatency';
+import { exportThroughSaveDialog } from './saveDialog';
 
 const COORDINATOR = 'prediction-coordinator';
 const WORKER = 'prediction-worker';
@@ -280,29 +280,8 @@ async function clickViewButton(frame: Frame, id: string): Promise<void> {
 }
 
 /** Clicks an Export button, answers the editor's save dialog with `target`, and waits for the file and the notification. */
-async function exportThroughSaveDialog(page: Page, frame: Frame, button: string, target: string, entries: number): Promise<string> {
-  fs.rmSync(target, { force: true });
-  await clickViewButton(frame, button);
-  // The remote (web) workbench shows its own save dialog: a path in a quick input. A person types the path and clicks OK.
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  const extension = path.extname(target);
-  await until(
-    'the save dialog to propose a file',
-    15_000,
-    async () => {
-      const visible = await input.isVisible().catch(() => false);
-      const value = visible ? await input.inputValue().catch(() => '') : '';
-      return visible && value.endsWith(extension) ? undefined : `save dialog ${visible ? `shows "${value}"` : 'not shown'}`;
-    },
-    page,
-  );
-  await input.fill(target);
-  // The dialog follows the typed path (it lists that folder); OK accepts it once it has.
-  await page.waitForTimeout(500);
-  await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
-  await until('the export file to be written', 15_000, async () => (fs.existsSync(target) && fs.statSync(target).size > 0 ? undefined : `${target} does not exist yet`), page);
-  await waitForNotification(page, new RegExp(`^Exported ${entries} entries to ${path.basename(target).replace(/\./g, '\\.')}\\.`), 15_000);
-  return fs.readFileSync(target, 'utf8');
+function exportEntries(page: Page, frame: Frame, button: string, target: string, entries: number): Promise<string> {
+  return exportThroughSaveDialog(page, frame, button, target, new RegExp(`^Exported ${entries} entries to ${path.basename(target).replace(/\./g, '\\.')}\\.`));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -468,7 +447,7 @@ export function logViewPage(): UiPage {
           const expected = ['h1', 'h2', 'h3', 'l1', 'l2', 'l3', 's1', 's2', 'p1', 'p2', 'p3', 'p4'].map((tag) => s.entry(tag));
           await expectRows(ctx.page, view, s, 'the view before exporting', expected.map((e) => e.token));
 
-          const jsonl = await exportThroughSaveDialog(ctx.page, view, 'export-jsonl', `${exportBase(ctx, s)}.jsonl`, expected.length);
+          const jsonl = await exportEntries(ctx.page, view, 'export-jsonl', `${exportBase(ctx, s)}.jsonl`, expected.length);
           const lines = jsonl.split('\n');
           assert.equal(lines.pop(), '', 'the .jsonl file ends with a newline');
           const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -478,7 +457,7 @@ export function logViewPage(): UiPage {
             'one JSON object per entry, in the view’s order, each the entry as the API served it',
           );
 
-          const log = await exportThroughSaveDialog(ctx.page, view, 'export-log', `${exportBase(ctx, s)}.log`, expected.length);
+          const log = await exportEntries(ctx.page, view, 'export-log', `${exportBase(ctx, s)}.log`, expected.length);
           const logLines = log.split('\n');
           assert.equal(logLines.pop(), '', 'the .log file ends with a newline');
           assert.equal(logLines.length, expected.length, log);

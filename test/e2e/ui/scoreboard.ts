@@ -2,14 +2,33 @@
 // Show Data Job Scoreboard opens on the demo's seeded range (the handoff's backfill, Jan 24-28) with
 // no date prompt; the chart's bars and lines, the table and its Total row over the 489 predictions
 // (5.62 · 0.29 · 50.1, where the handoff's own Total averages the days); a policy that allows no
-// inline script or style; the range picker's Refresh reading another range, and refusing one that
-// ends before it starts.
+// inline script or style; Export CSV through the editor's save dialog, the file read from disk; the
+// range picker's Refresh reading another range, and refusing one that ends before it starts.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { pickItem, runFromPalette, until, verdictsLoad, type UiPage } from './checks';
 import { webviewWithHeading } from './dataJobs';
+import { exportThroughSaveDialog } from './saveDialog';
 
 const JOB = 'grading-backfill';
+
+/** The seeded range as the view's table shows it: the handoff's rows, and the Total row over the 489 predictions. */
+const JAN_24_28_TABLE = [
+  ['game_date', 'graded', 'mae', 'bias', 'accuracy'],
+  ['2026-01-24', '22', '4.52', '0.16', '40.0'],
+  ['2026-01-25', '99', '5.45', '1.14', '58.9'],
+  ['2026-01-26', '118', '5.59', '0.23', '55.3'],
+  ['2026-01-27', '105', '6.12', '0.19', '45.9'],
+  ['2026-01-28', '145', '5.55', '-0.15', '45.0'],
+  ['Total', '489', '5.62', '0.29', '50.1'],
+];
+
+/** A figure as a spreadsheet reads it: the view shows 40.0 where the CSV holds the query's 40. */
+function sameFigure(csv: string, shown: string): boolean {
+  return csv === shown || (/^-?\d/.test(csv) && Number(csv) === Number(shown));
+}
 
 async function tableRows(view: Frame): Promise<string[][]> {
   return view.locator('table tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent ?? '')));
@@ -60,15 +79,7 @@ export function scoreboardPage(): UiPage {
           await viewWithSubtitle(page, /^2026-01-24 to 2026-01-28 · 5 rows · read \d\d:\d\d:\d\d UTC$/);
           assert.equal(await page.locator('.quick-input-widget .quick-input-title', { hasText: 'start date' }).isVisible(), false, 'no date prompt');
           assert.deepEqual([await view.locator('#start').inputValue(), await view.locator('#end').inputValue()], ['2026-01-24', '2026-01-28']);
-          assert.deepEqual(await tableRows(view), [
-            ['game_date', 'graded', 'mae', 'bias', 'accuracy'],
-            ['2026-01-24', '22', '4.52', '0.16', '40.0'],
-            ['2026-01-25', '99', '5.45', '1.14', '58.9'],
-            ['2026-01-26', '118', '5.59', '0.23', '55.3'],
-            ['2026-01-27', '105', '6.12', '0.19', '45.9'],
-            ['2026-01-28', '145', '5.55', '-0.15', '45.0'],
-            ['Total', '489', '5.62', '0.29', '50.1'],
-          ]);
+          assert.deepEqual(await tableRows(view), JAN_24_28_TABLE);
           const chart = await chartFacts(view);
           assert.deepEqual(chart.panels, ['graded:bars', 'mae:line', 'bias:line', 'accuracy:line']);
           assert.deepEqual(chart.bars, ['2026-01-24: graded 22', '2026-01-25: graded 99', '2026-01-26: graded 118', '2026-01-27: graded 105', '2026-01-28: graded 145']);
@@ -80,6 +91,30 @@ export function scoreboardPage(): UiPage {
           const csp = (await view.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
           assert.match(csp, /^default-src 'none'; style-src [^;']*(?:'self'[^;']*)?; script-src 'nonce-[A-Za-z0-9+/=]+'$/);
           assert.doesNotMatch(csp, /unsafe-/);
+        },
+      },
+      {
+        name: 'Export CSV, through the editor’s save dialog, writes the rows and the Total row the view shows (CRLF, numbers as numbers)',
+        timeoutMs: 60_000,
+        async run({ page, folder }) {
+          const view = await viewWithSubtitle(page, /^2026-01-24 to 2026-01-28 · /);
+          // Outside the workspace, as a person would save a report; a name no earlier run left behind.
+          const target = path.join(path.dirname(folder), `ui-scoreboard-${process.pid}-${Date.now()}.csv`);
+          try {
+            const csv = await exportThroughSaveDialog(page, view, 'export', target, new RegExp(`^Exported 6 rows of ${JOB}'s scoreboard to ${path.basename(target).replace(/\./g, '\\.')}\\.`));
+            assert.ok(csv.endsWith('\r\n'), 'every line ends with CRLF, the last one too');
+            const lines = csv.slice(0, -2).split('\r\n').map((line) => line.split(','));
+            assert.equal(lines.length, JAN_24_28_TABLE.length, `one line per row the view shows, the header first:\n${csv}`);
+            for (const [i, shown] of JAN_24_28_TABLE.entries()) {
+              const written = lines[i]!;
+              assert.ok(written.length === shown.length && written.every((cell, j) => sameFigure(cell, shown[j]!)), `line ${i + 1} is ${JSON.stringify(written)}, the view shows ${JSON.stringify(shown)}`);
+            }
+            // The Total row last, over the 489 predictions; the negative bias a number, not text.
+            assert.deepEqual(lines[lines.length - 1], ['Total', '489', '5.62', '0.29', '50.1']);
+            assert.deepEqual(lines[5], ['2026-01-28', '145', '5.55', '-0.15', '45']);
+          } finally {
+            fs.rmSync(target, { force: true });
+          }
         },
       },
       {

@@ -17,14 +17,31 @@ export async function focusTerminal(page: Page, name: string): Promise<void> {
   await tab.click();
 }
 
+/**
+ * Terminal: Select All, then Terminal: Copy Selection. The palette offers Copy Selection only while
+ * the terminal has a selection, and a line the process writes in between can clear it: then select
+ * again (a few times, while the process keeps writing).
+ */
+async function copyWholeBuffer(page: Page): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await runFromPalette(page, 'Terminal: Select All');
+    try {
+      await runFromPalette(page, 'Terminal: Copy Selection', 3_000);
+      return;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (attempt === 4) throw err;
+    }
+  }
+}
+
 /** The text of the terminal named `name`: every line of its buffer, trailing blanks trimmed. */
 export async function terminalText(page: Page, name: string): Promise<string> {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
   await focusTerminal(page, name);
   // Emptied first, so a copy that did not happen cannot pass for an old one.
   await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { writeText(text: string): Promise<void> } } }).navigator.clipboard.writeText(''));
-  await runFromPalette(page, 'Terminal: Select All');
-  await runFromPalette(page, 'Terminal: Copy Selection');
+  await copyWholeBuffer(page);
   let text = '';
   await until(`the text of the terminal "${name}" on the clipboard`, 5_000, async () => {
     text = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
