@@ -1,13 +1,17 @@
-// `where` from scratch (the CLI): one check while the question's commit is found, then the git facts
-// at once, then, for the units the commit is live in, their revision histories (one request each, at
-// once), so "live since" names the first revision that contained it rather than the one serving now.
+// `where` from scratch (the CLI): the check, and at the same moment the question's commit and the
+// files it changed; as soon as those are known, the revision histories of the units it touches (one
+// request each, at once, while the check's own requests are out), so that "live since" names the
+// first revision that contained it without a round trip after the check. A touched unit that turns
+// out not to serve the commit had its history read for nothing: a request answered while the check
+// waits for its own. Then the git facts at once, histories included.
 import { setMaxListeners } from 'node:events';
 import { checkServices, type CheckDeps, type CheckOptions } from './check';
-import type { DriftConfig } from './config';
+import type { DriftConfig, ServiceConfig } from './config';
+import { likelyServiceName } from './functions';
 import type { CheckResult, ServiceVerdict } from './model';
 import { labelOf } from './verdict';
 import { readWhereFacts, resolveWhereTarget, type WhereQuestion, type WhereTarget } from './whereFacts';
-import { whereLive, type PastRevision, type WhereAnswer } from './whereLive';
+import { touchesUnit, whereLive, type PastRevision, type WhereAnswer } from './whereLive';
 
 /** How many past revisions of a live unit are read to find the first that contained the commit. */
 export const WHERE_HISTORY_LIMIT = 20;
@@ -19,8 +23,14 @@ export interface WhereResult {
   result: CheckResult;
 }
 
+/** One unit's revision history, and the Cloud Run service it was read from. */
+interface UnitHistory {
+  service: string;
+  revisions: PastRevision[];
+}
+
 export async function askWhere(config: DriftConfig, deps: CheckDeps, question: WhereQuestion, options: Pick<CheckOptions, 'expectedLabels' | 'onPhase' | 'signal'> = {}): Promise<WhereResult> {
-  const { git, reader } = deps;
+  const { git } = deps;
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   // Every git call and request of the check listens to it at once.
@@ -33,26 +43,44 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   const checked = checkServices(config, deps, { ...options, signal });
   checked.catch(() => undefined);
   const found = await target;
+  if (found.kind === 'not-committed') return { target: found, answer: null, result: await checked };
+  const changed = git.commitWithFiles(found.sha, { signal });
+  // A function's service is known once the check has read the function: its history is asked under the name it most likely has.
+  const early = changed.then(({ files }) => readHistories(deps, config.commitLabel, config.services.filter((unit) => unit.kind !== 'job' && touchesUnit(unit, files)).map((unit) => ({ unit, service: unit.kind === 'function' ? likelyServiceName(unit.name) : unit.name }))));
+  early.catch(() => undefined);
   const result = await checked;
-  if (found.kind === 'not-committed') return { target: found, answer: null, result };
-  const facts = await readWhereFacts(git, found.sha, result.services, result.head, undefined, { signal });
+  const read = await early;
+  // A history read under a name that is not the unit's service is no history of it.
+  const history = new Map([...read].flatMap(([unit, h]) => (h.service === serviceOf(result.services.find((v) => v.name === unit)) ? [[unit, h.revisions] as const] : [])));
+  const facts = await readWhereFacts(git, found.sha, result.services, result.head, history, { signal, changed });
   const answer = whereLive(result.services, facts);
-  const live = answer.units.filter((u) => u.state === 'live' && u.kind !== 'job').map((u) => result.services.find((v) => v.name === u.name)!);
-  if (live.length === 0 || !reader.listRevisions) return { target: found, answer, result };
-  const history = await readHistories(deps, config.commitLabel, live);
-  if (history.size === 0) return { target: found, answer, result };
-  const withHistory = await readWhereFacts(git, found.sha, result.services, result.head, history, { signal });
-  return { target: found, answer: whereLive(result.services, withHistory), result };
+  // A function live on a service other than the one its name suggests: that service's history, read now.
+  const missed = answer.units.flatMap((u) => {
+    const verdict = result.services.find((v) => v.name === u.name)!;
+    const service = serviceOf(verdict);
+    return u.state === 'live' && u.kind === 'function' && service && !history.has(u.name) ? [{ unit: verdict, service }] : [];
+  });
+  if (missed.length === 0) return { target: found, answer, result };
+  const more = await readHistories(deps, config.commitLabel, missed);
+  if (more.size === 0) return { target: found, answer, result };
+  for (const [unit, h] of more) history.set(unit, h.revisions);
+  const withMore = await readWhereFacts(git, found.sha, result.services, result.head, history, { signal, changed });
+  return { target: found, answer: whereLive(result.services, withMore), result };
+}
+
+/** The Cloud Run service whose revisions serve a unit (a function's, once read); undefined for a job or a function not read. */
+function serviceOf(v: ServiceVerdict | undefined): string | undefined {
+  if (!v || v.kind === 'job') return undefined;
+  return v.kind === 'function' ? (v.function?.service ?? undefined) : v.name;
 }
 
 /** Each unit's last revisions with their local commits; a unit whose history cannot be read is left out (its answer keeps the serving revisions' times). */
-async function readHistories({ reader, git }: CheckDeps, commitLabel: string, units: readonly ServiceVerdict[]): Promise<Map<string, PastRevision[]>> {
+async function readHistories({ reader, git }: CheckDeps, commitLabel: string, units: readonly { unit: Pick<ServiceConfig, 'name' | 'project' | 'region'>; service: string }[]): Promise<Map<string, UnitHistory>> {
+  if (!reader.listRevisions || units.length === 0) return new Map();
   const listed = await Promise.all(
-    units.map(async (v) => {
-      const service = v.kind === 'function' ? v.function?.service : v.name;
-      if (!service) return null;
+    units.map(async ({ unit, service }) => {
       try {
-        return { unit: v.name, revisions: await reader.listRevisions!({ name: service, project: v.project, region: v.region }, WHERE_HISTORY_LIMIT) };
+        return { unit: unit.name, service, revisions: await reader.listRevisions!({ name: service, project: unit.project, region: unit.region }, WHERE_HISTORY_LIMIT) };
       } catch {
         return null;
       }
@@ -60,17 +88,17 @@ async function readHistories({ reader, git }: CheckDeps, commitLabel: string, un
   );
   const labels = listed.flatMap((l) => l?.revisions.flatMap((r) => labelOf(r, commitLabel) ?? []) ?? []);
   const resolved = await git.resolveLabels(labels).catch(() => new Map());
-  const history = new Map<string, PastRevision[]>();
+  const history = new Map<string, UnitHistory>();
   for (const l of listed) {
     if (!l) continue;
-    history.set(
-      l.unit,
-      l.revisions.map((r) => {
+    history.set(l.unit, {
+      service: l.service,
+      revisions: l.revisions.map((r) => {
         const label = labelOf(r, commitLabel);
         const resolution = label === null ? undefined : resolved.get(label);
         return { revision: r.name, createTime: r.createTime, commit: resolution?.kind === 'found' ? resolution.sha : null };
       }),
-    );
+    });
   }
   return history;
 }

@@ -51,13 +51,16 @@ export async function resolveWhereTarget(git: GitRepository, question: WhereQues
   return { kind: 'commit', sha: blame.sha, line: { file: question.file, line: question.line } };
 }
 
+/** What `git.commitWithFiles` reads. */
+export type CommitChanges = Awaited<ReturnType<GitRepository['commitWithFiles']>>;
+
 /**
  * The facts for `sha` against the verdicts: its files, which deployed commits (of every unit, and
  * of the revision histories given) contain it, whether HEAD does, and the deployed commits' dates.
  * What the ranges the check read to `head` tell is taken from them (whereHeld.ts): a commit inside
  * a range costs no git process. Otherwise at most two at once (its files; which of HEAD and the
  * deployed commits the ranges cannot decide contain it), whatever the number of units; a third
- * only for a merge commit on HEAD's line.
+ * only for a merge commit on HEAD's line. `changed`: the commit's files, when already being read.
  */
 export async function readWhereFacts(
   git: GitRepository,
@@ -65,7 +68,7 @@ export async function readWhereFacts(
   verdicts: readonly ServiceVerdict[],
   head: string,
   history?: ReadonlyMap<string, readonly PastRevision[]>,
-  options: GitReadOptions = {},
+  options: GitReadOptions & { changed?: Promise<CommitChanges> } = {},
 ): Promise<WhereFacts> {
   const deployed = deployedCommitsOf(verdicts, history);
   // Ranges read for every path these units name: each holds every commit touching any of them that its deployed commit lacks.
@@ -77,7 +80,7 @@ export async function readWhereFacts(
   const unranged = containmentFromRanges(sha, deployed, ranges, { inHead: true, merge: false }).undecided;
   const ask = knownInHead ? unranged : [...unranged, head];
   const [found, asked, dates] = await Promise.all([
-    ranged ? { ...ranged, merge: false } : git.commitWithFiles(sha, options).then(({ commit, parents, files }) => ({ commit, files, merge: parents.length > 1 })),
+    ranged ? { ...ranged, merge: false } : (options.changed ?? git.commitWithFiles(sha, options)).then(({ commit, parents, files }) => ({ commit, files, merge: parents.length > 1 })),
     ask.length > 0 ? git.tipsContaining(sha, ask, options) : new Map<string, boolean>(),
     // Only what serves is dated (to tell an older commit on another branch); the check read those.
     git.describeCommits(deployedCommitsOf(verdicts), options),
