@@ -1,16 +1,17 @@
-// `where` from scratch (the CLI): the check, and at the same moment the question's commit and the
-// files it changed; as soon as those are known, the revision histories of the units it touches (one
-// request each, at once, while the check's own requests are out), so that "live since" names the
-// first revision that contained it without a round trip after the check. A touched unit that turns
-// out not to serve the commit had its history read for nothing: a request answered while the check
-// waits for its own. Then the git facts at once, histories included.
+// `where` from scratch (the CLI): the check, and at the same moment the question's commit, the files
+// it changed and whether HEAD contains it; as soon as its files are known, the revision histories of
+// the units it touches (one request each, at once, while the check's own requests are out), so that
+// "live since" names the first revision that contained it without a round trip after the check. A
+// touched unit that turns out not to serve the commit had its history read for nothing: a request
+// answered while the check waits for its own. Then the rest of the git facts, histories included:
+// usually decided by the ranges the check read, with no git process.
 import { setMaxListeners } from 'node:events';
 import { checkServices, type CheckDeps, type CheckOptions } from './check';
 import type { DriftConfig, ServiceConfig } from './config';
 import { likelyServiceName } from './functions';
 import type { CheckResult, ServiceVerdict } from './model';
 import { labelOf } from './verdict';
-import { readWhereFacts, resolveWhereTarget, type WhereQuestion, type WhereTarget } from './whereFacts';
+import { readWhereFacts, resolveWhereTarget, type HeadContains, type WhereQuestion, type WhereTarget } from './whereFacts';
 import { touchesUnit, whereLive, type PastRevision, type WhereAnswer } from './whereLive';
 
 /** How many past revisions of a live unit are read to find the first that contained the commit. */
@@ -45,14 +46,18 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   const found = await target;
   if (found.kind === 'not-committed') return { target: found, answer: null, result: await checked };
   const changed = git.commitWithFiles(found.sha, { signal });
+  // Whether HEAD contains it, asked now too: the facts after the check then seldom need git at all.
+  const inHead = git.head({ signal }).then(async (head): Promise<HeadContains> => ({ head, contains: (await git.tipsContaining(found.sha, [head], { signal })).get(head) === true }));
+  inHead.catch(() => undefined);
   // A function's service is known once the check has read the function: its history is asked under the name it most likely has.
-  const early = changed.then(({ files }) => readHistories(deps, config.commitLabel, config.services.filter((unit) => unit.kind !== 'job' && touchesUnit(unit, files)).map((unit) => ({ unit, service: unit.kind === 'function' ? likelyServiceName(unit.name) : unit.name }))));
-  early.catch(() => undefined);
+  const histories = changed.then(({ files }) => readHistories(deps, config.commitLabel, config.services.filter((unit) => unit.kind !== 'job' && touchesUnit(unit, files)).map((unit) => ({ unit, service: unit.kind === 'function' ? likelyServiceName(unit.name) : unit.name }))));
+  histories.catch(() => undefined);
   const result = await checked;
-  const read = await early;
+  const read = await histories;
   // A history read under a name that is not the unit's service is no history of it.
   const history = new Map([...read].flatMap(([unit, h]) => (h.service === serviceOf(result.services.find((v) => v.name === unit)) ? [[unit, h.revisions] as const] : [])));
-  const facts = await readWhereFacts(git, found.sha, result.services, result.head, history, { signal, changed });
+  const known = { signal, changed, ...(await inHead.then((read) => ({ inHead: read }), () => ({}))) };
+  const facts = await readWhereFacts(git, found.sha, result.services, result.head, history, known);
   const answer = whereLive(result.services, facts);
   // A function live on a service other than the one its name suggests: that service's history, read now.
   const missed = answer.units.flatMap((u) => {
@@ -64,7 +69,7 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   const more = await readHistories(deps, config.commitLabel, missed);
   if (more.size === 0) return { target: found, answer, result };
   for (const [unit, h] of more) history.set(unit, h.revisions);
-  const withMore = await readWhereFacts(git, found.sha, result.services, result.head, history, { signal, changed });
+  const withMore = await readWhereFacts(git, found.sha, result.services, result.head, history, known);
   return { target: found, answer: whereLive(result.services, withMore), result };
 }
 

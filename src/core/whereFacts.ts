@@ -54,13 +54,20 @@ export async function resolveWhereTarget(git: GitRepository, question: WhereQues
 /** What `git.commitWithFiles` reads. */
 export type CommitChanges = Awaited<ReturnType<GitRepository['commitWithFiles']>>;
 
+/** Whether the commit HEAD was at contains the commit asked about, when already read. */
+export interface HeadContains {
+  head: string;
+  contains: boolean;
+}
+
 /**
  * The facts for `sha` against the verdicts: its files, which deployed commits (of every unit, and
  * of the revision histories given) contain it, whether HEAD does, and the deployed commits' dates.
  * What the ranges the check read to `head` tell is taken from them (whereHeld.ts): a commit inside
  * a range costs no git process. Otherwise at most two at once (its files; which of HEAD and the
  * deployed commits the ranges cannot decide contain it), whatever the number of units; a third
- * only for a merge commit on HEAD's line. `changed`: the commit's files, when already being read.
+ * only for a merge commit on HEAD's line. Already read, or being read: `changed`, the commit's
+ * files; `inHead`, whether HEAD contains it (taken only if `head` is that HEAD).
  */
 export async function readWhereFacts(
   git: GitRepository,
@@ -68,17 +75,17 @@ export async function readWhereFacts(
   verdicts: readonly ServiceVerdict[],
   head: string,
   history?: ReadonlyMap<string, readonly PastRevision[]>,
-  options: GitReadOptions & { changed?: Promise<CommitChanges> } = {},
+  options: GitReadOptions & { changed?: Promise<CommitChanges>; inHead?: HeadContains } = {},
 ): Promise<WhereFacts> {
   const deployed = deployedCommitsOf(verdicts, history);
   // Ranges read for every path these units name: each holds every commit touching any of them that its deployed commit lacks.
   const paths = verdicts.some((v) => v.paths.length === 0) ? [] : [...new Set(verdicts.flatMap((v) => v.paths))];
   const ranges = await git.heldRanges(deployed, head, paths);
   const ranged = findInRanges(sha, ranges);
-  const knownInHead = inHeadFromRanges(sha, head, ranges);
+  const knownInHead = inHeadFromRanges(sha, head, ranges) ?? (options.inHead?.head === head ? options.inHead.contains : null);
   // Tips no range decides for, however the commit lies: asked about while its files are read (with HEAD, unless known).
   const unranged = containmentFromRanges(sha, deployed, ranges, { inHead: true, merge: false }).undecided;
-  const ask = knownInHead ? unranged : [...unranged, head];
+  const ask = knownInHead !== null ? unranged : [...unranged, head];
   const [found, asked, dates] = await Promise.all([
     ranged ? { ...ranged, merge: false } : (options.changed ?? git.commitWithFiles(sha, options)).then(({ commit, parents, files }) => ({ commit, files, merge: parents.length > 1 })),
     ask.length > 0 ? git.tipsContaining(sha, ask, options) : new Map<string, boolean>(),

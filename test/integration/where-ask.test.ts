@@ -1,8 +1,11 @@
-// askWhere's requests: the revision histories of the units a commit touches are asked for while the
-// check's own reads are still out (not one round trip after them), and the answer is the one the
-// histories give. Real git, the real Run and Functions clients against the emulator; the reader is
+// askWhere's requests: the revision histories of the units a commit touches, and whether HEAD
+// contains the commit, are asked for while the check's own reads are still out (not after them), and
+// the answer is the one the histories give. Real git, the real Run and Functions clients against the emulator; the reader is
 // wrapped only to hold the check's answers back and to see what is asked when.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
@@ -20,10 +23,16 @@ interface Watched {
   reader: CloudRunReader;
   /** Each history asked for: the service, and whether a lookup of the check had answered by then. */
   histories: { service: string; checkAnswered: boolean }[];
+  /** Lets the check's lookups answer. */
+  open: () => void;
+  checkAnswered: () => boolean;
 }
 
-/** The real reader; the check's lookups answer only once a history has been asked for (or HOLD_MS have passed). */
-function watchedReader(inner: CloudRunReader): Watched {
+/**
+ * The real reader; the check's lookups answer only once `open()` is called (by default when a
+ * history is asked for) or HOLD_MS have passed (the failure case: what was awaited never came).
+ */
+function watchedReader(inner: CloudRunReader, { openOnHistory = true } = {}): Watched {
   const histories: Watched['histories'] = [];
   let checkAnswered = false;
   let open!: () => void;
@@ -36,6 +45,8 @@ function watchedReader(inner: CloudRunReader): Watched {
   };
   return {
     histories,
+    open,
+    checkAnswered: () => checkAnswered,
     reader: {
       lookupService: (ref, options) => held(inner.lookupService(ref, options)),
       lookupFunction: (ref, options) => held(inner.lookupFunction!(ref, options)),
@@ -43,7 +54,7 @@ function watchedReader(inner: CloudRunReader): Watched {
       listServices: (project, region) => inner.listServices(project, region),
       listRevisions: (ref, limit) => {
         histories.push({ service: ref.name, checkAnswered });
-        open();
+        if (openOnHistory) open();
         return inner.listRevisions!(ref, limit);
       },
       close: () => {
@@ -127,6 +138,31 @@ describe('askWhere: the histories are read beside the check', () => {
       assert.equal(histories.some((h) => h.service === 'web'), false, 'web is not touched: its history is not read');
     } finally {
       await reader.close();
+    }
+  });
+
+  it('asks git whether HEAD contains an old commit while the check is still reading Cloud Run; live everywhere it touches', async () => {
+    const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
+    const trace = path.join(traceDir, 'git.trace');
+    const watched = watchedReader(createCloudRunReader(config.endpoints), { openOnHistory: false });
+    process.env.GIT_TRACE = trace;
+    try {
+      const asking = askWhere(config, { reader: watched.reader, git: await GitRepository.open(repo.dir) }, { kind: 'commit', commitish: c.base! });
+      let settled = false;
+      void asking.finally(() => (settled = true));
+      let askedWhileHeld = false;
+      while (!settled && !askedWhileHeld) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        askedWhileHeld = !watched.checkAnswered() && / rev-list --ancestry-path /.test(fs.existsSync(trace) ? fs.readFileSync(trace, 'utf8') : '');
+      }
+      watched.open();
+      const { answer } = await asking;
+      assert.equal(askedWhileHeld, true, 'git was asked whether HEAD contains the commit before the check had answered');
+      assert.deepEqual(answer!.units.filter((u) => u.state !== 'not-affected').map((u) => [u.name, u.state]).sort(), [['api', 'live'], ['grader', 'live'], ['web', 'live']]);
+    } finally {
+      delete process.env.GIT_TRACE;
+      await watched.reader.close();
+      fs.rmSync(traceDir, { recursive: true, force: true });
     }
   });
 
