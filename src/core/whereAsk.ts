@@ -1,10 +1,11 @@
-// `where` from scratch (the CLI): the check, and at the same moment the question's commit, the files
-// it changed and whether HEAD contains it; as soon as its files are known, the revision histories of
-// the units it touches (one request each, at once, while the check's own requests are out), so that
-// "live since" names the first revision that contained it without a round trip after the check. A
-// touched unit that turns out not to serve the commit had its history read for nothing: a request
-// answered while the check waits for its own. Then the rest of the git facts, histories included:
-// usually decided by the ranges the check read, with no git process.
+// `where` from scratch (the CLI): the check, and at the same moment the question's commit with the
+// files it changed (one git process) and whether HEAD (read once, for both) contains it; as soon as
+// its files are known, the revision histories of the units it touches (one request each, at once,
+// while the check's own requests are out), so that "live since" names the first revision that
+// contained it without a round trip after the check. A touched unit that turns out not to serve the
+// commit had its history read for nothing: a request answered while the check waits for its own.
+// Then the rest of the git facts, histories included: usually decided by the ranges the check read,
+// with no git process.
 import { setMaxListeners } from 'node:events';
 import { checkServices, type CheckDeps, type CheckOptions } from './check';
 import type { DriftConfig, ServiceConfig } from './config';
@@ -41,13 +42,16 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
     controller.abort();
     throw err;
   });
-  const checked = checkServices(config, deps, { ...options, signal });
+  // HEAD once, for the check and for whether it contains the commit.
+  const head = git.head({ signal });
+  head.catch(() => undefined);
+  const checked = checkServices(config, deps, { ...options, signal, head });
   checked.catch(() => undefined);
   const found = await target;
   if (found.kind === 'not-committed') return { target: found, answer: null, result: await checked };
-  const changed = git.commitWithFiles(found.sha, { signal });
+  const changed = found.changes ? Promise.resolve(found.changes) : git.commitWithFiles(found.sha, { signal });
   // Whether HEAD contains it, asked now too: the facts after the check then seldom need git at all.
-  const inHead = git.head({ signal }).then(async (head): Promise<HeadContains> => ({ head, contains: (await git.tipsContaining(found.sha, [head], { signal })).get(head) === true }));
+  const inHead = head.then(async (sha): Promise<HeadContains> => ({ head: sha, contains: (await git.tipsContaining(found.sha, [sha], { signal })).get(sha) === true }));
   inHead.catch(() => undefined);
   // A function's service is known once the check has read the function: its history is asked under the name it most likely has.
   const histories = changed.then(({ files }) => readHistories(deps, config.commitLabel, config.services.filter((unit) => unit.kind !== 'job' && touchesUnit(unit, files)).map((unit) => ({ unit, service: unit.kind === 'function' ? likelyServiceName(unit.name) : unit.name }))));

@@ -4,7 +4,7 @@
 // deployed commits no range decides for (and HEAD) contain it (one `rev-list` for all of them); the
 // deployed commits' dates are cached by the repository from the check that produced the verdicts.
 import * as path from 'node:path';
-import { GitError, type GitReadOptions, type GitRepository } from './git';
+import { GitError, type CommitWithFiles, type GitReadOptions, type GitRepository } from './git';
 import type { ServiceVerdict } from './model';
 import { containmentFromRanges, findInRanges, inHeadFromRanges } from './whereHeld';
 import { deployedCommitsOf, type PastRevision, type WhereFacts } from './whereLive';
@@ -14,7 +14,7 @@ export type WhereQuestion = { kind: 'commit'; commitish: string } | { kind: 'lin
 
 /** The commit the question names, or a line that is not committed (so is live nowhere). */
 export type WhereTarget =
-  | { kind: 'commit'; sha: string; line?: { file: string; line: number } }
+  | { kind: 'commit'; sha: string; line?: { file: string; line: number }; changes?: CommitWithFiles }
   | { kind: 'not-committed'; file: string; line: number; reason: 'changed' | 'untracked' };
 
 /** The question names nothing to look up (a commit-ish that is no commit, a file outside the repository). */
@@ -33,15 +33,18 @@ export function repositoryPath(root: string, file: string, cwd: string): string 
   return relative.split(path.sep).join('/');
 }
 
-/** The commit the question names. A line is blamed (only that line); `file` must be repository-relative. */
+/**
+ * The commit the question names (a commit-ish: with the files it changed, read in the same git
+ * process). A line is blamed (only that line); `file` must be repository-relative.
+ */
 export async function resolveWhereTarget(git: GitRepository, question: WhereQuestion, options: GitReadOptions = {}): Promise<WhereTarget> {
   if (question.kind === 'commit') {
-    const sha = await git.resolveCommitish(question.commitish, options).catch((err: unknown) => {
+    const changes = await git.commitishWithFiles(question.commitish, options).catch((err: unknown) => {
       if (err instanceof GitError && err.reason === 'failed') throw new WhereQuestionError(err.message);
       throw err;
     });
-    if (sha === null) throw new WhereQuestionError(`${JSON.stringify(question.commitish)} names no commit in this repository (try: git fetch)`);
-    return { kind: 'commit', sha };
+    if (changes === null) throw new WhereQuestionError(`${JSON.stringify(question.commitish)} names no commit in this repository (try: git fetch)`);
+    return { kind: 'commit', sha: changes.commit.sha, changes };
   }
   const blame = await git.blameLine(question.file, question.line, options).catch((err: unknown) => {
     if (err instanceof GitError && err.reason === 'failed') throw new WhereQuestionError(err.message);
@@ -50,9 +53,6 @@ export async function resolveWhereTarget(git: GitRepository, question: WhereQues
   if (blame.kind === 'not-committed') return { kind: 'not-committed', file: question.file, line: question.line, reason: blame.reason };
   return { kind: 'commit', sha: blame.sha, line: { file: question.file, line: question.line } };
 }
-
-/** What `git.commitWithFiles` reads. */
-export type CommitChanges = Awaited<ReturnType<GitRepository['commitWithFiles']>>;
 
 /** Whether the commit HEAD was at contains the commit asked about, when already read. */
 export interface HeadContains {
@@ -75,7 +75,7 @@ export async function readWhereFacts(
   verdicts: readonly ServiceVerdict[],
   head: string,
   history?: ReadonlyMap<string, readonly PastRevision[]>,
-  options: GitReadOptions & { changed?: Promise<CommitChanges>; inHead?: HeadContains } = {},
+  options: GitReadOptions & { changed?: Promise<CommitWithFiles>; inHead?: HeadContains } = {},
 ): Promise<WhereFacts> {
   const deployed = deployedCommitsOf(verdicts, history);
   // Ranges read for every path these units name: each holds every commit touching any of them that its deployed commit lacks.

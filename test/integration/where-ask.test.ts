@@ -166,6 +166,40 @@ describe('askWhere: the histories are read beside the check', () => {
     }
   });
 
+  it('reads HEAD once (for the check and the question), and a commit-ish with its files in one git process', async () => {
+    const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
+    const trace = path.join(traceDir, 'git.trace');
+    const reader = createCloudRunReader(config.endpoints);
+    process.env.GIT_TRACE = trace;
+    try {
+      const { answer } = await askWhere(config, { reader, git: await GitRepository.open(repo.dir) }, { kind: 'commit', commitish: 'main~1' });
+      assert.equal(answer!.commit.sha, c.fix);
+      const commands = fs.readFileSync(trace, 'utf8').split('\n').flatMap((line) => / trace: built-in: git (.*)$/.exec(line)?.[1] ?? []);
+      assert.equal(commands.filter((command) => /^rev-parse .*'HEAD\^\{commit\}'$/.test(command)).length, 1, commands.join('\n'));
+      assert.deepEqual(commands.filter((command) => command.includes('main~1')), [commands.find((command) => command.startsWith('log -1 '))], commands.join('\n'));
+    } finally {
+      delete process.env.GIT_TRACE;
+      await reader.close();
+      fs.rmSync(traceDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a commit-ish with its files: a branch, a tag, a short SHA; null for a name that is no commit (a missing one, a file); an option refused', async () => {
+    const git = await GitRepository.open(repo.dir);
+    repo.git('tag', '-a', '-m', 'fix', 'v-fix', c.fix!);
+    try {
+      for (const name of ['main~1', 'v-fix', c.fix!.slice(0, 10)]) {
+        const found = await git.commitishWithFiles(name);
+        assert.deepEqual([found?.commit.sha, found?.commit.subject, found?.files], [c.fix, 'api, grader: fix the MERGE', ['api/main.py', 'grader/main.py']], name);
+      }
+      assert.equal(await git.commitishWithFiles('no-such-branch'), null);
+      assert.equal(await git.commitishWithFiles('HEAD:api/main.py'), null);
+      await assert.rejects(git.commitishWithFiles('--output=/tmp/x'), /not a commit/);
+    } finally {
+      repo.git('tag', '-d', 'v-fix');
+    }
+  });
+
   it('a function on a service its name does not suggest: the history of the service it runs on, not of the one under its name', async () => {
     const { reader, histories } = watchedReader(createCloudRunReader(config.endpoints));
     try {
