@@ -1,6 +1,6 @@
-// askWhere's requests: the revision histories of the units a commit touches, and whether HEAD
-// contains the commit, are asked for while the check's own reads are still out (not after them), and
-// the answer is the one the histories give. Real git, the real Run and Functions clients against the emulator; the reader is
+// askWhere's requests and git processes: the revision histories of the units a commit touches are
+// asked for while the check's own reads are still out (not after them), the answer is the one the
+// histories give, and git runs little beyond what the check runs. Real git, the real Run and Functions clients against the emulator; the reader is
 // wrapped only to hold the check's answers back and to see what is asked when.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,7 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git';
+import { checkServices } from '../../src/core/check';
 import { askWhere } from '../../src/core/whereAsk';
+import type { WhereAnswer } from '../../src/core/whereLive';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
@@ -76,6 +78,7 @@ describe('askWhere: the histories are read beside the check', () => {
     c.base = repo.commit('initial', { 'api/main.py': '1\n', 'web/index.html': '1\n', 'grader/main.py': '1\n' });
     c.fix = repo.commit('api, grader: fix the MERGE', { 'api/main.py': '2\n', 'grader/main.py': '2\n' }, new Date('2026-01-01T00:10:00Z'));
     c.followUp = repo.commit('api, grader: log the MERGE', { 'api/log.py': '1\n', 'grader/log.py': '1\n' }, new Date('2026-01-01T00:20:00Z'));
+    c.later = repo.commit('api: later, not deployed', { 'api/main.py': '3\n' }, new Date('2026-01-01T01:00:00Z'));
     const label = (sha: string): Record<string, string> => ({ 'commit-sha': sha.slice(0, 8) });
     emulator = await startEmulator({
       port: 0,
@@ -141,27 +144,29 @@ describe('askWhere: the histories are read beside the check', () => {
     }
   });
 
-  it('asks git whether HEAD contains an old commit while the check is still reading Cloud Run; live everywhere it touches', async () => {
+  it('a commit no unit serves yet: git runs what the check runs, and one git log for the commit (nothing is resolved or walked for histories not needed)', async () => {
     const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
-    const trace = path.join(traceDir, 'git.trace');
-    const watched = watchedReader(createCloudRunReader(config.endpoints), { openOnHistory: false });
-    process.env.GIT_TRACE = trace;
-    try {
-      const asking = askWhere(config, { reader: watched.reader, git: await GitRepository.open(repo.dir) }, { kind: 'commit', commitish: c.base! });
-      let settled = false;
-      void asking.finally(() => (settled = true));
-      let askedWhileHeld = false;
-      while (!settled && !askedWhileHeld) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        askedWhileHeld = !watched.checkAnswered() && / rev-list --ancestry-path /.test(fs.existsSync(trace) ? fs.readFileSync(trace, 'utf8') : '');
+    const commandsOf = async (run: (git: GitRepository, reader: CloudRunReader) => Promise<unknown>): Promise<string[]> => {
+      const trace = path.join(traceDir, `${Math.random()}.trace`);
+      const reader = createCloudRunReader(config.endpoints);
+      process.env.GIT_TRACE = trace;
+      try {
+        await run(await GitRepository.open(repo.dir), reader);
+      } finally {
+        delete process.env.GIT_TRACE;
+        await reader.close();
       }
-      watched.open();
-      const { answer } = await asking;
-      assert.equal(askedWhileHeld, true, 'git was asked whether HEAD contains the commit before the check had answered');
-      assert.deepEqual(answer!.units.filter((u) => u.state !== 'not-affected').map((u) => [u.name, u.state]).sort(), [['api', 'live'], ['grader', 'live'], ['web', 'live']]);
+      return fs.readFileSync(trace, 'utf8').split('\n').flatMap((line) => / trace: built-in: git (.*)$/.exec(line)?.[1] ?? []).sort();
+    };
+    try {
+      const checkAlone = await commandsOf((git, reader) => checkServices(config, { git, reader }));
+      let answer: WhereAnswer | null = null;
+      const where = await commandsOf(async (git, reader) => (answer = (await askWhere(config, { git, reader }, { kind: 'commit', commitish: c.later! })).answer));
+      assert.deepEqual(answer!.units.filter((u) => u.state !== 'not-affected').map((u) => [u.name, u.state]), [['api', 'not-yet-live']]);
+      const extra = [...where];
+      for (const command of checkAlone) extra.splice(extra.indexOf(command), 1);
+      assert.deepEqual(extra.map((command) => command.split(' ').slice(0, 2).join(' ')), ['log -1'], where.join('\n'));
     } finally {
-      delete process.env.GIT_TRACE;
-      await watched.reader.close();
       fs.rmSync(traceDir, { recursive: true, force: true });
     }
   });
@@ -172,11 +177,11 @@ describe('askWhere: the histories are read beside the check', () => {
     const reader = createCloudRunReader(config.endpoints);
     process.env.GIT_TRACE = trace;
     try {
-      const { answer } = await askWhere(config, { reader, git: await GitRepository.open(repo.dir) }, { kind: 'commit', commitish: 'main~1' });
+      const { answer } = await askWhere(config, { reader, git: await GitRepository.open(repo.dir) }, { kind: 'commit', commitish: 'main~2' });
       assert.equal(answer!.commit.sha, c.fix);
       const commands = fs.readFileSync(trace, 'utf8').split('\n').flatMap((line) => / trace: built-in: git (.*)$/.exec(line)?.[1] ?? []);
       assert.equal(commands.filter((command) => /^rev-parse .*'HEAD\^\{commit\}'$/.test(command)).length, 1, commands.join('\n'));
-      assert.deepEqual(commands.filter((command) => command.includes('main~1')), [commands.find((command) => command.startsWith('log -1 '))], commands.join('\n'));
+      assert.deepEqual(commands.filter((command) => command.includes('main~2')), [commands.find((command) => command.startsWith('log -1 '))], commands.join('\n'));
     } finally {
       delete process.env.GIT_TRACE;
       await reader.close();
@@ -188,7 +193,7 @@ describe('askWhere: the histories are read beside the check', () => {
     const git = await GitRepository.open(repo.dir);
     repo.git('tag', '-a', '-m', 'fix', 'v-fix', c.fix!);
     try {
-      for (const name of ['main~1', 'v-fix', c.fix!.slice(0, 10)]) {
+      for (const name of ['main~2', 'v-fix', c.fix!.slice(0, 10)]) {
         const found = await git.commitishWithFiles(name);
         assert.deepEqual([found?.commit.sha, found?.commit.subject, found?.files], [c.fix, 'api, grader: fix the MERGE', ['api/main.py', 'grader/main.py']], name);
       }
