@@ -40,16 +40,16 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   // Every git call and request of the check listens to it at once.
   setMaxListeners(0, signal);
+  // HEAD once, for the check and for whether it contains the commit. The check's own work starts first: it is the longer path.
+  const head = git.head({ signal });
+  head.catch(() => undefined);
+  const checked = checkServices(config, deps, { ...options, signal, head });
+  checked.catch(() => undefined);
   // A question that names nothing stops the check at once.
   const target = resolveWhereTarget(git, question, { signal }).catch((err: unknown) => {
     controller.abort();
     throw err;
   });
-  // HEAD once, for the check and for whether it contains the commit.
-  const head = git.head({ signal });
-  head.catch(() => undefined);
-  const checked = checkServices(config, deps, { ...options, signal, head });
-  checked.catch(() => undefined);
   const found = await target;
   if (found.kind === 'not-committed') return { target: found, answer: null, result: await checked };
   const changed = found.changes ? Promise.resolve(found.changes) : git.commitWithFiles(found.sha, { signal });
