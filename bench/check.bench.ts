@@ -451,13 +451,28 @@ async function measureWhere(count: number, latencyMs: number, runs: number): Pro
       editor[name] = stats(samples);
     }
     timeCli(['check'], repo.dir, cacheDir); // warms the file and code caches; not counted
-    const check: number[] = [];
-    const where: number[] = [];
+    // `where` for a commit some units serve (HEAD~5: not yet live in the one it touches) and for the
+    // old one (live in every unit: each one's revision history is read), between checks.
+    const check: CliRun[] = [];
+    const where: CliRun[] = [];
+    const whereLive: CliRun[] = [];
     for (let i = 0; i < runs; i++) {
-      check.push(timeCli(['check', '--json'], repo.dir, cacheDir).ms);
-      where.push(timeCli(['where', commits.served, '--json'], repo.dir, cacheDir).ms);
+      check.push(timeCli(['check', '--json'], repo.dir, cacheDir));
+      where.push(timeCli(['where', commits.served, '--json'], repo.dir, cacheDir));
+      whereLive.push(timeCli(['where', commits.old, '--json'], repo.dir, cacheDir));
     }
-    return { units: count, addedLatencyMs: latencyMs, runs, loadAverage: os.loadavg().map(round), editorMs: editor, cliCheckMs: stats(check), cliWhereMs: stats(where) };
+    const ms = (samples: CliRun[]): { median: number; p90: number; min: number } => stats(samples.map((r) => r.ms));
+    return {
+      units: count,
+      addedLatencyMs: latencyMs,
+      runs,
+      loadAverage: os.loadavg().map(round),
+      editorMs: editor,
+      cliCheckMs: ms(check),
+      cliWhereMs: ms(where),
+      cliWhereLiveMs: ms(whereLive),
+      cliPhaseEndsMs: { check: phaseMedians(check), where: phaseMedians(where), whereLive: phaseMedians(whereLive) },
+    };
   } finally {
     emulator.process.kill('SIGTERM');
     fs.rmSync(cacheDir, { recursive: true, force: true });
@@ -468,10 +483,13 @@ async function measureWhere(count: number, latencyMs: number, runs: number): Pro
 function printWhere(r: Record<string, unknown>): void {
   const editor = r.editorMs as Record<string, { median: number; p90: number }>;
   const cli = (key: string): { median: number; p90: number } => r[key] as { median: number; p90: number };
+  const ratio = (key: string): number => Math.round((cli(key).median / cli('cliCheckMs').median) * 100) / 100;
   console.log(
     `where over ${r.units} units, +${r.addedLatencyMs} ms/response, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
       `    in the editor, verdicts held (target 100 ms): ${Object.entries(editor).map(([name, s]) => `${name} commit ${s.median} ms (p90 ${s.p90})`).join(', ')}\n` +
-      `    CLI where --json ${cli('cliWhereMs').median} ms (p90 ${cli('cliWhereMs').p90}) against check --json ${cli('cliCheckMs').median} ms (p90 ${cli('cliCheckMs').p90})`,
+      `    CLI check --json ${cli('cliCheckMs').median} ms (p90 ${cli('cliCheckMs').p90}); where --json: served commit ${cli('cliWhereMs').median} ms (p90 ${cli('cliWhereMs').p90}, ${ratio('cliWhereMs')}x), ` +
+      `old commit live in every unit ${cli('cliWhereLiveMs').median} ms (p90 ${cli('cliWhereLiveMs').p90}, ${ratio('cliWhereLiveMs')}x)\n` +
+      Object.entries(r.cliPhaseEndsMs as Record<string, Record<string, number>>).map(([name, ends]) => `      ${name} phases end at: ${Object.entries(ends).map(([phase, at]) => `${phase} ${at}`).join(', ')}`).join('\n'),
   );
 }
 

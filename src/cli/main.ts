@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { checkServices, selectServices, servingLabelsOf, UnknownServiceError } from '../core/check';
+import { checkServices, selectServices, UnknownServiceError } from '../core/check';
 import { defaultCacheDir } from '../core/cacheDir';
 import { saveCodeCaches } from '../core/codeCache';
-import { apiOriginOf, createCloudRunReader, serviceResourceName, type CloudRunReader, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
+import { createCloudRunReader, type CloudRunReader, type ReaderOptions } from '../core/cloudrun';
 import { ConfigError, findConfigFile, formatConfigProblem, jsonPath, loadConfig, CONFIG_FILE_NAME, type DataJobConfig, type DriftConfig, type ServiceConfig } from '../core/config';
 import { ALLOW_HOSTS_ENV, credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/credentialPolicy';
 import { ageSpan, formatDuration, STATUS_LABELS } from '../core/format';
@@ -15,7 +15,6 @@ import { likelyServiceName } from '../core/functions';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, jobLogScope, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery, type LogScope } from '../core/logs';
 import { verdictPathProblems } from '../core/missingPaths';
 import { UNCHECKABLE, UNIT_KINDS, type CheckResult, type ExecutionFacts, type ExecutionVerdict, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../core/model';
-import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 import { RECENT_EXECUTIONS } from '../core/runJobs';
 import { useSdkCodeCache } from '../core/sdk';
 import { ownValue } from '../core/own';
@@ -41,6 +40,7 @@ import { repositoryPath, WhereQuestionError, type WhereQuestion } from '../core/
 import { whereLines } from '../core/whereFormat';
 import { whereOutcome, type WhereAnswer } from '../core/whereLive';
 import { styled, terminalLines, terminalSafe, type TerminalText } from '../core/terminalText';
+import { cacheReaderOptions, expectedServingLabels, openCheckCache, saveCheckCache } from './checkCache';
 import { terminalOutput, type Output, type TerminalOutput } from './output';
 import { errorText } from '../core/messageText';
 
@@ -296,14 +296,11 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   const timing = process.env.CLOUD_RUN_DRIFT_TIMING ? phaseTimer(output) : undefined;
   // What earlier runs learned: settled revisions spare this one its second round trip, and the
   // labels last seen serving let its git work start before Cloud Run answers (see revisionStore.ts).
-  const cacheDir = defaultCacheDir();
-  const cache = cacheDir ? CheckCacheFile.open(cacheDir) : undefined;
-  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...(cache ? { settledRevisions: cache, largeGroups: cache.largeGroups } : {}) });
-  const apiOrigin = apiOriginOf(config.endpoints);
-  const labelsKey = (s: ServiceRef): string => servingLabelsKey(apiOrigin, serviceResourceName(s));
+  const cache = openCheckCache();
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...cacheReaderOptions(cache) });
   const selected = selectServices(config, values.service).filter((unit) => kinds === null || kinds.includes(unit.kind));
   if (selected.length === 0) output.err(`cloud-run-drift: no configured unit is a ${kinds!.join(' or ')}${values.service ? ` among ${values.service.join(', ')}` : ''}; nothing to check`);
-  const expectedLabels = cache?.lastServingLabels(selected.map(labelsKey)) ?? [];
+  const expectedLabels = expectedServingLabels(cache, config.endpoints, selected);
   timing?.('setup');
   try {
     const result =
@@ -311,13 +308,7 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
         ? { head: await git.head(), checkedAt: new Date().toISOString(), services: [], warnings: [] }
         : await checkServices(config, { reader, git }, { services: selected.map((unit) => unit.name), expectedLabels, ...(timing ? { onPhase: timing } : {}) });
     timing?.('verdicts');
-    if (cache) {
-      // A service that could not be read keeps what was last seen serving it.
-      for (const verdict of result.services) {
-        if (verdict.status !== 'error') cache.rememberServingLabels(labelsKey(verdict), servingLabelsOf([verdict]));
-      }
-      cache.save();
-    }
+    saveCheckCache(cache, config.endpoints, result.services);
     if (values.json) output.exact(JSON.stringify(toJson(result), null, output.interactive ? 2 : undefined));
     else output.out(formatHuman(result, Boolean(values.verbose)));
     for (const problem of verdictPathProblems(config.services, result.services)) output.err(`cloud-run-drift: ${formatConfigProblem(config.file, problem)}`);
@@ -519,10 +510,17 @@ async function runWhere(args: string[], output: TerminalOutput): Promise<number>
   if (byLine && (values.file === undefined || values.line === undefined)) throw new UsageError('where --file PATH needs --line N (and --line N needs --file PATH)');
   const line = values.line === undefined ? 0 : Number(values.line);
   if (byLine && (!Number.isInteger(line) || line < 1)) throw new UsageError(`--line expects a line number (1 or more), got "${values.line}"`);
-  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials: credentialsFrom(values) });
+  const credentials = credentialsFrom(values);
+  const timing = process.env.CLOUD_RUN_DRIFT_TIMING ? phaseTimer(output) : undefined;
+  // The check `where` runs is `check`'s: it keeps and reuses the same file.
+  const cache = openCheckCache();
+  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...cacheReaderOptions(cache) });
+  timing?.('setup');
   try {
     const question: WhereQuestion = byLine ? { kind: 'line', file: repositoryPath(git.root, values.file!, process.cwd()), line } : { kind: 'commit', commitish: positionals[0]! };
-    const { target, answer } = await askWhere(config, { reader, git }, question);
+    const { target, answer, result } = await askWhere(config, { reader, git }, question, { expectedLabels: expectedServingLabels(cache, config.endpoints, config.services), ...(timing ? { onPhase: timing } : {}) });
+    timing?.('answer');
+    saveCheckCache(cache, config.endpoints, result.services);
     if (answer === null) {
       const why = target.kind === 'not-committed' && target.reason === 'untracked' ? 'git does not track the file' : 'it has uncommitted changes';
       const message = `Line ${line} of ${target.kind === 'not-committed' ? target.file : values.file} is not committed (${why}), so it is live nowhere.`;
@@ -532,6 +530,7 @@ async function runWhere(args: string[], output: TerminalOutput): Promise<number>
     }
     if (values.json) output.exact(JSON.stringify(whereJson(answer), null, output.interactive ? 2 : undefined));
     else output.out(terminalLines(whereLines(answer, new Date())));
+    timing?.('output');
     const outcome = whereOutcome(answer);
     return outcome === 'live' ? EXIT.ok : outcome === 'not-live' ? EXIT.drift : EXIT.unchecked;
   } finally {

@@ -24,6 +24,8 @@ export interface CheckOptions {
    * expected ones not found serving are ignored.
    */
   expectedLabels?: readonly string[];
+  /** HEAD, when the caller is reading it already (`git.head()` with the same signal); read here otherwise. */
+  head?: Promise<string>;
 }
 
 /** `api`: every service read from Cloud Run; `git-head`: HEAD and working tree; `labels`: commit labels resolved; `ranges`: commits since each deployed commit. */
@@ -61,7 +63,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   // shares them, whichever units it selects.
   const paths = rangePaths(config.services);
   // The ranges need HEAD only; `git status` (slower on a large tree) is wanted by the verdicts alone.
-  const headSha = git.head({ signal });
+  const headSha = options.head ?? git.head({ signal });
   const headFacts = Promise.all([headSha, git.changedPaths({ signal }).catch(asFailure)]);
   // Which configured paths exist at HEAD, and whether the clone is shallow: read while everything
   // else runs, awaited only by the verdicts (and marked handled here, so an early failure waits for them).

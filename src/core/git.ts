@@ -291,18 +291,26 @@ export class GitRepository {
   }
 
   /** A commit with its parents and the files it changed (a merge: against its first parent), in one git process. */
-  async commitWithFiles(sha: string, options: GitReadOptions = {}): Promise<{ commit: CommitInfo; parents: string[]; files: string[] }> {
+  async commitWithFiles(sha: string, options: GitReadOptions = {}): Promise<CommitWithFiles> {
     if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`not a commit id: ${sha}`, [], null, '');
-    const { stdout } = await this.git(['log', '-1', '--no-renames', '--diff-merges=first-parent', '-z', '--name-only', `--format=${LOG_RECORD_FORMAT}`, sha, '--'], {
-      signal: options.signal,
-    });
-    const records: LogRecord[] = [];
-    const parser = new LogRecordParser((record) => records.push(record));
-    parser.push(Buffer.from(stdout, 'utf8'));
-    parser.end();
-    const [found] = records;
+    const { stdout } = await this.git([...COMMIT_WITH_FILES, sha, '--'], { signal: options.signal });
+    const found = onlyRecord(stdout);
     if (!found) throw new GitError(`git log printed nothing for ${sha}`, [], null, '');
-    return { commit: found.commit, parents: found.parents, files: found.files };
+    return found;
+  }
+
+  /**
+   * commitWithFiles of the commit a commit-ish names, in one git process when it names one; null when
+   * it names none. Refused as resolveCommitish refuses.
+   */
+  async commitishWithFiles(ref: string, options: GitReadOptions = {}): Promise<CommitWithFiles | null> {
+    if (!COMMITISH.test(ref) || ref.startsWith('-')) throw new GitError(`not a commit: ${JSON.stringify(ref)}`, [], null, '');
+    const { stdout, exitCode } = await this.git([...COMMIT_WITH_FILES, '--end-of-options', `${ref}^{commit}`, '--'], { allowExitCodes: [128], signal: options.signal });
+    const found = exitCode === 0 ? onlyRecord(stdout) : null;
+    if (found) return found;
+    // Named nothing, or something git log would not take: resolveCommitish's answer decides.
+    const sha = await this.resolveCommitish(ref, options);
+    return sha === null ? null : this.commitWithFiles(sha, options);
   }
 
   /**
@@ -493,4 +501,24 @@ function parseCommit(record: string): CommitInfo | null {
   const [sha, subject, author, date] = record.replace(/^\n+/, '').split(FIELD);
   if (!sha || !/^[0-9a-f]{40,64}$/.test(sha.trim())) return null;
   return { sha: sha.trim(), subject: subject ?? '', author: author ?? '', date: (date ?? '').trim() };
+}
+
+/** A commit with its parents and the files it changed (a merge: against its first parent). */
+export interface CommitWithFiles {
+  commit: CommitInfo;
+  parents: string[];
+  files: string[];
+}
+
+/** `git log -1` of one commit with its files, in LOG_RECORD_FORMAT; the commit follows. */
+const COMMIT_WITH_FILES = ['log', '-1', '--no-renames', '--diff-merges=first-parent', '-z', '--name-only', `--format=${LOG_RECORD_FORMAT}`];
+
+/** The one record `git log -1` printed, or null. */
+function onlyRecord(stdout: string): CommitWithFiles | null {
+  const records: LogRecord[] = [];
+  const parser = new LogRecordParser((record) => records.push(record));
+  parser.push(Buffer.from(stdout, 'utf8'));
+  parser.end();
+  const [found] = records;
+  return found ? { commit: found.commit, parents: found.parents, files: found.files } : null;
 }

@@ -91,7 +91,14 @@ export class CheckCacheFile implements SettledRevisionStore {
   }
 
   get(key: string): RevisionFacts | undefined {
-    return this.entries.get(key);
+    const facts = this.entries.get(key);
+    if (facts === undefined) return undefined;
+    // Moved to the end (not a change to write by itself): when the file is full, the entries
+    // dropped are those no run has used for longest, not the serving revisions settled long ago
+    // that every check reads, pushed out by the histories `where` lists.
+    this.entries.delete(key);
+    this.entries.set(key, facts);
+    return facts;
   }
 
   set(key: string, facts: RevisionFacts): void {

@@ -4,7 +4,7 @@
 // deployed commits no range decides for (and HEAD) contain it (one `rev-list` for all of them); the
 // deployed commits' dates are cached by the repository from the check that produced the verdicts.
 import * as path from 'node:path';
-import { GitError, type GitReadOptions, type GitRepository } from './git';
+import { GitError, type CommitWithFiles, type GitReadOptions, type GitRepository } from './git';
 import type { ServiceVerdict } from './model';
 import { containmentFromRanges, findInRanges, inHeadFromRanges } from './whereHeld';
 import { deployedCommitsOf, type PastRevision, type WhereFacts } from './whereLive';
@@ -14,7 +14,7 @@ export type WhereQuestion = { kind: 'commit'; commitish: string } | { kind: 'lin
 
 /** The commit the question names, or a line that is not committed (so is live nowhere). */
 export type WhereTarget =
-  | { kind: 'commit'; sha: string; line?: { file: string; line: number } }
+  | { kind: 'commit'; sha: string; line?: { file: string; line: number }; changes?: CommitWithFiles }
   | { kind: 'not-committed'; file: string; line: number; reason: 'changed' | 'untracked' };
 
 /** The question names nothing to look up (a commit-ish that is no commit, a file outside the repository). */
@@ -33,15 +33,18 @@ export function repositoryPath(root: string, file: string, cwd: string): string 
   return relative.split(path.sep).join('/');
 }
 
-/** The commit the question names. A line is blamed (only that line); `file` must be repository-relative. */
+/**
+ * The commit the question names (a commit-ish: with the files it changed, read in the same git
+ * process). A line is blamed (only that line); `file` must be repository-relative.
+ */
 export async function resolveWhereTarget(git: GitRepository, question: WhereQuestion, options: GitReadOptions = {}): Promise<WhereTarget> {
   if (question.kind === 'commit') {
-    const sha = await git.resolveCommitish(question.commitish, options).catch((err: unknown) => {
+    const changes = await git.commitishWithFiles(question.commitish, options).catch((err: unknown) => {
       if (err instanceof GitError && err.reason === 'failed') throw new WhereQuestionError(err.message);
       throw err;
     });
-    if (sha === null) throw new WhereQuestionError(`${JSON.stringify(question.commitish)} names no commit in this repository (try: git fetch)`);
-    return { kind: 'commit', sha };
+    if (changes === null) throw new WhereQuestionError(`${JSON.stringify(question.commitish)} names no commit in this repository (try: git fetch)`);
+    return { kind: 'commit', sha: changes.commit.sha, changes };
   }
   const blame = await git.blameLine(question.file, question.line, options).catch((err: unknown) => {
     if (err instanceof GitError && err.reason === 'failed') throw new WhereQuestionError(err.message);
@@ -51,13 +54,20 @@ export async function resolveWhereTarget(git: GitRepository, question: WhereQues
   return { kind: 'commit', sha: blame.sha, line: { file: question.file, line: question.line } };
 }
 
+/** Whether the commit HEAD was at contains the commit asked about, when already read. */
+export interface HeadContains {
+  head: string;
+  contains: boolean;
+}
+
 /**
  * The facts for `sha` against the verdicts: its files, which deployed commits (of every unit, and
  * of the revision histories given) contain it, whether HEAD does, and the deployed commits' dates.
  * What the ranges the check read to `head` tell is taken from them (whereHeld.ts): a commit inside
  * a range costs no git process. Otherwise at most two at once (its files; which of HEAD and the
  * deployed commits the ranges cannot decide contain it), whatever the number of units; a third
- * only for a merge commit on HEAD's line.
+ * only for a merge commit on HEAD's line. Already read, or being read: `changed`, the commit's
+ * files; `inHead`, whether HEAD contains it (taken only if `head` is that HEAD).
  */
 export async function readWhereFacts(
   git: GitRepository,
@@ -65,19 +75,19 @@ export async function readWhereFacts(
   verdicts: readonly ServiceVerdict[],
   head: string,
   history?: ReadonlyMap<string, readonly PastRevision[]>,
-  options: GitReadOptions = {},
+  options: GitReadOptions & { changed?: Promise<CommitWithFiles>; inHead?: HeadContains } = {},
 ): Promise<WhereFacts> {
   const deployed = deployedCommitsOf(verdicts, history);
   // Ranges read for every path these units name: each holds every commit touching any of them that its deployed commit lacks.
   const paths = verdicts.some((v) => v.paths.length === 0) ? [] : [...new Set(verdicts.flatMap((v) => v.paths))];
   const ranges = await git.heldRanges(deployed, head, paths);
   const ranged = findInRanges(sha, ranges);
-  const knownInHead = inHeadFromRanges(sha, head, ranges);
+  const knownInHead = inHeadFromRanges(sha, head, ranges) ?? (options.inHead?.head === head ? options.inHead.contains : null);
   // Tips no range decides for, however the commit lies: asked about while its files are read (with HEAD, unless known).
   const unranged = containmentFromRanges(sha, deployed, ranges, { inHead: true, merge: false }).undecided;
-  const ask = knownInHead ? unranged : [...unranged, head];
+  const ask = knownInHead !== null ? unranged : [...unranged, head];
   const [found, asked, dates] = await Promise.all([
-    ranged ? { ...ranged, merge: false } : git.commitWithFiles(sha, options).then(({ commit, parents, files }) => ({ commit, files, merge: parents.length > 1 })),
+    ranged ? { ...ranged, merge: false } : (options.changed ?? git.commitWithFiles(sha, options)).then(({ commit, parents, files }) => ({ commit, files, merge: parents.length > 1 })),
     ask.length > 0 ? git.tipsContaining(sha, ask, options) : new Map<string, boolean>(),
     // Only what serves is dated (to tell an older commit on another branch); the check read those.
     git.describeCommits(deployedCommitsOf(verdicts), options),

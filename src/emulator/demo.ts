@@ -136,8 +136,11 @@ async function main(argv: readonly string[]): Promise<number> {
     out(`(${CLI_PATH} is missing: run \`npm run build\` to see the CLI's verdict here)`);
   }
   out();
+  const { rollback } = workspace;
   out('Open it in VS Code with the extension:');
   out(`  code --extensionDevelopmentPath=${REPO_ROOT} ${workspace.dir}`);
+  out(`  Roll back: ${rollback.service} › Deployments › ${rollback.previous.name}, Route All Traffic Here. The confirmation lists the commits that would`);
+  out('  stop being served; the result says when the revision serves all traffic, and its Undo routes the traffic back.');
   out('Try in the workspace:');
   out(`  cd ${workspace.dir}`);
   out('  ./bin/deploy-service.sh prediction-coordinator && node ' + CLI_PATH + ' check');
@@ -148,6 +151,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (gradingJob) out(`  node ${CLI_PATH} job ${DEMO_GRADING_CLOUD_RUN_JOB} --start-date 2026-01-27 --end-date 2026-01-28   # executes it: "Deploy the job first" until then`);
   out('  ./bin/deploy-service.sh phase5b-grading   # a Cloud Run function: its build failed last time');
   out('  DEMO_DEPLOY_FAULT=build-fails ./bin/deploy-service.sh phase3-to-phase4-orchestrator   # "succeeds", build failed');
+  out(`  node ${CLI_PATH} rollback ${rollback.service} --to ${rollback.previous.name}   # the commits it would stop serving, y/N, then proof`);
+  out(`  node ${CLI_PATH} rollback ${rollback.service} --to ${rollback.serving.name} --yes   # and back`);
   out(`  curl -X POST ${emulator.httpUrl}/control/reset   # back to the seeded state`);
 
   let editor: OpenedEditor | undefined;

@@ -35,4 +35,4 @@ export const FOCUS_SERVICES_VIEW_COMMAND = `${SERVICES_VIEW_ID}.focus`;
 
 /** The Getting Started walkthrough (`contributes.walkthroughs`) and its steps, in order. */
 export const WALKTHROUGH_ID = 'gettingStarted';
-export const WALKTHROUGH_STEP_IDS = ['signIn', 'createConfig', 'readVerdicts', 'deploy', 'openLogs'] as const;
+export const WALKTHROUGH_STEP_IDS = ['signIn', 'createConfig', 'readVerdicts', 'deploy', 'rollBack', 'openLogs'] as const;

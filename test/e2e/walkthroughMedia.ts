@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { DEPLOY_SKIP_CONFIRMATION_SETTING } from './expectations';
+import { demoUnitCounts, DEPLOY_SKIP_CONFIRMATION_SETTING, unitsSummary } from './expectations';
 import { launchBrowser, newEditorContext, openWorkbenchPage } from './lib/browser';
 import { driverOptions, extensionManifest, installedEditor, REPO_ROOT, RESULTS_DIR } from './lib/env';
 import { prepareExtension } from './lib/packaging';
@@ -14,7 +14,7 @@ import { Cleanup, errorText } from './lib/process';
 import { Results } from './lib/results';
 import { installExtension, makeEditorDirs, startEditorServer, writeUserSettings } from './lib/vscodeServer';
 import { prepareFolders } from './lib/workspace';
-import { clickInlineAction, openContainer, pickItem, serviceRow, showNotificationCenter, statusBarSummary, until, workbenchOpens } from './ui/checks';
+import { clickInlineAction, deploymentHistoryRow, openContainer, serviceRow, showNotificationCenter, statusBarSummary, until, workbenchOpens } from './ui/checks';
 
 const OUT = path.join(REPO_ROOT, 'media', 'walkthrough');
 const CONTAINER_TITLE = 'Cloud Run Drift';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     await emptyPage.keyboard.press('Escape');
     await empty.close();
 
-    // The demo workspace: the palette, the verdicts, a deploy and a log view.
+    // The demo workspace: the palette, the verdicts, a rollback's confirmation, a deploy and a log view.
     const demo = await openWorkbenchPage(context, { consoleLog: path.join(RESULTS_DIR, 'console-media-demo.log'), verbose: false });
     const page = demo.page;
     await page.goto(server.workbenchUrl(folders.dirs.demo), { waitUntil: 'domcontentloaded' });
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     await until('the verdicts to load', 90_000, async () => {
       const item = statusBarSummary(page);
       const text = (await item.isVisible()) ? (await item.innerText()).trim() : '';
-      return /1 stale · 4 ok/.test(text) ? undefined : `status bar: "${text}"`;
+      return text === unitsSummary(demoUnitCounts(folders.demo)) ? undefined : `status bar: "${text}"`;
     }, page);
 
     await widenSideBar(page, 230);
@@ -105,9 +105,22 @@ async function main(): Promise<void> {
     await coordinator.click();
     await page.keyboard.press('ArrowLeft');
 
+    // A rollback's confirmation: Route All Traffic Here on the previous revision of the demo's rollback service; Cancel changes nothing.
+    const { rollback } = folders.demo;
+    const previousRow = await deploymentHistoryRow(page, rollback.service, rollback.previous.name);
+    await previousRow.hover();
+    await previousRow.locator('.actions .action-label[aria-label="Route All Traffic Here"]').click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const box = (await dialog.boundingBox())!;
+    await photograph(page, 'rollback', { x: Math.max(0, box.x - 24), y: Math.max(0, box.y - 24), width: box.width + 48, height: box.height + 48 });
+    await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
+    await serviceRow(page, rollback.service).click();
+    await page.keyboard.press('ArrowLeft');
+
+    // Open Logs asks nothing: the view opens on all entries of the last hour.
     await clickInlineAction(page, COORDINATOR, 'Open Logs');
-    await pickItem(page, 'All entries');
-    await pickItem(page, 'Last 6 hours');
     await until('the log view to show entries', 30_000, async () => {
       for (const frame of page.frames()) {
         const rows = await frame.locator('#rows .row').count().catch(() => 0);

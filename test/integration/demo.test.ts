@@ -199,6 +199,35 @@ describe('demo', () => {
     assert.ok(coordinator.since !== null);
   });
 
+  test('the rollback the walkthrough names: an up-to-date service with a ready previous revision; rollback --to it lists the commits it would stop serving and proves it serves (stale, rolled back); --to the serving one puts it back', async () => {
+    await demo.emulator.control('reset');
+    const { rollback } = demo.workspace;
+    const seeded = demo.workspace.services.find((s) => s.name === rollback.service)!;
+    assert.equal(rollback.service, 'nba-phase1-scrapers');
+    assert.equal(seeded.commitsBehind, 0);
+    assert.equal(rollback.serving.name, seeded.servingRevision);
+    assert.notEqual(rollback.previous.commit, seeded.deployedCommit);
+    const state = (await demo.emulator.control('state')) as { run: { services: { name: string; revisions: { name: string; state: string }[]; serving: { revision: string; percent: number }[] }[] } };
+    const inCloudRun = state.run.services.find((s) => s.name === rollback.service)!;
+    assert.deepEqual(inCloudRun.revisions.slice(-2).map((r) => [r.name, r.state]), [[rollback.previous.name, 'CONDITION_SUCCEEDED'], [rollback.serving.name, 'CONDITION_SUCCEEDED']]);
+    const stopping = (await run('git', ['log', '--format=%h %s', '--abbrev=8', `${rollback.previous.commit}..${rollback.serving.commit}`, '--', ...seeded.paths], { cwd: dir })).stdout.trim().split('\n');
+    assert.ok(stopping.length >= 1 && stopping[0] !== '', 'the previous revision lacks at least the serving commit');
+
+    const back = await run(process.execPath, [CLI_PATH, 'rollback', rollback.service, '--to', rollback.previous.name, '--yes', '--interval', '0.2'], { cwd: dir });
+    assert.equal(back.code, 0, back.stderr);
+    const n = stopping.length;
+    assert.match(back.stderr, new RegExp(`${n} commits? touching ${rollback.service}'s paths would stop being served:`));
+    for (const commit of stopping) assert.ok(back.stderr.includes(commit), `the confirmation lists ${commit}: ${back.stderr}`);
+    assert.match(back.stdout, new RegExp(`^${rollback.service} serves 100% ${rollback.previous.name} \\(traffic rolled out, generation \\d+\\)\\.`));
+    const rolledBack = (await check(dir)).result.services.find((s) => s.name === rollback.service) as CheckJson['services'][number] & { rolledBackTo?: { revision: string } };
+    assert.deepEqual([rolledBack.status, rolledBack.commitsBehind, rolledBack.rolledBackTo?.revision], ['stale', n, rollback.previous.name]);
+
+    const forth = await run(process.execPath, [CLI_PATH, 'rollback', rollback.service, '--to', rollback.serving.name, '--yes', '--interval', '0.2'], { cwd: dir });
+    assert.equal(forth.code, 0, forth.stderr);
+    const current = (await check(dir)).result.services.find((s) => s.name === rollback.service) as CheckJson['services'][number] & { rolledBackTo?: unknown };
+    assert.deepEqual([current.status, current.rolledBackTo], ['up-to-date', undefined]);
+  });
+
   test('the deploy script deploys HEAD of a service, a function and the jobs; check then shows every unit current (exit 0)', async () => {
     await demo.emulator.control('reset');
     const deploy = await run(path.join(dir, 'bin/deploy-service.sh'), ['prediction-coordinator'], { cwd: dir });
@@ -446,6 +475,13 @@ describe('npm run demo (demo.ts)', () => {
       assert.match(stdout, /prediction-coordinator.*stale/);
       assert.match(stdout, /\(exit 1\)/);
       assert.match(stdout, /code --extensionDevelopmentPath=/);
+      // The walkthrough's rollback (its facts: the rollback test above): the editor's step, then the CLI's, on the same revisions.
+      const inEditor = /Roll back: nba-phase1-scrapers › Deployments › (nba-phase1-scrapers-(\d{5})-[a-z0-9]{3}), Route All Traffic Here\. The confirmation lists the commits that would\n +stop being served; the result says when the revision serves all traffic, and its Undo routes the traffic back\./.exec(stdout);
+      assert.ok(inEditor, stdout);
+      const inCli = /rollback nba-phase1-scrapers --to (\S+) {3}# the commits it would stop serving, y\/N, then proof\n.*rollback nba-phase1-scrapers --to (nba-phase1-scrapers-(\d{5})-[a-z0-9]{3}) --yes {3}# and back/.exec(stdout);
+      assert.ok(inCli, stdout);
+      assert.equal(inCli[1], inEditor[1]);
+      assert.ok(Number(inCli[3]) > Number(inEditor[2]), 'back to the later revision');
       child.kill('SIGINT');
       assert.equal(await closed, 0, `demo did not stop cleanly: ${stderr}`);
     } finally {

@@ -224,6 +224,20 @@ describe('cloud-run-drift where', () => {
     assert.equal((await where()).code, 2);
   });
 
+  it('keeps and reuses the cache `check` keeps: the revisions a check settled are not read again', async () => {
+    const checked = await main(['check', '--json', '--config', config, '--repo', repo.dir], { out: () => undefined, err: () => undefined, color: false });
+    assert.equal(checked, 1);
+    // Revisions can no longer be read one by one: only what the cache holds can answer.
+    await emulator.control('faults', { rules: [{ api: 'run', operation: 'getRevision', httpStatus: 403 }] });
+    try {
+      const answer = await whereJson(c.fix!);
+      assert.deepEqual([unit(answer.units, 'api').state, unit(answer.units, 'api').revision], ['live', 'api-00002-bbb']);
+      assert.equal(unit(answer.units, 'api-canary').state, 'not-on-deployed-branch');
+    } finally {
+      await emulator.control('clear-faults', {});
+    }
+  });
+
   it('check --json carries each verdict\'s drift age (driftSince) and when it was deployed', async () => {
     const out: string[] = [];
     const code = await main(['check', '--json', '--config', config, '--repo', repo.dir], { out: (t) => out.push(t), err: () => undefined, color: false });

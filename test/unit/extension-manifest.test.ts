@@ -199,6 +199,7 @@ describe('extension manifest', () => {
       createConfig: COMMAND_IDS.scaffoldConfig,
       readVerdicts: FOCUS_SERVICES_VIEW_COMMAND,
       deploy: COMMAND_IDS.deploy,
+      rollBack: COMMAND_IDS.routeAllTraffic,
       openLogs: COMMAND_IDS.openLogs,
     });
     const events = Object.fromEntries(steps.map((s) => [s.id, s.completionEvents]));
@@ -206,6 +207,7 @@ describe('extension manifest', () => {
     // Its button shows a view that is often showing already: then only the command says it was pressed.
     assert.deepEqual(events.readVerdicts, [`onView:${SERVICES_VIEW_ID}`, `onCommand:${FOCUS_SERVICES_VIEW_COMMAND}`]);
     for (const id of [COMMAND_IDS.deploy, COMMAND_IDS.deployWith, COMMAND_IDS.deployAllStale]) assert.ok(events.deploy?.includes(`onCommand:${id}`), id);
+    assert.deepEqual(events.rollBack, [`onCommand:${COMMAND_IDS.routeAllTraffic}`]);
     for (const id of [COMMAND_IDS.openLogs, COMMAND_IDS.openAllLogs, COMMAND_IDS.openRevisionLogs, COMMAND_IDS.openDeployLogs]) assert.ok(events.openLogs?.includes(`onCommand:${id}`), id);
 
     // The welcome view without a configuration links to it by its full id.

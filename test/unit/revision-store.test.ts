@@ -55,6 +55,24 @@ describe('settled revisions kept in a file (the CLI)', () => {
     assert.ok(again.get(`k${MAX_FILE_ENTRIES + 9}`));
   });
 
+  it('drops the entries used longest ago when full: one a check read stays, however many were added since', () => {
+    const dir = freshDir('used');
+    const store = CheckCacheFile.open(dir);
+    for (let i = 0; i < MAX_FILE_ENTRIES; i++) store.set(`k${i}`, facts(`r${i}`));
+    store.save();
+    const next = CheckCacheFile.open(dir);
+    assert.ok(next.get('k0'), 'the oldest entry, read by this run');
+    next.save();
+    assert.deepEqual(JSON.parse(fs.readFileSync(next.file, 'utf8')).entries[0][0], 'k0', 'reading alone does not rewrite the file');
+    for (let i = 0; i < MAX_FILE_ENTRIES - 1; i++) next.set(`new${i}`, facts(`n${i}`));
+    next.save();
+    const again = CheckCacheFile.open(dir);
+    assert.equal(again.size, MAX_FILE_ENTRIES);
+    assert.ok(again.get('k0'), 'read by the run before, so kept');
+    assert.equal(again.get('k1'), undefined);
+    assert.ok(again.get(`new${MAX_FILE_ENTRIES - 2}`));
+  });
+
   it('ignores a damaged file, and entries that are not revision facts', () => {
     const dir = freshDir('damaged');
     fs.mkdirSync(dir, { mode: 0o700 });

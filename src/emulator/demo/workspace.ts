@@ -101,6 +101,18 @@ export interface DemoJobState {
   grades: boolean;
 }
 
+/** The walkthrough's rollback: a service up to date whose previous revision (ready) was built from older code of its paths. */
+export interface DemoRollback {
+  service: DemoServiceName;
+  /** The revision to route all traffic to. */
+  previous: DemoRevision;
+  /** The revision serving all traffic (the latest). */
+  serving: DemoRevision;
+}
+
+/** The service the walkthrough rolls back to its previous revision. */
+export const DEMO_ROLLBACK_SERVICE: DemoServiceName = 'nba-phase1-scrapers';
+
 export interface DemoWorkspace {
   dir: string;
   configFile: string;
@@ -113,6 +125,7 @@ export interface DemoWorkspace {
   functions: DemoFunctionState[];
   /** The Cloud Run jobs (configured with "kind": "job"). */
   jobs: DemoJobState[];
+  rollback: DemoRollback;
   /** The emulator scenario matching this repository: load it with POST /control/load. */
   scenario: Scenario;
 }
@@ -220,8 +233,19 @@ export async function buildDemoWorkspace(options: BuildDemoOptions): Promise<Dem
     services,
     functions,
     jobs,
+    rollback: demoRollback(services),
     scenario: demoScenario(services, functions, jobs, now),
   };
+}
+
+/** DEMO_ROLLBACK_SERVICE's previous revision and the one serving; an error if the history planned gives it none to roll back to. */
+function demoRollback(services: readonly DemoServiceState[]): DemoRollback {
+  const service = services.find((s) => s.name === DEMO_ROLLBACK_SERVICE);
+  const previous = service?.revisions.at(-2);
+  if (!service || !previous || previous.commit === service.deployedCommit || service.commitsBehind !== 0) {
+    throw new Error(`demo: ${DEMO_ROLLBACK_SERVICE} must be up to date with a previous revision built from older code, to roll back to`);
+  }
+  return { service: service.name, previous, serving: service.revisions.at(-1)! };
 }
 
 /**

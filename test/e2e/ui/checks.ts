@@ -4,7 +4,7 @@
 // test-results/ui-<page>-<n>-<check>.png; the page marked `overview` is photographed every run.
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import type { DemoWorkspace } from '../../../src/emulator/demo/workspace';
+import { DEMO_ROLLBACK_SERVICE, type DemoWorkspace } from '../../../src/emulator/demo/workspace';
 import { DEPLOY_COMMAND, demoUnitCounts, expectedDemoRows, fetchEmulatorService, unitsSummary, type UnitCounts, servingCommitLabel, sha8, type EmulatorRunService, type ExpectedRow } from '../expectations';
 import type { FolderKind } from '../shared';
 
@@ -332,8 +332,8 @@ async function functionAndJobRowsShow({ page, demo, containerTitle }: UiContext)
 }
 
 const COORDINATOR = 'prediction-coordinator';
-/** The demo service the rollback checks route back to its previous revision (serving code touched only by its own paths). */
-export const ROLLBACK_SERVICE = 'nba-phase1-scrapers';
+/** The demo service the rollback checks route back to its previous revision (serving code touched only by its own paths), as the demo's walkthrough does. */
+export const ROLLBACK_SERVICE = DEMO_ROLLBACK_SERVICE;
 
 function skipUnlessDeployContributed(commands: readonly string[]): void {
   if (!commands.includes(DEPLOY_COMMAND)) throw new UiSkip(`${DEPLOY_COMMAND} is not contributed in package.json yet`);

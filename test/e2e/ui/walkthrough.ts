@@ -51,13 +51,16 @@ const EFFECTS: Record<(typeof WALKTHROUGH_STEP_IDS)[number], (page: Page) => Pro
   async deploy(page) {
     await servicePicker(page, 'Deploy which service?');
   },
+  async rollBack(page) {
+    await servicePicker(page, 'Route all traffic of which service to one of its previous revisions?');
+  },
   async openLogs(page) {
     await servicePicker(page, 'Open the logs of which service, function or job?');
   },
 };
 
 const opensWithItsSteps: UiCheck = {
-  name: 'Welcome: Open Walkthrough… offers Get Started with Cloud Run Drift; it opens with its five steps in order, each with its button and its image loaded from the installed extension',
+  name: 'Welcome: Open Walkthrough… offers Get Started with Cloud Run Drift; it opens with its six steps in order, each with its button and its image loaded from the installed extension',
   timeoutMs: 90_000,
   async run({ page, walkthrough }) {
     const { fullId, title, steps } = walkthrough;
@@ -92,7 +95,7 @@ const opensWithItsSteps: UiCheck = {
 };
 
 const buttonsRunTheirCommands: UiCheck = {
-  name: "each step's button runs its command (a gcloud terminal, the scaffold's question, the Services view, a service picker for Deploy and for Open Logs) and marks the step done",
+  name: "each step's button runs its command (a gcloud terminal, the scaffold's question, the Services view, a service picker for Deploy, for Roll Back and for Open Logs) and marks the step done",
   timeoutMs: 120_000,
   async run({ page, containerTitle, walkthrough }) {
     const { fullId, steps } = walkthrough;
@@ -111,7 +114,7 @@ const buttonsRunTheirCommands: UiCheck = {
       await EFFECTS[step.id as keyof typeof EFFECTS](page);
       if (byCommand) await until(`${step.id} to be marked done by its button`, 10_000, async () => ((await isDone(page, fullId, step.id)) ? undefined : 'not done'), page);
     }
-    // Escape on the picker ended the deploy: nothing was deployed.
+    // Escape on the pickers ended the deploy and the rollback before they did anything: no deploy terminal opened.
     assert.equal(await page.locator('.part.panel').getByText('Deploy prediction-coordinator').count(), 0, 'a deploy terminal opened');
   },
 };
