@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALLOW_HOSTS_ENV } from '../core/credentialPolicy';
-import { DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigquery';
+import { DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigqueryTimeout';
 
 /** `logs --timeout`: a window of history normally arrives in a few pages, seconds each. */
 export const DEFAULT_LOGS_TIMEOUT_SECONDS = 60;
