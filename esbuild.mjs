@@ -24,11 +24,11 @@ const lazySdkPlugin = {
   },
 };
 
-/** The bin's `require('./main')` stays external and resolves to dist/cli-main.js at run time. */
+/** The bin's `require('./main')` (src/cli/commands.ts) stays external and resolves to dist/cli-main.js at run time. */
 const cliMainPlugin = {
   name: 'cli-main',
   setup(build) {
-    build.onResolve({ filter: /^\.\/main$/ }, (args) => (args.importer.endsWith('src/cli/bin.ts') ? { path: './cli-main.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/main$/ }, (args) => (args.importer.endsWith('src/cli/commands.ts') ? { path: './cli-main.js', external: true } : undefined));
   },
 };
 

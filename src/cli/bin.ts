@@ -10,5 +10,5 @@ if (help) {
   process.exitCode = help.code;
 } else {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('./main') as typeof import('./main')).run(argv);
+  (require('./commands') as typeof import('./commands')).loadCommands().run(argv);
 }

@@ -24,7 +24,8 @@ import { rollbackConfirmation } from '../core/rollback/plan';
 import { prepareRollback, rollbackRefusal } from '../core/rollback/prepare';
 import { rollBack } from '../core/rollback/run';
 import { describeTraffic } from '../core/traffic';
-import { createBigQueryReader, DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigquery';
+import { createBigQueryReader } from '../core/jobs/bigquery';
+import { DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigqueryTimeout';
 import { scoreboardCsv } from '../core/jobs/csv';
 import { addDays, DateRangeError, parseDateRange, scoreboardRange, utcToday } from '../core/jobs/dates';
 import { checkJobGuards, describeGuardReport } from '../core/jobs/guards';
@@ -823,17 +824,36 @@ function defaultOutput(): Output {
   };
 }
 
-/** The process's command: main() with its exit code, then the code caches this run filled saved. */
-export function run(argv: string[]): void {
+/**
+ * The process's command: main() with its exit code, then the code caches this run filled saved
+ * (the SDK bundles', and the caller's `saveCaches`).
+ */
+export function run(argv: string[], saveCaches: () => void = () => undefined): void {
   useSdkCodeCache(defaultCacheDir());
   main(argv).then(
     (code) => {
       process.exitCode = code;
       saveCodeCaches();
+      saveCaches();
+      exitOnceWritten();
     },
     (err: unknown) => {
       process.stderr.write(`cloud-run-drift: ${terminalSafe(String(err))}\n`);
       process.exitCode = EXIT.unchecked;
     },
   );
+}
+
+/**
+ * Ends the process once everything written to stdout and stderr has been handed to the system. The
+ * command is done; what Node would do before exiting on its own (tear down a heap of a hundred MB
+ * or more, wait for git processes whose answers are no longer needed) only delays the shell.
+ */
+function exitOnceWritten(): void {
+  let open = 2;
+  const written = (): void => {
+    if (--open === 0) process.exit();
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
 }

@@ -1,6 +1,7 @@
 // The `cloud-run-drift` executable as built (dist/cli.js): help, --version and COMMAND --help are
 // answered by the bin alone, without the commands' bundle (dist/cli-main.js) or the Node modules it
-// loads, and say exactly what main() says; every other command runs main().
+// loads, and say exactly what main() says; every other command runs main(), from the commands'
+// bundle loaded through a V8 code cache kept in the cache folder.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
+import { codeCacheFile } from '../../src/core/codeCache';
 
 const DIST = path.resolve(__dirname, '../../dist');
 const BIN = path.join(DIST, 'cli.js');
@@ -78,6 +80,20 @@ describe('the cloud-run-drift bin', () => {
     const command = runBin(bin, ['check'], { CLOUD_RUN_DRIFT_CACHE_DIR: '' });
     assert.notEqual(command.code, 0);
     assert.match(command.stderr, /cli-main\.js/, 'a command loads the commands’ bundle');
+  });
+
+  it('loads the commands through a code cache: the first command writes it, the next uses it as it is', () => {
+    const cacheDir = path.join(dir, 'cache');
+    const bundle = path.join(DIST, 'cli-main.js');
+    const cacheFile = codeCacheFile(cacheDir, bundle, fs.readFileSync(bundle, 'utf8'));
+    const first = runBin(BIN, ['no-such-command'], { CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir });
+    assert.equal(first.code, 2, first.stderr);
+    assert.ok(fs.statSync(cacheFile).size > 0, 'the commands’ code cache is written');
+    const past = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(cacheFile, past, past);
+    const second = runBin(BIN, ['no-such-command'], { CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir });
+    assert.deepEqual(second, first);
+    assert.equal(fs.statSync(cacheFile).mtimeMs, past.getTime(), 'an accepted cache is left as it is');
   });
 
   it('runs every other command through main(): an unknown command is a usage error with the usage', () => {
