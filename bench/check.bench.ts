@@ -28,7 +28,8 @@ import { control, startEmulatorProcess, type Emulator } from './emulatorProcess'
 import { measureHistory, printHistory } from './history';
 
 const ROOT = path.resolve(__dirname, '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** The CLI measured: this build's, or another's (BENCH_CLI=path/to/dist/cli.js, e.g. main's, for a before and after). */
+const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(ROOT, 'dist', 'cli.js');
 const SDK_ALONE = path.join(__dirname, 'sdk-alone.cjs');
 const REST_ALONE = path.join(__dirname, 'rest-alone.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -133,6 +134,22 @@ function timeReadAlone(script: string, emulatorUrl: string, count: number, cwd: 
   return { ms, phases };
 }
 
+/**
+ * Every unit just deployed: the CLI's cache file (check-cache-v1.json) forgets the settled revisions
+ * and the labels last seen serving. What it learned of the regions' size (largeGroups) is kept: a
+ * deploy does not change it.
+ */
+function forgetRevisions(cacheDir: string): void {
+  const file = path.join(cacheDir, 'check-cache-v1.json');
+  let largeGroups: unknown;
+  try {
+    largeGroups = (JSON.parse(fs.readFileSync(file, 'utf8')) as { largeGroups?: unknown }).largeGroups;
+  } catch {
+    return;
+  }
+  fs.writeFileSync(file, JSON.stringify(Array.isArray(largeGroups) ? { largeGroups } : {}));
+}
+
 function phaseMedians(runs: CliRun[]): Record<string, number> {
   const names = [...new Set(runs.flatMap((r) => Object.keys(r.phases)))];
   return Object.fromEntries(names.map((name) => [name, stats(runs.map((r) => r.phases[name] ?? NaN)).median]));
@@ -160,7 +177,6 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
     if (latencyMs > 0) await control(emulator.url, 'faults', { rules: [], globalLatencyMs: latencyMs });
 
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
-    const settledFile = path.join(cacheDir, 'check-cache-v1.json');
     const processStart = stats(Array.from({ length: RUNS }, () => timeCli(['help'], repo.dir, '').ms));
     timeCli(['check'], repo.dir, cacheDir); // warms the OS file cache and writes the V8 code cache; not counted
     // Repeat runs: the code cache and the settled revisions of the run before (one round trip).
@@ -171,17 +187,19 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
     const restAloneRuns: CliRun[] = [];
     const sdkGetsRuns: CliRun[] = [];
     const restGetsRuns: CliRun[] = [];
+    const repeatHumanRuns: CliRun[] = [];
     for (let i = 0; i < RUNS; i++) {
       repeatRuns.push(timeCli(['check', '--json'], repo.dir, cacheDir));
+      repeatHumanRuns.push(timeCli(['check'], repo.dir, cacheDir));
       sdkAloneRuns.push(timeReadAlone(SDK_ALONE, emulator.url, count, repo.dir));
       restAloneRuns.push(timeReadAlone(REST_ALONE, emulator.url, count, repo.dir));
       sdkGetsRuns.push(timeReadAlone(SDK_ALONE, emulator.url, count, repo.dir, 'gets'));
       restGetsRuns.push(timeReadAlone(REST_ALONE, emulator.url, count, repo.dir, 'gets'));
     }
-    const repeatHuman = stats(Array.from({ length: RUNS }, () => timeCli(['check'], repo.dir, cacheDir).ms));
+    const repeatHuman = stats(repeatHumanRuns.map((r) => r.ms));
     // Revisions not seen before (every service just deployed): the code cache only, two round trips.
     const newRevisionRuns = Array.from({ length: RUNS }, () => {
-      fs.rmSync(settledFile, { force: true });
+      forgetRevisions(cacheDir);
       return timeCli(['check', '--json'], repo.dir, cacheDir);
     });
     // What the added latency itself costs: the same runs with and without it, interleaved. The
@@ -194,7 +212,7 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
         for (const [latency, samples] of [[latencyMs, withLatency], [0, withoutLatency]] as const) {
           await control(emulator.url, 'faults', { rules: [], globalLatencyMs: latency });
           samples.repeat.push(timeCli(['check', '--json'], repo.dir, cacheDir).ms);
-          fs.rmSync(settledFile, { force: true });
+          forgetRevisions(cacheDir);
           samples.newRevisions.push(timeCli(['check', '--json'], repo.dir, cacheDir).ms);
         }
       }
@@ -308,13 +326,13 @@ async function measureUnits(count: number, functions: number, jobs: number, late
     const cases = [mixed, alone].map((workspace) => {
       const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
       cacheDirs.push(cacheDir);
-      return { dir: workspace.repo.dir, cacheDir, settledFile: path.join(cacheDir, 'check-cache-v1.json'), repeat: [] as CliRun[], newRevisions: [] as CliRun[] };
+      return { dir: workspace.repo.dir, cacheDir, repeat: [] as CliRun[], newRevisions: [] as CliRun[] };
     });
     for (const c of cases) timeCli(['check'], c.dir, c.cacheDir); // warms the file and code caches; not counted
     for (let i = 0; i < runs; i++) {
       for (const c of cases) c.repeat.push(timeCli(['check', '--json'], c.dir, c.cacheDir));
       for (const c of cases) {
-        fs.rmSync(c.settledFile, { force: true });
+        forgetRevisions(c.cacheDir);
         c.newRevisions.push(timeCli(['check', '--json'], c.dir, c.cacheDir));
       }
     }
@@ -390,13 +408,13 @@ async function measureRegionSize(configured: number, regionSize: number, latency
     const cases = [large, small].map((workspace) => {
       const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
       cacheDirs.push(cacheDir);
-      return { dir: workspace.repo.dir, cacheDir, settledFile: path.join(cacheDir, 'check-cache-v1.json'), repeat: [] as number[], newRevisions: [] as number[], first: [] as number[] };
+      return { dir: workspace.repo.dir, cacheDir, repeat: [] as number[], newRevisions: [] as number[], first: [] as number[] };
     });
     for (const c of cases) timeCli(['check'], c.dir, c.cacheDir); // warms the file and code caches; not counted
     for (let i = 0; i < runs; i++) {
       for (const c of cases) c.repeat.push(timeCli(['check', '--json'], c.dir, c.cacheDir).ms);
       for (const c of cases) {
-        fs.rmSync(c.settledFile, { force: true });
+        forgetRevisions(c.cacheDir);
         c.newRevisions.push(timeCli(['check', '--json'], c.dir, c.cacheDir).ms);
       }
       for (const c of cases) c.first.push(timeCli(['check', '--json'], c.dir, '').ms);
