@@ -82,7 +82,8 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   };
   // Git's processes are started a few promise turns after they are asked for, and the first read
   // from Cloud Run loads the SDK, which holds the event loop for tens of milliseconds: one turn of
-  // the loop first lets git start, and run beside the loading instead of after it.
+  // the loop first lets git start, and run beside the loading instead of after it. (headFacts is
+  // awaited below; marked handled here so that a failure during that turn waits for it.)
   headFacts.catch(() => undefined);
   await new Promise((resolve) => setImmediate(resolve));
   signal?.throwIfAborted();
