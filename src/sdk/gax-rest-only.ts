@@ -42,4 +42,32 @@ function builtOnFirstUse<C extends new (...args: never[]) => Closable>(Client: C
  */
 export const LocationsClient = builtOnFirstUse(gaxFallback.LocationsClient);
 export const IamClient = builtOnFirstUse(gaxFallback.IamClient);
-export const fallback: typeof gaxFallback = { ...gaxFallback, LocationsClient, IamClient };
+
+type Root = ReturnType<typeof gaxFallback.protobufFromJSON>;
+const rootsByJson = new WeakMap<object, Root>();
+
+/**
+ * gax's protobufFromJSON, remembered by the JSON object itself. gax remembers a parsed root by a hash
+ * of the JSON's text, computed on every call (twice per client built); and the first client built
+ * changes that text (its long-running operations' HTTP rules are written into the parsed options,
+ * which are the JSON's own objects), so the next client of the same protos hashed it differently
+ * and parsed them all again. The root it would have parsed is the one already built, changed alike.
+ */
+export function protobufFromJSON(json: object, ignoreCache = false): Root {
+  if (ignoreCache) return gaxFallback.protobufFromJSON(json, true);
+  let root = rootsByJson.get(json);
+  if (root === undefined) {
+    root = gaxFallback.protobufFromJSON(json);
+    rootsByJson.set(json, root);
+  }
+  return root;
+}
+
+/** gax's REST transport, loading protos through protobufFromJSON above. */
+export class GrpcClient extends gaxFallback.GrpcClient {
+  override loadProtoJSON(json: Parameters<gaxFallback.GrpcClient['loadProtoJSON']>[0], ignoreCache = false): Root {
+    return protobufFromJSON(json, ignoreCache);
+  }
+}
+
+export const fallback: typeof gaxFallback = { ...gaxFallback, LocationsClient, IamClient, GrpcClient, protobufFromJSON };
