@@ -558,8 +558,10 @@ async function main(): Promise<void> {
     return;
   }
   const results = [await measure(13, 0), await measure(73, 100)];
-  const units = await measureUnits(73, 24, 7, 100, unitRuns);
-  const where = await measureWhere(73, 100, unitRuns);
+  // `--services`: the two cases above alone.
+  const servicesOnly = process.argv.includes('--services');
+  const units = servicesOnly ? null : await measureUnits(73, 24, 7, 100, unitRuns);
+  const where = servicesOnly ? null : await measureWhere(73, 100, unitRuns);
   for (const r of results) {
     const ms = (key: string): { median: number; p90: number } => r[key] as { median: number; p90: number };
     const phases = r.cliPhaseEndsMs as Record<string, Record<string, number>>;
@@ -584,9 +586,9 @@ async function main(): Promise<void> {
         `    git phase alone (opened afresh; HEAD, status, ${r.gitPhaseLabels} labels, their ranges and commits): median ${ms('gitPhaseMs').median} ms (p90 ${ms('gitPhaseMs').p90})`,
     );
   }
-  printUnits(units);
-  printWhere(where);
-  if (process.argv.includes('--write')) {
+  if (units) printUnits(units);
+  if (where) printWhere(where);
+  if (process.argv.includes('--write') && units) {
     const date = new Date().toISOString();
     const machine = { node: process.version, cpus: os.cpus().length };
     fs.writeFileSync(resultsFile, JSON.stringify({ date, ...machine, results, units: { date, ...machine, ...units } }, null, 2) + '\n');
