@@ -86,7 +86,11 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   // awaited below; marked handled here so that a failure during that turn waits for it.)
   headFacts.catch(() => undefined);
   await new Promise((resolve) => setImmediate(resolve));
-  signal?.throwIfAborted();
+  if (signal?.aborted) {
+    // Canceled meanwhile: what git says of it (its calls were canceled) is the check's failure.
+    await headFacts;
+    signal.throwIfAborted();
+  }
   // One list per kind and region holding more than a couple of the units, sent before any get.
   const listing = reader.listUnits?.(services, signal ? { signal } : {});
   const lookupOf = (service: ServiceConfig): Promise<UnitLookup> => {
