@@ -24,6 +24,14 @@ const lazySdkPlugin = {
   },
 };
 
+/** The bin's `require('./main')` (src/cli/commands.ts) stays external and resolves to dist/cli-main.js at run time. */
+const cliMainPlugin = {
+  name: 'cli-main',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/main$/ }, (args) => (args.importer.endsWith('src/cli/commands.ts') ? { path: './cli-main.js', external: true } : undefined));
+  },
+};
+
 /** Replaces src/core/config-validator.ts with Ajv's precompiled validator for the same schema and options. */
 const precompiledValidatorPlugin = {
   name: 'precompiled-config-validator',
@@ -158,7 +166,9 @@ const common = {
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'], plugins: [lazySdkPlugin, precompiledValidatorPlugin] },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [lazySdkPlugin, precompiledValidatorPlugin], banner: { js: '#!/usr/bin/env node' } },
+  // The bin (dist/cli.js) answers help and --version itself; the commands are in dist/cli-main.js, loaded for the others.
+  { ...common, entryPoints: { cli: 'src/cli/bin.ts' }, plugins: [cliMainPlugin], banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { 'cli-main': 'src/cli/main.ts' }, plugins: [lazySdkPlugin, precompiledValidatorPlugin] },
   // The SDK bundles are minified even in development: they are third-party code and size dominates load time.
   { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, unusedGaxProtosPlugin, longClassNamePlugin, prunedRunProtosPlugin, prunedFunctionsProtosPlugin] },
   { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false, plugins: [unusedGaxProtosPlugin, longClassNamePlugin, prunedLoggingProtosPlugin] },

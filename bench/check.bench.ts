@@ -9,8 +9,9 @@
 //     cursor line): under 100 ms; and `cloud-run-drift where` against `check` (`--where` runs this case alone).
 //  7. `--history` alone: a generated history of 100,000 commits, 20 services deployed up to 99,000
 //     commits ago (bench/history.ts).
-// Beside each repeat run: the SDK alone reading the same services (sdk-alone.cjs) and plain HTTP
-// GETs of them (rest-alone.cjs), so the figures show which part of a check is the SDK's own work.
+// Beside each repeat run: the SDK alone reading the same services as a check does, one list of the
+// region (sdk-alone.cjs), and plain node:http requests for them (rest-alone.cjs), each also with a get
+// per service, so the figures show which part of a check is the SDK's own work.
 // The emulator runs in its own process so it never shares an event loop with what is measured.
 // Usage: npm run bench   (builds first; prints a table and writes bench/results.json when --write is given)
 import { spawnSync } from 'node:child_process';
@@ -27,7 +28,8 @@ import { control, startEmulatorProcess, type Emulator } from './emulatorProcess'
 import { measureHistory, printHistory } from './history';
 
 const ROOT = path.resolve(__dirname, '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** The CLI measured: this build's, or another's (BENCH_CLI=path/to/dist/cli.js, e.g. main's, for a before and after). */
+const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(ROOT, 'dist', 'cli.js');
 const SDK_ALONE = path.join(__dirname, 'sdk-alone.cjs');
 const REST_ALONE = path.join(__dirname, 'rest-alone.cjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -122,14 +124,30 @@ function timeCli(args: string[], cwd: string, cacheDir: string): CliRun {
 }
 
 /** A process that only reads the services (sdk-alone.cjs or rest-alone.cjs), for comparison. */
-function timeReadAlone(script: string, emulatorUrl: string, count: number, cwd: string): CliRun {
+function timeReadAlone(script: string, emulatorUrl: string, count: number, cwd: string, variant: 'list' | 'gets' = 'list'): CliRun {
   const services = Array.from({ length: count }, (_, i) => `svc-${i}`);
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [script, emulatorUrl, PROJECT, REGION, ...services], { cwd, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [script, ...(variant === 'gets' ? ['--gets'] : []), emulatorUrl, PROJECT, REGION, ...services], { cwd, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${path.basename(script)} exited ${result.status}: ${result.stderr}`);
   const phases = Object.fromEntries([...result.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => [m[1]!, Number(m[2])]));
   return { ms, phases };
+}
+
+/**
+ * Every unit just deployed: the CLI's cache file (check-cache-v1.json) forgets the settled revisions
+ * and the labels last seen serving. What it learned of the regions' size (largeGroups) is kept: a
+ * deploy does not change it.
+ */
+function forgetRevisions(cacheDir: string): void {
+  const file = path.join(cacheDir, 'check-cache-v1.json');
+  let largeGroups: unknown;
+  try {
+    largeGroups = (JSON.parse(fs.readFileSync(file, 'utf8')) as { largeGroups?: unknown }).largeGroups;
+  } catch {
+    return;
+  }
+  fs.writeFileSync(file, JSON.stringify(Array.isArray(largeGroups) ? { largeGroups } : {}));
 }
 
 function phaseMedians(runs: CliRun[]): Record<string, number> {
@@ -159,7 +177,6 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
     if (latencyMs > 0) await control(emulator.url, 'faults', { rules: [], globalLatencyMs: latencyMs });
 
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
-    const settledFile = path.join(cacheDir, 'check-cache-v1.json');
     const processStart = stats(Array.from({ length: RUNS }, () => timeCli(['help'], repo.dir, '').ms));
     timeCli(['check'], repo.dir, cacheDir); // warms the OS file cache and writes the V8 code cache; not counted
     // Repeat runs: the code cache and the settled revisions of the run before (one round trip).
@@ -168,15 +185,21 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
     const repeatRuns: CliRun[] = [];
     const sdkAloneRuns: CliRun[] = [];
     const restAloneRuns: CliRun[] = [];
+    const sdkGetsRuns: CliRun[] = [];
+    const restGetsRuns: CliRun[] = [];
+    const repeatHumanRuns: CliRun[] = [];
     for (let i = 0; i < RUNS; i++) {
       repeatRuns.push(timeCli(['check', '--json'], repo.dir, cacheDir));
+      repeatHumanRuns.push(timeCli(['check'], repo.dir, cacheDir));
       sdkAloneRuns.push(timeReadAlone(SDK_ALONE, emulator.url, count, repo.dir));
       restAloneRuns.push(timeReadAlone(REST_ALONE, emulator.url, count, repo.dir));
+      sdkGetsRuns.push(timeReadAlone(SDK_ALONE, emulator.url, count, repo.dir, 'gets'));
+      restGetsRuns.push(timeReadAlone(REST_ALONE, emulator.url, count, repo.dir, 'gets'));
     }
-    const repeatHuman = stats(Array.from({ length: RUNS }, () => timeCli(['check'], repo.dir, cacheDir).ms));
+    const repeatHuman = stats(repeatHumanRuns.map((r) => r.ms));
     // Revisions not seen before (every service just deployed): the code cache only, two round trips.
     const newRevisionRuns = Array.from({ length: RUNS }, () => {
-      fs.rmSync(settledFile, { force: true });
+      forgetRevisions(cacheDir);
       return timeCli(['check', '--json'], repo.dir, cacheDir);
     });
     // What the added latency itself costs: the same runs with and without it, interleaved. The
@@ -189,7 +212,7 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
         for (const [latency, samples] of [[latencyMs, withLatency], [0, withoutLatency]] as const) {
           await control(emulator.url, 'faults', { rules: [], globalLatencyMs: latency });
           samples.repeat.push(timeCli(['check', '--json'], repo.dir, cacheDir).ms);
-          fs.rmSync(settledFile, { force: true });
+          forgetRevisions(cacheDir);
           samples.newRevisions.push(timeCli(['check', '--json'], repo.dir, cacheDir).ms);
         }
       }
@@ -232,8 +255,12 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
       cliRepeatHumanOutputMs: repeatHuman,
       sdkAloneMs: stats(sdkAloneRuns.map((r) => r.ms)),
       sdkAloneAnsweredMs: stats(sdkAloneRuns.map((r) => r.phases.answered ?? NaN)).median,
+      sdkAloneLoadedMs: stats(sdkAloneRuns.map((r) => r.phases.loaded ?? NaN)).median,
+      sdkAloneClientMs: stats(sdkAloneRuns.map((r) => r.phases.client ?? NaN)).median,
       restAloneMs: stats(restAloneRuns.map((r) => r.ms)),
       restAloneAnsweredMs: stats(restAloneRuns.map((r) => r.phases.answered ?? NaN)).median,
+      sdkAloneGetsMs: stats(sdkGetsRuns.map((r) => r.ms)),
+      restAloneGetsMs: stats(restGetsRuns.map((r) => r.ms)),
       cliNewRevisionsMs: stats(newRevisionRuns.map((r) => r.ms)),
       cliFirstRunMs: stats(firstRuns.map((r) => r.ms)),
       cliPhaseEndsMs: { repeat: phaseMedians(repeatRuns), newRevisions: phaseMedians(newRevisionRuns), firstRun: phaseMedians(firstRuns) },
@@ -299,13 +326,13 @@ async function measureUnits(count: number, functions: number, jobs: number, late
     const cases = [mixed, alone].map((workspace) => {
       const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
       cacheDirs.push(cacheDir);
-      return { dir: workspace.repo.dir, cacheDir, settledFile: path.join(cacheDir, 'check-cache-v1.json'), repeat: [] as CliRun[], newRevisions: [] as CliRun[] };
+      return { dir: workspace.repo.dir, cacheDir, repeat: [] as CliRun[], newRevisions: [] as CliRun[] };
     });
     for (const c of cases) timeCli(['check'], c.dir, c.cacheDir); // warms the file and code caches; not counted
     for (let i = 0; i < runs; i++) {
       for (const c of cases) c.repeat.push(timeCli(['check', '--json'], c.dir, c.cacheDir));
       for (const c of cases) {
-        fs.rmSync(c.settledFile, { force: true });
+        forgetRevisions(c.cacheDir);
         c.newRevisions.push(timeCli(['check', '--json'], c.dir, c.cacheDir));
       }
     }
@@ -381,13 +408,13 @@ async function measureRegionSize(configured: number, regionSize: number, latency
     const cases = [large, small].map((workspace) => {
       const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
       cacheDirs.push(cacheDir);
-      return { dir: workspace.repo.dir, cacheDir, settledFile: path.join(cacheDir, 'check-cache-v1.json'), repeat: [] as number[], newRevisions: [] as number[], first: [] as number[] };
+      return { dir: workspace.repo.dir, cacheDir, repeat: [] as number[], newRevisions: [] as number[], first: [] as number[] };
     });
     for (const c of cases) timeCli(['check'], c.dir, c.cacheDir); // warms the file and code caches; not counted
     for (let i = 0; i < runs; i++) {
       for (const c of cases) c.repeat.push(timeCli(['check', '--json'], c.dir, c.cacheDir).ms);
       for (const c of cases) {
-        fs.rmSync(c.settledFile, { force: true });
+        forgetRevisions(c.cacheDir);
         c.newRevisions.push(timeCli(['check', '--json'], c.dir, c.cacheDir).ms);
       }
       for (const c of cases) c.first.push(timeCli(['check', '--json'], c.dir, '').ms);
@@ -493,8 +520,27 @@ function printWhere(r: Record<string, unknown>): void {
   );
 }
 
+/**
+ * `--serve`: the 73-service workspace with its emulator (+`latencyMs` per response) left up until
+ * Ctrl-C, for profiling or timing a build by hand; prints how to run the CLI against it.
+ */
+async function serve(count: number, latencyMs: number): Promise<void> {
+  const workspace = buildWorkspace(count);
+  const emulator = await serveWorkspace(workspace, latencyMs);
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
+  console.log(`${count} services, +${latencyMs} ms/response: emulator ${emulator.url}\n  cd ${workspace.repo.dir} && CLOUD_RUN_DRIFT_CACHE_DIR=${cacheDir} CLOUD_RUN_DRIFT_TIMING=1 node ${CLI} check --json\nCtrl-C ends it.`);
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  emulator.process.kill('SIGTERM');
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+  workspace.repo.cleanup();
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build');
+  if (process.argv.includes('--serve')) {
+    await serve(73, 100);
+    return;
+  }
   const resultsFile = path.join(__dirname, 'results.json');
   if (process.argv.includes('--where')) {
     printWhere(await measureWhere(73, 100, Number(process.env.BENCH_RUNS ?? 9)));
@@ -530,8 +576,10 @@ async function main(): Promise<void> {
     return;
   }
   const results = [await measure(13, 0), await measure(73, 100)];
-  const units = await measureUnits(73, 24, 7, 100, unitRuns);
-  const where = await measureWhere(73, 100, unitRuns);
+  // `--services`: the two cases above alone.
+  const servicesOnly = process.argv.includes('--services');
+  const units = servicesOnly ? null : await measureUnits(73, 24, 7, 100, unitRuns);
+  const where = servicesOnly ? null : await measureWhere(73, 100, unitRuns);
   for (const r of results) {
     const ms = (key: string): { median: number; p90: number } => r[key] as { median: number; p90: number };
     const phases = r.cliPhaseEndsMs as Record<string, Record<string, number>>;
@@ -542,8 +590,8 @@ async function main(): Promise<void> {
       `${String(r.services).padStart(3)} services, +${r.addedLatencyMs} ms/response (process start ${r.processStartMs}${r.cliBudgetMs ? `; budget 2 RTT + start = ${r.cliBudgetMs}` : ''}):\n` +
         `    CLI check --json, repeat run:    median ${ms('cliRepeatMs').median} ms (p90 ${ms('cliRepeatMs').p90}); without --json ${ms('cliRepeatHumanOutputMs').median}\n` +
         `      phases end at: ${phaseLine('repeat')}\n` +
-        `    the SDK alone reading the same services: median ${ms('sdkAloneMs').median} ms (p90 ${ms('sdkAloneMs').p90}; last answer at ${r.sdkAloneAnsweredMs})\n` +
-        `    plain HTTP GETs of the same services:    median ${ms('restAloneMs').median} ms (p90 ${ms('restAloneMs').p90}; last answer at ${r.restAloneAnsweredMs})\n` +
+        `    the SDK alone, one list of the region:  median ${ms('sdkAloneMs').median} ms (p90 ${ms('sdkAloneMs').p90}; SDK loaded at ${r.sdkAloneLoadedMs}, client at ${r.sdkAloneClientMs}, last answer at ${r.sdkAloneAnsweredMs}); a get per service ${ms('sdkAloneGetsMs').median}\n` +
+        `    plain node:http, one list of the region: median ${ms('restAloneMs').median} ms (p90 ${ms('restAloneMs').p90}; last answer at ${r.restAloneAnsweredMs}); a GET per service ${ms('restAloneGetsMs').median}\n` +
         `    CLI check --json, new revisions: median ${ms('cliNewRevisionsMs').median} ms (p90 ${ms('cliNewRevisionsMs').p90})\n` +
         `      phases end at: ${phaseLine('newRevisions')}\n` +
         `    CLI check --json, no cache:      median ${ms('cliFirstRunMs').median} ms (p90 ${ms('cliFirstRunMs').p90})\n` +
@@ -556,9 +604,9 @@ async function main(): Promise<void> {
         `    git phase alone (opened afresh; HEAD, status, ${r.gitPhaseLabels} labels, their ranges and commits): median ${ms('gitPhaseMs').median} ms (p90 ${ms('gitPhaseMs').p90})`,
     );
   }
-  printUnits(units);
-  printWhere(where);
-  if (process.argv.includes('--write')) {
+  if (units) printUnits(units);
+  if (where) printWhere(where);
+  if (process.argv.includes('--write') && units) {
     const date = new Date().toISOString();
     const machine = { node: process.version, cpus: os.cpus().length };
     fs.writeFileSync(resultsFile, JSON.stringify({ date, ...machine, results, units: { date, ...machine, ...units } }, null, 2) + '\n');

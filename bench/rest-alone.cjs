@@ -1,16 +1,19 @@
 // What reading the same services costs without any client library: one Node process, plain
-// node:http GETs of the Cloud Run Admin API v2 resources in parallel, JSON.parse of each answer.
+// node:http requests to the Cloud Run Admin API v2 and JSON.parse of each answer, read as a check
+// reads them: one list of the region (first page, the page size a check asks for) and a GET of each
+// service it does not hold; with `--gets`, one GET per service in parallel.
 // Not a reader we ship (no auth, retries or error mapping): the bench prints it beside the SDK
 // alone to show how much of a check's time the SDK's own work takes.
-// Usage: node bench/rest-alone.cjs <emulator url> <project> <region> <service>...
+// Usage: node bench/rest-alone.cjs [--gets] <emulator url> <project> <region> <service>...
 'use strict';
 const http = require('node:http');
-const [url, project, region, ...services] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const gets = args[0] === '--gets';
+const [url, project, region, ...services] = gets ? args.slice(1) : args;
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
-const read = (service) =>
+const read = (path) =>
   new Promise((resolve, reject) => {
-    const path = `/v2/projects/${project}/locations/${region}/services/${service}`;
     http
       .get({ host: target.hostname, port: Number(target.port), path, agent }, (res) => {
         const chunks = [];
@@ -19,7 +22,16 @@ const read = (service) =>
       })
       .on('error', reject);
   });
-Promise.all(services.map(read)).then(
+const parent = `/v2/projects/${project}/locations/${region}/services`;
+const getEach = (names) => Promise.all(names.map((service) => read(`${parent}/${service}`)));
+const pageSize = Math.min(500, Math.max(50, 4 * services.length));
+const all = gets
+  ? getEach(services)
+  : read(`${parent}?pageSize=${pageSize}`).then((page) => {
+      const found = new Set((page.services ?? []).map((service) => service.name.split('/').pop()));
+      return getEach(services.filter((service) => !found.has(service)));
+    });
+all.then(
   () => {
     process.stderr.write(`timing answered ${Math.round(performance.now())} ms\n`);
     agent.destroy();

@@ -82,6 +82,17 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     const fresh = [...templateLabels].filter((label) => !expected.has(label));
     if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, paths, signal));
   };
+  // Git's processes are started a few promise turns after they are asked for, and the first read
+  // from Cloud Run loads the SDK, which holds the event loop for tens of milliseconds: one turn of
+  // the loop first lets git start, and run beside the loading instead of after it. (headFacts is
+  // awaited below; marked handled here so that a failure during that turn waits for it.)
+  headFacts.catch(() => undefined);
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signal?.aborted) {
+    // Canceled meanwhile: what git says of it (its calls were canceled) is the check's failure.
+    await headFacts;
+    signal.throwIfAborted();
+  }
   // One list per kind and region holding more than a couple of the units, sent before any get.
   const listing = reader.listUnits?.(services, signal ? { signal } : {});
   const lookupOf = (service: ServiceConfig): Promise<UnitLookup> => {

@@ -637,6 +637,9 @@ async function createClients(endpoints: Endpoints, apiOrigin: string, policy: Cr
   const decision = decideCredentials(target && urlTarget('endpoints.run', endpoints.run!, target), policy);
   if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
   const sdk: RunSdk = loadRunSdk();
+  // Loading the SDK held the event loop: what finished meanwhile (in a check, git's first
+  // processes) gets its turn, and starts what follows it, before the clients are built.
+  await new Promise((resolve) => setImmediate(resolve));
   if (target && decision.kind === 'emulator') {
     // A local emulator: no credentials, so none are looked up, stored or sent.
     const authClient = new sdk.PassThroughClient();

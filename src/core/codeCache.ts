@@ -37,7 +37,9 @@ export function requireWithCodeCache<T>(file: string, dir: string): T {
   const cachedData = readOwnFile(cacheFile);
   // The same wrapper Node gives a CommonJS module, so the bundle sees exports, require, module, __filename, __dirname.
   const wrapper = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
-  const script = new vm.Script(wrapper, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  // import() in the bundle (the CLI asks its y/N questions through node:readline/promises) loads as
+  // it would from a module require ran.
+  const script = new vm.Script(wrapper, { filename: file, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER, ...(cachedData ? { cachedData } : {}) });
   const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
   const module = { exports: {} };
   run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));

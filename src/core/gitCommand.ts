@@ -199,6 +199,10 @@ export class GitCommands {
       unsafe: { ...SAFE_CONFIG_CATEGORIES, allowUnsafeCustomBinary: true },
       allowEnvironment: [...Object.keys(GIT_ENV), ...PASSED_THROUGH],
       abort: signal,
+      // Settled once git's output has ended ('close'), never on a timer after its exit: simple-git's
+      // default also settles 50 ms after 'exit', which, with the event loop busy, returned output
+      // cut short (a check then took configured paths for missing).
+      completion: { onClose: true, onExit: false },
       ...(input === undefined ? {} : { input: () => input }),
       // simple-git's own rule fails a command only when it exits non-zero *and* wrote to stderr;
       // ours: any exit code not listed as an answer fails it, whatever it wrote.

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { cliVersion, colorWanted, commandUsage, main } from '../../src/cli/main';
+import { colorWanted, main } from '../../src/cli/main';
+import { cliVersion, commandUsage } from '../../src/cli/usage';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -82,6 +82,13 @@ describe('V8 code cache for the SDK bundles', () => {
     assert.equal(fs.statSync(cacheFile).mode & 0o777, 0o600, 'replaced by our own private cache');
   });
 
+  it('lets the bundle import() a module, as require would', async () => {
+    const dynamic = path.join(dir, 'sdk-dynamic.js');
+    fs.writeFileSync(dynamic, `exports.platform = () => import('node:os').then((os) => os.platform());\n`);
+    const loaded = requireWithCodeCache<{ platform: () => Promise<string> }>(dynamic, cacheDir);
+    assert.equal(await loaded.platform(), os.platform());
+  });
+
   it('finds the per-user cache folder, and CLOUD_RUN_DRIFT_CACHE_DIR overrides or turns it off', () => {
     assert.equal(defaultCacheDir({}, 'linux', '/home/ana'), '/home/ana/.cache/cloud-run-drift');
     assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/xdg' }, 'linux', '/home/ana'), '/xdg/cloud-run-drift');

@@ -18,6 +18,7 @@ import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from '../cr
 import { formatSeconds, raceAbort, startDeadline } from '../deadline';
 import { abortingRequests } from '../httpScope';
 import { loadBigQuerySdk, type BigQuerySdk } from '../sdk';
+import { DEFAULT_BIGQUERY_TIMEOUT_MS } from './bigqueryTimeout';
 import { parseTableId } from './tableId';
 
 export interface StreamingBuffer {
@@ -43,9 +44,6 @@ export interface BigQueryReader {
   /** Runs Standard SQL; each entry of `dateParams` is a DATE parameter (only those the SQL names are sent). */
   query(sql: string, dateParams: Readonly<Record<string, string>>, options?: BigQueryCallOptions): Promise<QueryTable>;
 }
-
-/** A scoreboard or a table's metadata answers in seconds; a minute means something is wrong. */
-export const DEFAULT_BIGQUERY_TIMEOUT_MS = 60_000;
 
 export interface BigQueryReaderOptions {
   /** The project queries run (and are billed) in. */

@@ -1,0 +1,76 @@
+// A check starts git before its first Cloud Run read: that read loads the SDK and builds its clients,
+// which hold the event loop for tens of milliseconds, and git's processes (started by simple-git a few
+// promise turns after they are asked for) should run beside that, not wait for it. Real git in a
+// temporary repository, the real Run client against the emulator; which processes were started is
+// read from Node's `child_process` diagnostics channel.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import * as diagnostics from 'node:diagnostics_channel';
+import { after, before, describe, it } from 'node:test';
+import { checkServices } from '../../src/core/check';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { parseConfig, type DriftConfig } from '../../src/core/config';
+import { GitRepository } from '../../src/core/git';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { createTempRepo, type TempRepo } from '../helpers/repo';
+
+const PROJECT = 'demo-project';
+const REGION = 'us-west2';
+
+describe('a check and git', () => {
+  let repo: TempRepo;
+  let emulator: RunningEmulator;
+  let config: DriftConfig;
+  const started: ChildProcess[] = [];
+  const record = (message: unknown): void => void started.push((message as { process: ChildProcess }).process);
+
+  before(async () => {
+    repo = createTempRepo();
+    const head = repo.commit('initial layout', { 'services/main.py': '1' });
+    const names = ['api', 'grading', 'scheduler'];
+    emulator = await startEmulator({
+      port: 0,
+      modules: { logging: false, bigquery: false },
+      scenario: { run: { services: names.map((name) => ({ project: PROJECT, region: REGION, name, revisions: [{ name: `${name}-00001-aaa`, labels: { 'commit-sha': head.slice(0, 8) } }] })) } },
+    });
+    const services = Object.fromEntries(names.map((name) => [name, { paths: ['services'] }]));
+    config = parseConfig(JSON.stringify({ project: PROJECT, region: REGION, services, endpoints: { run: emulator.httpUrl } }), `${repo.dir}/cloud-run-drift.json`);
+    diagnostics.subscribe('child_process', record);
+  });
+
+  after(async () => {
+    diagnostics.unsubscribe('child_process', record);
+    await emulator?.close();
+    repo?.cleanup();
+  });
+
+  it('has asked git for HEAD before Cloud Run is first read (the SDK loaded)', async () => {
+    const real = createCloudRunReader(config.endpoints);
+    let gitBeforeListing: string[] | undefined;
+    const reader: CloudRunReader = {
+      lookupService: (ref, options) => real.lookupService(ref, options),
+      listServices: (project, region) => real.listServices(project, region),
+      listUnits: (units, options) => {
+        gitBeforeListing = started.map((child) => child.spawnargs.filter((arg) => !arg.includes('=')).join(' '));
+        return real.listUnits!(units, options);
+      },
+      close: () => real.close(),
+    };
+    try {
+      const git = await GitRepository.open(repo.dir);
+      started.length = 0;
+      const result = await checkServices(config, { reader, git });
+      assert.deepEqual(
+        result.services.map((s) => s.status),
+        ['up-to-date', 'up-to-date', 'up-to-date'],
+      );
+      assert.ok(gitBeforeListing, 'the check lists the region');
+      assert.ok(
+        gitBeforeListing.some((command) => / rev-parse --verify --quiet HEAD\^\{commit\}$/.test(command)),
+        `git rev-parse HEAD is started before the first Cloud Run read; started then: ${JSON.stringify(gitBeforeListing)}`,
+      );
+    } finally {
+      await real.close();
+    }
+  });
+});
