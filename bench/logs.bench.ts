@@ -14,7 +14,7 @@
 // postMessage call): target p99 within the buffer window plus 0.5 s. Beyond the post are the editor's message channel
 // and the webview's drawing, which only the real editor has: test/e2e/ui/logLatency.ts measures those to the row on
 // screen.
-// A third phase, "model only", feeds decoded-shaped messages straight into normalisation, the sequencer and the
+// A third phase, "model only", feeds decoded-shaped messages straight into normalization, the sequencer and the
 // buffer at 40,000 entries/s in-process: the cost of our own code, without gRPC decoding or the emulator.
 // Usage: node --import tsx --expose-gc bench/logs.bench.ts
 //   (env BENCH_RATE=22000 BENCH_SECONDS=12 BENCH_BUFFER_WINDOW_MS=1000 BENCH_VIEW_RATE=1000 BENCH_VIEW_SECONDS=10;
@@ -23,7 +23,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { LogBuffer } from '../src/core/logs/buffer';
-import { normaliseApiEntry, parseInstant } from '../src/core/logs/entry';
+import { normalizeApiEntry, parseInstant } from '../src/core/logs/entry';
 import { EntrySequencer } from '../src/core/logs/sequencer';
 import { composeFilter } from '../src/core/logs/filter';
 import { createLogSource } from '../src/core/logs/source';
@@ -172,7 +172,7 @@ function heapMb(): number {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 }
 
-/** Our code alone: API-shaped messages → normaliseApiEntry → EntrySequencer → LogBuffer, paced at `rate`. */
+/** Our code alone: API-shaped messages → normalizeApiEntry → EntrySequencer → LogBuffer, paced at `rate`. */
 async function modelOnly(rate: number, seconds: number): Promise<{ perEntryUs: number; maxBlockMs: number; p99Ms: number; heapBefore: number; heapAfter: number; entries: number; achievedRate: number }> {
   const buffer = new LogBuffer({ capacity: CAPACITY });
   let ourNs = 0;
@@ -210,7 +210,7 @@ async function modelOnly(rate: number, seconds: number): Promise<{ perEntryUs: n
     if (counter < due) {
       const batch = Array.from({ length: Math.min(batchSize, total - counter) }, message);
       const t = process.hrtime.bigint();
-      sequencer.offer(batch.map(normaliseApiEntry));
+      sequencer.offer(batch.map(normalizeApiEntry));
       ourNs += Number(process.hrtime.bigint() - t);
     }
     if (heapBefore === 0 && counter >= 100_000) {
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
   if (PHASES.has('view')) failures.push(...(await viewPath(feeder, ready.grpcAddress)));
   if (PHASES.has('model')) {
     const model = await modelOnly(40_000, 5);
-    console.log(`\nModel only (normalise → sequencer → buffer, in-process, 40,000 entries/s for 5 s)`);
+    console.log(`\nModel only (normalize → sequencer → buffer, in-process, 40,000 entries/s for 5 s)`);
     console.log(`  ${model.entries} entries at ${model.achievedRate.toFixed(0)}/s; our code ${model.perEntryUs.toFixed(2)} µs per entry; event loop max block ${model.maxBlockMs.toFixed(1)} ms (p99 ${model.p99Ms.toFixed(1)}); heapUsed after GC at 100k / at end ${model.heapBefore.toFixed(1)} / ${model.heapAfter.toFixed(1)} MB`);
   }
   child.send({ type: 'stop' });

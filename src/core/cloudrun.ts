@@ -509,7 +509,7 @@ class SdkCloudRunReader implements CloudRunReader {
         const facts = listed[i]!;
         if (uid !== undefined && revision.name && (facts.ready || facts.failed)) this.settledRevisions.set(settledRevisionKey(this.apiOrigin, uid, revision.name), facts);
       });
-      // Sorted again (stable) so the order never depends on a server honouring its documentation.
+      // Sorted again (stable) so the order never depends on a server honoring its documentation.
       return listed.sort((a, b) => (b.createTime ?? '').localeCompare(a.createTime ?? '')).slice(0, limit);
     } catch (err) {
       const { message, code } = describeApiError(err);

@@ -22,7 +22,7 @@ export interface ServiceConfig {
   kind: UnitKind;
   project: string;
   region: string;
-  /** Normalised repository-relative paths; empty means the whole repository. */
+  /** Normalized repository-relative paths; empty means the whole repository. */
   paths: string[];
   /** Where each of `paths` is written in the file, in the same order: what a problem with one points at. */
   pathSources?: JsonLocation[];
@@ -494,24 +494,24 @@ function scoreboardProblems(job: RawJob): Array<[(string | number)[], string]> {
   return problems;
 }
 
-export function normalisePaths(paths: string[]): string[] {
+export function normalizePaths(paths: string[]): string[] {
   const out = new Set<string>();
   for (const p of paths) {
-    const clean = normalisePath(p);
+    const clean = normalizePath(p);
     if (clean === '.' || clean === '') return [];
     out.add(clean);
   }
   return [...out];
 }
 
-function normalisePath(p: string): string {
+function normalizePath(p: string): string {
   return path.posix.normalize(p.replace(/\\/g, '/')).replace(/\/+$/, '');
 }
 
-/** A service's normalised paths, each with where the file first writes it. */
+/** A service's normalized paths, each with where the file first writes it. */
 function pathsOf(raw: string[], at: (string | number)[], locate: (s: (string | number)[]) => number | null): Pick<ServiceConfig, 'paths' | 'pathSources'> {
-  const paths = normalisePaths(raw);
-  const written = raw.map(normalisePath);
+  const paths = normalizePaths(raw);
+  const written = raw.map(normalizePath);
   const pathSources = paths.map((p) => {
     const segments = [...at, written.indexOf(p)];
     return { jsonPath: jsonPath(segments), line: locate(segments) };

@@ -118,7 +118,7 @@ export class CheckCacheFile implements SettledRevisionStore {
       writeOwnFile(this.file, JSON.stringify({ entries, servingLabels, largeGroups }));
       this.changed = false;
     } catch {
-      // Nothing to do: the cache is an optimisation.
+      // Nothing to do: the cache is an optimization.
     }
   }
 }

@@ -14,7 +14,7 @@ export interface EmulatedApiModule {
   load(section: unknown): void;
   /** Back to the state `load` produced (POST /control/reset). */
   reset(): void;
-  /** JSON-serialisable state for GET /control/state. */
+  /** JSON-serializable state for GET /control/state. */
   snapshot(): unknown;
   /** Starts any listener of its own (the Logging gRPC server), on host 127.0.0.1. Port 0 picks a free port. */
   start?(host: string, port: number): Promise<{ port: number }>;

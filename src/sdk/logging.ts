@@ -20,7 +20,7 @@ import type { AuthClient } from 'google-auth-library';
 
 export { GoogleAuth, PassThroughClient } from 'google-auth-library';
 
-/** Options of the generated client that we set (gax ClientOptions, plus sslCreds which gRPC honours). */
+/** Options of the generated client that we set (gax ClientOptions, plus sslCreds which gRPC honors). */
 export interface LoggingClientOptions {
   projectId: string;
   apiEndpoint?: string;
@@ -82,7 +82,7 @@ export function insecureChannelCredentials(): ChannelCredentials {
 // toObject (int64 → string through Long arithmetic), in one task: a response of 1000 entries costs the extension
 // host ~10 ms warm and several times that cold, and a server may send larger ones. Asking the stub for the bytes
 // instead lets core decode the entries a slice at a time, yielding to the event loop between slices (source.ts),
-// and skip toObject (normaliseApiEntry reads decoded messages directly).
+// and skip toObject (normalizeApiEntry reads decoded messages directly).
 
 const SERVICE_PATH = '/google.logging.v2.LoggingServiceV2';
 

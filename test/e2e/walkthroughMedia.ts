@@ -147,7 +147,7 @@ async function main(): Promise<void> {
       const label = (await coordinator.getAttribute('aria-label').catch(() => null)) ?? '';
       return label === `${COORDINATOR}: up to date` ? undefined : `row: "${label}"`;
     }, page);
-    // No toasts with the smoke-test driver: the notification centre shows what the deploy said.
+    // No toasts with the smoke-test driver: the notification center shows what the deploy said.
     await showNotificationCenter(page);
     await page.locator('.notifications-center .notification-list-item .codicon-notifications-expand').first().click().catch(() => undefined);
     await page.waitForTimeout(1_000);

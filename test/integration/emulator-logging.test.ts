@@ -47,7 +47,7 @@ function baseEntries(): LogEntryInput[] {
 
 function loggingClient(emulator: RunningEmulator): Logging {
   const port = Number(emulator.grpcAddress.split(':')[1]);
-  // LoggingOptions lacks sslCreds although the gRPC layer honours it: hence the cast.
+  // LoggingOptions lacks sslCreds although the gRPC layer honors it: hence the cast.
   return new Logging({
     projectId: PROJECT,
     apiEndpoint: '127.0.0.1',

@@ -152,7 +152,7 @@ describe('log stream against the emulator', () => {
     await waitFor(async () => (await tailSessionCount(emulator)) === 0, 'tail sessions to close', 5000);
   });
 
-  test('history: the window oldest first, scoped to the service and region, normalised', async () => {
+  test('history: the window oldest first, scoped to the service and region, normalized', async () => {
     const run = collect(source, { filter: apiFilter(), since: new Date(Date.now() - HOUR), follow: false });
     assert.equal(await run.stream.done, 'completed');
     assert.deepEqual(ids(run.entries), ['h-error', 'h-json', 'h-quote', 'h-http']);

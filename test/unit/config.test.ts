@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, findConfigFile, loadConfig, MAX_NESTING, normalisePaths, parseConfig, type ServiceConfig } from '../../src/core/config';
+import { ConfigError, findConfigFile, loadConfig, MAX_NESTING, normalizePaths, parseConfig, type ServiceConfig } from '../../src/core/config';
 
 const FILE = '/repo/cloud-run-drift.json';
 
@@ -166,9 +166,9 @@ describe('configuration', () => {
     assert.equal(problems[0]!.jsonPath, '$.deploy.default');
   });
 
-  it('normalises paths and treats "." as the whole repository', () => {
-    assert.deepEqual(normalisePaths(['a/b/', './c', 'a/b']), ['a/b', 'c']);
-    assert.deepEqual(normalisePaths(['a', '.']), []);
+  it('normalizes paths and treats "." as the whole repository', () => {
+    assert.deepEqual(normalizePaths(['a/b/', './c', 'a/b']), ['a/b', 'c']);
+    assert.deepEqual(normalizePaths(['a', '.']), []);
   });
 
   it('refuses a key given twice at any depth, naming both lines', () => {

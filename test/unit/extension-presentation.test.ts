@@ -23,7 +23,7 @@ import { result, verdict } from './extension-fixtures';
 const FIX = 'gcloud auth application-default login';
 
 describe('extension presentation', () => {
-  it('gives every verdict the icon and colour the issue names', () => {
+  it('gives every verdict the icon and color the issue names', () => {
     assert.deepEqual(verdictIcon('up-to-date'), { id: 'pass', color: 'testing.iconPassed' });
     assert.deepEqual(verdictIcon('stale'), { id: 'warning', color: 'list.warningForeground' });
     assert.equal(verdictIcon('diverged').id, 'git-compare');
@@ -35,7 +35,7 @@ describe('extension presentation', () => {
     assert.deepEqual(verdictIcon('deploying'), { id: 'loading~spin', color: null });
     assert.equal(verdictIcon('unchecked', true).id, 'loading~spin');
     assert.equal(verdictIcon('unchecked', false).id, 'circle-outline');
-    // stale and error share the warning glyph; the colour must tell them apart.
+    // stale and error share the warning glyph; the color must tell them apart.
     assert.notEqual(verdictIcon('stale').color, verdictIcon('error').color);
     for (const status of VERDICT_SEVERITY) assert.ok(verdictIcon(status).id, status);
   });
@@ -59,7 +59,7 @@ describe('extension presentation', () => {
     assert.equal(serviceContextValue(undefined, false), 'cloudRunDrift.service.unchecked');
   });
 
-  it('summarises worst first with up-to-date last, and counts the badge from the same rows', () => {
+  it('summarizes worst first with up-to-date last, and counts the badge from the same rows', () => {
     const rows = serviceRows(
       ['a', 'b', 'c', 'd', 'e', 'f', 'g'],
       result([
@@ -118,7 +118,7 @@ describe('extension presentation', () => {
     assert.equal(viewMessage({ ...base, configProblemCount: null, rows: oneApiError }), undefined, 'a per-service error stays on its item');
   });
 
-  it('recognises credential failures and shortens messages to one line', () => {
+  it('recognizes credential failures and shortens messages to one line', () => {
     assert.ok(isCredentialsProblem('Could not load the default credentials. Browse to https://...'));
     assert.ok(isCredentialsProblem('invalid_grant: reauth related error (invalid_rapt)'));
     assert.ok(!isCredentialsProblem('Permission denied: caller lacks run.services.get'));

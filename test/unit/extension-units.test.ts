@@ -39,7 +39,7 @@ function fnDetails(overrides: Partial<FunctionDetails> = {}): FunctionDetails {
 }
 
 describe('functions and Cloud Run jobs in the Services view', () => {
-  it('draws a function or a job with its kind glyph in its verdict colour; a service keeps its verdict glyph; spinners stay', () => {
+  it('draws a function or a job with its kind glyph in its verdict color; a service keeps its verdict glyph; spinners stay', () => {
     assert.deepEqual(unitIcon('service', 'stale'), { id: 'warning', color: 'list.warningForeground' });
     assert.deepEqual(unitIcon('function', 'up-to-date'), { id: 'symbol-function', color: 'testing.iconPassed' });
     assert.deepEqual(unitIcon('function', 'deploy-failed'), { id: 'symbol-function', color: 'errorForeground' });

@@ -144,7 +144,7 @@ describe('httpFetch (the Run SDK transport)', () => {
 
   it('refuses what it cannot send rather than sending something else', async () => {
     await assert.rejects(httpFetch('file:///etc/passwd'), /unsupported protocol file:/);
-    await assert.rejects(httpFetch(`${base}/x`, { method: 'POST', body: { not: 'serialised' } }), /unsupported request body/);
+    await assert.rejects(httpFetch(`${base}/x`, { method: 'POST', body: { not: 'serialized' } }), /unsupported request body/);
     await assert.rejects(httpFetch('http://127.0.0.1:1/refused?key=secret'), {
       name: 'FetchError',
       code: 'ECONNREFUSED',

@@ -1,14 +1,14 @@
 // The Logging query language subset: parsing (precedence, quoting, errors) and evaluation against entries.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { normaliseEntry, type LogEntryInput, type StoredLogEntry } from '../../src/emulator/logging/entry';
+import { normalizeEntry, type LogEntryInput, type StoredLogEntry } from '../../src/emulator/logging/entry';
 import { FilterSyntaxError, compileFilter, parseFilter, type FilterNode } from '../../src/emulator/logging/filter';
 import { LogStore } from '../../src/emulator/logging/store';
 
 const NOW = Date.parse('2026-01-30T23:10:00Z');
 
 function entry(input: LogEntryInput): StoredLogEntry {
-  return normaliseEntry({ project: 'nba-props-platform', location: 'us-west2', ...input }, '$', { nowMs: NOW });
+  return normalizeEntry({ project: 'nba-props-platform', location: 'us-west2', ...input }, '$', { nowMs: NOW });
 }
 
 const mergeError = entry({
@@ -99,7 +99,7 @@ describe('parseFilter', () => {
     });
   });
 
-  test('every comparison operator is recognised, with or without spaces', () => {
+  test('every comparison operator is recognized, with or without spaces', () => {
     for (const operator of ['=', '!=', ':', '=~', '!~', '<', '<=', '>', '>='] as const) {
       assert.deepEqual(parseFilter(`jsonPayload.x ${operator} "v"`), { kind: 'compare', field: ['jsonPayload', 'x'], operator, value: 'v' });
       assert.deepEqual(parseFilter(`jsonPayload.x${operator}"v"`), { kind: 'compare', field: ['jsonPayload', 'x'], operator, value: 'v' });

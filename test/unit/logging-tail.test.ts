@@ -1,7 +1,7 @@
 // The emulator's tail sessions against a scripted transport: window timing and back-pressure, without gRPC.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { normaliseEntry, type StoredLogEntry } from '../../src/emulator/logging/entry';
+import { normalizeEntry, type StoredLogEntry } from '../../src/emulator/logging/entry';
 import { LogStore, compileRequestFilter } from '../../src/emulator/logging/store';
 import { DEFAULT_TAIL_SETTINGS, TailSession, type TailBatch, type TailTransport } from '../../src/emulator/logging/tail';
 
@@ -11,7 +11,7 @@ let counter = 0;
 function entries(count: number): StoredLogEntry[] {
   return Array.from({ length: count }, () => {
     counter += 1;
-    return normaliseEntry({ project: PROJECT, service: 'api', textPayload: `line ${counter}` }, '$', { nowMs: Date.now() });
+    return normalizeEntry({ project: PROJECT, service: 'api', textPayload: `line ${counter}` }, '$', { nowMs: Date.now() });
   });
 }
 

@@ -99,7 +99,7 @@ describe('scopeClause', () => {
     );
   });
 
-  test('a function: its Cloud Run service\'s entries or its own cloud_function entries, each group parenthesised', () => {
+  test('a function: its Cloud Run service\'s entries or its own cloud_function entries, each group parenthesized', () => {
     const clause = scopeClause({ kind: 'function', function: { name: 'Grade_Props', region: 'us-west2' }, service: 'grade-props' });
     assert.equal(
       clause,
@@ -120,7 +120,7 @@ describe('scopeClause', () => {
 });
 
 describe('composeFilter', () => {
-  test('every part, parenthesised and AND-ed after the scope', () => {
+  test('every part, parenthesized and AND-ed after the scope', () => {
     const filter = composeFilter({
       scope: API,
       savedFilter: 'textPayload=~"MERGE"',

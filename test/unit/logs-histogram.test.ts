@@ -42,7 +42,7 @@ describe('histogram layout', () => {
 });
 
 describe('severity bands', () => {
-  test('DEFAULT/DEBUG, INFO/NOTICE, WARNING, ERROR and above, as the Logs Explorer colours them', () => {
+  test('DEFAULT/DEBUG, INFO/NOTICE, WARNING, ERROR and above, as the Logs Explorer colors them', () => {
     const band = (s: string) => SEVERITY_BANDS[severityBand(severityRank(s))];
     assert.deepEqual(
       ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY', 'bogus'].map(band),

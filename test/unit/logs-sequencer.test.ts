@@ -1,8 +1,8 @@
-// The entry sequencer and entry normalisation: once-only delivery, ordering within the window, holds across
+// The entry sequencer and entry normalization: once-only delivery, ordering within the window, holds across
 // gaps, bounded de-duplication memory; and the LogEntry built from API messages.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { entryText, formatInstant, normaliseApiEntry, parseInstant, shiftInstant, type LogEntry, type TimedEntry } from '../../src/core/logs/entry';
+import { entryText, formatInstant, normalizeApiEntry, parseInstant, shiftInstant, type LogEntry, type TimedEntry } from '../../src/core/logs/entry';
 import { EntrySequencer, IdMemory, hashId } from '../../src/core/logs/sequencer';
 
 function timed(insertId: string, seconds: number, nanos = 0): TimedEntry {
@@ -130,9 +130,9 @@ describe('EntrySequencer', () => {
   });
 });
 
-describe('normaliseApiEntry', () => {
+describe('normalizeApiEntry', () => {
   test('a gRPC-decoded text entry with the zero-valued fields the API fills in', () => {
-    const { entry, seconds, nanos } = normaliseApiEntry({
+    const { entry, seconds, nanos } = normalizeApiEntry({
       labels: {},
       insertId: 'abc',
       httpRequest: { requestMethod: 'GET', requestUrl: '', requestSize: '0', status: 500, responseSize: '0', latency: { seconds: '1', nanos: 500_000_000 }, protocol: '' },
@@ -164,7 +164,7 @@ describe('normaliseApiEntry', () => {
   });
 
   test('a Struct payload becomes plain JSON; numeric severities and RFC 3339 strings are understood', () => {
-    const { entry } = normaliseApiEntry({
+    const { entry } = normalizeApiEntry({
       insertId: 'j',
       timestamp: '2026-01-30T22:59:00.5Z',
       severity: 400,
@@ -189,7 +189,7 @@ describe('normaliseApiEntry', () => {
   });
 
   test('a "__proto__" key in a payload or labels stays a field, never the object\'s prototype', () => {
-    const { entry } = normaliseApiEntry({
+    const { entry } = normalizeApiEntry({
       insertId: 'p',
       timestamp: '2026-01-30T22:59:00Z',
       resource: { type: 'global', labels: {} },

@@ -1,11 +1,11 @@
 // Reading a tail a slice at a time (readTail in source.ts) against a scripted call, and the SDK's undecoded path:
-// the decoder, and normalising what it decodes exactly as the generated client's own objects.
+// the decoder, and normalizing what it decodes exactly as the generated client's own objects.
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import { normaliseApiEntry } from '../../src/core/logs/entry';
-import { GrpcStatus, normaliseInSlices, readTail, type LogApiError, type ResponseDecoder, type TailResponse } from '../../src/core/logs/source';
+import { normalizeApiEntry } from '../../src/core/logs/entry';
+import { GrpcStatus, normalizeInSlices, readTail, type LogApiError, type ResponseDecoder, type TailResponse } from '../../src/core/logs/source';
 import * as sdk from '../../src/sdk/logging';
 
 /** A bidi call the test drives: emit('data' | 'end' | 'error'), and a record of pause/resume/cancel. */
@@ -206,8 +206,8 @@ describe('readTail', () => {
   });
 });
 
-describe('normaliseInSlices', () => {
-  test('a large page is normalised in slices of 250, yielding to the event loop between them', async () => {
+describe('normalizeInSlices', () => {
+  test('a large page is normalized in slices of 250, yielding to the event loop between them', async () => {
     const page = (decodedResponse(0, 600) as { entries: unknown[] }).entries;
     let turnsTaken = 0;
     let counting = true;
@@ -217,7 +217,7 @@ describe('normaliseInSlices', () => {
       setImmediate(count);
     };
     setImmediate(count);
-    const entries = await normaliseInSlices(page, null);
+    const entries = await normalizeInSlices(page, null);
     counting = false;
     assert.deepEqual(entries.map((e) => e.entry.insertId), page.map((_, i) => `e${i}`));
     assert.ok(turnsTaken >= 2, `600 entries took ${turnsTaken + 1} slices`);
@@ -229,7 +229,7 @@ describe('normaliseInSlices', () => {
         throw new Error('invalid wire type 6');
       },
     };
-    await assert.rejects(normaliseInSlices([{}], decoder), (error: LogApiError) => error.code === GrpcStatus.INTERNAL && /^Response message parsing error: invalid wire type 6/.test(error.message));
+    await assert.rejects(normalizeInSlices([{}], decoder), (error: LogApiError) => error.code === GrpcStatus.INTERNAL && /^Response message parsing error: invalid wire type 6/.test(error.message));
   });
 });
 
@@ -292,12 +292,12 @@ describe('undecoded responses (src/sdk/logging.ts)', () => {
     ]);
   });
 
-  test('entries decoded one by one normalise exactly as the generated client’s objects do', () => {
+  test('entries decoded one by one normalize exactly as the generated client’s objects do', () => {
     const decoder = sdk.createResponseDecoder();
     const split = decoder.split(bytes);
     const oneByOne = [];
-    for (let i = 0; i < split.entries.length; i += 2) oneByOne.push(normaliseApiEntry(decoder.entry(bytes, split.entries[i]!, split.entries[i + 1]!)));
-    const asTheClientDoes = Response.toObject(Response.decode(bytes), clientOptions).entries.map(normaliseApiEntry);
+    for (let i = 0; i < split.entries.length; i += 2) oneByOne.push(normalizeApiEntry(decoder.entry(bytes, split.entries[i]!, split.entries[i + 1]!)));
+    const asTheClientDoes = Response.toObject(Response.decode(bytes), clientOptions).entries.map(normalizeApiEntry);
     assert.deepEqual(oneByOne, asTheClientDoes);
     assert.equal(oneByOne[0]?.entry.httpRequest?.latency, '2.500s');
     assert.equal(oneByOne[0]?.entry.httpRequest?.responseSize, '3000000000');
@@ -328,13 +328,13 @@ describe('undecoded responses (src/sdk/logging.ts)', () => {
     }
   });
 
-  test('a ListLogEntries page: listed() decodes its undecoded entries, normaliseInSlices a slice per macrotask', async () => {
+  test('a ListLogEntries page: listed() decodes its undecoded entries, normalizeInSlices a slice per macrotask', async () => {
     const decoder = sdk.createResponseDecoder();
     const split = decoder.split(bytes);
     const page: unknown[] = [];
     for (let i = 0; i < split.entries.length; i += 2) page.push(new sdk.UndecodedEntry(bytes, split.entries[i]!, split.entries[i + 1]!));
-    const asTheClientDoes = Response.toObject(Response.decode(bytes), clientOptions).entries.map(normaliseApiEntry);
-    assert.deepEqual(await normaliseInSlices(page, decoder), asTheClientDoes);
-    assert.deepEqual(await normaliseInSlices(Response.toObject(Response.decode(bytes), clientOptions).entries, decoder), asTheClientDoes, 'decoded items pass as they are');
+    const asTheClientDoes = Response.toObject(Response.decode(bytes), clientOptions).entries.map(normalizeApiEntry);
+    assert.deepEqual(await normalizeInSlices(page, decoder), asTheClientDoes);
+    assert.deepEqual(await normalizeInSlices(Response.toObject(Response.decode(bytes), clientOptions).entries, decoder), asTheClientDoes, 'decoded items pass as they are');
   });
 });

@@ -178,7 +178,7 @@ export class LogBuffer {
     if (entries.length === 0) return;
     if (this.isPaused) {
       for (const entry of entries) this.pausedQueue.push(entry);
-      // Keep at most `capacity` waiting: more could never all be visible. Trim in chunks (amortised O(1)).
+      // Keep at most `capacity` waiting: more could never all be visible. Trim in chunks (amortized O(1)).
       if (this.pausedQueue.length > this.capacity * 2) {
         const excess = this.pausedQueue.length - this.capacity;
         this.pausedQueue = this.pausedQueue.slice(excess);

@@ -1,9 +1,9 @@
-// The log entry the CLI and the log view show, and its normalisation from what the Logging API answers.
+// The log entry the CLI and the log view show, and its normalization from what the Logging API answers.
 // Pure: no SDK import (the API's message is read as `unknown`), no vscode.
 //
 // API:
-//   interface LogEntry      the normalised entry (below); plain data, JSON-serialisable, safe to postMessage
-//   normaliseApiEntry(raw)  a decoded google.logging.v2.LogEntry (gRPC or REST transport of the gapic client, or a
+//   interface LogEntry      the normalized entry (below); plain data, JSON-serializable, safe to postMessage
+//   normalizeApiEntry(raw)  a decoded google.logging.v2.LogEntry (gRPC or REST transport of the gapic client, or a
 //                           protobufjs message before toObject, as the tail reader decodes them)
 //                           → TimedEntry: the LogEntry plus its exact (seconds, nanos) for ordering
 //   compareTimed(a, b)      the API's order: timestamp, then insertId
@@ -286,7 +286,7 @@ function stringMapOf(raw: unknown): Record<string, string> | undefined {
  * (both decode into the same protobufjs object shape: Timestamps as {seconds, nanos}, Structs as {fields}), and on
  * a protobufjs message as decoded, before toObject (int64 as Long, enums as numbers, defaults on the prototype).
  */
-export function normaliseApiEntry(raw: unknown): TimedEntry {
+export function normalizeApiEntry(raw: unknown): TimedEntry {
   const message = isRecord(raw) ? raw : {};
   const instant = instantOf(message['timestamp']) ?? instantOf(message['receiveTimestamp']) ?? { seconds: 0, nanos: 0 };
   const resource = isRecord(message['resource']) ? message['resource'] : {};

@@ -4,10 +4,10 @@
 //   composeFilter(query: LogQuery): string
 //       The whole Logging query: a scope (cloud_run_revision + one service, several services OR'ed, one revision, or a
 //       function: its Cloud Run service's entries OR its cloud_function entries; cloud_run_job + one job, or one of its
-//       executions), then each optional part the user chose, every part parenthesised and joined with AND:
-//         - savedFilter  a query from config `logFilters` (validated, parenthesised)
+//       executions), then each optional part the user chose, every part parenthesized and joined with AND:
+//         - savedFilter  a query from config `logFilters` (validated, parenthesized)
 //         - text         free text → (textPayload:"..." OR jsonPayload.message:"...") with " and \ escaped
-//         - raw          a raw Logging query (validated, parenthesised)
+//         - raw          a raw Logging query (validated, parenthesized)
 //         - minSeverity  severity>=LEVEL
 //         - since/until  timestamp>="RFC 3339" / timestamp<="RFC 3339"
 //       Throws FilterCompositionError (a usage problem, not an API one) for an unknown severity, an empty scope or
@@ -21,7 +21,7 @@
 // Why user text is never spliced: the query language has no parameters, so the only safe way to put text into a
 // query is a string literal whose every `"` and `\` is escaped (control characters too, so a pasted newline stays
 // inside the literal). `) OR (resource.type="gce_instance"` typed into the search box is then just text to look
-// for. A *raw* query is the user's own query language and is meant to be spliced, but it is parenthesised and
+// for. A *raw* query is the user's own query language and is meant to be spliced, but it is parenthesized and
 // checked for balance first, so it can narrow the scope but never widen it past the service.
 //
 // Precedence note: in the Logging query language OR binds tighter than implicit AND and explicit AND binds

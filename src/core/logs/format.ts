@@ -6,7 +6,7 @@
 //   terminalLogLine(entry)            the same line as TerminalText (the CLI's human output): the severity in its
 //                                     color, the text escaped when rendered (../terminalText.ts)
 //   cliJson(entry)                    the CLI's --json object: {insertId, timestamp, severity, revision, execution?, text|json}
-//   SEVERITY_ANSI                     the ANSI colour per severity (the view can map the same buckets to theme colours)
+//   SEVERITY_ANSI                     the ANSI color per severity (the view can map the same buckets to theme colors)
 import { styled, type TerminalText } from '../terminalText';
 import { entryText, type JsonObject, type LogEntry } from './entry';
 import { EXECUTION_NAME_LABEL, type Severity } from './filter';

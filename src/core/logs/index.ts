@@ -7,7 +7,7 @@
 //   histogram.ts entries over time per severity band, over round-sized buckets
 //   format.ts    formatLogLine / terminalLogLine / cliJson: the .log export, the CLI's output
 //   links.ts     stack-trace file:line references, trace and Logs Explorer links
-//   entry.ts     LogEntry, the normalised entry every part speaks
+//   entry.ts     LogEntry, the normalized entry every part speaks
 //
 // Typical use (a view):
 //   const source = await createLogSource({ projects: [service.project], endpoint: config.endpoints.logging });

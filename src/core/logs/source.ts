@@ -17,8 +17,8 @@
 //   LogApiError { code: gRPC status code | null, message: the API's own words }
 //   describeLogError(error): LogApiError
 //   GrpcStatus: the status codes we act on
-//   readTail(call, handlers, options): TailHandle   what tail() reads a call with, and normaliseInSlices(items,
-//                              decoder) what list() normalises a page with: a slice of entries per macrotask
+//   readTail(call, handlers, options): TailHandle   what tail() reads a call with, and normalizeInSlices(items,
+//                              decoder) what list() normalizes a page with: a slice of entries per macrotask
 //                              (see "Reading responses a slice at a time" below)
 //
 // Unhandled rejections (the library's pitfalls, and how each is avoided here):
@@ -31,7 +31,7 @@
 import { credentialPolicy, decideCredentials, endpointTarget, urlTarget, type CredentialPolicy } from '../credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine, type AdcClient } from '../credentials';
 import { loadLoggingSdk, type LoggingSdk } from '../sdk';
-import { normaliseApiEntry, type TimedEntry } from './entry';
+import { normalizeApiEntry, type TimedEntry } from './entry';
 import type { LoggingServiceClient, TailCall } from '../../sdk/logging';
 
 export const GrpcStatus = {
@@ -260,7 +260,7 @@ class SdkLogSource implements LogSource {
         },
         { autoPaginate: false, timeout: this.callTimeoutMs, maxRetries: 2, ...(request.signal ? { signal: request.signal } : {}) },
       );
-      return { entries: await normaliseInSlices(entries, this.decoder), nextPageToken: response?.nextPageToken ?? '' };
+      return { entries: await normalizeInSlices(entries, this.decoder), nextPageToken: response?.nextPageToken ?? '' };
     } catch (error) {
       throw describeLogError(error, 'list');
     }
@@ -300,7 +300,7 @@ class SdkLogSource implements LogSource {
 // The generated client decodes each response whole and converts it with toObject before anyone sees it, so a page
 // or tail response of a thousand entries was one task of ~10 ms warm and several times that cold (with a GC on
 // top, more). With undecoded responses (undecodedResponses in src/sdk/logging.ts), each macrotask decodes and
-// normalises at most SLICE_ENTRIES entries or for about SLICE_BUDGET_MS, whichever comes first, then yields
+// normalizes at most SLICE_ENTRIES entries or for about SLICE_BUDGET_MS, whichever comes first, then yields
 // (setImmediate). Decoded responses (another SDK shape, the REST transport) are read the same way, only without the
 // decoding.
 //
@@ -323,8 +323,8 @@ const BUDGET_CHECK_EVERY = 16;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** A ListLogEntries page's entries, decoded (when undecoded) and normalised a slice per macrotask. */
-export async function normaliseInSlices(items: readonly unknown[], decoder: Pick<ResponseDecoder, 'listed'> | null): Promise<TimedEntry[]> {
+/** A ListLogEntries page's entries, decoded (when undecoded) and normalized a slice per macrotask. */
+export async function normalizeInSlices(items: readonly unknown[], decoder: Pick<ResponseDecoder, 'listed'> | null): Promise<TimedEntry[]> {
   const out = new Array<TimedEntry>(items.length);
   let i = 0;
   while (i < items.length) {
@@ -332,7 +332,7 @@ export async function normaliseInSlices(items: readonly unknown[], decoder: Pick
     const end = Math.min(items.length, i + SLICE_ENTRIES);
     while (i < end) {
       try {
-        out[i] = normaliseApiEntry(decoder ? decoder.listed(items[i]) : items[i]);
+        out[i] = normalizeApiEntry(decoder ? decoder.listed(items[i]) : items[i]);
       } catch (error) {
         throw new LogApiError(`Response message parsing error: ${describeLogError(error, 'list').message}`, GrpcStatus.INTERNAL, 'list');
       }
@@ -442,7 +442,7 @@ export function readTail(call: TailCallLike, handlers: TailHandlers, options: Ta
       while (pending.next < pending.count && entries.length < sliceEntries) {
         const i = pending.next;
         const raw = pending.ranges ? decoder!.entry(pending.bytes!, pending.ranges[2 * i]!, pending.ranges[2 * i + 1]!) : pending.decoded![i];
-        entries.push(normaliseApiEntry(raw));
+        entries.push(normalizeApiEntry(raw));
         pending.next = i + 1;
         if (entries.length % BUDGET_CHECK_EVERY === 0 && now() - started >= budgetMs) break;
       }

@@ -20,7 +20,7 @@
 //      poll for exhaustedRetryMs, then try to tail again. UNIMPLEMENTED or a REST source: poll for good.
 //      INVALID_ARGUMENT (bad filter), PERMISSION_DENIED, NOT_FOUND, UNAUTHENTICATED: error event, end.
 //   4. Everything passes through the EntrySequencer (sequencer.ts): de-duplication by insertId+timestamp with
-//      bounded memory, and a reorder window (reorderWindowMs) so entries of neighbouring responses are ordered.
+//      bounded memory, and a reorder window (reorderWindowMs) so entries of neighboring responses are ordered.
 //
 // Limits (said, not hidden): entries the server reports as suppressed are counted, not fetched (a later backfill
 // may happen to cover some); an entry ingested during a gap with a timestamp older than the backfill's reach

@@ -108,7 +108,7 @@ export interface PlannedCommit {
 // File contents.
 
 function pythonHelpers(count: number, seed: string, indent: string): string[] {
-  const verbs = ['load', 'validate', 'normalise', 'resolve', 'build', 'fetch', 'record', 'summarise', 'check', 'format'];
+  const verbs = ['load', 'validate', 'normalize', 'resolve', 'build', 'fetch', 'record', 'summarize', 'check', 'format'];
   const nouns = ['batch_config', 'staging_table', 'player_ids', 'game_date', 'feature_row', 'prediction_set', 'retry_policy', 'metric', 'schedule', 'run_context'];
   const lines: string[] = [];
   for (let i = 0; ; i++) {
@@ -350,7 +350,7 @@ const SHARED_SUBJECTS: [string, string][] = [
   ['shared: central game-date parsing', 'shared/utils/dates.py'],
   ['shared: settings read PREDICTIONS_TABLE from env', 'shared/config/settings.py'],
   ['shared: structured logging with batch context', 'shared/utils/logging_utils.py'],
-  ['shared: player lookup normalisation handles suffixes', 'shared/utils/player_lookup.py'],
+  ['shared: player lookup normalization handles suffixes', 'shared/utils/player_lookup.py'],
   ['shared: BigQuery helper returns affected row counts', 'shared/utils/bigquery_utils.py'],
   ['shared: team abbreviation map for 2025-26', 'shared/config/teams.py'],
   ['shared: settings validate required env at startup', 'shared/config/settings.py'],

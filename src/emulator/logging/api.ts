@@ -17,7 +17,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ScenarioError, type ApiModuleContext, type EmulatedApiModule } from '../api';
 import { sleep } from '../faults';
-import { normaliseEntry, type LogEntryInput, type LogEntryJson, type StoredLogEntry } from './entry';
+import { normalizeEntry, type LogEntryInput, type LogEntryJson, type StoredLogEntry } from './entry';
 import { LoggingGrpcServer, type LoggingBackend } from './grpc';
 import { handleLoggingHttp } from './rest';
 import { LoggingApiError, LogStore, GrpcCode, compileRequestFilter, type ListEntriesRequest, type ListEntriesResult } from './store';
@@ -99,10 +99,10 @@ export function createLoggingApi(ctx: ApiModuleContext): LoggingApiModule {
   let grpcPort: number | undefined;
 
   /** Validates every entry before storing any, so a bad control call changes nothing. */
-  const normaliseArriving = (raw: readonly unknown[], path: string): StoredLogEntry[] => {
+  const normalizeArriving = (raw: readonly unknown[], path: string): StoredLogEntry[] => {
     const nowMs = ctx.now();
     return raw.map((entry, index) =>
-      normaliseEntry(entry, `${path}[${index}]`, { project: defaultProject, location: defaultLocation, nowMs, receiveNowMs: nowMs }),
+      normalizeEntry(entry, `${path}[${index}]`, { project: defaultProject, location: defaultLocation, nowMs, receiveNowMs: nowMs }),
     );
   };
 
@@ -119,7 +119,7 @@ export function createLoggingApi(ctx: ApiModuleContext): LoggingApiModule {
     },
     write(entries: LogEntryInput[]): void {
       try {
-        store.append(normaliseArriving(entries, 'entries'));
+        store.append(normalizeArriving(entries, 'entries'));
       } catch (error) {
         if (error instanceof ScenarioError) throw new LoggingApiError(GrpcCode.INVALID_ARGUMENT, error.message);
         throw error;
@@ -138,7 +138,7 @@ export function createLoggingApi(ctx: ApiModuleContext): LoggingApiModule {
     },
 
     appendEntries(entries: readonly unknown[]): number {
-      const stored = normaliseArriving(entries, '$.entries');
+      const stored = normalizeArriving(entries, '$.entries');
       store.append(stored);
       return stored.length;
     },
@@ -199,7 +199,7 @@ export function createLoggingApi(ctx: ApiModuleContext): LoggingApiModule {
         if (rawEntries !== undefined && !Array.isArray(rawEntries)) throw new ScenarioError(`${path}.entries`, 'an array of log entries');
         const nowMs = ctx.now();
         entries = (rawEntries ?? []).map((entry: unknown, index: number) =>
-          normaliseEntry(entry, `${path}.entries[${index}]`, { project, location, nowMs }),
+          normalizeEntry(entry, `${path}.entries[${index}]`, { project, location, nowMs }),
         );
       }
       // Assigned only after everything validated, so a bad scenario leaves the previous state intact.

@@ -1,5 +1,5 @@
 // The log entry model of the emulated Cloud Logging API: what scenarios and control calls give us
-// (LogEntryInput), how it is validated and normalised (StoredLogEntry), timestamps with nanosecond
+// (LogEntryInput), how it is validated and normalized (StoredLogEntry), timestamps with nanosecond
 // precision, and severities with their ranks.
 import { randomBytes } from 'node:crypto';
 import { ScenarioError } from '../api';
@@ -244,10 +244,10 @@ function timeField(input: Record<string, unknown>, key: 'timestamp' | 'receiveTi
 const encodedLogIds = new Map<string, string>();
 
 /**
- * Validates one entry (scenario, control call or WriteLogEntries) and normalises it. Throws ScenarioError naming
+ * Validates one entry (scenario, control call or WriteLogEntries) and normalizes it. Throws ScenarioError naming
  * `path` (e.g. `$.logging.entries[3].timestamp`) and what was expected.
  */
-export function normaliseEntry(raw: unknown, path: string, defaults: EntryDefaults): StoredLogEntry {
+export function normalizeEntry(raw: unknown, path: string, defaults: EntryDefaults): StoredLogEntry {
   if (!isPlainObject(raw)) throw new ScenarioError(path, 'a log entry object');
   for (const key of Object.keys(raw)) {
     if (!INPUT_KEYS.has(key)) throw new ScenarioError(`${path}.${key}`, `no such LogEntry field (known: ${[...INPUT_KEYS].join(', ')})`);

@@ -342,7 +342,7 @@ class Parser {
     return this.argument(field, operator);
   }
 
-  /** The right-hand side: one value, or a parenthesised value expression distributed over the comparison. */
+  /** The right-hand side: one value, or a parenthesized value expression distributed over the comparison. */
   private argument(field: string[], operator: ComparisonOperator): FilterNode {
     const token = this.advance();
     if (token.kind === 'string' || (token.kind === 'word' && !KEYWORDS.has(token.text))) {

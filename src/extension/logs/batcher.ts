@@ -69,7 +69,7 @@ export interface AppendPlan {
 
 /**
  * Which entries a flush sends: what was appended since the last flush, but never more than the webview keeps
- * (maxRows) — sending entries it would drop at once is wasted serialisation — and at most `perPost` of them, oldest
+ * (maxRows) — sending entries it would drop at once is wasted serialization — and at most `perPost` of them, oldest
  * first: the rest go in the next flush, a macrotask later, so neither side works through a burst in one long task
  * and the oldest rows (those that waited longest) show first.
  */

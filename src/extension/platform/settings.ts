@@ -1,6 +1,6 @@
 // Typed access to the `cloudRunDrift.*` settings: the only module that reads them.
 import * as vscode from 'vscode';
-import { DEFAULT_SETTINGS, normaliseInterval, SETTINGS_SECTION, type DriftSettings } from './settingsDefaults';
+import { DEFAULT_SETTINGS, normalizeInterval, SETTINGS_SECTION, type DriftSettings } from './settingsDefaults';
 
 export type { DriftSettings } from './settingsDefaults';
 
@@ -12,7 +12,7 @@ export function readSettings(): DriftSettings {
     return typeof value === typeof DEFAULT_SETTINGS[key] ? (value as DriftSettings[K]) : DEFAULT_SETTINGS[key];
   };
   return {
-    refreshIntervalSeconds: normaliseInterval(get('refreshIntervalSeconds')),
+    refreshIntervalSeconds: normalizeInterval(get('refreshIntervalSeconds')),
     refreshOnFocus: get('refreshOnFocus'),
     refreshOnRepositoryChange: get('refreshOnRepositoryChange'),
     showStatusBarItem: get('showStatusBarItem'),

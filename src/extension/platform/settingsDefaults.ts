@@ -50,7 +50,7 @@ export const DEFAULT_SETTINGS: DriftSettings = {
 /** Shorter intervals would poll Cloud Run faster than a deploy can change anything. */
 export const MIN_INTERVAL_SECONDS = 30;
 
-export function normaliseInterval(seconds: number): number {
+export function normalizeInterval(seconds: number): number {
   if (!Number.isFinite(seconds) || seconds <= 0) return 0;
   return Math.max(MIN_INTERVAL_SECONDS, Math.round(seconds));
 }

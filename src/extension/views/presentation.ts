@@ -1,4 +1,4 @@
-// How verdicts look in the editor: icons, colours, descriptions, summaries, badge and context values.
+// How verdicts look in the editor: icons, colors, descriptions, summaries, badge and context values.
 // Pure functions with no `vscode` import so they are unit-tested directly (test/unit/extension-*.test.ts).
 import { ageSpan, countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/format';
 import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../../core/model';
@@ -9,7 +9,7 @@ export type DisplayStatus = VerdictStatus | 'unchecked';
 export interface IconSpec {
   /** A product icon id for `ThemeIcon`, e.g. `pass` or `loading~spin`. */
   id: string;
-  /** A theme colour id for `ThemeColor`, or null to use the default foreground. */
+  /** A theme color id for `ThemeColor`, or null to use the default foreground. */
   color: string | null;
 }
 
@@ -25,7 +25,7 @@ const VERDICT_ICONS: Record<VerdictStatus, IconSpec> = {
   'deploy-failed': { id: 'error', color: 'errorForeground' },
   'not-found': { id: 'circle-slash', color: 'disabledForeground' },
   error: { id: 'warning', color: 'list.errorForeground' },
-  // No colour: a rollout in progress is neither good nor bad yet.
+  // No color: a rollout in progress is neither good nor bad yet.
   deploying: { id: 'loading~spin', color: null },
 };
 
@@ -188,7 +188,7 @@ export function firstLine(text: string, maxLength = 200): string {
   return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
 }
 
-/** Recognises Application Default Credentials failures so the fix command can be offered. */
+/** Recognizes Application Default Credentials failures so the fix command can be offered. */
 export function isCredentialsProblem(message: string): boolean {
   return /default credentials|application-default|credential|unauthenticated|invalid_grant|reauth|invalid_rapt|\b401\b/i.test(message);
 }

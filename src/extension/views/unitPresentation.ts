@@ -21,7 +21,7 @@ const KIND_ICONS: Record<Exclude<UnitKind, 'service'>, string> = {
 
 /**
  * A row's icon. A service's is its verdict's (as always); a function's or a job's is its kind's glyph
- * in its verdict's colour, so the kinds tell apart at a glance while the colour still says the
+ * in its verdict's color, so the kinds tell apart at a glance while the color still says the
  * verdict (which the description and the accessible name spell out too). A spinner stays a spinner.
  */
 export function unitIcon(kind: UnitKind, status: DisplayStatus, refreshing = false): IconSpec {

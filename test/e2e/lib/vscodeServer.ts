@@ -20,7 +20,7 @@ export function makeEditorDirs(base: string): EditorDirs {
 }
 
 /**
- * User settings. Only USER_DATA_DIR/User/settings.json is honoured for workspace trust (the copy in
+ * User settings. Only USER_DATA_DIR/User/settings.json is honored for workspace trust (the copy in
  * the server-data folder is not). The rest keeps the editor quiet and deterministic: no welcome
  * page, no AI panel, no gallery or update checks (this machine has no network beyond registries).
  */
@@ -52,7 +52,7 @@ function serverDirArgs(dirs: EditorDirs): string[] {
 
 /**
  * The server environment: no extension gallery, and without the built-ins that only talk to
- * github.com (the server ignores --disable-extension; it honours this variable). Requests to
+ * github.com (the server ignores --disable-extension; it honors this variable). Requests to
  * either would only fail here, slowly.
  */
 function serverEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -128,7 +128,7 @@ function spawnServer(editor: InstalledEditor, dirs: EditorDirs, port: number, op
     '--accept-server-license-terms',
     '--telemetry-level',
     'off',
-    // Makes the built workbench honour `?payload=[["extensionTestsPath", …]]` (otherwise it is dev-build only).
+    // Makes the built workbench honor `?payload=[["extensionTestsPath", …]]` (otherwise it is dev-build only).
     '--enable-smoke-test-driver',
     ...serverDirArgs(dirs),
   ];

@@ -181,7 +181,7 @@ export function treeProblems(snapshot: readonly TreeSnapshotNode[], expected: re
     const p: string[] = [];
     if (node.id !== `service:${row.name}`) p.push(`id ${node.id}`);
     if (node.icon !== row.icon) p.push(`icon ${node.icon}, expected ${row.icon}`);
-    if (node.color !== row.color) p.push(`colour ${node.color}, expected ${row.color}`);
+    if (node.color !== row.color) p.push(`color ${node.color}, expected ${row.color}`);
     if (!row.descriptions.includes(node.description ?? '')) p.push(`description "${node.description}", expected "${row.descriptions.join('" or "')}"`);
     if (!node.contextValue?.startsWith(`cloudRunDrift.service.${row.status}.`) || !/\.hasCommit(\.|$)/.test(node.contextValue) || /\.dirty(\.|$)/.test(node.contextValue)) {
       p.push(`contextValue ${node.contextValue}, expected cloudRunDrift.service.${row.status}.hasCommit (not dirty)`);

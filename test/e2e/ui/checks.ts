@@ -171,19 +171,19 @@ async function rowProblem(page: Page, expected: ExpectedRow): Promise<string | u
 }
 
 /**
- * Opens the notification centre. The workbench shows no toasts when the server runs with
+ * Opens the notification center. The workbench shows no toasts when the server runs with
  * --enable-smoke-test-driver (NotificationsToasts.addToast checks it; VS Code's own smoke tests
- * read the centre too), so the centre is where a check reads what the user is told.
+ * read the center too), so the center is where a check reads what the user is told.
  */
 export async function showNotificationCenter(page: Page): Promise<void> {
-  const centre = page.locator('.notifications-center.visible');
+  const center = page.locator('.notifications-center.visible');
   const deadline = Date.now() + 10_000;
-  // The centre closes itself when its last notification goes (NotificationsCenter hides on an empty
+  // The center closes itself when its last notification goes (NotificationsCenter hides on an empty
   // model), e.g. a progress notification that ends just after the click; so one click can be undone.
-  while (!(await centre.isVisible())) {
-    if (Date.now() > deadline) throw new Error('the notification centre did not stay open after clicking the status bar bell for 10 s');
+  while (!(await center.isVisible())) {
+    if (Date.now() > deadline) throw new Error('the notification center did not stay open after clicking the status bar bell for 10 s');
     await page.locator('.part.statusbar [id="status.notifications"]').click();
-    await centre.waitFor({ state: 'visible', timeout: 1_000 }).catch(() => undefined);
+    await center.waitFor({ state: 'visible', timeout: 1_000 }).catch(() => undefined);
   }
 }
 
@@ -192,7 +192,7 @@ async function hideNotificationCenter(page: Page): Promise<void> {
   await page.locator('.part.statusbar [id="status.notifications"]').click();
 }
 
-/** The texts of the notifications on screen (toasts and, when open, the notification centre), buttons in brackets. */
+/** The texts of the notifications on screen (toasts and, when open, the notification center), buttons in brackets. */
 async function notificationTexts(page: Page): Promise<string[]> {
   return page.locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item').evaluateAll((els) =>
     els.map((el) => {
@@ -211,7 +211,7 @@ export interface SkipWhen {
 }
 
 /**
- * Waits for a notification whose text matches (the centre is opened to read it, then closed);
+ * Waits for a notification whose text matches (the center is opened to read it, then closed);
  * returns the match. A notification or console line matching `skipIf` ends the check as skipped.
  */
 export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs: number, skipIf?: SkipWhen): Promise<RegExpExecArray> {

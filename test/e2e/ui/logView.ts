@@ -520,7 +520,7 @@ export function logViewPage(): UiPage {
           }, ctx.page);
           assert.ok(bars.length >= 2 && bars.length <= 61, `${bars.length} bars for 15 minutes`);
           assert.ok(bars.filter((b) => b.total > 0).every((b) => b.segments > 0 && b.height > 0), `a bar with entries is not drawn: ${JSON.stringify(bars.filter((b) => b.total > 0))}`);
-          // h2 (WARNING) and h3 (ERROR) are drawn in their own colours: more than one segment in their bar.
+          // h2 (WARNING) and h3 (ERROR) are drawn in their own colors: more than one segment in their bar.
           const h3 = Date.parse(s.entry('h3').timestamp);
           const bar = bars.find((b) => b.start <= h3 && h3 < b.end)!;
           assert.ok(bar.segments >= 2, `h3's bar has ${bar.segments} segment(s)`);

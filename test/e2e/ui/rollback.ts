@@ -51,7 +51,7 @@ async function routeHere(page: Page, service: string, revision: string): Promise
   await button.click();
 }
 
-/** Clicks `button` on the notification (in the notification centre) whose message matches. */
+/** Clicks `button` on the notification (in the notification center) whose message matches. */
 async function clickNotificationButton(page: Page, message: RegExp, button: string): Promise<void> {
   await showNotificationCenter(page);
   const item = page.locator('.notifications-center .notification-list-item').filter({ has: page.locator('.notification-list-item-message', { hasText: message }) }).first();

@@ -1,6 +1,6 @@
 // The Services tree on the demo workspace, read through the extension's test API: one row per
 // configured service with the verdict the demo was built to have (prediction-coordinator 53
-// commits behind, the rest up to date), its icon, colour and description, and the children that
+// commits behind, the rest up to date), its icon, color and description, and the children that
 // explain it. The same verdicts are checked on screen by test/e2e/ui/checks.ts.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -19,7 +19,7 @@ function demo(): NonNullable<ReturnType<typeof e2eContext>['demo']> {
 }
 
 suite('Services tree', () => {
-  test('lists every demo service in configuration order with its verdict, icon, colour and description', async () => {
+  test('lists every demo service in configuration order with its verdict, icon, color and description', async () => {
     const api = await settledApi();
     const expected = expectedDemoRows(demo().services, Date.now());
     let problems: string[] = [];

@@ -25,7 +25,7 @@ suite('restricted mode', () => {
     await waitForActivation();
   });
 
-  test('verdicts still show: every service with its verdict, icon, colour and description', async () => {
+  test('verdicts still show: every service with its verdict, icon, color and description', async () => {
     const api = await settledApi();
     const expected = expectedDemoRows(e2eContext().demo!.services, Date.now());
     let problems: string[] = [];
