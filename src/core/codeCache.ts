@@ -55,8 +55,23 @@ export function saveCodeCaches(): void {
   for (const { script, file } of pending.splice(0)) {
     try {
       writeOwnFile(file, script.createCachedData());
+      removeOtherVersions(file);
     } catch {
       // A read-only home or a full disk: run without a cache.
+    }
+  }
+}
+
+/**
+ * Each bundle keeps one cache: the one just written. The others of the same bundle were made for
+ * another build or another Node, and would otherwise pile up (1-2 MB each) with every update.
+ */
+function removeOtherVersions(cacheFile: string): void {
+  const dir = path.dirname(cacheFile);
+  const prefix = path.basename(cacheFile).replace(/-[0-9a-f]{24}\.v8cache$/, '-');
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith(prefix) && /^[0-9a-f]{24}\.v8cache$/.test(name.slice(prefix.length)) && path.join(dir, name) !== cacheFile) {
+      fs.rmSync(path.join(dir, name), { force: true });
     }
   }
 }

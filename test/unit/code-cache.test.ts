@@ -82,6 +82,27 @@ describe('V8 code cache for the SDK bundles', () => {
     assert.equal(fs.statSync(cacheFile).mode & 0o777, 0o600, 'replaced by our own private cache');
   });
 
+  it('keeps one cache per bundle: writing a new one removes the bundle\'s older ones, no other file', () => {
+    const stale = path.join(cacheDir, `sdk-test-${'a'.repeat(24)}.v8cache`);
+    const otherBundle = path.join(cacheDir, `sdk-test2-${'b'.repeat(24)}.v8cache`);
+    const notACache = path.join(cacheDir, 'sdk-test-notes.txt');
+    for (const file of [stale, otherBundle, notACache]) fs.writeFileSync(file, 'x');
+    const edited = path.join(dir, 'sdk-test.js');
+    fs.writeFileSync(edited, `${source}// edited\n`);
+    try {
+      requireWithCodeCache(edited, cacheDir);
+      saveCodeCaches();
+      const current = codeCacheFile(cacheDir, edited, `${source}// edited\n`);
+      assert.ok(fs.existsSync(current));
+      assert.equal(fs.existsSync(stale), false, 'an older cache of the same bundle is removed');
+      assert.equal(fs.existsSync(codeCacheFile(cacheDir, bundle, source)), false, 'the cache of the previous build is removed');
+      assert.ok(fs.existsSync(otherBundle), 'another bundle\'s cache stays');
+      assert.ok(fs.existsSync(notACache), 'a file that is not a cache stays');
+    } finally {
+      fs.writeFileSync(edited, source);
+    }
+  });
+
   it('lets the bundle import() a module, as require would', async () => {
     const dynamic = path.join(dir, 'sdk-dynamic.js');
     fs.writeFileSync(dynamic, `exports.platform = () => import('node:os').then((os) => os.platform());\n`);
