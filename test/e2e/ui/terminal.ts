@@ -59,7 +59,13 @@ export async function terminalText(page: Page, name: string): Promise<string> {
 export async function waitForTerminalText(page: Page, name: string, pattern: RegExp, timeoutMs: number): Promise<string> {
   let text = '';
   await until(`the terminal "${name}" to show ${pattern}`, timeoutMs, async () => {
-    text = await terminalText(page, name);
+    try {
+      text = await terminalText(page, name);
+    } catch (err) {
+      // A copy that left the clipboard empty (the selection cleared by output arriving between Select
+      // All and Copy) is one more try, not the answer.
+      return `its text could not be read: ${(err as Error).message}`;
+    }
     return pattern.test(text) ? undefined : `it shows:\n${text.split('\n').slice(-12).join('\n')}`;
   }, page);
   return text;
