@@ -2,28 +2,18 @@
 // them by their class's name (Long), which minifying would rename (see longClassNamePlugin in
 // esbuild.mjs). Through the built dist/sdk-run.js, against the emulator.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import type { RunningEmulator } from '../../src/emulator/server';
+import { ensureRunBundle, RUN_BUNDLE, startOneServiceEmulator } from '../helpers/sdkBundle';
 
-const ROOT = path.resolve(__dirname, '../..');
-const BUNDLE = path.join(ROOT, 'dist', 'sdk-run.js');
+const BUNDLE = RUN_BUNDLE;
 
 describe('the bundled Run SDK and 64-bit integers', () => {
   let emulator: RunningEmulator;
 
   before(async () => {
-    if (!fs.existsSync(BUNDLE)) {
-      const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-      assert.equal(build.status, 0, build.stderr);
-    }
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: { run: { services: [{ project: 'p', region: 'us-west2', name: 'api', revisions: [{ name: 'api-00001-aaa', labels: {} }] }] } },
-    });
+    ensureRunBundle();
+    emulator = await startOneServiceEmulator();
   });
 
   after(async () => {
