@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/server';
 import { ensureRunBundle, RUN_BUNDLE, startOneServiceEmulator } from '../helpers/sdkBundle';
 
-const BUNDLE = RUN_BUNDLE;
 
 describe('the bundled Run SDK and 64-bit integers', () => {
   let emulator: RunningEmulator;
@@ -22,7 +21,7 @@ describe('the bundled Run SDK and 64-bit integers', () => {
 
   it('sends an UpdateService whose service carries its generation', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const sdk = require(BUNDLE) as typeof import('../../src/sdk/run');
+    const sdk = require(RUN_BUNDLE) as typeof import('../../src/sdk/run');
     const target = new URL(emulator.httpUrl);
     const client = new sdk.ServicesClient({ apiEndpoint: target.hostname, port: Number(target.port), protocol: 'http', fallback: true, authClient: new sdk.PassThroughClient() });
     try {

@@ -10,7 +10,6 @@ import { after, before, describe, it } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/server';
 import { ensureRunBundle, RUN_BUNDLE, startOneServiceEmulator } from '../helpers/sdkBundle';
 
-const BUNDLE = RUN_BUNDLE;
 
 describe('the bundled Run SDK: what building a client parses', () => {
   let emulator: RunningEmulator;
@@ -31,7 +30,7 @@ describe('the bundled Run SDK: what building a client parses', () => {
   async function inFreshProcess(body: string): Promise<Record<string, unknown>> {
     const url = new URL(emulator.httpUrl);
     const script = `
-      const sdk = require(${JSON.stringify(BUNDLE)});
+      const sdk = require(${JSON.stringify(RUN_BUNDLE)});
       const options = { apiEndpoint: ${JSON.stringify(url.hostname)}, port: ${Number(url.port)}, protocol: 'http', fallback: true, authClient: new sdk.PassThroughClient() };
       const parsed = (client) => client._gaxGrpc.constructor.protoCache.size;
       const report = (facts) => process.stdout.write(JSON.stringify(facts));
