@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { canceledError, DEFAULT_GIT_TIMEOUT_MS, GitCommands, GitError, type GitCallOptions, type GitRun } from './gitCommand';
 import { LOG_RECORD_FORMAT, LogRecordParser, type LogRecord } from './logRecords';
 import type { CommitInfo } from './model';
-import { filesUnder, RangeWalk, type RangeFacts } from './rangeWalk';
+import { RangeWalk, type RangeFacts } from './rangeWalk';
 
 export { GitError } from './gitCommand';
 export type { RangeFacts } from './rangeWalk';
@@ -242,41 +242,36 @@ export class GitRepository {
     const bases = baseOut.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
     // No common base (unrelated histories): a walk would cover all of HEAD's history.
     if (bases.length === 0) return new Map();
-    const walk = new RangeWalk(deployed, paths);
+    const walk = new RangeWalk(paths);
     // HEAD itself the base: every deployed commit descends from it, so the walk would be empty.
     // Every commit of the walk, parents never before their children (what RangeWalk needs). No
     // pathspec: git limiting the walk to paths compares each commit's paths with its parents' to
     // decide which to show, and that costs more than the whole walk (1.4 to 2 times as much CPU).
-    if (!bases.includes(head)) await this.logRecords(['--date-order', head, '--not', ...bases], (record) => walk.add(record), signal);
-    return walk.ranges(bases);
+    if (!bases.includes(head)) await this.walkLog(['--date-order', head, '--not', ...bases], walk, signal);
+    return walk.ranges(deployed, bases);
   }
 
   private async readRange(deployed: string, head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<RangeFacts> {
     if (deployed === head) return { isAncestor: true, commits: [] };
-    const commits: RangeFacts['commits'] = [];
-    const keep = filesUnder(paths);
+    const walk = new RangeWalk(paths);
     // `merge-base A B` prints A exactly when A is an ancestor of B. (Not `--is-ancestor`, which
     // answers with its exit code alone: simple-git waits 50 ms more for a git that printed nothing.)
     const [base] = await Promise.all([
       this.git(['merge-base', deployed, head], { allowExitCodes: [1], signal }),
-      this.logRecords(['--date-order', '--no-merges', `${deployed}..${head}`], ({ commit, files }) => {
-        const kept = keep(files);
-        if (kept) commits.push({ commit, files: kept });
-      }, signal),
+      this.walkLog(['--date-order', '--no-merges', `${deployed}..${head}`], walk, signal),
     ]);
-    return { isAncestor: base.stdout.trim() === deployed, commits };
+    return walk.whole(base.stdout.trim() === deployed);
   }
 
-  /** Streams `git log` of `revisions` with LOG_RECORD_FORMAT and every commit's files. */
-  private async logRecords(revisions: string[], onRecord: (record: LogRecord) => void, signal: AbortSignal | undefined): Promise<void> {
-    const parser = new LogRecordParser(onRecord);
+  /** Streams `git log` of `revisions` with LOG_RECORD_FORMAT and every commit's files into `walk`. */
+  private async walkLog(revisions: string[], walk: RangeWalk, signal: AbortSignal | undefined): Promise<void> {
     // A walk reads each commit's trees once, newest first: git's cache of delta bases (96 MB by
     // default) gains it nothing beyond its first megabytes, and filled it is most of git's memory.
-    await this.commands.stream(['log', '--no-renames', '-z', '--name-only', `--format=${LOG_RECORD_FORMAT}`, ...revisions, '--'], (chunk) => parser.push(chunk), {
+    await this.commands.stream(['log', '--no-renames', '-z', '--name-only', `--format=${LOG_RECORD_FORMAT}`, ...revisions, '--'], (chunk) => walk.push(chunk), {
       signal,
       config: ['core.deltaBaseCacheLimit=16m'],
     });
-    parser.end();
+    walk.end();
   }
 
   /**

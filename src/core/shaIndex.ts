@@ -1,0 +1,97 @@
+// Commit ids read from git's output as bytes, each numbered once, without a string per mention: a
+// walk of a large history names each of 100,000 commits once as itself and once or more as a
+// parent, and a string (and a Map entry) per id was most of the walk's garbage and memory.
+import { ByteList, IntList } from './growable';
+
+const EMPTY = -1;
+
+/** The value of each lower-case hex digit's byte, -1 for any other byte. */
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEX[0x30 + i] = i;
+for (let i = 0; i < 6; i++) HEX[0x61 + i] = 10 + i;
+
+/**
+ * Numbers the full ids (40 or 64 lower-case hex digits, one width per index) it is given: 0, 1, 2…
+ * in order of first sight. An open-addressing table keyed by the id's first eight digits (ids are
+ * uniformly random), holding the ids' bytes in one buffer.
+ */
+export class ShaIndex {
+  private width = 0;
+  private readonly hex = new ByteList();
+  private slots = new Int32Array(1 << 12).fill(EMPTY);
+  private readonly hashes = new IntList();
+
+  /** How many ids it holds: they are numbered 0 to count - 1. */
+  get count(): number {
+    return this.hashes.length;
+  }
+
+  /** The number of the id in `bytes[start, start + width)`, given one if it is new. */
+  intern(bytes: Uint8Array, start: number, width: number): number {
+    if (this.width === 0) this.width = width;
+    else if (width !== this.width) throw new Error(`a ${width}-digit commit id among ${this.width}-digit ones`);
+    const hash = hashOf(bytes, start);
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const found = this.slots[slot]!;
+      if (found === EMPTY) {
+        const id = this.hashes.length;
+        this.slots[slot] = id;
+        this.hashes.push(hash);
+        this.hex.append(bytes, start, start + width);
+        if (this.hashes.length * 2 > this.slots.length) this.rehash();
+        return id;
+      }
+      if (this.hashes.at(found) === hash && this.equals(found, bytes, start)) return found;
+    }
+  }
+
+  /** The number of `sha`, or -1 when it was never interned. */
+  find(sha: string): number {
+    if (sha.length !== this.width) return EMPTY;
+    const bytes = Buffer.from(sha, 'latin1');
+    if (!isHex(bytes, 0, bytes.length)) return EMPTY;
+    const hash = hashOf(bytes, 0);
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const found = this.slots[slot]!;
+      if (found === EMPTY) return EMPTY;
+      if (this.hashes.at(found) === hash && this.equals(found, bytes, 0)) return found;
+    }
+  }
+
+  /** The id numbered `id`, as git prints it. */
+  sha(id: number): string {
+    return this.hex.bytes.toString('latin1', id * this.width, (id + 1) * this.width);
+  }
+
+  private equals(id: number, bytes: Uint8Array, start: number): boolean {
+    const held = this.hex.bytes;
+    const at = id * this.width;
+    for (let i = 0; i < this.width; i++) if (held[at + i] !== bytes[start + i]) return false;
+    return true;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
+    const mask = this.slots.length - 1;
+    for (let id = 0; id < this.hashes.length; id++) {
+      let slot = this.hashes.at(id) & mask;
+      while (this.slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+      this.slots[slot] = id;
+    }
+  }
+}
+
+/** Whether `bytes[start, end)` are all lower-case hex digits. */
+export function isHex(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (HEX[bytes[i]!]! < 0) return false;
+  return true;
+}
+
+/** The first eight hex digits as a 32-bit number. */
+function hashOf(bytes: Uint8Array, start: number): number {
+  let hash = 0;
+  for (let i = 0; i < 8; i++) hash = (hash << 4) | (HEX[bytes[start + i]!]! & 15);
+  return hash | 0;
+}
