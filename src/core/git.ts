@@ -1,11 +1,13 @@
 // Git facts the verdicts need, read with the real git binary through gitCommand.ts (simple-git,
 // with the safety overrides, a deadline and the caller's cancellation on every call).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { canceledError, DEFAULT_GIT_TIMEOUT_MS, GitCommands, GitError, type GitCallOptions, type GitRun } from './gitCommand';
 import { LOG_RECORD_FORMAT, LogRecordParser, type LogRecord } from './logRecords';
 import type { CommitInfo } from './model';
-import { RangeWalk, type RangeFacts } from './rangeWalk';
+import { RangeWalk, WALK_FORMAT, type RangeFacts, type WalkReader } from './rangeWalk';
+import { walkSegments } from './walkSegments';
 
 export { GitError } from './gitCommand';
 export type { RangeFacts } from './rangeWalk';
@@ -13,6 +15,8 @@ export type { RangeFacts } from './rangeWalk';
 const FIELD = '\x1f';
 const RECORD = '\x1e';
 const COMMIT_FORMAT = `%H${FIELD}%s${FIELD}%an${FIELD}%aI`;
+/** At most this many git processes walk one history at once (one per core, up to it). */
+const MAX_WALKS = 4;
 const HEX_LABEL = /^[0-9a-f]{4,40}$/;
 /** What a commit-ish may look like before git sees it: printable, no spaces, bounded. */
 const COMMITISH = /^[\x21-\x7e]{1,256}$/;
@@ -50,8 +54,10 @@ export interface RangeReadOptions extends GitReadOptions {
 }
 
 export class GitRepository {
-  /** deployed..HEAD facts never change for a given pair of SHAs, so they are kept across refreshes. */
+  /** deployed..HEAD facts never change for a given pair of SHAs, so they are kept across refreshes (to the same HEAD: see forgetRangesToOtherHeads). */
   private readonly rangeCache = new Map<string, Promise<RangeFacts>>();
+  /** The HEAD the last ranges() read was to. */
+  private rangesHead: string | undefined;
   private readonly commitCache = new Map<string, Promise<CommitInfo | undefined>>();
   private readonly lastPathCommitCache = new Map<string, Promise<CommitInfo | null>>();
 
@@ -212,6 +218,7 @@ export class GitRepository {
    */
   async ranges(deployed: string[], head: string, options: RangeReadOptions = {}): Promise<Map<string, RangeFacts | GitError>> {
     const paths = pathsKey(options.paths);
+    this.forgetRangesToOtherHeads(head);
     const unique = [...new Set(deployed)];
     const missing = unique.filter((sha) => sha !== head && !this.rangeCache.has(rangeKey(sha, head, paths)));
     if (missing.length >= 2) {
@@ -236,19 +243,71 @@ export class GitRepository {
     return new Map(settled);
   }
 
+  /**
+   * Checks read the ranges to the HEAD of their time: once one reads them to another HEAD (a commit
+   * moved it), those kept for earlier ones are let go of, so that a long-lived repository holds the
+   * walk of one HEAD, not of every HEAD it has seen (a walk of 100,000 commits keeps megabytes).
+   */
+  private forgetRangesToOtherHeads(head: string): void {
+    if (this.rangesHead === head) return;
+    this.rangesHead = head;
+    for (const key of this.rangeCache.keys()) if (rangeHead(key) !== head) this.rangeCache.delete(key);
+  }
+
   /** See ranges(): the ancestors of HEAD among `deployed` get their facts; the others are left out. */
   private async readSharedRanges(deployed: string[], head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, RangeFacts>> {
-    const { stdout: baseOut } = await this.git(['merge-base', '--octopus', '--all', head, ...deployed], { allowExitCodes: [1], signal });
+    const [{ stdout: baseOut }, times] = await Promise.all([
+      this.git(['merge-base', '--octopus', '--all', head, ...deployed], { allowExitCodes: [1], signal }),
+      this.committerTimes([head, ...deployed], signal),
+    ]);
     const bases = baseOut.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
     // No common base (unrelated histories): a walk would cover all of HEAD's history.
     if (bases.length === 0) return new Map();
     const walk = new RangeWalk(paths);
     // HEAD itself the base: every deployed commit descends from it, so the walk would be empty.
-    // Every commit of the walk, parents never before their children (what RangeWalk needs). No
-    // pathspec: git limiting the walk to paths compares each commit's paths with its parents' to
-    // decide which to show, and that costs more than the whole walk (1.4 to 2 times as much CPU).
-    if (!bases.includes(head)) await this.walkLog(['--date-order', head, '--not', ...bases], walk, signal);
-    return walk.ranges(deployed, bases);
+    // Every commit of the walk, parents never before their children (what RangeWalk needs), cut
+    // into one walk per core (walkSegments). No pathspec: git limiting the walk to paths compares
+    // each commit's paths with its parents' to decide which to show, and that costs more than the
+    // whole walk (1.4 to 2 times as much CPU).
+    if (!bases.includes(head)) {
+      const segments = walkSegments(head, bases, times, Math.min(MAX_WALKS, os.availableParallelism()));
+      // One walk failing stops the others: the ranges need all of them.
+      const stop = new AbortController();
+      const onAbort = (): void => stop.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) stop.abort();
+      try {
+        await Promise.all(
+          segments.map((revisions) =>
+            this.walkLog(['--date-order', ...revisions], walk.reader(), stop.signal).catch((err: unknown) => {
+              stop.abort();
+              throw err;
+            }),
+          ),
+        );
+      } catch (err) {
+        // The first failure, not the cancellations it caused (nor, when the caller canceled, anything but that).
+        throw signal?.aborted ? canceledError('git log') : err;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }
+    return walk.ranges(deployed, bases, head);
+  }
+
+  /** Each commit's committer time (seconds); empty when git cannot say, which only costs the walk its split. */
+  private async committerTimes(shas: string[], signal: AbortSignal | undefined): Promise<Map<string, number>> {
+    const times = new Map<string, number>();
+    try {
+      const { stdout } = await this.git(['log', '--no-walk=unsorted', '--format=%H %ct', ...shas, '--'], { signal });
+      for (const line of stdout.split('\n')) {
+        const [sha, time] = line.split(' ');
+        if (sha && /^\d+$/.test(time ?? '')) times.set(sha, Number(time));
+      }
+    } catch (err) {
+      if (interrupted(err)) throw err;
+    }
+    return times;
   }
 
   private async readRange(deployed: string, head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<RangeFacts> {
@@ -258,20 +317,20 @@ export class GitRepository {
     // answers with its exit code alone: simple-git waits 50 ms more for a git that printed nothing.)
     const [base] = await Promise.all([
       this.git(['merge-base', deployed, head], { allowExitCodes: [1], signal }),
-      this.walkLog(['--date-order', '--no-merges', `${deployed}..${head}`], walk, signal),
+      this.walkLog(['--date-order', '--no-merges', `${deployed}..${head}`], walk.reader(), signal),
     ]);
     return walk.whole(base.stdout.trim() === deployed);
   }
 
-  /** Streams `git log` of `revisions` with LOG_RECORD_FORMAT and every commit's files into `walk`. */
-  private async walkLog(revisions: string[], walk: RangeWalk, signal: AbortSignal | undefined): Promise<void> {
+  /** Streams `git log` of `revisions` with WALK_FORMAT and every commit's files into `reader`. */
+  private async walkLog(revisions: string[], reader: WalkReader, signal: AbortSignal | undefined): Promise<void> {
     // A walk reads each commit's trees once, newest first: git's cache of delta bases (96 MB by
     // default) gains it nothing beyond its first megabytes, and filled it is most of git's memory.
-    await this.commands.stream(['log', '--no-renames', '-z', '--name-only', `--format=${LOG_RECORD_FORMAT}`, ...revisions, '--'], (chunk) => walk.push(chunk), {
+    await this.commands.stream(['log', '--no-renames', '-z', '--name-only', `--format=${WALK_FORMAT}`, ...revisions, '--'], (chunk) => reader.push(chunk), {
       signal,
       config: ['core.deltaBaseCacheLimit=16m'],
     });
-    walk.end();
+    reader.end();
   }
 
   /**
@@ -477,6 +536,10 @@ function pathsKey(paths: readonly string[] | undefined): readonly string[] {
 
 function rangeKey(deployed: string, head: string, paths: readonly string[]): string {
   return `${deployed}..${head}\0${paths.join('\0')}`;
+}
+
+function rangeHead(key: string): string {
+  return key.slice(key.indexOf('..') + 2, key.indexOf('\0'));
 }
 
 /** Literal pathspecs: a configured path is a directory or file name, never a glob or magic. */

@@ -2,13 +2,26 @@
 // few flat buffers) instead of an object and strings per commit, which the garbage collector
 // would have to trace and which cost several times the memory.
 
-/** A list of 32-bit integers (signed or not, as the caller reads them) that doubles as it fills. */
-export class IntList {
-  private data: Int32Array;
+/**
+ * Room for at least `needed` items, growing by half: a walk's buffers end up to a third larger than
+ * what they hold (doubling: up to twice), for a few more copies of a few megabytes.
+ */
+function capacityFor(needed: number, capacity: number): number {
+  let grown = capacity;
+  while (grown < needed) grown = Math.ceil(grown * 1.5);
+  return grown;
+}
+
+/** A list of numbers in a typed array that grows as it fills. */
+class NumberList<A extends Int32Array | Float64Array> {
+  private data: A;
   length = 0;
 
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(Math.max(16, capacity));
+  constructor(
+    private readonly make: (length: number) => A,
+    capacity: number,
+  ) {
+    this.data = make(Math.max(16, capacity));
   }
 
   push(value: number): void {
@@ -31,12 +44,29 @@ export class IntList {
     this.length = length;
   }
 
+  /** The values held, without a copy: valid until the next push. */
+  view(): A {
+    return this.data.subarray(0, this.length) as A;
+  }
+
   private grow(needed: number): void {
-    let capacity = this.data.length * 2;
-    while (capacity < needed) capacity *= 2;
-    const grown = new Int32Array(capacity);
+    const grown = this.make(capacityFor(needed, this.data.length));
     grown.set(this.data.subarray(0, this.length));
     this.data = grown;
+  }
+}
+
+/** 32-bit integers (signed or not, as the caller reads them). */
+export class IntList extends NumberList<Int32Array> {
+  constructor(capacity = 1024) {
+    super((length) => new Int32Array(length), capacity);
+  }
+}
+
+/** Numbers of any size, such as seconds since 1970. */
+export class FloatList extends NumberList<Float64Array> {
+  constructor(capacity = 1024) {
+    super((length) => new Float64Array(length), capacity);
   }
 }
 
@@ -56,8 +86,11 @@ export class ByteList {
 
   append(source: Uint8Array, start: number, end: number): void {
     this.reserve(end - start);
-    this.data.set(source.subarray(start, end), this.length);
-    this.length += end - start;
+    // Byte by byte: the runs are tens of bytes, for which a view and a native copy cost more.
+    const data = this.data;
+    let at = this.length;
+    for (let i = start; i < end; i++) data[at++] = source[i]!;
+    this.length = at;
   }
 
   appendByte(value: number): void {
@@ -72,9 +105,7 @@ export class ByteList {
 
   private reserve(more: number): void {
     if (this.length + more <= this.data.length) return;
-    let capacity = this.data.length * 2;
-    while (capacity < this.length + more) capacity *= 2;
-    const grown = Buffer.allocUnsafe(capacity);
+    const grown = Buffer.allocUnsafe(capacityFor(this.length + more, this.data.length));
     this.data.copy(grown, 0, 0, this.length);
     this.data = grown;
   }

@@ -1,8 +1,10 @@
 // The ranges deployed..HEAD of several deployed commits, taken from one walk of HEAD's history
-// down to their common base, kept compact: a walk of 100,000 commits keeps a few numbers per commit
-// and the bytes of those that touch the paths, and makes objects only of the commits asked for.
-import { ByteList, IntList } from './growable';
-import { commitOf, LogTokenizer } from './logRecords';
+// down to their common base (which git may print in several walks at once), kept compact: a walk
+// of 100,000 commits keeps a few numbers per commit and the bytes of those that touch the paths,
+// and makes objects only of the commits asked for.
+import { dateOrder } from './dateOrder';
+import { ByteList, FloatList, IntList } from './growable';
+import { commitOf, LogTokenizer, type LogTokens } from './logRecords';
 import type { CommitInfo } from './model';
 import { PathBits } from './pathBits';
 import { ShaIndex } from './shaIndex';
@@ -16,6 +18,12 @@ export interface RangeFacts {
    */
   commits: { commit: CommitInfo; files: string[] }[];
 }
+
+/**
+ * The --format of the logs a RangeWalk reads (with `-z --name-only`): LogTokenizer's records, the
+ * committer time (seconds) after the parents.
+ */
+export const WALK_FORMAT = '%x1e%H%x1f%P%x1f%ct%x1f%aI%x1f%an%x1f%s';
 
 const FIELD = 0x1f;
 const SPACE = 0x20;
@@ -32,100 +40,163 @@ export function walkedCommitsTouching(range: RangeFacts, paths: readonly string[
   return walked.get(range)?.(paths);
 }
 
+/** What reads one git log into a RangeWalk. */
+export interface WalkReader {
+  /** Reads the next bytes of the log. */
+  push(chunk: Buffer): void;
+  /** Call once the log has ended. */
+  end(): void;
+}
+
 /**
- * Reads `git log -z --name-only --format=LOG_RECORD_FORMAT` output, as it arrives, into flat
- * buffers: per commit printed, its number and its parents' numbers (ShaIndex); per commit that is
- * not a merge and touches the paths (every non-merge commit when read for the whole repository),
- * which of the paths it touches (a bit each) and, in one byte buffer, its date, author and subject
- * and its files under the paths. Nothing else of the output is kept.
+ * Reads `git log -z --name-only --format=WALK_FORMAT` output, as it arrives, into flat buffers:
+ * per commit printed, its number (ShaIndex), its parents' numbers and its committer time; per
+ * commit that is not a merge and touches the paths (every non-merge commit when read for the whole
+ * repository), which of the paths it touches (a bit each) and, in one byte buffer, its date, author
+ * and subject and its files under the paths. Nothing else of the output is kept.
  *
- * Fed a walk in which no commit comes before all of its children (`--date-order`), ranges() then
- * marks each commit with the deployed commits it is reachable from, one bit each, handed from child
- * to parent in one pass: a commit touching the paths belongs to the range of every deployed commit
- * whose bit it lacks.
+ * One history may be read as several logs at once (walkSegments), each with a reader of its own.
+ * ranges() then puts their commits in the order of one `--date-order` walk (dateOrder; a single
+ * log is in it already), and marks each commit with the deployed commits it is reachable from, one
+ * bit each, handed from child to parent in that order: a commit touching the paths belongs to the
+ * range of every deployed commit whose bit it lacks.
  */
 export class RangeWalk {
   private readonly ids = new ShaIndex();
   private readonly paths: PathBits | null;
-  private readonly tokenizer: LogTokenizer;
-  // Per commit printed, in the walk's order.
-  private readonly recordIds = new IntList();
-  private readonly parentsEnd = new IntList();
-  private readonly parentIds = new IntList();
-  /** Per commit number: whether the walk printed it (1) or only named it as a parent (0). */
-  private readonly printed = new IntList();
-  // Per commit kept, in the walk's order.
-  private readonly keptRecords = new IntList();
-  /** Where each kept commit's bytes end in `bytes` (they start where the previous one's end): its header, then each file after a NUL. */
-  private readonly keptEnds = new IntList();
-  private readonly keptHeaderEnds = new IntList();
-  /** The bits of the paths each kept commit touches, `words` per commit. */
-  private readonly masks = new IntList();
-  private readonly words: number;
-  private readonly bytes = new ByteList();
-  private readonly mask: Uint32Array;
-  /** The commit being read (its record), or -1. */
-  private current = -1;
-  private currentStart = 0;
-  private currentHeaderEnd = 0;
-  private currentTouches = false;
+  private readonly logs: LogReader[] = [];
+  /** The kept commits in the order of one walk, once the ranges are read. */
+  private kept: Kept | undefined;
   private readonly infos: (CommitInfo | undefined)[] = [];
   private readonly entries: (RangeFacts['commits'][number] | undefined)[] = [];
 
   /** `paths`: those the ranges are read for; none: the whole repository. */
   constructor(paths: readonly string[]) {
     this.paths = paths.length > 0 ? new PathBits(paths) : null;
-    this.words = this.paths?.words ?? 1;
-    this.mask = new Uint32Array(this.words);
-    this.tokenizer = new LogTokenizer({ header: (bytes, start, end) => this.header(bytes, start, end), file: (bytes, start, end) => this.file(bytes, start, end) });
   }
 
-  /** Reads the next bytes of the log. */
-  push(chunk: Buffer): void {
-    this.tokenizer.push(chunk);
-  }
-
-  /** Call once the log has ended. */
-  end(): void {
-    this.tokenizer.end();
-    this.flush();
+  /** A reader for one more log of the history (logs are read as if one followed another, in this order). */
+  reader(): WalkReader {
+    const log = new LogReader(this.ids, this.paths);
+    this.logs.push(log);
+    return log;
   }
 
   /**
-   * The range of each of `deployed` that is an ancestor of HEAD: one the walk reached, or one of
+   * The range of each of `deployed` that is an ancestor of `head`: one the walk reached, or one of
    * the bases it was walked down to (every base is an ancestor of each deployed commit, so a
    * deployed commit that is a base is the only base, and its range is the whole walk). The others
-   * are left out.
+   * are left out. Read once, after every log has ended; the event loop turns between its steps.
    */
-  ranges(deployed: readonly string[], bases: readonly string[]): Map<string, RangeFacts> {
-    const words = Math.max(1, Math.ceil(deployed.length / 32));
+  async ranges(deployed: readonly string[], bases: readonly string[], head: string): Promise<Map<string, RangeFacts>> {
+    const joined = this.join();
+    await nextTurn();
+    const order = this.logs.length === 1 ? inOrder(joined.count) : dateOrder(joined.count, joined.parentStart, joined.parentRecords(), joined.times());
+    await nextTurn();
+    // One bit per deployed commit, and HEAD's after them: with several logs, a split commit not in
+    // HEAD's history brings commits that are in no range.
+    const headBit = deployed.length;
+    const words = Math.ceil((headBit + 1) / 32);
     const bits = new Uint32Array(this.ids.count * words);
     const ids = deployed.map((sha) => this.ids.find(sha));
-    ids.forEach((id, bit) => {
+    [...ids, this.ids.find(head)].forEach((id, bit) => {
       if (id >= 0) bits[id * words + (bit >>> 5)]! |= 1 << (bit & 31);
     });
-    let parent = 0;
-    for (let record = 0; record < this.recordIds.length; record++) {
-      const from = this.recordIds.at(record) * words;
-      for (const end = this.parentsEnd.at(record); parent < end; parent++) {
-        const to = this.parentIds.at(parent) * words;
+    for (let i = 0; i < order.length; i++) {
+      const record = order[i]!;
+      const from = joined.ids[record]! * words;
+      for (let p = joined.parentStart[record]!; p < joined.parentStart[record + 1]!; p++) {
+        const to = joined.parentIds[p]! * words;
         for (let w = 0; w < words; w++) bits[to + w]! |= bits[from + w]!;
       }
     }
+    const kept = this.keep(joined, order);
+    // What the ranges need of the bits: those of the kept commits.
+    const keptBits = new Uint32Array(kept.ids.length * words);
+    for (let k = 0; k < kept.ids.length; k++) keptBits.set(bits.subarray(kept.ids[k]! * words, (kept.ids[k]! + 1) * words), k * words);
+    const has = (at: number, bit: number): boolean => (keptBits[at + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
     const out = new Map<string, RangeFacts>();
     deployed.forEach((sha, bit) => {
       const id = ids[bit]!;
-      if (!(id >= 0 && this.printed.at(id) === 1) && !bases.includes(sha)) return;
-      const word = bit >>> 5;
-      const flag = 1 << (bit & 31);
-      out.set(sha, this.range(true, (kept) => (bits[this.recordIds.at(this.keptRecords.at(kept)) * words + word]! & flag) === 0));
+      const reached = id >= 0 && joined.printed[id] === 1 && (bits[id * words + (headBit >>> 5)]! & (1 << (headBit & 31))) !== 0;
+      if (!reached && !bases.includes(sha)) return;
+      out.set(sha, this.range(true, (k) => !has(k * words, bit) && has(k * words, headBit)));
     });
     return out;
   }
 
-  /** A range holding every commit kept: the walk was of deployed..HEAD alone. */
+  /** A range holding every commit kept: the log was of deployed..HEAD alone. */
   whole(isAncestor: boolean): RangeFacts {
+    const joined = this.join();
+    this.keep(joined, inOrder(joined.count));
     return this.range(isAncestor, () => true);
+  }
+
+  /** The logs' commits as one list, one log after another. */
+  private join(): Joined {
+    const logs = this.logs;
+    const count = logs.reduce((sum, log) => sum + log.recordIds.length, 0);
+    const ids = new Int32Array(count);
+    const parentStart = new Int32Array(count + 1);
+    const parentIds = new Int32Array(logs.reduce((sum, log) => sum + log.parentIds.length, 0));
+    const firstRecords: number[] = [];
+    let record = 0;
+    let parent = 0;
+    for (const log of logs) {
+      firstRecords.push(record);
+      ids.set(log.recordIds.view(), record);
+      parentIds.set(log.parentIds.view(), parent);
+      const ends = log.parentsEnd.view();
+      for (let r = 0; r < ends.length; r++) parentStart[record + r + 1] = parent + ends[r]!;
+      record += ends.length;
+      parent += log.parentIds.length;
+    }
+    const printed = new Uint8Array(this.ids.count);
+    for (let r = 0; r < count; r++) printed[ids[r]!] = 1;
+    return {
+      count,
+      ids,
+      parentStart,
+      parentIds,
+      printed,
+      firstRecords,
+      times: () => {
+        const times = new Float64Array(count);
+        logs.forEach((log, l) => times.set(log.times.view(), firstRecords[l]!));
+        return times;
+      },
+      parentRecords: () => {
+        const recordOf = new Int32Array(this.ids.count).fill(-1);
+        for (let r = 0; r < count; r++) recordOf[ids[r]!] = r;
+        return parentIds.map((id) => recordOf[id]!);
+      },
+    };
+  }
+
+  /** Puts the kept commits in `order`, each named by its log and its place there, and lets go of the rest of the logs. */
+  private keep(joined: Joined, order: Int32Array): Kept {
+    const keptOfRecord = new Int32Array(joined.count).fill(-1);
+    const logOfRecord = new Uint16Array(joined.count);
+    let count = 0;
+    this.logs.forEach((log, l) => {
+      const first = joined.firstRecords[l]!;
+      const keptRecords = log.keptRecords.view();
+      for (let k = 0; k < keptRecords.length; k++) keptOfRecord[first + keptRecords[k]!] = k;
+      logOfRecord.fill(l, first, first + log.recordIds.length);
+      count += keptRecords.length;
+      log.forgetRecords();
+    });
+    const kept: Kept = { logs: new Uint16Array(count), places: new Int32Array(count), ids: new Int32Array(count) };
+    let k = 0;
+    for (let i = 0; i < order.length; i++) {
+      const r = order[i]!;
+      if (keptOfRecord[r] === -1) continue;
+      kept.logs[k] = logOfRecord[r]!;
+      kept.places[k] = keptOfRecord[r]!;
+      kept.ids[k++] = joined.ids[r]!;
+    }
+    this.kept = kept;
+    return kept;
   }
 
   private range(isAncestor: boolean, holds: (kept: number) => boolean): RangeFacts {
@@ -141,20 +212,18 @@ export class RangeWalk {
   }
 
   private touching(holds: (kept: number) => boolean, paths: readonly string[]): CommitInfo[] {
+    const { logs, places } = this.kept!;
     let touches: (kept: number) => boolean = () => true;
     if (paths.length > 0) {
       const numbers = this.paths ? paths.map((p) => this.paths!.numberOf(p)) : [];
       if (numbers.length > 0 && numbers.every((n) => n !== undefined)) {
-        const query = new Uint32Array(this.words);
+        const query = new Uint32Array(this.paths!.words);
         for (const n of numbers) query[n! >>> 5]! |= 1 << (n! & 31);
-        touches = (kept) => {
-          for (let w = 0; w < this.words; w++) if ((this.masks.at(kept * this.words + w) & query[w]!) !== 0) return true;
-          return false;
-        };
+        touches = (kept) => this.logs[logs[kept]!]!.touches(places[kept]!, query);
       } else {
         // Paths the walk has no bit for: its files (those under the walk's paths) are matched.
         const wanted = new PathBits(paths);
-        touches = (kept) => this.filesMatch(kept, wanted);
+        touches = (kept) => this.logs[logs[kept]!]!.filesMatch(places[kept]!, wanted);
       }
     }
     return this.keptWhere((kept) => holds(kept) && touches(kept)).map((kept) => this.info(kept));
@@ -162,18 +231,103 @@ export class RangeWalk {
 
   private keptWhere(holds: (kept: number) => boolean): number[] {
     const out: number[] = [];
-    for (let kept = 0; kept < this.keptRecords.length; kept++) if (holds(kept)) out.push(kept);
+    for (let kept = 0; kept < this.kept!.ids.length; kept++) if (holds(kept)) out.push(kept);
     return out;
   }
 
-  private header(bytes: Buffer, start: number, end: number): void {
+  private info(kept: number): CommitInfo {
+    const { logs, places, ids } = this.kept!;
+    return (this.infos[kept] ??= this.logs[logs[kept]!]!.commit(places[kept]!, this.ids.sha(ids[kept]!)));
+  }
+
+  private entry(kept: number): RangeFacts['commits'][number] {
+    const { logs, places } = this.kept!;
+    return (this.entries[kept] ??= { commit: this.info(kept), files: this.logs[logs[kept]!]!.files(places[kept]!) });
+  }
+}
+
+/** The logs' commits as one list (RangeWalk.join). */
+interface Joined {
+  count: number;
+  /** Per record (the logs' commits, one log after another): its commit number. */
+  ids: Int32Array;
+  /** Record `r`'s parents are the commits `parentIds[parentStart[r] … parentStart[r + 1])`. */
+  parentStart: Int32Array;
+  parentIds: Int32Array;
+  /** Per commit number: 1 if a log printed it (0: only named as a parent). */
+  printed: Uint8Array;
+  /** Where each log's records start. */
+  firstRecords: number[];
+  /** Per record: its committer time. */
+  times(): Float64Array;
+  /** `parentIds` as records (-1: a parent no log printed). */
+  parentRecords(): Int32Array;
+}
+
+/** The commits kept, in the order of one walk: the log holding each, its place there, and its commit number. */
+interface Kept {
+  logs: Uint16Array;
+  places: Int32Array;
+  ids: Int32Array;
+}
+
+function inOrder(count: number): Int32Array {
+  const order = new Int32Array(count);
+  for (let r = 0; r < count; r++) order[r] = r;
+  return order;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** One log of a RangeWalk, read into buffers of its own (the logs' chunks come interleaved). */
+class LogReader implements LogTokens, WalkReader {
+  private readonly tokenizer = new LogTokenizer(this);
+  private readonly words: number;
+  // Per commit printed, in the log's order (let go of once the ranges are read).
+  recordIds = new IntList();
+  /** Where each record's parents end in `parentIds` (they start where the previous record's end). */
+  parentsEnd = new IntList();
+  parentIds = new IntList();
+  times = new FloatList();
+  // Per commit kept, in the log's order.
+  keptRecords = new IntList();
+  /** Where each kept commit's bytes end in `bytes` (they start where the previous one's end): its header, then each file after a NUL. */
+  private readonly keptEnds = new IntList();
+  private readonly keptHeaderEnds = new IntList();
+  /** The bits of the paths each kept commit touches, `words` per commit. */
+  private readonly masks = new IntList();
+  private readonly bytes = new ByteList();
+  private readonly mask: Uint32Array;
+  /** The commit being read (its record), or -1. */
+  private current = -1;
+  private currentStart = 0;
+  private currentHeaderEnd = 0;
+  private currentTouches = false;
+
+  constructor(
+    private readonly ids: ShaIndex,
+    private readonly paths: PathBits | null,
+  ) {
+    this.words = paths?.words ?? 1;
+    this.mask = new Uint32Array(this.words);
+  }
+
+  push(chunk: Buffer): void {
+    this.tokenizer.push(chunk);
+  }
+
+  end(): void {
+    this.tokenizer.end();
+    this.flush();
+  }
+
+  header(bytes: Buffer, start: number, end: number): void {
     this.flush();
     const shaEnd = bytes.indexOf(FIELD, start);
-    const id = this.ids.intern(bytes, start, shaEnd - start);
     this.current = this.recordIds.length;
-    this.recordIds.push(id);
-    this.printed.resize(this.ids.count, 0);
-    this.printed.set(id, 1);
+    this.recordIds.push(this.ids.intern(bytes, start, shaEnd - start));
     let parentsEnd = bytes.indexOf(FIELD, shaEnd + 1);
     if (parentsEnd === -1 || parentsEnd > end) parentsEnd = end;
     for (let from = shaEnd + 1; from < parentsEnd; ) {
@@ -183,15 +337,19 @@ export class RangeWalk {
       from = stop + 1;
     }
     this.parentsEnd.push(this.parentIds.length);
-    this.printed.resize(this.ids.count, 0);
+    let timeEnd = parentsEnd < end ? bytes.indexOf(FIELD, parentsEnd + 1) : end;
+    if (timeEnd === -1 || timeEnd > end) timeEnd = end;
+    let time = 0;
+    for (let i = parentsEnd + 1; i < timeEnd; i++) time = time * 10 + (bytes[i]! - 0x30);
+    this.times.push(time);
     this.currentStart = this.bytes.length;
-    this.bytes.append(bytes, Math.min(parentsEnd + 1, end), end);
+    this.bytes.append(bytes, Math.min(timeEnd + 1, end), end);
     this.currentHeaderEnd = this.bytes.length;
     this.mask.fill(0);
     this.currentTouches = this.paths === null;
   }
 
-  private file(bytes: Buffer, start: number, end: number): void {
+  file(bytes: Buffer, start: number, end: number): void {
     if (this.current === -1) return;
     if (this.paths) {
       if (!this.paths.match(bytes, start, end, this.mask, 0)) return;
@@ -199,6 +357,48 @@ export class RangeWalk {
     }
     this.bytes.appendByte(NUL);
     this.bytes.append(bytes, start, end);
+  }
+
+  /** Lets go of what only the reading of the ranges needs: the commits printed and their parents. */
+  forgetRecords(): void {
+    this.recordIds = new IntList(0);
+    this.parentsEnd = new IntList(0);
+    this.parentIds = new IntList(0);
+    this.times = new FloatList(0);
+    this.keptRecords = new IntList(0);
+  }
+
+  /** Whether kept commit `kept` touches one of the paths whose bits `query` holds. */
+  touches(kept: number, query: Uint32Array): boolean {
+    for (let w = 0; w < this.words; w++) if ((this.masks.at(kept * this.words + w) & query[w]!) !== 0) return true;
+    return false;
+  }
+
+  filesMatch(kept: number, wanted: PathBits): boolean {
+    let found = false;
+    this.eachFile(kept, (from, stop) => (found ||= wanted.matchesAny(this.bytes.bytes, from, stop)));
+    return found;
+  }
+
+  files(kept: number): string[] {
+    const files: string[] = [];
+    this.eachFile(kept, (from, stop) => files.push(this.bytes.bytes.toString('utf8', from, stop)));
+    return files;
+  }
+
+  commit(kept: number, sha: string): CommitInfo {
+    return commitOf(sha, this.bytes.bytes, kept === 0 ? 0 : this.keptEnds.at(kept - 1), this.keptHeaderEnds.at(kept));
+  }
+
+  private eachFile(kept: number, each: (start: number, end: number) => void): void {
+    const end = this.keptEnds.at(kept);
+    const bytes = this.bytes.bytes;
+    for (let from = this.keptHeaderEnds.at(kept) + 1; from < end; ) {
+      let stop = bytes.indexOf(NUL, from);
+      if (stop === -1 || stop > end) stop = end;
+      each(from, stop);
+      from = stop + 1;
+    }
   }
 
   /** Keeps the commit just read if it is not a merge and touches the paths; forgets its bytes otherwise. */
@@ -215,48 +415,5 @@ export class RangeWalk {
     this.keptEnds.push(this.bytes.length);
     this.keptHeaderEnds.push(this.currentHeaderEnd);
     for (let w = 0; w < this.words; w++) this.masks.push(this.mask[w]!);
-  }
-
-  private span(kept: number): [start: number, headerEnd: number, end: number] {
-    return [kept === 0 ? 0 : this.keptEnds.at(kept - 1), this.keptHeaderEnds.at(kept), this.keptEnds.at(kept)];
-  }
-
-  private info(kept: number): CommitInfo {
-    let info = this.infos[kept];
-    if (!info) {
-      const [start, headerEnd] = this.span(kept);
-      info = commitOf(this.ids.sha(this.recordIds.at(this.keptRecords.at(kept))), this.bytes.bytes, start, headerEnd);
-      this.infos[kept] = info;
-    }
-    return info;
-  }
-
-  private entry(kept: number): RangeFacts['commits'][number] {
-    let entry = this.entries[kept];
-    if (!entry) {
-      const [, headerEnd, end] = this.span(kept);
-      const files: string[] = [];
-      for (let from = headerEnd + 1; from < end; ) {
-        let stop = this.bytes.bytes.indexOf(NUL, from);
-        if (stop === -1 || stop > end) stop = end;
-        files.push(this.bytes.bytes.toString('utf8', from, stop));
-        from = stop + 1;
-      }
-      entry = { commit: this.info(kept), files };
-      this.entries[kept] = entry;
-    }
-    return entry;
-  }
-
-  private filesMatch(kept: number, wanted: PathBits): boolean {
-    const [, headerEnd, end] = this.span(kept);
-    const bytes = this.bytes.bytes;
-    for (let from = headerEnd + 1; from < end; ) {
-      let stop = bytes.indexOf(NUL, from);
-      if (stop === -1 || stop > end) stop = end;
-      if (wanted.matchesAny(bytes, from, stop)) return true;
-      from = stop + 1;
-    }
-    return false;
   }
 }

@@ -10,14 +10,20 @@ const HEX = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEX[0x30 + i] = i;
 for (let i = 0; i < 6; i++) HEX[0x61 + i] = 10 + i;
 
+/** The byte two hex digits spell, indexed by their two bytes (any byte not a digit counts as f). */
+const PAIR = new Uint8Array(65536);
+for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) PAIR[(a << 8) | b] = ((HEX[a]! & 15) << 4) | (HEX[b]! & 15);
+
 /**
  * Numbers the full ids (40 or 64 lower-case hex digits, one width per index) it is given: 0, 1, 2…
  * in order of first sight. An open-addressing table keyed by the id's first eight digits (ids are
- * uniformly random), holding the ids' bytes in one buffer.
+ * uniformly random), holding the ids, as the bytes they spell, in one buffer.
  */
 export class ShaIndex {
+  /** Hex digits per id (0 until the first); each is held in half as many bytes. */
   private width = 0;
-  private readonly hex = new ByteList();
+  private readonly held = new ByteList();
+  private readonly scratch = new Uint8Array(32);
   private slots = new Int32Array(1 << 12).fill(EMPTY);
   private readonly hashes = new IntList();
 
@@ -30,7 +36,7 @@ export class ShaIndex {
   intern(bytes: Uint8Array, start: number, width: number): number {
     if (this.width === 0) this.width = width;
     else if (width !== this.width) throw new Error(`a ${width}-digit commit id among ${this.width}-digit ones`);
-    const hash = hashOf(bytes, start);
+    const hash = this.decode(bytes, start);
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const found = this.slots[slot]!;
@@ -38,11 +44,11 @@ export class ShaIndex {
         const id = this.hashes.length;
         this.slots[slot] = id;
         this.hashes.push(hash);
-        this.hex.append(bytes, start, start + width);
+        this.held.append(this.scratch, 0, width >> 1);
         if (this.hashes.length * 2 > this.slots.length) this.rehash();
         return id;
       }
-      if (this.hashes.at(found) === hash && this.equals(found, bytes, start)) return found;
+      if (this.hashes.at(found) === hash && this.equals(found)) return found;
     }
   }
 
@@ -51,24 +57,34 @@ export class ShaIndex {
     if (sha.length !== this.width) return EMPTY;
     const bytes = Buffer.from(sha, 'latin1');
     if (!isHex(bytes, 0, bytes.length)) return EMPTY;
-    const hash = hashOf(bytes, 0);
+    const hash = this.decode(bytes, 0);
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const found = this.slots[slot]!;
       if (found === EMPTY) return EMPTY;
-      if (this.hashes.at(found) === hash && this.equals(found, bytes, 0)) return found;
+      if (this.hashes.at(found) === hash && this.equals(found)) return found;
     }
   }
 
   /** The id numbered `id`, as git prints it. */
   sha(id: number): string {
-    return this.hex.bytes.toString('latin1', id * this.width, (id + 1) * this.width);
+    const size = this.width >> 1;
+    return this.held.bytes.toString('hex', id * size, (id + 1) * size);
   }
 
-  private equals(id: number, bytes: Uint8Array, start: number): boolean {
-    const held = this.hex.bytes;
-    const at = id * this.width;
-    for (let i = 0; i < this.width; i++) if (held[at + i] !== bytes[start + i]) return false;
+  /** Puts the bytes the id at `start` spells into `scratch`; returns its first four as a number. */
+  private decode(hex: Uint8Array, start: number): number {
+    const scratch = this.scratch;
+    for (let i = 0, at = start; i < this.width >> 1; i++, at += 2) scratch[i] = PAIR[(hex[at]! << 8) | hex[at + 1]!]!;
+    return (this.scratch[0]! << 24) | (this.scratch[1]! << 16) | (this.scratch[2]! << 8) | this.scratch[3]!;
+  }
+
+  /** Whether id `id` is the one in `scratch`. */
+  private equals(id: number): boolean {
+    const held = this.held.bytes;
+    const size = this.width >> 1;
+    const at = id * size;
+    for (let i = 0; i < size; i++) if (held[at + i] !== this.scratch[i]) return false;
     return true;
   }
 
@@ -87,11 +103,4 @@ export class ShaIndex {
 export function isHex(bytes: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (HEX[bytes[i]!]! < 0) return false;
   return true;
-}
-
-/** The first eight hex digits as a 32-bit number. */
-function hashOf(bytes: Uint8Array, start: number): number {
-  let hash = 0;
-  for (let i = 0; i < 8; i++) hash = (hash << 4) | (HEX[bytes[start + i]!]! & 15);
-  return hash | 0;
 }

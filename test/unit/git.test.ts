@@ -281,6 +281,26 @@ describe('ranges read together (real git, branchy history)', () => {
   });
 });
 
+describe('the ranges a repository keeps (real git)', () => {
+  it('keeps those to the HEAD last read, not those to every HEAD it has seen', async () => {
+    const repo = createTempRepo();
+    try {
+      const deployed = [repo.commit('one', { 'a/1': '1' }), repo.commit('two', { 'a/2': '2' })];
+      const firstHead = repo.commit('three', { 'a/3': '3' });
+      const git = await GitRepository.open(repo.dir);
+      await git.ranges(deployed, firstHead);
+      assert.deepEqual([...(await git.heldRanges(deployed, firstHead, [])).keys()], deployed);
+      const secondHead = repo.commit('four', { 'a/4': '4' });
+      const again = await git.ranges(deployed, secondHead);
+      assert.equal(rangeOf(again, deployed[0]!).commits.length, 3);
+      assert.deepEqual([...(await git.heldRanges(deployed, secondHead, [])).keys()], deployed);
+      assert.equal((await git.heldRanges(deployed, firstHead, [])).size, 0, 'the walk to the earlier HEAD is let go of');
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
 /** The facts ranges() read for `sha`; fails the test when it holds an error instead. */
 function rangeOf(ranges: ReadonlyMap<string, RangeFacts | GitError>, sha: string): RangeFacts {
   const facts = ranges.get(sha);

@@ -44,13 +44,13 @@ function ancestorsOf(commits: Commit[], from: number): Set<number> {
   return seen;
 }
 
-/** `git log -z --name-only --format=LOG_RECORD_FORMAT` of the commits printed, in their order. */
+/** `git log -z --name-only --format=WALK_FORMAT` of the commits printed, in their order. */
 function logOutput(commits: Commit[], printed: number[]): Buffer {
   return Buffer.from(
     printed
       .map((i) => {
         const c = commits[i]!;
-        const header = `\x1e${c.sha}\x1f${c.parents.map((p) => commits[p]!.sha).join(' ')}\x1f2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z\x1fAuthor ${i}\x1fchange ${i}\0`;
+        const header = `\x1e${c.sha}\x1f${c.parents.map((p) => commits[p]!.sha).join(' ')}\x1f${timeOf(i)}\x1f2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z\x1fAuthor ${i}\x1fchange ${i}\0`;
         return header + (c.files.length > 0 ? `\n${c.files.join('\0')}\0` : '');
       })
       .join(''),
@@ -58,26 +58,54 @@ function logOutput(commits: Commit[], printed: number[]): Buffer {
   );
 }
 
-function read(output: Buffer, paths: string[], cut: number): RangeWalk {
+/** Committer times that fall as commits get older, several commits sharing each. */
+function timeOf(i: number): number {
+  return 1_800_000_000 - Math.floor(i / 3) * 60;
+}
+
+/** Reads each log into the walk, their chunks interleaved, `cut` bytes each. */
+function read(outputs: Buffer[], paths: string[], cut: number): RangeWalk {
   const walk = new RangeWalk(paths);
-  for (let at = 0; at < output.length; at += cut) walk.push(output.subarray(at, at + cut));
-  walk.end();
+  const readers = outputs.map(() => walk.reader());
+  for (let at = 0; outputs.some((o) => at < o.length); at += cut) outputs.forEach((output, i) => at < output.length && readers[i]!.push(output.subarray(at, at + cut)));
+  readers.forEach((reader) => reader.end());
   return walk;
 }
 
+/** git's --date-order of `printed`, restated plainly: of the commits whose children have all been shown, the latest, ties to the first ready. */
+function dateOrdered(commits: Commit[], printed: number[]): number[] {
+  const inSet = new Set(printed);
+  const children = new Map(printed.map((i) => [i, 0]));
+  for (const i of printed) for (const p of commits[i]!.parents) if (inSet.has(p)) children.set(p, children.get(p)! + 1);
+  const ready = printed.filter((i) => children.get(i) === 0);
+  const out: number[] = [];
+  while (ready.length > 0) {
+    let best = 0;
+    for (let r = 1; r < ready.length; r++) if (timeOf(ready[r]!) > timeOf(ready[best]!)) best = r;
+    const [next] = ready.splice(best, 1);
+    out.push(next!);
+    for (const p of commits[next!]!.parents) {
+      if (!inSet.has(p)) continue;
+      children.set(p, children.get(p)! - 1);
+      if (children.get(p) === 0) ready.push(p);
+    }
+  }
+  return out;
+}
+
 describe('RangeWalk', () => {
-  it('gives each deployed commit the non-merge commits it lacks that touch the paths, as a graph search does', () => {
+  it('gives each deployed commit the non-merge commits it lacks that touch the paths, as a graph search does', async () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const commits = history(seed, 120);
       const base = 60 + seed;
       const belowBase = ancestorsOf(commits, base);
-      const printed = [...ancestorsOf(commits, 0)].filter((i) => !belowBase.has(i)).sort((a, b) => a - b);
+      const printed = dateOrdered(commits, [...ancestorsOf(commits, 0)].filter((i) => !belowBase.has(i)).sort((a, b) => a - b));
       const deployed = [...new Set([printed[1]!, printed[Math.floor(printed.length / 3)]!, printed[printed.length - 1]!, printed[Math.floor(printed.length / 2)]!, base])];
       assert.ok(printed.length > 20, `seed ${seed}: a walk of ${printed.length} commits`);
       for (const paths of [['api', 'shared'], ['api/v2'], []]) {
         for (const cut of [1, 7, 4096]) {
-          const walk = read(logOutput(commits, printed), paths, cut);
-          const ranges = walk.ranges([...deployed.map((d) => commits[d]!.sha), sha(9999)], [commits[base]!.sha]);
+          const walk = read([logOutput(commits, printed)], paths, cut);
+          const ranges = await walk.ranges([...deployed.map((d) => commits[d]!.sha), sha(9999)], [commits[base]!.sha], commits[0]!.sha);
           assert.equal(ranges.has(sha(9999)), false, 'a commit the walk never met is left out');
           for (const d of deployed) {
             const range = ranges.get(commits[d]!.sha);
@@ -109,11 +137,11 @@ describe('RangeWalk', () => {
     }
   });
 
-  it('makes one object per commit, shared by every range and list that holds it', () => {
+  it('makes one object per commit, shared by every range and list that holds it', async () => {
     const commits = history(9, 40);
     const printed = [...ancestorsOf(commits, 0)].sort((a, b) => a - b).slice(0, -1);
-    const walk = read(logOutput(commits, printed), [], 4096);
-    const ranges = walk.ranges([commits[printed[10]!]!.sha, commits[printed[20]!]!.sha], [commits[39]!.sha]);
+    const walk = read([logOutput(commits, printed)], [], 4096);
+    const ranges = await walk.ranges([commits[printed[10]!]!.sha, commits[printed[20]!]!.sha], [commits[39]!.sha], commits[0]!.sha);
     const [near, far] = [...ranges.values()] as [RangeFacts, RangeFacts];
     assert.strictEqual(near.commits[0], far.commits[0]);
     assert.strictEqual(walkedCommitsTouching(near, [])![0], far.commits[0]!.commit);
@@ -122,11 +150,51 @@ describe('RangeWalk', () => {
   it('holds every commit it kept when the walk was of one range alone', () => {
     const commits = history(11, 30);
     const printed = [0, 1, 2, 3, 4].filter((i) => commits[i]!.parents.length <= 1);
-    const range = read(logOutput(commits, printed), ['api'], 64).whole(false);
+    const range = read([logOutput(commits, printed)], ['api'], 64).whole(false);
     assert.equal(range.isAncestor, false);
     assert.deepEqual(
       range.commits.map((c) => c.commit.sha),
       printed.filter((i) => commits[i]!.files.some((f) => f.startsWith('api/'))).map((i) => commits[i]!.sha),
     );
+  });
+
+  it('reads a history cut into several logs as it reads the one log, commits in the same order', async () => {
+    for (const seed of [21, 22, 23, 24]) {
+      const commits = history(seed, 150);
+      const base = 110;
+      const belowBase = ancestorsOf(commits, base);
+      const printed = dateOrdered(commits, [...ancestorsOf(commits, 0)].filter((i) => !belowBase.has(i)));
+      const at = (fraction: number): number => printed[Math.floor(printed.length * fraction)]!;
+      const deployed = [at(0.1), at(0.5), at(0.8), printed[printed.length - 1]!];
+      // As walkSegments cuts it: HEAD --not s1 s2 base, s1 --not s2 base, s2 --not base.
+      const [s1, s2] = [at(0.3), at(0.6)];
+      const inS2 = ancestorsOf(commits, s2);
+      const inS1 = ancestorsOf(commits, s1);
+      const logs = [printed.filter((i) => !inS1.has(i) && !inS2.has(i)), printed.filter((i) => inS1.has(i) && !inS2.has(i)), printed.filter((i) => inS2.has(i))];
+      assert.ok(logs.every((log) => log.length > 5), `seed ${seed}: logs of ${logs.map((l) => l.length).join(', ')} commits`);
+      const one = await read([logOutput(commits, printed)], ['api', 'web'], 4096).ranges(deployed.map((d) => commits[d]!.sha), [commits[base]!.sha], commits[0]!.sha);
+      for (const cut of [5, 333]) {
+        const several = await read(logs.map((log) => logOutput(commits, log)), ['api', 'web'], cut).ranges(deployed.map((d) => commits[d]!.sha), [commits[base]!.sha], commits[0]!.sha);
+        for (const d of deployed) {
+          const [a, b] = [one.get(commits[d]!.sha)!, several.get(commits[d]!.sha)!];
+          assert.deepEqual(b, a, `seed ${seed}, deployed ${d}, cut ${cut}`);
+          assert.deepEqual(walkedCommitsTouching(b, ['web']), walkedCommitsTouching(a, ['web']));
+        }
+      }
+    }
+  });
+
+  it('leaves out what a log brings from outside HEAD\'s history', async () => {
+    // HEAD (0) and a branch (1) both on 2; the branch is deployed and cuts the walk.
+    const commits: Commit[] = [
+      { sha: sha(0), parents: [2], files: ['api/a'] },
+      { sha: sha(1), parents: [2], files: ['api/b'] },
+      { sha: sha(2), parents: [3], files: ['api/c'] },
+      { sha: sha(3), parents: [], files: ['api/d'] },
+    ];
+    const walk = read([logOutput(commits, [0]), logOutput(commits, [1, 2])], ['api'], 4096);
+    const ranges = await walk.ranges([sha(1), sha(3)], [sha(3)], sha(0));
+    assert.equal(ranges.has(sha(1)), false, 'the branch is not in HEAD\'s history');
+    assert.deepEqual(ranges.get(sha(3))!.commits.map((c) => c.commit.sha), [sha(0), sha(2)]);
   });
 });
