@@ -3,7 +3,7 @@
 // of 100,000 commits keeps a few numbers per commit and the bytes of those that touch the paths,
 // and makes objects only of the commits asked for.
 import { dateOrder } from './dateOrder';
-import { ByteList, FloatList, IntList } from './growable';
+import { FloatList, IntList, RecordBytes } from './growable';
 import { commitOf, LogTokenizer, type LogTokens } from './logRecords';
 import type { CommitInfo } from './model';
 import { PathBits } from './pathBits';
@@ -69,6 +69,7 @@ export class RangeWalk {
   private kept: Kept | undefined;
   private readonly infos: (CommitInfo | undefined)[] = [];
   private readonly entries: (RangeFacts['commits'][number] | undefined)[] = [];
+  private readonly authors = new Map<string, string>();
 
   /** `paths`: those the ranges are read for; none: the whole repository. */
   constructor(paths: readonly string[]) {
@@ -144,11 +145,10 @@ export class RangeWalk {
     let parent = 0;
     for (const log of logs) {
       firstRecords.push(record);
-      ids.set(log.recordIds.view(), record);
-      parentIds.set(log.parentIds.view(), parent);
-      const ends = log.parentsEnd.view();
-      for (let r = 0; r < ends.length; r++) parentStart[record + r + 1] = parent + ends[r]!;
-      record += ends.length;
+      log.recordIds.copyInto(ids, record);
+      log.parentIds.copyInto(parentIds, parent);
+      for (let r = 0; r < log.parentsEnd.length; r++) parentStart[record + r + 1] = parent + log.parentsEnd.at(r);
+      record += log.recordIds.length;
       parent += log.parentIds.length;
     }
     const printed = new Uint8Array(this.ids.count);
@@ -162,7 +162,7 @@ export class RangeWalk {
       firstRecords,
       times: () => {
         const times = new Float64Array(count);
-        logs.forEach((log, l) => times.set(log.times.view(), firstRecords[l]!));
+        logs.forEach((log, l) => log.times.copyInto(times, firstRecords[l]!));
         return times;
       },
       parentRecords: () => {
@@ -180,10 +180,9 @@ export class RangeWalk {
     let count = 0;
     this.logs.forEach((log, l) => {
       const first = joined.firstRecords[l]!;
-      const keptRecords = log.keptRecords.view();
-      for (let k = 0; k < keptRecords.length; k++) keptOfRecord[first + keptRecords[k]!] = k;
+      for (let k = 0; k < log.keptRecords.length; k++) keptOfRecord[first + log.keptRecords.at(k)] = k;
       logOfRecord.fill(l, first, first + log.recordIds.length);
-      count += keptRecords.length;
+      count += log.keptRecords.length;
       log.forgetRecords();
     });
     const kept: Kept = { logs: new Uint16Array(count), places: new Int32Array(count), ids: new Int32Array(count) };
@@ -226,7 +225,9 @@ export class RangeWalk {
         touches = (kept) => this.logs[logs[kept]!]!.filesMatch(places[kept]!, wanted);
       }
     }
-    return this.keptWhere((kept) => holds(kept) && touches(kept)).map((kept) => this.info(kept));
+    const out: CommitInfo[] = [];
+    for (let kept = 0; kept < logs.length; kept++) if (holds(kept) && touches(kept)) out.push(this.info(kept));
+    return out;
   }
 
   private keptWhere(holds: (kept: number) => boolean): number[] {
@@ -236,8 +237,17 @@ export class RangeWalk {
   }
 
   private info(kept: number): CommitInfo {
-    const { logs, places, ids } = this.kept!;
-    return (this.infos[kept] ??= this.logs[logs[kept]!]!.commit(places[kept]!, this.ids.sha(ids[kept]!)));
+    let info = this.infos[kept];
+    if (!info) {
+      const { logs, places, ids } = this.kept!;
+      info = this.logs[logs[kept]!]!.commit(places[kept]!, this.ids.sha(ids[kept]!));
+      // One string per author, however many commits they made.
+      const author = this.authors.get(info.author);
+      if (author === undefined) this.authors.set(info.author, info.author);
+      else info.author = author;
+      this.infos[kept] = info;
+    }
+    return info;
   }
 
   private entry(kept: number): RangeFacts['commits'][number] {
@@ -293,17 +303,18 @@ class LogReader implements LogTokens, WalkReader {
   times = new FloatList();
   // Per commit kept, in the log's order.
   keptRecords = new IntList();
-  /** Where each kept commit's bytes end in `bytes` (they start where the previous one's end): its header, then each file after a NUL. */
-  private readonly keptEnds = new IntList();
+  /** Where each kept commit's bytes are in `bytes`: its block, and there its header, then each file after a NUL. */
+  private readonly keptBlocks = new IntList();
+  private readonly keptStarts = new IntList();
   private readonly keptHeaderEnds = new IntList();
+  private readonly keptEnds = new IntList();
   /** The bits of the paths each kept commit touches, `words` per commit. */
   private readonly masks = new IntList();
-  private readonly bytes = new ByteList();
+  private readonly bytes = new RecordBytes();
   private readonly mask: Uint32Array;
   /** The commit being read (its record), or -1. */
   private current = -1;
-  private currentStart = 0;
-  private currentHeaderEnd = 0;
+  private currentHeaderLength = 0;
   private currentTouches = false;
 
   constructor(
@@ -342,9 +353,9 @@ class LogReader implements LogTokens, WalkReader {
     let time = 0;
     for (let i = parentsEnd + 1; i < timeEnd; i++) time = time * 10 + (bytes[i]! - 0x30);
     this.times.push(time);
-    this.currentStart = this.bytes.length;
+    this.bytes.begin();
     this.bytes.append(bytes, Math.min(timeEnd + 1, end), end);
-    this.currentHeaderEnd = this.bytes.length;
+    this.currentHeaderLength = this.bytes.end - this.bytes.start;
     this.mask.fill(0);
     this.currentTouches = this.paths === null;
   }
@@ -376,27 +387,27 @@ class LogReader implements LogTokens, WalkReader {
 
   filesMatch(kept: number, wanted: PathBits): boolean {
     let found = false;
-    this.eachFile(kept, (from, stop) => (found ||= wanted.matchesAny(this.bytes.bytes, from, stop)));
+    this.eachFile(kept, (bytes, from, stop) => (found ||= wanted.matchesAny(bytes, from, stop)));
     return found;
   }
 
   files(kept: number): string[] {
     const files: string[] = [];
-    this.eachFile(kept, (from, stop) => files.push(this.bytes.bytes.toString('utf8', from, stop)));
+    this.eachFile(kept, (bytes, from, stop) => files.push(bytes.toString('utf8', from, stop)));
     return files;
   }
 
   commit(kept: number, sha: string): CommitInfo {
-    return commitOf(sha, this.bytes.bytes, kept === 0 ? 0 : this.keptEnds.at(kept - 1), this.keptHeaderEnds.at(kept));
+    return commitOf(sha, this.bytes.bytesOf(this.keptBlocks.at(kept)), this.keptStarts.at(kept), this.keptHeaderEnds.at(kept));
   }
 
-  private eachFile(kept: number, each: (start: number, end: number) => void): void {
+  private eachFile(kept: number, each: (bytes: Buffer, start: number, end: number) => void): void {
     const end = this.keptEnds.at(kept);
-    const bytes = this.bytes.bytes;
+    const bytes = this.bytes.bytesOf(this.keptBlocks.at(kept));
     for (let from = this.keptHeaderEnds.at(kept) + 1; from < end; ) {
       let stop = bytes.indexOf(NUL, from);
       if (stop === -1 || stop > end) stop = end;
-      each(from, stop);
+      each(bytes, from, stop);
       from = stop + 1;
     }
   }
@@ -408,12 +419,15 @@ class LogReader implements LogTokens, WalkReader {
     this.current = -1;
     const parents = this.parentsEnd.at(record) - (record === 0 ? 0 : this.parentsEnd.at(record - 1));
     if (parents > 1 || !this.currentTouches) {
-      this.bytes.truncate(this.currentStart);
+      this.bytes.discard();
       return;
     }
     this.keptRecords.push(record);
-    this.keptEnds.push(this.bytes.length);
-    this.keptHeaderEnds.push(this.currentHeaderEnd);
+    // The record may have moved to a new block as it grew: where it is now.
+    this.keptBlocks.push(this.bytes.block);
+    this.keptStarts.push(this.bytes.start);
+    this.keptHeaderEnds.push(this.bytes.start + this.currentHeaderLength);
+    this.keptEnds.push(this.bytes.end);
     for (let w = 0; w < this.words; w++) this.masks.push(this.mask[w]!);
   }
 }

@@ -1,9 +1,13 @@
 // Commit ids read from git's output as bytes, each numbered once, without a string per mention: a
 // walk of a large history names each of 100,000 commits once as itself and once or more as a
 // parent, and a string (and a Map entry) per id was most of the walk's garbage and memory.
-import { ByteList, IntList } from './growable';
+import { IntList } from './growable';
 
 const EMPTY = -1;
+const ID_BLOCK_SHIFT = 13;
+/** Ids a block of `held` holds. */
+const ID_BLOCK = 1 << ID_BLOCK_SHIFT;
+const IN_ID_BLOCK = ID_BLOCK - 1;
 
 /** The value of each lower-case hex digit's byte, -1 for any other byte. */
 const HEX = new Int8Array(256).fill(-1);
@@ -22,8 +26,9 @@ for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) PAIR[(a << 8) | b] =
 export class ShaIndex {
   /** Hex digits per id (0 until the first); each is held in half as many bytes. */
   private width = 0;
-  private readonly held = new ByteList();
-  private readonly scratch = new Uint8Array(32);
+  /** The ids' bytes, ID_BLOCK ids a block. */
+  private readonly held: Buffer[] = [];
+  private readonly scratch = Buffer.alloc(32);
   private slots = new Int32Array(1 << 12).fill(EMPTY);
   private readonly hashes = new IntList();
 
@@ -44,7 +49,7 @@ export class ShaIndex {
         const id = this.hashes.length;
         this.slots[slot] = id;
         this.hashes.push(hash);
-        this.held.append(this.scratch, 0, width >> 1);
+        this.hold(id);
         if (this.hashes.length * 2 > this.slots.length) this.rehash();
         return id;
       }
@@ -69,7 +74,23 @@ export class ShaIndex {
   /** The id numbered `id`, as git prints it. */
   sha(id: number): string {
     const size = this.width >> 1;
-    return this.held.bytes.toString('hex', id * size, (id + 1) * size);
+    const at = (id & IN_ID_BLOCK) * size;
+    return this.held[id >>> ID_BLOCK_SHIFT]!.toString('hex', at, at + size);
+  }
+
+  /** Keeps the id in `scratch` as number `id`. */
+  private hold(id: number): void {
+    const size = this.width >> 1;
+    if ((id & IN_ID_BLOCK) === 0) this.held.push(Buffer.allocUnsafe((id === 0 ? 256 : ID_BLOCK) * size));
+    let block = this.held[this.held.length - 1]!;
+    const at = (id & IN_ID_BLOCK) * size;
+    if (at + size > block.length) {
+      // The first block, smaller than a block until it fills one.
+      const grown = Buffer.allocUnsafe(Math.min(ID_BLOCK * size, block.length * 4));
+      block.copy(grown);
+      this.held[0] = block = grown;
+    }
+    this.scratch.copy(block, at, 0, size);
   }
 
   /** Puts the bytes the id at `start` spells into `scratch`; returns its first four as a number. */
@@ -81,9 +102,9 @@ export class ShaIndex {
 
   /** Whether id `id` is the one in `scratch`. */
   private equals(id: number): boolean {
-    const held = this.held.bytes;
+    const held = this.held[id >>> ID_BLOCK_SHIFT]!;
     const size = this.width >> 1;
-    const at = id * size;
+    const at = (id & IN_ID_BLOCK) * size;
     for (let i = 0; i < size; i++) if (held[at + i] !== this.scratch[i]) return false;
     return true;
   }

@@ -25,14 +25,21 @@ describe('ShaIndex', () => {
 
   it('keeps every id apart as its table grows, ids sharing their first eight digits included', () => {
     const index = new ShaIndex();
-    const ids = Array.from({ length: 5_000 }, (_, n) => sha(n));
+    const ids = Array.from({ length: 20_000 }, (_, n) => sha(n));
     // Same first eight digits: the same hash, told apart by the rest.
     ids.push(`${ids[0]!.slice(0, 8)}${'0'.repeat(32)}`, `${ids[0]!.slice(0, 8)}${'1'.repeat(32)}`);
-    ids.forEach((id, n) => assert.equal(intern(index, id), n));
-    ids.forEach((id, n) => {
-      assert.equal(index.find(id), n);
-      assert.equal(index.sha(n), id);
-    });
+    assert.deepEqual(
+      ids.map((id) => intern(index, id)),
+      ids.map((_, n) => n),
+    );
+    assert.deepEqual(
+      ids.map((id) => index.find(id)),
+      ids.map((_, n) => n),
+    );
+    assert.deepEqual(
+      ids.map((_, n) => index.sha(n)),
+      ids,
+    );
   });
 
   it('reads 64-digit ids, and finds nothing for a string of another width or not hex', () => {
