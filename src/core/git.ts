@@ -254,45 +254,81 @@ export class GitRepository {
     for (const key of this.rangeCache.keys()) if (rangeHead(key) !== head) this.rangeCache.delete(key);
   }
 
-  /** See ranges(): the ancestors of HEAD among `deployed` get their facts; the others are left out. */
+  /**
+   * See ranges(): the ancestors of HEAD among `deployed` get their facts; the others are left out.
+   *
+   * The walk goes from HEAD down to the deployed commits' common base. Asking git for it first
+   * (`merge-base --octopus`) walks that history once more before the walk can start: half a second
+   * for 100,000 commits. Instead the walk goes down to the deployed commit committed first, which,
+   * in a repository deployed from one line of history, is the ancestor of all the others; the walk
+   * itself then shows whether it is (RangeWalk.ranges: every other deployed commit reaches it).
+   * Only when it is not, or some deployed commit is not in HEAD's history, is git asked, and the
+   * walk extended from that commit down to the bases.
+   */
   private async readSharedRanges(deployed: string[], head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, RangeFacts>> {
-    const [{ stdout: baseOut }, times] = await Promise.all([
-      this.git(['merge-base', '--octopus', '--all', head, ...deployed], { allowExitCodes: [1], signal }),
-      this.committerTimes([head, ...deployed], signal),
-    ]);
-    const bases = baseOut.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
-    // No common base (unrelated histories): a walk would cover all of HEAD's history.
-    if (bases.length === 0) return new Map();
+    const times = await this.committerTimes([head, ...deployed], signal);
     const walk = new RangeWalk(paths);
-    // HEAD itself the base: every deployed commit descends from it, so the walk would be empty.
-    // Every commit of the walk, parents never before their children (what RangeWalk needs), cut
-    // into one walk per core (walkSegments). No pathspec: git limiting the walk to paths compares
-    // each commit's paths with its parents' to decide which to show, and that costs more than the
-    // whole walk (1.4 to 2 times as much CPU).
-    if (!bases.includes(head)) {
-      const segments = walkSegments(head, bases, times, Math.min(MAX_WALKS, os.availableParallelism()));
-      // One walk failing stops the others: the ranges need all of them.
-      const stop = new AbortController();
-      const onAbort = (): void => stop.abort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (signal?.aborted) stop.abort();
-      try {
-        await Promise.all(
-          segments.map((revisions) =>
-            this.walkLog(['--date-order', ...revisions], walk.reader(), stop.signal).catch((err: unknown) => {
-              stop.abort();
-              throw err;
-            }),
-          ),
-        );
-      } catch (err) {
-        // The first failure, not the cancellations it caused (nor, when the caller canceled, anything but that).
-        throw signal?.aborted ? canceledError('git log') : err;
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
+    const oldest = [...deployed].filter((sha) => sha !== head && times.has(sha)).sort((a, b) => times.get(a)! - times.get(b)!)[0];
+    if (oldest !== undefined) {
+      await this.runWalks(walk, walkSegments(head, [oldest], times, this.walks()), signal);
+      const guessed = await walk.ranges(deployed, [oldest], head);
+      if (guessed.unsure.length === 0) return guessed.ranges;
+      const bases = await this.mergeBases(head, deployed, signal);
+      // The commit was the base after all: those left unsure are not in HEAD's history.
+      if (bases.length === 0 || bases.includes(head) || (bases.length === 1 && bases[0] === oldest)) {
+        walk.forgetLogs();
+        return guessed.ranges;
       }
+      // What lies between that commit and the bases (with, were it not in HEAD's history, its own
+      // commits, which are in no range).
+      await this.runWalks(walk, [[oldest, '--not', ...bases]], signal);
+      return (await walk.ranges(deployed, bases, head)).ranges;
     }
-    return walk.ranges(deployed, bases, head);
+    const bases = await this.mergeBases(head, deployed, signal);
+    // No common base (unrelated histories): a walk would cover all of HEAD's history. HEAD itself
+    // the base: every deployed commit descends from it, so the walk would be empty.
+    if (bases.length === 0 || bases.includes(head)) return new Map();
+    await this.runWalks(walk, walkSegments(head, bases, times, this.walks()), signal);
+    return (await walk.ranges(deployed, bases, head)).ranges;
+  }
+
+  /** The common bases of HEAD and every deployed commit; none for unrelated histories. */
+  private async mergeBases(head: string, deployed: string[], signal: AbortSignal | undefined): Promise<string[]> {
+    const { stdout } = await this.git(['merge-base', '--octopus', '--all', head, ...deployed], { allowExitCodes: [1], signal });
+    return stdout.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
+  }
+
+  /** How many git processes walk a history at once: one per core, up to MAX_WALKS. */
+  private walks(): number {
+    return Math.min(MAX_WALKS, os.availableParallelism());
+  }
+
+  /**
+   * Runs the walks, each into a reader of `walk` of its own, all at once: every commit of each,
+   * parents never before their children (what RangeWalk needs). No pathspec: git limiting the walk
+   * to paths compares each commit's paths with its parents' to decide which to show, and that costs
+   * more than the whole walk (1.4 to 2 times as much CPU). One failing stops the others.
+   */
+  private async runWalks(walk: RangeWalk, segments: string[][], signal: AbortSignal | undefined): Promise<void> {
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) stop.abort();
+    try {
+      await Promise.all(
+        segments.map((revisions) =>
+          this.walkLog(['--date-order', ...revisions], walk.reader(), stop.signal).catch((err: unknown) => {
+            stop.abort();
+            throw err;
+          }),
+        ),
+      );
+    } catch (err) {
+      // The first failure, not the cancellations it caused (nor, when the caller canceled, anything but that).
+      throw signal?.aborted ? canceledError('git log') : err;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** Each commit's committer time (seconds); empty when git cannot say, which only costs the walk its split. */

@@ -84,21 +84,25 @@ export class RangeWalk {
   }
 
   /**
-   * The range of each of `deployed` that is an ancestor of `head`: one the walk reached, or one of
-   * the bases it was walked down to (every base is an ancestor of each deployed commit, so a
-   * deployed commit that is a base is the only base, and its range is the whole walk). The others
-   * are left out. Read once, after every log has ended; the event loop turns between its steps.
+   * The range of each of `deployed` that the walk holds whole: one in HEAD's history (the walk
+   * reached it, or it is one of the bases the walk went down to) that reaches every one of the
+   * bases (every other one, for a base), so that nothing of its range lies below them. The
+   * others are `unsure`: not in HEAD's history, or (when the bases were a guess) not above them.
+   * Read after every log has ended, the event loop turning between its steps. Once nothing is
+   * unsure the walk lets go of all but what the ranges need; until then it can take more logs and
+   * be read again (with other bases).
    */
-  async ranges(deployed: readonly string[], bases: readonly string[], head: string): Promise<Map<string, RangeFacts>> {
+  async ranges(deployed: readonly string[], bases: readonly string[], head: string): Promise<{ ranges: Map<string, RangeFacts>; unsure: string[] }> {
     const joined = this.join();
     await nextTurn();
     const order = this.logs.length === 1 ? inOrder(joined.count) : dateOrder(joined.count, joined.parentStart, joined.parentRecords(), joined.times());
     await nextTurn();
-    // One bit per deployed commit, and HEAD's after them: with several logs, a split commit not in
-    // HEAD's history brings commits that are in no range.
+    // One bit per deployed commit, and HEAD's after them: a commit HEAD does not reach (brought by
+    // a log from a commit outside HEAD's history) is in no range.
     const headBit = deployed.length;
     const words = Math.ceil((headBit + 1) / 32);
     const bits = new Uint32Array(this.ids.count * words);
+    const has = (bitsOf: Uint32Array, at: number, bit: number): boolean => (bitsOf[at + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
     const ids = deployed.map((sha) => this.ids.find(sha));
     [...ids, this.ids.find(head)].forEach((id, bit) => {
       if (id >= 0) bits[id * words + (bit >>> 5)]! |= 1 << (bit & 31);
@@ -111,25 +115,34 @@ export class RangeWalk {
         for (let w = 0; w < words; w++) bits[to + w]! |= bits[from + w]!;
       }
     }
-    const kept = this.keep(joined, order);
+    const baseIds = bases.map((sha) => this.ids.find(sha));
+    const whole = deployed.map((sha, bit) => {
+      const id = ids[bit]!;
+      const base = bases.includes(sha);
+      if (id < 0 || !(joined.printed[id] === 1 || base) || !has(bits, id * words, headBit)) return false;
+      return baseIds.every((b, i) => bases[i] === sha || (b >= 0 && has(bits, b * words, bit)));
+    });
+    const unsure = deployed.filter((_, bit) => !whole[bit]);
+    const kept = this.keep(joined, order, unsure.length === 0);
     // What the ranges need of the bits: those of the kept commits.
     const keptBits = new Uint32Array(kept.ids.length * words);
     for (let k = 0; k < kept.ids.length; k++) keptBits.set(bits.subarray(kept.ids[k]! * words, (kept.ids[k]! + 1) * words), k * words);
-    const has = (at: number, bit: number): boolean => (keptBits[at + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
-    const out = new Map<string, RangeFacts>();
+    const ranges = new Map<string, RangeFacts>();
     deployed.forEach((sha, bit) => {
-      const id = ids[bit]!;
-      const reached = id >= 0 && joined.printed[id] === 1 && (bits[id * words + (headBit >>> 5)]! & (1 << (headBit & 31))) !== 0;
-      if (!reached && !bases.includes(sha)) return;
-      out.set(sha, this.range(true, (k) => !has(k * words, bit) && has(k * words, headBit)));
+      if (whole[bit]) ranges.set(sha, this.range(true, (k) => !has(keptBits, k * words, bit) && has(keptBits, k * words, headBit)));
     });
-    return out;
+    return { ranges, unsure };
+  }
+
+  /** Lets go of what only reading the ranges needs (ranges() does once nothing is unsure). */
+  forgetLogs(): void {
+    for (const log of this.logs) log.forgetRecords();
   }
 
   /** A range holding every commit kept: the log was of deployed..HEAD alone. */
   whole(isAncestor: boolean): RangeFacts {
     const joined = this.join();
-    this.keep(joined, inOrder(joined.count));
+    this.keep(joined, inOrder(joined.count), true);
     return this.range(isAncestor, () => true);
   }
 
@@ -173,8 +186,8 @@ export class RangeWalk {
     };
   }
 
-  /** Puts the kept commits in `order`, each named by its log and its place there, and lets go of the rest of the logs. */
-  private keep(joined: Joined, order: Int32Array): Kept {
+  /** Puts the kept commits in `order`, each named by its log and its place there; `last`: and lets go of the rest of the logs. */
+  private keep(joined: Joined, order: Int32Array, last: boolean): Kept {
     const keptOfRecord = new Int32Array(joined.count).fill(-1);
     const logOfRecord = new Uint16Array(joined.count);
     let count = 0;
@@ -183,8 +196,8 @@ export class RangeWalk {
       for (let k = 0; k < log.keptRecords.length; k++) keptOfRecord[first + log.keptRecords.at(k)] = k;
       logOfRecord.fill(l, first, first + log.recordIds.length);
       count += log.keptRecords.length;
-      log.forgetRecords();
     });
+    if (last) this.forgetLogs();
     const kept: Kept = { logs: new Uint16Array(count), places: new Int32Array(count), ids: new Int32Array(count) };
     let k = 0;
     for (let i = 0; i < order.length; i++) {
@@ -195,6 +208,9 @@ export class RangeWalk {
       kept.ids[k++] = joined.ids[r]!;
     }
     this.kept = kept;
+    // Commits made of kept ones are by their place in that order.
+    this.infos.length = 0;
+    this.entries.length = 0;
     return kept;
   }
 

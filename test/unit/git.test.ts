@@ -281,6 +281,46 @@ describe('ranges read together (real git, branchy history)', () => {
   });
 });
 
+describe('ranges read together when the deployed commit committed first is not below the others (real git)', () => {
+  let repo: TempRepo;
+  const c: Record<string, string> = {};
+  before(() => {
+    repo = createTempRepo();
+    c.root = repo.commit('root', { 'a/root': '1' });
+    repo.git('checkout', '-q', '-b', 'old');
+    c.old = repo.commit('on a branch never merged', { 'a/old': '1' });
+    repo.git('checkout', '-q', 'main');
+    c.a = repo.commit('main a', { 'a/a': '1' });
+    repo.git('checkout', '-q', '-b', 'side');
+    c.side = repo.commit('side', { 'a/side': '1' });
+    repo.git('checkout', '-q', 'main');
+    c.b = repo.commit('main b', { 'a/b': '1' });
+    c.c = repo.commit('main c', { 'b/c': '1' });
+    repo.git('merge', '-q', '--no-ff', '-m', 'merge side', 'side');
+    c.d = repo.commit('main d', { 'a/d': '1' });
+  });
+  after(() => repo.cleanup());
+
+  for (const [what, deployed] of [
+    ['from a side branch merged since', ['side', 'c']],
+    ['from a branch HEAD does not hold', ['old', 'b']],
+  ] as const) {
+    it(`gives each the facts of its range read alone, the first committed ${what}`, async () => {
+      const head = repo.head();
+      const shas = deployed.map((name) => c[name]!);
+      const together = await (await GitRepository.open(repo.dir)).ranges(shas, head, { paths: ['a'] });
+      const alone = await GitRepository.open(repo.dir);
+      for (const sha of shas) {
+        const range = rangeOf(together, sha);
+        assert.deepEqual(range, await alone.range(sha, head, { paths: ['a'] }));
+        const inHead = repo.git('merge-base', sha, head) === sha;
+        assert.equal(range.isAncestor, inHead);
+        if (inHead) assert.deepEqual(range.commits.map((x) => x.commit.sha), repo.git('log', '--no-merges', '--full-history', '--format=%H', `${sha}..${head}`, '--', 'a').split('\n').filter(Boolean));
+      }
+    });
+  }
+});
+
 describe('the ranges a repository keeps (real git)', () => {
   it('keeps those to the HEAD last read, not those to every HEAD it has seen', async () => {
     const repo = createTempRepo();

@@ -100,12 +100,18 @@ describe('RangeWalk', () => {
       const base = 60 + seed;
       const belowBase = ancestorsOf(commits, base);
       const printed = dateOrdered(commits, [...ancestorsOf(commits, 0)].filter((i) => !belowBase.has(i)).sort((a, b) => a - b));
-      const deployed = [...new Set([printed[1]!, printed[Math.floor(printed.length / 3)]!, printed[printed.length - 1]!, printed[Math.floor(printed.length / 2)]!, base])];
-      assert.ok(printed.length > 20, `seed ${seed}: a walk of ${printed.length} commits`);
+      // Deployed commits descend from the base, as the bases git finds for them do (one that does
+      // not is left unsure).
+      const above = printed.filter((i) => ancestorsOf(commits, i).has(base));
+      const aside = printed.find((i) => !ancestorsOf(commits, i).has(base));
+      const deployed = [...new Set([above[1]!, above[Math.floor(above.length / 3)]!, above[above.length - 1]!, above[Math.floor(above.length / 2)]!, base])];
+      assert.ok(above.length > 20 && aside !== undefined, `seed ${seed}: a walk of ${printed.length} commits, ${above.length} above the base`);
       for (const paths of [['api', 'shared'], ['api/v2'], []]) {
         for (const cut of [1, 7, 4096]) {
           const walk = read([logOutput(commits, printed)], paths, cut);
-          const ranges = await walk.ranges([...deployed.map((d) => commits[d]!.sha), sha(9999)], [commits[base]!.sha], commits[0]!.sha);
+          const asked: string[] = [...deployed.map((d) => commits[d]!.sha), sha(9999), ...(aside === undefined ? [] : [commits[aside]!.sha])];
+          const { ranges, unsure } = await walk.ranges(asked, [commits[base]!.sha], commits[0]!.sha);
+          assert.deepEqual(unsure, asked.slice(deployed.length), 'never met, or not above the base');
           assert.equal(ranges.has(sha(9999)), false, 'a commit the walk never met is left out');
           for (const d of deployed) {
             const range = ranges.get(commits[d]!.sha);
@@ -141,7 +147,7 @@ describe('RangeWalk', () => {
     const commits = history(9, 40);
     const printed = [...ancestorsOf(commits, 0)].sort((a, b) => a - b).slice(0, -1);
     const walk = read([logOutput(commits, printed)], [], 4096);
-    const ranges = await walk.ranges([commits[printed[10]!]!.sha, commits[printed[20]!]!.sha], [commits[39]!.sha], commits[0]!.sha);
+    const { ranges } = await walk.ranges([commits[printed[10]!]!.sha, commits[printed[20]!]!.sha], [commits[39]!.sha], commits[0]!.sha);
     const [near, far] = [...ranges.values()] as [RangeFacts, RangeFacts];
     assert.strictEqual(near.commits[0], far.commits[0]);
     assert.strictEqual(walkedCommitsTouching(near, [])![0], far.commits[0]!.commit);
@@ -172,9 +178,9 @@ describe('RangeWalk', () => {
       const inS1 = ancestorsOf(commits, s1);
       const logs = [printed.filter((i) => !inS1.has(i) && !inS2.has(i)), printed.filter((i) => inS1.has(i) && !inS2.has(i)), printed.filter((i) => inS2.has(i))];
       assert.ok(logs.every((log) => log.length > 5), `seed ${seed}: logs of ${logs.map((l) => l.length).join(', ')} commits`);
-      const one = await read([logOutput(commits, printed)], ['api', 'web'], 4096).ranges(deployed.map((d) => commits[d]!.sha), [commits[base]!.sha], commits[0]!.sha);
+      const { ranges: one } = await read([logOutput(commits, printed)], ['api', 'web'], 4096).ranges(deployed.map((d) => commits[d]!.sha), [commits[base]!.sha], commits[0]!.sha);
       for (const cut of [5, 333]) {
-        const several = await read(logs.map((log) => logOutput(commits, log)), ['api', 'web'], cut).ranges(deployed.map((d) => commits[d]!.sha), [commits[base]!.sha], commits[0]!.sha);
+        const { ranges: several } = await read(logs.map((log) => logOutput(commits, log)), ['api', 'web'], cut).ranges(deployed.map((d) => commits[d]!.sha), [commits[base]!.sha], commits[0]!.sha);
         for (const d of deployed) {
           const [a, b] = [one.get(commits[d]!.sha)!, several.get(commits[d]!.sha)!];
           assert.deepEqual(b, a, `seed ${seed}, deployed ${d}, cut ${cut}`);
@@ -193,8 +199,34 @@ describe('RangeWalk', () => {
       { sha: sha(3), parents: [], files: ['api/d'] },
     ];
     const walk = read([logOutput(commits, [0]), logOutput(commits, [1, 2])], ['api'], 4096);
-    const ranges = await walk.ranges([sha(1), sha(3)], [sha(3)], sha(0));
+    const { ranges, unsure } = await walk.ranges([sha(1), sha(3)], [sha(3)], sha(0));
     assert.equal(ranges.has(sha(1)), false, 'the branch is not in HEAD\'s history');
+    assert.deepEqual(unsure, [sha(1)]);
     assert.deepEqual(ranges.get(sha(3))!.commits.map((c) => c.commit.sha), [sha(0), sha(2)]);
+  });
+
+  it('leaves unsure a deployed commit that does not reach a guessed base, and reads again once the walk reaches the true one', async () => {
+    // HEAD 0 merges 1 (the side, from 4) into 2; 2 and 3 are on the main line down to 4, then 5.
+    const commits: Commit[] = [
+      { sha: sha(0), parents: [2, 1], files: [] },
+      { sha: sha(1), parents: [4], files: ['api/side'] },
+      { sha: sha(2), parents: [3], files: ['api/two'] },
+      { sha: sha(3), parents: [4], files: ['api/three'] },
+      { sha: sha(4), parents: [5], files: ['api/four'] },
+      { sha: sha(5), parents: [], files: ['api/five'] },
+    ];
+    // Deployed from 1 (the side) and 3; the guess is 3, which 1 does not reach.
+    const walk = read([logOutput(commits, dateOrdered(commits, [0, 1, 2]))], ['api'], 4096);
+    const guessed = await walk.ranges([sha(1), sha(3)], [sha(3)], sha(0));
+    assert.deepEqual(guessed.unsure, [sha(1)]);
+    assert.deepEqual(guessed.ranges.get(sha(3))!.commits.map((c) => c.commit.sha), [sha(2), sha(1)]);
+    // The true base is 4: the walk from 3 down to it is added, and every range is whole.
+    const more = walk.reader();
+    more.push(logOutput(commits, [3]));
+    more.end();
+    const again = await walk.ranges([sha(1), sha(3)], [sha(4)], sha(0));
+    assert.deepEqual(again.unsure, []);
+    assert.deepEqual(again.ranges.get(sha(1))!.commits.map((c) => c.commit.sha), [sha(2), sha(3)]);
+    assert.deepEqual(again.ranges.get(sha(3))!.commits.map((c) => c.commit.sha), [sha(2), sha(1)]);
   });
 });
