@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import diagnostics from 'node:diagnostics_channel';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -206,6 +207,30 @@ describe('what git runs with (through simple-git)', () => {
       repo.cleanup();
       other.cleanup();
     }
+  });
+});
+
+describe('starting git', () => {
+  it('starts each git in a turn of the event loop of its own, however many are asked for at once', async () => {
+    let turn = 0;
+    let counting = true;
+    const count = (): void => {
+      turn++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const started: number[] = [];
+    const onSpawn = (): void => void started.push(turn);
+    diagnostics.subscribe('child_process', onSpawn);
+    try {
+      const commands = new GitCommands(process.cwd());
+      await Promise.all([commands.run(['--version']), commands.stream(['--version'], () => undefined), commands.run(['--version']), commands.runInOwnProcessGroup(['--version'])]);
+    } finally {
+      counting = false;
+      diagnostics.unsubscribe('child_process', onSpawn);
+    }
+    assert.equal(started.length, 4);
+    assert.equal(new Set(started).size, 4, `turns of the starts: ${started.join(', ')}`);
   });
 });
 
