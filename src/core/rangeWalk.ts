@@ -123,10 +123,11 @@ export class RangeWalk {
       return baseIds.every((b, i) => bases[i] === sha || (b >= 0 && has(bits, b * words, bit)));
     });
     const unsure = deployed.filter((_, bit) => !whole[bit]);
+    await nextTurn();
     const kept = this.keep(joined, order, unsure.length === 0);
     // What the ranges need of the bits: those of the kept commits.
     const keptBits = new Uint32Array(kept.ids.length * words);
-    for (let k = 0; k < kept.ids.length; k++) keptBits.set(bits.subarray(kept.ids[k]! * words, (kept.ids[k]! + 1) * words), k * words);
+    for (let k = 0; k < kept.ids.length; k++) for (let w = 0, from = kept.ids[k]! * words; w < words; w++) keptBits[k * words + w] = bits[from + w]!;
     const ranges = new Map<string, RangeFacts>();
     deployed.forEach((sha, bit) => {
       if (whole[bit]) ranges.set(sha, this.range(true, (k) => !has(keptBits, k * words, bit) && has(keptBits, k * words, headBit)));
