@@ -83,7 +83,7 @@ export class RecordBytes {
     this.blocks = [Buffer.allocUnsafe(capacity)];
   }
 
-  /** The block the current record is in: its number, and its bytes (valid while it is the current block). */
+  /** The number of the block the current record is in (bytesOf gives its bytes). */
   get block(): number {
     return this.blocks.length - 1;
   }

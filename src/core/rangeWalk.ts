@@ -90,7 +90,7 @@ export class RangeWalk {
    * others are `unsure`: not in HEAD's history, or (when the bases were a guess) not above them.
    * Read after every log has ended, the event loop turning between its steps. Once nothing is
    * unsure the walk lets go of all but what the ranges need; until then it can take more logs and
-   * be read again (with other bases).
+   * be read again (with other bases), which the ranges read before do not survive.
    */
   async ranges(deployed: readonly string[], bases: readonly string[], head: string): Promise<{ ranges: Map<string, RangeFacts>; unsure: string[] }> {
     const joined = this.join();
@@ -209,7 +209,7 @@ export class RangeWalk {
       kept.ids[k++] = joined.ids[r]!;
     }
     this.kept = kept;
-    // Commits made of kept ones are by their place in that order.
+    // Commit objects made before were numbered in the order read before.
     this.infos.length = 0;
     this.entries.length = 0;
     return kept;
@@ -228,22 +228,22 @@ export class RangeWalk {
   }
 
   private touching(holds: (kept: number) => boolean, paths: readonly string[]): CommitInfo[] {
-    const { logs, places } = this.kept!;
+    const { logs: keptLogs, places } = this.kept!;
     let touches: (kept: number) => boolean = () => true;
     if (paths.length > 0) {
       const numbers = this.paths ? paths.map((p) => this.paths!.numberOf(p)) : [];
       if (numbers.length > 0 && numbers.every((n) => n !== undefined)) {
         const query = new Uint32Array(this.paths!.words);
         for (const n of numbers) query[n! >>> 5]! |= 1 << (n! & 31);
-        touches = (kept) => this.logs[logs[kept]!]!.touches(places[kept]!, query);
+        touches = (kept) => this.logs[keptLogs[kept]!]!.touches(places[kept]!, query);
       } else {
         // Paths the walk has no bit for: its files (those under the walk's paths) are matched.
         const wanted = new PathBits(paths);
-        touches = (kept) => this.logs[logs[kept]!]!.filesMatch(places[kept]!, wanted);
+        touches = (kept) => this.logs[keptLogs[kept]!]!.filesMatch(places[kept]!, wanted);
       }
     }
     const out: CommitInfo[] = [];
-    for (let kept = 0; kept < logs.length; kept++) if (holds(kept) && touches(kept)) out.push(this.info(kept));
+    for (let kept = 0; kept < keptLogs.length; kept++) if (holds(kept) && touches(kept)) out.push(this.info(kept));
     return out;
   }
 
