@@ -91,6 +91,7 @@ export class GitCommands {
    * caller's signal and the standard input are per-instance options in simple-git.
    */
   async run(args: string[], options: GitCallOptions = {}): Promise<GitRun> {
+    await spawnTurn();
     const call = this.stopper(args, options.signal);
     let outcome: Omit<GitRun, 'stdout'> | undefined;
     const streams: Readable[] = [];
@@ -137,6 +138,7 @@ export class GitCommands {
   }
 
   private async spawned(args: string[], options: Omit<GitCallOptions, 'input'>, how: { ownGroup: boolean; onStdout: (chunk: Buffer) => void; config?: string[] }): Promise<Omit<GitRun, 'stdout'>> {
+    await spawnTurn();
     const call = this.stopper(args, options.signal);
     let outcome: Omit<GitRun, 'stdout'> | undefined;
     let handlerError: { error: unknown } | undefined;
@@ -261,6 +263,44 @@ export class GitCommands {
       },
     };
   }
+}
+
+/**
+ * Starting a process holds the event loop until the child has started the program (Node waits
+ * for it to report a failure to), a few milliseconds, and tens of them on a loaded or virtualized
+ * machine. A check starts several gits at the same moment: each is started in a turn of the event
+ * loop of its own (at once when no other was started in this one, else in a later one), so that
+ * the editor is never held for all of them at once.
+ */
+function spawnTurn(): Promise<void> {
+  if (!turnTaken && waiting === 0) {
+    takeTurn();
+    return Promise.resolve();
+  }
+  waiting++;
+  const turn = lastTurn.then(
+    () =>
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          waiting--;
+          takeTurn();
+          resolve();
+        }),
+      ),
+  );
+  lastTurn = turn;
+  return turn;
+}
+
+/** Whether a git was started in this turn of the event loop. */
+let turnTaken = false;
+/** How many starts wait for a turn, and the turn the last of them waits for. */
+let waiting = 0;
+let lastTurn: Promise<void> = Promise.resolve();
+
+function takeTurn(): void {
+  turnTaken = true;
+  setImmediate(() => (turnTaken = false));
 }
 
 export function canceledError(command: string, args: string[] = []): GitError {

@@ -1,6 +1,8 @@
 // Commits of `git log -z --name-only` read as its output arrives, chunk by chunk, never holding more
-// than the commit being read: a walk of a large history prints tens of megabytes.
+// than the commit being read: a walk of a large history prints tens of megabytes. LogTokenizer
+// hands over the bytes of each header and file; LogRecordParser makes commits of them.
 import type { CommitInfo } from './model';
+import { isHex } from './shaIndex';
 
 const RECORD = 0x1e;
 const FIELD = 0x1f;
@@ -17,44 +19,87 @@ export interface LogRecord {
   files: string[];
 }
 
-/**
- * Splits `git log -z --name-only --format=LOG_RECORD_FORMAT` output into commits. With `-z` each
- * commit is its header (record separator, then fields) ended by NUL, followed by its files, each
- * ended by NUL (the first one after a newline). A commit is handed to `onRecord` once the next
- * header, or the end, shows that its file list is complete.
- */
-export class LogRecordParser {
-  private pending: Buffer | null = null;
-  private current: LogRecord | null = null;
+/** What LogTokenizer hands over: a commit's header, or one of the files it changed. */
+export interface LogTokens {
+  /** A commit's header without its record separator: `bytes[start, end)` begins with its full SHA. */
+  header(bytes: Buffer, start: number, end: number): void;
+  /** A file of the commit whose header came last. */
+  file(bytes: Buffer, start: number, end: number): void;
+}
 
-  constructor(private readonly onRecord: (record: LogRecord) => void) {}
+/**
+ * Splits `git log -z --name-only --format=LOG_RECORD_FORMAT` output into its tokens as it arrives.
+ * With `-z` each commit is its header (record separator, then fields) ended by NUL, followed by its
+ * files, each ended by NUL (the first one after a newline). The bytes handed over are valid only
+ * during the call: a token is read where it lies in its chunk (copied only when cut by the chunk's
+ * end), so nothing of the output is kept.
+ */
+export class LogTokenizer {
+  private pending: Buffer | null = null;
+
+  constructor(private readonly tokens: LogTokens) {}
 
   push(chunk: Buffer): void {
-    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     let start = 0;
-    for (let end = data.indexOf(NUL, start); end !== -1; end = data.indexOf(NUL, start)) {
-      this.token(data, start, end);
+    if (this.pending) {
+      const end = chunk.indexOf(NUL);
+      if (end === -1) {
+        this.pending = Buffer.concat([this.pending, chunk]);
+        return;
+      }
+      const joined = Buffer.concat([this.pending, chunk.subarray(0, end)]);
+      this.pending = null;
+      this.token(joined, 0, joined.length);
       start = end + 1;
     }
-    this.pending = start < data.length ? Buffer.from(data.subarray(start)) : null;
+    for (let end = chunk.indexOf(NUL, start); end !== -1; end = chunk.indexOf(NUL, start)) {
+      this.token(chunk, start, end);
+      start = end + 1;
+    }
+    if (start < chunk.length) this.pending = Buffer.from(chunk.subarray(start));
   }
 
-  /** Hands over the last commit; call once the log has ended. */
+  /** Hands over what is left; call once the log has ended. */
   end(): void {
-    if (this.pending) this.token(this.pending, 0, this.pending.length);
+    const rest = this.pending;
     this.pending = null;
-    this.flush();
+    if (rest) this.token(rest, 0, rest.length);
   }
 
   private token(data: Buffer, start: number, end: number): void {
     if (data[start] === RECORD && isHeader(data, start + 1, end)) {
-      this.flush();
-      this.current = parseHeader(data, start + 1, end);
+      this.tokens.header(data, start + 1, end);
       return;
     }
     let from = start;
     while (from < end && data[from] === NEWLINE) from++;
-    if (from < end && this.current) this.current.files.push(data.toString('utf8', from, end));
+    if (from < end) this.tokens.file(data, from, end);
+  }
+}
+
+/** Commits read by LogTokenizer, each handed to `onRecord` once the next header, or the end, shows that its file list is complete. */
+export class LogRecordParser {
+  private readonly tokenizer: LogTokenizer;
+  private current: LogRecord | null = null;
+
+  constructor(private readonly onRecord: (record: LogRecord) => void) {
+    this.tokenizer = new LogTokenizer({
+      header: (data, start, end) => {
+        this.flush();
+        this.current = parseHeader(data, start, end);
+      },
+      file: (data, start, end) => this.current?.files.push(data.toString('utf8', start, end)),
+    });
+  }
+
+  push(chunk: Buffer): void {
+    this.tokenizer.push(chunk);
+  }
+
+  /** Hands over the last commit; call once the log has ended. */
+  end(): void {
+    this.tokenizer.end();
+    this.flush();
   }
 
   private flush(): void {
@@ -68,12 +113,7 @@ export class LogRecordParser {
 function isHeader(data: Buffer, start: number, end: number): boolean {
   const separator = data.indexOf(FIELD, start);
   if (separator === -1 || separator > end || (separator - start !== 40 && separator - start !== 64)) return false;
-  for (let i = start; i < separator; i++) if (!isHex(data[i]!)) return false;
-  return true;
-}
-
-function isHex(byte: number): boolean {
-  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66);
+  return isHex(data, start, separator);
 }
 
 /**
@@ -81,27 +121,29 @@ function isHex(byte: number): boolean {
  * would keep the whole of it alive as long as the part is kept, and SHAs are kept by the thousand).
  */
 function parseHeader(data: Buffer, start: number, end: number): LogRecord {
-  const fields: string[] = [];
+  const shaEnd = data.indexOf(FIELD, start);
+  const sha = data.toString('latin1', start, shaEnd);
   const parents: string[] = [];
-  let from = start;
-  for (let i = 0; i < 4; i++) {
-    const at = data.indexOf(FIELD, from);
-    if (at === -1 || at >= end) break;
-    if (i === 1) {
-      for (let p = from; p < at; ) {
-        const space = data.indexOf(0x20, p);
-        const stop = space === -1 || space > at ? at : space;
-        parents.push(data.toString('latin1', p, stop));
-        p = stop + 1;
-      }
-    }
-    fields.push(i === 1 ? '' : data.toString(i === 0 ? 'latin1' : 'utf8', from, at));
-    from = at + 1;
+  let parentsEnd = data.indexOf(FIELD, shaEnd + 1);
+  if (parentsEnd === -1 || parentsEnd >= end) parentsEnd = end;
+  for (let p = shaEnd + 1; p < parentsEnd; ) {
+    const space = data.indexOf(0x20, p);
+    const stop = space === -1 || space > parentsEnd ? parentsEnd : space;
+    parents.push(data.toString('latin1', p, stop));
+    p = stop + 1;
   }
-  const [sha = '', , date = '', author = ''] = fields;
-  return {
-    commit: { sha, subject: fields.length === 4 ? data.toString('utf8', from, end).trimEnd() : '', author, date: date.trim() },
-    parents,
-    files: [],
-  };
+  return { commit: commitOf(sha, data, Math.min(parentsEnd + 1, end), end), parents, files: [] };
+}
+
+/**
+ * A commit from the part of its header after the parents, `bytes[start, end)`: date, author and
+ * subject, each but the last ended by a field separator (the subject may hold anything).
+ */
+export function commitOf(sha: string, bytes: Buffer, start: number, end: number): CommitInfo {
+  const dateEnd = bytes.indexOf(FIELD, start);
+  if (dateEnd === -1 || dateEnd >= end) return { sha, subject: '', author: '', date: '' };
+  const date = bytes.toString('utf8', start, dateEnd).trim();
+  const authorEnd = bytes.indexOf(FIELD, dateEnd + 1);
+  if (authorEnd === -1 || authorEnd >= end) return { sha, subject: '', author: '', date };
+  return { sha, subject: bytes.toString('utf8', authorEnd + 1, end).trimEnd(), author: bytes.toString('utf8', dateEnd + 1, authorEnd), date };
 }

@@ -1,7 +1,13 @@
 // The ranges deployed..HEAD of several deployed commits, taken from one walk of HEAD's history
-// down to their common base as the walk's commits arrive, each keeping only what its paths need.
-import type { LogRecord } from './logRecords';
+// down to their common base (which git may print in several walks at once), kept compact: a walk
+// of 100,000 commits keeps a few numbers per commit and the bytes of those that touch the paths,
+// and makes objects only of the commits asked for.
+import { dateOrder } from './dateOrder';
+import { FloatList, IntList, RecordBytes } from './growable';
+import { commitOf, LogTokenizer, type LogTokens } from './logRecords';
 import type { CommitInfo } from './model';
+import { PathBits } from './pathBits';
+import { ShaIndex } from './shaIndex';
 
 export interface RangeFacts {
   /** Whether the deployed commit is an ancestor of (or equal to) HEAD. */
@@ -14,99 +20,431 @@ export interface RangeFacts {
 }
 
 /**
- * Fed the walk `git log --date-order HEAD --not <bases>` (every commit, in an order that shows no
- * parent before all its children), marks each commit with the deployed commits it is reachable
- * from, one bit each: a commit's own bits are complete when it arrives, since every child came
- * before it and handed its bits down. A non-merge commit that touches the paths belongs to the
- * range of every deployed commit whose bit it lacks. Nothing but the bits (a few bytes a commit)
- * is kept of a commit that touches none of the paths.
+ * The --format of the logs a RangeWalk reads (with `-z --name-only`): LogTokenizer's records, the
+ * committer time (seconds) after the parents.
  */
+export const WALK_FORMAT = '%x1e%H%x1f%P%x1f%ct%x1f%aI%x1f%an%x1f%s';
+
+const FIELD = 0x1f;
+const SPACE = 0x20;
+const NUL = 0x00;
+
+/** For the ranges a walk made: their commits touching some paths, without making every commit of the range an object. */
+const walked = new WeakMap<RangeFacts, (paths: readonly string[]) => CommitInfo[]>();
+
 /**
- * A commit's files under `paths` (every file when there are none: the whole repository), or null
- * when it touches none of them and so belongs to no range read for them. A file is under a path
- * when it is the path or lies in its folder (touchesPaths's rule), looked up one folder at a time.
+ * The commits of `range` touching `paths` (each is there or under it: touchesPaths's rule), newest
+ * first, when the range comes from a RangeWalk; undefined for any other.
  */
-export function filesUnder(paths: readonly string[]): (files: string[]) => string[] | null {
-  if (paths.length === 0) return (files) => files;
-  const wanted = new Set(paths);
-  const under = (file: string): boolean => {
-    if (wanted.has(file)) return true;
-    for (let slash = file.indexOf('/'); slash !== -1; slash = file.indexOf('/', slash + 1)) if (wanted.has(file.slice(0, slash))) return true;
-    return false;
-  };
-  return (files) => {
-    const kept = files.filter(under);
-    return kept.length > 0 ? kept : null;
-  };
+export function walkedCommitsTouching(range: RangeFacts, paths: readonly string[]): CommitInfo[] | undefined {
+  return walked.get(range)?.(paths);
 }
 
+/** What reads one git log into a RangeWalk. */
+export interface WalkReader {
+  /** Reads the next bytes of the log. */
+  push(chunk: Buffer): void;
+  /** Call once the log has ended. */
+  end(): void;
+}
+
+/**
+ * Reads `git log -z --name-only --format=WALK_FORMAT` output, as it arrives, into flat buffers:
+ * per commit printed, its number (ShaIndex), its parents' numbers and its committer time; per
+ * commit that is not a merge and touches the paths (every non-merge commit when read for the whole
+ * repository), which of the paths it touches (a bit each) and, in one byte buffer, its date, author
+ * and subject and its files under the paths. Nothing else of the output is kept.
+ *
+ * One history may be read as several logs at once (walkSegments), each with a reader of its own.
+ * ranges() then puts their commits in the order of one `--date-order` walk (dateOrder; a single
+ * log is in it already), and marks each commit with the deployed commits it is reachable from, one
+ * bit each, handed from child to parent in that order: a commit touching the paths belongs to the
+ * range of every deployed commit whose bit it lacks.
+ */
 export class RangeWalk {
-  private readonly bitOf = new Map<string, number>();
-  private readonly words: number;
-  private readonly index = new Map<string, number>();
-  private bits: Uint32Array;
-  private readonly found: boolean[];
-  private readonly commits: RangeFacts['commits'][];
+  private readonly ids = new ShaIndex();
+  private readonly paths: PathBits | null;
+  private readonly logs: LogReader[] = [];
+  /** The kept commits in the order of one walk, once the ranges are read. */
+  private kept: Kept | undefined;
+  private readonly infos: (CommitInfo | undefined)[] = [];
+  private readonly entries: (RangeFacts['commits'][number] | undefined)[] = [];
+  private readonly authors = new Map<string, string>();
 
-  private readonly filesUnder: (files: string[]) => string[] | null;
-
-  constructor(
-    private readonly deployed: readonly string[],
-    /** The paths the ranges are read for; none: the whole repository. */
-    paths: readonly string[],
-  ) {
-    this.filesUnder = filesUnder(paths);
-    deployed.forEach((sha, bit) => this.bitOf.set(sha, bit));
-    this.words = Math.max(1, Math.ceil(deployed.length / 32));
-    this.bits = new Uint32Array(1024 * this.words);
-    this.found = deployed.map(() => false);
-    this.commits = deployed.map(() => []);
+  /** `paths`: those the ranges are read for; none: the whole repository. */
+  constructor(paths: readonly string[]) {
+    this.paths = paths.length > 0 ? new PathBits(paths) : null;
   }
 
-  add(record: LogRecord): void {
-    const at = this.slotOf(record.commit.sha) * this.words;
-    const bit = this.bitOf.get(record.commit.sha);
-    if (bit !== undefined) {
-      this.found[bit] = true;
-      this.bits[at + (bit >>> 5)]! |= 1 << (bit & 31);
-    }
-    for (const parent of record.parents) {
-      const to = this.slotOf(parent) * this.words;
-      for (let w = 0; w < this.words; w++) this.bits[to + w]! |= this.bits[at + w]!;
-    }
-    if (record.parents.length > 1) return;
-    const files = this.filesUnder(record.files);
-    if (!files) return;
-    const entry = { commit: record.commit, files };
-    for (let b = 0; b < this.deployed.length; b++) {
-      if ((this.bits[at + (b >>> 5)]! & (1 << (b & 31))) === 0) this.commits[b]!.push(entry);
-    }
+  /** A reader for one more log of the history (logs are read as if one followed another, in this order). */
+  reader(): WalkReader {
+    const log = new LogReader(this.ids, this.paths);
+    this.logs.push(log);
+    return log;
   }
 
   /**
-   * The range of each deployed commit that is an ancestor of HEAD: one the walk reached, or one of
-   * the bases (every base is an ancestor of each deployed commit, so a deployed commit that is a
-   * base is the only base, and its range is the whole walk). The others are left out.
+   * The range of each of `deployed` that the walk holds whole: one in HEAD's history (the walk
+   * reached it, or it is one of the bases the walk went down to) that reaches every one of the
+   * bases (every other one, for a base), so that nothing of its range lies below them. The
+   * others are `unsure`: not in HEAD's history, or (when the bases were a guess) not above them.
+   * Read after every log has ended, the event loop turning between its steps. Once nothing is
+   * unsure the walk lets go of all but what the ranges need; until then it can take more logs and
+   * be read again (with other bases), which the ranges read before do not survive.
    */
-  ranges(bases: readonly string[]): Map<string, RangeFacts> {
-    const out = new Map<string, RangeFacts>();
-    this.deployed.forEach((sha, bit) => {
-      if (this.found[bit] || bases.includes(sha)) out.set(sha, { isAncestor: true, commits: this.commits[bit]! });
+  async ranges(deployed: readonly string[], bases: readonly string[], head: string): Promise<{ ranges: Map<string, RangeFacts>; unsure: string[] }> {
+    const joined = this.join();
+    await nextTurn();
+    const order = this.logs.length === 1 ? inOrder(joined.count) : dateOrder(joined.count, joined.parentStart, joined.parentRecords(), joined.times());
+    await nextTurn();
+    // One bit per deployed commit, and HEAD's after them: a commit HEAD does not reach (brought by
+    // a log from a commit outside HEAD's history) is in no range.
+    const headBit = deployed.length;
+    const words = Math.ceil((headBit + 1) / 32);
+    const bits = new Uint32Array(this.ids.count * words);
+    const has = (bitsOf: Uint32Array, at: number, bit: number): boolean => (bitsOf[at + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
+    const ids = deployed.map((sha) => this.ids.find(sha));
+    [...ids, this.ids.find(head)].forEach((id, bit) => {
+      if (id >= 0) bits[id * words + (bit >>> 5)]! |= 1 << (bit & 31);
     });
+    for (let i = 0; i < order.length; i++) {
+      const record = order[i]!;
+      const from = joined.ids[record]! * words;
+      for (let p = joined.parentStart[record]!; p < joined.parentStart[record + 1]!; p++) {
+        const to = joined.parentIds[p]! * words;
+        for (let w = 0; w < words; w++) bits[to + w]! |= bits[from + w]!;
+      }
+    }
+    const baseIds = bases.map((sha) => this.ids.find(sha));
+    const whole = deployed.map((sha, bit) => {
+      const id = ids[bit]!;
+      const base = bases.includes(sha);
+      if (id < 0 || !(joined.printed[id] === 1 || base) || !has(bits, id * words, headBit)) return false;
+      return baseIds.every((b, i) => bases[i] === sha || (b >= 0 && has(bits, b * words, bit)));
+    });
+    const unsure = deployed.filter((_, bit) => !whole[bit]);
+    await nextTurn();
+    const kept = this.keep(joined, order, unsure.length === 0);
+    // What the ranges need of the bits: those of the kept commits.
+    const keptBits = new Uint32Array(kept.ids.length * words);
+    for (let k = 0; k < kept.ids.length; k++) for (let w = 0, from = kept.ids[k]! * words; w < words; w++) keptBits[k * words + w] = bits[from + w]!;
+    const ranges = new Map<string, RangeFacts>();
+    deployed.forEach((sha, bit) => {
+      if (whole[bit]) ranges.set(sha, this.range(true, (k) => !has(keptBits, k * words, bit) && has(keptBits, k * words, headBit)));
+    });
+    return { ranges, unsure };
+  }
+
+  /** Lets go of what only reading the ranges needs (ranges() does once nothing is unsure). */
+  forgetLogs(): void {
+    for (const log of this.logs) log.forgetRecords();
+  }
+
+  /** A range holding every commit kept: the log was of deployed..HEAD alone. */
+  whole(isAncestor: boolean): RangeFacts {
+    const joined = this.join();
+    this.keep(joined, inOrder(joined.count), true);
+    return this.range(isAncestor, () => true);
+  }
+
+  /** The logs' commits as one list, one log after another. */
+  private join(): Joined {
+    const logs = this.logs;
+    const count = logs.reduce((sum, log) => sum + log.recordIds.length, 0);
+    const ids = new Int32Array(count);
+    const parentStart = new Int32Array(count + 1);
+    const parentIds = new Int32Array(logs.reduce((sum, log) => sum + log.parentIds.length, 0));
+    const firstRecords: number[] = [];
+    let record = 0;
+    let parent = 0;
+    for (const log of logs) {
+      firstRecords.push(record);
+      log.recordIds.copyInto(ids, record);
+      log.parentIds.copyInto(parentIds, parent);
+      for (let r = 0; r < log.parentsEnd.length; r++) parentStart[record + r + 1] = parent + log.parentsEnd.at(r);
+      record += log.recordIds.length;
+      parent += log.parentIds.length;
+    }
+    const printed = new Uint8Array(this.ids.count);
+    for (let r = 0; r < count; r++) printed[ids[r]!] = 1;
+    return {
+      count,
+      ids,
+      parentStart,
+      parentIds,
+      printed,
+      firstRecords,
+      times: () => {
+        const times = new Float64Array(count);
+        logs.forEach((log, l) => log.times.copyInto(times, firstRecords[l]!));
+        return times;
+      },
+      parentRecords: () => {
+        const recordOf = new Int32Array(this.ids.count).fill(-1);
+        for (let r = 0; r < count; r++) recordOf[ids[r]!] = r;
+        return parentIds.map((id) => recordOf[id]!);
+      },
+    };
+  }
+
+  /** Puts the kept commits in `order`, each named by its log and its place there; `last`: and lets go of the rest of the logs. */
+  private keep(joined: Joined, order: Int32Array, last: boolean): Kept {
+    const keptOfRecord = new Int32Array(joined.count).fill(-1);
+    const logOfRecord = new Uint16Array(joined.count);
+    let count = 0;
+    this.logs.forEach((log, l) => {
+      const first = joined.firstRecords[l]!;
+      for (let k = 0; k < log.keptRecords.length; k++) keptOfRecord[first + log.keptRecords.at(k)] = k;
+      logOfRecord.fill(l, first, first + log.recordIds.length);
+      count += log.keptRecords.length;
+    });
+    if (last) this.forgetLogs();
+    const kept: Kept = { logs: new Uint16Array(count), places: new Int32Array(count), ids: new Int32Array(count) };
+    let k = 0;
+    for (let i = 0; i < order.length; i++) {
+      const r = order[i]!;
+      if (keptOfRecord[r] === -1) continue;
+      kept.logs[k] = logOfRecord[r]!;
+      kept.places[k] = keptOfRecord[r]!;
+      kept.ids[k++] = joined.ids[r]!;
+    }
+    this.kept = kept;
+    // Commit objects made before were numbered in the order read before.
+    this.infos.length = 0;
+    this.entries.length = 0;
+    return kept;
+  }
+
+  private range(isAncestor: boolean, holds: (kept: number) => boolean): RangeFacts {
+    let commits: RangeFacts['commits'] | undefined;
+    const facts = { isAncestor } as RangeFacts;
+    // Made on first use: a check asks only for the commits touching each unit's paths.
+    Object.defineProperty(facts, 'commits', {
+      enumerable: true,
+      get: () => (commits ??= this.keptWhere(holds).map((kept) => this.entry(kept))),
+    });
+    walked.set(facts, (paths) => this.touching(holds, paths));
+    return facts;
+  }
+
+  private touching(holds: (kept: number) => boolean, paths: readonly string[]): CommitInfo[] {
+    const { logs: keptLogs, places } = this.kept!;
+    let touches: (kept: number) => boolean = () => true;
+    if (paths.length > 0) {
+      const numbers = this.paths ? paths.map((p) => this.paths!.numberOf(p)) : [];
+      if (numbers.length > 0 && numbers.every((n) => n !== undefined)) {
+        const query = new Uint32Array(this.paths!.words);
+        for (const n of numbers) query[n! >>> 5]! |= 1 << (n! & 31);
+        touches = (kept) => this.logs[keptLogs[kept]!]!.touches(places[kept]!, query);
+      } else {
+        // Paths the walk has no bit for: its files (those under the walk's paths) are matched.
+        const wanted = new PathBits(paths);
+        touches = (kept) => this.logs[keptLogs[kept]!]!.filesMatch(places[kept]!, wanted);
+      }
+    }
+    const out: CommitInfo[] = [];
+    for (let kept = 0; kept < keptLogs.length; kept++) if (holds(kept) && touches(kept)) out.push(this.info(kept));
     return out;
   }
 
-  private slotOf(sha: string): number {
-    let slot = this.index.get(sha);
-    if (slot === undefined) {
-      slot = this.index.size;
-      this.index.set(sha, slot);
-      if ((slot + 1) * this.words > this.bits.length) {
-        const grown = new Uint32Array(this.bits.length * 2);
-        grown.set(this.bits);
-        this.bits = grown;
-      }
+  private keptWhere(holds: (kept: number) => boolean): number[] {
+    const out: number[] = [];
+    for (let kept = 0; kept < this.kept!.ids.length; kept++) if (holds(kept)) out.push(kept);
+    return out;
+  }
+
+  private info(kept: number): CommitInfo {
+    let info = this.infos[kept];
+    if (!info) {
+      const { logs, places, ids } = this.kept!;
+      info = this.logs[logs[kept]!]!.commit(places[kept]!, this.ids.sha(ids[kept]!));
+      // One string per author, however many commits they made.
+      const author = this.authors.get(info.author);
+      if (author === undefined) this.authors.set(info.author, info.author);
+      else info.author = author;
+      this.infos[kept] = info;
     }
-    return slot;
+    return info;
+  }
+
+  private entry(kept: number): RangeFacts['commits'][number] {
+    const { logs, places } = this.kept!;
+    return (this.entries[kept] ??= { commit: this.info(kept), files: this.logs[logs[kept]!]!.files(places[kept]!) });
+  }
+}
+
+/** The logs' commits as one list (RangeWalk.join). */
+interface Joined {
+  count: number;
+  /** Per record (the logs' commits, one log after another): its commit number. */
+  ids: Int32Array;
+  /** Record `r`'s parents are the commits `parentIds[parentStart[r] … parentStart[r + 1])`. */
+  parentStart: Int32Array;
+  parentIds: Int32Array;
+  /** Per commit number: 1 if a log printed it (0: only named as a parent). */
+  printed: Uint8Array;
+  /** Where each log's records start. */
+  firstRecords: number[];
+  /** Per record: its committer time. */
+  times(): Float64Array;
+  /** `parentIds` as records (-1: a parent no log printed). */
+  parentRecords(): Int32Array;
+}
+
+/** The commits kept, in the order of one walk: the log holding each, its place there, and its commit number. */
+interface Kept {
+  logs: Uint16Array;
+  places: Int32Array;
+  ids: Int32Array;
+}
+
+function inOrder(count: number): Int32Array {
+  const order = new Int32Array(count);
+  for (let r = 0; r < count; r++) order[r] = r;
+  return order;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** One log of a RangeWalk, read into buffers of its own (the logs' chunks come interleaved). */
+class LogReader implements LogTokens, WalkReader {
+  private readonly tokenizer = new LogTokenizer(this);
+  private readonly words: number;
+  // Per commit printed, in the log's order (let go of once the ranges are read).
+  recordIds = new IntList();
+  /** Where each record's parents end in `parentIds` (they start where the previous record's end). */
+  parentsEnd = new IntList();
+  parentIds = new IntList();
+  times = new FloatList();
+  // Per commit kept, in the log's order.
+  keptRecords = new IntList();
+  /** Where each kept commit's bytes are in `bytes`: its block, and there its header, then each file after a NUL. */
+  private readonly keptBlocks = new IntList();
+  private readonly keptStarts = new IntList();
+  private readonly keptHeaderEnds = new IntList();
+  private readonly keptEnds = new IntList();
+  /** The bits of the paths each kept commit touches, `words` per commit. */
+  private readonly masks = new IntList();
+  private readonly bytes = new RecordBytes();
+  private readonly mask: Uint32Array;
+  /** The commit being read (its record), or -1. */
+  private current = -1;
+  private currentHeaderLength = 0;
+  private currentTouches = false;
+
+  constructor(
+    private readonly ids: ShaIndex,
+    private readonly paths: PathBits | null,
+  ) {
+    this.words = paths?.words ?? 1;
+    this.mask = new Uint32Array(this.words);
+  }
+
+  push(chunk: Buffer): void {
+    this.tokenizer.push(chunk);
+  }
+
+  end(): void {
+    this.tokenizer.end();
+    this.flush();
+  }
+
+  header(bytes: Buffer, start: number, end: number): void {
+    this.flush();
+    const shaEnd = bytes.indexOf(FIELD, start);
+    this.current = this.recordIds.length;
+    this.recordIds.push(this.ids.intern(bytes, start, shaEnd - start));
+    let parentsEnd = bytes.indexOf(FIELD, shaEnd + 1);
+    if (parentsEnd === -1 || parentsEnd > end) parentsEnd = end;
+    for (let from = shaEnd + 1; from < parentsEnd; ) {
+      let stop = bytes.indexOf(SPACE, from);
+      if (stop === -1 || stop > parentsEnd) stop = parentsEnd;
+      if (stop > from) this.parentIds.push(this.ids.intern(bytes, from, stop - from));
+      from = stop + 1;
+    }
+    this.parentsEnd.push(this.parentIds.length);
+    let timeEnd = parentsEnd < end ? bytes.indexOf(FIELD, parentsEnd + 1) : end;
+    if (timeEnd === -1 || timeEnd > end) timeEnd = end;
+    let time = 0;
+    for (let i = parentsEnd + 1; i < timeEnd; i++) time = time * 10 + (bytes[i]! - 0x30);
+    this.times.push(time);
+    this.bytes.begin();
+    this.bytes.append(bytes, Math.min(timeEnd + 1, end), end);
+    this.currentHeaderLength = this.bytes.end - this.bytes.start;
+    this.mask.fill(0);
+    this.currentTouches = this.paths === null;
+  }
+
+  file(bytes: Buffer, start: number, end: number): void {
+    if (this.current === -1) return;
+    if (this.paths) {
+      if (!this.paths.match(bytes, start, end, this.mask, 0)) return;
+      this.currentTouches = true;
+    }
+    this.bytes.appendByte(NUL);
+    this.bytes.append(bytes, start, end);
+  }
+
+  /** Lets go of what only the reading of the ranges needs: the commits printed and their parents. */
+  forgetRecords(): void {
+    this.recordIds = new IntList(0);
+    this.parentsEnd = new IntList(0);
+    this.parentIds = new IntList(0);
+    this.times = new FloatList(0);
+    this.keptRecords = new IntList(0);
+  }
+
+  /** Whether kept commit `kept` touches one of the paths whose bits `query` holds. */
+  touches(kept: number, query: Uint32Array): boolean {
+    for (let w = 0; w < this.words; w++) if ((this.masks.at(kept * this.words + w) & query[w]!) !== 0) return true;
+    return false;
+  }
+
+  filesMatch(kept: number, wanted: PathBits): boolean {
+    let found = false;
+    this.eachFile(kept, (bytes, from, stop) => (found ||= wanted.matchesAny(bytes, from, stop)));
+    return found;
+  }
+
+  files(kept: number): string[] {
+    const files: string[] = [];
+    this.eachFile(kept, (bytes, from, stop) => files.push(bytes.toString('utf8', from, stop)));
+    return files;
+  }
+
+  commit(kept: number, sha: string): CommitInfo {
+    return commitOf(sha, this.bytes.bytesOf(this.keptBlocks.at(kept)), this.keptStarts.at(kept), this.keptHeaderEnds.at(kept));
+  }
+
+  private eachFile(kept: number, each: (bytes: Buffer, start: number, end: number) => void): void {
+    const end = this.keptEnds.at(kept);
+    const bytes = this.bytes.bytesOf(this.keptBlocks.at(kept));
+    for (let from = this.keptHeaderEnds.at(kept) + 1; from < end; ) {
+      let stop = bytes.indexOf(NUL, from);
+      if (stop === -1 || stop > end) stop = end;
+      each(bytes, from, stop);
+      from = stop + 1;
+    }
+  }
+
+  /** Keeps the commit just read if it is not a merge and touches the paths; forgets its bytes otherwise. */
+  private flush(): void {
+    const record = this.current;
+    if (record === -1) return;
+    this.current = -1;
+    const parents = this.parentsEnd.at(record) - (record === 0 ? 0 : this.parentsEnd.at(record - 1));
+    if (parents > 1 || !this.currentTouches) {
+      this.bytes.discard();
+      return;
+    }
+    this.keptRecords.push(record);
+    // The record may have moved to a new block as it grew: where it is now.
+    this.keptBlocks.push(this.bytes.block);
+    this.keptStarts.push(this.bytes.start);
+    this.keptHeaderEnds.push(this.bytes.start + this.currentHeaderLength);
+    this.keptEnds.push(this.bytes.end);
+    for (let w = 0; w < this.words; w++) this.masks.push(this.mask[w]!);
   }
 }

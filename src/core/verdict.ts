@@ -3,6 +3,7 @@ import type { ServiceConfig } from './config';
 import type { LabelResolution, RangeFacts } from './git';
 import { touchesPaths } from './git';
 import { missingPathsSentence } from './missingPaths';
+import { walkedCommitsTouching } from './rangeWalk';
 import { ownValue } from './own';
 import { pinnedSentence, pinnedToOlder } from './traffic';
 import { VERDICT_SEVERITY, type CommitInfo, type RevisionFacts, type ServiceLookup, type ServiceVerdict, type ServingVerdict, type VerdictStatus } from './model';
@@ -56,6 +57,8 @@ export function oldestDate(commits: readonly CommitInfo[]): string | null {
 
 /** The commits in a range that touch a service's paths, newest first. */
 export function commitsTouching(range: RangeFacts, paths: string[]): CommitInfo[] {
+  const walked = walkedCommitsTouching(range, paths);
+  if (walked) return walked;
   if (paths.length === 0) return range.commits.map((c) => c.commit);
   const index = pathIndexOf(range);
   const positions = new Set<number>();

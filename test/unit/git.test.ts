@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import diagnostics from 'node:diagnostics_channel';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -209,6 +210,30 @@ describe('what git runs with (through simple-git)', () => {
   });
 });
 
+describe('starting git', () => {
+  it('starts each git in a turn of the event loop of its own, however many are asked for at once', async () => {
+    let turn = 0;
+    let counting = true;
+    const count = (): void => {
+      turn++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const started: number[] = [];
+    const onSpawn = (): void => void started.push(turn);
+    diagnostics.subscribe('child_process', onSpawn);
+    try {
+      const commands = new GitCommands(process.cwd());
+      await Promise.all([commands.run(['--version']), commands.stream(['--version'], () => undefined), commands.run(['--version']), commands.runInOwnProcessGroup(['--version'])]);
+    } finally {
+      counting = false;
+      diagnostics.unsubscribe('child_process', onSpawn);
+    }
+    assert.equal(started.length, 4);
+    assert.equal(new Set(started).size, 4, `turns of the starts: ${started.join(', ')}`);
+  });
+});
+
 describe('ranges read together (real git, branchy history)', () => {
   let repo: TempRepo;
   let commits: string[];
@@ -278,6 +303,66 @@ describe('ranges read together (real git, branchy history)', () => {
     assert.equal(rangeOf(first, diverged).isAncestor, false);
     assert.equal(rangeOf(first, commits[2]!).isAncestor, true);
     assert.strictEqual(await git.range(commits[2]!, head), first.get(commits[2]!), 'a later single read is served from the cache');
+  });
+});
+
+describe('ranges read together when the deployed commit committed first is not below the others (real git)', () => {
+  let repo: TempRepo;
+  const c: Record<string, string> = {};
+  before(() => {
+    repo = createTempRepo();
+    c.root = repo.commit('root', { 'a/root': '1' });
+    repo.git('checkout', '-q', '-b', 'old');
+    c.old = repo.commit('on a branch never merged', { 'a/old': '1' });
+    repo.git('checkout', '-q', 'main');
+    c.a = repo.commit('main a', { 'a/a': '1' });
+    repo.git('checkout', '-q', '-b', 'side');
+    c.side = repo.commit('side', { 'a/side': '1' });
+    repo.git('checkout', '-q', 'main');
+    c.b = repo.commit('main b', { 'a/b': '1' });
+    c.c = repo.commit('main c', { 'b/c': '1' });
+    repo.git('merge', '-q', '--no-ff', '-m', 'merge side', 'side');
+    c.d = repo.commit('main d', { 'a/d': '1' });
+  });
+  after(() => repo.cleanup());
+
+  for (const [what, deployed] of [
+    ['from a side branch merged since', ['side', 'c']],
+    ['from a branch HEAD does not hold', ['old', 'b']],
+  ] as const) {
+    it(`gives each the facts of its range read alone, the first committed ${what}`, async () => {
+      const head = repo.head();
+      const shas = deployed.map((name) => c[name]!);
+      const together = await (await GitRepository.open(repo.dir)).ranges(shas, head, { paths: ['a'] });
+      const alone = await GitRepository.open(repo.dir);
+      for (const sha of shas) {
+        const range = rangeOf(together, sha);
+        assert.deepEqual(range, await alone.range(sha, head, { paths: ['a'] }));
+        const inHead = repo.git('merge-base', sha, head) === sha;
+        assert.equal(range.isAncestor, inHead);
+        if (inHead) assert.deepEqual(range.commits.map((x) => x.commit.sha), repo.git('log', '--no-merges', '--full-history', '--format=%H', `${sha}..${head}`, '--', 'a').split('\n').filter(Boolean));
+      }
+    });
+  }
+});
+
+describe('the ranges a repository keeps (real git)', () => {
+  it('keeps those to the HEAD last read, not those to every HEAD it has seen', async () => {
+    const repo = createTempRepo();
+    try {
+      const deployed = [repo.commit('one', { 'a/1': '1' }), repo.commit('two', { 'a/2': '2' })];
+      const firstHead = repo.commit('three', { 'a/3': '3' });
+      const git = await GitRepository.open(repo.dir);
+      await git.ranges(deployed, firstHead);
+      assert.deepEqual([...(await git.heldRanges(deployed, firstHead, [])).keys()], deployed);
+      const secondHead = repo.commit('four', { 'a/4': '4' });
+      const again = await git.ranges(deployed, secondHead);
+      assert.equal(rangeOf(again, deployed[0]!).commits.length, 3);
+      assert.deepEqual([...(await git.heldRanges(deployed, secondHead, [])).keys()], deployed);
+      assert.equal((await git.heldRanges(deployed, firstHead, [])).size, 0, 'the walk to the earlier HEAD is let go of');
+    } finally {
+      repo.cleanup();
+    }
   });
 });
 
