@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
 import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
-import { parseConfig, type DriftConfig } from '../../src/core/config';
+import type { DriftConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git';
 import type { CheckResult, ServiceVerdict } from '../../src/core/model';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
+import { checkAgainstEmulator, releaseAll } from '../helpers/emulatorCheck';
 import { verdictNamed } from '../helpers/verdicts';
 
 const PROJECT = 'demo-project';
@@ -92,15 +93,9 @@ describe('function verdicts against the emulator', () => {
     const paths = { 'api': ['services/api'], 'fn-label-only': ['functions/grading'] } as Record<string, string[]>;
     const names = ['api', 'fn-revision-label', 'fn-label-only', 'fn-label-only-split', 'fn-revision-wins', 'fn-build-failed', 'fn-failing-active', 'fn-deploying', 'fn-split', 'Grade_Player_Props', 'fn-no-service', 'fn-missing', 'fn-broken', 'fn-denied'];
     const services = Object.fromEntries(names.map((n) => [n, { ...(n === 'api' ? {} : { kind: 'function' }), paths: paths[n] ?? ['functions/grading', 'shared'] }]));
-    config = parseConfig(JSON.stringify({ project: PROJECT, region: REGION, services, endpoints: { run: emulator.httpUrl, functions: emulator.httpUrl } }), `${repo.dir}/cloud-run-drift.json`);
-    reader = createCloudRunReader(config.endpoints);
-    result = await checkServices(config, { reader, git: await GitRepository.open(repo.dir) });
+    ({ config, reader, result } = await checkAgainstEmulator(repo, emulator, { project: PROJECT, region: REGION, services, endpoints: { functions: emulator.httpUrl } }));
   });
-  after(async () => {
-    await reader?.close();
-    await emulator?.close();
-    repo?.cleanup();
-  });
+  after(() => releaseAll(reader, emulator, repo));
 
   it('reports services and functions together, in config order, each with its kind', () => {
     assert.deepEqual(result.services.map((s) => [s.name, s.kind]), config.services.map((s) => [s.name, s.kind]));

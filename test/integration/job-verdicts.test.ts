@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkServices, servingLabelsOf } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
-import { parseConfig, type DriftConfig } from '../../src/core/config';
+import type { CloudRunReader } from '../../src/core/cloudrun';
+import type { DriftConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git';
 import type { CheckResult, ServiceVerdict } from '../../src/core/model';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
+import { checkAgainstEmulator, releaseAll } from '../helpers/emulatorCheck';
 import { verdictNamed } from '../helpers/verdicts';
 
 const PROJECT = 'demo-project';
@@ -84,15 +85,9 @@ describe('Cloud Run job verdicts against the emulator', () => {
       'api-svc': { paths: ['shared'] },
       ...Object.fromEntries(jobs.map((n) => [n, { kind: 'job', paths: ['jobs/backfill'] }])),
     };
-    config = parseConfig(JSON.stringify({ project: PROJECT, region: REGION, services, endpoints: { run: emulator.httpUrl } }), `${repo.dir}/cloud-run-drift.json`);
-    reader = createCloudRunReader(config.endpoints);
-    result = await checkServices(config, { reader, git: await GitRepository.open(repo.dir) });
+    ({ config, reader, result } = await checkAgainstEmulator(repo, emulator, { project: PROJECT, region: REGION, services }));
   });
-  after(async () => {
-    await reader?.close();
-    await emulator?.close();
-    repo?.cleanup();
-  });
+  after(() => releaseAll(reader, emulator, repo));
 
   it('reports every unit, services and jobs, in config order, each with its kind', () => {
     assert.deepEqual(result.services.map((s) => s.name), config.services.map((s) => s.name));
