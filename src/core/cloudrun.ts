@@ -7,6 +7,7 @@ import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './cre
 import { formatSeconds, startDeadline } from './deadline';
 import { createFunctionsClient, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
 import { httpFetch } from './httpFetch';
+import { plainSend, RunRestReads } from './runRest';
 import { groupKey, groupsToList, listPageSize, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { executionFacts, executionResourceName, jobFacts, jobResourceName, RECENT_EXECUTIONS, runJobRequest, type ExecutionRef, type JobRef, type RunJobOverrides } from './runJobs';
@@ -217,6 +218,7 @@ export function createCloudRunReader(endpoints: Endpoints, options: ReaderOption
 
 class SdkCloudRunReader implements CloudRunReader {
   private clients: Promise<Clients> | undefined;
+  private restReads: Promise<RunRestReads> | undefined;
   private functionsClient: Promise<FunctionsClient> | undefined;
   private readonly settledRevisions: SettledRevisionStore;
   private readonly largeGroups: LargeGroups;
@@ -269,6 +271,13 @@ class SdkCloudRunReader implements CloudRunReader {
     });
   }
 
+  private getRestReads(): Promise<RunRestReads> {
+    this.restReads ??= createRestReads(this.endpoints, this.apiOrigin, this.credentials);
+    // As for the clients: a failed credential lookup is retried next time.
+    this.restReads.catch(() => (this.restReads = undefined));
+    return this.restReads;
+  }
+
   private getClients(): Promise<Clients> {
     this.clients ??= createClients(this.endpoints, this.apiOrigin, this.credentials);
     // A failed credential lookup is retried on the next refresh (the user may have just logged in).
@@ -278,11 +287,11 @@ class SdkCloudRunReader implements CloudRunReader {
 
   async lookupService(ref: ServiceRef, options: LookupOptions = {}): Promise<ServiceLookup> {
     try {
-      const clients = await this.getClients();
-      // From here: loading the SDK and finding credentials are not the API's time.
+      const rest = await this.getRestReads();
+      // From here: finding credentials is not the API's time.
       const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
       const name = serviceResourceName(ref);
-      const service = await this.fromListing<ApiService>(options.listing, 'service', ref, async () => (await this.read('getService', bound, (call) => clients.services.getService({ name }, call)))[0]);
+      const service = await this.fromListing<ApiService>(options.listing, 'service', ref, () => this.read('getService', bound, (call) => rest.getService(name, call)));
       options.onServiceRead?.(service.template?.labels ?? {});
       const serving = servingRevisions(service);
       const latestCreated = shortRevisionName(service.latestCreatedRevision);
@@ -297,8 +306,7 @@ class SdkCloudRunReader implements CloudRunReader {
           const key = settledRevisionKey(this.apiOrigin, uid, resource);
           const settled = this.settledRevisions.get(key);
           if (settled && agreesWithService(settled, revision, service)) return settled;
-          const [found] = await this.read('getRevision', bound, (call) => clients.revisions().getRevision({ name: resource }, call));
-          const facts = revisionFacts(found);
+          const facts = revisionFacts(await this.read('getRevision', bound, (call) => rest.getRevision(resource, call)));
           // Cloud Run revisions are immutable (the v2 API has no UpdateRevision); once Ready has
           // succeeded or failed nothing we read can change, so a warm refresh costs one round trip.
           if (facts.ready || facts.failed) this.settledRevisions.set(key, facts);
@@ -538,8 +546,9 @@ class SdkCloudRunReader implements CloudRunReader {
     let page: Page;
     switch (group.kind) {
       case 'service': {
-        const clients = await this.getClients();
-        page = await this.read('listServices', bound, (call) => clients.services.listServices(request, { ...call, autoPaginate: false }));
+        const rest = await this.getRestReads();
+        const { services, more } = await this.read('listServices', bound, (call) => rest.listServices(request.parent, request.pageSize, call));
+        page = [services, more ? { pageToken: 'more' } : null, undefined];
         break;
       }
       case 'job': {
@@ -629,6 +638,20 @@ class SdkCloudRunReader implements CloudRunReader {
     this.functionsClient = undefined;
     await Promise.all([clients?.close(), functions?.close()]);
   }
+}
+
+/** The check's reads over REST (runRest.ts): no credentials to a loopback emulator, Application Default Credentials otherwise. */
+async function createRestReads(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<RunRestReads> {
+  const target = endpoints.run ? new URL(endpoints.run) : null;
+  const decision = decideCredentials(target && urlTarget('endpoints.run', endpoints.run!, target), policy);
+  if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
+  if (decision.kind === 'emulator') return new RunRestReads(apiOrigin, plainSend);
+  const sdk: RunSdk = loadRunSdk();
+  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
+  return new RunRestReads(apiOrigin, async (url, signal) => {
+    const response = await authClient.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
+    return { status: response.status, body: response.data };
+  });
 }
 
 async function createClients(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<Clients> {
