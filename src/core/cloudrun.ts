@@ -11,7 +11,7 @@ import { plainSend, RunRestReads } from './runRest';
 import { groupKey, groupsToList, listPageSize, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { executionFacts, executionResourceName, jobFacts, jobResourceName, RECENT_EXECUTIONS, runJobRequest, type ExecutionRef, type JobRef, type RunJobOverrides } from './runJobs';
-import { loadRunSdk, type RunSdk } from './sdk';
+import { loadAuthSdk, loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from './semaphore';
 import { timestampToIso } from './timestamps';
 import { allTrafficTo, type TrafficState, type TrafficTarget, type TrafficUpdate } from './traffic';
@@ -646,8 +646,7 @@ async function createRestReads(endpoints: Endpoints, apiOrigin: string, policy: 
   const decision = decideCredentials(target && urlTarget('endpoints.run', endpoints.run!, target), policy);
   if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
   if (decision.kind === 'emulator') return new RunRestReads(apiOrigin, plainSend);
-  const sdk: RunSdk = loadRunSdk();
-  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
+  const authClient = await applicationDefaultCredentials(loadAuthSdk().GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
   return new RunRestReads(apiOrigin, async (url, signal) => {
     const response = await authClient.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
     return { status: response.status, body: response.data };
