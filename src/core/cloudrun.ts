@@ -190,7 +190,7 @@ const UNBOUNDED: ReadBound = { deadline: Infinity, signal: undefined };
 
 interface Clients {
   services: ServicesClient;
-  /** Built on first use: a check whose serving revisions are all kept never needs it (about 25 ms saved). */
+  /** Built on first use: only the history (listRevisions) and readTraffic need it; a check reads revisions over REST. */
   revisions(): RevisionsClient;
   /** Built on first use, as revisions: only a configuration with jobs needs them. */
   jobs(): JobsClient;
@@ -209,8 +209,10 @@ export function apiOriginOf(endpoints: Endpoints): string {
 }
 
 /**
- * A reader over the real `@google-cloud/run` v2 clients (REST transport). The SDK is loaded on the
- * first call, never at import, so neither activation nor `--help` pays for it.
+ * A reader of Cloud Run. A check's reads (lookupService, the services lists of listUnits) go over the
+ * Admin API's REST surface without a client library (runRest.ts); everything else goes through the
+ * real `@google-cloud/run` v2 clients (REST transport). Nothing is loaded at import, so neither
+ * activation nor `--help` pays for it, and the SDK only on the first call that needs it.
  */
 export function createCloudRunReader(endpoints: Endpoints, options: ReaderOptions = {}): CloudRunReader {
   return new SdkCloudRunReader(endpoints, options);
@@ -646,7 +648,10 @@ async function createRestReads(endpoints: Endpoints, apiOrigin: string, policy: 
   const decision = decideCredentials(target && urlTarget('endpoints.run', endpoints.run!, target), policy);
   if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
   if (decision.kind === 'emulator') return new RunRestReads(apiOrigin, plainSend);
-  const authClient = await applicationDefaultCredentials(loadAuthSdk().GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
+  const { GoogleAuth } = loadAuthSdk();
+  // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
+  await new Promise((resolve) => setImmediate(resolve));
+  const authClient = await applicationDefaultCredentials(GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
   return new RunRestReads(apiOrigin, async (url, signal) => {
     const response = await authClient.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
     return { status: response.status, body: response.data };
