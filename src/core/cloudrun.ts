@@ -2,7 +2,7 @@ import type { protos } from '@google-cloud/run';
 import type { CallOptions } from 'google-gax';
 import type { Endpoints } from './config';
 import type { ExecutionFacts, FunctionLookup, JobLookup, RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
-import { credentialPolicy, decideCredentials, urlTarget, type CredentialPolicy } from './credentialPolicy';
+import { credentialPolicy, decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './credentials';
 import { formatSeconds, startDeadline } from './deadline';
 import { createFunctionsClient, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
@@ -642,11 +642,20 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 }
 
-/** The check's reads over REST (runRest.ts): no credentials to a loopback emulator, Application Default Credentials otherwise. */
-async function createRestReads(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<RunRestReads> {
+/**
+ * What credentials the Run API at endpoints.run gets, decided before anything loads or credentials
+ * are looked up: a refused host costs nothing and gets nothing (it throws the refusal).
+ */
+function runCredentials(endpoints: Endpoints, policy: CredentialPolicy): { target: URL | null; decision: Exclude<CredentialDecision, { kind: 'refused' }> } {
   const target = endpoints.run ? new URL(endpoints.run) : null;
   const decision = decideCredentials(target && urlTarget('endpoints.run', endpoints.run!, target), policy);
   if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
+  return { target, decision };
+}
+
+/** The check's reads over REST (runRest.ts): no credentials to a loopback emulator, Application Default Credentials otherwise. */
+async function createRestReads(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<RunRestReads> {
+  const { decision } = runCredentials(endpoints, policy);
   if (decision.kind === 'emulator') return new RunRestReads(apiOrigin, plainSend);
   const { GoogleAuth } = loadAuthSdk();
   // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
@@ -659,10 +668,7 @@ async function createRestReads(endpoints: Endpoints, apiOrigin: string, policy: 
 }
 
 async function createClients(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<Clients> {
-  const target = endpoints.run ? new URL(endpoints.run) : null;
-  // Decided before the SDK loads or credentials are looked up: a refused host costs nothing and gets nothing.
-  const decision = decideCredentials(target && urlTarget('endpoints.run', endpoints.run!, target), policy);
-  if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
+  const { target, decision } = runCredentials(endpoints, policy);
   const sdk: RunSdk = loadRunSdk();
   // Loading the SDK held the event loop: what finished meanwhile (in a check, git's first
   // processes) gets its turn, and starts what follows it, before the clients are built.
