@@ -225,7 +225,7 @@ function kindsFlag(values: string[] | undefined): UnitKind[] | null {
 
 /**
  * CLOUD_RUN_DRIFT_TIMING=1: each phase's end, in ms since the process started, on stderr
- * (`setup` includes node's own start and loading the config; `api` includes loading the SDK).
+ * (`setup` includes node's own start and loading the config; `api` includes loading the auth library or SDK when one is needed).
  */
 function phaseTimer(output: TerminalOutput): (phase: string) => void {
   const mark = (phase: string): void => output.err(`timing ${phase} ${Math.round(performance.now())} ms`);

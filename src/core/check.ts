@@ -83,9 +83,10 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, paths, signal));
   };
   // Git's processes are started a few promise turns after they are asked for, and the first read
-  // from Cloud Run loads the SDK, which holds the event loop for tens of milliseconds: one turn of
-  // the loop first lets git start, and run beside the loading instead of after it. (headFacts is
-  // awaited below; marked handled here so that a failure during that turn waits for it.)
+  // from Cloud Run may load a library (the auth library, or the SDK for jobs and functions), which
+  // holds the event loop for tens of milliseconds: one turn of the loop first lets git start, and
+  // run beside the loading instead of after it. (headFacts is awaited below; marked handled here so
+  // that a failure during that turn waits for it.)
   headFacts.catch(() => undefined);
   await new Promise((resolve) => setImmediate(resolve));
   if (signal?.aborted) {

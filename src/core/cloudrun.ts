@@ -2,15 +2,16 @@ import type { protos } from '@google-cloud/run';
 import type { CallOptions } from 'google-gax';
 import type { Endpoints } from './config';
 import type { ExecutionFacts, FunctionLookup, JobLookup, RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
-import { credentialPolicy, decideCredentials, urlTarget, type CredentialPolicy } from './credentialPolicy';
+import { credentialPolicy, decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './credentials';
 import { formatSeconds, startDeadline } from './deadline';
 import { createFunctionsClient, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
 import { httpFetch } from './httpFetch';
+import { plainSend, RunRestReads } from './runRest';
 import { groupKey, groupsToList, listPageSize, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { executionFacts, executionResourceName, jobFacts, jobResourceName, RECENT_EXECUTIONS, runJobRequest, type ExecutionRef, type JobRef, type RunJobOverrides } from './runJobs';
-import { loadRunSdk, type RunSdk } from './sdk';
+import { loadAuthSdk, loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from './semaphore';
 import { timestampToIso } from './timestamps';
 import { allTrafficTo, type TrafficState, type TrafficTarget, type TrafficUpdate } from './traffic';
@@ -189,7 +190,7 @@ const UNBOUNDED: ReadBound = { deadline: Infinity, signal: undefined };
 
 interface Clients {
   services: ServicesClient;
-  /** Built on first use: a check whose serving revisions are all kept never needs it (about 25 ms saved). */
+  /** Built on first use: only the history (listRevisions) and readTraffic need it; a check reads revisions over REST. */
   revisions(): RevisionsClient;
   /** Built on first use, as revisions: only a configuration with jobs needs them. */
   jobs(): JobsClient;
@@ -208,8 +209,10 @@ export function apiOriginOf(endpoints: Endpoints): string {
 }
 
 /**
- * A reader over the real `@google-cloud/run` v2 clients (REST transport). The SDK is loaded on the
- * first call, never at import, so neither activation nor `--help` pays for it.
+ * A reader of Cloud Run. A check's reads (lookupService, the services lists of listUnits) go over the
+ * Admin API's REST surface without a client library (runRest.ts); everything else goes through the
+ * real `@google-cloud/run` v2 clients (REST transport). Nothing is loaded at import, so neither
+ * activation nor `--help` pays for it, and the SDK only on the first call that needs it.
  */
 export function createCloudRunReader(endpoints: Endpoints, options: ReaderOptions = {}): CloudRunReader {
   return new SdkCloudRunReader(endpoints, options);
@@ -217,6 +220,7 @@ export function createCloudRunReader(endpoints: Endpoints, options: ReaderOption
 
 class SdkCloudRunReader implements CloudRunReader {
   private clients: Promise<Clients> | undefined;
+  private restReads: Promise<RunRestReads> | undefined;
   private functionsClient: Promise<FunctionsClient> | undefined;
   private readonly settledRevisions: SettledRevisionStore;
   private readonly largeGroups: LargeGroups;
@@ -269,6 +273,13 @@ class SdkCloudRunReader implements CloudRunReader {
     });
   }
 
+  private getRestReads(): Promise<RunRestReads> {
+    this.restReads ??= createRestReads(this.endpoints, this.apiOrigin, this.credentials);
+    // As for the clients: a failed credential lookup is retried next time.
+    this.restReads.catch(() => (this.restReads = undefined));
+    return this.restReads;
+  }
+
   private getClients(): Promise<Clients> {
     this.clients ??= createClients(this.endpoints, this.apiOrigin, this.credentials);
     // A failed credential lookup is retried on the next refresh (the user may have just logged in).
@@ -278,11 +289,11 @@ class SdkCloudRunReader implements CloudRunReader {
 
   async lookupService(ref: ServiceRef, options: LookupOptions = {}): Promise<ServiceLookup> {
     try {
-      const clients = await this.getClients();
-      // From here: loading the SDK and finding credentials are not the API's time.
+      const rest = await this.getRestReads();
+      // From here: finding credentials is not the API's time.
       const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
       const name = serviceResourceName(ref);
-      const service = await this.fromListing<ApiService>(options.listing, 'service', ref, async () => (await this.read('getService', bound, (call) => clients.services.getService({ name }, call)))[0]);
+      const service = await this.fromListing<ApiService>(options.listing, 'service', ref, () => this.read('getService', bound, (call) => rest.getService(name, call)));
       options.onServiceRead?.(service.template?.labels ?? {});
       const serving = servingRevisions(service);
       const latestCreated = shortRevisionName(service.latestCreatedRevision);
@@ -297,8 +308,7 @@ class SdkCloudRunReader implements CloudRunReader {
           const key = settledRevisionKey(this.apiOrigin, uid, resource);
           const settled = this.settledRevisions.get(key);
           if (settled && agreesWithService(settled, revision, service)) return settled;
-          const [found] = await this.read('getRevision', bound, (call) => clients.revisions().getRevision({ name: resource }, call));
-          const facts = revisionFacts(found);
+          const facts = revisionFacts(await this.read('getRevision', bound, (call) => rest.getRevision(resource, call)));
           // Cloud Run revisions are immutable (the v2 API has no UpdateRevision); once Ready has
           // succeeded or failed nothing we read can change, so a warm refresh costs one round trip.
           if (facts.ready || facts.failed) this.settledRevisions.set(key, facts);
@@ -538,8 +548,9 @@ class SdkCloudRunReader implements CloudRunReader {
     let page: Page;
     switch (group.kind) {
       case 'service': {
-        const clients = await this.getClients();
-        page = await this.read('listServices', bound, (call) => clients.services.listServices(request, { ...call, autoPaginate: false }));
+        const rest = await this.getRestReads();
+        const { services, more } = await this.read('listServices', bound, (call) => rest.listServices(request.parent, request.pageSize, call));
+        page = [services, more ? { pageToken: 'more' } : null, undefined];
         break;
       }
       case 'job': {
@@ -631,11 +642,33 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 }
 
-async function createClients(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<Clients> {
+/**
+ * What credentials the Run API at endpoints.run gets, decided before anything loads or credentials
+ * are looked up: a refused host costs nothing and gets nothing (it throws the refusal).
+ */
+function runCredentials(endpoints: Endpoints, policy: CredentialPolicy): { target: URL | null; decision: Exclude<CredentialDecision, { kind: 'refused' }> } {
   const target = endpoints.run ? new URL(endpoints.run) : null;
-  // Decided before the SDK loads or credentials are looked up: a refused host costs nothing and gets nothing.
   const decision = decideCredentials(target && urlTarget('endpoints.run', endpoints.run!, target), policy);
   if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
+  return { target, decision };
+}
+
+/** The check's reads over REST (runRest.ts): no credentials to a loopback emulator, Application Default Credentials otherwise. */
+async function createRestReads(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<RunRestReads> {
+  const { decision } = runCredentials(endpoints, policy);
+  if (decision.kind === 'emulator') return new RunRestReads(apiOrigin, plainSend);
+  const { GoogleAuth } = loadAuthSdk();
+  // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
+  await new Promise((resolve) => setImmediate(resolve));
+  const authClient = await applicationDefaultCredentials(GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
+  return new RunRestReads(apiOrigin, async (url, signal) => {
+    const response = await authClient.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
+    return { status: response.status, body: response.data };
+  });
+}
+
+async function createClients(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<Clients> {
+  const { target, decision } = runCredentials(endpoints, policy);
   const sdk: RunSdk = loadRunSdk();
   // Loading the SDK held the event loop: what finished meanwhile (in a check, git's first
   // processes) gets its turn, and starts what follows it, before the clients are built.

@@ -26,7 +26,7 @@ export class HttpFetchResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
-  readonly headers: Headers;
+  private headerList: Headers | undefined;
   private used = false;
   private decoded: Readable | undefined;
 
@@ -37,9 +37,20 @@ export class HttpFetchResponse {
     this.status = message.statusCode ?? 0;
     this.ok = this.status >= 200 && this.status < 300;
     this.statusText = message.statusMessage ?? '';
-    this.headers = new Headers();
-    const raw = message.rawHeaders;
-    for (let i = 0; i + 1 < raw.length; i += 2) this.headers.append(raw[i]!, raw[i + 1]!);
+  }
+
+  /**
+   * Built on first use: the first WHATWG Headers of a process loads Node's fetch implementation
+   * (undici, 10-40 ms), which callers that read only the status and the body never need.
+   */
+  get headers(): Headers {
+    if (!this.headerList) {
+      const headers = new Headers();
+      const raw = this.message.rawHeaders;
+      for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+      this.headerList = headers;
+    }
+    return this.headerList;
   }
 
   get bodyUsed(): boolean {
@@ -53,7 +64,7 @@ export class HttpFetchResponse {
    */
   get body(): Readable {
     if (!this.decoded) {
-      const decoder = decoderFor(this.headers.get('content-encoding'));
+      const decoder = decoderFor(this.message.headers['content-encoding'] ?? null);
       // pipeline, not pipe: a connection lost mid-body must fail the decoded stream, not stall it.
       this.decoded = decoder ? pipeline(this.message, decoder, () => undefined) : this.message;
     }
@@ -113,10 +124,7 @@ export function httpFetch(input: string | URL, init: HttpFetchInit = {}): Promis
       reject(abortError(init.signal));
       return;
     }
-    const headers: Record<string, string> = {};
-    new Headers(init.headers ?? undefined).forEach((value, key) => {
-      headers[key] = value;
-    });
+    const headers = headerRecord(init.headers);
     headers['accept-encoding'] ??= 'gzip, deflate';
     if (typeof body === 'string' || Buffer.isBuffer(body)) headers['content-length'] ??= String(Buffer.byteLength(body));
     const agent = typeof init.agent === 'function' ? init.agent(url) : init.agent ?? undefined;
@@ -127,6 +135,23 @@ export function httpFetch(input: string | URL, init: HttpFetchInit = {}): Promis
     if (body instanceof Readable) body.pipe(request);
     else request.end(body);
   });
+}
+
+/**
+ * The request's headers as node:http takes them, named in lowercase, repeated ones joined with ", "
+ * as Headers joins them; a plain record or pairs are read without building a Headers (see headers).
+ */
+function headerRecord(init: HttpFetchInit['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const add = (value: string, key: string): void => {
+    const name = key.toLowerCase();
+    headers[name] = Object.hasOwn(headers, name) ? `${headers[name]}, ${value}` : value;
+  };
+  if (init === undefined || init === null) return headers;
+  if (Array.isArray(init)) for (const [key, value] of init) add(value!, key!);
+  else if (typeof (init as Headers).forEach === 'function') (init as Headers).forEach(add);
+  else for (const [key, value] of Object.entries(init)) add(value, key);
+  return headers;
 }
 
 function requestBody(body: unknown): string | Buffer | Readable | undefined {

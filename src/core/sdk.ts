@@ -31,6 +31,16 @@ export function loadRunSdk(): RunSdk {
   return runSdk;
 }
 
+export type AuthSdk = typeof import('../sdk/auth');
+
+let authSdk: AuthSdk | undefined;
+/** The auth library alone, for the Cloud Run reads made without the SDK (runRest.ts). */
+export function loadAuthSdk(): AuthSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  authSdk ??= loadBundle('auth', () => require('../sdk/auth') as AuthSdk);
+  return authSdk;
+}
+
 export type LoggingSdk = typeof import('../sdk/logging');
 
 let loggingSdk: LoggingSdk | undefined;

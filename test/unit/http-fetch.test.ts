@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -126,6 +128,36 @@ describe('httpFetch (the Run SDK transport)', () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it('takes headers as a record or pairs too: lowercase names, repeated ones joined as Headers joins them', async () => {
+    await (await httpFetch(`${base}/record`, { headers: { Accept: 'application/json', 'X-Two': 'a', 'x-two': 'b', constructor: 'c' } })).text();
+    let request = seen.at(-1)!;
+    assert.deepEqual([request.headers.accept, request.headers['x-two'], request.headers.constructor], ['application/json', 'a, b', 'c']);
+    await (await httpFetch(`${base}/pairs`, { headers: [['X-Pair', '1'], ['x-pair', '2']] })).text();
+    request = seen.at(-1)!;
+    assert.equal(request.headers['x-pair'], '1, 2');
+  });
+
+  it("reads a gzip answer's status and body without loading Node's fetch (undici): WHATWG Headers only once asked for", async () => {
+    const script = `
+      const { httpFetch } = require(${JSON.stringify(require.resolve('../../src/core/httpFetch'))});
+      httpFetch(${JSON.stringify(`${base}/gzip`)}, { headers: { accept: 'application/json' } }).then(async (response) => {
+        const body = JSON.parse(await response.text());
+        const before = process.moduleLoadList.some((m) => m.includes('undici'));
+        const type = response.headers.get('content-type');
+        const after = process.moduleLoadList.some((m) => m.includes('undici'));
+        console.log(JSON.stringify({ status: response.status, greeting: body.greeting, before, type, after }));
+      });`;
+    // In another process (this one has loaded undici long ago), asynchronously (the server is this process's).
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { timeout: 10_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(JSON.parse(stdout), { status: 200, greeting: 'héllo', before: false, type: 'application/json', after: true });
   });
 
   it('rejects when aborted before sending, while waiting, and fails a body cut short', async () => {

@@ -1,5 +1,5 @@
 // The real core behind DriftSession's CoreServices. Importing core/cloudrun is fine at activation:
-// it loads the Google SDK bundle (dist/sdk-run.js) only on a reader's first call.
+// it loads a Google SDK bundle (dist/sdk-*.js) only when a reader's call first needs one.
 import { checkServices } from '../../core/check';
 import { loadConfig } from '../../core/config';
 import { GitRepository } from '../../core/git';
