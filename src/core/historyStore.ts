@@ -10,6 +10,7 @@
 // contain the commit, and a deletion does not change when the commit first went out.
 import * as path from 'node:path';
 import { readOwnFile, writeOwnFile } from './cacheDir';
+import type { ServiceConfig } from './config';
 import type { RevisionFacts, ServiceVerdict } from './model';
 import { parseDocument, parseKeyedPairs } from './revisionStore';
 import { labelOf } from './verdict';
@@ -22,17 +23,24 @@ export interface KeptRevision {
   label: string | null;
 }
 
-/** One service's last revisions, newest first. */
+/** One unit's last revisions, newest first, and the Cloud Run service they were read from. */
 export interface KeptHistory {
+  /** The service's short name (a function's: the service it runs on). */
+  service: string;
   /** The label the revisions' `label` was read from: a history kept under another is not used. */
   commitLabel: string;
   revisions: KeptRevision[];
 }
 
-/** A Map is one (tests); RevisionHistoryFile is the CLI's. Keys: servingLabelsKey (API origin and service resource). */
+/** A Map is one (tests); RevisionHistoryFile is the CLI's. Keys: historyKey. */
 export interface RevisionHistoryStore {
-  get(serviceKey: string): KeptHistory | undefined;
-  set(serviceKey: string, history: KeptHistory): void;
+  get(unitKey: string): KeptHistory | undefined;
+  set(unitKey: string, history: KeptHistory): void;
+}
+
+/** The key of a unit's history: the Run API's origin and the unit's resource name (a function's in the Cloud Functions API, so known before its service is). */
+export function historyKey(apiOrigin: string, unit: Pick<ServiceConfig, 'kind' | 'project' | 'region' | 'name'>): string {
+  return `${apiOrigin} projects/${unit.project}/locations/${unit.region}/${unit.kind === 'function' ? 'functions' : 'services'}/${unit.name}`;
 }
 
 export const HISTORY_FILE = 'where-histories-v1.json';
@@ -41,20 +49,25 @@ export const MAX_KEPT_HISTORIES = 300;
 /** At least WHERE_HISTORY_LIMIT (whereAsk.ts): a history is kept whole or not at all. */
 export const MAX_HISTORY_REVISIONS = 30;
 
-/** A listed history as kept: newest first, each revision's commit label. */
-export function keptHistory(revisions: readonly RevisionFacts[], commitLabel: string): KeptHistory {
-  return { commitLabel, revisions: revisions.map((r) => ({ name: r.name, createTime: r.createTime, label: labelOf(r, commitLabel) })) };
+/** A service's listed history as kept: newest first, each revision's commit label. */
+export function keptHistory(service: string, revisions: readonly RevisionFacts[], commitLabel: string): KeptHistory {
+  return { service, commitLabel, revisions: revisions.map((r) => ({ name: r.name, createTime: r.createTime, label: labelOf(r, commitLabel) })) };
 }
 
 /**
- * The kept history when it is current for the service as just read (see above), else undefined.
- * `service`: the verdict of the unit whose revisions it lists (a function's: its service's).
+ * The kept history when it is current for the unit as just read (see above), else undefined.
+ * `service`: the Cloud Run service the verdict was read from (a function's: the one it runs on).
  */
-export function currentHistory(kept: KeptHistory | undefined, service: Pick<ServiceVerdict, 'latestCreatedRevision' | 'latestCreatedAt'>, commitLabel: string): KeptHistory | undefined {
+export function currentHistory(
+  kept: KeptHistory | undefined,
+  verdict: Pick<ServiceVerdict, 'latestCreatedRevision' | 'latestCreatedAt'>,
+  service: string,
+  commitLabel: string,
+): KeptHistory | undefined {
   const newest = kept?.revisions[0];
-  if (!kept || !newest || kept.commitLabel !== commitLabel) return undefined;
-  if (service.latestCreatedRevision === null || service.latestCreatedAt === undefined) return undefined;
-  return newest.name === service.latestCreatedRevision && newest.createTime === service.latestCreatedAt ? kept : undefined;
+  if (!kept || !newest || kept.service !== service || kept.commitLabel !== commitLabel) return undefined;
+  if (verdict.latestCreatedRevision === null || verdict.latestCreatedAt === undefined) return undefined;
+  return newest.name === verdict.latestCreatedRevision && newest.createTime === verdict.latestCreatedAt ? kept : undefined;
 }
 
 /** The histories kept in one private file in the cache folder, the least recently used dropped first when full. */
@@ -76,20 +89,20 @@ export class RevisionHistoryFile implements RevisionHistoryStore {
     return this.histories.size;
   }
 
-  get(serviceKey: string): KeptHistory | undefined {
-    const kept = this.histories.get(serviceKey);
+  get(unitKey: string): KeptHistory | undefined {
+    const kept = this.histories.get(unitKey);
     if (kept === undefined) return undefined;
     // Moved to the end (not a change to write by itself): the histories dropped are the ones no run has used for longest.
-    this.histories.delete(serviceKey);
-    this.histories.set(serviceKey, kept);
+    this.histories.delete(unitKey);
+    this.histories.set(unitKey, kept);
     return kept;
   }
 
-  set(serviceKey: string, history: KeptHistory): void {
-    this.histories.delete(serviceKey);
+  set(unitKey: string, history: KeptHistory): void {
+    this.histories.delete(unitKey);
     // Empty (nothing to prove it current by) or too long to keep whole (a cut history would look complete): not kept.
     if (history.revisions.length === 0 || history.revisions.length > MAX_HISTORY_REVISIONS) return;
-    this.histories.set(serviceKey, history);
+    this.histories.set(unitKey, history);
     this.changed = true;
   }
 
@@ -107,8 +120,8 @@ export class RevisionHistoryFile implements RevisionHistoryStore {
 
 function isKeptHistory(value: unknown): value is KeptHistory {
   if (typeof value !== 'object' || value === null) return false;
-  const { commitLabel, revisions } = value as Record<string, unknown>;
-  return typeof commitLabel === 'string' && Array.isArray(revisions) && revisions.length > 0 && revisions.length <= MAX_HISTORY_REVISIONS && revisions.every(isKeptRevision);
+  const { service, commitLabel, revisions } = value as Record<string, unknown>;
+  return typeof service === 'string' && typeof commitLabel === 'string' && Array.isArray(revisions) && revisions.length > 0 && revisions.length <= MAX_HISTORY_REVISIONS && revisions.every(isKeptRevision);
 }
 
 function isKeptRevision(value: unknown): value is KeptRevision {

@@ -13,13 +13,12 @@
 // no verdict resolved are resolved.
 import { setMaxListeners } from 'node:events';
 import { checkServices, type CheckDeps, type CheckOptions } from './check';
-import { apiOriginOf, serviceResourceName } from './cloudrun';
+import { apiOriginOf } from './cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
 import { likelyServiceName } from './functions';
 import type { LabelResolution } from './git';
-import { currentHistory, keptHistory, type KeptHistory, type RevisionHistoryStore } from './historyStore';
+import { currentHistory, historyKey, keptHistory, type KeptHistory, type RevisionHistoryStore } from './historyStore';
 import type { CheckResult, ServiceVerdict } from './model';
-import { servingLabelsKey } from './revisionStore';
 import { readWhereFacts, resolveWhereTarget, type WhereQuestion, type WhereTarget } from './whereFacts';
 import { touchesUnit, whereLive, type PastRevision, type WhereAnswer } from './whereLive';
 
@@ -36,12 +35,6 @@ export interface WhereResult {
 export interface WhereOptions extends Pick<CheckOptions, 'expectedLabels' | 'onPhase' | 'signal'> {
   /** Revision histories kept from earlier answers: one proved current is used instead of a request; every one read is kept in it. */
   histories?: RevisionHistoryStore;
-}
-
-/** One unit's revision history, and the Cloud Run service it was read from. */
-interface UnitHistory {
-  service: string;
-  history: KeptHistory;
 }
 
 export async function askWhere(config: DriftConfig, deps: CheckDeps, question: WhereQuestion, whereOptions: WhereOptions = {}): Promise<WhereResult> {
@@ -65,13 +58,12 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   if (found.kind === 'not-committed') return { target: found, answer: null, result: await checked };
   const changed = found.changes ? Promise.resolve(found.changes) : git.commitWithFiles(found.sha, { signal });
   const apiOrigin = apiOriginOf(config.endpoints);
-  const keyOf = (unit: Pick<ServiceConfig, 'project' | 'region'>, service: string): string => servingLabelsKey(apiOrigin, serviceResourceName({ project: unit.project, region: unit.region, name: service }));
+  const keyOf = (unit: Pick<ServiceConfig, 'kind' | 'project' | 'region' | 'name'>): string => historyKey(apiOrigin, unit);
   // Every touched unit's history none is kept of, asked beside the check (a function's under the service name it most likely has: its service is known once the check has read it).
   const asked = changed.then(({ files }) =>
     config.services
-      .filter((unit) => unit.kind !== 'job' && touchesUnit(unit, files))
-      .map((unit) => ({ unit, service: unit.kind === 'function' ? likelyServiceName(unit.name) : unit.name }))
-      .filter(({ unit, service }) => kept?.get(keyOf(unit, service)) === undefined),
+      .filter((unit) => unit.kind !== 'job' && touchesUnit(unit, files) && kept?.get(keyOf(unit)) === undefined)
+      .map((unit) => ({ unit, service: unit.kind === 'function' ? likelyServiceName(unit.name) : unit.name })),
   );
   const listings = asked.then((units) => listHistories(deps, config.commitLabel, units));
   listings.catch(() => undefined);
@@ -80,9 +72,9 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   const answer = whereLive(result.services, facts);
   const live = answer.units.filter((u) => u.state === 'live' && u.kind !== 'job').map((u) => result.services.find((v) => v.name === u.name)!);
   const [listed, askedFor] = await Promise.all([listings, asked]);
-  // Kept for the next answer: every history listed beside the check that is the unit's own service's.
-  const keep = (v: ServiceVerdict, read: UnitHistory | undefined): void => {
-    if (read && read.service === serviceOf(v)) kept?.set(keyOf(v, read.service), read.history);
+  // Kept for the next answer: every history listed that is the unit's own service's.
+  const keep = (v: ServiceVerdict, read: KeptHistory | undefined): void => {
+    if (read && read.service === serviceOf(v)) kept?.set(keyOf(v), read);
   };
   for (const v of result.services) keep(v, listed.get(v.name));
   if (live.length === 0) return { target: found, answer, result };
@@ -92,16 +84,16 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   for (const v of live) {
     const service = serviceOf(v);
     if (!service) continue;
-    const current = currentHistory(kept?.get(keyOf(v, service)), v, config.commitLabel);
+    const current = currentHistory(kept?.get(keyOf(v)), v, service, config.commitLabel);
     const early = listed.get(v.name);
     if (current) histories.set(v.name, current);
-    else if (early && early.service === service) histories.set(v.name, early.history);
+    else if (early && early.service === service) histories.set(v.name, early);
     // Asked for under this service and not read: left out.
     else if (!askedFor.some((a) => a.unit.name === v.name && a.service === service)) missed.push({ unit: v, service });
   }
   for (const [unit, read] of await listHistories(deps, config.commitLabel, missed)) {
     keep(live.find((v) => v.name === unit)!, read);
-    histories.set(unit, read.history);
+    histories.set(unit, read);
   }
   if (histories.size === 0) return { target: found, answer, result };
   const history = await withCommits(git, histories, result.services);
@@ -116,13 +108,13 @@ function serviceOf(v: ServiceVerdict | undefined): string | undefined {
 }
 
 /** Each unit's last revisions; a unit whose history cannot be read is left out (its answer keeps the serving revisions' times). */
-async function listHistories({ reader }: CheckDeps, commitLabel: string, units: readonly { unit: Pick<ServiceConfig, 'name' | 'project' | 'region'>; service: string }[]): Promise<Map<string, UnitHistory>> {
+async function listHistories({ reader }: CheckDeps, commitLabel: string, units: readonly { unit: Pick<ServiceConfig, 'name' | 'project' | 'region'>; service: string }[]): Promise<Map<string, KeptHistory>> {
   if (!reader.listRevisions || units.length === 0) return new Map();
   const listed = await Promise.all(
     units.map(async ({ unit, service }) => {
       try {
         const revisions = await reader.listRevisions!({ name: service, project: unit.project, region: unit.region }, WHERE_HISTORY_LIMIT);
-        return [unit.name, { service, history: keptHistory(revisions, commitLabel) }] as const;
+        return [unit.name, keptHistory(service, revisions, commitLabel)] as const;
       } catch {
         return null;
       }
