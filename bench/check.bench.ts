@@ -126,10 +126,10 @@ function cpu(runs: CliRun[]): number {
   return stats(runs.map((r) => r.cpuMs)).median;
 }
 
-function timeCli(args: string[], cwd: string, cacheDir: string): CliRun {
+function timeCli(args: string[], cwd: string, cacheDir: string, cli = CLI): CliRun & { out: string } {
   const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+  const result = spawnSync(process.execPath, [cli, ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
@@ -139,7 +139,7 @@ function timeCli(args: string[], cwd: string, cacheDir: string): CliRun {
   const cpuMs = childrenCpuMs() - cpuBefore;
   if (result.status !== 0 && result.status !== 1) throw new Error(`cli exited ${result.status}: ${result.stderr}${result.stdout}`);
   const phases = Object.fromEntries([...result.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => [m[1]!, Number(m[2])]));
-  return { ms, cpuMs, phases };
+  return { ms, cpuMs, phases, out: result.stdout };
 }
 
 /** A process that only reads the services (sdk-alone.cjs or rest-alone.cjs), for comparison. */
@@ -526,8 +526,22 @@ async function measureWhere(count: number, latencyMs: number, runs: number): Pro
       whereStale.push(timeCli(['where', commits.old, '--json'], repo.dir, cacheDir));
     }
     const ms = (samples: CliRun[]): { median: number; p90: number; min: number } => stats(samples.map((r) => r.ms));
+    // BENCH_CLI_BEFORE: another build's answers (with a cache folder of its own) against this one's, for each commit.
+    const before = process.env.BENCH_CLI_BEFORE ? path.resolve(process.env.BENCH_CLI_BEFORE) : null;
+    const beforeCache = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
+    const sameAnswers = before
+      ? Object.fromEntries(
+          Object.entries(commits).map(([name, sha]) => {
+            const theirs = [timeCli(['where', sha, '--json'], repo.dir, beforeCache, before).out, timeCli(['where', sha, '--json'], repo.dir, beforeCache, before).out];
+            const ours = timeCli(['where', sha, '--json'], repo.dir, cacheDir).out;
+            return [name, theirs.every((out) => out === ours)];
+          }),
+        )
+      : null;
+    fs.rmSync(beforeCache, { recursive: true, force: true });
     return {
       units: count,
+      ...(sameAnswers ? { sameAnswersAsBefore: sameAnswers } : {}),
       addedLatencyMs: latencyMs,
       runs,
       loadAverage: os.loadavg().map(round),
@@ -557,7 +571,8 @@ function printWhere(r: Record<string, unknown>): void {
       `old commit live in every unit ${cli('cliWhereLiveMs').median} ms (p90 ${cli('cliWhereLiveMs').p90}, ${ratio('cliWhereLiveMs')}x), ` +
       `the same with every kept history stale ${cli('cliWhereStaleMs').median} ms (p90 ${cli('cliWhereStaleMs').p90}, ${ratio('cliWhereStaleMs')}x)\n` +
       `      CPU (user + system, git included), median: ${Object.entries(r.cliCpuMs as Record<string, number>).map(([name, at]) => `${name} ${at} ms`).join(', ')}\n` +
-      Object.entries(r.cliPhaseEndsMs as Record<string, Record<string, number>>).map(([name, ends]) => `      ${name} phases end at: ${Object.entries(ends).map(([phase, at]) => `${phase} ${at}`).join(', ')}`).join('\n'),
+      Object.entries(r.cliPhaseEndsMs as Record<string, Record<string, number>>).map(([name, ends]) => `      ${name} phases end at: ${Object.entries(ends).map(([phase, at]) => `${phase} ${at}`).join(', ')}`).join('\n') +
+      (r.sameAnswersAsBefore ? `\n    where --json the same as BENCH_CLI_BEFORE's (first run and repeat): ${JSON.stringify(r.sameAnswersAsBefore)}` : ''),
   );
 }
 
