@@ -5,8 +5,9 @@
 // it without a round trip after the check. A touched unit that turns out not to serve the commit had
 // its history read for nothing: a request answered while the check waits for its own. A history
 // kept from an earlier answer (historyStore.ts) is not asked for beside the check: once the check
-// has read the service, it is used if it is current, else read then (one round trip after the
-// check, which only a deploy since the history was kept costs). Every history read is kept. Git work is
+// has read the service, it is used if it is current, else read at once, beside git's work on the
+// answer (a round trip after the check, which only a deploy since the history was kept costs).
+// Every history read is kept. Git work is
 // not spent on speculation (on this machine each git process costs the CLI ~13 ms of its main
 // thread): after the check, the facts come from the ranges it read, git is asked only what they
 // cannot tell (whether HEAD contains an older commit), and only the live units' history labels that
@@ -68,28 +69,38 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   const listings = asked.then((units) => listHistories(deps, config.commitLabel, units));
   listings.catch(() => undefined);
   const result = await checked;
+  // Touched units whose kept history the check shows stale (deployed since): read at once, beside git's work on the answer.
+  const { files } = await changed;
+  const stale = result.services.flatMap((v) => {
+    const service = serviceOf(v);
+    if (!service || !touchesUnit(v, files)) return [];
+    const held = kept?.get(keyOf(v));
+    return held && !currentHistory(held, v, service, config.commitLabel) ? [{ unit: v, service }] : [];
+  });
+  const rereads = listHistories(deps, config.commitLabel, stale);
+  rereads.catch(() => undefined);
   const facts = await readWhereFacts(git, found.sha, result.services, result.head, undefined, { signal, changed });
   const answer = whereLive(result.services, facts);
   const live = answer.units.filter((u) => u.state === 'live' && u.kind !== 'job').map((u) => result.services.find((v) => v.name === u.name)!);
-  const [listed, askedFor] = await Promise.all([listings, asked]);
+  const [listed, reread, askedFor] = await Promise.all([listings, rereads, asked]);
   // Kept for the next answer: every history listed that is the unit's own service's.
   const keep = (v: ServiceVerdict, read: KeptHistory | undefined): void => {
     if (read && read.service === serviceOf(v)) kept?.set(keyOf(v), read);
   };
-  for (const v of result.services) keep(v, listed.get(v.name));
+  for (const v of result.services) keep(v, listed.get(v.name) ?? reread.get(v.name));
   if (live.length === 0) return { target: found, answer, result };
-  // The live units' histories: a kept one proved current; else as listed beside the check when read under the unit's service; else (a kept one gone stale, a function on another service) read now.
+  // The live units' histories: a kept one proved current; else as listed beside the check (or after it, a kept one gone stale) when read under the unit's service; else (a function on another service than its name suggests) read now.
   const histories = new Map<string, KeptHistory>();
   const missed: { unit: ServiceVerdict; service: string }[] = [];
   for (const v of live) {
     const service = serviceOf(v);
     if (!service) continue;
     const current = currentHistory(kept?.get(keyOf(v)), v, service, config.commitLabel);
-    const early = listed.get(v.name);
+    const read = listed.get(v.name) ?? reread.get(v.name);
     if (current) histories.set(v.name, current);
-    else if (early && early.service === service) histories.set(v.name, early);
+    else if (read && read.service === service) histories.set(v.name, read);
     // Asked for under this service and not read: left out.
-    else if (!askedFor.some((a) => a.unit.name === v.name && a.service === service)) missed.push({ unit: v, service });
+    else if (!askedFor.some((a) => a.unit.name === v.name && a.service === service) && !stale.some((a) => a.unit.name === v.name)) missed.push({ unit: v, service });
   }
   for (const [unit, read] of await listHistories(deps, config.commitLabel, missed)) {
     keep(live.find((v) => v.name === unit)!, read);
