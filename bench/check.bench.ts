@@ -105,33 +105,53 @@ async function timeGitPhase(dir: string, labels: string[], paths: string[]): Pro
 
 interface CliRun {
   ms: number;
+  /** CPU time (user + system) of the run and the processes it waited for (git), NaN where /proc is not there. */
+  cpuMs: number;
   /** When each check phase ended (ms since the process started), from CLOUD_RUN_DRIFT_TIMING. */
   phases: Record<string, number>;
 }
 
-function timeCli(args: string[], cwd: string, cacheDir: string): CliRun {
+/** CPU time (ms) of this process's children that have been waited for, and of theirs: /proc/self/stat's cutime and cstime (Linux, 100 ticks a second). */
+function childrenCpuMs(): number {
+  try {
+    const fields = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    // After the name: state is field 3; cutime and cstime are fields 16 and 17.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+function cpu(runs: CliRun[]): number {
+  return stats(runs.map((r) => r.cpuMs)).median;
+}
+
+function timeCli(args: string[], cwd: string, cacheDir: string, cli = CLI): CliRun & { out: string } {
+  const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+  const result = spawnSync(process.execPath, [cli, ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, CLOUD_RUN_DRIFT_TIMING: '1', CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir },
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpuMs = childrenCpuMs() - cpuBefore;
   if (result.status !== 0 && result.status !== 1) throw new Error(`cli exited ${result.status}: ${result.stderr}${result.stdout}`);
   const phases = Object.fromEntries([...result.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => [m[1]!, Number(m[2])]));
-  return { ms, phases };
+  return { ms, cpuMs, phases, out: result.stdout };
 }
 
 /** A process that only reads the services (sdk-alone.cjs or rest-alone.cjs), for comparison. */
 function timeReadAlone(script: string, emulatorUrl: string, count: number, cwd: string, variant: 'list' | 'gets' = 'list'): CliRun {
   const services = Array.from({ length: count }, (_, i) => `svc-${i}`);
+  const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [script, ...(variant === 'gets' ? ['--gets'] : []), emulatorUrl, PROJECT, REGION, ...services], { cwd, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${path.basename(script)} exited ${result.status}: ${result.stderr}`);
   const phases = Object.fromEntries([...result.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => [m[1]!, Number(m[2])]));
-  return { ms, phases };
+  return { ms, cpuMs: childrenCpuMs() - cpuBefore, phases };
 }
 
 /**
@@ -148,6 +168,19 @@ function forgetRevisions(cacheDir: string): void {
     return;
   }
   fs.writeFileSync(file, JSON.stringify(Array.isArray(largeGroups) ? { largeGroups } : {}));
+}
+
+/**
+ * As if every unit had been deployed since `where` kept its revision histories (where-histories-v1.json):
+ * each one's newest revision no longer has the latest created revision's creation time, so each is read
+ * again after the check. Nothing to do for a build that keeps no histories.
+ */
+function staleHistories(cacheDir: string): void {
+  const file = path.join(cacheDir, 'where-histories-v1.json');
+  if (!fs.existsSync(file)) return;
+  const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { histories: [string, { revisions: { createTime: string | null }[] }][] };
+  for (const [, history] of kept.histories) history.revisions[0]!.createTime = '2000-01-01T00:00:00.000Z';
+  fs.writeFileSync(file, JSON.stringify(kept), { mode: 0o600 });
 }
 
 function phaseMedians(runs: CliRun[]): Record<string, number> {
@@ -479,18 +512,36 @@ async function measureWhere(count: number, latencyMs: number, runs: number): Pro
     }
     timeCli(['check'], repo.dir, cacheDir); // warms the file and code caches; not counted
     // `where` for a commit some units serve (HEAD~5: not yet live in the one it touches) and for the
-    // old one (live in every unit: each one's revision history is read), between checks.
+    // old one (live in every unit: each one's revision history is needed), between checks; the old
+    // one twice: with the histories the run before kept, and with each of them gone stale.
     const check: CliRun[] = [];
     const where: CliRun[] = [];
     const whereLive: CliRun[] = [];
+    const whereStale: CliRun[] = [];
     for (let i = 0; i < runs; i++) {
       check.push(timeCli(['check', '--json'], repo.dir, cacheDir));
       where.push(timeCli(['where', commits.served, '--json'], repo.dir, cacheDir));
       whereLive.push(timeCli(['where', commits.old, '--json'], repo.dir, cacheDir));
+      staleHistories(cacheDir);
+      whereStale.push(timeCli(['where', commits.old, '--json'], repo.dir, cacheDir));
     }
     const ms = (samples: CliRun[]): { median: number; p90: number; min: number } => stats(samples.map((r) => r.ms));
+    // BENCH_CLI_BEFORE: another build's answers (with a cache folder of its own) against this one's, for each commit.
+    const before = process.env.BENCH_CLI_BEFORE ? path.resolve(process.env.BENCH_CLI_BEFORE) : null;
+    const beforeCache = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
+    const sameAnswers = before
+      ? Object.fromEntries(
+          Object.entries(commits).map(([name, sha]) => {
+            const theirs = [timeCli(['where', sha, '--json'], repo.dir, beforeCache, before).out, timeCli(['where', sha, '--json'], repo.dir, beforeCache, before).out];
+            const ours = timeCli(['where', sha, '--json'], repo.dir, cacheDir).out;
+            return [name, theirs.every((out) => out === ours)];
+          }),
+        )
+      : null;
+    fs.rmSync(beforeCache, { recursive: true, force: true });
     return {
       units: count,
+      ...(sameAnswers ? { sameAnswersAsBefore: sameAnswers } : {}),
       addedLatencyMs: latencyMs,
       runs,
       loadAverage: os.loadavg().map(round),
@@ -498,7 +549,9 @@ async function measureWhere(count: number, latencyMs: number, runs: number): Pro
       cliCheckMs: ms(check),
       cliWhereMs: ms(where),
       cliWhereLiveMs: ms(whereLive),
-      cliPhaseEndsMs: { check: phaseMedians(check), where: phaseMedians(where), whereLive: phaseMedians(whereLive) },
+      cliWhereStaleMs: ms(whereStale),
+      cliCpuMs: { check: cpu(check), where: cpu(where), whereLive: cpu(whereLive), whereStale: cpu(whereStale) },
+      cliPhaseEndsMs: { check: phaseMedians(check), where: phaseMedians(where), whereLive: phaseMedians(whereLive), whereStale: phaseMedians(whereStale) },
     };
   } finally {
     emulator.process.kill('SIGTERM');
@@ -515,8 +568,11 @@ function printWhere(r: Record<string, unknown>): void {
     `where over ${r.units} units, +${r.addedLatencyMs} ms/response, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
       `    in the editor, verdicts held (target 100 ms): ${Object.entries(editor).map(([name, s]) => `${name} commit ${s.median} ms (p90 ${s.p90})`).join(', ')}\n` +
       `    CLI check --json ${cli('cliCheckMs').median} ms (p90 ${cli('cliCheckMs').p90}); where --json: served commit ${cli('cliWhereMs').median} ms (p90 ${cli('cliWhereMs').p90}, ${ratio('cliWhereMs')}x), ` +
-      `old commit live in every unit ${cli('cliWhereLiveMs').median} ms (p90 ${cli('cliWhereLiveMs').p90}, ${ratio('cliWhereLiveMs')}x)\n` +
-      Object.entries(r.cliPhaseEndsMs as Record<string, Record<string, number>>).map(([name, ends]) => `      ${name} phases end at: ${Object.entries(ends).map(([phase, at]) => `${phase} ${at}`).join(', ')}`).join('\n'),
+      `old commit live in every unit ${cli('cliWhereLiveMs').median} ms (p90 ${cli('cliWhereLiveMs').p90}, ${ratio('cliWhereLiveMs')}x), ` +
+      `the same with every kept history stale ${cli('cliWhereStaleMs').median} ms (p90 ${cli('cliWhereStaleMs').p90}, ${ratio('cliWhereStaleMs')}x)\n` +
+      `      CPU (user + system, git included), median: ${Object.entries(r.cliCpuMs as Record<string, number>).map(([name, at]) => `${name} ${at} ms`).join(', ')}\n` +
+      Object.entries(r.cliPhaseEndsMs as Record<string, Record<string, number>>).map(([name, ends]) => `      ${name} phases end at: ${Object.entries(ends).map(([phase, at]) => `${phase} ${at}`).join(', ')}`).join('\n') +
+      (r.sameAnswersAsBefore ? `\n    where --json the same as BENCH_CLI_BEFORE's (first run and repeat): ${JSON.stringify(r.sameAnswersAsBefore)}` : ''),
   );
 }
 

@@ -1,17 +1,25 @@
 // The file the CLI keeps between checks (revisionStore.ts), as every command that runs a check uses
 // it (`check`, `where`): settled revisions spare the check its second round trip, the labels last
 // seen serving start its git work before Cloud Run answers, and large groups are read with gets.
+// Beside it, the revision histories `where` keeps (historyStore.ts).
 import { defaultCacheDir } from '../core/cacheDir';
 import { servingLabelsOf } from '../core/check';
 import { apiOriginOf, serviceResourceName, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
 import type { Endpoints } from '../core/config';
 import type { ServiceVerdict } from '../core/model';
+import { RevisionHistoryFile } from '../core/historyStore';
 import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
 
 /** The file in the cache folder; undefined when there is no folder or caching is off (CLOUD_RUN_DRIFT_CACHE_DIR set empty). */
 export function openCheckCache(): CheckCacheFile | undefined {
   const dir = defaultCacheDir();
   return dir ? CheckCacheFile.open(dir) : undefined;
+}
+
+/** The revision histories `where` keeps, in a file of the same folder that `check` never reads; undefined as for openCheckCache. */
+export function openHistoryFile(): RevisionHistoryFile | undefined {
+  const dir = defaultCacheDir();
+  return dir ? RevisionHistoryFile.open(dir) : undefined;
 }
 
 /** What the Cloud Run reader keeps in the file. */

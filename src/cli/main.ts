@@ -40,7 +40,7 @@ import { repositoryPath, WhereQuestionError, type WhereQuestion } from '../core/
 import { whereLines } from '../core/whereFormat';
 import { whereOutcome, type WhereAnswer } from '../core/whereLive';
 import { styled, terminalLines, terminalSafe, type TerminalText } from '../core/terminalText';
-import { cacheReaderOptions, expectedServingLabels, openCheckCache, saveCheckCache } from './checkCache';
+import { cacheReaderOptions, expectedServingLabels, openCheckCache, openHistoryFile, saveCheckCache } from './checkCache';
 import { terminalOutput, type Output, type TerminalOutput } from './output';
 import { errorText } from '../core/messageText';
 import { DEFAULT_LOGS_TIMEOUT_SECONDS, helpAnswer, USAGE } from './usage';
@@ -405,15 +405,21 @@ async function runWhere(args: string[], output: TerminalOutput): Promise<number>
   if (byLine && (!Number.isInteger(line) || line < 1)) throw new UsageError(`--line expects a line number (1 or more), got "${values.line}"`);
   const credentials = credentialsFrom(values);
   const timing = process.env.CLOUD_RUN_DRIFT_TIMING ? phaseTimer(output) : undefined;
-  // The check `where` runs is `check`'s: it keeps and reuses the same file.
+  // The check `where` runs is `check`'s: it keeps and reuses the same file; the revision histories are kept beside it.
   const cache = openCheckCache();
+  const histories = openHistoryFile();
   const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...cacheReaderOptions(cache) });
   timing?.('setup');
   try {
     const question: WhereQuestion = byLine ? { kind: 'line', file: repositoryPath(git.root, values.file!, process.cwd()), line } : { kind: 'commit', commitish: positionals[0]! };
-    const { target, answer, result } = await askWhere(config, { reader, git }, question, { expectedLabels: expectedServingLabels(cache, config.endpoints, config.services), ...(timing ? { onPhase: timing } : {}) });
+    const { target, answer, result } = await askWhere(config, { reader, git }, question, {
+      expectedLabels: expectedServingLabels(cache, config.endpoints, config.services),
+      ...(histories ? { histories } : {}),
+      ...(timing ? { onPhase: timing } : {}),
+    });
     timing?.('answer');
     saveCheckCache(cache, config.endpoints, result.services);
+    histories?.save();
     if (answer === null) {
       const why = target.kind === 'not-committed' && target.reason === 'untracked' ? 'git does not track the file' : 'it has uncommitted changes';
       const message = `Line ${line} of ${target.kind === 'not-committed' ? target.file : values.file} is not committed (${why}), so it is live nowhere.`;

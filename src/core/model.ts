@@ -168,6 +168,8 @@ export interface ServiceVerdict {
   dirty: boolean | null;
   serving: ServingVerdict[];
   latestCreatedRevision: string | null;
+  /** When latestCreatedRevision was created (ISO 8601; null when the API did not say); absent when the check did not read it. */
+  latestCreatedAt?: string | null;
   /** The failed revision's details when status is deploy-failed. */
   failedRevision: RevisionFacts | null;
   /** One human sentence that explains the verdict. */

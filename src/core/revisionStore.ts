@@ -123,7 +123,8 @@ export class CheckCacheFile implements SettledRevisionStore {
   }
 }
 
-function parseDocument(bytes: Buffer | undefined): Record<string, unknown> {
+/** The cache file's JSON object; empty when there is none or it is not valid. */
+export function parseDocument(bytes: Buffer | undefined): Record<string, unknown> {
   if (!bytes) return {};
   try {
     const document: unknown = JSON.parse(bytes.toString('utf8'));
@@ -142,7 +143,7 @@ function parseEntries(document: Record<string, unknown>): Map<string, RevisionFa
 }
 
 /** A list of `[key, value]` pairs as a Map, keeping only the pairs whose value passes `isValue`. */
-function parseKeyedPairs<T>(list: unknown, isValue: (value: unknown) => value is T): Map<string, T> {
+export function parseKeyedPairs<T>(list: unknown, isValue: (value: unknown) => value is T): Map<string, T> {
   const pairs = new Map<string, T>();
   if (!Array.isArray(list)) return pairs;
   for (const entry of list) {

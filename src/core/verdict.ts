@@ -194,6 +194,7 @@ export function judgeService(service: ServiceConfig, commitLabel: string, lookup
     driftSince: oldestDate(decisive?.undeployed ?? []),
     serving: serving.map(({ undeployed: _undeployed, explanation: _explanation, ...rest }) => rest),
     latestCreatedRevision: facts.latestCreatedRevision,
+    ...(latestCreated ? { latestCreatedAt: latestCreated.createTime } : {}),
     failedRevision,
     message: message.trim(),
     deployedSubject: deployedInfo?.subject ?? null,

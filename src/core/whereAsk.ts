@@ -3,18 +3,23 @@
 // files are known, the revision histories of the units it touches (one request each, at once, while
 // the check's own requests are out), so that "live since" names the first revision that contained
 // it without a round trip after the check. A touched unit that turns out not to serve the commit had
-// its history read for nothing: a request answered while the check waits for its own. Git work is
+// its history read for nothing: a request answered while the check waits for its own. A history
+// kept from an earlier answer (historyStore.ts) is not asked for beside the check: once the check
+// has read the service, it is used if it is current, else read at once, beside git's work on the
+// answer (a round trip after the check, which only a deploy since the history was kept costs).
+// Every history read is kept. Git work is
 // not spent on speculation (on this machine each git process costs the CLI ~13 ms of its main
 // thread): after the check, the facts come from the ranges it read, git is asked only what they
 // cannot tell (whether HEAD contains an older commit), and only the live units' history labels that
 // no verdict resolved are resolved.
 import { setMaxListeners } from 'node:events';
 import { checkServices, type CheckDeps, type CheckOptions } from './check';
+import { apiOriginOf } from './cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
 import { likelyServiceName } from './functions';
 import type { LabelResolution } from './git';
-import type { CheckResult, RevisionFacts, ServiceVerdict } from './model';
-import { labelOf } from './verdict';
+import { currentHistory, historyKey, keptHistory, type KeptHistory, type RevisionHistoryStore } from './historyStore';
+import type { CheckResult, ServiceVerdict } from './model';
 import { readWhereFacts, resolveWhereTarget, type WhereQuestion, type WhereTarget } from './whereFacts';
 import { touchesUnit, whereLive, type PastRevision, type WhereAnswer } from './whereLive';
 
@@ -28,13 +33,13 @@ export interface WhereResult {
   result: CheckResult;
 }
 
-/** One unit's revision history, and the Cloud Run service it was read from. */
-interface UnitHistory {
-  service: string;
-  revisions: RevisionFacts[];
+export interface WhereOptions extends Pick<CheckOptions, 'expectedLabels' | 'onPhase' | 'signal'> {
+  /** Revision histories kept from earlier answers: one proved current is used instead of a request; every one read is kept in it. */
+  histories?: RevisionHistoryStore;
 }
 
-export async function askWhere(config: DriftConfig, deps: CheckDeps, question: WhereQuestion, options: Pick<CheckOptions, 'expectedLabels' | 'onPhase' | 'signal'> = {}): Promise<WhereResult> {
+export async function askWhere(config: DriftConfig, deps: CheckDeps, question: WhereQuestion, whereOptions: WhereOptions = {}): Promise<WhereResult> {
+  const { histories: kept, ...options } = whereOptions;
   const { git } = deps;
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
@@ -53,29 +58,56 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   const found = await target;
   if (found.kind === 'not-committed') return { target: found, answer: null, result: await checked };
   const changed = found.changes ? Promise.resolve(found.changes) : git.commitWithFiles(found.sha, { signal });
-  // Every touched unit's history, asked beside the check (a function's under the service name it most likely has: its service is known once the check has read it).
-  const asked = changed.then(({ files }) => config.services.filter((unit) => unit.kind !== 'job' && touchesUnit(unit, files)).map((unit) => ({ unit, service: unit.kind === 'function' ? likelyServiceName(unit.name) : unit.name })));
-  const listings = asked.then((units) => listHistories(deps, units));
+  const apiOrigin = apiOriginOf(config.endpoints);
+  const keyOf = (unit: Pick<ServiceConfig, 'kind' | 'project' | 'region' | 'name'>): string => historyKey(apiOrigin, unit);
+  // Every touched unit's history none is kept of, asked beside the check (a function's under the service name it most likely has: its service is known once the check has read it).
+  const asked = changed.then(({ files }) =>
+    config.services
+      .filter((unit) => unit.kind !== 'job' && touchesUnit(unit, files) && kept?.get(keyOf(unit)) === undefined)
+      .map((unit) => ({ unit, service: unit.kind === 'function' ? likelyServiceName(unit.name) : unit.name })),
+  );
+  const listings = asked.then((units) => listHistories(deps, config.commitLabel, units));
   listings.catch(() => undefined);
   const result = await checked;
+  // Touched units whose kept history the check shows stale (deployed since): read at once, beside git's work on the answer.
+  const { files } = await changed;
+  const stale = result.services.flatMap((v) => {
+    const service = serviceOf(v);
+    if (!service || !touchesUnit(v, files)) return [];
+    const held = kept?.get(keyOf(v));
+    return held && !currentHistory(held, v, service, config.commitLabel) ? [{ unit: v, service }] : [];
+  });
+  const rereads = listHistories(deps, config.commitLabel, stale);
+  rereads.catch(() => undefined);
   const facts = await readWhereFacts(git, found.sha, result.services, result.head, undefined, { signal, changed });
   const answer = whereLive(result.services, facts);
   const live = answer.units.filter((u) => u.state === 'live' && u.kind !== 'job').map((u) => result.services.find((v) => v.name === u.name)!);
+  const [listed, reread, askedFor] = await Promise.all([listings, rereads, asked]);
+  // Kept for the next answer: every history listed that is the unit's own service's.
+  const keep = (v: ServiceVerdict, read: KeptHistory | undefined): void => {
+    if (read && read.service === serviceOf(v)) kept?.set(keyOf(v), read);
+  };
+  for (const v of result.services) keep(v, listed.get(v.name) ?? reread.get(v.name));
   if (live.length === 0) return { target: found, answer, result };
-  // The live units' histories: as listed beside the check when read under the unit's service, else (a function on another service) read now.
-  const [listed, askedFor] = await Promise.all([listings, asked]);
-  const histories = new Map<string, RevisionFacts[]>();
+  // The live units' histories: a kept one proved current; else as listed beside the check (or after it, a kept one gone stale) when read under the unit's service; else (a function on another service than its name suggests) read now.
+  const histories = new Map<string, KeptHistory>();
   const missed: { unit: ServiceVerdict; service: string }[] = [];
   for (const v of live) {
     const service = serviceOf(v);
-    const early = listed.get(v.name);
-    if (early && early.service === service) histories.set(v.name, early.revisions);
-    // Asked under another name (a function on another service): its own, now. Asked and not read: left out.
-    else if (service && !askedFor.some((a) => a.unit.name === v.name && a.service === service)) missed.push({ unit: v, service });
+    if (!service) continue;
+    const current = currentHistory(kept?.get(keyOf(v)), v, service, config.commitLabel);
+    const read = listed.get(v.name) ?? reread.get(v.name);
+    if (current) histories.set(v.name, current);
+    else if (read && read.service === service) histories.set(v.name, read);
+    // Asked for under this service and not read: left out.
+    else if (!askedFor.some((a) => a.unit.name === v.name && a.service === service) && !stale.some((a) => a.unit.name === v.name)) missed.push({ unit: v, service });
   }
-  for (const [unit, h] of await listHistories(deps, missed)) histories.set(unit, h.revisions);
+  for (const [unit, read] of await listHistories(deps, config.commitLabel, missed)) {
+    keep(live.find((v) => v.name === unit)!, read);
+    histories.set(unit, read);
+  }
   if (histories.size === 0) return { target: found, answer, result };
-  const history = await withCommits(git, config.commitLabel, histories, result.services);
+  const history = await withCommits(git, histories, result.services);
   const withHistory = await readWhereFacts(git, found.sha, result.services, result.head, history, { signal, changed, inHead: { head: result.head, contains: facts.inHead } });
   return { target: found, answer: whereLive(result.services, withHistory), result };
 }
@@ -87,12 +119,13 @@ function serviceOf(v: ServiceVerdict | undefined): string | undefined {
 }
 
 /** Each unit's last revisions; a unit whose history cannot be read is left out (its answer keeps the serving revisions' times). */
-async function listHistories({ reader }: CheckDeps, units: readonly { unit: Pick<ServiceConfig, 'name' | 'project' | 'region'>; service: string }[]): Promise<Map<string, UnitHistory>> {
+async function listHistories({ reader }: CheckDeps, commitLabel: string, units: readonly { unit: Pick<ServiceConfig, 'name' | 'project' | 'region'>; service: string }[]): Promise<Map<string, KeptHistory>> {
   if (!reader.listRevisions || units.length === 0) return new Map();
   const listed = await Promise.all(
     units.map(async ({ unit, service }) => {
       try {
-        return [unit.name, { service, revisions: await reader.listRevisions!({ name: service, project: unit.project, region: unit.region }, WHERE_HISTORY_LIMIT) }] as const;
+        const revisions = await reader.listRevisions!({ name: service, project: unit.project, region: unit.region }, WHERE_HISTORY_LIMIT);
+        return [unit.name, keptHistory(service, revisions, commitLabel)] as const;
       } catch {
         return null;
       }
@@ -102,9 +135,9 @@ async function listHistories({ reader }: CheckDeps, units: readonly { unit: Pick
 }
 
 /** The revisions with their local commits: labels the check resolved (what serves) taken from its verdicts, the others resolved with one git process. */
-async function withCommits(git: CheckDeps['git'], commitLabel: string, histories: ReadonlyMap<string, readonly RevisionFacts[]>, verdicts: readonly ServiceVerdict[]): Promise<Map<string, PastRevision[]>> {
+async function withCommits(git: CheckDeps['git'], histories: ReadonlyMap<string, KeptHistory>, verdicts: readonly ServiceVerdict[]): Promise<Map<string, PastRevision[]>> {
   const known = new Map(verdicts.flatMap((v) => v.serving.flatMap((s) => (s.commitLabel !== null && s.commit !== null ? [[s.commitLabel, s.commit] as const] : []))));
-  const labels = [...histories.values()].flatMap((revisions) => revisions.flatMap((r) => labelOf(r, commitLabel) ?? []));
+  const labels = [...histories.values()].flatMap(({ revisions }) => revisions.flatMap((r) => r.label ?? []));
   const unknown = labels.filter((label) => !known.has(label));
   const resolved: ReadonlyMap<string, LabelResolution> = unknown.length > 0 ? await git.resolveLabels(unknown).catch(() => new Map()) : new Map();
   const commitOf = (label: string | null): string | null => {
@@ -112,5 +145,5 @@ async function withCommits(git: CheckDeps['git'], commitLabel: string, histories
     const resolution = resolved.get(label);
     return known.get(label) ?? (resolution?.kind === 'found' ? resolution.sha : null);
   };
-  return new Map([...histories].map(([unit, revisions]) => [unit, revisions.map((r) => ({ revision: r.name, createTime: r.createTime, commit: commitOf(labelOf(r, commitLabel)) }))]));
+  return new Map([...histories].map(([unit, { revisions }]) => [unit, revisions.map((r) => ({ revision: r.name, createTime: r.createTime, commit: commitOf(r.label) }))]));
 }

@@ -1,0 +1,170 @@
+// `cloud-run-drift where` keeps the revision histories it reads (in its cache folder) and uses one
+// only once the check has proved it current: a second `where` with nothing deployed asks Cloud Run
+// for no history; after a deploy, or after a service was created again under the same revision
+// names, the history is read again. Real git in a temporary repository, the real Run and Functions
+// clients against the emulator, behind a recording proxy that shows which requests were sent.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { main } from '../../src/cli/main';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startRecordingProxy, type RecordingProxy } from '../helpers/net';
+import { createTempRepo, type TempRepo } from '../helpers/repo';
+
+const PROJECT = 'hist-project';
+const REGION = 'us-west2';
+
+interface UnitJson {
+  name: string;
+  state: string;
+  since: string | null;
+  revision: string | null;
+}
+
+describe('where keeps revision histories between runs', () => {
+  let repo: TempRepo;
+  let emulator: RunningEmulator;
+  let proxy: RecordingProxy;
+  let config: string;
+  let cacheDir: string;
+  let savedCache: string | undefined;
+  const c: Record<string, string> = {};
+  const label = (sha: string): Record<string, string> => ({ 'commit-sha': sha.slice(0, 8) });
+
+  const whereJson = async (commit: string): Promise<{ units: UnitJson[]; out: string }> => {
+    const out: string[] = [];
+    const err: string[] = [];
+    await main(['where', commit, '--json', '--config', config, '--repo', repo.dir], { out: (t) => out.push(t), err: (t) => err.push(t), color: false });
+    assert.ok(out.join('').startsWith('{'), `no JSON: ${out.join('')}${err.join('')}`);
+    return { out: out.join(''), units: (JSON.parse(out.join('')) as { units: UnitJson[] }).units };
+  };
+  const unit = (units: UnitJson[], name: string): UnitJson => units.find((u) => u.name === name)!;
+  /** The services whose revision history (ListRevisions) was asked for since the last call. */
+  const historiesAsked = (): string[] => {
+    const asked = proxy.requests.flatMap((r) => /\/services\/([^/]+)\/revisions$/.exec(r.path)?.[1] ?? []);
+    proxy.requests.length = 0;
+    return asked.sort();
+  };
+  const deploy = async (sha: string): Promise<string> => {
+    // A minute later each time: each deploy's revision has a creation time of its own.
+    await emulator.control('clock', { advanceMs: 60_000 });
+    return ((await emulator.control('deploy', { project: PROJECT, region: REGION, service: 'api', labels: label(sha) })) as { revision: string }).revision;
+  };
+
+  before(async () => {
+    savedCache = process.env.CLOUD_RUN_DRIFT_CACHE_DIR;
+    repo = createTempRepo();
+    c.base = repo.commit('initial', { 'api/main.py': '1\n', 'grader/main.py': '1\n' });
+    c.fix = repo.commit('api, grader: fix the MERGE', { 'api/main.py': '2\n', 'grader/main.py': '2\n' }, new Date('2026-01-01T00:10:00Z'));
+    c.followUp = repo.commit('api, grader: log the MERGE', { 'api/log.py': '1\n', 'grader/log.py': '1\n' }, new Date('2026-01-01T00:20:00Z'));
+    c.next = repo.commit('api: next fix', { 'api/main.py': '3\n' }, new Date('2026-01-01T01:00:00Z'));
+    c.last = repo.commit('api: last fix', { 'api/main.py': '4\n' }, new Date('2026-01-01T02:00:00Z'));
+    emulator = await startEmulator({
+      port: 0,
+      modules: { logging: false, bigquery: false },
+      scenario: {
+        now: '2026-01-03T00:00:00Z',
+        run: {
+          project: PROJECT,
+          region: REGION,
+          services: [
+            {
+              // The fix first went out in 00002; 00003 (its follow-up) serves now.
+              name: 'api',
+              revisions: [
+                { name: 'api-00001-aaa', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' },
+                { name: 'api-00002-bbb', labels: label(c.fix!), createTime: '2026-01-01T00:15:00Z' },
+                { name: 'api-00003-ccc', labels: label(c.followUp!), createTime: '2026-01-01T00:25:00Z' },
+              ],
+            },
+            // The function runs on grader-svc (not the service its name suggests).
+            {
+              name: 'grader-svc',
+              revisions: [
+                { name: 'grader-svc-00001-aaa', labels: label(c.fix!), createTime: '2026-01-01T00:40:00Z' },
+                { name: 'grader-svc-00002-bbb', labels: label(c.followUp!), createTime: '2026-01-01T00:50:00Z' },
+              ],
+            },
+          ],
+        },
+        functions: { functions: [{ project: PROJECT, region: REGION, name: 'grader', service: 'grader-svc', labels: label(c.followUp!) }] },
+      },
+    });
+    proxy = await startRecordingProxy(emulator.httpUrl);
+    config = path.join(repo.dir, 'cloud-run-drift.json');
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        project: PROJECT,
+        region: REGION,
+        services: { api: { paths: ['api'] }, grader: { kind: 'function', paths: ['grader'] } },
+        endpoints: { run: proxy.url, functions: proxy.url },
+      }),
+    );
+  });
+  beforeEach(() => {
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-where-histories-'));
+    process.env.CLOUD_RUN_DRIFT_CACHE_DIR = cacheDir;
+  });
+  afterEach(async () => {
+    await emulator.control('reset');
+    proxy.requests.length = 0;
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+  after(async () => {
+    await proxy?.close();
+    await emulator?.close();
+    repo?.cleanup();
+    if (savedCache === undefined) delete process.env.CLOUD_RUN_DRIFT_CACHE_DIR;
+    else process.env.CLOUD_RUN_DRIFT_CACHE_DIR = savedCache;
+  });
+
+  it('a second where with nothing deployed asks for no history, and answers the same', async () => {
+    const first = await whereJson(c.fix!);
+    assert.deepEqual([unit(first.units, 'api').state, unit(first.units, 'api').revision], ['live', 'api-00002-bbb']);
+    assert.deepEqual([unit(first.units, 'grader').state, unit(first.units, 'grader').revision], ['live', 'grader-svc-00001-aaa']);
+    assert.deepEqual(historiesAsked(), ['api', 'grader', 'grader-svc'], 'the first reads them (grader under the name it suggests, beside the check; grader-svc once the check has named it)');
+    const second = await whereJson(c.fix!);
+    assert.deepEqual(historiesAsked(), [], 'nothing deployed since: the kept histories are current');
+    assert.equal(second.out, first.out);
+  });
+
+  it('after a deploy, the history is read again: "since" names the revision the commit first went out in, not the one serving it', async () => {
+    const first = await whereJson(c.fix!);
+    assert.equal(unit(first.units, 'api').revision, 'api-00002-bbb');
+    historiesAsked();
+    const next = await deploy(c.next!);
+    const last = await deploy(c.last!);
+    const answer = await whereJson(c.next!);
+    const api = unit(answer.units, 'api');
+    assert.equal(api.state, 'live');
+    assert.notEqual(api.revision, last, `${last} serves it, but it first went out in ${next}`);
+    assert.equal(api.revision, next);
+    assert.deepEqual(historiesAsked(), ['api'], 'api was deployed since: its kept history is stale');
+    // Now kept, and current.
+    assert.deepEqual((await whereJson(c.next!)).units.map((u) => [u.name, u.revision]), answer.units.map((u) => [u.name, u.revision]));
+    assert.deepEqual(historiesAsked(), []);
+  });
+
+  it('a kept history is not used once the service was created again, even under the same revision names', async () => {
+    const first = await whereJson(c.fix!);
+    assert.equal(unit(first.units, 'api').revision, 'api-00002-bbb');
+    historiesAsked();
+    // api deleted and created again: 00002 is another revision now (the base again), 00003 the first with the fix.
+    await emulator.control('service', {
+      project: PROJECT,
+      region: REGION,
+      name: 'api',
+      revisions: [
+        { name: 'api-00001-aaa', labels: label(c.base!), createTime: '2026-01-02T00:05:00Z' },
+        { name: 'api-00002-bbb', labels: label(c.base!), createTime: '2026-01-02T00:15:00Z' },
+        { name: 'api-00003-ccc', labels: label(c.followUp!), createTime: '2026-01-02T00:25:00Z' },
+      ],
+    });
+    const answer = await whereJson(c.fix!);
+    assert.deepEqual([unit(answer.units, 'api').state, unit(answer.units, 'api').revision, unit(answer.units, 'api').since], ['live', 'api-00003-ccc', '2026-01-02T00:25:00.000Z']);
+    assert.deepEqual(historiesAsked(), ['api']);
+  });
+});
