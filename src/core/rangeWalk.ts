@@ -8,6 +8,7 @@ import { commitOf, LogTokenizer, type LogTokens } from './logRecords';
 import type { CommitInfo } from './model';
 import { PathBits } from './pathBits';
 import { ShaIndex } from './shaIndex';
+import type { WalkData } from './walkData';
 
 export interface RangeFacts {
   /** Whether the deployed commit is an ancestor of (or equal to) HEAD. */
@@ -70,10 +71,113 @@ export class RangeWalk {
   private readonly infos: (CommitInfo | undefined)[] = [];
   private readonly entries: (RangeFacts['commits'][number] | undefined)[] = [];
   private readonly authors = new Map<string, string>();
+  /** Whether ranges() keeps the logs for data() (see retainLogs). */
+  private retaining = false;
+  /** Whether a log was restored from data, in no known order with the others. */
+  private restored = false;
+  /** Per commit number: 1 when HEAD reaches it (set by ranges() when retaining the logs). */
+  private headReached: Uint8Array | undefined;
 
   /** `paths`: those the ranges are read for; none: the whole repository. */
   constructor(paths: readonly string[]) {
     this.paths = paths.length > 0 ? new PathBits(paths) : null;
+  }
+
+  /**
+   * A walk holding, as one log, what data() gave of an earlier one for the same paths (more logs
+   * may follow). Throws when the data was read for another number of paths.
+   */
+  static fromData(paths: readonly string[], data: WalkData): RangeWalk {
+    const walk = new RangeWalk(paths);
+    if (data.pathWords !== (walk.paths?.words ?? 1)) throw new Error('a stored walk of other paths');
+    const size = data.digits / 2;
+    for (let id = 0, at = 0; at < data.shas.length; id++, at += size) {
+      if (walk.ids.internBytes(data.shas, at, size) !== id) throw new Error('a stored walk naming a commit twice');
+    }
+    const log = new LogReader(walk.ids, walk.paths);
+    log.restore(data);
+    walk.logs.push(log);
+    walk.restored = true;
+    return walk;
+  }
+
+  /** Makes ranges() keep the logs (and which commits HEAD reaches) for data(), until forgetLogs(). */
+  retainLogs(): void {
+    this.retaining = true;
+  }
+
+  /** Those of `shas` that a log printed (they are in the walk, not only named as parents). */
+  holding(shas: readonly string[]): Set<string> {
+    const printed = new Uint8Array(this.ids.count);
+    for (const log of this.logs) for (let r = 0; r < log.recordIds.length; r++) printed[log.recordIds.at(r)] = 1;
+    return new Set(shas.filter((sha) => printed[this.ids.find(sha)] === 1));
+  }
+
+  /**
+   * The commits of the logs that HEAD reaches, as plain arrays, for a later walk to start from
+   * (fromData). Only after ranges() of a walk that retains its logs.
+   */
+  data(): WalkData {
+    const reached = this.headReached;
+    if (!reached) throw new Error('data() needs ranges() of a walk that retains its logs');
+    // Numbered afresh: only the commits HEAD reaches, and their parents.
+    const renumbered = new Int32Array(this.ids.count).fill(-1);
+    const order: number[] = [];
+    const number = (id: number): number => {
+      if (renumbered[id] === -1) {
+        renumbered[id] = order.length;
+        order.push(id);
+      }
+      return renumbered[id]!;
+    };
+    const out = { recordIds: new IntList(), parentsEnd: new IntList(), parentIds: new IntList(), times: new FloatList(), keptRecords: new IntList(), keptHeaderEnds: new IntList(), keptEnds: new IntList(), masks: new IntList() };
+    const kept: Uint8Array[] = [];
+    let keptLength = 0;
+    for (const log of this.logs) {
+      for (let r = 0, k = 0; r < log.recordIds.length; r++) {
+        while (k < log.keptRecords.length && log.keptRecords.at(k) < r) k++;
+        const id = log.recordIds.at(r);
+        if (reached[id] !== 1) continue;
+        const record = out.recordIds.length;
+        out.recordIds.push(number(id));
+        for (let p = r === 0 ? 0 : log.parentsEnd.at(r - 1); p < log.parentsEnd.at(r); p++) out.parentIds.push(number(log.parentIds.at(p)));
+        out.parentsEnd.push(out.parentIds.length);
+        out.times.push(log.times.at(r));
+        if (k < log.keptRecords.length && log.keptRecords.at(k) === r) {
+          const { bytes, start, headerEnd, end } = log.keptSpan(k);
+          out.keptRecords.push(record);
+          out.keptHeaderEnds.push(keptLength + headerEnd - start);
+          kept.push(bytes.subarray(start, end));
+          keptLength += end - start;
+          out.keptEnds.push(keptLength);
+          log.maskInto(k, out.masks);
+        }
+      }
+    }
+    const size = this.ids.digits / 2;
+    const shas = new Uint8Array(order.length * size);
+    order.forEach((id, i) => this.ids.copyBytes(id, shas, i * size));
+    const array = (list: IntList): Int32Array => {
+      const values = new Int32Array(list.length);
+      list.copyInto(values, 0);
+      return values;
+    };
+    const times = new Float64Array(out.times.length);
+    out.times.copyInto(times, 0);
+    return {
+      digits: this.ids.digits || 40,
+      pathWords: this.paths?.words ?? 1,
+      shas,
+      recordIds: array(out.recordIds),
+      parentsEnd: array(out.parentsEnd),
+      parentIds: array(out.parentIds),
+      times,
+      keptRecords: array(out.keptRecords),
+      keptHeaderEnds: array(out.keptHeaderEnds),
+      keptEnds: array(out.keptEnds),
+      masks: array(out.masks),
+      keptBytes: Buffer.concat(kept, keptLength),
+    };
   }
 
   /** A reader for one more log of the history (logs are read as if one followed another, in this order). */
@@ -95,7 +199,7 @@ export class RangeWalk {
   async ranges(deployed: readonly string[], bases: readonly string[], head: string): Promise<{ ranges: Map<string, RangeFacts>; unsure: string[] }> {
     const joined = this.join();
     await nextTurn();
-    const order = this.logs.length === 1 ? inOrder(joined.count) : dateOrder(joined.count, joined.parentStart, joined.parentRecords(), joined.times());
+    const order = this.logs.length === 1 && !this.restored ? inOrder(joined.count) : dateOrder(joined.count, joined.parentStart, joined.parentRecords(), joined.times());
     await nextTurn();
     // One bit per deployed commit, and HEAD's after them: a commit HEAD does not reach (brought by
     // a log from a commit outside HEAD's history) is in no range.
@@ -123,8 +227,12 @@ export class RangeWalk {
       return baseIds.every((b, i) => bases[i] === sha || (b >= 0 && has(bits, b * words, bit)));
     });
     const unsure = deployed.filter((_, bit) => !whole[bit]);
+    if (this.retaining) {
+      this.headReached = new Uint8Array(this.ids.count);
+      for (let id = 0; id < this.ids.count; id++) if (has(bits, id * words, headBit)) this.headReached[id] = 1;
+    }
     await nextTurn();
-    const kept = this.keep(joined, order, unsure.length === 0);
+    const kept = this.keep(joined, order, unsure.length === 0 && !this.retaining);
     // What the ranges need of the bits: those of the kept commits.
     const keptBits = new Uint32Array(kept.ids.length * words);
     for (let k = 0; k < kept.ids.length; k++) for (let w = 0, from = kept.ids[k]! * words; w < words; w++) keptBits[k * words + w] = bits[from + w]!;
@@ -138,6 +246,8 @@ export class RangeWalk {
   /** Lets go of what only reading the ranges needs (ranges() does once nothing is unsure). */
   forgetLogs(): void {
     for (const log of this.logs) log.forgetRecords();
+    this.retaining = false;
+    this.headReached = undefined;
   }
 
   /** A range holding every commit kept: the log was of deployed..HEAD alone. */
@@ -394,6 +504,38 @@ class LogReader implements LogTokens, WalkReader {
     this.parentIds = new IntList(0);
     this.times = new FloatList(0);
     this.keptRecords = new IntList(0);
+  }
+
+  /** Where kept commit `kept`'s bytes are: its header in `bytes[start, headerEnd)`, then its files up to `end`. */
+  keptSpan(kept: number): { bytes: Buffer; start: number; headerEnd: number; end: number } {
+    return { bytes: this.bytes.bytesOf(this.keptBlocks.at(kept)), start: this.keptStarts.at(kept), headerEnd: this.keptHeaderEnds.at(kept), end: this.keptEnds.at(kept) };
+  }
+
+  /** Appends kept commit `kept`'s path bits to `masks`. */
+  maskInto(kept: number, masks: IntList): void {
+    for (let w = 0; w < this.words; w++) masks.push(this.masks.at(kept * this.words + w));
+  }
+
+  /** Fills this (new) log with the records of `data` (see RangeWalk.fromData), numbered as its ids were interned. */
+  restore(data: WalkData): void {
+    for (let r = 0; r < data.recordIds.length; r++) {
+      this.recordIds.push(data.recordIds[r]!);
+      this.parentsEnd.push(data.parentsEnd[r]!);
+      this.times.push(data.times[r]!);
+    }
+    for (const id of data.parentIds) this.parentIds.push(id);
+    for (let k = 0, start = 0; k < data.keptRecords.length; k++) {
+      const end = data.keptEnds[k]!;
+      this.bytes.begin();
+      this.bytes.append(data.keptBytes, start, end);
+      this.keptRecords.push(data.keptRecords[k]!);
+      this.keptBlocks.push(this.bytes.block);
+      this.keptStarts.push(this.bytes.start);
+      this.keptHeaderEnds.push(this.bytes.start + data.keptHeaderEnds[k]! - start);
+      this.keptEnds.push(this.bytes.end);
+      for (let w = 0; w < this.words; w++) this.masks.push(data.masks[k * this.words + w]!);
+      start = end;
+    }
   }
 
   /** Whether kept commit `kept` touches one of the paths whose bits `query` holds. */
