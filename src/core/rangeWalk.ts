@@ -63,7 +63,7 @@ export interface WalkReader {
  * range of every deployed commit whose bit it lacks.
  */
 export class RangeWalk {
-  private readonly ids = new ShaIndex();
+  private readonly ids: ShaIndex;
   private readonly paths: PathBits | null;
   private readonly logs: LogReader[] = [];
   /** The kept commits in the order of one walk, once the ranges are read. */
@@ -78,9 +78,10 @@ export class RangeWalk {
   /** Per commit number: 1 when HEAD reaches it (set by ranges() when retaining the logs). */
   private headReached: Uint8Array | undefined;
 
-  /** `paths`: those the ranges are read for; none: the whole repository. */
-  constructor(paths: readonly string[]) {
+  /** `paths`: those the ranges are read for; none: the whole repository. `commits`: how many it is expected to hold. */
+  constructor(paths: readonly string[], commits?: number) {
     this.paths = paths.length > 0 ? new PathBits(paths) : null;
+    this.ids = new ShaIndex(commits);
   }
 
   /**
@@ -88,9 +89,9 @@ export class RangeWalk {
    * may follow). Throws when the data was read for another number of paths.
    */
   static fromData(paths: readonly string[], data: WalkData): RangeWalk {
-    const walk = new RangeWalk(paths);
-    if (data.pathWords !== (walk.paths?.words ?? 1)) throw new Error('a stored walk of other paths');
     const size = data.digits / 2;
+    const walk = new RangeWalk(paths, data.shas.length / size);
+    if (data.pathWords !== (walk.paths?.words ?? 1)) throw new Error('a stored walk of other paths');
     for (let id = 0, at = 0; at < data.shas.length; id++, at += size) {
       if (walk.ids.internBytes(data.shas, at, size) !== id) throw new Error('a stored walk naming a commit twice');
     }
@@ -131,9 +132,20 @@ export class RangeWalk {
       return renumbered[id]!;
     };
     const out = { recordIds: new IntList(), parentsEnd: new IntList(), parentIds: new IntList(), times: new FloatList(), keptRecords: new IntList(), keptHeaderEnds: new IntList(), keptEnds: new IntList(), masks: new IntList() };
-    const kept: Uint8Array[] = [];
+    // Where each log's kept commits that HEAD reaches go in the bytes (-1: left out).
+    const keptAt = this.logs.map((log) => new Int32Array(log.keptRecords.length));
     let keptLength = 0;
-    for (const log of this.logs) {
+    this.logs.forEach((log, l) => {
+      for (let k = 0; k < log.keptRecords.length; k++) {
+        if (reached[log.recordIds.at(log.keptRecords.at(k))] !== 1) keptAt[l]![k] = -1;
+        else {
+          keptAt[l]![k] = keptLength;
+          keptLength += log.keptLength(k);
+        }
+      }
+    });
+    const keptBytes = Buffer.allocUnsafe(keptLength);
+    this.logs.forEach((log, l) => {
       for (let r = 0, k = 0; r < log.recordIds.length; r++) {
         while (k < log.keptRecords.length && log.keptRecords.at(k) < r) k++;
         const id = log.recordIds.at(r);
@@ -144,16 +156,14 @@ export class RangeWalk {
         out.parentsEnd.push(out.parentIds.length);
         out.times.push(log.times.at(r));
         if (k < log.keptRecords.length && log.keptRecords.at(k) === r) {
-          const { bytes, start, headerEnd, end } = log.keptSpan(k);
+          const at = keptAt[l]![k]!;
           out.keptRecords.push(record);
-          out.keptHeaderEnds.push(keptLength + headerEnd - start);
-          kept.push(bytes.subarray(start, end));
-          keptLength += end - start;
-          out.keptEnds.push(keptLength);
+          out.keptHeaderEnds.push(at + log.copyKept(k, keptBytes, at));
+          out.keptEnds.push(at + log.keptLength(k));
           log.maskInto(k, out.masks);
         }
       }
-    }
+    });
     const size = this.ids.digits / 2;
     const shas = new Uint8Array(order.length * size);
     order.forEach((id, i) => this.ids.copyBytes(id, shas, i * size));
@@ -176,7 +186,7 @@ export class RangeWalk {
       keptHeaderEnds: array(out.keptHeaderEnds),
       keptEnds: array(out.keptEnds),
       masks: array(out.masks),
-      keptBytes: Buffer.concat(kept, keptLength),
+      keptBytes,
     };
   }
 
@@ -431,12 +441,12 @@ class LogReader implements LogTokens, WalkReader {
   // Per commit kept, in the log's order.
   keptRecords = new IntList();
   /** Where each kept commit's bytes are in `bytes`: its block, and there its header, then each file after a NUL. */
-  private readonly keptBlocks = new IntList();
-  private readonly keptStarts = new IntList();
-  private readonly keptHeaderEnds = new IntList();
-  private readonly keptEnds = new IntList();
+  private keptBlocks = new IntList();
+  private keptStarts = new IntList();
+  private keptHeaderEnds = new IntList();
+  private keptEnds = new IntList();
   /** The bits of the paths each kept commit touches, `words` per commit. */
-  private readonly masks = new IntList();
+  private masks = new IntList();
   private readonly bytes = new RecordBytes();
   private readonly mask: Uint32Array;
   /** The commit being read (its record), or -1. */
@@ -506,9 +516,16 @@ class LogReader implements LogTokens, WalkReader {
     this.keptRecords = new IntList(0);
   }
 
-  /** Where kept commit `kept`'s bytes are: its header in `bytes[start, headerEnd)`, then its files up to `end`. */
-  keptSpan(kept: number): { bytes: Buffer; start: number; headerEnd: number; end: number } {
-    return { bytes: this.bytes.bytesOf(this.keptBlocks.at(kept)), start: this.keptStarts.at(kept), headerEnd: this.keptHeaderEnds.at(kept), end: this.keptEnds.at(kept) };
+  /** How many bytes kept commit `kept` has (its header, then a NUL and each file). */
+  keptLength(kept: number): number {
+    return this.keptEnds.at(kept) - this.keptStarts.at(kept);
+  }
+
+  /** Copies kept commit `kept`'s bytes into `target` at `at`; returns the length of its header. */
+  copyKept(kept: number, target: Buffer, at: number): number {
+    const start = this.keptStarts.at(kept);
+    this.bytes.bytesOf(this.keptBlocks.at(kept)).copy(target, at, start, this.keptEnds.at(kept));
+    return this.keptHeaderEnds.at(kept) - start;
   }
 
   /** Appends kept commit `kept`'s path bits to `masks`. */
@@ -518,24 +535,19 @@ class LogReader implements LogTokens, WalkReader {
 
   /** Fills this (new) log with the records of `data` (see RangeWalk.fromData), numbered as its ids were interned. */
   restore(data: WalkData): void {
-    for (let r = 0; r < data.recordIds.length; r++) {
-      this.recordIds.push(data.recordIds[r]!);
-      this.parentsEnd.push(data.parentsEnd[r]!);
-      this.times.push(data.times[r]!);
-    }
-    for (const id of data.parentIds) this.parentIds.push(id);
-    for (let k = 0, start = 0; k < data.keptRecords.length; k++) {
-      const end = data.keptEnds[k]!;
-      this.bytes.begin();
-      this.bytes.append(data.keptBytes, start, end);
-      this.keptRecords.push(data.keptRecords[k]!);
-      this.keptBlocks.push(this.bytes.block);
-      this.keptStarts.push(this.bytes.start);
-      this.keptHeaderEnds.push(this.bytes.start + data.keptHeaderEnds[k]! - start);
-      this.keptEnds.push(this.bytes.end);
-      for (let w = 0; w < this.words; w++) this.masks.push(data.masks[k * this.words + w]!);
-      start = end;
-    }
+    this.recordIds = IntList.holding(data.recordIds);
+    this.parentsEnd = IntList.holding(data.parentsEnd);
+    this.parentIds = IntList.holding(data.parentIds);
+    this.times = FloatList.holding(data.times);
+    this.keptRecords = IntList.holding(data.keptRecords);
+    const kept = data.keptRecords.length;
+    this.keptBlocks = IntList.holding(new Int32Array(kept).fill(this.bytes.adopt(data.keptBytes)));
+    const starts = new Int32Array(kept);
+    if (kept > 1) starts.set(data.keptEnds.subarray(0, kept - 1), 1);
+    this.keptStarts = IntList.holding(starts);
+    this.keptHeaderEnds = IntList.holding(data.keptHeaderEnds);
+    this.keptEnds = IntList.holding(data.keptEnds);
+    this.masks = IntList.holding(data.masks);
   }
 
   /** Whether kept commit `kept` touches one of the paths whose bits `query` holds. */

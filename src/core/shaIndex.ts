@@ -29,8 +29,16 @@ export class ShaIndex {
   /** The ids' bytes, ID_BLOCK ids a block. */
   private readonly held: Buffer[] = [];
   private readonly scratch = Buffer.alloc(32);
-  private slots = new Int32Array(1 << 12).fill(EMPTY);
-  private readonly hashes = new IntList();
+  private slots: Int32Array;
+  private readonly hashes: IntList;
+
+  /** `capacity`: how many ids it is expected to hold (it grows past that as needed). */
+  constructor(capacity = 1024) {
+    let slots = 1 << 12;
+    while (slots < capacity * 2) slots *= 2;
+    this.slots = new Int32Array(slots).fill(EMPTY);
+    this.hashes = new IntList(capacity);
+  }
 
   /** How many ids it holds: they are numbered 0 to count - 1. */
   get count(): number {

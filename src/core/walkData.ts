@@ -20,7 +20,7 @@ export interface WalkData {
   keptHeaderEnds: Int32Array;
   keptEnds: Int32Array;
   masks: Int32Array;
-  keptBytes: Uint8Array;
+  keptBytes: Buffer;
 }
 
 const MAGIC = 'cloud-run-drift walk 1\n';
@@ -54,10 +54,10 @@ export function decodeWalk(bytes: Buffer): { meta: unknown; data: WalkData } {
   };
   const { digits, pathWords, lengths } = header;
   if ((digits !== 40 && digits !== 64) || !Number.isInteger(pathWords) || pathWords < 1) throw new Error('a stored walk of unknown ids');
-  const shas = Uint8Array.from(take(lengths.shas! * (digits / 2)));
+  const shas = copied(take(lengths.shas! * (digits / 2)));
   const ints = Object.fromEntries(INT_ARRAYS.map((name) => [name, toInt32(take(lengths[name]! * 4))])) as Record<(typeof INT_ARRAYS)[number], Int32Array>;
   const times = toFloat64(take(lengths.times! * 8));
-  const keptBytes = Uint8Array.from(take(lengths.keptBytes!));
+  const keptBytes = copied(take(lengths.keptBytes!));
   if (at !== bytes.length) throw new Error('a stored walk with bytes left over');
   const data: WalkData = { digits, pathWords, shas, times, keptBytes, ...ints };
   check(data);
@@ -78,12 +78,13 @@ function check(data: WalkData): void {
     throw new Error(`a stored walk with ${what} out of place`);
   };
   if (data.parentsEnd.length !== records || data.times.length !== records) fail('records');
-  for (const id of data.recordIds) if (id < 0 || id >= count) fail('a commit');
-  for (const id of data.parentIds) if (id < 0 || id >= count) fail('a parent');
+  const { recordIds, parentIds, parentsEnd } = data;
+  for (let r = 0; r < recordIds.length; r++) if (recordIds[r]! < 0 || recordIds[r]! >= count) fail('a commit');
+  for (let p = 0; p < parentIds.length; p++) if (parentIds[p]! < 0 || parentIds[p]! >= count) fail('a parent');
   let last = 0;
-  for (const end of data.parentsEnd) {
-    if (end < last) fail('parents');
-    last = end;
+  for (let r = 0; r < parentsEnd.length; r++) {
+    if (parentsEnd[r]! < last) fail('parents');
+    last = parentsEnd[r]!;
   }
   if (last !== data.parentIds.length) fail('parents');
   const kept = data.keptRecords.length;
@@ -108,6 +109,13 @@ function u32(value: number): Buffer {
 
 function bytesOf(array: Int32Array | Float64Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** The bytes in a buffer of their own (the file's buffer is let go of). */
+function copied(bytes: Buffer): Buffer {
+  const copy = Buffer.allocUnsafe(bytes.length);
+  bytes.copy(copy);
+  return copy;
 }
 
 // Copied out: a typed array over the file's bytes would need them aligned.
