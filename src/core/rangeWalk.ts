@@ -121,74 +121,71 @@ export class RangeWalk {
   data(): WalkData {
     const reached = this.headReached;
     if (!reached) throw new Error('data() needs ranges() of a walk that retains its logs');
+    const sum = (of: (log: LogReader) => number): number => this.logs.reduce((total, log) => total + of(log), 0);
+    // Sized for every record: those HEAD does not reach are left out, and the arrays cut to fit.
+    const recordIds = new Int32Array(sum((log) => log.recordIds.length));
+    const parentsEnd = new Int32Array(recordIds.length);
+    const times = new Float64Array(recordIds.length);
+    const parentIds = new Int32Array(sum((log) => log.parentIds.length));
+    const keptCount = sum((log) => log.keptRecords.length);
+    const keptRecords = new Int32Array(keptCount);
+    const keptHeaderEnds = new Int32Array(keptCount);
+    const keptEnds = new Int32Array(keptCount);
+    const pathWords = this.paths?.words ?? 1;
+    const masks = new Int32Array(keptCount * pathWords);
+    const keptBytes = Buffer.allocUnsafe(sum((log) => log.keptBytesLength()));
     // Numbered afresh: only the commits HEAD reaches, and their parents.
     const renumbered = new Int32Array(this.ids.count).fill(-1);
-    const order: number[] = [];
-    const number = (id: number): number => {
-      if (renumbered[id] === -1) {
-        renumbered[id] = order.length;
-        order.push(id);
-      }
-      return renumbered[id]!;
-    };
-    const out = { recordIds: new IntList(), parentsEnd: new IntList(), parentIds: new IntList(), times: new FloatList(), keptRecords: new IntList(), keptHeaderEnds: new IntList(), keptEnds: new IntList(), masks: new IntList() };
-    // Where each log's kept commits that HEAD reaches go in the bytes (-1: left out).
-    const keptAt = this.logs.map((log) => new Int32Array(log.keptRecords.length));
-    let keptLength = 0;
-    this.logs.forEach((log, l) => {
-      for (let k = 0; k < log.keptRecords.length; k++) {
-        if (reached[log.recordIds.at(log.keptRecords.at(k))] !== 1) keptAt[l]![k] = -1;
-        else {
-          keptAt[l]![k] = keptLength;
-          keptLength += log.keptLength(k);
-        }
-      }
-    });
-    const keptBytes = Buffer.allocUnsafe(keptLength);
-    this.logs.forEach((log, l) => {
+    const order = new Int32Array(this.ids.count);
+    let numbered = 0;
+    let records = 0;
+    let parents = 0;
+    let kept = 0;
+    let bytes = 0;
+    for (const log of this.logs) {
       for (let r = 0, k = 0; r < log.recordIds.length; r++) {
         while (k < log.keptRecords.length && log.keptRecords.at(k) < r) k++;
         const id = log.recordIds.at(r);
         if (reached[id] !== 1) continue;
-        const record = out.recordIds.length;
-        out.recordIds.push(number(id));
-        for (let p = r === 0 ? 0 : log.parentsEnd.at(r - 1); p < log.parentsEnd.at(r); p++) out.parentIds.push(number(log.parentIds.at(p)));
-        out.parentsEnd.push(out.parentIds.length);
-        out.times.push(log.times.at(r));
-        if (k < log.keptRecords.length && log.keptRecords.at(k) === r) {
-          const at = keptAt[l]![k]!;
-          out.keptRecords.push(record);
-          out.keptHeaderEnds.push(at + log.copyKept(k, keptBytes, at));
-          out.keptEnds.push(at + log.keptLength(k));
-          log.maskInto(k, out.masks);
+        if (renumbered[id] === -1) order[(renumbered[id] = numbered++)] = id;
+        recordIds[records] = renumbered[id]!;
+        for (let p = r === 0 ? 0 : log.parentsEnd.at(r - 1); p < log.parentsEnd.at(r); p++) {
+          const parent = log.parentIds.at(p);
+          if (renumbered[parent] === -1) order[(renumbered[parent] = numbered++)] = parent;
+          parentIds[parents++] = renumbered[parent]!;
         }
+        parentsEnd[records] = parents;
+        times[records] = log.times.at(r);
+        if (k < log.keptRecords.length && log.keptRecords.at(k) === r) {
+          keptRecords[kept] = records;
+          keptHeaderEnds[kept] = bytes + log.copyKept(k, keptBytes, bytes);
+          bytes += log.keptLength(k);
+          keptEnds[kept] = bytes;
+          log.masksInto(k, masks, kept * pathWords);
+          kept++;
+        }
+        records++;
       }
-    });
+    }
     const size = this.ids.digits / 2;
-    const shas = new Uint8Array(order.length * size);
-    order.forEach((id, i) => this.ids.copyBytes(id, shas, i * size));
-    const array = (list: IntList): Int32Array => {
-      const values = new Int32Array(list.length);
-      list.copyInto(values, 0);
-      return values;
-    };
-    const times = new Float64Array(out.times.length);
-    out.times.copyInto(times, 0);
+    const shas = new Uint8Array(numbered * size);
+    for (let i = 0; i < numbered; i++) this.ids.copyBytes(order[i]!, shas, i * size);
     return {
       digits: this.ids.digits || 40,
-      pathWords: this.paths?.words ?? 1,
+      pathWords,
       shas,
-      recordIds: array(out.recordIds),
-      parentsEnd: array(out.parentsEnd),
-      parentIds: array(out.parentIds),
-      times,
-      keptRecords: array(out.keptRecords),
-      keptHeaderEnds: array(out.keptHeaderEnds),
-      keptEnds: array(out.keptEnds),
-      masks: array(out.masks),
-      keptBytes,
+      recordIds: recordIds.subarray(0, records),
+      parentsEnd: parentsEnd.subarray(0, records),
+      parentIds: parentIds.subarray(0, parents),
+      times: times.subarray(0, records),
+      keptRecords: keptRecords.subarray(0, kept),
+      keptHeaderEnds: keptHeaderEnds.subarray(0, kept),
+      keptEnds: keptEnds.subarray(0, kept),
+      masks: masks.subarray(0, kept * pathWords),
+      keptBytes: keptBytes.subarray(0, bytes),
     };
   }
+
 
   /** A reader for one more log of the history (logs are read as if one followed another, in this order). */
   reader(): WalkReader {
@@ -528,9 +525,16 @@ class LogReader implements LogTokens, WalkReader {
     return this.keptHeaderEnds.at(kept) - start;
   }
 
-  /** Appends kept commit `kept`'s path bits to `masks`. */
-  maskInto(kept: number, masks: IntList): void {
-    for (let w = 0; w < this.words; w++) masks.push(this.masks.at(kept * this.words + w));
+  /** Puts kept commit `kept`'s path bits into `masks` at `at`. */
+  masksInto(kept: number, masks: Int32Array, at: number): void {
+    for (let w = 0; w < this.words; w++) masks[at + w] = this.masks.at(kept * this.words + w);
+  }
+
+  /** How many bytes the kept commits have. */
+  keptBytesLength(): number {
+    let length = 0;
+    for (let k = 0; k < this.keptRecords.length; k++) length += this.keptLength(k);
+    return length;
   }
 
   /** Fills this (new) log with the records of `data` (see RangeWalk.fromData), numbered as its ids were interned. */

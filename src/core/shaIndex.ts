@@ -68,8 +68,8 @@ export class ShaIndex {
   /** Copies the bytes id `id` spells into `target` at `at` (`digits / 2` of them). */
   copyBytes(id: number, target: Uint8Array, at: number): void {
     const size = this.width >> 1;
-    const from = (id & IN_ID_BLOCK) * size;
-    target.set(this.held[id >>> ID_BLOCK_SHIFT]!.subarray(from, from + size), at);
+    const held = this.held[id >>> ID_BLOCK_SHIFT]!;
+    for (let i = 0, from = (id & IN_ID_BLOCK) * size; i < size; i++) target[at + i] = held[from + i]!;
   }
 
   /** The number of the id in `scratch`, whose first four bytes are `hash`, given one if it is new. */

@@ -1,5 +1,6 @@
 // A walk of a history as plain arrays (what RangeWalk read, for keeping between runs), and the
-// bytes it is kept as: a JSON header (what the walk is of), then each array's bytes in turn.
+// bytes it is kept as: a JSON header (what the walk is of), then each array's bytes in turn, the
+// numbers aligned so that they are read where they lie.
 
 /**
  * The commits a walk read, one record each. Commit ids are numbered 0 … count - 1 as `shas` holds
@@ -28,10 +29,12 @@ const INT_ARRAYS = ['recordIds', 'parentsEnd', 'parentIds', 'keptRecords', 'kept
 
 /** The walk's bytes, after a header of `meta` (JSON). */
 export function encodeWalk(meta: unknown, data: WalkData): Buffer {
-  const header = Buffer.from(JSON.stringify({ meta, digits: data.digits, pathWords: data.pathWords, lengths: lengthsOf(data) }), 'utf8');
-  const parts: Uint8Array[] = [Buffer.from(MAGIC, 'latin1'), u32(header.length), header, data.shas];
+  const json = Buffer.from(JSON.stringify({ meta, digits: data.digits, pathWords: data.pathWords, lengths: lengthsOf(data) }), 'utf8');
+  // Spaces after the JSON, so that the numbers start at a multiple of 8.
+  const header = Buffer.concat([json, Buffer.alloc(7 - ((MAGIC.length + 4 + json.length + 7) % 8), ' ')]);
+  const parts: Uint8Array[] = [Buffer.from(MAGIC, 'latin1'), u32(header.length), header, bytesOf(data.times)];
   for (const name of INT_ARRAYS) parts.push(bytesOf(data[name]));
-  parts.push(bytesOf(data.times), data.keptBytes);
+  parts.push(data.shas, data.keptBytes);
   return Buffer.concat(parts);
 }
 
@@ -54,10 +57,10 @@ export function decodeWalk(bytes: Buffer): { meta: unknown; data: WalkData } {
   };
   const { digits, pathWords, lengths } = header;
   if ((digits !== 40 && digits !== 64) || !Number.isInteger(pathWords) || pathWords < 1) throw new Error('a stored walk of unknown ids');
-  const shas = copied(take(lengths.shas! * (digits / 2)));
-  const ints = Object.fromEntries(INT_ARRAYS.map((name) => [name, toInt32(take(lengths[name]! * 4))])) as Record<(typeof INT_ARRAYS)[number], Int32Array>;
   const times = toFloat64(take(lengths.times! * 8));
-  const keptBytes = copied(take(lengths.keptBytes!));
+  const ints = Object.fromEntries(INT_ARRAYS.map((name) => [name, toInt32(take(lengths[name]! * 4))])) as Record<(typeof INT_ARRAYS)[number], Int32Array>;
+  const shas = take(lengths.shas! * (digits / 2));
+  const keptBytes = take(lengths.keptBytes!);
   if (at !== bytes.length) throw new Error('a stored walk with bytes left over');
   const data: WalkData = { digits, pathWords, shas, times, keptBytes, ...ints };
   check(data);
@@ -111,21 +114,16 @@ function bytesOf(array: Int32Array | Float64Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
-/** The bytes in a buffer of their own (the file's buffer is let go of). */
-function copied(bytes: Buffer): Buffer {
-  const copy = Buffer.allocUnsafe(bytes.length);
-  bytes.copy(copy);
-  return copy;
-}
-
-// Copied out: a typed array over the file's bytes would need them aligned.
+// Read where they lie when aligned (a file read whole is, at the start of its own memory); else copied out.
 function toInt32(bytes: Buffer): Int32Array {
+  if (bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   const array = new Int32Array(bytes.length / 4);
   new Uint8Array(array.buffer).set(bytes);
   return array;
 }
 
 function toFloat64(bytes: Buffer): Float64Array {
+  if (bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
   const array = new Float64Array(bytes.length / 8);
   new Uint8Array(array.buffer).set(bytes);
   return array;

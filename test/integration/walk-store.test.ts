@@ -3,12 +3,14 @@
 // generated history with side branches merged back; every range is compared with one read
 // without a store and with `git rev-list`.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { GitRepository, type RangeFacts } from '../../src/core/git';
 import { WalkStore } from '../../src/core/walkStore';
+import { startEmulator } from '../../src/emulator/server';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../helpers/repo';
 
 const PATHS = ['services/svc-1', 'services/svc-2', 'shared'];
@@ -165,5 +167,43 @@ describe('walks kept between runs', () => {
     const read = await both(deployed);
     assert.deepEqual(read.stored, read.fresh);
     assert.ok(walksOf(read.commands).length > 0);
+  });
+
+  it('the CLI keeps its walks in the cache folder: a repeat check walks nothing and says the same', async () => {
+    const cli = path.resolve(__dirname, '../../dist/cli.js');
+    assert.ok(fs.existsSync(cli), 'dist/cli.js is missing: run `npm run build` first');
+    const emulator = await startEmulator({
+      port: 0,
+      modules: { logging: false, bigquery: false },
+      scenario: {
+        run: {
+          services: deployed.map((sha, i) => ({ project: 'p', region: 'us-west2', name: `svc-${i + 1}`, revisions: [{ name: `svc-${i + 1}-00001-abc`, labels: { 'commit-sha': sha.slice(0, 12) } }] })),
+        },
+      },
+    });
+    const config = path.join(storeDir, 'cloud-run-drift.json');
+    fs.writeFileSync(config, JSON.stringify({ project: 'p', region: 'us-west2', services: Object.fromEntries(deployed.map((_, i) => [`svc-${i + 1}`, { paths: [`services/svc-${i + 1}`, 'shared'] }])), endpoints: { run: emulator.httpUrl } }));
+    const cacheDir = path.join(storeDir, 'cache');
+    const check = (): Promise<{ stdout: string; walks: string[] }> => {
+      const trace = path.join(storeDir, `trace-${Math.random()}`);
+      return new Promise((resolve) => {
+        const child = spawn(process.execPath, [cli, 'check', '--json', '--config', config, '--repo', repo.dir], { env: { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir, GIT_TRACE: trace } });
+        let stdout = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.on('close', () => resolve({ stdout, walks: walksOf(fs.readFileSync(trace, 'utf8').match(/built-in: git .*/g) ?? []) }));
+      });
+    };
+    try {
+      const first = await check();
+      assert.ok(first.walks.length > 0, 'the first check walks');
+      assert.equal(fs.readdirSync(path.join(cacheDir, 'walks')).length, 1);
+      const again = await check();
+      assert.deepEqual(again.walks, []);
+      const withoutTimes = (out: string): unknown => (JSON.parse(out) as { services: unknown[] }).services;
+      assert.deepEqual(withoutTimes(again.stdout), withoutTimes(first.stdout));
+      assert.equal((JSON.parse(again.stdout) as { services: { commitsBehind: number }[] }).services.filter((s) => s.commitsBehind > 0).length, 3);
+    } finally {
+      await emulator.close();
+    }
   });
 });
