@@ -177,20 +177,25 @@ describe('walks kept between runs', () => {
       modules: { logging: false, bigquery: false },
       scenario: {
         run: {
-          services: deployed.map((sha, i) => ({ project: 'p', region: 'us-west2', name: `svc-${i + 1}`, revisions: [{ name: `svc-${i + 1}-00001-abc`, labels: { 'commit-sha': sha.slice(0, 12) } }] })),
+          services: deployed.map((sha, i) => ({ project: 'walk-project', region: 'us-west2', name: `svc-${i + 1}`, revisions: [{ name: `svc-${i + 1}-00001-abc`, labels: { 'commit-sha': sha.slice(0, 12) } }] })),
         },
       },
     });
     const config = path.join(storeDir, 'cloud-run-drift.json');
-    fs.writeFileSync(config, JSON.stringify({ project: 'p', region: 'us-west2', services: Object.fromEntries(deployed.map((_, i) => [`svc-${i + 1}`, { paths: [`services/svc-${i + 1}`, 'shared'] }])), endpoints: { run: emulator.httpUrl } }));
+    fs.writeFileSync(config, JSON.stringify({ project: 'walk-project', region: 'us-west2', services: Object.fromEntries(deployed.map((_, i) => [`svc-${i + 1}`, { paths: [`services/svc-${i + 1}`, 'shared'] }])), endpoints: { run: emulator.httpUrl } }));
     const cacheDir = path.join(storeDir, 'cache');
     const check = (): Promise<{ stdout: string; walks: string[] }> => {
       const trace = path.join(storeDir, `trace-${Math.random()}`);
       return new Promise((resolve) => {
         const child = spawn(process.execPath, [cli, 'check', '--json', '--config', config, '--repo', repo.dir], { env: { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir, GIT_TRACE: trace } });
         let stdout = '';
+        let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.on('close', () => resolve({ stdout, walks: walksOf(fs.readFileSync(trace, 'utf8').match(/built-in: git .*/g) ?? []) }));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => {
+          assert.ok(code === 1 && fs.existsSync(trace), `exit ${code}: ${stderr}`);
+          resolve({ stdout, walks: walksOf(fs.readFileSync(trace, 'utf8').match(/built-in: git .*/g) ?? []) });
+        });
       });
     };
     try {
