@@ -27,15 +27,15 @@ export interface WalkData {
 const MAGIC = 'cloud-run-drift walk 1\n';
 const INT_ARRAYS = ['recordIds', 'parentsEnd', 'parentIds', 'keptRecords', 'keptHeaderEnds', 'keptEnds', 'masks'] as const;
 
-/** The walk's bytes, after a header of `meta` (JSON). */
-export function encodeWalk(meta: unknown, data: WalkData): Buffer {
+/** The walk's bytes, after a header of `meta` (JSON), in parts (written one after another, never copied into one). */
+export function encodeWalk(meta: unknown, data: WalkData): Uint8Array[] {
   const json = Buffer.from(JSON.stringify({ meta, digits: data.digits, pathWords: data.pathWords, lengths: lengthsOf(data) }), 'utf8');
   // Spaces after the JSON, so that the numbers start at a multiple of 8.
   const header = Buffer.concat([json, Buffer.alloc(7 - ((MAGIC.length + 4 + json.length + 7) % 8), ' ')]);
   const parts: Uint8Array[] = [Buffer.from(MAGIC, 'latin1'), u32(header.length), header, bytesOf(data.times)];
   for (const name of INT_ARRAYS) parts.push(bytesOf(data[name]));
   parts.push(data.shas, data.keptBytes);
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /**

@@ -53,9 +53,9 @@ export class WalkStore {
    */
   save(root: string, paths: readonly string[], walk: StoredWalk): void {
     try {
-      const bytes = encodeWalk({ root, paths: [...paths], tip: walk.tip, bottoms: walk.bottoms }, walk.data);
-      if (bytes.length > MAX_FILE_BYTES) return;
-      writeOwnFile(this.fileOf(root, paths), bytes);
+      const parts = encodeWalk({ root, paths: [...paths], tip: walk.tip, bottoms: walk.bottoms }, walk.data);
+      if (parts.reduce((size, part) => size + part.length, 0) > MAX_FILE_BYTES) return;
+      writeOwnFile(this.fileOf(root, paths), parts);
       this.prune();
     } catch {
       // The cache folder is not writable, or not ours alone.

@@ -209,7 +209,7 @@ describe('RangeWalk', () => {
       const first = read([logOutput(commits, kept)], paths, 4096);
       first.retainLogs();
       await first.ranges(deployed, [commits[base]!.sha], commits[oldHead]!.sha);
-      const { meta, data } = decodeWalk(encodeWalk({ tip: commits[oldHead]!.sha }, first.data()));
+      const { meta, data } = decodeWalk(Buffer.concat(encodeWalk({ tip: commits[oldHead]!.sha }, first.data())));
       assert.deepEqual(meta, { tip: commits[oldHead]!.sha });
       // Then: HEAD --not oldHead base, read into the walk restored.
       const restored = RangeWalk.fromData(paths, data);
