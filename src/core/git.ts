@@ -8,7 +8,7 @@ import { LOG_RECORD_FORMAT, LogRecordParser, type LogRecord } from './logRecords
 import type { CommitInfo } from './model';
 import { RangeWalk, WALK_FORMAT, type RangeFacts, type WalkReader } from './rangeWalk';
 import { walkSegments } from './walkSegments';
-import type { WalkStore } from './walkStore';
+import type { StoredWalk, WalkStore } from './walkStore';
 
 export { GitError } from './gitCommand';
 export type { RangeFacts } from './rangeWalk';
@@ -76,8 +76,6 @@ export class GitRepository {
      */
     readonly examinesWorkingTree: boolean,
     private readonly commands: GitCommands,
-    /** The repository's common git folder (where `shallow` is), absolute. */
-    private readonly commonDir: string,
     private readonly walkStore: WalkStore | undefined,
   ) {}
 
@@ -87,7 +85,7 @@ export class GitRepository {
     const commands = new GitCommands(dir, timeoutMs, enclosingRepository(dir));
     let top: GitRun;
     try {
-      top = await commands.run(['rev-parse', '--show-toplevel', '--git-common-dir'], { signal: options.signal });
+      top = await commands.run(['rev-parse', '--show-toplevel'], { signal: options.signal });
     } catch (err) {
       if (!(err instanceof GitError) || err.reason !== 'failed') throw err;
       if (/dubious ownership/.test(err.stderr)) {
@@ -95,9 +93,8 @@ export class GitRepository {
       }
       throw new GitError(`${dir} is not inside a git repository`, [], null, err.stderr);
     }
-    const [toplevel = '', common = ''] = top.stdout.split('\n');
-    const root = path.resolve(toplevel.trim());
-    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs), path.resolve(dir, common.trim()), options.walkStore);
+    const root = path.resolve(top.stdout.trim());
+    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs), options.walkStore);
   }
 
   private git(args: string[], options?: GitCallOptions): Promise<GitRun> {
@@ -276,10 +273,16 @@ export class GitRepository {
    * walk extended from that commit down to the bases.
    */
   private async readSharedRanges(deployed: string[], head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, RangeFacts>> {
-    const store = this.walkStore && !this.isShallow() ? this.walkStore : undefined;
+    let store = this.walkStore;
     if (store) {
-      const fromStore = await this.rangesFromStore(store, deployed, head, paths, signal);
-      if (fromStore) return fromStore;
+      // Asked first: the kept walk is read while git answers.
+      const shallow = this.isShallow(signal);
+      const stored = store.load(this.root, paths);
+      if (await shallow) store = undefined;
+      else if (stored) {
+        const fromStore = await this.rangesFromStore(store, stored, deployed, head, paths, signal);
+        if (fromStore) return fromStore;
+      }
     }
     const times = await this.committerTimes([head, ...deployed], signal);
     const walk = new RangeWalk(paths);
@@ -312,15 +315,13 @@ export class GitRepository {
   }
 
   /**
-   * The ranges from the walk kept in `store`, with the commits made since it was kept walked (one
+   * The ranges from `stored`, the walk kept in `store`, with the commits made since it was kept walked (one
    * short walk from HEAD down to it); kept again when that added any. Undefined when none is kept,
    * git cannot walk from it (its commits are gone: history was rewritten and collected), or some
    * deployed commit's range reaches below it: the caller then walks afresh. A HEAD that moved back
    * or to rewritten commits is read right: the walk holds what HEAD reaches, and what it does not is in no range.
    */
-  private async rangesFromStore(store: WalkStore, deployed: string[], head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, RangeFacts> | undefined> {
-    const stored = store.load(this.root, paths);
-    if (!stored) return undefined;
+  private async rangesFromStore(store: WalkStore, stored: StoredWalk, deployed: string[], head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, RangeFacts> | undefined> {
     let walk: RangeWalk;
     try {
       walk = RangeWalk.fromData(paths, stored.data);
@@ -349,9 +350,18 @@ export class GitRepository {
     return ranges;
   }
 
-  /** A shallow clone's walks end at its boundary, which a later fetch may move: they are not kept. */
-  private isShallow(): boolean {
-    return fs.existsSync(path.join(this.commonDir, 'shallow'));
+  /**
+   * A shallow clone's walks end at its boundary, which a later fetch may move: they are not kept
+   * (nor when git cannot say).
+   */
+  private async isShallow(signal: AbortSignal | undefined): Promise<boolean> {
+    try {
+      const { stdout } = await this.git(['rev-parse', '--is-shallow-repository'], { signal });
+      return stdout.trim() !== 'false';
+    } catch (err) {
+      if (interrupted(err)) throw err;
+      return true;
+    }
   }
 
   /** The common bases of HEAD and every deployed commit; none for unrelated histories. */
