@@ -18,7 +18,8 @@ import type { CheckResult } from '../src/core/model';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../test/helpers/repo';
 import { startEmulatorProcess } from './emulatorProcess';
 
-const CLI = path.join(__dirname, '..', 'dist', 'cli.js');
+/** BENCH_CLI: another build's CLI (e.g. the code before a change), for a before and after. */
+const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(__dirname, '..', 'dist', 'cli.js');
 const PROJECT = 'bench-project';
 const REGION = 'us-west2';
 /** How many first-parent commits below HEAD each service was deployed from. */
@@ -145,8 +146,27 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
 
     // Wrong counts are reported with the figures, not thrown: a check that ran out of time is a result too.
     const wrong = wrongCounts(runCli(workspace.repo.dir, cacheDir).result, expected, 'CLI check'); // writes the code cache; not counted
+    // The first check of the repository on this machine: no walk kept (the code cache is).
+    const walks = path.join(cacheDir, 'walks');
+    const firstRuns = Array.from({ length: runs }, () => {
+      fs.rmSync(walks, { recursive: true, force: true });
+      return runCli(workspace.repo.dir, cacheDir);
+    });
+    for (const run of firstRuns) wrong.push(...wrongCounts(run.result, expected, 'CLI first check'));
+    // Repeat checks: the walk kept by the one before.
     const cliRuns = Array.from({ length: runs }, () => runCli(workspace.repo.dir, cacheDir));
     for (const run of cliRuns) wrong.push(...wrongCounts(run.result, expected, 'CLI check'));
+    // A commit since the last check (in a folder no service has: the counts stay), each run one more.
+    const head = workspace.repo.head();
+    const configText = fs.readFileSync(configPath, 'utf8');
+    const newCommitRuns = Array.from({ length: runs }, (_, i) => {
+      workspace.repo.commit(`docs: note ${i}`, { [`docs/note-${i}.md`]: `${i}` });
+      return runCli(workspace.repo.dir, cacheDir);
+    });
+    for (const run of newCommitRuns) wrong.push(...wrongCounts(run.result, expected, 'CLI check after a commit'));
+    // Back to the history the counts are of (the commits took the configuration file with them).
+    workspace.repo.git('reset', '-q', '--hard', head);
+    fs.writeFileSync(configPath, configText);
 
     // In the editor: one long-lived reader; the repository kept (warm) or opened afresh (its caches
     // empty, as after a commit moves HEAD). The first check loads the SDK and is not counted.
@@ -169,6 +189,10 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
     } finally {
       await reader.close();
     }
+    const peakRss = (measured: CliRun[]): { median: number; max: number } | null => {
+      const mb = measured.flatMap((r) => (r.peakRssKb === null ? [] : [r.peakRssKb / 1024]));
+      return mb.length > 0 ? { median: median(mb), max: max(mb) } : null;
+    };
     const rss = cliRuns.flatMap((r) => (r.peakRssKb === null ? [] : [r.peakRssKb / 1024]));
     const nodeRss = cliRuns.flatMap((r) => (r.nodePeakRssKb === null ? [] : [r.nodePeakRssKb / 1024]));
     return {
@@ -182,6 +206,9 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
       expectedCounts: Object.fromEntries(expected),
       wrongCounts: wrong,
       cliCheckMs: { median: median(cliRuns.map((r) => r.ms)), max: max(cliRuns.map((r) => r.ms)) },
+      cliFirstCheckMs: { median: median(firstRuns.map((r) => r.ms)), max: max(firstRuns.map((r) => r.ms)) },
+      cliFirstCheckPeakRssMb: peakRss(firstRuns),
+      cliNewCommitCheckMs: { median: median(newCommitRuns.map((r) => r.ms)), max: max(newCommitRuns.map((r) => r.ms)) },
       cliPeakRssMb: rss.length > 0 ? { median: median(rss), max: max(rss) } : null,
       cliNodePeakRssMb: { median: median(nodeRss), max: max(nodeRss) },
       refreshEmptyCachesMs: { median: median(emptied.map((r) => r.ms)), max: max(emptied.map((r) => r.ms)) },
@@ -201,10 +228,13 @@ export function printHistory(r: Record<string, unknown>): void {
   type Figure = { median: number; max: number };
   const f = (key: string): Figure => r[key] as Figure;
   const rss = r.cliPeakRssMb as Figure | null;
+  const firstRss = r.cliFirstCheckPeakRssMb as Figure | null;
   console.log(
     `${r.commits} commits, ${r.services} services deployed ${(r.deployedAgo as number[])[0]} to ${(r.deployedAgo as number[]).at(-1)} commits ago, median of ${r.runs} ` +
       `(load average ${(r.loadAverage as number[]).join(', ')}; generated in ${r.buildMs} ms, counts checked against git rev-list, read in ${r.oracleMs} ms):\n` +
       `    CLI check --json:             median ${f('cliCheckMs').median} ms (max ${f('cliCheckMs').max}); peak RSS ${rss ? `median ${rss.median} MB (max ${rss.max})` : 'unknown (no /usr/bin/time)'} (target 2,500 ms, 150 MB)\n` +
+      `    CLI first check (no kept walk): median ${f('cliFirstCheckMs').median} ms (max ${f('cliFirstCheckMs').max}); peak RSS ${firstRss ? `median ${firstRss.median} MB (max ${firstRss.max})` : 'unknown'}\n` +
+      `    CLI check after a new commit: median ${f('cliNewCommitCheckMs').median} ms (max ${f('cliNewCommitCheckMs').max})\n` +
       `    CLI process alone, peak RSS:  median ${f('cliNodePeakRssMb').median} MB (max ${f('cliNodePeakRssMb').max}; the figure above is the largest of it and the git processes it ran)\n` +
       `    refresh, caches warm:         median ${f('refreshWarmMs').median} ms (max ${f('refreshWarmMs').max}); longest stall median ${f('refreshWarmLongestStallMs').median} ms (max ${f('refreshWarmLongestStallMs').max}) (target 1,000 ms, 50 ms)\n` +
       `    refresh, caches empty:        median ${f('refreshEmptyCachesMs').median} ms (max ${f('refreshEmptyCachesMs').max}); longest stall median ${f('refreshEmptyCachesLongestStallMs').median} ms (max ${f('refreshEmptyCachesLongestStallMs').max}) (target 50 ms)\n` +

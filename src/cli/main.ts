@@ -43,6 +43,7 @@ import { styled, terminalLines, terminalSafe, type TerminalText } from '../core/
 import { cacheReaderOptions, expectedServingLabels, openCheckCache, openHistoryFile, saveCheckCache } from './checkCache';
 import { terminalOutput, type Output, type TerminalOutput } from './output';
 import { errorText } from '../core/messageText';
+import { WalkStore } from '../core/walkStore';
 import { DEFAULT_LOGS_TIMEOUT_SECONDS, helpAnswer, USAGE } from './usage';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
@@ -163,7 +164,8 @@ async function loadContext(
   readerOptions: ReaderOptions & { credentials: CredentialPolicy },
 ): Promise<{ config: DriftConfig; git: GitRepository; reader: CloudRunReader }> {
   const config = await findAndLoadConfig(configFlag, repoFlag ?? process.cwd());
-  const git = await GitRepository.open(repoFlag ? path.resolve(repoFlag) : config.root);
+  // Walks of the history kept between runs: a check walks only the commits made since the last.
+  const git = await GitRepository.open(repoFlag ? path.resolve(repoFlag) : config.root, { walkStore: WalkStore.inCacheDir(defaultCacheDir()) });
   return { config, git, reader: createCloudRunReader(config.endpoints, readerOptions) };
 }
 

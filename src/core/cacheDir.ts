@@ -29,12 +29,23 @@ export function readOwnFile(file: string): Buffer | undefined {
   }
 }
 
-/** Writes the file readable by this user only, whole or not at all (a temporary file, then a rename). Throws on failure. */
-export function writeOwnFile(file: string, data: string | Uint8Array): void {
+/**
+ * Writes the file readable by this user only, whole or not at all (a temporary file, then a
+ * rename); `data` may come in parts, written one after another. Throws on failure.
+ */
+export function writeOwnFile(file: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   if (!ownedByUs(path.dirname(file))) throw new Error(`${path.dirname(file)} is not ours alone`);
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, data, { mode: 0o600 });
+  if (!Array.isArray(data)) fs.writeFileSync(temporary, data as string | Uint8Array, { mode: 0o600 });
+  else {
+    const fd = fs.openSync(temporary, 'w', 0o600);
+    try {
+      for (const part of data as readonly Uint8Array[]) for (let at = 0; at < part.length; ) at += fs.writeSync(fd, part, at);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
   fs.renameSync(temporary, file);
 }
 

@@ -8,6 +8,7 @@ import { LOG_RECORD_FORMAT, LogRecordParser, type LogRecord } from './logRecords
 import type { CommitInfo } from './model';
 import { RangeWalk, WALK_FORMAT, type RangeFacts, type WalkReader } from './rangeWalk';
 import { walkSegments } from './walkSegments';
+import type { StoredWalk, WalkStore } from './walkStore';
 
 export { GitError } from './gitCommand';
 export type { RangeFacts } from './rangeWalk';
@@ -28,6 +29,11 @@ export interface GitRepositoryOptions {
   timeoutMs?: number;
   /** Cancels opening: kills git and rejects with a GitError whose reason is `canceled`. */
   signal?: AbortSignal;
+  /**
+   * Where walks of the history are kept between runs (see walkStore.ts): a later check walks only
+   * the commits made since. Not used in a shallow clone.
+   */
+  walkStore?: WalkStore;
 }
 
 /** What every read takes: aborting the signal kills its git and rejects with a `canceled` GitError. */
@@ -70,6 +76,7 @@ export class GitRepository {
      */
     readonly examinesWorkingTree: boolean,
     private readonly commands: GitCommands,
+    private readonly walkStore: WalkStore | undefined,
   ) {}
 
   /** Opens the repository containing `dir` (any folder inside the work tree). */
@@ -87,7 +94,7 @@ export class GitRepository {
       throw new GitError(`${dir} is not inside a git repository`, [], null, err.stderr);
     }
     const root = path.resolve(top.stdout.trim());
-    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs));
+    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs), options.walkStore);
   }
 
   private git(args: string[], options?: GitCallOptions): Promise<GitRun> {
@@ -266,30 +273,95 @@ export class GitRepository {
    * walk extended from that commit down to the bases.
    */
   private async readSharedRanges(deployed: string[], head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, RangeFacts>> {
+    let store = this.walkStore;
+    if (store) {
+      // Asked first: the kept walk is read while git answers.
+      const shallow = this.isShallow(signal);
+      const stored = store.load(this.root, paths);
+      if (await shallow) store = undefined;
+      else if (stored) {
+        const fromStore = await this.rangesFromStore(store, stored, deployed, head, paths, signal);
+        if (fromStore) return fromStore;
+      }
+    }
     const times = await this.committerTimes([head, ...deployed], signal);
     const walk = new RangeWalk(paths);
+    if (store) walk.retainLogs();
+    // Each walk read whole: every commit HEAD reaches and none of `bottoms` does.
+    const done = (ranges: Map<string, RangeFacts>, bottoms: string[]): Map<string, RangeFacts> => {
+      if (store) store.save(this.root, paths, { tip: head, bottoms, data: walk.data() });
+      walk.forgetLogs();
+      return ranges;
+    };
     const oldest = [...deployed].filter((sha) => sha !== head && times.has(sha)).sort((a, b) => times.get(a)! - times.get(b)!)[0];
     if (oldest !== undefined) {
       await this.runWalks(walk, walkSegments(head, [oldest], times, this.walks()), signal);
       const guessed = await walk.ranges(deployed, [oldest], head);
-      if (guessed.unsure.length === 0) return guessed.ranges;
+      if (guessed.unsure.length === 0) return done(guessed.ranges, [oldest]);
       const bases = await this.mergeBases(head, deployed, signal);
       // The commit was the base after all: those left unsure are not in HEAD's history.
-      if (bases.length === 0 || bases.includes(head) || (bases.length === 1 && bases[0] === oldest)) {
-        walk.forgetLogs();
-        return guessed.ranges;
-      }
+      if (bases.length === 0 || bases.includes(head) || (bases.length === 1 && bases[0] === oldest)) return done(guessed.ranges, [oldest]);
       // What lies between that commit and the bases (with, were it not in HEAD's history, its own
       // commits, which are in no range).
       await this.runWalks(walk, [[oldest, '--not', ...bases]], signal);
-      return (await walk.ranges(deployed, bases, head)).ranges;
+      return done((await walk.ranges(deployed, bases, head)).ranges, bases);
     }
     const bases = await this.mergeBases(head, deployed, signal);
     // No common base (unrelated histories): a walk would cover all of HEAD's history. HEAD itself
     // the base: every deployed commit descends from it, so the walk would be empty.
     if (bases.length === 0 || bases.includes(head)) return new Map();
     await this.runWalks(walk, walkSegments(head, bases, times, this.walks()), signal);
-    return (await walk.ranges(deployed, bases, head)).ranges;
+    return done((await walk.ranges(deployed, bases, head)).ranges, bases);
+  }
+
+  /**
+   * The ranges from `stored`, the walk kept in `store`, with the commits made since it was kept walked (one
+   * short walk from HEAD down to it); kept again when that added any. Undefined when none is kept,
+   * git cannot walk from it (its commits are gone: history was rewritten and collected), or some
+   * deployed commit's range reaches below it: the caller then walks afresh. A HEAD that moved back
+   * or to rewritten commits is read right: the walk holds what HEAD reaches, and what it does not is in no range.
+   */
+  private async rangesFromStore(store: WalkStore, stored: StoredWalk, deployed: string[], head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, RangeFacts> | undefined> {
+    let walk: RangeWalk;
+    try {
+      walk = RangeWalk.fromData(paths, stored.data);
+    } catch {
+      return undefined;
+    }
+    walk.retainLogs();
+    const held = walk.holding([head, ...deployed]);
+    const grew = head !== stored.tip && !held.has(head);
+    if (grew) {
+      try {
+        // Deployed commits the walk holds bound it too, should HEAD no longer reach its tip.
+        await this.runWalks(walk, [[head, '--not', stored.tip, ...stored.bottoms, ...deployed.filter((sha) => held.has(sha))]], signal);
+      } catch (err) {
+        if (interrupted(err)) throw err;
+        return undefined;
+      }
+    }
+    const { ranges, unsure } = await walk.ranges(deployed, stored.bottoms, head);
+    if (unsure.length > 0) {
+      walk.forgetLogs();
+      return undefined;
+    }
+    if (grew) store.save(this.root, paths, { tip: head, bottoms: stored.bottoms, data: walk.data() });
+    walk.forgetLogs();
+    return ranges;
+  }
+
+  /**
+   * A shallow clone's walks end at its boundary, which a later fetch may move: they are not kept
+   * (nor when git cannot say).
+   */
+  private async isShallow(signal: AbortSignal | undefined): Promise<boolean> {
+    try {
+      const { stdout } = await this.git(['rev-parse', '--is-shallow-repository'], { signal });
+      return stdout.trim() !== 'false';
+    } catch (err) {
+      if (interrupted(err)) throw err;
+      return true;
+    }
   }
 
   /** The common bases of HEAD and every deployed commit; none for unrelated histories. */

@@ -41,6 +41,22 @@ class NumberList<A extends Int32Array | Float64Array> {
     this.length++;
   }
 
+  /** Takes `values` as its contents: its full blocks are views of them (not to be changed after). */
+  protected adopt(values: A): void {
+    this.blocks.length = 0;
+    for (let at = 0; at < values.length; at += BLOCK) {
+      const part = values.subarray(at, at + BLOCK) as A;
+      if (part.length === BLOCK) this.blocks.push(part);
+      else {
+        const last = this.make(BLOCK);
+        last.set(part);
+        this.blocks.push(last);
+      }
+    }
+    if (this.blocks.length === 0) this.blocks.push(this.make(16));
+    this.length = values.length;
+  }
+
   at(index: number): number {
     return this.blocks[index >>> BLOCK_SHIFT]![index & IN_BLOCK]!;
   }
@@ -58,12 +74,26 @@ export class IntList extends NumberList<Int32Array> {
   constructor(capacity = 1024) {
     super((length) => new Int32Array(length), capacity);
   }
+
+  /** A list of `values` (see adopt). */
+  static holding(values: Int32Array): IntList {
+    const list = new IntList(0);
+    list.adopt(values);
+    return list;
+  }
 }
 
 /** Numbers of any size, such as seconds since 1970. */
 export class FloatList extends NumberList<Float64Array> {
   constructor(capacity = 1024) {
     super((length) => new Float64Array(length), capacity);
+  }
+
+  /** A list of `values` (see adopt). */
+  static holding(values: Float64Array): FloatList {
+    const list = new FloatList(0);
+    list.adopt(values);
+    return list;
   }
 }
 
@@ -96,6 +126,13 @@ export class RecordBytes {
   /** Where the current record ends so far. */
   get end(): number {
     return this.used;
+  }
+
+  /** Takes `bytes`, records already made, whole as a block of their own: its number. */
+  adopt(bytes: Buffer): number {
+    this.blocks.push(bytes);
+    this.used = this.recordStart = bytes.length;
+    return this.blocks.length - 1;
   }
 
   bytesOf(block: number): Buffer {

@@ -8,6 +8,7 @@ import { commitOf, LogTokenizer, type LogTokens } from './logRecords';
 import type { CommitInfo } from './model';
 import { PathBits } from './pathBits';
 import { ShaIndex } from './shaIndex';
+import type { WalkData } from './walkData';
 
 export interface RangeFacts {
   /** Whether the deployed commit is an ancestor of (or equal to) HEAD. */
@@ -62,7 +63,7 @@ export interface WalkReader {
  * range of every deployed commit whose bit it lacks.
  */
 export class RangeWalk {
-  private readonly ids = new ShaIndex();
+  private readonly ids: ShaIndex;
   private readonly paths: PathBits | null;
   private readonly logs: LogReader[] = [];
   /** The kept commits in the order of one walk, once the ranges are read. */
@@ -70,11 +71,121 @@ export class RangeWalk {
   private readonly infos: (CommitInfo | undefined)[] = [];
   private readonly entries: (RangeFacts['commits'][number] | undefined)[] = [];
   private readonly authors = new Map<string, string>();
+  /** Whether ranges() keeps the logs for data() (see retainLogs). */
+  private retaining = false;
+  /** Whether a log was restored from data, in no known order with the others. */
+  private restored = false;
+  /** Per commit number: 1 when HEAD reaches it (set by ranges() when retaining the logs). */
+  private headReached: Uint8Array | undefined;
 
-  /** `paths`: those the ranges are read for; none: the whole repository. */
-  constructor(paths: readonly string[]) {
+  /** `paths`: those the ranges are read for; none: the whole repository. `commits`: how many it is expected to hold. */
+  constructor(paths: readonly string[], commits?: number) {
     this.paths = paths.length > 0 ? new PathBits(paths) : null;
+    this.ids = new ShaIndex(commits);
   }
+
+  /**
+   * A walk holding, as one log, what data() gave of an earlier one for the same paths (more logs
+   * may follow). Throws when the data was read for another number of paths.
+   */
+  static fromData(paths: readonly string[], data: WalkData): RangeWalk {
+    const size = data.digits / 2;
+    const walk = new RangeWalk(paths, data.shas.length / size);
+    if (data.pathWords !== (walk.paths?.words ?? 1)) throw new Error('a stored walk of other paths');
+    for (let id = 0, at = 0; at < data.shas.length; id++, at += size) {
+      if (walk.ids.internBytes(data.shas, at, size) !== id) throw new Error('a stored walk naming a commit twice');
+    }
+    const log = new LogReader(walk.ids, walk.paths);
+    log.restore(data);
+    walk.logs.push(log);
+    walk.restored = true;
+    return walk;
+  }
+
+  /** Makes ranges() keep the logs (and which commits HEAD reaches) for data(), until forgetLogs(). */
+  retainLogs(): void {
+    this.retaining = true;
+  }
+
+  /** Those of `shas` that a log printed (they are in the walk, not only named as parents). */
+  holding(shas: readonly string[]): Set<string> {
+    const printed = new Uint8Array(this.ids.count);
+    for (const log of this.logs) for (let r = 0; r < log.recordIds.length; r++) printed[log.recordIds.at(r)] = 1;
+    return new Set(shas.filter((sha) => printed[this.ids.find(sha)] === 1));
+  }
+
+  /**
+   * The commits of the logs that HEAD reaches, as plain arrays, for a later walk to start from
+   * (fromData). Only after ranges() of a walk that retains its logs.
+   */
+  data(): WalkData {
+    const reached = this.headReached;
+    if (!reached) throw new Error('data() needs ranges() of a walk that retains its logs');
+    const sum = (of: (log: LogReader) => number): number => this.logs.reduce((total, log) => total + of(log), 0);
+    // Sized for every record: those HEAD does not reach are left out, and the arrays cut to fit.
+    const recordIds = new Int32Array(sum((log) => log.recordIds.length));
+    const parentsEnd = new Int32Array(recordIds.length);
+    const times = new Float64Array(recordIds.length);
+    const parentIds = new Int32Array(sum((log) => log.parentIds.length));
+    const keptCount = sum((log) => log.keptRecords.length);
+    const keptRecords = new Int32Array(keptCount);
+    const keptHeaderEnds = new Int32Array(keptCount);
+    const keptEnds = new Int32Array(keptCount);
+    const pathWords = this.paths?.words ?? 1;
+    const masks = new Int32Array(keptCount * pathWords);
+    const keptBytes = Buffer.allocUnsafe(sum((log) => log.keptBytesLength()));
+    // Numbered afresh: only the commits HEAD reaches, and their parents.
+    const renumbered = new Int32Array(this.ids.count).fill(-1);
+    const order = new Int32Array(this.ids.count);
+    let numbered = 0;
+    let records = 0;
+    let parents = 0;
+    let kept = 0;
+    let bytes = 0;
+    for (const log of this.logs) {
+      for (let r = 0, k = 0; r < log.recordIds.length; r++) {
+        while (k < log.keptRecords.length && log.keptRecords.at(k) < r) k++;
+        const id = log.recordIds.at(r);
+        if (reached[id] !== 1) continue;
+        if (renumbered[id] === -1) order[(renumbered[id] = numbered++)] = id;
+        recordIds[records] = renumbered[id]!;
+        for (let p = r === 0 ? 0 : log.parentsEnd.at(r - 1); p < log.parentsEnd.at(r); p++) {
+          const parent = log.parentIds.at(p);
+          if (renumbered[parent] === -1) order[(renumbered[parent] = numbered++)] = parent;
+          parentIds[parents++] = renumbered[parent]!;
+        }
+        parentsEnd[records] = parents;
+        times[records] = log.times.at(r);
+        if (k < log.keptRecords.length && log.keptRecords.at(k) === r) {
+          keptRecords[kept] = records;
+          keptHeaderEnds[kept] = bytes + log.copyKept(k, keptBytes, bytes);
+          bytes += log.keptLength(k);
+          keptEnds[kept] = bytes;
+          log.masksInto(k, masks, kept * pathWords);
+          kept++;
+        }
+        records++;
+      }
+    }
+    const size = this.ids.digits / 2;
+    const shas = new Uint8Array(numbered * size);
+    for (let i = 0; i < numbered; i++) this.ids.copyBytes(order[i]!, shas, i * size);
+    return {
+      digits: this.ids.digits || 40,
+      pathWords,
+      shas,
+      recordIds: recordIds.subarray(0, records),
+      parentsEnd: parentsEnd.subarray(0, records),
+      parentIds: parentIds.subarray(0, parents),
+      times: times.subarray(0, records),
+      keptRecords: keptRecords.subarray(0, kept),
+      keptHeaderEnds: keptHeaderEnds.subarray(0, kept),
+      keptEnds: keptEnds.subarray(0, kept),
+      masks: masks.subarray(0, kept * pathWords),
+      keptBytes: keptBytes.subarray(0, bytes),
+    };
+  }
+
 
   /** A reader for one more log of the history (logs are read as if one followed another, in this order). */
   reader(): WalkReader {
@@ -95,7 +206,7 @@ export class RangeWalk {
   async ranges(deployed: readonly string[], bases: readonly string[], head: string): Promise<{ ranges: Map<string, RangeFacts>; unsure: string[] }> {
     const joined = this.join();
     await nextTurn();
-    const order = this.logs.length === 1 ? inOrder(joined.count) : dateOrder(joined.count, joined.parentStart, joined.parentRecords(), joined.times());
+    const order = this.logs.length === 1 && !this.restored ? inOrder(joined.count) : dateOrder(joined.count, joined.parentStart, joined.parentRecords(), joined.times());
     await nextTurn();
     // One bit per deployed commit, and HEAD's after them: a commit HEAD does not reach (brought by
     // a log from a commit outside HEAD's history) is in no range.
@@ -123,8 +234,12 @@ export class RangeWalk {
       return baseIds.every((b, i) => bases[i] === sha || (b >= 0 && has(bits, b * words, bit)));
     });
     const unsure = deployed.filter((_, bit) => !whole[bit]);
+    if (this.retaining) {
+      this.headReached = new Uint8Array(this.ids.count);
+      for (let id = 0; id < this.ids.count; id++) if (has(bits, id * words, headBit)) this.headReached[id] = 1;
+    }
     await nextTurn();
-    const kept = this.keep(joined, order, unsure.length === 0);
+    const kept = this.keep(joined, order, unsure.length === 0 && !this.retaining);
     // What the ranges need of the bits: those of the kept commits.
     const keptBits = new Uint32Array(kept.ids.length * words);
     for (let k = 0; k < kept.ids.length; k++) for (let w = 0, from = kept.ids[k]! * words; w < words; w++) keptBits[k * words + w] = bits[from + w]!;
@@ -138,6 +253,8 @@ export class RangeWalk {
   /** Lets go of what only reading the ranges needs (ranges() does once nothing is unsure). */
   forgetLogs(): void {
     for (const log of this.logs) log.forgetRecords();
+    this.retaining = false;
+    this.headReached = undefined;
   }
 
   /** A range holding every commit kept: the log was of deployed..HEAD alone. */
@@ -321,12 +438,12 @@ class LogReader implements LogTokens, WalkReader {
   // Per commit kept, in the log's order.
   keptRecords = new IntList();
   /** Where each kept commit's bytes are in `bytes`: its block, and there its header, then each file after a NUL. */
-  private readonly keptBlocks = new IntList();
-  private readonly keptStarts = new IntList();
-  private readonly keptHeaderEnds = new IntList();
-  private readonly keptEnds = new IntList();
+  private keptBlocks = new IntList();
+  private keptStarts = new IntList();
+  private keptHeaderEnds = new IntList();
+  private keptEnds = new IntList();
   /** The bits of the paths each kept commit touches, `words` per commit. */
-  private readonly masks = new IntList();
+  private masks = new IntList();
   private readonly bytes = new RecordBytes();
   private readonly mask: Uint32Array;
   /** The commit being read (its record), or -1. */
@@ -394,6 +511,47 @@ class LogReader implements LogTokens, WalkReader {
     this.parentIds = new IntList(0);
     this.times = new FloatList(0);
     this.keptRecords = new IntList(0);
+  }
+
+  /** How many bytes kept commit `kept` has (its header, then a NUL and each file). */
+  keptLength(kept: number): number {
+    return this.keptEnds.at(kept) - this.keptStarts.at(kept);
+  }
+
+  /** Copies kept commit `kept`'s bytes into `target` at `at`; returns the length of its header. */
+  copyKept(kept: number, target: Buffer, at: number): number {
+    const start = this.keptStarts.at(kept);
+    this.bytes.bytesOf(this.keptBlocks.at(kept)).copy(target, at, start, this.keptEnds.at(kept));
+    return this.keptHeaderEnds.at(kept) - start;
+  }
+
+  /** Puts kept commit `kept`'s path bits into `masks` at `at`. */
+  masksInto(kept: number, masks: Int32Array, at: number): void {
+    for (let w = 0; w < this.words; w++) masks[at + w] = this.masks.at(kept * this.words + w);
+  }
+
+  /** How many bytes the kept commits have. */
+  keptBytesLength(): number {
+    let length = 0;
+    for (let k = 0; k < this.keptRecords.length; k++) length += this.keptLength(k);
+    return length;
+  }
+
+  /** Fills this (new) log with the records of `data` (see RangeWalk.fromData), numbered as its ids were interned. */
+  restore(data: WalkData): void {
+    this.recordIds = IntList.holding(data.recordIds);
+    this.parentsEnd = IntList.holding(data.parentsEnd);
+    this.parentIds = IntList.holding(data.parentIds);
+    this.times = FloatList.holding(data.times);
+    this.keptRecords = IntList.holding(data.keptRecords);
+    const kept = data.keptRecords.length;
+    this.keptBlocks = IntList.holding(new Int32Array(kept).fill(this.bytes.adopt(data.keptBytes)));
+    const starts = new Int32Array(kept);
+    if (kept > 1) starts.set(data.keptEnds.subarray(0, kept - 1), 1);
+    this.keptStarts = IntList.holding(starts);
+    this.keptHeaderEnds = IntList.holding(data.keptHeaderEnds);
+    this.keptEnds = IntList.holding(data.keptEnds);
+    this.masks = IntList.holding(data.masks);
   }
 
   /** Whether kept commit `kept` touches one of the paths whose bits `query` holds. */

@@ -29,8 +29,16 @@ export class ShaIndex {
   /** The ids' bytes, ID_BLOCK ids a block. */
   private readonly held: Buffer[] = [];
   private readonly scratch = Buffer.alloc(32);
-  private slots = new Int32Array(1 << 12).fill(EMPTY);
-  private readonly hashes = new IntList();
+  private slots: Int32Array;
+  private readonly hashes: IntList;
+
+  /** `capacity`: how many ids it is expected to hold (it grows past that as needed). */
+  constructor(capacity = 1024) {
+    let slots = 1 << 12;
+    while (slots < capacity * 2) slots *= 2;
+    this.slots = new Int32Array(slots).fill(EMPTY);
+    this.hashes = new IntList(capacity);
+  }
 
   /** How many ids it holds: they are numbered 0 to count - 1. */
   get count(): number {
@@ -41,7 +49,31 @@ export class ShaIndex {
   intern(bytes: Uint8Array, start: number, width: number): number {
     if (this.width === 0) this.width = width;
     else if (width !== this.width) throw new Error(`a ${width}-digit commit id among ${this.width}-digit ones`);
-    const hash = this.decode(bytes, start);
+    return this.place(this.decode(bytes, start));
+  }
+
+  /** intern() of an id given as the `size` bytes it spells, at `raw[start]`. */
+  internBytes(raw: Uint8Array, start: number, size: number): number {
+    if (this.width === 0) this.width = size * 2;
+    else if (size * 2 !== this.width) throw new Error(`a ${size * 2}-digit commit id among ${this.width}-digit ones`);
+    for (let i = 0; i < size; i++) this.scratch[i] = raw[start + i]!;
+    return this.place((this.scratch[0]! << 24) | (this.scratch[1]! << 16) | (this.scratch[2]! << 8) | this.scratch[3]!);
+  }
+
+  /** Hex digits per id (0 until the first). */
+  get digits(): number {
+    return this.width;
+  }
+
+  /** Copies the bytes id `id` spells into `target` at `at` (`digits / 2` of them). */
+  copyBytes(id: number, target: Uint8Array, at: number): void {
+    const size = this.width >> 1;
+    const held = this.held[id >>> ID_BLOCK_SHIFT]!;
+    for (let i = 0, from = (id & IN_ID_BLOCK) * size; i < size; i++) target[at + i] = held[from + i]!;
+  }
+
+  /** The number of the id in `scratch`, whose first four bytes are `hash`, given one if it is new. */
+  private place(hash: number): number {
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const found = this.slots[slot]!;

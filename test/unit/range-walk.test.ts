@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { touchesPaths } from '../../src/core/git';
 import { RangeWalk, walkedCommitsTouching, type RangeFacts } from '../../src/core/rangeWalk';
+import { decodeWalk, encodeWalk } from '../../src/core/walkData';
 
 const sha = (n: number): string => createHash('sha1').update(`commit ${n}`).digest('hex');
 
@@ -188,6 +189,58 @@ describe('RangeWalk', () => {
         }
       }
     }
+  });
+
+  it('reads a walk kept as data, and the commits made since, as it reads one walk of them all', async () => {
+    for (const seed of [31, 32, 33]) {
+      const commits = history(seed, 150);
+      const base = 120;
+      const belowBase = ancestorsOf(commits, base);
+      const all = dateOrdered(commits, [...ancestorsOf(commits, 0)].filter((i) => !belowBase.has(i)));
+      // The walk kept: of an older HEAD, with a branch HEAD no longer reaches in it.
+      const oldHead = all[Math.floor(all.length / 4)]!;
+      const inOld = ancestorsOf(commits, oldHead);
+      const kept = all.filter((i) => inOld.has(i));
+      // Deployed commits descend from the base, as they do when the walk is kept.
+      const above = kept.filter((i) => ancestorsOf(commits, i).has(base));
+      const deployed = [above[Math.floor(above.length / 3)]!, above[Math.floor(above.length * 0.7)]!, above[above.length - 1]!].map((d) => commits[d]!.sha);
+      assert.ok(above.length > 10 && kept.length < all.length - 10, `seed ${seed}: ${kept.length} of ${all.length} commits kept, ${above.length} above the base`);
+      const paths = ['api', 'web'];
+      const first = read([logOutput(commits, kept)], paths, 4096);
+      first.retainLogs();
+      await first.ranges(deployed, [commits[base]!.sha], commits[oldHead]!.sha);
+      const { meta, data } = decodeWalk(Buffer.concat(encodeWalk({ tip: commits[oldHead]!.sha }, first.data())));
+      assert.deepEqual(meta, { tip: commits[oldHead]!.sha });
+      // Then: HEAD --not oldHead base, read into the walk restored.
+      const restored = RangeWalk.fromData(paths, data);
+      const since = restored.reader();
+      since.push(logOutput(commits, all.filter((i) => !inOld.has(i))));
+      since.end();
+      const { ranges: both, unsure } = await restored.ranges(deployed, [commits[base]!.sha], commits[0]!.sha);
+      assert.deepEqual(unsure, []);
+      const { ranges: one } = await read([logOutput(commits, all)], paths, 4096).ranges(deployed, [commits[base]!.sha], commits[0]!.sha);
+      for (const d of deployed) {
+        assert.deepEqual(both.get(d), one.get(d), `seed ${seed}, deployed ${d}`);
+        assert.deepEqual(walkedCommitsTouching(both.get(d)!, ['web']), walkedCommitsTouching(one.get(d)!, ['web']));
+      }
+    }
+  });
+
+  it('keeps in data() only what HEAD reaches', async () => {
+    // HEAD (0) and a branch (1) both on 2; the branch's commit was walked, HEAD does not reach it.
+    const commits: Commit[] = [
+      { sha: sha(0), parents: [2], files: ['api/a'] },
+      { sha: sha(1), parents: [2], files: ['api/b'] },
+      { sha: sha(2), parents: [3], files: ['api/c'] },
+      { sha: sha(3), parents: [], files: ['api/d'] },
+    ];
+    const walk = read([logOutput(commits, [0, 1, 2])], ['api'], 4096);
+    walk.retainLogs();
+    await walk.ranges([sha(2)], [sha(3)], sha(0));
+    const data = walk.data();
+    assert.equal(data.recordIds.length, 2);
+    assert.deepEqual(RangeWalk.fromData(['api'], data).holding([sha(0), sha(1), sha(2), sha(3)]), new Set([sha(0), sha(2)]));
+    assert.throws(() => RangeWalk.fromData(Array.from({ length: 40 }, (_, i) => `p${i}`), data), /other paths/);
   });
 
   it('leaves out what a log brings from outside HEAD\'s history', async () => {
