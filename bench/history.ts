@@ -4,16 +4,16 @@
 // or any of its git children, from /usr/bin/time, and of the process alone), an in-editor refresh with the repository's caches warm
 // and one with them empty (as after a commit), and the longest event-loop stall during each refresh.
 // Every verdict's commit count is checked against `git rev-list --count --no-merges --full-history
-// deployed..HEAD -- <paths>`, the count the product defines (commitsTouching in src/core/verdict.ts).
+// deployed..HEAD -- <paths>`, the count the product defines (commitsTouching in src/core/verdicts/verdict.ts).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checkServices } from '../src/core/check';
-import { createCloudRunReader } from '../src/core/cloudrun';
+import { createCloudRunReader } from '../src/core/google/cloudrun';
 import { loadConfig } from '../src/core/config';
-import { GitRepository } from '../src/core/git';
+import { GitRepository } from '../src/core/git/repository';
 import type { CheckResult } from '../src/core/model';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../test/helpers/repo';
 import { startEmulatorProcess } from './emulatorProcess';

@@ -2,7 +2,7 @@
 // we ship (dist/sdk-run.js, plainly, without our code cache or HTTP transport), builds one
 // ServicesClient for the emulator and reads the services as a check reads them: one
 // `listServices` of the region, first page only, of the page size a check asks for
-// (src/core/regionListing.ts), and a get for each service the page does not hold. With `--gets`,
+// (src/core/google/regionListing.ts), and a get for each service the page does not hold. With `--gets`,
 // one `getService` per service in parallel instead (what a check did before it listed regions).
 // Nothing else: no config, no git, no verdicts, no output. check.bench.ts runs it beside the CLI.
 // Prints when the SDK was loaded, the client built and the last answer came (ms since the process started).
@@ -26,7 +26,7 @@ const client = new sdk.ServicesClient({
 mark('client');
 const nameOf = (service) => `projects/${project}/locations/${region}/services/${service}`;
 const getEach = (names) => Promise.all(names.map((name) => client.getService({ name: nameOf(name) })));
-// The page size of src/core/regionListing.ts's listPageSize: 4 per service, 50 to 500.
+// The page size of src/core/google/regionListing.ts's listPageSize: 4 per service, 50 to 500.
 const pageSize = Math.min(500, Math.max(50, 4 * services.length));
 const read = gets
   ? getEach(services)

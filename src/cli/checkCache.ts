@@ -1,14 +1,14 @@
-// The file the CLI keeps between checks (revisionStore.ts), as every command that runs a check uses
+// The file the CLI keeps between checks (core/google/revisionStore.ts), as every command that runs a check uses
 // it (`check`, `where`): settled revisions spare the check its second round trip, the labels last
 // seen serving start its git work before Cloud Run answers, and large groups are read with gets.
-// Beside it, the revision histories `where` keeps (historyStore.ts).
-import { defaultCacheDir } from '../core/cacheDir';
+// Beside it, the revision histories `where` keeps (core/where/historyStore.ts).
+import { defaultCacheDir } from '../core/platform/cacheDir';
 import { servingLabelsOf } from '../core/check';
-import { apiOriginOf, serviceResourceName, type ReaderOptions, type ServiceRef } from '../core/cloudrun';
+import { apiOriginOf, serviceResourceName, type ReaderOptions, type ServiceRef } from '../core/google/cloudrun';
 import type { Endpoints } from '../core/config';
 import type { ServiceVerdict } from '../core/model';
-import { RevisionHistoryFile } from '../core/historyStore';
-import { CheckCacheFile, servingLabelsKey } from '../core/revisionStore';
+import { RevisionHistoryFile } from '../core/where/historyStore';
+import { CheckCacheFile, servingLabelsKey } from '../core/google/revisionStore';
 
 /** The file in the cache folder; undefined when there is no folder or caching is off (CLOUD_RUN_DRIFT_CACHE_DIR set empty). */
 export function openCheckCache(): CheckCacheFile | undefined {

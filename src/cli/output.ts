@@ -1,7 +1,7 @@
 // Where the CLI writes. Commands write through TerminalOutput, the one place human output is made
-// safe for a terminal: every text is escaped (../core/terminalText.ts), our own colors are added
+// safe for a terminal: every text is escaped (../core/text/terminalText.ts), our own colors are added
 // only when the output is in color, and --json is written exactly as given.
-import { renderTerminal, type TerminalText } from '../core/terminalText';
+import { renderTerminal, type TerminalText } from '../core/text/terminalText';
 
 /** The process's streams, or a test's capture: text exactly as it is written. */
 export interface Output {

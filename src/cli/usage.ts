@@ -3,7 +3,7 @@
 // without loading the rest of the CLI: only node:fs and node:path, and two constants, come with it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ALLOW_HOSTS_ENV } from '../core/credentialPolicy';
+import { ALLOW_HOSTS_ENV } from '../core/google/credentialPolicy';
 import { DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigqueryTimeout';
 
 /** `logs --timeout`: a window of history normally arrives in a few pages, seconds each. */

@@ -1,10 +1,10 @@
-import type { CloudRunReader } from './cloudrun';
+import type { CloudRunReader } from './google/cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
-import { GitError, type GitRepository, type LabelResolution, type RangeFacts } from './git';
+import { GitError, type GitRepository, type LabelResolution, type RangeFacts } from './git/repository';
 import type { CheckResult, CommitInfo, ServiceVerdict } from './model';
-import { ownValue } from './own';
+import { ownValue } from './platform/own';
 import { decidingLabels, judgeUnit, labelsToResolve, lookupUnit, type UnitLookup } from './units';
-import { isGitFailure, type GitFailure } from './verdict';
+import { isGitFailure, type GitFailure } from './verdicts/verdict';
 
 export interface CheckDeps {
   reader: CloudRunReader;

@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { configValidator } from './config-validator';
-import { currentUser, foreignFile, type ForeignFile, type UserIdentity } from './fileOwner';
+import { currentUser, foreignFile, type ForeignFile, type UserIdentity } from './platform/fileOwner';
 import { checkJobArgs } from './jobs/args';
 import { dateProblem } from './jobs/dates';
 import { usesRollup } from './jobs/rollup';
 import { parseTableId } from './jobs/tableId';
 import { UNIT_KINDS, type UnitKind } from './model';
-import { closestMatch } from './suggest';
+import { closestMatch } from './text/suggest';
 import { unitNameProblem } from './unitNames';
 
 export const CONFIG_FILE_NAME = 'cloud-run-drift.json';
@@ -190,7 +190,7 @@ async function exists(file: string): Promise<boolean> {
 
 /**
  * Reads and validates `file`. It decides where the user's credentials and deploy commands go, so a file `user`
- * does not own, or that others can write, is refused (fileOwner.ts); the check is made on the file opened, so
+ * does not own, or that others can write, is refused (platform/fileOwner.ts); the check is made on the file opened, so
  * it cannot be swapped in between.
  */
 export async function loadConfig(file: string, user: UserIdentity | null = currentUser()): Promise<DriftConfig> {

@@ -190,7 +190,7 @@ export interface ServiceVerdict {
   executions?: ExecutionVerdict[];
   /** For a function that was found: its state, the revision it names and where the commit came from. */
   function?: FunctionDetails;
-  /** All traffic is pinned to a revision older than the latest ready one, as after a rollback (see traffic.ts pinnedToOlder). */
+  /** All traffic is pinned to a revision older than the latest ready one, as after a rollback (see verdicts/traffic.ts pinnedToOlder). */
   rolledBackTo?: { revision: string; latestReadyRevision: string };
 }
 

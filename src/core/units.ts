@@ -1,13 +1,13 @@
 // What a check does for each configured unit, by its kind: how it is read, which commit labels its
 // verdict needs (what serves its traffic; a Cloud Run job's template and what its executions ran),
 // and how its verdict is decided.
-import type { CloudRunReader, LookupOptions } from './cloudrun';
+import type { CloudRunReader, LookupOptions } from './google/cloudrun';
 import type { ServiceConfig } from './config';
-import { computeFunctionVerdict, servedLookup } from './functionVerdict';
-import { computeJobVerdict, jobLabels } from './jobVerdict';
+import { computeFunctionVerdict, servedLookup } from './verdicts/functionVerdict';
+import { computeJobVerdict, jobLabels } from './verdicts/jobVerdict';
 import type { FunctionLookup, JobLookup, ServiceLookup, ServiceVerdict } from './model';
-import { ownValue } from './own';
-import { computeVerdict, labelOf, type GitFactsForVerdict } from './verdict';
+import { ownValue } from './platform/own';
+import { computeVerdict, labelOf, type GitFactsForVerdict } from './verdicts/verdict';
 
 export type UnitLookup =
   | { kind: 'service'; lookup: ServiceLookup }

@@ -1,5 +1,5 @@
 // The one place the Cloud Logging SDK is imported. esbuild bundles this file on its own (dist/sdk-logging.js);
-// core reaches it through loadLoggingSdk() in src/core/sdk.ts, so neither activation nor `--help` parses it.
+// core reaches it through loadLoggingSdk() in src/core/google/sdk.ts, so neither activation nor `--help` parses it.
 //
 // We use the generated LoggingServiceV2Client (@google-cloud/logging-api, the `v2` export of
 // @google-cloud/logging) rather than the `Logging` class: its getEntries adds "timestamp >= now-24h" and

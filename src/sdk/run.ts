@@ -1,6 +1,6 @@
 // The one place the Cloud Run and Cloud Functions SDKs and the auth library are imported. esbuild
 // bundles this file on its own (dist/sdk-run.js); core reaches it through loadRunSdk() in
-// src/core/sdk.ts.
+// src/core/google/sdk.ts.
 // Only the clients we use are imported by path: the package index pulls in every Cloud Run
 // client (builds, tasks, worker pools, ...), which made the bundle 1 MB larger and slower to load.
 import type { FunctionServiceClient as FunctionServiceClientType } from '@google-cloud/functions/build/src/v2/function_service_client';

@@ -1,9 +1,9 @@
 // One check over real clients: a configuration for a temporary repository, with the emulator as its
 // Cloud Run endpoint, read by the real reader and real git, as the verdict suites set themselves up.
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
-import { GitRepository } from '../../src/core/git';
+import { GitRepository } from '../../src/core/git/repository';
 import type { CheckResult } from '../../src/core/model';
 import type { RunningEmulator } from '../../src/emulator/server';
 import type { TempRepo } from './repo';

@@ -1,4 +1,4 @@
-// `cloud-run-drift check` of services reads Cloud Run without the client library (src/core/runRest.ts):
+// `cloud-run-drift check` of services reads Cloud Run without the client library (src/core/google/runRest.ts):
 // the built CLI (dist/cli.js) loads no SDK bundle against the emulator, first run or repeat, and with
 // Google credentials loads only the auth library (dist/sdk-auth.js), whose token goes to the host the
 // user allowed and nowhere else.
@@ -20,7 +20,7 @@ const SERVICES = ['api', 'worker', 'grading', 'gone'];
 
 /**
  * A preload that writes, at exit, which files the process required or read: the CLI loads the SDK
- * bundles through a V8 code cache (codeCache.ts), which reads the file without require.
+ * bundles through a V8 code cache (core/platform/codeCache.ts), which reads the file without require.
  */
 const RECORDER = `const fs = require('node:fs');
 const read = new Set();

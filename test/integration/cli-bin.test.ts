@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
-import { codeCacheFile } from '../../src/core/codeCache';
+import { codeCacheFile } from '../../src/core/platform/codeCache';
 
 const DIST = path.resolve(__dirname, '../../dist');
 const BIN = path.join(DIST, 'cli.js');

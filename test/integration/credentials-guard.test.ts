@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { credentialPolicy } from '../../src/core/credentialPolicy';
-import { applicationDefaultCredentials, type AdcClient } from '../../src/core/credentials';
-import { loadRunSdk } from '../../src/core/sdk';
+import { credentialPolicy } from '../../src/core/google/credentialPolicy';
+import { applicationDefaultCredentials, type AdcClient } from '../../src/core/google/credentials';
+import { loadRunSdk } from '../../src/core/google/sdk';
 import { emptyHome, startMetadataServer, startRecordingServer, TEST_CA_FILE, trapEnvironment, type MetadataServer, type RecordingServer } from '../helpers/credentialTrap';
 
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';

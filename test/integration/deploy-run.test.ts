@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import { loadConfig, parseConfig, type DriftConfig } from '../../src/core/config';
 import { createBashExecutor } from '../../src/core/deploy/bash';
 import { planDeployAll } from '../../src/core/deploy/plan';
@@ -14,7 +14,7 @@ import { prepareDeploy } from '../../src/core/deploy/prepare';
 import { deployAll } from '../../src/core/deploy/deployAll';
 import { DeployQueue } from '../../src/core/deploy/queue';
 import { runDeploy, type DeployExecutor, type DeployProgress, type DeployResult, type RunDeployOptions } from '../../src/core/deploy/runner';
-import { GitRepository } from '../../src/core/git';
+import { GitRepository } from '../../src/core/git/repository';
 import { startDemo, type DemoWorkspace } from '../../src/emulator/demo';
 import type { RunningEmulator } from '../../src/emulator/server';
 

@@ -7,12 +7,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import { ConfigError, loadConfig, parseConfig, type DriftConfig } from '../../src/core/config';
 import { createBashExecutor } from '../../src/core/deploy/bash';
 import { prepareDeploy } from '../../src/core/deploy/prepare';
 import { runDeploy, type DeployExecutor, type RunDeployOptions } from '../../src/core/deploy/runner';
-import { GitRepository } from '../../src/core/git';
+import { GitRepository } from '../../src/core/git/repository';
 import { startDemo, type DemoWorkspace } from '../../src/emulator/demo';
 import type { RunningEmulator } from '../../src/emulator/server';
 

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import { loadConfig, type DriftConfig } from '../../src/core/config';
-import { GitRepository } from '../../src/core/git';
+import { GitRepository } from '../../src/core/git/repository';
 import type { CheckResult, ServiceVerdict } from '../../src/core/model';
 import { startDemo, type RunningDemo } from '../../src/emulator/demo';
 import { buildScaffoldConfig, scaffoldUnits } from '../../src/extension/commands/scaffoldPlan';

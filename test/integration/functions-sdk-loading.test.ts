@@ -3,7 +3,7 @@
 // so nothing else has loaded the client before.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 
 const PROJECT = 'demo-project';

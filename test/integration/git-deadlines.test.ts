@@ -9,10 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
-import { GitError, GitRepository } from '../../src/core/git';
-import { GitCommands } from '../../src/core/gitCommand';
+import { GitError, GitRepository } from '../../src/core/git/repository';
+import { GitCommands } from '../../src/core/git/command';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkServices, servingLabelsOf } from '../../src/core/check';
-import type { CloudRunReader } from '../../src/core/cloudrun';
+import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import type { DriftConfig } from '../../src/core/config';
-import { GitRepository } from '../../src/core/git';
+import { GitRepository } from '../../src/core/git/repository';
 import type { CheckResult, ServiceVerdict } from '../../src/core/model';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';

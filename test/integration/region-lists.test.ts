@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
-import { GitRepository } from '../../src/core/git';
+import { GitRepository } from '../../src/core/git/repository';
 import type { CheckResult } from '../../src/core/model';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { startRecordingProxy, type RecordingProxy } from '../helpers/net';

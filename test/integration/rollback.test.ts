@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import type { DriftConfig, ServiceConfig } from '../../src/core/config';
-import { GitRepository } from '../../src/core/git';
+import { GitRepository } from '../../src/core/git/repository';
 import { rollbackConfirmation } from '../../src/core/rollback/plan';
 import { prepareRollback } from '../../src/core/rollback/prepare';
 import { rollBack, undoRollback } from '../../src/core/rollback/run';

@@ -1,5 +1,5 @@
 // A check reads Cloud Run over the Admin API v2 REST surface without the client library
-// (src/core/runRest.ts). For the same state of the emulator, and for the same error answers of a
+// (src/core/google/runRest.ts). For the same state of the emulator, and for the same error answers of a
 // plain server on 127.0.0.1, what those reads decode must be what the real @google-cloud/run clients
 // decode, as the reader's facts see it: serving revisions, traffic, revision facts, the settled-revision
 // check, and each failure's code and message after the same retries.
@@ -10,8 +10,8 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { v2, type protos } from '@google-cloud/run';
 import type { CallOptions } from 'google-gax';
 import { PassThroughClient } from 'google-auth-library';
-import { agreesWithService, describeApiError, RETRIED_CODES, revisionFacts, servingRevisions, trafficState } from '../../src/core/cloudrun';
-import { plainSend, RunRestReads, type ApiService } from '../../src/core/runRest';
+import { agreesWithService, describeApiError, RETRIED_CODES, revisionFacts, servingRevisions, trafficState } from '../../src/core/google/cloudrun';
+import { plainSend, RunRestReads, type ApiService } from '../../src/core/google/runRest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 
 const PROJECT = 'rest-project';
@@ -19,13 +19,13 @@ const REGION = 'us-west2';
 const PARENT = `projects/${PROJECT}/locations/${REGION}`;
 const sha = (n: number): { 'commit-sha': string } => ({ 'commit-sha': `${n}`.repeat(8).slice(0, 8) });
 
-/** The reader's call options (cloudrun.ts read()), with backoffs short enough for a test. */
+/** The reader's call options (core/google/cloudrun.ts read()), with backoffs short enough for a test. */
 function callOptions(signal?: AbortSignal): CallOptions {
   const backoffSettings = { initialRetryDelayMillis: 5, retryDelayMultiplier: 2, maxRetryDelayMillis: 20, initialRpcTimeoutMillis: 5_000, rpcTimeoutMultiplier: 1, maxRpcTimeoutMillis: 5_000, maxRetries: 3 };
   return { timeout: 5_000, retry: { retryCodes: [...RETRIED_CODES], backoffSettings }, ...(signal ? { signal } : {}) } as CallOptions;
 }
 
-/** Everything the reader takes from a Service (cloudrun.ts lookupService, trafficState, agreesWithService). */
+/** Everything the reader takes from a Service (core/google/cloudrun.ts lookupService, trafficState, agreesWithService). */
 function serviceView(service: ApiService): unknown {
   return {
     serving: servingRevisions(service),

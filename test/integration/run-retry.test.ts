@@ -3,7 +3,7 @@
 // statuses) behind a proxy that counts the requests, and against a server that never answers.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { startRecordingProxy, startSilentServer, type RecordingProxy, type SilentServer } from '../helpers/net';
 

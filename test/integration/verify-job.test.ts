@@ -2,10 +2,10 @@
 // (real JobsClient over REST) and real git. The emulator's clock is moved, never waited for.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import type { ServiceConfig } from '../../src/core/config';
-import { GitRepository } from '../../src/core/git';
-import { verifyDeployment, type VerifyOutcome } from '../../src/core/verify';
+import { GitRepository } from '../../src/core/git/repository';
+import { verifyDeployment, type VerifyOutcome } from '../../src/core/deploy/verify';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 

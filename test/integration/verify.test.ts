@@ -1,10 +1,10 @@
 // Proof of a deploy: every outcome of verifyDeployment against the emulator and real git.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import type { ServiceConfig } from '../../src/core/config';
-import { GitRepository } from '../../src/core/git';
-import { MIN_POLL_MS, verifyDeployment, type VerifyOutcome } from '../../src/core/verify';
+import { GitRepository } from '../../src/core/git/repository';
+import { MIN_POLL_MS, verifyDeployment, type VerifyOutcome } from '../../src/core/deploy/verify';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 import { startRecordingProxy, startSilentServer } from '../helpers/net';
 import { createTempRepo, type TempRepo } from '../helpers/repo';

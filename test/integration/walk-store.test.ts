@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { GitRepository, type RangeFacts } from '../../src/core/git';
-import { WalkStore } from '../../src/core/walkStore';
+import { GitRepository, type RangeFacts } from '../../src/core/git/repository';
+import { WalkStore } from '../../src/core/git/walkStore';
 import { startEmulator } from '../../src/emulator/server';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../helpers/repo';
 

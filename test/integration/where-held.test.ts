@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GitRepository } from '../../src/core/git';
+import { GitRepository } from '../../src/core/git/repository';
 import type { ServiceVerdict } from '../../src/core/model';
-import { readWhereFacts } from '../../src/core/whereFacts';
+import { readWhereFacts } from '../../src/core/where/facts';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 /** A unit serving `commit`: all that readWhereFacts reads of a verdict. */

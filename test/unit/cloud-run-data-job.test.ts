@@ -8,8 +8,8 @@ import { checkJobArgs, expandJobArgs, matchJobArgs } from '../../src/core/jobs/a
 import { executionExitCode, taskSummary } from '../../src/core/jobs/followExecution';
 import { blockedDecision, describeGuardReport, evaluateJobGuards } from '../../src/core/jobs/guards';
 import type { ExecutionFacts, ServiceVerdict, VerdictStatus } from '../../src/core/model';
-import { runJobRequest } from '../../src/core/runJobs';
-import { TemplateError } from '../../src/core/shellTemplate';
+import { runJobRequest } from '../../src/core/google/runJobs';
+import { TemplateError } from '../../src/core/text/shellTemplate';
 
 const FILE = '/repo/cloud-run-drift.json';
 const SERVICES = { coordinator: { paths: ['predictions'] }, 'grading-backfill': { kind: 'job', paths: ['jobs/grading'] }, 'boxscore-backfill': { kind: 'job' } };

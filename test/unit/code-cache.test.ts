@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { defaultCacheDir } from '../../src/core/cacheDir';
-import { codeCacheFile, requireWithCodeCache, saveCodeCaches } from '../../src/core/codeCache';
+import { defaultCacheDir } from '../../src/core/platform/cacheDir';
+import { codeCacheFile, requireWithCodeCache, saveCodeCaches } from '../../src/core/platform/codeCache';
 
 describe('V8 code cache for the SDK bundles', () => {
   let dir: string;
@@ -42,7 +42,7 @@ describe('V8 code cache for the SDK bundles', () => {
     const past = new Date('2020-01-01T00:00:00Z');
     fs.utimesSync(cacheFile, past, past);
     const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
-      const { requireWithCodeCache, saveCodeCaches } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/codeCache.ts'))});
+      const { requireWithCodeCache, saveCodeCaches } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/platform/codeCache.ts'))});
       process.stdout.write(String(requireWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(cacheDir)}).answer(1)));
       saveCodeCaches();`], { encoding: 'utf8' });
     assert.equal(child.stdout, '6', child.stderr);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
 import { ConfigError, findConfigFile, loadConfig } from '../../src/core/config';
-import { currentUser, foreignFile } from '../../src/core/fileOwner';
+import { currentUser, foreignFile } from '../../src/core/platform/fileOwner';
 
 const CONFIG = JSON.stringify({ project: 'abc-def', region: 'us-west2', services: { a: {} } });
 const isRoot = process.getuid?.() === 0;

@@ -1,4 +1,4 @@
-// The one decision of which hosts receive the user's Google credentials (core/credentialPolicy.ts).
+// The one decision of which hosts receive the user's Google credentials (core/google/credentialPolicy.ts).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +13,7 @@ import {
   mayCarryCredentials,
   normalizeAllowedHost,
   type CredentialPolicy,
-} from '../../src/core/credentialPolicy';
+} from '../../src/core/google/credentialPolicy';
 
 const NONE: CredentialPolicy = credentialPolicy([], {});
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { dateOrder } from '../../src/core/dateOrder';
+import { dateOrder } from '../../src/core/git/dateOrder';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 /**

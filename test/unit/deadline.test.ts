@@ -1,7 +1,7 @@
 // The deadline helper every API reader bounds its calls with.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DeadlineExpired, formatSeconds, raceAbort, startDeadline } from '../../src/core/deadline';
+import { DeadlineExpired, formatSeconds, raceAbort, startDeadline } from '../../src/core/platform/deadline';
 
 describe('deadline', () => {
   it('formats durations as people read them', () => {

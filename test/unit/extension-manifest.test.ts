@@ -344,7 +344,7 @@ describe('Marketplace listing', () => {
         ...contributes.viewsContainers.activitybar.map((c) => c.icon),
         ...contributes.jsonValidation.map((v) => v.url.replace(/^\.\//, '')),
         ...contributes.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.image!)),
-        // The log view's and the scoreboard view's pages (logPanel.ts, scoreboardPanels.ts) and the lazily loaded SDK bundles (core/sdk.ts).
+        // The log view's and the scoreboard view's pages (logPanel.ts, scoreboardPanels.ts) and the lazily loaded SDK bundles (core/google/sdk.ts).
         'media/logs/logs.css',
         'media/logs/logs.js',
         'media/scoreboard/scoreboard.css',

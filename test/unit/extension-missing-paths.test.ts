@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../src/core/config';
-import { describeVerdict } from '../../src/core/format';
-import { missingPathProblems, verdictPathProblems } from '../../src/core/missingPaths';
+import { describeVerdict } from '../../src/core/verdicts/format';
+import { missingPathProblems, verdictPathProblems } from '../../src/core/verdicts/missingPaths';
 import { serviceTooltipMarkdown } from '../../src/extension/tree/tooltip';
 import { serviceContextValue, statusLabel, verdictIcon } from '../../src/extension/views/presentation';
 import { verdict } from './extension-fixtures';

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { canTakeAllTraffic } from '../../src/core/deploy/history';
-import { describeVerdict } from '../../src/core/format';
+import { describeVerdict } from '../../src/core/verdicts/format';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { DEPLOY_CONTEXT_VALUES } from '../../src/extension/deploy/deployPresentation';
 import { verdict } from './extension-fixtures';

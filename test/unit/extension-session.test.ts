@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CloudRunReader } from '../../src/core/cloudrun';
+import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import { ConfigError, MAX_NESTING, parseConfig, type DriftConfig, type Endpoints } from '../../src/core/config';
-import type { GitRepository } from '../../src/core/git';
+import type { GitRepository } from '../../src/core/git/repository';
 import type { CheckResult } from '../../src/core/model';
 import { DriftSession, type CoreServices } from '../../src/extension/session/driftSession';
 import type { RefreshReason } from '../../src/extension/session/refreshScheduler';

@@ -1,7 +1,7 @@
 // lookupFunction's reading order and its reading of the API's answer, with the reads it is given.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { functionFacts, likelyServiceName, lookupFunction, type FunctionReadDeps, type FunctionRef } from '../../src/core/functions';
+import { functionFacts, likelyServiceName, lookupFunction, type FunctionReadDeps, type FunctionRef } from '../../src/core/google/functions';
 import type { ServiceLookup } from '../../src/core/model';
 
 const REF: FunctionRef = { project: 'p-123456', region: 'us-west2', name: 'Grade_Player_Props' };

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ServiceConfig } from '../../src/core/config';
-import { computeFunctionVerdict, deployFailure, servedLookup } from '../../src/core/functionVerdict';
-import type { LabelResolution } from '../../src/core/git';
+import { computeFunctionVerdict, deployFailure, servedLookup } from '../../src/core/verdicts/functionVerdict';
+import type { LabelResolution } from '../../src/core/git/repository';
 import type { FunctionFacts, FunctionLookup, RevisionFacts, ServiceLookup, ServingRevision } from '../../src/core/model';
-import type { GitFactsForVerdict } from '../../src/core/verdict';
+import type { GitFactsForVerdict } from '../../src/core/verdicts/verdict';
 
 const HEAD = 'b'.repeat(40);
 const unit: ServiceConfig = { name: 'grading', kind: 'function', project: 'demo-project', region: 'us-west2', paths: ['functions/grading'], dependsOn: [] };

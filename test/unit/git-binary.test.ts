@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GitRepository } from '../../src/core/git';
-import { findGitBinary } from '../../src/core/gitBinary';
+import { GitRepository } from '../../src/core/git/repository';
+import { findGitBinary } from '../../src/core/git/binary';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 describe('the git that runs', { skip: process.platform === 'win32' && 'POSIX executables' }, () => {

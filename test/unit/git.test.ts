@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GitError, GitRepository, touchesPaths, type RangeFacts } from '../../src/core/git';
-import { GitCommands } from '../../src/core/gitCommand';
+import { GitError, GitRepository, touchesPaths, type RangeFacts } from '../../src/core/git/repository';
+import { GitCommands } from '../../src/core/git/command';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
 
 describe('git facts (real git)', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FloatList, IntList, RecordBytes } from '../../src/core/growable';
+import { FloatList, IntList, RecordBytes } from '../../src/core/git/growable';
 
 describe('IntList and FloatList', () => {
   it('hold every value pushed, across blocks, and copy them out in order', () => {

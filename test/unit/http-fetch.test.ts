@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
-import { httpFetch } from '../../src/core/httpFetch';
+import { httpFetch } from '../../src/core/google/httpFetch';
 
 interface Seen {
   method: string;
@@ -141,7 +141,7 @@ describe('httpFetch (the Run SDK transport)', () => {
 
   it("reads a gzip answer's status and body without loading Node's fetch (undici): WHATWG Headers only once asked for", async () => {
     const script = `
-      const { httpFetch } = require(${JSON.stringify(require.resolve('../../src/core/httpFetch'))});
+      const { httpFetch } = require(${JSON.stringify(require.resolve('../../src/core/google/httpFetch'))});
       httpFetch(${JSON.stringify(`${base}/gzip`)}, { headers: { accept: 'application/json' } }).then(async (response) => {
         const body = JSON.parse(await response.text());
         const before = process.moduleLoadList.some((m) => m.includes('undici'));

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ServiceConfig } from '../../src/core/config';
-import type { LabelResolution, RangeFacts } from '../../src/core/git';
-import { computeJobVerdict, judgeExecution, lastExecutionSentence } from '../../src/core/jobVerdict';
+import type { LabelResolution, RangeFacts } from '../../src/core/git/repository';
+import { computeJobVerdict, judgeExecution, lastExecutionSentence } from '../../src/core/verdicts/jobVerdict';
 import type { ExecutionFacts, JobFacts, JobLookup } from '../../src/core/model';
-import { executionFacts } from '../../src/core/runJobs';
-import type { GitFactsForVerdict } from '../../src/core/verdict';
+import { executionFacts } from '../../src/core/google/runJobs';
+import type { GitFactsForVerdict } from '../../src/core/verdicts/verdict';
 
 const HEAD = 'b'.repeat(40);
 const TEMPLATE = 'a'.repeat(40);

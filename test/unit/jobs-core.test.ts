@@ -8,7 +8,7 @@ import { checkJobTemplate, expandJobCommand, type JobTemplateValues } from '../.
 import { addDays, DateRangeError, dateProblem, parseDateRange } from '../../src/core/jobs/dates';
 import { describeGuardReport, evaluateJobGuards } from '../../src/core/jobs/guards';
 import { formatQueryTable } from '../../src/core/jobs/table';
-import { TemplateError } from '../../src/core/shellTemplate';
+import { TemplateError } from '../../src/core/text/shellTemplate';
 
 const LIMITS = { maxDays: 31, today: '2026-11-29' };
 

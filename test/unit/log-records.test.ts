@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LogRecordParser, type LogRecord } from '../../src/core/logRecords';
+import { LogRecordParser, type LogRecord } from '../../src/core/git/logRecords';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);

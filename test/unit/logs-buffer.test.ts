@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { LogBuffer } from '../../src/core/logs/buffer';
 import type { LogEntry } from '../../src/core/logs/entry';
 import { cliJson, formatLogLine, terminalLogLine } from '../../src/core/logs/format';
-import { renderTerminal } from '../../src/core/terminalText';
+import { renderTerminal } from '../../src/core/text/terminalText';
 
 function entry(n: number, extra: Partial<LogEntry> = {}): LogEntry {
   return {

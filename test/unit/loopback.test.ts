@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isLoopbackHost } from '../../src/core/loopback';
+import { isLoopbackHost } from '../../src/core/platform/loopback';
 
 describe('isLoopbackHost', () => {
   it('takes this machine in every spelling URL.hostname gives', () => {

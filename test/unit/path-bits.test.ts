@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { touchesPaths } from '../../src/core/git';
-import { PathBits } from '../../src/core/pathBits';
+import { touchesPaths } from '../../src/core/git/repository';
+import { PathBits } from '../../src/core/git/pathBits';
 
 function bitsOf(paths: PathBits, file: string): number[] {
   const mask = new Uint32Array(paths.words);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { touchesPaths } from '../../src/core/git';
-import { RangeWalk, walkedCommitsTouching, type RangeFacts } from '../../src/core/rangeWalk';
-import { decodeWalk, encodeWalk } from '../../src/core/walkData';
+import { touchesPaths } from '../../src/core/git/repository';
+import { RangeWalk, walkedCommitsTouching, type RangeFacts } from '../../src/core/git/rangeWalk';
+import { decodeWalk, encodeWalk } from '../../src/core/git/walkData';
 
 const sha = (n: number): string => createHash('sha1').update(`commit ${n}`).digest('hex');
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { groupsToList, listPageSize, RegionListing, type ListGroup } from '../../src/core/regionListing';
+import { groupsToList, listPageSize, RegionListing, type ListGroup } from '../../src/core/google/regionListing';
 
 const ref = (kind: 'service' | 'function' | 'job', name: string, region = 'us-west2') => ({ kind, project: 'p', region, name });
 

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { agreesWithService } from '../../src/core/cloudrun';
+import { agreesWithService } from '../../src/core/google/cloudrun';
 import type { RevisionFacts } from '../../src/core/model';
-import { MAX_FILE_ENTRIES, CheckCacheFile, settledRevisionKey } from '../../src/core/revisionStore';
+import { MAX_FILE_ENTRIES, CheckCacheFile, settledRevisionKey } from '../../src/core/google/revisionStore';
 
 const SERVICE = 'projects/p/locations/r/services/api';
 

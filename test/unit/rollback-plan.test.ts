@@ -2,11 +2,11 @@
 // that would stop being served, the confirmation text, and the "rolled back" rule.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RangeFacts } from '../../src/core/git';
+import type { RangeFacts } from '../../src/core/git/repository';
 import type { CommitInfo } from '../../src/core/model';
 import { rollbackConfirmation, stoppingCommits, type RollbackPlan } from '../../src/core/rollback/plan';
 import { rollbackRefusal } from '../../src/core/rollback/prepare';
-import { allTrafficTo, describeTraffic, pinnedToOlder, servesExactly } from '../../src/core/traffic';
+import { allTrafficTo, describeTraffic, pinnedToOlder, servesExactly } from '../../src/core/verdicts/traffic';
 
 const commit = (sha: string, subject: string, date: string): CommitInfo => ({ sha: sha.padEnd(40, '0'), subject, author: 'A', date });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { ShaIndex } from '../../src/core/shaIndex';
+import { ShaIndex } from '../../src/core/git/shaIndex';
 
 const sha = (n: number, width = 40): string => createHash(width === 40 ? 'sha1' : 'sha256').update(String(n)).digest('hex');
 

@@ -1,7 +1,7 @@
 // Text for a terminal: control characters in data are written visibly, our own styles are not.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderTerminal, styled, terminalLines, terminalSafe } from '../../src/core/terminalText';
+import { renderTerminal, styled, terminalLines, terminalSafe } from '../../src/core/text/terminalText';
 
 describe('terminalSafe', () => {
   it('writes C0 controls, DEL and C1 controls visibly, in lowercase hex', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { timestampToIso } from '../../src/core/timestamps';
+import { timestampToIso } from '../../src/core/google/timestamps';
 
 describe('timestampToIso', () => {
   it('reads a protobuf Timestamp and its RFC 3339 text (the REST answer) alike, to the millisecond', () => {

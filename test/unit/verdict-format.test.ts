@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { renderTerminal } from '../../src/core/terminalText';
+import { renderTerminal } from '../../src/core/text/terminalText';
 import { describe, it } from 'node:test';
 import { exitCodeFor, formatHuman, toJson } from '../../src/cli/main';
-import { countNotUpToDate, describeVerdict, relativeTime } from '../../src/core/format';
+import { countNotUpToDate, describeVerdict, relativeTime } from '../../src/core/verdicts/format';
 import type { ServiceVerdict } from '../../src/core/model';
-import { worstStatus } from '../../src/core/verdict';
+import { worstStatus } from '../../src/core/verdicts/verdict';
 
 const NOW = new Date('2026-01-30T23:00:00Z');
 const verdict = (over: Partial<ServiceVerdict>): ServiceVerdict => ({

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ServiceConfig } from '../../src/core/config';
 import type { ServiceLookup } from '../../src/core/model';
-import { computeVerdict, type GitFactsForVerdict } from '../../src/core/verdict';
+import { computeVerdict, type GitFactsForVerdict } from '../../src/core/verdicts/verdict';
 
 const HEAD = 'a'.repeat(40);
 const DEPLOYED = 'b'.repeat(40);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { touchesPaths, type RangeFacts } from '../../src/core/git';
-import { commitsTouching } from '../../src/core/verdict';
+import { touchesPaths, type RangeFacts } from '../../src/core/git/repository';
+import { commitsTouching } from '../../src/core/verdicts/verdict';
 
 function rangeOf(fileLists: string[][]): RangeFacts {
   return {

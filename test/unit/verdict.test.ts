@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ServiceConfig } from '../../src/core/config';
-import type { LabelResolution } from '../../src/core/git';
+import type { LabelResolution } from '../../src/core/git/repository';
 import type { RevisionFacts, ServiceLookup } from '../../src/core/model';
-import { computeVerdict, type GitFactsForVerdict } from '../../src/core/verdict';
+import { computeVerdict, type GitFactsForVerdict } from '../../src/core/verdicts/verdict';
 
 const HEAD = 'b'.repeat(40);
 const DEPLOYED = 'a'.repeat(40);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeWalk, encodeWalk, type WalkData } from '../../src/core/walkData';
+import { decodeWalk, encodeWalk, type WalkData } from '../../src/core/git/walkData';
 
 /** Two commits, the newer a child of the older (and of a third only named), the newer kept with one file. */
 function sample(): WalkData {

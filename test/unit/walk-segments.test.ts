@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { walkSegments } from '../../src/core/walkSegments';
+import { walkSegments } from '../../src/core/git/walkSegments';
 
 describe('walkSegments', () => {
   // HEAD at 1,000 s; deployed commits spread below it; the base at 0.

@@ -1,8 +1,8 @@
 // What the ranges a check holds decide about a commit, and what they leave to git.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RangeFacts } from '../../src/core/git';
-import { containmentFromRanges, findInRanges, inHeadFromRanges } from '../../src/core/whereHeld';
+import type { RangeFacts } from '../../src/core/git/repository';
+import { containmentFromRanges, findInRanges, inHeadFromRanges } from '../../src/core/where/held';
 
 const sha = (c: string): string => c.repeat(40);
 const entry = (s: string): RangeFacts['commits'][number] => ({ commit: { sha: s, subject: s.slice(0, 1), author: 'a', date: '2026-01-01T00:00:00Z' }, files: [`${s.slice(0, 1)}.py`] });

@@ -1,10 +1,10 @@
 // The pure "where is this commit live?" decisions and their texts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ageSpan } from '../../src/core/format';
+import { ageSpan } from '../../src/core/verdicts/format';
 import type { CommitInfo, ServiceVerdict, ServingVerdict } from '../../src/core/model';
-import { whereMarkdown, whereStatusText, unitWhereSummary } from '../../src/core/whereFormat';
-import { whereLive, whereOutcome, type WhereFacts } from '../../src/core/whereLive';
+import { whereMarkdown, whereStatusText, unitWhereSummary } from '../../src/core/where/format';
+import { whereLive, whereOutcome, type WhereFacts } from '../../src/core/where/live';
 
 const NOW = new Date('2026-01-30T23:00:00Z');
 const X = 'f'.repeat(40);

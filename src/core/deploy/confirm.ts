@@ -8,9 +8,9 @@
 //   buildBulkConfirmation(plan, concurrency, dirtyServices?) → { title, detail, confirmLabel } for Deploy All Stale
 //   MAX_LISTED_COMMITS                          how many undeployed commits are listed before "and N more"
 //   listCommits(commits, max?)                  → `1a2b3c4d subject` lines, capped with "and N more"
-import { oneLine } from '../messageText';
+import { oneLine } from '../text/messageText';
 import type { CommitInfo } from '../model';
-import { short } from '../verdict';
+import { short } from '../verdicts/verdict';
 import { deployWaves, type DeployPlan } from './plan';
 
 export const MAX_LISTED_COMMITS = 10;

@@ -11,12 +11,12 @@
 // Revisions come from CloudRunReader.listRevisions; traffic from lookupService (what is actually
 // served, LATEST resolved); commits from resolving each commit label in the local repository, so
 // the subject appears only for commits this clone has. Labels are shown, never executed.
-import type { CloudRunReader, ServiceRef } from '../cloudrun';
-import { relativeTime } from '../format';
-import type { GitRepository } from '../git';
+import type { CloudRunReader, ServiceRef } from '../google/cloudrun';
+import { relativeTime } from '../verdicts/format';
+import type { GitRepository } from '../git/repository';
 import type { RevisionFacts } from '../model';
-import { labelOf, short } from '../verdict';
-import { errorText } from '../messageText';
+import { labelOf, short } from '../verdicts/verdict';
+import { errorText } from '../text/messageText';
 
 export interface DeploymentEntry {
   revision: string;

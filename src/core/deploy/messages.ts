@@ -1,5 +1,5 @@
 // The result of a deploy as the user reads it: one line for the log channel, and the notification.
-import { oneLine } from '../messageText';
+import { oneLine } from '../text/messageText';
 import type { DeployResult } from './runner';
 
 /** The one-line text for the log channel and the user message. */

@@ -12,9 +12,9 @@
 // Pass `preparation.commit.sha` as runDeploy's `confirmedCommit`: if HEAD moves between the
 // confirmation and the start, the deploy refuses rather than ship a commit nobody confirmed.
 import type { DeployCommand, DriftConfig, ServiceConfig } from '../config';
-import { touchesPaths, type GitRepository } from '../git';
+import { touchesPaths, type GitRepository } from '../git/repository';
 import type { CommitInfo, ServiceVerdict } from '../model';
-import { commitsTouching } from '../verdict';
+import { commitsTouching } from '../verdicts/verdict';
 import { buildConfirmation, needsConfirmation, type DeployConfirmation } from './confirm';
 import { checkTemplate } from './template';
 

@@ -2,7 +2,7 @@
 //   .deploy(options)  → { handle, started }  started false: `handle` is the one already running
 //   .start(service, run) → same, for any function producing a DeployResult
 //   .get(service) / .list() / .onDidChange(listener) → unsubscribe / .cancelAll()
-import { errorText, oneLine } from '../messageText';
+import { errorText, oneLine } from '../text/messageText';
 import { runDeploy, type DeployProgress, type DeployResult, type RunDeployOptions } from './runner';
 
 export interface DeployHandle {

@@ -18,13 +18,13 @@
 //
 // Proof: the deployed commit is HEAD when the deploy starts (read before the script runs), and
 // it is that commit, not a later HEAD, that must be serving all traffic afterwards.
-import type { CloudRunReader } from '../cloudrun';
+import type { CloudRunReader } from '../google/cloudrun';
 import type { DriftConfig, ServiceConfig } from '../config';
-import type { GitRepository } from '../git';
+import type { GitRepository } from '../git/repository';
 import type { UnitKind } from '../model';
-import { errorText, oneLine } from '../messageText';
-import { short } from '../verdict';
-import { verifyDeployment, type VerifyOutcome } from '../verify';
+import { errorText, oneLine } from '../text/messageText';
+import { short } from '../verdicts/verdict';
+import { verifyDeployment, type VerifyOutcome } from './verify';
 import { findService, RESTRICTED_MODE_REASON, selectDeployCommand } from './prepare';
 import { expandDeployCommand } from './template';
 

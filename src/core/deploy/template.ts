@@ -11,13 +11,13 @@
 //   shellQuote(value)                          → 'value' with ' written as '\''
 //
 // Every value is validated against what it can legitimately be (Cloud Run service name, 40/64-hex
-// commit, project and region patterns, an absolute path) before shellTemplate.ts quotes it for the
+// commit, project and region patterns, an absolute path) before ../text/shellTemplate.ts quotes it for the
 // position it has in the template. Values come from the configuration and git only; nothing read
 // from the Cloud Run API (labels, revision names, messages) is a template value.
 import * as path from 'node:path';
-import { checkTemplateSyntax, expandTemplate, TemplateError, type ExpandedCommand as TemplateExpansion } from '../shellTemplate';
+import { checkTemplateSyntax, expandTemplate, TemplateError, type ExpandedCommand as TemplateExpansion } from '../text/shellTemplate';
 
-export { shellQuote, TemplateError } from '../shellTemplate';
+export { shellQuote, TemplateError } from '../text/shellTemplate';
 
 export const TEMPLATE_VARIABLES = ['service', 'commit', 'shortCommit', 'project', 'region', 'workspaceFolder'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];

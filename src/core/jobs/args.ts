@@ -10,7 +10,7 @@
 //   expandJobArgs(templates, values)         → string[]; throws TemplateError naming the bad variable
 //   checkJobArgs(templates)                  → { index, error } | null, for config diagnostics
 //   matchJobArgs(templates, args, project)   → the range an execution's arguments were expanded for, or null
-import { TemplateError } from '../shellTemplate';
+import { TemplateError } from '../text/shellTemplate';
 import { jobValueProblem, type JobTemplateVariable } from './command';
 import { DateRangeError, parseDateRange, type DateRange } from './dates';
 

@@ -13,11 +13,11 @@
 //       signal: aborts the call (its requests are destroyed, see ../httpScope.ts); it rejects with the signal's reason.
 //   BigQueryApiError                              every failure, with a one-line message (credentials: the exact fix;
 //                                                 the deadline: how long it waited)
-import { credentialPolicy, decideCredentials, mayCarryCredentials, urlTarget, type CredentialPolicy } from '../credentialPolicy';
-import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from '../credentials';
-import { formatSeconds, raceAbort, startDeadline } from '../deadline';
-import { abortingRequests } from '../httpScope';
-import { loadBigQuerySdk, type BigQuerySdk } from '../sdk';
+import { credentialPolicy, decideCredentials, mayCarryCredentials, urlTarget, type CredentialPolicy } from '../google/credentialPolicy';
+import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from '../google/credentials';
+import { formatSeconds, raceAbort, startDeadline } from '../platform/deadline';
+import { abortingRequests } from '../google/httpScope';
+import { loadBigQuerySdk, type BigQuerySdk } from '../google/sdk';
 import { DEFAULT_BIGQUERY_TIMEOUT_MS } from './bigqueryTimeout';
 import { parseTableId } from './tableId';
 

@@ -7,7 +7,7 @@
 //   expandJobCommand(template, values)      → ExpandedCommand; throws TemplateError naming the bad variable
 //   checkJobTemplate(template)              → TemplateError | null, for config diagnostics
 import * as path from 'node:path';
-import { checkTemplateSyntax, expandTemplate, TemplateError, type ExpandedCommand } from '../shellTemplate';
+import { checkTemplateSyntax, expandTemplate, TemplateError, type ExpandedCommand } from '../text/shellTemplate';
 import { dateProblem } from './dates';
 
 export const JOB_TEMPLATE_VARIABLES = ['startDate', 'endDate', 'project', 'workspaceFolder'] as const;

@@ -2,10 +2,10 @@
 // execution terminal print the same lines. Text only (TerminalText): the writer escapes it for the
 // terminal (../terminalText.ts), so nothing the API or a log entry says reaches a terminal raw.
 import type { ServiceConfig } from '../config';
-import { formatDuration } from '../format';
+import { formatDuration } from '../verdicts/format';
 import { terminalLogLine } from '../logs';
 import type { ExecutionFacts } from '../model';
-import { styled, type TerminalText } from '../terminalText';
+import { styled, type TerminalText } from '../text/terminalText';
 import { taskSummary, type ExecutionResult, type FollowEvent } from './followExecution';
 
 /** `Started grading-backfill-x7k2p of grading-backfill (project/region) with ["--start-date=…"]`. */

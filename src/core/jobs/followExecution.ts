@@ -18,8 +18,8 @@
 // execution's entries once more as history, reporting those the tail had not delivered.
 import { composeFilter, jobLogScope, openLogStream, type LogEntry, type LogSource, type LogStream } from '../logs';
 import type { ExecutionFacts } from '../model';
-import type { ExecutionRef } from '../runJobs';
-import { errorText } from '../messageText';
+import type { ExecutionRef } from '../google/runJobs';
+import { errorText } from '../text/messageText';
 
 export interface ExecutionClock {
   now(): number;

@@ -16,11 +16,11 @@
 // assumption. Every blocker can be overridden knowingly (the CLI's --force, the editor's "Run Anyway").
 import { checkServices, type CheckDeps } from '../check';
 import type { DataJobConfig, DriftConfig } from '../config';
-import { relativeTime, STATUS_LABELS } from '../format';
+import { relativeTime, STATUS_LABELS } from '../verdicts/format';
 import type { ServiceVerdict } from '../model';
-import { short } from '../verdict';
+import { short } from '../verdicts/verdict';
 import { BigQueryApiError, type BigQueryReader, type StreamingBuffer } from './bigquery';
-import { errorText } from '../messageText';
+import { errorText } from '../text/messageText';
 
 export type JobBlocker =
   | { kind: 'stale-code'; subject: string; message: string }

@@ -9,7 +9,7 @@
 //                                                (the CLI and the editor; totals.ts says where the totals come from)
 import type { DataJobConfig, DriftConfig, TotalsRules } from '../config';
 import { jsonPath } from '../config';
-import { TemplateError } from '../shellTemplate';
+import { TemplateError } from '../text/shellTemplate';
 import type { BigQueryCallOptions, BigQueryReader } from './bigquery';
 import { expandJobArgs } from './args';
 import { expandJobCommand } from './command';

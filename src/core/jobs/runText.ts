@@ -8,7 +8,7 @@
 //   jobRunText(run, now)         → { label, description, tooltip } of a run's row
 //   lastRunDescription(run, now) → the job row's description when it has a last run
 //   lastRunTooltip(run, now)     → the lines the job row's tooltip ends with
-import { formatDuration, relativeTime } from '../format';
+import { formatDuration, relativeTime } from '../verdicts/format';
 import type { ExecutionTasks } from '../model';
 import { taskSummary } from './followExecution';
 import { isInProgress, type JobRunRecord, type JobRunResult } from './runs';

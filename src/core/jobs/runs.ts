@@ -12,7 +12,7 @@
 //   isInProgress(run)             → whether the run has not ended yet
 import type { DataJobConfig } from '../config';
 import type { ExecutionFacts, ExecutionTasks } from '../model';
-import { ownValue } from '../own';
+import { ownValue } from '../platform/own';
 import { matchJobArgs } from './args';
 import type { DateRange } from './dates';
 import { executionDurationMs } from './executionText';

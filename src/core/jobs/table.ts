@@ -1,6 +1,6 @@
 // A query's rows as a plain-text table (the CLI's scoreboard): numbers right-aligned, null as "-",
 // and the totals row, when there is one, under a rule of its own.
-import { terminalSafe } from '../terminalText';
+import { terminalSafe } from '../text/terminalText';
 import type { Cell, QueryTable } from './bigquery';
 
 /** A query's rows, with the totals row when the scoreboard has one. */
@@ -49,7 +49,7 @@ export function numericColumns(table: QueryTable): boolean[] {
 }
 
 /**
- * The table for a terminal. Cells and column names are escaped here already (terminalText.ts), so
+ * The table for a terminal. Cells and column names are escaped here already (../text/terminalText.ts), so
  * that columns line up as shown: a control character takes four columns written as \x1b, not zero.
  */
 export function formatQueryTable(table: ShownTable): string {

@@ -15,7 +15,7 @@
 
 import type { Severity } from './filter';
 import { SEVERITIES } from './filter';
-import { ownValue } from '../own';
+import { ownValue } from '../platform/own';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };

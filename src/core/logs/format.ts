@@ -7,7 +7,7 @@
 //                                     color, the text escaped when rendered (../terminalText.ts)
 //   cliJson(entry)                    the CLI's --json object: {insertId, timestamp, severity, revision, execution?, text|json}
 //   SEVERITY_ANSI                     the ANSI color per severity (the view can map the same buckets to theme colors)
-import { styled, type TerminalText } from '../terminalText';
+import { styled, type TerminalText } from '../text/terminalText';
 import { entryText, type JsonObject, type LogEntry } from './entry';
 import { EXECUTION_NAME_LABEL, type Severity } from './filter';
 

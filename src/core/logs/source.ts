@@ -28,9 +28,9 @@
 //   - In REST mode tailLogEntries throws (synchronously for the generated client, inside a promise for the
 //     Logging class, which we do not use): tail() checks the transport first and throws a LogApiError.
 //   - A tail's server errors arrive as 'error' events: listeners are attached before the request is written.
-import { credentialPolicy, decideCredentials, endpointTarget, urlTarget, type CredentialPolicy } from '../credentialPolicy';
-import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine, type AdcClient } from '../credentials';
-import { loadLoggingSdk, type LoggingSdk } from '../sdk';
+import { credentialPolicy, decideCredentials, endpointTarget, urlTarget, type CredentialPolicy } from '../google/credentialPolicy';
+import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine, type AdcClient } from '../google/credentials';
+import { loadLoggingSdk, type LoggingSdk } from '../google/sdk';
 import { normalizeApiEntry, type TimedEntry } from './entry';
 import type { LoggingServiceClient, TailCall } from '../../sdk/logging';
 

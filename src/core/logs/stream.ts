@@ -29,7 +29,7 @@
 //
 // Unhandled rejections: every promise the stream creates is awaited or has a catch; list calls raced against
 // stop() keep a catch on the abandoned promise; tail errors arrive as handler calls (source.ts).
-import { formatSeconds, raceAbort, startDeadline, type Deadline } from '../deadline';
+import { formatSeconds, raceAbort, startDeadline, type Deadline } from '../platform/deadline';
 import { compareInstants, formatInstant, instantFromDate, shiftInstant, type Instant, type TimedEntry } from './entry';
 import { quoteFilterString } from './filter';
 import { eventIterator } from './eventIterator';

@@ -7,12 +7,12 @@
 //                                         and the target's commit lacks, newest first, each once
 //   rollbackConfirmation(plan)          → { title, detail, confirmLabel }
 //   describeRevisionCommit(revision)    → `1a2b3c4d "subject"` (or the raw label, quoted)
-import type { RangeFacts } from '../git';
+import type { RangeFacts } from '../git/repository';
 import type { CommitInfo } from '../model';
-import { describeTraffic, type TrafficTarget } from '../traffic';
-import { commitsTouching, short } from '../verdict';
+import { describeTraffic, type TrafficTarget } from '../verdicts/traffic';
+import { commitsTouching, short } from '../verdicts/verdict';
 import { listCommits } from '../deploy/confirm';
-import { oneLine } from '../messageText';
+import { oneLine } from '../text/messageText';
 
 /** A revision with the commit its label names. */
 export interface RevisionCommit {

@@ -1,13 +1,13 @@
 // Gathers a RollbackPlan: the service's traffic and the target revision from Cloud Run (read now),
 // the serving revisions' commit labels, and from git the commits between the target's commit and
 // each serving one that touch the service's paths.
-import { CloudRunError, type CloudRunReader } from '../cloudrun';
+import { CloudRunError, type CloudRunReader } from '../google/cloudrun';
 import type { ServiceConfig } from '../config';
-import type { GitRepository } from '../git';
+import type { GitRepository } from '../git/repository';
 import type { RevisionFacts } from '../model';
-import { ownValue } from '../own';
-import { servesExactly } from '../traffic';
-import { labelOf } from '../verdict';
+import { ownValue } from '../platform/own';
+import { servesExactly } from '../verdicts/traffic';
+import { labelOf } from '../verdicts/verdict';
 import { stoppingCommits, type RevisionCommit, type RollbackPlan } from './plan';
 
 /** Why a unit cannot be rolled back by routing traffic, or null for a Cloud Run service. */

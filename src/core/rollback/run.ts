@@ -8,12 +8,12 @@
 //   rollBack(options)      → RollbackOutcome: all traffic to options.revision, proven
 //   undoRollback(options)  → RollbackOutcome: the traffic as it was before (TrafficUpdate.previous), proven
 //   proveTraffic(options)  → TrafficProof: the polling alone
-import type { CloudRunReader, ServiceRef } from '../cloudrun';
-import { describeApiError } from '../cloudrun';
-import { formatSeconds } from '../deadline';
+import type { CloudRunReader, ServiceRef } from '../google/cloudrun';
+import { describeApiError } from '../google/cloudrun';
+import { formatSeconds } from '../platform/deadline';
 import type { ServingRevision } from '../model';
-import { describeServing, describeTraffic, servesExactly, type TrafficState, type TrafficUpdate } from '../traffic';
-import { MIN_LOOKUP_MS, MIN_POLL_MS, sleep } from '../verify';
+import { describeServing, describeTraffic, servesExactly, type TrafficState, type TrafficUpdate } from '../verdicts/traffic';
+import { MIN_LOOKUP_MS, MIN_POLL_MS, sleep } from '../deploy/verify';
 
 export type TrafficProof =
   | { kind: 'verified'; message: string }

@@ -1,7 +1,7 @@
 // The one wrapper every command runs in: cancellation is silent, expected problems are one line
 // with their actions, anything else is one line for the user and the details in the log.
 import * as vscode from 'vscode';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 import { isCancellation, UserFacingError } from '../platform/errors';
 import { firstLine } from '../views/presentation';
 import type { CommandDefinition, CommandServices } from './commandTypes';

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
-import type { CloudRunReader } from '../../core/cloudrun';
+import type { CloudRunReader } from '../../core/google/cloudrun';
 import type { Endpoints } from '../../core/config';
-import type { GitRepository } from '../../core/git';
+import type { GitRepository } from '../../core/git/repository';
 import type { CommandId } from '../commandIds';
 import type { LogSessions } from '../logs/logSessions';
 import type { Logger } from '../platform/logger';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { short } from '../../core/verdict';
+import { short } from '../../core/verdicts/verdict';
 import { COMMAND_IDS } from '../commandIds';
 import { UserFacingError } from '../platform/errors';
 import { defineCommand } from './commandTypes';

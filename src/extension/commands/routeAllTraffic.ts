@@ -13,7 +13,7 @@ import type { Repo } from '../session/repo';
 import { firstLine } from '../views/presentation';
 import { defineCommand } from './commandTypes';
 import { holdsService, resolveRepo, serviceTargetIn } from './servicePicker';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 
 /** How long the proof waits for Cloud Run, as a deploy's verify does by default. */
 const PROOF_TIMEOUT_MS = 300_000;

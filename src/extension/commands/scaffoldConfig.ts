@@ -2,11 +2,11 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CloudRunError, type ListedService } from '../../core/cloudrun';
+import { CloudRunError, type ListedService } from '../../core/google/cloudrun';
 import { CONFIG_FILE_NAME } from '../../core/config';
-import { credentialsFix } from '../../core/credentials';
+import { credentialsFix } from '../../core/google/credentials';
 import { GrpcStatus } from '../../core/logs';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 import { COMMAND_IDS } from '../commandIds';
 import { UserCancelledError, UserFacingError, type ErrorAction } from '../platform/errors';
 import { isCredentialsProblem } from '../views/presentation';

@@ -4,7 +4,7 @@ import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import schema from '../../../schema/cloud-run-drift.schema.json';
-import type { ListedService } from '../../core/cloudrun';
+import type { ListedService } from '../../core/google/cloudrun';
 import { DEFAULT_COMMIT_LABEL } from '../../core/config';
 import type { UnitKind } from '../../core/model';
 

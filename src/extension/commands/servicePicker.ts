@@ -3,7 +3,7 @@
 // node it was invoked on, a name from tests and other commands, or a quick pick).
 import * as vscode from 'vscode';
 import type { DriftConfig, ServiceConfig } from '../../core/config';
-import { describeVerdict } from '../../core/format';
+import { describeVerdict } from '../../core/verdicts/format';
 import type { ServiceVerdict } from '../../core/model';
 import { COMMAND_IDS } from '../commandIds';
 import { UserCancelledError, UserFacingError } from '../platform/errors';

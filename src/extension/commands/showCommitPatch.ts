@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CommitInfo } from '../../core/model';
-import { short } from '../../core/verdict';
+import { short } from '../../core/verdicts/verdict';
 import { COMMAND_IDS } from '../commandIds';
 import { commitPatchUri } from '../patches/commitPatchProvider';
 import type { CommitPatchRef } from '../patches/commitPatchUri';

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { credentialsFix } from '../../core/credentials';
+import { credentialsFix } from '../../core/google/credentials';
 import { COMMAND_IDS } from '../commandIds';
 import { defineCommand } from './commandTypes';
 

@@ -5,7 +5,7 @@
 // All Stale alike; its events feed DeployStates (tree, test API), the log channel, the history
 // cache and the refresh that follows every deploy.
 import * as vscode from 'vscode';
-import type { CloudRunReader } from '../../core/cloudrun';
+import type { CloudRunReader } from '../../core/google/cloudrun';
 import type { DeployCommand, DriftConfig, ServiceConfig } from '../../core/config';
 import { buildBulkConfirmation, needsConfirmation } from '../../core/deploy/confirm';
 import { readDeploymentHistory, type DeploymentHistory } from '../../core/deploy/history';
@@ -15,7 +15,7 @@ import { deployAll, type DeployAllResult } from '../../core/deploy/deployAll';
 import { logLine, type DeployAction } from '../../core/deploy/messages';
 import { DeployQueue, type DeployHandle } from '../../core/deploy/queue';
 import { DEPLOY_DEFAULTS, runDeploy, type DeployExecutor, type DeployResult, type RunDeployOptions } from '../../core/deploy/runner';
-import type { GitRepository } from '../../core/git';
+import type { GitRepository } from '../../core/git/repository';
 import { COMMAND_IDS } from '../commandIds';
 import { Disposable } from '../platform/disposable';
 import { UserCancelledError, UserFacingError } from '../platform/errors';

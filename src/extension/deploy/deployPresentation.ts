@@ -9,7 +9,7 @@ import type { DeployAllEvent, DeployAllResult } from '../../core/deploy/deployAl
 import { describeDeployResult, type DeployAction } from '../../core/deploy/messages';
 import { DEPLOY_DEFAULTS, type DeployPhase, type DeployResult } from '../../core/deploy/runner';
 import type { UnitKind } from '../../core/model';
-import { short } from '../../core/verdict';
+import { short } from '../../core/verdicts/verdict';
 import { DEFAULT_VIEW_QUERY, type LogViewQuery } from '../logs/logQuery';
 import type { DriftSettings } from '../platform/settingsDefaults';
 import { escapeMarkdown, formatTimestamp } from '../tree/tooltip';

@@ -3,7 +3,7 @@
 // rebuild asks expanded nodes for their children again: without this cache every rebuild would
 // list revisions anew. No `vscode` import.
 import type { DeploymentHistory } from '../../core/deploy/history';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 
 interface Entry {
   promise: Promise<DeploymentHistory>;

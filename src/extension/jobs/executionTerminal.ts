@@ -1,12 +1,12 @@
 // The integrated terminal a Cloud Run job execution is followed in: a pseudoterminal (it runs no
 // process; the execution runs in Cloud Run) that shows the lines of core's executionText.ts as they
-// come. Every line is escaped for the terminal (core/terminalText.ts) before it is written, so a log
+// come. Every line is escaped for the terminal (core/text/terminalText.ts) before it is written, so a log
 // entry cannot move the cursor or retitle the window. Ctrl-C is handed to `onInterrupt` (which asks
 // whether to cancel the execution); closing the terminal while it runs stops following it. Once the
 // execution has ended, any key closes the terminal with the run's exit status.
 //
 // No vscode import: it satisfies vscode.Pseudoterminal structurally, and is unit-tested in plain Node.
-import { renderTerminal, type TerminalText } from '../../core/terminalText';
+import { renderTerminal, type TerminalText } from '../../core/text/terminalText';
 import { Emitter } from '../platform/emitter';
 
 const CTRL_C = '\x03';

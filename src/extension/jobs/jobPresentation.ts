@@ -1,7 +1,7 @@
 // How a data job reads in the Data Jobs view: description, icon, tooltip and the context value its
 // inline actions key on. Pure (no vscode import), so every wording is unit-tested.
 import type { DataJobConfig } from '../../core/config';
-import { STATUS_LABELS } from '../../core/format';
+import { STATUS_LABELS } from '../../core/verdicts/format';
 import { isInProgress, type JobRunRecord, type JobRunResult, type JobRunState } from '../../core/jobs/runs';
 import { jobRunText, lastRunDescription, lastRunTooltip } from '../../core/jobs/runText';
 import type { ServiceVerdict } from '../../core/model';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { scoreboardCsv } from '../../core/jobs/csv';
 import { DateRangeError, parseDateRange, utcToday, type DateRange } from '../../core/jobs/dates';
 import type { Scoreboard } from '../../core/jobs/totals';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 import { newNonce } from '../logs/logViewHtml';
 import { Disposable } from '../platform/disposable';
 import type { Logger } from '../platform/logger';

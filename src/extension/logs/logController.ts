@@ -15,7 +15,7 @@ import {
   type LogStreamEvent,
   type LogStreamOptions,
 } from '../../core/logs';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 import { FlushBatcher, planAppend, REAL_TIMERS, type TimerApi } from './batcher';
 import {
   checkViewQuery,

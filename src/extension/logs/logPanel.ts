@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LogScope, LogSource } from '../../core/logs';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 import type { Logger } from '../platform/logger';
 import { LogController } from './logController';
 import type { FilterPreset, LogViewQuery } from './logQuery';

@@ -1,10 +1,10 @@
 // Arguments of the Open Logs commands beyond the tree node: scripts, tests and the deploy flow pass a service
 // name and, optionally, which entries and how far back. No vscode import.
 import type { ServiceConfig } from '../../core/config';
-import { likelyServiceName } from '../../core/functions';
+import { likelyServiceName } from '../../core/google/functions';
 import { jobLogScope, parseSeverity, parseSince, type LogScope } from '../../core/logs';
 import type { ServiceVerdict } from '../../core/model';
-import { ownValue } from '../../core/own';
+import { ownValue } from '../../core/platform/own';
 import { DEFAULT_VIEW_QUERY, presetForQuery, type FilterPreset, type LogViewQuery } from './logQuery';
 
 export interface OpenLogsOptions {

@@ -1,7 +1,7 @@
 // The address of a read-only document holding one commit's patch limited to a service's paths.
 // Pure so the parsing, which guards what reaches `git show`, is unit-tested.
 import * as path from 'node:path';
-import { short } from '../../core/verdict';
+import { short } from '../../core/verdicts/verdict';
 
 export const COMMIT_PATCH_SCHEME = 'cloud-run-drift-commit';
 

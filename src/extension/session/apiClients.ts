@@ -1,9 +1,9 @@
 // The Google API clients the extension builds, each with the credential policy of the user's settings
 // (`cloudRunDrift.credentials.allowHosts`, machine scope, so no workspace can set it) and the extension host's
 // environment, read when the client is built. No vscode import: tests build the same clients.
-import { createCloudRunReader, type CloudRunReader } from '../../core/cloudrun';
+import { createCloudRunReader, type CloudRunReader } from '../../core/google/cloudrun';
 import type { Endpoints } from '../../core/config';
-import { credentialPolicy } from '../../core/credentialPolicy';
+import { credentialPolicy } from '../../core/google/credentialPolicy';
 import { createBigQueryReader, type BigQueryReader, type BigQueryReaderOptions } from '../../core/jobs/bigquery';
 import { createLogSource, type LogSource, type LogSourceOptions } from '../../core/logs';
 

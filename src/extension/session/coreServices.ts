@@ -2,7 +2,7 @@
 // it loads a Google SDK bundle (dist/sdk-*.js) only when a reader's call first needs one.
 import { checkServices } from '../../core/check';
 import { loadConfig } from '../../core/config';
-import { GitRepository } from '../../core/git';
+import { GitRepository } from '../../core/git/repository';
 import type { ApiClients } from './apiClients';
 import type { CoreServices } from './driftSession';
 

@@ -6,11 +6,11 @@
 // so the rules ("a failed refresh keeps the last result") are unit-tested with fakes.
 import * as path from 'node:path';
 import { servingLabelsOf, type CheckDeps } from '../../core/check';
-import type { CloudRunReader } from '../../core/cloudrun';
+import type { CloudRunReader } from '../../core/google/cloudrun';
 import { ConfigError, type ConfigProblem, type DriftConfig, type Endpoints, type ServiceConfig } from '../../core/config';
-import type { GitRepository } from '../../core/git';
+import type { GitRepository } from '../../core/git/repository';
 import type { CheckResult, ServiceVerdict } from '../../core/model';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 import { Emitter, type EventSubscriber } from '../platform/emitter';
 import type { Logger } from '../platform/logger';
 import { effectiveEndpoints } from './endpointsPolicy';

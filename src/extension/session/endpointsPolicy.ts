@@ -1,10 +1,10 @@
 // Which `endpoints` from cloud-run-drift.json are honored. The file comes from the repository: in an
 // untrusted workspace (Restricted Mode) only endpoints that never receive credentials are kept, that is a
 // local emulator over plain http (or plain gRPC) on loopback; an https endpoint is dropped even on loopback.
-// In a trusted workspace every endpoint is kept, and the credential policy (core/credentialPolicy.ts) decides
+// In a trusted workspace every endpoint is kept, and the credential policy (core/google/credentialPolicy.ts) decides
 // whether a client may send credentials to it.
 import type { Endpoints } from '../../core/config';
-import { credentialPolicy, decideCredentials, endpointTarget } from '../../core/credentialPolicy';
+import { credentialPolicy, decideCredentials, endpointTarget } from '../../core/google/credentialPolicy';
 
 /** Whether `endpoint` (config `endpoints.<key>`) is a loopback emulator, which gets no credentials. */
 export function isEmulatorEndpoint(key: keyof Endpoints, endpoint: string): boolean {

@@ -3,7 +3,7 @@
 // window focus and an interval. Sources are debounced and coalesced by RefreshScheduler; disposing
 // aborts the refresh in flight.
 import * as path from 'node:path';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 import * as vscode from 'vscode';
 import { SERVICES_VIEW_ID } from '../commandIds';
 import { Disposable } from '../platform/disposable';

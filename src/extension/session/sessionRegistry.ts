@@ -6,7 +6,7 @@
 // again, and tests drive it with real folders and git repositories.
 import * as path from 'node:path';
 import { findConfigFile } from '../../core/config';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 import { Emitter, type EventSubscriber } from '../platform/emitter';
 import type { Logger } from '../platform/logger';
 import type { SessionStateKind } from './driftSession';

@@ -4,12 +4,12 @@
 // VS Code resolves `${…}` in a shell task's command line, cwd, env values and shell arguments before
 // it runs anything (terminalTaskSystem.ts scans each with /\$\{(.*?)\}/g), inside quotes and after a
 // backslash alike: `${env:…}` and `${config:…}` are replaced, `${command:…}` runs a command. Core
-// already writes command lines without `${` (shellTemplate.ts). The cwd is the repository root,
+// already writes command lines without `${` (core/text/shellTemplate.ts). The cwd is the repository root,
 // whose path may hold one: then the task starts in the file system root and the command line begins
 // by changing to the root, quoted the same way. Anything else that would still reach the resolver
 // (or a control character the terminal's echo of the command would obey) refuses the launch.
 import * as path from 'node:path';
-import { shellQuote } from '../../core/shellTemplate';
+import { shellQuote } from '../../core/text/shellTemplate';
 
 export interface ShellLaunch {
   commandLine: string;

@@ -9,7 +9,7 @@
 // returned its execution. The presentation is Dedicated: each task keeps its own terminal, which
 // stays open after the script ends for "Show Terminal".
 import * as vscode from 'vscode';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 import type { Logger } from '../platform/logger';
 import { shellLaunch, type ShellLaunch } from './shellLaunch';
 

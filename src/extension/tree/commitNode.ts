@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CommitInfo } from '../../core/model';
-import { short } from '../../core/verdict';
+import { short } from '../../core/verdicts/verdict';
 import { COMMAND_IDS } from '../commandIds';
 import { CONTEXT_VALUES, formatAge } from '../views/presentation';
 import { untrustedMarkdown } from './icons';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ServingVerdict } from '../../core/model';
-import { short } from '../../core/verdict';
+import { short } from '../../core/verdicts/verdict';
 import { CONTEXT_VALUES, statusLabel, verdictIcon } from '../views/presentation';
 import { themeIcon, untrustedMarkdown } from './icons';
 import { revisionTooltipMarkdown } from './tooltip';

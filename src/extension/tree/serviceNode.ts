@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ServiceConfig } from '../../core/config';
 import type { DeployPhase } from '../../core/deploy/runner';
-import { missingPathProblems } from '../../core/missingPaths';
+import { missingPathProblems } from '../../core/verdicts/missingPaths';
 import type { ServiceVerdict } from '../../core/model';
 import { DEPLOYING_ICON, deployingDescription, withDeployingFlag } from '../deploy/deployPresentation';
 import type { DeploymentHistoryStore } from '../deploy/historyStore';

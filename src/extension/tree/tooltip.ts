@@ -3,8 +3,8 @@
 // it renders as text and can never become a link, an image or markup. No `vscode` import: the
 // result goes into a MarkdownString whose `isTrusted` stays false.
 import type { CommitInfo, ExecutionVerdict, RevisionFacts, ServiceVerdict, ServingVerdict, UnitKind } from '../../core/model';
-import { ageSpan, formatDuration } from '../../core/format';
-import { short } from '../../core/verdict';
+import { ageSpan, formatDuration } from '../../core/verdicts/format';
+import { short } from '../../core/verdicts/verdict';
 import { formatAge, statusLabel, type DisplayStatus } from '../views/presentation';
 import { KIND_LABELS, ranText } from '../views/unitPresentation';
 

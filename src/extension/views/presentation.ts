@@ -1,6 +1,6 @@
 // How verdicts look in the editor: icons, colors, descriptions, summaries, badge and context values.
 // Pure functions with no `vscode` import so they are unit-tested directly (test/unit/extension-*.test.ts).
-import { ageSpan, countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/format';
+import { ageSpan, countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/verdicts/format';
 import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../../core/model';
 
 /** A verdict, or `unchecked` for a configured service no refresh has reported on yet. */

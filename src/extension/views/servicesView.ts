@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { credentialsFix } from '../../core/credentials';
+import { credentialsFix } from '../../core/google/credentials';
 import { SERVICES_VIEW_ID } from '../commandIds';
 import { Disposable } from '../platform/disposable';
 import type { Repo } from '../session/repo';

@@ -1,9 +1,9 @@
 // How each kind of unit looks in the Services view: a Cloud Run service, function or job (its icon,
 // its row's description) and a job's executions (their icon and the line that says what each ran).
 // Pure functions with no `vscode` import, so they are unit-tested directly (test/unit/extension-units.test.ts).
-import { describeVerdict, formatDuration, relativeTime } from '../../core/format';
+import { describeVerdict, formatDuration, relativeTime } from '../../core/verdicts/format';
 import type { ExecutionStatus, ExecutionVerdict, ServiceVerdict, UnitKind } from '../../core/model';
-import { short } from '../../core/verdict';
+import { short } from '../../core/verdicts/verdict';
 import { firstLine, serviceDescription, verdictIcon, type DisplayStatus, type IconSpec } from './presentation';
 
 /** What a person calls each kind, e.g. in a tooltip's title or a quick pick. */

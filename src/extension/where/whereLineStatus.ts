@@ -3,14 +3,14 @@
 // for the cursor to rest, blames only that line (kept per file, line and document version), and
 // answers from the verdicts already held (kept per commit): no Cloud Run request per cursor move.
 import * as vscode from 'vscode';
-import { whereStatusText } from '../../core/whereFormat';
+import { whereStatusText } from '../../core/where/format';
 import { COMMAND_IDS } from '../commandIds';
 import { Disposable } from '../platform/disposable';
 import type { Logger } from '../platform/logger';
 import type { DriftSettings } from '../platform/settings';
 import type { RepoList } from '../session/repoSessions';
 import type { WhereService } from './whereService';
-import { errorText } from '../../core/messageText';
+import { errorText } from '../../core/text/messageText';
 
 /** How long the cursor rests before its line is blamed. */
 export const WHERE_DEBOUNCE_MS = 300;

@@ -2,9 +2,9 @@
 // (its answer, why), the units it does not touch apart, and "Copy as Markdown" for a handoff note.
 // Each unit row opens its logs or shows its row in the Services view.
 import * as vscode from 'vscode';
-import { short } from '../../core/verdict';
-import { unitWhereSummary, whereMarkdown } from '../../core/whereFormat';
-import type { UnitWhere, WhereAnswer, WhereState } from '../../core/whereLive';
+import { short } from '../../core/verdicts/verdict';
+import { unitWhereSummary, whereMarkdown } from '../../core/where/format';
+import type { UnitWhere, WhereAnswer, WhereState } from '../../core/where/live';
 import { COMMAND_IDS } from '../commandIds';
 import type { Repo } from '../session/repo';
 

@@ -3,11 +3,11 @@
 // line and document version (cleared when HEAD or the verdicts change), so moving the cursor back
 // and forth runs nothing again.
 import * as path from 'node:path';
-import type { GitRepository } from '../../core/git';
+import type { GitRepository } from '../../core/git/repository';
 import type { CheckResult } from '../../core/model';
-import type { WhereAnswers } from '../../core/whereAnswers';
-import { resolveWhereTarget, type WhereTarget } from '../../core/whereFacts';
-import type { WhereAnswer } from '../../core/whereLive';
+import type { WhereAnswers } from '../../core/where/answers';
+import { resolveWhereTarget, type WhereTarget } from '../../core/where/facts';
+import type { WhereAnswer } from '../../core/where/live';
 import { UserFacingError } from '../platform/errors';
 import type { Repo } from '../session/repo';
 import type { RepoList } from '../session/repoSessions';

@@ -1,16 +1,16 @@
-// Git facts the verdicts need, read with the real git binary through gitCommand.ts (simple-git,
+// Git facts the verdicts need, read with the real git binary through command.ts (simple-git,
 // with the safety overrides, a deadline and the caller's cancellation on every call).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { canceledError, DEFAULT_GIT_TIMEOUT_MS, GitCommands, GitError, type GitCallOptions, type GitRun } from './gitCommand';
+import { canceledError, DEFAULT_GIT_TIMEOUT_MS, GitCommands, GitError, type GitCallOptions, type GitRun } from './command';
 import { LOG_RECORD_FORMAT, LogRecordParser, type LogRecord } from './logRecords';
-import type { CommitInfo } from './model';
+import type { CommitInfo } from '../model';
 import { RangeWalk, WALK_FORMAT, type RangeFacts, type WalkReader } from './rangeWalk';
 import { walkSegments } from './walkSegments';
 import type { StoredWalk, WalkStore } from './walkStore';
 
-export { GitError } from './gitCommand';
+export { GitError } from './command';
 export type { RangeFacts } from './rangeWalk';
 
 const FIELD = '\x1f';
@@ -30,7 +30,7 @@ export interface GitRepositoryOptions {
   /** Cancels opening: kills git and rejects with a GitError whose reason is `canceled`. */
   signal?: AbortSignal;
   /**
-   * Where walks of the history are kept between runs (see walkStore.ts): a later check walks only
+   * Where walks of the history are kept between runs (see walkStore.ts, beside this file): a later check walks only
    * the commits made since. Not used in a shallow clone.
    */
   walkStore?: WalkStore;

@@ -1,12 +1,12 @@
 // Pure verdict logic: given what Cloud Run says and what git says, decide. No I/O here.
-import type { ServiceConfig } from './config';
-import type { LabelResolution, RangeFacts } from './git';
-import { touchesPaths } from './git';
+import type { ServiceConfig } from '../config';
+import type { LabelResolution, RangeFacts } from '../git/repository';
+import { touchesPaths } from '../git/repository';
 import { missingPathsSentence } from './missingPaths';
-import { walkedCommitsTouching } from './rangeWalk';
-import { ownValue } from './own';
+import { walkedCommitsTouching } from '../git/rangeWalk';
+import { ownValue } from '../platform/own';
 import { pinnedSentence, pinnedToOlder } from './traffic';
-import { VERDICT_SEVERITY, type CommitInfo, type RevisionFacts, type ServiceLookup, type ServiceVerdict, type ServingVerdict, type VerdictStatus } from './model';
+import { VERDICT_SEVERITY, type CommitInfo, type RevisionFacts, type ServiceLookup, type ServiceVerdict, type ServingVerdict, type VerdictStatus } from '../model';
 
 /** A git fact that could not be read: `error` names the git command and why, e.g. "git log timed out after 15 s". */
 export interface GitFailure {

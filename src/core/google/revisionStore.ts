@@ -13,8 +13,8 @@
 // Large groups (kept in the CLI's file): the regions whose list held more than one page, whose units
 // later checks read with gets (see regionListing.ts).
 import * as path from 'node:path';
-import { readOwnFile, writeOwnFile } from './cacheDir';
-import type { RevisionFacts } from './model';
+import { readOwnFile, writeOwnFile } from '../platform/cacheDir';
+import type { RevisionFacts } from '../model';
 import type { LargeGroups } from './regionListing';
 
 /** A Map is one (the extension's, for its session); CheckCacheFile is the CLI's. */

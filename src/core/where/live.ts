@@ -1,6 +1,6 @@
 // Where is a commit live? Pure decisions: given the commit (with the files it changed), the verdicts
 // a check holds and a few git facts about ancestry, one answer per configured unit. No I/O here
-// (whereFacts.ts reads the facts).
+// (facts.ts reads the facts).
 //
 // A unit whose paths the commit does not touch is `not-affected`. For the others, each revision
 // serving traffic (a Cloud Run job: its template, which its next execution runs) either contains the
@@ -11,9 +11,9 @@
 //   not-on-deployed-branch  none does although it is older than what serves (another branch);
 //   unknown                 a serving revision's commit is not known (unlabeled, a label naming no
 //                           local commit, an error), or the unit could not be read.
-import { touchesPaths } from './git';
-import type { CommitInfo, ServiceVerdict, UnitKind, VerdictStatus } from './model';
-import { short } from './verdict';
+import { touchesPaths } from '../git/repository';
+import type { CommitInfo, ServiceVerdict, UnitKind, VerdictStatus } from '../model';
+import { short } from '../verdicts/verdict';
 
 export const WHERE_STATES = ['live', 'partly-live', 'not-yet-live', 'not-on-deployed-branch', 'unknown', 'not-affected'] as const;
 

@@ -2,10 +2,10 @@
 // its template, so the template's commit label decides, with the same verdicts as a service's serving
 // revision. Beside the verdict: its executions, each with the commit it ran (an execution keeps the
 // labels its template had when it started) and how far that commit is behind HEAD for the job's paths.
-import type { ServiceConfig } from './config';
-import { touchesPaths } from './git';
-import type { ExecutionFacts, ExecutionVerdict, JobFacts, JobLookup, ServiceVerdict, VerdictStatus } from './model';
-import { ownValue } from './own';
+import type { ServiceConfig } from '../config';
+import { touchesPaths } from '../git/repository';
+import type { ExecutionFacts, ExecutionVerdict, JobFacts, JobLookup, ServiceVerdict, VerdictStatus } from '../model';
+import { ownValue } from '../platform/own';
 import { commitsTouching, isGitFailure, judgeCommitLabel, oldestDate, short, withMissingPaths, worstStatus, type GitFactsForVerdict } from './verdict';
 
 export function computeJobVerdict(job: ServiceConfig, commitLabel: string, lookup: JobLookup, git: GitFactsForVerdict): ServiceVerdict {

@@ -1,7 +1,7 @@
 // Cloud Run jobs and executions (Run Admin API v2) as core's plain facts. The reader (cloudrun.ts)
 // reads them with the SDK's JobsClient and ExecutionsClient; everything here is pure.
 import type { protos } from '@google-cloud/run';
-import type { ExecutionFacts, ExecutionStatus, JobFacts } from './model';
+import type { ExecutionFacts, ExecutionStatus, JobFacts } from '../model';
 import { timestampToIso } from './timestamps';
 
 type ApiJob = protos.google.cloud.run.v2.IJob;

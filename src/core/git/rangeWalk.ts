@@ -5,7 +5,7 @@
 import { dateOrder } from './dateOrder';
 import { FloatList, IntList, RecordBytes } from './growable';
 import { commitOf, LogTokenizer, type LogTokens } from './logRecords';
-import type { CommitInfo } from './model';
+import type { CommitInfo } from '../model';
 import { PathBits } from './pathBits';
 import { ShaIndex } from './shaIndex';
 import type { WalkData } from './walkData';

@@ -2,11 +2,11 @@
 // what a walk learned of them (parents, committer time, which configured paths each touches, and
 // the date, author, subject and files of those that do) holds for every later check, which then
 // walks only the commits made since. One file per repository and set of paths, in a folder of the
-// per-user cache (never in the repository), read and written only as cacheDir.ts allows.
+// per-user cache (never in the repository), read and written only as ../platform/cacheDir.ts allows.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readOwnFile, writeOwnFile } from './cacheDir';
+import { readOwnFile, writeOwnFile } from '../platform/cacheDir';
 import { decodeWalk, encodeWalk, type WalkData } from './walkData';
 
 /** What a stored walk is of: every commit `tip` reaches and none of `bottoms` does. */

@@ -1,8 +1,8 @@
 // Configured paths that name nothing at HEAD (a misspelt path, or one not committed yet): never
 // taken as "no later commit touches it", always reported, in the verdict and as a problem with the
 // configuration that points at the path in the file.
-import { CONFIG_FILE_NAME, jsonPath, type ConfigProblem, type ServiceConfig } from './config';
-import type { ServiceVerdict } from './model';
+import { CONFIG_FILE_NAME, jsonPath, type ConfigProblem, type ServiceConfig } from '../config';
+import type { ServiceVerdict } from '../model';
 
 const WHY = 'misspelt, or not committed yet?';
 

@@ -1,7 +1,7 @@
 // Commits of `git log -z --name-only` read as its output arrives, chunk by chunk, never holding more
 // than the commit being read: a walk of a large history prints tens of megabytes. LogTokenizer
 // hands over the bytes of each header and file; LogRecordParser makes commits of them.
-import type { CommitInfo } from './model';
+import type { CommitInfo } from '../model';
 import { isHex } from './shaIndex';
 
 const RECORD = 0x1e;

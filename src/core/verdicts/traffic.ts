@@ -1,7 +1,7 @@
 // A Cloud Run service's traffic as configured (its `traffic` targets) and as served (its
 // trafficStatuses), and the pure decisions a traffic change needs: the targets that send all
 // traffic to one revision, whether what is served is what was asked, and how a split reads.
-import type { RevisionFacts, ServingRevision } from './model';
+import type { RevisionFacts, ServingRevision } from '../model';
 
 /** One traffic target as configured. `revision` null: LATEST (whatever revision is latest ready). */
 export interface TrafficTarget {

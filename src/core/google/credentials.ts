@@ -6,7 +6,7 @@
 // calling (another option, a redirect), a request elsewhere fails before any header is sent.
 import type { GoogleAuth } from 'google-auth-library';
 import { mayCarryCredentials, type CredentialPolicy } from './credentialPolicy';
-import { errorText } from './messageText';
+import { errorText } from '../text/messageText';
 
 /** The command that logs Application Default Credentials in: every credentials message ends with it. */
 export const CREDENTIALS_FIX = 'gcloud auth application-default login';

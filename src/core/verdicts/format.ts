@@ -1,5 +1,5 @@
 // Short human texts for verdicts, shared by the CLI and the tree so both say the same thing.
-import type { ServiceVerdict, VerdictStatus } from './model';
+import type { ServiceVerdict, VerdictStatus } from '../model';
 import { short } from './verdict';
 
 export const STATUS_LABELS: Record<VerdictStatus, string> = {

@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { GitPluginError, simpleGit, type SimpleGit } from 'simple-git';
-import { findGitBinary, gitNotFoundMessage } from './gitBinary';
-import { errorText } from './messageText';
+import { findGitBinary, gitNotFoundMessage } from './binary';
+import { errorText } from '../text/messageText';
 
 /** How long one git call may run before it is killed, unless the repository is opened with another. */
 export const DEFAULT_GIT_TIMEOUT_MS = 15_000;

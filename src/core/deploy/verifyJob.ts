@@ -1,9 +1,9 @@
 // Proof that a Cloud Run job's deploy went live: its template (what the next execution runs) carries
 // the commit, and the job is ready. One observation; verify.ts polls.
-import type { GitRepository } from './git';
-import type { JobLookup } from './model';
-import { ownValue } from './own';
-import { short } from './verdict';
+import type { GitRepository } from '../git/repository';
+import type { JobLookup } from '../model';
+import { ownValue } from '../platform/own';
+import { short } from '../verdicts/verdict';
 
 export interface JobObservation {
   state: 'verified' | 'pending' | 'deploy-failed' | 'label-unchanged' | 'error';

@@ -9,11 +9,11 @@
 // again. A revision deleted since stays in a current history, so "since" may still name it: it did
 // contain the commit, and a deletion does not change when the commit first went out.
 import * as path from 'node:path';
-import { readOwnFile, writeOwnFile } from './cacheDir';
-import type { ServiceConfig } from './config';
-import type { RevisionFacts, ServiceVerdict } from './model';
-import { parseDocument, parseKeyedPairs } from './revisionStore';
-import { labelOf } from './verdict';
+import { readOwnFile, writeOwnFile } from '../platform/cacheDir';
+import type { ServiceConfig } from '../config';
+import type { RevisionFacts, ServiceVerdict } from '../model';
+import { parseDocument, parseKeyedPairs } from '../google/revisionStore';
+import { labelOf } from '../verdicts/verdict';
 
 /** One past revision as "live since" needs it: its name, when it was created and its commit label's value. */
 export interface KeptRevision {
@@ -46,7 +46,7 @@ export function historyKey(apiOrigin: string, unit: Pick<ServiceConfig, 'kind' |
 export const HISTORY_FILE = 'where-histories-v1.json';
 /** Services whose history is kept: each up to MAX_HISTORY_REVISIONS revisions of about 100 bytes, so the file stays under a megabyte. */
 export const MAX_KEPT_HISTORIES = 300;
-/** At least WHERE_HISTORY_LIMIT (whereAsk.ts): a history is kept whole or not at all. */
+/** At least WHERE_HISTORY_LIMIT (ask.ts): a history is kept whole or not at all. */
 export const MAX_HISTORY_REVISIONS = 30;
 
 /** A service's listed history as kept: newest first, each revision's commit label. */

@@ -1,8 +1,8 @@
 // Reads Cloud Run functions (gen2 Cloud Functions) through the Cloud Functions v2 API, with the
 // Cloud Run service each runs on: what serves a function's traffic is that service's revisions.
 import type { protos } from '@google-cloud/functions';
-import type { Endpoints } from './config';
-import type { FunctionFacts, FunctionLookup, FunctionState, FunctionStateMessage, ServiceLookup } from './model';
+import type { Endpoints } from '../config';
+import type { FunctionFacts, FunctionLookup, FunctionState, FunctionStateMessage, ServiceLookup } from '../model';
 import { decideCredentials, urlTarget, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials } from './credentials';
 import { loadRunSdk, type RunSdk } from './sdk';

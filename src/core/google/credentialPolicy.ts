@@ -4,8 +4,8 @@
 // emulator, and to any other host only when the user allowed it somewhere a repository cannot write: the
 // setting, the environment variable or the CLI flag below. Every client decides here before it looks up
 // credentials, and the credentials themselves refuse any other host (see credentials.ts).
-import type { Endpoints } from './config';
-import { isLoopbackHost } from './loopback';
+import type { Endpoints } from '../config';
+import { isLoopbackHost } from '../platform/loopback';
 
 /** The extension setting (machine scope: user or remote settings only, never a workspace's). */
 export const ALLOW_HOSTS_SETTING = 'cloudRunDrift.credentials.allowHosts';

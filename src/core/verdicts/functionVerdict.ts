@@ -1,9 +1,9 @@
 // Pure verdict logic for Cloud Run functions: what serves a function's traffic is the Cloud Run
 // service it runs on, so its verdict is that service's, with what only the function can say (a
 // failed build, a deploy in progress) and, where its revision has no commit label, the function's own.
-import type { ServiceConfig } from './config';
-import type { FunctionDetails, FunctionFacts, FunctionLookup, ServiceFacts, ServiceLookup, ServiceVerdict, VerdictStatus } from './model';
-import { ownValue } from './own';
+import type { ServiceConfig } from '../config';
+import type { FunctionDetails, FunctionFacts, FunctionLookup, ServiceFacts, ServiceLookup, ServiceVerdict, VerdictStatus } from '../model';
+import { ownValue } from '../platform/own';
 import { judgeService, labelOf, short, withMissingPaths, worstStatus, type GitFactsForVerdict } from './verdict';
 
 /** Why the function's own label may not stand in for its revision's; null when it may. */

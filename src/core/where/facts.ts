@@ -1,13 +1,13 @@
-// The git facts whereLive.ts decides on, read with as few git processes as the question allows: the
+// The git facts live.ts decides on, read with as few git processes as the question allows: the
 // commit a commit-ish or a blamed line names; then what the ranges the check read already tell
-// (whereHeld.ts), and from git, at once, only the rest: the files the commit changed, whether the
+// (held.ts), and from git, at once, only the rest: the files the commit changed, whether the
 // deployed commits no range decides for (and HEAD) contain it (one `rev-list` for all of them); the
 // deployed commits' dates are cached by the repository from the check that produced the verdicts.
 import * as path from 'node:path';
-import { GitError, type CommitWithFiles, type GitReadOptions, type GitRepository } from './git';
-import type { ServiceVerdict } from './model';
-import { containmentFromRanges, findInRanges, inHeadFromRanges } from './whereHeld';
-import { deployedCommitsOf, type PastRevision, type WhereFacts } from './whereLive';
+import { GitError, type CommitWithFiles, type GitReadOptions, type GitRepository } from '../git/repository';
+import type { ServiceVerdict } from '../model';
+import { containmentFromRanges, findInRanges, inHeadFromRanges } from './held';
+import { deployedCommitsOf, type PastRevision, type WhereFacts } from './live';
 
 /** What to ask about: a commit-ish, or one line of a file (1-based) whose last change is the commit. */
 export type WhereQuestion = { kind: 'commit'; commitish: string } | { kind: 'line'; file: string; line: number };
@@ -63,7 +63,7 @@ export interface HeadContains {
 /**
  * The facts for `sha` against the verdicts: its files, which deployed commits (of every unit, and
  * of the revision histories given) contain it, whether HEAD does, and the deployed commits' dates.
- * What the ranges the check read to `head` tell is taken from them (whereHeld.ts): a commit inside
+ * What the ranges the check read to `head` tell is taken from them (held.ts): a commit inside
  * a range costs no git process. Otherwise at most two at once (its files; which of HEAD and the
  * deployed commits the ranges cannot decide contain it), whatever the number of units; a third
  * only for a merge commit on HEAD's line. Already read, or being read: `changed`, the commit's

@@ -5,8 +5,8 @@
 // A commit HEAD lacks is in no deployed commit that HEAD contains. What is left (whether a deployment
 // that diverged from HEAD holds a commit its range does not, a merge commit, a commit not known to be
 // on HEAD's line) is git's to answer.
-import type { RangeFacts } from './git';
-import type { CommitInfo } from './model';
+import type { RangeFacts } from '../git/repository';
+import type { CommitInfo } from '../model';
 
 export interface RangedCommit {
   commit: CommitInfo;

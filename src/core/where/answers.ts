@@ -2,10 +2,10 @@
 // no Cloud Run request, no git process for a commit the check's ranges hold (see readWhereFacts),
 // each answer kept for as long as its check result is the one held (a new result is new verdicts;
 // the old answers go with the old result).
-import type { GitReadOptions, GitRepository } from './git';
-import type { CheckResult } from './model';
-import { readWhereFacts } from './whereFacts';
-import { whereLive, type WhereAnswer } from './whereLive';
+import type { GitReadOptions, GitRepository } from '../git/repository';
+import type { CheckResult } from '../model';
+import { readWhereFacts } from './facts';
+import { whereLive, type WhereAnswer } from './live';
 
 export class WhereAnswers {
   private readonly byResult = new WeakMap<CheckResult, Map<string, Promise<WhereAnswer>>>();

@@ -2,14 +2,14 @@
 // A function's are its Cloud Run service's, once the function itself has settled (not DEPLOYING,
 // not failed). A Cloud Run job has no traffic: its template must carry the commit and the job be
 // ready (verifyJob.ts).
-import type { CloudRunReader } from './cloudrun';
-import type { ServiceConfig } from './config';
-import type { GitRepository } from './git';
-import { formatSeconds } from './deadline';
-import { functionDeployState } from './functionVerdict';
-import type { JobLookup, ServiceFacts, ServiceLookup } from './model';
-import { ownValue } from './own';
-import { labelOf, short } from './verdict';
+import type { CloudRunReader } from '../google/cloudrun';
+import type { ServiceConfig } from '../config';
+import type { GitRepository } from '../git/repository';
+import { formatSeconds } from '../platform/deadline';
+import { functionDeployState } from '../verdicts/functionVerdict';
+import type { JobLookup, ServiceFacts, ServiceLookup } from '../model';
+import { ownValue } from '../platform/own';
+import { labelOf, short } from '../verdicts/verdict';
 import { observeJob } from './verifyJob';
 
 export type VerifyOutcome =

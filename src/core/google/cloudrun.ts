@@ -1,10 +1,10 @@
 import type { protos } from '@google-cloud/run';
 import type { CallOptions } from 'google-gax';
-import type { Endpoints } from './config';
-import type { ExecutionFacts, FunctionLookup, JobLookup, RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from './model';
+import type { Endpoints } from '../config';
+import type { ExecutionFacts, FunctionLookup, JobLookup, RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from '../model';
 import { credentialPolicy, decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './credentials';
-import { formatSeconds, startDeadline } from './deadline';
+import { formatSeconds, startDeadline } from '../platform/deadline';
 import { createFunctionsClient, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
 import { httpFetch } from './httpFetch';
 import { plainSend, RunRestReads } from './runRest';
@@ -12,9 +12,9 @@ import { groupKey, groupsToList, listPageSize, RegionListing, type LargeGroups, 
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { executionFacts, executionResourceName, jobFacts, jobResourceName, RECENT_EXECUTIONS, runJobRequest, type ExecutionRef, type JobRef, type RunJobOverrides } from './runJobs';
 import { loadAuthSdk, loadRunSdk, type RunSdk } from './sdk';
-import { Semaphore } from './semaphore';
+import { Semaphore } from '../platform/semaphore';
 import { timestampToIso } from './timestamps';
-import { allTrafficTo, type TrafficState, type TrafficTarget, type TrafficUpdate } from './traffic';
+import { allTrafficTo, type TrafficState, type TrafficTarget, type TrafficUpdate } from '../verdicts/traffic';
 
 export interface ServiceRef {
   project: string;

@@ -1,8 +1,8 @@
 // How a "where is this commit live?" answer reads: the CLI's lines, Markdown for a handoff note and
 // the one-line status for the editor's current line. No vscode import: the extension reuses these.
-import { ageSpan } from './format';
-import { short } from './verdict';
-import type { UnitWhere, WhereAnswer, WhereState } from './whereLive';
+import { ageSpan } from '../verdicts/format';
+import { short } from '../verdicts/verdict';
+import type { UnitWhere, WhereAnswer, WhereState } from './live';
 
 export const WHERE_SYMBOLS: Record<WhereState, string> = {
   live: '✓',

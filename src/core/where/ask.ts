@@ -13,15 +13,15 @@
 // cannot tell (whether HEAD contains an older commit), and only the live units' history labels that
 // no verdict resolved are resolved.
 import { setMaxListeners } from 'node:events';
-import { checkServices, type CheckDeps, type CheckOptions } from './check';
-import { apiOriginOf } from './cloudrun';
-import type { DriftConfig, ServiceConfig } from './config';
-import { likelyServiceName } from './functions';
-import type { LabelResolution } from './git';
+import { checkServices, type CheckDeps, type CheckOptions } from '../check';
+import { apiOriginOf } from '../google/cloudrun';
+import type { DriftConfig, ServiceConfig } from '../config';
+import { likelyServiceName } from '../google/functions';
+import type { LabelResolution } from '../git/repository';
 import { currentHistory, historyKey, keptHistory, type KeptHistory, type RevisionHistoryStore } from './historyStore';
-import type { CheckResult, ServiceVerdict } from './model';
-import { readWhereFacts, resolveWhereTarget, type WhereQuestion, type WhereTarget } from './whereFacts';
-import { touchesUnit, whereLive, type PastRevision, type WhereAnswer } from './whereLive';
+import type { CheckResult, ServiceVerdict } from '../model';
+import { readWhereFacts, resolveWhereTarget, type WhereQuestion, type WhereTarget } from './facts';
+import { touchesUnit, whereLive, type PastRevision, type WhereAnswer } from './live';
 
 /** How many past revisions of a live unit are read to find the first that contained the commit. */
 export const WHERE_HISTORY_LIMIT = 20;
