@@ -13,7 +13,7 @@ import { GitError, GitRepository } from '../core/git/repository';
 import { likelyServiceName } from '../core/google/functions';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, jobLogScope, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery, type LogScope } from '../core/logs';
 import { verdictPathProblems } from '../core/verdicts/missingPaths';
-import { UNCHECKABLE, UNIT_KINDS, type CheckResult, type ExecutionFacts, type ExecutionVerdict, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../core/model';
+import { UNCHECKABLE, UNIT_KINDS, type CheckResult, type CommitInfo, type ExecutionFacts, type ExecutionVerdict, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../core/model';
 import { RECENT_EXECUTIONS } from '../core/google/runJobs';
 import { useSdkCodeCache } from '../core/google/sdk';
 import { ownValue } from '../core/platform/own';
@@ -44,7 +44,7 @@ import { cacheReaderOptions, expectedServingLabels, openCheckCache, openHistoryF
 import { terminalOutput, type Output, type TerminalOutput } from './output';
 import { errorText } from '../core/text/messageText';
 import { WalkStore } from '../core/git/walkStore';
-import { DEFAULT_LOGS_TIMEOUT_SECONDS, helpAnswer, USAGE } from './usage';
+import { DEFAULT_LOGS_TIMEOUT_SECONDS, DEFAULT_MAX_COMMITS, helpAnswer, USAGE } from './usage';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
 
@@ -182,11 +182,13 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
         kind: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
+        'max-commits': { type: 'string' },
         ...CREDENTIAL_OPTIONS,
       },
     }),
   );
   const kinds = kindsFlag(values.kind);
+  const maxCommits = maxCommitsFlag(values['max-commits']);
   const credentials = credentialsFrom(values);
   const timing = process.env.CLOUD_RUN_DRIFT_TIMING ? phaseTimer(output) : undefined;
   // What earlier runs learned: settled revisions spare this one its second round trip, and the
@@ -204,14 +206,23 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
         : await checkServices(config, { reader, git }, { services: selected.map((unit) => unit.name), expectedLabels, ...(timing ? { onPhase: timing } : {}) });
     timing?.('verdicts');
     saveCheckCache(cache, config.endpoints, result.services);
-    if (values.json) output.exact(JSON.stringify(toJson(result), null, output.interactive ? 2 : undefined));
-    else output.out(formatHuman(result, Boolean(values.verbose)));
+    if (values.json) output.exact(JSON.stringify(toJson(result, maxCommits), null, output.interactive ? 2 : undefined));
+    else output.out(formatHuman(result, Boolean(values.verbose), new Date(), maxCommits));
     for (const problem of verdictPathProblems(config.services, result.services)) output.err(`cloud-run-drift: ${formatConfigProblem(config.file, problem)}`);
     timing?.('output');
     return exitCodeFor(result.services);
   } finally {
     await reader.close();
   }
+}
+
+/** `--max-commits`: how many undeployed commits each unit lists (`all`: every one). */
+function maxCommitsFlag(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_COMMITS;
+  if (value === 'all') return Infinity;
+  const count = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(count)) throw new UsageError(`--max-commits expects a whole number (0 or more) or "all", got "${value}"`);
+  return count;
 }
 
 /** The kinds `--kind` names (each once), or null for every kind; a usage error names a kind that is not one. */
@@ -245,7 +256,12 @@ export function exitCodeFor(verdicts: readonly Pick<ServiceVerdict, 'status' | '
   return EXIT.ok;
 }
 
-export function toJson(result: CheckResult): unknown {
+/**
+ * `check --json`. Each unit lists its newest `maxCommits` undeployed commits; `commitsBehind` counts
+ * them all and `commitsOmitted` says how many were left out. A unit thousands of commits behind would
+ * otherwise put megabytes into every run's output (37,478 commits made 3 MB for 73 services).
+ */
+export function toJson(result: CheckResult, maxCommits: number = DEFAULT_MAX_COMMITS): unknown {
   return {
     head: result.head,
     services: result.services.map((s) => ({
@@ -257,7 +273,8 @@ export function toJson(result: CheckResult): unknown {
       deployedCommit: s.deployedCommit,
       commitLabel: s.commitLabel,
       commitsBehind: s.commitsBehind,
-      commits: s.commits.map((c) => ({ sha: c.sha, subject: c.subject })),
+      commits: s.commits.slice(0, maxCommits).map((c) => ({ sha: c.sha, subject: c.subject })),
+      commitsOmitted: Math.max(0, s.commits.length - maxCommits),
       driftSince: s.driftSince,
       deployedAt: s.deployedAt,
       dirty: s.dirty,
@@ -312,7 +329,7 @@ const COLORS: Record<VerdictStatus, number> = {
   deploying: 36,
 };
 
-export function formatHuman(result: CheckResult, verbose: boolean, now: Date = new Date()): TerminalText {
+export function formatHuman(result: CheckResult, verbose: boolean, now: Date = new Date(), maxCommits: number = DEFAULT_MAX_COMMITS): TerminalText {
   const paint = (status: VerdictStatus, text: string): TerminalText => styled(String(COLORS[status]), text);
   const nameWidth = Math.max(...result.services.map((s) => s.name.length), 7);
   const lines: TerminalText[] = [`HEAD ${short(result.head)}`, ...result.warnings.map((w) => `warning: ${w}`)];
@@ -327,10 +344,18 @@ export function formatHuman(result: CheckResult, verbose: boolean, now: Date = n
     lines.push([paint(s.status, `${SYMBOLS[s.status]} ${s.name.padEnd(nameWidth)}  ${status}`), ` ${deployed}  ${extras}`.trimEnd()]);
     if (s.status !== 'up-to-date' || s.missingPaths.length > 0 || s.function?.commitFromFunctionLabel || verbose) lines.push(`    ${s.message}`);
     if (s.kind === 'job') lines.push(...lastExecutionLines(s.lastExecution ?? null));
-    if (verbose) for (const c of s.commits) lines.push(`    ${short(c.sha)} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);
+    if (verbose) lines.push(...commitLines(s.commits, maxCommits));
   }
   lines.push(summary(result.services));
   return terminalLines(lines);
+}
+
+/** `--verbose`: the newest `maxCommits` undeployed commits, and how many older ones are not listed. */
+function commitLines(commits: readonly CommitInfo[], maxCommits: number): string[] {
+  const lines = commits.slice(0, maxCommits).map((c) => `    ${short(c.sha)} ${c.subject} (${c.author}, ${c.date.slice(0, 10)})`);
+  const omitted = commits.length - lines.length;
+  if (omitted > 0) lines.push(`    … and ${omitted.toLocaleString('en-US')} older commit${omitted === 1 ? '' : 's'} (--max-commits all lists them)`);
+  return lines;
 }
 
 /** A job's last execution: `last run x-abcde failed (2/3 tasks, 1 failed), ran 1a2b3c4d (40 commits old), 2026-02-09 10:00 UTC, 5m 0s`. */

@@ -9,15 +9,20 @@ import { DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigqueryTimeout';
 /** `logs --timeout`: a window of history normally arrives in a few pages, seconds each. */
 export const DEFAULT_LOGS_TIMEOUT_SECONDS = 60;
 
+/** How many undeployed commits `check` lists per unit unless --max-commits says otherwise. */
+export const DEFAULT_MAX_COMMITS = 100;
+
 export const USAGE = `Usage: cloud-run-drift <command> [options]   (cloud-run-drift COMMAND --help; --version)
 
 Commands:
   check [--config FILE] [--repo DIR] [--service NAME]... [--kind service|function|job]... [--json] [--verbose]
+        [--max-commits N|all]
       Drift verdict for every configured unit (services, functions, jobs), or those named / of the kinds given.
       A Cloud Run job's verdict is its template's commit; its last execution is shown beside it (the commit
       it ran, its tasks, when, how long).
       --json: one JSON document (indented on a terminal, compact when piped), with each unit's "kind"; a job's
-      has "lastExecution".
+      has "lastExecution". Each unit lists its newest --max-commits (default 100) undeployed commits
+      ("commits"; --verbose prints them); "commitsBehind" counts them all, "commitsOmitted" the ones left out.
       Exit 0 all up to date, 1 some drift, 3 some service could not be checked, 2 usage or configuration error
       (a configured path that names nothing at HEAD among them: the verdicts are printed, the problem on stderr).
   verify SERVICE [--commit SHA] [--timeout SECONDS] [--interval SECONDS] [--config FILE] [--repo DIR]

@@ -91,7 +91,7 @@ describe('cloud-run-drift CLI', () => {
     assert.equal(run.stdout.trimEnd().includes('\n'), false, 'compact when piped');
     assert.equal(json.head, head);
     assert.deepEqual(Object.keys(json.services[0]!).sort(), [
-      'commitLabel', 'commits', 'commitsBehind', 'deployedAt', 'deployedCommit', 'dirty', 'driftSince', 'kind', 'latestCreatedRevision', 'message', 'missingPaths', 'name', 'project', 'region', 'serving', 'status',
+      'commitLabel', 'commits', 'commitsBehind', 'commitsOmitted', 'deployedAt', 'deployedCommit', 'dirty', 'driftSince', 'kind', 'latestCreatedRevision', 'message', 'missingPaths', 'name', 'project', 'region', 'serving', 'status',
     ]);
     const api = json.services.find((s) => s.name === 'api')!;
     assert.equal(api.kind, 'service');
@@ -100,7 +100,22 @@ describe('cloud-run-drift CLI', () => {
     assert.equal(api.commitLabel, old.slice(0, 8));
     assert.equal(api.commitsBehind, 1);
     assert.deepEqual(api.commits, [{ sha: repo.git('rev-parse', 'HEAD~1'), subject: 'api: fix the MERGE' }]);
+    assert.equal(api.commitsOmitted, 0);
     assert.deepEqual(api.serving, [{ revision: 'api-00001-aaa', percent: 100, commit: old }]);
+  });
+
+  it('--max-commits limits the commits listed, not the count', async () => {
+    const run = await runCli(['check', '--json', '--max-commits', '0'], repo.dir);
+    const api = (JSON.parse(run.stdout) as { services: { name: string; commits: unknown[]; commitsBehind: number; commitsOmitted: number }[] }).services.find((s) => s.name === 'api')!;
+    assert.deepEqual([api.commits, api.commitsBehind, api.commitsOmitted], [[], 1, 1]);
+    const verbose = await runCli(['check', '--verbose', '--max-commits', '0'], repo.dir);
+    assert.match(verbose.stdout, /\n {4}… and 1 older commit \(--max-commits all lists them\)\n/);
+    assert.doesNotMatch(verbose.stdout, /api: fix the MERGE \(Test Author/);
+    for (const bad of ['-1', '1.5', 'some', '']) {
+      const refused = await runCli(['check', `--max-commits=${bad}`], repo.dir);
+      assert.equal(refused.code, 2, bad);
+      assert.match(refused.stderr, new RegExp(`--max-commits expects a whole number \\(0 or more\\) or "all", got "${bad.replace('.', '\\.')}"`));
+    }
   });
 
   it('--json is indented for a person at a terminal', async () => {

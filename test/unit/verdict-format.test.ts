@@ -98,3 +98,29 @@ describe('a check that could not tell whether the paths are dirty', () => {
     assert.deepEqual(json.warnings, result.warnings);
   });
 });
+
+describe('a unit thousands of commits behind', () => {
+  const commits = Array.from({ length: 250 }, (_, i) => ({ sha: `${String(i).padStart(4, '0')}${'a'.repeat(36)}`, subject: `change ${i}`, author: 'Ann', date: '2026-01-29T10:00:00Z', files: ['svc/a.ts'] }));
+  const result = { head: 'h'.repeat(40), checkedAt: NOW.toISOString(), services: [verdict({ status: 'stale', commitsBehind: 250, commits }), verdict({ name: 'two', status: 'stale', commitsBehind: 2, commits: commits.slice(0, 2) })], warnings: [] };
+  type Json = { services: { commits: { sha: string }[]; commitsBehind: number; commitsOmitted: number }[] };
+
+  it('--json lists the newest 100 by default, counts them all and says how many it left out', () => {
+    const [many, few] = (toJson(result) as Json).services;
+    assert.deepEqual([many!.commits.length, many!.commitsBehind, many!.commitsOmitted], [100, 250, 150]);
+    assert.equal(many!.commits[0]!.sha, commits[0]!.sha, 'newest first');
+    assert.deepEqual([few!.commits.length, few!.commitsOmitted], [2, 0]);
+  });
+
+  it('--max-commits sets the limit: 0 lists none, Infinity (all) every one', () => {
+    assert.deepEqual((toJson(result, 0) as Json).services.map((s) => [s.commits.length, s.commitsOmitted]), [[0, 250], [0, 2]]);
+    assert.deepEqual((toJson(result, Infinity) as Json).services.map((s) => [s.commits.length, s.commitsOmitted]), [[250, 0], [2, 0]]);
+  });
+
+  it('--verbose prints as many and says how many older ones it did not', () => {
+    const lines = renderTerminal(formatHuman(result, true, NOW, 3), { color: false }).split('\n');
+    const listed = lines.filter((line) => /^ {4}\d{4}aaaa change \d+ \(Ann, 2026-01-29\)$/.test(line));
+    assert.equal(listed.length, 3 + 2);
+    assert.ok(lines.includes('    … and 247 older commits (--max-commits all lists them)'), lines.join('\n'));
+    assert.ok(!lines.some((line) => line.includes('older commit') && line.includes(' 0 ')));
+  });
+});
