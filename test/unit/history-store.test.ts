@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { currentHistory, historyKey, keptHistory, MAX_HISTORY_REVISIONS, MAX_KEPT_HISTORIES, RevisionHistoryFile, type KeptHistory } from '../../src/core/where/historyStore';
 import type { RevisionFacts } from '../../src/core/model';
-import { WHERE_HISTORY_LIMIT } from '../../src/core/where/ask';
+import { WHERE_HISTORY_LIMIT } from '../../src/core/where/histories';
 
 function revision(name: string, createTime: string | null, labels: Record<string, string> = { 'commit-sha': 'c0ffee12' }): RevisionFacts {
   return { name, labels, createTime, image: 'img@sha256:1', ready: true, failed: false, readyMessage: null };

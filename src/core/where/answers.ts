@@ -1,26 +1,68 @@
 // Answers to "where is this commit live?" from verdicts already held (the extension's last check):
 // no Cloud Run request, no git process for a commit the check's ranges hold (see readWhereFacts),
 // each answer kept for as long as its check result is the one held (a new result is new verdicts;
-// the old answers go with the old result).
+// the old answers go with the old result). Asked to say since when (the editor's "where" view), the
+// live units' revision histories are read too, once per unit and result: "live since" then names
+// the first revision that carried the commit, as the CLI's `where` does.
+import type { CloudRunReader } from '../google/cloudrun';
 import type { GitReadOptions, GitRepository } from '../git/repository';
 import type { CheckResult } from '../model';
 import { readWhereFacts } from './facts';
+import { listHistories, serviceOf, withCommits } from './histories';
+import type { KeptHistory } from './historyStore';
 import { whereLive, type WhereAnswer } from './live';
 
+/** Where the revision histories come from: the repository's reader and its commit label. */
+export interface HistorySource {
+  reader: Pick<CloudRunReader, 'listRevisions'>;
+  commitLabel: string;
+}
+
+type Kept<T> = WeakMap<CheckResult, Map<string, Promise<T>>>;
+
 export class WhereAnswers {
-  private readonly byResult = new WeakMap<CheckResult, Map<string, Promise<WhereAnswer>>>();
+  private readonly byResult: Kept<WhereAnswer> = new WeakMap();
+  private readonly sinceByResult: Kept<WhereAnswer> = new WeakMap();
+  private readonly historiesByResult: Kept<KeptHistory | undefined> = new WeakMap();
 
   /** `sha`: a full commit SHA. A read that fails is not kept: the next call reads again. */
   answer(git: GitRepository, result: CheckResult, sha: string, options: GitReadOptions = {}): Promise<WhereAnswer> {
-    let answers = this.byResult.get(result);
-    if (!answers) this.byResult.set(result, (answers = new Map()));
-    const kept = answers.get(sha);
-    if (kept) return kept;
-    const reading = readWhereFacts(git, sha, result.services, result.head, undefined, options).then((facts) => whereLive(result.services, facts));
-    answers.set(sha, reading);
-    reading.catch(() => {
-      if (answers.get(sha) === reading) answers.delete(sha);
-    });
-    return reading;
+    return kept(this.byResult, result, sha, () => readWhereFacts(git, sha, result.services, result.head, undefined, options).then((facts) => whereLive(result.services, facts)));
   }
+
+  /**
+   * As answer(), and a live unit's "since" is the first of its last revisions that carried the
+   * commit (a unit whose history cannot be read keeps its serving revision's time).
+   */
+  answerSince(git: GitRepository, result: CheckResult, sha: string, source: HistorySource, options: GitReadOptions = {}): Promise<WhereAnswer> {
+    return kept(this.sinceByResult, result, sha, async () => {
+      const held = await this.answer(git, result, sha, options);
+      const live = held.units.flatMap((u) => {
+        const verdict = u.state === 'live' ? result.services.find((v) => v.name === u.name) : undefined;
+        const service = serviceOf(verdict);
+        return verdict && service ? [{ unit: verdict, service }] : [];
+      });
+      const read = await Promise.all(
+        live.map(async (unit) => [unit.unit.name, await kept(this.historiesByResult, result, `${unit.unit.name}\0${unit.service}`, async () => (await listHistories(source.reader, source.commitLabel, [unit])).get(unit.unit.name))] as const),
+      );
+      const histories = new Map(read.flatMap(([name, history]) => (history ? [[name, history] as const] : [])));
+      if (histories.size === 0) return held;
+      const history = await withCommits(git, histories, result.services);
+      return whereLive(result.services, await readWhereFacts(git, sha, result.services, result.head, history, options));
+    });
+  }
+}
+
+/** The value kept for `key` under `result`, or `read()`'s (kept unless it fails). */
+function kept<T>(byResult: Kept<T>, result: CheckResult, key: string, read: () => Promise<T>): Promise<T> {
+  let values = byResult.get(result);
+  if (!values) byResult.set(result, (values = new Map()));
+  const held = values.get(key);
+  if (held) return held;
+  const reading = read();
+  values.set(key, reading);
+  reading.catch(() => {
+    if (values.get(key) === reading) values.delete(key);
+  });
+  return reading;
 }

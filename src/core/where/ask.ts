@@ -17,14 +17,11 @@ import { checkServices, type CheckDeps, type CheckOptions } from '../check';
 import { apiOriginOf } from '../google/cloudrun';
 import type { DriftConfig, ServiceConfig } from '../config';
 import { likelyServiceName } from '../google/functions';
-import type { LabelResolution } from '../git/repository';
-import { currentHistory, historyKey, keptHistory, type KeptHistory, type RevisionHistoryStore } from './historyStore';
+import { listHistories, serviceOf, withCommits } from './histories';
+import { currentHistory, historyKey, type KeptHistory, type RevisionHistoryStore } from './historyStore';
 import type { CheckResult, ServiceVerdict } from '../model';
 import { readWhereFacts, resolveWhereTarget, type WhereQuestion, type WhereTarget } from './facts';
-import { touchesUnit, whereLive, type PastRevision, type WhereAnswer } from './live';
-
-/** How many past revisions of a live unit are read to find the first that contained the commit. */
-export const WHERE_HISTORY_LIMIT = 20;
+import { touchesUnit, whereLive, type WhereAnswer } from './live';
 
 export interface WhereResult {
   target: WhereTarget;
@@ -66,7 +63,7 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
       .filter((unit) => unit.kind !== 'job' && touchesUnit(unit, files) && kept?.get(keyOf(unit)) === undefined)
       .map((unit) => ({ unit, service: unit.kind === 'function' ? likelyServiceName(unit.name) : unit.name })),
   );
-  const listings = asked.then((units) => listHistories(deps, config.commitLabel, units));
+  const listings = asked.then((units) => listHistories(deps.reader, config.commitLabel, units));
   listings.catch(() => undefined);
   const result = await checked;
   // Touched units whose kept history the check shows stale (deployed since): read at once, beside git's work on the answer.
@@ -77,7 +74,7 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
     const held = kept?.get(keyOf(v));
     return held && !currentHistory(held, v, service, config.commitLabel) ? [{ unit: v, service }] : [];
   });
-  const rereads = listHistories(deps, config.commitLabel, stale);
+  const rereads = listHistories(deps.reader, config.commitLabel, stale);
   rereads.catch(() => undefined);
   const facts = await readWhereFacts(git, found.sha, result.services, result.head, undefined, { signal, changed });
   const answer = whereLive(result.services, facts);
@@ -102,7 +99,7 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
     // Asked for under this service and not read: left out.
     else if (!askedFor.some((a) => a.unit.name === v.name && a.service === service) && !stale.some((a) => a.unit.name === v.name)) missed.push({ unit: v, service });
   }
-  for (const [unit, read] of await listHistories(deps, config.commitLabel, missed)) {
+  for (const [unit, read] of await listHistories(deps.reader, config.commitLabel, missed)) {
     keep(live.find((v) => v.name === unit)!, read);
     histories.set(unit, read);
   }
@@ -110,40 +107,4 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   const history = await withCommits(git, histories, result.services);
   const withHistory = await readWhereFacts(git, found.sha, result.services, result.head, history, { signal, changed, inHead: { head: result.head, contains: facts.inHead } });
   return { target: found, answer: whereLive(result.services, withHistory), result };
-}
-
-/** The Cloud Run service whose revisions serve a unit (a function's, once read); undefined for a job or a function not read. */
-function serviceOf(v: ServiceVerdict | undefined): string | undefined {
-  if (!v || v.kind === 'job') return undefined;
-  return v.kind === 'function' ? (v.function?.service ?? undefined) : v.name;
-}
-
-/** Each unit's last revisions; a unit whose history cannot be read is left out (its answer keeps the serving revisions' times). */
-async function listHistories({ reader }: CheckDeps, commitLabel: string, units: readonly { unit: Pick<ServiceConfig, 'name' | 'project' | 'region'>; service: string }[]): Promise<Map<string, KeptHistory>> {
-  if (!reader.listRevisions || units.length === 0) return new Map();
-  const listed = await Promise.all(
-    units.map(async ({ unit, service }) => {
-      try {
-        const revisions = await reader.listRevisions!({ name: service, project: unit.project, region: unit.region }, WHERE_HISTORY_LIMIT);
-        return [unit.name, keptHistory(service, revisions, commitLabel)] as const;
-      } catch {
-        return null;
-      }
-    }),
-  );
-  return new Map(listed.filter((l) => l !== null));
-}
-
-/** The revisions with their local commits: labels the check resolved (what serves) taken from its verdicts, the others resolved with one git process. */
-async function withCommits(git: CheckDeps['git'], histories: ReadonlyMap<string, KeptHistory>, verdicts: readonly ServiceVerdict[]): Promise<Map<string, PastRevision[]>> {
-  const known = new Map(verdicts.flatMap((v) => v.serving.flatMap((s) => (s.commitLabel !== null && s.commit !== null ? [[s.commitLabel, s.commit] as const] : []))));
-  const labels = [...histories.values()].flatMap(({ revisions }) => revisions.flatMap((r) => r.label ?? []));
-  const unknown = labels.filter((label) => !known.has(label));
-  const resolved: ReadonlyMap<string, LabelResolution> = unknown.length > 0 ? await git.resolveLabels(unknown).catch(() => new Map()) : new Map();
-  const commitOf = (label: string | null): string | null => {
-    if (label === null) return null;
-    const resolution = resolved.get(label);
-    return known.get(label) ?? (resolution?.kind === 'found' ? resolution.sha : null);
-  };
-  return new Map([...histories].map(([unit, { revisions }]) => [unit, revisions.map((r) => ({ revision: r.name, createTime: r.createTime, commit: commitOf(r.label) }))]));
 }

@@ -46,7 +46,7 @@ export function historyKey(apiOrigin: string, unit: Pick<ServiceConfig, 'kind' |
 export const HISTORY_FILE = 'where-histories-v1.json';
 /** Services whose history is kept: each up to MAX_HISTORY_REVISIONS revisions of about 100 bytes, so the file stays under a megabyte. */
 export const MAX_KEPT_HISTORIES = 300;
-/** At least WHERE_HISTORY_LIMIT (ask.ts): a history is kept whole or not at all. */
+/** At least WHERE_HISTORY_LIMIT (histories.ts): a history is kept whole or not at all. */
 export const MAX_HISTORY_REVISIONS = 30;
 
 /** A service's listed history as kept: newest first, each revision's commit label. */

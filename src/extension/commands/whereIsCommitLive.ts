@@ -44,7 +44,7 @@ export const whereIsCommitLiveCommand = defineCommand({
         validateInput: (value) => (/^[\x21-\x7e]{1,256}$/.test(value.trim()) && !value.trim().startsWith('-') ? undefined : 'A SHA or another commit-ish, without spaces'),
       }));
     if (!commitish) throw new UserCancelledError();
-    await showWhereReply(await services.where.commit(repo, commitish.trim()));
+    await showWhereReply(await services.where.commit(repo, commitish.trim(), { since: true }));
   },
 });
 
@@ -58,7 +58,7 @@ export const whereIsLineLiveCommand = defineCommand({
     if (editor.document.isDirty) throw new UserFacingError('Save the file first: its last changes are not committed, and blame reads the saved file.', [], 'warning');
     const file = editor.document.uri.fsPath;
     const repo = await repoFor(services, undefined, file);
-    await showWhereReply(await services.where.line(repo, file, editor.selection.active.line + 1, editor.document.version));
+    await showWhereReply(await services.where.line(repo, file, editor.selection.active.line + 1, editor.document.version, { since: true }));
   },
 });
 

@@ -1,5 +1,7 @@
 // Answers "where is this commit live?" inside the editor, from the verdicts each repository's session
-// already holds: no Cloud Run request. A line is blamed alone, and each blame is kept per file,
+// already holds: no Cloud Run request for the cursor line's answer. The "where" view, asked for by a
+// command, also says since when a unit has carried the commit (its revision history, one request per
+// live unit and check: see WhereAnswers.answerSince). A line is blamed alone, and each blame is kept per file,
 // line and document version (cleared when HEAD or the verdicts change), so moving the cursor back
 // and forth runs nothing again.
 import * as path from 'node:path';
@@ -11,6 +13,11 @@ import type { WhereAnswer } from '../../core/where/live';
 import { UserFacingError } from '../platform/errors';
 import type { Repo } from '../session/repo';
 import type { RepoList } from '../session/repoSessions';
+
+export interface AnswerOptions {
+  /** Say since when each live unit carries the commit (reads its revision history). */
+  since?: boolean;
+}
 
 export interface WhereReply {
   repo: Repo;
@@ -37,14 +44,15 @@ export class WhereService {
     return inside.sort((a, b) => b.root.length - a.root.length)[0];
   }
 
-  async commit(repo: Repo, commitish: string): Promise<WhereReply> {
+  /** `since`: read the live units' histories to say since when (the "where" view); else from the verdicts alone. */
+  async commit(repo: Repo, commitish: string, options: AnswerOptions = {}): Promise<WhereReply> {
     const { git, result } = await this.held(repo);
     const target = await resolveWhereTarget(git, { kind: 'commit', commitish });
-    return { repo, target, answer: target.kind === 'commit' ? await this.answers.answer(git, result, target.sha) : null };
+    return { repo, target, answer: target.kind === 'commit' ? await this.answer(repo, git, result, target.sha, options) : null };
   }
 
   /** `line` is 1-based; `version` is the document's, so an edited and saved file is blamed again. */
-  async line(repo: Repo, file: string, line: number, version: number): Promise<WhereReply> {
+  async line(repo: Repo, file: string, line: number, version: number, options: AnswerOptions = {}): Promise<WhereReply> {
     const { git, result } = await this.held(repo);
     if (this.blamesFor !== result) {
       this.blames.clear();
@@ -60,7 +68,13 @@ export class WhereService {
       target.catch(() => this.blames.delete(key));
     }
     const found = await target;
-    return { repo, target: found, answer: found.kind === 'commit' ? await this.answers.answer(git, result, found.sha) : null };
+    return { repo, target: found, answer: found.kind === 'commit' ? await this.answer(repo, git, result, found.sha, options) : null };
+  }
+
+  private async answer(repo: Repo, git: GitRepository, result: CheckResult, sha: string, options: AnswerOptions): Promise<WhereAnswer> {
+    if (!options.since) return this.answers.answer(git, result, sha);
+    const { config, reader } = await repo.session.coreContext();
+    return this.answers.answerSince(git, result, sha, { reader, commitLabel: config.commitLabel });
   }
 
   /** The repository's git and the verdicts its session holds; an error saying what to do when it holds none. */

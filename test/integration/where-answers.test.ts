@@ -1,0 +1,100 @@
+// The editor's "where" answers (WhereAnswers) from a check it holds: real git in a temporary
+// repository, the real reader against the emulator. The cursor line's answer asks Cloud Run
+// nothing; the "where" view's answer reads each live unit's revision history once per check held,
+// so that "live since" names the first revision that carried the commit, as the CLI's does.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GitRepository } from '../../src/core/git/repository';
+import type { CloudRunReader, ServiceRef } from '../../src/core/google/cloudrun';
+import type { CheckResult } from '../../src/core/model';
+import { WhereAnswers } from '../../src/core/where/answers';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { checkAgainstEmulator, releaseAll, type EmulatorCheck } from '../helpers/emulatorCheck';
+import { createTempRepo, type TempRepo } from '../helpers/repo';
+
+const PROJECT = 'demo-project';
+const REGION = 'us-west2';
+
+describe('where answers in the editor', () => {
+  let repo: TempRepo;
+  let emulator: RunningEmulator;
+  let checked: EmulatorCheck;
+  const c: Record<string, string> = {};
+
+  before(async () => {
+    repo = createTempRepo();
+    c.base = repo.commit('initial', { 'api/main.py': '1\n', 'web/index.html': '1\n' });
+    c.fix = repo.commit('api: fix the MERGE', { 'api/main.py': '2\n' }, new Date('2026-01-01T00:10:00Z'));
+    c.followUp = repo.commit('api: log the MERGE', { 'api/log.py': '1\n' }, new Date('2026-01-01T00:20:00Z'));
+    c.web = repo.commit('web: new page', { 'web/index.html': '2\n' }, new Date('2026-01-01T01:00:00Z'));
+    const label = (sha: string): Record<string, string> => ({ 'commit-sha': sha.slice(0, 8) });
+    emulator = await startEmulator({
+      port: 0,
+      logging: false,
+      bigquery: false,
+      scenario: {
+        now: '2026-01-03T00:00:00Z',
+        run: {
+          project: PROJECT,
+          region: REGION,
+          services: [
+            {
+              // The fix first went out in 00002; 00003 (its follow-up) serves now.
+              name: 'api',
+              revisions: [
+                { name: 'api-00001-aaa', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' },
+                { name: 'api-00002-bbb', labels: label(c.fix!), createTime: '2026-01-01T00:15:00Z' },
+                { name: 'api-00003-ccc', labels: label(c.followUp!), createTime: '2026-01-01T00:25:00Z' },
+              ],
+            },
+            { name: 'web', revisions: [{ name: 'web-00001-aaa', labels: label(c.web!), createTime: '2026-01-01T01:05:00Z' }] },
+          ],
+        },
+      },
+    });
+    checked = await checkAgainstEmulator(repo, emulator, { project: PROJECT, region: REGION, services: { api: { paths: ['api'] }, web: { paths: ['web'] } } });
+  });
+  after(() => releaseAll(checked?.reader, emulator, repo));
+
+  /** The reader's histories, each request counted by service. */
+  function countingReader(): { reader: Pick<CloudRunReader, 'listRevisions'>; asked: string[] } {
+    const asked: string[] = [];
+    return { asked, reader: { listRevisions: (ref: ServiceRef, limit: number) => (asked.push(ref.name), checked.reader.listRevisions!(ref, limit)) } };
+  }
+
+  const apiOf = (answer: Awaited<ReturnType<WhereAnswers['answer']>>) => answer.units.find((u) => u.name === 'api')!;
+
+  it('the cursor line: the serving revision, no history read', async () => {
+    const answers = new WhereAnswers();
+    const git = await GitRepository.open(repo.dir);
+    const api = apiOf(await answers.answer(git, checked.result, c.fix!));
+    assert.deepEqual([api.state, api.revision, api.since], ['live', 'api-00003-ccc', '2026-01-01T00:25:00.000Z']);
+  });
+
+  it('the "where" view: since the first revision that carried the commit, each history read once per check held', async () => {
+    const answers = new WhereAnswers();
+    const git = await GitRepository.open(repo.dir);
+    const { reader, asked } = countingReader();
+    const source = { reader, commitLabel: 'commit-sha' };
+    const first = apiOf(await answers.answerSince(git, checked.result, c.fix!, source));
+    assert.deepEqual([first.state, first.revision, first.since], ['live', 'api-00002-bbb', '2026-01-01T00:15:00.000Z']);
+    assert.match(first.message, /first in api-00002-bbb, created 2026-01-01T00:15:00\.000Z/);
+    // The follow-up: its first revision is the one serving; web's history is read for its own commit only.
+    const followUp = apiOf(await answers.answerSince(git, checked.result, c.followUp!, source));
+    assert.deepEqual([followUp.revision, followUp.since], ['api-00003-ccc', '2026-01-01T00:25:00.000Z']);
+    await answers.answerSince(git, checked.result, c.fix!, source);
+    assert.deepEqual(asked, ['api'], 'api read once for both commits; web (not touched) never');
+    // A new check held: read again (a deploy since may have added revisions).
+    const next: CheckResult = { ...checked.result };
+    await answers.answerSince(git, next, c.fix!, source);
+    assert.deepEqual(asked, ['api', 'api']);
+  });
+
+  it('a history that cannot be read keeps the serving revision\'s time', async () => {
+    const answers = new WhereAnswers();
+    const git = await GitRepository.open(repo.dir);
+    const failing = { listRevisions: async (): Promise<never> => Promise.reject(new Error('PERMISSION_DENIED')) };
+    const api = apiOf(await answers.answerSince(git, checked.result, c.fix!, { reader: failing, commitLabel: 'commit-sha' }));
+    assert.deepEqual([api.state, api.revision, api.since], ['live', 'api-00003-ccc', '2026-01-01T00:25:00.000Z']);
+  });
+});
