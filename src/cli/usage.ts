@@ -111,6 +111,16 @@ export function cliVersion(dir: string = __dirname): string {
 }
 
 
+/** The oldest Node.js the commands run on (package.json's engines): the Google client libraries need it, and so does loading the commands' bundle. */
+export const MIN_NODE_MAJOR = 22;
+
+/** Why the commands cannot run on Node.js `version` (process.version), or null when they can. */
+export function unsupportedNode(version: string): string | null {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+  if (!Number.isInteger(major) || major >= MIN_NODE_MAJOR) return null;
+  return `cloud-run-drift needs Node.js ${MIN_NODE_MAJOR} or later; this is Node.js ${version}. Install a current release from https://nodejs.org (or with your version manager), then run it again.`;
+}
+
 /** What help, `--version` and `COMMAND --help` print, and the exit code; null for every other command line. */
 export function helpAnswer(argv: readonly string[], dir: string = __dirname): { text: string; code: number } | null {
   const [command, ...rest] = argv;

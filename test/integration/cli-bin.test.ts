@@ -102,4 +102,15 @@ describe('the cloud-run-drift bin', () => {
     assert.equal(stdout, '');
     assert.match(stderr, /^cloud-run-drift: unknown command "no-such-command"\n\nUsage: cloud-run-drift <command>/);
   });
+
+  // The machine's own Node.js, when it is older than the commands need (Debian's Node 20 here).
+  const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((file) => fs.existsSync(file) && spawnSync(file, ['-e', 'process.exit(Number(process.versions.node.split(".")[0]) < 22 ? 0 : 1)']).status === 0);
+  it('on a Node.js older than 22: a command is refused with what to do (exit 2), help still answers', { skip: systemNode ? false : 'no Node.js older than 22 on this machine' }, () => {
+    const refused = spawnSync(systemNode!, [BIN, 'rollback', 'api', '--to', 'api-00001'], { encoding: 'utf8', env: { ...process.env, CLOUD_RUN_DRIFT_CACHE_DIR: '' }, timeout: 10_000 });
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.match(refused.stderr, /^cloud-run-drift needs Node\.js 22 or later; this is Node\.js v\d+\.\d+\.\d+\. Install a current release/);
+    assert.equal(refused.stdout, '');
+    const help = spawnSync(systemNode!, [BIN, '--version'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(help.status, 0);
+  });
 });

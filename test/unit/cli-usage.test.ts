@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { colorWanted, main } from '../../src/cli/main';
-import { cliVersion, commandUsage } from '../../src/cli/usage';
+import { cliVersion, commandUsage, MIN_NODE_MAJOR, unsupportedNode } from '../../src/cli/usage';
+
+const MANIFEST_ENGINES_NODE = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -46,5 +48,14 @@ describe('CLI help and version', () => {
     assert.equal(colorWanted(true, { NO_COLOR: '1' }), false);
     assert.equal(colorWanted(true, { NO_COLOR: '' }), true);
     assert.equal(colorWanted(false, {}), false);
+  });
+});
+
+describe('the Node.js the commands need', () => {
+  it('refuses a release older than MIN_NODE_MAJOR with what to do, and accepts it and later ones', () => {
+    assert.equal(MIN_NODE_MAJOR, Number(/\d+/.exec(MANIFEST_ENGINES_NODE)![0]), "package.json's engines.node");
+    assert.match(unsupportedNode('v20.20.2')!, /^cloud-run-drift needs Node\.js 22 or later; this is Node\.js v20\.20\.2\. Install a current release/);
+    assert.ok(unsupportedNode('v18.0.0'));
+    for (const ok of ['v22.0.0', 'v24.22.3', 'v30.1.0', 'weird']) assert.equal(unsupportedNode(ok), null, ok);
   });
 });
