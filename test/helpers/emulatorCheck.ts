@@ -14,7 +14,8 @@ export interface RunEmulatorSeed {
   /** The project and region of every service, job and function below that names none. */
   project: string;
   region: string;
-  services?: ScenarioService[];
+  /** Cloud Run services, as the scenario's `run.services` holds them. */
+  services?: (ScenarioService | Record<string, unknown>)[];
   /** Cloud Run jobs, as the scenario's `run.jobs` holds them. */
   jobs?: Record<string, unknown>[];
   /** Cloud Run functions, as the scenario's `functions.functions` holds them. */
