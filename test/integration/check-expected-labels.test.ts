@@ -11,7 +11,7 @@ import { createCloudRunReader, type CloudRunReader } from '../../src/core/google
 import { parseConfig, type DriftConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git/repository';
 import type { CheckResult } from '../../src/core/model';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const PROJECT = 'expect-project';
@@ -39,7 +39,7 @@ function withoutTime(result: CheckResult): Omit<CheckResult, 'checkedAt'> {
 
 describe('checkServices with expected labels', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let config: DriftConfig;
   let reader: CloudRunReader;
   let base: string;
@@ -51,29 +51,21 @@ describe('checkServices with expected labels', () => {
     middle = repo.commit('a: change', { 'a/main.py': '2' });
     repo.commit('b: change', { 'b/main.py': '2' });
     repo.commit('a: again', { 'a/main.py': '3' });
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: {
-        run: {
-          services: [
-            { project: PROJECT, region: REGION, name: 'a', revisions: [{ name: 'a-00001-aaa', labels: { 'commit-sha': base.slice(0, 8) } }] },
-            { project: PROJECT, region: REGION, name: 'b', revisions: [{ name: 'b-00001-aaa', labels: { 'commit-sha': middle.slice(0, 8) } }] },
-          ],
-        },
-      },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        { name: 'a', revisions: [{ name: 'a-00001-aaa', labels: { 'commit-sha': base.slice(0, 8) } }] },
+        { name: 'b', revisions: [{ name: 'b-00001-aaa', labels: { 'commit-sha': middle.slice(0, 8) } }] },
+      ],
     });
     config = parseConfig(
       JSON.stringify({ project: PROJECT, region: REGION, services: { a: { paths: ['a'] }, b: { paths: ['b'] } }, endpoints: { run: emulator.httpUrl } }),
       path.join(repo.dir, 'cloud-run-drift.json'),
     );
-    reader = createCloudRunReader(config.endpoints);
+    ({ reader } = emulator);
   });
-  after(async () => {
-    await reader?.close();
-    await emulator?.close();
-    repo?.cleanup();
-  });
+  after(() => releaseAll(emulator, repo));
 
   it('reads the expected ranges before Cloud Run has answered', async () => {
     const traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));

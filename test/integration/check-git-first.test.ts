@@ -11,7 +11,7 @@ import { checkServices } from '../../src/core/check';
 import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git/repository';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
@@ -19,7 +19,7 @@ const REGION = 'us-west2';
 
 describe('a check and git', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let config: DriftConfig;
   const started: ChildProcess[] = [];
   const record = (message: unknown): void => void started.push((message as { process: ChildProcess }).process);
@@ -28,11 +28,7 @@ describe('a check and git', () => {
     repo = createTempRepo();
     const head = repo.commit('initial layout', { 'services/main.py': '1' });
     const names = ['api', 'grading', 'scheduler'];
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: { run: { services: names.map((name) => ({ project: PROJECT, region: REGION, name, revisions: [{ name: `${name}-00001-aaa`, labels: { 'commit-sha': head.slice(0, 8) } }] })) } },
-    });
+    emulator = await startRunEmulator({ project: PROJECT, region: REGION, services: names.map((name) => ({ name, revisions: [{ name: `${name}-00001-aaa`, labels: { 'commit-sha': head.slice(0, 8) } }] })) });
     const services = Object.fromEntries(names.map((name) => [name, { paths: ['services'] }]));
     config = parseConfig(JSON.stringify({ project: PROJECT, region: REGION, services, endpoints: { run: emulator.httpUrl } }), `${repo.dir}/cloud-run-drift.json`);
     diagnostics.subscribe('child_process', record);
@@ -40,8 +36,7 @@ describe('a check and git', () => {
 
   after(async () => {
     diagnostics.unsubscribe('child_process', record);
-    await emulator?.close();
-    repo?.cleanup();
+    await releaseAll(emulator, repo);
   });
 
   it('has asked git for HEAD before Cloud Run is first read (the SDK loaded)', async () => {

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { EXIT, main } from '../../src/cli/main';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -49,7 +49,7 @@ function runCli(args: string[], cwd: string, options: { input?: string; terminal
 
 describe('cloud-run-drift rollback', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let one: string;
   let two: string;
 
@@ -62,24 +62,19 @@ describe('cloud-run-drift rollback', () => {
     repo = createTempRepo();
     one = repo.commit('api: first', { 'api/main.py': '1' });
     two = repo.commit('api: MERGE fix', { 'api/main.py': '2' });
-    emulator = await startEmulator({
-      port: 0,
-      scenario: {
-        run: {
-          services: [
-            {
-              project: PROJECT,
-              region: REGION,
-              name: 'api',
-              revisions: [
-                { name: 'api-00001-aaa', labels: { 'commit-sha': one.slice(0, 8) } },
-                { name: 'api-00002-bbb', labels: { 'commit-sha': two.slice(0, 8) }, ready: false },
-                { name: 'api-00003-ccc', labels: { 'commit-sha': two.slice(0, 8) } },
-              ],
-            },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        {
+          name: 'api',
+          revisions: [
+            { name: 'api-00001-aaa', labels: { 'commit-sha': one.slice(0, 8) } },
+            { name: 'api-00002-bbb', labels: { 'commit-sha': two.slice(0, 8) }, ready: false },
+            { name: 'api-00003-ccc', labels: { 'commit-sha': two.slice(0, 8) } },
           ],
         },
-      },
+      ],
     });
     fs.writeFileSync(
       path.join(repo.dir, 'cloud-run-drift.json'),
@@ -91,8 +86,7 @@ describe('cloud-run-drift rollback', () => {
     await emulator.control('traffic-plan', { project: PROJECT, region: REGION, service: 'api', reconcilingMs: 300 });
   });
   after(async () => {
-    await emulator?.close();
-    repo?.cleanup();
+    await releaseAll(emulator, repo);
     fs.rmSync(CACHE, { recursive: true, force: true });
   });
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -37,7 +37,7 @@ function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = SUITE_ENV)
 
 describe('cloud-run-drift CLI', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let old: string;
   let head: string;
 
@@ -50,16 +50,13 @@ describe('cloud-run-drift CLI', () => {
     old = repo.commit('initial', { 'api/main.py': '1', 'web/index.html': '1' });
     repo.commit('api: fix the MERGE', { 'api/main.py': '2' });
     head = repo.head();
-    emulator = await startEmulator({
-      port: 0,
-      scenario: {
-        run: {
-          services: [
-            { project: PROJECT, region: REGION, name: 'api', revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': old.slice(0, 8) } }] },
-            { project: PROJECT, region: REGION, name: 'web', revisions: [{ name: 'web-00001-aaa', labels: { 'commit-sha': old.slice(0, 8) } }] },
-          ],
-        },
-      },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        { name: 'api', revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': old.slice(0, 8) } }] },
+        { name: 'web', revisions: [{ name: 'web-00001-aaa', labels: { 'commit-sha': old.slice(0, 8) } }] },
+      ],
     });
     writeConfig({ api: { paths: ['api'] }, web: { paths: ['web'] } });
     repo.git('add', 'cloud-run-drift.json');
@@ -67,8 +64,7 @@ describe('cloud-run-drift CLI', () => {
     head = repo.head();
   });
   after(async () => {
-    await emulator?.close();
-    repo?.cleanup();
+    await releaseAll(emulator, repo);
     fs.rmSync(SUITE_CACHE, { recursive: true, force: true });
   });
 

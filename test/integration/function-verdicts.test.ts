@@ -7,9 +7,8 @@ import { createCloudRunReader, type CloudRunReader } from '../../src/core/google
 import type { DriftConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git/repository';
 import type { CheckResult, ServiceVerdict } from '../../src/core/model';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { checkAgainstEmulator, releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
-import { checkAgainstEmulator, releaseAll } from '../helpers/emulatorCheck';
 import { verdictNamed } from '../helpers/verdicts';
 
 const PROJECT = 'demo-project';
@@ -17,7 +16,7 @@ const REGION = 'us-west2';
 
 describe('function verdicts against the emulator', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let reader: CloudRunReader;
   let config: DriftConfig;
   let result: CheckResult;
@@ -35,54 +34,44 @@ describe('function verdicts against the emulator', () => {
     const rev = (name: string, sha: string | null, extra: Record<string, unknown> = {}) => ({ name, labels: label(sha), createTime: '2026-01-01T00:00:30Z', ...extra });
     const service = (name: string, revisions: unknown[], extra: Record<string, unknown> = {}) => ({ name, labels: { 'goog-managed-by': 'cloudfunctions' }, revisions, ...extra });
     const fn = (name: string, sha: string | null, extra: Record<string, unknown> = {}) => ({ name, labels: label(sha), ...extra });
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: {
-        run: {
-          project: PROJECT,
-          region: REGION,
-          services: [
-            { name: 'api', revisions: [rev('api-00001-aaa', commits.head!)] },
-            service('fn-revision-label', [rev('fn-revision-label-00001-aaa', commits.head!)]),
-            service('fn-label-only', [rev('fn-label-only-00001-aaa', null)]),
-            service('fn-label-only-split', [rev('fn-label-only-split-00001-aaa', null), rev('fn-label-only-split-00002-bbb', null)], {
-              traffic: [{ revision: 'fn-label-only-split-00001-aaa', percent: 90 }, { revision: 'fn-label-only-split-00002-bbb', percent: 10 }],
-            }),
-            service('fn-revision-wins', [rev('fn-revision-wins-00001-aaa', commits.base!)]),
-            service('fn-build-failed', [rev('fn-build-failed-00001-aaa', commits.base!)]),
-            service('fn-failing-active', [rev('fn-failing-active-00001-aaa', commits.head!)]),
-            service('fn-deploying', [rev('fn-deploying-00001-aaa', commits.head!)]),
-            service('fn-split', [rev('fn-split-00001-aaa', commits.base!), rev('fn-split-00002-bbb', commits.head!)], {
-              traffic: [{ revision: 'fn-split-00001-aaa', percent: 50 }, { latest: true, percent: 50 }],
-            }),
-            service('grade-player-props', [rev('grade-player-props-00003-ccc', commits.head!)]),
-            service('fn-broken', [rev('fn-broken-00001-aaa', commits.head!)]),
-            service('fn-denied', [rev('fn-denied-00001-aaa', commits.head!)]),
-          ],
-        },
-        functions: {
-          project: PROJECT,
-          region: REGION,
-          functions: [
-            fn('fn-revision-label', commits.head!),
-            fn('fn-label-only', commits.base!),
-            fn('fn-label-only-split', commits.head!, { revision: 'fn-label-only-split-00001-aaa' }),
-            fn('fn-revision-wins', commits.head!),
-            fn('fn-build-failed', commits.head!, {
-              state: 'FAILED',
-              stateMessages: [{ severity: 'ERROR', type: 'BuildFailed', message: 'Build failed with status: FAILURE. pip install -r requirements.txt exited 1.' }],
-            }),
-            fn('fn-failing-active', commits.head!, { stateMessages: [{ severity: 'ERROR', type: 'BuildFailed', message: 'Build failed: no module named shared' }, { severity: 'WARNING', type: 'RuntimeDeprecation', message: 'python38 is deprecated' }] }),
-            fn('fn-deploying', commits.head!, { state: 'DEPLOYING' }),
-            fn('fn-split', null),
-            fn('Grade_Player_Props', commits.head!, { service: 'grade-player-props' }),
-            fn('fn-no-service', commits.head!, { service: 'gone-service' }),
-            // fn-broken and fn-denied are absent from the functions list, so each is read with its
-            // own get, which the faults below fail.
-          ],
-        },
-      },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        { name: 'api', revisions: [rev('api-00001-aaa', commits.head!)] },
+        service('fn-revision-label', [rev('fn-revision-label-00001-aaa', commits.head!)]),
+        service('fn-label-only', [rev('fn-label-only-00001-aaa', null)]),
+        service('fn-label-only-split', [rev('fn-label-only-split-00001-aaa', null), rev('fn-label-only-split-00002-bbb', null)], {
+          traffic: [{ revision: 'fn-label-only-split-00001-aaa', percent: 90 }, { revision: 'fn-label-only-split-00002-bbb', percent: 10 }],
+        }),
+        service('fn-revision-wins', [rev('fn-revision-wins-00001-aaa', commits.base!)]),
+        service('fn-build-failed', [rev('fn-build-failed-00001-aaa', commits.base!)]),
+        service('fn-failing-active', [rev('fn-failing-active-00001-aaa', commits.head!)]),
+        service('fn-deploying', [rev('fn-deploying-00001-aaa', commits.head!)]),
+        service('fn-split', [rev('fn-split-00001-aaa', commits.base!), rev('fn-split-00002-bbb', commits.head!)], {
+          traffic: [{ revision: 'fn-split-00001-aaa', percent: 50 }, { latest: true, percent: 50 }],
+        }),
+        service('grade-player-props', [rev('grade-player-props-00003-ccc', commits.head!)]),
+        service('fn-broken', [rev('fn-broken-00001-aaa', commits.head!)]),
+        service('fn-denied', [rev('fn-denied-00001-aaa', commits.head!)]),
+      ],
+      functions: [
+        fn('fn-revision-label', commits.head!),
+        fn('fn-label-only', commits.base!),
+        fn('fn-label-only-split', commits.head!, { revision: 'fn-label-only-split-00001-aaa' }),
+        fn('fn-revision-wins', commits.head!),
+        fn('fn-build-failed', commits.head!, {
+          state: 'FAILED',
+          stateMessages: [{ severity: 'ERROR', type: 'BuildFailed', message: 'Build failed with status: FAILURE. pip install -r requirements.txt exited 1.' }],
+        }),
+        fn('fn-failing-active', commits.head!, { stateMessages: [{ severity: 'ERROR', type: 'BuildFailed', message: 'Build failed: no module named shared' }, { severity: 'WARNING', type: 'RuntimeDeprecation', message: 'python38 is deprecated' }] }),
+        fn('fn-deploying', commits.head!, { state: 'DEPLOYING' }),
+        fn('fn-split', null),
+        fn('Grade_Player_Props', commits.head!, { service: 'grade-player-props' }),
+        fn('fn-no-service', commits.head!, { service: 'gone-service' }),
+        // fn-broken and fn-denied are absent from the functions list, so each is read with its
+        // own get, which the faults below fail.
+      ],
     });
     await emulator.control('faults', {
       rules: [

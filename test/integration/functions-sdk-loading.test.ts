@@ -3,8 +3,8 @@
 // so nothing else has loaded the client before.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import type { CloudRunReader } from '../../src/core/google/cloudrun';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 
 const PROJECT = 'demo-project';
 const REGION = 'us-west2';
@@ -12,30 +12,23 @@ const REGION = 'us-west2';
 const functionsClientLoaded = (): boolean => Object.keys(require.cache).some((file) => file.includes('function_service_client'));
 
 describe('loading the Cloud Functions client', () => {
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let reader: CloudRunReader;
 
   before(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: {
-        run: {
-          services: [
-            { project: PROJECT, region: REGION, name: 'api', revisions: [{ name: 'api-00001-aaa', labels: {} }] },
-            { project: PROJECT, region: REGION, name: 'grading', revisions: [{ name: 'grading-00001-aaa', labels: {} }] },
-          ],
-        },
-        functions: { functions: [{ project: PROJECT, region: REGION, name: 'grading', labels: {} }] },
-      },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        { name: 'api', revisions: [{ name: 'api-00001-aaa', labels: {} }] },
+        { name: 'grading', revisions: [{ name: 'grading-00001-aaa', labels: {} }] },
+      ],
+      functions: [{ name: 'grading', labels: {} }],
     });
-    reader = createCloudRunReader({ run: emulator.httpUrl, functions: emulator.httpUrl });
+    ({ reader } = emulator);
   });
 
-  after(async () => {
-    await reader?.close();
-    await emulator?.close();
-  });
+  after(() => releaseAll(emulator));
 
   it('waits for the first function read', async () => {
     const service = await reader.lookupService({ project: PROJECT, region: REGION, name: 'api' });

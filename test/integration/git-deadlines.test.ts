@@ -9,11 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
+import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
 import { GitError, GitRepository } from '../../src/core/git/repository';
 import { GitCommands } from '../../src/core/git/command';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
@@ -27,7 +27,7 @@ const BOUNDED = { timeout: 15_000 };
 
 describe('git calls that never return', { skip: process.platform !== 'linux' && 'reads /proc' }, () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let reader: CloudRunReader;
   let config: DriftConfig;
   let head: string;
@@ -40,21 +40,16 @@ describe('git calls that never return', { skip: process.platform !== 'linux' && 
     repo = createTempRepo();
     repo.commit('base', { 'svc/a.txt': 'one\n', '.gitattributes': 'svc/*.txt filter=hang\n' });
     head = repo.head();
-    emulator = await startEmulator({
-      port: 0,
-      scenario: { run: { services: [{ project: PROJECT, region: REGION, name: 'svc', revisions: [{ name: 'svc-00001-aaa', labels: { 'commit-sha': head.slice(0, 8) } }] }] } },
-    });
+    emulator = await startRunEmulator({ project: PROJECT, region: REGION, services: [{ name: 'svc', revisions: [{ name: 'svc-00001-aaa', labels: { 'commit-sha': head.slice(0, 8) } }] }] });
     config = parseConfig(
       JSON.stringify({ project: PROJECT, region: REGION, services: { svc: { paths: ['svc'] } }, endpoints: { run: emulator.httpUrl } }),
       path.join(repo.dir, 'cloud-run-drift.json'),
     );
-    reader = createCloudRunReader(config.endpoints);
+    ({ reader } = emulator);
   });
 
   after(async () => {
-    await reader?.close();
-    await emulator?.close();
-    repo?.cleanup();
+    await releaseAll(emulator, repo);
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 

@@ -8,9 +8,8 @@ import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import type { DriftConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git/repository';
 import type { CheckResult, ServiceVerdict } from '../../src/core/model';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { checkAgainstEmulator, releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
-import { checkAgainstEmulator, releaseAll } from '../helpers/emulatorCheck';
 import { verdictNamed } from '../helpers/verdicts';
 
 const PROJECT = 'demo-project';
@@ -18,7 +17,7 @@ const REGION = 'us-west2';
 
 describe('Cloud Run job verdicts against the emulator', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let reader: CloudRunReader;
   let config: DriftConfig;
   let result: CheckResult;
@@ -46,38 +45,32 @@ describe('Cloud Run job verdicts against the emulator', () => {
       ...extra,
     });
     const at = (iso: string) => ({ createTime: iso });
-    emulator = await startEmulator({
-      port: 0,
-      scenario: {
-        now: '2026-02-10T12:00:00Z',
-        run: {
-          project: PROJECT,
-          region: REGION,
-          services: [{ name: 'api-svc', revisions: [{ labels: { 'commit-sha': commits.head } }] }],
-          jobs: [
-            job('current-job', commits.head!.slice(0, 8), {
-              executions: [
-                { ...at('2026-02-09T10:00:00Z'), labels: { 'commit-sha': commits.old!.slice(0, 8) }, taskCount: 3, parallelism: 3, taskDurationMs: 300_000, failTasks: [2], failMessage: 'KeyError: game_date' },
-              ],
-            }),
-            job('stale-job', commits.base!.slice(0, 7), {
-              executions: [
-                { ...at('2026-02-08T10:00:00Z'), labels: { 'commit-sha': commits.old!.slice(0, 7) } },
-                { ...at('2026-02-09T10:00:00Z'), taskDurationMs: 90_000 },
-              ],
-            }),
-            job('running-job', commits.head!, { executions: [{ createTime: '2026-02-10T11:59:00Z', taskCount: 4, parallelism: 2, startDelayMs: 0, taskDurationMs: 40_000 }] }),
-            job('idle-job', commits.head!),
-            job('failed-deploy-job', commits.head!, { ready: false, message: "Image 'us-west2-docker.pkg.dev/p/jobs/x:abc' not found." }),
-            job('reconciling-job', commits.head!, { reconciling: true }),
-            job('unlabeled-job', null),
-            job('unknown-job', 'deadbeef'),
-            job('diverged-job', commits.branch!.slice(0, 10)),
-            // broken-job is absent from the jobs list, so it is read with its own get, which the fault fails.
+    emulator = await startRunEmulator({
+      now: '2026-02-10T12:00:00Z',
+      project: PROJECT,
+      region: REGION,
+      services: [{ name: 'api-svc', revisions: [{ labels: { 'commit-sha': commits.head } }] }],
+      jobs: [
+        job('current-job', commits.head!.slice(0, 8), {
+          executions: [
+            { ...at('2026-02-09T10:00:00Z'), labels: { 'commit-sha': commits.old!.slice(0, 8) }, taskCount: 3, parallelism: 3, taskDurationMs: 300_000, failTasks: [2], failMessage: 'KeyError: game_date' },
           ],
-        },
-      },
-      modules: { logging: false, bigquery: false },
+        }),
+        job('stale-job', commits.base!.slice(0, 7), {
+          executions: [
+            { ...at('2026-02-08T10:00:00Z'), labels: { 'commit-sha': commits.old!.slice(0, 7) } },
+            { ...at('2026-02-09T10:00:00Z'), taskDurationMs: 90_000 },
+          ],
+        }),
+        job('running-job', commits.head!, { executions: [{ createTime: '2026-02-10T11:59:00Z', taskCount: 4, parallelism: 2, startDelayMs: 0, taskDurationMs: 40_000 }] }),
+        job('idle-job', commits.head!),
+        job('failed-deploy-job', commits.head!, { ready: false, message: "Image 'us-west2-docker.pkg.dev/p/jobs/x:abc' not found." }),
+        job('reconciling-job', commits.head!, { reconciling: true }),
+        job('unlabeled-job', null),
+        job('unknown-job', 'deadbeef'),
+        job('diverged-job', commits.branch!.slice(0, 10)),
+        // broken-job is absent from the jobs list, so it is read with its own get, which the fault fails.
+      ],
     });
     await emulator.control('faults', { rules: [{ api: 'run', service: 'broken-job', operation: 'getJob', httpStatus: 500, message: 'backend exploded' }] });
     const jobs = ['current-job', 'stale-job', 'running-job', 'idle-job', 'failed-deploy-job', 'reconciling-job', 'unlabeled-job', 'unknown-job', 'diverged-job', 'broken-job', 'missing-job'];

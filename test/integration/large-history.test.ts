@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
+import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import { parseConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git/repository';
 import type { CheckResult } from '../../src/core/model';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../helpers/repo';
 import { verdictNamed } from '../helpers/verdicts';
 
@@ -19,7 +19,7 @@ const REGION = 'us-west2';
 
 describe('commit counts on a generated monorepo history', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let reader: CloudRunReader;
   let result: CheckResult;
   let services: { name: string; paths: string[]; deployed: string }[];
@@ -37,26 +37,19 @@ describe('commit counts on a generated monorepo history', () => {
       { name: 'docs-site', paths: ['docs'], deployed: ago(1200) },
       { name: 'same-commit-as-svc-3', paths: ['services/svc-13', 'services/svc-14/main.py'], deployed: ago(100) },
     ];
-    emulator = await startEmulator({
-      port: 0,
-      scenario: {
-        run: {
-          services: services.map((s) => ({ project: PROJECT, region: REGION, name: s.name, revisions: [{ name: `${s.name}-00001-abc`, labels: { 'commit-sha': s.deployed.slice(0, 12) } }] })),
-        },
-      },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: services.map((s) => ({ name: s.name, revisions: [{ name: `${s.name}-00001-abc`, labels: { 'commit-sha': s.deployed.slice(0, 12) } }] })),
     });
     const config = parseConfig(
       JSON.stringify({ project: PROJECT, region: REGION, services: Object.fromEntries(services.map((s) => [s.name, { paths: s.paths }])), endpoints: { run: emulator.httpUrl } }),
       `${repo.dir}/cloud-run-drift.json`,
     );
-    reader = createCloudRunReader(config.endpoints);
+    ({ reader } = emulator);
     result = await checkServices(config, { reader, git: await GitRepository.open(repo.dir) });
   });
-  after(async () => {
-    await reader?.close();
-    await emulator?.close();
-    repo?.cleanup();
-  });
+  after(() => releaseAll(emulator, repo));
 
   it('counts for each service what git rev-list --count counts, and lists those commits', () => {
     for (const s of services) {

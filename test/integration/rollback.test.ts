@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
+import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import type { DriftConfig, ServiceConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git/repository';
 import { rollbackConfirmation } from '../../src/core/rollback/plan';
 import { prepareRollback } from '../../src/core/rollback/prepare';
 import { rollBack, undoRollback } from '../../src/core/rollback/run';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 import { verdictNamed } from '../helpers/verdicts';
 
@@ -20,7 +20,7 @@ const TIMING = { timeoutMs: 5_000, pollMs: 200, settleMs: 800 } as const;
 
 describe('rollback: route all traffic to a previous revision, with proof', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let reader: CloudRunReader;
   let git: GitRepository;
   let config: DriftConfig;
@@ -34,42 +34,33 @@ describe('rollback: route all traffic to a previous revision, with proof', () =>
     c.three = repo.commit('api: faster\n\nbody line', { 'api/main.py': '3' });
     git = await GitRepository.open(repo.dir);
     const rev = (name: string, sha: string | null, extra: Record<string, unknown> = {}) => ({ name, labels: sha ? { 'commit-sha': sha.slice(0, 8) } : {}, ...extra });
-    emulator = await startEmulator({
-      port: 0,
-      scenario: {
-        run: {
-          services: [
-            {
-              project: PROJECT,
-              region: REGION,
-              name: 'api',
-              revisions: [
-                rev('api-00001-aaa', c.one!),
-                rev('api-00002-bbb', c.two!),
-                rev('api-00003-ccc', null, { ready: false, message: 'Container failed to start on PORT=8080' }),
-                rev('api-00004-ddd', c.three!),
-              ],
-              traffic: [
-                { latest: true, percent: 90 },
-                { revision: 'api-00002-bbb', percent: 10, tag: 'canary' },
-              ],
-            },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        {
+          name: 'api',
+          revisions: [
+            rev('api-00001-aaa', c.one!),
+            rev('api-00002-bbb', c.two!),
+            rev('api-00003-ccc', null, { ready: false, message: 'Container failed to start on PORT=8080' }),
+            rev('api-00004-ddd', c.three!),
+          ],
+          traffic: [
+            { latest: true, percent: 90 },
+            { revision: 'api-00002-bbb', percent: 10, tag: 'canary' },
           ],
         },
-      },
+      ],
     });
-    reader = createCloudRunReader({ run: emulator.httpUrl });
+    ({ reader } = emulator);
     config = { file: `${repo.dir}/cloud-run-drift.json`, root: repo.dir, commitLabel: 'commit-sha', services: [api], deployCommands: [], logFilters: {}, jobs: [], endpoints: { run: emulator.httpUrl } };
   });
   beforeEach(async () => {
     await emulator.control('reset', {});
     await emulator.control('traffic-plan', { project: PROJECT, region: REGION, service: 'api', reconcilingMs: 400 });
   });
-  after(async () => {
-    await reader.close();
-    await emulator.close();
-    repo.cleanup();
-  });
+  after(() => releaseAll(emulator, repo));
 
   const prepare = (revision: string) => prepareRollback({ service: api, revision, commitLabel: 'commit-sha', reader, git });
 

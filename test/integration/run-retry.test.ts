@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { startRecordingProxy, startSilentServer, type RecordingProxy, type SilentServer } from '../helpers/net';
 
 const PROJECT = 'retry-project';
@@ -16,7 +16,7 @@ const ref = { project: PROJECT, region: REGION, name: 'api' };
 const TEST_TIMEOUT_MS = 10_000;
 
 describe('Cloud Run reader: retries and deadlines', () => {
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let proxy: RecordingProxy;
   let silent: SilentServer;
 
@@ -32,11 +32,7 @@ describe('Cloud Run reader: retries and deadlines', () => {
   const statusesOf = (path: string): number[] => proxy.requests.filter((r) => r.path === path).map((r) => r.status);
 
   before(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: { run: { services: [{ project: PROJECT, region: REGION, name: 'api', revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': 'c0ffee12' } }] }] } },
-    });
+    emulator = await startRunEmulator({ project: PROJECT, region: REGION, services: [{ name: 'api', revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': 'c0ffee12' } }] }] });
     proxy = await startRecordingProxy(emulator.httpUrl);
     silent = await startSilentServer();
   });

@@ -7,33 +7,22 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 
 const PROJECT = 'transport-project';
 const REGION = 'us-west2';
 
 describe('Cloud Run reader transport', () => {
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let proxy: http.Server;
   let reader: CloudRunReader;
   const arrived: { url: string; acceptEncoding: string | undefined; compressed: boolean }[] = [];
 
   before(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: {
-        run: {
-          services: [
-            {
-              project: PROJECT,
-              region: REGION,
-              name: 'api',
-              revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': 'c0ffee12' }, createTime: '2026-01-01T00:00:30Z' }],
-            },
-          ],
-        },
-      },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [{ name: 'api', revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': 'c0ffee12' }, createTime: '2026-01-01T00:00:30Z' }] }],
     });
     const upstream = new URL(emulator.httpUrl);
     proxy = http.createServer((req, res) => {

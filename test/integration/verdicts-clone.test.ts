@@ -8,11 +8,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkServices } from '../../src/core/check';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
+import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git/repository';
 import type { ServiceVerdict } from '../../src/core/model';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
@@ -20,7 +20,7 @@ const REGION = 'us-west2';
 
 describe('verdicts and what the clone holds', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let reader: CloudRunReader;
   let deployed: string;
   let shallowDir: string;
@@ -34,27 +34,20 @@ describe('verdicts and what the clone holds', () => {
     deployed = repo.commit('initial layout', { 'predictions/worker/main.py': '1', 'shared/lib.py': '1' });
     // The worker then moves on by 31 commits: deployed at `deployed`, it is 31 behind.
     fastImportCommits(repo, 31, 'predictions/worker');
-    emulator = await startEmulator({
-      port: 0,
-      scenario: {
-        run: {
-          services: ['worker', 'worker-partial', 'worker-right'].map((name) => ({
-            project: PROJECT,
-            region: REGION,
-            name,
-            revisions: [{ name: `${name}-00001-aaa`, labels: { 'commit-sha': deployed.slice(0, 8) }, createTime: '2026-01-01T00:00:30Z' }],
-          })),
-        },
-      },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: ['worker', 'worker-partial', 'worker-right'].map((name) => ({
+        name,
+        revisions: [{ name: `${name}-00001-aaa`, labels: { 'commit-sha': deployed.slice(0, 8) }, createTime: '2026-01-01T00:00:30Z' }],
+      })),
     });
-    reader = createCloudRunReader({ run: emulator.httpUrl });
+    ({ reader } = emulator);
     shallowDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'crd-shallow-')));
     execFileSync('git', ['clone', '-q', '--depth', '5', `file://${repo.dir}`, shallowDir]);
   });
   after(async () => {
-    await reader?.close();
-    await emulator?.close();
-    repo?.cleanup();
+    await releaseAll(emulator, repo);
     if (shallowDir) fs.rmSync(shallowDir, { recursive: true, force: true });
   });
 

@@ -7,9 +7,8 @@ import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import type { DriftConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git/repository';
 import type { CheckResult, ServiceVerdict } from '../../src/core/model';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { checkAgainstEmulator, releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
-import { checkAgainstEmulator, releaseAll } from '../helpers/emulatorCheck';
 import { verdictNamed } from '../helpers/verdicts';
 
 const PROJECT = 'demo-project';
@@ -17,7 +16,7 @@ const REGION = 'us-west2';
 
 describe('drift verdicts against the emulator', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let reader: CloudRunReader;
   let config: DriftConfig;
   let result: CheckResult;
@@ -43,35 +42,32 @@ describe('drift verdicts against the emulator', () => {
       createTime: '2026-01-01T00:00:30Z',
       ...extra,
     });
-    const service = (name: string, revisions: unknown[], extra: Record<string, unknown> = {}) => ({ project: PROJECT, region: REGION, name, revisions, ...extra });
-    emulator = await startEmulator({
-      port: 0,
-      scenario: {
-        run: {
-          services: [
-            service('current-svc', [rev('current-svc-00001-aaa', commits.scrapers!.slice(0, 8))]),
-            service('stale-svc', [rev('stale-svc-00001-aaa', commits.base!.slice(0, 7))]),
-            service('head-svc', [rev('head-svc-00001-aaa', commits.head!)]),
-            service('diverged-svc', [rev('diverged-svc-00001-aaa', commits.branch!.slice(0, 10))]),
-            service('unknown-svc', [rev('unknown-svc-00001-aaa', 'deadbeef')]),
-            service('unlabeled-svc', [rev('unlabeled-svc-00001-aaa', null)]),
-            service('failed-svc', [rev('failed-svc-00001-aaa', commits.head!), rev('failed-svc-00002-bbb', commits.head!, { ready: false, message: 'Container failed to start on PORT=8080' })]),
-            service(
-              'pinned-svc',
-              [rev('pinned-svc-00001-aaa', commits.base!.slice(0, 8)), rev('pinned-svc-00002-bbb', commits.head!.slice(0, 8))],
-              { traffic: [{ revision: 'pinned-svc-00001-aaa', percent: 100 }] },
-            ),
-            service(
-              'split-svc',
-              [rev('split-svc-00001-aaa', commits.base!.slice(0, 8)), rev('split-svc-00002-bbb', commits.head!.slice(0, 8))],
-              { traffic: [{ revision: 'split-svc-00001-aaa', percent: 50 }, { latest: true, percent: 50 }] },
-            ),
-            service('deploying-svc', [rev('deploying-svc-00001-aaa', commits.head!)], { reconciling: true }),
-            service('broken-svc', [rev('broken-svc-00001-aaa', commits.head!)]),
-            service('denied-svc', [rev('denied-svc-00001-aaa', commits.head!)]),
-          ],
-        },
-      },
+    const service = (name: string, revisions: unknown[], extra: Record<string, unknown> = {}) => ({ name, revisions, ...extra });
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        service('current-svc', [rev('current-svc-00001-aaa', commits.scrapers!.slice(0, 8))]),
+        service('stale-svc', [rev('stale-svc-00001-aaa', commits.base!.slice(0, 7))]),
+        service('head-svc', [rev('head-svc-00001-aaa', commits.head!)]),
+        service('diverged-svc', [rev('diverged-svc-00001-aaa', commits.branch!.slice(0, 10))]),
+        service('unknown-svc', [rev('unknown-svc-00001-aaa', 'deadbeef')]),
+        service('unlabeled-svc', [rev('unlabeled-svc-00001-aaa', null)]),
+        service('failed-svc', [rev('failed-svc-00001-aaa', commits.head!), rev('failed-svc-00002-bbb', commits.head!, { ready: false, message: 'Container failed to start on PORT=8080' })]),
+        service(
+          'pinned-svc',
+          [rev('pinned-svc-00001-aaa', commits.base!.slice(0, 8)), rev('pinned-svc-00002-bbb', commits.head!.slice(0, 8))],
+          { traffic: [{ revision: 'pinned-svc-00001-aaa', percent: 100 }] },
+        ),
+        service(
+          'split-svc',
+          [rev('split-svc-00001-aaa', commits.base!.slice(0, 8)), rev('split-svc-00002-bbb', commits.head!.slice(0, 8))],
+          { traffic: [{ revision: 'split-svc-00001-aaa', percent: 50 }, { latest: true, percent: 50 }] },
+        ),
+        service('deploying-svc', [rev('deploying-svc-00001-aaa', commits.head!)], { reconciling: true }),
+        service('broken-svc', [rev('broken-svc-00001-aaa', commits.head!)]),
+        service('denied-svc', [rev('denied-svc-00001-aaa', commits.head!)]),
+      ],
     });
     await emulator.control('faults', {
       rules: [

@@ -2,11 +2,11 @@
 // (real JobsClient over REST) and real git. The emulator's clock is moved, never waited for.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
+import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import type { ServiceConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git/repository';
 import { verifyDeployment, type VerifyOutcome } from '../../src/core/deploy/verify';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
@@ -15,7 +15,7 @@ const job: ServiceConfig = { name: 'backfill', kind: 'job', project: PROJECT, re
 
 describe('verifyDeployment of a Cloud Run job', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let reader: CloudRunReader;
   let git: GitRepository;
   let old: string;
@@ -30,17 +30,13 @@ describe('verifyDeployment of a Cloud Run job', () => {
     old = repo.commit('initial', { 'jobs/main.py': '1' });
     head = repo.commit('jobs: fix', { 'jobs/main.py': '2' });
     git = await GitRepository.open(repo.dir);
-    emulator = await startEmulator({ port: 0, scenario: { run: { jobs: [{ project: PROJECT, region: REGION, name: 'backfill', labels: { 'commit-sha': old.slice(0, 8) } }] } }, modules: { logging: false, bigquery: false } });
-    reader = createCloudRunReader({ run: emulator.httpUrl });
+    emulator = await startRunEmulator({ project: PROJECT, region: REGION, jobs: [{ name: 'backfill', labels: { 'commit-sha': old.slice(0, 8) } }] });
+    ({ reader } = emulator);
   });
   beforeEach(async () => {
     await emulator.control('reset', {});
   });
-  after(async () => {
-    await reader.close();
-    await emulator.close();
-    repo.cleanup();
-  });
+  after(() => releaseAll(emulator, repo));
 
   it('verified once the template carries the commit and the job is ready', async () => {
     await deploy({ labels: { 'commit-sha': head.slice(0, 7) } });

@@ -5,7 +5,7 @@ import { createCloudRunReader, type CloudRunReader } from '../../src/core/google
 import type { ServiceConfig } from '../../src/core/config';
 import { GitRepository } from '../../src/core/git/repository';
 import { MIN_POLL_MS, verifyDeployment, type VerifyOutcome } from '../../src/core/deploy/verify';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { startRecordingProxy, startSilentServer } from '../helpers/net';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
@@ -15,7 +15,7 @@ const service: ServiceConfig = { name: 'api', kind: 'service', project: PROJECT,
 
 describe('verifyDeployment', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let reader: CloudRunReader;
   let git: GitRepository;
   let old: string;
@@ -30,17 +30,13 @@ describe('verifyDeployment', () => {
     old = repo.commit('initial', { 'api/main.py': '1' });
     head = repo.commit('api: fix', { 'api/main.py': '2' });
     git = await GitRepository.open(repo.dir);
-    emulator = await startEmulator({ port: 0, scenario: { run: { services: [{ project: PROJECT, region: REGION, name: 'api', revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': old.slice(0, 8) } }] }] } } });
-    reader = createCloudRunReader({ run: emulator.httpUrl });
+    emulator = await startRunEmulator({ project: PROJECT, region: REGION, services: [{ name: 'api', revisions: [{ name: 'api-00001-aaa', labels: { 'commit-sha': old.slice(0, 8) } }] }] });
+    ({ reader } = emulator);
   });
   beforeEach(async () => {
     await emulator.control('reset', {});
   });
-  after(async () => {
-    await reader.close();
-    await emulator.close();
-    repo.cleanup();
-  });
+  after(() => releaseAll(emulator, repo));
 
   it('verified once the new revision carrying the commit serves all traffic', async () => {
     await deploy({ labels: { 'commit-sha': head.slice(0, 7) } });

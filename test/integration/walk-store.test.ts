@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { GitRepository, type RangeFacts } from '../../src/core/git/repository';
 import { WalkStore } from '../../src/core/git/walkStore';
-import { startEmulator } from '../../src/emulator/server';
+import { startRunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../helpers/repo';
 
 const PATHS = ['services/svc-1', 'services/svc-2', 'shared'];
@@ -172,14 +172,10 @@ describe('walks kept between runs', () => {
   it('the CLI keeps its walks in the cache folder: a repeat check walks nothing and says the same', async () => {
     const cli = path.resolve(__dirname, '../../dist/cli.js');
     assert.ok(fs.existsSync(cli), 'dist/cli.js is missing: run `npm run build` first');
-    const emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: {
-        run: {
-          services: deployed.map((sha, i) => ({ project: 'walk-project', region: 'us-west2', name: `svc-${i + 1}`, revisions: [{ name: `svc-${i + 1}-00001-abc`, labels: { 'commit-sha': sha.slice(0, 12) } }] })),
-        },
-      },
+    const emulator = await startRunEmulator({
+      project: 'walk-project',
+      region: 'us-west2',
+      services: deployed.map((sha, i) => ({ name: `svc-${i + 1}`, revisions: [{ name: `svc-${i + 1}-00001-abc`, labels: { 'commit-sha': sha.slice(0, 12) } }] })),
     });
     const config = path.join(storeDir, 'cloud-run-drift.json');
     fs.writeFileSync(config, JSON.stringify({ project: 'walk-project', region: 'us-west2', services: Object.fromEntries(deployed.map((_, i) => [`svc-${i + 1}`, { paths: [`services/svc-${i + 1}`, 'shared'] }])), endpoints: { run: emulator.httpUrl } }));

@@ -13,8 +13,9 @@ import { GitRepository } from '../../src/core/git/repository';
 import { checkServices } from '../../src/core/check';
 import { askWhere } from '../../src/core/where/ask';
 import type { WhereAnswer } from '../../src/core/where/live';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
-import { createTempRepo, type TempRepo } from '../helpers/repo';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
+import { createFixScenario, label } from '../helpers/fixScenario';
+import type { TempRepo } from '../helpers/repo';
 
 const PROJECT = 'ask-project';
 const REGION = 'us-west2';
@@ -69,48 +70,25 @@ function watchedReader(inner: CloudRunReader, { openOnHistory = true } = {}): Wa
 
 describe('askWhere: the histories are read beside the check', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let config: DriftConfig;
   const c: Record<string, string> = {};
 
   before(async () => {
-    repo = createTempRepo();
-    c.base = repo.commit('initial', { 'api/main.py': '1\n', 'web/index.html': '1\n', 'grader/main.py': '1\n' });
-    c.fix = repo.commit('api, grader: fix the MERGE', { 'api/main.py': '2\n', 'grader/main.py': '2\n' }, new Date('2026-01-01T00:10:00Z'));
-    c.followUp = repo.commit('api, grader: log the MERGE', { 'api/log.py': '1\n', 'grader/log.py': '1\n' }, new Date('2026-01-01T00:20:00Z'));
+    const fix = createFixScenario({ baseFiles: { 'web/index.html': '1\n' }, grader: true });
+    repo = fix.repo;
+    Object.assign(c, fix.c);
     c.later = repo.commit('api: later, not deployed', { 'api/main.py': '3\n' }, new Date('2026-01-01T01:00:00Z'));
-    const label = (sha: string): Record<string, string> => ({ 'commit-sha': sha.slice(0, 8) });
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: {
-        run: {
-          project: PROJECT,
-          region: REGION,
-          services: [
-            {
-              // The fix first went out in 00002; 00003 (its follow-up) serves now.
-              name: 'api',
-              revisions: [
-                { name: 'api-00001-aaa', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' },
-                { name: 'api-00002-bbb', labels: label(c.fix!), createTime: '2026-01-01T00:15:00Z' },
-                { name: 'api-00003-ccc', labels: label(c.followUp!), createTime: '2026-01-01T00:25:00Z' },
-              ],
-            },
-            { name: 'web', revisions: [{ name: 'web-00001-aaa', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' }] },
-            // The function runs on grader-svc; a service under the name it suggests exists too, and is no history of it.
-            {
-              name: 'grader-svc',
-              revisions: [
-                { name: 'grader-svc-00001-aaa', labels: label(c.fix!), createTime: '2026-01-01T00:40:00Z' },
-                { name: 'grader-svc-00002-bbb', labels: label(c.followUp!), createTime: '2026-01-01T00:50:00Z' },
-              ],
-            },
-            { name: 'grader', revisions: [{ name: 'grader-00001-aaa', labels: label(c.fix!), createTime: '2026-01-01T00:12:00Z' }] },
-          ],
-        },
-        functions: { functions: [{ project: PROJECT, region: REGION, name: 'grader', service: 'grader-svc', labels: label(c.followUp!) }] },
-      },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        ...fix.services,
+        { name: 'web', revisions: [{ name: 'web-00001-aaa', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' }] },
+        // A service under the name the function grader suggests exists too, and is no history of it.
+        { name: 'grader', revisions: [{ name: 'grader-00001-aaa', labels: label(c.fix!), createTime: '2026-01-01T00:12:00Z' }] },
+      ],
+      functions: fix.functions,
     });
     config = parseConfig(
       JSON.stringify({
@@ -122,10 +100,7 @@ describe('askWhere: the histories are read beside the check', () => {
       `${repo.dir}/cloud-run-drift.json`,
     );
   });
-  after(async () => {
-    await emulator?.close();
-    repo?.cleanup();
-  });
+  after(() => releaseAll(emulator, repo));
 
   it('asks for the histories of the units the commit touches before the check has answered; live since the first revision that carried it', async () => {
     const { reader, histories } = watchedReader(createCloudRunReader(config.endpoints));

@@ -9,9 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
+import { createFixScenario, label } from '../helpers/fixScenario';
 import { startRecordingProxy, type RecordingProxy } from '../helpers/net';
-import { createTempRepo, type TempRepo } from '../helpers/repo';
+import type { TempRepo } from '../helpers/repo';
 
 const PROJECT = 'hist-project';
 const REGION = 'us-west2';
@@ -25,13 +26,12 @@ interface UnitJson {
 
 describe('where keeps revision histories between runs', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let proxy: RecordingProxy;
   let config: string;
   let cacheDir: string;
   let savedCache: string | undefined;
   const c: Record<string, string> = {};
-  const label = (sha: string): Record<string, string> => ({ 'commit-sha': sha.slice(0, 8) });
 
   const whereJson = async (commit: string): Promise<{ units: UnitJson[]; out: string }> => {
     const out: string[] = [];
@@ -55,43 +55,12 @@ describe('where keeps revision histories between runs', () => {
 
   before(async () => {
     savedCache = process.env.CLOUD_RUN_DRIFT_CACHE_DIR;
-    repo = createTempRepo();
-    c.base = repo.commit('initial', { 'api/main.py': '1\n', 'grader/main.py': '1\n' });
-    c.fix = repo.commit('api, grader: fix the MERGE', { 'api/main.py': '2\n', 'grader/main.py': '2\n' }, new Date('2026-01-01T00:10:00Z'));
-    c.followUp = repo.commit('api, grader: log the MERGE', { 'api/log.py': '1\n', 'grader/log.py': '1\n' }, new Date('2026-01-01T00:20:00Z'));
+    const fix = createFixScenario({ grader: true });
+    repo = fix.repo;
+    Object.assign(c, fix.c);
     c.next = repo.commit('api: next fix', { 'api/main.py': '3\n' }, new Date('2026-01-01T01:00:00Z'));
     c.last = repo.commit('api: last fix', { 'api/main.py': '4\n' }, new Date('2026-01-01T02:00:00Z'));
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: {
-        now: '2026-01-03T00:00:00Z',
-        run: {
-          project: PROJECT,
-          region: REGION,
-          services: [
-            {
-              // The fix first went out in 00002; 00003 (its follow-up) serves now.
-              name: 'api',
-              revisions: [
-                { name: 'api-00001-aaa', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' },
-                { name: 'api-00002-bbb', labels: label(c.fix!), createTime: '2026-01-01T00:15:00Z' },
-                { name: 'api-00003-ccc', labels: label(c.followUp!), createTime: '2026-01-01T00:25:00Z' },
-              ],
-            },
-            // The function runs on grader-svc (not the service its name suggests).
-            {
-              name: 'grader-svc',
-              revisions: [
-                { name: 'grader-svc-00001-aaa', labels: label(c.fix!), createTime: '2026-01-01T00:40:00Z' },
-                { name: 'grader-svc-00002-bbb', labels: label(c.followUp!), createTime: '2026-01-01T00:50:00Z' },
-              ],
-            },
-          ],
-        },
-        functions: { functions: [{ project: PROJECT, region: REGION, name: 'grader', service: 'grader-svc', labels: label(c.followUp!) }] },
-      },
-    });
+    emulator = await startRunEmulator({ project: PROJECT, region: REGION, now: '2026-01-03T00:00:00Z', services: fix.services, functions: fix.functions });
     proxy = await startRecordingProxy(emulator.httpUrl);
     config = path.join(repo.dir, 'cloud-run-drift.json');
     fs.writeFileSync(
@@ -115,8 +84,7 @@ describe('where keeps revision histories between runs', () => {
   });
   after(async () => {
     await proxy?.close();
-    await emulator?.close();
-    repo?.cleanup();
+    await releaseAll(emulator, repo);
     if (savedCache === undefined) delete process.env.CLOUD_RUN_DRIFT_CACHE_DIR;
     else process.env.CLOUD_RUN_DRIFT_CACHE_DIR = savedCache;
   });

@@ -7,8 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
-import { createTempRepo, type TempRepo } from '../helpers/repo';
+import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
+import { createFixScenario, label } from '../helpers/fixScenario';
+import type { TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
 const REGION = 'us-west2';
@@ -28,7 +29,7 @@ interface UnitJson {
 
 describe('cloud-run-drift where', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let config: string;
   const c: Record<string, string> = {};
   let cacheDir: string;
@@ -55,53 +56,38 @@ describe('cloud-run-drift where', () => {
     cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-where-cache-'));
     savedCache = process.env.CLOUD_RUN_DRIFT_CACHE_DIR;
     process.env.CLOUD_RUN_DRIFT_CACHE_DIR = cacheDir;
-    repo = createTempRepo();
-    c.base = repo.commit('initial', { 'api/main.py': 'a = 1\nb = 2\nc = 3\n', 'web/index.html': '1\n', 'batch/run.py': '1\n', 'legacy/x.py': '1\n' });
+    const fix = createFixScenario({ baseFiles: { 'web/index.html': '1\n', 'batch/run.py': '1\n', 'legacy/x.py': '1\n' } });
+    repo = fix.repo;
+    Object.assign(c, fix.c);
     // Another branch, forked at base: a canary deployed from it.
-    repo.git('checkout', '-q', '-b', 'experiment');
+    repo.git('checkout', '-q', '-b', 'experiment', c.base!);
     c.experiment = repo.commit('api: experiment', { 'api/experiment.py': '1\n' }, new Date('2026-01-01T00:30:00Z'));
     repo.git('checkout', '-q', 'main');
-    c.fix = repo.commit('api: fix the MERGE', { 'api/main.py': 'a = 1\nb = 20\nc = 3\n' }, new Date('2026-01-01T00:10:00Z'));
-    c.fixFollowUp = repo.commit('api: log the MERGE', { 'api/log.py': '1\n' }, new Date('2026-01-01T00:20:00Z'));
     c.web = repo.commit('web: new page', { 'web/index.html': '2\n' }, new Date('2026-01-01T01:00:00Z'));
     c.batch = repo.commit('batch: faster', { 'batch/run.py': '2\n' }, new Date('2026-01-01T01:10:00.000Z'));
     c.later = repo.commit('api: later change', { 'api/main.py': 'a = 1\nb = 20\nc = 30\n' }, new Date('2026-01-01T02:00:00.000Z'));
     c.docs = repo.commit('docs only', { 'README.md': 'hi\n' }, new Date('2026-01-01T02:10:00Z'));
-    const label = (sha: string): Record<string, string> => ({ 'commit-sha': sha.slice(0, 8) });
-    emulator = await startEmulator({
-      port: 0,
-      scenario: {
-        now: '2026-01-03T00:00:00Z',
-        run: {
-          project: PROJECT,
-          region: REGION,
-          services: [
-            {
-              // The fix first went out in 00002; 00003 (its follow-up) serves now.
-              name: 'api',
-              revisions: [
-                { name: 'api-00001-aaa', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' },
-                { name: 'api-00002-bbb', labels: label(c.fix!), createTime: '2026-01-01T00:15:00Z' },
-                { name: 'api-00003-ccc', labels: label(c.fixFollowUp!), createTime: '2026-01-01T00:25:00Z' },
-              ],
-            },
-            {
-              name: 'web',
-              revisions: [
-                { name: 'web-00001-aaa', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' },
-                { name: 'web-00002-bbb', labels: label(c.web!), createTime: '2026-01-01T01:05:00Z' },
-              ],
-              traffic: [
-                { revision: 'web-00001-aaa', percent: 90 },
-                { revision: 'web-00002-bbb', percent: 10 },
-              ],
-            },
-            { name: 'api-canary', revisions: [{ name: 'api-canary-00001-aaa', labels: label(c.experiment!), createTime: '2026-01-01T00:35:00Z' }] },
-            { name: 'api-unlabeled', revisions: [{ name: 'api-unlabeled-00001-aaa', labels: {}, createTime: '2026-01-01T00:35:00Z' }] },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      now: '2026-01-03T00:00:00Z',
+      services: [
+        ...fix.services,
+        {
+          name: 'web',
+          revisions: [
+            { name: 'web-00001-aaa', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' },
+            { name: 'web-00002-bbb', labels: label(c.web!), createTime: '2026-01-01T01:05:00Z' },
           ],
-          jobs: [{ name: 'batch', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' }],
+          traffic: [
+            { revision: 'web-00001-aaa', percent: 90 },
+            { revision: 'web-00002-bbb', percent: 10 },
+          ],
         },
-      },
+        { name: 'api-canary', revisions: [{ name: 'api-canary-00001-aaa', labels: label(c.experiment!), createTime: '2026-01-01T00:35:00Z' }] },
+        { name: 'api-unlabeled', revisions: [{ name: 'api-unlabeled-00001-aaa', labels: {}, createTime: '2026-01-01T00:35:00Z' }] },
+      ],
+      jobs: [{ name: 'batch', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' }],
     });
     config = path.join(repo.dir, 'cloud-run-drift.json');
     fs.writeFileSync(
@@ -125,8 +111,7 @@ describe('cloud-run-drift where', () => {
     );
   });
   after(async () => {
-    await emulator?.close();
-    repo?.cleanup();
+    await releaseAll(emulator, repo);
     if (savedCache === undefined) delete process.env.CLOUD_RUN_DRIFT_CACHE_DIR;
     else process.env.CLOUD_RUN_DRIFT_CACHE_DIR = savedCache;
     fs.rmSync(cacheDir, { recursive: true, force: true });
