@@ -8,49 +8,29 @@ import { GitRepository } from '../../src/core/git/repository';
 import type { CloudRunReader, ServiceRef } from '../../src/core/google/cloudrun';
 import type { CheckResult } from '../../src/core/model';
 import { WhereAnswers } from '../../src/core/where/answers';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
-import { checkAgainstEmulator, releaseAll, type EmulatorCheck } from '../helpers/emulatorCheck';
-import { createTempRepo, type TempRepo } from '../helpers/repo';
+import { checkAgainstEmulator, releaseAll, startRunEmulator, type EmulatorCheck, type RunEmulator } from '../helpers/emulatorCheck';
+import { createFixScenario, label } from '../helpers/fixScenario';
+import type { TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
 const REGION = 'us-west2';
 
 describe('where answers in the editor', () => {
   let repo: TempRepo;
-  let emulator: RunningEmulator;
+  let emulator: RunEmulator;
   let checked: EmulatorCheck;
   const c: Record<string, string> = {};
 
   before(async () => {
-    repo = createTempRepo();
-    c.base = repo.commit('initial', { 'api/main.py': '1\n', 'web/index.html': '1\n' });
-    c.fix = repo.commit('api: fix the MERGE', { 'api/main.py': '2\n' }, new Date('2026-01-01T00:10:00Z'));
-    c.followUp = repo.commit('api: log the MERGE', { 'api/log.py': '1\n' }, new Date('2026-01-01T00:20:00Z'));
+    const scenario = createFixScenario({ baseFiles: { 'web/index.html': '1\n' } });
+    repo = scenario.repo;
+    Object.assign(c, scenario.c);
     c.web = repo.commit('web: new page', { 'web/index.html': '2\n' }, new Date('2026-01-01T01:00:00Z'));
-    const label = (sha: string): Record<string, string> => ({ 'commit-sha': sha.slice(0, 8) });
-    emulator = await startEmulator({
-      port: 0,
-      logging: false,
-      bigquery: false,
-      scenario: {
-        now: '2026-01-03T00:00:00Z',
-        run: {
-          project: PROJECT,
-          region: REGION,
-          services: [
-            {
-              // The fix first went out in 00002; 00003 (its follow-up) serves now.
-              name: 'api',
-              revisions: [
-                { name: 'api-00001-aaa', labels: label(c.base!), createTime: '2026-01-01T00:05:00Z' },
-                { name: 'api-00002-bbb', labels: label(c.fix!), createTime: '2026-01-01T00:15:00Z' },
-                { name: 'api-00003-ccc', labels: label(c.followUp!), createTime: '2026-01-01T00:25:00Z' },
-              ],
-            },
-            { name: 'web', revisions: [{ name: 'web-00001-aaa', labels: label(c.web!), createTime: '2026-01-01T01:05:00Z' }] },
-          ],
-        },
-      },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      now: '2026-01-03T00:00:00Z',
+      services: [...scenario.services, { name: 'web', revisions: [{ name: 'web-00001-aaa', labels: label(c.web), createTime: '2026-01-01T01:05:00Z' }] }],
     });
     checked = await checkAgainstEmulator(repo, emulator, { project: PROJECT, region: REGION, services: { api: { paths: ['api'] }, web: { paths: ['web'] } } });
   });
