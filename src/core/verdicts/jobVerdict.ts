@@ -3,39 +3,16 @@
 // revision. Beside the verdict: its executions, each with the commit it ran (an execution keeps the
 // labels its template had when it started) and how far that commit is behind HEAD for the job's paths.
 import type { ServiceConfig } from '../config';
-import { touchesPaths } from '../git/repository';
 import type { ExecutionFacts, ExecutionVerdict, JobFacts, JobLookup, ServiceVerdict, VerdictStatus } from '../model';
 import { ownValue } from '../platform/own';
-import { commitsTouching, isGitFailure, judgeCommitLabel, oldestDate, short, withMissingPaths, worstStatus, type GitFactsForVerdict } from './verdict';
+import { commitsTouching, isGitFailure, judgeCommitLabel, oldestDate, short, undecidedVerdict, withMissingPaths, worstStatus, type GitFactsForVerdict } from './verdict';
 
 export function computeJobVerdict(job: ServiceConfig, commitLabel: string, lookup: JobLookup, git: GitFactsForVerdict): ServiceVerdict {
   return withMissingPaths(job, judgeJob(job, commitLabel, lookup, git), git);
 }
 
 function judgeJob(job: ServiceConfig, commitLabel: string, lookup: JobLookup, git: GitFactsForVerdict): ServiceVerdict {
-  const base: ServiceVerdict = {
-    name: job.name,
-    kind: job.kind,
-    project: job.project,
-    region: job.region,
-    status: 'error',
-    deployedCommit: null,
-    commitLabel: null,
-    commitsBehind: null,
-    commits: [],
-    driftSince: null,
-    dirty: isGitFailure(git.changedPaths) ? null : git.changedPaths.some((f) => touchesPaths(f, job.paths)),
-    serving: [],
-    latestCreatedRevision: null,
-    failedRevision: null,
-    message: '',
-    deployedSubject: null,
-    deployedAt: null,
-    paths: job.paths,
-    missingPaths: [],
-    lastExecution: null,
-    executions: [],
-  };
+  const base: ServiceVerdict = { ...undecidedVerdict(job, git), lastExecution: null, executions: [] };
   if (lookup.kind === 'not-found') {
     return { ...base, status: 'not-found', message: `${job.name} is configured as a Cloud Run job but does not exist (${job.project}/${job.region}).` };
   }

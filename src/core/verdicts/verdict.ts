@@ -152,29 +152,34 @@ export function withMissingPaths(service: ServiceConfig, verdict: ServiceVerdict
   return { ...verdict, missingPaths, message: `${verdict.message} ${sentence}` };
 }
 
-/** The verdict from what Cloud Run serves and git, before missing paths are considered (withMissingPaths). */
-export function judgeService(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
-  const base: ServiceVerdict = {
-    name: service.name,
-    kind: service.kind,
-    project: service.project,
-    region: service.region,
+/** A unit's verdict before anything is decided: an error with no message, and whether its paths have uncommitted changes. */
+export function undecidedVerdict(unit: ServiceConfig, git: Pick<GitFactsForVerdict, 'changedPaths'>): ServiceVerdict {
+  return {
+    name: unit.name,
+    kind: unit.kind,
+    project: unit.project,
+    region: unit.region,
     status: 'error',
     deployedCommit: null,
     commitLabel: null,
     commitsBehind: null,
     commits: [],
     driftSince: null,
-    dirty: isGitFailure(git.changedPaths) ? null : git.changedPaths.some((f) => touchesPaths(f, service.paths)),
+    dirty: isGitFailure(git.changedPaths) ? null : git.changedPaths.some((f) => touchesPaths(f, unit.paths)),
     serving: [],
     latestCreatedRevision: null,
     failedRevision: null,
     message: '',
     deployedSubject: null,
     deployedAt: null,
-    paths: service.paths,
+    paths: unit.paths,
     missingPaths: [],
   };
+}
+
+/** The verdict from what Cloud Run serves and git, before missing paths are considered (withMissingPaths). */
+export function judgeService(service: ServiceConfig, commitLabel: string, lookup: ServiceLookup, git: GitFactsForVerdict): ServiceVerdict {
+  const base = undecidedVerdict(service, git);
   if (lookup.kind === 'not-found') {
     return { ...base, status: 'not-found', message: `${service.name} is configured but does not exist in Cloud Run (${service.project}/${service.region}).` };
   }
