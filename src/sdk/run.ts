@@ -12,9 +12,9 @@ export { ExecutionsClient } from '@google-cloud/run/build/src/v2/executions_clie
 export { GoogleAuth, PassThroughClient } from 'google-auth-library';
 
 /**
- * The Cloud Functions v2 client class (its protos pruned to FunctionService v2). It shares this
- * bundle's google-gax and auth library, and its module runs on the first call only, so a
- * configuration without functions pays nothing for it and one with functions loads no second SDK.
+ * The Cloud Functions v2 client class (its protos pruned to FunctionService v2), for listing a
+ * region's functions when scaffolding a configuration (a check reads functions over REST). It shares
+ * this bundle's google-gax and auth library, and its module runs on the first call only.
  * The v2 client is required by path: the package index also loads the v1, v2alpha and v2beta clients.
  */
 export function functionServiceClient(): typeof FunctionServiceClientType {

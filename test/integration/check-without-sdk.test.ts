@@ -1,7 +1,8 @@
-// `cloud-run-drift check` of services reads Cloud Run without the client library (src/core/google/runRest.ts):
-// the built CLI (dist/cli.js) loads no SDK bundle against the emulator, first run or repeat, and with
-// Google credentials loads only the auth library (dist/sdk-auth.js), whose token goes to the host the
-// user allowed and nowhere else.
+// `cloud-run-drift check` and `where` read Cloud Run and Cloud Functions without the client libraries
+// (src/core/google/runRest.ts, functionsRest.ts): the built CLI (dist/cli.js) loads no SDK bundle against
+// the emulator, first run or repeat, for services, functions and jobs alike and for the revision
+// histories `where` reads, and with Google credentials loads only the auth library (dist/sdk-auth.js),
+// whose token goes to the host the user allowed and nowhere else.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,6 +18,8 @@ const CLI = path.join(DIST, 'cli.js');
 const PROJECT = 'nosdk-project';
 const REGION = 'us-west2';
 const SERVICES = ['api', 'worker', 'grading', 'gone'];
+const FUNCTIONS = ['scorer', 'ranker', 'tally'];
+const JOBS = ['nightly', 'hourly', 'weekly'];
 
 /**
  * A preload that writes, at exit, which files the process required or read: the CLI loads the SDK
@@ -87,8 +90,18 @@ describe('check reads Cloud Run without the SDK', () => {
               revisions: [{ name: 'grading-00001-aaa', labels: label }, { name: 'grading-00002-bbb', labels: label }],
               traffic: [{ revision: 'grading-00001-aaa', percent: 50 }, { latest: true, percent: 50, tag: 'canary' }],
             },
+            ...FUNCTIONS.map((name) => ({ name, revisions: [{ name: `${name}-00001-aaa`, labels: label }] })),
           ],
+          jobs: JOBS.map((name) => ({
+            name,
+            labels: label,
+            executions: [
+              { name: `${name}-done`, createTime: '2026-01-01T00:00:00Z', taskDurationMs: 1_000 },
+              { name: `${name}-broke`, createTime: '2026-01-02T00:00:00Z', failMessage: 'KeyError: game_date' },
+            ],
+          })),
         },
+        functions: { project: PROJECT, region: REGION, functions: FUNCTIONS.map((name) => ({ name, labels: label })) },
       },
     });
   });
@@ -112,7 +125,51 @@ describe('check reads Cloud Run without the SDK', () => {
       );
       assert.deepEqual(result.bundles, [], `${which} loads no SDK bundle`);
     }
+    // Every service is live at HEAD: where reads (and keeps) their revision histories.
+    const where = await run(['where', 'HEAD', '--json'], env);
+    const units = (JSON.parse(where.stdout) as { units: { name: string; state: string }[] }).units;
+    assert.deepEqual(Object.fromEntries(units.map((u) => [u.name, u.state])), { api: 'live', worker: 'live', grading: 'live', gone: 'unknown' }, where.stderr);
+    assert.ok(fs.readFileSync(path.join(env.CLOUD_RUN_DRIFT_CACHE_DIR, 'where-histories-v1.json'), 'utf8').includes('grading-00002-bbb'), 'where read the histories');
+    assert.deepEqual(where.bundles, [], 'where loads no SDK bundle');
   });
+
+  // A kind with more than two units in a region is read with one list; with fewer, each unit with its own get.
+  for (const [which, functions, jobs] of [
+    ['gets', FUNCTIONS.slice(0, 1), JOBS.slice(0, 1)],
+    ['region lists', FUNCTIONS, JOBS],
+  ] as const) {
+    it(`against the emulator, functions and jobs (${which}): check and a where that reads revision histories load no SDK bundle`, async () => {
+      const units = {
+        api: { paths: ['src'] },
+        worker: { paths: ['src'] },
+        ...Object.fromEntries(functions.map((name) => [name, { kind: 'function', paths: ['src'] }])),
+        ...Object.fromEntries(jobs.map((name) => [name, { kind: 'job', paths: ['src'] }])),
+      };
+      repo.write('cloud-run-drift.json', JSON.stringify({ project: PROJECT, region: REGION, services: units, endpoints: { run: emulator.httpUrl, functions: emulator.httpUrl } }));
+      const cache = path.join(dir, `cache-${which.replace(/ /g, '-')}`);
+      const env = { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', CLOUD_RUN_DRIFT_CACHE_DIR: cache };
+      for (const round of ['first run', 'repeat run']) {
+        const result = await run(['check', '--json'], env);
+        const report = JSON.parse(result.stdout) as { services: { name: string; status: string }[] };
+        assert.deepEqual(
+          Object.fromEntries(report.services.map((s) => [s.name, s.status])),
+          { api: 'up-to-date', worker: 'deploy-failed', ...Object.fromEntries([...functions, ...jobs].map((name) => [name, 'up-to-date'])) },
+          `${round}: ${result.stderr}`,
+        );
+        assert.deepEqual(result.bundles, [], `${round} of check loads no SDK bundle`);
+      }
+      const where = await run(['where', 'HEAD', '--json'], env);
+      const answer = JSON.parse(where.stdout) as { units: { name: string; state: string }[] };
+      assert.deepEqual(
+        answer.units.filter((u) => !jobs.includes(u.name as never)).map((u) => [u.name, u.state]).sort(),
+        ['api', 'worker', ...functions].map((name) => [name, 'live']).sort(),
+        where.stderr,
+      );
+      const histories = fs.readFileSync(path.join(cache, 'where-histories-v1.json'), 'utf8');
+      for (const unit of ['api', 'worker', ...functions]) assert.ok(histories.includes(`"${unit}`), `where read the history of ${unit}: ${histories.slice(0, 300)}`);
+      assert.deepEqual(where.bundles, [], 'where loads no SDK bundle');
+    });
+  }
 
   describe('with Google credentials', () => {
     let metadata: MetadataServer;
@@ -141,6 +198,27 @@ describe('check reads Cloud Run without the SDK', () => {
       assert.ok(trap.requests.length > 0);
       for (const request of trap.requests) assert.equal(request.authorization, `Bearer ${metadata.token}`, JSON.stringify(request));
       assert.ok(!result.stdout.includes(metadata.token) && !result.stderr.includes(metadata.token), 'the token is never printed');
+    });
+
+    it('functions and jobs too: only the auth library, one token for both APIs, sent to the allowed host alone', async () => {
+      const since = { requests: trap.requests.length, tokens: metadata.tokensIssued() };
+      const units = { api: { paths: ['src'] }, scorer: { kind: 'function', paths: ['src'] }, nightly: { kind: 'job', paths: ['src'] } };
+      const endpoint = `https://127.0.0.1:${trap.port}`;
+      repo.write('cloud-run-drift.json', JSON.stringify({ project: PROJECT, region: REGION, services: units, endpoints: { run: endpoint, functions: endpoint } }));
+      try {
+        const result = await run(['check'], { ...trapEnvironment(metadata, home), CLOUD_RUN_DRIFT_ALLOW_CREDENTIALS_TO: '127.0.0.1' });
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.deepEqual(result.bundles, ['sdk-auth.js']);
+        const asked = trap.requests.slice(since.requests);
+        for (const part of ['/functions/scorer', '/jobs/nightly', '/jobs/nightly/executions', '/services/api']) {
+          assert.ok(asked.some((r) => r.path.split('?')[0]!.endsWith(part)), `${part} asked for: ${JSON.stringify(asked.map((r) => r.path))}`);
+        }
+        for (const request of asked) assert.equal(request.authorization, `Bearer ${metadata.token}`, JSON.stringify(request));
+        assert.equal(metadata.tokensIssued() - since.tokens, 1, 'one token lookup for both APIs');
+        assert.ok(!result.stdout.includes(metadata.token) && !result.stderr.includes(metadata.token), 'the token is never printed');
+      } finally {
+        writeConfig(endpoint);
+      }
     });
 
     it('without the opt-in: no token is looked up and nothing is loaded', async () => {

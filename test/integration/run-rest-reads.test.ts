@@ -1,17 +1,23 @@
-// A check reads Cloud Run over the Admin API v2 REST surface without the client library
-// (src/core/google/runRest.ts). For the same state of the emulator, and for the same error answers of a
-// plain server on 127.0.0.1, what those reads decode must be what the real @google-cloud/run clients
-// decode, as the reader's facts see it: serving revisions, traffic, revision facts, the settled-revision
-// check, and each failure's code and message after the same retries.
+// `check` and `where` read Cloud Run and Cloud Functions over their REST surfaces without the client
+// libraries (src/core/google/runRest.ts, functionsRest.ts). For the same state of the emulator, and for
+// the same error answers of a plain server on 127.0.0.1, what those reads decode must be what the real
+// @google-cloud/run and @google-cloud/functions clients decode, as the reader's facts see it: serving
+// revisions, traffic, revision facts, the settled-revision check, functions, jobs and their executions,
+// revision histories page by page, and each failure's code and message after the same retries.
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { v2 as functionsV2 } from '@google-cloud/functions';
 import { v2, type protos } from '@google-cloud/run';
 import type { CallOptions } from 'google-gax';
 import { PassThroughClient } from 'google-auth-library';
-import { agreesWithService, describeApiError, RETRIED_CODES, revisionFacts, servingRevisions, trafficState } from '../../src/core/google/cloudrun';
-import { plainSend, RunRestReads, type ApiService } from '../../src/core/google/runRest';
+import { agreesWithService, createCloudRunReader, describeApiError, RETRIED_CODES, revisionFacts, servingRevisions, trafficState } from '../../src/core/google/cloudrun';
+import { functionFacts } from '../../src/core/google/functions';
+import { FunctionsRestReads } from '../../src/core/google/functionsRest';
+import { executionFacts, jobFacts } from '../../src/core/google/runJobs';
+import { plainSend } from '../../src/core/google/restTransport';
+import { RunRestReads, type ApiService } from '../../src/core/google/runRest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 
 const PROJECT = 'rest-project';
@@ -201,6 +207,266 @@ describe('Cloud Run reads over REST, beside the SDK', () => {
     await assert.rejects(pending, (err) => err === reason);
     assert.ok(Date.now() - started < 2_000);
     await assert.rejects(rest.getService(`${PARENT}/services/split`, callOptions(controller.signal)), (err) => err === reason);
+  });
+});
+
+describe('Functions, jobs, executions and revision histories over REST, beside the SDK', () => {
+  const now = Date.now();
+  const ago = (minutes: number): string => new Date(now - minutes * 60_000).toISOString();
+  let emulator: RunningEmulator;
+  let run: { revisions: v2.RevisionsClient; jobs: v2.JobsClient; executions: v2.ExecutionsClient };
+  let functions: functionsV2.FunctionServiceClient;
+  let rest: RunRestReads;
+  let functionsRest: FunctionsRestReads;
+
+  before(async () => {
+    emulator = await startEmulator({
+      port: 0,
+      modules: { logging: false, bigquery: false },
+      scenario: {
+        run: {
+          project: PROJECT,
+          region: REGION,
+          services: [
+            {
+              name: 'history',
+              revisions: [
+                { name: 'history-00001-aaa', labels: sha(1), createTime: '2026-01-30T10:00:00.250Z' },
+                { name: 'history-00002-bbb', labels: { ...sha(2), team: 'grading' }, createTime: '2026-01-30T11:00:00Z' },
+                { name: 'history-00003-ccc', labels: sha(3), createTime: '2026-01-30T12:00:00Z', ready: false, message: 'The container failed to start.' },
+                { name: 'history-00004-ddd', createTime: '2026-01-30T13:00:00Z' },
+                { name: 'history-00005-eee', labels: sha(5), createTime: '2026-01-30T14:00:00Z' },
+                { name: 'history-00006-fff', labels: sha(6), createTime: '2026-01-30T15:00:00Z' },
+                { name: 'history-00007-ggg', labels: sha(7), createTime: '2026-01-30T16:00:00Z' },
+              ],
+            },
+            { name: 'ready-fn', revisions: [{ name: 'ready-fn-00001-aaa', labels: sha(1) }] },
+            { name: 'failed-fn', revisions: [{ name: 'failed-fn-00001-aaa', labels: sha(2) }] },
+          ],
+          jobs: [
+            {
+              name: 'nightly',
+              labels: { ...sha(4), team: 'grading' },
+              template: { image: 'us-west2-docker.pkg.dev/p/jobs/nightly:4444', args: ['--date=today'] },
+              executions: [
+                { name: 'nightly-succeeded', labels: sha(3), createTime: ago(300), taskCount: 2, taskDurationMs: 60_000, args: ['--date=2026-01-01'] },
+                { name: 'nightly-failed', createTime: ago(240), taskCount: 3, parallelism: 3, failTasks: [1], failMessage: 'KeyError: game_date' },
+                { name: 'nightly-cancelled', createTime: ago(180), taskDurationMs: 3_600_000, cancelTime: ago(170) },
+                { name: 'nightly-running', createTime: ago(2), taskCount: 2, taskDurationMs: 3_600_000 },
+              ],
+            },
+            { name: 'fresh', labels: sha(5) },
+            { name: 'broken', labels: sha(6), ready: false, message: "Image 'us-west2-docker.pkg.dev/p/jobs/broken:6666' not found." },
+          ],
+        },
+        functions: {
+          project: PROJECT,
+          region: REGION,
+          functions: [
+            { name: 'ready-fn', labels: { ...sha(1), owner: 'grading' }, updateTime: '2026-01-30T10:00:00.500Z' },
+            { name: 'failed-fn', labels: sha(2), state: 'FAILED', stateMessages: [{ severity: 'ERROR', type: 'BuildFailed', message: 'Build failed: missing requirements.txt' }] },
+            { name: 'Orphan_fn', service: 'nowhere', labels: sha(3) },
+          ],
+        },
+      },
+    });
+    const url = new URL(emulator.httpUrl);
+    const options = { apiEndpoint: url.hostname, port: Number(url.port), protocol: 'http', fallback: true, authClient: new PassThroughClient() };
+    run = { revisions: new v2.RevisionsClient(options), jobs: new v2.JobsClient(options), executions: new v2.ExecutionsClient(options) };
+    functions = new functionsV2.FunctionServiceClient(options);
+    rest = new RunRestReads(emulator.httpUrl, plainSend);
+    functionsRest = new FunctionsRestReads(emulator.httpUrl, plainSend);
+  });
+
+  afterEach(async () => {
+    await emulator.control('clear-faults');
+  });
+
+  after(async () => {
+    await Promise.all([run?.revisions.close(), run?.jobs.close(), run?.executions.close(), functions?.close()]);
+    await emulator?.close();
+  });
+
+  const ref = (name: string): { project: string; region: string; name: string } => ({ project: PROJECT, region: REGION, name });
+
+  it('decodes each function to the same facts as the SDK (ready, failed with its messages, on a missing service)', async () => {
+    for (const name of ['ready-fn', 'failed-fn', 'Orphan_fn']) {
+      const resource = `${PARENT}/functions/${name}`;
+      const [fromSdk] = await functions.getFunction({ name: resource }, callOptions());
+      const fromRest = await functionsRest.getFunction(resource, callOptions());
+      assert.deepEqual(functionFacts(ref(name), fromRest), functionFacts(ref(name), fromSdk), name);
+    }
+    // The cases the comparison is meant to cover are there.
+    const failed = functionFacts(ref('failed-fn'), await functionsRest.getFunction(`${PARENT}/functions/failed-fn`, callOptions()));
+    assert.deepEqual([failed.state, failed.stateMessages], ['FAILED', [{ severity: 'ERROR', type: 'BuildFailed', message: 'Build failed: missing requirements.txt' }]]);
+    const ready = functionFacts(ref('ready-fn'), await functionsRest.getFunction(`${PARENT}/functions/ready-fn`, callOptions()));
+    assert.deepEqual([ready.state, ready.service, ready.updateTime, ready.labels.owner], ['ACTIVE', 'ready-fn', '2026-01-30T10:00:00.500Z', 'grading']);
+    assert.equal(functionFacts(ref('Orphan_fn'), await functionsRest.getFunction(`${PARENT}/functions/Orphan_fn`, callOptions())).service, 'nowhere');
+  });
+
+  it('lists a region\'s functions and jobs page by page as the SDK does', async () => {
+    for (const pageSize of [1, 2, 50]) {
+      const [sdkFunctions, nextFunctions] = await functions.listFunctions({ parent: PARENT, pageSize }, { ...callOptions(), autoPaginate: false });
+      const restFunctions = await functionsRest.listFunctions(PARENT, pageSize, undefined, callOptions());
+      const named = (f: { name?: string | null }): string => f.name!.split('/').pop()!;
+      assert.deepEqual(
+        restFunctions.items.map((f) => functionFacts(ref(named(f)), f)),
+        sdkFunctions.map((f) => functionFacts(ref(named(f)), f)),
+        `functions, pageSize ${pageSize}`,
+      );
+      assert.equal(restFunctions.nextPageToken, nextFunctions?.pageToken ?? null, `functions, pageSize ${pageSize}`);
+      const [sdkJobs, nextJobs] = await run.jobs.listJobs({ parent: PARENT, pageSize }, { ...callOptions(), autoPaginate: false });
+      const restJobs = await rest.listJobs(PARENT, pageSize, undefined, callOptions());
+      assert.deepEqual(restJobs.items.map((j) => jobFacts(ref(named(j)), j, [], null)), sdkJobs.map((j) => jobFacts(ref(named(j)), j, [], null)), `jobs, pageSize ${pageSize}`);
+      assert.equal(restJobs.nextPageToken, nextJobs?.pageToken ?? null, `jobs, pageSize ${pageSize}`);
+    }
+    const second = await functionsRest.listFunctions(PARENT, 2, (await functionsRest.listFunctions(PARENT, 2, undefined, callOptions())).nextPageToken!, callOptions());
+    assert.deepEqual([second.items.length, second.nextPageToken], [1, null]);
+  });
+
+  it('decodes each job, and its executions (running, succeeded, failed, cancelled; the limit), to the same facts as the SDK', async () => {
+    for (const job of ['nightly', 'fresh', 'broken']) {
+      const name = `${PARENT}/jobs/${job}`;
+      for (const limit of [2, 10]) {
+        const [[sdkJob], [sdkExecutions]] = await Promise.all([run.jobs.getJob({ name }, callOptions()), run.executions.listExecutions({ parent: name, pageSize: limit }, { ...callOptions(), autoPaginate: false })]);
+        const [restJob, restExecutions] = await Promise.all([rest.getJob(name, callOptions()), rest.listExecutions(name, limit, undefined, callOptions())]);
+        assert.deepEqual(
+          jobFacts(ref(job), restJob, restExecutions.items.map(executionFacts), null),
+          jobFacts(ref(job), sdkJob, sdkExecutions.map(executionFacts), null),
+          `${job}, limit ${limit}`,
+        );
+      }
+    }
+    // The cases the comparison is meant to cover are there.
+    const nightly = (await rest.listExecutions(`${PARENT}/jobs/nightly`, 10, undefined, callOptions())).items.map(executionFacts);
+    assert.deepEqual(
+      nightly.map((e) => [e.name, e.status]),
+      [['nightly-running', 'running'], ['nightly-cancelled', 'cancelled'], ['nightly-failed', 'failed'], ['nightly-succeeded', 'succeeded']],
+    );
+    assert.deepEqual(nightly.find((e) => e.name === 'nightly-succeeded')!.args, ['--date=2026-01-01']);
+    assert.equal((await rest.listExecutions(`${PARENT}/jobs/nightly`, 2, undefined, callOptions())).items.length, 2);
+    assert.deepEqual((await rest.listExecutions(`${PARENT}/jobs/fresh`, 10, undefined, callOptions())).items, []);
+    assert.equal(jobFacts(ref('broken'), await rest.getJob(`${PARENT}/jobs/broken`, callOptions()), [], null).failed, true);
+  });
+
+  it('pages a revision history as the SDK does: the same revisions (labels, failed ones) and the same tokens', async () => {
+    const parent = `${PARENT}/services/history`;
+    for (const pageSize of [3, 7, 100]) {
+      let sdkRequest: protos.google.cloud.run.v2.IListRevisionsRequest | null = { parent, pageSize };
+      let restToken: string | undefined;
+      let pages = 0;
+      while (sdkRequest) {
+        const [sdkPage, next]: [protos.google.cloud.run.v2.IRevision[], protos.google.cloud.run.v2.IListRevisionsRequest | null, unknown] = await run.revisions.listRevisions(sdkRequest, { ...callOptions(), autoPaginate: false });
+        const restPage = await rest.listRevisions(parent, pageSize, restToken, callOptions());
+        assert.deepEqual(restPage.items.map(revisionFacts), sdkPage.map(revisionFacts), `pageSize ${pageSize}, page ${pages}`);
+        assert.equal(restPage.nextPageToken, next?.pageToken ?? null);
+        sdkRequest = next?.pageToken ? { parent, pageSize, pageToken: next.pageToken } : null;
+        restToken = restPage.nextPageToken ?? undefined;
+        pages++;
+      }
+      assert.equal(pages, Math.ceil(7 / pageSize), `pageSize ${pageSize}`);
+    }
+  });
+
+  it('gives the reader\'s histories and execution lists the facts the SDK\'s listing gives, up to the limit', async () => {
+    const reader = createCloudRunReader({ run: emulator.httpUrl, functions: emulator.httpUrl });
+    try {
+      const [allRevisions] = await run.revisions.listRevisions({ parent: `${PARENT}/services/history` });
+      const newestFirst = allRevisions.map(revisionFacts).sort((a, b) => (b.createTime ?? '').localeCompare(a.createTime ?? ''));
+      for (const limit of [1, 3, 7, 20]) {
+        assert.deepEqual(await reader.listRevisions!(ref('history'), limit), newestFirst.slice(0, limit), `limit ${limit}`);
+      }
+      const failed = newestFirst.find((r) => r.name === 'history-00003-ccc')!;
+      assert.deepEqual([failed.failed, failed.readyMessage], [true, 'The container failed to start.']);
+      const [allExecutions] = await run.executions.listExecutions({ parent: `${PARENT}/jobs/nightly` });
+      const executions = allExecutions.map(executionFacts).sort((a, b) => (b.createTime ?? '').localeCompare(a.createTime ?? ''));
+      for (const limit of [1, 3, 10]) {
+        assert.deepEqual(await reader.listExecutions!(ref('nightly'), limit), executions.slice(0, limit), `limit ${limit}`);
+      }
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('fails as the SDK does: missing resources, 403 and 503 with their messages, after the same retries', async () => {
+    type Read = (options: CallOptions) => Promise<unknown>;
+    const cases: { label: string; rest: Read; sdk: Read; fault: { api: string; operation: string; service: string } }[] = [
+      {
+        label: 'getFunction',
+        rest: (o) => functionsRest.getFunction(`${PARENT}/functions/ready-fn`, o),
+        sdk: (o) => functions.getFunction({ name: `${PARENT}/functions/ready-fn` }, o),
+        fault: { api: 'functions', operation: 'getFunction', service: 'ready-fn' },
+      },
+      {
+        label: 'listFunctions',
+        rest: (o) => functionsRest.listFunctions(PARENT, 2, undefined, o),
+        sdk: (o) => functions.listFunctions({ parent: PARENT, pageSize: 2 }, { ...o, autoPaginate: false }),
+        fault: { api: 'functions', operation: 'listFunctions', service: '' },
+      },
+      { label: 'getJob', rest: (o) => rest.getJob(`${PARENT}/jobs/nightly`, o), sdk: (o) => run.jobs.getJob({ name: `${PARENT}/jobs/nightly` }, o), fault: { api: 'run', operation: 'getJob', service: 'nightly' } },
+      {
+        label: 'listExecutions',
+        rest: (o) => rest.listExecutions(`${PARENT}/jobs/nightly`, 10, undefined, o),
+        sdk: (o) => run.executions.listExecutions({ parent: `${PARENT}/jobs/nightly`, pageSize: 10 }, { ...o, autoPaginate: false }),
+        fault: { api: 'run', operation: 'listExecutions', service: 'nightly' },
+      },
+      {
+        label: 'listRevisions',
+        rest: (o) => rest.listRevisions(`${PARENT}/services/history`, 20, undefined, o),
+        sdk: (o) => run.revisions.listRevisions({ parent: `${PARENT}/services/history`, pageSize: 20 }, { ...o, autoPaginate: false }),
+        fault: { api: 'run', operation: 'listRevisions', service: 'history' },
+      },
+    ];
+    for (const { label, rest: restRead, sdk: sdkRead, fault } of cases) {
+      const target = fault.service === '' ? { api: fault.api, operation: fault.operation } : fault;
+      for (const [httpStatus, message, code] of [[403, `Permission denied on ${label}`, 7], [503, 'The service is currently unavailable.', 14]] as const) {
+        await emulator.control('faults', { rules: [{ ...target, httpStatus, message }] });
+        const fromRest = await failure(restRead(callOptions()));
+        assert.deepEqual(fromRest, await failure(sdkRead(callOptions())), `${label}, HTTP ${httpStatus}`);
+        assert.equal(fromRest.code, code, label);
+        assert.ok(fromRest.message.includes(message), fromRest.message);
+        await emulator.control('clear-faults');
+      }
+      // Two transient failures are retried through; a refusal is answered to one attempt only.
+      for (const read of [restRead, sdkRead]) {
+        await emulator.control('faults', { rules: [{ ...target, httpStatus: 503, message: 'try again', times: 2 }] });
+        await read(callOptions());
+        await emulator.control('clear-faults');
+        await emulator.control('faults', { rules: [{ ...target, httpStatus: 403, message: 'denied', times: 1 }] });
+        assert.equal((await failure(read(callOptions()))).code, 7, label);
+        await read(callOptions());
+        await emulator.control('clear-faults');
+      }
+    }
+    const missing: [string, Read, Read][] = [
+      ['function', (o) => functionsRest.getFunction(`${PARENT}/functions/missing`, o), (o) => functions.getFunction({ name: `${PARENT}/functions/missing` }, o)],
+      ['job', (o) => rest.getJob(`${PARENT}/jobs/missing`, o), (o) => run.jobs.getJob({ name: `${PARENT}/jobs/missing` }, o)],
+      ['executions', (o) => rest.listExecutions(`${PARENT}/jobs/missing`, 10, undefined, o), (o) => run.executions.listExecutions({ parent: `${PARENT}/jobs/missing`, pageSize: 10 }, { ...o, autoPaginate: false })],
+      ['revisions', (o) => rest.listRevisions(`${PARENT}/services/missing`, 20, undefined, o), (o) => run.revisions.listRevisions({ parent: `${PARENT}/services/missing`, pageSize: 20 }, { ...o, autoPaginate: false })],
+    ];
+    for (const [label, restRead, sdkRead] of missing) {
+      const fromRest = await failure(restRead(callOptions()));
+      assert.deepEqual(fromRest, await failure(sdkRead(callOptions())), label);
+      assert.equal(fromRest.code, 5, label);
+    }
+  });
+
+  it('ends each read when its signal aborts, with the signal\'s reason', async () => {
+    await emulator.control('faults', { rules: [{ api: 'run', latencyMs: 5_000 }, { api: 'functions', latencyMs: 5_000 }] });
+    const reads: ((o: CallOptions) => Promise<unknown>)[] = [
+      (o) => functionsRest.getFunction(`${PARENT}/functions/ready-fn`, o),
+      (o) => functionsRest.listFunctions(PARENT, 2, undefined, o),
+      (o) => rest.getJob(`${PARENT}/jobs/nightly`, o),
+      (o) => rest.listExecutions(`${PARENT}/jobs/nightly`, 10, undefined, o),
+      (o) => rest.listRevisions(`${PARENT}/services/history`, 20, undefined, o),
+    ];
+    const controller = new AbortController();
+    const reason = new Error('stopped by the test');
+    const started = Date.now();
+    const pending = reads.map((read) => read(callOptions(controller.signal)));
+    setTimeout(() => controller.abort(reason), 50);
+    for (const read of pending) await assert.rejects(read, (err) => err === reason);
+    assert.ok(Date.now() - started < 2_000);
   });
 });
 

@@ -5,9 +5,11 @@ import type { ExecutionFacts, FunctionLookup, JobLookup, RevisionFacts, ServiceF
 import { credentialPolicy, decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from './credentials';
 import { formatSeconds, startDeadline } from '../platform/deadline';
-import { createFunctionsClient, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
+import { createFunctionsClient, functionsCredentials, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
+import { FunctionsRestReads, type ApiFunction } from './functionsRest';
 import { httpFetch } from './httpFetch';
-import { plainSend, RunRestReads } from './runRest';
+import { plainSend, type RestSend } from './restTransport';
+import { RunRestReads } from './runRest';
 import { groupKey, groupsToList, listPageSize, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { executionFacts, executionResourceName, jobFacts, jobResourceName, RECENT_EXECUTIONS, runJobRequest, type ExecutionRef, type JobRef, type RunJobOverrides } from './runJobs';
@@ -190,9 +192,9 @@ const UNBOUNDED: ReadBound = { deadline: Infinity, signal: undefined };
 
 interface Clients {
   services: ServicesClient;
-  /** Built on first use: only the history (listRevisions) and readTraffic need it; a check reads revisions over REST. */
+  /** Built on first use: only readTraffic needs it; check and where read revisions over REST. */
   revisions(): RevisionsClient;
-  /** Built on first use, as revisions: only a configuration with jobs needs them. */
+  /** Built on first use, as revisions: only running a job and following or canceling its execution need them. */
   jobs(): JobsClient;
   executions(): ExecutionsClient;
   close(): Promise<void>;
@@ -209,10 +211,13 @@ export function apiOriginOf(endpoints: Endpoints): string {
 }
 
 /**
- * A reader of Cloud Run. A check's reads (lookupService, the services lists of listUnits) go over the
- * Admin API's REST surface without a client library (runRest.ts); everything else goes through the
- * real `@google-cloud/run` v2 clients (REST transport). Nothing is loaded at import, so neither
- * activation nor `--help` pays for it, and the SDK only on the first call that needs it.
+ * A reader of Cloud Run. The reads of `check` and `where` (lookupService, lookupFunction, lookupJob,
+ * listExecutions, listRevisions, the lists of listUnits) go over the REST surfaces of the Admin API
+ * and the Cloud Functions API without a client library (runRest.ts, functionsRest.ts); the writes
+ * (running a job, canceling an execution, traffic), the executions they follow and the scaffolding's
+ * region lists go through the real `@google-cloud/run` v2 and `@google-cloud/functions` clients (REST
+ * transport). Nothing is loaded at import, so neither activation nor `--help` pays for it, and the
+ * SDK only on the first call that needs it.
  */
 export function createCloudRunReader(endpoints: Endpoints, options: ReaderOptions = {}): CloudRunReader {
   return new SdkCloudRunReader(endpoints, options);
@@ -221,6 +226,9 @@ export function createCloudRunReader(endpoints: Endpoints, options: ReaderOption
 class SdkCloudRunReader implements CloudRunReader {
   private clients: Promise<Clients> | undefined;
   private restReads: Promise<RunRestReads> | undefined;
+  private functionsRestReads: Promise<FunctionsRestReads> | undefined;
+  /** The credentialed sender of the reads over REST, shared by both APIs: one credential lookup. */
+  private authorizedSend: Promise<RestSend> | undefined;
   private functionsClient: Promise<FunctionsClient> | undefined;
   private readonly settledRevisions: SettledRevisionStore;
   private readonly largeGroups: LargeGroups;
@@ -274,10 +282,28 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 
   private getRestReads(): Promise<RunRestReads> {
-    this.restReads ??= createRestReads(this.endpoints, this.apiOrigin, this.credentials);
+    this.restReads ??= (async () => new RunRestReads(this.apiOrigin, await this.restSend(runCredentials(this.endpoints, this.credentials).decision)))();
     // As for the clients: a failed credential lookup is retried next time.
     this.restReads.catch(() => (this.restReads = undefined));
     return this.restReads;
+  }
+
+  private getFunctionsRestReads(): Promise<FunctionsRestReads> {
+    this.functionsRestReads ??= (async () => {
+      const decision = functionsCredentials(this.endpoints, this.credentials);
+      if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
+      return new FunctionsRestReads(functionsOriginOf(this.endpoints), await this.restSend(decision));
+    })();
+    this.functionsRestReads.catch(() => (this.functionsRestReads = undefined));
+    return this.functionsRestReads;
+  }
+
+  /** How the reads over REST reach an API the policy has decided on: plainly to a loopback emulator, else with Application Default Credentials. */
+  private restSend(decision: Exclude<CredentialDecision, { kind: 'refused' }>): Promise<RestSend> {
+    if (decision.kind === 'emulator') return Promise.resolve(plainSend);
+    this.authorizedSend ??= authorizedSend(this.credentials);
+    this.authorizedSend.catch(() => (this.authorizedSend = undefined));
+    return this.authorizedSend;
   }
 
   private getClients(): Promise<Clients> {
@@ -352,10 +378,10 @@ class SdkCloudRunReader implements CloudRunReader {
     return lookupFunction(
       {
         getFunction: async (name) => {
-          const client = await this.getFunctionsClient();
-          // From here, as in lookupService: loading the SDK and finding credentials are not the API's time.
+          const rest = await this.getFunctionsRestReads();
+          // From here, as in lookupService: finding credentials is not the API's time.
           bound ??= { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
-          return this.fromListing(options.listing, 'function', ref, async () => (await this.read('getFunction', bound!, (call) => client.getFunction({ name }, call), api))[0]);
+          return this.fromListing<ApiFunction>(options.listing, 'function', ref, () => this.read('getFunction', bound!, (call) => rest.getFunction(name, call), api));
         },
         lookupService: (service) => this.lookupService(service, serviceOptions),
         describeError: describeApiError,
@@ -392,18 +418,18 @@ class SdkCloudRunReader implements CloudRunReader {
 
   async lookupJob(ref: JobRef, options: JobLookupOptions = {}): Promise<JobLookup> {
     try {
-      const clients = await this.getClients();
-      // From here, as in lookupService: loading the SDK and finding credentials are not the API's time.
+      const rest = await this.getRestReads();
+      // From here, as in lookupService: finding credentials is not the API's time.
       const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
       const name = jobResourceName(ref);
       const limit = options.executions ?? RECENT_EXECUTIONS;
       // The job and its executions at once; executions that cannot be read leave the job's verdict standing.
       const [job, executions] = await Promise.all([
-        this.fromListing<ApiJob>(options.listing, 'job', ref, async () => (await this.read('getJob', bound, (call) => clients.jobs().getJob({ name }, call)))[0]),
+        this.fromListing<ApiJob>(options.listing, 'job', ref, () => this.read('getJob', bound, (call) => rest.getJob(name, call))),
         limit <= 0
           ? { listed: [] }
-          : this.read('listExecutions', bound, (call) => clients.executions().listExecutions({ parent: name, pageSize: limit }, { ...call, autoPaginate: false })).then(
-              ([page]) => ({ listed: page.slice(0, limit).map(executionFacts) }),
+          : this.read('listExecutions', bound, (call) => rest.listExecutions(name, limit, undefined, call)).then(
+              (page) => ({ listed: page.items.slice(0, limit).map(executionFacts) }),
               (err: unknown) => ({ error: describeApiError(err).message }),
             ),
       ]);
@@ -431,15 +457,15 @@ class SdkCloudRunReader implements CloudRunReader {
   async listExecutions(ref: JobRef, limit: number): Promise<ExecutionFacts[]> {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
     try {
-      const clients = await this.getClients();
+      const rest = await this.getRestReads();
       const parent = jobResourceName(ref);
       const collected: ExecutionFacts[] = [];
       let pageToken: string | undefined;
       do {
-        const request = { parent, pageSize: Math.min(limit - collected.length, 100), ...(pageToken ? { pageToken } : {}) };
-        const [page, next] = await this.read('listExecutions', UNBOUNDED, (call) => clients.executions().listExecutions(request, { ...call, autoPaginate: false }));
-        collected.push(...page.map(executionFacts));
-        pageToken = next?.pageToken || undefined;
+        const pageSize = Math.min(limit - collected.length, 100);
+        const page = await this.read('listExecutions', UNBOUNDED, (call) => rest.listExecutions(parent, pageSize, pageToken, call));
+        collected.push(...page.items.map(executionFacts));
+        pageToken = page.nextPageToken ?? undefined;
       } while (pageToken && collected.length < limit);
       return collected.sort((a, b) => (b.createTime ?? '').localeCompare(a.createTime ?? '')).slice(0, limit);
     } catch (err) {
@@ -499,17 +525,17 @@ class SdkCloudRunReader implements CloudRunReader {
   async listRevisions(ref: ServiceRef, limit: number): Promise<RevisionFacts[]> {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
     try {
-      const clients = await this.getClients();
+      const rest = await this.getRestReads();
       const parent = serviceResourceName(ref);
       // The API lists newest first ("sorted by creation time, descending"), so the first pages are
       // the history; a page may hold fewer than asked, hence the loop.
       const collected: ApiRevision[] = [];
       let pageToken: string | undefined;
       do {
-        const request = { parent, pageSize: Math.min(limit - collected.length, 100), ...(pageToken ? { pageToken } : {}) };
-        const [page, next] = await this.read('listRevisions', UNBOUNDED, (call) => clients.revisions().listRevisions(request, { ...call, autoPaginate: false }));
-        collected.push(...page);
-        pageToken = next?.pageToken || undefined;
+        const pageSize = Math.min(limit - collected.length, 100);
+        const page = await this.read('listRevisions', UNBOUNDED, (call) => rest.listRevisions(parent, pageSize, pageToken, call));
+        collected.push(...page.items);
+        pageToken = page.nextPageToken ?? undefined;
       } while (pageToken && collected.length < limit);
       // Settled revisions are immutable (see lookupService): the ones listed here spare the next
       // lookup its getRevision, once a lookup has told us which service (uid) they belong to.
@@ -543,31 +569,32 @@ class SdkCloudRunReader implements CloudRunReader {
    * large: the next checks read its units with gets (see regionListing.ts).
    */
   private async listGroup(group: ListGroup, bound: ReadBound): Promise<Map<string, unknown>> {
-    const request = { parent: `projects/${group.project}/locations/${group.region}`, pageSize: listPageSize(group.units) };
-    type Page = [{ name?: string | null }[], { pageToken?: string | null } | null, unknown];
-    let page: Page;
+    const parent = `projects/${group.project}/locations/${group.region}`;
+    const pageSize = listPageSize(group.units);
+    let page: { items: { name?: string | null }[]; more: boolean };
     switch (group.kind) {
       case 'service': {
         const rest = await this.getRestReads();
-        const { services, more } = await this.read('listServices', bound, (call) => rest.listServices(request.parent, request.pageSize, call));
-        page = [services, more ? { pageToken: 'more' } : null, undefined];
+        const { services, more } = await this.read('listServices', bound, (call) => rest.listServices(parent, pageSize, call));
+        page = { items: services, more };
         break;
       }
       case 'job': {
-        const clients = await this.getClients();
-        page = await this.read('listJobs', bound, (call) => clients.jobs().listJobs(request, { ...call, autoPaginate: false }));
+        const rest = await this.getRestReads();
+        const { items, nextPageToken } = await this.read('listJobs', bound, (call) => rest.listJobs(parent, pageSize, undefined, call));
+        page = { items, more: nextPageToken !== null };
         break;
       }
       case 'function': {
-        const client = await this.getFunctionsClient();
+        const rest = await this.getFunctionsRestReads();
         const api = `the Cloud Functions API at ${functionsOriginOf(this.endpoints)}`;
-        page = await this.read('listFunctions', bound, (call) => client.listFunctions(request, { ...call, autoPaginate: false }), api);
+        const { items, nextPageToken } = await this.read('listFunctions', bound, (call) => rest.listFunctions(parent, pageSize, undefined, call), api);
+        page = { items, more: nextPageToken !== null };
         break;
       }
     }
-    const [items, next] = page;
-    if (next?.pageToken) this.largeGroups.add(this.groupKeyOf(group));
-    return new Map(items.map((item) => [shortName(item.name), item]));
+    if (page.more) this.largeGroups.add(this.groupKeyOf(group));
+    return new Map(page.items.map((item) => [shortName(item.name), item]));
   }
 
   /** The unit's resource from the check's listing when its group was listed; else (or when it is not listed) from `get`. */
@@ -653,18 +680,19 @@ function runCredentials(endpoints: Endpoints, policy: CredentialPolicy): { targe
   return { target, decision };
 }
 
-/** The check's reads over REST (runRest.ts): no credentials to a loopback emulator, Application Default Credentials otherwise. */
-async function createRestReads(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<RunRestReads> {
-  const { decision } = runCredentials(endpoints, policy);
-  if (decision.kind === 'emulator') return new RunRestReads(apiOrigin, plainSend);
+/**
+ * The sender of the reads over REST (runRest.ts, functionsRest.ts) with Application Default
+ * Credentials, confined to the hosts `policy` allows; only the auth library is loaded for it.
+ */
+async function authorizedSend(policy: CredentialPolicy): Promise<RestSend> {
   const { GoogleAuth } = loadAuthSdk();
   // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
   await new Promise((resolve) => setImmediate(resolve));
   const authClient = await applicationDefaultCredentials(GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
-  return new RunRestReads(apiOrigin, async (url, signal) => {
+  return async (url, signal) => {
     const response = await authClient.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
     return { status: response.status, body: response.data };
-  });
+  };
 }
 
 async function createClients(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<Clients> {

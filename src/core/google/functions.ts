@@ -1,14 +1,15 @@
 // Reads Cloud Run functions (gen2 Cloud Functions) through the Cloud Functions v2 API, with the
 // Cloud Run service each runs on: what serves a function's traffic is that service's revisions.
-import type { protos } from '@google-cloud/functions';
+// The reader's reads go over REST (functionsRest.ts); the SDK client here lists a region's
+// functions for scaffolding a configuration.
 import type { Endpoints } from '../config';
 import type { FunctionFacts, FunctionLookup, FunctionState, FunctionStateMessage, ServiceLookup } from '../model';
-import { decideCredentials, urlTarget, type CredentialPolicy } from './credentialPolicy';
+import { decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials } from './credentials';
+import type { ApiFunction } from './functionsRest';
 import { loadRunSdk, type RunSdk } from './sdk';
 import { timestampToIso } from './timestamps';
 
-type ApiFunction = protos.google.cloud.functions.v2.IFunction;
 export type FunctionsClient = InstanceType<ReturnType<RunSdk['functionServiceClient']>>;
 type AuthClient = InstanceType<RunSdk['PassThroughClient']>;
 
@@ -113,6 +114,12 @@ export class FunctionsClientError extends Error {
   }
 }
 
+/** What credentials the Cloud Functions API at `endpoints.functions` gets, decided before anything loads or credentials are looked up. */
+export function functionsCredentials(endpoints: Endpoints, policy: CredentialPolicy): CredentialDecision {
+  const target = endpoints.functions ? new URL(endpoints.functions) : null;
+  return decideCredentials(target && urlTarget('endpoints.functions', endpoints.functions!, target), policy);
+}
+
 /**
  * The Cloud Functions v2 client (REST transport) for `endpoints.functions`, or Google's endpoint.
  * The credential policy decides before the SDK loads or credentials are looked up, as for Cloud Run.
@@ -120,7 +127,7 @@ export class FunctionsClientError extends Error {
  */
 export async function createFunctionsClient(endpoints: Endpoints, policy: CredentialPolicy, routeApiCalls: (authClient: AuthClient, apiOrigin: string) => void): Promise<FunctionsClient> {
   const target = endpoints.functions ? new URL(endpoints.functions) : null;
-  const decision = decideCredentials(target && urlTarget('endpoints.functions', endpoints.functions!, target), policy);
+  const decision = functionsCredentials(endpoints, policy);
   if (decision.kind === 'refused') throw new FunctionsClientError(decision.message, INVALID_ARGUMENT);
   const sdk = loadRunSdk();
   const FunctionServiceClient = sdk.functionServiceClient();

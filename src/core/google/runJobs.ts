@@ -1,5 +1,6 @@
 // Cloud Run jobs and executions (Run Admin API v2) as core's plain facts. The reader (cloudrun.ts)
-// reads them with the SDK's JobsClient and ExecutionsClient; everything here is pure.
+// reads them over REST (runRest.ts) and runs or cancels them with the SDK's JobsClient and
+// ExecutionsClient, whose objects decode to the same fields; everything here is pure.
 import type { protos } from '@google-cloud/run';
 import type { ExecutionFacts, ExecutionStatus, JobFacts } from '../model';
 import { timestampToIso } from './timestamps';

@@ -1,173 +1,55 @@
-// The reads of a check (GetService, the first page of ListServices, GetRevision) over the Cloud
-// Run Admin API v2 REST surface directly: one httpFetch and one JSON.parse per call, no client
-// library. A check needs nothing else from Cloud Run, and the SDK's own work (loading
-// @google-cloud/run and google-gax, building a client, encoding each request and decoding each
-// answer through protobuf's proto3 JSON) was about 300 ms of a repeat check's 860 (bench/README.md).
-//
-// What it answers is the API's JSON as the SDK would decode it, for the fields the reader uses
-// (servingRevisions, trafficState, revisionFacts, agreesWithService): enums by name (the SDK's
-// decoding gives names too), int64 fields as decimal strings (every use goes through Number), and
-// timestamps as RFC 3339 strings where the SDK gives {seconds, nanos} (timestampToIso reads both).
-// Failures are what the SDK throws for the same answer: the google.rpc.Status of the body (its
-// `status` name, else the HTTP status mapped as gax maps it) as `code`, its message as `message`,
-// so describeApiError and the retries (RETRIED_CODES) treat both alike.
+// The Cloud Run reads of `check` and `where` over the Admin API v2 REST surface, without the client
+// library (the transport is restTransport.ts): services and their revisions, a service's revision
+// history, jobs and their executions. What each answers is the API's JSON as the SDK would decode
+// it, for the fields the reader uses (servingRevisions, trafficState, revisionFacts,
+// agreesWithService, jobFacts, executionFacts).
 import type { CallOptions } from 'google-gax';
 import type { protos } from '@google-cloud/run';
-import { httpFetch } from './httpFetch';
+import { RestCaller, type RestPage, type RestSend } from './restTransport';
 
 export type ApiService = protos.google.cloud.run.v2.IService;
 export type ApiRevision = protos.google.cloud.run.v2.IRevision;
+export type ApiJob = protos.google.cloud.run.v2.IJob;
+export type ApiExecution = protos.google.cloud.run.v2.IExecution;
 
-/** One request's answer: its HTTP status and body text. */
-export interface RestAnswer {
-  status: number;
-  body: string;
-}
-
-/**
- * Sends one GET to `url` (an absolute URL on the API's origin), rejecting when no answer came (a
- * socket error, the signal). The emulator's is httpFetch alone; Google's adds the credentials.
- */
-export type RestSend = (url: string, signal: AbortSignal) => Promise<RestAnswer>;
-
-/** The plain sender: no credentials (a loopback emulator). */
-export const plainSend: RestSend = async (url, signal) => {
-  const response = await httpFetch(url, { method: 'GET', headers: { accept: 'application/json' }, signal });
-  return { status: response.status, body: await response.text() };
-};
-
-/** A failed call as the SDK reports it: the gRPC code and the server's message. */
-export class RestCallError extends Error {
-  constructor(
-    message: string,
-    readonly code: number | null,
-  ) {
-    super(message);
-    this.name = 'RestCallError';
-  }
-}
-
-// google.rpc.Code by name, as in a Status body's `status`.
-const CODES: Record<string, number> = {
-  OK: 0, CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, OUT_OF_RANGE: 11, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16,
-};
-
-const UNAVAILABLE = 14;
-
-// HTTP statuses as gax maps them onto gRPC codes (its rpcCodeFromHttpStatusCode).
-const HTTP_CODES: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 409: 10, 416: 11, 429: 8, 499: 1, 501: 12, 503: 14, 504: 4 };
-
-/** The gRPC code gax gives an HTTP status without a usable body. */
-export function codeOfHttpStatus(status: number): number {
-  const known = HTTP_CODES[status];
-  if (known !== undefined) return known;
-  if (status >= 200 && status < 300) return 0;
-  if (status >= 400 && status < 500) return CODES.FAILED_PRECONDITION!;
-  if (status >= 500 && status < 600) return CODES.INTERNAL!;
-  return CODES.UNKNOWN!;
-}
-
-/** The error of a non-2xx answer: its google.rpc.Status (name first, then its numeric code), as gax reads it. */
-export function answerError(what: string, answer: RestAnswer): RestCallError {
-  let json: unknown;
-  try {
-    json = JSON.parse(answer.body);
-  } catch {
-    const shown = answer.body.length > 200 ? `${answer.body.slice(0, 200)}… (truncated)` : answer.body;
-    const detail = answer.body === '' ? 'the response body was empty' : `the response body is not JSON: ${shown}`;
-    return new RestCallError(`Error response from RPC ${what} with status ${answer.status} could not be decoded: ${detail}`, codeOfHttpStatus(answer.status));
-  }
-  const found = Array.isArray(json) ? json.find((item: unknown) => typeof item === 'object' && item !== null && 'error' in item) : json;
-  if (typeof found !== 'object' || found === null) {
-    return new RestCallError(`Error response from RPC ${what} with status ${answer.status} could not be decoded: the response body is not a JSON error object`, codeOfHttpStatus(answer.status));
-  }
-  const status = ((found as { error?: unknown }).error ?? found) as { code?: unknown; message?: unknown; status?: unknown };
-  const named = typeof status.status === 'string' && status.status !== 'OK' ? CODES[status.status] : undefined;
-  const code = named ?? (typeof status.code === 'number' && status.code !== 0 ? codeOfHttpStatus(status.code) : null);
-  return new RestCallError(typeof status.message === 'string' ? status.message : '', code);
-}
-
-/** Backoff of the retries, as gax's: a random wait up to the delay, the delay growing by the multiplier. */
-function backoffDelay(options: CallOptions, attempt: number, random: () => number): number {
-  const settings = options.retry?.backoffSettings;
-  const initial = settings?.initialRetryDelayMillis ?? 100;
-  const multiplier = settings?.retryDelayMultiplier ?? 1.3;
-  const max = settings?.maxRetryDelayMillis ?? 60_000;
-  return random() * Math.min(max, initial * multiplier ** (attempt - 1));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** A resource name as a URL path: each segment encoded, as gax encodes a request's path fields. */
-function pathOf(resource: string): string {
-  return resource.split('/').map(encodeURIComponent).join('/');
-}
-
-/** The reads of a check against one API origin. */
+/** The Cloud Run reads against one API origin. */
 export class RunRestReads {
-  constructor(
-    private readonly origin: string,
-    private readonly send: RestSend,
-    private readonly random: () => number = Math.random,
-  ) {}
+  private readonly rest: RestCaller;
+
+  constructor(origin: string, send: RestSend, random: () => number = Math.random) {
+    this.rest = new RestCaller(origin, send, random);
+  }
 
   getService(name: string, options: CallOptions): Promise<ApiService> {
-    return this.call('GetService', `/v2/${pathOf(name)}`, options) as Promise<ApiService>;
+    return this.rest.get('GetService', name, options) as Promise<ApiService>;
   }
 
   getRevision(name: string, options: CallOptions): Promise<ApiRevision> {
-    return this.call('GetRevision', `/v2/${pathOf(name)}`, options) as Promise<ApiRevision>;
+    return this.rest.get('GetRevision', name, options) as Promise<ApiRevision>;
+  }
+
+  getJob(name: string, options: CallOptions): Promise<ApiJob> {
+    return this.rest.get('GetJob', name, options) as Promise<ApiJob>;
   }
 
   /** One page of a region's services, and whether more follow. */
   async listServices(parent: string, pageSize: number, options: CallOptions): Promise<{ services: ApiService[]; more: boolean }> {
-    const page = (await this.call('ListServices', `/v2/${pathOf(parent)}/services?pageSize=${pageSize}`, options)) as { services?: ApiService[]; nextPageToken?: string };
-    return { services: page.services ?? [], more: Boolean(page.nextPageToken) };
+    const page = await this.rest.page<ApiService>('ListServices', parent, 'services', pageSize, undefined, options);
+    return { services: page.items, more: page.nextPageToken !== null };
   }
 
-  /**
-   * One call: up to `options.retry.backoffSettings.maxRetries` attempts while it fails with one of
-   * `options.retry.retryCodes`, with gax's backoff between them; `options.signal` ends it (the
-   * caller's deadline included).
-   */
-  private async call(what: string, pathAndQuery: string, options: CallOptions): Promise<unknown> {
-    const signal = options.signal ?? new AbortController().signal;
-    const attempts = Math.max(1, options.retry?.backoffSettings?.maxRetries ?? 1);
-    const retried = new Set<unknown>(options.retry?.retryCodes ?? []);
-    const url = `${this.origin}${pathAndQuery}`;
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(what, url, signal);
-      if (!(outcome instanceof RestCallError)) return outcome.json;
-      if (attempt >= attempts || !retried.has(outcome.code)) throw outcome;
-      await sleep(backoffDelay(options, attempt, this.random), signal);
-    }
+  /** One page of a region's jobs. */
+  listJobs(parent: string, pageSize: number, pageToken: string | undefined, options: CallOptions): Promise<RestPage<ApiJob>> {
+    return this.rest.page<ApiJob>('ListJobs', parent, 'jobs', pageSize, pageToken, options);
   }
 
-  /** One request: the answer's JSON, or its failure as the SDK reports it. Rejects only once `signal` aborted. */
-  private async attempt(what: string, url: string, signal: AbortSignal): Promise<{ json: unknown } | RestCallError> {
-    let answer: RestAnswer;
-    try {
-      answer = await this.send(url, signal);
-    } catch (err) {
-      if (signal.aborted) throw err;
-      // No answer (the connection refused or lost): UNAVAILABLE, as gax reports it, so it is retried.
-      return new RestCallError(err instanceof Error ? err.message : String(err), UNAVAILABLE);
-    }
-    if (answer.status >= 200 && answer.status < 300) return { json: JSON.parse(answer.body) };
-    return answerError(what, answer);
+  /** One page of a service's revisions (the API lists them newest first). */
+  listRevisions(service: string, pageSize: number, pageToken: string | undefined, options: CallOptions): Promise<RestPage<ApiRevision>> {
+    return this.rest.page<ApiRevision>('ListRevisions', service, 'revisions', pageSize, pageToken, options);
+  }
+
+  /** One page of a job's executions (newest first). */
+  listExecutions(job: string, pageSize: number, pageToken: string | undefined, options: CallOptions): Promise<RestPage<ApiExecution>> {
+    return this.rest.page<ApiExecution>('ListExecutions', job, 'executions', pageSize, pageToken, options);
   }
 }

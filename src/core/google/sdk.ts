@@ -34,7 +34,7 @@ export function loadRunSdk(): RunSdk {
 export type AuthSdk = typeof import('../../sdk/auth');
 
 let authSdk: AuthSdk | undefined;
-/** The auth library alone, for the Cloud Run reads made without the SDK (runRest.ts). */
+/** The auth library alone, for the reads made without the SDKs (runRest.ts, functionsRest.ts). */
 export function loadAuthSdk(): AuthSdk {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   authSdk ??= loadBundle('auth', () => require('../../sdk/auth') as AuthSdk);
