@@ -26,6 +26,12 @@ export interface CheckOptions {
   expectedLabels?: readonly string[];
   /** HEAD, when the caller is reading it already (`git.head()` with the same signal); read here otherwise. */
   head?: Promise<string>;
+  /**
+   * Called once a Cloud Run service unit's service has been read, before its revisions are, with
+   * the name of its latest created revision (null when it names none): `where` starts reading a
+   * kept history that a deploy since has made stale then, beside the check's revision reads.
+   */
+  onServiceRead?: (unit: ServiceConfig, latestCreatedRevision: string | null) => void;
 }
 
 /** `api`: every service read from Cloud Run; `git-head`: HEAD and working tree; `labels`: commit labels resolved; `ranges`: commits since each deployed commit. */
@@ -98,8 +104,9 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   const listing = reader.listUnits?.(services, signal ? { signal } : {});
   const lookupOf = (service: ServiceConfig): Promise<UnitLookup> => {
     let read = false;
-    const onServiceRead = (labels: Readonly<Record<string, string>>): void => {
+    const onServiceRead = (labels: Readonly<Record<string, string>>, latestCreatedRevision?: string | null): void => {
       read = true;
+      if (service.kind === 'service' && latestCreatedRevision !== undefined) options.onServiceRead?.(service, latestCreatedRevision);
       const label = ownValue(labels, config.commitLabel);
       if (label) templateLabels.add(label);
       serviceRead();

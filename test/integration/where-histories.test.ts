@@ -116,6 +116,24 @@ describe('where keeps revision histories between runs', () => {
     assert.deepEqual(historiesAsked(), []);
   });
 
+  it('after a deploy, the stale history is asked for as soon as the service is read, while the check still reads the new revision', async () => {
+    await whereJson(c.fix!);
+    await deploy(c.next!);
+    proxy.requests.length = 0;
+    // The new revision's read is slow: a history asked for only after the check would come after its answer.
+    await emulator.control('faults', { rules: [{ api: 'run', service: 'api', operation: 'getRevision', latencyMs: 600 }] });
+    try {
+      const answer = await whereJson(c.next!);
+      assert.equal(unit(answer.units, 'api').state, 'live');
+    } finally {
+      await emulator.control('clear-faults');
+    }
+    const getRevision = proxy.requests.find((r) => /\/services\/api\/revisions\/api-[^/]+$/.test(r.path));
+    const history = proxy.requests.find((r) => /\/services\/api\/revisions$/.test(r.path));
+    assert.ok(getRevision && history, proxy.requests.map((r) => r.path).join('\n'));
+    assert.ok(history.at - getRevision.at < 300, `the history was asked for ${history.at - getRevision.at} ms after the new revision, whose answer took 600 ms`);
+  });
+
   it('a kept history is not used once the service was created again, even under the same revision names', async () => {
     const first = await whereJson(c.fix!);
     assert.equal(unit(first.units, 'api').revision, 'api-00002-bbb');

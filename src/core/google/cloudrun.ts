@@ -33,9 +33,10 @@ export interface LookupOptions {
   /**
    * Called once the service itself has been read, before its revisions are, with the labels of
    * its revision template: the labels its newest revision was created with. Only a hint of what
-   * its revisions will say (traffic may serve another one); verdicts never use it.
+   * its revisions will say (traffic may serve another one); verdicts never use it. A Cloud Run
+   * service's read also names its latest created revision (short name; null when it names none).
    */
-  onServiceRead?: (templateLabels: Readonly<Record<string, string>>) => void;
+  onServiceRead?: (templateLabels: Readonly<Record<string, string>>, latestCreatedRevision?: string | null) => void;
   /**
    * The whole lookup (both round trips, retries included) ends within this; each request also
    * within the reader's timeoutMs. A caller with a deadline of its own passes the time it has left.
@@ -320,9 +321,9 @@ class SdkCloudRunReader implements CloudRunReader {
       const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
       const name = serviceResourceName(ref);
       const service = await this.fromListing<ApiService>(options.listing, 'service', ref, () => this.read('getService', bound, (call) => rest.getService(name, call)));
-      options.onServiceRead?.(service.template?.labels ?? {});
-      const serving = servingRevisions(service);
       const latestCreated = shortRevisionName(service.latestCreatedRevision);
+      options.onServiceRead?.(service.template?.labels ?? {}, latestCreated ?? null);
+      const serving = servingRevisions(service);
       const wanted = new Set(serving.map((s) => s.revision));
       if (latestCreated) wanted.add(latestCreated);
       const revisions: Record<string, RevisionFacts> = {};

@@ -4,9 +4,11 @@
 // the check's own requests are out), so that "live since" names the first revision that contained
 // it without a round trip after the check. A touched unit that turns out not to serve the commit had
 // its history read for nothing: a request answered while the check waits for its own. A history
-// kept from an earlier answer (historyStore.ts) is not asked for beside the check: once the check
-// has read the service, it is used if it is current, else read at once, beside git's work on the
-// answer (a round trip after the check, which only a deploy since the history was kept costs).
+// kept from an earlier answer (historyStore.ts) is not asked for beside the check: it is used if the
+// check proves it current. A service deployed since names another latest revision as soon as the
+// check has read it: its history is read again then, beside the check's reads of the new revision
+// (no round trip after the check); a stale one the check shows later (a function's, a service
+// created again under the same revision names) is read after the check, beside git's work.
 // Every history read is kept. Git work is
 // not spent on speculation (on this machine each git process costs the CLI ~13 ms of its main
 // thread): after the check, the facts come from the ranges it read, git is asked only what they
@@ -45,18 +47,38 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   // HEAD once, for the check and for whether it contains the commit. The check's own work starts first: it is the longer path.
   const head = git.head({ signal });
   head.catch(() => undefined);
-  const checked = checkServices(config, deps, { ...options, signal, head });
+  const apiOrigin = apiOriginOf(config.endpoints);
+  const keyOf = (unit: Pick<ServiceConfig, 'kind' | 'project' | 'region' | 'name'>): string => historyKey(apiOrigin, unit);
+  // The files the commit changed, once known (null: no commit, or the question failed).
+  let knowFiles!: (files: Promise<readonly string[] | null>) => void;
+  const changedFiles = new Promise<readonly string[] | null>((resolve) => (knowFiles = resolve));
+  // A touched service whose kept history a deploy since has made stale (its service names another
+  // latest revision): read as soon as the check has read the service, beside its revision reads.
+  const early = new Map<string, Promise<KeptHistory | undefined>>();
+  const onServiceRead = (unit: ServiceConfig, latestCreatedRevision: string | null): void => {
+    const held = kept?.get(keyOf(unit));
+    if (!held || held.service !== unit.name || latestCreatedRevision === null || held.revisions[0]?.name === latestCreatedRevision) return;
+    const reading = changedFiles.then((files) =>
+      files && touchesUnit(unit, files) ? listHistories(deps.reader, config.commitLabel, [{ unit, service: unit.name }]).then((read) => read.get(unit.name)) : undefined,
+    );
+    reading.catch(() => undefined);
+    early.set(unit.name, reading);
+  };
+  const checked = checkServices(config, deps, { ...options, signal, head, onServiceRead });
   checked.catch(() => undefined);
   // A question that names nothing stops the check at once.
   const target = resolveWhereTarget(git, question, { signal }).catch((err: unknown) => {
     controller.abort();
+    knowFiles(Promise.resolve(null));
     throw err;
   });
   const found = await target;
-  if (found.kind === 'not-committed') return { target: found, answer: null, result: await checked };
+  if (found.kind === 'not-committed') {
+    knowFiles(Promise.resolve(null));
+    return { target: found, answer: null, result: await checked };
+  }
   const changed = found.changes ? Promise.resolve(found.changes) : git.commitWithFiles(found.sha, { signal });
-  const apiOrigin = apiOriginOf(config.endpoints);
-  const keyOf = (unit: Pick<ServiceConfig, 'kind' | 'project' | 'region' | 'name'>): string => historyKey(apiOrigin, unit);
+  knowFiles(changed.then(({ files }) => files, () => null));
   // Every touched unit's history none is kept of, asked beside the check (a function's under the service name it most likely has: its service is known once the check has read it).
   const asked = changed.then(({ files }) =>
     config.services
@@ -72,9 +94,12 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
     const service = serviceOf(v);
     if (!service || !touchesUnit(v, files)) return [];
     const held = kept?.get(keyOf(v));
-    return held && !currentHistory(held, v, service, config.commitLabel) ? [{ unit: v, service }] : [];
+    return held && !early.has(v.name) && !currentHistory(held, v, service, config.commitLabel) ? [{ unit: v, service }] : [];
   });
-  const rereads = listHistories(deps.reader, config.commitLabel, stale);
+  const rereads = Promise.all([listHistories(deps.reader, config.commitLabel, stale), ...[...early].map(async ([name, reading]) => [name, await reading] as const)]).then(([later, ...earlier]) => {
+    for (const [name, read] of earlier) if (read) later.set(name, read);
+    return later;
+  });
   rereads.catch(() => undefined);
   const facts = await readWhereFacts(git, found.sha, result.services, result.head, undefined, { signal, changed });
   const answer = whereLive(result.services, facts);
@@ -97,7 +122,7 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
     if (current) histories.set(v.name, current);
     else if (read && read.service === service) histories.set(v.name, read);
     // Asked for under this service and not read: left out.
-    else if (!askedFor.some((a) => a.unit.name === v.name && a.service === service) && !stale.some((a) => a.unit.name === v.name)) missed.push({ unit: v, service });
+    else if (!askedFor.some((a) => a.unit.name === v.name && a.service === service) && !stale.some((a) => a.unit.name === v.name) && !early.has(v.name)) missed.push({ unit: v, service });
   }
   for (const [unit, read] of await listHistories(deps.reader, config.commitLabel, missed)) {
     keep(live.find((v) => v.name === unit)!, read);
