@@ -27,11 +27,12 @@ export interface CheckOptions {
   /** HEAD, when the caller is reading it already (`git.head()` with the same signal); read here otherwise. */
   head?: Promise<string>;
   /**
-   * Called once a Cloud Run service unit's service has been read, before its revisions are, with
-   * the name of its latest created revision (null when it names none): `where` starts reading a
-   * kept history that a deploy since has made stale then, beside the check's revision reads.
+   * Called as the Cloud Run service of a unit (a service, or the one a function runs on) is read,
+   * before its revisions are, with its latest created revision (null when it names none): `where`
+   * starts reading a kept history that a deploy since has made stale then, beside the check's
+   * revision reads.
    */
-  onServiceRead?: (unit: ServiceConfig, latestCreatedRevision: string | null) => void;
+  onLatestRevision?: (unit: ServiceConfig, service: string, latestCreatedRevision: string | null) => void;
 }
 
 /** `api`: every service read from Cloud Run; `git-head`: HEAD and working tree; `labels`: commit labels resolved; `ranges`: commits since each deployed commit. */
@@ -104,14 +105,15 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   const listing = reader.listUnits?.(services, signal ? { signal } : {});
   const lookupOf = (service: ServiceConfig): Promise<UnitLookup> => {
     let read = false;
-    const onServiceRead = (labels: Readonly<Record<string, string>>, latestCreatedRevision?: string | null): void => {
+    const onServiceRead = (labels: Readonly<Record<string, string>>): void => {
       read = true;
-      if (service.kind === 'service' && latestCreatedRevision !== undefined) options.onServiceRead?.(service, latestCreatedRevision);
       const label = ownValue(labels, config.commitLabel);
       if (label) templateLabels.add(label);
       serviceRead();
     };
-    return lookupUnit(reader, service, { onServiceRead, ...(listing ? { listing } : {}) }).finally(() => {
+    const onLatest = options.onLatestRevision;
+    const onLatestRevision = onLatest && ((name: string, latest: string | null): void => onLatest(service, name, latest));
+    return lookupUnit(reader, service, { onServiceRead, ...(onLatestRevision ? { onLatestRevision } : {}), ...(listing ? { listing } : {}) }).finally(() => {
       if (!read) serviceRead();
     });
   };

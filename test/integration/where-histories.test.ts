@@ -134,6 +134,24 @@ describe('where keeps revision histories between runs', () => {
     assert.ok(history.at - getRevision.at < 300, `the history was asked for ${history.at - getRevision.at} ms after the new revision, whose answer took 600 ms`);
   });
 
+  it('the same for a function: the history of the service it runs on is asked for once that service is read', async () => {
+    await whereJson(c.fix!);
+    await emulator.control('clock', { advanceMs: 60_000 });
+    await emulator.control('deploy', { project: PROJECT, region: REGION, service: 'grader-svc', labels: label(c.followUp!) });
+    proxy.requests.length = 0;
+    await emulator.control('faults', { rules: [{ api: 'run', service: 'grader-svc', operation: 'getRevision', latencyMs: 600 }] });
+    try {
+      const answer = await whereJson(c.fix!);
+      assert.equal(unit(answer.units, 'grader').state, 'live');
+    } finally {
+      await emulator.control('clear-faults');
+    }
+    const getRevision = proxy.requests.find((r) => /\/services\/grader-svc\/revisions\/grader-svc-[^/]+$/.test(r.path));
+    const history = proxy.requests.find((r) => /\/services\/grader-svc\/revisions$/.test(r.path));
+    assert.ok(getRevision && history, proxy.requests.map((r) => r.path).join('\n'));
+    assert.ok(history.at - getRevision.at < 300, `the history was asked for ${history.at - getRevision.at} ms after the new revision, whose answer took 600 ms`);
+  });
+
   it('a kept history is not used once the service was created again, even under the same revision names', async () => {
     const first = await whereJson(c.fix!);
     assert.equal(unit(first.units, 'api').revision, 'api-00002-bbb');

@@ -33,10 +33,15 @@ export interface LookupOptions {
   /**
    * Called once the service itself has been read, before its revisions are, with the labels of
    * its revision template: the labels its newest revision was created with. Only a hint of what
-   * its revisions will say (traffic may serve another one); verdicts never use it. A Cloud Run
-   * service's read also names its latest created revision (short name; null when it names none).
+   * its revisions will say (traffic may serve another one); verdicts never use it.
    */
-  onServiceRead?: (templateLabels: Readonly<Record<string, string>>, latestCreatedRevision?: string | null) => void;
+  onServiceRead?: (templateLabels: Readonly<Record<string, string>>) => void;
+  /**
+   * Called as each Cloud Run service is read (a function's too: the one its name suggests, then the
+   * one it runs on), before its revisions are, with its latest created revision's short name (null
+   * when it names none).
+   */
+  onLatestRevision?: (service: string, latestCreatedRevision: string | null) => void;
   /**
    * The whole lookup (both round trips, retries included) ends within this; each request also
    * within the reader's timeoutMs. A caller with a deadline of its own passes the time it has left.
@@ -322,7 +327,8 @@ class SdkCloudRunReader implements CloudRunReader {
       const name = serviceResourceName(ref);
       const service = await this.fromListing<ApiService>(options.listing, 'service', ref, () => this.read('getService', bound, (call) => rest.getService(name, call)));
       const latestCreated = shortRevisionName(service.latestCreatedRevision);
-      options.onServiceRead?.(service.template?.labels ?? {}, latestCreated ?? null);
+      options.onServiceRead?.(service.template?.labels ?? {});
+      options.onLatestRevision?.(ref.name, latestCreated);
       const serving = servingRevisions(service);
       const wanted = new Set(serving.map((s) => s.revision));
       if (latestCreated) wanted.add(latestCreated);

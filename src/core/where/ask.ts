@@ -6,9 +6,10 @@
 // its history read for nothing: a request answered while the check waits for its own. A history
 // kept from an earlier answer (historyStore.ts) is not asked for beside the check: it is used if the
 // check proves it current. A service deployed since names another latest revision as soon as the
-// check has read it: its history is read again then, beside the check's reads of the new revision
-// (no round trip after the check); a stale one the check shows later (a function's, a service
-// created again under the same revision names) is read after the check, beside git's work.
+// check has read it (a function's: the service it runs on): its history is read again then, beside
+// the check's reads of the new revision (no round trip after the check); one the check shows stale
+// only later (a service created again under the same revision names) is read after the check,
+// beside git's work.
 // Every history read is kept. Git work is
 // not spent on speculation (on this machine each git process costs the CLI ~13 ms of its main
 // thread): after the check, the facts come from the ranges it read, git is asked only what they
@@ -52,19 +53,19 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   // The files the commit changed, once known (null: no commit, or the question failed).
   let knowFiles!: (files: Promise<readonly string[] | null>) => void;
   const changedFiles = new Promise<readonly string[] | null>((resolve) => (knowFiles = resolve));
-  // A touched service whose kept history a deploy since has made stale (its service names another
+  // A touched unit whose kept history a deploy since has made stale (its service names another
   // latest revision): read as soon as the check has read the service, beside its revision reads.
   const early = new Map<string, Promise<KeptHistory | undefined>>();
-  const onServiceRead = (unit: ServiceConfig, latestCreatedRevision: string | null): void => {
+  const onLatestRevision = (unit: ServiceConfig, service: string, latestCreatedRevision: string | null): void => {
     const held = kept?.get(keyOf(unit));
-    if (!held || held.service !== unit.name || latestCreatedRevision === null || held.revisions[0]?.name === latestCreatedRevision) return;
+    if (!held || held.service !== service || latestCreatedRevision === null || held.revisions[0]?.name === latestCreatedRevision || early.has(unit.name)) return;
     const reading = changedFiles.then((files) =>
-      files && touchesUnit(unit, files) ? listHistories(deps.reader, config.commitLabel, [{ unit, service: unit.name }]).then((read) => read.get(unit.name)) : undefined,
+      files && touchesUnit(unit, files) ? listHistories(deps.reader, config.commitLabel, [{ unit, service }]).then((read) => read.get(unit.name)) : undefined,
     );
     reading.catch(() => undefined);
     early.set(unit.name, reading);
   };
-  const checked = checkServices(config, deps, { ...options, signal, head, onServiceRead });
+  const checked = checkServices(config, deps, { ...options, signal, head, onLatestRevision });
   checked.catch(() => undefined);
   // A question that names nothing stops the check at once.
   const target = resolveWhereTarget(git, question, { signal }).catch((err: unknown) => {
