@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { dateOrder } from '../../src/core/git/dateOrder';
+import { dateOrder, dateOrderSteps } from '../../src/core/git/dateOrder';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
 /**
@@ -65,6 +65,13 @@ describe('dateOrder', () => {
         [...order].map((i) => given[i]![0]),
         printed.map(([sha]) => sha),
       );
+      // In slices of 5: a pause after every 5 commits, and the same order.
+      const steps = dateOrderSteps(given.length, parentStart, Int32Array.from(parents), times, 5);
+      let pauses = 0;
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) pauses++;
+      assert.equal(pauses, Math.floor(given.length / 5));
+      assert.deepEqual([...step.value], [...order]);
     });
   }
 });

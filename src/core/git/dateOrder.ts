@@ -10,6 +10,18 @@
  * outside the set, in the order git lists them.
  */
 export function dateOrder(count: number, parentStart: Int32Array, parents: Int32Array, times: Float64Array): Int32Array {
+  const steps = dateOrderSteps(count, parentStart, parents, times, count + 1);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * dateOrder, pausing (a `yield`) after every `slice` commits put in order, so that a caller can let
+ * the event loop turn between slices; its value is dateOrder's.
+ */
+export function* dateOrderSteps(count: number, parentStart: Int32Array, parents: Int32Array, times: Float64Array, slice: number): Generator<void, Int32Array> {
   // As git counts: 1, plus one per child edge (a parent listed twice by one child counts twice).
   const indegree = new Int32Array(count).fill(1);
   for (let i = 0; i < parentStart[count]!; i++) if (parents[i]! >= 0) indegree[parents[i]!]!++;
@@ -26,6 +38,7 @@ export function dateOrder(count: number, parentStart: Int32Array, parents: Int32
     }
     indegree[c] = 0;
     order[printed++] = c;
+    if (printed % slice === 0) yield;
   }
   // A cycle cannot occur in a history; were the input to hold one, its commits are left out.
   return order.subarray(0, printed);

@@ -2,7 +2,7 @@
 // down to their common base (which git may print in several walks at once), kept compact: a walk
 // of 100,000 commits keeps a few numbers per commit and the bytes of those that touch the paths,
 // and makes objects only of the commits asked for.
-import { dateOrder } from './dateOrder';
+import { dateOrderSteps } from './dateOrder';
 import { FloatList, IntList, RecordBytes } from './growable';
 import { commitOf, LogTokenizer, type LogTokens } from './logRecords';
 import type { CommitInfo } from '../model';
@@ -25,6 +25,9 @@ export interface RangeFacts {
  * committer time (seconds) after the parents.
  */
 export const WALK_FORMAT = '%x1e%H%x1f%P%x1f%ct%x1f%aI%x1f%an%x1f%s';
+
+/** How many commits are put in date order between turns of the event loop (about 10 ms of a loaded core each). */
+const ORDER_SLICE = 20_000;
 
 const FIELD = 0x1f;
 const SPACE = 0x20;
@@ -66,10 +69,6 @@ export class RangeWalk {
   private readonly ids: ShaIndex;
   private readonly paths: PathBits | null;
   private readonly logs: LogReader[] = [];
-  /** The kept commits in the order of one walk, once the ranges are read. */
-  private kept: Kept | undefined;
-  private readonly infos: (CommitInfo | undefined)[] = [];
-  private readonly entries: (RangeFacts['commits'][number] | undefined)[] = [];
   private readonly authors = new Map<string, string>();
   /** Whether ranges() keeps the logs for data() (see retainLogs). */
   private retaining = false;
@@ -200,13 +199,14 @@ export class RangeWalk {
    * bases (every other one, for a base), so that nothing of its range lies below them. The
    * others are `unsure`: not in HEAD's history, or (when the bases were a guess) not above them.
    * Read after every log has ended, the event loop turning between its steps. Once nothing is
-   * unsure the walk lets go of all but what the ranges need; until then it can take more logs and
-   * be read again (with other bases), which the ranges read before do not survive.
+   * unsure the walk lets go of all but what the ranges need (unless it retains its logs); until then
+   * it can take more logs and be read again (with other bases, or to another HEAD), and the ranges
+   * read before stay as they were.
    */
   async ranges(deployed: readonly string[], bases: readonly string[], head: string): Promise<{ ranges: Map<string, RangeFacts>; unsure: string[] }> {
     const joined = this.join();
     await nextTurn();
-    const order = this.logs.length === 1 && !this.restored ? inOrder(joined.count) : dateOrder(joined.count, joined.parentStart, joined.parentRecords(), joined.times());
+    const order = this.logs.length === 1 && !this.restored ? inOrder(joined.count) : await inTurns(dateOrderSteps(joined.count, joined.parentStart, joined.parentRecords(), joined.times(), ORDER_SLICE));
     await nextTurn();
     // One bit per deployed commit, and HEAD's after them: a commit HEAD does not reach (brought by
     // a log from a commit outside HEAD's history) is in no range.
@@ -245,9 +245,26 @@ export class RangeWalk {
     for (let k = 0; k < kept.ids.length; k++) for (let w = 0, from = kept.ids[k]! * words; w < words; w++) keptBits[k * words + w] = bits[from + w]!;
     const ranges = new Map<string, RangeFacts>();
     deployed.forEach((sha, bit) => {
-      if (whole[bit]) ranges.set(sha, this.range(true, (k) => !has(keptBits, k * words, bit) && has(keptBits, k * words, headBit)));
+      if (whole[bit]) ranges.set(sha, this.range(kept, true, (k) => !has(keptBits, k * words, bit) && has(keptBits, k * words, headBit)));
     });
     return { ranges, unsure };
+  }
+
+  /**
+   * How large the walk is: its logs, their records, and how many of those the last ranges() found
+   * HEAD does not reach (a HEAD moved back, or history rewritten). Only after ranges() of a walk
+   * that retains its logs.
+   */
+  extent(): { logs: number; records: number; unreached: number } {
+    const reached = this.headReached;
+    if (!reached) throw new Error('extent() needs ranges() of a walk that retains its logs');
+    let records = 0;
+    let unreached = 0;
+    for (const log of this.logs) {
+      records += log.recordIds.length;
+      for (let r = 0; r < log.recordIds.length; r++) if (reached[log.recordIds.at(r)] !== 1) unreached++;
+    }
+    return { logs: this.logs.length, records, unreached };
   }
 
   /** Lets go of what only reading the ranges needs (ranges() does once nothing is unsure). */
@@ -260,8 +277,7 @@ export class RangeWalk {
   /** A range holding every commit kept: the log was of deployed..HEAD alone. */
   whole(isAncestor: boolean): RangeFacts {
     const joined = this.join();
-    this.keep(joined, inOrder(joined.count), true);
-    return this.range(isAncestor, () => true);
+    return this.range(this.keep(joined, inOrder(joined.count), true), isAncestor, () => true);
   }
 
   /** The logs' commits as one list, one log after another. */
@@ -316,7 +332,7 @@ export class RangeWalk {
       count += log.keptRecords.length;
     });
     if (last) this.forgetLogs();
-    const kept: Kept = { logs: new Uint16Array(count), places: new Int32Array(count), ids: new Int32Array(count) };
+    const kept: Kept = { logs: new Uint16Array(count), places: new Int32Array(count), ids: new Int32Array(count), infos: [], entries: [] };
     let k = 0;
     for (let i = 0; i < order.length; i++) {
       const r = order[i]!;
@@ -325,27 +341,27 @@ export class RangeWalk {
       kept.places[k] = keptOfRecord[r]!;
       kept.ids[k++] = joined.ids[r]!;
     }
-    this.kept = kept;
-    // Commit objects made before were numbered in the order read before.
-    this.infos.length = 0;
-    this.entries.length = 0;
     return kept;
   }
 
-  private range(isAncestor: boolean, holds: (kept: number) => boolean): RangeFacts {
+  /**
+   * A range of the commits of `kept` that `holds`. It reads `kept` alone, and the logs' bytes (which
+   * a later read of the walk, with more logs, leaves as they are): it survives that read.
+   */
+  private range(kept: Kept, isAncestor: boolean, holds: (kept: number) => boolean): RangeFacts {
     let commits: RangeFacts['commits'] | undefined;
     const facts = { isAncestor } as RangeFacts;
     // Made on first use: a check asks only for the commits touching each unit's paths.
     Object.defineProperty(facts, 'commits', {
       enumerable: true,
-      get: () => (commits ??= this.keptWhere(holds).map((kept) => this.entry(kept))),
+      get: () => (commits ??= this.keptWhere(kept, holds).map((k) => this.entry(kept, k))),
     });
-    walked.set(facts, (paths) => this.touching(holds, paths));
+    walked.set(facts, (paths) => this.touching(kept, holds, paths));
     return facts;
   }
 
-  private touching(holds: (kept: number) => boolean, paths: readonly string[]): CommitInfo[] {
-    const { logs: keptLogs, places } = this.kept!;
+  private touching(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[]): CommitInfo[] {
+    const { logs: keptLogs, places } = keptCommits;
     let touches: (kept: number) => boolean = () => true;
     if (paths.length > 0) {
       const numbers = this.paths ? paths.map((p) => this.paths!.numberOf(p)) : [];
@@ -360,33 +376,33 @@ export class RangeWalk {
       }
     }
     const out: CommitInfo[] = [];
-    for (let kept = 0; kept < keptLogs.length; kept++) if (holds(kept) && touches(kept)) out.push(this.info(kept));
+    for (let kept = 0; kept < keptLogs.length; kept++) if (holds(kept) && touches(kept)) out.push(this.info(keptCommits, kept));
     return out;
   }
 
-  private keptWhere(holds: (kept: number) => boolean): number[] {
+  private keptWhere(keptCommits: Kept, holds: (kept: number) => boolean): number[] {
     const out: number[] = [];
-    for (let kept = 0; kept < this.kept!.ids.length; kept++) if (holds(kept)) out.push(kept);
+    for (let kept = 0; kept < keptCommits.ids.length; kept++) if (holds(kept)) out.push(kept);
     return out;
   }
 
-  private info(kept: number): CommitInfo {
-    let info = this.infos[kept];
+  private info(keptCommits: Kept, kept: number): CommitInfo {
+    let info = keptCommits.infos[kept];
     if (!info) {
-      const { logs, places, ids } = this.kept!;
+      const { logs, places, ids } = keptCommits;
       info = this.logs[logs[kept]!]!.commit(places[kept]!, this.ids.sha(ids[kept]!));
       // One string per author, however many commits they made.
       const author = this.authors.get(info.author);
       if (author === undefined) this.authors.set(info.author, info.author);
       else info.author = author;
-      this.infos[kept] = info;
+      keptCommits.infos[kept] = info;
     }
     return info;
   }
 
-  private entry(kept: number): RangeFacts['commits'][number] {
-    const { logs, places } = this.kept!;
-    return (this.entries[kept] ??= { commit: this.info(kept), files: this.logs[logs[kept]!]!.files(places[kept]!) });
+  private entry(keptCommits: Kept, kept: number): RangeFacts['commits'][number] {
+    const { logs, places } = keptCommits;
+    return (keptCommits.entries[kept] ??= { commit: this.info(keptCommits, kept), files: this.logs[logs[kept]!]!.files(places[kept]!) });
   }
 }
 
@@ -408,11 +424,16 @@ interface Joined {
   parentRecords(): Int32Array;
 }
 
-/** The commits kept, in the order of one walk: the log holding each, its place there, and its commit number. */
+/**
+ * The commits kept, in the order of one walk: the log holding each, its place there, and its commit
+ * number; and the objects made of them (each once, on first use).
+ */
 interface Kept {
   logs: Uint16Array;
   places: Int32Array;
   ids: Int32Array;
+  infos: (CommitInfo | undefined)[];
+  entries: (RangeFacts['commits'][number] | undefined)[];
 }
 
 function inOrder(count: number): Int32Array {
@@ -423,6 +444,15 @@ function inOrder(count: number): Int32Array {
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Runs `steps` to its end, letting the event loop turn at each of its pauses; resolves to its value. */
+async function inTurns<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await nextTurn();
+  }
 }
 
 /** One log of a RangeWalk, read into buffers of its own (the logs' chunks come interleaved). */

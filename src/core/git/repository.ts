@@ -18,6 +18,10 @@ const RECORD = '\x1e';
 const COMMIT_FORMAT = `%H${FIELD}%s${FIELD}%an${FIELD}%aI`;
 /** At most this many git processes walk one history at once (one per core, up to it). */
 const MAX_WALKS = 4;
+/** A walk held in memory (GitRepository.holdWalk) is let go of once continued into more logs than this. */
+const MAX_HELD_LOGS = 32;
+/** ... or once more than one commit in this many of it is out of HEAD's history. */
+const UNREACHED_SHARE = 4;
 const HEX_LABEL = /^[0-9a-f]{4,40}$/;
 /** What a commit-ish may look like before git sees it: printable, no spaces, bounded. */
 const COMMITISH = /^[\x21-\x7e]{1,256}$/;
@@ -59,11 +63,21 @@ export interface RangeReadOptions extends GitReadOptions {
   paths?: readonly string[];
 }
 
+/** A walk held for the next read to continue: every commit `tips` reach and none of `bottoms` do, read for `paths` (joined by NUL). */
+interface HeldWalk {
+  walk: RangeWalk;
+  tips: string[];
+  bottoms: string[];
+  paths: string;
+}
+
 export class GitRepository {
   /** deployed..HEAD facts never change for a given pair of SHAs, so they are kept across refreshes (to the same HEAD: see forgetRangesToOtherHeads). */
   private readonly rangeCache = new Map<string, Promise<RangeFacts>>();
   /** The HEAD the last ranges() read was to. */
   private rangesHead: string | undefined;
+  /** The last shared walk, for the next to continue when there is no walk store (see holdWalk). */
+  private heldWalk: HeldWalk | undefined;
   private readonly commitCache = new Map<string, Promise<CommitInfo | undefined>>();
   private readonly lastPathCommitCache = new Map<string, Promise<CommitInfo | null>>();
 
@@ -271,31 +285,55 @@ export class GitRepository {
    * itself then shows whether it is (RangeWalk.ranges: every other deployed commit reaches it).
    * Only when it is not, or some deployed commit is not in HEAD's history, is git asked, and the
    * walk extended from that commit down to the bases.
+   *
+   * The walk is kept for the next read to continue: in the walk store when there is one, else in
+   * memory (see holdWalk), so that a read after HEAD moved walks only the commits made since.
    */
   private async readSharedRanges(deployed: string[], head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, RangeFacts>> {
-    let store = this.walkStore;
+    const store = this.walkStore;
+    // Asked first: the kept walk is read while git answers.
+    const shallow = this.isShallow(signal);
+    shallow.catch(() => undefined);
     if (store) {
-      // Asked first: the kept walk is read while git answers.
-      const shallow = this.isShallow(signal);
       const stored = store.load(this.root, paths);
-      if (await shallow) store = undefined;
-      else if (stored) {
+      if (stored && !(await shallow)) {
         const fromStore = await this.rangesFromStore(store, stored, deployed, head, paths, signal);
         if (fromStore) return fromStore;
+      }
+    } else {
+      // Taken while in use: a read beside this one walks afresh rather than add to it, and a read
+      // that fails (or is canceled) half way leaves nothing held.
+      const held = this.heldWalk;
+      this.heldWalk = undefined;
+      if (held && held.paths === paths.join('\0') && !(await shallow)) {
+        const continued = await this.continueWalk(held.walk, held.tips, held.bottoms, deployed, head, signal);
+        if (continued) {
+          this.holdWalk(held.walk, continued.grew ? [...held.tips, head] : held.tips, held.bottoms, paths);
+          return continued.ranges;
+        }
       }
     }
     const times = await this.committerTimes([head, ...deployed], signal);
     const walk = new RangeWalk(paths);
-    if (store) walk.retainLogs();
-    // Each walk read whole: every commit HEAD reaches and none of `bottoms` does.
-    const done = (ranges: Map<string, RangeFacts>, bottoms: string[]): Map<string, RangeFacts> => {
-      if (store) store.save(this.root, paths, { tip: head, bottoms, data: walk.data() });
-      walk.forgetLogs();
+    walk.retainLogs();
+    // Where the logs started: HEAD, and deployed commits, which may lie outside HEAD's history.
+    const tips = [head];
+    const walkFrom = (segments: string[][]): Promise<void> => {
+      for (const [tip] of segments) if (!tips.includes(tip!)) tips.push(tip!);
+      return this.runWalks(walk, segments, signal);
+    };
+    // Each walk read whole: every commit `tips` reach and none of `bottoms` does.
+    const done = async (ranges: Map<string, RangeFacts>, bottoms: string[]): Promise<Map<string, RangeFacts>> => {
+      if (await shallow) walk.forgetLogs();
+      else if (store) {
+        store.save(this.root, paths, { tip: head, bottoms, data: walk.data() });
+        walk.forgetLogs();
+      } else this.holdWalk(walk, tips, bottoms, paths);
       return ranges;
     };
     const oldest = [...deployed].filter((sha) => sha !== head && times.has(sha)).sort((a, b) => times.get(a)! - times.get(b)!)[0];
     if (oldest !== undefined) {
-      await this.runWalks(walk, walkSegments(head, [oldest], times, this.walks()), signal);
+      await walkFrom(walkSegments(head, [oldest], times, this.walks()));
       const guessed = await walk.ranges(deployed, [oldest], head);
       if (guessed.unsure.length === 0) return done(guessed.ranges, [oldest]);
       const bases = await this.mergeBases(head, deployed, signal);
@@ -303,14 +341,14 @@ export class GitRepository {
       if (bases.length === 0 || bases.includes(head) || (bases.length === 1 && bases[0] === oldest)) return done(guessed.ranges, [oldest]);
       // What lies between that commit and the bases (with, were it not in HEAD's history, its own
       // commits, which are in no range).
-      await this.runWalks(walk, [[oldest, '--not', ...bases]], signal);
+      await walkFrom([[oldest, '--not', ...bases]]);
       return done((await walk.ranges(deployed, bases, head)).ranges, bases);
     }
     const bases = await this.mergeBases(head, deployed, signal);
     // No common base (unrelated histories): a walk would cover all of HEAD's history. HEAD itself
     // the base: every deployed commit descends from it, so the walk would be empty.
     if (bases.length === 0 || bases.includes(head)) return new Map();
-    await this.runWalks(walk, walkSegments(head, bases, times, this.walks()), signal);
+    await walkFrom(walkSegments(head, bases, times, this.walks()));
     return done((await walk.ranges(deployed, bases, head)).ranges, bases);
   }
 
@@ -329,25 +367,55 @@ export class GitRepository {
       return undefined;
     }
     walk.retainLogs();
+    const continued = await this.continueWalk(walk, [stored.tip], stored.bottoms, deployed, head, signal);
+    if (!continued) return undefined;
+    if (continued.grew) store.save(this.root, paths, { tip: head, bottoms: stored.bottoms, data: walk.data() });
+    walk.forgetLogs();
+    return continued.ranges;
+  }
+
+  /**
+   * The ranges from `walk`, a walk retaining its logs of every commit `tips` reach and none of
+   * `bottoms` do, continued by one log of what it lacks of HEAD's history (`HEAD --not <tips>
+   * <bottoms>`; nothing when it holds HEAD); `grew` when that added a log. Undefined when git cannot
+   * walk from the tips (their commits are gone: history was rewritten and collected), or some
+   * deployed commit's range reaches below the walk: the caller then walks afresh.
+   */
+  private async continueWalk(walk: RangeWalk, tips: readonly string[], bottoms: readonly string[], deployed: string[], head: string, signal: AbortSignal | undefined): Promise<{ ranges: Map<string, RangeFacts>; grew: boolean } | undefined> {
     const held = walk.holding([head, ...deployed]);
-    const grew = head !== stored.tip && !held.has(head);
+    const grew = !tips.includes(head) && !held.has(head);
     if (grew) {
       try {
-        // Deployed commits the walk holds bound it too, should HEAD no longer reach its tip.
-        await this.runWalks(walk, [[head, '--not', stored.tip, ...stored.bottoms, ...deployed.filter((sha) => held.has(sha))]], signal);
+        // Deployed commits the walk holds bound it too, should HEAD no longer reach the tips.
+        await this.runWalks(walk, [[head, '--not', ...tips, ...bottoms, ...deployed.filter((sha) => held.has(sha))]], signal);
       } catch (err) {
         if (interrupted(err)) throw err;
         return undefined;
       }
     }
-    const { ranges, unsure } = await walk.ranges(deployed, stored.bottoms, head);
+    const { ranges, unsure } = await walk.ranges(deployed, bottoms, head);
     if (unsure.length > 0) {
       walk.forgetLogs();
       return undefined;
     }
-    if (grew) store.save(this.root, paths, { tip: head, bottoms: stored.bottoms, data: walk.data() });
-    walk.forgetLogs();
-    return ranges;
+    return { ranges, grew };
+  }
+
+  /**
+   * Keeps `walk` (retaining its logs) for the next shared read to continue, in place of any walk
+   * held before: the repository holds one walk, of the paths and HEAD last read. A walk grown past
+   * MAX_HELD_LOGS logs, or holding many commits HEAD no longer reaches (after a reset or a rewrite),
+   * is let go of instead, and the next read walks afresh: it holds what HEAD reaches, and a few
+   * megabytes per 100,000 commits.
+   */
+  private holdWalk(walk: RangeWalk, tips: string[], bottoms: string[], paths: readonly string[]): void {
+    const { logs, records, unreached } = walk.extent();
+    if (logs > MAX_HELD_LOGS || unreached * UNREACHED_SHARE > records) {
+      walk.forgetLogs();
+      this.heldWalk = undefined;
+      return;
+    }
+    this.heldWalk = { walk, tips, bottoms, paths: paths.join('\0') };
   }
 
   /**

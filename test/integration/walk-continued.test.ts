@@ -1,0 +1,186 @@
+// A long-lived repository (as the editor keeps one per workspace folder) continues the walk it made
+// when HEAD moves: a read after a commit walks only that commit. Real git on a generated history
+// with side branches merged back; every range is compared with one read by a repository opened
+// afresh and with `git rev-list`, and the git processes each read started are read from GIT_TRACE.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { GitRepository, type RangeFacts } from '../../src/core/git/repository';
+import { createTempRepo, fastImportMonorepo, type TempRepo } from '../helpers/repo';
+
+const PATHS = ['services/svc-1', 'services/svc-2', 'shared'];
+
+/** Each range's commits (sha, subject, author, date and files), newest first, by deployed commit; an error as its message. */
+function shape(ranges: Map<string, RangeFacts | Error>): Record<string, unknown> {
+  return Object.fromEntries(
+    [...ranges].map(([sha, facts]) => [sha, facts instanceof Error ? facts.message : { isAncestor: facts.isAncestor, commits: facts.commits.map((c) => [c.commit.sha, c.commit.subject, c.commit.author, c.commit.date, c.files]) }]),
+  );
+}
+
+/** The git processes `read` started, from GIT_TRACE. */
+async function traced<T>(read: () => Promise<T>): Promise<{ value: T; commands: string[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
+  const trace = path.join(dir, 'git.trace');
+  process.env.GIT_TRACE = trace;
+  try {
+    const value = await read();
+    const commands = fs.existsSync(trace) ? (fs.readFileSync(trace, 'utf8').match(/built-in: git .*/g) ?? []) : [];
+    return { value, commands };
+  } finally {
+    delete process.env.GIT_TRACE;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const walksOf = (commands: string[]): string[] => commands.filter((c) => c.includes('--name-only') && !c.includes('-1 '));
+
+describe('a long-lived repository continues its walk when HEAD moves', () => {
+  let repo: TempRepo;
+  let mainline: string[];
+  let start: string;
+  let deployed: string[];
+
+  before(() => {
+    repo = createTempRepo();
+    repo.commit('initial layout', { 'README.md': 'monorepo' });
+    ({ mainline } = fastImportMonorepo(repo, { commits: 600, services: 4, mergeEvery: 100, sideLength: 3 }));
+    start = repo.head();
+    deployed = [mainline[mainline.length - 11]!, mainline[mainline.length - 201]!, mainline[mainline.length - 401]!];
+  });
+  afterEach(() => {
+    repo.git('checkout', '-q', 'main');
+    repo.git('reset', '-q', '--hard', start);
+  });
+  after(() => repo?.cleanup());
+
+  /** The ranges of `shas` to HEAD read by `git` (traced), checked against a repository opened afresh and against `git rev-list`. */
+  async function read(git: GitRepository, shas = deployed, paths = PATHS): Promise<{ ranges: Map<string, RangeFacts | Error>; walks: string[] }> {
+    const head = repo.head();
+    const { value, commands } = await traced(() => git.ranges(shas, head, { paths }));
+    const fresh = await (await GitRepository.open(repo.dir)).ranges(shas, head, { paths });
+    assert.deepEqual(shape(value), shape(fresh), `the ranges to ${head} are a fresh repository's`);
+    for (const sha of shas) {
+      const facts = value.get(sha);
+      assert.ok(facts && !(facts instanceof Error), `a range for ${sha}`);
+      const listed = repo.git('rev-list', '--no-merges', '--full-history', `${sha}..${head}`, '--', ...paths.map((p) => `:(literal)${p}`));
+      assert.deepEqual(new Set(facts.commits.map((c) => c.commit.sha)), new Set(listed === '' ? [] : listed.split('\n')), `the range of ${sha} is what git rev-list says`);
+    }
+    return { ranges: value, walks: walksOf(commands) };
+  }
+
+  /** How many commits a traced walk holds (0 for one of commits that are gone). */
+  function walked(walk: string): number {
+    const revisions = /--date-order (.*?) --\s*$/.exec(walk)?.[1];
+    assert.ok(revisions, `the revisions of ${walk}`);
+    try {
+      return Number(repo.git('rev-list', '--count', ...revisions.split(' ')));
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Asserts that `walks` is one walk of `head` alone down from what was walked before (`--not` the earlier tip). */
+  function continuedFrom(walks: string[], head: string, earlier: string): void {
+    assert.equal(walks.length, 1, `one walk, not a walk of the whole range: ${walks.join('\n')}`);
+    assert.match(walks[0]!, new RegExp(`--date-order ${head} --not [0-9a-f ]*${earlier}`));
+    assert.equal(walked(walks[0]!), 1, 'the walk holds only the new commit');
+  }
+
+  /** Asserts that `walks` holds a walk of the whole range again (over a hundred commits). */
+  function afresh(walks: string[]): void {
+    assert.ok(walks.reduce((sum, walk) => sum + walked(walk), 0) > 100, `a walk afresh: ${walks.join('\n')}`);
+  }
+
+  it('after commits, a merge, a reset back and a rewrite, walks only what is new and reads every range right', async () => {
+    const git = await GitRepository.open(repo.dir);
+    assert.ok((await read(git)).walks.length > 0, 'the first read walks');
+
+    // A commit on HEAD.
+    let tip = repo.head();
+    repo.commit('svc-1: after the walk', { 'services/svc-1/after.txt': 'a' });
+    continuedFrom((await read(git)).walks, repo.head(), tip);
+
+    // A commit in a folder no range is read for.
+    tip = repo.head();
+    repo.commit('docs: a note', { 'docs/note.md': 'n' });
+    continuedFrom((await read(git)).walks, repo.head(), tip);
+
+    // A side branch merged back: the merge and the branch's commits.
+    tip = repo.head();
+    repo.git('checkout', '-q', '-b', 'side', 'HEAD~1');
+    repo.commit('shared: on a side branch', { 'shared/side.txt': 's' });
+    const side = repo.head();
+    repo.git('checkout', '-q', 'main');
+    repo.git('merge', '-q', '--no-ff', '-m', 'merge side', side);
+    const merged = await read(git);
+    assert.equal(merged.walks.length, 1, 'one walk');
+    assert.match(merged.walks[0]!, new RegExp(`--date-order ${repo.head()} --not [0-9a-f ]*${tip}`));
+    assert.ok(Object.values(shape(merged.ranges)).every((r) => JSON.stringify(r).includes(side)), 'the side branch commit is in every range');
+
+    // Moved back: HEAD is in the walk held, nothing to walk.
+    const beforeReset = repo.head();
+    repo.git('reset', '-q', '--hard', 'HEAD~2');
+    assert.deepEqual((await read(git)).walks, [], 'no walk after a reset back');
+
+    // Rewritten: new commits where the reset ones were.
+    tip = repo.head();
+    repo.commit('svc-2: rewritten', { 'services/svc-2/rewritten.txt': 'r' });
+    const rewritten = await read(git);
+    continuedFrom(rewritten.walks, repo.head(), tip);
+    assert.match(rewritten.walks[0]!, new RegExp(beforeReset), 'the commits walked before, no longer HEAD\'s, are not walked again');
+
+    // Back to the commits walked before: nothing to walk.
+    repo.git('reset', '-q', '--hard', beforeReset);
+    assert.deepEqual((await read(git)).walks, []);
+  });
+
+  it('ranges read before stay right after the walk is continued to another HEAD', async () => {
+    const git = await GitRepository.open(repo.dir);
+    const first = await git.ranges(deployed, repo.head(), { paths: PATHS });
+    const expected = shape(await (await GitRepository.open(repo.dir)).ranges(deployed, repo.head(), { paths: PATHS }));
+    repo.commit('svc-1: after the walk', { 'services/svc-1/after.txt': 'a' });
+    await read(git);
+    // The first ranges' commits are made only now, after the walk took another log.
+    assert.deepEqual(shape(first), expected);
+  });
+
+  it('walks afresh when a deployed commit lies below the walk held, or for other paths', async () => {
+    const git = await GitRepository.open(repo.dir);
+    await read(git);
+    repo.commit('svc-1: after the walk', { 'services/svc-1/after.txt': 'a' });
+    const older = [...deployed, mainline[mainline.length - 501]!];
+    afresh((await read(git, older)).walks);
+    // The walk held now reaches the older commit: continued from there.
+    const tip = repo.head();
+    repo.commit('svc-2: after that', { 'services/svc-2/after.txt': 'b' });
+    continuedFrom((await read(git, older)).walks, repo.head(), tip);
+    // Other paths: a walk of their own, which the next read continues.
+    repo.commit('docs: a note', { 'docs/note.md': 'n' });
+    afresh((await read(git, deployed, ['services/svc-3', 'docs'])).walks);
+  });
+
+  it('walks afresh when the commits it was continued from are gone (rewritten and collected)', async () => {
+    const git = await GitRepository.open(repo.dir);
+    repo.commit('svc-1: soon rewritten', { 'services/svc-1/gone.txt': 'g' });
+    await read(git);
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    repo.commit('svc-1: the rewrite', { 'services/svc-1/kept.txt': 'k' });
+    repo.git('reflog', 'expire', '--expire=now', '--all');
+    repo.git('gc', '-q', '--prune=now');
+    afresh((await read(git)).walks);
+  });
+
+  it('lets go of a walk mostly out of HEAD\'s history: the read after walks afresh', async () => {
+    const git = await GitRepository.open(repo.dir);
+    const older = deployed.slice(1);
+    await read(git, older);
+    // Back 180 first-parent commits and a commit there: over a third of the walk held is no longer HEAD's.
+    repo.git('reset', '-q', '--hard', mainline[mainline.length - 181]!);
+    repo.commit('svc-1: far back', { 'services/svc-1/back.txt': 'b' });
+    continuedFrom((await read(git, older)).walks, repo.head(), start);
+    repo.commit('svc-1: and on', { 'services/svc-1/on.txt': 'o' });
+    afresh((await read(git, older)).walks);
+  });
+});
