@@ -157,11 +157,13 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
     // Repeat checks: the walk kept by the one before.
     const cliRuns = Array.from({ length: runs }, () => runCli(workspace.repo.dir, cacheDir));
     for (const run of cliRuns) wrong.push(...wrongCounts(run.result, expected, 'CLI check'));
-    // A commit since the last check (in a folder no service has: the counts stay), each run one more.
+    // A commit since the last check (in a folder no service has: the counts stay), each run one more,
+    // dated after HEAD as a commit made now is (see the editor's case below).
     const head = workspace.repo.head();
+    const headTime = Number(workspace.repo.git('log', '-1', '--format=%ct', head)) * 1000;
     const configText = fs.readFileSync(configPath, 'utf8');
     const newCommitRuns = Array.from({ length: runs }, (_, i) => {
-      workspace.repo.commit(`docs: note ${i}`, { [`docs/note-${i}.md`]: `${i}` });
+      workspace.repo.commit(`docs: note ${i}`, { [`docs/note-${i}.md`]: `${i}` }, new Date(headTime + (i + 1) * 60_000));
       return runCli(workspace.repo.dir, cacheDir);
     });
     for (const run of newCommitRuns) wrong.push(...wrongCounts(run.result, expected, 'CLI check after a commit'));
@@ -192,9 +194,8 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
       // it holds is continued by that commit. Dated after HEAD, as a commit made now is (the
       // helper's clock is behind the generated history's, and git, limiting a walk by date, then
       // reads the whole history to find where an older-dated commit's walk ends).
-      const headTime = Number(workspace.repo.git('log', '-1', '--format=%ct', head)) * 1000;
       for (let i = 0; i < runs; i++) {
-        workspace.repo.commit(`docs: editor note ${i}`, { [`docs/editor-note-${i}.md`]: `${i}` }, new Date(headTime + (i + 1) * 60_000));
+        workspace.repo.commit(`docs: editor note ${i}`, { [`docs/editor-note-${i}.md`]: `${i}` }, new Date(headTime + (runs + i + 1) * 60_000));
         const moved = await withStallProbe(() => checkServices(loaded, { reader, git }));
         wrong.push(...wrongCounts(moved.value, expected, 'refresh after a commit'));
         afterCommit.push(moved);
