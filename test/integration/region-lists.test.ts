@@ -18,6 +18,9 @@ const EAST = 'us-east1';
 /** A region far larger than the configuration: its three configured services among 600 others. */
 const BIG = 'europe-west1';
 const UNCONFIGURED = 600;
+/** A region of a few hundred: its three configured services listed after 200 others. */
+const MID = 'asia-east1';
+const MID_OTHERS = 200;
 
 describe('region lists against the emulator', () => {
   let repo: TempRepo;
@@ -40,6 +43,7 @@ describe('region lists against the emulator', () => {
     const label = { 'commit-sha': head.slice(0, 8) };
     const service = (region: string, name: string) => ({ project: PROJECT, region, name, revisions: [{ name: `${name}-00001-aaa`, labels: label }] });
     const filler = Array.from({ length: UNCONFIGURED }, (_, i) => service(BIG, `other-${String(i).padStart(3, '0')}`));
+    const midFiller = Array.from({ length: MID_OTHERS }, (_, i) => service(MID, `a-other-${String(i).padStart(3, '0')}`));
     emulator = await startEmulator({
       port: 0,
       modules: { logging: false, bigquery: false },
@@ -47,6 +51,8 @@ describe('region lists against the emulator', () => {
         run: {
           services: [
             ...filler,
+            ...midFiller,
+            ...['mid-a', 'mid-b', 'mid-c'].map((n) => service(MID, n)),
             ...['api', 'grading', 'scheduler'].map((n) => service(WEST, n)),
             ...['fn-a', 'fn-b', 'fn-c'].map((n) => service(WEST, n)),
             ...['east-a', 'east-b', 'east-c'].map((n) => service(EAST, n)),
@@ -64,6 +70,7 @@ describe('region lists against the emulator', () => {
     for (const name of ['job-a', 'job-b', 'job-c']) services[name] = { kind: 'job', paths: ['jobs'] };
     for (const name of ['east-a', 'east-b', 'east-c']) services[name] = { region: EAST, paths: ['services'] };
     for (const name of ['big-a', 'big-b', 'big-c']) services[name] = { region: BIG, paths: ['services'] };
+    for (const name of ['mid-a', 'mid-b', 'mid-c']) services[name] = { region: MID, paths: ['services'] };
     config = parseConfig(JSON.stringify({ project: PROJECT, region: WEST, services, endpoints: { run: proxy.url, functions: proxy.url } }), `${repo.dir}/cloud-run-drift.json`);
     reader = createCloudRunReader(config.endpoints);
   });
@@ -89,7 +96,7 @@ describe('region lists against the emulator', () => {
       for (const name of all) assert.equal(status(result, name), 'up-to-date', `${name}: ${message(result, name)}`);
       assert.deepEqual(
         sent().filter((p) => /\/(services|functions|jobs)$/.test(p)).sort(),
-        [`${BIG}/services`, `${EAST}/services`, `${WEST}/functions`, `${WEST}/jobs`, `${WEST}/services`],
+        [`${MID}/services`, `${BIG}/services`, `${EAST}/services`, `${WEST}/functions`, `${WEST}/jobs`, `${WEST}/services`],
         'one list per kind and region, its first page only',
       );
       assert.ok(gets().includes(`${WEST}/services/gone`), 'the unit its list lacks is read with its own get');
@@ -103,6 +110,25 @@ describe('region lists against the emulator', () => {
       assert.ok(!sent().includes(`${BIG}/services`), 'a region found larger than one page is not listed again');
       assert.deepEqual(gets().filter((p) => p.startsWith(`${BIG}/`)).sort(), [`${BIG}/services/big-a`, `${BIG}/services/big-b`, `${BIG}/services/big-c`]);
       assert.ok(sent().includes(`${WEST}/services`), 'the other regions are still listed');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a first check finds its units on a region of a few hundred with one list, then remembers the region as large', async () => {
+    const fresh = createCloudRunReader(config.endpoints);
+    const mid = ['mid-a', 'mid-b', 'mid-c'];
+    // The region's service list and gets (the revisions are read either way).
+    const midRequests = (): string[] => sent().filter((p) => p.startsWith(`${MID}/services`) && !p.includes('/revisions'));
+    try {
+      let result = await checkServices(config, { reader: fresh, git: await GitRepository.open(repo.dir) }, { services: mid });
+      for (const name of mid) assert.equal(status(result, name), 'up-to-date', `${name}: ${message(result, name)}`);
+      // Nothing known of the region yet: one round trip finds them, as in a small region.
+      assert.deepEqual(midRequests(), [`${MID}/services`], 'one list, no get: its units are on the first page');
+      proxy.requests.length = 0;
+      result = await checkServices(config, { reader: fresh, git: await GitRepository.open(repo.dir) }, { services: mid });
+      for (const name of mid) assert.equal(status(result, name), 'up-to-date', `${name}: ${message(result, name)}`);
+      assert.deepEqual(midRequests().sort(), mid.map((name) => `${MID}/services/${name}`), 'far more services than units: read with gets from now on');
     } finally {
       await fresh.close();
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { groupsToList, listPageSize, RegionListing, type ListGroup } from '../../src/core/google/regionListing';
+import { groupsToList, isLargeGroup, listPageSize, RegionListing, type ListGroup } from '../../src/core/google/regionListing';
 
 const ref = (kind: 'service' | 'function' | 'job', name: string, region = 'us-west2') => ({ kind, project: 'p', region, name });
 
@@ -22,11 +22,15 @@ describe('region listing', () => {
     ]);
   });
 
-  it('asks for a page a few times the units it must find, within bounds', () => {
+  it('keeps listing a group of at most a few times its units, within bounds; a larger one is read with gets', () => {
     assert.equal(listPageSize(3), 50);
     assert.equal(listPageSize(20), 80);
     assert.equal(listPageSize(73), 292);
     assert.equal(listPageSize(1000), 500);
+    assert.equal(isLargeGroup({ units: 20 }, 80, false), false);
+    assert.equal(isLargeGroup({ units: 20 }, 81, false), true, 'more than four times its units, on one page');
+    assert.equal(isLargeGroup({ units: 20 }, 30, true), true, 'more pages');
+    assert.equal(isLargeGroup({ units: 200 }, 500, false), false);
   });
 
   it('takes a unit from its list; a unit not listed, or a refused list, means a get; a failed list fails its units alone', async () => {

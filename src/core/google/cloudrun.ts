@@ -10,7 +10,7 @@ import { FunctionsRestReads, type ApiFunction } from './functionsRest';
 import { httpFetch } from './httpFetch';
 import { plainSend, type RestSend } from './restTransport';
 import { RunRestReads } from './runRest';
-import { groupKey, groupsToList, listPageSize, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
+import { groupKey, groupsToList, isLargeGroup, LIST_PAGE_MAX, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { executionFacts, executionResourceName, jobFacts, jobResourceName, RECENT_EXECUTIONS, runJobRequest, type ExecutionRef, type JobRef, type RunJobOverrides } from './runJobs';
 import { loadAuthSdk, loadRunSdk, type RunSdk } from './sdk';
@@ -572,12 +572,12 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 
   /**
-   * The first page of one group's list, by short name. A group with more pages is remembered as
-   * large: the next checks read its units with gets (see regionListing.ts).
+   * The first page of one group's list, by short name. A group larger than its units warrant is
+   * remembered as large: the next checks read its units with gets (see regionListing.ts).
    */
   private async listGroup(group: ListGroup, bound: ReadBound): Promise<Map<string, unknown>> {
     const parent = `projects/${group.project}/locations/${group.region}`;
-    const pageSize = listPageSize(group.units);
+    const pageSize = LIST_PAGE_MAX;
     let page: { items: { name?: string | null }[]; more: boolean };
     switch (group.kind) {
       case 'service': {
@@ -600,7 +600,7 @@ class SdkCloudRunReader implements CloudRunReader {
         break;
       }
     }
-    if (page.more) this.largeGroups.add(this.groupKeyOf(group));
+    if (isLargeGroup(group, page.items.length, page.more)) this.largeGroups.add(this.groupKeyOf(group));
     return new Map(page.items.map((item) => [shortName(item.name), item]));
   }
 

@@ -1,9 +1,12 @@
 // One list call per kind and (project, region) instead of one get per unit, for a check over many
-// units: the client library's per-request work, not the network, is most of a repeat check's time.
-// Only the list's first page is read, of a few times as many resources as the group's units: in a
-// region far larger than the configuration, decoding every resource it holds would cost more than
-// the gets it spares, so units not on that page are read with their own gets, and the group is
-// remembered as large (LargeGroups) so that later checks read its units with gets straight away.
+// units: each request's own work, not the network, is most of a repeat check's time. Only the
+// list's first page is read, of LIST_PAGE_MAX resources: a group with more than a few times as many
+// resources as its units (listPageSize) is remembered as large (LargeGroups), so that later checks
+// read its units with gets straight away, a listed page of it costing more to send and decode than
+// the gets it spares. The first page is that large so that a check that knows nothing of the
+// region yet (a first run) finds its units on it in one round trip, as in a small region, instead
+// of learning from a short page that they are elsewhere and only then reading them; units not on
+// it (a region of more than LIST_PAGE_MAX) are read with their own gets.
 // A list that the caller may not make (permission) or that names a project Cloud Run does not know
 // falls back to each unit's own get; a unit absent from a list is confirmed with its own get, so it
 // ends not-found or error with that call's message; a list that fails otherwise is the failure of
@@ -36,14 +39,19 @@ export interface ListGroup {
   units: number;
 }
 
-/** Resources asked for on a group's one page: this many per unit, within LIST_PAGE_MIN..LIST_PAGE_MAX. */
+/** A group stays listed while it holds at most this many resources per unit, within LIST_PAGE_MIN..LIST_PAGE_MAX; its one page asks for LIST_PAGE_MAX. */
 export const LIST_PAGE_FACTOR = 4;
 export const LIST_PAGE_MIN = 50;
 export const LIST_PAGE_MAX = 500;
 
-/** The page size of a group's list. */
+/** How many resources a group's list may hold and still be listed on later checks (else its units are read with gets). */
 export function listPageSize(units: number): number {
   return Math.min(LIST_PAGE_MAX, Math.max(LIST_PAGE_MIN, LIST_PAGE_FACTOR * units));
+}
+
+/** Whether a group whose first page held `listed` resources (and had `more` pages after it) is large: read with gets from now on. */
+export function isLargeGroup(group: Pick<ListGroup, 'units'>, listed: number, more: boolean): boolean {
+  return more || listed > listPageSize(group.units);
 }
 
 /** Groups whose list held more than its one page, by groupKey: their units are read with gets. A Set is one. */
@@ -86,7 +94,7 @@ export type Listed<T> =
   /** The list failed: so does the unit, with the list's error. */
   | { kind: 'failed'; error: unknown };
 
-/** Lists one group's first page (listPageSize): its resources by short name. Rejects with the API's error. */
+/** Lists one group's first page (LIST_PAGE_MAX): its resources by short name. Rejects with the API's error. */
 export type ListGroupFn = (group: ListGroup) => Promise<ReadonlyMap<string, unknown>>;
 
 /** Turns a list failure into its gRPC code (null when it has none). */
