@@ -102,6 +102,21 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
     return later;
   });
   rereads.catch(() => undefined);
+  // Every touched unit's history kept and proved current (a repeated where): the facts in one pass,
+  // with them, instead of a pass to find the live units and another with their histories. A unit
+  // that is not live ignores its history (whereLive reads one for a live unit's "since" alone).
+  const touched = result.services.filter((v) => serviceOf(v) !== undefined && touchesUnit(v, files));
+  const current = new Map(
+    touched.flatMap((v) => {
+      const history = currentHistory(kept?.get(keyOf(v)), v, serviceOf(v)!, config.commitLabel);
+      return history ? [[v.name, history] as const] : [];
+    }),
+  );
+  if (current.size > 0 && current.size === touched.length && (await asked).length === 0) {
+    const history = await withCommits(git, current, result.services);
+    const facts = await readWhereFacts(git, found.sha, result.services, result.head, history, { signal, changed });
+    return { target: found, answer: whereLive(result.services, facts), result };
+  }
   const facts = await readWhereFacts(git, found.sha, result.services, result.head, undefined, { signal, changed });
   const answer = whereLive(result.services, facts);
   const live = answer.units.filter((u) => u.state === 'live' && u.kind !== 'job').map((u) => result.services.find((v) => v.name === u.name)!);
