@@ -3,38 +3,13 @@
 // with side branches merged back; every range is compared with one read by a repository opened
 // afresh and with `git rev-list`, and the git processes each read started are read from GIT_TRACE.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { GitRepository, type RangeFacts } from '../../src/core/git/repository';
+import { rangeShape, traced, walksOf } from '../helpers/gitTrace';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../helpers/repo';
 
 const PATHS = ['services/svc-1', 'services/svc-2', 'shared'];
 
-/** Each range's commits (sha, subject, author, date and files), newest first, by deployed commit; an error as its message. */
-function shape(ranges: Map<string, RangeFacts | Error>): Record<string, unknown> {
-  return Object.fromEntries(
-    [...ranges].map(([sha, facts]) => [sha, facts instanceof Error ? facts.message : { isAncestor: facts.isAncestor, commits: facts.commits.map((c) => [c.commit.sha, c.commit.subject, c.commit.author, c.commit.date, c.files]) }]),
-  );
-}
-
-/** The git processes `read` started, from GIT_TRACE. */
-async function traced<T>(read: () => Promise<T>): Promise<{ value: T; commands: string[] }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
-  const trace = path.join(dir, 'git.trace');
-  process.env.GIT_TRACE = trace;
-  try {
-    const value = await read();
-    const commands = fs.existsSync(trace) ? (fs.readFileSync(trace, 'utf8').match(/built-in: git .*/g) ?? []) : [];
-    return { value, commands };
-  } finally {
-    delete process.env.GIT_TRACE;
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const walksOf = (commands: string[]): string[] => commands.filter((c) => c.includes('--name-only') && !c.includes('-1 '));
 
 describe('a long-lived repository continues its walk when HEAD moves', () => {
   let repo: TempRepo;
@@ -60,7 +35,7 @@ describe('a long-lived repository continues its walk when HEAD moves', () => {
     const head = repo.head();
     const { value, commands } = await traced(() => git.ranges(shas, head, { paths }));
     const fresh = await (await GitRepository.open(repo.dir)).ranges(shas, head, { paths });
-    assert.deepEqual(shape(value), shape(fresh), `the ranges to ${head} are a fresh repository's`);
+    assert.deepEqual(rangeShape(value), rangeShape(fresh), `the ranges to ${head} are a fresh repository's`);
     for (const sha of shas) {
       const facts = value.get(sha);
       assert.ok(facts && !(facts instanceof Error), `a range for ${sha}`);
@@ -117,7 +92,7 @@ describe('a long-lived repository continues its walk when HEAD moves', () => {
     const merged = await read(git);
     assert.equal(merged.walks.length, 1, 'one walk');
     assert.match(merged.walks[0]!, new RegExp(`--date-order ${repo.head()} --not [0-9a-f ]*${tip}`));
-    assert.ok(Object.values(shape(merged.ranges)).every((r) => JSON.stringify(r).includes(side)), 'the side branch commit is in every range');
+    assert.ok(Object.values(rangeShape(merged.ranges)).every((r) => JSON.stringify(r).includes(side)), 'the side branch commit is in every range');
 
     // Moved back: HEAD is in the walk held, nothing to walk.
     const beforeReset = repo.head();
@@ -139,11 +114,11 @@ describe('a long-lived repository continues its walk when HEAD moves', () => {
   it('ranges read before stay right after the walk is continued to another HEAD', async () => {
     const git = await GitRepository.open(repo.dir);
     const first = await git.ranges(deployed, repo.head(), { paths: PATHS });
-    const expected = shape(await (await GitRepository.open(repo.dir)).ranges(deployed, repo.head(), { paths: PATHS }));
+    const expected = rangeShape(await (await GitRepository.open(repo.dir)).ranges(deployed, repo.head(), { paths: PATHS }));
     repo.commit('svc-1: after the walk', { 'services/svc-1/after.txt': 'a' });
     await read(git);
     // The first ranges' commits are made only now, after the walk took another log.
-    assert.deepEqual(shape(first), expected);
+    assert.deepEqual(rangeShape(first), expected);
   });
 
   it('walks afresh when a deployed commit lies below the walk held, or for other paths', async () => {

@@ -8,36 +8,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { GitRepository, type RangeFacts } from '../../src/core/git/repository';
+import { GitRepository } from '../../src/core/git/repository';
 import { WalkStore } from '../../src/core/git/walkStore';
 import { startRunEmulator } from '../helpers/emulatorCheck';
+import { rangeShape, traced, walksOf } from '../helpers/gitTrace';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../helpers/repo';
 
 const PATHS = ['services/svc-1', 'services/svc-2', 'shared'];
 
-/** Each range's commits (sha and files), newest first, by deployed commit; an error as its message. */
-function shape(ranges: Map<string, RangeFacts | Error>): Record<string, unknown> {
-  return Object.fromEntries(
-    [...ranges].map(([sha, facts]) => [sha, facts instanceof Error ? facts.message : { isAncestor: facts.isAncestor, commits: facts.commits.map((c) => [c.commit.sha, c.commit.subject, c.commit.author, c.commit.date, c.files]) }]),
-  );
-}
-
-/** The git processes `read` started, from GIT_TRACE. */
-async function traced<T>(read: () => Promise<T>): Promise<{ value: T; commands: string[] }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
-  const trace = path.join(dir, 'git.trace');
-  process.env.GIT_TRACE = trace;
-  try {
-    const value = await read();
-    const commands = fs.existsSync(trace) ? (fs.readFileSync(trace, 'utf8').match(/built-in: git .*/g) ?? []) : [];
-    return { value, commands };
-  } finally {
-    delete process.env.GIT_TRACE;
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const walksOf = (commands: string[]): string[] => commands.filter((c) => c.includes('--name-only') && !c.includes('-1 '));
 
 describe('walks kept between runs', () => {
   let repo: TempRepo;
@@ -69,7 +47,7 @@ describe('walks kept between runs', () => {
       const listed = repo.git('rev-list', '--no-merges', '--full-history', `${sha}..${head}`, '--', ...paths.map((p) => `:(literal)${p}`));
       assert.deepEqual(new Set(facts.commits.map((c) => c.commit.sha)), new Set(listed === '' ? [] : listed.split('\n')), `the range of ${sha} is what git rev-list says`);
     }
-    return { stored: shape(value), fresh: shape(fresh), commands };
+    return { stored: rangeShape(value), fresh: rangeShape(fresh), commands };
   }
 
   it('keeps the walk: a repository opened afresh reads the same ranges without walking', async () => {

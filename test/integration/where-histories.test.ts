@@ -11,6 +11,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
 import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createFixScenario, label } from '../helpers/fixScenario';
+import { traced } from '../helpers/gitTrace';
 import { startRecordingProxy, type RecordingProxy } from '../helpers/net';
 import type { TempRepo } from '../helpers/repo';
 
@@ -94,15 +95,8 @@ describe('where keeps revision histories between runs', () => {
     assert.deepEqual([unit(first.units, 'api').state, unit(first.units, 'api').revision], ['live', 'api-00002-bbb']);
     assert.deepEqual([unit(first.units, 'grader').state, unit(first.units, 'grader').revision], ['live', 'grader-svc-00001-aaa']);
     assert.deepEqual(historiesAsked(), ['api', 'grader', 'grader-svc'], 'the first reads them (grader under the name it suggests, beside the check; grader-svc once the check has named it)');
-    const trace = path.join(cacheDir, 'git.trace');
-    process.env.GIT_TRACE = trace;
-    let second: Awaited<ReturnType<typeof whereJson>>;
-    try {
-      second = await whereJson(c.fix!);
-    } finally {
-      delete process.env.GIT_TRACE;
-    }
-    const gits = fs.readFileSync(trace, 'utf8').split('\n').flatMap((line) => /trace: (?:exec|built-in): git (.*)$/.exec(line)?.[1] ?? []);
+    const { value: second, commands } = await traced(() => whereJson(c.fix!));
+    const gits = commands.map((line) => line.replace(/^built-in: git /, ''));
     // Every touched unit's kept history is current: the facts are read in one pass, with the histories.
     assert.equal(gits.filter((g) => g.startsWith('rev-list --ancestry-path')).length, 1, `one question of which commits contain it, not one per pass:\n${gits.join('\n')}`);
     assert.deepEqual(historiesAsked(), [], 'nothing deployed since: the kept histories are current');
