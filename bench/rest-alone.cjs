@@ -24,7 +24,8 @@ const read = (path) =>
   });
 const parent = `/v2/projects/${project}/locations/${region}/services`;
 const getEach = (names) => Promise.all(names.map((service) => read(`${parent}/${service}`)));
-const pageSize = Math.min(500, Math.max(50, 4 * services.length));
+// The page size a check asks for (LIST_PAGE_MAX in src/core/google/regionListing.ts).
+const pageSize = 500;
 const all = gets
   ? getEach(services)
   : read(`${parent}?pageSize=${pageSize}`).then((page) => {

@@ -26,8 +26,8 @@ const client = new sdk.ServicesClient({
 mark('client');
 const nameOf = (service) => `projects/${project}/locations/${region}/services/${service}`;
 const getEach = (names) => Promise.all(names.map((name) => client.getService({ name: nameOf(name) })));
-// The page size of src/core/google/regionListing.ts's listPageSize: 4 per service, 50 to 500.
-const pageSize = Math.min(500, Math.max(50, 4 * services.length));
+// The page size a check asks for (LIST_PAGE_MAX in src/core/google/regionListing.ts).
+const pageSize = 500;
 const read = gets
   ? getEach(services)
   : client.listServices({ parent: `projects/${project}/locations/${region}`, pageSize }, { autoPaginate: false }).then(([listed]) => {

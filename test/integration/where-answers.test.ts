@@ -70,11 +70,21 @@ describe('where answers in the editor', () => {
     assert.deepEqual(asked, ['api', 'api']);
   });
 
-  it('a history that cannot be read keeps the serving revision\'s time', async () => {
+  it('a history that cannot be read keeps the serving revision\'s time, and is read again on the next call', async () => {
     const answers = new WhereAnswers();
     const git = await GitRepository.open(repo.dir);
-    const failing = { listRevisions: async (): Promise<never> => Promise.reject(new Error('PERMISSION_DENIED')) };
-    const api = apiOf(await answers.answerSince(git, checked.result, c.fix!, { reader: failing, commitLabel: 'commit-sha' }));
-    assert.deepEqual([api.state, api.revision, api.since], ['live', 'api-00003-ccc', '2026-01-01T00:25:00.000Z']);
+    const { reader, asked } = countingReader();
+    const source = { reader, commitLabel: 'commit-sha' };
+    // Refused once, more times than the reader retries a refusal (it does not: 403 is final).
+    await emulator.control('faults', { rules: [{ api: 'run', service: 'api', operation: 'listRevisions', httpStatus: 403, message: 'Permission denied on revisions', times: 1 }] });
+    try {
+      const refused = apiOf(await answers.answerSince(git, checked.result, c.fix!, source));
+      assert.deepEqual([refused.state, refused.revision, refused.since], ['live', 'api-00003-ccc', '2026-01-01T00:25:00.000Z']);
+    } finally {
+      await emulator.control('clear-faults');
+    }
+    const again = apiOf(await answers.answerSince(git, checked.result, c.fix!, source));
+    assert.deepEqual([again.revision, again.since], ['api-00002-bbb', '2026-01-01T00:15:00.000Z'], 'neither the failure nor the answer without it was kept');
+    assert.deepEqual(asked, ['api', 'api']);
   });
 });

@@ -122,13 +122,14 @@ describe('where keeps revision histories between runs', () => {
 
   it('after a deploy, the stale history is asked for as soon as the service is read, while the check still reads the new revision', async () => {
     await whereJson(c.fix!);
-    await deploy(c.next!);
+    const next = await deploy(c.next!);
     proxy.requests.length = 0;
     // The new revision's read is slow: a history asked for only after the check would come after its answer.
     await emulator.control('faults', { rules: [{ api: 'run', service: 'api', operation: 'getRevision', latencyMs: 600 }] });
     try {
       const answer = await whereJson(c.next!);
-      assert.equal(unit(answer.units, 'api').state, 'live');
+      // From the history read again: the kept one knew nothing of the new revision.
+      assert.deepEqual([unit(answer.units, 'api').state, unit(answer.units, 'api').revision], ['live', next]);
     } finally {
       await emulator.control('clear-faults');
     }
@@ -146,7 +147,8 @@ describe('where keeps revision histories between runs', () => {
     await emulator.control('faults', { rules: [{ api: 'run', service: 'grader-svc', operation: 'getRevision', latencyMs: 600 }] });
     try {
       const answer = await whereJson(c.fix!);
-      assert.equal(unit(answer.units, 'grader').state, 'live');
+      // The fix first went out in grader-svc's first revision: named from the history read again (its newest is the deploy's).
+      assert.deepEqual([unit(answer.units, 'grader').state, unit(answer.units, 'grader').revision], ['live', 'grader-svc-00001-aaa']);
     } finally {
       await emulator.control('clear-faults');
     }

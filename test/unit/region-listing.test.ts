@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { groupsToList, isLargeGroup, listPageSize, RegionListing, type ListGroup } from '../../src/core/google/regionListing';
+import { groupsToList, isLargeGroup, largeGroupLimit, RegionListing, type ListGroup } from '../../src/core/google/regionListing';
 
 const ref = (kind: 'service' | 'function' | 'job', name: string, region = 'us-west2') => ({ kind, project: 'p', region, name });
 
@@ -23,10 +23,10 @@ describe('region listing', () => {
   });
 
   it('keeps listing a group of at most a few times its units, within bounds; a larger one is read with gets', () => {
-    assert.equal(listPageSize(3), 50);
-    assert.equal(listPageSize(20), 80);
-    assert.equal(listPageSize(73), 292);
-    assert.equal(listPageSize(1000), 500);
+    assert.equal(largeGroupLimit(3), 50);
+    assert.equal(largeGroupLimit(20), 80);
+    assert.equal(largeGroupLimit(73), 292);
+    assert.equal(largeGroupLimit(1000), 500);
     assert.equal(isLargeGroup({ units: 20 }, 80, false), false);
     assert.equal(isLargeGroup({ units: 20 }, 81, false), true, 'more than four times its units, on one page');
     assert.equal(isLargeGroup({ units: 20 }, 30, true), true, 'more pages');

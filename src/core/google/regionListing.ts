@@ -1,7 +1,7 @@
 // One list call per kind and (project, region) instead of one get per unit, for a check over many
 // units: each request's own work, not the network, is most of a repeat check's time. Only the
 // list's first page is read, of LIST_PAGE_MAX resources: a group with more than a few times as many
-// resources as its units (listPageSize) is remembered as large (LargeGroups), so that later checks
+// resources as its units (largeGroupLimit) is remembered as large (LargeGroups), so that later checks
 // read its units with gets straight away, a listed page of it costing more to send and decode than
 // the gets it spares. The first page is that large so that a check that knows nothing of the
 // region yet (a first run) finds its units on it in one round trip, as in a small region, instead
@@ -45,16 +45,16 @@ export const LIST_PAGE_MIN = 50;
 export const LIST_PAGE_MAX = 500;
 
 /** How many resources a group's list may hold and still be listed on later checks (else its units are read with gets). */
-export function listPageSize(units: number): number {
+export function largeGroupLimit(units: number): number {
   return Math.min(LIST_PAGE_MAX, Math.max(LIST_PAGE_MIN, LIST_PAGE_FACTOR * units));
 }
 
 /** Whether a group whose first page held `listed` resources (and had `more` pages after it) is large: read with gets from now on. */
 export function isLargeGroup(group: Pick<ListGroup, 'units'>, listed: number, more: boolean): boolean {
-  return more || listed > listPageSize(group.units);
+  return more || listed > largeGroupLimit(group.units);
 }
 
-/** Groups whose list held more than its one page, by groupKey: their units are read with gets. A Set is one. */
+/** Groups found large (more pages, or more than largeGroupLimit resources on the one page), by groupKey: their units are read with gets. A Set is one. */
 export interface LargeGroups {
   has(key: string): boolean;
   add(key: string): void;

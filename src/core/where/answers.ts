@@ -23,7 +23,7 @@ type Kept<T> = WeakMap<CheckResult, Map<string, Promise<T>>>;
 export class WhereAnswers {
   private readonly byResult: Kept<WhereAnswer> = new WeakMap();
   private readonly sinceByResult: Kept<WhereAnswer> = new WeakMap();
-  private readonly historiesByResult: Kept<KeptHistory | undefined> = new WeakMap();
+  private readonly historiesByResult: Kept<KeptHistory> = new WeakMap();
 
   /** `sha`: a full commit SHA. A read that fails is not kept: the next call reads again. */
   answer(git: GitRepository, result: CheckResult, sha: string, options: GitReadOptions = {}): Promise<WhereAnswer> {
@@ -42,14 +42,35 @@ export class WhereAnswers {
         const service = serviceOf(verdict);
         return verdict && service ? [{ unit: verdict, service }] : [];
       });
+      // A history that could not be read is not kept (the next call reads it again), and neither is
+      // an answer made without it.
       const read = await Promise.all(
-        live.map(async (unit) => [unit.unit.name, await kept(this.historiesByResult, result, `${unit.unit.name}\0${unit.service}`, async () => (await listHistories(source.reader, source.commitLabel, [unit])).get(unit.unit.name))] as const),
+        live.map((unit) =>
+          kept(this.historiesByResult, result, `${unit.unit.name}\0${unit.service}`, async () => {
+            const history = (await listHistories(source.reader, source.commitLabel, [unit])).get(unit.unit.name);
+            if (!history) throw new Error(`${unit.unit.name}'s history could not be read`);
+            return history;
+          }).then(
+            (history) => [unit.unit.name, history] as const,
+            () => null,
+          ),
+        ),
       );
-      const histories = new Map(read.flatMap(([name, history]) => (history ? [[name, history] as const] : [])));
-      if (histories.size === 0) return held;
-      const history = await withCommits(git, histories, result.services);
-      return whereLive(result.services, await readWhereFacts(git, sha, result.services, result.head, history, options));
+      const histories = new Map(read.filter((entry) => entry !== null));
+      const answer = histories.size === 0 ? held : whereLive(result.services, await readWhereFacts(git, sha, result.services, result.head, await withCommits(git, histories, result.services), options));
+      if (histories.size < live.length) throw new IncompleteAnswer(answer);
+      return answer;
+    }).catch((err: unknown) => {
+      if (err instanceof IncompleteAnswer) return err.answer;
+      throw err;
     });
+  }
+}
+
+/** An answer given without some live unit's history: returned, not kept. */
+class IncompleteAnswer extends Error {
+  constructor(readonly answer: WhereAnswer) {
+    super('a history could not be read');
   }
 }
 

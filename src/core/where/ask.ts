@@ -55,7 +55,7 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   const changedFiles = new Promise<readonly string[] | null>((resolve) => (knowFiles = resolve));
   // A touched unit whose kept history a deploy since has made stale (its service names another
   // latest revision): read as soon as the check has read the service, beside its revision reads.
-  const early = new Map<string, Promise<KeptHistory | undefined>>();
+  const early = new Map<string, { service: string; reading: Promise<KeptHistory | undefined> }>();
   const onLatestRevision = (unit: ServiceConfig, service: string, latestCreatedRevision: string | null): void => {
     const held = kept?.get(keyOf(unit));
     if (!held || held.service !== service || latestCreatedRevision === null || held.revisions[0]?.name === latestCreatedRevision || early.has(unit.name)) return;
@@ -63,7 +63,7 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
       files && touchesUnit(unit, files) ? listHistories(deps.reader, config.commitLabel, [{ unit, service }]).then((read) => read.get(unit.name)) : undefined,
     );
     reading.catch(() => undefined);
-    early.set(unit.name, reading);
+    early.set(unit.name, { service, reading });
   };
   const checked = checkServices(config, deps, { ...options, signal, head, onLatestRevision });
   checked.catch(() => undefined);
@@ -95,9 +95,9 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
     const service = serviceOf(v);
     if (!service || !touchesUnit(v, files)) return [];
     const held = kept?.get(keyOf(v));
-    return held && !early.has(v.name) && !currentHistory(held, v, service, config.commitLabel) ? [{ unit: v, service }] : [];
+    return held && early.get(v.name)?.service !== service && !currentHistory(held, v, service, config.commitLabel) ? [{ unit: v, service }] : [];
   });
-  const rereads = Promise.all([listHistories(deps.reader, config.commitLabel, stale), ...[...early].map(async ([name, reading]) => [name, await reading] as const)]).then(([later, ...earlier]) => {
+  const rereads = Promise.all([listHistories(deps.reader, config.commitLabel, stale), ...[...early].map(async ([name, { reading }]) => [name, await reading] as const)]).then(([later, ...earlier]) => {
     for (const [name, read] of earlier) if (read) later.set(name, read);
     return later;
   });
@@ -138,7 +138,7 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
     if (current) histories.set(v.name, current);
     else if (read && read.service === service) histories.set(v.name, read);
     // Asked for under this service and not read: left out.
-    else if (!askedFor.some((a) => a.unit.name === v.name && a.service === service) && !stale.some((a) => a.unit.name === v.name) && !early.has(v.name)) missed.push({ unit: v, service });
+    else if (!askedFor.some((a) => a.unit.name === v.name && a.service === service) && !stale.some((a) => a.unit.name === v.name) && early.get(v.name)?.service !== service) missed.push({ unit: v, service });
   }
   for (const [unit, read] of await listHistories(deps.reader, config.commitLabel, missed)) {
     keep(live.find((v) => v.name === unit)!, read);
