@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import type { RunningEmulator } from '../../src/emulator/server';
+import { startRunEmulator } from '../helpers/emulatorCheck';
 import { emptyHome, startMetadataServer, startRecordingServer, trapEnvironment, type MetadataServer, type RecordingServer } from '../helpers/credentialTrap';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
@@ -75,34 +76,28 @@ describe('check reads Cloud Run without the SDK', () => {
     repo = createTempRepo('crd-nosdk-repo-');
     const head = repo.commit('initial', { 'src/main.py': '1' });
     const label = { 'commit-sha': head.slice(0, 8) };
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: {
-        run: {
-          project: PROJECT,
-          region: REGION,
-          services: [
-            { name: 'api', revisions: [{ name: 'api-00001-aaa', labels: label }] },
-            { name: 'worker', revisions: [{ name: 'worker-00001-aaa', labels: label }, { name: 'worker-00002-bbb', labels: label, ready: false, message: 'no' }] },
-            {
-              name: 'grading',
-              revisions: [{ name: 'grading-00001-aaa', labels: label }, { name: 'grading-00002-bbb', labels: label }],
-              traffic: [{ revision: 'grading-00001-aaa', percent: 50 }, { latest: true, percent: 50, tag: 'canary' }],
-            },
-            ...FUNCTIONS.map((name) => ({ name, revisions: [{ name: `${name}-00001-aaa`, labels: label }] })),
-          ],
-          jobs: JOBS.map((name) => ({
-            name,
-            labels: label,
-            executions: [
-              { name: `${name}-done`, createTime: '2026-01-01T00:00:00Z', taskDurationMs: 1_000 },
-              { name: `${name}-broke`, createTime: '2026-01-02T00:00:00Z', failMessage: 'KeyError: game_date' },
-            ],
-          })),
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        { name: 'api', revisions: [{ name: 'api-00001-aaa', labels: label }] },
+        { name: 'worker', revisions: [{ name: 'worker-00001-aaa', labels: label }, { name: 'worker-00002-bbb', labels: label, ready: false, message: 'no' }] },
+        {
+          name: 'grading',
+          revisions: [{ name: 'grading-00001-aaa', labels: label }, { name: 'grading-00002-bbb', labels: label }],
+          traffic: [{ revision: 'grading-00001-aaa', percent: 50 }, { latest: true, percent: 50, tag: 'canary' }],
         },
-        functions: { project: PROJECT, region: REGION, functions: FUNCTIONS.map((name) => ({ name, labels: label })) },
-      },
+        ...FUNCTIONS.map((name) => ({ name, revisions: [{ name: `${name}-00001-aaa`, labels: label }] })),
+      ],
+      jobs: JOBS.map((name) => ({
+        name,
+        labels: label,
+        executions: [
+          { name: `${name}-done`, createTime: '2026-01-01T00:00:00Z', taskDurationMs: 1_000 },
+          { name: `${name}-broke`, createTime: '2026-01-02T00:00:00Z', failMessage: 'KeyError: game_date' },
+        ],
+      })),
+      functions: FUNCTIONS.map((name) => ({ name, labels: label })),
     });
   });
 

@@ -18,7 +18,8 @@ import { FunctionsRestReads } from '../../src/core/google/functionsRest';
 import { executionFacts, jobFacts } from '../../src/core/google/runJobs';
 import { plainSend } from '../../src/core/google/restTransport';
 import { RunRestReads, type ApiService } from '../../src/core/google/runRest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
+import type { RunningEmulator } from '../../src/emulator/server';
+import { startRunEmulator } from '../helpers/emulatorCheck';
 
 const PROJECT = 'rest-project';
 const REGION = 'us-west2';
@@ -73,45 +74,39 @@ describe('Cloud Run reads over REST, beside the SDK', () => {
   let rest: RunRestReads;
 
   before(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: {
-        run: {
-          project: PROJECT,
-          region: REGION,
-          services: [
-            {
-              name: 'split',
-              labels: { team: 'grading' },
-              revisions: [
-                { name: 'split-00001-aaa', labels: sha(1), createTime: '2026-01-30T10:00:00.123Z' },
-                { name: 'split-00002-bbb', labels: { ...sha(2), extra: 'yes' }, createTime: '2026-01-30T11:00:00Z' },
-              ],
-              traffic: [
-                { revision: 'split-00001-aaa', percent: 70, tag: 'stable' },
-                { latest: true, percent: 30, tag: 'canary' },
-              ],
-            },
-            {
-              name: 'broken',
-              revisions: [
-                { name: 'broken-00001-aaa', labels: sha(3) },
-                { name: 'broken-00002-bbb', labels: sha(4), ready: false, message: 'The container failed to start.' },
-              ],
-            },
-            { name: 'rolling', reconciling: true, revisions: [{ name: 'rolling-00001-aaa', labels: sha(5) }] },
-            {
-              name: 'tagged',
-              revisions: [{ name: 'tagged-00001-aaa', labels: sha(6) }, { name: 'tagged-00002-bbb' }],
-              traffic: [
-                { revision: 'tagged-00001-aaa', percent: 100 },
-                { revision: 'tagged-00002-bbb', percent: 0, tag: 'preview' },
-              ],
-            },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        {
+          name: 'split',
+          labels: { team: 'grading' },
+          revisions: [
+            { name: 'split-00001-aaa', labels: sha(1), createTime: '2026-01-30T10:00:00.123Z' },
+            { name: 'split-00002-bbb', labels: { ...sha(2), extra: 'yes' }, createTime: '2026-01-30T11:00:00Z' },
+          ],
+          traffic: [
+            { revision: 'split-00001-aaa', percent: 70, tag: 'stable' },
+            { latest: true, percent: 30, tag: 'canary' },
           ],
         },
-      },
+        {
+          name: 'broken',
+          revisions: [
+            { name: 'broken-00001-aaa', labels: sha(3) },
+            { name: 'broken-00002-bbb', labels: sha(4), ready: false, message: 'The container failed to start.' },
+          ],
+        },
+        { name: 'rolling', reconciling: true, revisions: [{ name: 'rolling-00001-aaa', labels: sha(5) }] },
+        {
+          name: 'tagged',
+          revisions: [{ name: 'tagged-00001-aaa', labels: sha(6) }, { name: 'tagged-00002-bbb' }],
+          traffic: [
+            { revision: 'tagged-00001-aaa', percent: 100 },
+            { revision: 'tagged-00002-bbb', percent: 0, tag: 'preview' },
+          ],
+        },
+      ],
     });
     sdk = sdkFor(emulator.httpUrl);
     rest = new RunRestReads(emulator.httpUrl, plainSend);
@@ -220,55 +215,45 @@ describe('Functions, jobs, executions and revision histories over REST, beside t
   let functionsRest: FunctionsRestReads;
 
   before(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      modules: { logging: false, bigquery: false },
-      scenario: {
-        run: {
-          project: PROJECT,
-          region: REGION,
-          services: [
-            {
-              name: 'history',
-              revisions: [
-                { name: 'history-00001-aaa', labels: sha(1), createTime: '2026-01-30T10:00:00.250Z' },
-                { name: 'history-00002-bbb', labels: { ...sha(2), team: 'grading' }, createTime: '2026-01-30T11:00:00Z' },
-                { name: 'history-00003-ccc', labels: sha(3), createTime: '2026-01-30T12:00:00Z', ready: false, message: 'The container failed to start.' },
-                { name: 'history-00004-ddd', createTime: '2026-01-30T13:00:00Z' },
-                { name: 'history-00005-eee', labels: sha(5), createTime: '2026-01-30T14:00:00Z' },
-                { name: 'history-00006-fff', labels: sha(6), createTime: '2026-01-30T15:00:00Z' },
-                { name: 'history-00007-ggg', labels: sha(7), createTime: '2026-01-30T16:00:00Z' },
-              ],
-            },
-            { name: 'ready-fn', revisions: [{ name: 'ready-fn-00001-aaa', labels: sha(1) }] },
-            { name: 'failed-fn', revisions: [{ name: 'failed-fn-00001-aaa', labels: sha(2) }] },
-          ],
-          jobs: [
-            {
-              name: 'nightly',
-              labels: { ...sha(4), team: 'grading' },
-              template: { image: 'us-west2-docker.pkg.dev/p/jobs/nightly:4444', args: ['--date=today'] },
-              executions: [
-                { name: 'nightly-succeeded', labels: sha(3), createTime: ago(300), taskCount: 2, taskDurationMs: 60_000, args: ['--date=2026-01-01'] },
-                { name: 'nightly-failed', createTime: ago(240), taskCount: 3, parallelism: 3, failTasks: [1], failMessage: 'KeyError: game_date' },
-                { name: 'nightly-cancelled', createTime: ago(180), taskDurationMs: 3_600_000, cancelTime: ago(170) },
-                { name: 'nightly-running', createTime: ago(2), taskCount: 2, taskDurationMs: 3_600_000 },
-              ],
-            },
-            { name: 'fresh', labels: sha(5) },
-            { name: 'broken', labels: sha(6), ready: false, message: "Image 'us-west2-docker.pkg.dev/p/jobs/broken:6666' not found." },
+    emulator = await startRunEmulator({
+      project: PROJECT,
+      region: REGION,
+      services: [
+        {
+          name: 'history',
+          revisions: [
+            { name: 'history-00001-aaa', labels: sha(1), createTime: '2026-01-30T10:00:00.250Z' },
+            { name: 'history-00002-bbb', labels: { ...sha(2), team: 'grading' }, createTime: '2026-01-30T11:00:00Z' },
+            { name: 'history-00003-ccc', labels: sha(3), createTime: '2026-01-30T12:00:00Z', ready: false, message: 'The container failed to start.' },
+            { name: 'history-00004-ddd', createTime: '2026-01-30T13:00:00Z' },
+            { name: 'history-00005-eee', labels: sha(5), createTime: '2026-01-30T14:00:00Z' },
+            { name: 'history-00006-fff', labels: sha(6), createTime: '2026-01-30T15:00:00Z' },
+            { name: 'history-00007-ggg', labels: sha(7), createTime: '2026-01-30T16:00:00Z' },
           ],
         },
-        functions: {
-          project: PROJECT,
-          region: REGION,
-          functions: [
-            { name: 'ready-fn', labels: { ...sha(1), owner: 'grading' }, updateTime: '2026-01-30T10:00:00.500Z' },
-            { name: 'failed-fn', labels: sha(2), state: 'FAILED', stateMessages: [{ severity: 'ERROR', type: 'BuildFailed', message: 'Build failed: missing requirements.txt' }] },
-            { name: 'Orphan_fn', service: 'nowhere', labels: sha(3) },
+        { name: 'ready-fn', revisions: [{ name: 'ready-fn-00001-aaa', labels: sha(1) }] },
+        { name: 'failed-fn', revisions: [{ name: 'failed-fn-00001-aaa', labels: sha(2) }] },
+      ],
+      jobs: [
+        {
+          name: 'nightly',
+          labels: { ...sha(4), team: 'grading' },
+          template: { image: 'us-west2-docker.pkg.dev/p/jobs/nightly:4444', args: ['--date=today'] },
+          executions: [
+            { name: 'nightly-succeeded', labels: sha(3), createTime: ago(300), taskCount: 2, taskDurationMs: 60_000, args: ['--date=2026-01-01'] },
+            { name: 'nightly-failed', createTime: ago(240), taskCount: 3, parallelism: 3, failTasks: [1], failMessage: 'KeyError: game_date' },
+            { name: 'nightly-cancelled', createTime: ago(180), taskDurationMs: 3_600_000, cancelTime: ago(170) },
+            { name: 'nightly-running', createTime: ago(2), taskCount: 2, taskDurationMs: 3_600_000 },
           ],
         },
-      },
+        { name: 'fresh', labels: sha(5) },
+        { name: 'broken', labels: sha(6), ready: false, message: "Image 'us-west2-docker.pkg.dev/p/jobs/broken:6666' not found." },
+      ],
+      functions: [
+        { name: 'ready-fn', labels: { ...sha(1), owner: 'grading' }, updateTime: '2026-01-30T10:00:00.500Z' },
+        { name: 'failed-fn', labels: sha(2), state: 'FAILED', stateMessages: [{ severity: 'ERROR', type: 'BuildFailed', message: 'Build failed: missing requirements.txt' }] },
+        { name: 'Orphan_fn', service: 'nowhere', labels: sha(3) },
+      ],
     });
     const url = new URL(emulator.httpUrl);
     const options = { apiEndpoint: url.hostname, port: Number(url.port), protocol: 'http', fallback: true, authClient: new PassThroughClient() };
