@@ -137,6 +137,35 @@ describe('walks kept between runs', () => {
     }
   });
 
+  it("tells a shallow clone by the file git keeps in its common folder, a worktree's too, without a git process", async () => {
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-shallow-'));
+    const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-shallow-worktree-'));
+    try {
+      repo.git('clone', '-q', '--depth', '300', `file://${repo.dir}`, clone);
+      repo.git('-C', clone, 'worktree', 'add', '-q', '--detach', worktree);
+      // The worktree opened from a folder inside it: its .git is a file naming the clone's.
+      for (const dir of [clone, path.join(worktree, 'services')]) {
+        const { value: presence, commands } = await traced(async () => {
+          const git = await GitRepository.open(dir, { walkStore: store });
+          const head = await git.head();
+          await git.ranges(deployed.slice(0, 2), head, { paths: PATHS });
+          return git.pathPresence(head, PATHS);
+        });
+        assert.equal(presence.shallow, true, dir);
+        assert.deepEqual(commands.filter((c) => c.includes('is-shallow-repository')), []);
+      }
+      assert.deepEqual(fs.existsSync(storeDir) ? fs.readdirSync(storeDir).filter((f) => f.endsWith('.walk')) : [], []);
+      const { value: full } = await traced(async () => {
+        const git = await GitRepository.open(repo.dir);
+        return git.pathPresence(await git.head(), PATHS);
+      });
+      assert.equal(full.shallow, false);
+    } finally {
+      fs.rmSync(clone, { recursive: true, force: true });
+      fs.rmSync(worktree, { recursive: true, force: true });
+    }
+  });
+
   it('ignores a kept walk it cannot read whole', async () => {
     await both(deployed);
     const [file] = fs.readdirSync(storeDir).filter((f) => f.endsWith('.walk'));

@@ -91,6 +91,8 @@ export class GitRepository {
     readonly examinesWorkingTree: boolean,
     private readonly commands: GitCommands,
     private readonly walkStore: WalkStore | undefined,
+    /** `shallow` in the repository's common git folder (null: the folder is not known): git's own test of a shallow clone, made without a git process. */
+    private readonly shallowFile: string | null,
   ) {}
 
   /** Opens the repository containing `dir` (any folder inside the work tree). */
@@ -108,7 +110,7 @@ export class GitRepository {
       throw new GitError(`${dir} is not inside a git repository`, [], null, err.stderr);
     }
     const root = path.resolve(top.stdout.trim());
-    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs), options.walkStore);
+    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs), options.walkStore, await shallowFileOf(root));
   }
 
   private git(args: string[], options?: GitCallOptions): Promise<GitRun> {
@@ -423,12 +425,21 @@ export class GitRepository {
    * (nor when git cannot say).
    */
   private async isShallow(signal: AbortSignal | undefined): Promise<boolean> {
+    signal?.throwIfAborted();
+    return (await this.shallow()) !== false;
+  }
+
+  /**
+   * Whether the clone is shallow: git's test (`rev-parse --is-shallow-repository`), whether the
+   * common git folder holds a `shallow` file, made without a process. Null when it cannot be told.
+   */
+  private async shallow(): Promise<boolean | null> {
+    if (this.shallowFile === null) return null;
     try {
-      const { stdout } = await this.git(['rev-parse', '--is-shallow-repository'], { signal });
-      return stdout.trim() !== 'false';
-    } catch (err) {
-      if (interrupted(err)) throw err;
+      await fs.promises.access(this.shallowFile);
       return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? false : null;
     }
   }
 
@@ -607,13 +618,13 @@ export class GitRepository {
     const unique = [...new Set(paths)];
     const [objects, shallow] = await Promise.all([
       unique.length === 0 ? { stdout: '' } : this.git(['cat-file', '--batch-check=%(objecttype)'], { input: unique.map((p) => `${head}:${p}\n`).join(''), signal: options.signal }),
-      this.git(['rev-parse', '--is-shallow-repository'], { signal: options.signal }),
+      this.shallow(),
     ]);
     // One line per path: its object type (blob, tree, commit for a submodule), or "<name> missing".
     const types = objects.stdout.split('\n');
     return {
       missingPaths: unique.filter((_, i) => !/^(blob|tree|commit)$/.test(types[i] ?? '')),
-      shallow: shallow.stdout.trim() === 'true',
+      shallow: shallow === true,
     };
   }
 
@@ -699,6 +710,31 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
  * The folder holding `.git` at or above `dir`, as git would find it (else `dir`): git must not be
  * taken from it even before git has said where the repository is.
  */
+/**
+ * Where git keeps the `shallow` file of the work tree at `root`: in its common git folder, which is
+ * `.git` itself, or for a worktree (or a submodule), whose `.git` is a file naming its own folder,
+ * the folder that one's `commondir` names (or that folder itself). Null when the layout is none of these.
+ */
+async function shallowFileOf(root: string): Promise<string | null> {
+  try {
+    const dotGit = path.join(root, '.git');
+    let gitDir = dotGit;
+    if ((await fs.promises.stat(dotGit)).isFile()) {
+      const named = /^gitdir: (.+)$/m.exec(await fs.promises.readFile(dotGit, 'utf8'))?.[1];
+      if (!named) return null;
+      gitDir = path.resolve(root, named.trim());
+      if (!(await fs.promises.stat(gitDir)).isDirectory()) return null;
+    }
+    const common = await fs.promises.readFile(path.join(gitDir, 'commondir'), 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    return path.join(common === null ? gitDir : path.resolve(gitDir, common.trim()), 'shallow');
+  } catch {
+    return null;
+  }
+}
+
 function enclosingRepository(dir: string): string {
   const start = path.resolve(dir);
   for (let current = start; ; current = path.dirname(current)) {
