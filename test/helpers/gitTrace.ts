@@ -12,15 +12,19 @@ export function rangeShape(ranges: Map<string, RangeFacts | Error>): Record<stri
   );
 }
 
-/** The git processes `read` started (each `built-in: git …` line of GIT_TRACE), beside its value. */
-export async function traced<T>(read: () => Promise<T>): Promise<{ value: T; commands: string[] }> {
+/**
+ * The git processes `read` started (each `built-in: git …` line of GIT_TRACE), beside its value;
+ * `started`: the same with when each started (epoch ms, from the trace's local time of day).
+ */
+export async function traced<T>(read: () => Promise<T>): Promise<{ value: T; commands: string[]; started: { at: number; command: string }[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-trace-'));
   const trace = path.join(dir, 'git.trace');
   process.env.GIT_TRACE = trace;
   try {
     const value = await read();
-    const commands = fs.existsSync(trace) ? (fs.readFileSync(trace, 'utf8').match(/built-in: git .*/g) ?? []) : [];
-    return { value, commands };
+    const lines = fs.existsSync(trace) ? [...fs.readFileSync(trace, 'utf8').matchAll(/^(\d\d):(\d\d):(\d\d)\.(\d{6}) .*?(built-in: git .*)$/gm)] : [];
+    const started = lines.map(([, h, m, s, us, command]) => ({ at: new Date().setHours(Number(h), Number(m), Number(s), Number(us) / 1000), command: command! }));
+    return { value, commands: started.map((s) => s.command), started };
   } finally {
     delete process.env.GIT_TRACE;
     fs.rmSync(dir, { recursive: true, force: true });

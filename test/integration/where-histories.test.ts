@@ -97,8 +97,10 @@ describe('where keeps revision histories between runs', () => {
     assert.deepEqual(historiesAsked(), ['api', 'grader', 'grader-svc'], 'the first reads them (grader under the name it suggests, beside the check; grader-svc once the check has named it)');
     const { value: second, commands } = await traced(() => whereJson(c.fix!));
     const gits = commands.map((line) => line.replace(/^built-in: git /, ''));
-    // Every touched unit's kept history is current: the facts are read in one pass, with the histories.
-    assert.equal(gits.filter((g) => g.startsWith('rev-list --ancestry-path')).length, 1, `one question of which commits contain it, not one per pass:\n${gits.join('\n')}`);
+    // Every touched unit's kept history is current: the facts are read in one pass, with the
+    // histories. (Whether HEAD contains it is asked on its own, beside the check.)
+    const ofDeployed = gits.filter((g) => g.startsWith('rev-list --ancestry-path') && !g.endsWith(` ${repo.head()} --`));
+    assert.equal(ofDeployed.length, 1, `one question of which deployed commits contain it, not one per pass:\n${gits.join('\n')}`);
     assert.deepEqual(historiesAsked(), [], 'nothing deployed since: the kept histories are current');
     assert.equal(second.out, first.out);
   });
@@ -137,6 +139,21 @@ describe('where keeps revision histories between runs', () => {
     const history = proxy.requests.find((r) => /\/services\/api\/revisions$/.test(r.path));
     assert.ok(getRevision && history, proxy.requests.map((r) => r.path).join('\n'));
     assert.ok(history.at - getRevision.at < 300, `the history was asked for ${history.at - getRevision.at} ms after the new revision, whose answer took 600 ms`);
+  });
+
+  it('whether HEAD contains a commit older than what serves is asked while the check waits for Cloud Run, not after it', async () => {
+    // The fix lies below every deployed commit: the check's ranges cannot tell that HEAD holds it.
+    await emulator.control('faults', { rules: [{ api: 'run', service: 'api', operation: 'getService', latencyMs: 600 }] });
+    try {
+      const { value: answer, started } = await traced(() => whereJson(c.fix!));
+      assert.deepEqual([unit(answer.units, 'api').state, unit(answer.units, 'grader').state], ['live', 'live']);
+      const getService = proxy.requests.find((r) => /\/services\/api$/.test(r.path));
+      const asked = started.filter((s) => s.command.endsWith(`rev-list --ancestry-path ^${c.fix} ${repo.head()} --`));
+      assert.ok(getService && asked.length === 1, `${proxy.requests.map((r) => r.path).join('\n')}\n${started.map((s) => s.command).join('\n')}`);
+      assert.ok(asked[0]!.at - getService.at < 300, `git was asked ${asked[0]!.at - getService.at} ms after the service, whose answer took 600 ms`);
+    } finally {
+      await emulator.control('clear-faults');
+    }
   });
 
   it('the same for a function: the history of the service it runs on is asked for once that service is read', async () => {

@@ -67,7 +67,8 @@ export interface HeadContains {
  * a range costs no git process. Otherwise at most two at once (its files; which of HEAD and the
  * deployed commits the ranges cannot decide contain it), whatever the number of units; a third
  * only for a merge commit on HEAD's line. Already read, or being read: `changed`, the commit's
- * files; `inHead`, whether HEAD contains it (taken only if `head` is that HEAD).
+ * files; `inHead`, whether HEAD contains it (taken only if `head` is that HEAD; awaited only when
+ * the ranges do not tell).
  */
 export async function readWhereFacts(
   git: GitRepository,
@@ -75,14 +76,16 @@ export async function readWhereFacts(
   verdicts: readonly ServiceVerdict[],
   head: string,
   history?: ReadonlyMap<string, readonly PastRevision[]>,
-  options: GitReadOptions & { changed?: Promise<CommitWithFiles>; inHead?: HeadContains } = {},
+  options: GitReadOptions & { changed?: Promise<CommitWithFiles>; inHead?: HeadContains | Promise<HeadContains | undefined> } = {},
 ): Promise<WhereFacts> {
   const deployed = deployedCommitsOf(verdicts, history);
   // Ranges read for every path these units name: each holds every commit touching any of them that its deployed commit lacks.
   const paths = verdicts.some((v) => v.paths.length === 0) ? [] : [...new Set(verdicts.flatMap((v) => v.paths))];
   const ranges = await git.heldRanges(deployed, head, paths);
   const ranged = findInRanges(sha, ranges);
-  const knownInHead = inHeadFromRanges(sha, head, ranges) ?? (options.inHead?.head === head ? options.inHead.contains : null);
+  const fromRanges = inHeadFromRanges(sha, head, ranges);
+  const given = fromRanges === null ? await options.inHead : undefined;
+  const knownInHead = fromRanges ?? (given?.head === head ? given.contains : null);
   // Tips no range decides for, however the commit lies: asked about while its files are read (with HEAD, unless known).
   const unranged = containmentFromRanges(sha, deployed, ranges, { inHead: true, merge: false }).undecided;
   const ask = knownInHead !== null ? unranged : [...unranged, head];
