@@ -580,8 +580,8 @@ function printWhere(r: Record<string, unknown>): void {
  * `--serve`: the 73-service workspace with its emulator (+`latencyMs` per response) left up until
  * Ctrl-C, for profiling or timing a build by hand; prints how to run the CLI against it.
  */
-async function serve(count: number, latencyMs: number): Promise<void> {
-  const workspace = buildWorkspace(count);
+async function serve(count: number, latencyMs: number, kinds: readonly UnitKind[] = []): Promise<void> {
+  const workspace = buildWorkspace(count, kinds);
   const emulator = await serveWorkspace(workspace, latencyMs);
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
   console.log(`${count} services, +${latencyMs} ms/response: emulator ${emulator.url}\n  cd ${workspace.repo.dir} && CLOUD_RUN_DRIFT_CACHE_DIR=${cacheDir} CLOUD_RUN_DRIFT_TIMING=1 node ${CLI} check --json\nCtrl-C ends it.`);
@@ -594,7 +594,8 @@ async function serve(count: number, latencyMs: number): Promise<void> {
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build');
   if (process.argv.includes('--serve')) {
-    await serve(73, 100);
+    // With --where: the units of `--where` (every kind), to run `where` by hand.
+    await serve(73, 100, process.argv.includes('--where') ? mixedKinds(73, Math.floor(73 / 3), Math.floor(73 / 10)) : []);
     return;
   }
   const resultsFile = path.join(__dirname, 'results.json');
