@@ -232,6 +232,32 @@ describe('starting git', () => {
     assert.equal(started.length, 4);
     assert.equal(new Set(started).size, 4, `turns of the starts: ${started.join(', ')}`);
   });
+
+  it('lets the timers run between two starts asked for from an I/O callback', async () => {
+    // Each start holds the loop for a millisecond or more: a 1 ms timer is due by the next turn.
+    let timers = 0;
+    let counting = true;
+    const tick = (): void => {
+      timers++;
+      if (counting) setTimeout(tick, 1);
+    };
+    setTimeout(tick, 1);
+    const started: number[] = [];
+    const onSpawn = (): void => void started.push(timers);
+    diagnostics.subscribe('child_process', onSpawn);
+    try {
+      const commands = new GitCommands(process.cwd());
+      // In the poll phase, as when git's output or an answer from Cloud Run arrives.
+      await new Promise<void>((resolve, reject) =>
+        fs.readFile(__filename, () => void Promise.all([commands.run(['--version']), commands.stream(['--version'], () => undefined), commands.run(['--version'])]).then(() => resolve(), reject)),
+      );
+    } finally {
+      counting = false;
+      diagnostics.unsubscribe('child_process', onSpawn);
+    }
+    assert.equal(started.length, 3);
+    assert.equal(new Set(started).size, 3, `timer runs seen at each start: ${started.join(', ')}`);
+  });
 });
 
 describe('ranges read together (real git, branchy history)', () => {

@@ -269,8 +269,8 @@ export class GitCommands {
  * Starting a process holds the event loop until the child has started the program (Node waits
  * for it to report a failure to), a few milliseconds, and tens of them on a loaded or virtualized
  * machine. A check starts several gits at the same moment: each is started in a turn of the event
- * loop of its own (at once when no other was started in this one, else in a later one), so that
- * the editor is never held for all of them at once.
+ * loop of its own (at once when no other was started in this one, else in a later one, after that
+ * turn's timers), so that the editor is never held for two of them at once.
  */
 function spawnTurn(): Promise<void> {
   if (!turnTaken && waiting === 0) {
@@ -278,16 +278,10 @@ function spawnTurn(): Promise<void> {
     return Promise.resolve();
   }
   waiting++;
-  const turn = lastTurn.then(
-    () =>
-      new Promise<void>((resolve) =>
-        setImmediate(() => {
-          waiting--;
-          takeTurn();
-          resolve();
-        }),
-      ),
-  );
+  const turn = lastTurn.then(laterTurn).then(() => {
+    waiting--;
+    takeTurn();
+  });
   lastTurn = turn;
   return turn;
 }
@@ -300,7 +294,16 @@ let lastTurn: Promise<void> = Promise.resolve();
 
 function takeTurn(): void {
   turnTaken = true;
-  setImmediate(() => (turnTaken = false));
+  void laterTurn().then(() => (turnTaken = false));
+}
+
+/**
+ * Settles in a later turn of the event loop, after its timers have run. One setImmediate is not
+ * enough: asked from an I/O callback (git's output, an API answer), it runs in the same turn.
+ * Asked from an immediate, the second one runs in the next turn.
+ */
+function laterTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 export function canceledError(command: string, args: string[] = []): GitError {
