@@ -582,8 +582,8 @@ class SdkCloudRunReader implements CloudRunReader {
     switch (group.kind) {
       case 'service': {
         const rest = await this.getRestReads();
-        const { services, more } = await this.read('listServices', bound, (call) => rest.listServices(parent, pageSize, call));
-        page = { items: services, more };
+        const { items, nextPageToken } = await this.read('listServices', bound, (call) => rest.listServices(parent, pageSize, undefined, call));
+        page = { items, more: nextPageToken !== null };
         break;
       }
       case 'job': {

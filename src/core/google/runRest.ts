@@ -32,10 +32,9 @@ export class RunRestReads {
     return this.rest.get('GetJob', name, options) as Promise<ApiJob>;
   }
 
-  /** One page of a region's services, and whether more follow. */
-  async listServices(parent: string, pageSize: number, options: CallOptions): Promise<{ services: ApiService[]; more: boolean }> {
-    const page = await this.rest.page<ApiService>('ListServices', parent, 'services', pageSize, undefined, options);
-    return { services: page.items, more: page.nextPageToken !== null };
+  /** One page of a region's services. */
+  listServices(parent: string, pageSize: number, pageToken: string | undefined, options: CallOptions): Promise<RestPage<ApiService>> {
+    return this.rest.page<ApiService>('ListServices', parent, 'services', pageSize, pageToken, options);
   }
 
   /** One page of a region's jobs. */
