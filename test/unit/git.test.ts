@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GitError, GitRepository, touchesPaths, type RangeFacts } from '../../src/core/git/repository';
 import { GitCommands } from '../../src/core/git/command';
+import { containmentFromRanges, findInRanges } from '../../src/core/where/held';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
 
 describe('git facts (real git)', () => {
@@ -320,6 +321,29 @@ describe('ranges read together (real git, branchy history)', () => {
       assert.ok(range.commits.every((c) => c.files.length > 0 && c.files.every((f) => f.startsWith('a/'))));
       assert.deepEqual(await alone.range(sha, head, { paths: ['a'] }), range, 'the same read alone');
     }
+  });
+
+  it("finds a commit in a walk's range by its SHA without making the range's list of commits", async () => {
+    const head = repo.head();
+    const deployed = [commits[0]!, commits[5]!, commits[9]!, diverged];
+    const walked = await (await GitRepository.open(repo.dir)).ranges(deployed, head, { paths: ['a'] });
+    const listed = await (await GitRepository.open(repo.dir)).ranges(deployed, head, { paths: ['a'] });
+    // The same facts as plain objects (no walk behind them): what held.ts indexes by SHA.
+    const plain = new Map(deployed.map((sha) => [sha, { ...rangeOf(listed, sha) }]));
+    for (const sha of deployed) {
+      Object.defineProperty(rangeOf(walked, sha), 'commits', {
+        get: () => {
+          throw new Error(`the commits of ${sha.slice(0, 8)}'s range were made`);
+        },
+      });
+    }
+    const asked = [...commits, diverged, head, repo.git('rev-parse', 'HEAD~1'), 'f'.repeat(40), 'not a sha'];
+    for (const sha of asked) {
+      const label = `${sha.slice(0, 8)} (${commits.indexOf(sha)})`;
+      assert.deepEqual(findInRanges(sha, walked as Map<string, RangeFacts>), findInRanges(sha, plain), label);
+      assert.deepEqual(containmentFromRanges(sha, deployed, walked as Map<string, RangeFacts>, { inHead: true, merge: false }), containmentFromRanges(sha, deployed, plain, { inHead: true, merge: false }), label);
+    }
+    assert.ok(asked.some((sha) => findInRanges(sha, plain) !== null) && asked.some((sha) => findInRanges(sha, plain) === null));
   });
 
   it('marks a commit from another branch as not an ancestor, and fills the cache for later calls', async () => {

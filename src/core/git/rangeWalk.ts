@@ -44,6 +44,18 @@ export function walkedCommitsTouching(range: RangeFacts, paths: readonly string[
   return walked.get(range)?.(paths);
 }
 
+/** For the ranges a walk made: one commit of the range, found by its SHA without making the range's commit list. */
+const lookups = new WeakMap<RangeFacts, (sha: string) => RangeFacts['commits'][number] | null>();
+
+/**
+ * The entry of `sha` in `range` (null when the range does not hold it), when the range comes from a
+ * RangeWalk; undefined for any other. A range of 100,000 commits answers without making an object
+ * of each.
+ */
+export function walkedCommitInRange(range: RangeFacts, sha: string): RangeFacts['commits'][number] | null | undefined {
+  return lookups.get(range)?.(sha);
+}
+
 /** What reads one git log into a RangeWalk. */
 export interface WalkReader {
   /** Reads the next bytes of the log. */
@@ -354,10 +366,28 @@ export class RangeWalk {
     // Made on first use: a check asks only for the commits touching each unit's paths.
     Object.defineProperty(facts, 'commits', {
       enumerable: true,
+      configurable: true,
       get: () => (commits ??= this.keptWhere(kept, holds).map((k) => this.entry(kept, k))),
     });
     walked.set(facts, (paths) => this.touching(kept, holds, paths));
+    lookups.set(facts, (sha) => {
+      const k = this.keptOf(kept, sha);
+      return k >= 0 && holds(k) ? this.entry(kept, k) : null;
+    });
     return facts;
+  }
+
+  /** Where `sha` is among the kept commits (-1: not kept). */
+  private keptOf(keptCommits: Kept, sha: string): number {
+    const id = this.ids.find(sha);
+    if (id < 0) return -1;
+    if (!keptCommits.byId) {
+      const byId = new Int32Array(this.ids.count).fill(-1);
+      for (let k = 0; k < keptCommits.ids.length; k++) byId[keptCommits.ids[k]!] = k;
+      keptCommits.byId = byId;
+    }
+    // A commit numbered after these were kept (a later read of the walk) is not among them.
+    return id < keptCommits.byId.length ? keptCommits.byId[id]! : -1;
   }
 
   private touching(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[]): CommitInfo[] {
@@ -432,6 +462,8 @@ interface Kept {
   logs: Uint16Array;
   places: Int32Array;
   ids: Int32Array;
+  /** Per commit number: its place among the kept (-1: not kept); made on first lookup. */
+  byId?: Int32Array;
   infos: (CommitInfo | undefined)[];
   entries: (RangeFacts['commits'][number] | undefined)[];
 }

@@ -6,6 +6,7 @@
 // that diverged from HEAD holds a commit its range does not, a merge commit, a commit not known to be
 // on HEAD's line) is git's to answer.
 import type { RangeFacts } from '../git/repository';
+import { walkedCommitInRange } from '../git/rangeWalk';
 import type { CommitInfo } from '../model';
 
 export interface RangedCommit {
@@ -13,21 +14,25 @@ export interface RangedCommit {
   files: string[];
 }
 
+/** For ranges not made by a walk: their commits by SHA. */
 const indexes = new WeakMap<RangeFacts, Map<string, RangedCommit>>();
 
-function indexOf(range: RangeFacts): Map<string, RangedCommit> {
+/** The range's entry for `sha`, or null: from the walk that made it when there is one (no list of its commits made), else from an index of its commits. */
+function inRange(range: RangeFacts, sha: string): RangedCommit | null {
+  const walked = walkedCommitInRange(range, sha);
+  if (walked !== undefined) return walked;
   let index = indexes.get(range);
   if (!index) {
     index = new Map(range.commits.map((entry) => [entry.commit.sha, entry]));
     indexes.set(range, index);
   }
-  return index;
+  return index.get(sha) ?? null;
 }
 
 /** The commit with its files as a held range has it (so a non-merge commit HEAD contains), or null when no range holds it. */
 export function findInRanges(sha: string, ranges: ReadonlyMap<string, RangeFacts>): RangedCommit | null {
   for (const range of ranges.values()) {
-    const found = indexOf(range).get(sha);
+    const found = inRange(range, sha);
     if (found) return found;
   }
   return null;
@@ -62,7 +67,7 @@ export function containmentFromRanges(
     const range = ranges.get(tip);
     if (tip === sha) contains.set(tip, true);
     // Between the tip and HEAD: the tip lacks it, whether or not the tip is on HEAD's line.
-    else if (range && indexOf(range).has(sha)) contains.set(tip, false);
+    else if (range && inRange(range, sha) !== null) contains.set(tip, false);
     else if (!range || !range.isAncestor) undecided.push(tip);
     // The tip is on HEAD's line: a commit HEAD lacks is not below it.
     else if (place.inHead === false) contains.set(tip, false);
