@@ -3,8 +3,11 @@
 // with side branches merged back; every range is compared with one read by a repository opened
 // afresh and with `git rev-list`, and the git processes each read started are read from GIT_TRACE.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { GitRepository, type RangeFacts } from '../../src/core/git/repository';
+import { GitError, GitRepository, type RangeFacts } from '../../src/core/git/repository';
 import { rangeShape, traced, walksOf } from '../helpers/gitTrace';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../helpers/repo';
 
@@ -43,6 +46,18 @@ describe('a long-lived repository continues its walk when HEAD moves', () => {
       assert.deepEqual(new Set(facts.commits.map((c) => c.commit.sha)), new Set(listed === '' ? [] : listed.split('\n')), `the range of ${sha} is what git rev-list says`);
     }
     return { ranges: value, walks: walksOf(commands) };
+  }
+
+  /**
+   * Two reads of ranges to HEAD started together (`first` and `second`, each of several deployed
+   * commits none has read), checked against a repository opened afresh; the walks they made.
+   */
+  async function together(git: GitRepository, first: string[], second: string[]): Promise<string[]> {
+    const head = repo.head();
+    const { value, commands } = await traced(() => Promise.all([git.ranges(first, head, { paths: PATHS }), git.ranges(second, head, { paths: PATHS })]));
+    const fresh = await (await GitRepository.open(repo.dir)).ranges([...first, ...second], head, { paths: PATHS });
+    assert.deepEqual(rangeShape(new Map([...value[0], ...value[1]])), rangeShape(fresh), `the ranges to ${head} are a fresh repository's`);
+    return walksOf(commands);
   }
 
   /** How many commits a traced walk holds (0 for one of commits that are gone). */
@@ -158,4 +173,76 @@ describe('a long-lived repository continues its walk when HEAD moves', () => {
     repo.commit('svc-1: and on', { 'services/svc-1/on.txt': 'o' });
     afresh((await read(git, older)).walks);
   });
+
+  it('two reads started together: the second continues the walk the first leaves, rather than walk afresh', async () => {
+    const git = await GitRepository.open(repo.dir);
+    await read(git);
+    const first = [mainline[mainline.length - 21]!, mainline[mainline.length - 151]!];
+    const second = [mainline[mainline.length - 31]!, mainline[mainline.length - 251]!];
+    // The same HEAD: the walk held holds both reads' ranges.
+    assert.deepEqual(await together(git, first, second), [], 'no walk for either read');
+    // HEAD moved by a commit: the first walks it, the second walks nothing more.
+    const tip = repo.head();
+    repo.commit('svc-1: after the walk', { 'services/svc-1/after.txt': 'a' });
+    continuedFrom(await together(git, first, second), repo.head(), tip);
+  });
+
+  it('a read canceled while it continues the walk leaves the read started beside it a walk that is whole', { timeout: 10_000 }, async () => {
+    const git = await GitRepository.open(repo.dir);
+    await read(git);
+    const changed = repo.commit('svc-1: a folder of its own', { 'services/svc-1/more/a.txt': 'a' });
+    repo.commit('docs: a note', { 'docs/note.md': 'n' });
+    repo.commit('docs: another', { 'docs/other.md': 'o' });
+    const head = repo.head();
+    // The first of them has its tree as a FIFO: the walk continuing the held one prints the two
+    // commits above it, then waits on the FIFO (opened for writing, never written) until it is killed.
+    const object = path.join(repo.dir, '.git', 'objects', ...splitObject(repo.git('rev-parse', `${changed}:services/svc-1`)));
+    const aside = `${object}.aside`;
+    fs.renameSync(object, aside);
+    execFileSync('mkfifo', [object]);
+    let writer: number | undefined;
+    let restored = false;
+    const restore = (): void => {
+      if (restored) return;
+      restored = true;
+      fs.rmSync(object);
+      fs.renameSync(aside, object);
+    };
+    const controller = new AbortController();
+    const first = [mainline[mainline.length - 21]!, mainline[mainline.length - 151]!];
+    const second = [mainline[mainline.length - 31]!, mainline[mainline.length - 251]!];
+    try {
+      const canceled = git.ranges(first, head, { paths: PATHS, signal: controller.signal });
+      canceled.catch(() => undefined);
+      const beside = git.ranges(second, head, { paths: PATHS });
+      // Opening a FIFO to write without blocking succeeds once a reader (git) has it open.
+      for (let waited = 0; writer === undefined; waited += 10) {
+        try {
+          writer = fs.openSync(object, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENXIO') throw err;
+          assert.ok(waited < 5000, 'a walk reached the FIFO');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      }
+      // What git printed before it reached the FIFO is in the pipe: a turn of the event loop reads it.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      restore();
+      controller.abort();
+      await assert.rejects(canceled, (err: unknown) => err instanceof GitError && err.reason === 'canceled');
+      const fresh = await (await GitRepository.open(repo.dir)).ranges(second, head, { paths: PATHS });
+      assert.deepEqual(rangeShape(await beside), rangeShape(fresh), 'the read beside the canceled one is a fresh repository\'s');
+    } finally {
+      if (writer !== undefined) fs.closeSync(writer);
+      restore();
+    }
+    // What the read beside it left is continued by the next read.
+    repo.commit('svc-2: after that', { 'services/svc-2/after.txt': 'b' });
+    continuedFrom((await read(git, second)).walks, repo.head(), head);
+  });
 });
+
+/** A loose object's folder and file name under .git/objects. */
+function splitObject(sha: string): [string, string] {
+  return [sha.slice(0, 2), sha.slice(2)];
+}

@@ -8,8 +8,10 @@ import { GitRepository } from '../../src/core/git/repository';
 import type { CloudRunReader, ServiceRef } from '../../src/core/google/cloudrun';
 import type { CheckResult } from '../../src/core/model';
 import { WhereAnswers } from '../../src/core/where/answers';
+import { deployedCommitsOf } from '../../src/core/where/live';
 import { checkAgainstEmulator, releaseAll, startRunEmulator, type EmulatorCheck, type RunEmulator } from '../helpers/emulatorCheck';
 import { createFixScenario, label } from '../helpers/fixScenario';
+import { traced } from '../helpers/gitTrace';
 import type { TempRepo } from '../helpers/repo';
 
 const PROJECT = 'demo-project';
@@ -86,5 +88,23 @@ describe('where answers in the editor', () => {
     const again = apiOf(await answers.answerSince(git, checked.result, c.fix!, source));
     assert.deepEqual([again.revision, again.since], ['api-00002-bbb', '2026-01-01T00:15:00.000Z'], 'neither the failure nor the answer without it was kept');
     assert.deepEqual(asked, ['api', 'api']);
+  });
+
+  it('the "where" view reads the commit, and whether HEAD contains it, once: the pass with the histories asks git neither again', async () => {
+    const answers = new WhereAnswers();
+    const git = await GitRepository.open(repo.dir);
+    // The ranges the check read, held as the editor's repository holds them: the fix, older than every deployed commit, is in none.
+    const { result } = checked;
+    const ranges = await git.ranges(deployedCommitsOf(result.services), result.head, { paths: ['api', 'web'] });
+    assert.ok([...ranges.values()].every((r) => !(r instanceof Error) && r.commits.every((e) => e.commit.sha !== c.fix)), 'no range holds the fix');
+    const { reader, asked } = countingReader();
+    const { value, commands } = await traced(() => answers.answerSince(git, result, c.fix!, { reader, commitLabel: 'commit-sha' }));
+    const api = apiOf(value);
+    assert.deepEqual([api.state, api.revision, api.since], ['live', 'api-00002-bbb', '2026-01-01T00:15:00.000Z']);
+    assert.deepEqual(asked, ['api'], 'the history was read');
+    const commitReads = commands.filter((command) => / log -1 /.test(command) && command.includes(c.fix!));
+    assert.equal(commitReads.length, 1, `the commit's files read once:\n${commitReads.join('\n')}`);
+    const headAsked = commands.filter((command) => command.includes('rev-list --ancestry-path') && command.includes(result.head));
+    assert.equal(headAsked.length, 1, `whether HEAD contains it asked once:\n${headAsked.join('\n')}`);
   });
 });

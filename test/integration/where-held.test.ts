@@ -53,9 +53,14 @@ describe('where facts from the ranges a check holds', () => {
     // Holds no range: git answers everything.
     const bare = await GitRepository.open(repo.dir);
     for (const [name, sha] of Object.entries(c)) {
-      const alone = await readWhereFacts(bare, sha, verdicts, head);
-      const fromRanges = await readWhereFacts(held, sha, verdicts, head);
+      // `changes` says how the commit was read (from a range, or by git), not where it is live.
+      const { changes, ...alone } = await readWhereFacts(bare, sha, verdicts, head);
+      const { changes: _fromRanges, ...fromRanges } = await readWhereFacts(held, sha, verdicts, head);
       assert.deepEqual(fromRanges, alone, `facts for ${name}`);
+      // A read given what an earlier one learned from git (as the editor's "where" view reads again with the histories).
+      assert.ok(changes, `git read ${name}`);
+      const { changes: _given, ...given } = await readWhereFacts(held, sha, verdicts, head, undefined, { changed: Promise.resolve(changes), inHead: { head, contains: alone.inHead } });
+      assert.deepEqual(given, alone, `facts for ${name} given the earlier read`);
     }
     const facts = await readWhereFacts(held, c.feature!, verdicts, head);
     assert.deepEqual(

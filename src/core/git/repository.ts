@@ -63,12 +63,11 @@ export interface RangeReadOptions extends GitReadOptions {
   paths?: readonly string[];
 }
 
-/** A walk held for the next read to continue: every commit `tips` reach and none of `bottoms` do, read for `paths` (joined by NUL). */
+/** A walk held for the next read to continue: every commit `tips` reach and none of `bottoms` do. */
 interface HeldWalk {
   walk: RangeWalk;
   tips: string[];
   bottoms: string[];
-  paths: string;
 }
 
 export class GitRepository {
@@ -76,8 +75,12 @@ export class GitRepository {
   private readonly rangeCache = new Map<string, Promise<RangeFacts>>();
   /** The HEAD the last ranges() read was to. */
   private rangesHead: string | undefined;
-  /** The last shared walk, for the next to continue when there is no walk store (see holdWalk). */
-  private heldWalk: HeldWalk | undefined;
+  /**
+   * The walk the last shared read started leaves, for the next to continue when there is no walk
+   * store (see readHeldRanges): read for `paths` (joined by NUL); undefined once that read is done
+   * and leaves none.
+   */
+  private heldWalk: { paths: string; walk: Promise<HeldWalk | undefined> } | undefined;
   private readonly commitCache = new Map<string, Promise<CommitInfo | undefined>>();
   private readonly lastPathCommitCache = new Map<string, Promise<CommitInfo | null>>();
 
@@ -289,32 +292,67 @@ export class GitRepository {
    * walk extended from that commit down to the bases.
    *
    * The walk is kept for the next read to continue: in the walk store when there is one, else in
-   * memory (see holdWalk), so that a read after HEAD moved walks only the commits made since.
+   * memory (see readHeldRanges), so that a read after HEAD moved walks only the commits made since.
    */
   private async readSharedRanges(deployed: string[], head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, RangeFacts>> {
-    const store = this.walkStore;
     // Asked first: the kept walk is read while git answers.
     const shallow = this.isShallow(signal);
     shallow.catch(() => undefined);
-    if (store) {
-      const stored = store.load(this.root, paths);
-      if (stored && !(await shallow)) {
-        const fromStore = await this.rangesFromStore(store, stored, deployed, head, paths, signal);
-        if (fromStore) return fromStore;
-      }
-    } else {
-      // Taken while in use: a read beside this one walks afresh rather than add to it, and a read
-      // that fails (or is canceled) half way leaves nothing held.
-      const held = this.heldWalk;
-      this.heldWalk = undefined;
-      if (held && held.paths === paths.join('\0') && !(await shallow)) {
+    const store = this.walkStore;
+    if (!store) return this.readHeldRanges(deployed, head, paths, shallow, signal);
+    const stored = store.load(this.root, paths);
+    if (stored && !(await shallow)) {
+      const fromStore = await this.rangesFromStore(store, stored, deployed, head, paths, signal);
+      if (fromStore) return fromStore;
+    }
+    const fresh = await this.walkAfresh(deployed, head, paths, signal);
+    if (fresh.walk && !(await shallow)) store.save(this.root, paths, { tip: head, bottoms: fresh.walk.bottoms, data: fresh.walk.walk.data() });
+    fresh.walk?.walk.forgetLogs();
+    return fresh.ranges;
+  }
+
+  /**
+   * readSharedRanges without a walk store: the walk held in memory is continued (see holdWalk).
+   * Reads for the same paths take it in turn: one started while another is under way waits for the
+   * walk that one leaves and continues it, rather than walk the history afresh beside it. A read
+   * that fails (or is canceled) after it took the walk leaves nothing held: the walk may be half
+   * continued; one that fails while still waiting passes on the walk it waited for, untouched.
+   */
+  private async readHeldRanges(deployed: string[], head: string, paths: readonly string[], shallow: Promise<boolean>, signal: AbortSignal | undefined): Promise<Map<string, RangeFacts>> {
+    const key = paths.join('\0');
+    const before = this.heldWalk?.paths === key ? this.heldWalk.walk : undefined;
+    let leave!: (held: HeldWalk | undefined | Promise<HeldWalk | undefined>) => void;
+    this.heldWalk = { paths: key, walk: new Promise((resolve) => (leave = resolve)) };
+    let taken = false;
+    try {
+      const held = before && (await untilAborted(before, signal));
+      taken = true;
+      if (held && !(await shallow)) {
         const continued = await this.continueWalk(held.walk, held.tips, held.bottoms, deployed, head, signal);
         if (continued) {
-          this.holdWalk(held.walk, continued.grew ? [...held.tips, head] : held.tips, held.bottoms, paths);
+          leave(this.holdWalk(held.walk, continued.grew ? [...held.tips, head] : held.tips, held.bottoms));
           return continued.ranges;
         }
       }
+      const fresh = await this.walkAfresh(deployed, head, paths, signal);
+      if (fresh.walk && !(await shallow)) leave(this.holdWalk(fresh.walk.walk, fresh.walk.tips, fresh.walk.bottoms));
+      else {
+        fresh.walk?.walk.forgetLogs();
+        leave(undefined);
+      }
+      return fresh.ranges;
+    } catch (err) {
+      leave(taken ? undefined : before);
+      throw err;
     }
+  }
+
+  /**
+   * The walk of readSharedRanges made afresh, with the walk itself (retaining its logs: the caller
+   * keeps it, or lets go of its logs) when there was one to make: every commit `tips` reach and none
+   * of `bottoms` do.
+   */
+  private async walkAfresh(deployed: string[], head: string, paths: readonly string[], signal: AbortSignal | undefined): Promise<{ ranges: Map<string, RangeFacts>; walk?: HeldWalk }> {
     const times = await this.committerTimes([head, ...deployed], signal);
     const walk = new RangeWalk(paths);
     walk.retainLogs();
@@ -324,15 +362,7 @@ export class GitRepository {
       for (const [tip] of segments) if (!tips.includes(tip!)) tips.push(tip!);
       return this.runWalks(walk, segments, signal);
     };
-    // Each walk read whole: every commit `tips` reach and none of `bottoms` does.
-    const done = async (ranges: Map<string, RangeFacts>, bottoms: string[]): Promise<Map<string, RangeFacts>> => {
-      if (await shallow) walk.forgetLogs();
-      else if (store) {
-        store.save(this.root, paths, { tip: head, bottoms, data: walk.data() });
-        walk.forgetLogs();
-      } else this.holdWalk(walk, tips, bottoms, paths);
-      return ranges;
-    };
+    const done = (ranges: Map<string, RangeFacts>, bottoms: string[]) => ({ ranges, walk: { walk, tips, bottoms } });
     const oldest = [...deployed].filter((sha) => sha !== head && times.has(sha)).sort((a, b) => times.get(a)! - times.get(b)!)[0];
     if (oldest !== undefined) {
       await walkFrom(walkSegments(head, [oldest], times, this.walks()));
@@ -349,7 +379,7 @@ export class GitRepository {
     const bases = await this.mergeBases(head, deployed, signal);
     // No common base (unrelated histories): a walk would cover all of HEAD's history. HEAD itself
     // the base: every deployed commit descends from it, so the walk would be empty.
-    if (bases.length === 0 || bases.includes(head)) return new Map();
+    if (bases.length === 0 || bases.includes(head)) return { ranges: new Map() };
     await walkFrom(walkSegments(head, bases, times, this.walks()));
     return done((await walk.ranges(deployed, bases, head)).ranges, bases);
   }
@@ -404,20 +434,19 @@ export class GitRepository {
   }
 
   /**
-   * Keeps `walk` (retaining its logs) for the next shared read to continue, in place of any walk
-   * held before: the repository holds one walk, of the paths and HEAD last read. A walk grown past
+   * What a shared read leaves for the next to continue (see readHeldRanges): `walk`, retaining its
+   * logs; the repository holds one walk, of the paths and HEAD last read. A walk grown past
    * MAX_HELD_LOGS logs, or holding many commits HEAD no longer reaches (after a reset or a rewrite),
-   * is let go of instead, and the next read walks afresh: it holds what HEAD reaches, and a few
-   * megabytes per 100,000 commits.
+   * is let go of instead (undefined), and the next read walks afresh: it holds what HEAD reaches,
+   * and a few megabytes per 100,000 commits.
    */
-  private holdWalk(walk: RangeWalk, tips: string[], bottoms: string[], paths: readonly string[]): void {
+  private holdWalk(walk: RangeWalk, tips: string[], bottoms: string[]): HeldWalk | undefined {
     const { logs, records, unreached } = walk.extent();
     if (logs > MAX_HELD_LOGS || unreached * UNREACHED_SHARE > records) {
       walk.forgetLogs();
-      this.heldWalk = undefined;
-      return;
+      return undefined;
     }
-    this.heldWalk = { walk, tips, bottoms, paths: paths.join('\0') };
+    return { walk, tips, bottoms };
   }
 
   /**

@@ -20,14 +20,27 @@ export interface HistorySource {
 
 type Kept<T> = WeakMap<CheckResult, Map<string, Promise<T>>>;
 
+/** An answer from the verdicts alone, with the facts it was made from. */
+interface HeldAnswer {
+  answer: WhereAnswer;
+  facts: Awaited<ReturnType<typeof readWhereFacts>>;
+}
+
 export class WhereAnswers {
-  private readonly byResult: Kept<WhereAnswer> = new WeakMap();
+  private readonly byResult: Kept<HeldAnswer> = new WeakMap();
   private readonly sinceByResult: Kept<WhereAnswer> = new WeakMap();
   private readonly historiesByResult: Kept<KeptHistory> = new WeakMap();
 
   /** `sha`: a full commit SHA. A read that fails is not kept: the next call reads again. */
   answer(git: GitRepository, result: CheckResult, sha: string, options: GitReadOptions = {}): Promise<WhereAnswer> {
-    return kept(this.byResult, result, sha, () => readWhereFacts(git, sha, result.services, result.head, undefined, options).then((facts) => whereLive(result.services, facts)));
+    return this.held(git, result, sha, options).then(({ answer }) => answer);
+  }
+
+  private held(git: GitRepository, result: CheckResult, sha: string, options: GitReadOptions): Promise<HeldAnswer> {
+    return kept(this.byResult, result, sha, async () => {
+      const facts = await readWhereFacts(git, sha, result.services, result.head, undefined, options);
+      return { answer: whereLive(result.services, facts), facts };
+    });
   }
 
   /**
@@ -36,7 +49,7 @@ export class WhereAnswers {
    */
   answerSince(git: GitRepository, result: CheckResult, sha: string, source: HistorySource, options: GitReadOptions = {}): Promise<WhereAnswer> {
     return kept(this.sinceByResult, result, sha, async () => {
-      const held = await this.answer(git, result, sha, options);
+      const { answer: held, facts } = await this.held(git, result, sha, options);
       const live = held.units.flatMap((u) => {
         const verdict = u.state === 'live' ? result.services.find((v) => v.name === u.name) : undefined;
         const service = serviceOf(verdict);
@@ -57,7 +70,10 @@ export class WhereAnswers {
         ),
       );
       const histories = new Map(read.filter((entry) => entry !== null));
-      const answer = histories.size === 0 ? held : whereLive(result.services, await readWhereFacts(git, sha, result.services, result.head, await withCommits(git, histories, result.services), options));
+      // Read again with the histories' deployed commits, taking what the first read learned from
+      // git (the commit's files; whether HEAD contains it) rather than asking again.
+      const again = { ...options, inHead: { head: result.head, contains: facts.inHead }, ...(facts.changes ? { changed: Promise.resolve(facts.changes) } : {}) };
+      const answer = histories.size === 0 ? held : whereLive(result.services, await readWhereFacts(git, sha, result.services, result.head, await withCommits(git, histories, result.services), again));
       if (histories.size < live.length) throw new IncompleteAnswer(answer);
       return answer;
     }).catch((err: unknown) => {

@@ -68,7 +68,8 @@ export interface HeadContains {
  * deployed commits the ranges cannot decide contain it), whatever the number of units; a third
  * only for a merge commit on HEAD's line. Already read, or being read: `changed`, the commit's
  * files; `inHead`, whether HEAD contains it (taken only if `head` is that HEAD; awaited only when
- * the ranges do not tell).
+ * the ranges do not tell). `changes`: the commit as git read it (null when a range held it), for a
+ * later read to take as `changed`.
  */
 export async function readWhereFacts(
   git: GitRepository,
@@ -77,7 +78,7 @@ export async function readWhereFacts(
   head: string,
   history?: ReadonlyMap<string, readonly PastRevision[]>,
   options: GitReadOptions & { changed?: Promise<CommitWithFiles>; inHead?: HeadContains | Promise<HeadContains | undefined> } = {},
-): Promise<WhereFacts> {
+): Promise<WhereFacts & { changes: CommitWithFiles | null }> {
   const deployed = deployedCommitsOf(verdicts, history);
   // Ranges read for every path these units name: each holds every commit touching any of them that its deployed commit lacks.
   const paths = verdicts.some((v) => v.paths.length === 0) ? [] : [...new Set(verdicts.flatMap((v) => v.paths))];
@@ -90,7 +91,7 @@ export async function readWhereFacts(
   const unranged = containmentFromRanges(sha, deployed, ranges, { inHead: true, merge: false }).undecided;
   const ask = knownInHead !== null ? unranged : [...unranged, head];
   const [found, asked, dates] = await Promise.all([
-    ranged ? { ...ranged, merge: false } : (options.changed ?? git.commitWithFiles(sha, options)).then(({ commit, parents, files }) => ({ commit, files, merge: parents.length > 1 })),
+    ranged ? { ...ranged, merge: false, changes: null } : (options.changed ?? git.commitWithFiles(sha, options)).then((changes) => ({ commit: changes.commit, files: changes.files, merge: changes.parents.length > 1, changes })),
     ask.length > 0 ? git.tipsContaining(sha, ask, options) : new Map<string, boolean>(),
     // Only what serves is dated (to tell an older commit on another branch); the check read those.
     git.describeCommits(deployedCommitsOf(verdicts), options),
@@ -100,5 +101,5 @@ export async function readWhereFacts(
   const rest = decided.undecided.filter((tip) => !asked.has(tip));
   const more = rest.length > 0 ? await git.tipsContaining(sha, rest, options) : new Map<string, boolean>();
   const contains = new Map(deployed.map((tip) => [tip, decided.contains.get(tip) ?? asked.get(tip) ?? more.get(tip) === true]));
-  return { commit: found.commit, files: found.files, contains, inHead, commitDates: new Map([...dates].map(([s, info]) => [s, info.date])), ...(history ? { history } : {}) };
+  return { commit: found.commit, files: found.files, contains, inHead, commitDates: new Map([...dates].map(([s, info]) => [s, info.date])), ...(history ? { history } : {}), changes: found.changes };
 }
