@@ -9,6 +9,7 @@ import type { CloudRunReader, ServiceRef } from '../../src/core/google/cloudrun'
 import type { CheckResult } from '../../src/core/model';
 import { WhereAnswers } from '../../src/core/where/answers';
 import { deployedCommitsOf } from '../../src/core/where/live';
+import { resolveWhereTarget } from '../../src/core/where/facts';
 import { checkAgainstEmulator, releaseAll, startRunEmulator, type EmulatorCheck, type RunEmulator } from '../helpers/emulatorCheck';
 import { createFixScenario, label } from '../helpers/fixScenario';
 import { traced } from '../helpers/gitTrace';
@@ -106,5 +107,17 @@ describe('where answers in the editor', () => {
     assert.equal(commitReads.length, 1, `the commit's files read once:\n${commitReads.join('\n')}`);
     const headAsked = commands.filter((command) => command.includes('rev-list --ancestry-path') && command.includes(result.head));
     assert.equal(headAsked.length, 1, `whether HEAD contains it asked once:\n${headAsked.join('\n')}`);
+  });
+
+  it('a commit whose files the caller has read (a commit-ish resolved) is not read again', async () => {
+    const answers = new WhereAnswers();
+    const git = await GitRepository.open(repo.dir);
+    const target = await resolveWhereTarget(git, { kind: 'commit', commitish: c.fix!.slice(0, 10) });
+    assert.ok(target.kind === 'commit' && target.changes);
+    const { reader } = countingReader();
+    const { value, commands } = await traced(() => answers.answerSince(git, checked.result, target.sha, { reader, commitLabel: 'commit-sha' }, { changes: target.changes! }));
+    assert.deepEqual([apiOf(value).state, apiOf(value).revision], ['live', 'api-00002-bbb']);
+    const commitReads = commands.filter((command) => / log -1 /.test(command) && command.includes(c.fix!));
+    assert.deepEqual(commitReads, [], 'the commit is not read again');
   });
 });

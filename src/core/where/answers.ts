@@ -5,7 +5,7 @@
 // live units' revision histories are read too, once per unit and result: "live since" then names
 // the first revision that carried the commit, as the CLI's `where` does.
 import type { CloudRunReader } from '../google/cloudrun';
-import type { GitReadOptions, GitRepository } from '../git/repository';
+import type { CommitWithFiles, GitReadOptions, GitRepository } from '../git/repository';
 import type { CheckResult } from '../model';
 import { readWhereFacts } from './facts';
 import { listHistories, serviceOf, withCommits } from './histories';
@@ -26,19 +26,24 @@ interface HeldAnswer {
   facts: Awaited<ReturnType<typeof readWhereFacts>>;
 }
 
+/** How an answer is read: `changes`, the commit with its files, when the caller has read them (resolving a commit-ish does). */
+export interface AnswerReadOptions extends GitReadOptions {
+  changes?: CommitWithFiles;
+}
+
 export class WhereAnswers {
   private readonly byResult: Kept<HeldAnswer> = new WeakMap();
   private readonly sinceByResult: Kept<WhereAnswer> = new WeakMap();
   private readonly historiesByResult: Kept<KeptHistory> = new WeakMap();
 
   /** `sha`: a full commit SHA. A read that fails is not kept: the next call reads again. */
-  answer(git: GitRepository, result: CheckResult, sha: string, options: GitReadOptions = {}): Promise<WhereAnswer> {
+  answer(git: GitRepository, result: CheckResult, sha: string, options: AnswerReadOptions = {}): Promise<WhereAnswer> {
     return this.held(git, result, sha, options).then(({ answer }) => answer);
   }
 
-  private held(git: GitRepository, result: CheckResult, sha: string, options: GitReadOptions): Promise<HeldAnswer> {
+  private held(git: GitRepository, result: CheckResult, sha: string, options: AnswerReadOptions): Promise<HeldAnswer> {
     return kept(this.byResult, result, sha, async () => {
-      const facts = await readWhereFacts(git, sha, result.services, result.head, undefined, options);
+      const facts = await readWhereFacts(git, sha, result.services, result.head, undefined, { signal: options.signal, ...(options.changes ? { changed: Promise.resolve(options.changes) } : {}) });
       return { answer: whereLive(result.services, facts), facts };
     });
   }
@@ -47,7 +52,7 @@ export class WhereAnswers {
    * As answer(), and a live unit's "since" is the first of its last revisions that carried the
    * commit (a unit whose history cannot be read keeps its serving revision's time).
    */
-  answerSince(git: GitRepository, result: CheckResult, sha: string, source: HistorySource, options: GitReadOptions = {}): Promise<WhereAnswer> {
+  answerSince(git: GitRepository, result: CheckResult, sha: string, source: HistorySource, options: AnswerReadOptions = {}): Promise<WhereAnswer> {
     return kept(this.sinceByResult, result, sha, async () => {
       const { answer: held, facts } = await this.held(git, result, sha, options);
       const live = held.units.flatMap((u) => {
@@ -72,7 +77,8 @@ export class WhereAnswers {
       const histories = new Map(read.filter((entry) => entry !== null));
       // Read again with the histories' deployed commits, taking what the first read learned from
       // git (the commit's files; whether HEAD contains it) rather than asking again.
-      const again = { ...options, inHead: { head: result.head, contains: facts.inHead }, ...(facts.changes ? { changed: Promise.resolve(facts.changes) } : {}) };
+      const changes = facts.changes ?? options.changes;
+      const again = { signal: options.signal, inHead: { head: result.head, contains: facts.inHead }, ...(changes ? { changed: Promise.resolve(changes) } : {}) };
       const answer = histories.size === 0 ? held : whereLive(result.services, await readWhereFacts(git, sha, result.services, result.head, await withCommits(git, histories, result.services), again));
       if (histories.size < live.length) throw new IncompleteAnswer(answer);
       return answer;

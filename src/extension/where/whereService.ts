@@ -5,7 +5,7 @@
 // line and document version (cleared when HEAD or the verdicts change), so moving the cursor back
 // and forth runs nothing again.
 import * as path from 'node:path';
-import type { GitRepository } from '../../core/git/repository';
+import type { CommitWithFiles, GitRepository } from '../../core/git/repository';
 import type { CheckResult } from '../../core/model';
 import type { WhereAnswers } from '../../core/where/answers';
 import { resolveWhereTarget, type WhereTarget } from '../../core/where/facts';
@@ -48,7 +48,7 @@ export class WhereService {
   async commit(repo: Repo, commitish: string, options: AnswerOptions = {}): Promise<WhereReply> {
     const { git, result } = await this.held(repo);
     const target = await resolveWhereTarget(git, { kind: 'commit', commitish });
-    return { repo, target, answer: target.kind === 'commit' ? await this.answer(repo, git, result, target.sha, options) : null };
+    return { repo, target, answer: target.kind === 'commit' ? await this.answer(repo, git, result, target.sha, options, target.changes) : null };
   }
 
   /** `line` is 1-based; `version` is the document's, so an edited and saved file is blamed again. */
@@ -71,10 +71,12 @@ export class WhereService {
     return { repo, target: found, answer: found.kind === 'commit' ? await this.answer(repo, git, result, found.sha, options) : null };
   }
 
-  private async answer(repo: Repo, git: GitRepository, result: CheckResult, sha: string, options: AnswerOptions): Promise<WhereAnswer> {
-    if (!options.since) return this.answers.answer(git, result, sha);
+  /** `changes`: the commit with its files, when resolving the question read them. */
+  private async answer(repo: Repo, git: GitRepository, result: CheckResult, sha: string, options: AnswerOptions, changes?: CommitWithFiles): Promise<WhereAnswer> {
+    const read = changes ? { changes } : {};
+    if (!options.since) return this.answers.answer(git, result, sha, read);
     const { config, reader } = await repo.session.coreContext();
-    return this.answers.answerSince(git, result, sha, { reader, commitLabel: config.commitLabel });
+    return this.answers.answerSince(git, result, sha, { reader, commitLabel: config.commitLabel }, read);
   }
 
   /** The repository's git and the verdicts its session holds; an error saying what to do when it holds none. */
