@@ -23,7 +23,12 @@ export async function traced<T>(read: () => Promise<T>): Promise<{ value: T; com
   try {
     const value = await read();
     const lines = fs.existsSync(trace) ? [...fs.readFileSync(trace, 'utf8').matchAll(/^(\d\d):(\d\d):(\d\d)\.(\d{6}) .*?(built-in: git .*)$/gm)] : [];
-    const started = lines.map(([, h, m, s, us, command]) => ({ at: new Date().setHours(Number(h), Number(m), Number(s), Number(us) / 1000), command: command! }));
+    const now = Date.now();
+    const started = lines.map(([, h, m, s, us, command]) => {
+      const at = new Date(now).setHours(Number(h), Number(m), Number(s), Number(us) / 1000);
+      // A line written before midnight, read after it: yesterday's time of day.
+      return { at: at > now + 60_000 ? at - 86_400_000 : at, command: command! };
+    });
     return { value, commands: started.map((s) => s.command), started };
   } finally {
     delete process.env.GIT_TRACE;

@@ -323,6 +323,20 @@ describe('ranges read together (real git, branchy history)', () => {
     }
   });
 
+  it('tells whether a tip contains a commit as rev-list --ancestry-path does', async () => {
+    const git = await GitRepository.open(repo.dir);
+    const head = repo.head();
+    for (const commit of [...commits, diverged]) {
+      for (const tip of [head, diverged, commits[5]!]) {
+        const expected = (await git.tipsContaining(commit, [tip])).get(tip);
+        assert.equal(await git.containsCommit(tip, commit), expected, `${tip.slice(0, 8)} contains ${commit.slice(0, 8)}`);
+      }
+    }
+    assert.equal(await git.containsCommit(head, diverged), false);
+    assert.equal(await git.containsCommit(head, commits[0]!), true);
+    await assert.rejects(git.containsCommit(head, '--all'), /not a commit/);
+  });
+
   it("finds a commit in a walk's range by its SHA without making the range's list of commits", async () => {
     const head = repo.head();
     const deployed = [commits[0]!, commits[5]!, commits[9]!, diverged];

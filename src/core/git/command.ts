@@ -299,8 +299,9 @@ function takeTurn(): void {
 
 /**
  * Settles in a later turn of the event loop, after its timers have run. One setImmediate is not
- * enough: asked from an I/O callback (git's output, an API answer), it runs in the same turn.
- * Asked from an immediate, the second one runs in the next turn.
+ * enough: asked from an I/O callback (git's output, an API answer), it runs in the same turn; the
+ * second, asked from there, in the next. (Asked from an immediate, the first already runs in the
+ * next turn and the second costs one turn more: starts then lie two turns apart.)
  */
 function laterTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));

@@ -364,6 +364,7 @@ export class RangeWalk {
     let commits: RangeFacts['commits'] | undefined;
     const facts = { isAncestor } as RangeFacts;
     // Made on first use: a check asks only for the commits touching each unit's paths.
+    // Configurable: a test replaces it, to prove that lookups by SHA (walkedCommitInRange) never make it.
     Object.defineProperty(facts, 'commits', {
       enumerable: true,
       configurable: true,

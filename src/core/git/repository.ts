@@ -435,7 +435,8 @@ export class GitRepository {
 
   /**
    * What a shared read leaves for the next to continue (see readHeldRanges): `walk`, retaining its
-   * logs; the repository holds one walk, of the paths and HEAD last read. A walk grown past
+   * logs; the repository holds one walk, left by the read started last (of its paths and HEAD; a
+   * read of other paths started beside one leaves that one's walk unheld). A walk grown past
    * MAX_HELD_LOGS logs, or holding many commits HEAD no longer reaches (after a reset or a rewrite),
    * is let go of instead (undefined), and the next read walks afresh: it holds what HEAD reaches,
    * and a few megabytes per 100,000 commits.
@@ -455,15 +456,24 @@ export class GitRepository {
    */
   private async isShallow(signal: AbortSignal | undefined): Promise<boolean> {
     signal?.throwIfAborted();
-    return (await this.shallow()) !== false;
+    return (await this.shallow(signal)) !== false;
   }
 
   /**
    * Whether the clone is shallow: git's test (`rev-parse --is-shallow-repository`), whether the
-   * common git folder holds a `shallow` file, made without a process. Null when it cannot be told.
+   * common git folder holds a `shallow` file, made without a process where the folder is known;
+   * else git is asked. Null when it cannot be told.
    */
-  private async shallow(): Promise<boolean | null> {
-    if (this.shallowFile === null) return null;
+  private async shallow(signal?: AbortSignal): Promise<boolean | null> {
+    if (this.shallowFile === null) {
+      try {
+        const { stdout } = await this.git(['rev-parse', '--is-shallow-repository'], { signal });
+        return stdout.trim() === 'true' ? true : stdout.trim() === 'false' ? false : null;
+      } catch (err) {
+        if (interrupted(err)) throw err;
+        return null;
+      }
+    }
     try {
       await fs.promises.access(this.shallowFile);
       return true;
@@ -584,6 +594,18 @@ export class GitRepository {
   }
 
   /**
+   * Whether `tip` contains `commit` (it is the tip or one of its ancestors). `merge-base` prints
+   * `commit` exactly then: one line of output however far apart they lie, where tipsContaining's
+   * `rev-list` prints every commit between.
+   */
+  async containsCommit(tip: string, commit: string, options: GitReadOptions = {}): Promise<boolean> {
+    if (tip === commit) return true;
+    if (!/^[0-9a-f]{40,64}$/.test(tip) || !/^[0-9a-f]{40,64}$/.test(commit)) throw new GitError(`not a commit: ${JSON.stringify(/^[0-9a-f]{40,64}$/.test(tip) ? commit : tip)}`, [], null, '');
+    const { stdout } = await this.git(['merge-base', commit, tip], { allowExitCodes: [1], signal: options.signal });
+    return stdout.trim() === commit;
+  }
+
+  /**
    * Which of `tips` contain `commit` (it is the tip or one of its ancestors), in one git process
    * however many tips: `rev-list --ancestry-path ^commit tips…` lists exactly the descendants of
    * `commit` among what the tips reach.
@@ -647,7 +669,7 @@ export class GitRepository {
     const unique = [...new Set(paths)];
     const [objects, shallow] = await Promise.all([
       unique.length === 0 ? { stdout: '' } : this.git(['cat-file', '--batch-check=%(objecttype)'], { input: unique.map((p) => `${head}:${p}\n`).join(''), signal: options.signal }),
-      this.shallow(),
+      this.shallow(options.signal),
     ]);
     // One line per path: its object type (blob, tree, commit for a submodule), or "<name> missing".
     const types = objects.stdout.split('\n');
@@ -736,34 +758,39 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 }
 
 /**
- * The folder holding `.git` at or above `dir`, as git would find it (else `dir`): git must not be
- * taken from it even before git has said where the repository is.
- */
-/**
  * Where git keeps the `shallow` file of the work tree at `root`: in its common git folder, which is
- * `.git` itself, or for a worktree (or a submodule), whose `.git` is a file naming its own folder,
- * the folder that one's `commondir` names (or that folder itself). Null when the layout is none of these.
+ * `.git` itself, or for a worktree (or a submodule), whose `.git` file names its own folder on its
+ * first line, the folder that one's `commondir` names (or that folder itself). Null when the layout
+ * is none of these (git is asked then).
  */
 async function shallowFileOf(root: string): Promise<string | null> {
+  // As git reads these files: the line's end (CR, LF) is not part of the path; spaces are.
+  const firstLine = (text: string): string => text.split('\n')[0]!.replace(/\r$/, '');
   try {
     const dotGit = path.join(root, '.git');
     let gitDir = dotGit;
     if ((await fs.promises.stat(dotGit)).isFile()) {
-      const named = /^gitdir: (.+)$/m.exec(await fs.promises.readFile(dotGit, 'utf8'))?.[1];
+      const named = /^gitdir: (.+)$/.exec(firstLine(await fs.promises.readFile(dotGit, 'utf8')))?.[1];
       if (!named) return null;
-      gitDir = path.resolve(root, named.trim());
+      gitDir = path.resolve(root, named);
       if (!(await fs.promises.stat(gitDir)).isDirectory()) return null;
     }
     const common = await fs.promises.readFile(path.join(gitDir, 'commondir'), 'utf8').catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return null;
       throw err;
     });
-    return path.join(common === null ? gitDir : path.resolve(gitDir, common.trim()), 'shallow');
+    const commonDir = common === null ? gitDir : path.resolve(gitDir, firstLine(common));
+    if (!(await fs.promises.stat(commonDir)).isDirectory()) return null;
+    return path.join(commonDir, 'shallow');
   } catch {
     return null;
   }
 }
 
+/**
+ * The folder holding `.git` at or above `dir`, as git would find it (else `dir`): git must not be
+ * taken from it even before git has said where the repository is.
+ */
 function enclosingRepository(dir: string): string {
   const start = path.resolve(dir);
   for (let current = start; ; current = path.dirname(current)) {

@@ -10,11 +10,12 @@
 // the check's reads of the new revision (no round trip after the check); one the check shows stale
 // only later (a service created again under the same revision names) is read after the check,
 // beside git's work.
-// Every history read is kept. One git question is asked beside the check, while it waits for
-// Cloud Run: whether HEAD contains the commit, which the check's ranges cannot tell of a commit
-// older than what is deployed. No other git work is spent on speculation (on this machine each git
-// process costs the CLI ~13 ms of its main thread): after the check, the facts come from the ranges
-// it read, and only the live units' history labels that no verdict resolved are resolved.
+// Every history read is kept. One git question is asked beside the check for every commit, while
+// the check waits for Cloud Run: whether HEAD contains it, which the check's ranges cannot tell of
+// a commit older than what is deployed (a `merge-base`: one line of output). No other git work is
+// spent on speculation (on this machine each git process costs the CLI ~13 ms of its main thread):
+// after the check, the facts come from the ranges it read, and only the live units' history
+// labels that no verdict resolved are resolved.
 import { setMaxListeners } from 'node:events';
 import { checkServices, type CheckDeps, type CheckOptions } from '../check';
 import { apiOriginOf } from '../google/cloudrun';
@@ -39,9 +40,18 @@ export interface WhereOptions extends Pick<CheckOptions, 'expectedLabels' | 'onP
 }
 
 export async function askWhere(config: DriftConfig, deps: CheckDeps, question: WhereQuestion, whereOptions: WhereOptions = {}): Promise<WhereResult> {
+  // What is still being asked of git or Cloud Run once the answer is given (or the question failed) is stopped.
+  const controller = new AbortController();
+  try {
+    return await answerWhere(config, deps, question, whereOptions, controller);
+  } finally {
+    controller.abort();
+  }
+}
+
+async function answerWhere(config: DriftConfig, deps: CheckDeps, question: WhereQuestion, whereOptions: WhereOptions, controller: AbortController): Promise<WhereResult> {
   const { histories: kept, ...options } = whereOptions;
   const { git } = deps;
-  const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   // Every git call and request of the check listens to it at once.
   setMaxListeners(0, signal);
@@ -81,11 +91,9 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   // Whether HEAD contains the commit: the one fact the check's ranges cannot tell of a commit older
   // than every deployed one (the answer when it is live everywhere). Asked now, while the check
   // waits for Cloud Run, so that the answer waits for no git process after the check.
-  const inHead = head.then(
-    async (sha): Promise<HeadContains | undefined> => ({ head: sha, contains: (await git.tipsContaining(found.sha, [sha], { signal })).get(sha) === true }),
-    () => undefined,
-  );
-  inHead.catch(() => undefined);
+  const inHead = head
+    .then(async (sha): Promise<HeadContains> => ({ head: sha, contains: await git.containsCommit(sha, found.sha, { signal }) }))
+    .catch(() => undefined);
   const changed = found.changes ? Promise.resolve(found.changes) : git.commitWithFiles(found.sha, { signal });
   knowFiles(changed.then(({ files }) => files, () => null));
   // Every touched unit's history none is kept of, asked beside the check (a function's under the service name it most likely has: its service is known once the check has read it).
@@ -122,10 +130,10 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   );
   if (current.size > 0 && current.size === touched.length && (await asked).length === 0) {
     const history = await withCommits(git, current, result.services);
-    const facts = await readWhereFacts(git, found.sha, result.services, result.head, history, { signal, changed, inHead: inHead.catch(() => undefined) });
+    const facts = await readWhereFacts(git, found.sha, result.services, result.head, history, { signal, changed, inHead });
     return { target: found, answer: whereLive(result.services, facts), result };
   }
-  const facts = await readWhereFacts(git, found.sha, result.services, result.head, undefined, { signal, changed, inHead: inHead.catch(() => undefined) });
+  const facts = await readWhereFacts(git, found.sha, result.services, result.head, undefined, { signal, changed, inHead });
   const answer = whereLive(result.services, facts);
   const live = answer.units.filter((u) => u.state === 'live' && u.kind !== 'job').map((u) => result.services.find((v) => v.name === u.name)!);
   const [listed, reread, askedFor] = await Promise.all([listings, rereads, asked]);

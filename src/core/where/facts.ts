@@ -85,17 +85,18 @@ export async function readWhereFacts(
   const ranges = await git.heldRanges(deployed, head, paths);
   const ranged = findInRanges(sha, ranges);
   const fromRanges = inHeadFromRanges(sha, head, ranges);
+  // Started before waiting for whether HEAD contains it (handled now: awaited below, with the rest).
+  const reading = ranged ? Promise.resolve({ ...ranged, merge: false, changes: null }) : (options.changed ?? git.commitWithFiles(sha, options)).then((changes) => ({ commit: changes.commit, files: changes.files, merge: changes.parents.length > 1, changes }));
+  // Only what serves is dated (to tell an older commit on another branch); the check read those.
+  const dating = git.describeCommits(deployedCommitsOf(verdicts), options);
+  reading.catch(() => undefined);
+  dating.catch(() => undefined);
   const given = fromRanges === null ? await options.inHead : undefined;
   const knownInHead = fromRanges ?? (given?.head === head ? given.contains : null);
   // Tips no range decides for, however the commit lies: asked about while its files are read (with HEAD, unless known).
   const unranged = containmentFromRanges(sha, deployed, ranges, { inHead: true, merge: false }).undecided;
   const ask = knownInHead !== null ? unranged : [...unranged, head];
-  const [found, asked, dates] = await Promise.all([
-    ranged ? { ...ranged, merge: false, changes: null } : (options.changed ?? git.commitWithFiles(sha, options)).then((changes) => ({ commit: changes.commit, files: changes.files, merge: changes.parents.length > 1, changes })),
-    ask.length > 0 ? git.tipsContaining(sha, ask, options) : new Map<string, boolean>(),
-    // Only what serves is dated (to tell an older commit on another branch); the check read those.
-    git.describeCommits(deployedCommitsOf(verdicts), options),
-  ]);
+  const [found, asked, dates] = await Promise.all([reading, ask.length > 0 ? git.tipsContaining(sha, ask, options) : new Map<string, boolean>(), dating]);
   const inHead = knownInHead ?? asked.get(head) === true;
   const decided = containmentFromRanges(sha, deployed, ranges, { inHead, merge: found.merge });
   const rest = decided.undecided.filter((tip) => !asked.has(tip));
