@@ -58,6 +58,28 @@ describe('scoreboard totals', () => {
     assert.deepEqual(computeTotals(table, { v: { weightedBy: 'nope' } }).problems, ['v: weightedBy names "nope", which the query does not return (columns: d, n, v, note)']);
   });
 
+  it('totals NUMERIC and BIGNUMERIC columns (numbers as text) exactly; a mean takes them as numbers', () => {
+    // As BigQuery's client hands them over: NUMERIC and BIGNUMERIC as text, beyond a number's 15 digits.
+    const table: QueryTable = {
+      columns: ['d', 'stake', 'edge', 'n'],
+      rows: [
+        ['a', '12345678901234567890.123456789', '0.1', 3],
+        ['b', '0.000000001', '0.2', 1],
+        ['c', null, '-1.5e-7', 4],
+      ],
+    };
+    const { totals, problems } = computeTotals(table, { stake: 'sum', edge: 'sum', n: 'sum' });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(totals, ['Total', '12345678901234567890.123456790', '0.29999985', 8]);
+    // In JavaScript numbers the sum reads 12345678901234567000.
+    assert.deepEqual(totalsTexts(table, totals).slice(1, 3), ['12345678901234567890.123456790', '0.29999985']);
+    assert.deepEqual(computeTotals(table, { stake: 'max', edge: 'min' }).totals.slice(1, 3), ['12345678901234567890.123456789', '-1.5e-7']);
+    assert.deepEqual(computeTotals({ columns: ['d', 'v'], rows: [['a', '2.5'], ['b', 10], ['c', '-0.5']] }, { v: 'sum' }).totals, ['Total', '12.0']);
+    const mean = computeTotals(table, { edge: { weightedBy: 'n' } }).totals[2] as number;
+    assert.ok(Math.abs(mean - (0.1 * 3 + 0.2 * 1 - 1.5e-7 * 4) / 8) < 1e-12);
+    assert.deepEqual(computeTotals({ columns: ['d', 'v'], rows: [['a', '2.5'], ['b', '1,5']] }, { v: 'sum' }).problems, ['v: the column holds values that are not numbers']);
+  });
+
   it('takes a ROLLUP query’s NULL row out of the rows as the Total row; rules apply only without ROLLUP', () => {
     const table: QueryTable = { columns: ['game_date', 'graded'], rows: [[null, 121], ['2026-01-24', 22], ['2026-01-25', 99]] };
     const rolled = scoreboardOf(table, 'SELECT game_date, COUNT(*) AS graded FROM t GROUP BY\n ROLLUP (game_date) ORDER BY game_date', { graded: 'max' });

@@ -10,6 +10,7 @@
 //   csvField(text)                 → one field, quoted as RFC 4180 needs
 //   formulaSafe(cell, text)        → the text of a cell as a spreadsheet may open it
 import type { Cell } from './bigquery';
+import { PLAIN_NUMBER } from './decimal';
 import { totalsTexts, type ShownTable } from './table';
 
 /** One field: quoted when it holds a comma, a quote, a line break or edge spaces; quotes doubled. */
@@ -20,8 +21,6 @@ export function csvField(text: string): string {
 /** What spreadsheet apps read as the start of a formula (OWASP, CSV Injection): = + - @, a tab, a carriage return. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** A number as BigQuery's client hands one over as text (INT64, NUMERIC, BIGNUMERIC): -0.29, 12, 1.5e-7. */
-const PLAIN_NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * A cell's text as a spreadsheet may open it: text that would start a formula gets a leading single

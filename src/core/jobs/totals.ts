@@ -15,6 +15,7 @@
 //     or, with the wrong weight, by more. Columns without a rule stay empty in the totals row.
 import type { TotalsRules } from '../config';
 import type { Cell, QueryTable } from './bigquery';
+import { compareDecimals, decimalSum, PLAIN_NUMBER } from './decimal';
 import { usesRollup } from './rollup';
 
 export interface Scoreboard extends QueryTable {
@@ -49,13 +50,14 @@ export function scoreboardOf(table: QueryTable, sql: string, rules?: TotalsRules
 export function computeTotals(table: QueryTable, rules: TotalsRules): { totals: Cell[]; problems: string[] } {
   const problems: string[] = [];
   const indexOf = (name: string): number => table.columns.findIndex((column) => column.toLowerCase() === name.toLowerCase());
-  const numbers = (index: number, name: string): Array<number | null> | null => {
+  // A number cell, or a number as text (NUMERIC and BIGNUMERIC come as text: exact beyond a number's 15 digits).
+  const numbers = (index: number, name: string): Array<number | string | null> | null => {
     const values = table.rows.map((row) => row[index] ?? null);
-    if (values.some((value) => value !== null && (typeof value !== 'number' || !Number.isFinite(value)))) {
+    if (values.some((value) => value !== null && !(typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && PLAIN_NUMBER.test(value)))) {
       problems.push(`${name}: the column holds values that are not numbers`);
       return null;
     }
-    return values as Array<number | null>;
+    return values as Array<number | string | null>;
   };
   const totals: Cell[] = table.columns.map(() => null);
   totals[0] = TOTAL_LABEL;
@@ -71,10 +73,10 @@ export function computeTotals(table: QueryTable, rules: TotalsRules): { totals: 
     }
     const values = numbers(index, name);
     if (!values) continue;
-    const present = values.filter((value): value is number => value !== null);
+    const present = values.filter((value): value is number | string => value !== null);
     if (typeof rule === 'string') {
       if (present.length === 0) continue;
-      totals[index] = rule === 'sum' ? present.reduce((sum, value) => sum + value, 0) : rule === 'min' ? Math.min(...present) : Math.max(...present);
+      totals[index] = exactTotal(rule, present);
       continue;
     }
     const weightIndex = indexOf(rule.weightedBy);
@@ -86,13 +88,24 @@ export function computeTotals(table: QueryTable, rules: TotalsRules): { totals: 
     if (!weights) continue;
     let weighted = 0;
     let weightSum = 0;
+    // A mean is not exact anyway (see the top of this file): text numbers are taken as numbers.
     values.forEach((value, row) => {
       const weight = weights[row];
       if (value === null || weight === null || weight === undefined) return;
-      weighted += value * weight;
-      weightSum += weight;
+      weighted += Number(value) * Number(weight);
+      weightSum += Number(weight);
     });
     totals[index] = weightSum === 0 ? null : weighted / weightSum;
   }
   return { totals, problems };
+}
+
+/** sum, min or max of numbers, as numbers; with a number as text among them, exact (a sum as text, min and max the value itself). */
+function exactTotal(rule: 'sum' | 'min' | 'max', values: readonly (number | string)[]): number | string {
+  if (values.every((value): value is number => typeof value === 'number')) {
+    return rule === 'sum' ? values.reduce((sum, value) => sum + value, 0) : rule === 'min' ? Math.min(...values) : Math.max(...values);
+  }
+  if (rule === 'sum') return decimalSum(values);
+  const sign = rule === 'min' ? -1 : 1;
+  return values.reduce((best, value) => (compareDecimals(value, best) * sign > 0 ? value : best));
 }
