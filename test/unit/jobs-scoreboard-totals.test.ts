@@ -116,6 +116,20 @@ describe('scoreboard before and after a run', () => {
     assert.deepEqual(change.totals!.change, [null, 110, 0.12, 2]); // 239 − 129, 5.41 − 5.29, 55.1 − 53.1
   });
 
+  it('gives after − before for NUMERIC and BIGNUMERIC columns (numbers as text), subtracted exactly', () => {
+    const columns = ['game_date', 'stake', 'edge'];
+    const before = board(columns, [['2026-01-24', '12345678901234567890.25', '0.10'], ['2026-01-25', 'n/a', 0.2]]);
+    const after = board(columns, [['2026-01-24', '12345678901234567890.5', 0.3], ['2026-01-25', '7', '0.25']]);
+    // In JavaScript numbers the first stake difference reads 0: both sides are 12345678901234567000.
+    assert.deepEqual(
+      compareScoreboards(before, after).rows.map((row) => row.change),
+      [
+        [null, 0.25, 0.2],
+        [null, null, 0.05],
+      ],
+    );
+  });
+
   it('aligns a before read with other columns by name', () => {
     const change = compareScoreboards(board(['d', 'b', 'a'], [['x', 1, 10]]), board(['d', 'a', 'c'], [['x', 12, 3]]));
     assert.deepEqual(change.rows[0]!.before, ['x', 10, null]);

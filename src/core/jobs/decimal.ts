@@ -7,6 +7,7 @@
 //   PLAIN_NUMBER                 a number as text: -0.29, 12, 1.5e-7
 //   decimalSum(values)           the exact sum, as text with the most decimals among the values
 //   compareDecimals(a, b)        -1, 0 or 1
+//   decimalDifference(a, b)      a − b exactly, as text, and the decimals of the one that has more
 
 /** A number as BigQuery's client hands one over as text (INT64, NUMERIC, BIGNUMERIC): -0.29, 12, 1.5e-7. */
 export const PLAIN_NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -52,4 +53,11 @@ export function compareDecimals(a: number | string, b: number | string): number 
   const scale = Math.max(x.scale, y.scale);
   const [p, q] = [atScale(x, scale), atScale(y, scale)];
   return p < q ? -1 : p > q ? 1 : 0;
+}
+
+/** `after − before`, exactly, as text with as many decimals as the one that has more (`decimals`). */
+export function decimalDifference(after: number | string, before: number | string): { text: string; decimals: number } {
+  const [x, y] = [decimalOf(after), decimalOf(before)];
+  const scale = Math.max(x.scale, y.scale);
+  return { text: decimalText({ units: atScale(x, scale) - atScale(y, scale), scale }), decimals: scale };
 }

@@ -4,8 +4,9 @@
 //
 //   compareScoreboards(before, after)  → ScoreboardChange: every row of either read (matched by its first
 //                                        cell, e.g. the date), both reads' cells and after − before per
-//                                        numeric column; the same for the totals rows.
+//                                        numeric column (numbers as text included); the same for the totals rows.
 import type { Cell } from './bigquery';
+import { decimalDifference, PLAIN_NUMBER } from './decimal';
 import type { Scoreboard } from './totals';
 
 export interface ChangeRow {
@@ -14,7 +15,7 @@ export interface ChangeRow {
   /** The row as read before the run (aligned with the change's columns), or null when it had none. */
   before: Cell[] | null;
   after: Cell[] | null;
-  /** after − before for each column where both are numbers (rounded to their decimals), else null. */
+  /** after − before for each column where both are numbers or numbers as text (rounded to their decimals, at most 6), else null. */
   change: Array<number | null>;
 }
 
@@ -56,11 +57,21 @@ function changeRow(key: string, before: Cell[] | null, after: Cell[] | null): Ch
     if (i === 0) return null;
     const a = after?.[i];
     const b = before?.[i];
-    if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) return null;
+    if (!isNumber(a) || !isNumber(b)) return null;
+    if (typeof a === 'string' || typeof b === 'string') {
+      // NUMERIC and BIGNUMERIC, as text: subtracted exactly, then shown as a number.
+      const { text, decimals } = decimalDifference(a, b);
+      return Number(Number(text).toFixed(Math.min(6, decimals)));
+    }
     const decimals = Math.min(6, Math.max(decimalsOf(a), decimalsOf(b)));
     return Number((a - b).toFixed(decimals));
   });
   return { key, before, after, change };
+}
+
+/** A finite number, or a number as text (how BigQuery's client hands NUMERIC and BIGNUMERIC over). */
+function isNumber(cell: Cell | undefined): cell is number | string {
+  return typeof cell === 'number' ? Number.isFinite(cell) : typeof cell === 'string' && PLAIN_NUMBER.test(cell);
 }
 
 function decimalsOf(value: number): number {
