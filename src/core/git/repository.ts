@@ -600,7 +600,8 @@ export class GitRepository {
    */
   async containsCommit(tip: string, commit: string, options: GitReadOptions = {}): Promise<boolean> {
     if (tip === commit) return true;
-    if (!/^[0-9a-f]{40,64}$/.test(tip) || !/^[0-9a-f]{40,64}$/.test(commit)) throw new GitError(`not a commit: ${JSON.stringify(/^[0-9a-f]{40,64}$/.test(tip) ? commit : tip)}`, [], null, '');
+    const notSha = [tip, commit].find((sha) => !/^[0-9a-f]{40,64}$/.test(sha));
+    if (notSha !== undefined) throw new GitError(`not a commit: ${JSON.stringify(notSha)}`, [], null, '');
     const { stdout } = await this.git(['merge-base', commit, tip], { allowExitCodes: [1], signal: options.signal });
     return stdout.trim() === commit;
   }

@@ -5,12 +5,18 @@
 // API (no vscode import):
 //
 //   PLAIN_NUMBER                 a number as text: -0.29, 12, 1.5e-7
+//   isNumberCell(cell)           a finite number, or a number as text
 //   decimalSum(values)           the exact sum, as text with the most decimals among the values
 //   compareDecimals(a, b)        -1, 0 or 1
 //   decimalDifference(a, b)      a − b exactly, as text, and the decimals of the one that has more
 
 /** A number as BigQuery's client hands one over as text (INT64, NUMERIC, BIGNUMERIC): -0.29, 12, 1.5e-7. */
 export const PLAIN_NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A finite number, or a number as text (how BigQuery's client hands NUMERIC and BIGNUMERIC over). */
+export function isNumberCell(cell: unknown): cell is number | string {
+  return typeof cell === 'number' ? Number.isFinite(cell) : typeof cell === 'string' && PLAIN_NUMBER.test(cell);
+}
 
 /** The value `units / 10^scale`. */
 interface Decimal {

@@ -6,7 +6,7 @@
 //                                        cell, e.g. the date), both reads' cells and after − before per
 //                                        numeric column (numbers as text included); the same for the totals rows.
 import type { Cell } from './bigquery';
-import { decimalDifference, PLAIN_NUMBER } from './decimal';
+import { decimalDifference, isNumberCell } from './decimal';
 import type { Scoreboard } from './totals';
 
 export interface ChangeRow {
@@ -57,7 +57,7 @@ function changeRow(key: string, before: Cell[] | null, after: Cell[] | null): Ch
     if (i === 0) return null;
     const a = after?.[i];
     const b = before?.[i];
-    if (!isNumber(a) || !isNumber(b)) return null;
+    if (!isNumberCell(a) || !isNumberCell(b)) return null;
     if (typeof a === 'string' || typeof b === 'string') {
       // NUMERIC and BIGNUMERIC, as text: subtracted exactly, then shown as a number.
       const { text, decimals } = decimalDifference(a, b);
@@ -67,11 +67,6 @@ function changeRow(key: string, before: Cell[] | null, after: Cell[] | null): Ch
     return Number((a - b).toFixed(decimals));
   });
   return { key, before, after, change };
-}
-
-/** A finite number, or a number as text (how BigQuery's client hands NUMERIC and BIGNUMERIC over). */
-function isNumber(cell: Cell | undefined): cell is number | string {
-  return typeof cell === 'number' ? Number.isFinite(cell) : typeof cell === 'string' && PLAIN_NUMBER.test(cell);
 }
 
 function decimalsOf(value: number): number {

@@ -15,7 +15,7 @@
 //     or, with the wrong weight, by more. Columns without a rule stay empty in the totals row.
 import type { TotalsRules } from '../config';
 import type { Cell, QueryTable } from './bigquery';
-import { compareDecimals, decimalSum, PLAIN_NUMBER } from './decimal';
+import { compareDecimals, decimalSum, isNumberCell } from './decimal';
 import { usesRollup } from './rollup';
 
 export interface Scoreboard extends QueryTable {
@@ -53,7 +53,7 @@ export function computeTotals(table: QueryTable, rules: TotalsRules): { totals: 
   // A number cell, or a number as text (NUMERIC and BIGNUMERIC come as text: exact beyond a number's 15 digits).
   const numbers = (index: number, name: string): Array<number | string | null> | null => {
     const values = table.rows.map((row) => row[index] ?? null);
-    if (values.some((value) => value !== null && !(typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && PLAIN_NUMBER.test(value)))) {
+    if (values.some((value) => value !== null && !isNumberCell(value))) {
       problems.push(`${name}: the column holds values that are not numbers`);
       return null;
     }

@@ -43,7 +43,7 @@ export class WhereAnswers {
 
   private held(git: GitRepository, result: CheckResult, sha: string, options: AnswerReadOptions): Promise<HeldAnswer> {
     return kept(this.byResult, result, sha, async () => {
-      const facts = await readWhereFacts(git, sha, result.services, result.head, undefined, { signal: options.signal, ...(options.changes ? { changed: Promise.resolve(options.changes) } : {}) });
+      const facts = await readWhereFacts(git, sha, result.services, result.head, undefined, { signal: options.signal, changed: options.changes });
       return { answer: whereLive(result.services, facts), facts };
     });
   }
@@ -78,7 +78,7 @@ export class WhereAnswers {
       // Read again with the histories' deployed commits, taking what the first read learned from
       // git (the commit's files; whether HEAD contains it) rather than asking again.
       const changes = facts.changes ?? options.changes;
-      const again = { signal: options.signal, inHead: { head: result.head, contains: facts.inHead }, ...(changes ? { changed: Promise.resolve(changes) } : {}) };
+      const again = { signal: options.signal, inHead: { head: result.head, contains: facts.inHead }, changed: changes ?? undefined };
       const answer = histories.size === 0 ? held : whereLive(result.services, await readWhereFacts(git, sha, result.services, result.head, await withCommits(git, histories, result.services), again));
       if (histories.size < live.length) throw new IncompleteAnswer(answer);
       return answer;

@@ -77,7 +77,7 @@ export async function readWhereFacts(
   verdicts: readonly ServiceVerdict[],
   head: string,
   history?: ReadonlyMap<string, readonly PastRevision[]>,
-  options: GitReadOptions & { changed?: Promise<CommitWithFiles>; inHead?: HeadContains | Promise<HeadContains | undefined> } = {},
+  options: GitReadOptions & { changed?: CommitWithFiles | Promise<CommitWithFiles>; inHead?: HeadContains | Promise<HeadContains | undefined> } = {},
 ): Promise<WhereFacts & { changes: CommitWithFiles | null }> {
   const deployed = deployedCommitsOf(verdicts, history);
   // Ranges read for every path these units name: each holds every commit touching any of them that its deployed commit lacks.
@@ -86,7 +86,7 @@ export async function readWhereFacts(
   const ranged = findInRanges(sha, ranges);
   const fromRanges = inHeadFromRanges(sha, head, ranges);
   // Started before waiting for whether HEAD contains it (handled now: awaited below, with the rest).
-  const reading = ranged ? Promise.resolve({ ...ranged, merge: false, changes: null }) : (options.changed ?? git.commitWithFiles(sha, options)).then((changes) => ({ commit: changes.commit, files: changes.files, merge: changes.parents.length > 1, changes }));
+  const reading = ranged ? Promise.resolve({ ...ranged, merge: false, changes: null }) : (options.changed ? Promise.resolve(options.changed) : git.commitWithFiles(sha, options)).then((changes) => ({ commit: changes.commit, files: changes.files, merge: changes.parents.length > 1, changes }));
   // Only what serves is dated (to tell an older commit on another branch); the check read those.
   const dating = git.describeCommits(deployedCommitsOf(verdicts), options);
   reading.catch(() => undefined);
