@@ -422,9 +422,9 @@ function printUnits(r: Record<string, unknown>): void {
  * a region of just them, each against its own emulator with `latencyMs` added to every response.
  * Runs alternate: repeat runs, runs with new revisions, and first runs with no cache.
  */
-async function measureRegionSize(configured: number, regionSize: number, latencyMs: number, runs: number): Promise<Record<string, unknown>> {
+/** `configured` services in a region that holds `regionSize` services: the other services come first, as a list would return them. */
+function buildLargeRegion(configured: number, regionSize: number): ReturnType<typeof buildWorkspace> {
   const large = buildWorkspace(configured);
-  const small = buildWorkspace(configured);
   const label = large.labels[0]!;
   const filler = Array.from({ length: regionSize - configured }, (_, i) => ({
     project: PROJECT,
@@ -434,6 +434,12 @@ async function measureRegionSize(configured: number, regionSize: number, latency
   }));
   const largeScenario = large.scenario as { run: { services: unknown[] } };
   largeScenario.run.services = [...filler, ...largeScenario.run.services];
+  return large;
+}
+
+async function measureRegionSize(configured: number, regionSize: number, latencyMs: number, runs: number): Promise<Record<string, unknown>> {
+  const large = buildLargeRegion(configured, regionSize);
+  const small = buildWorkspace(configured);
   const emulators: Emulator[] = [];
   const cacheDirs: string[] = [];
   try {
@@ -591,11 +597,25 @@ async function serve(count: number, latencyMs: number, kinds: readonly UnitKind[
   workspace.repo.cleanup();
 }
 
+/** `--serve --region`: as `--serve`, `configured` services in a region of `regionSize` beside the same services alone in theirs. */
+async function serveRegion(configured: number, regionSize: number, latencyMs: number): Promise<void> {
+  const workspaces = [buildLargeRegion(configured, regionSize), buildWorkspace(configured)];
+  const emulators = await Promise.all(workspaces.map((workspace) => serveWorkspace(workspace, latencyMs)));
+  const cacheDirs = workspaces.map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-')));
+  const how = (i: number): string => `cd ${workspaces[i]!.repo.dir} && CLOUD_RUN_DRIFT_CACHE_DIR=${cacheDirs[i]} CLOUD_RUN_DRIFT_TIMING=1 node ${CLI} check --json`;
+  console.log(`${configured} services, +${latencyMs} ms/response, in a region of ${regionSize}:\n  ${how(0)}\nin a region of ${configured}:\n  ${how(1)}\nCtrl-C ends it.`);
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  for (const emulator of emulators) emulator.process.kill('SIGTERM');
+  for (const dir of cacheDirs) fs.rmSync(dir, { recursive: true, force: true });
+  for (const workspace of workspaces) workspace.repo.cleanup();
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build');
   if (process.argv.includes('--serve')) {
-    // With --where: the units of `--where` (every kind), to run `where` by hand.
-    await serve(73, 100, process.argv.includes('--where') ? mixedKinds(73, Math.floor(73 / 3), Math.floor(73 / 10)) : []);
+    // With --where: the units of `--where` (every kind), to run `where` by hand; with --region: the 20 services of `--region` in its region of 500.
+    if (process.argv.includes('--region')) await serveRegion(20, 500, 100);
+    else await serve(73, 100, process.argv.includes('--where') ? mixedKinds(73, Math.floor(73 / 3), Math.floor(73 / 10)) : []);
     return;
   }
   const resultsFile = path.join(__dirname, 'results.json');
