@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { walkedCommitsTouching } from '../../src/core/git/rangeWalk';
 import { GitError, GitRepository, type RangeFacts } from '../../src/core/git/repository';
+import type { CommitInfo } from '../../src/core/model';
 import { rangeShape, traced, walksOf } from '../helpers/gitTrace';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../helpers/repo';
 
@@ -134,6 +136,26 @@ describe('a long-lived repository continues its walk when HEAD moves', () => {
     await read(git);
     // The first ranges' commits are made only now, after the walk took another log.
     assert.deepEqual(rangeShape(first), expected);
+  });
+
+  it('a continued walk hands the verdicts the commit objects it made before, not new ones', async () => {
+    const git = await GitRepository.open(repo.dir);
+    const touching = async (): Promise<Map<string, CommitInfo>> => {
+      const ranges = await git.ranges(deployed, repo.head(), { paths: PATHS });
+      const found = new Map<string, CommitInfo>();
+      for (const facts of ranges.values()) {
+        assert.ok(!(facts instanceof Error));
+        for (const commit of walkedCommitsTouching(facts, ['services/svc-1']) ?? assert.fail('a walked range')) found.set(commit.sha, commit);
+      }
+      return found;
+    };
+    const before = await touching();
+    assert.ok(before.size > 10, `the ranges touch svc-1 (${before.size} commits)`);
+    repo.commit('svc-1: after the walk', { 'services/svc-1/after.txt': 'a' });
+    const after = await touching();
+    assert.equal(after.size, before.size + 1, 'the new commit is in the ranges');
+    const remade = [...before].filter(([sha, commit]) => after.get(sha) !== commit);
+    assert.deepEqual(remade.map(([sha]) => sha), [], 'no commit object is made again');
   });
 
   it('walks afresh when a deployed commit lies below the walk held, or for other paths', async () => {

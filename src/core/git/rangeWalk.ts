@@ -82,6 +82,11 @@ export class RangeWalk {
   private readonly paths: PathBits | null;
   private readonly logs: LogReader[] = [];
   private readonly authors = new Map<string, string>();
+  /**
+   * Per commit number: its CommitInfo, once made. A walk read again (continued by a commit since)
+   * hands the verdicts the objects it made before, instead of making each of thousands again.
+   */
+  private readonly infos = new Map<number, CommitInfo>();
   /** Whether ranges() keeps the logs for data() (see retainLogs). */
   private retaining = false;
   /** Whether a log was restored from data, in no known order with the others. */
@@ -421,11 +426,16 @@ export class RangeWalk {
     let info = keptCommits.infos[kept];
     if (!info) {
       const { logs, places, ids } = keptCommits;
-      info = this.logs[logs[kept]!]!.commit(places[kept]!, this.ids.sha(ids[kept]!));
-      // One string per author, however many commits they made.
-      const author = this.authors.get(info.author);
-      if (author === undefined) this.authors.set(info.author, info.author);
-      else info.author = author;
+      const id = ids[kept]!;
+      info = this.infos.get(id);
+      if (!info) {
+        info = this.logs[logs[kept]!]!.commit(places[kept]!, this.ids.sha(id));
+        // One string per author, however many commits they made.
+        const author = this.authors.get(info.author);
+        if (author === undefined) this.authors.set(info.author, info.author);
+        else info.author = author;
+        this.infos.set(id, info);
+      }
       keptCommits.infos[kept] = info;
     }
     return info;
