@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { canceledError, DEFAULT_GIT_TIMEOUT_MS, GitCommands, GitError, type GitCallOptions, type GitRun } from './command';
+import { gitFoldersOf, headFromFiles, shallowFile, type GitFolders } from './gitFolders';
 import { LOG_RECORD_FORMAT, LogRecordParser, type LogRecord } from './logRecords';
 import type { CommitInfo } from '../model';
 import { RangeWalk, WALK_FORMAT, type RangeFacts, type WalkReader } from './rangeWalk';
@@ -83,6 +84,8 @@ export class GitRepository {
   private heldWalk: { paths: string; walk: Promise<HeldWalk | undefined> } | undefined;
   private readonly commitCache = new Map<string, Promise<CommitInfo | undefined>>();
   private readonly lastPathCommitCache = new Map<string, Promise<CommitInfo | null>>();
+  /** The last answer of missingPaths, for its HEAD and paths. */
+  private lastPresence: { key: string; missing: Promise<string[]> } | undefined;
 
   private constructor(
     readonly root: string,
@@ -94,8 +97,8 @@ export class GitRepository {
     readonly examinesWorkingTree: boolean,
     private readonly commands: GitCommands,
     private readonly walkStore: WalkStore | undefined,
-    /** `shallow` in the repository's common git folder (null: the folder is not known): git's own test of a shallow clone, made without a git process. */
-    private readonly shallowFile: string | null,
+    /** The repository's git folders (null: a layout not known), where HEAD and whether the clone is shallow are read without a git process. */
+    private readonly folders: GitFolders | null,
   ) {}
 
   /** Opens the repository containing `dir` (any folder inside the work tree). */
@@ -113,14 +116,18 @@ export class GitRepository {
       throw new GitError(`${dir} is not inside a git repository`, [], null, err.stderr);
     }
     const root = path.resolve(top.stdout.trim());
-    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs), options.walkStore, await shallowFileOf(root));
+    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs), options.walkStore, await gitFoldersOf(root));
   }
 
   private git(args: string[], options?: GitCallOptions): Promise<GitRun> {
     return this.commands.run(args, options);
   }
 
+  /** The commit HEAD names: read from the git folder's files where they tell, else from `git rev-parse`. */
   async head(options: GitReadOptions = {}): Promise<string> {
+    const read = this.folders ? await headFromFiles(this.folders) : null;
+    options.signal?.throwIfAborted();
+    if (read) return read;
     const { stdout } = await this.git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { allowExitCodes: [1], signal: options.signal }).catch((err: unknown) => {
       if (interrupted(err)) throw err;
       return { stdout: '' };
@@ -465,7 +472,7 @@ export class GitRepository {
    * else git is asked. Null when it cannot be told.
    */
   private async shallow(signal?: AbortSignal): Promise<boolean | null> {
-    if (this.shallowFile === null) {
+    if (this.folders === null) {
       try {
         const { stdout } = await this.git(['rev-parse', '--is-shallow-repository'], { signal });
         return stdout.trim() === 'true' ? true : stdout.trim() === 'false' ? false : null;
@@ -475,7 +482,7 @@ export class GitRepository {
       }
     }
     try {
-      await fs.promises.access(this.shallowFile);
+      await fs.promises.access(shallowFile(this.folders));
       return true;
     } catch (err) {
       return (err as NodeJS.ErrnoException).code === 'ENOENT' ? false : null;
@@ -667,17 +674,30 @@ export class GitRepository {
    * is cut short (a shallow clone, whose deployed commits may lie beyond the boundary).
    */
   async pathPresence(head: string, paths: string[], options: GitReadOptions = {}): Promise<{ missingPaths: string[]; shallow: boolean }> {
-    const unique = [...new Set(paths)];
-    const [objects, shallow] = await Promise.all([
-      unique.length === 0 ? { stdout: '' } : this.git(['cat-file', '--batch-check=%(objecttype)'], { input: unique.map((p) => `${head}:${p}\n`).join(''), signal: options.signal }),
-      this.shallow(options.signal),
-    ]);
-    // One line per path: its object type (blob, tree, commit for a submodule), or "<name> missing".
-    const types = objects.stdout.split('\n');
-    return {
-      missingPaths: unique.filter((_, i) => !/^(blob|tree|commit)$/.test(types[i] ?? '')),
-      shallow: shallow === true,
-    };
+    const [missingPaths, shallow] = await Promise.all([this.missingPaths(head, [...new Set(paths)], options.signal), this.shallow(options.signal)]);
+    return { missingPaths, shallow: shallow === true };
+  }
+
+  /**
+   * Those of `paths` that name nothing in `head`'s tree, in one `cat-file`. A commit's tree never
+   * changes: the last answer is kept, and a refresh to the same HEAD asks git nothing.
+   */
+  private missingPaths(head: string, paths: string[], signal: AbortSignal | undefined): Promise<string[]> {
+    if (paths.length === 0) return Promise.resolve([]);
+    const key = `${head}\0${paths.join('\0')}`;
+    if (this.lastPresence?.key === key) return this.lastPresence.missing;
+    const missing = this.git(['cat-file', '--batch-check=%(objecttype)'], { input: paths.map((p) => `${head}:${p}\n`).join(''), signal }).then(({ stdout }) => {
+      // One line per path: its object type (blob, tree, commit for a submodule), or "<name> missing".
+      const types = stdout.split('\n');
+      return paths.filter((_, i) => !/^(blob|tree|commit)$/.test(types[i] ?? ''));
+    });
+    const kept = { key, missing };
+    this.lastPresence = kept;
+    // A failed or canceled read is not kept.
+    missing.catch(() => {
+      if (this.lastPresence === kept) this.lastPresence = undefined;
+    });
+    return missing;
   }
 
   /**
@@ -756,36 +776,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
     signal.addEventListener('abort', onAbort, { once: true });
   });
   return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-}
-
-/**
- * Where git keeps the `shallow` file of the work tree at `root`: in its common git folder, which is
- * `.git` itself, or for a worktree (or a submodule), whose `.git` file names its own folder on its
- * first line, the folder that one's `commondir` names (or that folder itself). Null when the layout
- * is none of these (git is asked then).
- */
-async function shallowFileOf(root: string): Promise<string | null> {
-  // As git reads these files: the line's end (CR, LF) is not part of the path; spaces are.
-  const firstLine = (text: string): string => text.split('\n')[0]!.replace(/\r$/, '');
-  try {
-    const dotGit = path.join(root, '.git');
-    let gitDir = dotGit;
-    if ((await fs.promises.stat(dotGit)).isFile()) {
-      const named = /^gitdir: (.+)$/.exec(firstLine(await fs.promises.readFile(dotGit, 'utf8')))?.[1];
-      if (!named) return null;
-      gitDir = path.resolve(root, named);
-      if (!(await fs.promises.stat(gitDir)).isDirectory()) return null;
-    }
-    const common = await fs.promises.readFile(path.join(gitDir, 'commondir'), 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return null;
-      throw err;
-    });
-    const commonDir = common === null ? gitDir : path.resolve(gitDir, firstLine(common));
-    if (!(await fs.promises.stat(commonDir)).isDirectory()) return null;
-    return path.join(commonDir, 'shallow');
-  } catch {
-    return null;
-  }
 }
 
 /**
