@@ -61,6 +61,13 @@ describe('HEAD read from the git folder', () => {
     repo.git('symbolic-ref', 'HEAD', 'refs/heads/main');
   });
 
+  it('a read canceled fails as a canceled git call, as when git was asked', async () => {
+    const git = await GitRepository.open(repo.dir);
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(git.head({ signal: controller.signal }), (err: unknown) => err instanceof GitError && err.reason === 'canceled');
+  });
+
   it("reads a worktree's own HEAD, opened from a folder inside it", async () => {
     const worktree = tempDir('crd-head-worktree-');
     repo.git('worktree', 'add', '-q', '-b', 'other', worktree, 'HEAD~1');
