@@ -62,6 +62,24 @@ describe('git facts (real git)', () => {
     );
   });
 
+  it('runs a streamed git below normal priority', { skip: process.platform === 'win32' && 'POSIX niceness' }, async () => {
+    const large = createTempRepo();
+    const started: import('node:child_process').ChildProcess[] = [];
+    const record = (message: unknown): void => void started.push((message as { process: import('node:child_process').ChildProcess }).process);
+    try {
+      large.commit('initial', { 'a.txt': '1' });
+      fastImportCommits(large, 3000, 'generated');
+      diagnostics.subscribe('child_process', record);
+      // Asked at its first chunk of output, a megabyte before its last: git still runs.
+      let priority: number | undefined;
+      await new GitCommands(large.dir).stream(['log', '--format=%H %H %H %H %H %H %H'], () => void (priority ??= os.getPriority(started.at(-1)!.pid!)));
+      assert.equal(priority, os.constants.priority.PRIORITY_BELOW_NORMAL);
+    } finally {
+      diagnostics.unsubscribe('child_process', record);
+      large.cleanup();
+    }
+  });
+
   it('reports changed and untracked paths, renames on both sides', async () => {
     const scratch = createTempRepo();
     try {
