@@ -179,10 +179,10 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
     const warm: typeof emptied = [];
     const afterCommit: typeof emptied = [];
     try {
-      const git = await GitRepository.open(workspace.repo.dir);
+      const git = await GitRepository.open(workspace.repo.dir, { background: true });
       wrong.push(...wrongCounts(await checkServices(loaded, { reader, git }), expected, 'refresh'));
       for (let i = 0; i < runs; i++) {
-        const fresh = await GitRepository.open(workspace.repo.dir);
+        const fresh = await GitRepository.open(workspace.repo.dir, { background: true });
         const cold = await withStallProbe(() => checkServices(loaded, { reader, git: fresh }));
         wrong.push(...wrongCounts(cold.value, expected, 'refresh with empty caches'));
         emptied.push(cold);

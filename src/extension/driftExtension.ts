@@ -162,7 +162,7 @@ export class DriftExtension extends Disposable {
       memento: context.globalState,
       settings: () => settings,
       createReader: (endpoints) => clients.cloudRun(endpoints),
-      openRepository: (dir) => GitRepository.open(dir),
+      openRepository: (dir) => GitRepository.open(dir, { background: true }),
       logs: logSessions,
       where,
       revealUnit: (root, name) => servicesView.reveal(root, name),

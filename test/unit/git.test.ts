@@ -62,7 +62,7 @@ describe('git facts (real git)', () => {
     );
   });
 
-  it('runs a streamed git below normal priority', { skip: process.platform === 'win32' && 'POSIX niceness' }, async () => {
+  it('runs a streamed git below normal priority when it is background work (the editor), at its own else (the CLI)', { skip: process.platform === 'win32' && 'POSIX niceness' }, async () => {
     const large = createTempRepo();
     const started: import('node:child_process').ChildProcess[] = [];
     const record = (message: unknown): void => void started.push((message as { process: import('node:child_process').ChildProcess }).process);
@@ -71,9 +71,13 @@ describe('git facts (real git)', () => {
       fastImportCommits(large, 3000, 'generated');
       diagnostics.subscribe('child_process', record);
       // Asked at its first chunk of output, a megabyte before its last: git still runs.
-      let priority: number | undefined;
-      await new GitCommands(large.dir).stream(['log', '--format=%H %H %H %H %H %H %H'], () => void (priority ??= os.getPriority(started.at(-1)!.pid!)));
-      assert.equal(priority, os.constants.priority.PRIORITY_BELOW_NORMAL);
+      const priorityOf = async (commands: GitCommands): Promise<number | undefined> => {
+        let priority: number | undefined;
+        await commands.stream(['log', '--format=%H %H %H %H %H %H %H'], () => void (priority ??= os.getPriority(started.at(-1)!.pid!)));
+        return priority;
+      };
+      assert.equal(await priorityOf(new GitCommands(large.dir, undefined, large.dir, true)), os.constants.priority.PRIORITY_BELOW_NORMAL, 'background');
+      assert.equal(await priorityOf(new GitCommands(large.dir)), os.getPriority(), "the CLI's: this process's own");
     } finally {
       diagnostics.unsubscribe('child_process', record);
       large.cleanup();

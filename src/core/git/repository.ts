@@ -39,6 +39,8 @@ export interface GitRepositoryOptions {
    * the commits made since. Not used in a shallow clone.
    */
   walkStore?: WalkStore;
+  /** Git runs as background work, below normal priority (GitCommands' `background`): the editor's repositories. */
+  background?: boolean;
 }
 
 /** What every read takes: aborting the signal kills its git and rejects with a `canceled` GitError. */
@@ -116,7 +118,7 @@ export class GitRepository {
       throw new GitError(`${dir} is not inside a git repository`, [], null, err.stderr);
     }
     const root = path.resolve(top.stdout.trim());
-    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs), options.walkStore, await gitFoldersOf(root));
+    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs, root, options.background), options.walkStore, await gitFoldersOf(root));
   }
 
   private git(args: string[], options?: GitCallOptions): Promise<GitRun> {

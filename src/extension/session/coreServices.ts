@@ -11,7 +11,7 @@ export function createCoreServices(clients: Pick<ApiClients, 'cloudRun'>): CoreS
     loadConfig,
     // Every git call disables fsmonitor, external diff and textconv; untrusted, core also skips
     // `git status`, which could run clean filters the repository configures.
-    openRepository: (root, trusted) => GitRepository.open(root, { trusted }),
+    openRepository: (root, trusted) => GitRepository.open(root, { trusted, background: true }),
     createReader: (endpoints) => clients.cloudRun(endpoints),
     checkServices: (config, deps, options) => checkServices(config, deps, options),
   };
