@@ -118,6 +118,90 @@ describe('HEAD read from the git folder', () => {
     }
   });
 
+  describe('never answers otherwise than git', () => {
+    /** A fresh repository of two commits on main, packed or not, `change` applied to its git folder. */
+    async function compare(what: string, change: (gitDir: string, shas: { first: string; second: string }) => void, options: { pack?: boolean } = {}): Promise<{ commands: string[] }> {
+      const scratch = createTempRepo();
+      cleanup.push(scratch.dir);
+      const first = scratch.commit('first', { 'a.txt': '1' });
+      const second = scratch.commit('second', { 'a.txt': '2' });
+      if (options.pack) scratch.git('pack-refs', '--all');
+      change(path.join(scratch.dir, '.git'), { first, second });
+      let expected: string | null;
+      try {
+        expected = scratch.git('rev-parse', '--verify', '--quiet', 'HEAD^{commit}') || null;
+      } catch {
+        expected = null;
+      }
+      const git = await GitRepository.open(scratch.dir, { timeoutMs: 2_000 });
+      const { value, commands } = await traced(() => git.head().then((sha) => sha, (err: unknown) => err));
+      if (expected === null) assert.ok(value instanceof GitError, `${what}: git fails, and so does head(): ${String(value)}`);
+      else assert.equal(value, expected, what);
+      return { commands };
+    }
+    const refs = (gitDir: string, name: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(gitDir, name)), { recursive: true });
+      fs.writeFileSync(path.join(gitDir, name), text);
+    };
+
+    it('follows symbolic refs as far as git does (five refs read, HEAD the first)', async () => {
+      const chain = (length: number) => (gitDir: string, { second }: { second: string }) => {
+        for (let i = 1; i <= length; i++) refs(gitDir, `refs/heads/r${i}`, i === length ? `${second}\n` : `ref: refs/heads/r${i + 1}\n`);
+        refs(gitDir, 'HEAD', 'ref: refs/heads/r1\n');
+      };
+      assert.deepEqual((await compare('HEAD and four refs', chain(4))).commands, [], 'read from the files');
+      await compare('HEAD and five refs (git gives up)', chain(5));
+    });
+
+    it('ref names git refuses, HEAD of more than one line, a SHA of the other format', async () => {
+      for (const name of ['refs/heads/a..b', 'refs/heads/x.lock', 'refs/heads/y.']) {
+        await compare(name, (gitDir, { second }) => {
+          refs(gitDir, name, `${second}\n`);
+          refs(gitDir, 'HEAD', `ref: ${name}\n`);
+        });
+      }
+      await compare('HEAD with a second line', (gitDir) => refs(gitDir, 'HEAD', 'ref: refs/heads/main\ngarbage\n'));
+      await compare('a 64-digit SHA in a SHA-1 repository', (gitDir, { second }) => refs(gitDir, 'refs/heads/main', `${second}${second.slice(0, 24)}\n`));
+      assert.deepEqual((await compare('CRLF and trailing spaces in a loose ref', (gitDir, { first }) => refs(gitDir, 'refs/heads/main', `${first}  \r\n`))).commands, []);
+    });
+
+    it('packed-refs as git reads it: a CRLF line or a last line without its newline is no ref', async () => {
+      const packed = (ending: string) => (gitDir: string, { first }: { first: string }) => refs(gitDir, 'packed-refs', `# pack-refs with: peeled fully-peeled sorted \n${first} refs/heads/main${ending}`);
+      assert.deepEqual((await compare('a packed branch', packed('\n'), { pack: true })).commands, []);
+      await compare('a CRLF line', packed('\r\n'), { pack: true });
+      await compare('no newline after the last line', packed(''), { pack: true });
+    });
+
+    it('a symbolic link in a ref\'s place (git reads it as a symbolic ref) and a FIFO for packed-refs are left to git', { skip: process.platform === 'win32' && 'needs symlinks and mkfifo' }, async () => {
+      const linked = await compare('a branch that is a link to another', (gitDir, { first }) => {
+        refs(gitDir, 'refs/heads/other', `${first}\n`);
+        fs.rmSync(path.join(gitDir, 'refs/heads/main'));
+        fs.symlinkSync('refs/heads/other', path.join(gitDir, 'refs/heads/main'));
+      });
+      assert.equal(linked.commands.filter((c) => c.includes('rev-parse')).length, 1, 'git is asked');
+      // The branch packed, packed-refs a FIFO: the files are left alone, and git, asked, waits on it until its deadline.
+      const scratch = createTempRepo();
+      cleanup.push(scratch.dir);
+      scratch.commit('first', { 'a.txt': '1' });
+      scratch.git('pack-refs', '--all');
+      fs.rmSync(path.join(scratch.dir, '.git', 'packed-refs'));
+      execFileSync('mkfifo', [path.join(scratch.dir, '.git', 'packed-refs')]);
+      const git = await GitRepository.open(scratch.dir, { timeoutMs: 1_000 });
+      await assert.rejects(git.head(), (err: unknown) => err instanceof GitError && err.reason === 'timeout' && /rev-parse/.test(err.message));
+    });
+  });
+
+  it("the paths' presence read beside a read canceled is read again, not failed with it", async () => {
+    const git = await GitRepository.open(repo.dir);
+    const head = await git.head();
+    const controller = new AbortController();
+    const canceled = git.pathPresence(head, ['services/a', 'services/gone'], { signal: controller.signal });
+    const beside = git.pathPresence(head, ['services/a', 'services/gone']);
+    controller.abort();
+    await assert.rejects(canceled, (err: unknown) => err instanceof GitError && err.reason === 'canceled');
+    assert.deepEqual((await beside).missingPaths, ['services/gone']);
+  });
+
   it('asks git nothing of the paths at a HEAD it read them at before', async () => {
     const git = await GitRepository.open(repo.dir);
     const head = await git.head();

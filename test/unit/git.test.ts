@@ -62,7 +62,7 @@ describe('git facts (real git)', () => {
     );
   });
 
-  it('runs a streamed git below normal priority when it is background work (the editor), at its own else (the CLI)', { skip: process.platform === 'win32' && 'POSIX niceness' }, async () => {
+  it('runs a streamed git below normal priority when it is background work (the editor), at its own else (the CLI)', { skip: (process.platform === 'win32' && 'POSIX niceness') || (os.getPriority() >= os.constants.priority.PRIORITY_BELOW_NORMAL && 'this process runs niced already') }, async () => {
     const large = createTempRepo();
     const started: import('node:child_process').ChildProcess[] = [];
     const record = (message: unknown): void => void started.push((message as { process: import('node:child_process').ChildProcess }).process);

@@ -154,7 +154,7 @@ export class GitCommands {
         detached: how.ownGroup,
         windowsHide: true,
       });
-      if (this.background) lowerPriority(child.pid);
+      if (this.background && process.platform !== 'win32') lowerPriority(child.pid);
       const kill = (): void => {
         try {
           if (how.ownGroup && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
@@ -276,7 +276,9 @@ export class GitCommands {
  * to is not the one kept waiting: with three such gits on two cores, an idle Node.js process's
  * event loop went 101 ms without a turn at normal priority, 12-26 ms with them at this one. The
  * CLI keeps normal priority: there git is the work waited for, and a first check of 100,000
- * commits took 5% longer with its gits niced (2,044 ms against 1,937).
+ * commits took 5% longer with its gits niced (2,044 ms against 1,937). Not on Windows, where the
+ * usual git (Git for Windows' cmd\git.exe) is a launcher that may have started the real one
+ * before its priority could be set.
  */
 export const GIT_PRIORITY = os.constants.priority.PRIORITY_BELOW_NORMAL;
 

@@ -85,6 +85,9 @@ export class RangeWalk {
   /**
    * Per commit number: its CommitInfo, once made. A walk read again (continued by a commit since)
    * hands the verdicts the objects it made before, instead of making each of thousands again.
+   * Kept as long as the walk is (the editor lets go of a walk continued MAX_HELD_LOGS times, see
+   * repository.ts): a few hundred bytes per commit a verdict listed, most of them held by the
+   * verdicts anyway.
    */
   private readonly infos = new Map<number, CommitInfo>();
   /** Whether ranges() keeps the logs for data() (see retainLogs). */

@@ -127,7 +127,7 @@ export class GitRepository {
 
   /** The commit HEAD names: read from the git folder's files where they tell, else from `git rev-parse`. */
   async head(options: GitReadOptions = {}): Promise<string> {
-    const read = this.folders ? await headFromFiles(this.folders) : null;
+    const read = this.folders ? await headFromFiles(this.folders).catch(() => null) : null;
     if (options.signal?.aborted) throw canceledError('git rev-parse', ['rev-parse', 'HEAD']);
     if (read) return read;
     const { stdout } = await this.git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { allowExitCodes: [1], signal: options.signal }).catch((err: unknown) => {
@@ -682,24 +682,29 @@ export class GitRepository {
 
   /**
    * Those of `paths` that name nothing in `head`'s tree, in one `cat-file`. A commit's tree never
-   * changes: the last answer is kept, and a refresh to the same HEAD asks git nothing.
+   * changes: the answer for the last HEAD and paths asked is kept, and a refresh to the same HEAD
+   * asks git nothing (a check of other units, with other paths, asks again).
    */
-  private missingPaths(head: string, paths: string[], signal: AbortSignal | undefined): Promise<string[]> {
-    if (paths.length === 0) return Promise.resolve([]);
+  private async missingPaths(head: string, paths: string[], signal: AbortSignal | undefined): Promise<string[]> {
+    if (paths.length === 0) return [];
     const key = `${head}\0${paths.join('\0')}`;
-    if (this.lastPresence?.key === key) return this.lastPresence.missing;
-    const missing = this.git(['cat-file', '--batch-check=%(objecttype)'], { input: paths.map((p) => `${head}:${p}\n`).join(''), signal }).then(({ stdout }) => {
-      // One line per path: its object type (blob, tree, commit for a submodule), or "<name> missing".
-      const types = stdout.split('\n');
-      return paths.filter((_, i) => !/^(blob|tree|commit)$/.test(types[i] ?? ''));
-    });
-    const kept = { key, missing };
-    this.lastPresence = kept;
-    // A failed or canceled read is not kept.
-    missing.catch(() => {
-      if (this.lastPresence === kept) this.lastPresence = undefined;
-    });
-    return missing;
+    // A read another caller started and then canceled is made again (shared), not taken as this one's failure.
+    const missing = await this.shared(() => {
+      if (this.lastPresence?.key === key) return this.lastPresence.missing;
+      const reading = this.git(['cat-file', '--batch-check=%(objecttype)'], { input: paths.map((p) => `${head}:${p}\n`).join(''), signal }).then(({ stdout }) => {
+        // One line per path: its object type (blob, tree, commit for a submodule), or "<name> missing".
+        const types = stdout.split('\n');
+        return paths.filter((_, i) => !/^(blob|tree|commit)$/.test(types[i] ?? ''));
+      });
+      const kept = { key, missing: reading };
+      this.lastPresence = kept;
+      // A failed or canceled read is not kept.
+      reading.catch(() => {
+        if (this.lastPresence === kept) this.lastPresence = undefined;
+      });
+      return reading;
+    }, signal);
+    return [...missing];
   }
 
   /**
