@@ -13,6 +13,8 @@ export interface GitFolders {
   commonDir: string;
   /** The repository's object format (`extensions.objectFormat` in its config): the length of its SHAs. */
   objectFormat: 'sha1' | 'sha256';
+  /** Whether its refs are in a reftable (a `reftable` folder), which is not read here. */
+  reftable: boolean;
 }
 
 /** As git reads a `.git` file and `commondir`: the line's end (CR, LF) is not part of the value; spaces are. */
@@ -40,7 +42,12 @@ export async function gitFoldersOf(root: string): Promise<GitFolders | null> {
     if (!(await fs.promises.stat(commonDir)).isDirectory()) return null;
     // The one key of that name is in [extensions]; git reads it from this file alone, no includes.
     const config = (await readIfPresent(path.join(commonDir, 'config')))?.toString('utf8') ?? '';
-    return { gitDir, commonDir, objectFormat: /^\s*objectformat\s*=\s*sha256\s*$/im.test(config) ? 'sha256' : 'sha1' };
+    return {
+      gitDir,
+      commonDir,
+      objectFormat: /^\s*objectformat\s*=\s*sha256\s*$/im.test(config) ? 'sha256' : 'sha1',
+      reftable: await exists(path.join(commonDir, 'reftable')),
+    };
   } catch {
     return null;
   }
@@ -70,7 +77,7 @@ const MAX_READS = 5;
  */
 export async function headFromFiles(folders: GitFolders): Promise<string | null> {
   try {
-    if (await exists(path.join(folders.commonDir, 'reftable'))) return null;
+    if (folders.reftable) return null;
     const digits = folders.objectFormat === 'sha256' ? 64 : 40;
     const sha = new RegExp(`^[0-9a-f]{${digits}}$`);
     let content = await readIfPresent(path.join(folders.gitDir, 'HEAD'), { noFollow: true });
