@@ -13,7 +13,8 @@
 // Fault rules with "api": "functions" apply to operations getFunction and listFunctions ("service" matches the function).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiModuleContext, EmulatedApiModule } from './api';
-import { sendGoogleError, sendJson } from './control';
+import { sendGoogleError } from './control';
+import { sendSelectedJson } from './fieldSelection';
 import { sleep } from './faults';
 import { expectBoolean, expectInteger, expectKnownKeys, expectLabels, expectObject, expectString, optionalString, PROJECT_EXPECTED, PROJECT_PATTERN, REGION_EXPECTED, REGION_PATTERN } from './scenario';
 import { FUNCTION_EXPECTED, FUNCTION_NAME_PATTERN, parseFunctionSpec, parseFunctionsSection, type ScenarioFunctionsSection } from './functions-scenario';
@@ -65,7 +66,7 @@ export function createFunctionsApi(ctx: ApiModuleContext, run: RunState): Functi
         sendGoogleError(res, 400, page.error);
         return true;
       }
-      sendJson(res, 200, pageBody('functions', state.list(project, location).map((f) => renderFunction(f, now, encoding)), page));
+      sendSelectedJson(res, url, pageBody('functions', state.list(project, location).map((f) => renderFunction(f, now, encoding)), page));
       return true;
     }
     const record = state.get(project, location, name!);
@@ -73,7 +74,7 @@ export function createFunctionsApi(ctx: ApiModuleContext, run: RunState): Functi
       sendGoogleError(res, 404, `Resource '${functionResourceName({ project, region: location, name: name! })}' was not found`);
       return true;
     }
-    sendJson(res, 200, renderFunction(record, now, encoding));
+    sendSelectedJson(res, url, renderFunction(record, now, encoding));
     return true;
   }
 

@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ScenarioError, type ApiModuleContext, type EmulatedApiModule } from './api';
 import { ControlError, sendGoogleError, sendJson } from './control';
+import { sendSelectedJson } from './fieldSelection';
 import { sleep } from './faults';
 import { createJobsApi } from './jobs/api';
 import { parseJobsSection } from './jobs/scenario';
@@ -129,7 +130,7 @@ export function createRunApi(ctx: ApiModuleContext): RunApiModule {
 
     if (operation === 'listServices') {
       const all = state.listServices(project, location);
-      sendJson(res, 200, pageBody('services', all.map((s) => renderService(s, now, encoding)), page!));
+      sendSelectedJson(res, url, pageBody('services', all.map((s) => renderService(s, now, encoding)), page!));
       return true;
     }
 
@@ -139,7 +140,7 @@ export function createRunApi(ctx: ApiModuleContext): RunApiModule {
       return true;
     }
     if (operation === 'getService') {
-      sendJson(res, 200, renderService(record, now, encoding));
+      sendSelectedJson(res, url, renderService(record, now, encoding));
       return true;
     }
     if (operation === 'updateService') {
@@ -151,7 +152,7 @@ export function createRunApi(ctx: ApiModuleContext): RunApiModule {
     if (operation === 'listRevisions') {
       // Newest first, as `gcloud run revisions list` shows them.
       const revisions = [...record.revisions].reverse().map((r) => renderRevision(record, r, now, encoding));
-      sendJson(res, 200, pageBody('revisions', revisions, page!));
+      sendSelectedJson(res, url, pageBody('revisions', revisions, page!));
       return true;
     }
     const found = record.revisions.find((r) => r.name === revision);
@@ -159,7 +160,7 @@ export function createRunApi(ctx: ApiModuleContext): RunApiModule {
       sendGoogleError(res, 404, notFoundMessage('REVISION', revision!, location, project));
       return true;
     }
-    sendJson(res, 200, renderRevision(record, found, now, encoding));
+    sendSelectedJson(res, url, renderRevision(record, found, now, encoding));
     return true;
   }
 

@@ -2,7 +2,7 @@
 // libraries (src/core/google/runRest.ts, functionsRest.ts). For the same state of the emulator, and for
 // the same error answers of a plain server on 127.0.0.1, what those reads decode must be what the real
 // @google-cloud/run and @google-cloud/functions clients decode, as the reader's facts see it: serving
-// revisions, traffic, revision facts, the settled-revision check, functions, jobs and their executions,
+// revisions, revision facts, the settled-revision check, functions, jobs and their executions,
 // revision histories page by page, and each failure's code and message after the same retries.
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
@@ -12,12 +12,12 @@ import { v2 as functionsV2 } from '@google-cloud/functions';
 import { v2, type protos } from '@google-cloud/run';
 import type { CallOptions } from 'google-gax';
 import { PassThroughClient } from 'google-auth-library';
-import { agreesWithService, createCloudRunReader, describeApiError, RETRIED_CODES, revisionFacts, servingRevisions, trafficState } from '../../src/core/google/cloudrun';
+import { agreesWithService, createCloudRunReader, describeApiError, RETRIED_CODES, revisionFacts, servingRevisions } from '../../src/core/google/cloudrun';
 import { functionFacts } from '../../src/core/google/functions';
 import { FunctionsRestReads } from '../../src/core/google/functionsRest';
 import { executionFacts, jobFacts } from '../../src/core/google/runJobs';
 import { plainSend } from '../../src/core/google/restTransport';
-import { RunRestReads, type ApiService } from '../../src/core/google/runRest';
+import { RunRestReads, SERVICE_FIELDS, type ApiService } from '../../src/core/google/runRest';
 import type { RunningEmulator } from '../../src/emulator/server';
 import { startRunEmulator } from '../helpers/emulatorCheck';
 
@@ -32,11 +32,13 @@ function callOptions(signal?: AbortSignal): CallOptions {
   return { timeout: 5_000, retry: { retryCodes: [...RETRIED_CODES], backoffSettings }, ...(signal ? { signal } : {}) } as CallOptions;
 }
 
-/** Everything the reader takes from a Service (core/google/cloudrun.ts lookupService, trafficState, agreesWithService). */
+/**
+ * Everything the reader takes from a Service read over REST (core/google/cloudrun.ts lookupService,
+ * agreesWithService). trafficState reads the SDK's answers only (readTraffic, the traffic changes).
+ */
 function serviceView(service: ApiService): unknown {
   return {
     serving: servingRevisions(service),
-    traffic: trafficState(service),
     templateLabels: service.template?.labels ?? {},
     uid: service.uid,
     uri: service.uri || null,
@@ -138,15 +140,15 @@ describe('Cloud Run reads over REST, beside the SDK', () => {
       }
     }
     // The cases the comparison is meant to cover are there.
-    const split = trafficState(await rest.getService(`${PARENT}/services/split`, callOptions()));
-    assert.deepEqual(split.serving, [
+    const split = servingRevisions(await rest.getService(`${PARENT}/services/split`, callOptions()));
+    assert.deepEqual(split, [
       { revision: 'split-00001-aaa', percent: 70, tag: 'stable' },
       { revision: 'split-00002-bbb', percent: 30, tag: 'canary' },
     ]);
     const failed = revisionFacts(await rest.getRevision(`${PARENT}/services/broken/revisions/broken-00002-bbb`, callOptions()));
     assert.deepEqual([failed.failed, failed.readyMessage], [true, 'The container failed to start.']);
     assert.equal(revisionFacts(await rest.getRevision(`${PARENT}/services/split/revisions/split-00001-aaa`, callOptions())).createTime, '2026-01-30T10:00:00.123Z');
-    assert.equal(trafficState(await rest.getService(`${PARENT}/services/rolling`, callOptions())).reconciling, true);
+    assert.equal((await rest.getService(`${PARENT}/services/rolling`, callOptions())).reconciling, true);
   });
 
   it('lists a region page by page as the SDK does: the same services, and whether more follow', async () => {
@@ -166,6 +168,20 @@ describe('Cloud Run reads over REST, beside the SDK', () => {
       assert.equal(restToken, undefined);
       if (pageSize === 2) assert.ok(pages > 1, 'more than one page of 2');
     }
+  });
+
+  it('asks for the fields the reader uses and gets nothing else; the emulator refuses a selection it cannot read', async () => {
+    const name = `${PARENT}/services/split`;
+    const [fromSdk] = await sdk.services.getService({ name }, callOptions());
+    assert.ok(fromSdk.template?.containers?.length && fromSdk.traffic?.length && fromSdk.conditions?.length, 'the SDK reads the whole service');
+    const fromRest = (await rest.getService(name, callOptions())) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(fromRest).sort(), [...SERVICE_FIELDS].map((path) => path.split('.')[0]!).sort());
+    assert.deepEqual(Object.keys(fromRest.template as object), ['labels']);
+    const listed = await rest.listServices(PARENT, 50, undefined, callOptions());
+    assert.ok(listed.items.length === 4 && listed.items.every((item) => item.traffic === undefined && item.conditions === undefined && item.template?.containers === undefined));
+    const refused = await fetch(`${emulator.httpUrl}/v2/${PARENT}/services?fields=services(name`);
+    assert.equal(refused.status, 400);
+    assert.match(((await refused.json()) as { error: { message: string } }).error.message, /^Invalid field selection "services\(name": expected "\)" at character 14\.$/);
   });
 
   it('fails as the SDK does: a missing service, 403, 429 and 503 with their messages, after the same retries', async () => {

@@ -28,6 +28,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { ApiModuleContext } from '../api';
 import { ControlError, sendGoogleError, sendJson } from '../control';
+import { sendSelectedJson } from '../fieldSelection';
 import { sleep } from '../faults';
 import { pageBody, parsePaging } from '../paging';
 import type { EnumEncoding, RunState } from '../run-state';
@@ -166,7 +167,7 @@ export function createJobsApi(ctx: ApiModuleContext, runState: RunState, schedul
       return true;
     }
     if (operation === 'listJobs') {
-      sendJson(res, 200, pageBody('jobs', state.list(project, location).map((j) => renderJob(state, j, now, encoding)), page as { offset: number; size: number }));
+      sendSelectedJson(res, url, pageBody('jobs', state.list(project, location).map((j) => renderJob(state, j, now, encoding)), page as { offset: number; size: number }));
       return true;
     }
     const job = state.get(project, location, third!);
@@ -177,12 +178,12 @@ export function createJobsApi(ctx: ApiModuleContext, runState: RunState, schedul
     try {
       switch (operation) {
         case 'getJob':
-          sendJson(res, 200, renderJob(state, job, now, encoding));
+          sendSelectedJson(res, url, renderJob(state, job, now, encoding));
           return true;
         case 'listExecutions': {
           // Newest first, as `gcloud run jobs executions list` shows them.
           const executions = [...job.executions].reverse().map((e) => renderExecution(job, e, now, encoding));
-          sendJson(res, 200, pageBody('executions', executions, page as { offset: number; size: number }));
+          sendSelectedJson(res, url, pageBody('executions', executions, page as { offset: number; size: number }));
           return true;
         }
         case 'runJob': {
@@ -203,7 +204,7 @@ export function createJobsApi(ctx: ApiModuleContext, runState: RunState, schedul
             return true;
           }
           if (operation === 'getExecution') {
-            sendJson(res, 200, renderExecution(job, found, now, encoding));
+            sendSelectedJson(res, url, renderExecution(job, found, now, encoding));
             return true;
           }
           state.cancel(found);
