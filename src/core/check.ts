@@ -1,6 +1,7 @@
 import type { CloudRunReader } from './google/cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
 import { GitError, type GitRepository, type LabelResolution, type RangeFacts } from './git/repository';
+import { prepareCommitsTouching } from './git/rangeWalk';
 import type { CheckResult, CommitInfo, ServiceVerdict } from './model';
 import { ownValue } from './platform/own';
 import { decidingLabels, judgeUnit, labelsToResolve, lookupUnit, type UnitLookup } from './units';
@@ -158,15 +159,20 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   const { missingPaths, shallow } = isGitFailure(presenceFacts) ? { missingPaths: [], shallow: false } : presenceFacts;
   const missing = new Set(missingPaths);
   // A unit deployed long ago has a range of tens of thousands of commits to match with its paths:
-  // the verdicts are judged a few at a time, so that the editor's event loop turns between them.
+  // the verdicts are judged a few at a time, and the commits of a long range found in slices before
+  // its verdict, so that the editor's event loop turns between them.
   const verdicts: ServiceVerdict[] = [];
   let sliceStarted = performance.now();
-  for (const [i, service] of services.entries()) {
-    if (performance.now() - sliceStarted >= VERDICT_SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
+  const pause = (): Promise<void> | undefined => {
+    if (performance.now() - sliceStarted < VERDICT_SLICE_MS) return undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       signal?.throwIfAborted();
       sliceStarted = performance.now();
-    }
+    });
+  };
+  for (const [i, service] of services.entries()) {
+    await pause();
+    for (const range of decidingRanges(unitLookups[i]!, config.commitLabel, resolved, rangeFacts)) await prepareCommitsTouching(range, service.paths, pause);
     verdicts.push(
       judgeUnit(service, config.commitLabel, unitLookups[i]!, {
         head,
@@ -181,6 +187,18 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     );
   }
   return { head, checkedAt: new Date().toISOString(), services: verdicts, warnings };
+}
+
+/** The ranges a unit's verdict reads: those of its deciding labels that resolved to a commit. */
+function decidingRanges(lookup: UnitLookup, commitLabel: string, labels: ReadonlyMap<string, LabelResolution | GitFailure>, ranges: ReadonlyMap<string, RangeFacts | GitFailure>): RangeFacts[] {
+  const found: RangeFacts[] = [];
+  for (const label of decidingLabels(lookup, commitLabel)) {
+    const resolution = label === null ? undefined : labels.get(label);
+    if (!resolution || isGitFailure(resolution) || resolution.kind !== 'found') continue;
+    const range = ranges.get(resolution.sha);
+    if (range && !isGitFailure(range)) found.push(range);
+  }
+  return found;
 }
 
 /** How long verdicts are judged before the event loop is let turn. */

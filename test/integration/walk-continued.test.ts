@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { walkedCommitsTouching } from '../../src/core/git/rangeWalk';
+import { prepareCommitsTouching, walkedCommitsTouching } from '../../src/core/git/rangeWalk';
 import { GitError, GitRepository, type RangeFacts } from '../../src/core/git/repository';
 import type { CommitInfo } from '../../src/core/model';
 import { rangeShape, traced, walksOf } from '../helpers/gitTrace';
@@ -182,6 +182,56 @@ describe('a long-lived repository continues its walk when HEAD moves', () => {
     repo.git('reflog', 'expire', '--expire=now', '--all');
     repo.git('gc', '-q', '--prune=now');
     afresh((await read(git)).walks);
+  });
+
+  it('finds a range\'s commits touching some paths in slices, asking its pause between them, and hands each caller its own copy', async () => {
+    const head = repo.head();
+    const oldest = deployed[2]!;
+    const prepared = (await (await GitRepository.open(repo.dir)).ranges([oldest], head, { paths: PATHS })).get(oldest);
+    const plain = (await (await GitRepository.open(repo.dir)).ranges([oldest], head, { paths: PATHS })).get(oldest);
+    assert.ok(prepared && !(prepared instanceof Error) && plain && !(plain instanceof Error));
+    let asked = 0;
+    const pause = (): undefined => void asked++;
+    await prepareCommitsTouching(prepared, PATHS, pause);
+    // 400 mainline commits and their side branches: a question per 1,024 of them, the first at once.
+    assert.equal(asked, 1);
+    await prepareCommitsTouching(prepared, ['services/svc-1'], pause);
+    assert.equal(asked, 2);
+    await prepareCommitsTouching(prepared, PATHS, pause);
+    assert.equal(asked, 2, 'paths prepared before are not looked for again');
+    const shas = (commits: CommitInfo[] | undefined): string[] => (commits ?? []).map((c) => c.sha);
+    for (const paths of [PATHS, ['services/svc-1'], ['shared']]) {
+      assert.deepEqual(shas(walkedCommitsTouching(prepared, paths)), shas(walkedCommitsTouching(plain, paths)), paths.join(' '));
+    }
+    const mine = walkedCommitsTouching(prepared, PATHS)!;
+    const length = mine.length;
+    mine.length = 0;
+    assert.equal(walkedCommitsTouching(prepared, PATHS)!.length, length, 'emptying one caller\'s list leaves the next caller\'s whole');
+    assert.ok(length > 100, `${length} commits touch the paths`);
+  });
+
+  it('asks its pause every 1,024 commits and waits when it answers a promise', async () => {
+    const many = createTempRepo();
+    try {
+      many.commit('initial layout', { 'README.md': 'monorepo' });
+      const { mainline: line } = fastImportMonorepo(many, { commits: 3000, services: 2, mergeEvery: 1000, sideLength: 2 });
+      const from = line[0]!;
+      const range = (await (await GitRepository.open(many.dir)).ranges([from], many.head(), { paths: ['services'] })).get(from);
+      assert.ok(range && !(range instanceof Error));
+      const events: string[] = [];
+      const pause = (): Promise<void> => {
+        events.push('asked');
+        return new Promise<void>((resolve) => setImmediate(() => resolve(void events.push('turned'))));
+      };
+      const done = prepareCommitsTouching(range, ['services'], pause).then(() => events.push('done'));
+      events.push('started');
+      await done;
+      // 3,000 mainline commits and 6 of side branches: questions at 0, 1,024 and 2,048, each waited for.
+      assert.deepEqual(events, ['asked', 'started', 'turned', 'asked', 'turned', 'asked', 'turned', 'done']);
+      assert.equal(walkedCommitsTouching(range, ['services'])!.length, range.commits.length);
+    } finally {
+      many.cleanup();
+    }
   });
 
   it('lets go of a walk mostly out of HEAD\'s history: the read after walks afresh', async () => {

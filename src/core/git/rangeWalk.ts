@@ -29,19 +29,34 @@ export const WALK_FORMAT = '%x1e%H%x1f%P%x1f%ct%x1f%aI%x1f%an%x1f%s';
 /** How many commits are put in date order between turns of the event loop (about 10 ms of a loaded core each). */
 const ORDER_SLICE = 20_000;
 
+/** How many kept commits prepareCommitsTouching looks at between two questions to its pause (a power of 2). */
+const TOUCHING_SLICE = 1024;
+
 const FIELD = 0x1f;
 const SPACE = 0x20;
 const NUL = 0x00;
 
+/** Asked between slices of work: a promise to wait for when the event loop should turn first. */
+export type Pause = () => Promise<void> | undefined;
+
 /** For the ranges a walk made: their commits touching some paths, without making every commit of the range an object. */
-const walked = new WeakMap<RangeFacts, (paths: readonly string[]) => CommitInfo[]>();
+const walked = new WeakMap<RangeFacts, { touching(paths: readonly string[]): CommitInfo[]; prepare(paths: readonly string[], pause: Pause): Promise<void> }>();
 
 /**
  * The commits of `range` touching `paths` (each is there or under it: touchesPaths's rule), newest
  * first, when the range comes from a RangeWalk; undefined for any other.
  */
 export function walkedCommitsTouching(range: RangeFacts, paths: readonly string[]): CommitInfo[] | undefined {
-  return walked.get(range)?.(paths);
+  return walked.get(range)?.touching(paths);
+}
+
+/**
+ * Finds the commits of `range` touching `paths` ahead of walkedCommitsTouching, asking `pause`
+ * between slices: a range of 90,000 commits makes thousands of commit objects, tens of milliseconds
+ * in one piece. Nothing to do for a range a walk did not make.
+ */
+export async function prepareCommitsTouching(range: RangeFacts, paths: readonly string[], pause: Pause): Promise<void> {
+  await walked.get(range)?.prepare(paths, pause);
 }
 
 /** For the ranges a walk made: one commit of the range, found by its SHA without making the range's commit list. */
@@ -378,7 +393,23 @@ export class RangeWalk {
       configurable: true,
       get: () => (commits ??= this.keptWhere(kept, holds).map((k) => this.entry(kept, k))),
     });
-    walked.set(facts, (paths) => this.touching(kept, holds, paths));
+    // Each set of paths' commits, found once (prepared, or on first use): a copy goes to each caller.
+    const found = new Map<string, CommitInfo[]>();
+    walked.set(facts, {
+      touching: (paths) => {
+        const key = paths.join('\0');
+        let commits = found.get(key);
+        if (!commits) found.set(key, (commits = this.touching(kept, holds, paths, undefined)));
+        return commits.slice();
+      },
+      prepare: async (paths, pause) => {
+        const key = paths.join('\0');
+        if (!found.has(key)) {
+          const commits = await this.touching(kept, holds, paths, pause);
+          found.set(key, commits);
+        }
+      },
+    });
     lookups.set(facts, (sha) => {
       const k = this.keptOf(kept, sha);
       return k >= 0 && holds(k) ? this.entry(kept, k) : null;
@@ -399,7 +430,10 @@ export class RangeWalk {
     return id < keptCommits.byId.length ? keptCommits.byId[id]! : -1;
   }
 
-  private touching(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[]): CommitInfo[] {
+  /** The kept commits touching `paths`, in one piece (no `pause`) or in slices, asking `pause` between them. */
+  private touching(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[], pause: undefined): CommitInfo[];
+  private touching(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[], pause: Pause): Promise<CommitInfo[]>;
+  private touching(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[], pause: Pause | undefined): CommitInfo[] | Promise<CommitInfo[]> {
     const { logs: keptLogs, places } = keptCommits;
     let touches: (kept: number) => boolean = () => true;
     if (paths.length > 0) {
@@ -415,8 +449,20 @@ export class RangeWalk {
       }
     }
     const out: CommitInfo[] = [];
-    for (let kept = 0; kept < keptLogs.length; kept++) if (holds(kept) && touches(kept)) out.push(this.info(keptCommits, kept));
-    return out;
+    if (!pause) {
+      for (let kept = 0; kept < keptLogs.length; kept++) if (holds(kept) && touches(kept)) out.push(this.info(keptCommits, kept));
+      return out;
+    }
+    return (async () => {
+      for (let kept = 0; kept < keptLogs.length; kept++) {
+        if ((kept & (TOUCHING_SLICE - 1)) === 0) {
+          const wait = pause();
+          if (wait) await wait;
+        }
+        if (holds(kept) && touches(kept)) out.push(this.info(keptCommits, kept));
+      }
+      return out;
+    })();
   }
 
   private keptWhere(keptCommits: Kept, holds: (kept: number) => boolean): number[] {
