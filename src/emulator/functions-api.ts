@@ -4,6 +4,8 @@
 //   GET /v2/projects/{p}/locations/{l}/functions        ListFunctions (pageSize, pageToken; l may be "-")
 //   GET /v2/projects/{p}/locations/{l}/functions/{f}    GetFunction
 //
+// Both honor the `fields` system parameter (fieldSelection.ts).
+//
 // Control actions (POST /control/<action>):
 //   deploy-function  {project, region, function, labels?, revisionLabels?, image?, buildMs?, failBuild?}
 //                    deploys a new version: a revision on the function's Cloud Run service (labels too,
