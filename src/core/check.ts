@@ -172,7 +172,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   };
   for (const [i, service] of services.entries()) {
     await pause();
-    for (const range of decidingRanges(unitLookups[i]!, config.commitLabel, resolved, rangeFacts)) await prepareCommitsTouching(range, service.paths, pause);
+    for (const range of countedRanges(unitLookups[i]!, config.commitLabel, resolved, rangeFacts)) await prepareCommitsTouching(range, service.paths, pause);
     verdicts.push(
       judgeUnit(service, config.commitLabel, unitLookups[i]!, {
         head,
@@ -189,14 +189,17 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   return { head, checkedAt: new Date().toISOString(), services: verdicts, warnings };
 }
 
-/** The ranges a unit's verdict reads: those of its deciding labels that resolved to a commit. */
-function decidingRanges(lookup: UnitLookup, commitLabel: string, labels: ReadonlyMap<string, LabelResolution | GitFailure>, ranges: ReadonlyMap<string, RangeFacts | GitFailure>): RangeFacts[] {
-  const found: RangeFacts[] = [];
-  for (const label of decidingLabels(lookup, commitLabel)) {
+/**
+ * The ranges whose commits a unit's verdict counts: those of its labels (a job's executions'
+ * too) that resolved to a commit HEAD descends from. A diverged range is judged without them.
+ */
+function countedRanges(lookup: UnitLookup, commitLabel: string, labels: ReadonlyMap<string, LabelResolution | GitFailure>, ranges: ReadonlyMap<string, RangeFacts | GitFailure>): Set<RangeFacts> {
+  const found = new Set<RangeFacts>();
+  for (const label of labelsToResolve(lookup, commitLabel)) {
     const resolution = label === null ? undefined : labels.get(label);
     if (!resolution || isGitFailure(resolution) || resolution.kind !== 'found') continue;
     const range = ranges.get(resolution.sha);
-    if (range && !isGitFailure(range)) found.push(range);
+    if (range && !isGitFailure(range) && range.isAncestor) found.add(range);
   }
   return found;
 }

@@ -5,10 +5,11 @@
 // on 100,000 commits.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { checkServices } from '../../src/core/check';
+import { checkServices, rangePaths } from '../../src/core/check';
+import { prepareCommitsTouching } from '../../src/core/git/rangeWalk';
 import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import { parseConfig } from '../../src/core/config';
-import { GitRepository } from '../../src/core/git/repository';
+import { GitRepository, type RangeFacts } from '../../src/core/git/repository';
 import type { CheckResult } from '../../src/core/model';
 import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../helpers/repo';
@@ -22,6 +23,8 @@ describe('commit counts on a generated monorepo history', () => {
   let emulator: RunEmulator;
   let reader: CloudRunReader;
   let result: CheckResult;
+  let git: GitRepository;
+  let config: ReturnType<typeof parseConfig>;
   let services: { name: string; paths: string[]; deployed: string }[];
 
   before(async () => {
@@ -42,12 +45,13 @@ describe('commit counts on a generated monorepo history', () => {
       region: REGION,
       services: services.map((s) => ({ name: s.name, revisions: [{ name: `${s.name}-00001-abc`, labels: { 'commit-sha': s.deployed.slice(0, 12) } }] })),
     });
-    const config = parseConfig(
+    config = parseConfig(
       JSON.stringify({ project: PROJECT, region: REGION, services: Object.fromEntries(services.map((s) => [s.name, { paths: s.paths }])), endpoints: { run: emulator.httpUrl } }),
       `${repo.dir}/cloud-run-drift.json`,
     );
     ({ reader } = emulator);
-    result = await checkServices(config, { reader, git: await GitRepository.open(repo.dir) });
+    git = await GitRepository.open(repo.dir);
+    result = await checkServices(config, { reader, git });
   });
   after(() => releaseAll(emulator, repo));
 
@@ -61,5 +65,25 @@ describe('commit counts on a generated monorepo history', () => {
       assert.deepEqual(new Set(v.commits.map((c) => c.sha)), new Set(expected), `${s.name}: the commits listed`);
       assert.equal(v.status, expected.length === 0 ? 'up-to-date' : 'stale', s.name);
     }
+  });
+
+  it('found each range\'s commits touching the unit\'s paths in slices before its verdict: none is left to find', async () => {
+    const ranges = await git.ranges(
+      services.map((s) => s.deployed),
+      repo.head(),
+      { paths: rangePaths(config.services) },
+    );
+    for (const s of services) {
+      const range = ranges.get(s.deployed);
+      assert.ok(range && !(range instanceof Error) && range.isAncestor, s.name);
+      let asked = 0;
+      await prepareCommitsTouching(range, s.paths, () => void asked++);
+      assert.equal(asked, 0, `${s.name}: its commits were found before`);
+    }
+    // A set of paths no verdict asked for is looked for now (a question per 1,024 of the walk's commits).
+    const any = ranges.get(services[0]!.deployed) as RangeFacts;
+    let asked = 0;
+    await prepareCommitsTouching(any, ['services/svc-15'], () => void asked++);
+    assert.equal(asked, 3);
   });
 });
