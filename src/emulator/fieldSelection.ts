@@ -1,8 +1,10 @@
 // The `fields` system parameter every Google API takes (https://cloud.google.com/apis/docs/system-parameters):
 // the answer keeps only the fields named. Paths are separated by commas, a path's names by `.` or `/`,
-// and `a(b,c)` names b and c under a; `*` names every field. Inside a list, a selection applies to
-// each element. Unlike Google's front end, the emulator does not know every message's fields, so a
-// name that no message has selects nothing instead of being refused.
+// and `a(b,c)` names b and c under a; `*` names every field (and nothing may follow it). Inside a
+// list, a selection applies to each element. Unlike Google's front end, the emulator does not know
+// every message's fields, so a name that no message has (a field the answer lacks, or a name under a
+// field that is not a message) selects nothing instead of being refused; the product's own lists of
+// fields are checked against the APIs' protos instead (test/unit/google-read-fields.test.ts).
 
 import type { ServerResponse } from 'node:http';
 import { sendGoogleError, sendJson } from './control';
@@ -31,9 +33,11 @@ export function parseFieldSelection(text: string): Map<string, Selection> | { er
         if (next === null) return fail('a field name');
         names.push(next);
         if (text[at] !== '.' && text[at] !== '/') break;
+        if (next === '*') return fail('"," or the end after *');
         at++;
       }
       let below: Selection = true;
+      if (text[at] === '(' && names[names.length - 1] === '*') return fail('"," or the end after *');
       if (text[at] === '(') {
         at++;
         const inner = new Map<string, Selection>();
@@ -74,13 +78,16 @@ function add(into: Map<string, Selection>, names: readonly string[], below: Sele
 /** `value` with only the fields `selection` names (a list's elements each selected alike). */
 export function selectFields(value: unknown, selection: Map<string, Selection>): unknown {
   if (selection.has('*') && selection.get('*') === true) return value;
-  if (Array.isArray(value)) return value.map((item) => selectFields(item, selection));
+  // Elements that are not messages have nothing to select.
+  if (Array.isArray(value)) return value.filter((item) => typeof item === 'object' && item !== null).map((item) => selectFields(item, selection));
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, below] of selection) {
     if (!Object.hasOwn(value, key)) continue;
     const field = (value as Record<string, unknown>)[key];
-    out[key] = below === true ? field : selectFields(field, below);
+    if (below === true) out[key] = field;
+    // Names under a field that is not a message select nothing of it.
+    else if (typeof field === 'object' && field !== null) out[key] = selectFields(field, below);
   }
   return out;
 }

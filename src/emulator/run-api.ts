@@ -16,8 +16,8 @@
 // The operation itself cannot be read back.
 //
 // The client asks `$alt=json;enum-encoding=int`, so enums are answered as numbers in that case
-// (names otherwise), as Google does. Every read, of services and of jobs alike, honors the `fields`
-// system parameter (fieldSelection.ts).
+// (names otherwise), as Google does. Every read of a service, a revision, a job or an execution
+// honors the `fields` system parameter (fieldSelection.ts).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ScenarioError, type ApiModuleContext, type EmulatedApiModule } from './api';

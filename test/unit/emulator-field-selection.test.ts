@@ -40,8 +40,10 @@ describe('field selection', () => {
     assert.deepEqual(select(SERVICE, '*'), SERVICE);
   });
 
-  test('a field the answer lacks is left out, not made up', () => {
+  test('a field the answer lacks is left out, not made up; so is a name under a field that is not a message', () => {
     assert.deepEqual(select(SERVICE, 'uri,template.annotations,name'), { template: {}, name: SERVICE.name });
+    assert.deepEqual(select(SERVICE, 'name.first,uid'), { uid: 'u' });
+    assert.deepEqual(select({ args: ['a', 'b'] }, 'args(x)'), { args: [] });
   });
 
   test('a selection that cannot be read says where', () => {
@@ -51,6 +53,8 @@ describe('field selection', () => {
       ['name)', '"," or the end at character 5'],
       ['a..b', 'a field name at character 3'],
       ['9lives', 'a field name at character 1'],
+      ['*.name', '"," or the end after * at character 2'],
+      ['template(*(name))', '"," or the end after * at character 11'],
     ]) {
       const parsed = parseFieldSelection(text!);
       assert.ok('error' in parsed, text);
