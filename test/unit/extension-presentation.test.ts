@@ -9,7 +9,6 @@ import {
   isCredentialsProblem,
   isStaleData,
   notUpToDateCount,
-  firstLine,
   serviceContextValue,
   serviceDescription,
   serviceRows,
@@ -18,6 +17,7 @@ import {
   verdictIcon,
   viewMessage,
 } from '../../src/extension/views/presentation';
+import { firstLine } from '../../src/core/text/messageText';
 import { result, verdict } from './extension-fixtures';
 
 const FIX = 'gcloud auth application-default login';
@@ -124,6 +124,9 @@ describe('extension presentation', () => {
     assert.ok(!isCredentialsProblem('Permission denied: caller lacks run.services.get'));
     assert.equal(firstLine('\n  first line  \nsecond'), 'first line');
     assert.equal(firstLine('x'.repeat(300), 10), `${'x'.repeat(9)}…`);
+    assert.equal(firstLine('x'.repeat(300)).length, 300, 'no limit unless one is given');
+    // Control characters (C0, DEL and C1, such as a terminal's CSI) blanked, a line of them skipped; \r ends a line too.
+    assert.equal(firstLine(' \u001b\u009b \r\nfatal:\tbad\u001b[31m  ref\u0085\rnext'), 'fatal: bad [31m ref');
   });
 
   it('formats ages like core and tolerates missing dates', () => {

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import type { Readable } from 'node:stream';
 import { GitPluginError, simpleGit, type SimpleGit } from 'simple-git';
 import { findGitBinary, gitNotFoundMessage } from './binary';
-import { errorText } from '../text/messageText';
+import { errorText, firstLine } from '../text/messageText';
 
 /** How long one git call may run before it is killed, unless the repository is opened with another. */
 export const DEFAULT_GIT_TIMEOUT_MS = 15_000;
@@ -364,8 +364,3 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
-/** The first non-empty line, its control characters blanked: git's stderr carries whatever its filters and hooks print. */
-function firstLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return (text.split('\n').find((l) => l.trim()) ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
-}

@@ -6,7 +6,7 @@
 // calling (another option, a redirect), a request elsewhere fails before any header is sent.
 import type { GoogleAuth } from 'google-auth-library';
 import { mayCarryCredentials, type CredentialPolicy } from './credentialPolicy';
-import { errorText } from '../text/messageText';
+import { errorText, firstLine } from '../text/messageText';
 
 /** The command that logs Application Default Credentials in: every credentials message ends with it. */
 export const CREDENTIALS_FIX = 'gcloud auth application-default login';
@@ -21,9 +21,6 @@ export function credentialsMessage(err: unknown): string {
   return `Google Cloud credentials were rejected (${firstLine(text)}). Run: ${CREDENTIALS_FIX}`;
 }
 
-export function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
-}
 
 export type AdcClient = Awaited<ReturnType<GoogleAuth['getClient']>>;
 

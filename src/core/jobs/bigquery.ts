@@ -14,7 +14,8 @@
 //   BigQueryApiError                              every failure, with a one-line message (credentials: the exact fix;
 //                                                 the deadline: how long it waited)
 import { credentialPolicy, decideCredentials, mayCarryCredentials, urlTarget, type CredentialPolicy } from '../google/credentialPolicy';
-import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine } from '../google/credentials';
+import { applicationDefaultCredentials, CREDENTIALS_FIX } from '../google/credentials';
+import { firstLine } from '../text/messageText';
 import { formatSeconds, raceAbort, startDeadline } from '../platform/deadline';
 import { abortingRequests } from '../google/httpScope';
 import { loadBigQuerySdk, type BigQuerySdk } from '../google/sdk';

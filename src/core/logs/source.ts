@@ -29,7 +29,8 @@
 //     Logging class, which we do not use): tail() checks the transport first and throws a LogApiError.
 //   - A tail's server errors arrive as 'error' events: listeners are attached before the request is written.
 import { credentialPolicy, decideCredentials, endpointTarget, urlTarget, type CredentialPolicy } from '../google/credentialPolicy';
-import { applicationDefaultCredentials, CREDENTIALS_FIX, firstLine, type AdcClient } from '../google/credentials';
+import { applicationDefaultCredentials, CREDENTIALS_FIX, type AdcClient } from '../google/credentials';
+import { firstLine } from '../text/messageText';
 import { loadLoggingSdk, type LoggingSdk } from '../google/sdk';
 import { normalizeApiEntry, type TimedEntry } from './entry';
 import type { LoggingServiceClient, TailCall } from '../../sdk/logging';

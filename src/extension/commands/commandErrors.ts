@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { errorText } from '../../core/text/messageText';
 import { isCancellation, UserFacingError } from '../platform/errors';
-import { firstLine } from '../views/presentation';
+import { firstLine } from '../../core/text/messageText';
+import { NOTIFICATION_LENGTH } from '../views/presentation';
 import type { CommandDefinition, CommandServices } from './commandTypes';
 
 const SHOW_LOG = 'Show Log';
@@ -34,7 +35,7 @@ export async function runCommand(definition: CommandDefinition, services: Comman
       return undefined;
     }
     logger.error(`${definition.title} failed`, err);
-    void vscode.window.showErrorMessage(`${definition.title} failed: ${firstLine(errorText(err))}`, SHOW_LOG).then((choice) => {
+    void vscode.window.showErrorMessage(`${definition.title} failed: ${firstLine(errorText(err), NOTIFICATION_LENGTH)}`, SHOW_LOG).then((choice) => {
       if (choice === SHOW_LOG) services.logger.show();
     });
     return undefined;

@@ -10,7 +10,8 @@ import { rollBack, undoRollback, type RollbackResult } from '../../core/rollback
 import { COMMAND_IDS } from '../commandIds';
 import { UserCancelledError, UserFacingError } from '../platform/errors';
 import type { Repo } from '../session/repo';
-import { firstLine } from '../views/presentation';
+import { firstLine } from '../../core/text/messageText';
+import { NOTIFICATION_LENGTH } from '../views/presentation';
 import { defineCommand } from './commandTypes';
 import { holdsService, resolveRepo, serviceTargetIn } from './servicePicker';
 import { errorText } from '../../core/text/messageText';
@@ -80,7 +81,7 @@ function withProof(title: string, work: (progress: (text: string) => void, signa
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
-    return work((text) => progress.report({ message: firstLine(text) }), controller.signal).finally(() => cancel.dispose());
+    return work((text) => progress.report({ message: firstLine(text, NOTIFICATION_LENGTH) }), controller.signal).finally(() => cancel.dispose());
   });
 }
 
@@ -100,7 +101,7 @@ async function offerUndo(repo: Repo, result: RollbackResult, undo: (update: NonN
     await offerUndo(repo, await undo(update), undo);
   } catch (err) {
     if (err instanceof vscode.CancellationError) return;
-    void vscode.window.showErrorMessage(`Undo failed: ${firstLine(errorText(err))}`);
+    void vscode.window.showErrorMessage(`Undo failed: ${firstLine(errorText(err), NOTIFICATION_LENGTH)}`);
   }
 }
 

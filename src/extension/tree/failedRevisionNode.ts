@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { RevisionFacts } from '../../core/model';
-import { CONTEXT_VALUES, firstLine, verdictIcon } from '../views/presentation';
+import { firstLine } from '../../core/text/messageText';
+import { CONTEXT_VALUES, verdictIcon } from '../views/presentation';
 import { themeIcon, untrustedMarkdown } from './icons';
 import { failedRevisionTooltipMarkdown } from './tooltip';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';

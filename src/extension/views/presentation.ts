@@ -2,6 +2,7 @@
 // Pure functions with no `vscode` import so they are unit-tested directly (test/unit/extension-*.test.ts).
 import { ageSpan, countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/verdicts/format';
 import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../../core/model';
+import { firstLine } from '../../core/text/messageText';
 
 /** A verdict, or `unchecked` for a configured service no refresh has reported on yet. */
 export type DisplayStatus = VerdictStatus | 'unchecked';
@@ -182,11 +183,8 @@ export function cloudConsoleUrl(unit: { kind?: UnitKind; project: string; region
   }
 }
 
-/** The first non-empty line, shortened: what fits in a notification or a tree description. */
-export function firstLine(text: string, maxLength = 200): string {
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
-  return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
-}
+/** How much of a message's first line a notification shows. */
+export const NOTIFICATION_LENGTH = 200;
 
 /** Recognizes Application Default Credentials failures so the fix command can be offered. */
 export function isCredentialsProblem(message: string): boolean {
@@ -209,7 +207,7 @@ export function viewMessage(input: ViewMessageInput): string | undefined {
     return `cloud-run-drift.json has ${n} ${n === 1 ? 'problem' : 'problems'}; fix ${n === 1 ? 'it' : 'them'} to see verdicts.`;
   }
   if (input.failure) {
-    const reason = firstLine(input.failure.message);
+    const reason = firstLine(input.failure.message, NOTIFICATION_LENGTH);
     const needsHint = isCredentialsProblem(input.failure.message) && !input.failure.message.includes(input.credentialsFix);
     const hint = needsHint ? ` — run: ${input.credentialsFix}` : '';
     if (input.lastResultAt) {
@@ -284,7 +282,7 @@ export function statusBarView(repos: readonly RepoStatus[], now: Date): StatusBa
     if (only.configInvalid) lines.push('cloud-run-drift.json has problems: see the Services view.');
     else if (only.rows.some((r) => r.verdict)) lines.push(summaryText(countByStatus(only.rows)));
     if (only.checkedAt) lines.push(`Checked ${formatAge(only.checkedAt, now) ?? 'earlier'}`);
-    if (only.failure && !only.configInvalid) lines.push(`Last refresh failed: ${firstLine(only.failure.message)}`);
+    if (only.failure && !only.configInvalid) lines.push(`Last refresh failed: ${firstLine(only.failure.message, NOTIFICATION_LENGTH)}`);
   } else {
     for (const repo of repos) {
       const failed = repo.failure && !repo.configInvalid ? `; last refresh failed: ${firstLine(repo.failure.message, 120)}` : '';

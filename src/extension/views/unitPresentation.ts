@@ -4,7 +4,8 @@
 import { describeVerdict, formatDuration, relativeTime } from '../../core/verdicts/format';
 import type { ExecutionStatus, ExecutionVerdict, ServiceVerdict, UnitKind } from '../../core/model';
 import { short } from '../../core/verdicts/verdict';
-import { firstLine, serviceDescription, verdictIcon, type DisplayStatus, type IconSpec } from './presentation';
+import { firstLine } from '../../core/text/messageText';
+import { serviceDescription, verdictIcon, type DisplayStatus, type IconSpec } from './presentation';
 
 /** What a person calls each kind, e.g. in a tooltip's title or a quick pick. */
 export const KIND_LABELS: Record<UnitKind, string> = {
