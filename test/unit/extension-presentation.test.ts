@@ -125,8 +125,8 @@ describe('extension presentation', () => {
     assert.equal(firstLine('\n  first line  \nsecond'), 'first line');
     assert.equal(firstLine('x'.repeat(300), 10), `${'x'.repeat(9)}…`);
     assert.equal(firstLine('x'.repeat(300)).length, 300, 'no limit unless one is given');
-    // Control characters (C0, DEL and C1, such as a terminal's CSI) blanked, a line of them skipped; \r ends a line too.
-    assert.equal(firstLine(' \u001b\u009b \r\nfatal:\tbad\u001b[31m  ref\u0085\rnext'), 'fatal: bad [31m ref');
+    // Control characters stay, a lone carriage return too, for the terminal and the views to show escaped.
+    assert.equal(firstLine(' \t \r\n fatal: bad\u001b[31m ref\rall good \r\nnext'), 'fatal: bad\u001b[31m ref\rall good');
   });
 
   it('formats ages like core and tolerates missing dates', () => {

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import type { Readable } from 'node:stream';
 import { GitPluginError, simpleGit, type SimpleGit } from 'simple-git';
 import { findGitBinary, gitNotFoundMessage } from './binary';
-import { errorText, firstLine } from '../text/messageText';
+import { errorText, firstLine, oneLine } from '../text/messageText';
 
 /** How long one git call may run before it is killed, unless the repository is opened with another. */
 export const DEFAULT_GIT_TIMEOUT_MS = 15_000;
@@ -354,10 +354,10 @@ function failure(args: string[], err: unknown, outcome: Omit<GitRun, 'stdout'> |
   const command = `git ${args[0] ?? ''}`.trim();
   const message = errorText(err);
   if (outcome && outcome.exitCode > 0) {
-    return new GitError(`${command} failed: ${firstLine(outcome.stderr) || `exit ${outcome.exitCode}`}`, args, outcome.exitCode, outcome.stderr);
+    return new GitError(`${command} failed: ${oneLine(firstLine(outcome.stderr)) || `exit ${outcome.exitCode}`}`, args, outcome.exitCode, outcome.stderr);
   }
   // Not started, or refused before starting (simple-git's guards), or killed by a signal of its own.
-  return new GitError(`cannot run ${command}: ${firstLine(message) || 'unknown error'}`, args, outcome?.exitCode ?? null, outcome?.stderr ?? '');
+  return new GitError(`cannot run ${command}: ${oneLine(firstLine(message)) || 'unknown error'}`, args, outcome?.exitCode ?? null, outcome?.stderr ?? '');
 }
 
 function seconds(ms: number): string {

@@ -13,11 +13,12 @@ export function oneLine(text: string): string {
 }
 
 /**
- * The first line of `text` with anything on it, as oneLine makes it (git's stderr and an API's
- * error carry whatever their servers, filters and hooks print), shortened to `maxLength` with an
- * ellipsis: what fits in an error message, a notification or a tree description.
+ * The first line of `text` with anything but spaces on it, trimmed, shortened to `maxLength` with
+ * an ellipsis: what fits in an error message, a notification or a tree description. Its control
+ * characters stay, a lone carriage return too (the terminal and the views show them escaped, so
+ * nothing the server said is hidden); oneLine blanks them.
  */
 export function firstLine(text: string, maxLength = Infinity): string {
-  const line = oneLine(text.split(/\r?\n|\r/).find((l) => oneLine(l) !== '') ?? '');
+  const line = (text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '').trim();
   return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
 }
