@@ -29,7 +29,7 @@ export const WALK_FORMAT = '%x1e%H%x1f%P%x1f%ct%x1f%aI%x1f%an%x1f%s';
 /** How many commits are put in date order between turns of the event loop (about 10 ms of a loaded core each). */
 const ORDER_SLICE = 20_000;
 
-/** How many kept commits prepareCommitsTouching looks at between two questions to its pause (a power of 2). */
+/** How many kept commits prepareCommitsTouching looks at between two questions to its pause. */
 const TOUCHING_SLICE = 1024;
 
 const FIELD = 0x1f;
@@ -399,13 +399,13 @@ export class RangeWalk {
       touching: (paths) => {
         const key = paths.join('\0');
         let commits = found.get(key);
-        if (!commits) found.set(key, (commits = this.touching(kept, holds, paths, undefined)));
+        if (!commits) found.set(key, (commits = this.touching(kept, holds, paths)));
         return commits.slice();
       },
       prepare: async (paths, pause) => {
         const key = paths.join('\0');
         if (!found.has(key)) {
-          const commits = await this.touching(kept, holds, paths, pause);
+          const commits = await this.touchingInSlices(kept, holds, paths, pause);
           found.set(key, commits);
         }
       },
@@ -430,39 +430,41 @@ export class RangeWalk {
     return id < keptCommits.byId.length ? keptCommits.byId[id]! : -1;
   }
 
-  /** The kept commits touching `paths`, in one piece (no `pause`) or in slices, asking `pause` between them. */
-  private touching(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[], pause: undefined): CommitInfo[];
-  private touching(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[], pause: Pause): Promise<CommitInfo[]>;
-  private touching(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[], pause: Pause | undefined): CommitInfo[] | Promise<CommitInfo[]> {
-    const { logs: keptLogs, places } = keptCommits;
-    let touches: (kept: number) => boolean = () => true;
-    if (paths.length > 0) {
-      const numbers = this.paths ? paths.map((p) => this.paths!.numberOf(p)) : [];
-      if (numbers.length > 0 && numbers.every((n) => n !== undefined)) {
-        const query = new Uint32Array(this.paths!.words);
-        for (const n of numbers) query[n! >>> 5]! |= 1 << (n! & 31);
-        touches = (kept) => this.logs[keptLogs[kept]!]!.touches(places[kept]!, query);
-      } else {
-        // Paths the walk has no bit for: its files (those under the walk's paths) are matched.
-        const wanted = new PathBits(paths);
-        touches = (kept) => this.logs[keptLogs[kept]!]!.filesMatch(places[kept]!, wanted);
-      }
-    }
+  /** The kept commits touching `paths`, in one piece. */
+  private touching(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[]): CommitInfo[] {
+    const touches = this.touchTest(keptCommits, paths);
     const out: CommitInfo[] = [];
-    if (!pause) {
-      for (let kept = 0; kept < keptLogs.length; kept++) if (holds(kept) && touches(kept)) out.push(this.info(keptCommits, kept));
-      return out;
+    for (let kept = 0; kept < keptCommits.logs.length; kept++) if (holds(kept) && touches(kept)) out.push(this.info(keptCommits, kept));
+    return out;
+  }
+
+  /** The kept commits touching `paths`, in slices of TOUCHING_SLICE, asking `pause` before each. */
+  private async touchingInSlices(keptCommits: Kept, holds: (kept: number) => boolean, paths: readonly string[], pause: Pause): Promise<CommitInfo[]> {
+    const touches = this.touchTest(keptCommits, paths);
+    const out: CommitInfo[] = [];
+    const count = keptCommits.logs.length;
+    for (let from = 0; from < count; from += TOUCHING_SLICE) {
+      const wait = pause();
+      if (wait) await wait;
+      const to = Math.min(count, from + TOUCHING_SLICE);
+      for (let kept = from; kept < to; kept++) if (holds(kept) && touches(kept)) out.push(this.info(keptCommits, kept));
     }
-    return (async () => {
-      for (let kept = 0; kept < keptLogs.length; kept++) {
-        if ((kept & (TOUCHING_SLICE - 1)) === 0) {
-          const wait = pause();
-          if (wait) await wait;
-        }
-        if (holds(kept) && touches(kept)) out.push(this.info(keptCommits, kept));
-      }
-      return out;
-    })();
+    return out;
+  }
+
+  /** Whether a kept commit touches `paths` (each is there or under it: touchesPaths's rule). */
+  private touchTest(keptCommits: Kept, paths: readonly string[]): (kept: number) => boolean {
+    if (paths.length === 0) return () => true;
+    const { logs: keptLogs, places } = keptCommits;
+    const numbers = this.paths ? paths.map((p) => this.paths!.numberOf(p)) : [];
+    if (numbers.length > 0 && numbers.every((n) => n !== undefined)) {
+      const query = new Uint32Array(this.paths!.words);
+      for (const n of numbers) query[n! >>> 5]! |= 1 << (n! & 31);
+      return (kept) => this.logs[keptLogs[kept]!]!.touches(places[kept]!, query);
+    }
+    // Paths the walk has no bit for: its files (those under the walk's paths) are matched.
+    const wanted = new PathBits(paths);
+    return (kept) => this.logs[keptLogs[kept]!]!.filesMatch(places[kept]!, wanted);
   }
 
   private keptWhere(keptCommits: Kept, holds: (kept: number) => boolean): number[] {

@@ -127,7 +127,7 @@ export class GitRepository {
 
   /** The commit HEAD names: read from the git folder's files where they tell, else from `git rev-parse`. */
   async head(options: GitReadOptions = {}): Promise<string> {
-    const read = this.folders ? await headFromFiles(this.folders).catch(() => null) : null;
+    const read = this.folders ? await headFromFiles(this.folders) : null;
     if (options.signal?.aborted) throw canceledError('git rev-parse', ['rev-parse', 'HEAD']);
     if (read) return read;
     const { stdout } = await this.git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { allowExitCodes: [1], signal: options.signal }).catch((err: unknown) => {
