@@ -168,6 +168,8 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'], plugins: [lazySdkPlugin, precompiledValidatorPlugin] },
   // The bin (dist/cli.js) answers help and --version itself; the commands are in dist/cli-main.js, loaded for the others.
+  // The editor's git helper process (src/core/git/helper/client.ts).
+  { ...common, entryPoints: { 'git-helper': 'src/core/git/helper/main.ts' } },
   { ...common, entryPoints: { cli: 'src/cli/bin.ts' }, plugins: [cliMainPlugin], banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { 'cli-main': 'src/cli/main.ts' }, plugins: [lazySdkPlugin, precompiledValidatorPlugin] },
   // The SDK bundles are minified even in development: they are third-party code and size dominates load time.

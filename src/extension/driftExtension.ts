@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentHistory } from '../core/deploy/history';
 import type { DeployResult } from '../core/deploy/runner';
+import { GitHelper } from '../core/git/helper/client';
 import { GitRepository } from '../core/git/repository';
 import type { CheckResult } from '../core/model';
 import { WhereAnswers } from '../core/where/answers';
@@ -89,7 +90,9 @@ export class DriftExtension extends Disposable {
     let settings = readSettings();
     // Every Google API client is built here, with the hosts the user allowed to receive credentials.
     const clients = createApiClients(() => settings['credentials.allowHosts']);
-    const core = createCoreServices(clients);
+    // Every git of the editor starts in this helper process, so that no start holds the extension host.
+    const gitHelper = this._register(new GitHelper(path.join(context.extensionPath, 'dist', 'git-helper.js')));
+    const core = createCoreServices(clients, gitHelper);
     const refreshed = this._register(new vscode.EventEmitter<CheckResult>());
     const deployFinished = this._register(new vscode.EventEmitter<DeployResult>());
 
@@ -162,7 +165,7 @@ export class DriftExtension extends Disposable {
       memento: context.globalState,
       settings: () => settings,
       createReader: (endpoints) => clients.cloudRun(endpoints),
-      openRepository: (dir) => GitRepository.open(dir, { background: true }),
+      openRepository: (dir) => GitRepository.open(dir, { background: true, helper: gitHelper }),
       logs: logSessions,
       where,
       revealUnit: (root, name) => servicesView.reveal(root, name),

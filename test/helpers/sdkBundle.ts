@@ -9,9 +9,21 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
 export const ROOT = path.resolve(__dirname, '../..');
 export const RUN_BUNDLE = path.join(ROOT, 'dist', 'sdk-run.js');
 
+/** The editor's git helper process, as built (src/core/git/helper/main.ts). */
+export const GIT_HELPER = path.join(ROOT, 'dist', 'git-helper.js');
+
 /** Builds dist/ when the Run bundle is not there (a test file run on its own, before any build). */
 export function ensureRunBundle(): void {
-  if (fs.existsSync(RUN_BUNDLE)) return;
+  ensureBuilt(RUN_BUNDLE);
+}
+
+/** Builds dist/ when the git helper is not there. */
+export function ensureGitHelper(): void {
+  ensureBuilt(GIT_HELPER);
+}
+
+function ensureBuilt(file: string): void {
+  if (fs.existsSync(file)) return;
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
 }

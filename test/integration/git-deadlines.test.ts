@@ -1,7 +1,8 @@
 // Git calls that never return: a clean filter that hangs `git status`, FIFOs where git expects
 // files. Every git call has a deadline and obeys its caller's signal, so a check stays bounded and
-// prints what does not need the stuck call. Real git in temporary repositories, the real Cloud Run
-// client against the emulator; each test has a timeout of its own so that a hang fails it.
+// prints what does not need the stuck call, whether git starts in this process (the CLI) or in the
+// editor's helper process. Real git in temporary repositories, the real Cloud Run client against
+// the emulator; each test has a timeout of its own so that a hang fails it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,6 +14,8 @@ import type { CloudRunReader } from '../../src/core/google/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
 import { GitError, GitRepository } from '../../src/core/git/repository';
 import { GitCommands } from '../../src/core/git/command';
+import { GitHelper } from '../../src/core/git/helper/client';
+import { ensureGitHelper, GIT_HELPER } from '../helpers/sdkBundle';
 import { releaseAll, startRunEmulator, type RunEmulator } from '../helpers/emulatorCheck';
 import { createTempRepo, type TempRepo } from '../helpers/repo';
 
@@ -25,179 +28,195 @@ const REGION = 'us-west2';
 const DEADLINE_MS = 2000;
 const BOUNDED = { timeout: 15_000 };
 
-describe('git calls that never return', { skip: process.platform !== 'linux' && 'reads /proc' }, () => {
-  let repo: TempRepo;
-  let emulator: RunEmulator;
-  let reader: CloudRunReader;
-  let config: DriftConfig;
-  let head: string;
-  let scratch: string;
-  let pidFile: string;
+for (const where of ['this process', 'the helper process'] as const) {
+  describe(`git calls that never return, started in ${where}`, { skip: process.platform !== 'linux' && 'reads /proc' }, () => {
+    let repo: TempRepo;
+    /** The helper of this describe's calls; a test that sets GIT_TRACE starts one of its own after (see traced). */
+    let helper: GitHelper | undefined;
+    const open = (options: { timeoutMs?: number } = {}): Promise<GitRepository> => GitRepository.open(repo.dir, { ...options, helper });
+    const commands = (timeoutMs?: number, through = helper): GitCommands => new GitCommands(repo.dir, timeoutMs, repo.dir, false, through);
+    /** A helper started now, when the helper is where git starts: it passes on GIT_TRACE as set at its start. */
+    const traced = (): GitHelper | undefined => (where === 'the helper process' ? new GitHelper(GIT_HELPER) : undefined);
+    let emulator: RunEmulator;
+    let reader: CloudRunReader;
+    let config: DriftConfig;
+    let head: string;
+    let scratch: string;
+    let pidFile: string;
 
-  before(async () => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-hang-'));
-    pidFile = path.join(scratch, 'filter.pids');
-    repo = createTempRepo();
-    repo.commit('base', { 'svc/a.txt': 'one\n', '.gitattributes': 'svc/*.txt filter=hang\n' });
-    head = repo.head();
-    emulator = await startRunEmulator({ project: PROJECT, region: REGION, services: [{ name: 'svc', revisions: [{ name: 'svc-00001-aaa', labels: { 'commit-sha': head.slice(0, 8) } }] }] });
-    config = parseConfig(
-      JSON.stringify({ project: PROJECT, region: REGION, services: { svc: { paths: ['svc'] } }, endpoints: { run: emulator.httpUrl } }),
-      path.join(repo.dir, 'cloud-run-drift.json'),
-    );
-    ({ reader } = emulator);
-  });
-
-  after(async () => {
-    await releaseAll(emulator, repo);
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-  });
-
-  /**
-   * Runs `test` with a clean filter that records its pid and then never returns, and an edit that
-   * makes `git status` run it; then kills whatever filter is left (every one, on code without
-   * deadlines) and restores the repository.
-   */
-  async function withHangingStatus(test: () => Promise<void>): Promise<void> {
-    repo.git('config', 'filter.hang.clean', `echo $$ >> '${pidFile}'; exec sleep 1000`);
-    repo.write('svc/a.txt', 'two\n'); // the same size: git must read the content, through the filter
-    try {
-      await test();
-    } finally {
-      for (const pid of filterPids()) killQuietly(pid);
-      fs.rmSync(pidFile, { force: true });
-      repo.git('config', '--unset-all', 'filter.hang.clean');
-      repo.git('checkout', '-q', '--', '.');
-    }
-  }
-
-  function filterPids(): number[] {
-    return fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number) : [];
-  }
-
-  it('a clean filter that never returns: the verdicts print, dirty is unknown, the warning names git status, the filter is killed', BOUNDED, () =>
-    withHangingStatus(async () => {
-      const git = await GitRepository.open(repo.dir, { timeoutMs: DEADLINE_MS });
-      const started = Date.now();
-      const result = await checkServices(config, { reader, git });
-      assert.ok(Date.now() - started < 4 * DEADLINE_MS, `the check took ${Date.now() - started} ms`);
-      const [verdict] = result.services;
-      assert.equal(verdict?.status, 'up-to-date', 'the verdict does not need git status');
-      assert.equal(verdict?.dirty, null);
-      assert.deepEqual(result.warnings, [`Uncommitted changes are unknown: git status timed out after ${DEADLINE_MS / 1000} s.`]);
-      const pids = filterPids();
-      assert.equal(pids.length, 1, 'git status ran the filter');
-      await waitUntilGone(pids[0]!);
-      await waitUntilNoGitIn(repo.dir);
-    }));
-
-  it('a refresh canceled while git status hangs: the check rejects at once, git and its filter are killed', BOUNDED, () =>
-    withHangingStatus(async () => {
-      const git = await GitRepository.open(repo.dir); // the default deadline (15 s): only the cancellation can end it
-      const controller = new AbortController();
-      const checking = checkServices(config, { reader, git }, { signal: controller.signal });
-      const pid = await waitFor(() => filterPids()[0]);
-      const canceledAt = Date.now();
-      controller.abort();
-      await assert.rejects(checking, (err: unknown) => err instanceof GitError && err.reason === 'canceled' && /^git [a-z-]+ was canceled$/.test(err.message));
-      assert.ok(Date.now() - canceledAt < 1000, `rejected ${Date.now() - canceledAt} ms after the cancellation`);
-      await waitUntilGone(pid);
-      await waitUntilNoGitIn(repo.dir);
-    }));
-
-  it('a FIFO as the index: git status is bounded, the verdicts print', BOUNDED, async () => {
-    const index = path.join(repo.dir, '.git', 'index');
-    const saved = path.join(scratch, 'index');
-    fs.renameSync(index, saved);
-    makeFifo(index);
-    try {
-      const git = await GitRepository.open(repo.dir, { timeoutMs: DEADLINE_MS });
-      const result = await checkServices(config, { reader, git });
-      assert.equal(result.services[0]?.status, 'up-to-date');
-      assert.equal(result.services[0]?.dirty, null);
-      assert.match(result.warnings.join('\n'), /git status timed out after 2 s/);
-      await waitUntilNoGitIn(repo.dir);
-    } finally {
-      fs.rmSync(index, { force: true });
-      fs.renameSync(saved, index);
-    }
-  });
-
-  describe('a FIFO as the branch HEAD points to', () => {
-    const ref = (): string => path.join(repo.dir, '.git', 'refs', 'heads', 'main');
-    before(() => {
-      fs.rmSync(ref());
-      makeFifo(ref());
-    });
-    after(() => {
-      fs.rmSync(ref(), { force: true });
-      fs.writeFileSync(ref(), `${head}\n`);
+    before(async () => {
+      if (where === 'the helper process') {
+        ensureGitHelper();
+        helper = new GitHelper(GIT_HELPER);
+      }
+      scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-hang-'));
+      pidFile = path.join(scratch, 'filter.pids');
+      repo = createTempRepo();
+      repo.commit('base', { 'svc/a.txt': 'one\n', '.gitattributes': 'svc/*.txt filter=hang\n' });
+      head = repo.head();
+      emulator = await startRunEmulator({ project: PROJECT, region: REGION, services: [{ name: 'svc', revisions: [{ name: 'svc-00001-aaa', labels: { 'commit-sha': head.slice(0, 8) } }] }] });
+      config = parseConfig(
+        JSON.stringify({ project: PROJECT, region: REGION, services: { svc: { paths: ['svc'] } }, endpoints: { run: emulator.httpUrl } }),
+        path.join(repo.dir, 'cloud-run-drift.json'),
+      );
+      ({ reader } = emulator);
     });
 
-    it('reading HEAD times out with a GitError naming git rev-parse, and the check fails within the deadline', BOUNDED, async () => {
-      const git = await GitRepository.open(repo.dir, { timeoutMs: DEADLINE_MS });
-      const started = Date.now();
-      await assert.rejects(checkServices(config, { reader, git }), (err: unknown) => {
-        assert.ok(err instanceof GitError, String(err));
-        assert.equal(err.message, 'git rev-parse timed out after 2 s');
-        assert.equal(err.reason, 'timeout');
-        return true;
-      });
-      assert.ok(Date.now() - started < 4 * DEADLINE_MS, `took ${Date.now() - started} ms`);
-      await waitUntilNoGitIn(repo.dir);
+    after(async () => {
+      helper?.dispose();
+      await releaseAll(emulator, repo);
+      if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
     });
 
-    it('a streamed git log times out with a GitError naming it, and git is killed', BOUNDED, async () => {
-      const commands = new GitCommands(repo.dir, DEADLINE_MS);
-      const started = Date.now();
-      await assert.rejects(commands.stream(['log', 'HEAD'], () => undefined), (err: unknown) => {
-        assert.ok(err instanceof GitError, String(err));
-        assert.equal(err.message, 'git log timed out after 2 s');
-        assert.equal(err.reason, 'timeout');
-        return true;
-      });
-      assert.ok(Date.now() - started < 4 * DEADLINE_MS, `took ${Date.now() - started} ms`);
-      await waitUntilNoGitIn(repo.dir);
-    });
-
-    it('a streamed git log canceled: it rejects at once and git is killed', BOUNDED, async () => {
-      const trace = path.join(scratch, 'trace');
-      const controller = new AbortController();
-      process.env.GIT_TRACE = trace;
+    /**
+     * Runs `test` with a clean filter that records its pid and then never returns, and an edit that
+     * makes `git status` run it; then kills whatever filter is left (every one, on code without
+     * deadlines) and restores the repository.
+     */
+    async function withHangingStatus(test: () => Promise<void>): Promise<void> {
+      repo.git('config', 'filter.hang.clean', `echo $$ >> '${pidFile}'; exec sleep 1000`);
+      repo.write('svc/a.txt', 'two\n'); // the same size: git must read the content, through the filter
       try {
-        const reading = new GitCommands(repo.dir).stream(['log', 'HEAD'], () => undefined, { signal: controller.signal });
-        await waitFor(() => (fs.existsSync(trace) && /built-in: git log HEAD/.test(fs.readFileSync(trace, 'utf8')) ? true : undefined));
+        await test();
+      } finally {
+        for (const pid of filterPids()) killQuietly(pid);
+        fs.rmSync(pidFile, { force: true });
+        repo.git('config', '--unset-all', 'filter.hang.clean');
+        repo.git('checkout', '-q', '--', '.');
+      }
+    }
+
+    function filterPids(): number[] {
+      return fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+    }
+
+    it('a clean filter that never returns: the verdicts print, dirty is unknown, the warning names git status, the filter is killed', BOUNDED, () =>
+      withHangingStatus(async () => {
+        const git = await open({ timeoutMs: DEADLINE_MS });
+        const started = Date.now();
+        const result = await checkServices(config, { reader, git });
+        assert.ok(Date.now() - started < 4 * DEADLINE_MS, `the check took ${Date.now() - started} ms`);
+        const [verdict] = result.services;
+        assert.equal(verdict?.status, 'up-to-date', 'the verdict does not need git status');
+        assert.equal(verdict?.dirty, null);
+        assert.deepEqual(result.warnings, [`Uncommitted changes are unknown: git status timed out after ${DEADLINE_MS / 1000} s.`]);
+        const pids = filterPids();
+        assert.equal(pids.length, 1, 'git status ran the filter');
+        await waitUntilGone(pids[0]!);
+        await waitUntilNoGitIn(repo.dir);
+      }));
+
+    it('a refresh canceled while git status hangs: the check rejects at once, git and its filter are killed', BOUNDED, () =>
+      withHangingStatus(async () => {
+        const git = await open(); // the default deadline (15 s): only the cancellation can end it
+        const controller = new AbortController();
+        const checking = checkServices(config, { reader, git }, { signal: controller.signal });
+        const pid = await waitFor(() => filterPids()[0]);
         const canceledAt = Date.now();
         controller.abort();
-        await assert.rejects(reading, (err: unknown) => err instanceof GitError && err.reason === 'canceled' && err.message === 'git log was canceled');
+        await assert.rejects(checking, (err: unknown) => err instanceof GitError && err.reason === 'canceled' && /^git [a-z-]+ was canceled$/.test(err.message));
         assert.ok(Date.now() - canceledAt < 1000, `rejected ${Date.now() - canceledAt} ms after the cancellation`);
+        await waitUntilGone(pid);
+        await waitUntilNoGitIn(repo.dir);
+      }));
+
+    it('a FIFO as the index: git status is bounded, the verdicts print', BOUNDED, async () => {
+      const index = path.join(repo.dir, '.git', 'index');
+      const saved = path.join(scratch, 'index');
+      fs.renameSync(index, saved);
+      makeFifo(index);
+      try {
+        const git = await open({ timeoutMs: DEADLINE_MS });
+        const result = await checkServices(config, { reader, git });
+        assert.equal(result.services[0]?.status, 'up-to-date');
+        assert.equal(result.services[0]?.dirty, null);
+        assert.match(result.warnings.join('\n'), /git status timed out after 2 s/);
         await waitUntilNoGitIn(repo.dir);
       } finally {
-        delete process.env.GIT_TRACE;
-        fs.rmSync(trace, { force: true });
+        fs.rmSync(index, { force: true });
+        fs.renameSync(saved, index);
       }
     });
 
-    it('cancellation kills git at once', BOUNDED, async () => {
-      const trace = path.join(scratch, 'trace');
-      const git = await GitRepository.open(repo.dir);
-      const controller = new AbortController();
-      process.env.GIT_TRACE = trace;
-      try {
-        const reading = git.head({ signal: controller.signal });
-        await waitFor(() => (fs.existsSync(trace) && /rev-parse --verify/.test(fs.readFileSync(trace, 'utf8')) ? true : undefined));
-        const canceledAt = Date.now();
-        controller.abort();
-        await assert.rejects(reading, (err: unknown) => err instanceof GitError && err.reason === 'canceled' && err.message === 'git rev-parse was canceled');
-        assert.ok(Date.now() - canceledAt < 1000, `rejected ${Date.now() - canceledAt} ms after the cancellation`);
+    describe('a FIFO as the branch HEAD points to', () => {
+      const ref = (): string => path.join(repo.dir, '.git', 'refs', 'heads', 'main');
+      before(() => {
+        fs.rmSync(ref());
+        makeFifo(ref());
+      });
+      after(() => {
+        fs.rmSync(ref(), { force: true });
+        fs.writeFileSync(ref(), `${head}\n`);
+      });
+
+      it('reading HEAD times out with a GitError naming git rev-parse, and the check fails within the deadline', BOUNDED, async () => {
+        const git = await open({ timeoutMs: DEADLINE_MS });
+        const started = Date.now();
+        await assert.rejects(checkServices(config, { reader, git }), (err: unknown) => {
+          assert.ok(err instanceof GitError, String(err));
+          assert.equal(err.message, 'git rev-parse timed out after 2 s');
+          assert.equal(err.reason, 'timeout');
+          return true;
+        });
+        assert.ok(Date.now() - started < 4 * DEADLINE_MS, `took ${Date.now() - started} ms`);
         await waitUntilNoGitIn(repo.dir);
-      } finally {
-        delete process.env.GIT_TRACE;
-        fs.rmSync(trace, { force: true });
-      }
+      });
+
+      it('a streamed git log times out with a GitError naming it, and git is killed', BOUNDED, async () => {
+        const started = Date.now();
+        await assert.rejects(commands(DEADLINE_MS).stream(['log', 'HEAD'], () => undefined), (err: unknown) => {
+          assert.ok(err instanceof GitError, String(err));
+          assert.equal(err.message, 'git log timed out after 2 s');
+          assert.equal(err.reason, 'timeout');
+          return true;
+        });
+        assert.ok(Date.now() - started < 4 * DEADLINE_MS, `took ${Date.now() - started} ms`);
+        await waitUntilNoGitIn(repo.dir);
+      });
+
+      it('a streamed git log canceled: it rejects at once and git is killed', BOUNDED, async () => {
+        const trace = path.join(scratch, 'trace');
+        const controller = new AbortController();
+        process.env.GIT_TRACE = trace;
+        const tracing = traced();
+        try {
+          const reading = commands(undefined, tracing).stream(['log', 'HEAD'], () => undefined, { signal: controller.signal });
+          await waitFor(() => (fs.existsSync(trace) && /built-in: git log HEAD/.test(fs.readFileSync(trace, 'utf8')) ? true : undefined));
+          const canceledAt = Date.now();
+          controller.abort();
+          await assert.rejects(reading, (err: unknown) => err instanceof GitError && err.reason === 'canceled' && err.message === 'git log was canceled');
+          assert.ok(Date.now() - canceledAt < 1000, `rejected ${Date.now() - canceledAt} ms after the cancellation`);
+          await waitUntilNoGitIn(repo.dir);
+        } finally {
+          tracing?.dispose();
+          delete process.env.GIT_TRACE;
+          fs.rmSync(trace, { force: true });
+        }
+      });
+
+      it('cancellation kills git at once', BOUNDED, async () => {
+        const trace = path.join(scratch, 'trace');
+        const controller = new AbortController();
+        process.env.GIT_TRACE = trace;
+        const tracing = traced();
+        const git = await GitRepository.open(repo.dir, { helper: tracing });
+        try {
+          const reading = git.head({ signal: controller.signal });
+          await waitFor(() => (fs.existsSync(trace) && /rev-parse --verify/.test(fs.readFileSync(trace, 'utf8')) ? true : undefined));
+          const canceledAt = Date.now();
+          controller.abort();
+          await assert.rejects(reading, (err: unknown) => err instanceof GitError && err.reason === 'canceled' && err.message === 'git rev-parse was canceled');
+          assert.ok(Date.now() - canceledAt < 1000, `rejected ${Date.now() - canceledAt} ms after the cancellation`);
+          await waitUntilNoGitIn(repo.dir);
+        } finally {
+          tracing?.dispose();
+          delete process.env.GIT_TRACE;
+          fs.rmSync(trace, { force: true });
+        }
+      });
     });
   });
-});
+}
 
 function makeFifo(file: string): void {
   execFileSync('mkfifo', [file]);

@@ -329,7 +329,7 @@ describe('Marketplace listing', () => {
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'crd-vsix-')));
     try {
       const media = fs.readdirSync(path.join(ROOT, 'media'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
-      const built = ['extension', 'cli', 'cli-main', 'sdk-run', 'sdk-logging', 'sdk-bigquery', 'sdk-auth'].flatMap((b) => [`dist/${b}.js`, `dist/${b}.js.map`]);
+      const built = ['extension', 'git-helper', 'cli', 'cli-main', 'sdk-run', 'sdk-logging', 'sdk-bigquery', 'sdk-auth'].flatMap((b) => [`dist/${b}.js`, `dist/${b}.js.map`]);
       const others = ['README.md', 'CHANGELOG.md', 'LICENSE', 'CONTRIBUTING.md', 'docs/configuration.md', 'schema/cloud-run-drift.schema.json', 'src/extension/extension.ts', 'test/unit/a.test.ts', 'bench/README.md', 'out/e2e/suite/a.js', 'test-results/overview.png', '.vscode-test/e2e-env.json', 'dist/cloud-run-drift.vsix'];
       for (const file of [...media, ...built, ...others]) {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -344,11 +344,12 @@ describe('Marketplace listing', () => {
         ...contributes.viewsContainers.activitybar.map((c) => c.icon),
         ...contributes.jsonValidation.map((v) => v.url.replace(/^\.\//, '')),
         ...contributes.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.image!)),
-        // The log view's and the scoreboard view's pages (logPanel.ts, scoreboardPanels.ts) and the lazily loaded SDK bundles (core/google/sdk.ts).
+        // The log view's and the scoreboard view's pages (logPanel.ts, scoreboardPanels.ts), the git helper process (driftExtension.ts) and the lazily loaded SDK bundles (core/google/sdk.ts).
         'media/logs/logs.css',
         'media/logs/logs.js',
         'media/scoreboard/scoreboard.css',
         'media/scoreboard/scoreboard.js',
+        'dist/git-helper.js',
         'dist/sdk-run.js',
         'dist/sdk-logging.js',
         'dist/sdk-bigquery.js',

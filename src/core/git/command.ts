@@ -1,12 +1,14 @@
 // The one way git runs: simple-git, with our safety overrides, environment, deadline and
 // cancellation on every call, and its errors turned into GitError. Two kinds of call spawn git by
-// hand (runInOwnProcessGroup and stream, below) for what simple-git cannot do.
+// hand (runInOwnProcessGroup and stream, below) for what simple-git cannot do. In the editor, every
+// call is made this same way in a helper process (helper/), which starts the gits instead.
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import type { Readable } from 'node:stream';
 import { GitPluginError, simpleGit, type SimpleGit } from 'simple-git';
 import { findGitBinary, gitNotFoundMessage } from './binary';
 import { errorText, firstLine, oneLine } from '../text/messageText';
+import type { GitCallKind, GitCallOutcome, RemoteGit } from './helper/protocol';
 
 /** How long one git call may run before it is killed, unless the repository is opened with another. */
 export const DEFAULT_GIT_TIMEOUT_MS = 15_000;
@@ -80,9 +82,14 @@ export class GitCommands {
     readonly cwd: string,
     readonly timeoutMs: number = DEFAULT_GIT_TIMEOUT_MS,
     /** The folder git must not be taken from: the repository's root (see findGitBinary). */
-    repository: string = cwd,
+    private readonly repository: string = cwd,
     /** Whether the gits started by hand run below normal priority (GIT_PRIORITY): for a long-lived process that must stay responsive. */
     private readonly background = false,
+    /**
+     * Where git is started instead of this process: the editor's helper process (GitHelper),
+     * whose starts do not hold the editor's event loop. The calls are the same, made there.
+     */
+    private readonly helper?: RemoteGit,
   ) {
     const binary = findGitBinary(repository);
     if (!binary) throw new GitError(gitNotFoundMessage(repository), [], null, '');
@@ -94,6 +101,7 @@ export class GitCommands {
    * caller's signal and the standard input are per-instance options in simple-git.
    */
   async run(args: string[], options: GitCallOptions = {}): Promise<GitRun> {
+    if (this.helper) return this.remote(this.helper, 'run', args, options);
     await spawnTurn();
     const call = this.stopper(args, options.signal);
     let outcome: Omit<GitRun, 'stdout'> | undefined;
@@ -123,6 +131,7 @@ export class GitCommands {
    * group. On Windows, where a process group would need a console of its own, git alone is killed.
    */
   async runInOwnProcessGroup(args: string[], options: Omit<GitCallOptions, 'input'> = {}): Promise<GitRun> {
+    if (this.helper) return this.remote(this.helper, 'group', args, options);
     const out: Buffer[] = [];
     const outcome = await this.spawned(args, options, { ownGroup: process.platform !== 'win32', onStdout: (chunk) => out.push(chunk) });
     return { ...outcome, stdout: Buffer.concat(out).toString('utf8') };
@@ -137,7 +146,34 @@ export class GitCommands {
    * a caller's text.
    */
   async stream(args: string[], onStdout: (chunk: Buffer) => void, options: Omit<GitCallOptions, 'input'> & { config?: string[] } = {}): Promise<Omit<GitRun, 'stdout'>> {
+    if (this.helper) {
+      const { exitCode, stderr } = await this.remote(this.helper, 'stream', args, options, onStdout);
+      return { exitCode, stderr };
+    }
     return this.spawned(args, options, { ownGroup: false, onStdout, config: options.config ?? [] });
+  }
+
+  /**
+   * One call made by the helper, with the same deadline and cancellation here: what ends first
+   * settles it, and stops git there. An exception from `onStdout` rejects as it is.
+   */
+  private async remote(helper: RemoteGit, kind: GitCallKind, args: string[], options: GitCallOptions & { config?: string[] }, onStdout?: (chunk: Buffer) => void): Promise<GitRun> {
+    const call = this.stopper(args, options.signal);
+    let outcome: GitCallOutcome;
+    try {
+      call.signal.throwIfAborted();
+      const request = { kind, cwd: this.cwd, repository: this.repository, timeoutMs: this.timeoutMs, background: this.background, args, allowExitCodes: options.allowExitCodes, input: options.input, config: options.config };
+      outcome = await Promise.race([helper.call(request, onStdout, call.signal), call.stopped]);
+    } catch (err) {
+      throw call.error() ?? err;
+    } finally {
+      call.dispose();
+    }
+    if ('failure' in outcome) {
+      const { message, exitCode, stderr, reason } = outcome.failure;
+      throw new GitError(message, args, exitCode, stderr, reason);
+    }
+    return outcome;
   }
 
   private async spawned(args: string[], options: Omit<GitCallOptions, 'input'>, how: { ownGroup: boolean; onStdout: (chunk: Buffer) => void; config?: string[] }): Promise<Omit<GitRun, 'stdout'>> {

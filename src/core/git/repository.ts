@@ -10,6 +10,7 @@ import type { CommitInfo } from '../model';
 import { RangeWalk, WALK_FORMAT, type RangeFacts, type WalkReader } from './rangeWalk';
 import { walkSegments } from './walkSegments';
 import type { StoredWalk, WalkStore } from './walkStore';
+import type { RemoteGit } from './helper/protocol';
 
 export { GitError } from './command';
 export type { RangeFacts } from './rangeWalk';
@@ -41,6 +42,8 @@ export interface GitRepositoryOptions {
   walkStore?: WalkStore;
   /** Git runs as background work, below normal priority (GitCommands' `background`): the editor's repositories. */
   background?: boolean;
+  /** Where git is started instead of this process (GitCommands' `helper`): the editor's helper process. */
+  helper?: RemoteGit;
 }
 
 /** What every read takes: aborting the signal kills its git and rejects with a `canceled` GitError. */
@@ -106,7 +109,7 @@ export class GitRepository {
   /** Opens the repository containing `dir` (any folder inside the work tree). */
   static async open(dir: string, options: GitRepositoryOptions = {}): Promise<GitRepository> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
-    const commands = new GitCommands(dir, timeoutMs, enclosingRepository(dir));
+    const commands = new GitCommands(dir, timeoutMs, enclosingRepository(dir), options.background, options.helper);
     let top: GitRun;
     try {
       top = await commands.run(['rev-parse', '--show-toplevel'], { signal: options.signal });
@@ -118,7 +121,7 @@ export class GitRepository {
       throw new GitError(`${dir} is not inside a git repository`, [], null, err.stderr);
     }
     const root = path.resolve(top.stdout.trim());
-    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs, root, options.background), options.walkStore, await gitFoldersOf(root));
+    return new GitRepository(root, options.trusted ?? true, new GitCommands(root, timeoutMs, root, options.background, options.helper), options.walkStore, await gitFoldersOf(root));
   }
 
   private git(args: string[], options?: GitCallOptions): Promise<GitRun> {
