@@ -22,6 +22,7 @@ import { checkServices, rangePaths } from '../src/core/check';
 import { createCloudRunReader } from '../src/core/google/cloudrun';
 import { loadConfig } from '../src/core/config';
 import { GitRepository } from '../src/core/git/repository';
+import { openAsEditor } from './editorGit';
 import { WhereAnswers } from '../src/core/where/answers';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../test/helpers/repo';
 import { control, startEmulatorProcess, type Emulator } from './emulatorProcess';
@@ -258,7 +259,7 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
     // In-editor refresh: one long-lived reader and repository, as the extension keeps them.
     const loaded = await loadConfig(configPath);
     const reader = createCloudRunReader(loaded.endpoints);
-    const git = await GitRepository.open(repo.dir, { background: true });
+    const git = await openAsEditor(repo.dir);
     const coldStart = process.hrtime.bigint();
     await checkServices(loaded, { reader, git });
     const cold = Number(process.hrtime.bigint() - coldStart) / 1e6;
@@ -501,7 +502,7 @@ async function measureWhere(count: number, latencyMs: number, runs: number): Pro
     const { repo } = workspace;
     const loaded = await loadConfig(path.join(repo.dir, 'cloud-run-drift.json'));
     const reader = createCloudRunReader(loaded.endpoints);
-    const git = await GitRepository.open(repo.dir, { background: true });
+    const git = await openAsEditor(repo.dir);
     const result = await checkServices(loaded, { reader, git });
     await reader.close();
     const commits = { old: repo.git('rev-list', '-1', '--skip=1900', 'HEAD'), served: repo.git('rev-parse', 'HEAD~5'), head: repo.head() };
