@@ -162,7 +162,8 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   // the verdicts are judged a few at a time, and the commits of a long range found in slices before
   // its verdict, so that the editor's event loop turns between them.
   const verdicts: ServiceVerdict[] = [];
-  let sliceStarted = performance.now();
+  // The first slice starts in a turn of its own: what came before (the walk's last step) ran in this one.
+  let sliceStarted = -Infinity;
   const pause = (): Promise<void> | undefined => {
     if (performance.now() - sliceStarted < VERDICT_SLICE_MS) return undefined;
     return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
