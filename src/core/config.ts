@@ -4,6 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { configValidator } from './config-validator';
 import { currentUser, foreignFile, type ForeignFile, type UserIdentity } from './platform/fileOwner';
+import { pathExists } from './platform/pathExists';
 import { checkJobArgs } from './jobs/args';
 import { dateProblem } from './jobs/dates';
 import { usesRollup } from './jobs/rollup';
@@ -173,7 +174,7 @@ export async function findConfigFile(start: string): Promise<string | null> {
   let dir = path.resolve(start);
   for (;;) {
     if (await isFile(path.join(dir, CONFIG_FILE_NAME))) return path.join(dir, CONFIG_FILE_NAME);
-    if (await exists(path.join(dir, '.git'))) return null;
+    if (await pathExists(path.join(dir, '.git'))) return null;
     const parent = path.dirname(dir);
     if (parent === dir) return null;
     dir = parent;
@@ -182,10 +183,6 @@ export async function findConfigFile(start: string): Promise<string | null> {
 
 async function isFile(file: string): Promise<boolean> {
   return fs.stat(file).then((stat) => stat.isFile(), () => false);
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.lstat(file).then(() => true, () => false);
 }
 
 /**

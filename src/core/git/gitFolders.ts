@@ -5,6 +5,7 @@
 // the caller asks git.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathExists } from '../platform/pathExists';
 
 export interface GitFolders {
   /** The work tree's own git folder: `.git`, or the one a `.git` file names (a worktree, a submodule). */
@@ -46,7 +47,7 @@ export async function gitFoldersOf(root: string): Promise<GitFolders | null> {
       gitDir,
       commonDir,
       objectFormat: /^\s*objectformat\s*=\s*sha256\s*$/im.test(config) ? 'sha256' : 'sha1',
-      reftable: await exists(path.join(commonDir, 'reftable')),
+      reftable: await pathExists(path.join(commonDir, 'reftable')),
     };
   } catch {
     return null;
@@ -148,8 +149,4 @@ async function readIfPresent(file: string, options: { noFollow?: boolean } = {})
   } finally {
     await handle.close();
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  return (await fs.promises.stat(file).catch(() => null)) !== null;
 }

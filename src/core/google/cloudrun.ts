@@ -13,6 +13,7 @@ import { plainSend, type RestSend } from './restTransport';
 import { RunRestReads } from './runRest';
 import { groupKey, groupsToList, isLargeGroup, LIST_PAGE_MAX, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
+import { shortName, shortNameOrNull } from './resourceNames';
 import { executionFacts, executionResourceName, jobFacts, jobResourceName, RECENT_EXECUTIONS, runJobRequest, type ExecutionRef, type JobRef, type RunJobOverrides } from './runJobs';
 import { loadAuthSdk, loadRunSdk, type RunSdk } from './sdk';
 import { Semaphore } from '../platform/semaphore';
@@ -165,7 +166,6 @@ const BACKOFF = { initialRetryDelayMillis: 200, retryDelayMultiplier: 2, maxRetr
 export const DEFAULT_CONCURRENCY = 128;
 
 const DEFAULT_API_ORIGIN = 'https://run.googleapis.com';
-
 
 export interface ReaderOptions {
   /** Requests in flight at once across all services. */
@@ -327,7 +327,7 @@ class SdkCloudRunReader implements CloudRunReader {
       const bound: ReadBound = { deadline: options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs, signal: options.signal };
       const name = serviceResourceName(ref);
       const service = await this.fromListing<ApiService>(options.listing, 'service', ref, () => this.read('getService', bound, (call) => rest.getService(name, call)));
-      const latestCreated = shortRevisionName(service.latestCreatedRevision);
+      const latestCreated = shortNameOrNull(service.latestCreatedRevision);
       options.onServiceRead?.(service.template?.labels ?? {});
       options.onLatestRevision?.(ref.name, latestCreated);
       const serving = servingRevisions(service);
@@ -358,7 +358,7 @@ class SdkCloudRunReader implements CloudRunReader {
         serving,
         revisions,
         latestCreatedRevision: latestCreated,
-        latestReadyRevision: shortRevisionName(service.latestReadyRevision),
+        latestReadyRevision: shortNameOrNull(service.latestReadyRevision),
         uri: service.uri || null,
       };
       return { kind: 'found', facts };
@@ -782,14 +782,6 @@ export function describeApiError(err: unknown): { message: string; code: number 
   return { message: message || 'Cloud Run API call failed', code: listed && cause !== raw ? Number(listed[1]) : code };
 }
 
-function shortName(resource: string | null | undefined): string {
-  return (resource ?? '').split('/').pop() ?? '';
-}
-
-function shortRevisionName(resource: string | null | undefined): string | null {
-  return resource ? shortName(resource) : null;
-}
-
 /**
  * Whether a kept revision still fits what the service says now. Settled revisions do not change,
  * but the reader does not bet a verdict on it: the latest ready revision must have been kept as
@@ -797,8 +789,8 @@ function shortRevisionName(resource: string | null | undefined): string | null {
  * is read again.
  */
 export function agreesWithService(kept: RevisionFacts, revision: string, service: ApiService): boolean {
-  const latestReady = shortRevisionName(service.latestReadyRevision);
-  const latestCreated = shortRevisionName(service.latestCreatedRevision);
+  const latestReady = shortNameOrNull(service.latestReadyRevision);
+  const latestCreated = shortNameOrNull(service.latestCreatedRevision);
   if (revision === latestReady && !kept.ready) return false;
   if (revision === latestCreated && revision !== latestReady && !kept.failed) return false;
   return true;
@@ -809,7 +801,7 @@ const LATEST_TYPES = new Set<unknown>([1, 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
 /** Revisions receiving traffic, from trafficStatuses (what is actually served), LATEST resolved. */
 export function servingRevisions(service: ApiService): ServingRevision[] {
   const byRevision = new Map<string, ServingRevision>();
-  const latestReady = shortRevisionName(service.latestReadyRevision);
+  const latestReady = shortNameOrNull(service.latestReadyRevision);
   for (const status of service.trafficStatuses ?? []) {
     const percent = Number(status.percent ?? 0);
     if (percent <= 0) continue;
@@ -835,7 +827,7 @@ export function trafficState(service: ApiService): TrafficState {
       tag: t.tag || null,
     })),
     serving: servingRevisions(service),
-    latestReadyRevision: shortRevisionName(service.latestReadyRevision),
+    latestReadyRevision: shortNameOrNull(service.latestReadyRevision),
     failure: terminal && READY_FAILED.has(terminal.state) ? terminal.message || 'the service is not ready' : null,
   };
 }

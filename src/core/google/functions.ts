@@ -7,6 +7,7 @@ import type { FunctionFacts, FunctionLookup, FunctionState, FunctionStateMessage
 import { decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
 import { applicationDefaultCredentials } from './credentials';
 import type { ApiFunction } from './functionsRest';
+import { shortNameOrNull } from './resourceNames';
 import { loadRunSdk, type RunSdk } from './sdk';
 import { timestampToIso } from './timestamps';
 
@@ -93,14 +94,10 @@ export function functionFacts(ref: FunctionRef, api: ApiFunction): FunctionFacts
     stateMessages,
     labels: { ...(api.labels ?? {}) },
     updateTime: timestampToIso(api.updateTime),
-    build: lastSegment(api.buildConfig?.build),
-    service: lastSegment(api.serviceConfig?.service),
-    revision: lastSegment(api.serviceConfig?.revision),
+    build: shortNameOrNull(api.buildConfig?.build),
+    service: shortNameOrNull(api.serviceConfig?.service),
+    revision: shortNameOrNull(api.serviceConfig?.revision),
   };
-}
-
-function lastSegment(resource: string | null | undefined): string | null {
-  return resource ? resource.split('/').pop() || null : null;
 }
 
 /** An error creating the client, with the gRPC-style code a read failure would have. */

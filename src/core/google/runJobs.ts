@@ -3,6 +3,7 @@
 // ExecutionsClient, whose objects decode to the same fields; everything here is pure.
 import type { protos } from '@google-cloud/run';
 import type { ExecutionFacts, ExecutionStatus, JobFacts } from '../model';
+import { shortName } from './resourceNames';
 import { timestampToIso } from './timestamps';
 
 type ApiJob = protos.google.cloud.run.v2.IJob;
@@ -57,10 +58,6 @@ export function runJobRequest(ref: JobRef, overrides: RunJobOverrides): protos.g
 // they stay the numbers the server sent: both are accepted.
 const CONDITION_FAILED = new Set<unknown>([3, 'CONDITION_FAILED']);
 const EXECUTION_CANCELLED = new Set<unknown>([3, 'CANCELLED']);
-
-function shortName(resource: string | null | undefined): string {
-  return (resource ?? '').split('/').pop() ?? '';
-}
 
 export function jobFacts(ref: JobRef, job: ApiJob, executions: readonly ExecutionFacts[], executionsError: string | null): JobFacts {
   const terminal = job.terminalCondition;

@@ -1,9 +1,9 @@
 // Creates cloud-run-drift.json from the services, functions and jobs Cloud Run lists in a chosen project and region.
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloudRunError, type ListedService } from '../../core/google/cloudrun';
 import { CONFIG_FILE_NAME } from '../../core/config';
+import { pathExists } from '../../core/platform/pathExists';
 import { credentialsFix } from '../../core/google/credentials';
 import { GrpcStatus } from '../../core/logs';
 import { errorText } from '../../core/text/messageText';
@@ -50,13 +50,6 @@ async function configDirectory(services: CommandServices, folder: string): Promi
     services.logger.warn(`${folder} is not in a git repository (${errorText(err)}); writing the file there`);
     return folder;
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function ask(options: vscode.InputBoxOptions): Promise<string> {
@@ -126,7 +119,7 @@ export const scaffoldConfigCommand = defineCommand({
     const folder = await pickFolder();
     const directory = await configDirectory(services, folder.uri.fsPath);
     const file = path.join(directory, CONFIG_FILE_NAME);
-    if (await exists(file)) {
+    if (await pathExists(file)) {
       const replace = 'Replace';
       const choice = await vscode.window.showWarningMessage(
         `${file} already exists. Replace it with one generated from Cloud Run?`,
