@@ -1,4 +1,5 @@
 // The composition root: builds every part once and passes each its dependencies.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentHistory } from '../core/deploy/history';
@@ -91,7 +92,9 @@ export class DriftExtension extends Disposable {
     // Every Google API client is built here, with the hosts the user allowed to receive credentials.
     const clients = createApiClients(() => settings['credentials.allowHosts']);
     // Every git of the editor starts in this helper process, so that no start holds the extension host.
-    const gitHelper = this._register(new GitHelper(path.join(context.extensionPath, 'dist', 'git-helper.js')));
+    const helperScript = path.join(context.extensionPath, 'dist', 'git-helper.js');
+    const gitHelper = fs.existsSync(helperScript) ? this._register(new GitHelper(helperScript)) : undefined;
+    if (!gitHelper) logger.warn(`${helperScript} is missing (a build without it?): git starts in the extension host`);
     const core = createCoreServices(clients, gitHelper);
     const refreshed = this._register(new vscode.EventEmitter<CheckResult>());
     const deployFinished = this._register(new vscode.EventEmitter<DeployResult>());

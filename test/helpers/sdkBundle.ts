@@ -17,9 +17,16 @@ export function ensureRunBundle(): void {
   ensureBuilt(RUN_BUNDLE);
 }
 
-/** Builds dist/ when the git helper is not there. */
+/**
+ * Builds the git helper's bundle when it is missing or older than a file of src/core (what it is
+ * built from): a bundle left from before a change would test old code. `npm test` builds first.
+ */
 export function ensureGitHelper(): void {
-  ensureBuilt(GIT_HELPER);
+  const built = fs.existsSync(GIT_HELPER) ? fs.statSync(GIT_HELPER).mtimeMs : 0;
+  const sources = fs.readdirSync(path.join(ROOT, 'src', 'core'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  if (built > 0 && sources.every((entry) => fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs <= built)) return;
+  const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=git-helper'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
 }
 
 function ensureBuilt(file: string): void {

@@ -199,8 +199,8 @@ for (const where of ['this process', 'the helper process'] as const) {
         const controller = new AbortController();
         process.env.GIT_TRACE = trace;
         const tracing = traced();
-        const git = await GitRepository.open(repo.dir, { helper: tracing });
         try {
+          const git = await GitRepository.open(repo.dir, { helper: tracing });
           const reading = git.head({ signal: controller.signal });
           await waitFor(() => (fs.existsSync(trace) && /rev-parse --verify/.test(fs.readFileSync(trace, 'utf8')) ? true : undefined));
           const canceledAt = Date.now();

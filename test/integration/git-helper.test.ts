@@ -5,10 +5,16 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { GitCommands, GitError } from '../../src/core/git/command';
 import { GitHelper } from '../../src/core/git/helper/client';
+import { CHUNK_FRAME, FrameReader, OUTCOME_FRAME } from '../../src/core/git/helper/protocol';
+import { serveGitCalls } from '../../src/core/git/helper/serve';
+import { createCoreServices } from '../../src/extension/session/coreServices';
+import { createApiClients } from '../../src/extension/session/apiClients';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../helpers/repo';
 import { ensureGitHelper, GIT_HELPER, ROOT } from '../helpers/sdkBundle';
 
@@ -100,6 +106,85 @@ describe('git through the helper process (real git)', () => {
       );
     } finally {
       fresh.dispose();
+    }
+  });
+
+  it("the repositories the editor opens (its session's core services) start every git in the helper", async () => {
+    const fresh = new GitHelper(GIT_HELPER);
+    try {
+      await watchingStarts(async () => {
+        const git = await createCoreServices(createApiClients(() => []), fresh).openRepository(repo.dir, true);
+        const head = await git.head();
+        await Promise.all([git.changedPaths(), git.resolveLabels([first.slice(0, 8)]), git.ranges([first], head, { paths: ['svc'] })]);
+      });
+      assert.deepEqual(
+        started.map((child) => child.spawnargs.at(-1)),
+        [GIT_HELPER],
+      );
+    } finally {
+      fresh.dispose();
+    }
+  });
+
+  it('hands a stream nothing more once its caller has canceled it', async () => {
+    const controller = new AbortController();
+    let after = 0;
+    const reading = there.stream(['log', '--format=%H %H %H %H %H %H %H %H'], () => {
+      if (controller.signal.aborted) after++;
+      else controller.abort();
+    }, { signal: controller.signal });
+    await assert.rejects(reading, (err: unknown) => err instanceof GitError && err.reason === 'canceled');
+    // The helper's own end of the call: every chunk it sent has arrived by then.
+    assert.equal((await there.run(['rev-parse', 'HEAD'])).stdout.trim(), repo.head());
+    assert.equal(after, 0);
+  });
+
+  it('reads no more of a stream than its reader takes: git waits while the output is not read', async () => {
+    const input = new PassThrough();
+    let taken = 0;
+    let held: (() => void)[] | null = [];
+    const frames: { kind: number; bytes: number }[] = [];
+    const reader = new FrameReader((kind, _call, payload) => frames.push({ kind, bytes: payload.length }));
+    // Takes the first 64 KB, then holds every write until released.
+    const output = new Writable({
+      highWaterMark: 64 * 1024,
+      write(chunk: Buffer, _encoding, done) {
+        reader.push(chunk);
+        taken += chunk.length;
+        if (held && taken > 64 * 1024) held.push(done);
+        else done();
+      },
+    });
+    const stopped = new Promise<void>((resolve) => serveGitCalls(input, output, resolve));
+    const format = Array.from({ length: 20 }, () => '%H').join(' ');
+    input.write(`${JSON.stringify({ call: 1, request: { kind: 'stream', cwd: repo.dir, repository: repo.dir, timeoutMs: 15_000, background: false, args: ['log', `--format=${format}`] } })}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const whole = 2001 * (20 * 41);
+    const waiting = taken + output.writableLength;
+    assert.ok(waiting < 400 * 1024, `${waiting} of ${whole} bytes were read from git while nothing was taken`);
+    assert.ok(!frames.some((f) => f.kind === OUTCOME_FRAME), 'the call ended while its output was not taken');
+    const release = held;
+    held = null;
+    for (const done of release) done();
+    await new Promise<void>((resolve) => {
+      const poll = (): void => (frames.some((f) => f.kind === OUTCOME_FRAME) ? resolve() : void setTimeout(poll, 10));
+      poll();
+    });
+    assert.equal(
+      frames.filter((f) => f.kind === CHUNK_FRAME).reduce((sum, f) => sum + f.bytes, 0),
+      whole,
+    );
+    input.end();
+    await stopped;
+  });
+
+  it('a helper that cannot start its script fails each call with what it printed', async () => {
+    const missing = new GitHelper(path.join(os.tmpdir(), 'crd-no-such-helper.js'));
+    try {
+      const commands = new GitCommands(repo.dir, undefined, repo.dir, false, missing);
+      await assert.rejects(commands.run(['rev-parse', 'HEAD']), (err: unknown) => err instanceof GitError && /^cannot run git rev-parse: its helper process exited \(code 1\): Error: Cannot find module/.test(err.message));
+    } finally {
+      missing.dispose();
     }
   });
 

@@ -140,17 +140,21 @@ export class GitCommands {
   /**
    * Runs git and hands its standard output to `onStdout` chunk by chunk as it arrives, never
    * holding all of it (simple-git keeps a command's whole output until it exits): for output too
-   * large to keep, such as a walk of the whole history. Each chunk is handled in a turn of the event
-   * loop of its own. An exception from `onStdout` kills git and rejects with it. Resolves once git
-   * has exited and every chunk was handled. `config`: settings of ours for this call (`-c`), never
-   * a caller's text.
+   * large to keep, such as a walk of the whole history. An exception from `onStdout` kills git and
+   * rejects with it. Resolves once git has exited and every chunk was handled. `config`: settings
+   * of ours for this call (`-c`), never a caller's text. `waitForReader`: asked after each chunk;
+   * while the promise it returns is pending, no more of git's output is read (git then waits).
    */
-  async stream(args: string[], onStdout: (chunk: Buffer) => void, options: Omit<GitCallOptions, 'input'> & { config?: string[] } = {}): Promise<Omit<GitRun, 'stdout'>> {
+  async stream(
+    args: string[],
+    onStdout: (chunk: Buffer) => void,
+    options: Omit<GitCallOptions, 'input'> & { config?: string[]; waitForReader?: () => Promise<void> | undefined } = {},
+  ): Promise<Omit<GitRun, 'stdout'>> {
     if (this.helper) {
       const { exitCode, stderr } = await this.remote(this.helper, 'stream', args, options, onStdout);
       return { exitCode, stderr };
     }
-    return this.spawned(args, options, { ownGroup: false, onStdout, config: options.config ?? [] });
+    return this.spawned(args, options, { ownGroup: false, onStdout, config: options.config ?? [], waitForReader: options.waitForReader });
   }
 
   /**
@@ -176,7 +180,11 @@ export class GitCommands {
     return outcome;
   }
 
-  private async spawned(args: string[], options: Omit<GitCallOptions, 'input'>, how: { ownGroup: boolean; onStdout: (chunk: Buffer) => void; config?: string[] }): Promise<Omit<GitRun, 'stdout'>> {
+  private async spawned(
+    args: string[],
+    options: Omit<GitCallOptions, 'input'>,
+    how: { ownGroup: boolean; onStdout: (chunk: Buffer) => void; config?: string[]; waitForReader?: () => Promise<void> | undefined },
+  ): Promise<Omit<GitRun, 'stdout'>> {
     await spawnTurn();
     const call = this.stopper(args, options.signal);
     let outcome: Omit<GitRun, 'stdout'> | undefined;
@@ -210,6 +218,12 @@ export class GitCommands {
         } catch (error) {
           handlerError = { error };
           kill();
+          return;
+        }
+        const reader = how.waitForReader?.();
+        if (reader) {
+          child.stdout.pause();
+          void reader.then(() => child.stdout.resume());
         }
       });
       child.stderr.on('data', (b: Buffer) => err.push(b));
@@ -306,8 +320,8 @@ export class GitCommands {
 }
 
 /**
- * The scheduling priority of the gits a long-lived process (the editor's extension host) starts by
- * hand: the walks of the history and `git status`, which may each keep a core busy for seconds.
+ * The scheduling priority of the gits started by hand for a long-lived process (the editor's, in
+ * its helper process): the walks of the history and `git status`, which may each keep a core busy for seconds.
  * Below normal, so that on a machine with fewer cores than busy processes the thread they answer
  * to is not the one kept waiting: with three such gits on two cores, an idle Node.js process's
  * event loop went 101 ms without a turn at normal priority, 12-26 ms with them at this one. The
@@ -332,7 +346,8 @@ function lowerPriority(pid: number | undefined): void {
  * for it to report a failure to), a few milliseconds, and tens of them on a loaded or virtualized
  * machine. A check starts several gits at the same moment: each is started in a turn of the event
  * loop of its own (at once when no other was started in this one, else in a later one, after that
- * turn's timers), so that the editor is never held for two of them at once.
+ * turn's timers), so that the process starting them (the CLI, the editor's git helper) is never
+ * held for two of them at once.
  */
 function spawnTurn(): Promise<void> {
   if (!turnTaken && waiting === 0) {

@@ -1,7 +1,7 @@
 // What the editor and its git helper process (helper/main.ts) say to each other. To the helper:
 // one JSON text per line on its standard input. From it, on its standard output: frames of a kind
-// (a chunk of a stream's output, or a call's end as JSON), a call number and a length, then that
-// many bytes. Output crosses as it came from git, without being encoded again.
+// (a piece of git's standard output, or a call's end as JSON), a call number and a length, then
+// that many bytes. Git's output crosses as bytes, in the frames of its call, before the call's end.
 
 /** How GitCommands' call is made: run(), runInOwnProcessGroup() or stream(). */
 export type GitCallKind = 'run' | 'group' | 'stream';
@@ -31,11 +31,17 @@ export interface GitCallFailure {
   reason: 'failed' | 'timeout' | 'canceled';
 }
 
-/** How a call ended: git's outcome (stdout empty for a stream), or why there is none. */
+/** How a call ended: git's outcome, its standard output sent before it in chunk frames; or why there is none. */
 export type GitCallOutcome = { stdout: string; stderr: string; exitCode: number } | { failure: GitCallFailure };
+
+/** A call's end as the helper sends it: the outcome with its standard output left out. */
+export type SentOutcome = { stderr: string; exitCode: number } | { failure: GitCallFailure };
 
 /** To the helper, one per line. */
 export type ToHelper = { call: number; request: GitCallRequest } | { cancel: number };
+
+/** The environment variable holding, as JSON, what the helper's own environment set aside (see client.ts, main.ts). */
+export const HELPER_SET_ASIDE = 'CLOUD_RUN_DRIFT_HELPER_SET_ASIDE';
 
 export const CHUNK_FRAME = 1;
 export const OUTCOME_FRAME = 2;
@@ -51,25 +57,42 @@ export function frameHeader(kind: number, call: number, length: number): Buffer 
   return header;
 }
 
-/**
- * Cuts the helper's output into frames as it arrives, in any pieces. A frame wholly inside one
- * piece is handed on as a view of it, without a copy.
- */
+/** Cuts the helper's output into frames as it arrives, in pieces of any size. */
 export class FrameReader {
-  private pending: Buffer | undefined;
+  /** The pieces that hold the start of the next frame, and how many bytes they hold. */
+  private pieces: Buffer[] = [];
+  private held = 0;
 
   constructor(private readonly onFrame: (kind: number, call: number, payload: Buffer) => void) {}
 
   push(piece: Buffer): void {
-    let data = this.pending ? Buffer.concat([this.pending, piece]) : piece;
-    this.pending = undefined;
-    while (data.length >= FRAME_HEADER) {
-      const end = FRAME_HEADER + data.readUInt32BE(5);
-      if (data.length < end) break;
-      this.onFrame(data.readUInt8(0), data.readUInt32BE(1), data.subarray(FRAME_HEADER, end));
-      data = data.subarray(end);
+    this.pieces.push(piece);
+    this.held += piece.length;
+    for (;;) {
+      if (this.held < FRAME_HEADER) return;
+      const header = this.take(FRAME_HEADER, false);
+      const end = FRAME_HEADER + header.readUInt32BE(5);
+      // A frame is joined once, when it has all arrived.
+      if (this.held < end) return;
+      const frame = this.take(end, true);
+      this.onFrame(frame.readUInt8(0), frame.readUInt32BE(1), frame.subarray(FRAME_HEADER, end));
     }
-    if (data.length > 0) this.pending = data;
+  }
+
+  /**
+   * The first `bytes` held, as one buffer: a view of the first piece, the pieces joined into one
+   * when it holds fewer. `consume`: and lets go of them.
+   */
+  private take(bytes: number, consume: boolean): Buffer {
+    let first = this.pieces[0]!;
+    if (first.length < bytes) this.pieces = [(first = Buffer.concat(this.pieces, this.held))];
+    if (consume) {
+      const rest = first.subarray(bytes);
+      if (rest.length > 0) this.pieces[0] = rest;
+      else this.pieces.shift();
+      this.held -= bytes;
+    }
+    return first.subarray(0, bytes);
   }
 }
 
@@ -77,8 +100,9 @@ export class FrameReader {
 export interface RemoteGit {
   /**
    * Makes the call, handing a stream's output to `onStdout` chunk by chunk. Resolves with how it
-   * ended; rejects only with what `onStdout` threw (git is then stopped). Aborting `signal` stops
-   * git; the outcome then comes as the helper saw it, and may be a success that came first.
+   * ended (a helper that could not be started or died is a failure); rejects only with what
+   * `onStdout` threw (git is then stopped). Aborting `signal` stops git and hands `onStdout`
+   * nothing more; the outcome then comes as the helper saw it, and may be a success that came first.
    */
   call(request: GitCallRequest, onStdout: ((chunk: Buffer) => void) | undefined, signal: AbortSignal): Promise<GitCallOutcome>;
 }

@@ -1,13 +1,23 @@
 // The helper's side (see client.ts): makes each call it is sent with GitCommands, as the editor
-// would have, and sends back a stream's chunks and each call's end.
+// would have, and sends back git's standard output in chunk frames and then each call's end.
+import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { GitCommands, GitError } from '../command';
 import { errorText } from '../../text/messageText';
-import { CHUNK_FRAME, frameHeader, OUTCOME_FRAME, type GitCallOutcome, type GitCallRequest, type ToHelper } from './protocol';
+import { CHUNK_FRAME, frameHeader, OUTCOME_FRAME, type GitCallRequest, type SentOutcome, type ToHelper } from './protocol';
+
+/**
+ * How much of git's output one frame carries at most, and how long a chunk may wait for more.
+ * Git writes into a pipe 4 KB at a time: sent on one by one, a walk of 100,000 commits (18 MB)
+ * took 4,300 writes here and as many reads and wakeups in the editor.
+ */
+const FRAME_BYTES = 64 * 1024;
+const GATHER_MS = 2;
 
 /**
  * Serves the calls read from `input` (the helper's standard input), answering on `output` (its
- * standard output), until `input` ends: then stops every git still running and calls `done`.
+ * standard output), until `input` ends or `output` fails: then stops every git still running and
+ * calls `done`.
  */
 export function serveGitCalls(input: Readable, output: Writable, done: () => void): void {
   const running = new Map<number, AbortController>();
@@ -21,6 +31,8 @@ export function serveGitCalls(input: Readable, output: Writable, done: () => voi
   const send = (kind: number, call: number, payload: Buffer): void => {
     output.write(Buffer.concat([frameHeader(kind, call, payload.length), payload]));
   };
+  // A stream's git is read no faster than the editor reads this process's output.
+  const writable = (): Promise<void> | undefined => (output.writableNeedDrain ? once(output, 'drain').then(() => undefined) : undefined);
   const received = (message: ToHelper): void => {
     if ('cancel' in message) {
       running.get(message.cancel)?.abort();
@@ -29,12 +41,20 @@ export function serveGitCalls(input: Readable, output: Writable, done: () => voi
     const { call, request } = message;
     const controller = new AbortController();
     running.set(call, controller);
-    const output = new Gathered((chunk) => send(CHUNK_FRAME, call, chunk));
-    void outcomeOf(request, controller.signal, (chunk) => output.add(chunk), commandsFor).then((outcome) => {
+    const chunks = new Gathered((chunk) => send(CHUNK_FRAME, call, chunk));
+    void outcomeOf(request, controller.signal, (chunk) => chunks.add(chunk), writable, commandsFor).then(({ stdout, outcome }) => {
       running.delete(call);
-      output.flush();
+      for (let at = 0; at < stdout.length; at += FRAME_BYTES) chunks.add(stdout.subarray(at, at + FRAME_BYTES));
+      chunks.flush();
       send(OUTCOME_FRAME, call, Buffer.from(JSON.stringify(outcome)));
     });
+  };
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    for (const controller of running.values()) controller.abort();
+    done();
   };
   let text = '';
   input.setEncoding('utf8');
@@ -43,21 +63,12 @@ export function serveGitCalls(input: Readable, output: Writable, done: () => voi
     text = lines.pop()!;
     for (const line of lines) if (line) received(JSON.parse(line) as ToHelper);
   });
-  input.on('end', () => {
-    for (const controller of running.values()) controller.abort();
-    done();
-  });
+  input.on('end', stop);
+  // The editor gone (EPIPE): nobody reads the answers.
+  output.on('error', stop);
 }
 
-/**
- * How much of a stream's output one frame carries at most, and how long a chunk may wait for more.
- * Git writes into a pipe 4 KB at a time: sent on one by one, a walk of 100,000 commits (18 MB)
- * took 4,300 writes here and as many reads and wakeups in the editor.
- */
-const FRAME_BYTES = 64 * 1024;
-const GATHER_MS = 2;
-
-/** A stream's chunks, sent on together once they reach FRAME_BYTES or have waited GATHER_MS. */
+/** A call's chunks, sent on together up to FRAME_BYTES, or once the first of them has waited GATHER_MS. */
 class Gathered {
   private chunks: Buffer[] = [];
   private bytes = 0;
@@ -66,10 +77,10 @@ class Gathered {
   constructor(private readonly send: (chunk: Buffer) => void) {}
 
   add(chunk: Buffer): void {
+    if (this.bytes + chunk.length > FRAME_BYTES) this.flush();
     this.chunks.push(chunk);
     this.bytes += chunk.length;
-    if (this.bytes >= FRAME_BYTES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), GATHER_MS);
+    this.timer ??= setTimeout(() => this.flush(), GATHER_MS);
   }
 
   flush(): void {
@@ -83,15 +94,22 @@ class Gathered {
   }
 }
 
-async function outcomeOf(request: GitCallRequest, signal: AbortSignal, onStdout: (chunk: Buffer) => void, commandsFor: (request: GitCallRequest) => GitCommands): Promise<GitCallOutcome> {
+/** The call's outcome to send, and what it printed when that was not streamed as it came (run(), runInOwnProcessGroup()). */
+async function outcomeOf(
+  request: GitCallRequest,
+  signal: AbortSignal,
+  onStdout: (chunk: Buffer) => void,
+  writable: () => Promise<void> | undefined,
+  commandsFor: (request: GitCallRequest) => GitCommands,
+): Promise<{ stdout: Buffer; outcome: SentOutcome }> {
   const options = { signal, allowExitCodes: request.allowExitCodes };
   try {
     const commands = commandsFor(request);
-    if (request.kind === 'run') return await commands.run(request.args, { ...options, input: request.input });
-    if (request.kind === 'group') return await commands.runInOwnProcessGroup(request.args, options);
-    return { ...(await commands.stream(request.args, onStdout, { ...options, config: request.config })), stdout: '' };
+    if (request.kind === 'stream') return { stdout: Buffer.alloc(0), outcome: await commands.stream(request.args, onStdout, { ...options, config: request.config, waitForReader: writable }) };
+    const { stdout, ...outcome } = request.kind === 'run' ? await commands.run(request.args, { ...options, input: request.input }) : await commands.runInOwnProcessGroup(request.args, options);
+    return { stdout: Buffer.from(stdout, 'utf8'), outcome };
   } catch (err) {
-    if (err instanceof GitError) return { failure: { message: err.message, args: err.args, exitCode: err.exitCode, stderr: err.stderr, reason: err.reason } };
-    return { failure: { message: `cannot run ${`git ${request.args[0] ?? ''}`.trim()}: ${errorText(err)}`, args: request.args, exitCode: null, stderr: '', reason: 'failed' } };
+    if (err instanceof GitError) return { stdout: Buffer.alloc(0), outcome: { failure: { message: err.message, args: err.args, exitCode: err.exitCode, stderr: err.stderr, reason: err.reason } } };
+    return { stdout: Buffer.alloc(0), outcome: { failure: { message: `cannot run ${`git ${request.args[0] ?? ''}`.trim()}: ${errorText(err)}`, args: request.args, exitCode: null, stderr: '', reason: 'failed' } } };
   }
 }
