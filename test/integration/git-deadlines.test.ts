@@ -35,7 +35,7 @@ for (const where of ['this process', 'the helper process'] as const) {
     let helper: GitHelper | undefined;
     const open = (options: { timeoutMs?: number } = {}): Promise<GitRepository> => GitRepository.open(repo.dir, { ...options, helper });
     const commands = (timeoutMs?: number, through = helper): GitCommands => new GitCommands(repo.dir, timeoutMs, repo.dir, false, through);
-    /** A helper started now, when the helper is where git starts: it passes on GIT_TRACE as set at its start. */
+    /** A helper started now, when the helper is where git starts (see canceledOnceStarted). */
     const traced = (): GitHelper | undefined => (where === 'the helper process' ? new GitHelper(GIT_HELPER) : undefined);
     let emulator: RunEmulator;
     let reader: CloudRunReader;
@@ -151,40 +151,51 @@ for (const where of ['this process', 'the helper process'] as const) {
 
       it('reading HEAD times out with a GitError naming git rev-parse, and the check fails within the deadline', BOUNDED, async () => {
         const git = await open({ timeoutMs: DEADLINE_MS });
+        await timesOut(checkServices(config, { reader, git }), 'git rev-parse timed out after 2 s');
+      });
+
+      it('a streamed git log times out with a GitError naming it, and git is killed', BOUNDED, () =>
+        timesOut(
+          commands(DEADLINE_MS).stream(['log', 'HEAD'], () => undefined),
+          'git log timed out after 2 s',
+        ));
+
+      /** Waits for `reading` to reject with the timeout GitError `message` within a few deadlines, and for its git to be gone. */
+      async function timesOut(reading: Promise<unknown>, message: string): Promise<void> {
         const started = Date.now();
-        await assert.rejects(checkServices(config, { reader, git }), (err: unknown) => {
+        await assert.rejects(reading, (err: unknown) => {
           assert.ok(err instanceof GitError, String(err));
-          assert.equal(err.message, 'git rev-parse timed out after 2 s');
+          assert.equal(err.message, message);
           assert.equal(err.reason, 'timeout');
           return true;
         });
         assert.ok(Date.now() - started < 4 * DEADLINE_MS, `took ${Date.now() - started} ms`);
         await waitUntilNoGitIn(repo.dir);
-      });
+      }
 
-      it('a streamed git log times out with a GitError naming it, and git is killed', BOUNDED, async () => {
-        const started = Date.now();
-        await assert.rejects(commands(DEADLINE_MS).stream(['log', 'HEAD'], () => undefined), (err: unknown) => {
-          assert.ok(err instanceof GitError, String(err));
-          assert.equal(err.message, 'git log timed out after 2 s');
-          assert.equal(err.reason, 'timeout');
-          return true;
-        });
-        assert.ok(Date.now() - started < 4 * DEADLINE_MS, `took ${Date.now() - started} ms`);
-        await waitUntilNoGitIn(repo.dir);
-      });
+      it('a streamed git log canceled: it rejects at once and git is killed', BOUNDED, () =>
+        canceledOnceStarted(/built-in: git log HEAD/, 'git log was canceled', (helper, signal) => commands(undefined, helper).stream(['log', 'HEAD'], () => undefined, { signal })));
 
-      it('a streamed git log canceled: it rejects at once and git is killed', BOUNDED, async () => {
+      it('cancellation kills git at once', BOUNDED, () =>
+        canceledOnceStarted(/rev-parse --verify/, 'git rev-parse was canceled', async (helper, signal) => (await GitRepository.open(repo.dir, { helper })).head({ signal })));
+
+      /**
+       * Starts `read` with GIT_TRACE set (and its own helper, when the helper starts git: it passes
+       * GIT_TRACE on as set at its start), cancels it once the trace shows git running `started`,
+       * and waits for it to reject at once with the canceled GitError `message` and for git to be gone.
+       */
+      async function canceledOnceStarted(started: RegExp, message: string, read: (helper: GitHelper | undefined, signal: AbortSignal) => Promise<unknown>): Promise<void> {
         const trace = path.join(scratch, 'trace');
         const controller = new AbortController();
         process.env.GIT_TRACE = trace;
         const tracing = traced();
         try {
-          const reading = commands(undefined, tracing).stream(['log', 'HEAD'], () => undefined, { signal: controller.signal });
-          await waitFor(() => (fs.existsSync(trace) && /built-in: git log HEAD/.test(fs.readFileSync(trace, 'utf8')) ? true : undefined));
+          const reading = read(tracing, controller.signal);
+          reading.catch(() => undefined);
+          await waitFor(() => (fs.existsSync(trace) && started.test(fs.readFileSync(trace, 'utf8')) ? true : undefined));
           const canceledAt = Date.now();
           controller.abort();
-          await assert.rejects(reading, (err: unknown) => err instanceof GitError && err.reason === 'canceled' && err.message === 'git log was canceled');
+          await assert.rejects(reading, (err: unknown) => err instanceof GitError && err.reason === 'canceled' && err.message === message);
           assert.ok(Date.now() - canceledAt < 1000, `rejected ${Date.now() - canceledAt} ms after the cancellation`);
           await waitUntilNoGitIn(repo.dir);
         } finally {
@@ -192,28 +203,7 @@ for (const where of ['this process', 'the helper process'] as const) {
           delete process.env.GIT_TRACE;
           fs.rmSync(trace, { force: true });
         }
-      });
-
-      it('cancellation kills git at once', BOUNDED, async () => {
-        const trace = path.join(scratch, 'trace');
-        const controller = new AbortController();
-        process.env.GIT_TRACE = trace;
-        const tracing = traced();
-        try {
-          const git = await GitRepository.open(repo.dir, { helper: tracing });
-          const reading = git.head({ signal: controller.signal });
-          await waitFor(() => (fs.existsSync(trace) && /rev-parse --verify/.test(fs.readFileSync(trace, 'utf8')) ? true : undefined));
-          const canceledAt = Date.now();
-          controller.abort();
-          await assert.rejects(reading, (err: unknown) => err instanceof GitError && err.reason === 'canceled' && err.message === 'git rev-parse was canceled');
-          assert.ok(Date.now() - canceledAt < 1000, `rejected ${Date.now() - canceledAt} ms after the cancellation`);
-          await waitUntilNoGitIn(repo.dir);
-        } finally {
-          tracing?.dispose();
-          delete process.env.GIT_TRACE;
-          fs.rmSync(trace, { force: true });
-        }
-      });
+      }
     });
   });
 }
