@@ -144,6 +144,8 @@ export class GitCommands {
    * rejects with it. Resolves once git has exited and every chunk was handled. `config`: settings
    * of ours for this call (`-c`), never a caller's text. `waitForReader`: asked after each chunk;
    * while the promise it returns is pending, no more of git's output is read (git then waits).
+   * The helper (`helper`) passes it for its own output; a call made through it is read as the
+   * helper sends it.
    */
   async stream(
     args: string[],
