@@ -256,6 +256,8 @@ export class RangeWalk {
     [...ids, this.ids.find(head)].forEach((id, bit) => {
       if (id >= 0) bits[id * words + (bit >>> 5)]! |= 1 << (bit & 31);
     });
+    // A record's work grows with the words of its marks: hundreds of deployed commits take several.
+    const marksSlice = Math.max(1, Math.floor(ORDER_SLICE / words));
     for (let i = 0; i < order.length; i++) {
       const record = order[i]!;
       const from = joined.ids[record]! * words;
@@ -263,7 +265,7 @@ export class RangeWalk {
         const to = joined.parentIds[p]! * words;
         for (let w = 0; w < words; w++) bits[to + w]! |= bits[from + w]!;
       }
-      if ((i + 1) % ORDER_SLICE === 0) await nextTurn();
+      if ((i + 1) % marksSlice === 0) await nextTurn();
     }
     const baseIds = bases.map((sha) => this.ids.find(sha));
     const whole = deployed.map((sha, bit) => {
