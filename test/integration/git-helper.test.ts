@@ -95,11 +95,11 @@ describe('git through the helper process (real git)', () => {
     assert.equal((await there.run(['rev-parse', 'HEAD'])).stdout.trim(), repo.head());
   });
 
-  it('starts git in the helper: this process starts the helper once and nothing else', async () => {
+  /** Runs `body` with a helper of its own, and checks that this process started that helper and nothing else. */
+  async function startsOnlyTheHelper(body: (helper: GitHelper) => Promise<unknown>): Promise<void> {
     const fresh = new GitHelper(GIT_HELPER);
     try {
-      const commands = new GitCommands(repo.dir, undefined, repo.dir, false, fresh);
-      await watchingStarts(() => Promise.all([commands.run(['rev-parse', 'HEAD']), commands.runInOwnProcessGroup(['status']), commands.stream(['log'], () => undefined)]));
+      await watchingStarts(() => body(fresh));
       assert.deepEqual(
         started.map((child) => child.spawnargs.at(-1)),
         [GIT_HELPER],
@@ -107,24 +107,20 @@ describe('git through the helper process (real git)', () => {
     } finally {
       fresh.dispose();
     }
-  });
+  }
 
-  it("the repositories the editor opens (its session's core services) start every git in the helper", async () => {
-    const fresh = new GitHelper(GIT_HELPER);
-    try {
-      await watchingStarts(async () => {
-        const git = await createCoreServices(createApiClients(() => []), fresh).openRepository(repo.dir, true);
-        const head = await git.head();
-        await Promise.all([git.changedPaths(), git.resolveLabels([first.slice(0, 8)]), git.ranges([first], head, { paths: ['svc'] })]);
-      });
-      assert.deepEqual(
-        started.map((child) => child.spawnargs.at(-1)),
-        [GIT_HELPER],
-      );
-    } finally {
-      fresh.dispose();
-    }
-  });
+  it('starts git in the helper: this process starts the helper once and nothing else', () =>
+    startsOnlyTheHelper((fresh) => {
+      const commands = new GitCommands(repo.dir, undefined, repo.dir, false, fresh);
+      return Promise.all([commands.run(['rev-parse', 'HEAD']), commands.runInOwnProcessGroup(['status']), commands.stream(['log'], () => undefined)]);
+    }));
+
+  it("the repositories the editor opens (its session's core services) start every git in the helper", () =>
+    startsOnlyTheHelper(async (fresh) => {
+      const git = await createCoreServices(createApiClients(() => []), fresh).openRepository(repo.dir, true);
+      const head = await git.head();
+      await Promise.all([git.changedPaths(), git.resolveLabels([first.slice(0, 8)]), git.ranges([first], head, { paths: ['svc'] })]);
+    }));
 
   it('hands a stream nothing more once its caller has canceled it', async () => {
     const controller = new AbortController();

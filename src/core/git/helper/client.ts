@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { firstLine, oneLine } from '../../text/messageText';
-import { CHUNK_FRAME, FrameReader, HELPER_SET_ASIDE, type GitCallOutcome, type GitCallRequest, type RemoteGit, type SentOutcome, type ToHelper } from './protocol';
+import { CHUNK_FRAME, FrameReader, HELPER_SET_ASIDE, notRun, type GitCallOutcome, type GitCallRequest, type RemoteGit, type SentOutcome, type ToHelper } from './protocol';
 
 type Helper = ChildProcessByStdio<Writable, Readable, Readable>;
 
@@ -170,8 +170,4 @@ function holdOpen(helper: Helper, hold: boolean): void {
 function saidOnExit(stderr: string): string {
   const line = stderr.split(/\r?\n/).find((l) => /\b(?:[A-Z][A-Za-z]*)?Error\b/.test(l)) ?? stderr;
   return oneLine(firstLine(line, 300));
-}
-
-function notRun(args: string[], why: string): GitCallOutcome {
-  return { failure: { message: `cannot run ${`git ${args[0] ?? ''}`.trim()}: ${why}`, args, exitCode: null, stderr: '', reason: 'failed' } };
 }

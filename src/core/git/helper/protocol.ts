@@ -31,6 +31,11 @@ export interface GitCallFailure {
   reason: 'failed' | 'timeout' | 'canceled';
 }
 
+/** The failure of a call whose git was not run (or not to its end), for `why`. */
+export function notRun(args: string[], why: string): { failure: GitCallFailure } {
+  return { failure: { message: `cannot run ${`git ${args[0] ?? ''}`.trim()}: ${why}`, args, exitCode: null, stderr: '', reason: 'failed' } };
+}
+
 /** How a call ended: git's outcome, its standard output sent before it in chunk frames; or why there is none. */
 export type GitCallOutcome = { stdout: string; stderr: string; exitCode: number } | { failure: GitCallFailure };
 

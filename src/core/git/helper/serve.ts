@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { GitCommands, GitError } from '../command';
 import { errorText } from '../../text/messageText';
-import { CHUNK_FRAME, frameHeader, OUTCOME_FRAME, type GitCallRequest, type SentOutcome, type ToHelper } from './protocol';
+import { CHUNK_FRAME, frameHeader, notRun, OUTCOME_FRAME, type GitCallRequest, type SentOutcome, type ToHelper } from './protocol';
 
 /**
  * How much of git's output one frame carries at most, and how long a chunk may wait for more.
@@ -110,6 +110,6 @@ async function outcomeOf(
     return { stdout: Buffer.from(stdout, 'utf8'), outcome };
   } catch (err) {
     if (err instanceof GitError) return { stdout: Buffer.alloc(0), outcome: { failure: { message: err.message, args: err.args, exitCode: err.exitCode, stderr: err.stderr, reason: err.reason } } };
-    return { stdout: Buffer.alloc(0), outcome: { failure: { message: `cannot run ${`git ${request.args[0] ?? ''}`.trim()}: ${errorText(err)}`, args: request.args, exitCode: null, stderr: '', reason: 'failed' } } };
+    return { stdout: Buffer.alloc(0), outcome: notRun(request.args, errorText(err)) };
   }
 }
