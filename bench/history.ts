@@ -14,6 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checkServices } from '../src/core/check';
 import { createCloudRunReader } from '../src/core/google/cloudrun';
 import { loadConfig } from '../src/core/config';
+import type { GitRepository } from '../src/core/git/repository';
 import { openAsEditor } from './editorGit';
 import type { CheckResult } from '../src/core/model';
 import { createTempRepo, fastImportMonorepo, type TempRepo } from '../test/helpers/repo';
@@ -109,6 +110,12 @@ function runCli(cwd: string, cacheDir: string): CliRun {
   return { ms, peakRssKb: rss ? Number(rss[1]) : null, nodePeakRssKb: nodeRss ? Number(nodeRss[1]) : null, result: JSON.parse(run.stdout) as CheckResult };
 }
 
+/** How long one in-editor refresh took, and the longest the event loop was kept from turning during it. */
+interface RefreshFigures {
+  ms: number;
+  longestStallMs: number;
+}
+
 /** Runs `work` and reports how long it took and the longest the event loop was kept from turning. */
 async function withStallProbe<T>(work: () => Promise<T>): Promise<{ ms: number; longestStallMs: number; value: T }> {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
@@ -175,20 +182,24 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
     // empty, as after a commit moves HEAD). The first check loads the SDK and is not counted.
     const loaded = await loadConfig(configPath);
     const reader = createCloudRunReader(loaded.endpoints);
-    const emptied: Awaited<ReturnType<typeof withStallProbe<CheckResult>>>[] = [];
-    const warm: typeof emptied = [];
-    const afterCommit: typeof emptied = [];
+    // Each refresh's result is checked, then let go, as the editor lets go of the result a refresh
+    // replaces. Kept here, the results would be tens of MB that the editor never holds (each holds
+    // thousands of commits), and the collections of that heap would be measured as stalls.
+    const refresh = async (what: string, git: GitRepository): Promise<RefreshFigures> => {
+      const { ms, longestStallMs, value } = await withStallProbe(() => checkServices(loaded, { reader, git }));
+      wrong.push(...wrongCounts(value, expected, what));
+      return { ms, longestStallMs };
+    };
+    const emptied: RefreshFigures[] = [];
+    const warm: RefreshFigures[] = [];
+    const afterCommit: RefreshFigures[] = [];
     try {
       const git = await openAsEditor(workspace.repo.dir);
       wrong.push(...wrongCounts(await checkServices(loaded, { reader, git }), expected, 'refresh'));
       for (let i = 0; i < runs; i++) {
         const fresh = await openAsEditor(workspace.repo.dir);
-        const cold = await withStallProbe(() => checkServices(loaded, { reader, git: fresh }));
-        wrong.push(...wrongCounts(cold.value, expected, 'refresh with empty caches'));
-        emptied.push(cold);
-        const again = await withStallProbe(() => checkServices(loaded, { reader, git: fresh }));
-        wrong.push(...wrongCounts(again.value, expected, 'warm refresh'));
-        warm.push(again);
+        emptied.push(await refresh('refresh with empty caches', fresh));
+        warm.push(await refresh('warm refresh', fresh));
       }
       // The repository kept, a commit (in docs/, which no service has) before each refresh: the walk
       // it holds is continued by that commit. Dated after HEAD, as a commit made now is (the
@@ -196,9 +207,7 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
       // reads the whole history to find where an older-dated commit's walk ends).
       for (let i = 0; i < runs; i++) {
         workspace.repo.commit(`docs: editor note ${i}`, { [`docs/editor-note-${i}.md`]: `${i}` }, new Date(headTime + (runs + i + 1) * 60_000));
-        const moved = await withStallProbe(() => checkServices(loaded, { reader, git }));
-        wrong.push(...wrongCounts(moved.value, expected, 'refresh after a commit'));
-        afterCommit.push(moved);
+        afterCommit.push(await refresh('refresh after a commit', git));
       }
     } finally {
       await reader.close();
