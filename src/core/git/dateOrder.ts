@@ -27,6 +27,8 @@ export function* dateOrderSteps(count: number, parentStart: Int32Array, parents:
   for (let i = 0; i < parentStart[count]!; i++) if (parents[i]! >= 0) indegree[parents[i]!]!++;
   const queue = new ReadyQueue(count, times);
   for (let c = 0; c < count; c++) if (indegree[c] === 1) queue.put(c);
+  // Counting and queuing go over every commit: the first slice starts after a pause of its own.
+  yield;
   const order = new Int32Array(count);
   let printed = 0;
   while (queue.size > 0) {

@@ -244,7 +244,7 @@ export class RangeWalk {
   async ranges(deployed: readonly string[], bases: readonly string[], head: string): Promise<{ ranges: Map<string, RangeFacts>; unsure: string[] }> {
     const joined = this.join();
     await nextTurn();
-    const order = this.logs.length === 1 && !this.restored ? inOrder(joined.count) : await inTurns(dateOrderSteps(joined.count, joined.parentStart, joined.parentRecords(), joined.times(), ORDER_SLICE));
+    const order = this.logs.length === 1 && !this.restored ? inOrder(joined.count) : await this.dateOrdered(joined);
     await nextTurn();
     // One bit per deployed commit, and HEAD's after them: a commit HEAD does not reach (brought by
     // a log from a commit outside HEAD's history) is in no range.
@@ -320,6 +320,13 @@ export class RangeWalk {
   whole(isAncestor: boolean): RangeFacts {
     const joined = this.join();
     return this.range(this.keep(joined, inOrder(joined.count), true), isAncestor, () => true);
+  }
+
+  /** The joined logs' records in git's date order (see dateOrder.ts), the event loop turning between its steps. */
+  private async dateOrdered(joined: Joined): Promise<Int32Array> {
+    const parents = joined.parentRecords();
+    await nextTurn();
+    return inTurns(dateOrderSteps(joined.count, joined.parentStart, parents, joined.times(), ORDER_SLICE));
   }
 
   /** The logs' commits as one list, one log after another. */
