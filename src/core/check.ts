@@ -4,6 +4,7 @@ import { GitError, type GitRepository, type LabelResolution, type RangeFacts } f
 import { prepareCommitsTouching } from './git/rangeWalk';
 import type { CheckResult, CommitInfo, ServiceVerdict } from './model';
 import { ownValue } from './platform/own';
+import { slicePause } from './platform/slices';
 import { decidingLabels, judgeUnit, labelsToResolve, lookupUnit, type UnitLookup } from './units';
 import { isGitFailure, type GitFailure } from './verdicts/verdict';
 
@@ -163,14 +164,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   // its verdict, so that the editor's event loop turns between them.
   const verdicts: ServiceVerdict[] = [];
   // The first slice starts in a turn of its own: what came before (the walk's last step) ran in this one.
-  let sliceStarted = -Infinity;
-  const pause = (): Promise<void> | undefined => {
-    if (performance.now() - sliceStarted < VERDICT_SLICE_MS) return undefined;
-    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      signal?.throwIfAborted();
-      sliceStarted = performance.now();
-    });
-  };
+  const pause = slicePause(VERDICT_SLICE_MS, signal);
   for (const [i, service] of services.entries()) {
     await pause();
     for (const range of countedRanges(unitLookups[i]!, config.commitLabel, resolved, rangeFacts)) await prepareCommitsTouching(range, service.paths, pause);

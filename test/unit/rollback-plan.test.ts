@@ -56,6 +56,15 @@ describe('stoppingCommits', () => {
     const r2: RangeFacts = { isAncestor: true, commits: [{ commit: c, files: ['api/x.py'] }, { commit: a, files: ['api/main.py'] }] };
     assert.deepEqual(stoppingCommits([r1, r2], ['api']).map((x) => x.subject), ['api other', 'api change']);
   });
+
+  it('orders by the instant each date names, whatever its offset; equal instants keep the ranges order', () => {
+    const east = commit('aaaa', 'east', '2026-01-05T01:00:00+02:00'); // 2026-01-04T23:00Z
+    const utc = commit('bbbb', 'utc', '2026-01-04T23:30:00Z');
+    const same1 = commit('cccc', 'same one', '2026-01-04T12:00:00Z');
+    const same2 = commit('dddd', 'same two', '2026-01-04T14:00:00+02:00'); // 12:00Z too
+    const range: RangeFacts = { isAncestor: true, commits: [same1, east, same2, utc].map((c) => ({ commit: c, files: ['api/x.py'] })) };
+    assert.deepEqual(stoppingCommits([range], ['api']).map((x) => x.subject), ['utc', 'east', 'same one', 'same two']);
+  });
 });
 
 describe('rollbackConfirmation', () => {

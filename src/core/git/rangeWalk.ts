@@ -8,6 +8,7 @@ import { commitOf, LogTokenizer, type LogTokens } from './logRecords';
 import type { CommitInfo } from '../model';
 import { PathBits } from './pathBits';
 import { ShaIndex } from './shaIndex';
+import type { Pause } from '../platform/slices';
 import type { WalkData } from './walkData';
 
 export interface RangeFacts {
@@ -39,8 +40,6 @@ const FIELD = 0x1f;
 const SPACE = 0x20;
 const NUL = 0x00;
 
-/** Asked between slices of work: a promise to wait for when the event loop should turn first. */
-export type Pause = () => Promise<void> | undefined;
 
 /** For the ranges a walk made: their commits touching some paths, without making every commit of the range an object. */
 const walked = new WeakMap<RangeFacts, { touching(paths: readonly string[]): CommitInfo[]; prepare(paths: readonly string[], pause: Pause): Promise<void> }>();

@@ -45,11 +45,20 @@ export interface RollbackPlan {
   alreadyServing: boolean;
 }
 
-/** Commits in the ranges (target..serving, one per serving commit) touching `paths`, each once, newest first. */
+/**
+ * Commits in the ranges (target..serving, one per serving commit) touching `paths`, each once,
+ * newest first (by author date; equal dates keep the ranges' order). Each date is parsed once: a
+ * comparison parsing both of its dates made sorting 15,000 commits take 100-130 ms.
+ */
 export function stoppingCommits(ranges: readonly RangeFacts[], paths: string[]): CommitInfo[] {
   const bySha = new Map<string, CommitInfo>();
   for (const range of ranges) for (const commit of commitsTouching(range, paths)) bySha.set(commit.sha, commit);
-  return [...bySha.values()].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
+  const commits = [...bySha.values()];
+  const times = commits.map((commit) => Date.parse(commit.date));
+  return commits
+    .map((_, i) => i)
+    .sort((a, b) => times[b]! - times[a]!)
+    .map((i) => commits[i]!);
 }
 
 /** `1a2b3c4d "subject"`, the raw label quoted when it names no local commit, or "no commit label". */

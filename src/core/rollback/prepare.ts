@@ -5,10 +5,15 @@ import { CloudRunError, type CloudRunReader } from '../google/cloudrun';
 import type { ServiceConfig } from '../config';
 import type { GitRepository } from '../git/repository';
 import type { RevisionFacts } from '../model';
+import { prepareCommitsTouching } from '../git/rangeWalk';
 import { ownValue } from '../platform/own';
+import { slicePause } from '../platform/slices';
 import { servesExactly } from '../verdicts/traffic';
 import { labelOf } from '../verdicts/verdict';
 import { stoppingCommits, type RevisionCommit, type RollbackPlan } from './plan';
+
+/** How long the commits are found before the event loop is let turn. */
+const SLICE_MS = 10;
 
 /** Why a unit cannot be rolled back by routing traffic, or null for a Cloud Run service. */
 export function rollbackRefusal(unit: Pick<ServiceConfig, 'name' | 'kind'>): string | null {
@@ -72,6 +77,9 @@ export async function prepareRollback(options: PrepareRollbackOptions): Promise<
     for (const s of others) if (!s.commit) unknown.push(`${s.revision} (${s.percent}%) ${s.commitLabel === null ? `has no ${options.commitLabel} label` : `names a commit not in this repository`}: its commits cannot be listed.`);
     const ranges = await Promise.all(known.map((s) => git.range(targetCommit.commit!, s.commit!, { signal: options.signal, paths: service.paths })));
     diverged = ranges.some((r) => !r.isAncestor);
+    // Thousands of commits (a revision deployed long ago) are found in slices, as a check finds them.
+    const pause = slicePause(SLICE_MS, options.signal);
+    for (const range of ranges) await prepareCommitsTouching(range, service.paths, pause);
     stopping = stoppingCommits(ranges, service.paths);
   }
 

@@ -1,0 +1,21 @@
+// Long work that may run in the editor's extension host is done in slices, letting the event loop
+// turn between them.
+
+/** Asked between slices of work: a promise to wait for when the event loop should turn first. */
+export type Pause = () => Promise<void> | undefined;
+
+/**
+ * A Pause that lets the event loop turn (setImmediate) once `sliceMs` have passed since the last
+ * turn it let happen; its first call turns at once, because what came before it ran in this turn.
+ * After the turn, a `signal` aborted meanwhile rejects with its reason.
+ */
+export function slicePause(sliceMs: number, signal?: AbortSignal): Pause {
+  let sliceStarted = -Infinity;
+  return () => {
+    if (performance.now() - sliceStarted < sliceMs) return undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      signal?.throwIfAborted();
+      sliceStarted = performance.now();
+    });
+  };
+}
