@@ -164,7 +164,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
   // its verdict, so that the editor's event loop turns between them.
   const verdicts: ServiceVerdict[] = [];
   // The first slice starts in a turn of its own: what came before (the walk's last step) ran in this one.
-  const pause = slicePause(VERDICT_SLICE_MS, signal);
+  const pause = slicePause(signal);
   for (const [i, service] of services.entries()) {
     await pause();
     for (const range of countedRanges(unitLookups[i]!, config.commitLabel, resolved, rangeFacts)) await prepareCommitsTouching(range, service.paths, pause);
@@ -198,9 +198,6 @@ function countedRanges(lookup: UnitLookup, commitLabel: string, labels: Readonly
   }
   return found;
 }
-
-/** How long verdicts are judged before the event loop is let turn. */
-const VERDICT_SLICE_MS = 10;
 
 /** A git call that failed, as the fact the verdicts are missing; a canceled one (or a bug) still throws. */
 function asFailure(err: unknown): GitFailure {

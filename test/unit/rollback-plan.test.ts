@@ -57,13 +57,33 @@ describe('stoppingCommits', () => {
     assert.deepEqual(stoppingCommits([r1, r2], ['api']).map((x) => x.subject), ['api other', 'api change']);
   });
 
-  it('orders by the instant each date names, whatever its offset; equal instants keep the ranges order', () => {
+  it("orders by the instant each date names, whatever its offset; equal instants keep the ranges' order", () => {
     const east = commit('aaaa', 'east', '2026-01-05T01:00:00+02:00'); // 2026-01-04T23:00Z
     const utc = commit('bbbb', 'utc', '2026-01-04T23:30:00Z');
     const same1 = commit('cccc', 'same one', '2026-01-04T12:00:00Z');
     const same2 = commit('dddd', 'same two', '2026-01-04T14:00:00+02:00'); // 12:00Z too
     const range: RangeFacts = { isAncestor: true, commits: [same1, east, same2, utc].map((c) => ({ commit: c, files: ['api/x.py'] })) };
     assert.deepEqual(stoppingCommits([range], ['api']).map((x) => x.subject), ['utc', 'east', 'same one', 'same two']);
+  });
+
+  it('parses each commit date once, however many comparisons the sort makes', () => {
+    const commits = Array.from({ length: 200 }, (_, i) => commit(`${String(i).padStart(4, '0')}abcd`, `change ${i}`, new Date(Date.UTC(2026, 0, 1) + ((i * 7919) % 200) * 60_000).toISOString()));
+    const range: RangeFacts = { isAncestor: true, commits: commits.map((c) => ({ commit: c, files: ['api/x.py'] })) };
+    const parse = Date.parse;
+    let parsed = 0;
+    Date.parse = (text: string): number => {
+      parsed++;
+      return parse(text);
+    };
+    let sorted: CommitInfo[];
+    try {
+      sorted = stoppingCommits([range], ['api']);
+    } finally {
+      Date.parse = parse;
+    }
+    assert.equal(parsed, 200);
+    const times = sorted.map((c) => parse(c.date));
+    assert.deepEqual(times, [...times].sort((a, b) => b - a));
   });
 });
 

@@ -18,8 +18,9 @@ export function dateOrder(count: number, parentStart: Int32Array, parents: Int32
 }
 
 /**
- * dateOrder, pausing (a `yield`) after every `slice` commits put in order, so that a caller can let
- * the event loop turn between slices; its value is dateOrder's.
+ * dateOrder, pausing (a `yield`) once its counting and queuing are done (they go over every
+ * commit), then after every `slice` commits put in order, so that a caller can let the event loop
+ * turn between slices; its value is dateOrder's.
  */
 export function* dateOrderSteps(count: number, parentStart: Int32Array, parents: Int32Array, times: Float64Array, slice: number): Generator<void, Int32Array> {
   // As git counts: 1, plus one per child edge (a parent listed twice by one child counts twice).

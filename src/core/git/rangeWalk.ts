@@ -40,7 +40,6 @@ const FIELD = 0x1f;
 const SPACE = 0x20;
 const NUL = 0x00;
 
-
 /** For the ranges a walk made: their commits touching some paths, without making every commit of the range an object. */
 const walked = new WeakMap<RangeFacts, { touching(paths: readonly string[]): CommitInfo[]; prepare(paths: readonly string[], pause: Pause): Promise<void> }>();
 

@@ -12,9 +12,6 @@ import { servesExactly } from '../verdicts/traffic';
 import { labelOf } from '../verdicts/verdict';
 import { stoppingCommits, type RevisionCommit, type RollbackPlan } from './plan';
 
-/** How long the commits are found before the event loop is let turn. */
-const SLICE_MS = 10;
-
 /** Why a unit cannot be rolled back by routing traffic, or null for a Cloud Run service. */
 export function rollbackRefusal(unit: Pick<ServiceConfig, 'name' | 'kind'>): string | null {
   if (unit.kind === 'job') return `${unit.name} is a Cloud Run job: a job has no traffic to route. Deploy the older commit instead.`;
@@ -38,7 +35,10 @@ export interface PrepareRollbackOptions {
   signal?: AbortSignal;
 }
 
-/** Throws CloudRunError when Cloud Run cannot be read, and Error for a unit that is not a service. */
+/**
+ * Throws CloudRunError when Cloud Run cannot be read, and Error for a unit that is not a service;
+ * rejects with the signal's reason once it is aborted.
+ */
 export async function prepareRollback(options: PrepareRollbackOptions): Promise<RollbackPlan> {
   const { service, reader, git } = options;
   const refusal = rollbackRefusal(service);
@@ -78,7 +78,7 @@ export async function prepareRollback(options: PrepareRollbackOptions): Promise<
     const ranges = await Promise.all(known.map((s) => git.range(targetCommit.commit!, s.commit!, { signal: options.signal, paths: service.paths })));
     diverged = ranges.some((r) => !r.isAncestor);
     // Thousands of commits (a revision deployed long ago) are found in slices, as a check finds them.
-    const pause = slicePause(SLICE_MS, options.signal);
+    const pause = slicePause(options.signal);
     for (const range of ranges) await prepareCommitsTouching(range, service.paths, pause);
     stopping = stoppingCommits(ranges, service.paths);
   }
