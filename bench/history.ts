@@ -3,14 +3,15 @@
 // 99,000 commits ago. Measures `cloud-run-drift check --json` (wall time; peak RSS of the process
 // or any of its git children, from /usr/bin/time, and of the process alone), an in-editor refresh with the repository's caches warm,
 // one with them empty (a repository opened afresh), and one after a commit with the repository kept
-// (its walk continued), and the longest event-loop stall during each refresh.
+// (its walk continued), the longest event-loop stall during each refresh and the longest pause of
+// the garbage collector that began in it.
 // Every verdict's commit count is checked against `git rev-list --count --no-merges --full-history
 // deployed..HEAD -- <paths>`, the count the product defines (commitsTouching in src/core/verdicts/verdict.ts).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { checkServices } from '../src/core/check';
 import { createCloudRunReader } from '../src/core/google/cloudrun';
 import { loadConfig } from '../src/core/config';
@@ -110,21 +111,30 @@ function runCli(cwd: string, cacheDir: string): CliRun {
   return { ms, peakRssKb: rss ? Number(rss[1]) : null, nodePeakRssKb: nodeRss ? Number(nodeRss[1]) : null, result: JSON.parse(run.stdout) as CheckResult };
 }
 
-/** How long one in-editor refresh took, and the longest the event loop was kept from turning during it. */
+/**
+ * How long one in-editor refresh took, the longest the event loop was kept from turning during it,
+ * and the longest pause of V8's garbage collector that began during it (a stall about as long as
+ * that pause was most likely it).
+ */
 interface RefreshFigures {
   ms: number;
   longestStallMs: number;
+  longestCollectionMs: number;
 }
 
-/** Runs `work` and reports how long it took and the longest the event loop was kept from turning. */
-async function withStallProbe<T>(work: () => Promise<T>): Promise<{ ms: number; longestStallMs: number; value: T }> {
+/** Runs `work` and reports its RefreshFigures. */
+async function withStallProbe<T>(work: () => Promise<T>): Promise<RefreshFigures & { value: T }> {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
+  const collections = new PerformanceObserver(() => undefined);
+  collections.observe({ entryTypes: ['gc'] });
   histogram.enable();
-  const start = process.hrtime.bigint();
+  const start = performance.now();
   const value = await work();
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const end = performance.now();
   histogram.disable();
-  return { ms, longestStallMs: histogram.max / 1e6, value };
+  const pauses = collections.takeRecords().filter((entry) => entry.startTime >= start && entry.startTime <= end);
+  collections.disconnect();
+  return { ms: end - start, longestStallMs: histogram.max / 1e6, longestCollectionMs: Math.max(0, ...pauses.map((entry) => entry.duration)), value };
 }
 
 function median(samples: number[]): number {
@@ -186,9 +196,9 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
     // replaces. Kept here, the results would be tens of MB that the editor never holds (each holds
     // thousands of commits), and the collections of that heap would be measured as stalls.
     const refresh = async (what: string, git: GitRepository): Promise<RefreshFigures> => {
-      const { ms, longestStallMs, value } = await withStallProbe(() => checkServices(loaded, { reader, git }));
+      const { value, ...figures } = await withStallProbe(() => checkServices(loaded, { reader, git }));
       wrong.push(...wrongCounts(value, expected, what));
-      return { ms, longestStallMs };
+      return figures;
     };
     const emptied: RefreshFigures[] = [];
     const warm: RefreshFigures[] = [];
@@ -239,12 +249,15 @@ export async function measureHistory(runs: number, commits = 100_000): Promise<R
       refreshEmptyCachesMs: { median: median(emptied.map((r) => r.ms)), max: max(emptied.map((r) => r.ms)) },
       refreshEmptyCachesLongestStallMs: { median: median(emptied.map((r) => r.longestStallMs)), max: max(emptied.map((r) => r.longestStallMs)) },
       refreshEmptyCachesStallsMs: emptied.map((r) => Math.round(r.longestStallMs * 10) / 10),
+      refreshEmptyCachesCollectionsMs: emptied.map((r) => Math.round(r.longestCollectionMs * 10) / 10),
       refreshAfterCommitMs: { median: median(afterCommit.map((r) => r.ms)), max: max(afterCommit.map((r) => r.ms)) },
       refreshAfterCommitLongestStallMs: { median: median(afterCommit.map((r) => r.longestStallMs)), max: max(afterCommit.map((r) => r.longestStallMs)) },
       refreshAfterCommitStallsMs: afterCommit.map((r) => Math.round(r.longestStallMs * 10) / 10),
+      refreshAfterCommitCollectionsMs: afterCommit.map((r) => Math.round(r.longestCollectionMs * 10) / 10),
       refreshWarmMs: { median: median(warm.map((r) => r.ms)), max: max(warm.map((r) => r.ms)) },
       refreshWarmLongestStallMs: { median: median(warm.map((r) => r.longestStallMs)), max: max(warm.map((r) => r.longestStallMs)) },
       refreshWarmStallsMs: warm.map((r) => Math.round(r.longestStallMs * 10) / 10),
+      refreshWarmCollectionsMs: warm.map((r) => Math.round(r.longestCollectionMs * 10) / 10),
     };
   } finally {
     emulator.process.kill('SIGTERM');
@@ -270,6 +283,7 @@ export function printHistory(r: Record<string, unknown>): void {
       `    refresh, caches empty:        median ${f('refreshEmptyCachesMs').median} ms (max ${f('refreshEmptyCachesMs').max}); longest stall median ${f('refreshEmptyCachesLongestStallMs').median} ms (max ${f('refreshEmptyCachesLongestStallMs').max}) (target 50 ms)\n` +
       `    refresh after a commit (repository kept): median ${f('refreshAfterCommitMs').median} ms (max ${f('refreshAfterCommitMs').max}); longest stall median ${f('refreshAfterCommitLongestStallMs').median} ms (max ${f('refreshAfterCommitLongestStallMs').max}) (target 50 ms)\n` +
       `    longest stall of each refresh (ms): warm ${(r.refreshWarmStallsMs as number[]).join(' ')}; empty caches ${(r.refreshEmptyCachesStallsMs as number[]).join(' ')}; after a commit ${(r.refreshAfterCommitStallsMs as number[]).join(' ')}\n` +
+      `    longest collection in each (ms):    warm ${(r.refreshWarmCollectionsMs as number[]).join(' ')}; empty caches ${(r.refreshEmptyCachesCollectionsMs as number[]).join(' ')}; after a commit ${(r.refreshAfterCommitCollectionsMs as number[]).join(' ')}\n` +
       `    verdicts: ${(r.wrongCounts as string[]).length === 0 ? 'every commit count equals git rev-list --count' : `${(r.wrongCounts as string[]).length} WRONG:\n      ${(r.wrongCounts as string[]).slice(0, 10).join('\n      ')}`}`,
   );
 }
