@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { checkServices } from '../src/core/check';
 import { createCloudRunReader } from '../src/core/google/cloudrun';
 import { loadConfig } from '../src/core/config';
@@ -125,14 +125,17 @@ interface RefreshFigures {
 /** Runs `work` and reports its RefreshFigures. */
 async function withStallProbe<T>(work: () => Promise<T>): Promise<RefreshFigures & { value: T }> {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
-  const collections = new PerformanceObserver(() => undefined);
+  const gcEntries: PerformanceEntry[] = [];
+  const collections = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()));
   collections.observe({ entryTypes: ['gc'] });
   histogram.enable();
   const start = performance.now();
   const value = await work();
   const end = performance.now();
   histogram.disable();
-  const pauses = collections.takeRecords().filter((entry) => entry.startTime >= start && entry.startTime <= end);
+  // Those not handed to the callback yet are taken here.
+  gcEntries.push(...collections.takeRecords());
+  const pauses = gcEntries.filter((entry) => entry.startTime >= start && entry.startTime <= end);
   collections.disconnect();
   return { ms: end - start, longestStallMs: histogram.max / 1e6, longestCollectionMs: Math.max(0, ...pauses.map((entry) => entry.duration)), value };
 }
