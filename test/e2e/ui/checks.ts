@@ -686,6 +686,15 @@ export async function answerInputBox(page: Page, prompt: string, text: string): 
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Clears the notification center, so that a check's waitForNotification cannot match what an
+ * earlier check was told (VS Code keeps a notification until it is cleared, and replaces one only
+ * when the same text is posted again).
+ */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runFromPalette(page, 'Notifications: Clear All Notifications');
+}
+
 /** F1, the command's title, its row: what a person does (the webview forwards F1 when it has focus). */
 export async function runFromPalette(page: Page, title: string, timeoutMs?: number): Promise<void> {
   await page.keyboard.press('F1');

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import type { DemoServiceState } from '../../../src/emulator/demo/workspace';
 import { fetchEmulatorService, sha8, type EmulatorRunService } from '../expectations';
-import { deploymentHistoryRow, openContainer, resetEmulator, ROLLBACK_SERVICE, serviceRowText, showNotificationCenter, until, verdictsLoad, waitForNotification, type UiPage } from './checks';
+import { clearNotifications, deploymentHistoryRow, openContainer, resetEmulator, ROLLBACK_SERVICE, serviceRowText, showNotificationCenter, until, verdictsLoad, waitForNotification, type UiPage } from './checks';
 
 const ACTION = 'Route All Traffic Here';
 /** Long enough for the check to read the progress notification while the emulator reconciles. */
@@ -143,6 +143,8 @@ export function rollbackPage(): UiPage {
           try {
             // Long enough that the proof is still waiting when Cancel is pressed.
             await control(emulatorUrl, 'traffic-plan', { project: demo.project, region: demo.region, service: ROLLBACK_SERVICE, reconcilingMs: 30_000 });
+            // What earlier checks were told (the same outcome texts among them) is not read as this check's.
+            await clearNotifications(page);
             await openContainer(page, containerTitle);
             await routeHere(page, ROLLBACK_SERVICE, previous);
             const dialog = page.locator('.monaco-dialog-box');
@@ -176,6 +178,8 @@ export function rollbackPage(): UiPage {
           const why = `Image '${demo.region}-docker.pkg.dev/${demo.project}/nba-props/${ROLLBACK_SERVICE}' not found.`;
           try {
             await control(emulatorUrl, 'traffic-plan', { project: demo.project, region: demo.region, service: ROLLBACK_SERVICE, reconcilingMs: 1_000, unservable: { [previous]: why } });
+            // What earlier checks were told (the same outcome texts among them) is not read as this check's.
+            await clearNotifications(page);
             await openContainer(page, containerTitle);
             await routeHere(page, ROLLBACK_SERVICE, previous);
             const dialog = page.locator('.monaco-dialog-box');
