@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import type { DeploymentHistory } from '../core/deploy/history';
 import type { DeployResult } from '../core/deploy/runner';
 import { GitHelper } from '../core/git/helper/client';
-import { GitRepository } from '../core/git/repository';
 import type { CheckResult } from '../core/model';
 import { WhereAnswers } from '../core/where/answers';
 import { JOBS_VIEW_ID } from './commandIds';
@@ -168,7 +167,7 @@ export class DriftExtension extends Disposable {
       memento: context.globalState,
       settings: () => settings,
       createReader: (endpoints) => clients.cloudRun(endpoints),
-      openRepository: (dir) => GitRepository.open(dir, { background: true, helper: gitHelper }),
+      openRepository: (dir) => core.openRepository(dir, true),
       logs: logSessions,
       where,
       revealUnit: (root, name) => servicesView.reveal(root, name),

@@ -8,7 +8,7 @@ import { commitOf, LogTokenizer, type LogTokens } from './logRecords';
 import type { CommitInfo } from '../model';
 import { PathBits } from './pathBits';
 import { ShaIndex } from './shaIndex';
-import type { Pause } from '../platform/slices';
+import { nextTurn, type Pause } from '../platform/slices';
 import type { WalkData } from './walkData';
 
 export interface RangeFacts {
@@ -546,10 +546,6 @@ function inOrder(count: number): Int32Array {
   const order = new Int32Array(count);
   for (let r = 0; r < count; r++) order[r] = r;
   return order;
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Runs `steps` to its end, letting the event loop turn at each of its pauses; resolves to its value. */

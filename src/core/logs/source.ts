@@ -31,6 +31,7 @@
 import { credentialPolicy, decideCredentials, endpointTarget, urlTarget, type CredentialPolicy } from '../google/credentialPolicy';
 import { applicationDefaultCredentials, CREDENTIALS_FIX, type AdcClient } from '../google/credentials';
 import { firstLine } from '../text/messageText';
+import { nextTurn } from '../platform/slices';
 import { loadLoggingSdk, type LoggingSdk } from '../google/sdk';
 import { normalizeApiEntry, type TimedEntry } from './entry';
 import type { LoggingServiceClient, TailCall } from '../../sdk/logging';
@@ -321,8 +322,6 @@ const SLICE_ENTRIES = 250;
 const SLICE_BUDGET_MS = 8;
 /** How often (in entries) the budget is checked: reading the clock per entry would cost more than a small entry. */
 const BUDGET_CHECK_EVERY = 16;
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A ListLogEntries page's entries, decoded (when undecoded) and normalized a slice per macrotask. */
 export async function normalizeInSlices(items: readonly unknown[], decoder: Pick<ResponseDecoder, 'listed'> | null): Promise<TimedEntry[]> {

@@ -4,6 +4,11 @@
 /** How long a slice of such work runs before the event loop is allowed to turn. */
 const SLICE_MS = 10;
 
+/** Resolves once the event loop has turned (its I/O and timers had their chance). */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Asked between slices of work: a promise to wait for when the event loop should turn first. */
 export type Pause = () => Promise<void> | undefined;
 
@@ -16,7 +21,7 @@ export function slicePause(signal?: AbortSignal, sliceMs = SLICE_MS): Pause {
   let sliceStarted = -Infinity;
   return () => {
     if (performance.now() - sliceStarted < sliceMs) return undefined;
-    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    return nextTurn().then(() => {
       signal?.throwIfAborted();
       sliceStarted = performance.now();
     });

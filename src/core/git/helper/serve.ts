@@ -21,15 +21,12 @@ const GATHER_MS = 2;
  */
 export function serveGitCalls(input: Readable, output: Writable, done: () => void): void {
   const running = new Map<number, AbortController>();
-  const commands = new Map<string, GitCommands>();
-  const commandsFor = (request: GitCallRequest): GitCommands => {
-    const key = JSON.stringify([request.cwd, request.repository, request.timeoutMs, request.background]);
-    let found = commands.get(key);
-    if (!found) commands.set(key, (found = new GitCommands(request.cwd, request.timeoutMs, request.repository, request.background)));
-    return found;
-  };
+  // The header and the payload written together, without copying the payload into one buffer.
   const send = (kind: number, call: number, payload: Buffer): void => {
-    output.write(Buffer.concat([frameHeader(kind, call, payload.length), payload]));
+    output.cork();
+    output.write(frameHeader(kind, call, payload.length));
+    output.write(payload);
+    output.uncork();
   };
   // A stream's git is read no faster than the editor reads this process's output.
   const writable = (): Promise<void> | undefined => (output.writableNeedDrain ? once(output, 'drain').then(() => undefined) : undefined);
@@ -42,7 +39,7 @@ export function serveGitCalls(input: Readable, output: Writable, done: () => voi
     const controller = new AbortController();
     running.set(call, controller);
     const chunks = new Gathered((chunk) => send(CHUNK_FRAME, call, chunk));
-    void outcomeOf(request, controller.signal, (chunk) => chunks.add(chunk), writable, commandsFor).then(({ stdout, outcome }) => {
+    void outcomeOf(request, controller.signal, (chunk) => chunks.add(chunk), writable).then(({ stdout, outcome }) => {
       running.delete(call);
       for (let at = 0; at < stdout.length; at += FRAME_BYTES) chunks.add(stdout.subarray(at, at + FRAME_BYTES));
       chunks.flush();
@@ -100,11 +97,11 @@ async function outcomeOf(
   signal: AbortSignal,
   onStdout: (chunk: Buffer) => void,
   writable: () => Promise<void> | undefined,
-  commandsFor: (request: GitCallRequest) => GitCommands,
 ): Promise<{ stdout: Buffer; outcome: SentOutcome }> {
   const options = { signal, allowExitCodes: request.allowExitCodes };
   try {
-    const commands = commandsFor(request);
+    // As cheap to make as the editor's: the git binary it finds is kept per repository (binary.ts).
+    const commands = new GitCommands(request.cwd, request.timeoutMs, request.repository, request.background);
     if (request.kind === 'stream') return { stdout: Buffer.alloc(0), outcome: await commands.stream(request.args, onStdout, { ...options, config: request.config, waitForReader: writable }) };
     const { stdout, ...outcome } = request.kind === 'run' ? await commands.run(request.args, { ...options, input: request.input }) : await commands.runInOwnProcessGroup(request.args, options);
     return { stdout: Buffer.from(stdout, 'utf8'), outcome };
