@@ -29,11 +29,11 @@ export type VerdictStatus = (typeof VERDICT_SEVERITY)[number];
 export const UNCHECKABLE: ReadonlySet<VerdictStatus> = new Set(['error', 'deploying']);
 
 export interface CommitInfo {
-  sha: string;
-  subject: string;
-  author: string;
+  readonly sha: string;
+  readonly subject: string;
+  readonly author: string;
   /** ISO 8601 author date. */
-  date: string;
+  readonly date: string;
 }
 
 /** One revision as Cloud Run reports it, reduced to what verdicts need. */

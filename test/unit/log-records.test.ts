@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LogRecordParser, type LogRecord } from '../../src/core/git/logRecords';
+import { headerField, LogRecordParser, type LogRecord } from '../../src/core/git/logRecords';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -39,5 +39,24 @@ describe('LogRecordParser', () => {
 
   it('reads nothing from no output', () => {
     assert.deepEqual(parse([]), []);
+  });
+});
+
+describe('headerField', () => {
+  const field = (text: string, name: 'date' | 'author' | 'subject'): string => headerField(Buffer.from(`xx${text}yy`), 2, 2 + Buffer.byteLength(text), name);
+
+  it('reads date, author and subject, the subject holding anything and trimmed at its end alone', () => {
+    const header = ' 2026-01-02T00:00:00Z \x1fBé\x1f a \x1f subject \n';
+    assert.deepEqual(
+      (['date', 'author', 'subject'] as const).map((name) => field(header, name)),
+      ['2026-01-02T00:00:00Z', 'Bé', ' a \x1f subject'],
+    );
+  });
+
+  it('reads a field the header ends before as empty, and no field of a header without a separator', () => {
+    assert.deepEqual((['date', 'author', 'subject'] as const).map((name) => field('2026-01-02T00:00:00Z\x1fBé', name)), ['2026-01-02T00:00:00Z', '', '']);
+    assert.deepEqual((['date', 'author', 'subject'] as const).map((name) => field('2026-01-02T00:00:00Z', name)), ['', '', '']);
+    // A separator past the end of the header is not its own.
+    assert.equal(headerField(Buffer.from('2026\x1fBé\x1fsubject'), 0, 4, 'date'), '');
   });
 });

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { touchesPaths } from '../../src/core/git/repository';
 import { RangeWalk, walkedCommitsTouching, type RangeFacts } from '../../src/core/git/rangeWalk';
 import { decodeWalk, encodeWalk } from '../../src/core/git/walkData';
+import { plainCommit } from '../helpers/verdicts';
 
 const sha = (n: number): string => createHash('sha1').update(`commit ${n}`).digest('hex');
 
@@ -130,7 +131,7 @@ describe('RangeWalk', () => {
               expected.map((i) => commits[i]!.files.filter((f) => paths.length === 0 || touchesPaths(f, paths))),
               `${what}: files under the paths`,
             );
-            assert.deepEqual(range.commits[0]?.commit ?? null, expected.length > 0 ? { sha: commits[expected[0]!]!.sha, subject: `change ${expected[0]}`, author: `Author ${expected[0]}`, date: `2026-01-01T00:00:${String(expected[0]! % 60).padStart(2, '0')}Z` } : null);
+            assert.deepEqual(plainCommit(range.commits[0]?.commit), expected.length > 0 ? { sha: commits[expected[0]!]!.sha, subject: `change ${expected[0]}`, author: `Author ${expected[0]}`, date: `2026-01-01T00:00:${String(expected[0]! % 60).padStart(2, '0')}Z` } : null);
             for (const asked of [['api'], ['shared', 'web'], ['api/v2/f1-0.py'], []]) {
               assert.deepEqual(
                 walkedCommitsTouching(range, asked)!.map((c) => c.sha),
@@ -152,6 +153,17 @@ describe('RangeWalk', () => {
     const [near, far] = [...ranges.values()] as [RangeFacts, RangeFacts];
     assert.strictEqual(near.commits[0], far.commits[0]);
     assert.strictEqual(walkedCommitsTouching(near, [])![0], far.commits[0]!.commit);
+  });
+
+  it('reads a commit\'s fields from the walk when asked, and writes it to JSON as a plain commit', async () => {
+    const commits = history(9, 40);
+    const printed = [...ancestorsOf(commits, 0)].sort((a, b) => a - b).slice(0, -1);
+    const walk = read([logOutput(commits, printed)], [], 4096);
+    const { ranges } = await walk.ranges([commits[printed[10]!]!.sha], [commits[39]!.sha], commits[0]!.sha);
+    const commit = [...ranges.values()][0]!.commits[0]!.commit;
+    const expected = { sha: commits[printed[0]!]!.sha, subject: `change ${printed[0]}`, author: `Author ${printed[0]}`, date: `2026-01-01T00:00:${String(printed[0]! % 60).padStart(2, '0')}Z` };
+    assert.deepEqual(JSON.parse(JSON.stringify(commit)), expected);
+    assert.deepEqual(plainCommit(commit), expected);
   });
 
   it('holds every commit it kept when the walk was of one range alone', () => {

@@ -135,15 +135,24 @@ function parseHeader(data: Buffer, start: number, end: number): LogRecord {
   return { commit: commitOf(sha, data, Math.min(parentsEnd + 1, end), end), parents, files: [] };
 }
 
+/** The fields of a header after its parents: date, author and subject, in that order. */
+export type HeaderField = 'date' | 'author' | 'subject';
+
 /**
- * A commit from the part of its header after the parents, `bytes[start, end)`: date, author and
- * subject, each but the last ended by a field separator (the subject may hold anything).
+ * One field of the part of a header after the parents, `bytes[start, end)`: date, author and
+ * subject, each but the last ended by a field separator (the subject may hold anything). A field
+ * the header ends before reads as '' (as do all three when the date has no separator after it).
  */
-export function commitOf(sha: string, bytes: Buffer, start: number, end: number): CommitInfo {
+export function headerField(bytes: Buffer, start: number, end: number, field: HeaderField): string {
   const dateEnd = bytes.indexOf(FIELD, start);
-  if (dateEnd === -1 || dateEnd >= end) return { sha, subject: '', author: '', date: '' };
-  const date = bytes.toString('utf8', start, dateEnd).trim();
+  if (dateEnd === -1 || dateEnd >= end) return '';
+  if (field === 'date') return bytes.toString('utf8', start, dateEnd).trim();
   const authorEnd = bytes.indexOf(FIELD, dateEnd + 1);
-  if (authorEnd === -1 || authorEnd >= end) return { sha, subject: '', author: '', date };
-  return { sha, subject: bytes.toString('utf8', authorEnd + 1, end).trimEnd(), author: bytes.toString('utf8', dateEnd + 1, authorEnd), date };
+  if (authorEnd === -1 || authorEnd >= end) return '';
+  return field === 'author' ? bytes.toString('utf8', dateEnd + 1, authorEnd) : bytes.toString('utf8', authorEnd + 1, end).trimEnd();
+}
+
+/** A commit from the part of its header after the parents, `bytes[start, end)` (see headerField). */
+export function commitOf(sha: string, bytes: Buffer, start: number, end: number): CommitInfo {
+  return { sha, subject: headerField(bytes, start, end, 'subject'), author: headerField(bytes, start, end, 'author'), date: headerField(bytes, start, end, 'date') };
 }

@@ -4,12 +4,13 @@
 // and makes objects only of the commits asked for.
 import { dateOrderSteps } from './dateOrder';
 import { FloatList, IntList, RecordBytes } from './growable';
-import { commitOf, LogTokenizer, type LogTokens } from './logRecords';
+import { headerField, LogTokenizer, type HeaderField, type LogTokens } from './logRecords';
 import type { CommitInfo } from '../model';
 import { PathBits } from './pathBits';
 import { ShaIndex } from './shaIndex';
 import { nextTurn, type Pause } from '../platform/slices';
 import type { WalkData } from './walkData';
+import { WalkedCommit, type CommitSource } from './walkedCommit';
 
 export interface RangeFacts {
   /** Whether the deployed commit is an ancestor of (or equal to) HEAD. */
@@ -97,15 +98,16 @@ export class RangeWalk {
   private readonly ids: ShaIndex;
   private readonly paths: PathBits | null;
   private readonly logs: LogReader[] = [];
-  private readonly authors = new Map<string, string>();
   /**
-   * Per commit number: its CommitInfo, once made. A walk read again (continued by a commit since)
-   * hands the verdicts the objects it made before, instead of making each of thousands again.
-   * Kept as long as the walk is (the editor lets go of a walk continued MAX_HELD_LOGS times, see
-   * repository.ts): a few hundred bytes per commit a verdict listed, most of them held by the
-   * verdicts anyway.
+   * The CommitInfos (WalkedCommits) made, each once, and per commit number where its own is among
+   * them (-1: none yet). A walk read again (continued by a commit since) hands the verdicts the
+   * objects it made before, instead of making each of thousands again. Kept as long as the walk is
+   * (the editor lets go of a walk continued MAX_HELD_LOGS times, see repository.ts): a few dozen
+   * bytes per commit a verdict listed, most of them held by the verdicts anyway. Numbers index a
+   * typed array, not a Map: no hashing, and nothing for the garbage collector to copy.
    */
-  private readonly infos = new Map<number, CommitInfo>();
+  private readonly infos: CommitInfo[] = [];
+  private infoOf = new Int32Array(0);
   /** Whether ranges() keeps the logs for data() (see retainLogs). */
   private retaining = false;
   /** Whether a log was restored from data, in no known order with the others. */
@@ -379,7 +381,7 @@ export class RangeWalk {
       count += log.keptRecords.length;
     });
     if (last) this.forgetLogs();
-    const kept: Kept = { logs: new Uint16Array(count), places: new Int32Array(count), ids: new Int32Array(count), infos: [], entries: [] };
+    const kept: Kept = { logs: new Uint16Array(count), places: new Int32Array(count), ids: new Int32Array(count), entries: [] };
     let k = 0;
     for (let i = 0; i < order.length; i++) {
       const r = order[i]!;
@@ -486,21 +488,18 @@ export class RangeWalk {
   }
 
   private info(keptCommits: Kept, kept: number): CommitInfo {
-    let info = keptCommits.infos[kept];
-    if (!info) {
-      const { logs, places, ids } = keptCommits;
-      const id = ids[kept]!;
-      info = this.infos.get(id);
-      if (!info) {
-        info = this.logs[logs[kept]!]!.commit(places[kept]!, this.ids.sha(id));
-        // One string per author, however many commits they made.
-        const author = this.authors.get(info.author);
-        if (author === undefined) this.authors.set(info.author, info.author);
-        else info.author = author;
-        this.infos.set(id, info);
-      }
-      keptCommits.infos[kept] = info;
+    const id = keptCommits.ids[kept]!;
+    if (id >= this.infoOf.length) {
+      // Room for every commit numbered so far, and for some more (a walk continued grows by a few).
+      const grown = new Int32Array(Math.max(this.ids.count, id + 1) + 1024).fill(-1);
+      grown.set(this.infoOf);
+      this.infoOf = grown;
     }
+    const at = this.infoOf[id]!;
+    if (at >= 0) return this.infos[at]!;
+    const info = new WalkedCommit(this.logs[keptCommits.logs[kept]!]!, keptCommits.places[kept]!, id);
+    this.infoOf[id] = this.infos.length;
+    this.infos.push(info);
     return info;
   }
 
@@ -530,7 +529,7 @@ interface Joined {
 
 /**
  * The commits kept, in the order of one walk: the log holding each, its place there, and its commit
- * number; and the objects made of them (each once, on first use).
+ * number; and the range entries made of them (each once, on first use).
  */
 interface Kept {
   logs: Uint16Array;
@@ -538,7 +537,6 @@ interface Kept {
   ids: Int32Array;
   /** Per commit number: its place among the kept (-1: not kept); made on first lookup. */
   byId?: Int32Array;
-  infos: (CommitInfo | undefined)[];
   entries: (RangeFacts['commits'][number] | undefined)[];
 }
 
@@ -558,7 +556,7 @@ async function inTurns<T>(steps: Generator<void, T>): Promise<T> {
 }
 
 /** One log of a RangeWalk, read into buffers of its own (the logs' chunks come interleaved). */
-class LogReader implements LogTokens, WalkReader {
+class LogReader implements LogTokens, WalkReader, CommitSource {
   private readonly tokenizer = new LogTokenizer(this);
   private readonly words: number;
   // Per commit printed, in the log's order (let go of once the ranges are read).
@@ -704,8 +702,12 @@ class LogReader implements LogTokens, WalkReader {
     return files;
   }
 
-  commit(kept: number, sha: string): CommitInfo {
-    return commitOf(sha, this.bytes.bytesOf(this.keptBlocks.at(kept)), this.keptStarts.at(kept), this.keptHeaderEnds.at(kept));
+  shaOf(id: number): string {
+    return this.ids.sha(id);
+  }
+
+  fieldOf(kept: number, field: HeaderField): string {
+    return headerField(this.bytes.bytesOf(this.keptBlocks.at(kept)), this.keptStarts.at(kept), this.keptHeaderEnds.at(kept), field);
   }
 
   private eachFile(kept: number, each: (bytes: Buffer, start: number, end: number) => void): void {

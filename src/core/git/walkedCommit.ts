@@ -1,0 +1,49 @@
+// A commit of a RangeWalk as the verdicts hold it. A range deployed long ago holds tens of thousands
+// of commits touching a unit's paths, and the verdicts keep every one: each is a small object that
+// reads its fields from the walk's bytes when asked (each time: what is asked of most of them is one
+// date, once), instead of an object and four strings that the garbage collector copies while they
+// are young. The object keeps its log's bytes as long as it is kept.
+import type { CommitInfo } from '../model';
+import type { HeaderField } from './logRecords';
+
+/** Where a WalkedCommit's fields are read from: its walk's SHAs and its log's bytes. */
+export interface CommitSource {
+  /** The full SHA of commit number `id`. */
+  shaOf(id: number): string;
+  /** One field of the header of the log's kept commit `kept`. */
+  fieldOf(kept: number, field: HeaderField): string;
+}
+
+export class WalkedCommit implements CommitInfo {
+  readonly #source: CommitSource;
+  readonly #kept: number;
+  readonly #id: number;
+
+  /** Kept commit `kept` of its log, numbered `id` in its walk. */
+  constructor(source: CommitSource, kept: number, id: number) {
+    this.#source = source;
+    this.#kept = kept;
+    this.#id = id;
+  }
+
+  get sha(): string {
+    return this.#source.shaOf(this.#id);
+  }
+
+  get subject(): string {
+    return this.#source.fieldOf(this.#kept, 'subject');
+  }
+
+  get author(): string {
+    return this.#source.fieldOf(this.#kept, 'author');
+  }
+
+  get date(): string {
+    return this.#source.fieldOf(this.#kept, 'date');
+  }
+
+  /** As a plain CommitInfo: what JSON and copies of it hold. */
+  toJSON(): CommitInfo {
+    return { sha: this.sha, subject: this.subject, author: this.author, date: this.date };
+  }
+}
