@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CommitInfo } from '../../src/core/model';
-import { oldestDate } from '../../src/core/verdicts/verdict';
+import type { RangeFacts } from '../../src/core/git/repository';
+import { driftSince, oldestDate } from '../../src/core/verdicts/verdict';
 
 const at = (...dates: string[]): CommitInfo[] => dates.map((date, i) => ({ sha: String(i).padStart(40, '0'), subject: '', author: '', date, files: [] }));
 
@@ -10,6 +11,8 @@ describe('oldestDate (drift age)', () => {
     // 09:00+02:00 is 07:00Z, before 08:00Z; as text it sorts after it.
     assert.equal(oldestDate(at('2026-01-01T08:00:00Z', '2026-01-01T09:00:00+02:00', '2026-01-01T05:00:00-05:00')), '2026-01-01T07:00:00.000Z');
     assert.equal(oldestDate(at('2026-01-02T00:30:00+01:00', '2026-01-01T23:40:00+00:00', '2026-01-01T23:50:00+00:00')), '2026-01-01T23:30:00.000Z');
+    // Offsets of the same hours on either side, and Z beside +00:00.
+    assert.equal(oldestDate(at('2026-01-01T10:00:00+05:30', '2026-01-01T00:00:00-05:30', '2026-01-01T05:00:00Z', '2026-01-01T04:45:00+00:00')), '2026-01-01T04:30:00.000Z');
   });
 
   it('the earliest of many with one offset, in any order', () => {
@@ -22,7 +25,23 @@ describe('oldestDate (drift age)', () => {
     // Shaped like git's dates but not one: every date is parsed.
     assert.equal(oldestDate(at('2026-01-01T09:00:00+00:00', '2026-99-01T00:00:00+00:00', '2026-01-01T08:00:00+00:00')), '2026-01-01T08:00:00.000Z');
     assert.equal(oldestDate(at('2026-01-01T09:00:00.5Z')), '2026-01-01T09:00:00.500Z');
+    // An offset that is not digits: the earliest such date fails to parse, and every date is parsed.
+    assert.equal(oldestDate(at('2026-01-01T01:00:00+1::00', '2026-01-01T09:00:00+00:00', '2026-01-01T00:30:00+0a:00', '2026-01-01T08:00:00-00:00')), '2026-01-01T08:00:00.000Z');
     assert.equal(oldestDate([]), null);
     assert.equal(oldestDate(at('nope')), null);
+  });
+
+  it('driftSince: the oldest undeployed date, found once per range and paths', () => {
+    const range: RangeFacts = { isAncestor: true, commits: [] };
+    const ranges = new Map([['d'.repeat(40), range]]);
+    const judgment = (...dates: string[]) => ({ commit: 'd'.repeat(40), undeployed: at(...dates) });
+    assert.equal(driftSince(judgment('2026-01-02T00:00:00Z', '2026-01-01T00:00:00Z'), ['api'], ranges), '2026-01-01T00:00:00.000Z');
+    // The same range and paths hold the same commits: the date found first is kept.
+    assert.equal(driftSince(judgment('2026-03-01T00:00:00Z'), ['api'], ranges), '2026-01-01T00:00:00.000Z');
+    assert.equal(driftSince(judgment('2026-03-01T00:00:00Z'), ['web'], ranges), '2026-03-01T00:00:00.000Z');
+    // No range to key it by (a failure, or none): found from the commits given.
+    assert.equal(driftSince({ commit: null, undeployed: at('2026-04-01T00:00:00Z') }, ['api'], ranges), '2026-04-01T00:00:00.000Z');
+    assert.equal(driftSince(judgment(), ['api'], ranges), null);
+    assert.equal(driftSince(null, ['api'], ranges), null);
   });
 });

@@ -5,7 +5,7 @@
 import type { ServiceConfig } from '../config';
 import type { ExecutionFacts, ExecutionVerdict, JobFacts, JobLookup, ServiceVerdict, VerdictStatus } from '../model';
 import { ownValue } from '../platform/own';
-import { commitsTouching, isGitFailure, judgeCommitLabel, oldestDate, short, undecidedVerdict, withMissingPaths, worstStatus, type GitFactsForVerdict } from './verdict';
+import { commitsTouching, driftSince, isGitFailure, judgeCommitLabel, short, undecidedVerdict, withMissingPaths, worstStatus, type GitFactsForVerdict } from './verdict';
 
 export function computeJobVerdict(job: ServiceConfig, commitLabel: string, lookup: JobLookup, git: GitFactsForVerdict): ServiceVerdict {
   return withMissingPaths(job, judgeJob(job, commitLabel, lookup, git), git);
@@ -45,7 +45,7 @@ function judgeJob(job: ServiceConfig, commitLabel: string, lookup: JobLookup, gi
     commitLabel: template.commitLabel,
     commitsBehind: template.commitsBehind,
     commits: template.undeployed,
-    driftSince: oldestDate(template.undeployed),
+    driftSince: driftSince(template, job.paths, git.ranges),
     message,
     deployedSubject: template.commit ? git.commits.get(template.commit)?.subject ?? null : null,
     deployedAt: facts.updateTime,
