@@ -28,6 +28,7 @@ export type VerdictStatus = (typeof VERDICT_SEVERITY)[number];
 /** Verdicts that mean "we could not tell", as opposed to "we can tell and it drifted". */
 export const UNCHECKABLE: ReadonlySet<VerdictStatus> = new Set(['error', 'deploying']);
 
+/** A commit. One from a walk is a WalkedCommit whose fields are getters: copy them by name, not by spread. */
 export interface CommitInfo {
   readonly sha: string;
   readonly subject: string;

@@ -25,7 +25,7 @@ describe('oldestDate (drift age)', () => {
     // Shaped like git's dates but not one: every date is parsed.
     assert.equal(oldestDate(at('2026-01-01T09:00:00+00:00', '2026-99-01T00:00:00+00:00', '2026-01-01T08:00:00+00:00')), '2026-01-01T08:00:00.000Z');
     assert.equal(oldestDate(at('2026-01-01T09:00:00.5Z')), '2026-01-01T09:00:00.500Z');
-    // An offset that is not digits: the earliest such date fails to parse, and every date is parsed.
+    // Offsets that are not digits: those dates are left out, whatever key they share.
     assert.equal(oldestDate(at('2026-01-01T01:00:00+1::00', '2026-01-01T09:00:00+00:00', '2026-01-01T00:30:00+0a:00', '2026-01-01T08:00:00-00:00')), '2026-01-01T08:00:00.000Z');
     assert.equal(oldestDate([]), null);
     assert.equal(oldestDate(at('nope')), null);

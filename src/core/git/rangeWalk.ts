@@ -54,8 +54,8 @@ export function walkedCommitsTouching(range: RangeFacts, paths: readonly string[
 
 /**
  * Finds the commits of `range` touching `paths` ahead of walkedCommitsTouching, asking `pause`
- * between slices: a range of 90,000 commits makes thousands of commit objects, tens of milliseconds
- * in one piece. Nothing to do for a range a walk did not make.
+ * between slices: a range of 90,000 commits is a pass over all of them that makes an object of
+ * each of thousands. Nothing to do for a range a walk did not make.
  */
 export async function prepareCommitsTouching(range: RangeFacts, paths: readonly string[], pause: Pause): Promise<void> {
   await walked.get(range)?.prepare(paths, pause);
@@ -104,7 +104,7 @@ export class RangeWalk {
    * objects it made before, instead of making each of thousands again. Kept as long as the walk is
    * (the editor lets go of a walk continued MAX_HELD_LOGS times, see repository.ts): a few dozen
    * bytes per commit a verdict listed, most of them held by the verdicts anyway. Numbers index a
-   * typed array, not a Map: no hashing, and nothing for the garbage collector to copy.
+   * typed array, not a Map: no hashing, and no table of entries on the heap beside the objects.
    */
   private readonly infos: CommitInfo[] = [];
   private infoOf = new Int32Array(0);

@@ -1,8 +1,10 @@
 // A commit of a RangeWalk as the verdicts hold it. A range deployed long ago holds tens of thousands
 // of commits touching a unit's paths, and the verdicts keep every one: each is a small object that
 // reads its fields from the walk's bytes when asked (each time: what is asked of most of them is one
-// date, once), instead of an object and four strings that the garbage collector copies while they
-// are young. The object keeps its log's bytes as long as it is kept.
+// date, once), instead of an object and three strings (the author's was shared) that the garbage
+// collector copies while they are young. It keeps its log alive as long as it is kept (the log's
+// bytes and lists, and the walk's SHAs: about what the verdicts' strings took before, mostly off
+// the heap); a holder that outlives the check's result should keep a copy (toJSON) instead.
 import type { CommitInfo } from '../model';
 import type { HeaderField } from './logRecords';
 
@@ -42,8 +44,13 @@ export class WalkedCommit implements CommitInfo {
     return this.#source.fieldOf(this.#kept, 'date');
   }
 
-  /** As a plain CommitInfo: what JSON and copies of it hold. */
+  /** As a plain CommitInfo, what JSON holds of it. A spread or structuredClone copies nothing: its fields are getters. */
   toJSON(): CommitInfo {
     return { sha: this.sha, subject: this.subject, author: this.author, date: this.date };
+  }
+
+  /** What Node's util.inspect (console.log) shows of it. */
+  [Symbol.for('nodejs.util.inspect.custom')](): CommitInfo {
+    return this.toJSON();
   }
 }

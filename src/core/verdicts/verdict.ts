@@ -106,7 +106,11 @@ const OFFSET_DIGITS = [
 // refresh took about 10 ms.
 const oldestDates = new WeakMap<RangeFacts, Map<string, string | null>>();
 
-/** The earliest date of a judgment's undeployed commits (oldestDate), once per range and paths. */
+/**
+ * The earliest date of a judgment's undeployed commits (oldestDate), once per range and paths.
+ * `undeployed` must be what judgeCommitLabel made it: commitsTouching(the range of `commit`, `paths`);
+ * only the first list asked for of a range and paths is read.
+ */
 export function driftSince(judgment: Pick<LabelJudgment, 'commit' | 'undeployed'> | null, paths: readonly string[], ranges: GitFactsForVerdict['ranges']): string | null {
   if (!judgment || judgment.undeployed.length === 0) return null;
   const range = judgment.commit === null ? undefined : ranges.get(judgment.commit);
