@@ -8,6 +8,8 @@ import {
   formatAge,
   isCredentialsProblem,
   isStaleData,
+  LISTED_COMMITS,
+  listedCommits,
   notUpToDateCount,
   serviceContextValue,
   serviceDescription,
@@ -134,5 +136,28 @@ describe('extension presentation', () => {
     assert.equal(formatAge('2026-11-29T10:00:00Z', now), '2h ago');
     assert.equal(formatAge(null, now), null);
     assert.equal(formatAge('not a date', now), null);
+  });
+});
+
+describe('listedCommits', () => {
+  const numbers = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+  it('lists every commit of a unit up to LISTED_COMMITS behind, with no row for older ones', () => {
+    const commits = numbers(LISTED_COMMITS);
+    assert.deepEqual(listedCommits(commits), { listed: commits, older: null });
+    assert.deepEqual(listedCommits([]), { listed: [], older: null });
+  });
+
+  it('lists the newest LISTED_COMMITS and counts the rest in one row', () => {
+    const one = listedCommits(numbers(LISTED_COMMITS + 1));
+    assert.deepEqual(one.listed, numbers(LISTED_COMMITS));
+    assert.equal(one.older?.label, '1 older commit');
+    const many = listedCommits(numbers(14_844));
+    assert.equal(many.listed.length, LISTED_COMMITS);
+    assert.equal(many.listed[0], 0, 'newest first, as given');
+    assert.deepEqual(many.older, {
+      label: '14,744 older commits',
+      tooltip: `The newest ${LISTED_COMMITS} of 14,844 undeployed commits are listed. Open this row to pick from all of them and show one's patch.`,
+    });
   });
 });

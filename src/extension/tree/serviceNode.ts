@@ -6,7 +6,7 @@ import type { ServiceVerdict } from '../../core/model';
 import { DEPLOYING_ICON, deployingDescription, withDeployingFlag } from '../deploy/deployPresentation';
 import type { DeploymentHistoryStore } from '../deploy/historyStore';
 import type { RefreshFailure } from '../session/driftSession';
-import { displayStatus, isStaleData, serviceContextValue, statusLabel, uncheckedDescription } from '../views/presentation';
+import { displayStatus, isStaleData, listedCommits, serviceContextValue, statusLabel, uncheckedDescription } from '../views/presentation';
 import { KIND_LABELS, unitDescription, unitIcon } from '../views/unitPresentation';
 import { CommitNode } from './commitNode';
 import { ConfigProblemNode } from './configProblemNode';
@@ -14,6 +14,7 @@ import { DeploymentsNode } from './deploymentsNode';
 import { ExecutionNode } from './executionNode';
 import { FailedRevisionNode } from './failedRevisionNode';
 import { themeIcon, untrustedMarkdown } from './icons';
+import { OlderCommitsNode } from './olderCommitsNode';
 import { RevisionNode } from './revisionNode';
 import { serviceTooltipMarkdown } from './tooltip';
 import type { DriftTreeNode, ServiceScoped } from './treeNode';
@@ -115,9 +116,11 @@ export class ServiceNode implements DriftTreeNode, ServiceScoped {
     missingPathProblems(service, verdict.missingPaths).forEach((problem, i) => children.push(new ConfigProblemNode(this.input.configFile, problem, `problem:${service.name}:${i}`)));
     if (verdict.failedRevision) children.push(new FailedRevisionNode(this.root, service.name, verdict.failedRevision, now));
     for (const serving of verdict.serving) children.push(new RevisionNode(this.root, service.name, serving, now));
-    // Before the undeployed commits, which can run to dozens. A service Cloud Run does not have has no revisions to list.
+    // Before the undeployed commits, which can run to dozens (a hundred are listed). A service Cloud Run does not have has no revisions to list.
     if (this.input.history && this.hasDeployments()) children.push(new DeploymentsNode(this.root, service.name, this.input.history));
-    for (const commit of verdict.commits) children.push(new CommitNode(this.root, service.name, commit, now));
+    const { listed, older } = listedCommits(verdict.commits);
+    for (const commit of listed) children.push(new CommitNode(this.root, service.name, commit, now));
+    if (older) children.push(new OlderCommitsNode(this.root, service.name, older));
     // A job's recent executions, newest first: what ran, on which code, and how it ended.
     for (const execution of verdict.executions ?? []) children.push(new ExecutionNode(this.root, service.name, execution, now));
     return children;

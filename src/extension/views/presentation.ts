@@ -76,6 +76,26 @@ export function serviceContextValue(verdict: ServiceVerdict | undefined, staleDa
   return segments.join('.');
 }
 
+/**
+ * How many of a unit's undeployed commits its row lists, newest first (as many as the CLI's
+ * `check --verbose` by default). A unit thousands of commits behind would otherwise hand the editor
+ * a row, a tooltip and a command per commit when it is expanded.
+ */
+export const LISTED_COMMITS = 100;
+
+/** The commits a unit's row lists (the newest LISTED_COMMITS), and the older ones' row, if any: its label and tooltip. */
+export function listedCommits<T>(commits: readonly T[]): { listed: readonly T[]; older: { label: string; tooltip: string } | null } {
+  if (commits.length <= LISTED_COMMITS) return { listed: commits, older: null };
+  const count = commits.length - LISTED_COMMITS;
+  return {
+    listed: commits.slice(0, LISTED_COMMITS),
+    older: {
+      label: `${count.toLocaleString('en-US')} older commit${count === 1 ? '' : 's'}`,
+      tooltip: `The newest ${LISTED_COMMITS} of ${commits.length.toLocaleString('en-US')} undeployed commits are listed. Open this row to pick from all of them and show one's patch.`,
+    },
+  };
+}
+
 export const CONTEXT_VALUES = {
   commit: 'cloudRunDrift.commit',
   revision: 'cloudRunDrift.revision',
