@@ -32,13 +32,14 @@ import { failedDeployLogsPage, logLatencyPage, logViewPage } from './ui/logView'
 import { multiRootPage } from './ui/multiRoot';
 import { rollbackPage } from './ui/rollback';
 import { walkthroughPage } from './ui/walkthrough';
+import { manyCommitsPage } from './ui/manyCommits';
 import { whereLinePage } from './ui/whereLine';
 
 /**
  * Every UI page, in the order each profile runs them: the workbench's (ui/checks.ts), then the log view's (ui/logView.ts), the data jobs', the walkthrough's and the multi-root workspace's.
  * The scoreboard's page comes before the data jobs' pages: it opens on the configured range, which a range typed on an earlier page of the profile would replace.
  */
-const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), scoreboardPage(), dataJobsPage(), cloudRunDataJobPage(), walkthroughPage(), failedDeployLogsPage(), multiRootPage(), rollbackPage(), whereLinePage()];
+const UI_PAGES: UiPage[] = [...WORKBENCH_PAGES, logViewPage(), logLatencyPage(), scoreboardPage(), dataJobsPage(), cloudRunDataJobPage(), walkthroughPage(), failedDeployLogsPage(), multiRootPage(), rollbackPage(), whereLinePage(), manyCommitsPage()];
 
 /** The UI pages a profile runs (CRD_E2E_PAGES narrows them to the pages named). */
 function uiPagesOf(profile: ProfileName, options: DriverOptions): UiPage[] {

@@ -15,6 +15,8 @@ export class OlderCommitsNode implements DriftTreeNode, ServiceScoped {
     item.id = `service:${this.serviceName}/commits:older`;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.tooltip = this.row.tooltip;
+    // VS Code reads a plain-text tooltip to a screen reader in place of the label: the label is what the row says.
+    item.accessibilityInformation = { label: this.row.label };
     // The unit's row, not a commit's: Show Commit Patch then picks from every undeployed commit.
     item.command = { command: COMMAND_IDS.showCommitPatch, title: 'Show Commit Patch', arguments: [this] };
     return item;
