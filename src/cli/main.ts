@@ -8,7 +8,7 @@ import { saveCodeCaches } from '../core/platform/codeCache';
 import { createCloudRunReader, type CloudRunReader, type ReaderOptions } from '../core/google/cloudrun';
 import { ConfigError, findConfigFile, formatConfigProblem, jsonPath, loadConfig, CONFIG_FILE_NAME, type DataJobConfig, type DriftConfig, type ServiceConfig } from '../core/config';
 import { credentialPolicy, normalizeAllowedHost, type CredentialPolicy } from '../core/google/credentialPolicy';
-import { ageSpan, formatDuration, STATUS_LABELS } from '../core/verdicts/format';
+import { ageSpan, formatDuration, LISTED_COMMITS, STATUS_LABELS } from '../core/verdicts/format';
 import { GitError, GitRepository } from '../core/git/repository';
 import { likelyServiceName } from '../core/google/functions';
 import { cliJson, composeFilter, createLogSource, FilterCompositionError, GrpcStatus, jobLogScope, openLogStream, parseSeverity, parseSince, terminalLogLine, type LogQuery, type LogScope } from '../core/logs';
@@ -44,7 +44,7 @@ import { cacheReaderOptions, expectedServingLabels, openCheckCache, openHistoryF
 import { terminalOutput, type Output, type TerminalOutput } from './output';
 import { errorText } from '../core/text/messageText';
 import { WalkStore } from '../core/git/walkStore';
-import { DEFAULT_LOGS_TIMEOUT_SECONDS, DEFAULT_MAX_COMMITS, helpAnswer, USAGE } from './usage';
+import { DEFAULT_LOGS_TIMEOUT_SECONDS, helpAnswer, USAGE } from './usage';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, unchecked: 3, refused: 4 } as const;
 
@@ -218,7 +218,7 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
 
 /** `--max-commits`: how many undeployed commits each unit lists (`all`: every one). */
 function maxCommitsFlag(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_MAX_COMMITS;
+  if (value === undefined) return LISTED_COMMITS;
   if (value === 'all') return Infinity;
   const count = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(count)) throw new UsageError(`--max-commits expects a whole number (0 or more) or "all", got "${value}"`);
@@ -261,7 +261,7 @@ export function exitCodeFor(verdicts: readonly Pick<ServiceVerdict, 'status' | '
  * them all and `commitsOmitted` says how many were left out. A unit thousands of commits behind would
  * otherwise put megabytes into every run's output (37,478 commits made 3 MB for 73 services).
  */
-export function toJson(result: CheckResult, maxCommits: number = DEFAULT_MAX_COMMITS): unknown {
+export function toJson(result: CheckResult, maxCommits: number = LISTED_COMMITS): unknown {
   return {
     head: result.head,
     services: result.services.map((s) => ({
@@ -329,7 +329,7 @@ const COLORS: Record<VerdictStatus, number> = {
   deploying: 36,
 };
 
-export function formatHuman(result: CheckResult, verbose: boolean, now: Date = new Date(), maxCommits: number = DEFAULT_MAX_COMMITS): TerminalText {
+export function formatHuman(result: CheckResult, verbose: boolean, now: Date = new Date(), maxCommits: number = LISTED_COMMITS): TerminalText {
   const paint = (status: VerdictStatus, text: string): TerminalText => styled(String(COLORS[status]), text);
   const nameWidth = Math.max(...result.services.map((s) => s.name.length), 7);
   const lines: TerminalText[] = [`HEAD ${short(result.head)}`, ...result.warnings.map((w) => `warning: ${w}`)];

@@ -9,8 +9,6 @@ import { DEFAULT_BIGQUERY_TIMEOUT_MS } from '../core/jobs/bigqueryTimeout';
 /** `logs --timeout`: a window of history normally arrives in a few pages, seconds each. */
 export const DEFAULT_LOGS_TIMEOUT_SECONDS = 60;
 
-/** How many undeployed commits `check` lists per unit unless --max-commits says otherwise. */
-export const DEFAULT_MAX_COMMITS = 100;
 
 export const USAGE = `Usage: cloud-run-drift <command> [options]   (cloud-run-drift COMMAND --help; --version)
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { VERDICT_SEVERITY } from '../../src/core/model';
+import { LISTED_COMMITS } from '../../src/core/verdicts/format';
 import {
   badgeFor,
   cloudConsoleUrl,
@@ -8,7 +9,6 @@ import {
   formatAge,
   isCredentialsProblem,
   isStaleData,
-  LISTED_COMMITS,
   listedCommits,
   notUpToDateCount,
   serviceContextValue,

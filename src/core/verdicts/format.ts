@@ -2,6 +2,9 @@
 import type { ServiceVerdict, VerdictStatus } from '../model';
 import { short } from './verdict';
 
+/** How many undeployed commits a unit lists, newest first: `check` unless --max-commits says otherwise, and the unit's row in the tree. */
+export const LISTED_COMMITS = 100;
+
 export const STATUS_LABELS: Record<VerdictStatus, string> = {
   'up-to-date': 'up to date',
   stale: 'stale',

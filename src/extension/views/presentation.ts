@@ -1,6 +1,6 @@
 // How verdicts look in the editor: icons, colors, descriptions, summaries, badge and context values.
 // Pure functions with no `vscode` import so they are unit-tested directly (test/unit/extension-*.test.ts).
-import { ageSpan, countNotUpToDate, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/verdicts/format';
+import { ageSpan, countNotUpToDate, LISTED_COMMITS, relativeTime, STATUS_LABELS as VERDICT_LABELS } from '../../core/verdicts/format';
 import { VERDICT_SEVERITY, type CheckResult, type ServiceVerdict, type UnitKind, type VerdictStatus } from '../../core/model';
 import { firstLine } from '../../core/text/messageText';
 
@@ -77,13 +77,10 @@ export function serviceContextValue(verdict: ServiceVerdict | undefined, staleDa
 }
 
 /**
- * How many of a unit's undeployed commits its row lists, newest first (as many as the CLI's
- * `check --verbose` by default). A unit thousands of commits behind would otherwise hand the editor
- * a row, a tooltip and a command per commit when it is expanded.
+ * The commits a unit's row lists (the newest LISTED_COMMITS), and the older ones' row, if any: its
+ * label and tooltip. A unit thousands of commits behind would otherwise hand the editor a row, a
+ * tooltip and a command per commit when it is expanded.
  */
-export const LISTED_COMMITS = 100;
-
-/** The commits a unit's row lists (the newest LISTED_COMMITS), and the older ones' row, if any: its label and tooltip. */
 export function listedCommits<T>(commits: readonly T[]): { listed: readonly T[]; older: { label: string; tooltip: string } | null } {
   if (commits.length <= LISTED_COMMITS) return { listed: commits, older: null };
   const count = commits.length - LISTED_COMMITS;

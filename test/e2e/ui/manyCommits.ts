@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { openContainer, runFromPalette, serviceRow, serviceRowText, until, verdictsLoad, type UiPage } from './checks';
 
 const SERVICE = 'prediction-coordinator';
-/** How many undeployed commits a unit's row lists (LISTED_COMMITS in src/extension/views/presentation.ts). */
+/** How many undeployed commits a unit's row lists (LISTED_COMMITS in src/core/verdicts/format.ts). */
 const LISTED = 100;
 const OLDER = 2;
 
