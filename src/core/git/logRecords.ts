@@ -144,12 +144,22 @@ export type HeaderField = 'date' | 'author' | 'subject';
  * the header ends before reads as '' (as do all three when the date has no separator after it).
  */
 export function headerField(bytes: Buffer, start: number, end: number, field: HeaderField): string {
-  const dateEnd = bytes.indexOf(FIELD, start);
-  if (dateEnd === -1 || dateEnd >= end) return '';
+  const dateEnd = separatorIn(bytes, start, end);
+  if (dateEnd === -1) return '';
   if (field === 'date') return bytes.toString('utf8', start, dateEnd).trim();
-  const authorEnd = bytes.indexOf(FIELD, dateEnd + 1);
-  if (authorEnd === -1 || authorEnd >= end) return '';
+  const authorEnd = separatorIn(bytes, dateEnd + 1, end);
+  if (authorEnd === -1) return '';
   return field === 'author' ? bytes.toString('utf8', dateEnd + 1, authorEnd) : bytes.toString('utf8', authorEnd + 1, end).trimEnd();
+}
+
+/**
+ * The first field separator of `bytes[start, end)`, or -1. A loop over a header's few bytes, not
+ * Buffer.indexOf: read for every commit's date, that allocated about 60 bytes a call in a process
+ * not yet optimized (0.6 MB of a 20-unit check's 15 MB).
+ */
+function separatorIn(bytes: Buffer, start: number, end: number): number {
+  for (let at = start; at < end; at++) if (bytes[at] === FIELD) return at;
+  return -1;
 }
 
 /** A commit from the part of its header after the parents, `bytes[start, end)` (see headerField). */

@@ -84,22 +84,17 @@ export function oldestDate(commits: readonly CommitInfo[]): string | null {
  */
 function offsetKey(date: string): number {
   if (date.length === 20) return 0;
-  let minutes = 0;
-  for (const [at, scale] of OFFSET_DIGITS) {
-    const digit = date.charCodeAt(at) - 0x30;
-    if (digit < 0 || digit > 9) return NaN;
-    minutes += digit * scale;
-  }
+  // Digit by digit, not a loop over a table: a CLI's one check runs this before V8 optimizes it, and
+  // a for-of with destructuring there made about 330 bytes of garbage per commit (3.4 MB for 10,000).
+  const minutes = digitAt(date, 20) * 600 + digitAt(date, 21) * 60 + digitAt(date, 23) * 10 + digitAt(date, 24);
   return date[19] === '-' ? -minutes - 0.5 : minutes;
 }
 
-/** Where the digits of a `+hh:mm` offset are in a date, and what each counts in minutes. */
-const OFFSET_DIGITS = [
-  [20, 600],
-  [21, 60],
-  [23, 10],
-  [24, 1],
-] as const;
+/** The decimal digit at `index` of `text`, NaN for any other character. */
+function digitAt(text: string, index: number): number {
+  const digit = text.charCodeAt(index) - 0x30;
+  return digit >= 0 && digit <= 9 ? digit : NaN;
+}
 
 // The oldest undeployed commit of each range and paths, found once: a range made by a walk reads each
 // commit's date from its bytes when asked, and reading the 44,000 of a large history again at every
