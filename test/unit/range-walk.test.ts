@@ -5,6 +5,7 @@ import { touchesPaths } from '../../src/core/git/repository';
 import { RangeWalk, walkedCommitsTouching, type RangeFacts } from '../../src/core/git/rangeWalk';
 import { decodeWalk, encodeWalk } from '../../src/core/git/walkData';
 import { plainCommit } from '../helpers/verdicts';
+import { WalkedCommit, type CommitSource } from '../../src/core/git/walkedCommit';
 
 const sha = (n: number): string => createHash('sha1').update(`commit ${n}`).digest('hex');
 
@@ -169,6 +170,15 @@ describe('RangeWalk', () => {
     const expected = { sha: commits[printed[0]!]!.sha, subject: `change ${printed[0]}`, author: `Author ${printed[0]}`, date: `2026-01-01T00:00:${String(printed[0]! % 60).padStart(2, '0')}Z` };
     assert.deepEqual(JSON.parse(JSON.stringify(commit)), expected);
     assert.deepEqual(plainCommit(commit), expected);
+    // Its date's instant, from the bytes, is Date.parse's.
+    assert.ok(commit instanceof WalkedCommit);
+    assert.equal(commit.instant(), Date.parse(expected.date));
+  });
+
+  it('reads a date git did not write as %aI does with Date.parse, and none as NaN', () => {
+    const source = (date: string): CommitSource => ({ shaOf: () => 'a'.repeat(40), fieldOf: (_kept, field) => (field === 'date' ? date : ''), instantOf: () => NaN });
+    assert.equal(new WalkedCommit(source('Thu, 01 Jan 2026 10:00:00 +0200'), 0, 0).instant(), Date.parse('2026-01-01T08:00:00Z'));
+    assert.ok(Number.isNaN(new WalkedCommit(source(''), 0, 0).instant()));
   });
 
   it('holds every commit it kept when the walk was of one range alone', () => {

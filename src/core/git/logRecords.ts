@@ -1,6 +1,7 @@
 // Commits of `git log -z --name-only` read as its output arrives, chunk by chunk, never holding more
 // than the commit being read: a walk of a large history prints tens of megabytes. LogTokenizer
 // hands over the bytes of each header and file; LogRecordParser makes commits of them.
+import { isoInstantOfBytes } from './isoInstant';
 import type { CommitInfo } from '../model';
 import { isHex } from './shaIndex';
 
@@ -160,6 +161,12 @@ export function headerField(bytes: Buffer, start: number, end: number, field: He
 function separatorIn(bytes: Buffer, start: number, end: number): number {
   for (let at = start; at < end; at++) if (bytes[at] === FIELD) return at;
   return -1;
+}
+
+/** The instant of a header's date (isoInstantOfBytes): NaN when the date is not strict ISO 8601, or the header has none. */
+export function headerInstant(bytes: Buffer, start: number, end: number): number {
+  const dateEnd = separatorIn(bytes, start, end);
+  return dateEnd === -1 ? NaN : isoInstantOfBytes(bytes, start, dateEnd);
 }
 
 /** A commit from the part of its header after the parents, `bytes[start, end)` (see headerField). */

@@ -14,6 +14,8 @@ export interface CommitSource {
   shaOf(id: number): string;
   /** One field of the header of the log's kept commit `kept`. */
   fieldOf(kept: number, field: HeaderField): string;
+  /** The instant of the kept commit's date when it is strict ISO 8601 (headerInstant), else NaN. */
+  instantOf(kept: number): number;
 }
 
 export class WalkedCommit implements CommitInfo {
@@ -42,6 +44,12 @@ export class WalkedCommit implements CommitInfo {
 
   get date(): string {
     return this.#source.fieldOf(this.#kept, 'date');
+  }
+
+  /** The instant of its date in epoch milliseconds, NaN when it is no date: read from the bytes when git wrote it as %aI does, as Date.parse reads it otherwise. */
+  instant(): number {
+    const instant = this.#source.instantOf(this.#kept);
+    return Number.isNaN(instant) ? Date.parse(this.date) : instant;
   }
 
   /** As a plain CommitInfo, what JSON holds of it. A spread or structuredClone copies nothing: its fields are getters. */
