@@ -126,25 +126,44 @@ const prunedLoggingProtosPlugin = {
 };
 
 /**
- * Every bundle is ASCII: a comment esbuild keeps (from our sources or a dependency's, a licence at
+ * Every bundle is ASCII: a comment esbuild keeps (from our sources or a dependency's, a license at
  * the end) may hold a character such as `…`, and one is enough for V8 to hold the whole source as
  * a string of two bytes a character. That doubled each bundle's string in memory and made Node's
- * decoding of dist/cli-main.js take 8-11 ms instead of 2.5-5.5 at every CLI start. esbuild already
- * escapes such characters everywhere but in comments (its `charset: 'ascii'`), so what is left is
- * comment text, written here as `\uXXXX`, which means the same to a reader.
+ * decoding of dist/cli-main.js take 8-11 ms instead of 2.5-5.5 at every CLI start. esbuild escapes
+ * such characters in code (`charset: 'ascii'`), but not in comments, nor where an escape would
+ * change a value (a tagged template's raw text). Those in comments are written here as `\uXXXX`,
+ * which means the same to a reader; any other fails the build.
  */
 const asciiOutputPlugin = {
   name: 'ascii-output',
   setup(build) {
+    build.initialOptions.metafile = true;
     build.onEnd((result) => {
-      for (const file of Object.keys(result.metafile?.outputs ?? {}).filter((name) => name.endsWith('.js'))) {
+      if (result.errors.length > 0) return;
+      for (const file of Object.keys(result.metafile.outputs).filter((name) => name.endsWith('.js'))) {
         const text = readFileSync(file, 'utf8');
         // eslint-disable-next-line no-control-regex
-        if (/[^\x00-\x7f]/.test(text)) writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+        const nonAscii = /[^\x00-\x7f]/g;
+        if (!nonAscii.test(text)) continue;
+        const rewritten = text.replace(nonAscii, (character, at) => {
+          if (!inComment(text, at)) throw new Error(`${file}: a character outside a comment is not ASCII (${JSON.stringify(text.slice(Math.max(0, at - 40), at + 10))}); escape it in its source`);
+          return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+        });
+        writeFileSync(file, rewritten);
       }
     });
   },
 };
+
+/**
+ * Whether `at` lies in a comment of esbuild's output: after `//` on its line, or after a `/*` not
+ * yet closed. (Strings and template literals cannot mislead it where it is asked: they hold no
+ * character that is not ASCII.)
+ */
+function inComment(text, at) {
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  return text.slice(lineStart, at).includes('//') || text.lastIndexOf('/*', at) > text.lastIndexOf('*/', at);
+}
 
 /**
  * `--watch` output for people and for the problem matcher of .vscode/tasks.json: one `[watch] build
@@ -183,7 +202,7 @@ const common = {
   // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
   outdir: 'dist',
-  metafile: true,
+  charset: 'ascii',
 };
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);

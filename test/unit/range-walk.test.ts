@@ -170,15 +170,24 @@ describe('RangeWalk', () => {
     const expected = { sha: commits[printed[0]!]!.sha, subject: `change ${printed[0]}`, author: `Author ${printed[0]}`, date: `2026-01-01T00:00:${String(printed[0]! % 60).padStart(2, '0')}Z` };
     assert.deepEqual(JSON.parse(JSON.stringify(commit)), expected);
     assert.deepEqual(plainCommit(commit), expected);
-    // Its date's instant, from the bytes, is Date.parse's.
+    // Its date in epoch milliseconds, read from the walk's bytes: the date is never decoded into a string.
     assert.ok(commit instanceof WalkedCommit);
-    assert.equal(commit.instant(), Date.parse(expected.date));
+    const decode = Buffer.prototype.toString;
+    Buffer.prototype.toString = () => assert.fail('the date was decoded into a string');
+    let ms: number;
+    try {
+      ms = commit.dateMs();
+    } finally {
+      Buffer.prototype.toString = decode;
+    }
+    assert.equal(ms, Date.parse(expected.date));
   });
 
-  it('reads a date git did not write as %aI does with Date.parse, and none as NaN', () => {
-    const source = (date: string): CommitSource => ({ shaOf: () => 'a'.repeat(40), fieldOf: (_kept, field) => (field === 'date' ? date : ''), instantOf: () => NaN });
-    assert.equal(new WalkedCommit(source('Thu, 01 Jan 2026 10:00:00 +0200'), 0, 0).instant(), Date.parse('2026-01-01T08:00:00Z'));
-    assert.ok(Number.isNaN(new WalkedCommit(source(''), 0, 0).instant()));
+  it('gives the date its source read from the bytes, else the text\'s (Date.parse for another format), else NaN', () => {
+    const source = (date: string, fromBytes = NaN): CommitSource => ({ shaOf: () => 'a'.repeat(40), fieldOf: (_kept, field) => (field === 'date' ? date : ''), dateMsOf: () => fromBytes });
+    assert.equal(new WalkedCommit(source('2026-01-01T00:00:00Z', 42), 0, 0).dateMs(), 42);
+    assert.equal(new WalkedCommit(source('Thu, 01 Jan 2026 10:00:00 +0200'), 0, 0).dateMs(), Date.parse('2026-01-01T08:00:00Z'));
+    assert.ok(Number.isNaN(new WalkedCommit(source(''), 0, 0).dateMs()));
   });
 
   it('holds every commit it kept when the walk was of one range alone', () => {

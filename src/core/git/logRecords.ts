@@ -1,7 +1,7 @@
 // Commits of `git log -z --name-only` read as its output arrives, chunk by chunk, never holding more
 // than the commit being read: a walk of a large history prints tens of megabytes. LogTokenizer
 // hands over the bytes of each header and file; LogRecordParser makes commits of them.
-import { isoInstantOfBytes } from './isoInstant';
+import { isoDateMsOfBytes } from './isoDateMs';
 import type { CommitInfo } from '../model';
 import { isHex } from './shaIndex';
 
@@ -163,10 +163,10 @@ function separatorIn(bytes: Buffer, start: number, end: number): number {
   return -1;
 }
 
-/** The instant of a header's date (isoInstantOfBytes): NaN when the date is not strict ISO 8601, or the header has none. */
-export function headerInstant(bytes: Buffer, start: number, end: number): number {
+/** The epoch milliseconds of a header's date (isoDateMsOfBytes): NaN when the date is not strict ISO 8601, or the header has none. */
+export function headerDateMs(bytes: Buffer, start: number, end: number): number {
   const dateEnd = separatorIn(bytes, start, end);
-  return dateEnd === -1 ? NaN : isoInstantOfBytes(bytes, start, dateEnd);
+  return dateEnd === -1 ? NaN : isoDateMsOfBytes(bytes, start, dateEnd);
 }
 
 /** A commit from the part of its header after the parents, `bytes[start, end)` (see headerField). */

@@ -4,7 +4,7 @@
 // and makes objects only of the commits asked for.
 import { dateOrderSteps } from './dateOrder';
 import { FloatList, IntList, RecordBytes } from './growable';
-import { headerField, headerInstant, LogTokenizer, type HeaderField, type LogTokens } from './logRecords';
+import { headerDateMs, headerField, LogTokenizer, type HeaderField, type LogTokens } from './logRecords';
 import type { CommitInfo } from '../model';
 import { PathBits } from './pathBits';
 import { ShaIndex } from './shaIndex';
@@ -710,8 +710,8 @@ class LogReader implements LogTokens, WalkReader, CommitSource {
     return headerField(this.bytes.bytesOf(this.keptBlocks.at(kept)), this.keptStarts.at(kept), this.keptHeaderEnds.at(kept), field);
   }
 
-  instantOf(kept: number): number {
-    return headerInstant(this.bytes.bytesOf(this.keptBlocks.at(kept)), this.keptStarts.at(kept), this.keptHeaderEnds.at(kept));
+  dateMsOf(kept: number): number {
+    return headerDateMs(this.bytes.bytesOf(this.keptBlocks.at(kept)), this.keptStarts.at(kept), this.keptHeaderEnds.at(kept));
   }
 
   private eachFile(kept: number, each: (bytes: Buffer, start: number, end: number) => void): void {

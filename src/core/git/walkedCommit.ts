@@ -6,6 +6,7 @@
 // bytes and lists, and the walk's SHAs: about what the verdicts' strings took before, mostly off
 // the heap); a holder that outlives the check's result should keep a copy (toJSON) instead.
 import type { CommitInfo } from '../model';
+import { dateMs } from './isoDateMs';
 import type { HeaderField } from './logRecords';
 
 /** Where a WalkedCommit's fields are read from: its walk's SHAs and its log's bytes. */
@@ -14,8 +15,8 @@ export interface CommitSource {
   shaOf(id: number): string;
   /** One field of the header of the log's kept commit `kept`. */
   fieldOf(kept: number, field: HeaderField): string;
-  /** The instant of the kept commit's date when it is strict ISO 8601 (headerInstant), else NaN. */
-  instantOf(kept: number): number;
+  /** The epoch milliseconds of the kept commit's date when it is strict ISO 8601 (headerDateMs), else NaN. */
+  dateMsOf(kept: number): number;
 }
 
 export class WalkedCommit implements CommitInfo {
@@ -46,10 +47,10 @@ export class WalkedCommit implements CommitInfo {
     return this.#source.fieldOf(this.#kept, 'date');
   }
 
-  /** The instant of its date in epoch milliseconds, NaN when it is no date: read from the bytes when git wrote it as %aI does, as Date.parse reads it otherwise. */
-  instant(): number {
-    const instant = this.#source.instantOf(this.#kept);
-    return Number.isNaN(instant) ? Date.parse(this.date) : instant;
+  /** Its date in epoch milliseconds, NaN when it is no date: read from the bytes when git wrote it as %aI does, else from its text (dateMs). */
+  dateMs(): number {
+    const ms = this.#source.dateMsOf(this.#kept);
+    return Number.isNaN(ms) ? dateMs(this.date) : ms;
   }
 
   /** As a plain CommitInfo, what JSON holds of it. A spread or structuredClone copies nothing: its fields are getters. */
