@@ -35,7 +35,7 @@ async function pickCommit(commits: readonly CommitInfo[]): Promise<CommitInfo> {
 
 /**
  * An item per commit, made in slices: a unit 15,000 commits behind (what its "older commits" row
- * opens) took 40-60 ms to list in one turn of the extension host.
+ * opens) took 37-68 ms to list in one turn (measured in Node on a 100,000-commit history).
  */
 async function commitItems(commits: readonly CommitInfo[], now: Date): Promise<CommitItem[]> {
   const pause = slicePause();
