@@ -4,7 +4,7 @@
 //  3. A warm in-editor refresh of the same 73: within 1.5x of two round trips plus git time.
 //  4. 73 units, a third of them Cloud Run functions and a tenth Cloud Run jobs, with 100 ms added to every
 //     API response: within 1.3x of 73 services alone (`--units` runs this case alone).
-//  5. 20 services configured in a region of 500: no slower than in a region of 20 (`--region`).
+//  5. 20 services configured in a region of 500: no slower than in a region of 20 (`--region`; add `--tls` for HTTPS and credentials, as against Google).
 //  6. "Where is this commit live?" over 73 units with the verdicts held (as the editor asks for the
 //     cursor line): under 100 ms; and `cloud-run-drift where` against `check` (`--where` runs this case alone).
 //  7. `--history` alone: a generated history of 100,000 commits, 20 services deployed up to 99,000
@@ -14,7 +14,7 @@
 // per service, so the figures show which part of a check is the SDK's own work.
 // The emulator runs in its own process so it never shares an event loop with what is measured.
 // Usage: npm run bench   (builds first; prints a table and writes bench/results.json when --write is given)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +24,7 @@ import { loadConfig } from '../src/core/config';
 import { GitRepository } from '../src/core/git/repository';
 import { openAsEditor } from './editorGit';
 import { WhereAnswers } from '../src/core/where/answers';
+import { TEST_CA_FILE } from '../test/helpers/credentialTrap';
 import { createTempRepo, fastImportCommits, type TempRepo } from '../test/helpers/repo';
 import { control, startEmulatorProcess, type Emulator } from './emulatorProcess';
 import { measureHistory, printHistory } from './history';
@@ -127,14 +128,14 @@ function cpu(runs: CliRun[]): number {
   return stats(runs.map((r) => r.cpuMs)).median;
 }
 
-function timeCli(args: string[], cwd: string, cacheDir: string, cli = CLI): CliRun & { out: string } {
+function timeCli(args: string[], cwd: string, cacheDir: string, cli = CLI, env: NodeJS.ProcessEnv = {}): CliRun & { out: string } {
   const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [cli, ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, CLOUD_RUN_DRIFT_TIMING: '1', CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir },
+    env: { ...process.env, ...env, CLOUD_RUN_DRIFT_TIMING: '1', CLOUD_RUN_DRIFT_CACHE_DIR: cacheDir },
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const cpuMs = childrenCpuMs() - cpuBefore;
@@ -343,6 +344,20 @@ async function serveWorkspace(workspace: { repo: TempRepo; scenario: unknown }, 
   }
 }
 
+/** bench/tlsFront.ts in a process of its own, in front of the emulator at `emulatorUrl`. */
+async function startTlsFront(emulatorUrl: string): Promise<{ url: string; metadataHost: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'tlsFront.ts'), emulatorUrl], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.on('exit', (code) => reject(new Error(`tlsFront exited ${code}: ${out}`)));
+  });
+  return { ...(JSON.parse(line) as { url: string; metadataHost: string }), process: child };
+}
+
 /**
  * Every kind of unit against services alone: one check over `count` units of which `functions`
  * are Cloud Run functions and `jobs` Cloud Run jobs, and one over `count` services, each against
@@ -421,7 +436,9 @@ function printUnits(r: Record<string, unknown>): void {
  * A region far larger than the configuration: `configured` services checked in a region of
  * `regionSize` (the list takes several pages of what the API answers) against the same services in
  * a region of just them, each against its own emulator with `latencyMs` added to every response.
- * Runs alternate: repeat runs, runs with new revisions, and first runs with no cache.
+ * Runs alternate: repeat runs, runs with new revisions, and first runs with no cache. With `tls`
+ * (`--tls`), the CLI reaches each emulator as it reaches Google: over HTTPS (bench/tlsFront.ts, the
+ * tests' certificate), with Application Default Credentials from a metadata server.
  */
 /** `configured` services in a region that holds `regionSize` services: the other services come first, as a list would return them. */
 function buildLargeRegion(configured: number, regionSize: number): ReturnType<typeof buildWorkspace> {
@@ -438,26 +455,50 @@ function buildLargeRegion(configured: number, regionSize: number): ReturnType<ty
   return large;
 }
 
-async function measureRegionSize(configured: number, regionSize: number, latencyMs: number, runs: number): Promise<Record<string, unknown>> {
+async function measureRegionSize(configured: number, regionSize: number, latencyMs: number, runs: number, tls = false): Promise<Record<string, unknown>> {
   const large = buildLargeRegion(configured, regionSize);
   const small = buildWorkspace(configured);
   const emulators: Emulator[] = [];
   const cacheDirs: string[] = [];
+  const fronts: ChildProcess[] = [];
+  let env: NodeJS.ProcessEnv = {};
   try {
     for (const workspace of [large, small]) emulators.push(await serveWorkspace(workspace, latencyMs));
+    if (tls) {
+      // As against Google: HTTPS, and Application Default Credentials (a token from a metadata server) sent to 127.0.0.1, allowed for it.
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-home-'));
+      cacheDirs.push(home);
+      for (const [i, workspace] of [large, small].entries()) {
+        const front = await startTlsFront(emulators[i]!.url);
+        fronts.push(front.process);
+        const configPath = path.join(workspace.repo.dir, 'cloud-run-drift.json');
+        const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+        fs.writeFileSync(configPath, JSON.stringify({ ...config, endpoints: { run: front.url, functions: front.url } }));
+        env = {
+          HOME: home,
+          CLOUDSDK_CONFIG: path.join(home, 'gcloud'),
+          GOOGLE_APPLICATION_CREDENTIALS: '',
+          GCE_METADATA_HOST: front.metadataHost,
+          METADATA_SERVER_DETECTION: 'assume-present',
+          GOOGLE_CLOUD_PROJECT: PROJECT,
+          NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
+          CLOUD_RUN_DRIFT_ALLOW_CREDENTIALS_TO: '127.0.0.1',
+        };
+      }
+    }
     const cases = [large, small].map((workspace) => {
       const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
       cacheDirs.push(cacheDir);
       return { dir: workspace.repo.dir, cacheDir, repeat: [] as number[], newRevisions: [] as number[], first: [] as number[] };
     });
-    for (const c of cases) timeCli(['check'], c.dir, c.cacheDir); // warms the file and code caches; not counted
+    for (const c of cases) timeCli(['check'], c.dir, c.cacheDir, CLI, env); // warms the file and code caches; not counted
     for (let i = 0; i < runs; i++) {
-      for (const c of cases) c.repeat.push(timeCli(['check', '--json'], c.dir, c.cacheDir).ms);
+      for (const c of cases) c.repeat.push(timeCli(['check', '--json'], c.dir, c.cacheDir, CLI, env).ms);
       for (const c of cases) {
         forgetRevisions(c.cacheDir);
-        c.newRevisions.push(timeCli(['check', '--json'], c.dir, c.cacheDir).ms);
+        c.newRevisions.push(timeCli(['check', '--json'], c.dir, c.cacheDir, CLI, env).ms);
       }
-      for (const c of cases) c.first.push(timeCli(['check', '--json'], c.dir, '').ms);
+      for (const c of cases) c.first.push(timeCli(['check', '--json'], c.dir, '', CLI, env).ms);
     }
     const [inLarge, inSmall] = cases as [(typeof cases)[0], (typeof cases)[0]];
     const side = (name: 'repeat' | 'newRevisions' | 'first') => {
@@ -465,8 +506,9 @@ async function measureRegionSize(configured: number, regionSize: number, latency
       const smallMs = stats(inSmall[name]);
       return { largeRegionMs: largeMs, smallRegionMs: smallMs, ratio: Math.round((largeMs.median / smallMs.median) * 100) / 100 };
     };
-    return { configured, regionSize, addedLatencyMs: latencyMs, runs, loadAverage: os.loadavg().map(round), repeat: side('repeat'), newRevisions: side('newRevisions'), firstRun: side('first') };
+    return { configured, regionSize, addedLatencyMs: latencyMs, runs, tls, loadAverage: os.loadavg().map(round), repeat: side('repeat'), newRevisions: side('newRevisions'), firstRun: side('first') };
   } finally {
+    for (const front of fronts) front.kill('SIGTERM');
     for (const emulator of emulators) emulator.process.kill('SIGTERM');
     for (const dir of cacheDirs) fs.rmSync(dir, { recursive: true, force: true });
     large.repo.cleanup();
@@ -481,7 +523,7 @@ function printRegionSize(r: Record<string, unknown>): void {
     return `    ${label}: ${side.largeRegionMs.median} ms (p90 ${side.largeRegionMs.p90}) against ${side.smallRegionMs.median} ms (p90 ${side.smallRegionMs.p90}): ${side.ratio}x (target: no slower)\n`;
   };
   console.log(
-    `${r.configured} services configured in a region of ${r.regionSize} against a region of ${r.configured}, +${r.addedLatencyMs} ms/response, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
+    `${r.configured} services configured in a region of ${r.regionSize} against a region of ${r.configured}, +${r.addedLatencyMs} ms/response${r.tls ? ', over HTTPS with credentials' : ''}, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
       line('CLI check --json, repeat run   ', 'repeat') +
       line('CLI check --json, new revisions', 'newRevisions') +
       line('CLI check --json, no cache     ', 'firstRun'),
@@ -636,7 +678,7 @@ async function main(): Promise<void> {
   const unitsOnly = process.argv.includes('--units');
   const unitRuns = Number(process.env.BENCH_RUNS ?? 9);
   if (process.argv.includes('--region')) {
-    const region = await measureRegionSize(20, 500, 100, unitRuns);
+    const region = await measureRegionSize(20, 500, 100, unitRuns, process.argv.includes('--tls'));
     printRegionSize(region);
     if (process.argv.includes('--write')) {
       const kept = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
