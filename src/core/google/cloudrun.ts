@@ -9,6 +9,7 @@ import { formatSeconds, startDeadline } from '../platform/deadline';
 import { createFunctionsClient, functionsCredentials, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
 import { FunctionsRestReads, type ApiFunction } from './functionsRest';
 import { httpFetch } from './httpFetch';
+import { Http2Sessions, type HeaderedGet } from './http2Send';
 import { plainSend, type RestSend } from './restTransport';
 import { RunRestReads } from './runRest';
 import { groupKey, groupsToList, isLargeGroup, LIST_PAGE_MAX, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
@@ -690,16 +691,25 @@ function runCredentials(endpoints: Endpoints, policy: CredentialPolicy): { targe
 
 /**
  * The sender of the reads over REST (runRest.ts, functionsRest.ts) with Application Default
- * Credentials, confined to the hosts `policy` allows; only the auth library is loaded for it.
+ * Credentials, confined to the hosts `policy` allows; only the auth library is loaded for it. The
+ * reads share one HTTP/2 session per origin (http2Send.ts).
  */
 async function authorizedSend(policy: CredentialPolicy): Promise<RestSend> {
   const { GoogleAuth } = loadAuthSdk();
   // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
   await new Promise((resolve) => setImmediate(resolve));
   const authClient = await applicationDefaultCredentials(GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
-  return async (url, signal) => {
+  // Over HTTP/1.1 (an origin without HTTP/2): the auth library's request, which adds the credentials itself.
+  const overHttp1: HeaderedGet = async (url, _headers, signal) => {
     const response = await authClient.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
     return { status: response.status, body: response.data };
+  };
+  const sessions = new Http2Sessions(overHttp1);
+  return async (url, signal) => {
+    // The credentials for this URL: confineCredentials refuses a host the policy does not allow.
+    const headers: Record<string, string> = {};
+    (await authClient.getRequestHeaders(url)).forEach((value, name) => (headers[name.toLowerCase()] = value));
+    return sessions.get(url, headers, signal);
   };
 }
 

@@ -1,0 +1,134 @@
+// The reads' GETs to Google over one HTTP/2 session per origin (src/core/google/http2Send.ts), against
+// real TLS servers on 127.0.0.1 with the tests' certificate: HTTP/2, and HTTP/1.1 alone.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http2 from 'node:http2';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as zlib from 'node:zlib';
+import { Http2Sessions, type HeaderedGet } from '../../src/core/google/http2Send';
+import { TEST_CA_FILE } from '../helpers/credentialTrap';
+
+const ca = fs.readFileSync(TEST_CA_FILE);
+const key = fs.readFileSync(path.join(path.dirname(TEST_CA_FILE), 'key.pem'));
+const neverCalled: HeaderedGet = () => assert.fail('the HTTP/1.1 fallback was used');
+
+describe('Http2Sessions', () => {
+  let server: http2.Http2SecureServer;
+  let origin: string;
+  const sessions: http2.ServerHttp2Session[] = [];
+  /** What to do with the next request for /hang (its response, to answer or not). */
+  const hanging: ((res: http2.Http2ServerResponse) => void)[] = [];
+
+  before(async () => {
+    server = http2.createSecureServer({ key, cert: ca }, (req, res) => {
+      if (req.url === '/hang') return hanging.shift()?.(res);
+      const body = JSON.stringify({ path: req.url, authorization: req.headers.authorization ?? null, encoding: req.headers['accept-encoding'] ?? null });
+      if (req.url.startsWith('/gzip')) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(zlib.gzipSync(body));
+      } else {
+        res.writeHead(req.url.startsWith('/missing') ? 404 : 200, { 'content-type': 'application/json' });
+        res.end(body);
+      }
+    });
+    server.on('session', (session) => sessions.push(session));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(() => {
+    for (const session of sessions) session.destroy();
+    server.close();
+  });
+
+  it('sends concurrent reads over one session, with their headers; answers gzip-decoded, any status', async () => {
+    const client = new Http2Sessions(neverCalled, { ca });
+    const before = sessions.length;
+    const signal = new AbortController().signal;
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => client.get(`${origin}/${i % 2 ? 'gzip' : 'plain'}/${i}?fields=a%2Cb`, { authorization: 'Bearer t' }, signal)));
+    assert.equal(sessions.length - before, 1);
+    answers.forEach((answer, i) => {
+      assert.equal(answer.status, 200);
+      assert.deepEqual(JSON.parse(answer.body), { path: `/${i % 2 ? 'gzip' : 'plain'}/${i}?fields=a%2Cb`, authorization: 'Bearer t', encoding: 'gzip' });
+    });
+    const missing = await client.get(`${origin}/missing`, {}, signal);
+    assert.equal(missing.status, 404);
+    assert.equal(sessions.length - before, 1);
+  });
+
+  it('an aborted read rejects with its reason and cancels its stream; the session serves the next', async () => {
+    const client = new Http2Sessions(neverCalled, { ca });
+    await client.get(`${origin}/plain/first`, {}, new AbortController().signal);
+    const before = sessions.length;
+    const controller = new AbortController();
+    const reason = new Error('deadline');
+    hanging.push(() => controller.abort(reason));
+    await assert.rejects(client.get(`${origin}/hang`, {}, controller.signal), (err) => err === reason);
+    assert.equal((await client.get(`${origin}/plain/after`, {}, new AbortController().signal)).status, 200);
+    assert.equal(sessions.length, before);
+  });
+
+  it('a session the server ends is left: a later read opens another', async () => {
+    const client = new Http2Sessions(neverCalled, { ca });
+    const signal = new AbortController().signal;
+    await client.get(`${origin}/plain/one`, {}, signal);
+    const ended = sessions[sessions.length - 1]!;
+    await new Promise<void>((resolve) => ended.close(resolve));
+    // A read sent before the client saw the session end fails (the reads' caller retries it); the next succeeds.
+    let answer = await client.get(`${origin}/plain/two`, {}, signal).catch(() => null);
+    answer ??= await client.get(`${origin}/plain/two`, {}, signal);
+    assert.equal(answer.status, 200);
+    assert.ok(sessions[sessions.length - 1] !== ended, 'a new session');
+  });
+
+  it('an origin that does not offer HTTP/2 is read through the fallback, and asked only once', async () => {
+    let connections = 0;
+    const http1 = https.createServer({ key, cert: ca }, (_req, res) => res.end('{}'));
+    http1.on('connection', () => connections++);
+    await new Promise<void>((resolve) => http1.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `https://127.0.0.1:${(http1.address() as AddressInfo).port}/v2/x`;
+      const fallen: string[] = [];
+      const client = new Http2Sessions(async (target, headers) => (fallen.push(`${target} ${headers.authorization}`), { status: 200, body: 'over HTTP/1.1' }), { ca });
+      const signal = new AbortController().signal;
+      assert.deepEqual(await client.get(url, { authorization: 'Bearer t' }, signal), { status: 200, body: 'over HTTP/1.1' });
+      await client.get(url, { authorization: 'Bearer t' }, signal);
+      assert.deepEqual(fallen, [`${url} Bearer t`, `${url} Bearer t`]);
+      assert.equal(connections, 1);
+    } finally {
+      http1.close();
+    }
+  });
+
+  it('a connection refused rejects the read', async () => {
+    const closed = http2.createSecureServer({ key, cert: ca });
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const client = new Http2Sessions(neverCalled, { ca });
+    await assert.rejects(client.get(`https://127.0.0.1:${port}/x`, {}, new AbortController().signal), /ECONNREFUSED/);
+  });
+
+  it('a session keeps the process alive while a read is in flight, and not once it is idle', async () => {
+    const script = `
+      const { Http2Sessions } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/google/http2Send.ts'))});
+      const client = new Http2Sessions(() => { throw new Error('fallback'); }, { ca: require('node:fs').readFileSync(${JSON.stringify(TEST_CA_FILE)}) });
+      client.get(${JSON.stringify(`${origin}/hang`)}, {}, new AbortController().signal).then((a) => console.log(a.status), (e) => console.log(String(e)));`;
+    // The answer comes 300 ms after the request: a child its session did not hold would have exited
+    // with nothing printed by then. Once answered, the idle session must let it exit (else: killed).
+    hanging.push((res) => setTimeout(() => res.end('{}'), 300));
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(killer);
+    assert.equal(code, 0, `the child did not exit by itself: ${out}`);
+    assert.equal(out.trim(), '200');
+  });
+});
