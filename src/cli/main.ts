@@ -166,7 +166,7 @@ async function loadContext(
   const config = await findAndLoadConfig(configFlag, repoFlag ?? process.cwd());
   // Walks of the history kept between runs: a check walks only the commits made since the last.
   const git = await GitRepository.open(repoFlag ? path.resolve(repoFlag) : config.root, { walkStore: WalkStore.inCacheDir(defaultCacheDir()) });
-  return { config, git, reader: createCloudRunReader(config.endpoints, readerOptions) };
+  return { config, git, reader: createCloudRunReader(config.endpoints, { ...readerOptions, http2: true }) };
 }
 
 async function runCheck(args: string[], output: TerminalOutput): Promise<number> {
@@ -645,7 +645,7 @@ const FUNCTION_LOOKUP_TIMEOUT_MS = 15_000;
  * service it most likely runs on, and a note saying so.
  */
 async function functionLogScope(config: DriftConfig, unit: ServiceConfig, credentials: CredentialPolicy, output: TerminalOutput): Promise<LogScope> {
-  const reader = createCloudRunReader(config.endpoints, { credentials, timeoutMs: FUNCTION_LOOKUP_TIMEOUT_MS });
+  const reader = createCloudRunReader(config.endpoints, { credentials, timeoutMs: FUNCTION_LOOKUP_TIMEOUT_MS, http2: true });
   try {
     const lookup = await reader.lookupFunction!(unit, { timeoutMs: FUNCTION_LOOKUP_TIMEOUT_MS });
     const service = lookup.kind === 'found' ? lookup.facts.service : null;
@@ -802,7 +802,7 @@ function runInheritingTerminal(commandLine: string, cwd: string): Promise<number
  */
 async function lastExecutionRange(config: DriftConfig, job: DataJobConfig, credentials: CredentialPolicy, timeoutMs: number, output: TerminalOutput): Promise<DateRange | undefined> {
   const unit = configuredService(config, job.cloudRunJob!.unit);
-  const reader = createCloudRunReader(config.endpoints, { credentials, timeoutMs });
+  const reader = createCloudRunReader(config.endpoints, { credentials, timeoutMs, http2: true });
   try {
     const executions = await reader.listExecutions!({ project: unit.project, region: unit.region, name: unit.name }, RECENT_EXECUTIONS);
     return newestRun(heldRuns(job, executions.map((e) => heldExecution(e, config.commitLabel))))?.range;

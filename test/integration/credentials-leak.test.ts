@@ -172,8 +172,7 @@ describe('no Google credentials for an endpoint that is not Google', () => {
     assert.deepEqual(outcome, { run: 'Permission denied: recorded by the test server', logs: 'Permission denied: recorded by the test server', bigquery: 'BigQuery: the query failed: recorded by the test server' });
     const sent = trap.requests.slice(since.requests);
     assert.deepEqual(sent.map((r) => [r.httpVersion, r.method, r.path.replace(/\?.*/, ''), r.authorization]), [
-      // Cloud Run's reads share one HTTP/2 session (http2Send.ts), as Logging's gRPC does.
-      ['2.0', 'GET', '/v2/projects/leak-project/locations/us-west2/services/api', `Bearer ${metadata.token}`],
+      ['1.1', 'GET', '/v2/projects/leak-project/locations/us-west2/services/api', `Bearer ${metadata.token}`],
       ['2.0', 'POST', '/google.logging.v2.LoggingServiceV2/ListLogEntries', `Bearer ${metadata.token}`],
       ['1.1', 'POST', '/bigquery/v2/projects/leak-project/queries', `Bearer ${metadata.token}`],
     ]);

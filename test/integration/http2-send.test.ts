@@ -5,11 +5,12 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http2 from 'node:http2';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
-import { Http2Sessions, type HeaderedGet } from '../../src/core/google/http2Send';
+import { Http2Sessions, useHttp2, type HeaderedGet } from '../../src/core/google/http2Send';
 import { TEST_CA_FILE } from '../helpers/credentialTrap';
 
 const ca = fs.readFileSync(TEST_CA_FILE);
@@ -26,6 +27,12 @@ describe('Http2Sessions', () => {
   before(async () => {
     server = http2.createSecureServer({ key, cert: ca }, (req, res) => {
       if (req.url === '/hang') return hanging.shift()?.(res);
+      if (req.url === '/cut') {
+        // Half an answer, then the stream canceled: no 'end' and no 'error' reach the client.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"half":');
+        return setImmediate(() => res.stream.close(http2.constants.NGHTTP2_CANCEL));
+      }
       const body = JSON.stringify({ path: req.url, authorization: req.headers.authorization ?? null, encoding: req.headers['accept-encoding'] ?? null });
       if (req.url.startsWith('/gzip')) {
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
@@ -85,6 +92,32 @@ describe('Http2Sessions', () => {
     assert.ok(sessions[sessions.length - 1] !== ended, 'a new session');
   });
 
+  it('a stream canceled in the middle of its answer rejects the read at once (the caller retries it)', async () => {
+    const client = new Http2Sessions(neverCalled, { ca });
+    await assert.rejects(client.get(`${origin}/cut`, {}, new AbortController().signal), /failed, reason: the HTTP\/2 stream closed before its answer ended \(code 8\)/);
+    assert.equal((await client.get(`${origin}/plain/after-cut`, {}, new AbortController().signal)).status, 200);
+  });
+
+  it('a connection that never completes is given up when the last read waiting for it gives up', { timeout: 10_000 }, async () => {
+    // A server that takes the connection and never answers the TLS handshake.
+    let accepted!: (socket: net.Socket) => void;
+    const connection = new Promise<net.Socket>((resolve) => (accepted = resolve));
+    const silent = net.createServer((socket) => accepted(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new Http2Sessions(neverCalled, { ca });
+      const controller = new AbortController();
+      const read = client.get(`https://127.0.0.1:${(silent.address() as AddressInfo).port}/x`, {}, controller.signal);
+      const socket = await connection;
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      controller.abort(new Error('deadline'));
+      await assert.rejects(read, /deadline/);
+      await closed;
+    } finally {
+      silent.close();
+    }
+  });
+
   it('an origin that does not offer HTTP/2 is read through the fallback, and asked only once', async () => {
     let connections = 0;
     const http1 = https.createServer({ key, cert: ca }, (_req, res) => res.end('{}'));
@@ -104,13 +137,19 @@ describe('Http2Sessions', () => {
     }
   });
 
-  it('a connection refused rejects the read', async () => {
+  it('goes over HTTP/2 only to https, and not when the environment sets a proxy (only the HTTP/1.1 path honors one)', () => {
+    assert.equal(useHttp2('https://run.googleapis.com/v2/x', {}), true);
+    assert.equal(useHttp2('http://127.0.0.1:8123/v2/x', {}), false);
+    for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) assert.equal(useHttp2('https://run.googleapis.com/v2/x', { [name]: 'http://proxy:3128' }), false, name);
+  });
+
+  it('a connection refused rejects the read, in words that name the endpoint', async () => {
     const closed = http2.createSecureServer({ key, cert: ca });
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const client = new Http2Sessions(neverCalled, { ca });
-    await assert.rejects(client.get(`https://127.0.0.1:${port}/x`, {}, new AbortController().signal), /ECONNREFUSED/);
+    await assert.rejects(client.get(`https://127.0.0.1:${port}/x`, {}, new AbortController().signal), new RegExp(`request to https://127.0.0.1:${port}/x failed, reason: .*ECONNREFUSED`));
   });
 
   it('a session keeps the process alive while a read is in flight, and not once it is idle', async () => {

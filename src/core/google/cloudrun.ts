@@ -9,7 +9,7 @@ import { formatSeconds, startDeadline } from '../platform/deadline';
 import { createFunctionsClient, functionsCredentials, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
 import { FunctionsRestReads, type ApiFunction } from './functionsRest';
 import { httpFetch } from './httpFetch';
-import { Http2Sessions, type HeaderedGet } from './http2Send';
+import { Http2Sessions, useHttp2, type HeaderedGet } from './http2Send';
 import { plainSend, type RestSend } from './restTransport';
 import { RunRestReads } from './runRest';
 import { groupKey, groupsToList, isLargeGroup, LIST_PAGE_MAX, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
@@ -179,6 +179,12 @@ export interface ReaderOptions {
   credentials?: CredentialPolicy;
   /** Where the groups found too large to list are kept between checks (default: a Set, for this reader's life). */
   largeGroups?: LargeGroups;
+  /**
+   * Reads to Google over one HTTP/2 session per origin (http2Send.ts) where no proxy is set in the
+   * environment. The CLI's choice; in the editor, VS Code sends https through the proxy its settings
+   * or the system name, which a connection of our own would bypass (default: false).
+   */
+  http2?: boolean;
 }
 
 type ServicesClient = InstanceType<RunSdk['ServicesClient']>;
@@ -240,6 +246,7 @@ class SdkCloudRunReader implements CloudRunReader {
   private functionsClient: Promise<FunctionsClient> | undefined;
   private readonly settledRevisions: SettledRevisionStore;
   private readonly largeGroups: LargeGroups;
+  private readonly http2: boolean;
   /** Each service's uid by resource name, as last read (listRevisions keys what it lists by it). */
   private readonly serviceUids = new Map<string, string>();
   private readonly apiOrigin: string;
@@ -255,6 +262,7 @@ class SdkCloudRunReader implements CloudRunReader {
     this.timeoutMs = options.timeoutMs ?? 20_000;
     this.settledRevisions = options.settledRevisions ?? new Map<string, RevisionFacts>();
     this.largeGroups = options.largeGroups ?? new Set<string>();
+    this.http2 = options.http2 ?? false;
     this.apiOrigin = apiOriginOf(endpoints);
     this.credentials = options.credentials ?? credentialPolicy();
   }
@@ -309,7 +317,7 @@ class SdkCloudRunReader implements CloudRunReader {
   /** How the reads over REST reach an API the policy has decided on: plainly to a loopback emulator, else with Application Default Credentials. */
   private restSend(decision: Exclude<CredentialDecision, { kind: 'refused' }>): Promise<RestSend> {
     if (decision.kind === 'emulator') return Promise.resolve(plainSend);
-    this.authorizedSend ??= authorizedSend(this.credentials);
+    this.authorizedSend ??= authorizedSend(this.credentials, this.http2);
     this.authorizedSend.catch(() => (this.authorizedSend = undefined));
     return this.authorizedSend;
   }
@@ -691,10 +699,11 @@ function runCredentials(endpoints: Endpoints, policy: CredentialPolicy): { targe
 
 /**
  * The sender of the reads over REST (runRest.ts, functionsRest.ts) with Application Default
- * Credentials, confined to the hosts `policy` allows; only the auth library is loaded for it. The
- * reads share one HTTP/2 session per origin (http2Send.ts).
+ * Credentials, confined to the hosts `policy` allows; only the auth library is loaded for it. With
+ * `http2` (ReaderOptions.http2), the reads share one HTTP/2 session per origin (http2Send.ts) where
+ * no proxy is set; else each goes through the auth library's request, over HTTP/1.1.
  */
-async function authorizedSend(policy: CredentialPolicy): Promise<RestSend> {
+async function authorizedSend(policy: CredentialPolicy, http2: boolean): Promise<RestSend> {
   const { GoogleAuth } = loadAuthSdk();
   // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
   await new Promise((resolve) => setImmediate(resolve));
@@ -704,14 +713,18 @@ async function authorizedSend(policy: CredentialPolicy): Promise<RestSend> {
     const response = await authClient.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
     return { status: response.status, body: response.data };
   };
+  if (!http2) return (url, signal) => overHttp1(url, {}, signal);
   const sessions = new Http2Sessions(overHttp1);
   return async (url, signal) => {
+    if (!useHttp2(url)) return overHttp1(url, {}, signal);
     // The credentials for this URL: confineCredentials refuses a host the policy does not allow.
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, 'x-goog-api-client': `gl-node/${process.versions.node}` };
     (await authClient.getRequestHeaders(url)).forEach((value, name) => (headers[name.toLowerCase()] = value));
     return sessions.get(url, headers, signal);
   };
 }
+
+const USER_AGENT = 'cloud-run-drift';
 
 async function createClients(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<Clients> {
   const { target, decision } = runCredentials(endpoints, policy);

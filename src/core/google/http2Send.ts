@@ -1,13 +1,15 @@
-// The reads' GETs to Google over one HTTP/2 session per API origin, as Google's gRPC clients and
-// gcloud reach it. Over HTTP/1.1, each read running beside others opens a TLS connection of its own:
-// a check reading 20 services at once paid 20 handshakes, which put a repeat check of 20 services in
-// a region of 500 at 1.14x one in a region of 20 (`npm run bench -- --region --tls`). An origin that
-// does not offer HTTP/2 when the TLS connection is made (a host the user allowed, behind something
-// that only speaks HTTP/1.1) is read through `fallback` from then on.
+// The CLI's GETs to Google over one HTTP/2 session per API origin, as Google's gRPC clients reach
+// it. Over HTTP/1.1, each read running beside others opens a TLS connection of its own: a check
+// reading 20 services at once paid 20 handshakes, which put a repeat check of 20 services in a region
+// of 500 at 1.14-1.17x one in a region of 20 (`npm run bench -- --region --tls`; 1.06x over one
+// session). An origin that does not choose HTTP/2 when the TLS connection is made (a host the user
+// allowed, behind something that only speaks HTTP/1.1) is read through `fallback` from then on.
+// Proxies are not known here: the caller sends through `fallback` where one applies (useHttp2).
 import type * as Http2 from 'node:http2';
 import { isIP } from 'node:net';
 import type * as Tls from 'node:tls';
 import * as zlib from 'node:zlib';
+import { requestFailed } from './httpFetch';
 import type { RestAnswer } from './restTransport';
 
 /** One GET: the answer's status and body text; rejects when no answer came or `signal` aborted. */
@@ -22,7 +24,12 @@ const http2 = (): typeof Http2 => (http2Module ??= require('node:http2') as type
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const tls = (): typeof Tls => (tlsModule ??= require('node:tls') as typeof Tls);
 
+/** A TLS connection that has not completed by then is given up (the reads waiting for it end at their own deadlines). */
 const CONNECT_TIMEOUT_MS = 30_000;
+/** A session without any frame for this long is closed: one left half-open (a laptop asleep, a NAT forgetting it) would answer nothing. */
+const IDLE_TIMEOUT_MS = 60_000;
+/** The session's receive window: Node's default of 64 KiB would hold a page of 500 services to a few round trips. */
+const WINDOW_BYTES = 16 << 20;
 
 interface Origin {
   session: Http2.ClientHttp2Session;
@@ -30,9 +37,25 @@ interface Origin {
   active: number;
 }
 
+interface Connecting {
+  origin: Promise<Origin | null>;
+  /** What it came to, once it has: the session, or null when the origin does not speak HTTP/2. */
+  ready?: Origin | null;
+  /** Reads waiting for it: when the last gives up while it is still connecting, the connection is given up too. */
+  waiting: number;
+  giveUp(): void;
+}
+
+/**
+ * Whether a GET to `url` may go over HTTP/2 from here: https, and no proxy set in the environment
+ * (HTTPS_PROXY, HTTP_PROXY, either case), which only the HTTP/1.1 path (gaxios) honors.
+ */
+export function useHttp2(url: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return url.startsWith('https:') && !['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => env[name]);
+}
+
 export class Http2Sessions {
-  /** By origin: its session once connected, or null when the origin does not speak HTTP/2. */
-  private readonly origins = new Map<string, Promise<Origin | null>>();
+  private readonly origins = new Map<string, Connecting>();
 
   constructor(
     private readonly fallback: HeaderedGet,
@@ -42,56 +65,74 @@ export class Http2Sessions {
 
   readonly get: HeaderedGet = async (url, headers, signal) => {
     const target = new URL(url);
-    const origin = await untilAborted(this.originOf(target), signal);
+    const origin = await this.originOf(target, signal);
     return origin ? requestOn(origin, target, headers, signal) : this.fallback(url, headers, signal);
   };
 
-  private originOf(target: URL): Promise<Origin | null> {
-    let pending = this.origins.get(target.origin);
-    if (!pending) {
-      pending = connect(target, this.tlsOptions);
-      this.origins.set(target.origin, pending);
-      const forget = (): void => {
-        if (this.origins.get(target.origin) === pending) this.origins.delete(target.origin);
-      };
-      pending.then((origin) => {
-        // A session Google ends (GOAWAY) or that fails is left; the next read opens another.
-        origin?.session.once('goaway', forget).once('close', forget).on('error', forget);
-      }, forget);
+  /** The origin's session (null: it does not speak HTTP/2), connecting when there is none that is open. */
+  private async originOf(target: URL, signal: AbortSignal): Promise<Origin | null> {
+    let connecting = this.origins.get(target.origin);
+    // A session closing or closed whose 'close' has not been seen yet: left for a new one.
+    if (connecting?.ready && (connecting.ready.session.closed || connecting.ready.session.destroyed)) connecting = undefined;
+    connecting ??= this.connect(target);
+    if (connecting.ready !== undefined) return connecting.ready;
+    connecting.waiting++;
+    try {
+      return await untilAborted(connecting.origin, signal);
+    } finally {
+      if (--connecting.waiting === 0 && signal.aborted && connecting.ready === undefined) connecting.giveUp();
     }
-    return pending;
   }
-}
 
-/** A TLS connection to `target` offering HTTP/2 and HTTP/1.1: a session when the server chose HTTP/2, else null. */
-function connect(target: URL, tlsOptions: Tls.ConnectionOptions): Promise<Origin | null> {
-  return new Promise((resolve, reject) => {
+  private connect(target: URL): Connecting {
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-    const socket = tls().connect({ host, port: Number(target.port || 443), ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ['h2', 'http/1.1'], ...tlsOptions });
-    socket.once('error', reject);
-    // Reads give up at their own deadlines; a connection that never completes is given up here, so
-    // that the origin is connected afresh for later reads.
-    socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(new Error(`the TLS connection to ${target.host} did not complete within ${CONNECT_TIMEOUT_MS / 1000} s`)));
-    socket.once('secureConnect', () => {
-      socket.off('error', reject);
-      socket.setTimeout(0);
-      if (socket.alpnProtocol !== 'h2') {
-        socket.destroy();
-        resolve(null);
-        return;
-      }
-      const session = http2().connect(target.origin, { createConnection: () => socket });
-      session.on('error', () => undefined); // each stream reports it
-      session.unref();
-      resolve({ session, active: 0 });
+    const socket = tls().connect({ host, port: Number(target.port || 443), ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ['h2', 'http/1.1'], ...this.tlsOptions });
+    const origin = new Promise<Origin | null>((resolve, reject) => {
+      const failed = (err: NodeJS.ErrnoException): void => reject(requestFailed(target, err));
+      socket.once('error', failed);
+      socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(Object.assign(new Error(`the TLS connection did not complete within ${CONNECT_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+      socket.once('secureConnect', () => {
+        socket.off('error', failed);
+        socket.setTimeout(0);
+        if (socket.alpnProtocol !== 'h2') {
+          socket.destroy();
+          resolve(null);
+          return;
+        }
+        const session = http2().connect(target.origin, { createConnection: () => socket });
+        // A session's failure reaches its streams (requestOn); one without streams is simply left.
+        session.on('error', () => undefined);
+        session.setTimeout(IDLE_TIMEOUT_MS, () => session.close());
+        session.once('connect', () => session.setLocalWindowSize(WINDOW_BYTES));
+        session.unref();
+        resolve({ session, active: 0 });
+      });
     });
-  });
+    const connecting: Connecting = { origin, waiting: 0, giveUp: () => socket.destroy() };
+    this.origins.set(target.origin, connecting);
+    const forget = (): void => {
+      if (this.origins.get(target.origin) === connecting) this.origins.delete(target.origin);
+    };
+    // A session Google ends (GOAWAY), that fails or times out is left; the next read opens another.
+    origin.then((ready) => {
+      connecting.ready = ready;
+      ready?.session.once('goaway', forget).once('close', forget);
+    }, forget);
+    return connecting;
+  }
 }
 
 function requestOn(origin: Origin, target: URL, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<RestAnswer> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
     const { session } = origin;
+    let stream: Http2.ClientHttp2Stream;
+    try {
+      stream = session.request({ ':method': 'GET', ':path': `${target.pathname}${target.search}`, accept: 'application/json', 'accept-encoding': 'gzip', ...headers });
+    } catch (err) {
+      // The session closed since it was found (its 'close' not yet emitted): like a refused stream, retried by the caller.
+      return reject(requestFailed(target, err as NodeJS.ErrnoException));
+    }
     if (origin.active++ === 0) session.ref();
     let settled = false;
     const settle = (): boolean => {
@@ -101,7 +142,6 @@ function requestOn(origin: Origin, target: URL, headers: Readonly<Record<string,
       if (--origin.active === 0 && !session.destroyed) session.unref();
       return true;
     };
-    const stream = session.request({ ':method': 'GET', ':path': `${target.pathname}${target.search}`, accept: 'application/json', 'accept-encoding': 'gzip', ...headers });
     const onAbort = (): void => {
       if (!settle()) return;
       stream.close(http2().constants.NGHTTP2_CANCEL);
@@ -115,12 +155,20 @@ function requestOn(origin: Origin, target: URL, headers: Readonly<Record<string,
       status = Number(answer[':status']);
       gzip = String(answer['content-encoding'] ?? '').trim().toLowerCase() === 'gzip';
     });
+    let ended = false;
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('error', (err) => {
-      if (settle()) reject(err);
+    stream.on('end', () => (ended = true));
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (settle()) reject(requestFailed(target, err));
     });
-    stream.on('end', () => {
+    // The answer is whole once the stream closes without a reset after its end. A stream the server
+    // cancels, or whose connection goes, closes without an 'error' (and may still 'end').
+    stream.on('close', () => {
       if (!settle()) return;
+      if (!ended || stream.rstCode !== http2().constants.NGHTTP2_NO_ERROR) {
+        reject(requestFailed(target, Object.assign(new Error(`the HTTP/2 stream closed before its answer ended (code ${stream.rstCode ?? 'none'})`), { code: 'ECONNRESET' })));
+        return;
+      }
       const bytes = Buffer.concat(chunks);
       if (!gzip) return resolve({ status, body: bytes.toString('utf8') });
       zlib.gunzip(bytes, (err, plain) => (err ? reject(err) : resolve({ status, body: plain.toString('utf8') })));

@@ -167,7 +167,7 @@ function requestBody(body: unknown): string | Buffer | Readable | undefined {
  * node-fetch's wording ("request to URL failed, reason: ..."), which names the endpoint that could not
  * be reached; the socket error's code stays on it for gaxios's retry decision.
  */
-function requestFailed(url: URL, cause: NodeJS.ErrnoException): Error {
+export function requestFailed(url: URL, cause: NodeJS.ErrnoException): Error {
   const error = Object.assign(new Error(`request to ${url.origin}${url.pathname} failed, reason: ${cause.message}`, { cause }), {
     code: cause.code,
     errno: cause.errno,
