@@ -9,6 +9,7 @@ import type * as Http2 from 'node:http2';
 import { isIP } from 'node:net';
 import type * as Tls from 'node:tls';
 import * as zlib from 'node:zlib';
+import { raceAbort } from '../platform/deadline';
 import { requestFailed } from './httpFetch';
 import type { RestAnswer } from './restTransport';
 
@@ -78,7 +79,7 @@ export class Http2Sessions {
     if (connecting.ready !== undefined) return connecting.ready;
     connecting.waiting++;
     try {
-      return await untilAborted(connecting.origin, signal);
+      return await raceAbort(connecting.origin, signal);
     } finally {
       if (--connecting.waiting === 0 && signal.aborted && connecting.ready === undefined) connecting.giveUp();
     }
@@ -173,24 +174,5 @@ function requestOn(origin: Origin, target: URL, headers: Readonly<Record<string,
       if (!gzip) return resolve({ status, body: bytes.toString('utf8') });
       zlib.gunzip(bytes, (err, plain) => (err ? reject(err) : resolve({ status, body: plain.toString('utf8') })));
     });
-  });
-}
-
-/** `work`, or the signal's reason once it aborts first. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err as Error);
-      },
-    );
   });
 }
