@@ -164,9 +164,19 @@ async function loadContext(
   readerOptions: ReaderOptions & { credentials: CredentialPolicy },
 ): Promise<{ config: DriftConfig; git: GitRepository; reader: CloudRunReader }> {
   const config = await findAndLoadConfig(configFlag, repoFlag ?? process.cwd());
+  const git = await openRepository(config, repoFlag);
+  return { config, git, reader: cliReader(config, readerOptions) };
+}
+
+/** The repository `--repo` names, else the one holding the configuration. */
+function openRepository(config: DriftConfig, repoFlag: string | undefined): Promise<GitRepository> {
   // Walks of the history kept between runs: a check walks only the commits made since the last.
-  const git = await GitRepository.open(repoFlag ? path.resolve(repoFlag) : config.root, { walkStore: WalkStore.inCacheDir(defaultCacheDir()) });
-  return { config, git, reader: createCloudRunReader(config.endpoints, { ...readerOptions, http2: true }) };
+  return GitRepository.open(repoFlag ? path.resolve(repoFlag) : config.root, { walkStore: WalkStore.inCacheDir(defaultCacheDir()) });
+}
+
+/** The CLI's reads from Google go over one HTTP/2 session per API origin (see core/google/http2Send.ts). */
+function cliReader(config: Pick<DriftConfig, 'endpoints'>, options: ReaderOptions & { credentials: CredentialPolicy }): CloudRunReader {
+  return createCloudRunReader(config.endpoints, { ...options, http2: true });
 }
 
 async function runCheck(args: string[], output: TerminalOutput): Promise<number> {
@@ -194,7 +204,12 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   // What earlier runs learned: settled revisions spare this one its second round trip, and the
   // labels last seen serving let its git work start before Cloud Run answers (see core/google/revisionStore.ts).
   const cache = openCheckCache();
-  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...cacheReaderOptions(cache) });
+  const config = await findAndLoadConfig(values.config, values.repo ?? process.cwd());
+  // Opened beside the check, whose Cloud Run reads need not wait for `git rev-parse`; a repository
+  // that fails to open fails the check with its error (marked handled until the check awaits it).
+  const git = openRepository(config, values.repo);
+  git.catch(() => undefined);
+  const reader = cliReader(config, { credentials, ...cacheReaderOptions(cache) });
   const selected = selectServices(config, values.service).filter((unit) => kinds === null || kinds.includes(unit.kind));
   if (selected.length === 0) output.err(`cloud-run-drift: no configured unit is a ${kinds!.join(' or ')}${values.service ? ` among ${values.service.join(', ')}` : ''}; nothing to check`);
   const expectedLabels = expectedServingLabels(cache, config.endpoints, selected);
@@ -202,7 +217,7 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   try {
     const result =
       selected.length === 0
-        ? { head: await git.head(), checkedAt: new Date().toISOString(), services: [], warnings: [] }
+        ? { head: await (await git).head(), checkedAt: new Date().toISOString(), services: [], warnings: [] }
         : await checkServices(config, { reader, git }, { services: selected.map((unit) => unit.name), expectedLabels, ...(timing ? { onPhase: timing } : {}) });
     timing?.('verdicts');
     saveCheckCache(cache, config.endpoints, result.services);
@@ -645,7 +660,7 @@ const FUNCTION_LOOKUP_TIMEOUT_MS = 15_000;
  * service it most likely runs on, and a note saying so.
  */
 async function functionLogScope(config: DriftConfig, unit: ServiceConfig, credentials: CredentialPolicy, output: TerminalOutput): Promise<LogScope> {
-  const reader = createCloudRunReader(config.endpoints, { credentials, timeoutMs: FUNCTION_LOOKUP_TIMEOUT_MS, http2: true });
+  const reader = cliReader(config, { credentials, timeoutMs: FUNCTION_LOOKUP_TIMEOUT_MS });
   try {
     const lookup = await reader.lookupFunction!(unit, { timeoutMs: FUNCTION_LOOKUP_TIMEOUT_MS });
     const service = lookup.kind === 'found' ? lookup.facts.service : null;
@@ -802,7 +817,7 @@ function runInheritingTerminal(commandLine: string, cwd: string): Promise<number
  */
 async function lastExecutionRange(config: DriftConfig, job: DataJobConfig, credentials: CredentialPolicy, timeoutMs: number, output: TerminalOutput): Promise<DateRange | undefined> {
   const unit = configuredService(config, job.cloudRunJob!.unit);
-  const reader = createCloudRunReader(config.endpoints, { credentials, timeoutMs, http2: true });
+  const reader = cliReader(config, { credentials, timeoutMs });
   try {
     const executions = await reader.listExecutions!({ project: unit.project, region: unit.region, name: unit.name }, RECENT_EXECUTIONS);
     return newestRun(heldRuns(job, executions.map((e) => heldExecution(e, config.commitLabel))))?.range;

@@ -13,6 +13,15 @@ export interface CheckDeps {
   git: GitRepository;
 }
 
+/**
+ * What checkServices reads with. The repository may still be opening (the CLI's `git rev-parse
+ * --show-toplevel`): Cloud Run is read meanwhile, and git's work waits for it.
+ */
+export interface CheckSources {
+  reader: CloudRunReader;
+  git: GitRepository | Promise<GitRepository>;
+}
+
 export interface CheckOptions {
   /** Only these services (by name); all configured services when omitted. */
   services?: string[];
@@ -62,42 +71,48 @@ export function selectServices(config: DriftConfig, names: string[] | undefined)
  * more finds the configured paths that name nothing at HEAD, which no verdict may take as unchanged.
  * The signal reaches every git call. A git call that fails (e.g. runs past its deadline) fails only
  * what needs it: without `git status`, `dirty` is unknown; without a range, those services are errors.
+ * A repository still opening (CheckSources) fails the check with its error if it cannot be opened.
  */
-export async function checkServices(config: DriftConfig, deps: CheckDeps, options: CheckOptions = {}): Promise<CheckResult> {
+export async function checkServices(config: DriftConfig, deps: CheckSources, options: CheckOptions = {}): Promise<CheckResult> {
   const services = selectServices(config, options.services);
-  const { reader, git } = deps;
+  const { reader } = deps;
+  // The repository still opening: Cloud Run is read at once, and each git call waits for it.
+  const opening = deps.git instanceof Promise ? deps.git : null;
+  const gitReady = opening ?? Promise.resolve(deps.git as GitRepository);
+  const withGit = <T>(use: (git: GitRepository) => Promise<T>): Promise<T> => (opening ? opening.then(use) : use(deps.git as GitRepository));
   const { signal } = options;
   const phase = <T>(name: CheckPhase, value: T): T => (options.onPhase?.(name), value);
   // Ranges are read for every configured unit's paths, so that any check of this configuration
   // shares them, whichever units it selects.
   const paths = rangePaths(config.services);
   // The ranges need HEAD only; `git status` (slower on a large tree) is wanted by the verdicts alone.
-  const headSha = options.head ?? git.head({ signal });
-  const headFacts = Promise.all([headSha, git.changedPaths({ signal }).catch(asFailure)]);
+  const headSha = options.head ?? withGit((git) => git.head({ signal }));
+  const headFacts = Promise.all([headSha, withGit((git) => git.changedPaths({ signal })).catch(asFailure)]);
   // Which configured paths exist at HEAD, and whether the clone is shallow: read while everything
   // else runs, awaited only by the verdicts (and marked handled here, so an early failure waits for them).
-  const presence = headSha.then((sha) => git.pathPresence(sha, [...new Set(services.flatMap((s) => s.paths))], { signal })).catch(asFailure);
+  const presence = headSha.then((sha) => withGit((git) => git.pathPresence(sha, [...new Set(services.flatMap((s) => s.paths))], { signal }))).catch(asFailure);
   presence.catch(() => undefined);
   // Git work started before Cloud Run has answered, for labels that are likely to serve: the
   // caller's expectations at once, then the labels the services' templates carry once every
   // service has been read (while their revisions are being read).
   const early: Promise<Map<string, LabelResolution>>[] = [];
   const expected = new Set(options.expectedLabels ?? []);
-  if (expected.size > 0) early.push(startGitWork(git, [...expected], headSha, paths, signal));
+  if (expected.size > 0) early.push(startGitWork(gitReady, [...expected], headSha, paths, signal));
   const templateLabels = new Set<string>();
   let servicesUnread = services.length;
   const serviceRead = (): void => {
     if (--servicesUnread > 0) return;
     const fresh = [...templateLabels].filter((label) => !expected.has(label));
-    if (fresh.length > 0) early.push(startGitWork(git, fresh, headSha, paths, signal));
+    if (fresh.length > 0) early.push(startGitWork(gitReady, fresh, headSha, paths, signal));
   };
   // Git's processes are started a few promise turns after they are asked for, and the first read
   // from Cloud Run may load a library (the auth library, or the SDK for jobs and functions), which
   // holds the event loop for tens of milliseconds: one turn of the loop first lets git start, and
   // run beside the loading instead of after it. (headFacts is awaited below; marked handled here so
-  // that a failure during that turn waits for it.)
+  // that a failure during that turn waits for it.) A repository still opening has its own git
+  // running already, and nothing of the check's to start before the reads.
   headFacts.catch(() => undefined);
-  await new Promise((resolve) => setImmediate(resolve));
+  if (!opening) await new Promise((resolve) => setImmediate(resolve));
   if (signal?.aborted) {
     // Canceled meanwhile: what git says of it (its calls were canceled) is the check's failure.
     await headFacts;
@@ -124,6 +139,7 @@ export async function checkServices(config: DriftConfig, deps: CheckDeps, option
     Promise.all(services.map(lookupOf)).then((found) => phase('api', found)),
   ]);
   signal?.throwIfAborted();
+  const git = await gitReady;
 
   const labels = new Set<string>();
   // What serves each unit's traffic (a job: its template, and what its executions ran): the commit labels git resolves.
@@ -210,10 +226,10 @@ function asFailure(err: unknown): GitFailure {
  * the repository's caches, where the check finds them. Never fails: a guess that goes wrong only
  * leaves the work to be done after the API answers.
  */
-function startGitWork(git: GitRepository, labels: readonly string[], head: Promise<string>, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, LabelResolution>> {
-  const resolution = git.resolveLabels([...labels], { signal }).catch(() => new Map<string, LabelResolution>());
-  void Promise.all([resolution, head])
-    .then(([resolved, sha]) => {
+function startGitWork(gitReady: Promise<GitRepository>, labels: readonly string[], head: Promise<string>, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, LabelResolution>> {
+  const resolution = gitReady.then((git) => git.resolveLabels([...labels], { signal })).catch(() => new Map<string, LabelResolution>());
+  void Promise.all([resolution, head, gitReady])
+    .then(([resolved, sha, git]) => {
       const found = foundShas(resolved);
       return Promise.all([git.ranges(found, sha, { signal, paths }), git.describeCommits(found, { signal })]);
     })

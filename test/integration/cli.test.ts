@@ -267,6 +267,15 @@ describe('cloud-run-drift CLI', () => {
     assert.match(missing.stderr, /no cloud-run-drift\.json found/);
   });
 
+  it('a configuration outside any git repository: exit 2 and the one line that says so', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-no-repo-'));
+    fs.writeFileSync(path.join(outside, 'cloud-run-drift.json'), JSON.stringify({ project: PROJECT, region: REGION, services: { api: { paths: ['api'] } }, endpoints: { run: emulator.httpUrl } }));
+    const run = await runCli(['check'], outside);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, `cloud-run-drift: ${outside} is not inside a git repository\n`);
+    assert.equal(run.stdout, '');
+  });
+
   it('missing credentials give the exact fix and contact no metadata server', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-home-'));
     const config = path.join(repo.dir, 'prod.json');
