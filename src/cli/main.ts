@@ -450,10 +450,14 @@ async function runWhere(args: string[], output: TerminalOutput): Promise<number>
   // The check `where` runs is `check`'s: it keeps and reuses the same file; the revision histories are kept beside it.
   const cache = openCheckCache();
   const histories = openHistoryFile();
-  const { config, git, reader } = await loadContext(values.config, values.repo, { credentials, ...cacheReaderOptions(cache) });
+  const config = await findAndLoadConfig(values.config, values.repo ?? process.cwd());
+  // As for check: Cloud Run is read while git finds the top level (a line's question needs it first).
+  const git = openRepository(config, values.repo);
+  git.catch(() => undefined);
+  const reader = cliReader(config, { credentials, ...cacheReaderOptions(cache) });
   timing?.('setup');
   try {
-    const question: WhereQuestion = byLine ? { kind: 'line', file: repositoryPath(git.root, values.file!, process.cwd()), line } : { kind: 'commit', commitish: positionals[0]! };
+    const question: WhereQuestion = byLine ? { kind: 'line', file: repositoryPath((await git).root, values.file!, process.cwd()), line } : { kind: 'commit', commitish: positionals[0]! };
     const { target, answer, result } = await askWhere(config, { reader, git }, question, {
       expectedLabels: expectedServingLabels(cache, config.endpoints, config.services),
       ...(histories ? { histories } : {}),

@@ -267,13 +267,15 @@ describe('cloud-run-drift CLI', () => {
     assert.match(missing.stderr, /no cloud-run-drift\.json found/);
   });
 
-  it('a configuration outside any git repository: exit 2 and the one line that says so', async () => {
+  it('a configuration outside any git repository: check and where exit 2 with the one line that says so', async () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-no-repo-'));
     fs.writeFileSync(path.join(outside, 'cloud-run-drift.json'), JSON.stringify({ project: PROJECT, region: REGION, services: { api: { paths: ['api'] } }, endpoints: { run: emulator.httpUrl } }));
-    const run = await runCli(['check'], outside);
-    assert.equal(run.code, 2);
-    assert.equal(run.stderr, `cloud-run-drift: ${outside} is not inside a git repository\n`);
-    assert.equal(run.stdout, '');
+    for (const args of [['check'], ['where', 'HEAD'], ['where', '--file', 'api/main.py', '--line', '1']]) {
+      const run = await runCli(args, outside);
+      assert.equal(run.code, 2, args.join(' '));
+      assert.equal(run.stderr, `cloud-run-drift: ${outside} is not inside a git repository\n`, args.join(' '));
+      assert.equal(run.stdout, '', args.join(' '));
+    }
   });
 
   it('missing credentials give the exact fix and contact no metadata server', async () => {

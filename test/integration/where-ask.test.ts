@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCloudRunReader, type CloudRunReader } from '../../src/core/google/cloudrun';
 import { parseConfig, type DriftConfig } from '../../src/core/config';
-import { GitRepository } from '../../src/core/git/repository';
+import { GitError, GitRepository } from '../../src/core/git/repository';
 import { checkServices } from '../../src/core/check';
 import { askWhere } from '../../src/core/where/ask';
 import type { WhereAnswer } from '../../src/core/where/live';
@@ -178,6 +178,35 @@ describe('askWhere: the histories are read beside the check', () => {
       await assert.rejects(git.commitishWithFiles('--output=/tmp/x'), /not a commit/);
     } finally {
       repo.git('tag', '-d', 'v-fix');
+    }
+  });
+
+  it('reads Cloud Run while the repository is still opening (the CLI) and gives the same answer; a repository that cannot be opened fails it with its error', { timeout: 15_000 }, async () => {
+    const inner = createCloudRunReader(config.endpoints);
+    // The repository is opened only once the check has read a unit: an answer that waited for it first never would come.
+    let read!: () => void;
+    const firstRead = new Promise<void>((resolve) => (read = resolve));
+    let lookups = 0;
+    const reader: CloudRunReader = {
+      lookupService: (ref, options) => (lookups++, read(), inner.lookupService(ref, options)),
+      lookupFunction: (ref, options) => (lookups++, read(), inner.lookupFunction!(ref, options)),
+      listServices: (project, region) => inner.listServices(project, region),
+      listRevisions: (ref, limit) => inner.listRevisions!(ref, limit),
+      close: () => inner.close(),
+    };
+    try {
+      const { answer } = await askWhere(config, { reader, git: firstRead.then(() => GitRepository.open(repo.dir)) }, { kind: 'commit', commitish: c.fix! });
+      const api = answer!.units.find((u) => u.name === 'api')!;
+      assert.deepEqual([api.state, api.revision, api.since], ['live', 'api-00002-bbb', '2026-01-01T00:15:00.000Z']);
+      lookups = 0;
+      const refused = new GitError(`${repo.dir}/nowhere is not inside a git repository`, [], null, 'fatal: not a git repository');
+      await assert.rejects(
+        askWhere(config, { reader, git: Promise.reject(refused) }, { kind: 'commit', commitish: c.fix! }),
+        (err) => err === refused,
+      );
+      assert.ok(lookups > 0, 'Cloud Run was read before the repository failed');
+    } finally {
+      await inner.close();
     }
   });
 

@@ -17,7 +17,7 @@
 // after the check, the facts come from the ranges it read, and only the live units' history
 // labels that no verdict resolved are resolved.
 import { setMaxListeners } from 'node:events';
-import { checkServices, type CheckDeps, type CheckOptions } from '../check';
+import { checkServices, type CheckOptions, type CheckSources } from '../check';
 import { apiOriginOf } from '../google/cloudrun';
 import type { DriftConfig, ServiceConfig } from '../config';
 import { likelyServiceName } from '../google/functions';
@@ -39,7 +39,7 @@ export interface WhereOptions extends Pick<CheckOptions, 'expectedLabels' | 'onP
   histories?: RevisionHistoryStore;
 }
 
-export async function askWhere(config: DriftConfig, deps: CheckDeps, question: WhereQuestion, whereOptions: WhereOptions = {}): Promise<WhereResult> {
+export async function askWhere(config: DriftConfig, deps: CheckSources, question: WhereQuestion, whereOptions: WhereOptions = {}): Promise<WhereResult> {
   // What is still being asked of git or Cloud Run once the answer is given (or the question failed) is stopped.
   const controller = new AbortController();
   try {
@@ -49,14 +49,15 @@ export async function askWhere(config: DriftConfig, deps: CheckDeps, question: W
   }
 }
 
-async function answerWhere(config: DriftConfig, deps: CheckDeps, question: WhereQuestion, whereOptions: WhereOptions, controller: AbortController): Promise<WhereResult> {
+async function answerWhere(config: DriftConfig, deps: CheckSources, question: WhereQuestion, whereOptions: WhereOptions, controller: AbortController): Promise<WhereResult> {
   const { histories: kept, ...options } = whereOptions;
-  const { git } = deps;
+  // The repository may still be opening (the CLI's): the check reads Cloud Run meanwhile.
+  const opened = Promise.resolve(deps.git);
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   // Every git call and request of the check listens to it at once.
   setMaxListeners(0, signal);
   // HEAD once, for the check and for whether it contains the commit. The check's own work starts first: it is the longer path.
-  const head = git.head({ signal });
+  const head = opened.then((git) => git.head({ signal }));
   head.catch(() => undefined);
   const apiOrigin = apiOriginOf(config.endpoints);
   const keyOf = (unit: Pick<ServiceConfig, 'kind' | 'project' | 'region' | 'name'>): string => historyKey(apiOrigin, unit);
@@ -77,6 +78,7 @@ async function answerWhere(config: DriftConfig, deps: CheckDeps, question: Where
   };
   const checked = checkServices(config, deps, { ...options, signal, head, onLatestRevision });
   checked.catch(() => undefined);
+  const git = await opened;
   // A question that names nothing stops the check at once.
   const target = resolveWhereTarget(git, question, { signal }).catch((err: unknown) => {
     controller.abort();
