@@ -168,6 +168,17 @@ async function loadContext(
   return { config, git, reader: cliReader(config, readerOptions) };
 }
 
+/**
+ * A check's repository opening and its reader, for `check` and `where`: Cloud Run is read while
+ * git finds the top level. The opening is marked handled: a repository that cannot be opened fails
+ * the command when the check (or the command) awaits it, with git's error.
+ */
+function openContext(config: DriftConfig, repoFlag: string | undefined, readerOptions: ReaderOptions & { credentials: CredentialPolicy }): { opening: Promise<GitRepository>; reader: CloudRunReader } {
+  const opening = openRepository(config, repoFlag);
+  opening.catch(() => undefined);
+  return { opening, reader: cliReader(config, readerOptions) };
+}
+
 /** The repository `--repo` names, else the one holding the configuration. */
 function openRepository(config: DriftConfig, repoFlag: string | undefined): Promise<GitRepository> {
   // Walks of the history kept between runs: a check walks only the commits made since the last.
@@ -205,20 +216,12 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   // labels last seen serving let its git work start before Cloud Run answers (see core/google/revisionStore.ts).
   const cache = openCheckCache();
   const config = await findAndLoadConfig(values.config, values.repo ?? process.cwd());
-  // Opened beside the check, whose Cloud Run reads need not wait for `git rev-parse`; a repository
-  // that fails to open fails the check with its error (marked handled until the check awaits it).
-  const git = openRepository(config, values.repo);
-  git.catch(() => undefined);
-  const reader = cliReader(config, { credentials, ...cacheReaderOptions(cache) });
   const selected = selectServices(config, values.service).filter((unit) => kinds === null || kinds.includes(unit.kind));
-  if (selected.length === 0) output.err(`cloud-run-drift: no configured unit is a ${kinds!.join(' or ')}${values.service ? ` among ${values.service.join(', ')}` : ''}; nothing to check`);
   const expectedLabels = expectedServingLabels(cache, config.endpoints, selected);
+  const { opening, reader } = openContext(config, values.repo, { credentials, ...cacheReaderOptions(cache) });
   timing?.('setup');
   try {
-    const result =
-      selected.length === 0
-        ? { head: await (await git).head(), checkedAt: new Date().toISOString(), services: [], warnings: [] }
-        : await checkServices(config, { reader, git }, { services: selected.map((unit) => unit.name), expectedLabels, ...(timing ? { onPhase: timing } : {}) });
+    const result = selected.length === 0 ? await nothingToCheck(await opening, kinds, values.service, output) : await checkServices(config, { reader, git: opening }, { services: selected.map((unit) => unit.name), expectedLabels, ...(timing ? { onPhase: timing } : {}) });
     timing?.('verdicts');
     saveCheckCache(cache, config.endpoints, result.services);
     if (values.json) output.exact(JSON.stringify(toJson(result, maxCommits), null, output.interactive ? 2 : undefined));
@@ -229,6 +232,12 @@ async function runCheck(args: string[], output: TerminalOutput): Promise<number>
   } finally {
     await reader.close();
   }
+}
+
+/** A check that selects no unit: HEAD alone, once the repository has opened (outside one, git's error is the only line). */
+async function nothingToCheck(git: GitRepository, kinds: readonly UnitKind[] | null, services: readonly string[] | undefined, output: TerminalOutput): Promise<CheckResult> {
+  output.err(`cloud-run-drift: no configured unit is a ${kinds!.join(' or ')}${services ? ` among ${services.join(', ')}` : ''}; nothing to check`);
+  return { head: await git.head(), checkedAt: new Date().toISOString(), services: [], warnings: [] };
 }
 
 /** `--max-commits`: how many undeployed commits each unit lists (`all`: every one). */
@@ -451,14 +460,12 @@ async function runWhere(args: string[], output: TerminalOutput): Promise<number>
   const cache = openCheckCache();
   const histories = openHistoryFile();
   const config = await findAndLoadConfig(values.config, values.repo ?? process.cwd());
-  // As for check: Cloud Run is read while git finds the top level (a line's question needs it first).
-  const git = openRepository(config, values.repo);
-  git.catch(() => undefined);
-  const reader = cliReader(config, { credentials, ...cacheReaderOptions(cache) });
+  const { opening, reader } = openContext(config, values.repo, { credentials, ...cacheReaderOptions(cache) });
   timing?.('setup');
   try {
-    const question: WhereQuestion = byLine ? { kind: 'line', file: repositoryPath((await git).root, values.file!, process.cwd()), line } : { kind: 'commit', commitish: positionals[0]! };
-    const { target, answer, result } = await askWhere(config, { reader, git }, question, {
+    // A line's question names its file from the top level: it waits for the repository before asking.
+    const question: WhereQuestion = byLine ? { kind: 'line', file: repositoryPath((await opening).root, values.file!, process.cwd()), line } : { kind: 'commit', commitish: positionals[0]! };
+    const { target, answer, result } = await askWhere(config, { reader, git: opening }, question, {
       expectedLabels: expectedServingLabels(cache, config.endpoints, config.services),
       ...(histories ? { histories } : {}),
       ...(timing ? { onPhase: timing } : {}),

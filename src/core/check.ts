@@ -1,6 +1,6 @@
 import type { CloudRunReader } from './google/cloudrun';
 import type { DriftConfig, ServiceConfig } from './config';
-import { GitError, type GitRepository, type LabelResolution, type RangeFacts } from './git/repository';
+import { GitError, GitRepository, type LabelResolution, type RangeFacts } from './git/repository';
 import { prepareCommitsTouching } from './git/rangeWalk';
 import type { CheckResult, CommitInfo, ServiceVerdict } from './model';
 import { ownValue } from './platform/own';
@@ -17,10 +17,7 @@ export interface CheckDeps {
  * What checkServices reads with. The repository may still be opening (the CLI's `git rev-parse
  * --show-toplevel`): Cloud Run is read meanwhile, and git's work waits for it.
  */
-export interface CheckSources {
-  reader: CloudRunReader;
-  git: GitRepository | Promise<GitRepository>;
-}
+export type CheckSources = Omit<CheckDeps, 'git'> & { git: GitRepository | Promise<GitRepository> };
 
 export interface CheckOptions {
   /** Only these services (by name); all configured services when omitted. */
@@ -66,7 +63,8 @@ export function selectServices(config: DriftConfig, names: string[] | undefined)
 
 /**
  * Checks every selected service. API calls for all services and the repository's HEAD and status
- * run at once; then one git process resolves every label, and the distinct deployed commits' ranges
+ * run at once (with a repository still opening, the API calls first and git's as soon as it is
+ * open); then one git process resolves every label, and the distinct deployed commits' ranges
  * are read in one walk (cached per commit pair) however many services share them. Meanwhile one
  * more finds the configured paths that name nothing at HEAD, which no verdict may take as unchanged.
  * The signal reaches every git call. A git call that fails (e.g. runs past its deadline) fails only
@@ -76,10 +74,10 @@ export function selectServices(config: DriftConfig, names: string[] | undefined)
 export async function checkServices(config: DriftConfig, deps: CheckSources, options: CheckOptions = {}): Promise<CheckResult> {
   const services = selectServices(config, options.services);
   const { reader } = deps;
-  // The repository still opening: Cloud Run is read at once, and each git call waits for it.
-  const opening = deps.git instanceof Promise ? deps.git : null;
-  const gitReady = opening ?? Promise.resolve(deps.git as GitRepository);
-  const withGit = <T>(use: (git: GitRepository) => Promise<T>): Promise<T> => (opening ? opening.then(use) : use(deps.git as GitRepository));
+  // An open repository is called at once; one still opening is waited for by each git call, while Cloud Run is read.
+  const ready = deps.git instanceof GitRepository ? deps.git : null;
+  const opening = ready ? null : Promise.resolve(deps.git);
+  const withGit: WithGit = (use) => (ready ? use(ready) : opening!.then(use));
   const { signal } = options;
   const phase = <T>(name: CheckPhase, value: T): T => (options.onPhase?.(name), value);
   // Ranges are read for every configured unit's paths, so that any check of this configuration
@@ -97,13 +95,13 @@ export async function checkServices(config: DriftConfig, deps: CheckSources, opt
   // service has been read (while their revisions are being read).
   const early: Promise<Map<string, LabelResolution>>[] = [];
   const expected = new Set(options.expectedLabels ?? []);
-  if (expected.size > 0) early.push(startGitWork(gitReady, [...expected], headSha, paths, signal));
+  if (expected.size > 0) early.push(startGitWork(withGit, [...expected], headSha, paths, signal));
   const templateLabels = new Set<string>();
   let servicesUnread = services.length;
   const serviceRead = (): void => {
     if (--servicesUnread > 0) return;
     const fresh = [...templateLabels].filter((label) => !expected.has(label));
-    if (fresh.length > 0) early.push(startGitWork(gitReady, fresh, headSha, paths, signal));
+    if (fresh.length > 0) early.push(startGitWork(withGit, fresh, headSha, paths, signal));
   };
   // Git's processes are started a few promise turns after they are asked for, and the first read
   // from Cloud Run may load a library (the auth library, or the SDK for jobs and functions), which
@@ -114,7 +112,7 @@ export async function checkServices(config: DriftConfig, deps: CheckSources, opt
   headFacts.catch(() => undefined);
   if (!opening) await new Promise((resolve) => setImmediate(resolve));
   if (signal?.aborted) {
-    // Canceled meanwhile: what git says of it (its calls were canceled) is the check's failure.
+    // Canceled already: what git says of it (its calls were canceled) is the check's failure.
     await headFacts;
     signal.throwIfAborted();
   }
@@ -139,7 +137,7 @@ export async function checkServices(config: DriftConfig, deps: CheckSources, opt
     Promise.all(services.map(lookupOf)).then((found) => phase('api', found)),
   ]);
   signal?.throwIfAborted();
-  const git = await gitReady;
+  const git = ready ?? (await opening!);
 
   const labels = new Set<string>();
   // What serves each unit's traffic (a job: its template, and what its executions ran): the commit labels git resolves.
@@ -226,16 +224,19 @@ function asFailure(err: unknown): GitFailure {
  * the repository's caches, where the check finds them. Never fails: a guess that goes wrong only
  * leaves the work to be done after the API answers.
  */
-function startGitWork(gitReady: Promise<GitRepository>, labels: readonly string[], head: Promise<string>, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, LabelResolution>> {
-  const resolution = gitReady.then((git) => git.resolveLabels([...labels], { signal })).catch(() => new Map<string, LabelResolution>());
-  void Promise.all([resolution, head, gitReady])
-    .then(([resolved, sha, git]) => {
+function startGitWork(withGit: WithGit, labels: readonly string[], head: Promise<string>, paths: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, LabelResolution>> {
+  const resolution = withGit((git) => git.resolveLabels([...labels], { signal })).catch(() => new Map<string, LabelResolution>());
+  void Promise.all([resolution, head])
+    .then(([resolved, sha]) => {
       const found = foundShas(resolved);
-      return Promise.all([git.ranges(found, sha, { signal, paths }), git.describeCommits(found, { signal })]);
+      return withGit((git) => Promise.all([git.ranges(found, sha, { signal, paths }), git.describeCommits(found, { signal })]));
     })
     .catch(() => undefined);
   return resolution;
 }
+
+/** A git call on the check's repository: at once when it is open, else once it is. */
+type WithGit = <T>(use: (git: GitRepository) => Promise<T>) => Promise<T>;
 
 /** Every path the units are built from; [] (the whole repository) when one of them is built from all of it. */
 export function rangePaths(services: readonly ServiceConfig[]): string[] {

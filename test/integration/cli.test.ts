@@ -270,11 +270,16 @@ describe('cloud-run-drift CLI', () => {
   it('a configuration outside any git repository: check and where exit 2 with the one line that says so', async () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-no-repo-'));
     fs.writeFileSync(path.join(outside, 'cloud-run-drift.json'), JSON.stringify({ project: PROJECT, region: REGION, services: { api: { paths: ['api'] } }, endpoints: { run: emulator.httpUrl } }));
-    for (const args of [['check'], ['where', 'HEAD'], ['where', '--file', 'api/main.py', '--line', '1']]) {
-      const run = await runCli(args, outside);
-      assert.equal(run.code, 2, args.join(' '));
-      assert.equal(run.stderr, `cloud-run-drift: ${outside} is not inside a git repository\n`, args.join(' '));
-      assert.equal(run.stdout, '', args.join(' '));
+    try {
+      // `--kind job` selects no unit here: that is said only of a repository that could be opened.
+      for (const args of [['check'], ['check', '--kind', 'job'], ['where', 'HEAD'], ['where', '--file', 'api/main.py', '--line', '1']]) {
+        const run = await runCli(args, outside);
+        assert.equal(run.code, 2, args.join(' '));
+        assert.equal(run.stderr, `cloud-run-drift: ${outside} is not inside a git repository\n`, args.join(' '));
+        assert.equal(run.stdout, '', args.join(' '));
+      }
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
     }
   });
 

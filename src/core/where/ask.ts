@@ -52,12 +52,12 @@ export async function askWhere(config: DriftConfig, deps: CheckSources, question
 async function answerWhere(config: DriftConfig, deps: CheckSources, question: WhereQuestion, whereOptions: WhereOptions, controller: AbortController): Promise<WhereResult> {
   const { histories: kept, ...options } = whereOptions;
   // The repository may still be opening (the CLI's): the check reads Cloud Run meanwhile.
-  const opened = Promise.resolve(deps.git);
+  const opening = Promise.resolve(deps.git);
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   // Every git call and request of the check listens to it at once.
   setMaxListeners(0, signal);
   // HEAD once, for the check and for whether it contains the commit. The check's own work starts first: it is the longer path.
-  const head = opened.then((git) => git.head({ signal }));
+  const head = opening.then((git) => git.head({ signal }));
   head.catch(() => undefined);
   const apiOrigin = apiOriginOf(config.endpoints);
   const keyOf = (unit: Pick<ServiceConfig, 'kind' | 'project' | 'region' | 'name'>): string => historyKey(apiOrigin, unit);
@@ -78,7 +78,10 @@ async function answerWhere(config: DriftConfig, deps: CheckSources, question: Wh
   };
   const checked = checkServices(config, deps, { ...options, signal, head, onLatestRevision });
   checked.catch(() => undefined);
-  const git = await opened;
+  const git = await opening.catch((err: unknown) => {
+    knowFiles(Promise.resolve(null));
+    throw err;
+  });
   // A question that names nothing stops the check at once.
   const target = resolveWhereTarget(git, question, { signal }).catch((err: unknown) => {
     controller.abort();
