@@ -468,23 +468,26 @@ async function measureRegionSize(configured: number, regionSize: number, latency
       // As against Google: HTTPS, and Application Default Credentials (a token from a metadata server) sent to 127.0.0.1, allowed for it.
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-home-'));
       cacheDirs.push(home);
+      const metadataHosts: string[] = [];
       for (const [i, workspace] of [large, small].entries()) {
         const front = await startTlsFront(emulators[i]!.url);
         fronts.push(front.process);
+        metadataHosts.push(front.metadataHost);
         const configPath = path.join(workspace.repo.dir, 'cloud-run-drift.json');
         const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
         fs.writeFileSync(configPath, JSON.stringify({ ...config, endpoints: { run: front.url, functions: front.url } }));
-        env = {
-          HOME: home,
-          CLOUDSDK_CONFIG: path.join(home, 'gcloud'),
-          GOOGLE_APPLICATION_CREDENTIALS: '',
-          GCE_METADATA_HOST: front.metadataHost,
-          METADATA_SERVER_DETECTION: 'assume-present',
-          GOOGLE_CLOUD_PROJECT: PROJECT,
-          NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
-          CLOUD_RUN_DRIFT_ALLOW_CREDENTIALS_TO: '127.0.0.1',
-        };
       }
+      // One metadata server hands out the token for both (each front runs one).
+      env = {
+        HOME: home,
+        CLOUDSDK_CONFIG: path.join(home, 'gcloud'),
+        GOOGLE_APPLICATION_CREDENTIALS: '',
+        GCE_METADATA_HOST: metadataHosts[0]!,
+        METADATA_SERVER_DETECTION: 'assume-present',
+        GOOGLE_CLOUD_PROJECT: PROJECT,
+        NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
+        CLOUD_RUN_DRIFT_ALLOW_CREDENTIALS_TO: '127.0.0.1',
+      };
     }
     const cases = [large, small].map((workspace) => {
       const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
