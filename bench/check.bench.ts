@@ -344,9 +344,12 @@ async function serveWorkspace(workspace: { repo: TempRepo; scenario: unknown }, 
   }
 }
 
+/** With `--tls`, the network's round trip between the CLI and the fronts (`--rtt MS`; 0: none), as between the CLI and Google. */
+const ROUND_TRIP_MS = process.argv.includes('--rtt') ? Number(process.argv[process.argv.indexOf('--rtt') + 1]) : 0;
+
 /** bench/tlsFront.ts in a process of its own, in front of the emulator at `emulatorUrl`. */
-async function startTlsFront(emulatorUrl: string): Promise<{ url: string; metadataHost: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'tlsFront.ts'), emulatorUrl], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startTlsFront(emulatorUrl: string, roundTripMs: number): Promise<{ url: string; metadataHost: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'tlsFront.ts'), emulatorUrl, String(roundTripMs)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -432,14 +435,6 @@ function printUnits(r: Record<string, unknown>): void {
   );
 }
 
-/**
- * A region far larger than the configuration: `configured` services checked in a region of
- * `regionSize` (the list takes several pages of what the API answers) against the same services in
- * a region of just them, each against its own emulator with `latencyMs` added to every response.
- * Runs alternate: repeat runs, runs with new revisions, and first runs with no cache. With `tls`
- * (`--tls`), the CLI reaches each emulator as it reaches Google: over HTTPS (bench/tlsFront.ts, the
- * tests' certificate), with Application Default Credentials from a metadata server.
- */
 /** `configured` services in a region that holds `regionSize` services: the other services come first, as a list would return them. */
 function buildLargeRegion(configured: number, regionSize: number): ReturnType<typeof buildWorkspace> {
   const large = buildWorkspace(configured);
@@ -455,6 +450,45 @@ function buildLargeRegion(configured: number, regionSize: number): ReturnType<ty
   return large;
 }
 
+/**
+ * As against Google: each workspace's emulator behind a TLS front (its config's endpoints point
+ * there), with Application Default Credentials (a token from a metadata server) sent to 127.0.0.1,
+ * allowed for it. Returns the CLI's environment; the fronts and the home folder are pushed for the
+ * caller to end and remove.
+ */
+async function frontWithCredentials(workspaces: { repo: TempRepo }[], emulators: Emulator[], fronts: ChildProcess[], dirs: string[]): Promise<NodeJS.ProcessEnv> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-home-'));
+  dirs.push(home);
+  const metadataHosts: string[] = [];
+  for (const [i, workspace] of workspaces.entries()) {
+    const front = await startTlsFront(emulators[i]!.url, ROUND_TRIP_MS);
+    fronts.push(front.process);
+    metadataHosts.push(front.metadataHost);
+    const configPath = path.join(workspace.repo.dir, 'cloud-run-drift.json');
+    const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(configPath, JSON.stringify({ ...config, endpoints: { run: front.url, functions: front.url } }));
+  }
+  // One metadata server hands out the token for all (each front runs one).
+  return {
+    HOME: home,
+    CLOUDSDK_CONFIG: path.join(home, 'gcloud'),
+    GOOGLE_APPLICATION_CREDENTIALS: '',
+    GCE_METADATA_HOST: metadataHosts[0]!,
+    METADATA_SERVER_DETECTION: 'assume-present',
+    GOOGLE_CLOUD_PROJECT: PROJECT,
+    NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
+    CLOUD_RUN_DRIFT_ALLOW_CREDENTIALS_TO: '127.0.0.1',
+  };
+}
+
+/**
+ * A region far larger than the configuration: `configured` services checked in a region of
+ * `regionSize` (the list takes several pages of what the API answers) against the same services in
+ * a region of just them, each against its own emulator with `latencyMs` added to every response.
+ * Runs alternate: repeat runs, runs with new revisions, and first runs with no cache. With `tls`
+ * (`--tls`), the CLI reaches each emulator as it reaches Google: over HTTPS (bench/tlsFront.ts, the
+ * tests' certificate), with Application Default Credentials from a metadata server.
+ */
 async function measureRegionSize(configured: number, regionSize: number, latencyMs: number, runs: number, tls = false): Promise<Record<string, unknown>> {
   const large = buildLargeRegion(configured, regionSize);
   const small = buildWorkspace(configured);
@@ -464,31 +498,7 @@ async function measureRegionSize(configured: number, regionSize: number, latency
   let env: NodeJS.ProcessEnv = {};
   try {
     for (const workspace of [large, small]) emulators.push(await serveWorkspace(workspace, latencyMs));
-    if (tls) {
-      // As against Google: HTTPS, and Application Default Credentials (a token from a metadata server) sent to 127.0.0.1, allowed for it.
-      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-home-'));
-      cacheDirs.push(home);
-      const metadataHosts: string[] = [];
-      for (const [i, workspace] of [large, small].entries()) {
-        const front = await startTlsFront(emulators[i]!.url);
-        fronts.push(front.process);
-        metadataHosts.push(front.metadataHost);
-        const configPath = path.join(workspace.repo.dir, 'cloud-run-drift.json');
-        const config = JSON.parse(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-        fs.writeFileSync(configPath, JSON.stringify({ ...config, endpoints: { run: front.url, functions: front.url } }));
-      }
-      // One metadata server hands out the token for both (each front runs one).
-      env = {
-        HOME: home,
-        CLOUDSDK_CONFIG: path.join(home, 'gcloud'),
-        GOOGLE_APPLICATION_CREDENTIALS: '',
-        GCE_METADATA_HOST: metadataHosts[0]!,
-        METADATA_SERVER_DETECTION: 'assume-present',
-        GOOGLE_CLOUD_PROJECT: PROJECT,
-        NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
-        CLOUD_RUN_DRIFT_ALLOW_CREDENTIALS_TO: '127.0.0.1',
-      };
-    }
+    if (tls) env = await frontWithCredentials([large, small], emulators, fronts, cacheDirs);
     const cases = [large, small].map((workspace) => {
       const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-'));
       cacheDirs.push(cacheDir);
@@ -509,7 +519,7 @@ async function measureRegionSize(configured: number, regionSize: number, latency
       const smallMs = stats(inSmall[name]);
       return { largeRegionMs: largeMs, smallRegionMs: smallMs, ratio: Math.round((largeMs.median / smallMs.median) * 100) / 100 };
     };
-    return { configured, regionSize, addedLatencyMs: latencyMs, runs, tls, loadAverage: os.loadavg().map(round), repeat: side('repeat'), newRevisions: side('newRevisions'), firstRun: side('first') };
+    return { configured, regionSize, addedLatencyMs: latencyMs, runs, tls, roundTripMs: tls ? ROUND_TRIP_MS : 0, loadAverage: os.loadavg().map(round), repeat: side('repeat'), newRevisions: side('newRevisions'), firstRun: side('first') };
   } finally {
     for (const front of fronts) front.kill('SIGTERM');
     for (const emulator of emulators) emulator.process.kill('SIGTERM');
@@ -526,7 +536,7 @@ function printRegionSize(r: Record<string, unknown>): void {
     return `    ${label}: ${side.largeRegionMs.median} ms (p90 ${side.largeRegionMs.p90}) against ${side.smallRegionMs.median} ms (p90 ${side.smallRegionMs.p90}): ${side.ratio}x (target: no slower)\n`;
   };
   console.log(
-    `${r.configured} services configured in a region of ${r.regionSize} against a region of ${r.configured}, +${r.addedLatencyMs} ms/response${r.tls ? ', over HTTPS with credentials' : ''}, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
+    `${r.configured} services configured in a region of ${r.regionSize} against a region of ${r.configured}, +${r.addedLatencyMs} ms/response${r.tls ? `, over HTTPS with credentials${r.roundTripMs ? ` and a ${r.roundTripMs} ms round trip` : ''}` : ''}, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
       line('CLI check --json, repeat run   ', 'repeat') +
       line('CLI check --json, new revisions', 'newRevisions') +
       line('CLI check --json, no cache     ', 'firstRun'),
@@ -643,14 +653,18 @@ async function serve(count: number, latencyMs: number, kinds: readonly UnitKind[
   workspace.repo.cleanup();
 }
 
-/** `--serve --region`: as `--serve`, `configured` services in a region of `regionSize` beside the same services alone in theirs. */
-async function serveRegion(configured: number, regionSize: number, latencyMs: number): Promise<void> {
+/** `--serve --region [--tls]`: as `--serve`, `configured` services in a region of `regionSize` beside the same services alone in theirs; with `tls`, as `--region --tls` reaches them. */
+async function serveRegion(configured: number, regionSize: number, latencyMs: number, tls: boolean): Promise<void> {
   const workspaces = [buildLargeRegion(configured, regionSize), buildWorkspace(configured)];
   const emulators = await Promise.all(workspaces.map((workspace) => serveWorkspace(workspace, latencyMs)));
   const cacheDirs = workspaces.map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'crd-bench-cache-')));
-  const how = (i: number): string => `cd ${workspaces[i]!.repo.dir} && CLOUD_RUN_DRIFT_CACHE_DIR=${cacheDirs[i]} CLOUD_RUN_DRIFT_TIMING=1 node ${CLI} check --json`;
+  const fronts: ChildProcess[] = [];
+  const env = tls ? await frontWithCredentials(workspaces, emulators, fronts, cacheDirs) : {};
+  const vars = Object.entries(env).map(([name, value]) => `${name}=${value} `).join('');
+  const how = (i: number): string => `cd ${workspaces[i]!.repo.dir} && ${vars}CLOUD_RUN_DRIFT_CACHE_DIR=${cacheDirs[i]} CLOUD_RUN_DRIFT_TIMING=1 node ${CLI} check --json`;
   console.log(`${configured} services, +${latencyMs} ms/response, in a region of ${regionSize}:\n  ${how(0)}\nin a region of ${configured}:\n  ${how(1)}\nCtrl-C ends it.`);
   await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  for (const front of fronts) front.kill('SIGTERM');
   for (const emulator of emulators) emulator.process.kill('SIGTERM');
   for (const dir of cacheDirs) fs.rmSync(dir, { recursive: true, force: true });
   for (const workspace of workspaces) workspace.repo.cleanup();
@@ -660,7 +674,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run npm run build');
   if (process.argv.includes('--serve')) {
     // With --where: the units of `--where` (every kind), to run `where` by hand; with --region: the 20 services of `--region` in its region of 500.
-    if (process.argv.includes('--region')) await serveRegion(20, 500, 100);
+    if (process.argv.includes('--region')) await serveRegion(20, 500, 100, process.argv.includes('--tls'));
     else await serve(73, 100, process.argv.includes('--where') ? mixedKinds(73, Math.floor(73 / 3), Math.floor(73 / 10)) : []);
     return;
   }

@@ -3,9 +3,13 @@
 // HTTP; and a metadata server handing out an access token, for Application Default Credentials.
 // A process of its own (the bench times the CLI with spawnSync, which holds the bench's event loop).
 // Prints one JSON line: {"url": "https://127.0.0.1:PORT", "metadataHost": "127.0.0.1:PORT"}.
+// With a round trip in ms as its second argument, both are reached through a relay that holds every
+// chunk for half of it each way, as a network between the CLI and Google would (the TCP handshake
+// itself is not held): a TLS handshake then costs a round trip, and so does the token.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { startMetadataServer, TEST_CA_FILE } from '../test/helpers/credentialTrap';
@@ -35,7 +39,27 @@ async function main(): Promise<void> {
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const metadata = await startMetadataServer();
-  console.log(JSON.stringify({ url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, metadataHost: metadata.host }));
+  const roundTripMs = Number(process.argv[3] ?? 0);
+  const apiPort = (server.address() as AddressInfo).port;
+  const metadataPort = Number(metadata.host.split(':')[1]);
+  const [api, token] = roundTripMs > 0 ? await Promise.all([delayedRelay(apiPort, roundTripMs / 2), delayedRelay(metadataPort, roundTripMs / 2)]) : [apiPort, metadataPort];
+  console.log(JSON.stringify({ url: `https://127.0.0.1:${api}`, metadataHost: `127.0.0.1:${token}` }));
+}
+
+/** A port on 127.0.0.1 relaying each connection to `port`, every chunk held `delayMs` on its way (in order, each way). */
+async function delayedRelay(port: number, delayMs: number): Promise<number> {
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    const forward = (from: net.Socket, to: net.Socket): void => {
+      from.on('data', (chunk: Buffer) => setTimeout(() => to.write(chunk), delayMs));
+      from.on('end', () => setTimeout(() => to.end(), delayMs));
+      from.on('error', () => to.destroy());
+    };
+    forward(client, upstream);
+    forward(upstream, client);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return (relay.address() as AddressInfo).port;
 }
 
 void main();
