@@ -24,9 +24,10 @@ export interface MetadataServer {
   close(): Promise<void>;
 }
 
-export async function startMetadataServer(token = `ya29.canary-${process.pid}-${Date.now()}`): Promise<MetadataServer> {
+/** `beforeToken`, when given, is waited for before each token is handed out. */
+export async function startMetadataServer(token = `ya29.canary-${process.pid}-${Date.now()}`, beforeToken?: () => Promise<void>): Promise<MetadataServer> {
   let issued = 0;
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://metadata');
     const reply = (status: number, body: string, type = 'application/text'): void => {
       res.writeHead(status, { 'Metadata-Flavor': 'Google', 'Content-Type': type });
@@ -34,6 +35,7 @@ export async function startMetadataServer(token = `ya29.canary-${process.pid}-${
     };
     if (req.headers['metadata-flavor'] !== 'Google') return reply(403, 'missing Metadata-Flavor');
     if (url.pathname === '/computeMetadata/v1/instance/service-accounts/default/token') {
+      await beforeToken?.();
       issued += 1;
       return reply(200, JSON.stringify({ access_token: token, expires_in: 3600, token_type: 'Bearer' }), 'application/json');
     }
@@ -63,6 +65,8 @@ export interface RecordingServer {
   requests: RecordedRequest[];
   /** Requests that carried an Authorization header. */
   withCredentials(): RecordedRequest[];
+  /** Resolves once a TLS connection has been made to it (at once if one has). */
+  connected(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,6 +88,9 @@ export async function startRecordingServer(): Promise<RecordingServer> {
       res.end(JSON.stringify({ error: { code: 403, message: 'recorded by the test server', status: 'PERMISSION_DENIED', errors: [{ reason: 'accessDenied', message: 'recorded by the test server' }] } }));
     });
   });
+  let secureConnection!: () => void;
+  const connected = new Promise<void>((resolve) => (secureConnection = resolve));
+  server.on('secureConnection', () => secureConnection());
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on('session', (session) => {
     sessions.add(session);
@@ -94,6 +101,7 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     port: (server.address() as AddressInfo).port,
     requests,
     withCredentials: () => requests.filter((r) => r.authorization !== null),
+    connected: () => connected,
     close: () =>
       new Promise((resolve) => {
         for (const session of sessions) session.destroy();

@@ -216,6 +216,27 @@ describe('check reads Cloud Run without the SDK', () => {
       }
     });
 
+    it("opens the API's connection while the token is looked up, not after it", async () => {
+      // A token handed out only once the API's host has seen a TLS connection: a check that
+      // connected after getting its token would wait for it forever (and be killed).
+      const server = await startRecordingServer();
+      const gated = await startMetadataServer(metadata.token, () => server.connected());
+      const endpoint = `https://127.0.0.1:${server.port}`;
+      writeConfig(endpoint);
+      try {
+        const result = await run(['check'], { ...trapEnvironment(gated, home), CLOUD_RUN_DRIFT_ALLOW_CREDENTIALS_TO: '127.0.0.1' });
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stdout, /Permission denied: recorded by the test server/);
+        assert.equal(gated.tokensIssued(), 1);
+        assert.ok(server.requests.length > 0);
+        for (const request of server.requests) assert.equal(request.authorization, `Bearer ${metadata.token}`, JSON.stringify(request));
+      } finally {
+        writeConfig(`https://127.0.0.1:${trap.port}`);
+        await gated.close();
+        await server.close();
+      }
+    });
+
     it('without the opt-in: no token is looked up and nothing is loaded', async () => {
       const since = { requests: trap.requests.length, tokens: metadata.tokensIssued() };
       const result = await run(['check'], trapEnvironment(metadata, home));

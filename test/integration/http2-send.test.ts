@@ -118,6 +118,35 @@ describe('Http2Sessions', () => {
     }
   });
 
+  it('a connection opened ahead of the reads is the one they use', async () => {
+    const client = new Http2Sessions(neverCalled, { ca });
+    const before = sessions.length;
+    const opened = new Promise<void>((resolve) => server.once('session', () => resolve()));
+    client.preconnect(`${origin}/v2/anything`);
+    await opened;
+    const signal = new AbortController().signal;
+    const answers = await Promise.all([1, 2, 3].map((i) => client.get(`${origin}/plain/${i}`, {}, signal)));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
+    assert.equal(sessions.length - before, 1, 'no other session');
+  });
+
+  it('close() ends a connection still opening', { timeout: 10_000 }, async () => {
+    let accepted!: (socket: net.Socket) => void;
+    const connection = new Promise<net.Socket>((resolve) => (accepted = resolve));
+    const silent = net.createServer((socket) => accepted(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new Http2Sessions(neverCalled, { ca });
+      client.preconnect(`https://127.0.0.1:${(silent.address() as AddressInfo).port}/x`);
+      const socket = await connection;
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      client.close();
+      await closed;
+    } finally {
+      silent.close();
+    }
+  });
+
   it('an origin that does not offer HTTP/2 is read through the fallback, and asked only once', async () => {
     let connections = 0;
     const http1 = https.createServer({ key, cert: ca }, (_req, res) => res.end('{}'));
@@ -152,14 +181,12 @@ describe('Http2Sessions', () => {
     await assert.rejects(client.get(`https://127.0.0.1:${port}/x`, {}, new AbortController().signal), new RegExp(`request to https://127.0.0.1:${port}/x failed, reason: .*ECONNREFUSED`));
   });
 
-  it('a session keeps the process alive while a read is in flight, and not once it is idle', async () => {
+  /** Runs `use` (a script given `client`, an Http2Sessions trusting the tests' certificate) in a child; its exit code and output, or null once killed after 20 s. */
+  const inChild = async (use: string): Promise<{ code: number | null; out: string }> => {
     const script = `
       const { Http2Sessions } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/google/http2Send.ts'))});
       const client = new Http2Sessions(() => { throw new Error('fallback'); }, { ca: require('node:fs').readFileSync(${JSON.stringify(TEST_CA_FILE)}) });
-      client.get(${JSON.stringify(`${origin}/hang`)}, {}, new AbortController().signal).then((a) => console.log(a.status), (e) => console.log(String(e)));`;
-    // The answer comes 300 ms after the request: a child its session did not hold would have exited
-    // with nothing printed by then. Once answered, the idle session must let it exit (else: killed).
-    hanging.push((res) => setTimeout(() => res.end('{}'), 300));
+      ${use}`;
     const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -167,7 +194,35 @@ describe('Http2Sessions', () => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearTimeout(killer);
+    return { code, out: out.trim() };
+  };
+  const readHang = `client.get(${JSON.stringify('ORIGIN/hang')}, {}, new AbortController().signal).then((a) => console.log(a.status), (e) => console.log(String(e)));`;
+
+  it('a session keeps the process alive while a read is in flight, and not once it is idle', async () => {
+    // The answer comes 300 ms after the request: a child its session did not hold would have exited
+    // with nothing printed by then. Once answered, the idle session must let it exit (else: killed).
+    hanging.push((res) => setTimeout(() => res.end('{}'), 300));
+    const { code, out } = await inChild(readHang.replace('ORIGIN', origin));
     assert.equal(code, 0, `the child did not exit by itself: ${out}`);
-    assert.equal(out.trim(), '200');
+    assert.equal(out, '200');
+  });
+
+  it('a connection opened ahead of the reads holds the process only while a read waits for it', { timeout: 30_000 }, async () => {
+    // Alone, one that never completes (a server that takes it and never answers) lets the process
+    // exit: held, it would have lasted 30 s, and the child been killed at 20.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const alone = await inChild(`client.preconnect('https://127.0.0.1:${(silent.address() as AddressInfo).port}/x'); console.log('started');`);
+      assert.equal(alone.code, 0, `the child did not exit by itself: ${alone.out}`);
+      assert.equal(alone.out, 'started');
+    } finally {
+      silent.close();
+    }
+    // With a read waiting for it (the answer 300 ms after the request), the child waits for the answer.
+    hanging.push((res) => setTimeout(() => res.end('{}'), 300));
+    const read = await inChild(`client.preconnect(${JSON.stringify(origin)}); ${readHang.replace('ORIGIN', origin)}`);
+    assert.equal(read.code, 0, `the child did not exit by itself: ${read.out}`);
+    assert.equal(read.out, '200');
   });
 });

@@ -3,7 +3,7 @@ import type { CallOptions } from 'google-gax';
 import type { Endpoints } from '../config';
 import type { ExecutionFacts, FunctionLookup, JobLookup, RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from '../model';
 import { credentialPolicy, decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
-import { applicationDefaultCredentials, CREDENTIALS_FIX } from './credentials';
+import { applicationDefaultCredentials, CREDENTIALS_FIX, type AdcClient } from './credentials';
 import { firstLine } from '../text/messageText';
 import { formatSeconds, startDeadline } from '../platform/deadline';
 import { createFunctionsClient, functionsCredentials, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
@@ -298,7 +298,7 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 
   private getRestReads(): Promise<RunRestReads> {
-    this.restReads ??= (async () => new RunRestReads(this.apiOrigin, await this.restSend(runCredentials(this.endpoints, this.credentials).decision)))();
+    this.restReads ??= (async () => new RunRestReads(this.apiOrigin, await this.restSend(runCredentials(this.endpoints, this.credentials).decision, this.apiOrigin)))();
     // As for the clients: a failed credential lookup is retried next time.
     this.restReads.catch(() => (this.restReads = undefined));
     return this.restReads;
@@ -308,16 +308,17 @@ class SdkCloudRunReader implements CloudRunReader {
     this.functionsRestReads ??= (async () => {
       const decision = functionsCredentials(this.endpoints, this.credentials);
       if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
-      return new FunctionsRestReads(functionsOriginOf(this.endpoints), await this.restSend(decision));
+      const origin = functionsOriginOf(this.endpoints);
+      return new FunctionsRestReads(origin, await this.restSend(decision, origin));
     })();
     this.functionsRestReads.catch(() => (this.functionsRestReads = undefined));
     return this.functionsRestReads;
   }
 
   /** How the reads over REST reach an API the policy has decided on: plainly to a loopback emulator, else with Application Default Credentials. */
-  private restSend(decision: Exclude<CredentialDecision, { kind: 'refused' }>): Promise<RestSend> {
+  private restSend(decision: Exclude<CredentialDecision, { kind: 'refused' }>, origin: string): Promise<RestSend> {
     if (decision.kind === 'emulator') return Promise.resolve(plainSend);
-    this.authorizedSend ??= authorizedSend(this.credentials, this.http2);
+    this.authorizedSend ??= authorizedSend(this.credentials, this.http2, origin);
     this.authorizedSend.catch(() => (this.authorizedSend = undefined));
     return this.authorizedSend;
   }
@@ -701,25 +702,37 @@ function runCredentials(endpoints: Endpoints, policy: CredentialPolicy): { targe
  * The sender of the reads over REST (runRest.ts, functionsRest.ts) with Application Default
  * Credentials, confined to the hosts `policy` allows; only the auth library is loaded for it. With
  * `http2` (ReaderOptions.http2), the reads share one HTTP/2 session per origin (http2Send.ts) where
- * no proxy is set; else each goes through the auth library's request, over HTTP/1.1.
+ * no proxy is set; else each goes through the auth library's request, over HTTP/1.1. `origin` is the
+ * API of the first read, whose connection is opened while the credentials are found.
  */
-async function authorizedSend(policy: CredentialPolicy, http2: boolean): Promise<RestSend> {
-  const { GoogleAuth } = loadAuthSdk();
-  // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
-  await new Promise((resolve) => setImmediate(resolve));
-  const authClient = await applicationDefaultCredentials(GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
+async function authorizedSend(policy: CredentialPolicy, http2: boolean, origin: string): Promise<RestSend> {
+  let authClient: AdcClient | undefined;
   // Over HTTP/1.1 (an origin without HTTP/2): the auth library's request, which adds the credentials itself.
   const overHttp1: HeaderedGet = async (url, _headers, signal) => {
-    const response = await authClient.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
+    const response = await authClient!.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
     return { status: response.status, body: response.data };
   };
-  if (!http2) return (url, signal) => overHttp1(url, {}, signal);
-  const sessions = new Http2Sessions(overHttp1);
+  const sessions = http2 ? new Http2Sessions(overHttp1) : null;
+  // The first read's connection is opened while the credentials are found (against Google a token
+  // request, a round trip of its own), not after them. It carries nothing until they are.
+  if (sessions && useHttp2(origin)) sessions.preconnect(origin);
+  try {
+    const { GoogleAuth } = loadAuthSdk();
+    // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
+    await new Promise((resolve) => setImmediate(resolve));
+    authClient = await applicationDefaultCredentials(GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
+  } catch (err) {
+    // No credentials: nothing will be read over that connection (a later lookup opens its own).
+    sessions?.close();
+    throw err;
+  }
+  if (!sessions) return (url, signal) => overHttp1(url, {}, signal);
+  const client = authClient;
   return async (url, signal) => {
     if (!useHttp2(url)) return overHttp1(url, {}, signal);
     // The credentials for this URL: confineCredentials refuses a host the policy does not allow.
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, 'x-goog-api-client': `gl-node/${process.versions.node}` };
-    (await authClient.getRequestHeaders(url)).forEach((value, name) => (headers[name.toLowerCase()] = value));
+    (await client.getRequestHeaders(url)).forEach((value, name) => (headers[name.toLowerCase()] = value));
     return sessions.get(url, headers, signal);
   };
 }

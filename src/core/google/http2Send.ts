@@ -45,6 +45,8 @@ interface Connecting {
   /** Reads waiting for it: when the last gives up while it is still connecting, the connection is given up too. */
   waiting: number;
   giveUp(): void;
+  /** Whether the connection keeps the process alive: while it is opening, as long as reads wait for it. */
+  hold(held: boolean): void;
 }
 
 /**
@@ -64,6 +66,21 @@ export class Http2Sessions {
     private readonly tlsOptions: Tls.ConnectionOptions = {},
   ) {}
 
+  /**
+   * Starts connecting to `url`'s origin before any read needs it (the reads' caller does while it
+   * finds the credentials). The connection keeps the process alive only while a read waits for it.
+   */
+  preconnect(url: string): void {
+    const target = new URL(url);
+    if (!this.origins.has(target.origin)) this.connect(target);
+  }
+
+  /** Ends every connection, open or opening; reads in flight on them fail. */
+  close(): void {
+    for (const connecting of this.origins.values()) connecting.giveUp();
+    this.origins.clear();
+  }
+
   readonly get: HeaderedGet = async (url, headers, signal) => {
     const target = new URL(url);
     const origin = await this.originOf(target, signal);
@@ -77,17 +94,23 @@ export class Http2Sessions {
     if (connecting?.ready && (connecting.ready.session.closed || connecting.ready.session.destroyed)) connecting = undefined;
     connecting ??= this.connect(target);
     if (connecting.ready !== undefined) return connecting.ready;
-    connecting.waiting++;
+    if (connecting.waiting++ === 0) connecting.hold(true);
     try {
       return await raceAbort(connecting.origin, signal);
     } finally {
-      if (--connecting.waiting === 0 && signal.aborted && connecting.ready === undefined) connecting.giveUp();
+      // Once connected, the session holds the process while it has reads in flight (requestOn).
+      if (--connecting.waiting === 0 && connecting.ready === undefined) {
+        connecting.hold(false);
+        if (signal.aborted) connecting.giveUp();
+      }
     }
   }
 
   private connect(target: URL): Connecting {
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
     const socket = tls().connect({ host, port: Number(target.port || 443), ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ['h2', 'http/1.1'], ...this.tlsOptions });
+    // Held (ref) only while reads wait for it: a connection opened ahead of them must not keep the process alive.
+    socket.unref();
     const origin = new Promise<Origin | null>((resolve, reject) => {
       const failed = (err: NodeJS.ErrnoException): void => reject(requestFailed(target, err));
       socket.once('error', failed);
@@ -109,7 +132,7 @@ export class Http2Sessions {
         resolve({ session, active: 0 });
       });
     });
-    const connecting: Connecting = { origin, waiting: 0, giveUp: () => socket.destroy() };
+    const connecting: Connecting = { origin, waiting: 0, giveUp: () => socket.destroy(), hold: (held) => (held ? socket.ref() : socket.unref()) };
     this.origins.set(target.origin, connecting);
     const forget = (): void => {
       if (this.origins.get(target.origin) === connecting) this.origins.delete(target.origin);
