@@ -65,6 +65,8 @@ describe('Http2Sessions', () => {
     const missing = await client.get(`${origin}/missing`, {}, signal);
     assert.equal(missing.status, 404);
     assert.equal(sessions.length - before, 1);
+    // Each stream may receive 16 MiB before the server waits for a window update (Node's default: 64 KiB).
+    assert.equal(sessions.at(-1)!.remoteSettings.initialWindowSize, 16 << 20);
   });
 
   it('an aborted read rejects with its reason and cancels its stream; the session serves the next', async () => {

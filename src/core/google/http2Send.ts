@@ -29,7 +29,10 @@ const tls = (): typeof Tls => (tlsModule ??= require('node:tls') as typeof Tls);
 const CONNECT_TIMEOUT_MS = 30_000;
 /** A session without any frame for this long is closed: one left half-open (a laptop asleep, a NAT forgetting it) would answer nothing. */
 const IDLE_TIMEOUT_MS = 60_000;
-/** The session's receive window: Node's default of 64 KiB would hold a page of 500 services to a few round trips. */
+/**
+ * The receive window, of the session and of each stream: with Node's default of 64 KiB for either,
+ * a page of 500 services (about 300 KB as JSON) took a round trip for each 64 KiB of it.
+ */
 const WINDOW_BYTES = 16 << 20;
 
 interface Origin {
@@ -123,7 +126,7 @@ export class Http2Sessions {
           resolve(null);
           return;
         }
-        const session = http2().connect(target.origin, { createConnection: () => socket });
+        const session = http2().connect(target.origin, { createConnection: () => socket, settings: { initialWindowSize: WINDOW_BYTES } });
         // A session's failure reaches its streams (requestOn); one without streams is simply left.
         session.on('error', () => undefined);
         session.setTimeout(IDLE_TIMEOUT_MS, () => session.close());
