@@ -58,6 +58,7 @@ export interface RecordedRequest {
   path: string;
   /** The Authorization header as received; null when none was sent. */
   authorization: string | null;
+  userAgent: string | null;
 }
 
 export interface RecordingServer {
@@ -75,7 +76,8 @@ export async function startRecordingServer(): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
   const server = http2.createSecureServer({ key: fs.readFileSync(TEST_KEY_FILE), cert: fs.readFileSync(TEST_CA_FILE), allowHTTP1: true }, (req, res) => {
     const authorization = req.headers.authorization;
-    requests.push({ httpVersion: req.httpVersion, method: req.method ?? '', path: req.url ?? '', authorization: typeof authorization === 'string' ? authorization : null });
+    const userAgent = req.headers['user-agent'];
+    requests.push({ httpVersion: req.httpVersion, method: req.method ?? '', path: req.url ?? '', authorization: typeof authorization === 'string' ? authorization : null, userAgent: userAgent ?? null });
     req.resume();
     req.on('end', () => {
       if (String(req.headers['content-type'] ?? '').startsWith('application/grpc')) {

@@ -191,7 +191,12 @@ describe('check reads Cloud Run without the SDK', () => {
       assert.match(result.stdout, /Permission denied: recorded by the test server/);
       assert.deepEqual(result.bundles, ['sdk-auth.js']);
       assert.ok(trap.requests.length > 0);
-      for (const request of trap.requests) assert.equal(request.authorization, `Bearer ${metadata.token}`, JSON.stringify(request));
+      for (const request of trap.requests) {
+        assert.equal(request.authorization, `Bearer ${metadata.token}`, JSON.stringify(request));
+        // Over HTTP/2, naming gzip, which Google's APIs want to see before they compress an answer.
+        assert.equal(request.httpVersion, '2.0');
+        assert.match(request.userAgent ?? '', /^cloud-run-drift \(gzip\)$/);
+      }
       assert.ok(!result.stdout.includes(metadata.token) && !result.stderr.includes(metadata.token), 'the token is never printed');
     });
 
