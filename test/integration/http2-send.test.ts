@@ -17,6 +17,15 @@ const ca = fs.readFileSync(TEST_CA_FILE);
 const key = fs.readFileSync(path.join(path.dirname(TEST_CA_FILE), 'key.pem'));
 const neverCalled: HeaderedGet = () => assert.fail('the HTTP/1.1 fallback was used');
 
+/** A server that takes a connection and never answers its TLS handshake: `connection` is the first it took. */
+async function silentServer(): Promise<{ origin: string; connection: Promise<net.Socket>; close(): void }> {
+  let accepted!: (socket: net.Socket) => void;
+  const connection = new Promise<net.Socket>((resolve) => (accepted = resolve));
+  const server = net.createServer((socket) => accepted(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, connection, close: () => server.close() };
+}
+
 describe('Http2Sessions', () => {
   let server: http2.Http2SecureServer;
   let origin: string;
@@ -101,16 +110,12 @@ describe('Http2Sessions', () => {
   });
 
   it('a connection that never completes is given up when the last read waiting for it gives up', { timeout: 10_000 }, async () => {
-    // A server that takes the connection and never answers the TLS handshake.
-    let accepted!: (socket: net.Socket) => void;
-    const connection = new Promise<net.Socket>((resolve) => (accepted = resolve));
-    const silent = net.createServer((socket) => accepted(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silent = await silentServer();
     try {
       const client = new Http2Sessions(neverCalled, { ca });
       const controller = new AbortController();
-      const read = client.get(`https://127.0.0.1:${(silent.address() as AddressInfo).port}/x`, {}, controller.signal);
-      const socket = await connection;
+      const read = client.get(`${silent.origin}/x`, {}, controller.signal);
+      const socket = await silent.connection;
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
       controller.abort(new Error('deadline'));
       await assert.rejects(read, /deadline/);
@@ -133,14 +138,11 @@ describe('Http2Sessions', () => {
   });
 
   it('close() ends a connection still opening', { timeout: 10_000 }, async () => {
-    let accepted!: (socket: net.Socket) => void;
-    const connection = new Promise<net.Socket>((resolve) => (accepted = resolve));
-    const silent = net.createServer((socket) => accepted(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silent = await silentServer();
     try {
       const client = new Http2Sessions(neverCalled, { ca });
-      client.preconnect(`https://127.0.0.1:${(silent.address() as AddressInfo).port}/x`);
-      const socket = await connection;
+      client.preconnect(`${silent.origin}/x`);
+      const socket = await silent.connection;
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
       client.close();
       await closed;
@@ -212,10 +214,9 @@ describe('Http2Sessions', () => {
   it('a connection opened ahead of the reads holds the process only while a read waits for it', { timeout: 30_000 }, async () => {
     // Alone, one that never completes (a server that takes it and never answers) lets the process
     // exit: held, it would have lasted 30 s, and the child been killed at 20.
-    const silent = net.createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silent = await silentServer();
     try {
-      const alone = await inChild(`client.preconnect('https://127.0.0.1:${(silent.address() as AddressInfo).port}/x'); console.log('started');`);
+      const alone = await inChild(`client.preconnect('${silent.origin}/x'); console.log('started');`);
       assert.equal(alone.code, 0, `the child did not exit by itself: ${alone.out}`);
       assert.equal(alone.out, 'started');
     } finally {
