@@ -137,14 +137,17 @@ describe('Http2Sessions', () => {
     assert.equal(sessions.length - before, 1, 'no other session');
   });
 
-  it('close() ends a connection still opening', { timeout: 10_000 }, async () => {
+  it('close() ends a connection still opening, and the read waiting for it fails at once', { timeout: 10_000 }, async () => {
     const silent = await silentServer();
     try {
       const client = new Http2Sessions(neverCalled, { ca });
       client.preconnect(`${silent.origin}/x`);
       const socket = await silent.connection;
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      // A read whose own deadline (5 s) is far off: the connection's end must end it first.
+      const read = client.get(`${silent.origin}/x`, {}, AbortSignal.timeout(5_000));
       client.close();
+      await assert.rejects(read, /failed, reason: the connection was closed before it was made/);
       await closed;
     } finally {
       silent.close();

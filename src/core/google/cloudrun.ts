@@ -706,28 +706,28 @@ function runCredentials(endpoints: Endpoints, policy: CredentialPolicy): { targe
  * API of the first read, whose connection is opened while the credentials are found.
  */
 async function authorizedSend(policy: CredentialPolicy, http2: boolean, origin: string): Promise<RestSend> {
-  let authClient: AdcClient | undefined;
-  // Over HTTP/1.1 (an origin without HTTP/2): the auth library's request, which adds the credentials itself.
-  const overHttp1: HeaderedGet = async (url, _headers, signal) => {
-    const response = await authClient!.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
-    return { status: response.status, body: response.data };
-  };
-  const sessions = http2 ? new Http2Sessions(overHttp1) : null;
+  // The fallback is called by reads only, all of them made once the credentials are found (below).
+  const sessions = http2 ? new Http2Sessions((url, headers, signal) => overHttp1(url, headers, signal)) : null;
   // The first read's connection is opened while the credentials are found (against Google a token
-  // request, a round trip of its own), not after them. It carries nothing until they are.
+  // request, a round trip of its own), not after them. No request is sent on it until they are.
   if (sessions && useHttp2(origin)) sessions.preconnect(origin);
+  let client: AdcClient;
   try {
     const { GoogleAuth } = loadAuthSdk();
     // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
     await new Promise((resolve) => setImmediate(resolve));
-    authClient = await applicationDefaultCredentials(GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
+    client = await applicationDefaultCredentials(GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
   } catch (err) {
-    // No credentials: nothing will be read over that connection (a later lookup opens its own).
+    // No credentials (or no auth library): nothing will be read over that connection; a later lookup opens its own.
     sessions?.close();
     throw err;
   }
+  // Over HTTP/1.1 (an origin without HTTP/2): the auth library's request, which adds the credentials itself.
+  const overHttp1: HeaderedGet = async (url, _headers, signal) => {
+    const response = await client.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
+    return { status: response.status, body: response.data };
+  };
   if (!sessions) return (url, signal) => overHttp1(url, {}, signal);
-  const client = authClient;
   return async (url, signal) => {
     if (!useHttp2(url)) return overHttp1(url, {}, signal);
     // The credentials for this URL: confineCredentials refuses a host the policy does not allow.

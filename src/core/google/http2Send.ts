@@ -31,7 +31,8 @@ const CONNECT_TIMEOUT_MS = 30_000;
 const IDLE_TIMEOUT_MS = 60_000;
 /**
  * The receive window, of the session and of each stream: with Node's default of 64 KiB for either,
- * a page of 500 services (about 300 KB as JSON) took a round trip for each 64 KiB of it.
+ * a page of 500 services (about 300 KB as uncompressed JSON, as the bench's fronts send it) took a
+ * round trip for each 64 KiB of it.
  */
 const WINDOW_BYTES = 16 << 20;
 
@@ -71,14 +72,15 @@ export class Http2Sessions {
 
   /**
    * Starts connecting to `url`'s origin before any read needs it (the reads' caller does while it
-   * finds the credentials). The connection keeps the process alive only while a read waits for it.
+   * finds the credentials). Once its TCP connection is made, it keeps the process alive only while
+   * a read waits for it.
    */
   preconnect(url: string): void {
     const target = new URL(url);
     if (!this.origins.has(target.origin)) this.connect(target);
   }
 
-  /** Ends every connection, open or opening; reads in flight on them fail. */
+  /** Ends every connection, open or opening; the reads in flight on them or waiting for them fail. */
   close(): void {
     for (const connecting of this.origins.values()) connecting.giveUp();
     this.origins.clear();
@@ -112,11 +114,14 @@ export class Http2Sessions {
   private connect(target: URL): Connecting {
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
     const socket = tls().connect({ host, port: Number(target.port || 443), ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ['h2', 'http/1.1'], ...this.tlsOptions });
-    // Held (ref) only while reads wait for it: a connection opened ahead of them must not keep the process alive.
+    // Held (ref) only while reads wait for it: a connection opened ahead of them must not keep the
+    // process alive (its DNS lookup and TCP connect hold the event loop until they end, as any do).
     socket.unref();
     const origin = new Promise<Origin | null>((resolve, reject) => {
       const failed = (err: NodeJS.ErrnoException): void => reject(requestFailed(target, err));
       socket.once('error', failed);
+      // Closed before it was made without an error (close(), giveUp): the reads waiting for it fail at once.
+      socket.once('close', () => failed(Object.assign(new Error('the connection was closed before it was made'), { code: 'ECONNRESET' })));
       socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(Object.assign(new Error(`the TLS connection did not complete within ${CONNECT_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
       socket.once('secureConnect', () => {
         socket.off('error', failed);
