@@ -345,7 +345,15 @@ async function serveWorkspace(workspace: { repo: TempRepo; scenario: unknown }, 
 }
 
 /** With `--tls`, the network's round trip between the CLI and the fronts (`--rtt MS`; 0: none), as between the CLI and Google. */
-const ROUND_TRIP_MS = process.argv.includes('--rtt') ? Number(process.argv[process.argv.indexOf('--rtt') + 1]) : 0;
+const ROUND_TRIP_MS = roundTripOption(process.argv);
+
+function roundTripOption(argv: readonly string[]): number {
+  if (!argv.includes('--rtt')) return 0;
+  const ms = Number(argv[argv.indexOf('--rtt') + 1]);
+  if (!argv.includes('--tls')) throw new Error('--rtt MS is for --tls (the round trip between the CLI and the TLS fronts)');
+  if (!Number.isFinite(ms) || ms <= 0) throw new Error(`--rtt takes a round trip in ms (a number above 0), not ${JSON.stringify(argv[argv.indexOf('--rtt') + 1] ?? '')}`);
+  return ms;
+}
 
 /** bench/tlsFront.ts in a process of its own, in front of the emulator at `emulatorUrl`. */
 async function startTlsFront(emulatorUrl: string, roundTripMs: number): Promise<{ url: string; metadataHost: string; process: ChildProcess }> {
