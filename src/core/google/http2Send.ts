@@ -121,10 +121,11 @@ export class Http2Sessions {
       const failed = (err: NodeJS.ErrnoException): void => reject(requestFailed(target, err));
       socket.once('error', failed);
       // Closed before it was made without an error (close(), giveUp): the reads waiting for it fail at once.
-      socket.once('close', () => failed(Object.assign(new Error('the connection was closed before it was made'), { code: 'ECONNRESET' })));
+      const closed = (): void => failed(Object.assign(new Error('the connection was closed before it was made'), { code: 'ECONNRESET' }));
+      socket.once('close', closed);
       socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(Object.assign(new Error(`the TLS connection did not complete within ${CONNECT_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
       socket.once('secureConnect', () => {
-        socket.off('error', failed);
+        socket.off('error', failed).off('close', closed);
         socket.setTimeout(0);
         if (socket.alpnProtocol !== 'h2') {
           socket.destroy();
