@@ -20,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkServices, rangePaths } from '../src/core/check';
 import { createCloudRunReader } from '../src/core/google/cloudrun';
+import { SERVICE_FIELDS } from '../src/core/google/runRest';
 import { loadConfig } from '../src/core/config';
 import { GitRepository } from '../src/core/git/repository';
 import { openAsEditor } from './editorGit';
@@ -144,12 +145,16 @@ function timeCli(args: string[], cwd: string, cacheDir: string, cli = CLI, env: 
   return { ms, cpuMs, phases, out: result.stdout };
 }
 
-/** A process that only reads the services (sdk-alone.cjs or rest-alone.cjs), for comparison. */
+/**
+ * A process that only reads the services (sdk-alone.cjs or rest-alone.cjs), for comparison;
+ * rest-alone.cjs asks for the fields a check asks for.
+ */
 function timeReadAlone(script: string, emulatorUrl: string, count: number, cwd: string, variant: 'list' | 'gets' = 'list'): CliRun {
   const services = Array.from({ length: count }, (_, i) => `svc-${i}`);
+  const fields = script === REST_ALONE ? ['--fields', SERVICE_FIELDS.join(',')] : [];
   const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [script, ...(variant === 'gets' ? ['--gets'] : []), emulatorUrl, PROJECT, REGION, ...services], { cwd, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [script, ...(variant === 'gets' ? ['--gets'] : []), ...fields, emulatorUrl, PROJECT, REGION, ...services], { cwd, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${path.basename(script)} exited ${result.status}: ${result.stderr}`);
   const phases = Object.fromEntries([...result.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => [m[1]!, Number(m[2])]));
@@ -190,10 +195,21 @@ function phaseMedians(runs: CliRun[]): Record<string, number> {
   return Object.fromEntries(names.map((name) => [name, stats(runs.map((r) => r.phases[name] ?? NaN)).median]));
 }
 
-function stats(samples: number[]): { median: number; p90: number; min: number } {
+interface Stats {
+  median: number;
+  p90: number;
+  min: number;
+}
+
+function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   return { median: round(at(0.5)), p90: round(at(0.9)), min: round(sorted[0]!) };
+}
+
+/** `a`'s median over `b`'s, to two places. */
+function ratioOf(a: Pick<Stats, 'median'>, b: Pick<Stats, 'median'>): number {
+  return Math.round((a.median / b.median) * 100) / 100;
 }
 
 function round(n: number): number {
@@ -409,8 +425,8 @@ async function measureUnits(count: number, functions: number, jobs: number, late
       addedLatencyMs: latencyMs,
       runs,
       loadAverage: os.loadavg().map(round),
-      repeat: { mixedMs: repeatMixed, servicesAloneMs: repeatServices, ratio: Math.round((repeatMixed.median / repeatServices.median) * 100) / 100 },
-      newRevisions: { mixedMs: newMixed, servicesAloneMs: newServices, ratio: Math.round((newMixed.median / newServices.median) * 100) / 100 },
+      repeat: { mixedMs: repeatMixed, servicesAloneMs: repeatServices, ratio: ratioOf(repeatMixed, repeatServices) },
+      newRevisions: { mixedMs: newMixed, servicesAloneMs: newServices, ratio: ratioOf(newMixed, newServices) },
       phaseEndsMs: {
         repeat: { mixed: phaseMedians(withKinds.repeat), servicesAlone: phaseMedians(servicesOnly.repeat) },
         newRevisions: { mixed: phaseMedians(withKinds.newRevisions), servicesAlone: phaseMedians(servicesOnly.newRevisions) },
@@ -495,7 +511,10 @@ async function frontWithCredentials(workspaces: { repo: TempRepo }[], emulators:
  * a region of just them, each against its own emulator with `latencyMs` added to every response.
  * Runs alternate: repeat runs, runs with new revisions, and first runs with no cache. With `tls`
  * (`--tls`), the CLI reaches each emulator as it reaches Google: over HTTPS (bench/tlsFront.ts, the
- * tests' certificate), with Application Default Credentials from a metadata server.
+ * tests' certificate), with Application Default Credentials from a metadata server. Without it,
+ * beside each repeat run, the requests alone (rest-alone.cjs, no code of ours): the 20 GETs a repeat
+ * run sends in the large region, one list in the small one, and one list of the whole large region,
+ * which put a floor under what any reader of the same requests can come to.
  */
 async function measureRegionSize(configured: number, regionSize: number, latencyMs: number, runs: number, tls = false): Promise<Record<string, unknown>> {
   const large = buildLargeRegion(configured, regionSize);
@@ -513,8 +532,15 @@ async function measureRegionSize(configured: number, regionSize: number, latency
       return { dir: workspace.repo.dir, cacheDir, repeat: [] as number[], newRevisions: [] as number[], first: [] as number[] };
     });
     for (const c of cases) timeCli(['check'], c.dir, c.cacheDir, CLI, env); // warms the file and code caches; not counted
+    const alone = { getsInLarge: [] as number[], listInSmall: [] as number[], listOfLarge: [] as number[] };
+    const [largeUrl, smallUrl] = emulators.map((emulator) => emulator.url) as [string, string];
     for (let i = 0; i < runs; i++) {
       for (const c of cases) c.repeat.push(timeCli(['check', '--json'], c.dir, c.cacheDir, CLI, env).ms);
+      if (!tls) {
+        alone.getsInLarge.push(timeReadAlone(REST_ALONE, largeUrl, configured, large.repo.dir, 'gets').ms);
+        alone.listInSmall.push(timeReadAlone(REST_ALONE, smallUrl, configured, small.repo.dir).ms);
+        alone.listOfLarge.push(timeReadAlone(REST_ALONE, largeUrl, configured, large.repo.dir).ms);
+      }
       for (const c of cases) {
         forgetRevisions(c.cacheDir);
         c.newRevisions.push(timeCli(['check', '--json'], c.dir, c.cacheDir, CLI, env).ms);
@@ -525,9 +551,15 @@ async function measureRegionSize(configured: number, regionSize: number, latency
     const side = (name: 'repeat' | 'newRevisions' | 'first') => {
       const largeMs = stats(inLarge[name]);
       const smallMs = stats(inSmall[name]);
-      return { largeRegionMs: largeMs, smallRegionMs: smallMs, ratio: Math.round((largeMs.median / smallMs.median) * 100) / 100 };
+      return { largeRegionMs: largeMs, smallRegionMs: smallMs, ratio: ratioOf(largeMs, smallMs), moreMs: round(largeMs.median - smallMs.median) };
     };
-    return { configured, regionSize, addedLatencyMs: latencyMs, runs, tls, roundTripMs: tls ? ROUND_TRIP_MS : 0, loadAverage: os.loadavg().map(round), repeat: side('repeat'), newRevisions: side('newRevisions'), firstRun: side('first') };
+    const requestsAlone = tls
+      ? null
+      : (() => {
+          const [gets, list, listOfLarge] = [alone.getsInLarge, alone.listInSmall, alone.listOfLarge].map(stats) as [Stats, Stats, Stats];
+          return { getsInLargeMs: gets, listInSmallMs: list, listOfLargeMs: listOfLarge, getsRatio: ratioOf(gets, list), getsMoreMs: round(gets.median - list.median), listOfLargeRatio: ratioOf(listOfLarge, list), listOfLargeMoreMs: round(listOfLarge.median - list.median) };
+        })();
+    return { configured, regionSize, addedLatencyMs: latencyMs, runs, tls, roundTripMs: tls ? ROUND_TRIP_MS : 0, loadAverage: os.loadavg().map(round), repeat: side('repeat'), newRevisions: side('newRevisions'), firstRun: side('first'), requestsAlone };
   } finally {
     for (const front of fronts) front.kill('SIGTERM');
     for (const emulator of emulators) emulator.process.kill('SIGTERM');
@@ -538,16 +570,24 @@ async function measureRegionSize(configured: number, regionSize: number, latency
 }
 
 function printRegionSize(r: Record<string, unknown>): void {
-  type Side = { largeRegionMs: { median: number; p90: number }; smallRegionMs: { median: number; p90: number }; ratio: number };
+  type Side = { largeRegionMs: Stats; smallRegionMs: Stats; ratio: number; moreMs: number };
+  type Alone = { getsInLargeMs: Stats; listInSmallMs: Stats; listOfLargeMs: Stats; getsRatio: number; getsMoreMs: number; listOfLargeRatio: number; listOfLargeMoreMs: number };
+  const signed = (ms: number): string => `${ms < 0 ? '' : '+'}${ms} ms`;
   const line = (label: string, name: string): string => {
     const side = r[name] as Side;
-    return `    ${label}: ${side.largeRegionMs.median} ms (p90 ${side.largeRegionMs.p90}) against ${side.smallRegionMs.median} ms (p90 ${side.smallRegionMs.p90}): ${side.ratio}x (target: no slower)\n`;
+    return `    ${label}: ${side.largeRegionMs.median} ms (p90 ${side.largeRegionMs.p90}) against ${side.smallRegionMs.median} ms (p90 ${side.smallRegionMs.p90}): ${side.ratio}x, ${signed(side.moreMs)} (target: no slower)\n`;
   };
+  const alone = r.requestsAlone as Alone | null;
+  const floor = alone
+    ? `    the requests alone (rest-alone.cjs), 20 GETs in the large region against one list of the small: ${alone.getsInLargeMs.median} ms (p90 ${alone.getsInLargeMs.p90}) against ${alone.listInSmallMs.median} ms (p90 ${alone.listInSmallMs.p90}): ${alone.getsRatio}x, ${signed(alone.getsMoreMs)}\n` +
+      `    the requests alone, one list of the large region's ${r.regionSize} against the same:               ${alone.listOfLargeMs.median} ms (p90 ${alone.listOfLargeMs.p90}): ${alone.listOfLargeRatio}x, ${signed(alone.listOfLargeMoreMs)}\n`
+    : '';
   console.log(
     `${r.configured} services configured in a region of ${r.regionSize} against a region of ${r.configured}, +${r.addedLatencyMs} ms/response${r.tls ? `, over HTTPS with credentials${r.roundTripMs ? ` and a ${r.roundTripMs} ms round trip` : ''}` : ''}, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
       line('CLI check --json, repeat run   ', 'repeat') +
       line('CLI check --json, new revisions', 'newRevisions') +
-      line('CLI check --json, no cache     ', 'firstRun'),
+      line('CLI check --json, no cache     ', 'firstRun') +
+      floor,
   );
 }
 
@@ -633,7 +673,7 @@ async function measureWhere(count: number, latencyMs: number, runs: number): Pro
 function printWhere(r: Record<string, unknown>): void {
   const editor = r.editorMs as Record<string, { median: number; p90: number }>;
   const cli = (key: string): { median: number; p90: number } => r[key] as { median: number; p90: number };
-  const ratio = (key: string): number => Math.round((cli(key).median / cli('cliCheckMs').median) * 100) / 100;
+  const ratio = (key: string): number => ratioOf(cli(key), cli('cliCheckMs'));
   console.log(
     `where over ${r.units} units, +${r.addedLatencyMs} ms/response, median of ${r.runs} (load average ${(r.loadAverage as number[]).join(', ')}):\n` +
       `    in the editor, verdicts held (target 100 ms): ${Object.entries(editor).map(([name, s]) => `${name} commit ${s.median} ms (p90 ${s.p90})`).join(', ')}\n` +

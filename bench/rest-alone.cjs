@@ -1,15 +1,18 @@
 // What reading the same services costs without any client library: one Node process, plain
 // node:http requests to the Cloud Run Admin API v2 and JSON.parse of each answer, read as a check
 // reads them: one list of the region (first page, the page size a check asks for) and a GET of each
-// service it does not hold; with `--gets`, one GET per service in parallel.
+// service it does not hold; with `--gets`, one GET per service in parallel. With `--fields a,b`,
+// each request names those fields of a service (the `fields` system parameter), as a check's do.
 // Not a reader we ship (no auth, retries or error mapping): the bench prints it beside the SDK
 // alone to show how much of a check's time the SDK's own work takes.
-// Usage: node bench/rest-alone.cjs [--gets] <emulator url> <project> <region> <service>...
+// Usage: node bench/rest-alone.cjs [--gets] [--fields a,b] <emulator url> <project> <region> <service>...
 'use strict';
 const http = require('node:http');
 const args = process.argv.slice(2);
 const gets = args[0] === '--gets';
-const [url, project, region, ...services] = gets ? args.slice(1) : args;
+if (gets) args.shift();
+const fields = args[0] === '--fields' ? args.splice(0, 2)[1] : null;
+const [url, project, region, ...services] = args;
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
 const read = (path) =>
@@ -23,12 +26,12 @@ const read = (path) =>
       .on('error', reject);
   });
 const parent = `/v2/projects/${project}/locations/${region}/services`;
-const getEach = (names) => Promise.all(names.map((service) => read(`${parent}/${service}`)));
+const getEach = (names) => Promise.all(names.map((service) => read(`${parent}/${service}${fields ? `?fields=${encodeURIComponent(fields)}` : ''}`)));
 // The page size a check asks for (LIST_PAGE_MAX in src/core/google/regionListing.ts).
 const pageSize = 500;
 const all = gets
   ? getEach(services)
-  : read(`${parent}?pageSize=${pageSize}`).then((page) => {
+  : read(`${parent}?pageSize=${pageSize}${fields ? `&fields=${encodeURIComponent(`nextPageToken,services(${fields})`)}` : ''}`).then((page) => {
       const found = new Set((page.services ?? []).map((service) => service.name.split('/').pop()));
       return getEach(services.filter((service) => !found.has(service)));
     });
