@@ -4,7 +4,8 @@
 // Beside it, the revision histories `where` keeps (core/where/historyStore.ts).
 import { defaultCacheDir } from '../core/platform/cacheDir';
 import { servingLabelsOf } from '../core/check';
-import { apiOriginOf, serviceResourceName, type ReaderOptions, type ServiceRef } from '../core/google/cloudrun';
+import { serviceResourceName, type ReaderOptions, type ServiceRef } from '../core/google/cloudrun';
+import { apiOriginOf } from '../core/google/runClients';
 import type { Endpoints } from '../core/config';
 import type { ServiceVerdict } from '../core/model';
 import { RevisionHistoryFile } from '../core/where/historyStore';

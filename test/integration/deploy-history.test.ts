@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { CloudRunError, createCloudRunReader, type CloudRunReader, type ServiceRef } from '../../src/core/google/cloudrun';
+import { CloudRunError } from '../../src/core/google/apiErrors';
+import { createCloudRunReader, type CloudRunReader, type ServiceRef } from '../../src/core/google/cloudrun';
 import { loadConfig, type DriftConfig } from '../../src/core/config';
 import { formatAge, historyLine, readDeploymentHistory } from '../../src/core/deploy/history';
 import { GitRepository } from '../../src/core/git/repository';

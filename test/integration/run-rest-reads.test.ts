@@ -12,7 +12,9 @@ import { v2 as functionsV2 } from '@google-cloud/functions';
 import { v2, type protos } from '@google-cloud/run';
 import type { CallOptions } from 'google-gax';
 import { PassThroughClient } from 'google-auth-library';
-import { agreesWithService, createCloudRunReader, describeApiError, RETRIED_CODES, revisionFacts, servingRevisions } from '../../src/core/google/cloudrun';
+import { describeApiError } from '../../src/core/google/apiErrors';
+import { createCloudRunReader, RETRIED_CODES } from '../../src/core/google/cloudrun';
+import { agreesWithService, revisionFacts, servingRevisions } from '../../src/core/google/serviceFacts';
 import { functionFacts } from '../../src/core/google/functions';
 import { FunctionsRestReads } from '../../src/core/google/functionsRest';
 import { executionFacts, jobFacts } from '../../src/core/google/runJobs';
@@ -34,7 +36,7 @@ function callOptions(signal?: AbortSignal): CallOptions {
 
 /**
  * Everything the reader takes from a Service read over REST (core/google/cloudrun.ts lookupService,
- * agreesWithService). trafficState reads the SDK's answers only (readTraffic, the traffic changes).
+ * with serviceFacts.ts's agreesWithService). trafficState reads the SDK's answers only (readTraffic, the traffic changes).
  */
 function serviceView(service: ApiService): unknown {
   return {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { agreesWithService } from '../../src/core/google/cloudrun';
+import { agreesWithService } from '../../src/core/google/serviceFacts';
 import type { RevisionFacts } from '../../src/core/model';
 import { MAX_FILE_ENTRIES, CheckCacheFile, settledRevisionKey } from '../../src/core/google/revisionStore';
 

@@ -1,24 +1,20 @@
-import type { protos } from '@google-cloud/run';
 import type { CallOptions } from 'google-gax';
 import type { Endpoints } from '../config';
-import type { ExecutionFacts, FunctionLookup, JobLookup, RevisionFacts, ServiceFacts, ServiceLookup, ServingRevision } from '../model';
-import { credentialPolicy, decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
-import { applicationDefaultCredentials, CREDENTIALS_FIX, type AdcClient } from './credentials';
-import { firstLine } from '../text/messageText';
+import type { ExecutionFacts, FunctionLookup, JobLookup, RevisionFacts, ServiceFacts, ServiceLookup } from '../model';
+import { CloudRunError, DEADLINE_EXCEEDED, describeApiError, INVALID_ARGUMENT, NOT_FOUND } from './apiErrors';
+import { credentialPolicy, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
 import { formatSeconds, startDeadline } from '../platform/deadline';
 import { createFunctionsClient, functionsCredentials, functionsOriginOf, lookupFunction, type FunctionRef, type FunctionsClient } from './functions';
 import { FunctionsRestReads, type ApiFunction } from './functionsRest';
-import { httpFetch } from './httpFetch';
-import { Http2Sessions, useHttp2, type HeaderedGet } from './http2Send';
 import { plainSend, type RestSend } from './restTransport';
-import { RunRestReads } from './runRest';
+import { RunRestReads, type ApiExecution, type ApiJob, type ApiRevision, type ApiService } from './runRest';
+import { apiOriginOf, authorizedSend, createClients, runCredentials, sendApiCallsThroughHttpFetch, type Clients } from './runClients';
 import { groupKey, groupsToList, isLargeGroup, LIST_PAGE_MAX, RegionListing, type LargeGroups, type ListGroup, type ListingRef } from './regionListing';
 import { settledRevisionKey, type SettledRevisionStore } from './revisionStore';
 import { shortName, shortNameOrNull } from './resourceNames';
 import { executionFacts, executionResourceName, jobFacts, jobResourceName, RECENT_EXECUTIONS, runJobRequest, type ExecutionRef, type JobRef, type RunJobOverrides } from './runJobs';
-import { loadAuthSdk, loadRunSdk, type RunSdk } from './sdk';
+import { agreesWithService, revisionFacts, servingRevisions, trafficState, writableFields } from './serviceFacts';
 import { Semaphore } from '../platform/semaphore';
-import { timestampToIso } from './timestamps';
 import { allTrafficTo, type TrafficState, type TrafficTarget, type TrafficUpdate } from '../verdicts/traffic';
 
 export interface ServiceRef {
@@ -127,23 +123,6 @@ export interface ReadTrafficOptions extends Pick<LookupOptions, 'timeoutMs' | 's
   revision?: string;
 }
 
-export class CloudRunError extends Error {
-  constructor(
-    message: string,
-    readonly code: number | null,
-  ) {
-    super(message);
-    this.name = 'CloudRunError';
-  }
-}
-
-// gRPC status codes the API answers with (the REST transport maps HTTP statuses onto them).
-const INVALID_ARGUMENT = 3;
-const DEADLINE_EXCEEDED = 4;
-const NOT_FOUND = 5;
-const PERMISSION_DENIED = 7;
-const UNAUTHENTICATED = 16;
-
 /**
  * Transient failures every read retries: RESOURCE_EXHAUSTED (HTTP 429), INTERNAL (500) and
  * UNAVAILABLE (503). The generated clients' defaults differ per method (GetService retries only
@@ -166,8 +145,6 @@ const BACKOFF = { initialRetryDelayMillis: 200, retryDelayMultiplier: 2, maxRetr
  */
 export const DEFAULT_CONCURRENCY = 128;
 
-const DEFAULT_API_ORIGIN = 'https://run.googleapis.com';
-
 export interface ReaderOptions {
   /** Requests in flight at once across all services. */
   concurrency?: number;
@@ -187,16 +164,6 @@ export interface ReaderOptions {
   http2?: boolean;
 }
 
-type ServicesClient = InstanceType<RunSdk['ServicesClient']>;
-type RevisionsClient = InstanceType<RunSdk['RevisionsClient']>;
-type JobsClient = InstanceType<RunSdk['JobsClient']>;
-type ExecutionsClient = InstanceType<RunSdk['ExecutionsClient']>;
-type ApiService = protos.google.cloud.run.v2.IService;
-type ApiRevision = protos.google.cloud.run.v2.IRevision;
-type ApiJob = protos.google.cloud.run.v2.IJob;
-type ApiExecution = protos.google.cloud.run.v2.IExecution;
-type AuthClient = InstanceType<RunSdk['PassThroughClient']>;
-
 /** What ends a read besides the reader's own timeout: the caller's deadline and signal. */
 interface ReadBound {
   deadline: number;
@@ -204,24 +171,9 @@ interface ReadBound {
 }
 const UNBOUNDED: ReadBound = { deadline: Infinity, signal: undefined };
 
-interface Clients {
-  services: ServicesClient;
-  /** Built on first use: only readTraffic needs it; check and where read revisions over REST. */
-  revisions(): RevisionsClient;
-  /** Built on first use, as revisions: only running a job and following or canceling its execution need them. */
-  jobs(): JobsClient;
-  executions(): ExecutionsClient;
-  close(): Promise<void>;
-}
-
 /** `projects/P/locations/R/services/S`: the service's name in the Admin API. */
 export function serviceResourceName(ref: ServiceRef): string {
   return `projects/${ref.project}/locations/${ref.region}/services/${ref.name}`;
-}
-
-/** The origin the Run API is called at: the configured endpoint's, or Google's. */
-export function apiOriginOf(endpoints: Endpoints): string {
-  return endpoints.run ? new URL(endpoints.run).origin : DEFAULT_API_ORIGIN;
 }
 
 /**
@@ -687,226 +639,9 @@ class SdkCloudRunReader implements CloudRunReader {
   }
 }
 
-/**
- * What credentials the Run API at endpoints.run gets, decided before anything loads or credentials
- * are looked up: a refused host costs nothing and gets nothing (it throws the refusal).
- */
-function runCredentials(endpoints: Endpoints, policy: CredentialPolicy): { target: URL | null; decision: Exclude<CredentialDecision, { kind: 'refused' }> } {
-  const target = endpoints.run ? new URL(endpoints.run) : null;
-  const decision = decideCredentials(target && urlTarget('endpoints.run', endpoints.run!, target), policy);
-  if (decision.kind === 'refused') throw new CloudRunError(decision.message, INVALID_ARGUMENT);
-  return { target, decision };
-}
-
-/**
- * The sender of the reads over REST (runRest.ts, functionsRest.ts) with Application Default
- * Credentials, confined to the hosts `policy` allows; only the auth library is loaded for it. With
- * `http2` (ReaderOptions.http2), the reads share one HTTP/2 session per origin (http2Send.ts) where
- * no proxy is set; else each goes through the auth library's request, over HTTP/1.1. `origin` is the
- * API of the first read, whose connection is opened while the credentials are found.
- */
-async function authorizedSend(policy: CredentialPolicy, http2: boolean, origin: string): Promise<RestSend> {
-  // The fallback is called by reads only, all of them made once the credentials are found (below).
-  const sessions = http2 ? new Http2Sessions((url, headers, signal) => overHttp1(url, headers, signal)) : null;
-  // The first read's connection is opened while the credentials are found (against Google a token
-  // request, a round trip of its own), not after them. No request is sent on it until they are.
-  if (sessions && useHttp2(origin)) sessions.preconnect(origin);
-  let client: AdcClient;
-  try {
-    const { GoogleAuth } = loadAuthSdk();
-    // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
-    await new Promise((resolve) => setImmediate(resolve));
-    client = await applicationDefaultCredentials(GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
-  } catch (err) {
-    // No credentials (or no auth library): nothing will be read over that connection; a later lookup opens its own.
-    sessions?.close();
-    throw err;
-  }
-  // Over HTTP/1.1 (an origin without HTTP/2): the auth library's request, which adds the credentials itself.
-  const overHttp1: HeaderedGet = async (url, _headers, signal) => {
-    const response = await client.request<string>({ url, method: 'GET', signal, responseType: 'text', validateStatus: () => true, retry: false, fetchImplementation: httpFetch as unknown as GaxiosFetch });
-    return { status: response.status, body: response.data };
-  };
-  if (!sessions) return (url, signal) => overHttp1(url, {}, signal);
-  return async (url, signal) => {
-    if (!useHttp2(url)) return overHttp1(url, {}, signal);
-    // The credentials for this URL: confineCredentials refuses a host the policy does not allow.
-    const headers: Record<string, string> = { 'user-agent': USER_AGENT, 'x-goog-api-client': `gl-node/${process.versions.node}` };
-    (await client.getRequestHeaders(url)).forEach((value, name) => (headers[name.toLowerCase()] = value));
-    return sessions.get(url, headers, signal);
-  };
-}
-
-// Google's APIs compress an answer for a client that accepts gzip and names gzip in its User-Agent
-// (their performance tips): a region's page of 500 services is about 300 KB as JSON.
-const USER_AGENT = 'cloud-run-drift (gzip)';
-
-async function createClients(endpoints: Endpoints, apiOrigin: string, policy: CredentialPolicy): Promise<Clients> {
-  const { target, decision } = runCredentials(endpoints, policy);
-  const sdk: RunSdk = loadRunSdk();
-  // Loading the SDK held the event loop: what finished meanwhile (in a check, git's first
-  // processes) gets its turn, and starts what follows it, before the clients are built.
-  await new Promise((resolve) => setImmediate(resolve));
-  if (target && decision.kind === 'emulator') {
-    // A local emulator: no credentials, so none are looked up, stored or sent.
-    const authClient = new sdk.PassThroughClient();
-    sendApiCallsThroughHttpFetch(authClient, apiOrigin);
-    const options = { apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient };
-    return clientsFor(sdk, options);
-  }
-  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
-  sendApiCallsThroughHttpFetch(authClient, apiOrigin);
-  const options = {
-    fallback: true,
-    authClient,
-    ...(target ? { apiEndpoint: target.hostname, port: Number(target.port || 443) } : {}),
-  };
-  return clientsFor(sdk, options);
-}
-
-function clientsFor(sdk: RunSdk, options: ConstructorParameters<RunSdk['ServicesClient']>[0]): Clients {
-  const services = new sdk.ServicesClient(options);
-  let revisions: RevisionsClient | undefined;
-  let jobs: JobsClient | undefined;
-  let executions: ExecutionsClient | undefined;
-  return {
-    services,
-    revisions: () => (revisions ??= new sdk.RevisionsClient(options)),
-    jobs: () => (jobs ??= new sdk.JobsClient(options)),
-    executions: () => (executions ??= new sdk.ExecutionsClient(options)),
-    close: async () => {
-      await Promise.all([services.close(), revisions?.close(), jobs?.close(), executions?.close()]);
-    },
-  };
-}
-
-type GaxiosFetch = NonNullable<NonNullable<Parameters<AuthClient['transporter']['request']>[0]>['fetchImplementation']>;
-
-/**
- * The Run API calls (only those: token requests keep gaxios's own fetch) go through httpFetch, which
- * costs a fraction of node-fetch's CPU per call (see httpFetch.ts). gaxios documents
- * `fetchImplementation` for this; a request interceptor sets it per request by origin.
- */
-function sendApiCallsThroughHttpFetch(authClient: AuthClient, apiOrigin: string): void {
-  authClient.transporter.interceptors.request.add({
-    resolved: async (config) => {
-      if (new URL(String(config.url)).origin === apiOrigin) config.fetchImplementation = httpFetch as unknown as GaxiosFetch;
-      return config;
-    },
-  });
-}
-
-export function describeApiError(err: unknown): { message: string; code: number | null } {
-  if (err instanceof CloudRunError) return { message: err.message, code: err.code };
-  const record = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown; details?: unknown };
-  const code = typeof record.code === 'number' ? record.code : null;
-  const raw = typeof record.message === 'string' ? record.message : String(err);
-  if (code === UNAUTHENTICATED || /invalid_grant|reauth|invalid_rapt/i.test(raw)) {
-    return { message: `Google Cloud credentials were rejected or expired. Run: ${CREDENTIALS_FIX}`, code: UNAUTHENTICATED };
-  }
-  // gax wraps retried failures as "Total timeout ... retrying error Error: <cause> : Previous errors : [...]"
-  // and the REST transport prefixes "<code> <STATUS>: "; keep only the server's (or socket's) own words.
-  const cause = raw
-    .replace(/^(Total timeout|Exceeded maximum number of retries)[\s\S]*?retrying error (Error: )?/, '')
-    .replace(/\s*: Previous errors[\s\S]*$/, '')
-    .replace(/ before any response was received$/, '');
-  const refused = /request to (\S+?) failed, reason: (.*)$/.exec(cause);
-  const message = refused
-    ? `cannot reach ${new URL(refused[1]!).origin} (${firstLine(refused[2]!).trim()})`
-    : firstLine(cause.replace(/^\d+ [A-Z_]+: /, ''));
-  if (code === PERMISSION_DENIED) return { message: `Permission denied: ${message}`, code };
-  // The wrapper's own code is DEADLINE_EXCEEDED whatever failed; the failures it lists carry theirs.
-  const listed = [...raw.matchAll(/code: (\d+), details:/g)].pop();
-  return { message: message || 'Cloud Run API call failed', code: listed && cause !== raw ? Number(listed[1]) : code };
-}
-
-/**
- * Whether a kept revision still fits what the service says now. Settled revisions do not change,
- * but the reader does not bet a verdict on it: the latest ready revision must have been kept as
- * ready, and a latest created revision that is not the latest ready one as failed; otherwise it
- * is read again.
- */
-export function agreesWithService(kept: RevisionFacts, revision: string, service: ApiService): boolean {
-  const latestReady = shortNameOrNull(service.latestReadyRevision);
-  const latestCreated = shortNameOrNull(service.latestCreatedRevision);
-  if (revision === latestReady && !kept.ready) return false;
-  if (revision === latestCreated && revision !== latestReady && !kept.failed) return false;
-  return true;
-}
-
-const LATEST_TYPES = new Set<unknown>([1, 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST']);
-
-/** Revisions receiving traffic, from trafficStatuses (what is actually served), LATEST resolved. */
-export function servingRevisions(service: ApiService): ServingRevision[] {
-  const byRevision = new Map<string, ServingRevision>();
-  const latestReady = shortNameOrNull(service.latestReadyRevision);
-  for (const status of service.trafficStatuses ?? []) {
-    const percent = Number(status.percent ?? 0);
-    if (percent <= 0) continue;
-    const revision = status.revision ? shortName(status.revision) : LATEST_TYPES.has(status.type) ? latestReady : null;
-    if (!revision) continue;
-    const existing = byRevision.get(revision);
-    if (existing) existing.percent += percent;
-    else byRevision.set(revision, { revision, percent, tag: status.tag || null });
-  }
-  return [...byRevision.values()].sort((a, b) => b.percent - a.percent || a.revision.localeCompare(b.revision));
-}
-
-/** A service's traffic as configured and as served, from the API's Service. */
-export function trafficState(service: ApiService): TrafficState {
-  const terminal = service.terminalCondition;
-  return {
-    generation: Number(service.generation ?? 0),
-    observedGeneration: Number(service.observedGeneration ?? 0),
-    reconciling: Boolean(service.reconciling),
-    traffic: (service.traffic ?? []).map((t) => ({
-      revision: LATEST_TYPES.has(t.type) || !t.revision ? null : shortName(t.revision),
-      percent: Number(t.percent ?? 0),
-      tag: t.tag || null,
-    })),
-    serving: servingRevisions(service),
-    latestReadyRevision: shortNameOrNull(service.latestReadyRevision),
-    failure: terminal && READY_FAILED.has(terminal.state) ? terminal.message || 'the service is not ready' : null,
-  };
-}
-
-/** Fields of a Service that Cloud Run sets itself: an update leaves them out. */
-const OUTPUT_ONLY_SERVICE_FIELDS = [
-  'uid', 'generation', 'observedGeneration', 'createTime', 'updateTime', 'deleteTime', 'expireTime', 'creator', 'lastModifier',
-  'terminalCondition', 'conditions', 'latestReadyRevision', 'latestCreatedRevision', 'trafficStatuses', 'uri', 'urls', 'reconciling', 'satisfiesPzs',
-] as const;
-
-/**
- * The service as read, without its output-only fields. Besides being what an update should send,
- * this leaves out its int64 fields (generation, observedGeneration): the proto3 JSON serializer
- * recognizes a Long by its class name, which a minified bundle renames.
- */
-function writableFields(service: ApiService): ApiService {
-  const writable: Record<string, unknown> = { ...service };
-  for (const field of OUTPUT_ONLY_SERVICE_FIELDS) delete writable[field];
-  return writable as ApiService;
-}
-
 function trafficError(err: unknown, ref: ServiceRef, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return signal.reason;
   const { message, code } = describeApiError(err);
   if (code === NOT_FOUND) return new CloudRunError(`${ref.name} does not exist in ${ref.project}/${ref.region}`, code);
   return new CloudRunError(message, code);
-}
-
-const READY_SUCCEEDED = new Set<unknown>([4, 'CONDITION_SUCCEEDED']);
-const READY_FAILED = new Set<unknown>([3, 'CONDITION_FAILED']);
-
-export function revisionFacts(revision: ApiRevision): RevisionFacts {
-  const ready = (revision.conditions ?? []).find((c) => c.type === 'Ready');
-  const failed = ready ? READY_FAILED.has(ready.state) : false;
-  return {
-    name: shortName(revision.name),
-    labels: { ...(revision.labels ?? {}) },
-    createTime: timestampToIso(revision.createTime),
-    image: revision.containers?.[0]?.image || null,
-    ready: ready ? READY_SUCCEEDED.has(ready.state) : false,
-    readyMessage: failed ? ready?.message || 'the revision failed to become ready' : null,
-    failed,
-  };
 }

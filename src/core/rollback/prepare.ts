@@ -1,7 +1,8 @@
 // Gathers a RollbackPlan: the service's traffic and the target revision from Cloud Run (read now),
 // the serving revisions' commit labels, and from git the commits between the target's commit and
 // each serving one that touch the service's paths.
-import { CloudRunError, type CloudRunReader } from '../google/cloudrun';
+import { CloudRunError } from '../google/apiErrors';
+import type { CloudRunReader } from '../google/cloudrun';
 import type { ServiceConfig } from '../config';
 import type { GitRepository } from '../git/repository';
 import type { RevisionFacts } from '../model';

@@ -9,7 +9,7 @@
 //   undoRollback(options)  → RollbackOutcome: the traffic as it was before (TrafficUpdate.previous), proven
 //   proveTraffic(options)  → TrafficProof: the polling alone
 import type { CloudRunReader, ServiceRef } from '../google/cloudrun';
-import { describeApiError } from '../google/cloudrun';
+import { describeApiError } from '../google/apiErrors';
 import { formatSeconds } from '../platform/deadline';
 import type { ServingRevision } from '../model';
 import { describeServing, describeTraffic, servesExactly, type TrafficState, type TrafficUpdate } from '../verdicts/traffic';

@@ -18,7 +18,7 @@
 // labels that no verdict resolved are resolved.
 import { setMaxListeners } from 'node:events';
 import { checkServices, type CheckOptions, type CheckSources } from '../check';
-import { apiOriginOf } from '../google/cloudrun';
+import { apiOriginOf } from '../google/runClients';
 import type { DriftConfig, ServiceConfig } from '../config';
 import { likelyServiceName } from '../google/functions';
 import { listHistories, serviceOf, withCommits } from './histories';

@@ -1,7 +1,8 @@
 // Creates cloud-run-drift.json from the services, functions and jobs Cloud Run lists in a chosen project and region.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CloudRunError, type ListedService } from '../../core/google/cloudrun';
+import { CloudRunError } from '../../core/google/apiErrors';
+import type { ListedService } from '../../core/google/cloudrun';
 import { CONFIG_FILE_NAME } from '../../core/config';
 import { pathExists } from '../../core/platform/pathExists';
 import { credentialsFix } from '../../core/google/credentials';
