@@ -6,16 +6,20 @@ import { addDays, DateRangeError, dateProblem, parseDateRange, utcToday, type Da
 import { findJob, UnknownJobError } from '../../core/jobs/job';
 import { COMMAND_IDS } from '../commandIds';
 import { UserCancelledError, UserFacingError } from '../platform/errors';
-import type { Repo } from '../session/repo';
 import { isJobScoped } from '../tree/treeNode';
 
+/** A repository as hasJobs and holdsJob see it: its session's configuration. */
+interface ConfiguredRepo {
+  readonly session: { readonly config: Pick<DriftConfig, 'jobs'> | undefined };
+}
+
 /** Whether a repository configures data jobs (for resolveRepo: the palette offers only those). */
-export function hasJobs(repo: Pick<Repo, 'session'>): boolean {
+export function hasJobs(repo: ConfiguredRepo): boolean {
   return (repo.session.config?.jobs.length ?? 0) > 0;
 }
 
 /** Whether a repository configures a data job of that name (for resolveRepo: a name picks its repository). */
-export function holdsJob(repo: Pick<Repo, 'session'>, name: string): boolean {
+export function holdsJob(repo: ConfiguredRepo, name: string): boolean {
   return repo.session.config?.jobs.some((job) => job.name === name) ?? false;
 }
 
