@@ -217,7 +217,8 @@ const builds = [
   { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, unusedGaxProtosPlugin, longClassNamePlugin, prunedRunProtosPlugin, prunedFunctionsProtosPlugin] },
   { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false, plugins: [unusedGaxProtosPlugin, longClassNamePlugin, prunedLoggingProtosPlugin] },
   { ...common, entryPoints: { 'sdk-bigquery': 'src/sdk/bigquery.ts' }, minify: true, sourcemap: false },
-  { ...common, entryPoints: { 'sdk-auth': 'src/sdk/auth.ts' }, minify: true, sourcemap: false },
+  // Its libraries' Headers and FormData are node-fetch's (src/sdk/fetchGlobals.ts says why).
+  { ...common, entryPoints: { 'sdk-auth': 'src/sdk/auth.ts' }, inject: ['src/sdk/fetchGlobals.ts'], minify: true, sourcemap: false },
 ];
 
 const selected = (only ? builds.filter((b) => only.split(',').some((name) => name in b.entryPoints)) : builds).map((options) => ({ ...options, plugins: [...(options.plugins ?? []), asciiOutputPlugin] }));

@@ -23,8 +23,9 @@ const FUNCTIONS = ['scorer', 'ranker', 'tally'];
 const JOBS = ['nightly', 'hourly', 'weekly'];
 
 /**
- * A preload that writes, at exit, which files the process required or read: the CLI loads the SDK
- * bundles through a V8 code cache (core/platform/codeCache.ts), which reads the file without require.
+ * A preload that writes, at exit, which files the process required or read (the CLI loads the SDK
+ * bundles through a V8 code cache, core/platform/codeCache.ts, which reads the file without
+ * require) and which of Node's own modules it loaded (`builtin:`, from process.moduleLoadList).
  */
 const RECORDER = `const fs = require('node:fs');
 const read = new Set();
@@ -33,7 +34,7 @@ fs.readFileSync = function (file, ...rest) {
   if (typeof file === 'string') read.add(file);
   return readFileSync.call(this, file, ...rest);
 };
-process.on('exit', () => fs.writeFileSync(process.env.CRD_LOADED, JSON.stringify([...Object.keys(require.cache), ...read])));
+process.on('exit', () => fs.writeFileSync(process.env.CRD_LOADED, JSON.stringify([...Object.keys(require.cache), ...read, ...process.moduleLoadList.map((name) => 'builtin:' + name)])));
 `;
 
 interface Run {
@@ -42,6 +43,8 @@ interface Run {
   stderr: string;
   /** The SDK bundles (dist/sdk-*.js) the process loaded, by file name. */
   bundles: string[];
+  /** Whether it loaded Node's fetch implementation (undici). */
+  undici: boolean;
 }
 
 describe('check reads Cloud Run without the SDK', () => {
@@ -61,7 +64,7 @@ describe('check reads Cloud Run without the SDK', () => {
       child.on('close', (code) => {
         clearTimeout(timer);
         const files = fs.existsSync(loaded) ? (JSON.parse(fs.readFileSync(loaded, 'utf8')) as string[]) : [];
-        resolve({ code, stdout, stderr, bundles: [...new Set(files.filter((f) => /[\\/]sdk-[a-z-]+\.js$/.test(f)).map((f) => path.basename(f)))].sort() });
+        resolve({ code, stdout, stderr, bundles: [...new Set(files.filter((f) => /[\\/]sdk-[a-z-]+\.js$/.test(f)).map((f) => path.basename(f)))].sort(), undici: files.some((f) => f.startsWith('builtin:') && f.includes('undici')) });
       });
     });
 
@@ -190,6 +193,8 @@ describe('check reads Cloud Run without the SDK', () => {
       assert.equal(result.code, 3, result.stdout + result.stderr);
       assert.match(result.stdout, /Permission denied: recorded by the test server/);
       assert.deepEqual(result.bundles, ['sdk-auth.js']);
+      // The auth library's requests build their headers with node-fetch's Headers (src/sdk/fetchGlobals.ts), not Node's.
+      assert.equal(result.undici, false, "Node's fetch implementation (undici) was loaded");
       assert.ok(trap.requests.length > 0);
       for (const request of trap.requests) {
         assert.equal(request.authorization, `Bearer ${metadata.token}`, JSON.stringify(request));
