@@ -146,15 +146,15 @@ function timeCli(args: string[], cwd: string, cacheDir: string, cli = CLI, env: 
 }
 
 /**
- * A process that only reads the services (sdk-alone.cjs or rest-alone.cjs), for comparison;
- * rest-alone.cjs asks for the fields a check asks for.
+ * A process that only reads the services (sdk-alone.cjs or rest-alone.cjs), for comparison; with
+ * `fields` (rest-alone.cjs only), it asks for those fields of each service, as a check does.
  */
-function timeReadAlone(script: string, emulatorUrl: string, count: number, cwd: string, variant: 'list' | 'gets' = 'list'): CliRun {
+function timeReadAlone(script: string, emulatorUrl: string, count: number, cwd: string, variant: 'list' | 'gets' = 'list', fields?: readonly string[]): CliRun {
   const services = Array.from({ length: count }, (_, i) => `svc-${i}`);
-  const fields = script === REST_ALONE ? ['--fields', SERVICE_FIELDS.join(',')] : [];
+  const selection = fields ? ['--fields', fields.join(',')] : [];
   const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [script, ...(variant === 'gets' ? ['--gets'] : []), ...fields, emulatorUrl, PROJECT, REGION, ...services], { cwd, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [script, ...(variant === 'gets' ? ['--gets'] : []), ...selection, emulatorUrl, PROJECT, REGION, ...services], { cwd, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${path.basename(script)} exited ${result.status}: ${result.stderr}`);
   const phases = Object.fromEntries([...result.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => [m[1]!, Number(m[2])]));
@@ -210,6 +210,11 @@ function stats(samples: number[]): Stats {
 /** `a`'s median over `b`'s, to two places. */
 function ratioOf(a: Pick<Stats, 'median'>, b: Pick<Stats, 'median'>): number {
   return Math.round((a.median / b.median) * 100) / 100;
+}
+
+/** By how many ms `a`'s median exceeds `b`'s (negative: it is under). */
+function moreMs(a: Pick<Stats, 'median'>, b: Pick<Stats, 'median'>): number {
+  return round(a.median - b.median);
 }
 
 function round(n: number): number {
@@ -319,9 +324,9 @@ async function measure(count: number, latencyMs: number): Promise<Record<string,
         latencyMs > 0
           ? {
               repeatWithoutLatencyMs: stats(withoutLatency.repeat).median,
-              repeatAddedMs: round(stats(withLatency.repeat).median - stats(withoutLatency.repeat).median),
+              repeatAddedMs: moreMs(stats(withLatency.repeat), stats(withoutLatency.repeat)),
               newRevisionsWithoutLatencyMs: stats(withoutLatency.newRevisions).median,
-              newRevisionsAddedMs: round(stats(withLatency.newRevisions).median - stats(withoutLatency.newRevisions).median),
+              newRevisionsAddedMs: moreMs(stats(withLatency.newRevisions), stats(withoutLatency.newRevisions)),
             }
           : null,
       cliBudgetMs: latencyMs > 0 ? round(2 * latencyMs + processStart.median) : null,
@@ -512,7 +517,7 @@ async function frontWithCredentials(workspaces: { repo: TempRepo }[], emulators:
  * Runs alternate: repeat runs, runs with new revisions, and first runs with no cache. With `tls`
  * (`--tls`), the CLI reaches each emulator as it reaches Google: over HTTPS (bench/tlsFront.ts, the
  * tests' certificate), with Application Default Credentials from a metadata server. Without it,
- * beside each repeat run, the requests alone (rest-alone.cjs, no code of ours): the 20 GETs a repeat
+ * beside each repeat run, the requests alone (rest-alone.cjs, no code of ours): the GETs a repeat
  * run sends in the large region, one list in the small one, and one list of the whole large region,
  * which put a floor under what any reader of the same requests can come to.
  */
@@ -537,9 +542,9 @@ async function measureRegionSize(configured: number, regionSize: number, latency
     for (let i = 0; i < runs; i++) {
       for (const c of cases) c.repeat.push(timeCli(['check', '--json'], c.dir, c.cacheDir, CLI, env).ms);
       if (!tls) {
-        alone.getsInLarge.push(timeReadAlone(REST_ALONE, largeUrl, configured, large.repo.dir, 'gets').ms);
-        alone.listInSmall.push(timeReadAlone(REST_ALONE, smallUrl, configured, small.repo.dir).ms);
-        alone.listOfLarge.push(timeReadAlone(REST_ALONE, largeUrl, configured, large.repo.dir).ms);
+        alone.getsInLarge.push(timeReadAlone(REST_ALONE, largeUrl, configured, large.repo.dir, 'gets', SERVICE_FIELDS).ms);
+        alone.listInSmall.push(timeReadAlone(REST_ALONE, smallUrl, configured, small.repo.dir, 'list', SERVICE_FIELDS).ms);
+        alone.listOfLarge.push(timeReadAlone(REST_ALONE, largeUrl, configured, large.repo.dir, 'list', SERVICE_FIELDS).ms);
       }
       for (const c of cases) {
         forgetRevisions(c.cacheDir);
@@ -551,13 +556,13 @@ async function measureRegionSize(configured: number, regionSize: number, latency
     const side = (name: 'repeat' | 'newRevisions' | 'first') => {
       const largeMs = stats(inLarge[name]);
       const smallMs = stats(inSmall[name]);
-      return { largeRegionMs: largeMs, smallRegionMs: smallMs, ratio: ratioOf(largeMs, smallMs), moreMs: round(largeMs.median - smallMs.median) };
+      return { largeRegionMs: largeMs, smallRegionMs: smallMs, ratio: ratioOf(largeMs, smallMs), moreMs: moreMs(largeMs, smallMs) };
     };
     const requestsAlone = tls
       ? null
       : (() => {
           const [gets, list, listOfLarge] = [alone.getsInLarge, alone.listInSmall, alone.listOfLarge].map(stats) as [Stats, Stats, Stats];
-          return { getsInLargeMs: gets, listInSmallMs: list, listOfLargeMs: listOfLarge, getsRatio: ratioOf(gets, list), getsMoreMs: round(gets.median - list.median), listOfLargeRatio: ratioOf(listOfLarge, list), listOfLargeMoreMs: round(listOfLarge.median - list.median) };
+          return { getsInLargeMs: gets, listInSmallMs: list, listOfLargeMs: listOfLarge, getsRatio: ratioOf(gets, list), getsMoreMs: moreMs(gets, list), listOfLargeRatio: ratioOf(listOfLarge, list), listOfLargeMoreMs: moreMs(listOfLarge, list) };
         })();
     return { configured, regionSize, addedLatencyMs: latencyMs, runs, tls, roundTripMs: tls ? ROUND_TRIP_MS : 0, loadAverage: os.loadavg().map(round), repeat: side('repeat'), newRevisions: side('newRevisions'), firstRun: side('first'), requestsAlone };
   } finally {
@@ -579,7 +584,7 @@ function printRegionSize(r: Record<string, unknown>): void {
   };
   const alone = r.requestsAlone as Alone | null;
   const floor = alone
-    ? `    the requests alone (rest-alone.cjs), 20 GETs in the large region against one list of the small: ${alone.getsInLargeMs.median} ms (p90 ${alone.getsInLargeMs.p90}) against ${alone.listInSmallMs.median} ms (p90 ${alone.listInSmallMs.p90}): ${alone.getsRatio}x, ${signed(alone.getsMoreMs)}\n` +
+    ? `    the requests alone (rest-alone.cjs), ${r.configured} GETs in the large region against one list of the small: ${alone.getsInLargeMs.median} ms (p90 ${alone.getsInLargeMs.p90}) against ${alone.listInSmallMs.median} ms (p90 ${alone.listInSmallMs.p90}): ${alone.getsRatio}x, ${signed(alone.getsMoreMs)}\n` +
       `    the requests alone, one list of the large region's ${r.regionSize} against the same:               ${alone.listOfLargeMs.median} ms (p90 ${alone.listOfLargeMs.p90}): ${alone.listOfLargeRatio}x, ${signed(alone.listOfLargeMoreMs)}\n`
     : '';
   console.log(

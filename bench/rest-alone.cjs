@@ -9,9 +9,14 @@
 'use strict';
 const http = require('node:http');
 const args = process.argv.slice(2);
-const gets = args[0] === '--gets';
-if (gets) args.shift();
-const fields = args[0] === '--fields' ? args.splice(0, 2)[1] : null;
+let gets = false;
+let fields = null;
+while (args[0]?.startsWith('--')) {
+  const flag = args.shift();
+  if (flag === '--gets') gets = true;
+  else if (flag === '--fields' && args.length > 0) fields = args.shift();
+  else throw new Error(`rest-alone.cjs: ${flag === '--fields' ? '--fields needs a list of fields' : `unknown flag ${flag}`}`);
+}
 const [url, project, region, ...services] = args;
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });

@@ -1,7 +1,8 @@
-// How the reader reaches the Run API: the sender of its reads over REST (plain to a loopback
-// emulator, else with Application Default Credentials, over one HTTP/2 session per origin where it
-// may), and the `@google-cloud/run` clients of its writes. What credentials an endpoint gets is the
-// credential policy's decision (credentialPolicy.ts), taken before anything is loaded.
+// How the reader reaches the Run API with credentials: the sender of its reads over REST with
+// Application Default Credentials (over one HTTP/2 session per origin where it may; a loopback
+// emulator is read with restTransport.ts's plainSend instead), and the `@google-cloud/run` clients
+// of its writes. What credentials an endpoint gets is the credential policy's decision
+// (credentialPolicy.ts), taken before anything is loaded.
 import type { Endpoints } from '../config';
 import { CloudRunError, INVALID_ARGUMENT, UNAUTHENTICATED } from './apiErrors';
 import { decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';

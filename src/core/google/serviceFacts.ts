@@ -1,5 +1,6 @@
 // What the reader makes of the Admin API's Service and Revision: the revisions a service serves,
-// its traffic, a revision's facts, and whether a kept revision still fits the service.
+// its traffic, a revision's facts, whether a kept revision still fits the service, and the part of
+// a service an update sends back (writableFields).
 import type { RevisionFacts, ServingRevision } from '../model';
 import { shortName, shortNameOrNull } from './resourceNames';
 import type { ApiRevision, ApiService } from './runRest';
