@@ -19,12 +19,10 @@ const ACCESS_TOKEN = `ya29.user-${process.pid}`;
 // Run by `node` in a child: JSON of the token, the headers for a Cloud Run URL, and whether undici loaded.
 const PROBE = `const { GoogleAuth } = require(process.env.CRD_BUNDLE);
 (async () => {
-  const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
-  // As the file gcloud writes would be read, with the token endpoint moved here.
-  const client = auth.fromJSON(
-    { type: 'authorized_user', client_id: 'probe-client', client_secret: 'probe-secret', refresh_token: 'probe-refresh', quota_project_id: ' quota-project\\n' },
-    { endpoints: { oauth2TokenUrl: process.env.CRD_TOKEN_URL } },
-  );
+  // Application Default Credentials from GOOGLE_APPLICATION_CREDENTIALS, the token endpoint moved
+  // here, and a project given, as core/google/credentials.ts gives one (else gcloud is asked for it).
+  const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'], projectId: 'probe-project', clientOptions: { endpoints: { oauth2TokenUrl: process.env.CRD_TOKEN_URL } } });
+  const client = await auth.getClient();
   const { token } = await client.getAccessToken();
   const headers = [];
   (await client.getRequestHeaders('https://run.googleapis.com/v2/projects/p/locations/r/services/s')).forEach((value, name) => headers.push([name, value]));
@@ -47,6 +45,9 @@ describe('the auth bundle with user credentials (authorized_user)', () => {
     assert.ok(fs.existsSync(BUNDLE), 'dist/sdk-auth.js is missing: run `npm run build` first');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-auth-bundle-'));
     fs.writeFileSync(path.join(dir, 'probe.cjs'), PROBE);
+    // What gcloud auth application-default login writes, with a stray space and line break around the quota project.
+    const credentials = { type: 'authorized_user', client_id: 'probe-client', client_secret: 'probe-secret', refresh_token: 'probe-refresh', quota_project_id: ' quota-project\n' };
+    fs.writeFileSync(path.join(dir, 'adc.json'), JSON.stringify(credentials));
     server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -66,7 +67,7 @@ describe('the auth bundle with user credentials (authorized_user)', () => {
 
   it('refreshes the token with a form POST and authorizes a read with it, without loading undici', async () => {
     const tokenUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
-    const child = spawn(process.execPath, [path.join(dir, 'probe.cjs')], { env: { PATH: process.env.PATH ?? '', HOME: dir, CRD_BUNDLE: BUNDLE, CRD_TOKEN_URL: tokenUrl } });
+    const child = spawn(process.execPath, [path.join(dir, 'probe.cjs')], { env: { PATH: process.env.PATH ?? '', HOME: dir, GOOGLE_APPLICATION_CREDENTIALS: path.join(dir, 'adc.json'), CRD_BUNDLE: BUNDLE, CRD_TOKEN_URL: tokenUrl } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -75,6 +76,7 @@ describe('the auth bundle with user credentials (authorized_user)', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearTimeout(timer);
     assert.equal(code, 0, stderr);
+    assert.equal(stderr, '', 'no warning either');
 
     assert.equal(requests.length, 1, JSON.stringify(requests));
     assert.equal(requests[0]!.method, 'POST');
