@@ -21,12 +21,15 @@ export interface MetadataServer {
   token: string;
   /** How many tokens it has handed out. */
   tokensIssued(): number;
+  /** How many times it was asked for the project's id. */
+  projectIdsAsked(): number;
   close(): Promise<void>;
 }
 
 /** `beforeToken`, when given, is waited for before each token is handed out. */
 export async function startMetadataServer(token = `ya29.canary-${process.pid}-${Date.now()}`, beforeToken?: () => Promise<void>): Promise<MetadataServer> {
   let issued = 0;
+  let projectIdsAsked = 0;
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://metadata');
     const reply = (status: number, body: string, type = 'application/text'): void => {
@@ -39,7 +42,10 @@ export async function startMetadataServer(token = `ya29.canary-${process.pid}-${
       issued += 1;
       return reply(200, JSON.stringify({ access_token: token, expires_in: 3600, token_type: 'Bearer' }), 'application/json');
     }
-    if (url.pathname === '/computeMetadata/v1/project/project-id') return reply(200, 'metadata-project');
+    if (url.pathname === '/computeMetadata/v1/project/project-id') {
+      projectIdsAsked += 1;
+      return reply(200, 'metadata-project');
+    }
     return reply(404, 'not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,6 +53,7 @@ export async function startMetadataServer(token = `ya29.canary-${process.pid}-${
     host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
     token,
     tokensIssued: () => issued,
+    projectIdsAsked: () => projectIdsAsked,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

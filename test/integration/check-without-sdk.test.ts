@@ -247,6 +247,25 @@ describe('check reads Cloud Run without the SDK', () => {
       }
     });
 
+    it('asks neither gcloud nor the metadata server for a project', async () => {
+      // A gcloud that records being run and knows no project, as where none is configured: the auth
+      // library would then ask the metadata server. Without GOOGLE_CLOUD_PROJECT, which the other tests set.
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-fake-gcloud-'));
+      const calls = path.join(bin, 'calls');
+      fs.writeFileSync(path.join(bin, 'gcloud'), `#!/bin/sh\necho "$*" >> '${calls}'\nexit 1\n`, { mode: 0o755 });
+      const { GOOGLE_CLOUD_PROJECT: _project, ...env } = trapEnvironment(metadata, home);
+      const asked = metadata.projectIdsAsked();
+      try {
+        const result = await run(['check'], { ...env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, CLOUD_RUN_DRIFT_ALLOW_CREDENTIALS_TO: '127.0.0.1' });
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stdout, /Permission denied: recorded by the test server/);
+        assert.equal(fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8') : '', '', 'gcloud was run');
+        assert.equal(metadata.projectIdsAsked() - asked, 0, "the metadata server was asked for the project's id");
+      } finally {
+        fs.rmSync(bin, { recursive: true, force: true });
+      }
+    });
+
     it('without the opt-in: no token is looked up and nothing is loaded', async () => {
       const since = { requests: trap.requests.length, tokens: metadata.tokensIssued() };
       const result = await run(['check'], trapEnvironment(metadata, home));
