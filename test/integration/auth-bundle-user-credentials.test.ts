@@ -5,13 +5,13 @@
 // would). The bundle's `Headers` is its own (src/sdk/fetchGlobals.ts), so Node's fetch
 // implementation (undici) is never loaded.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runChild } from '../helpers/childRun';
 
 const BUNDLE = path.resolve(__dirname, '../../dist/sdk-auth.js');
 const ACCESS_TOKEN = `ya29.user-${process.pid}`;
@@ -67,14 +67,8 @@ describe('the auth bundle with user credentials (authorized_user)', () => {
 
   it('refreshes the token with a form POST and authorizes a read with it, without loading undici', async () => {
     const tokenUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
-    const child = spawn(process.execPath, [path.join(dir, 'probe.cjs')], { env: { PATH: process.env.PATH ?? '', HOME: dir, GOOGLE_APPLICATION_CREDENTIALS: path.join(dir, 'adc.json'), CRD_BUNDLE: BUNDLE, CRD_TOKEN_URL: tokenUrl } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    clearTimeout(timer);
+    const env = { PATH: process.env.PATH ?? '', HOME: dir, GOOGLE_APPLICATION_CREDENTIALS: path.join(dir, 'adc.json'), CRD_BUNDLE: BUNDLE, CRD_TOKEN_URL: tokenUrl };
+    const { code, stdout, stderr } = await runChild(process.execPath, [path.join(dir, 'probe.cjs')], { env });
     assert.equal(code, 0, stderr);
     assert.equal(stderr, '', 'no warning either');
 

@@ -1,7 +1,6 @@
 // The reads' GETs to Google over one HTTP/2 session per origin (src/core/google/http2Send.ts), against
 // real TLS servers on 127.0.0.1 with the tests' certificate: HTTP/2, and HTTP/1.1 alone.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http2 from 'node:http2';
 import * as https from 'node:https';
@@ -11,6 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { Http2Sessions, useHttp2, type HeaderedGet } from '../../src/core/google/http2Send';
+import { runChild } from '../helpers/childRun';
 import { TEST_CA_FILE } from '../helpers/credentialTrap';
 
 const ca = fs.readFileSync(TEST_CA_FILE);
@@ -194,14 +194,8 @@ describe('Http2Sessions', () => {
       const { Http2Sessions } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/google/http2Send.ts'))});
       const client = new Http2Sessions(() => { throw new Error('fallback'); }, { ca: require('node:fs').readFileSync(${JSON.stringify(TEST_CA_FILE)}) });
       ${use}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    clearTimeout(killer);
-    return { code, out: out.trim() };
+    const { code, stdout, stderr } = await runChild(process.execPath, ['--import', 'tsx', '-e', script]);
+    return { code, out: (stdout + stderr).trim() };
   };
   const readHang = `client.get(${JSON.stringify('ORIGIN/hang')}, {}, new AbortController().signal).then((a) => console.log(a.status), (e) => console.log(String(e)));`;
 
