@@ -217,7 +217,7 @@ const builds = [
   { ...common, entryPoints: { 'sdk-run': 'src/sdk/run.ts' }, minify: true, sourcemap: false, plugins: [restOnlyGaxPlugin, unusedGaxProtosPlugin, longClassNamePlugin, prunedRunProtosPlugin, prunedFunctionsProtosPlugin] },
   { ...common, entryPoints: { 'sdk-logging': 'src/sdk/logging.ts' }, minify: true, sourcemap: false, plugins: [unusedGaxProtosPlugin, longClassNamePlugin, prunedLoggingProtosPlugin] },
   { ...common, entryPoints: { 'sdk-bigquery': 'src/sdk/bigquery.ts' }, minify: true, sourcemap: false },
-  // Its libraries' Headers and FormData are node-fetch's (src/sdk/fetchGlobals.ts says why).
+  // Its libraries' Headers is ours and their FormData node-fetch's, not Node's globals (src/sdk/fetchGlobals.ts says why).
   { ...common, entryPoints: { 'sdk-auth': 'src/sdk/auth.ts' }, inject: ['src/sdk/fetchGlobals.ts'], minify: true, sourcemap: false },
 ];
 

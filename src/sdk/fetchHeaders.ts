@@ -27,9 +27,9 @@ export class Headers {
   /** Each name's values, in the order they were appended. */
   private readonly lists = new Map<string, string[]>();
 
-  constructor(init?: HeadersInit | null) {
-    if (init === undefined || init === null) return;
-    if (typeof init !== 'object') throw new TypeError('Headers: the init is neither pairs nor a record.');
+  constructor(init?: HeadersInit) {
+    if (init === undefined) return;
+    if (typeof init !== 'object' || init === null) throw new TypeError('Headers: the init is neither pairs nor a record.');
     if (Symbol.iterator in init) {
       for (const pair of init as Iterable<readonly string[]>) {
         const entry = [...pair];

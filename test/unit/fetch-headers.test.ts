@@ -52,6 +52,8 @@ const CASES: [string, unknown, ((h: AnyHeaders) => unknown)[]][] = [
   ['a pair of three', [['a', 'b', 'c']], []],
   ['a pair that is not a sequence', [5], []],
   ['a string as init', 'a: b', []],
+  ['null as init', null, []],
+  ['no pairs', [], [(h) => h.has('a')]],
 ];
 
 describe('the auth bundle Headers', () => {
