@@ -8,6 +8,9 @@ import type { GoogleAuth } from 'google-auth-library';
 import { mayCarryCredentials, type CredentialPolicy } from './credentialPolicy';
 import { errorText, firstLine } from '../text/messageText';
 
+/** The OAuth scope of the Cloud Run and Cloud Functions APIs' credentials. */
+export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+
 /** The command that logs Application Default Credentials in: every credentials message ends with it. */
 export const CREDENTIALS_FIX = 'gcloud auth application-default login';
 export function credentialsFix(): string {

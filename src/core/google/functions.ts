@@ -5,7 +5,7 @@
 import type { Endpoints } from '../config';
 import type { FunctionFacts, FunctionLookup, FunctionState, FunctionStateMessage, ServiceLookup } from '../model';
 import { decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
-import { applicationDefaultCredentials } from './credentials';
+import { applicationDefaultCredentials, CLOUD_PLATFORM_SCOPE } from './credentials';
 import type { ApiFunction } from './functionsRest';
 import { shortNameOrNull } from './resourceNames';
 import { loadRunSdk, type RunSdk } from './sdk';
@@ -135,7 +135,7 @@ export async function createFunctionsClient(endpoints: Endpoints, policy: Creden
     routeApiCalls(authClient, origin);
     return new FunctionServiceClient({ apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient });
   }
-  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new FunctionsClientError(message, UNAUTHENTICATED));
+  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, CLOUD_PLATFORM_SCOPE, policy, (message) => new FunctionsClientError(message, UNAUTHENTICATED));
   routeApiCalls(authClient, origin);
   return new FunctionServiceClient({ fallback: true, authClient, ...(target ? { apiEndpoint: target.hostname, port: Number(target.port || 443) } : {}) });
 }

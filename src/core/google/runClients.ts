@@ -6,7 +6,7 @@
 import type { Endpoints } from '../config';
 import { CloudRunError, INVALID_ARGUMENT, UNAUTHENTICATED } from './apiErrors';
 import { decideCredentials, urlTarget, type CredentialDecision, type CredentialPolicy } from './credentialPolicy';
-import { applicationDefaultCredentials, type AdcClient } from './credentials';
+import { applicationDefaultCredentials, CLOUD_PLATFORM_SCOPE, type AdcClient } from './credentials';
 import { httpFetch } from './httpFetch';
 import { Http2Sessions, useHttp2, type HeaderedGet } from './http2Send';
 import type { RestSend } from './restTransport';
@@ -46,6 +46,11 @@ export function runCredentials(endpoints: Endpoints, policy: CredentialPolicy): 
   return { target, decision };
 }
 
+/** Application Default Credentials for the Run API (either bundle's auth library); missing ones reject as UNAUTHENTICATED. */
+function runApiCredentials(Auth: Parameters<typeof applicationDefaultCredentials>[0], policy: CredentialPolicy): Promise<AdcClient> {
+  return applicationDefaultCredentials(Auth, CLOUD_PLATFORM_SCOPE, policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
+}
+
 /**
  * The sender of the reads over REST (runRest.ts, functionsRest.ts) with Application Default
  * Credentials, confined to the hosts `policy` allows; only the auth library is loaded for it. With
@@ -64,7 +69,7 @@ export async function authorizedSend(policy: CredentialPolicy, http2: boolean, o
     const { GoogleAuth } = loadAuthSdk();
     // As after loading the SDK (createClients): what finished while the library loaded gets its turn first.
     await new Promise((resolve) => setImmediate(resolve));
-    client = await applicationDefaultCredentials(GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
+    client = await runApiCredentials(GoogleAuth, policy);
   } catch (err) {
     // No credentials (or no auth library): nothing will be read over that connection; a later lookup opens its own.
     sessions?.close();
@@ -102,7 +107,7 @@ export async function createClients(endpoints: Endpoints, apiOrigin: string, pol
     const options = { apiEndpoint: target.hostname, port: Number(target.port || 80), protocol: 'http', fallback: true, authClient };
     return clientsFor(sdk, options);
   }
-  const authClient = await applicationDefaultCredentials(sdk.GoogleAuth, 'https://www.googleapis.com/auth/cloud-platform', policy, (message) => new CloudRunError(message, UNAUTHENTICATED));
+  const authClient = await runApiCredentials(sdk.GoogleAuth, policy);
   sendApiCallsThroughHttpFetch(authClient, apiOrigin);
   const options = {
     fallback: true,
